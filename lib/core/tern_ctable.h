@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TERN_CTABLE_H
+#define TERN_CTABLE_H
+
+/**
+ * @file
+ * Per-lcore flow table: chained hash of intrusive nodes keyed by the
+ * 4-tuple. Owned by one lcore, so no locks and no atomics. The caller
+ * supplies the hash (the NIC's RSS hash when usable, else
+ * tern_flow_hash_sw()) so that a burst can be hashed and prefetched
+ * before any lookup.
+ */
+
+#include <stdint.h>
+#include <stdbool.h>
+#include <rte_byteorder.h>
+#include <rte_prefetch.h>
+
+/** 4-tuple from our side: l = local, f = foreign; network byte order. */
+struct tern_flow_key {
+	rte_be32_t laddr;
+	rte_be32_t faddr;
+	rte_be16_t lport;
+	rte_be16_t fport;
+};
+
+struct tern_hnode {
+	struct tern_hnode *next;
+	struct tern_flow_key key;
+	uint32_t hash;
+};
+
+struct tern_ctable {
+	struct tern_hnode **buckets;
+	uint32_t mask;      /**< number of buckets - 1 (power of two) */
+	uint32_t count;     /**< entries present */
+	uint32_t capacity;  /**< entries allowed; insert beyond is refused */
+};
+
+/**
+ * Allocate buckets for @p capacity entries on NUMA @p socket.
+ * @return 0, -EINVAL (capacity 0), -ENOMEM.
+ */
+int tern_ctable_init(struct tern_ctable *t, uint32_t capacity, int socket);
+
+/** Free the buckets (entries are owned by the caller). */
+void tern_ctable_fini(struct tern_ctable *t);
+
+/** Keyed software hash of @p k (seed chosen by the caller at start). */
+uint32_t tern_flow_hash_sw(const struct tern_flow_key *k, uint32_t seed);
+
+static inline bool
+tern_flow_key_eq(const struct tern_flow_key *a, const struct tern_flow_key *b)
+{
+	return a->laddr == b->laddr && a->faddr == b->faddr &&
+	       a->lport == b->lport && a->fport == b->fport;
+}
+
+static inline void
+tern_ctable_prefetch(const struct tern_ctable *t, uint32_t hash)
+{
+	rte_prefetch0(&t->buckets[hash & t->mask]);
+}
+
+/** Find the entry for @p key (hash @p hash) or NULL. */
+static inline struct tern_hnode *
+tern_ctable_lookup(const struct tern_ctable *t,
+		   const struct tern_flow_key *key, uint32_t hash)
+{
+	struct tern_hnode *n;
+
+	for (n = t->buckets[hash & t->mask]; n != NULL; n = n->next)
+		if (n->hash == hash && tern_flow_key_eq(&n->key, key))
+			return n;
+	return NULL;
+}
+
+/**
+ * Insert @p n with @p n->key and @p n->hash already set.
+ * @return 0, -ENOSPC when the table holds capacity entries,
+ *   -EEXIST when the key is present.
+ */
+int tern_ctable_insert(struct tern_ctable *t, struct tern_hnode *n);
+
+/** Remove @p n, which must be in @p t. */
+void tern_ctable_remove(struct tern_ctable *t, struct tern_hnode *n);
+
+#endif /* TERN_CTABLE_H */

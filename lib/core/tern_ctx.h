@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TERN_CTX_H
+#define TERN_CTX_H
+
+/**
+ * @file
+ * The per-lcore context: everything one run-to-completion loop owns.
+ *
+ * The protocol code (lib/net, lib/tcp) reads time only from ctx->now_ns
+ * and sends only by appending to ctx->tx. Whoever drives the context --
+ * the DPDK runtime (lib/runtime) or the simulator (tests/sim) -- sets
+ * now_ns once per loop iteration and supplies tx_flush, which empties
+ * the batch into a port or onto a simulated wire. That is the seam that
+ * keeps the core pure and deterministic under test.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ether.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "tern_stats.h"
+#include "tern_arp.h"
+
+#define TERN_TX_BATCH_MAX 64
+#define TERN_RX_BURST 32
+
+struct tern_ctx;
+struct tern_tcp;
+
+/** Empty ctx->tx (all of it: send, or free and count what cannot go). */
+typedef void (*tern_tx_flush_fn)(struct tern_ctx *ctx);
+
+/** The interface as this lcore sees it; filled by the driver of the ctx. */
+struct tern_if_conf {
+	struct rte_ether_addr mac;
+	rte_be32_t ip;        /**< our IPv4 address */
+	rte_be32_t netmask;   /**< e.g. 255.255.255.0 for /24 */
+	rte_be32_t gateway;   /**< next hop off-link; 0 = none */
+	uint16_t mtu;         /**< IP MTU (1500 by default) */
+	bool tx_ip_cksum;     /**< port computes IPv4 header checksums */
+	bool tx_tcp_cksum;    /**< port computes TCP checksums */
+	bool rx_cksum;        /**< port reports RX checksum status */
+	bool rx_rss_hash;     /**< mbuf hash.rss is a symmetric TCP 4-tuple
+				   Toeplitz hash with rss_key */
+	uint8_t rss_key[40];  /**< the key the port hashes with */
+};
+
+struct tern_tx_batch {
+	uint16_t count;
+	struct rte_mbuf *pkts[TERN_TX_BATCH_MAX];
+};
+
+struct tern_ctx {
+	uint64_t now_ns;             /**< monotonic, set by the driver */
+	struct tern_tx_batch tx;
+	tern_tx_flush_fn tx_flush;
+	void *tx_flush_arg;          /**< for the driver of tx_flush */
+	struct rte_mempool *pool;    /**< NUMA-local mbufs of this lcore */
+	struct tern_if_conf ifc;
+	struct tern_stats stats;
+	struct tern_arp_table arp;
+	struct tern_tcp *tcp;        /**< allocated by tern_tcp_init() */
+	uint32_t hash_seed;          /**< software flow-hash seed */
+	uint32_t rss_key_be[10];     /**< rss_key converted for softrss */
+	unsigned int lcore_id;
+	uint16_t port_id;
+	uint16_t queue_id;
+	void *app;                   /**< the application's per-lcore state */
+} __rte_cache_aligned;
+
+/** Queue @p m for transmission; flushes when the batch is full. */
+static inline void
+tern_ctx_tx(struct tern_ctx *ctx, struct rte_mbuf *m)
+{
+	if (unlikely(ctx->tx.count == TERN_TX_BATCH_MAX))
+		ctx->tx_flush(ctx);
+	ctx->tx.pkts[ctx->tx.count++] = m;
+}
+
+/** Free @p m and count it under @p reason. */
+static inline void
+tern_drop(struct tern_ctx *ctx, struct rte_mbuf *m, enum tern_stat reason)
+{
+	tern_stat_inc(&ctx->stats, reason);
+	rte_pktmbuf_free(m);
+}
+
+/** Allocate an mbuf from this lcore's pool, counting failures. */
+static inline struct rte_mbuf *
+tern_mbuf_alloc(struct tern_ctx *ctx)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ctx->pool);
+
+	if (unlikely(m == NULL))
+		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
+	return m;
+}
+
+#endif /* TERN_CTX_H */

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TCP_ISN_H
+#define TCP_ISN_H
+
+/**
+ * @file
+ * Initial sequence numbers per RFC 6528: ISN = M + F(4-tuple, secret),
+ * where M is a 4-microsecond clock and F is SipHash-2-4 keyed with a
+ * 128-bit secret drawn at start. Also SipHash for other keyed uses.
+ */
+
+#include <stdint.h>
+#include "tern_ctable.h"
+
+struct tcp_isn_secret {
+	uint64_t k0, k1;
+};
+
+/** SipHash-2-4 of @p len bytes at @p data with key (k0, k1). */
+uint64_t tern_siphash24(const void *data, unsigned int len, uint64_t k0,
+			uint64_t k1);
+
+/** RFC 6528 ISN for @p key at time @p now_ns. */
+uint32_t tcp_isn(const struct tcp_isn_secret *s,
+		 const struct tern_flow_key *key, uint64_t now_ns);
+
+#endif /* TCP_ISN_H */

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TCP_OPTIONS_H
+#define TCP_OPTIONS_H
+
+/**
+ * @file
+ * TCP option parsing and emission (RFC 9293 3.2, RFC 7323, RFC 2018).
+ *
+ * The parser reads only within [opts, opts + len) and reduces the
+ * options to a small validated struct. Rules (docs/conformance.md):
+ *  - EOL ends the list; NOP is skipped; bytes after EOL are ignored.
+ *  - A length byte missing, < 2, or running past the header makes the
+ *    whole option list malformed: TCP_OPTS_MALFORMED, segment dropped
+ *    and counted (RFC 9293 3.1: "must be prepared to handle an illegal
+ *    option length ... by resetting or dropping"; we drop).
+ *  - Known kinds with a wrong length (MSS != 4, WS != 3, SACK-permitted
+ *    != 2, TS != 10, SACK not 2 + 8n with n in 1..4) are ignored.
+ *  - MSS / WS / SACK-permitted are recorded only when @p syn is true.
+ *  - Unknown kinds are skipped by their length.
+ *  - Window scale above 14 is recorded as 14 (RFC 7323 2.3).
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#define TCP_OPT_EOL 0
+#define TCP_OPT_NOP 1
+#define TCP_OPT_MSS 2
+#define TCP_OPT_WS 3
+#define TCP_OPT_SACK_PERM 4
+#define TCP_OPT_SACK 5
+#define TCP_OPT_TS 8
+
+#define TCP_MAX_SACK_BLOCKS 4
+#define TCP_MAX_OPT_LEN 40
+
+enum tcp_opts_result {
+	TCP_OPTS_OK = 0,
+	TCP_OPTS_MALFORMED = -1,
+};
+
+struct tcp_sack_block {
+	uint32_t start;   /**< first sequence number of the block */
+	uint32_t end;     /**< one past the last */
+};
+
+struct tcp_opts {
+	bool mss_ok, ws_ok, sack_perm, ts_ok;
+	uint8_t ws;                   /**< 0..14 */
+	uint8_t nsack;                /**< valid blocks in sack[] */
+	uint16_t mss;
+	uint32_t tsval, tsecr;
+	struct tcp_sack_block sack[TCP_MAX_SACK_BLOCKS];
+};
+
+/**
+ * Parse @p len option bytes at @p opts into @p out (zeroed first).
+ * @return TCP_OPTS_OK or TCP_OPTS_MALFORMED.
+ */
+enum tcp_opts_result tcp_opts_parse(const uint8_t *opts, unsigned int len,
+				    bool syn, struct tcp_opts *out);
+
+/** What to put in an outgoing segment's options. */
+struct tcp_opts_out {
+	bool mss_ok, ws_ok, sack_perm, ts_ok;
+	uint8_t ws;
+	uint8_t nsack;
+	uint16_t mss;
+	uint32_t tsval, tsecr;
+	struct tcp_sack_block sack[TCP_MAX_SACK_BLOCKS];
+};
+
+/** Bytes tcp_opts_write() will write for @p o (a multiple of 4, <= 40). */
+unsigned int tcp_opts_len(const struct tcp_opts_out *o);
+
+/**
+ * Write @p o at @p buf (tcp_opts_len(o) bytes), padded with NOPs to a
+ * multiple of 4, in the order Linux uses (MSS, SACK-perm+TS, WS, SACK),
+ * dropping SACK blocks that do not fit. @return bytes written.
+ */
+unsigned int tcp_opts_write(uint8_t *buf, const struct tcp_opts_out *o);
+
+#endif /* TCP_OPTIONS_H */

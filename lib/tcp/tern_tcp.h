@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TERN_TCP_H
+#define TERN_TCP_H
+
+/**
+ * @file
+ * tern's TCP: a run-to-completion, callback API.
+ *
+ * Every call and every callback happens on the lcore that owns the
+ * struct tern_ctx the connection belongs to. Nothing blocks. Callbacks
+ * run after the state-machine step that caused them is complete, so a
+ * callback may call send, shutdown, close or abort on its connection
+ * (or any other of the same lcore).
+ *
+ * Lifetime: a struct tern_conn handle is valid from accepted() or
+ * tern_tcp_connect() until its closed() callback returns; closed() is
+ * called exactly once per handle, whatever ends the connection.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <rte_byteorder.h>
+#include <rte_mbuf.h>
+
+struct tern_ctx;
+struct tern_conn;
+struct tern_listener;
+
+enum tern_tcp_state {
+#define TERN_TCP_STATE(id, name) TERN_TCP_##id,
+#include "tcp_states.def"
+#undef TERN_TCP_STATE
+	TERN_TCP_NSTATES
+};
+
+/** Why a connection ended, as given to the closed() callback. */
+enum tern_tcp_close_reason {
+	TERN_TCP_CLOSE_NORMAL,   /**< both FINs exchanged and acknowledged */
+	TERN_TCP_CLOSE_RESET,    /**< the peer reset it */
+	TERN_TCP_CLOSE_REFUSED,  /**< connect(): the peer answered RST */
+	TERN_TCP_CLOSE_TIMEOUT,  /**< retransmission or attempt limit */
+	TERN_TCP_CLOSE_ABORTED,  /**< tern_tcp_abort(), or close() with
+				      unread data / data after close (RST) */
+};
+
+struct tern_tcp_ops {
+	/**
+	 * Listener only: connection @p c reached ESTABLISHED. Return 0 to
+	 * keep it (set its user pointer with tern_tcp_set_user(); it starts
+	 * as the listener's), or a negative value to reset it.
+	 */
+	int (*accepted)(struct tern_conn *c, void *listen_user);
+	/** tern_tcp_connect() succeeded: @p c is ESTABLISHED. */
+	void (*connected)(struct tern_conn *c, void *user);
+	/**
+	 * In-order bytes arrived, handed over without copying: @p data is
+	 * an mbuf (chain) positioned at the payload. The callee owns it
+	 * and frees it with rte_pktmbuf_free().
+	 */
+	void (*recv)(struct tern_conn *c, void *user, struct rte_mbuf *data);
+	/** Send space was freed after a send() accepted less than asked. */
+	void (*writable)(struct tern_conn *c, void *user);
+	/** The peer sent FIN: no more bytes will arrive. */
+	void (*peer_closed)(struct tern_conn *c, void *user);
+	/** The connection is over; @p c is invalid once this returns. */
+	void (*closed)(struct tern_conn *c, void *user,
+		       enum tern_tcp_close_reason why);
+};
+
+/** Per-lcore TCP settings. tern_tcp_conf_defaults() fills the defaults. */
+struct tern_tcp_conf {
+	uint32_t max_conns;       /**< full records (not TIME_WAIT); 65536 */
+	uint32_t max_tw;          /**< TIME_WAIT records, recycled oldest
+				       first beyond; 65536 */
+	uint32_t msl_ms;          /**< TIME_WAIT lasts 2*msl_ms; 30000 */
+	uint32_t syn_retries;     /**< SYN retransmissions; 6 */
+	uint32_t synack_retries;  /**< SYN+ACK retransmissions; 5 */
+	uint32_t max_retries;     /**< data/FIN retransmissions; 12 */
+	uint32_t rto_initial_ms;  /**< RFC 6298 initial RTO; 1000 */
+	uint32_t rto_min_ms;      /**< lower bound; 200 (as Linux) */
+	uint32_t rto_max_ms;      /**< upper bound; 60000 */
+	uint32_t delack_ms;       /**< delayed ACK timer; 40 */
+	uint32_t fin_wait2_ms;    /**< orphaned FIN_WAIT_2 lifetime; 60000 */
+	uint32_t rcv_buf;         /**< receive window in bytes; 262144 */
+	uint32_t snd_buf;         /**< send buffer in bytes; 262144 */
+	uint32_t backlog;         /**< default listen backlog
+				       (half-open per listener); 1024 */
+	uint32_t challenge_ack_per_sec; /**< per connection; 10 */
+	uint16_t mss;             /**< 0 = derived from the MTU */
+	bool timestamps;          /**< offer RFC 7323 timestamps; true */
+	bool window_scale;        /**< offer window scaling; true */
+	bool sack;                /**< offer SACK-permitted; true */
+};
+
+/** Fill @p conf with the defaults documented above. */
+void tern_tcp_conf_defaults(struct tern_tcp_conf *conf);
+
+/** Name of a state ("ESTABLISHED"). */
+const char *tern_tcp_state_name(enum tern_tcp_state s);
+
+/**
+ * Listen on our address, TCP port @p port (host order).
+ * @return 0; -EADDRINUSE; -ENOMEM; -EINVAL (port 0 or ops->accepted NULL).
+ */
+int tern_tcp_listen(struct tern_ctx *ctx, uint16_t port,
+		    const struct tern_tcp_ops *ops, void *user,
+		    struct tern_listener **out);
+
+/** Stop listening; half-open connections are reset. @return 0. */
+int tern_tcp_unlisten(struct tern_listener *l);
+
+/**
+ * Open a connection to @p daddr : @p dport (host order) from an
+ * ephemeral port. Its outcome arrives as connected() or closed().
+ * @return 0; -EINVAL; -EADDRNOTAVAIL (no free port); -ENOMEM (table or
+ *   pool full).
+ */
+int tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
+		     const struct tern_tcp_ops *ops, void *user,
+		     struct tern_conn **out);
+
+/**
+ * Queue up to @p len bytes of @p buf for sending (copied into mbufs).
+ * @return bytes accepted (0..len; less than len when the send buffer is
+ *   full: writable() follows); -ENOTCONN before ESTABLISHED-like states
+ *   allow data (SYN_SENT queues data too); -EPIPE after shutdown/close;
+ *   -ENOBUFS when no mbuf could be had and nothing was queued.
+ */
+int32_t tern_tcp_send(struct tern_conn *c, const void *buf, uint32_t len);
+
+/** Half-close: FIN after the queued data. @return 0; -ENOTCONN. */
+int tern_tcp_shutdown(struct tern_conn *c);
+
+/**
+ * Close: shutdown plus "no more receiving". Data arriving afterwards
+ * resets the connection (RFC 9293 3.10.4 / RFC 1122 4.2.2.13).
+ * The handle stays valid until closed(). @return 0; -ENOTCONN.
+ */
+int tern_tcp_close(struct tern_conn *c);
+
+/** Reset the connection; closed(ABORTED) is called before this returns. */
+void tern_tcp_abort(struct tern_conn *c);
+
+enum tern_tcp_state tern_tcp_state(const struct tern_conn *c);
+void tern_tcp_set_user(struct tern_conn *c, void *user);
+void *tern_tcp_get_user(const struct tern_conn *c);
+struct tern_ctx *tern_tcp_ctx(const struct tern_conn *c);
+/** Bytes tern_tcp_send() would accept now. */
+uint32_t tern_tcp_send_space(const struct tern_conn *c);
+
+/** A read-only view of one connection, for shells and tests. */
+struct tern_tcp_info {
+	enum tern_tcp_state state;
+	rte_be32_t laddr, faddr;
+	uint16_t lport, fport;      /**< host order */
+	uint32_t snd_una, snd_nxt, snd_wnd, iss;
+	uint32_t rcv_nxt, rcv_wnd, irs;
+	uint32_t srtt_us, rttvar_us, rto_ms;
+	uint16_t mss;
+	uint8_t snd_wscale, rcv_wscale;
+	bool ts_ok, sack_ok;
+	uint32_t unacked_bytes, queued_bytes;
+	uint32_t retransmits;
+};
+
+void tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info);
+
+/** Connections per state on this lcore (TIME_WAIT records included). */
+void tern_tcp_state_counts(const struct tern_ctx *ctx,
+			   uint32_t counts[TERN_TCP_NSTATES]);
+
+/* Used by the stack glue (tern_stack.c) and lib/net. */
+int tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
+		  uint64_t secret_seed);
+void tern_tcp_fini(struct tern_ctx *ctx);
+void tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs,
+			  uint16_t n);
+void tern_tcp_poll(struct tern_ctx *ctx);
+uint64_t tern_tcp_next_deadline_ns(const struct tern_ctx *ctx);
+
+#endif /* TERN_TCP_H */
