@@ -35,18 +35,50 @@ struct tern_ctable {
 	uint32_t mask;      /**< number of buckets - 1 (power of two) */
 	uint32_t count;     /**< entries present */
 	uint32_t capacity;  /**< entries allowed; insert beyond is refused */
+	bool owns_buckets;  /**< buckets came from rte_zmalloc_socket() */
 };
 
+/** Largest capacity a table accepts (its buckets must fit a uint32_t). */
+#define TERN_CTABLE_MAX_CAPACITY (UINT32_C(1) << 31)
+
 /**
- * Allocate buckets for @p capacity entries on NUMA @p socket.
- * @return 0, -EINVAL (capacity 0), -ENOMEM.
+ * Number of buckets a table of @p capacity entries uses: the smallest
+ * power of two >= @p capacity, so the load factor never exceeds 1.
+ * @return that number; 0 when @p capacity is 0 or above
+ *   TERN_CTABLE_MAX_CAPACITY.
+ */
+uint32_t tern_ctable_buckets_for(uint32_t capacity);
+
+/**
+ * Allocate buckets for @p capacity entries on NUMA @p socket (or
+ * SOCKET_ID_ANY), cache-line aligned and zeroed. Needs the EAL.
+ * @return 0, -EINVAL (capacity 0 or above TERN_CTABLE_MAX_CAPACITY),
+ *   -ENOMEM.
  */
 int tern_ctable_init(struct tern_ctable *t, uint32_t capacity, int socket);
 
-/** Free the buckets (entries are owned by the caller). */
+/**
+ * Set @p t up over caller-provided memory: @p buckets holds @p nb_buckets
+ * pointers, which must equal tern_ctable_buckets_for(@p capacity); this
+ * call zeroes them. The memory stays the caller's (fini does not free
+ * it). Needs no EAL.
+ * @return 0, -EINVAL (capacity out of range, buckets NULL, or
+ *   nb_buckets not the required count).
+ */
+int tern_ctable_init_mem(struct tern_ctable *t, uint32_t capacity,
+			 struct tern_hnode **buckets, uint32_t nb_buckets);
+
+/**
+ * Release the buckets if this table allocated them (entries are owned
+ * by the caller) and leave @p t empty; calling it again is harmless.
+ */
 void tern_ctable_fini(struct tern_ctable *t);
 
-/** Keyed software hash of @p k (seed chosen by the caller at start). */
+/**
+ * Keyed software hash of @p k (seed chosen by the caller at start):
+ * CRC32-C over the 12 key bytes, with the SSE4.2 instruction when the
+ * CPU has it.
+ */
 uint32_t tern_flow_hash_sw(const struct tern_flow_key *k, uint32_t seed);
 
 static inline bool
@@ -76,13 +108,18 @@ tern_ctable_lookup(const struct tern_ctable *t,
 }
 
 /**
- * Insert @p n with @p n->key and @p n->hash already set.
- * @return 0, -ENOSPC when the table holds capacity entries,
- *   -EEXIST when the key is present.
+ * Insert @p n with @p n->key and @p n->hash already set. The caller
+ * must use one hash function for all entries of a table: a duplicate
+ * key is found only under the same hash.
+ * @return 0, -ENOSPC when the table holds capacity entries (checked
+ *   first), -EEXIST when the key is present.
  */
 int tern_ctable_insert(struct tern_ctable *t, struct tern_hnode *n);
 
-/** Remove @p n, which must be in @p t. */
-void tern_ctable_remove(struct tern_ctable *t, struct tern_hnode *n);
+/**
+ * Remove @p n, which must be in @p t (O(length of its chain)).
+ * @return 0, -ENOENT when @p n is not in @p t (nothing changed).
+ */
+int tern_ctable_remove(struct tern_ctable *t, struct tern_hnode *n);
 
 #endif /* TERN_CTABLE_H */

@@ -26,14 +26,14 @@ tern_stack_init(struct tern_ctx *ctx, const struct tern_stack_conf *conf)
 	ctx->lcore_id = conf->lcore_id;
 	ctx->port_id = conf->port_id;
 	ctx->queue_id = conf->queue_id;
-	if (seed == 0)
-		seed = rte_rand();
-	ctx->hash_seed = (uint32_t)(seed ^ (seed >> 32));
+	/* 0: production, everything random; else reproducible (tests). */
+	ctx->hash_seed = seed != 0 ? (uint32_t)(seed ^ (seed >> 32))
+				   : (uint32_t)rte_rand();
 	rte_convert_rss_key((const uint32_t *)ctx->ifc.rss_key,
 			    ctx->rss_key_be, sizeof(ctx->ifc.rss_key));
 
 	tern_net_init(ctx);
-	rc = tern_tcp_init(ctx, &conf->tcp, seed);
+	rc = tern_tcp_init(ctx, &conf->tcp, conf->secret_seed);
 	if (rc != 0) {
 		tern_net_fini(ctx);
 		return rc;

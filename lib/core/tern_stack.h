@@ -29,7 +29,8 @@ struct tern_stack_conf {
 	uint16_t queue_id;
 	uint64_t now_ns;          /**< time at start */
 	uint64_t secret_seed;     /**< seeds ISN secret and hash seed;
-				       0 = draw from rte_rand() */
+				       0 = random (production);
+				       non-zero = reproducible (tests) */
 };
 
 /** Initialise @p ctx (zeroed by this call). @return 0 or -errno. */

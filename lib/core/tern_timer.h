@@ -14,7 +14,20 @@
  * Timer nodes are intrusive (embedded in the connection record), and
  * arm / cancel / expire are O(1) (amortised O(levels) for cascading).
  * A timer never fires early: one armed for deadline D is popped by the
- * first advance with now_ns >= D (rounded up to the tick).
+ * first advance with now_ns >= D rounded up to a whole tick, that is
+ * with now_ns >= ceil(D / tick_ns) * tick_ns.
+ *
+ * Layout: TERN_WHEEL_LEVELS levels of TERN_WHEEL_SLOTS slots; a slot of
+ * level L spans 64^L ticks. A timer sits at the level of the highest
+ * 6-bit digit in which its expiry tick differs from the wheel's current
+ * tick, in the slot named by its own digit there, so every level holds
+ * only timers later than all those of the levels below it. A bitmap of
+ * occupied slots per level lets advance() jump straight to the next
+ * occupied slot and next_deadline() answer without walking any list:
+ * advancing across hours of idle time costs a handful of steps.
+ *
+ * Range: 64^6 - 1 ticks from the current tick (about 2.2 years with
+ * 1 ms ticks). A deadline further out is clamped to that end.
  */
 
 #include <stdbool.h>
@@ -24,25 +37,44 @@
 #define TERN_WHEEL_LEVELS 6
 #define TERN_WHEEL_SLOT_BITS 6
 #define TERN_WHEEL_SLOTS (1u << TERN_WHEEL_SLOT_BITS)
+/** Ticks the wheel spans: 64^6 = 2^36. */
+#define TERN_WHEEL_SPAN_TICKS \
+	(UINT64_C(1) << (TERN_WHEEL_LEVELS * TERN_WHEEL_SLOT_BITS))
 
+/**
+ * A timer node, embedded in its owner (container_of to get back).
+ * Lists are doubly linked through pprev (the address of the pointer
+ * that points at this node) so that unlinking needs no list head.
+ */
 struct tern_timer {
 	struct tern_timer *next;
 	struct tern_timer **pprev; /**< NULL while not armed */
-	uint64_t expire_tick;
+	uint64_t expire_tick;      /**< tick it fires at (after clamping) */
 };
 
+/**
+ * The wheel. Its lists point back into it: initialise it where it lives
+ * and never copy an initialised wheel.
+ */
 struct tern_wheel {
 	uint64_t tick_ns;      /**< length of one tick */
 	uint64_t now_tick;     /**< last tick processed by advance */
 	uint32_t count;        /**< timers armed (incl. expired, not popped) */
 	struct tern_timer *expired;        /**< due, waiting to be popped */
 	struct tern_timer **expired_tail;
+	/** Armed with a deadline already past: join expired at next advance. */
+	struct tern_timer *overdue;
+	struct tern_timer **overdue_tail;
+	/** Bit s of occupied[L] set iff slots[L][s] is not empty. */
+	uint64_t occupied[TERN_WHEEL_LEVELS];
 	struct tern_timer *slots[TERN_WHEEL_LEVELS][TERN_WHEEL_SLOTS];
 };
 
-/** Initialise @p w at time @p now_ns with ticks of @p tick_ns (> 0). */
-void tern_wheel_init(struct tern_wheel *w, uint64_t now_ns,
-		     uint64_t tick_ns);
+/**
+ * Initialise @p w (no timers) at time @p now_ns with ticks of @p tick_ns.
+ * @return 0; -EINVAL when @p tick_ns is 0 (the wheel is then unusable).
+ */
+int tern_wheel_init(struct tern_wheel *w, uint64_t now_ns, uint64_t tick_ns);
 
 /** Mark @p t as not armed. Call once before first use. */
 static inline void
@@ -53,6 +85,7 @@ tern_timer_init(struct tern_timer *t)
 	t->expire_tick = 0;
 }
 
+/** True from arm until cancel or until it is popped as expired. */
 static inline bool
 tern_timer_armed(const struct tern_timer *t)
 {
@@ -61,9 +94,12 @@ tern_timer_armed(const struct tern_timer *t)
 
 /**
  * Arm (or re-arm) @p t to expire at @p deadline_ns. A deadline at or
- * before the wheel's current time expires on the next advance. Deadlines
- * beyond the wheel's range are clamped to its end and re-inserted on
- * expiry by the caller's own check (the TCP layer keeps exact deadlines).
+ * before the wheel's current tick expires on the next advance (not
+ * before: a handler that re-arms in the past cannot loop within one
+ * round of pops). Deadlines beyond the wheel's range are clamped to its
+ * end and re-inserted on expiry by the caller's own check (the TCP layer
+ * keeps exact deadlines). A deadline whose tick lies past UINT64_MAX ns
+ * never comes.
  */
 void tern_timer_arm(struct tern_wheel *w, struct tern_timer *t,
 		    uint64_t deadline_ns);
@@ -71,7 +107,12 @@ void tern_timer_arm(struct tern_wheel *w, struct tern_timer *t,
 /** Cancel @p t wherever it is (a slot or the expired list); no-op if idle. */
 void tern_timer_cancel(struct tern_wheel *w, struct tern_timer *t);
 
-/** Move every timer due at @p now_ns to the expired list. */
+/**
+ * Move every timer due at @p now_ns to the expired list: first those
+ * armed overdue (in arming order), then the others in order of expiry
+ * tick. A @p now_ns earlier than the wheel's time moves only the
+ * overdue timers (time never goes backwards in the wheel).
+ */
 void tern_wheel_advance(struct tern_wheel *w, uint64_t now_ns);
 
 /** Pop one expired timer (now idle), or NULL when none is left. */
@@ -79,9 +120,11 @@ struct tern_timer *tern_wheel_pop_expired(struct tern_wheel *w);
 
 /**
  * Earliest time at which an armed timer may be due: never later than
- * the real earliest deadline (it may be earlier, at slot granularity of
- * the higher levels). 0 when timers are already expired; UINT64_MAX when
- * nothing is armed. Lets a simulator jump its virtual clock.
+ * the real earliest one (its deadline rounded up to the tick), possibly
+ * earlier at the slot granularity of the higher levels; advancing to it
+ * always makes progress. 0 when timers are already expired or overdue;
+ * UINT64_MAX when nothing is armed (or nothing can come before the end
+ * of time). Lets a simulator jump its virtual clock.
  */
 uint64_t tern_wheel_next_deadline_ns(const struct tern_wheel *w);
 

@@ -1,3 +1,229 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder: lib/net is being written */
+/*
+ * IPv4: input validation and delivery to TCP/ICMP, and output with
+ * checksums (offloaded when the port can) and next-hop selection.
+ * No fragmentation, no reassembly, no options on output.
+ */
+#include <errno.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "net_priv.h"
 #include "tern_net.h"
+
+#define IPV4_TTL_DEFAULT 64       /* RFC 1700's recommendation, as Linux */
+#define TCP_HLEN_MIN 20u
+
+static enum net_cksum_mode
+ipv4_rx_cksum_mode(const struct tern_ctx *ctx, const struct rte_mbuf *m)
+{
+	if (!ctx->ifc.rx_cksum)
+		return NET_CKSUM_VERIFY;
+	switch (m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) {
+	case RTE_MBUF_F_RX_IP_CKSUM_GOOD:
+	case RTE_MBUF_F_RX_IP_CKSUM_NONE: /* header verified, field not */
+		return NET_CKSUM_GOOD;
+	case RTE_MBUF_F_RX_IP_CKSUM_BAD:
+		return NET_CKSUM_BAD;
+	default:
+		return NET_CKSUM_VERIFY;
+	}
+}
+
+/*
+ * TCP gets its whole header (options too) in the first segment whenever
+ * the datagram holds it, so it never walks a chain to parse one. A header
+ * the datagram does not hold is TCP's to count (DropBadHeader).
+ */
+static bool
+ipv4_tcp_hdr_split(const uint8_t *l4, uint32_t seg_len, uint32_t l4_len)
+{
+	uint32_t doff_bytes;
+
+	if (l4_len < TCP_HLEN_MIN)
+		return false;
+	if (seg_len < TCP_HLEN_MIN)
+		return true;
+	doff_bytes = (uint32_t)(l4[12] >> 4) * 4;
+	return doff_bytes <= l4_len && doff_bytes > seg_len;
+}
+
+/* Cut @p m to @p len bytes (less than pkt_len), freeing whole segments
+ * past it: Ethernet padding after the IP datagram. */
+static void
+mbuf_trim_to(struct rte_mbuf *m, uint32_t len)
+{
+	struct rte_mbuf *seg = m;
+	uint32_t kept = 0;
+	uint16_t nb_segs = 1;
+
+	while (kept + seg->data_len < len) {
+		kept += seg->data_len;
+		seg = seg->next;
+		nb_segs++;
+	}
+	seg->data_len = (uint16_t)(len - kept);
+	if (seg->next != NULL) {
+		rte_pktmbuf_free(seg->next);
+		seg->next = NULL;
+	}
+	m->nb_segs = nb_segs;
+	m->pkt_len = len;
+}
+
+static enum tern_stat
+ipv4_validate(struct tern_ctx *ctx, const struct rte_mbuf *m,
+	      const struct net_eth_repr *eth, struct net_ipv4_repr *r)
+{
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *,
+						    NET_ETH_HLEN);
+	uint32_t seg_len = rte_pktmbuf_data_len(m) - NET_ETH_HLEN;
+	enum tern_stat verdict;
+
+	verdict = net_ipv4_parse(l3, seg_len,
+				 rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN,
+				 ipv4_rx_cksum_mode(ctx, m), r);
+	if (verdict != NET_ACCEPT)
+		return verdict;
+	verdict = net_ipv4_check_addrs(r, &ctx->ifc, eth->link_bcast);
+	if (verdict != NET_ACCEPT)
+		return verdict;
+	switch (r->proto) {
+	case IPPROTO_TCP:
+		if (ipv4_tcp_hdr_split(l3 + r->hdr_len, seg_len - r->hdr_len,
+				       r->total_len - r->hdr_len))
+			return TERN_STAT_NET_DROP_HDR_SPLIT;
+		return NET_ACCEPT;
+	case IPPROTO_ICMP:
+		return NET_ACCEPT;
+	default:
+		return TERN_STAT_IP_IN_UNKNOWN_PROTO;
+	}
+}
+
+enum net_l4
+net_ipv4_input(struct tern_ctx *ctx, struct rte_mbuf *m,
+	       const struct net_eth_repr *eth)
+{
+	struct net_ipv4_repr r;
+	enum tern_stat verdict;
+
+	tern_stat_inc(&ctx->stats, TERN_STAT_IP_IN_RECEIVES);
+	verdict = ipv4_validate(ctx, m, eth, &r);
+	if (verdict != NET_ACCEPT) {
+		tern_drop(ctx, m, verdict);
+		return NET_L4_DROPPED;
+	}
+	if (rte_pktmbuf_pkt_len(m) > NET_ETH_HLEN + r.total_len)
+		mbuf_trim_to(m, NET_ETH_HLEN + r.total_len);
+	m->l2_len = NET_ETH_HLEN;
+	m->l3_len = r.hdr_len;
+	/* Both headers are in the first segment: adj cannot fail. */
+	rte_pktmbuf_adj(m, (uint16_t)(NET_ETH_HLEN + r.hdr_len));
+	tern_stat_inc(&ctx->stats, TERN_STAT_IP_IN_DELIVERS);
+	return r.proto == IPPROTO_TCP ? NET_L4_TCP : NET_L4_ICMP;
+}
+
+/* 0 when there is no way to @p dst: unconfigured, own, martian or
+ * off-link without a gateway. */
+static rte_be32_t
+ipv4_next_hop(const struct tern_if_conf *ifc, rte_be32_t dst)
+{
+	if (ifc->ip == 0 || dst == ifc->ip ||
+	    net_ipv4_addr_is_martian(dst, ifc))
+		return 0;
+	if (((dst ^ ifc->ip) & ifc->netmask) == 0)
+		return dst;
+	return ifc->gateway;
+}
+
+static void
+ipv4_fill_header(struct rte_ipv4_hdr *ih, const struct tern_ctx *ctx,
+		 rte_be32_t dst, uint8_t proto, uint32_t l4_len)
+{
+	ih->version_ihl = RTE_IPV4_VHL_DEF;
+	ih->type_of_service = 0;
+	ih->total_length = rte_cpu_to_be_16((uint16_t)(NET_IPV4_HLEN_MIN +
+						       l4_len));
+	/* DF set: an atomic datagram may carry id 0 (RFC 6864 4.1). */
+	ih->packet_id = 0;
+	ih->fragment_offset = RTE_BE16(RTE_IPV4_HDR_DF_FLAG);
+	ih->time_to_live = IPV4_TTL_DEFAULT;
+	ih->next_proto_id = proto;
+	ih->hdr_checksum = 0;
+	ih->src_addr = ctx->ifc.ip;
+	ih->dst_addr = dst;
+}
+
+/* TCP checksum over the pseudo-header and the whole segment, which may
+ * span segments; the TCP header itself is in the first one. */
+static void
+ipv4_fill_tcp_cksum(const struct tern_ctx *ctx, struct rte_mbuf *m,
+		    const struct rte_ipv4_hdr *ih)
+{
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ih + 1);
+
+	if (ctx->ifc.tx_tcp_cksum) {
+		/* The port adds the segment to the pseudo-header sum. */
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = rte_ipv4_phdr_cksum(ih, m->ol_flags);
+		return;
+	}
+	th->cksum = 0;
+	th->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ih, TERN_L2L3_HDR_LEN);
+}
+
+static void
+ipv4_fill_cksums(const struct tern_ctx *ctx, struct rte_mbuf *m,
+		 struct rte_ipv4_hdr *ih)
+{
+	m->l2_len = NET_ETH_HLEN;
+	m->l3_len = NET_IPV4_HLEN_MIN;
+	m->ol_flags &= ~(RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+			 RTE_MBUF_F_TX_L4_MASK);
+	if (ctx->ifc.tx_ip_cksum)
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	else
+		ih->hdr_checksum = rte_ipv4_cksum(ih);
+	if (ih->next_proto_id == IPPROTO_TCP)
+		ipv4_fill_tcp_cksum(ctx, m, ih);
+}
+
+int
+tern_ipv4_output(struct tern_ctx *ctx, struct rte_mbuf *m, rte_be32_t dst,
+		 uint8_t proto)
+{
+	uint32_t l4_len = rte_pktmbuf_pkt_len(m);
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ih;
+	rte_be32_t nexthop;
+
+	if (l4_len + NET_IPV4_HLEN_MIN > ctx->ifc.mtu) {
+		tern_drop(ctx, m, TERN_STAT_IP_OUT_TOO_BIG);
+		return -EMSGSIZE;
+	}
+	if (proto == IPPROTO_TCP && rte_pktmbuf_data_len(m) < TCP_HLEN_MIN) {
+		tern_drop(ctx, m, TERN_STAT_IP_OUT_BAD_L4);
+		return -EINVAL;
+	}
+	nexthop = ipv4_next_hop(&ctx->ifc, dst);
+	if (nexthop == 0) {
+		tern_drop(ctx, m, TERN_STAT_IP_OUT_NO_ROUTE);
+		return -EHOSTUNREACH;
+	}
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m,
+						 TERN_L2L3_HDR_LEN);
+	if (eh == NULL) {
+		tern_drop(ctx, m, TERN_STAT_IP_OUT_NO_HEADROOM);
+		return -ENOBUFS;
+	}
+	ih = (struct rte_ipv4_hdr *)(eh + 1);
+	ipv4_fill_header(ih, ctx, dst, proto, l4_len);
+	ipv4_fill_cksums(ctx, m, ih);
+	rte_ether_addr_copy(&ctx->ifc.mac, &eh->src_addr);
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	tern_stat_inc(&ctx->stats, TERN_STAT_IP_OUT_REQUESTS);
+	return net_neigh_output(ctx, m, nexthop);
+}

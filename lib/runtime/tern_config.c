@@ -1,3 +1,796 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder: being written */
-#include "tern_ctx.h"
+/*
+ * Deployment configuration and driver profiles.
+ *
+ * Every key lives in one table (section, key, type, where it is stored,
+ * range): the INI loader, the command line (--set and the named
+ * options), the writer of the effective configuration and the docs all
+ * follow that table, so a key cannot be parsed in one place and
+ * forgotten in another.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cfgfile.h>
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_log.h>
+#include <rte_mempool.h>
+#include <rte_pci.h>
+#include <rte_string_fns.h>
+
+#include "tern_build_config.h"
+#include "tern_config.h"
+
+#define CFG_LOG(logtype, level, fmt, ...) \
+	rte_log(RTE_LOG_##level, (logtype), "tern.config: " fmt "\n", \
+		##__VA_ARGS__)
+
+enum cfg_type {
+	CFG_STR,          /**< char[size] */
+	CFG_TEXT,         /**< accepted and ignored (descriptions) */
+	CFG_U16,          /**< uint16_t in [min, max], or 0 if zero_ok */
+	CFG_U32,          /**< uint32_t in [min, max], or 0 if zero_ok */
+	CFG_BOOL,         /**< bool: true/false, yes/no, on/off, 1/0 */
+	CFG_IPV4_PREFIX,  /**< "A.B.C.D/len": rte_be32_t + uint8_t at aux */
+	CFG_IPV4_OR_NONE, /**< "A.B.C.D" or "none" (0) */
+	CFG_SECONDS_MS,   /**< decimal seconds stored as uint32_t ms */
+	CFG_OFFLOAD,      /**< enum tern_offload_mode */
+	CFG_RSS_HF,       /**< uint64_t RTE_ETH_RSS_* from names */
+	CFG_RSS_KEY,      /**< uint16_t pattern from "symmetric" or hex */
+};
+
+struct cfg_key {
+	const char *section;
+	const char *name;
+	enum cfg_type type;
+	size_t offset;     /**< into the struct the table describes */
+	size_t aux;        /**< CFG_STR: size; CFG_IPV4_PREFIX: length field */
+	uint32_t min;
+	uint32_t max;
+	bool zero_ok;      /**< 0 means "automatic" besides [min, max] */
+};
+
+#define STR_KEY(sec, key, type_, field) \
+	{ sec, key, CFG_STR, offsetof(type_, field), \
+	  sizeof(((type_ *)0)->field), 0, 0, false }
+#define NUM_KEY(sec, key, kind, type_, field, lo, hi, zero) \
+	{ sec, key, kind, offsetof(type_, field), 0, lo, hi, zero }
+#define TYPED_KEY(sec, key, kind, type_, field) \
+	{ sec, key, kind, offsetof(type_, field), 0, 0, 0, false }
+#define TCP_U32(key, lo, hi) \
+	NUM_KEY("tcp", #key, CFG_U32, struct tern_config, tcp.key, lo, hi, \
+		false)
+#define TCP_BOOL(key) \
+	TYPED_KEY("tcp", #key, CFG_BOOL, struct tern_config, tcp.key)
+
+/* Bounds: IPv4 needs 68 bytes of MTU (RFC 791); 9216 covers every jumbo
+ * frame our target NICs take. Descriptor counts are what the ethdev
+ * layer accepts before rte_eth_dev_adjust_nb_rx_tx_desc() rounds them. */
+#define MTU_MIN 68
+#define MTU_MAX 9216
+#define DURATION_MAX_MS (UINT32_MAX - 1)
+
+static const struct cfg_key config_keys[] = {
+	STR_KEY("port", "dev", struct tern_config, dev),
+	STR_KEY("port", "profile", struct tern_config, profile_name),
+	STR_KEY("port", "profile_dir", struct tern_config, profile_dir),
+	{ "ip", "address", CFG_IPV4_PREFIX, offsetof(struct tern_config, ip),
+	  offsetof(struct tern_config, prefix_len), 1, 32, false },
+	TYPED_KEY("ip", "gateway", CFG_IPV4_OR_NONE, struct tern_config,
+		  gateway),
+	NUM_KEY("ip", "mtu", CFG_U16, struct tern_config, mtu, MTU_MIN,
+		MTU_MAX, true),
+	STR_KEY("lcores", "list", struct tern_config, lcores),
+	NUM_KEY("lcores", "workers", CFG_U16, struct tern_config, workers, 1,
+		RTE_MAX_LCORE, true),
+	NUM_KEY("mempool", "mbufs", CFG_U32, struct tern_config, mbufs, 512,
+		1u << 24, false),
+	NUM_KEY("mempool", "cache", CFG_U32, struct tern_config, mbuf_cache,
+		0, RTE_MEMPOOL_CACHE_MAX_SIZE, false),
+	TYPED_KEY("run", "duration", CFG_SECONDS_MS, struct tern_config,
+		  duration_ms),
+	TCP_U32(max_conns, 1, 1u << 26),
+	TCP_U32(max_tw, 0, 1u << 26),
+	TCP_U32(msl_ms, 1, 600000),
+	TCP_U32(syn_retries, 0, 127),
+	TCP_U32(synack_retries, 0, 127),
+	TCP_U32(max_retries, 1, 127),
+	TCP_U32(rto_initial_ms, 1, 600000),
+	TCP_U32(rto_min_ms, 1, 600000),
+	TCP_U32(rto_max_ms, 1, 3600000),
+	TCP_U32(delack_ms, 0, 500),
+	TCP_U32(fin_wait2_ms, 1, 3600000),
+	TCP_U32(rcv_buf, 1024, 1u << 30),
+	TCP_U32(snd_buf, 1024, 1u << 30),
+	TCP_U32(backlog, 1, 1u << 24),
+	TCP_U32(challenge_ack_per_sec, 0, 1000000),
+	NUM_KEY("tcp", "mss", CFG_U16, struct tern_config, tcp.mss, 88,
+		UINT16_MAX, true),
+	TCP_BOOL(timestamps),
+	TCP_BOOL(window_scale),
+	TCP_BOOL(sack),
+};
+
+static const struct cfg_key profile_keys[] = {
+	STR_KEY("driver", "name", struct tern_profile, driver),
+	{ "driver", "description", CFG_TEXT, 0, 0, 0, 0, false },
+	STR_KEY("eal", "dev", struct tern_profile, dev),
+	STR_KEY("eal", "args", struct tern_profile, eal_args),
+	NUM_KEY("port", "queues", CFG_U16, struct tern_profile, max_queues,
+		1, RTE_MAX_QUEUES_PER_PORT, false),
+	NUM_KEY("port", "rx_desc", CFG_U16, struct tern_profile, rx_desc,
+		32, 32768, false),
+	NUM_KEY("port", "tx_desc", CFG_U16, struct tern_profile, tx_desc,
+		32, 32768, false),
+	NUM_KEY("port", "mtu", CFG_U16, struct tern_profile, mtu, MTU_MIN,
+		MTU_MAX, false),
+	TYPED_KEY("rss", "hash", CFG_RSS_HF, struct tern_profile, rss_hf),
+	TYPED_KEY("rss", "key", CFG_RSS_KEY, struct tern_profile,
+		  rss_key_pattern),
+	TYPED_KEY("offloads", "rx_cksum", CFG_OFFLOAD, struct tern_profile,
+		  rx_cksum),
+	TYPED_KEY("offloads", "tx_ip_cksum", CFG_OFFLOAD, struct tern_profile,
+		  tx_ip_cksum),
+	TYPED_KEY("offloads", "tx_tcp_cksum", CFG_OFFLOAD,
+		  struct tern_profile, tx_tcp_cksum),
+};
+
+struct cfg_schema {
+	const char *what;          /**< "config" or "profile", for messages */
+	const struct cfg_key *keys;
+	unsigned int nb_keys;
+};
+
+static const struct cfg_schema config_schema = {
+	"config", config_keys, RTE_DIM(config_keys)
+};
+static const struct cfg_schema profile_schema = {
+	"profile", profile_keys, RTE_DIM(profile_keys)
+};
+
+struct rss_hf_name {
+	const char *name;
+	uint64_t bits;
+};
+
+static const struct rss_hf_name rss_hf_names[] = {
+	{ "ipv4", RTE_ETH_RSS_IPV4 },
+	{ "frag-ipv4", RTE_ETH_RSS_FRAG_IPV4 },
+	{ "ipv4-tcp", RTE_ETH_RSS_NONFRAG_IPV4_TCP },
+	{ "ipv4-udp", RTE_ETH_RSS_NONFRAG_IPV4_UDP },
+	{ "ipv4-other", RTE_ETH_RSS_NONFRAG_IPV4_OTHER },
+	{ "ipv6", RTE_ETH_RSS_IPV6 },
+	{ "ipv6-tcp", RTE_ETH_RSS_NONFRAG_IPV6_TCP },
+	{ "ipv6-udp", RTE_ETH_RSS_NONFRAG_IPV6_UDP },
+};
+
+static const char *const offload_names[] = {
+	[TERN_OFFLOAD_AUTO] = "auto",
+	[TERN_OFFLOAD_OFF] = "off",
+	[TERN_OFFLOAD_ON] = "on",
+};
+
+const char *
+tern_offload_mode_name(enum tern_offload_mode m)
+{
+	return (unsigned int)m < RTE_DIM(offload_names) ?
+		offload_names[m] : "?";
+}
+
+static const struct cfg_key *
+schema_find(const struct cfg_schema *s, const char *section, const char *key)
+{
+	for (unsigned int i = 0; i < s->nb_keys; i++)
+		if (strcmp(s->keys[i].section, section) == 0 &&
+		    strcmp(s->keys[i].name, key) == 0)
+			return &s->keys[i];
+	return NULL;
+}
+
+static bool
+schema_has_section(const struct cfg_schema *s, const char *section)
+{
+	for (unsigned int i = 0; i < s->nb_keys; i++)
+		if (strcmp(s->keys[i].section, section) == 0)
+			return true;
+	return false;
+}
+
+/* strtoull that accepts only a whole, unsigned decimal number. */
+static int
+parse_u64(const char *s, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno != 0 || *end != '\0')
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static const char *const bool_true_words[] = { "true", "yes", "on", "1" };
+static const char *const bool_false_words[] = { "false", "no", "off", "0" };
+
+static int
+parse_bool(const char *s, bool *out)
+{
+	for (unsigned int i = 0; i < RTE_DIM(bool_true_words); i++) {
+		if (strcasecmp(s, bool_true_words[i]) == 0) {
+			*out = true;
+			return 0;
+		}
+		if (strcasecmp(s, bool_false_words[i]) == 0) {
+			*out = false;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+static int
+parse_ipv4(const char *s, rte_be32_t *out)
+{
+	struct in_addr a;
+
+	if (inet_pton(AF_INET, s, &a) != 1)
+		return -EINVAL;
+	*out = a.s_addr;
+	return 0;
+}
+
+static int
+parse_ipv4_prefix(const char *s, rte_be32_t *addr, uint8_t *len)
+{
+	char buf[INET_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	uint64_t bits;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, slash - s);
+	buf[slash - s] = '\0';
+	if (parse_ipv4(buf, addr) != 0 || parse_u64(slash + 1, &bits) != 0)
+		return -EINVAL;
+	if (bits < 1 || bits > 32)
+		return -ERANGE;
+	*len = (uint8_t)bits;
+	return 0;
+}
+
+/* Decimal seconds ("5", "0.25") to milliseconds, without libm. */
+static int
+parse_seconds_ms(const char *s, uint32_t *out)
+{
+	char *end;
+	double sec;
+
+	if (!isdigit((unsigned char)s[0]))
+		return -EINVAL;
+	errno = 0;
+	sec = strtod(s, &end);
+	if (errno != 0 || *end != '\0')
+		return -EINVAL;
+	if (sec * 1000.0 > (double)DURATION_MAX_MS)
+		return -ERANGE;
+	*out = (uint32_t)(sec * 1000.0 + 0.5);
+	return 0;
+}
+
+static int
+parse_offload(const char *s, enum tern_offload_mode *out)
+{
+	for (unsigned int i = 0; i < RTE_DIM(offload_names); i++) {
+		if (strcmp(s, offload_names[i]) == 0) {
+			*out = (enum tern_offload_mode)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
+}
+
+/* "ipv4 ipv4-tcp" or "ipv4,ipv4-tcp"; "none" is no hashing at all. */
+static int
+parse_rss_hf(const char *s, uint64_t *out)
+{
+	char buf[TERN_CFG_VALUE_LEN];
+	char *save = NULL;
+	uint64_t hf = 0;
+
+	if (strcmp(s, "none") == 0) {
+		*out = 0;
+		return 0;
+	}
+	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
+		return -EINVAL;
+	for (char *tok = strtok_r(buf, " ,\t", &save); tok != NULL;
+	     tok = strtok_r(NULL, " ,\t", &save)) {
+		unsigned int i;
+
+		for (i = 0; i < RTE_DIM(rss_hf_names); i++)
+			if (strcmp(tok, rss_hf_names[i].name) == 0)
+				break;
+		if (i == RTE_DIM(rss_hf_names))
+			return -EINVAL;
+		hf |= rss_hf_names[i].bits;
+	}
+	*out = hf;
+	return 0;
+}
+
+static int
+hex_nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)tolower((unsigned char)c);
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * A Toeplitz key gives the same hash for (src, dst) and (dst, src)
+ * exactly when it repeats with a 16-bit period (Woo & Park, "Scalable
+ * TCP Session Monitoring with Symmetric Receive-side Scaling"): tern
+ * relies on that, so only such keys are accepted and the pattern is
+ * all that is stored. "symmetric" names the usual 0x6d5a.
+ */
+static int
+parse_rss_key(const char *s, uint16_t *out)
+{
+	size_t len = strlen(s);
+	uint8_t first[2];
+
+	if (strcmp(s, "symmetric") == 0) {
+		*out = TERN_RSS_SYMMETRIC_PATTERN;
+		return 0;
+	}
+	if (len < 4 || len % 4 != 0 || len > 2 * TERN_RSS_KEY_MAX)
+		return -EINVAL;
+	for (size_t i = 0; i < len; i += 2) {
+		int hi = hex_nibble(s[i]), lo = hex_nibble(s[i + 1]);
+		uint8_t byte;
+
+		if (hi < 0 || lo < 0)
+			return -EINVAL;
+		byte = (uint8_t)(hi << 4 | lo);
+		if (i < 4)
+			first[i / 2] = byte;
+		else if (byte != first[(i / 2) % 2])
+			return -ERANGE;
+	}
+	*out = (uint16_t)(first[0] << 8 | first[1]);
+	return 0;
+}
+
+static int
+check_range(const struct cfg_key *k, uint64_t v)
+{
+	if (v == 0 && k->zero_ok)
+		return 0;
+	if (v < k->min || v > k->max)
+		return -ERANGE;
+	return 0;
+}
+
+/* Parse @p value per @p k into the struct at @p base. */
+static int
+key_parse(const struct cfg_key *k, void *base, const char *value)
+{
+	char *field = (char *)base + k->offset;
+	uint64_t v;
+	int rc;
+
+	switch (k->type) {
+	case CFG_STR:
+		if (strlcpy(field, value, k->aux) >= k->aux)
+			return -ERANGE;
+		return 0;
+	case CFG_TEXT:
+		return 0;
+	case CFG_U16:
+	case CFG_U32:
+		rc = parse_u64(value, &v);
+		if (rc == 0)
+			rc = check_range(k, v);
+		if (rc != 0)
+			return rc;
+		if (k->type == CFG_U16)
+			*(uint16_t *)field = (uint16_t)v;
+		else
+			*(uint32_t *)field = (uint32_t)v;
+		return 0;
+	case CFG_BOOL:
+		return parse_bool(value, (bool *)field);
+	case CFG_IPV4_PREFIX:
+		return parse_ipv4_prefix(value, (rte_be32_t *)field,
+					 (uint8_t *)base + k->aux);
+	case CFG_IPV4_OR_NONE:
+		if (strcmp(value, "none") == 0) {
+			*(rte_be32_t *)field = 0;
+			return 0;
+		}
+		return parse_ipv4(value, (rte_be32_t *)field);
+	case CFG_SECONDS_MS:
+		return parse_seconds_ms(value, (uint32_t *)field);
+	case CFG_OFFLOAD:
+		return parse_offload(value, (enum tern_offload_mode *)field);
+	case CFG_RSS_HF:
+		return parse_rss_hf(value, (uint64_t *)field);
+	case CFG_RSS_KEY:
+		return parse_rss_key(value, (uint16_t *)field);
+	}
+	return -EINVAL;
+}
+
+static void
+format_ipv4(rte_be32_t a, char *out, size_t len)
+{
+	struct in_addr ia = { .s_addr = a };
+
+	if (inet_ntop(AF_INET, &ia, out, (socklen_t)len) == NULL)
+		strlcpy(out, "?", len);
+}
+
+void
+tern_rss_hf_format(uint64_t hf, char *out, size_t out_len)
+{
+	size_t used = 0;
+
+	out[0] = '\0';
+	for (unsigned int i = 0; i < RTE_DIM(rss_hf_names); i++) {
+		int n;
+
+		if ((hf & rss_hf_names[i].bits) == 0)
+			continue;
+		n = snprintf(out + used, out_len - used, "%s%s",
+			     used > 0 ? " " : "", rss_hf_names[i].name);
+		if (n < 0 || (size_t)n >= out_len - used)
+			break;
+		used += (size_t)n;
+	}
+	if (used == 0)
+		strlcpy(out, "none", out_len);
+}
+
+/* Format the value of @p k in the struct at @p base; "" = not written. */
+static void
+key_format(const struct cfg_key *k, const void *base, char *out, size_t len)
+{
+	const char *field = (const char *)base + k->offset;
+
+	out[0] = '\0';
+	switch (k->type) {
+	case CFG_STR:
+		strlcpy(out, field, len);
+		break;
+	case CFG_TEXT:
+		break;
+	case CFG_U16:
+		snprintf(out, len, "%u", *(const uint16_t *)field);
+		break;
+	case CFG_U32:
+		snprintf(out, len, "%u", *(const uint32_t *)field);
+		break;
+	case CFG_BOOL:
+		strlcpy(out, *(const bool *)field ? "true" : "false", len);
+		break;
+	case CFG_IPV4_PREFIX: {
+		char a[INET_ADDRSTRLEN];
+
+		format_ipv4(*(const rte_be32_t *)field, a, sizeof(a));
+		snprintf(out, len, "%s/%u", a,
+			 *((const uint8_t *)base + k->aux));
+		break;
+	}
+	case CFG_IPV4_OR_NONE:
+		if (*(const rte_be32_t *)field == 0)
+			strlcpy(out, "none", len);
+		else
+			format_ipv4(*(const rte_be32_t *)field, out, len);
+		break;
+	case CFG_SECONDS_MS: {
+		uint32_t ms = *(const uint32_t *)field;
+
+		snprintf(out, len, "%u.%03u", ms / 1000, ms % 1000);
+		break;
+	}
+	case CFG_OFFLOAD:
+		strlcpy(out, tern_offload_mode_name(
+			*(const enum tern_offload_mode *)field), len);
+		break;
+	case CFG_RSS_HF:
+		tern_rss_hf_format(*(const uint64_t *)field, out, len);
+		break;
+	case CFG_RSS_KEY:
+		snprintf(out, len, "%04x", *(const uint16_t *)field);
+		break;
+	}
+}
+
+static const char *
+parse_error_text(int rc)
+{
+	switch (rc) {
+	case -ERANGE:
+		return "value out of range";
+	case -ENOENT:
+		return "unknown key";
+	default:
+		return "invalid value";
+	}
+}
+
+static int
+schema_set(const struct cfg_schema *s, void *base, int logtype,
+	   const char *section, const char *key, const char *value)
+{
+	const struct cfg_key *k = schema_find(s, section, key);
+	int rc;
+
+	if (k == NULL) {
+		CFG_LOG(logtype, ERR, "%s: unknown key [%s] %s", s->what,
+			section, key);
+		return -ENOENT;
+	}
+	rc = key_parse(k, base, value);
+	if (rc != 0) {
+		CFG_LOG(logtype, ERR, "%s: [%s] %s = %s: %s", s->what,
+			section, key, value, parse_error_text(rc));
+		return rc == -ERANGE ? -ERANGE : -EINVAL;
+	}
+	return 0;
+}
+
+static int
+section_check_unique(struct rte_cfgfile *f, int index, const char *name,
+		     const char *path, int logtype)
+{
+	int n = rte_cfgfile_num_sections(f, NULL, 0);
+	char other[CFG_NAME_LEN];
+
+	for (int j = 0; j < index && j < n; j++) {
+		if (rte_cfgfile_section_entries_by_index(f, j, other, NULL,
+							 0) < 0)
+			continue;
+		if (strcmp(other, name) == 0) {
+			CFG_LOG(logtype, ERR, "%s: section [%s] given twice",
+				path, name);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* Apply every entry of one section of @p f to @p base. */
+static int
+section_apply(const struct cfg_schema *s, void *base, int logtype,
+	      struct rte_cfgfile *f, int index, const char *path)
+{
+	char name[CFG_NAME_LEN];
+	struct rte_cfgfile_entry *entries;
+	int n, rc = 0;
+
+	n = rte_cfgfile_section_num_entries_by_index(f, name, index);
+	if (n < 0)
+		return -EINVAL;
+	if (!schema_has_section(s, name)) {
+		CFG_LOG(logtype, ERR, "%s: unknown section [%s]", path, name);
+		return -EINVAL;
+	}
+	rc = section_check_unique(f, index, name, path, logtype);
+	if (rc != 0 || n == 0)
+		return rc;
+	entries = calloc((size_t)n, sizeof(*entries));
+	if (entries == NULL)
+		return -ENOMEM;
+	n = rte_cfgfile_section_entries_by_index(f, index, name, entries, n);
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = schema_set(s, base, logtype, name, entries[i].name,
+				entries[i].value);
+	free(entries);
+	return rc == -ENOMEM ? rc : (rc != 0 ? -EINVAL : 0);
+}
+
+static int
+file_apply(const struct cfg_schema *s, void *base, int logtype,
+	   const char *path)
+{
+	struct rte_cfgfile *f = rte_cfgfile_load(path, 0);
+	int rc = 0, n;
+
+	if (f == NULL) {
+		CFG_LOG(logtype, ERR, "%s: cannot read %s file", path,
+			s->what);
+		return -ENOENT;
+	}
+	n = rte_cfgfile_num_sections(f, NULL, 0);
+	for (int i = 0; i < n && rc == 0; i++)
+		rc = section_apply(s, base, logtype, f, i, path);
+	rte_cfgfile_close(f);
+	return rc;
+}
+
+void
+tern_config_defaults(struct tern_config *cfg, int logtype)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->logtype = logtype;
+	/* The embedded default deployment: the demo's net_tap port in a
+	 * namespace, the kernel side at 198.18.0.1 (RFC 2544 test range). */
+	strlcpy(cfg->profile_dir, TERN_PROFILE_DIR, sizeof(cfg->profile_dir));
+	parse_ipv4("198.18.0.2", &cfg->ip);
+	cfg->prefix_len = 24;
+	/* 8191 = 2^13 - 1, the mempool's most efficient size; enough for
+	 * 1024 RX + 1024 TX descriptors, bursts, the cache and a few
+	 * thousand segments held in TCP queues. */
+	cfg->mbufs = 8191;
+	cfg->mbuf_cache = 256;
+	tern_tcp_conf_defaults(&cfg->tcp);
+}
+
+int
+tern_config_set(struct tern_config *cfg, const char *section,
+		const char *key, const char *value)
+{
+	return schema_set(&config_schema, cfg, cfg->logtype, section, key,
+			  value);
+}
+
+int
+tern_config_load(struct tern_config *cfg, const char *path)
+{
+	return file_apply(&config_schema, cfg, cfg->logtype, path);
+}
+
+rte_be32_t
+tern_prefix_netmask(uint8_t prefix_len)
+{
+	if (prefix_len == 0)
+		return 0;
+	return rte_cpu_to_be_32(UINT32_MAX << (32 - prefix_len));
+}
+
+int
+tern_config_check(const struct tern_config *cfg)
+{
+	rte_be32_t mask = tern_prefix_netmask(cfg->prefix_len);
+	rte_be32_t net = cfg->ip & mask;
+
+	if (cfg->ip == 0 || cfg->prefix_len == 0) {
+		CFG_LOG(cfg->logtype, ERR, "[ip] address is not set");
+		return -EINVAL;
+	}
+	/* /31 and /32 have no network and broadcast addresses (RFC 3021). */
+	if (cfg->prefix_len <= 30 &&
+	    (cfg->ip == net || cfg->ip == (net | ~mask))) {
+		CFG_LOG(cfg->logtype, ERR, "[ip] address is the network or "
+			"broadcast address of its prefix");
+		return -EINVAL;
+	}
+	if (cfg->gateway != 0 && (cfg->gateway & mask) != net) {
+		CFG_LOG(cfg->logtype, ERR, "[ip] gateway is not on-link "
+			"(outside the address's prefix)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+bool
+tern_dev_is_pci(const char *dev)
+{
+	char name[TERN_CFG_VALUE_LEN];
+	struct rte_pci_addr addr;
+
+	strlcpy(name, dev, sizeof(name));
+	name[strcspn(name, ",")] = '\0';
+	return rte_pci_addr_parse(name, &addr) == 0;
+}
+
+int
+tern_profile_name_of_dev(const char *dev, char *out, size_t out_len)
+{
+	size_t len = strcspn(dev, ",");
+
+	if (tern_dev_is_pci(dev))
+		len = 0;
+	/* Drop the instance number: net_tap0 -> net_tap. */
+	while (len > 0 && isdigit((unsigned char)dev[len - 1]))
+		len--;
+	if (len >= out_len)
+		return -ENAMETOOLONG;
+	memcpy(out, dev, len);
+	out[len] = '\0';
+	return 0;
+}
+
+static void
+profile_defaults(struct tern_profile *p, const char *name)
+{
+	memset(p, 0, sizeof(*p));
+	strlcpy(p->name, name, sizeof(p->name));
+	p->max_queues = 1;
+	p->rx_desc = 1024;
+	p->tx_desc = 1024;
+	p->mtu = RTE_ETHER_MTU;
+	p->rss_hf = RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_TCP;
+	p->rss_key_pattern = TERN_RSS_SYMMETRIC_PATTERN;
+}
+
+int
+tern_profile_load(struct tern_profile *p, const char *dir, const char *name,
+		  int logtype)
+{
+	char path[PATH_MAX];
+	int n;
+
+	if (name[0] == '\0' || strchr(name, '/') != NULL) {
+		CFG_LOG(logtype, ERR, "invalid profile name '%s'", name);
+		return -EINVAL;
+	}
+	n = snprintf(path, sizeof(path), "%s/%s.ini", dir, name);
+	if (n < 0 || (size_t)n >= sizeof(path))
+		return -ENAMETOOLONG;
+	profile_defaults(p, name);
+	return file_apply(&profile_schema, p, logtype, path);
+}
+
+static int
+schema_write(const struct cfg_schema *s, const void *base, FILE *f,
+	     const char *prefix)
+{
+	const char *section = "";
+	char value[TERN_CFG_VALUE_LEN];
+
+	for (unsigned int i = 0; i < s->nb_keys; i++) {
+		const struct cfg_key *k = &s->keys[i];
+
+		if (strcmp(section, k->section) != 0) {
+			section = k->section;
+			fprintf(f, "%s%s[%s]\n", i == 0 ? "" : "\n", prefix,
+				section);
+		}
+		key_format(k, base, value, sizeof(value));
+		/* Empty values cannot be read back: comment them out (and
+		 * leave them out of what is already a comment). */
+		if (value[0] == '\0' && prefix[0] == '\0')
+			fprintf(f, "; %s =\n", k->name);
+		else if (value[0] == '\0')
+			continue;
+		else
+			fprintf(f, "%s%s = %s\n", prefix, k->name, value);
+	}
+	return ferror(f) ? -EIO : 0;
+}
+
+int
+tern_config_write(const struct tern_config *cfg, FILE *f)
+{
+	int rc;
+
+	fprintf(f, "; tern deployment (effective values)\n");
+	rc = schema_write(&config_schema, cfg, f, "");
+	if (rc != 0 || cfg->profile.name[0] == '\0')
+		return rc;
+	fprintf(f, "\n; profile %s (from %s), for reference\n",
+		cfg->profile.name, cfg->profile_dir);
+	return schema_write(&profile_schema, &cfg->profile, f, "; ");
+}
+
+void
+tern_rss_key_fill(uint8_t *key, unsigned int len, uint16_t pattern)
+{
+	for (unsigned int i = 0; i < len; i++)
+		key[i] = (uint8_t)(i % 2 == 0 ? pattern >> 8 : pattern);
+}

@@ -1,42 +1,504 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Temporary placeholder so that the tree links while lib/tcp is written. */
+/*
+ * The public TCP API (tern_tcp.h): per-lcore setup, listen / connect /
+ * send / shutdown / close / abort, and read-only views.
+ */
 #include <errno.h>
-#include "tern_ctx.h"
-#include "tern_tcp.h"
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <rte_malloc.h>
+#include <rte_random.h>
+
+#include "tcp_priv.h"
+#include "tcp_fsm.h"
 
 void
 tern_tcp_conf_defaults(struct tern_tcp_conf *conf)
 {
-	*conf = (struct tern_tcp_conf){ .max_conns = 65536 };
+	*conf = (struct tern_tcp_conf){
+		.max_conns = 65536,
+		.max_tw = 65536,
+		.msl_ms = 30000,
+		.syn_retries = 7,
+		.synack_retries = 5,
+		.max_retries = 12,
+		.rto_initial_ms = 1000,
+		.rto_min_ms = 200,
+		.rto_max_ms = 60000,
+		.delack_ms = 40,
+		.fin_wait2_ms = 60000,
+		.rcv_buf = 256 * 1024,
+		.snd_buf = 256 * 1024,
+		.backlog = 1024,
+		.challenge_ack_per_sec = 10,
+		.mss = 0,
+		.timestamps = true,
+		.window_scale = true,
+		.sack = true,
+	};
+}
+
+static uint64_t
+splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+static struct rte_mempool *
+tcp_pool_create(const char *what, const struct tern_ctx *ctx, uint32_t n,
+		uint32_t size, int socket)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+
+	snprintf(name, sizeof(name), "%s%" PRIxPTR, what, (uintptr_t)ctx);
+	/* One lcore owns it: single producer, single consumer, no cache. */
+	return rte_mempool_create(name, n, size, 0, 0, NULL, NULL, NULL, NULL,
+				  socket,
+				  RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
+}
+
+static int
+tcp_conf_check(const struct tern_tcp_conf *c)
+{
+	if (c->max_conns == 0 || c->msl_ms == 0 || c->rcv_buf == 0 ||
+	    c->snd_buf == 0 || c->rto_min_ms == 0 ||
+	    c->rto_min_ms > c->rto_max_ms || c->backlog == 0)
+		return -EINVAL;
+	return 0;
 }
 
 int
 tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	      uint64_t secret_seed)
 {
+	int socket = rte_socket_id() == (unsigned int)SOCKET_ID_ANY ?
+			     0 : (int)rte_socket_id();
+	struct tern_tcp *tcp;
+	uint64_t x = secret_seed;
+	int rc;
+
+	if (tcp_conf_check(conf) != 0)
+		return -EINVAL;
+	tcp = rte_zmalloc_socket("tern_tcp", sizeof(*tcp), RTE_CACHE_LINE_SIZE,
+				 socket);
+	if (tcp == NULL)
+		return -ENOMEM;
+	tcp->conf = *conf;
+	ctx->tcp = tcp;
+	TAILQ_INIT(&tcp->tw_fifo);
+	TAILQ_INIT(&tcp->work);
+	tern_timer_init(&tcp->tw_timer);
+	tern_wheel_init(&tcp->wheel, ctx->now_ns, NS_PER_MS);
+	if (secret_seed == 0) {
+		/* Production: a full 128-bit secret (RFC 6528). */
+		if (getrandom(&tcp->isn_secret, sizeof(tcp->isn_secret), 0) !=
+		    (ssize_t)sizeof(tcp->isn_secret)) {
+			tcp->isn_secret.k0 = rte_rand();
+			tcp->isn_secret.k1 = rte_rand();
+		}
+		x = rte_rand();
+	} else {
+		/* Tests: reproducible from the seed. */
+		tcp->isn_secret.k0 = splitmix64(&x);
+		tcp->isn_secret.k1 = splitmix64(&x);
+	}
+	tcp->next_eph_port = (uint16_t)(TCP_EPH_PORT_MIN +
+		splitmix64(&x) % (TCP_EPH_PORT_MAX - TCP_EPH_PORT_MIN + 1));
+	tcp->our_mss = conf->mss != 0 ? conf->mss
+				       : (uint16_t)(ctx->ifc.mtu - 40);
+
+	rc = tern_ctable_init(&tcp->conns, conf->max_conns, socket);
+	if (rc == 0 && conf->max_tw > 0)
+		rc = tern_ctable_init(&tcp->tws, conf->max_tw, socket);
+	if (rc != 0)
+		goto fail;
+	tcp->conn_pool = tcp_pool_create("tcpc", ctx, conf->max_conns,
+					 sizeof(struct tern_conn), socket);
+	if (tcp->conn_pool == NULL)
+		goto nomem;
+	if (conf->max_tw > 0) {
+		tcp->tw_pool = tcp_pool_create("tcpw", ctx, conf->max_tw,
+					       sizeof(struct tcp_tw), socket);
+		if (tcp->tw_pool == NULL)
+			goto nomem;
+	}
 	return 0;
+nomem:
+	rc = -ENOMEM;
+fail:
+	tern_tcp_fini(ctx);
+	return rc;
+}
+
+/* Every connection record in the table (for shutdown and views). */
+static unsigned int
+tcp_collect_conns(const struct tern_tcp *tcp, struct tern_conn **out,
+		  unsigned int max)
+{
+	unsigned int n = 0;
+
+	if (tcp->conns.buckets == NULL)
+		return 0;
+	for (uint32_t b = 0; b <= tcp->conns.mask && n < max; b++)
+		for (struct tern_hnode *h = tcp->conns.buckets[b];
+		     h != NULL && n < max; h = h->next)
+			out[n++] = (struct tern_conn *)h;
+	return n;
 }
 
 void
 tern_tcp_fini(struct tern_ctx *ctx)
 {
-}
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct tern_conn *batch[64];
+	unsigned int n;
 
-void
-tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs,
-		     uint16_t n)
-{
-	for (uint16_t i = 0; i < n; i++)
-		tern_drop(ctx, segs[i], TERN_STAT_TCP_DROP_NO_CONN);
+	if (tcp == NULL)
+		return;
+	/* Reset what is still open, telling the app (closed(ABORTED)). */
+	while ((n = tcp_collect_conns(tcp, batch, RTE_DIM(batch))) > 0)
+		for (unsigned int i = 0; i < n; i++)
+			tern_tcp_abort(batch[i]);
+	while (tcp->listeners != NULL)
+		tern_tcp_unlisten(tcp->listeners);
+	if (tcp->tw_pool != NULL)
+		tcp_tw_free_all(ctx);
+	rte_mempool_free(tcp->tw_pool);
+	rte_mempool_free(tcp->conn_pool);
+	tern_ctable_fini(&tcp->tws);
+	tern_ctable_fini(&tcp->conns);
+	rte_free(tcp);
+	ctx->tcp = NULL;
 }
 
 void
 tern_tcp_poll(struct tern_ctx *ctx)
 {
+	tcp_timers_run(ctx);
+	tcp_flush_work(ctx);
 }
 
 uint64_t
 tern_tcp_next_deadline_ns(const struct tern_ctx *ctx)
 {
-	return UINT64_MAX;
+	const struct tern_tcp *tcp = tcp_of(ctx);
+
+	if (!TAILQ_EMPTY(&tcp->work))
+		return ctx->now_ns;
+	return tern_wheel_next_deadline_ns(&tcp->wheel);
+}
+
+/* ---- listeners ---- */
+
+int
+tern_tcp_listen(struct tern_ctx *ctx, uint16_t port,
+		const struct tern_tcp_ops *ops, void *user,
+		struct tern_listener **out)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct tern_listener *l;
+
+	if (port == 0 || ops == NULL || ops->accepted == NULL || out == NULL)
+		return -EINVAL;
+	for (l = tcp->listeners; l != NULL; l = l->next)
+		if (l->port == port)
+			return -EADDRINUSE;
+	l = rte_zmalloc("tern_listener", sizeof(*l), 0);
+	if (l == NULL)
+		return -ENOMEM;
+	l->ctx = ctx;
+	l->port = port;
+	l->backlog = tcp->conf.backlog;
+	l->ops = ops;
+	l->user = user;
+	TAILQ_INIT(&l->children);
+	l->next = tcp->listeners;
+	tcp->listeners = l;
+	tcp_fsm_cell(ctx, TERN_TCP_CLOSED, TCP_EV_USER_LISTEN);
+	tcp->state_count[TERN_TCP_LISTEN]++;
+	*out = l;
+	return 0;
+}
+
+int
+tern_tcp_unlisten(struct tern_listener *l)
+{
+	struct tern_ctx *ctx = l->ctx;
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct tern_listener **pp;
+	struct tern_conn *c;
+
+	while ((c = TAILQ_FIRST(&l->children)) != NULL)
+		tern_tcp_abort(c);
+	for (pp = &tcp->listeners; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == l) {
+			*pp = l->next;
+			break;
+		}
+	tcp_fsm_cell(ctx, TERN_TCP_LISTEN, TCP_EV_USER_CLOSE);
+	tcp->state_count[TERN_TCP_LISTEN]--;
+	rte_free(l);
+	return 0;
+}
+
+/* ---- active open ---- */
+
+/* A free ephemeral port for (our address, daddr, dport). */
+static int
+tcp_pick_port(struct tern_ctx *ctx, struct tern_flow_key *key,
+	      uint32_t *hash)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	const uint32_t range = TCP_EPH_PORT_MAX - TCP_EPH_PORT_MIN + 1;
+
+	for (uint32_t tries = 0; tries < range; tries++) {
+		uint16_t port = tcp->next_eph_port;
+
+		tcp->next_eph_port = port == TCP_EPH_PORT_MAX
+					     ? TCP_EPH_PORT_MIN
+					     : (uint16_t)(port + 1);
+		key->lport = rte_cpu_to_be_16(port);
+		*hash = tcp_flow_hash(ctx, key);
+		if (tern_ctable_lookup(&tcp->conns, key, *hash) == NULL &&
+		    (tcp->tws.buckets == NULL ||
+		     tern_ctable_lookup(&tcp->tws, key, *hash) == NULL))
+			return 0;
+	}
+	return -EADDRNOTAVAIL;
+}
+
+int
+tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
+		 const struct tern_tcp_ops *ops, void *user,
+		 struct tern_conn **out)
+{
+	struct tern_flow_key key = {
+		.laddr = ctx->ifc.ip,
+		.faddr = daddr,
+		.fport = rte_cpu_to_be_16(dport),
+	};
+	struct tern_conn *c;
+	uint32_t hash;
+	int rc;
+
+	if (dport == 0 || daddr == 0 || ops == NULL || out == NULL)
+		return -EINVAL;
+	rc = tcp_pick_port(ctx, &key, &hash);
+	if (rc != 0)
+		return rc;
+	c = tcp_conn_alloc(ctx, &key, hash);
+	if (c == NULL)
+		return -ENOMEM;
+	c->ops = ops;
+	c->user = user;
+	c->flags |= CF_APP_OWNED;
+	tcp_conn_init_seq(ctx, c);
+	/* Until the SYN+ACK says otherwise (RFC 9293 3.7.1). */
+	c->mss = TCP_DEFAULT_MSS;
+	c->cwnd = 10u * TCP_DEFAULT_MSS;
+	c->ssthresh = UINT32_MAX;
+	*out = c;
+	tcp_fsm_step(ctx, c, TCP_EV_USER_CONNECT, NULL);
+	return 0;
+}
+
+/* ---- data and closing ---- */
+
+static bool
+tcp_state_accepts_send(uint8_t state)
+{
+	return state == TERN_TCP_SYN_SENT || state == TERN_TCP_SYN_RCVD ||
+	       state == TERN_TCP_ESTABLISHED || state == TERN_TCP_CLOSE_WAIT;
+}
+
+uint32_t
+tern_tcp_send_space(const struct tern_conn *c)
+{
+	uint32_t max = tcp_of(c->ctx)->conf.snd_buf;
+
+	return c->sq_bytes >= max ? 0 : max - c->sq_bytes;
+}
+
+/* Append @p len bytes to the send queue; returns how many fitted. */
+static uint32_t
+tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c, const uint8_t *buf,
+	      uint32_t len)
+{
+	uint32_t done = 0;
+
+	while (done < len) {
+		struct rte_mbuf *m = c->sq_tail;
+		uint32_t room = m != NULL ? rte_pktmbuf_tailroom(m) : 0;
+		uint32_t n;
+
+		if (room == 0) {
+			m = tern_mbuf_alloc(ctx);
+			if (m == NULL)
+				break;
+			if (c->sq_tail != NULL)
+				c->sq_tail->next = m;
+			else
+				c->sq_head = m;
+			c->sq_tail = m;
+			room = rte_pktmbuf_tailroom(m);
+		}
+		n = RTE_MIN(room, len - done);
+		memcpy(rte_pktmbuf_append(m, (uint16_t)n), buf + done, n);
+		done += n;
+	}
+	c->sq_bytes += done;
+	return done;
+}
+
+int32_t
+tern_tcp_send(struct tern_conn *c, const void *buf, uint32_t len)
+{
+	struct tern_ctx *ctx = c->ctx;
+	uint32_t want, done;
+
+	if (c->flags & (CF_FIN_QUEUED | CF_CLOSED_CB))
+		return -EPIPE;
+	if (!tcp_state_accepts_send(c->state))
+		return -ENOTCONN;
+	if (len > INT32_MAX)
+		len = INT32_MAX;
+	want = RTE_MIN(len, tern_tcp_send_space(c));
+	done = tcp_sq_append(ctx, c, buf, want);
+	if (done < len)
+		c->flags |= CF_WANT_WRITABLE;
+	if (done == 0 && want > 0)
+		return -ENOBUFS;
+	if (done > 0)
+		tcp_conn_work(ctx, c);
+	return (int32_t)done;
+}
+
+/* USER_CLOSE: FIN after the queued data, where the state allows it. */
+static int
+tcp_user_close(struct tern_conn *c)
+{
+	struct tern_ctx *ctx = c->ctx;
+
+	if (c->flags & CF_CLOSED_CB)
+		return -ENOTCONN;
+	switch (c->state) {
+	case TERN_TCP_SYN_RCVD:
+	case TERN_TCP_ESTABLISHED:
+	case TERN_TCP_CLOSE_WAIT:
+	case TERN_TCP_SYN_SENT:
+		tcp_fsm_step(ctx, c, TCP_EV_USER_CLOSE, NULL);
+		tcp_conn_settle(ctx, c);
+		return 0;
+	default:
+		return 0; /* our FIN is already on its way */
+	}
+}
+
+int
+tern_tcp_shutdown(struct tern_conn *c)
+{
+	if (c->state == TERN_TCP_SYN_SENT)
+		return -ENOTCONN;
+	return tcp_user_close(c);
+}
+
+int
+tern_tcp_close(struct tern_conn *c)
+{
+	struct tern_ctx *ctx = c->ctx;
+
+	if (c->flags & CF_CLOSED_CB)
+		return -ENOTCONN;
+	c->flags |= CF_RCV_CLOSED;
+	if (c->state == TERN_TCP_FIN_WAIT_2 && c->fw2_deadline_ns == 0) {
+		/* Now an orphan: reap it if the peer never closes. */
+		c->fw2_deadline_ns = ctx->now_ns +
+			(uint64_t)tcp_of(ctx)->conf.fin_wait2_ms * NS_PER_MS;
+		tcp_timer_update(ctx, c);
+	}
+	return tcp_user_close(c);
+}
+
+void
+tern_tcp_abort(struct tern_conn *c)
+{
+	struct tern_ctx *ctx = c->ctx;
+
+	if ((c->flags & CF_CLOSED_CB) || c->state == TERN_TCP_CLOSED)
+		return;
+	if (c->state == TERN_TCP_LISTEN)
+		tcp_set_state(ctx, c, TERN_TCP_CLOSED);
+	else
+		tcp_fsm_step(ctx, c, TCP_EV_USER_ABORT, NULL);
+	tcp_conn_settle(ctx, c);
+}
+
+/* ---- views ---- */
+
+enum tern_tcp_state
+tern_tcp_state(const struct tern_conn *c)
+{
+	return (enum tern_tcp_state)c->state;
+}
+
+void
+tern_tcp_set_user(struct tern_conn *c, void *user)
+{
+	c->user = user;
+}
+
+void *
+tern_tcp_get_user(const struct tern_conn *c)
+{
+	return c->user;
+}
+
+struct tern_ctx *
+tern_tcp_ctx(const struct tern_conn *c)
+{
+	return c->ctx;
+}
+
+void
+tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->state = (enum tern_tcp_state)c->state;
+	info->laddr = c->node.key.laddr;
+	info->faddr = c->node.key.faddr;
+	info->lport = rte_be_to_cpu_16(c->node.key.lport);
+	info->fport = rte_be_to_cpu_16(c->node.key.fport);
+	info->snd_una = c->snd_una;
+	info->snd_nxt = c->snd_nxt;
+	info->snd_wnd = c->snd_wnd;
+	info->iss = c->iss;
+	info->rcv_nxt = c->rcv_nxt;
+	info->rcv_wnd = tcp_rcv_wnd(c);
+	info->irs = c->irs;
+	info->srtt_us = c->srtt_us;
+	info->rttvar_us = c->rttvar_us;
+	info->rto_ms = c->rto_ms;
+	info->mss = c->mss;
+	info->snd_wscale = c->snd_wscale;
+	info->rcv_wscale = c->rcv_wscale;
+	info->ts_ok = (c->flags & CF_TS_OK) != 0;
+	info->sack_ok = (c->flags & CF_SACK_OK) != 0;
+	info->unacked_bytes = c->snd_max - c->snd_una;
+	info->queued_bytes = c->sq_bytes;
+	info->retransmits = c->retrans_total;
+}
+
+void
+tern_tcp_state_counts(const struct tern_ctx *ctx,
+		      uint32_t counts[TERN_TCP_NSTATES])
+{
+	memcpy(counts, tcp_of(ctx)->state_count,
+	       sizeof(tcp_of(ctx)->state_count));
 }

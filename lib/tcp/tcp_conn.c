@@ -1,3 +1,273 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder while lib/tcp is written */
-#include "tern_tcp.h"
+/*
+ * Connection records: allocation, the handshake's negotiated parameters,
+ * the app notifications made after each state-machine step, and release.
+ */
+#include <string.h>
+
+#include <rte_thash.h>
+
+#include "tcp_priv.h"
+
+_Static_assert(TERN_TCP_CLOSED == 0, "a zeroed record must be CLOSED");
+
+uint32_t
+tcp_flow_hash(const struct tern_ctx *ctx, const struct tern_flow_key *key)
+{
+	uint32_t tuple[3];
+
+	if (!ctx->ifc.rx_rss_hash)
+		return tern_flow_hash_sw(key, ctx->hash_seed);
+	/*
+	 * The hash the NIC computes over the segment as it arrives: source
+	 * (the peer) first. The symmetric key makes the order immaterial,
+	 * but keep the NIC's order all the same.
+	 */
+	tuple[0] = rte_be_to_cpu_32(key->faddr);
+	tuple[1] = rte_be_to_cpu_32(key->laddr);
+	tuple[2] = ((uint32_t)rte_be_to_cpu_16(key->fport) << 16) |
+		   rte_be_to_cpu_16(key->lport);
+	return rte_softrss(tuple, 3, ctx->ifc.rss_key);
+}
+
+struct tern_conn *
+tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
+	       uint32_t hash)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct tern_conn *c;
+	void *obj;
+
+	if (tcp->conns.count >= tcp->conns.capacity ||
+	    rte_mempool_get(tcp->conn_pool, &obj) != 0) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_TABLE_FULL);
+		return NULL;
+	}
+	c = obj;
+	memset(c, 0, sizeof(*c));
+	c->node.key = *key;
+	c->node.hash = hash;
+	c->ctx = ctx;
+	/* memset left state at 0, which is TERN_TCP_CLOSED. */
+	tcp->state_count[TERN_TCP_CLOSED]++;
+	tern_timer_init(&c->timer);
+	c->rto_ms = tcp->conf.rto_initial_ms;
+	c->chal_second = UINT32_MAX;
+	if (tern_ctable_insert(&tcp->conns, &c->node) != 0) {
+		tcp->state_count[TERN_TCP_CLOSED]--;
+		rte_mempool_put(tcp->conn_pool, c);
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_TABLE_FULL);
+		return NULL;
+	}
+	c->flags |= CF_IN_TABLE;
+	return c;
+}
+
+/* ISS (RFC 6528) and the RFC 7323 timestamp offset of a new connection. */
+void
+tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	uint32_t isn = tcp_isn(&tcp->isn_secret, &c->node.key, ctx->now_ns);
+
+	/* After a TIME_WAIT reuse, stay above the old sequence space. */
+	if (tcp->tw_iss_hint != 0 && seq_lt(isn, tcp->tw_iss_hint))
+		isn = tcp->tw_iss_hint;
+	c->iss = isn;
+	c->snd_una = isn;
+	c->snd_nxt = isn;
+	c->snd_max = isn;
+	/* A per-connection offset keeps TSval from leaking our uptime. */
+	c->ts_offset = (uint32_t)tern_siphash24(&c->node.key,
+						sizeof(c->node.key),
+						tcp->isn_secret.k1,
+						tcp->isn_secret.k0);
+	c->rcv_wscale = 0;
+	if (tcp->conf.window_scale) {
+		while (c->rcv_wscale < TCP_MAX_WSCALE &&
+		       (tcp->conf.rcv_buf >> c->rcv_wscale) > UINT16_MAX)
+			c->rcv_wscale++;
+	}
+}
+
+/*
+ * Adopt what the peer's SYN or SYN+ACK offered. Options we offered
+ * count only when the peer offered them too (RFC 7323, RFC 2018); a
+ * passive open echoes only what the SYN offered.
+ */
+void
+tcp_conn_learn_opts(struct tern_ctx *ctx, struct tern_conn *c,
+		    const struct tcp_seg *seg)
+{
+	const struct tern_tcp_conf *conf = &tcp_of(ctx)->conf;
+	uint32_t peer_mss = seg->opts.mss_ok ? seg->opts.mss : TCP_DEFAULT_MSS;
+	uint32_t mss;
+
+	if (conf->timestamps && seg->opts.ts_ok) {
+		c->flags |= CF_TS_OK;
+		c->ts_recent = seg->opts.tsval;
+	}
+	if (conf->sack && seg->opts.sack_perm)
+		c->flags |= CF_SACK_OK;
+	if (conf->window_scale && seg->opts.ws_ok) {
+		c->flags |= CF_WS_OK;
+		c->snd_wscale = seg->opts.ws;
+	} else {
+		c->snd_wscale = 0;
+		c->rcv_wscale = 0;
+	}
+	mss = RTE_MIN(peer_mss, (uint32_t)tcp_of(ctx)->our_mss);
+	mss = RTE_MAX(mss, (uint32_t)TCP_MIN_MSS);
+	if (c->flags & CF_TS_OK)
+		mss -= 12; /* every segment carries NOP NOP TS */
+	c->mss = (uint16_t)mss;
+	/* RFC 6928 initial window: 10 segments. */
+	c->cwnd = 10 * mss;
+	c->ssthresh = UINT32_MAX;
+}
+
+/* Queue @p c for output at the end of this burst or loop iteration. */
+void
+tcp_conn_work(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (c->flags & CF_ON_WORK)
+		return;
+	c->flags |= CF_ON_WORK;
+	TAILQ_INSERT_TAIL(&tcp_of(ctx)->work, c, work);
+}
+
+void
+tcp_sq_free(struct tern_conn *c)
+{
+	rte_pktmbuf_free(c->sq_head);
+	c->sq_head = NULL;
+	c->sq_tail = NULL;
+	c->sq_bytes = 0;
+}
+
+void
+tcp_rx_free(struct tern_conn *c)
+{
+	rte_pktmbuf_free(c->rx_pending);
+	c->rx_pending = NULL;
+}
+
+void
+tcp_notify_closed(struct tern_conn *c)
+{
+	if (!(c->flags & CF_APP_OWNED) || (c->flags & CF_CLOSED_CB))
+		return;
+	c->flags |= CF_CLOSED_CB;
+	if (c->ops->closed != NULL) {
+		c->busy++;
+		c->ops->closed(c, c->user,
+			       (enum tern_tcp_close_reason)c->close_reason);
+		c->busy--;
+	}
+}
+
+/* Release the record (state CLOSED or LISTEN, or TIME_WAIT handed over). */
+void
+tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+
+	tern_timer_cancel(&tcp->wheel, &c->timer);
+	if (c->flags & CF_ON_WORK)
+		TAILQ_REMOVE(&tcp->work, c, work);
+	if (c->flags & CF_IN_TABLE)
+		tern_ctable_remove(&tcp->conns, &c->node);
+	if (c->listener != NULL) {
+		TAILQ_REMOVE(&c->listener->children, c, sibling);
+		if (c->state == TERN_TCP_SYN_RCVD ||
+		    c->state == TERN_TCP_LISTEN || c->state == TERN_TCP_CLOSED)
+			c->listener->n_synrcvd--;
+	}
+	tcp_sq_free(c);
+	tcp_rx_free(c);
+	tcp->state_count[c->state]--;
+	rte_mempool_put(tcp->conn_pool, c);
+}
+
+/* accepted() or connected(); a refusal by accepted() resets. */
+static void
+tcp_notify_established(struct tern_conn *c)
+{
+	struct tern_listener *l = c->listener;
+
+	c->flags |= CF_APP_OWNED;
+	if (l != NULL) {
+		TAILQ_REMOVE(&l->children, c, sibling);
+		l->n_synrcvd--;
+		c->listener = NULL;
+		if (c->ops->accepted(c, l->user) < 0)
+			tern_tcp_abort(c);
+		return;
+	}
+	if (c->ops->connected != NULL)
+		c->ops->connected(c, c->user);
+}
+
+static void
+tcp_deliver_data(struct tern_conn *c)
+{
+	struct rte_mbuf *m = c->rx_pending;
+
+	if (m == NULL)
+		return;
+	c->rx_pending = NULL;
+	if (c->ops->recv != NULL)
+		c->ops->recv(c, c->user, m);
+	else
+		rte_pktmbuf_free(m);
+}
+
+/*
+ * Make the app callbacks the last step asked for, in the order of the
+ * stream (established, data, end of stream, writable), then release the
+ * record if the connection ended. Callbacks may call any API on any
+ * connection; one that ends this connection stops the remaining
+ * notifications. Nested calls (from inside a callback of @p c) only
+ * notify closed(); the outermost call releases the record.
+ */
+void
+tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint8_t state;
+
+	if (c->busy) {
+		if (c->state == TERN_TCP_CLOSED)
+			tcp_notify_closed(c);
+		return;
+	}
+	c->busy++;
+	while (c->notify != 0 && !(c->flags & CF_CLOSED_CB) &&
+	       c->state != TERN_TCP_CLOSED && c->state != TERN_TCP_LISTEN) {
+		uint8_t n = c->notify;
+
+		c->notify = 0;
+		if (n & N_ESTAB)
+			tcp_notify_established(c);
+		if (c->flags & CF_CLOSED_CB)
+			break;
+		if (n & N_DATA)
+			tcp_deliver_data(c);
+		if ((n & N_PEER_FIN) && !(c->flags & CF_CLOSED_CB) &&
+		    c->ops->peer_closed != NULL)
+			c->ops->peer_closed(c, c->user);
+		if ((n & N_WRITABLE) && !(c->flags & CF_CLOSED_CB) &&
+		    c->ops->writable != NULL)
+			c->ops->writable(c, c->user);
+	}
+	c->busy--;
+	state = c->state;
+	if (state == TERN_TCP_TIME_WAIT) {
+		c->close_reason = TERN_TCP_CLOSE_NORMAL;
+		tcp_notify_closed(c);
+		tcp_tw_enter(ctx, c);
+		tcp_conn_destroy(ctx, c);
+	} else if (state == TERN_TCP_CLOSED || state == TERN_TCP_LISTEN) {
+		tcp_notify_closed(c);
+		tcp_conn_destroy(ctx, c);
+	}
+}

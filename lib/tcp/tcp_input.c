@@ -1,3 +1,713 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder while lib/tcp is written */
-#include "tern_tcp.h"
+/*
+ * TCP input: validate a burst of segments once, find each one's owner
+ * (connection, TIME_WAIT record, listener, or nobody), and reduce the
+ * segment to one event of the state table after the ordered checks of
+ * RFC 9293 3.10.7. ESTABLISHED in-order data and pure ACKs take the
+ * header-prediction fast path; everything else goes through the table.
+ */
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "tcp_priv.h"
+
+/* ---- parsing: bytes to struct tcp_seg, once, at the edge ---- */
+
+static bool
+tcp_cksum_ok(const struct tern_ctx *ctx, struct rte_mbuf *m,
+	     const struct rte_ipv4_hdr *ip)
+{
+	uint64_t st = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+
+	if (ctx->ifc.rx_cksum && st == RTE_MBUF_F_RX_L4_CKSUM_GOOD)
+		return true;
+	if (ctx->ifc.rx_cksum && st == RTE_MBUF_F_RX_L4_CKSUM_BAD)
+		return false;
+	return rte_ipv4_udptcp_cksum_mbuf_verify(m, ip, 0) == 0;
+}
+
+/*
+ * Validate @p m (data at the TCP header) into @p seg. On failure the
+ * reason is returned (the caller counts it and frees the mbuf).
+ */
+static enum tern_stat
+tcp_parse(struct tern_ctx *ctx, struct rte_mbuf *m, struct tcp_seg *seg)
+{
+	const struct rte_ipv4_hdr *ip =
+		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
+					-(int)m->l3_len);
+	const struct rte_tcp_hdr *th;
+	unsigned int hdr_len;
+	uint8_t f;
+
+	if (m->pkt_len < TCP_HDR_LEN || m->data_len < TCP_HDR_LEN)
+		return TERN_STAT_TCP_DROP_BAD_HDR;
+	th = rte_pktmbuf_mtod(m, const struct rte_tcp_hdr *);
+	hdr_len = (th->data_off >> 4) * 4u;
+	/* Options must sit in the first segment of an LRO chain too. */
+	if (hdr_len < TCP_HDR_LEN || hdr_len > m->pkt_len ||
+	    hdr_len > m->data_len)
+		return TERN_STAT_TCP_DROP_BAD_HDR;
+	if (th->src_port == 0 || th->dst_port == 0)
+		return TERN_STAT_TCP_DROP_BAD_HDR;
+	if (!tcp_cksum_ok(ctx, m, ip))
+		return TERN_STAT_TCP_IN_CSUM_ERRORS;
+
+	f = th->tcp_flags & (TCP_FIN | TCP_SYN | TCP_RST | TCP_PSH | TCP_ACK |
+			     TCP_URG);
+	/* Impossible mixes, and the flagless "null" segment. */
+	if ((f & (TCP_SYN | TCP_FIN)) == (TCP_SYN | TCP_FIN) ||
+	    (f & (TCP_SYN | TCP_RST)) == (TCP_SYN | TCP_RST) ||
+	    (f & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == 0)
+		return TERN_STAT_TCP_DROP_BAD_FLAGS;
+	if (tcp_opts_parse((const uint8_t *)(th + 1), hdr_len - TCP_HDR_LEN,
+			   (f & TCP_SYN) != 0, &seg->opts) != TCP_OPTS_OK)
+		return TERN_STAT_TCP_DROP_BAD_OPTS;
+
+	seg->m = m;
+	seg->flags = f;
+	seg->hdr_len = (uint16_t)hdr_len;
+	seg->seq = rte_be_to_cpu_32(th->sent_seq);
+	seg->ack = rte_be_to_cpu_32(th->recv_ack);
+	seg->wnd = rte_be_to_cpu_16(th->rx_win);
+	seg->len = m->pkt_len - hdr_len;
+	seg->key.laddr = ip->dst_addr;
+	seg->key.faddr = ip->src_addr;
+	seg->key.lport = th->dst_port;
+	seg->key.fport = th->src_port;
+	if (ctx->ifc.rx_rss_hash && (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH))
+		seg->hash = m->hash.rss;
+	else
+		seg->hash = tcp_flow_hash(ctx, &seg->key);
+	/* From here on the mbuf holds just the payload. */
+	rte_pktmbuf_adj(m, (uint16_t)hdr_len);
+	return TERN_STAT_MAX;
+}
+
+/* ---- helpers of the synchronized states ---- */
+
+/* RFC 9293 3.10.7.4, first check: is any of the segment in the window? */
+static bool
+tcp_seq_acceptable(const struct tern_conn *c, const struct tcp_seg *seg)
+{
+	uint32_t wnd = tcp_rcv_wnd(c);
+	uint32_t len = seg->len + !!(seg->flags & TCP_SYN) +
+		       !!(seg->flags & TCP_FIN);
+
+	if (len == 0) {
+		if (wnd == 0)
+			return seg->seq == c->rcv_nxt;
+		return seq_in_range(seg->seq, c->rcv_nxt, c->rcv_nxt + wnd);
+	}
+	if (wnd == 0)
+		return false;
+	return seq_in_range(seg->seq, c->rcv_nxt, c->rcv_nxt + wnd) ||
+	       seq_in_range(seg->seq + len - 1, c->rcv_nxt,
+			    c->rcv_nxt + wnd);
+}
+
+/* RFC 7323 5.3 PAWS: a timestamp older than TS.Recent is a duplicate. */
+static bool
+tcp_paws_reject(const struct tern_conn *c, const struct tcp_seg *seg)
+{
+	return (c->flags & CF_TS_OK) && seg->opts.ts_ok &&
+	       !(seg->flags & TCP_RST) &&
+	       seq_lt(seg->opts.tsval, c->ts_recent);
+}
+
+static void
+tcp_ack_soon(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	c->flags |= CF_ACK_NOW;
+	tcp_conn_work(ctx, c);
+}
+
+/* Drop @p n acknowledged bytes from the head of the send queue. */
+static void
+tcp_sq_trim(struct tern_conn *c, uint32_t n)
+{
+	c->sq_bytes -= n;
+	while (n > 0) {
+		struct rte_mbuf *m = c->sq_head;
+
+		if (n < m->data_len) {
+			rte_pktmbuf_adj(m, (uint16_t)n);
+			return;
+		}
+		n -= m->data_len;
+		c->sq_head = m->next;
+		m->next = NULL;
+		rte_pktmbuf_free(m);
+	}
+	if (c->sq_head == NULL)
+		c->sq_tail = NULL;
+}
+
+static void
+tcp_update_window(struct tern_conn *c, const struct tcp_seg *seg)
+{
+	/* RFC 9293 3.10.7.4: only a newer segment may move the window. */
+	if (seq_lt(c->snd_wl1, seg->seq) ||
+	    (c->snd_wl1 == seg->seq && seq_leq(c->snd_wl2, seg->ack))) {
+		c->snd_wnd = seg->wnd << c->snd_wscale;
+		c->snd_wl1 = seg->seq;
+		c->snd_wl2 = seg->ack;
+		if (c->snd_wnd > c->max_sndwnd)
+			c->max_sndwnd = c->snd_wnd;
+	}
+}
+
+static void
+tcp_rtt_from_ack(struct tern_ctx *ctx, struct tern_conn *c,
+		 const struct tcp_seg *seg)
+{
+	const struct tern_tcp_conf *conf = &tcp_of(ctx)->conf;
+
+	if ((c->flags & CF_TS_OK) && seg->opts.ts_ok && seg->opts.tsecr != 0) {
+		/* RFC 7323 4.1: TSecr echoes our clock (plus offset). */
+		uint32_t ms = tcp_now_ms(ctx) + c->ts_offset - seg->opts.tsecr;
+
+		if (ms < 60 * 1000)
+			tcp_rtt_sample(c, ms * 1000, conf);
+	} else if ((c->flags & CF_RTT_TIMING) && seq_gt(seg->ack, c->rtt_seq)) {
+		c->flags &= ~CF_RTT_TIMING;
+		tcp_rtt_sample(c,
+			       (uint32_t)((ctx->now_ns - c->rtt_start_ns) /
+					  NS_PER_US),
+			       conf);
+	}
+}
+
+/*
+ * SND.UNA < SEG.ACK <= SND.MAX: free what is acknowledged, sample the
+ * RTT, grow cwnd (RFC 5681 3.1), restart or stop the retransmission
+ * timer. Returns true when this ACK covers our FIN for the first time.
+ */
+static bool
+tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
+		const struct tcp_seg *seg)
+{
+	uint32_t acked = seg->ack - c->snd_una;
+	bool fin_acked = false;
+
+	if (c->snd_una == c->iss)
+		acked--; /* our SYN */
+	if ((c->flags & CF_FIN_SENT) && acked > c->sq_bytes) {
+		acked--; /* our FIN */
+		fin_acked = true;
+		c->flags |= CF_FIN_ACKED;
+	}
+	tcp_sq_trim(c, acked);
+	c->snd_una = seg->ack;
+	if (seq_lt(c->snd_nxt, c->snd_una))
+		c->snd_nxt = c->snd_una;
+	tcp_rtt_from_ack(ctx, c, seg);
+	if (c->cwnd < c->ssthresh)
+		c->cwnd += RTE_MIN(acked, (uint32_t)c->mss);
+	else
+		c->cwnd += RTE_MAX(1u, (uint32_t)c->mss * c->mss / c->cwnd);
+	c->retries = 0;
+	c->backoff = 0;
+	if (c->snd_una == c->snd_max) {
+		c->rtx_deadline_ns = 0;
+		tcp_timer_update(ctx, c);
+	} else {
+		tcp_rtx_arm(ctx, c);
+	}
+	if ((c->flags & CF_WANT_WRITABLE) && acked > 0) {
+		c->flags &= ~CF_WANT_WRITABLE;
+		c->notify |= N_WRITABLE;
+	}
+	tcp_conn_work(ctx, c);
+	return fin_acked;
+}
+
+/*
+ * Hold in-order payload for the app until the step is complete. Each
+ * segment is settled before the next, so at most one is normally
+ * waiting. Returns false when @p m cannot be linked (a chain at the
+ * segment limit): the caller then leaves it unacknowledged, to come again.
+ */
+static bool
+tcp_rx_queue(struct tern_conn *c, struct rte_mbuf *m)
+{
+	if (c->rx_pending == NULL)
+		c->rx_pending = m;
+	else if (rte_pktmbuf_chain(c->rx_pending, m) != 0)
+		return false;
+	c->notify |= N_DATA;
+	return true;
+}
+
+/* Delayed ACK (RFC 9293 3.8.6.3): every second segment, or the timer. */
+static void
+tcp_schedule_ack(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (++c->segs_unacked >= TCP_DELACK_SEGS) {
+		tcp_ack_soon(ctx, c);
+		return;
+	}
+	if (c->delack_deadline_ns == 0) {
+		c->delack_deadline_ns = ctx->now_ns +
+			(uint64_t)tcp_of(ctx)->conf.delack_ms * NS_PER_MS;
+		tcp_timer_update(ctx, c);
+	}
+}
+
+/*
+ * RFC 9293 3.10.7.4, seventh: take the in-order part of the payload.
+ * Returns true when the segment's mbuf was handed on (to the app).
+ */
+static bool
+tcp_take_data(struct tern_ctx *ctx, struct tern_conn *c,
+	      struct tcp_seg *seg)
+{
+	struct rte_mbuf *m = seg->m;
+	uint32_t skip, len, wnd;
+
+	if (seq_gt(seg->seq, c->rcv_nxt)) {
+		/* A hole before it: no reassembly yet; ask again at once. */
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_OOO);
+		tcp_ack_soon(ctx, c);
+		return false;
+	}
+	skip = c->rcv_nxt - seg->seq;
+	if (skip >= seg->len)
+		return false;
+	if (skip > 0 && (skip > m->data_len || rte_pktmbuf_adj(m, (uint16_t)skip) == NULL)) {
+		tcp_ack_soon(ctx, c);
+		return false;
+	}
+	len = seg->len - skip;
+	wnd = tcp_rcv_wnd(c);
+	if (len > wnd) {
+		/* Beyond our window: keep what fits. */
+		if (rte_pktmbuf_trim(m, (uint16_t)(len - wnd)) != 0) {
+			tcp_ack_soon(ctx, c);
+			return false;
+		}
+		len = wnd;
+		seg->flags &= ~TCP_FIN;
+	}
+	if (!tcp_rx_queue(c, m))
+		return false;
+	c->rcv_nxt += len;
+	tcp_schedule_ack(ctx, c);
+	return true;
+}
+
+static bool
+tcp_state_receives(uint8_t state)
+{
+	return state == TERN_TCP_ESTABLISHED || state == TERN_TCP_FIN_WAIT_1 ||
+	       state == TERN_TCP_FIN_WAIT_2 || state == TERN_TCP_SYN_RCVD;
+}
+
+static enum tcp_event
+tcp_rst_event(const struct tern_conn *c)
+{
+	if (c->state == TERN_TCP_SYN_RCVD && !(c->flags & CF_PASSIVE))
+		return TCP_EV_SEG_RST_REFUSED;
+	return TCP_EV_SEG_RST;
+}
+
+/*
+ * SYN_RCVD from an active open (simultaneous open, RFC 9293 figure 7):
+ * the peer's SYN+ACK repeats its SYN, so it fails the window check,
+ * yet it completes our handshake. Linux accepts it the same way.
+ */
+static bool
+tcp_is_crossed_synack(const struct tern_conn *c, const struct tcp_seg *seg)
+{
+	return c->state == TERN_TCP_SYN_RCVD && !(c->flags & CF_PASSIVE) &&
+	       (seg->flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) &&
+	       seg->seq + 1 == c->rcv_nxt && seg->ack == c->snd_max;
+}
+
+/* The handshake's final ACK: the SYN is acknowledged. */
+static void
+tcp_synrcvd_acked(struct tern_ctx *ctx, struct tern_conn *c,
+		  const struct tcp_seg *seg)
+{
+	tcp_ack_advance(ctx, c, seg);
+	c->snd_wnd = seg->wnd << c->snd_wscale;
+	c->max_sndwnd = c->snd_wnd;
+	c->snd_wl1 = seg->seq;
+	c->snd_wl2 = seg->ack;
+}
+
+/*
+ * RFC 9293 3.10.7.4, SYN_RCVD through TIME_WAIT (the last held by the
+ * compact record instead). Returns true when seg->m was consumed.
+ */
+static bool
+tcp_input_synchronized(struct tern_ctx *ctx, struct tern_conn *c,
+		       struct tcp_seg *seg)
+{
+	uint8_t f = seg->flags;
+	bool synrcvd_ok = false, fin_acked = false, taken = false;
+	bool fin;
+	enum tcp_event ev;
+
+	/* First: PAWS, then the sequence number. */
+	if (tcp_paws_reject(c, seg)) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_PAWS_DROPS);
+		tcp_ack_soon(ctx, c);
+		return false;
+	}
+	if (!tcp_seq_acceptable(c, seg)) {
+		if (c->state == TERN_TCP_SYN_RCVD &&
+		    (f & (TCP_SYN | TCP_ACK)) == TCP_SYN &&
+		    seg->seq == c->irs) {
+			tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN_DUP, seg);
+			return false;
+		}
+		if (tcp_is_crossed_synack(c, seg)) {
+			tcp_synrcvd_acked(ctx, c, seg);
+			tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN_ACK, seg);
+			return false;
+		}
+		if (f & TCP_RST) {
+			tern_stat_inc(&ctx->stats,
+				      TERN_STAT_TCP_DROP_RST_IGNORED);
+			return false;
+		}
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_OUT_OF_WINDOW);
+		tcp_ack_soon(ctx, c);
+		return false;
+	}
+	/* Second: the RST bit (RFC 5961 3.2). */
+	if (f & TCP_RST) {
+		if (seg->seq == c->rcv_nxt)
+			tcp_fsm_step(ctx, c, tcp_rst_event(c), seg);
+		else
+			tcp_send_challenge_ack(ctx, c);
+		return false;
+	}
+	/* Fourth: the SYN bit (RFC 5961 4.2: challenge, never reset). */
+	if (f & TCP_SYN) {
+		tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN, seg);
+		return false;
+	}
+	/* Fifth: the ACK field. */
+	if (!(f & TCP_ACK)) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_BAD_FLAGS);
+		return false;
+	}
+	if (c->state == TERN_TCP_SYN_RCVD) {
+		if (!(seq_lt(c->snd_una, seg->ack) &&
+		      seq_leq(seg->ack, c->snd_max))) {
+			tcp_fsm_step(ctx, c, TCP_EV_SEG_BAD_ACK, seg);
+			return false;
+		}
+		tcp_synrcvd_acked(ctx, c, seg);
+		synrcvd_ok = true;
+	} else {
+		if (seq_gt(seg->ack, c->snd_max) ||
+		    seq_lt(seg->ack, c->snd_una - c->max_sndwnd)) {
+			/* RFC 9293 / RFC 5961 5.2: ACK it, drop it. */
+			tern_stat_inc(&ctx->stats,
+				      TERN_STAT_TCP_DROP_ACK_UNSENT);
+			tcp_ack_soon(ctx, c);
+			return false;
+		}
+		if (seq_gt(seg->ack, c->snd_una))
+			fin_acked = tcp_ack_advance(ctx, c, seg);
+		tcp_update_window(c, seg);
+		if (c->snd_wnd > 0 && c->sq_bytes > 0)
+			tcp_conn_work(ctx, c);
+	}
+	/* RFC 7323 4.3: remember the newest in-sequence timestamp. */
+	if ((c->flags & CF_TS_OK) && seg->opts.ts_ok &&
+	    seq_leq(seg->seq, c->last_ack_sent) &&
+	    seq_geq(seg->opts.tsval, c->ts_recent))
+		c->ts_recent = seg->opts.tsval;
+
+	/* Seventh: the payload. */
+	if (seg->len > 0 && tcp_state_receives(c->state) &&
+	    !(c->flags & CF_PEER_FIN)) {
+		if (c->flags & CF_RCV_CLOSED) {
+			/* RFC 1122 4.2.2.13: nobody will read it. */
+			tern_stat_inc(&ctx->stats,
+				      TERN_STAT_TCP_RESET_ON_CLOSE);
+			tcp_fsm_step(ctx, c, TCP_EV_SEG_DATA_AFTER_CLOSE, seg);
+			return false;
+		}
+		taken = tcp_take_data(ctx, c, seg);
+	}
+	/* Eighth: the FIN bit, acted on only in sequence. */
+	fin = (f & TCP_FIN) && !(c->flags & CF_PEER_FIN) &&
+	      seg->seq + seg->len == c->rcv_nxt;
+	if (fin) {
+		c->rcv_nxt++;
+		c->flags |= CF_PEER_FIN;
+		tcp_ack_soon(ctx, c);
+	}
+	if (fin)
+		ev = fin_acked ? TCP_EV_SEG_FIN_ACK_OF_FIN : TCP_EV_SEG_FIN;
+	else
+		ev = fin_acked ? TCP_EV_SEG_ACK_OF_FIN : TCP_EV_SEG_ACK;
+	(void)synrcvd_ok;
+	tcp_fsm_step(ctx, c, ev, seg);
+	return taken;
+}
+
+/* RFC 9293 3.10.7.3: SYN_SENT. */
+static void
+tcp_input_syn_sent(struct tern_ctx *ctx, struct tern_conn *c,
+		   struct tcp_seg *seg)
+{
+	uint8_t f = seg->flags;
+	bool ack_ok = false;
+
+	if (f & TCP_ACK) {
+		ack_ok = seq_gt(seg->ack, c->iss) &&
+			 seq_leq(seg->ack, c->snd_max);
+		if (!ack_ok) {
+			if (!(f & TCP_RST))
+				tcp_fsm_step(ctx, c, TCP_EV_SEG_BAD_ACK, seg);
+			else
+				tern_stat_inc(&ctx->stats,
+					      TERN_STAT_TCP_DROP_RST_IGNORED);
+			return;
+		}
+	}
+	if (f & TCP_RST) {
+		if (ack_ok)
+			tcp_fsm_step(ctx, c, TCP_EV_SEG_RST_REFUSED, seg);
+		else
+			tern_stat_inc(&ctx->stats,
+				      TERN_STAT_TCP_DROP_RST_IGNORED);
+		return;
+	}
+	if (!(f & TCP_SYN)) {
+		tcp_fsm_cell(ctx, c->state, TCP_EV_SEG_ACK); /* counted */
+		return;
+	}
+	/* Data on a SYN is neither acknowledged nor delivered: resent. */
+	c->irs = seg->seq;
+	c->rcv_nxt = seg->seq + 1;
+	tcp_conn_learn_opts(ctx, c, seg);
+	/* RFC 7323 2.2: the window of a SYN is not scaled. */
+	c->snd_wnd = seg->wnd;
+	c->max_sndwnd = c->snd_wnd;
+	c->snd_wl1 = seg->seq;
+	c->snd_wl2 = seg->ack;
+	if (!ack_ok) {
+		/* Simultaneous open (RFC 9293 3.5 figure 7). */
+		tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN, seg);
+		return;
+	}
+	c->snd_una = seg->ack;
+	tcp_rtt_from_ack(ctx, c, seg);
+	c->retries = 0;
+	c->backoff = 0;
+	c->rtx_deadline_ns = 0;
+	tcp_timer_update(ctx, c);
+	tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN_ACK, seg);
+	if (c->sq_bytes > 0)
+		tcp_conn_work(ctx, c);
+}
+
+/*
+ * Header prediction (Van Jacobson; RFC 9293 leaves it to us): an
+ * ESTABLISHED segment with just ACK (and PSH), in sequence, same window,
+ * acceptable timestamp, and either a pure ACK of new data or in-order
+ * data that acks nothing new. Returns false to take the full path.
+ */
+static bool
+tcp_fast_path(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg,
+	      bool *taken)
+{
+	if (c->state != TERN_TCP_ESTABLISHED ||
+	    (seg->flags & ~TCP_PSH) != TCP_ACK || seg->seq != c->rcv_nxt ||
+	    (seg->wnd << c->snd_wscale) != c->snd_wnd ||
+	    (c->flags & (CF_RCV_CLOSED | CF_PEER_FIN)) != 0 ||
+	    tcp_paws_reject(c, seg))
+		return false;
+	if (seg->len == 0) {
+		if (!seq_gt(seg->ack, c->snd_una) ||
+		    seq_gt(seg->ack, c->snd_max))
+			return false;
+		tcp_ack_advance(ctx, c, seg);
+		c->snd_wl1 = seg->seq;
+		c->snd_wl2 = seg->ack;
+	} else {
+		if (seg->ack != c->snd_una || seg->len > tcp_rcv_wnd(c))
+			return false;
+		if (!tcp_rx_queue(c, seg->m))
+			return false;
+		c->rcv_nxt += seg->len;
+		*taken = true;
+		tcp_schedule_ack(ctx, c);
+	}
+	if ((c->flags & CF_TS_OK) && seg->opts.ts_ok &&
+	    seq_leq(seg->seq, c->last_ack_sent) &&
+	    seq_geq(seg->opts.tsval, c->ts_recent))
+		c->ts_recent = seg->opts.tsval;
+	tcp_of(ctx)->fsm_hits[TCP_ROW_ESTABLISHED__SEG_ACK]++;
+	return true;
+}
+
+static void
+tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
+{
+	bool taken = false;
+
+	if (!tcp_fast_path(ctx, c, seg, &taken)) {
+		if (c->state == TERN_TCP_SYN_SENT)
+			tcp_input_syn_sent(ctx, c, seg);
+		else
+			taken = tcp_input_synchronized(ctx, c, seg);
+	}
+	if (!taken)
+		rte_pktmbuf_free(seg->m);
+	tcp_conn_settle(ctx, c);
+}
+
+/* RFC 9293 3.10.7.2: LISTEN. */
+void
+tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
+		 struct tcp_seg *seg)
+{
+	uint8_t f = seg->flags;
+	struct tern_conn *c;
+	enum tcp_event ev;
+
+	ev = (f & TCP_RST) ? TCP_EV_SEG_RST
+	     : (f & TCP_ACK) ? TCP_EV_SEG_ACK
+	     : (f & TCP_SYN) ? TCP_EV_SEG_SYN : TCP_EV_SEG_ANY;
+	if (ev != TCP_EV_SEG_SYN) {
+		const struct tcp_fsm_cell *cell =
+			tcp_fsm_cell(ctx, TERN_TCP_LISTEN, ev);
+
+		if (cell != NULL && (cell->actions & A_RST_REPLY))
+			tcp_reply_rst(ctx, seg);
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_LISTEN);
+		rte_pktmbuf_free(seg->m);
+		return;
+	}
+	if (l->n_synrcvd >= l->backlog) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_LISTEN_OVERFLOWS);
+		rte_pktmbuf_free(seg->m);
+		return;
+	}
+	c = tcp_conn_alloc(ctx, &seg->key, seg->hash);
+	if (c == NULL) {
+		/* Counted by tcp_conn_alloc; refuse rather than stay silent. */
+		tcp_reply_rst(ctx, seg);
+		rte_pktmbuf_free(seg->m);
+		return;
+	}
+	c->ops = l->ops;
+	c->user = l->user;
+	c->listener = l;
+	c->flags |= CF_PASSIVE;
+	TAILQ_INSERT_TAIL(&l->children, c, sibling);
+	l->n_synrcvd++;
+	tcp_set_state(ctx, c, TERN_TCP_LISTEN);
+	tcp_conn_init_seq(ctx, c);
+	c->irs = seg->seq;
+	c->rcv_nxt = seg->seq + 1;
+	tcp_conn_learn_opts(ctx, c, seg);
+	c->snd_wnd = seg->wnd;
+	c->max_sndwnd = seg->wnd;
+	c->snd_wl1 = seg->seq;
+	tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN, seg);
+	rte_pktmbuf_free(seg->m);
+	tcp_conn_settle(ctx, c);
+}
+
+static struct tern_listener *
+tcp_find_listener(const struct tern_tcp *tcp, rte_be16_t port)
+{
+	struct tern_listener *l;
+
+	for (l = tcp->listeners; l != NULL; l = l->next)
+		if (rte_cpu_to_be_16(l->port) == port)
+			return l;
+	return NULL;
+}
+
+static void
+tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct tern_hnode *n;
+	struct tern_listener *l;
+
+	n = tern_ctable_lookup(&tcp->conns, &seg->key, seg->hash);
+	if (n != NULL) {
+		tcp_input_conn(ctx, (struct tern_conn *)n, seg);
+		return;
+	}
+	n = tern_ctable_lookup(&tcp->tws, &seg->key, seg->hash);
+	if (n != NULL) {
+		tcp_tw_input(ctx, (struct tcp_tw *)n, seg);
+		return;
+	}
+	l = tcp_find_listener(tcp, seg->key.lport);
+	if (l != NULL && seg->key.laddr == ctx->ifc.ip) {
+		tcp_input_listen(ctx, l, seg);
+		return;
+	}
+	/* RFC 9293 3.10.7.1: CLOSED. Never answer a RST. */
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_NO_CONN);
+	if (!(seg->flags & TCP_RST)) {
+		tcp_fsm_cell(ctx, TERN_TCP_CLOSED, TCP_EV_SEG_ANY);
+		tcp_reply_rst(ctx, seg);
+	}
+	rte_pktmbuf_free(seg->m);
+}
+
+/* Send what the burst left owed: data, FINs, and at most one ACK each. */
+void
+tcp_flush_work(struct tern_ctx *ctx)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct tern_conn *c;
+
+	while ((c = TAILQ_FIRST(&tcp->work)) != NULL) {
+		TAILQ_REMOVE(&tcp->work, c, work);
+		c->flags &= ~CF_ON_WORK;
+		tcp_output(ctx, c);
+	}
+}
+
+void
+tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
+{
+	struct tcp_seg seg[TERN_RX_BURST];
+	struct tern_tcp *tcp = tcp_of(ctx);
+	uint16_t done = 0;
+
+	while (done < n) {
+		uint16_t chunk = RTE_MIN((uint16_t)(n - done),
+					 (uint16_t)TERN_RX_BURST);
+		uint16_t nvalid = 0, i;
+
+		for (i = 0; i < chunk; i++) {
+			struct rte_mbuf *m = segs[done + i];
+			enum tern_stat why;
+
+			tern_stat_inc(&ctx->stats, TERN_STAT_TCP_IN_SEGS);
+			why = tcp_parse(ctx, m, &seg[nvalid]);
+			if (why != TERN_STAT_MAX) {
+				tern_stat_inc(&ctx->stats,
+					      TERN_STAT_TCP_IN_ERRS);
+				tern_drop(ctx, m, why);
+				continue;
+			}
+			tern_ctable_prefetch(&tcp->conns, seg[nvalid].hash);
+			nvalid++;
+		}
+		/*
+		 * Look each segment up only when its turn comes: an earlier
+		 * one may have closed or created a connection.
+		 */
+		for (i = 0; i < nvalid; i++)
+			tcp_input_one(ctx, &seg[i]);
+		done += chunk;
+	}
+	tcp_flush_work(ctx);
+}

@@ -12,15 +12,28 @@
 #include <stdint.h>
 #include "tern_ctable.h"
 
+/** M advances by one every 4 microseconds (RFC 9293 3.4.1). */
+#define TCP_ISN_TICK_NS 4000
+
+/** The 128-bit SipHash key; draw it from a good random source at start
+ *  and never expose it (RFC 9293 MUST-9). */
 struct tcp_isn_secret {
 	uint64_t k0, k1;
 };
 
-/** SipHash-2-4 of @p len bytes at @p data with key (k0, k1). */
+/**
+ * SipHash-2-4 of @p len bytes at @p data with key (k0, k1), the key
+ * bytes being k0 then k1 in little-endian order as in the paper's
+ * reference code. Byte-order independent: reads the message bytewise.
+ */
 uint64_t tern_siphash24(const void *data, unsigned int len, uint64_t k0,
 			uint64_t k1);
 
-/** RFC 6528 ISN for @p key at time @p now_ns. */
+/**
+ * RFC 6528 ISN for @p key at time @p now_ns:
+ * (now_ns / TCP_ISN_TICK_NS) + SipHash-2-4(laddr | lport | faddr | fport)
+ * mod 2^32, the 4-tuple hashed as its 12 network-order bytes.
+ */
 uint32_t tcp_isn(const struct tcp_isn_secret *s,
 		 const struct tern_flow_key *key, uint64_t now_ns);
 

@@ -18,6 +18,11 @@
  *  - MSS / WS / SACK-permitted are recorded only when @p syn is true.
  *  - Unknown kinds are skipped by their length.
  *  - Window scale above 14 is recorded as 14 (RFC 7323 2.3).
+ *  - TS and SACK blocks are recorded in any segment; whether they were
+ *    agreed, and whether SACK blocks make sense (start < end, inside
+ *    SND.UNA..SND.NXT), is for the engine to judge. MSS values are
+ *    recorded as sent (0 and 1 included): the engine clamps.
+ *  - A kind that appears twice: the last well-formed copy wins.
  */
 
 #include <stdbool.h>
@@ -31,8 +36,9 @@
 #define TCP_OPT_SACK 5
 #define TCP_OPT_TS 8
 
-#define TCP_MAX_SACK_BLOCKS 4
-#define TCP_MAX_OPT_LEN 40
+#define TCP_MAX_SACK_BLOCKS 4  /**< 2 + 8 * 4 = 34 bytes; 5 would not fit */
+#define TCP_MAX_OPT_LEN 40      /**< data offset 15 words - 5 */
+#define TCP_MAX_WSCALE 14       /**< RFC 7323 2.3 */
 
 enum tcp_opts_result {
 	TCP_OPTS_OK = 0,
@@ -55,7 +61,8 @@ struct tcp_opts {
 
 /**
  * Parse @p len option bytes at @p opts into @p out (zeroed first).
- * @return TCP_OPTS_OK or TCP_OPTS_MALFORMED.
+ * Reads only opts[0 .. len-1]; @p opts may be NULL when @p len is 0.
+ * @return TCP_OPTS_OK; TCP_OPTS_MALFORMED (then @p out is all zero).
  */
 enum tcp_opts_result tcp_opts_parse(const uint8_t *opts, unsigned int len,
 				    bool syn, struct tcp_opts *out);
@@ -76,7 +83,17 @@ unsigned int tcp_opts_len(const struct tcp_opts_out *o);
 /**
  * Write @p o at @p buf (tcp_opts_len(o) bytes), padded with NOPs to a
  * multiple of 4, in the order Linux uses (MSS, SACK-perm+TS, WS, SACK),
- * dropping SACK blocks that do not fit. @return bytes written.
+ * dropping SACK blocks that do not fit (the last ones: the first block
+ * is the most recent, RFC 2018 4). Layouts:
+ *   MSS                 02 04 mm mm                          4 bytes
+ *   SACK-perm + TS      04 02 08 0a tsval tsecr              12
+ *   TS alone            01 01 08 0a tsval tsecr              12
+ *   SACK-perm alone     01 01 04 02                          4
+ *   WS                  01 03 03 ws (ws above 14 sent as 14) 4
+ *   SACK, n blocks      01 01 05 2+8n blocks                 4 + 8n
+ * so a SYN with everything is 20 bytes and a TS data segment 12.
+ * Blocks beyond TCP_MAX_SACK_BLOCKS in @p o->nsack are ignored.
+ * @return bytes written (== tcp_opts_len(o)).
  */
 unsigned int tcp_opts_write(uint8_t *buf, const struct tcp_opts_out *o);
 

@@ -1,3 +1,399 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder while lib/tcp is written */
-#include "tern_tcp.h"
+/*
+ * Building and sending segments: control segments, data from the send
+ * queue within the peer's window and cwnd, and RSTs for segments that
+ * belong to no connection. Segments go to tern_ipv4_output(), which adds
+ * the IPv4 and Ethernet headers and the checksums, and appends the frame
+ * to this lcore's TX batch.
+ */
+#include <string.h>
+
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "tcp_priv.h"
+#include "tern_net.h"
+
+/* Everything one outgoing segment needs; payload comes from c's queue. */
+struct tcp_emit {
+	const struct tern_flow_key *key;
+	uint32_t seq, ack;
+	uint16_t wnd;
+	uint8_t flags;
+	struct tcp_opts_out opts;
+	const struct tern_conn *src;   /* send queue to copy from, or NULL */
+	uint32_t off, len;             /* payload: bytes from snd_una + off */
+};
+
+/* Copy @p len bytes starting @p off bytes into c's send queue to @p dst. */
+static void
+tcp_sq_copy(const struct tern_conn *c, uint32_t off, uint32_t len,
+	    uint8_t *dst)
+{
+	const struct rte_mbuf *m = c->sq_head;
+
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (len > 0 && m != NULL) {
+		uint32_t n = RTE_MIN(len, (uint32_t)(m->data_len - off));
+
+		memcpy(dst, rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
+		       n);
+		dst += n;
+		len -= n;
+		off = 0;
+		m = m->next;
+	}
+}
+
+static int
+tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
+{
+	unsigned int opt_len = tcp_opts_len(&e->opts);
+	unsigned int hdr_len = TCP_HDR_LEN + opt_len;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+	uint8_t *p;
+
+	m = tern_mbuf_alloc(ctx);
+	if (m == NULL)
+		return -ENOBUFS;
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hdr_len + e->len));
+	if (p == NULL) {
+		rte_pktmbuf_free(m);
+		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
+		return -ENOBUFS;
+	}
+	th = (struct rte_tcp_hdr *)p;
+	th->src_port = e->key->lport;
+	th->dst_port = e->key->fport;
+	th->sent_seq = rte_cpu_to_be_32(e->seq);
+	th->recv_ack = rte_cpu_to_be_32(e->ack);
+	th->data_off = (uint8_t)((hdr_len / 4) << 4);
+	th->tcp_flags = e->flags;
+	th->rx_win = rte_cpu_to_be_16(e->wnd);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+	tcp_opts_write(p + TCP_HDR_LEN, &e->opts);
+	if (e->len > 0)
+		tcp_sq_copy(e->src, e->off, e->len, p + hdr_len);
+
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
+	if (e->flags & TCP_RST)
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_RSTS);
+	/*
+	 * A frame lost below us (no route, ARP queue full) is counted
+	 * there; to TCP it is a segment lost on the wire, which the
+	 * retransmission timer repairs.
+	 */
+	tern_ipv4_output(ctx, m, e->key->faddr, IPPROTO_TCP);
+	return 0;
+}
+
+/* The window we advertise, in bytes; its right edge never moves left. */
+uint32_t
+tcp_rcv_wnd(const struct tern_conn *c)
+{
+	uint32_t max = (uint32_t)UINT16_MAX << c->rcv_wscale;
+	uint32_t wnd = RTE_MIN(tcp_of(c->ctx)->conf.rcv_buf, max);
+
+	if (seq_lt(c->rcv_nxt + wnd, c->rcv_adv))
+		wnd = c->rcv_adv - c->rcv_nxt;
+	return wnd;
+}
+
+/* Fill seq/ack/window/timestamps for a segment of synchronized @p c. */
+static void
+tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
+		   struct tcp_emit *e, uint8_t flags, uint32_t seq)
+{
+	uint32_t wnd = tcp_rcv_wnd(c);
+
+	memset(e, 0, sizeof(*e));
+	e->key = &c->node.key;
+	e->seq = seq;
+	e->flags = flags;
+	if (flags & TCP_ACK) {
+		e->ack = c->rcv_nxt;
+		c->rcv_adv = c->rcv_nxt + wnd;
+		c->last_ack_sent = c->rcv_nxt;
+		c->flags &= ~CF_ACK_NOW;
+		c->segs_unacked = 0;
+		c->delack_deadline_ns = 0;
+	}
+	e->wnd = (uint16_t)(wnd >> c->rcv_wscale);
+	if (c->flags & CF_TS_OK) {
+		e->opts.ts_ok = true;
+		e->opts.tsval = tcp_now_ms(ctx) + c->ts_offset;
+		e->opts.tsecr = c->ts_recent;
+	}
+}
+
+/* SYN (SYN_SENT) or SYN+ACK (SYN_RCVD), first time or again. */
+void
+tcp_send_syn(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	const struct tern_tcp *tcp = tcp_of(ctx);
+	/* Past SYN_SENT we know the peer's ISN: SYN+ACK (also after close()
+	 * moved a SYN_RCVD connection to FIN_WAIT_1). */
+	bool synack = c->state != TERN_TCP_SYN_SENT;
+	struct tcp_emit e;
+
+	memset(&e, 0, sizeof(e));
+	e.key = &c->node.key;
+	e.seq = c->iss;
+	e.flags = TCP_SYN;
+	/* RFC 7323 2.2: the window of a SYN is never scaled. */
+	e.wnd = (uint16_t)RTE_MIN(tcp->conf.rcv_buf, (uint32_t)UINT16_MAX);
+	e.opts.mss_ok = true;
+	e.opts.mss = tcp->our_mss;
+	if (synack) {
+		e.flags |= TCP_ACK;
+		e.ack = c->rcv_nxt;
+		c->last_ack_sent = c->rcv_nxt;
+		e.opts.ws_ok = (c->flags & CF_WS_OK) != 0;
+		e.opts.sack_perm = (c->flags & CF_SACK_OK) != 0;
+		e.opts.ts_ok = (c->flags & CF_TS_OK) != 0;
+		e.opts.tsecr = c->ts_recent;
+	} else {
+		e.opts.ws_ok = tcp->conf.window_scale;
+		e.opts.sack_perm = tcp->conf.sack;
+		e.opts.ts_ok = tcp->conf.timestamps;
+	}
+	e.opts.ws = c->rcv_wscale;
+	e.opts.tsval = tcp_now_ms(ctx) + c->ts_offset;
+	c->rcv_adv = c->rcv_nxt + e.wnd;
+	c->snd_nxt = c->iss + 1;
+	if (seq_lt(c->snd_max, c->snd_nxt))
+		c->snd_max = c->snd_nxt;
+	tcp_emit(ctx, &e);
+	if (c->rtx_deadline_ns == 0)
+		tcp_rtx_arm(ctx, c);
+}
+
+void
+tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct tcp_emit e;
+
+	tcp_emit_from_conn(ctx, c, &e, TCP_ACK, c->snd_nxt);
+	tcp_emit(ctx, &e);
+	tcp_timer_update(ctx, c);
+}
+
+/* Reset @p c (RFC 9293 3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST>). */
+void
+tcp_send_rst(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct tcp_emit e;
+
+	memset(&e, 0, sizeof(e));
+	e.key = &c->node.key;
+	e.seq = c->snd_nxt;
+	e.flags = TCP_RST;
+	tcp_emit(ctx, &e);
+}
+
+/*
+ * Answer @p seg, which belongs to no connection (RFC 9293 3.10.7.1):
+ * with ACK set, <SEQ=SEG.ACK><CTL=RST>; otherwise
+ * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. Never answer a RST.
+ */
+void
+tcp_reply_rst(struct tern_ctx *ctx, const struct tcp_seg *seg)
+{
+	struct tcp_emit e;
+
+	if (seg->flags & TCP_RST)
+		return;
+	memset(&e, 0, sizeof(e));
+	e.key = &seg->key;
+	if (seg->flags & TCP_ACK) {
+		e.seq = seg->ack;
+		e.flags = TCP_RST;
+	} else {
+		e.seq = 0;
+		e.ack = seg->seq + seg->len + !!(seg->flags & TCP_SYN) +
+			!!(seg->flags & TCP_FIN);
+		e.flags = TCP_RST | TCP_ACK;
+	}
+	tcp_emit(ctx, &e);
+}
+
+/*
+ * RFC 5961 challenge ACK, at most challenge_ack_per_sec per connection
+ * and second (a budget per connection, unlike Linux's global one, so one
+ * attacked connection cannot silence the others' challenges).
+ */
+void
+tcp_send_challenge_ack(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint32_t second = (uint32_t)(ctx->now_ns / (1000 * NS_PER_MS));
+
+	if (c->chal_second != second) {
+		c->chal_second = second;
+		c->chal_count = 0;
+	}
+	if (c->chal_count >= tcp_of(ctx)->conf.challenge_ack_per_sec) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_CHALLENGE_LIMITED);
+		return;
+	}
+	c->chal_count++;
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_CHALLENGE_ACKS);
+	tcp_send_ack(ctx, c);
+}
+
+void
+tcp_emit_tw_ack(struct tern_ctx *ctx, const struct tcp_tw *tw)
+{
+	const struct tern_tcp *tcp = tcp_of(ctx);
+	struct tcp_emit e;
+	uint32_t wnd = RTE_MIN(tcp->conf.rcv_buf,
+			       (uint32_t)UINT16_MAX << tw->rcv_wscale);
+
+	memset(&e, 0, sizeof(e));
+	e.key = &tw->node.key;
+	e.seq = tw->snd_nxt;
+	e.ack = tw->rcv_nxt;
+	e.flags = TCP_ACK;
+	e.wnd = (uint16_t)(wnd >> tw->rcv_wscale);
+	if (tw->ts_ok) {
+		e.opts.ts_ok = true;
+		e.opts.tsval = tcp_now_ms(ctx) + tw->ts_offset;
+		e.opts.tsecr = tw->ts_recent;
+	}
+	tcp_emit(ctx, &e);
+}
+
+static bool
+tcp_can_send_data(uint8_t state)
+{
+	return state == TERN_TCP_ESTABLISHED || state == TERN_TCP_CLOSE_WAIT ||
+	       state == TERN_TCP_FIN_WAIT_1 || state == TERN_TCP_CLOSING ||
+	       state == TERN_TCP_LAST_ACK;
+}
+
+/* Send one segment of @p len queued bytes at snd_nxt, maybe with FIN. */
+static void
+tcp_send_segment(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
+		 bool fin)
+{
+	uint8_t flags = TCP_ACK | (fin ? TCP_FIN : 0) | (len > 0 ? TCP_PSH : 0);
+	struct tcp_emit e;
+
+	tcp_emit_from_conn(ctx, c, &e, flags, c->snd_nxt);
+	e.src = c;
+	e.off = c->snd_nxt - c->snd_una;
+	e.len = len;
+	if (seq_lt(c->snd_nxt, c->snd_max)) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
+		c->retrans_total++;
+	} else if (!(c->flags & (CF_TS_OK | CF_RTT_TIMING)) && len > 0) {
+		/* Karn: time only segments sent for the first time. */
+		c->flags |= CF_RTT_TIMING;
+		c->rtt_seq = c->snd_nxt;
+		c->rtt_start_ns = ctx->now_ns;
+	}
+	if (tcp_emit(ctx, &e) != 0) {
+		/* No mbuf: the retransmission timer tries again. */
+		if (c->rtx_deadline_ns == 0)
+			tcp_rtx_arm(ctx, c);
+		return;
+	}
+	c->snd_nxt += len + (fin ? 1 : 0);
+	if (fin)
+		c->flags |= CF_FIN_SENT;
+	if (seq_lt(c->snd_max, c->snd_nxt))
+		c->snd_max = c->snd_nxt;
+	if (c->rtx_deadline_ns == 0)
+		tcp_rtx_arm(ctx, c);
+}
+
+/*
+ * Send what the windows allow: queued data in MSS-sized segments, then
+ * our FIN once all data has gone; an ACK if one is owed and nothing else
+ * carried it.
+ */
+void
+tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	/* No data before our SYN is acknowledged. */
+	if (tcp_can_send_data(c->state) && c->snd_una != c->iss) {
+		for (;;) {
+			uint32_t off = c->snd_nxt - c->snd_una;
+			uint32_t wnd = RTE_MIN(c->snd_wnd, c->cwnd);
+			uint32_t avail, usable, len;
+			bool fin;
+
+			if (off > c->sq_bytes)
+				break; /* our FIN is out */
+			avail = c->sq_bytes - off;
+			usable = seq_lt(c->snd_nxt, c->snd_una + wnd) ?
+					 c->snd_una + wnd - c->snd_nxt : 0;
+			len = RTE_MIN(avail, usable);
+			len = RTE_MIN(len, (uint32_t)c->mss);
+			fin = (c->flags & (CF_FIN_QUEUED | CF_FIN_ACKED)) ==
+				      CF_FIN_QUEUED && len == avail;
+			if (len == 0 && !fin)
+				break;
+			/*
+			 * Sender SWS avoidance (RFC 9293 3.8.6.2.1): hold a
+			 * short segment the window cut short while there is
+			 * data in flight to bring the window back.
+			 */
+			if (len < c->mss && len < avail &&
+			    c->snd_nxt != c->snd_una &&
+			    len < c->max_sndwnd / 2)
+				break;
+			tcp_send_segment(ctx, c, len, fin);
+			if (fin)
+				break;
+		}
+		/* A zero window with data waiting: the persist timer. */
+		if (c->snd_wnd == 0 && c->snd_nxt == c->snd_una &&
+		    c->sq_bytes > 0 && c->rtx_deadline_ns == 0)
+			tcp_rtx_arm(ctx, c);
+	}
+	if (c->flags & CF_ACK_NOW)
+		tcp_send_ack(ctx, c);
+}
+
+/*
+ * The retransmission timer fired: resend the SYN or SYN+ACK, probe a
+ * zero window, or go back to snd_una (RFC 6298 5.4-5.6, RFC 5681 3.1).
+ * The caller has counted the attempt against the retry limit.
+ */
+void
+tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint32_t flight = c->snd_max - c->snd_una;
+
+	if (c->snd_una == c->iss) {
+		/* Our SYN is not acknowledged yet. */
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYN_RETRANS);
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
+		c->retrans_total++;
+		tcp_send_syn(ctx, c);
+		return;
+	}
+	c->flags &= ~CF_RTT_TIMING;
+	if (c->snd_wnd == 0 && flight == 0 && c->sq_bytes > 0) {
+		/*
+		 * Persist (RFC 9293 3.8.6.1): an already-acknowledged
+		 * sequence number makes the peer answer with its current
+		 * window, as Linux's zero-window probe does.
+		 */
+		struct tcp_emit e;
+
+		tcp_emit_from_conn(ctx, c, &e, TCP_ACK, c->snd_una - 1);
+		tcp_emit(ctx, &e);
+		tcp_rtx_arm(ctx, c);
+		return;
+	}
+	c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
+	c->cwnd = c->mss;
+	c->snd_nxt = c->snd_una;
+	tcp_output(ctx, c);
+}

@@ -1,3 +1,149 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder while lib/tcp is written */
-#include "tern_tcp.h"
+/*
+ * Connection timers. Each connection keeps its deadlines (retransmission,
+ * delayed ACK, FIN_WAIT_2 reaper) and sits on the lcore's wheel once, at
+ * the earliest of them, as FreeBSD 14 does with one callout per
+ * connection. The TIME_WAIT FIFO has one timer of its own.
+ */
+#include <stddef.h>
+
+#include "tcp_priv.h"
+
+static uint64_t
+tcp_earliest_deadline(const struct tern_conn *c)
+{
+	uint64_t d = UINT64_MAX;
+
+	if (c->rtx_deadline_ns != 0)
+		d = c->rtx_deadline_ns;
+	if (c->delack_deadline_ns != 0 && c->delack_deadline_ns < d)
+		d = c->delack_deadline_ns;
+	if (c->fw2_deadline_ns != 0 && c->fw2_deadline_ns < d)
+		d = c->fw2_deadline_ns;
+	return d;
+}
+
+/* Put @p c on the wheel at its earliest deadline, or take it off. */
+void
+tcp_timer_update(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct tern_wheel *w = &tcp_of(ctx)->wheel;
+	uint64_t d = tcp_earliest_deadline(c);
+
+	if (d == UINT64_MAX)
+		tern_timer_cancel(w, &c->timer);
+	else
+		tern_timer_arm(w, &c->timer, d);
+}
+
+/* (Re)start the retransmission timer: RTO with exponential backoff. */
+void
+tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	const struct tern_tcp_conf *conf = &tcp_of(ctx)->conf;
+	uint64_t rto = (uint64_t)c->rto_ms << RTE_MIN(c->backoff, 30);
+
+	if (rto > conf->rto_max_ms)
+		rto = conf->rto_max_ms;
+	c->rtx_deadline_ns = ctx->now_ns + rto * NS_PER_MS;
+	tcp_timer_update(ctx, c);
+}
+
+/* RFC 6298 2.2-2.3 with alpha 1/8, beta 1/4, K 4, G 1 ms. */
+void
+tcp_rtt_sample(struct tern_conn *c, uint32_t rtt_us,
+	       const struct tern_tcp_conf *conf)
+{
+	uint32_t rto_us;
+
+	if (c->srtt_us == 0) {
+		c->srtt_us = rtt_us;
+		c->rttvar_us = rtt_us / 2;
+	} else {
+		uint32_t delta = c->srtt_us > rtt_us ? c->srtt_us - rtt_us
+						     : rtt_us - c->srtt_us;
+
+		c->rttvar_us = (3 * c->rttvar_us + delta) / 4;
+		c->srtt_us = (7 * c->srtt_us + rtt_us) / 8;
+	}
+	rto_us = c->srtt_us + RTE_MAX(1000u, 4 * c->rttvar_us);
+	c->rto_ms = RTE_MAX(rto_us / 1000, conf->rto_min_ms);
+	c->rto_ms = RTE_MIN(c->rto_ms, conf->rto_max_ms);
+}
+
+static uint32_t
+tcp_retry_limit(const struct tern_tcp_conf *conf, uint8_t state)
+{
+	if (state == TERN_TCP_SYN_SENT)
+		return conf->syn_retries;
+	if (state == TERN_TCP_SYN_RCVD)
+		return conf->synack_retries;
+	return conf->max_retries;
+}
+
+static void
+tcp_rtx_expired(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	const struct tern_tcp_conf *conf = &tcp_of(ctx)->conf;
+	bool probing = c->snd_wnd == 0 && c->snd_max == c->snd_una;
+
+	c->rtx_deadline_ns = 0;
+	/* Zero-window probes that get answered never end the connection. */
+	if (!probing && c->retries >= tcp_retry_limit(conf, c->state)) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TIMEOUTS);
+		tcp_fsm_step(ctx, c, TCP_EV_TIMER_LIMIT, NULL);
+		return;
+	}
+	if (!probing)
+		c->retries++;
+	if (c->backoff < 30)
+		c->backoff++;
+	tcp_retransmit(ctx, c);
+	if (c->rtx_deadline_ns == 0 && c->snd_max != c->snd_una)
+		tcp_rtx_arm(ctx, c);
+}
+
+static void
+tcp_conn_timer_expired(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint64_t now = ctx->now_ns;
+
+	if (c->delack_deadline_ns != 0 && c->delack_deadline_ns <= now) {
+		c->delack_deadline_ns = 0;
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DELAYED_ACKS);
+		tcp_send_ack(ctx, c);
+	}
+	if (c->fw2_deadline_ns != 0 && c->fw2_deadline_ns <= now) {
+		c->fw2_deadline_ns = 0;
+		if (c->state == TERN_TCP_FIN_WAIT_2) {
+			tern_stat_inc(&ctx->stats,
+				      TERN_STAT_TCP_FIN_WAIT2_REAPED);
+			tcp_fsm_step(ctx, c, TCP_EV_TIMER_FW2, NULL);
+		}
+	}
+	if (c->state != TERN_TCP_CLOSED && c->rtx_deadline_ns != 0 &&
+	    c->rtx_deadline_ns <= now)
+		tcp_rtx_expired(ctx, c);
+	if (c->state != TERN_TCP_CLOSED)
+		tcp_timer_update(ctx, c);
+	tcp_conn_settle(ctx, c);
+}
+
+/* Advance the wheel to ctx->now_ns and run what expired. */
+void
+tcp_timers_run(struct tern_ctx *ctx)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct tern_timer *t;
+
+	tern_wheel_advance(&tcp->wheel, ctx->now_ns);
+	while ((t = tern_wheel_pop_expired(&tcp->wheel)) != NULL) {
+		if (t == &tcp->tw_timer) {
+			tcp_tw_expire(ctx);
+			continue;
+		}
+		tcp_conn_timer_expired(ctx,
+			(struct tern_conn *)((char *)t -
+					     offsetof(struct tern_conn, timer)));
+	}
+}

@@ -1,3 +1,222 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* placeholder while lib/tcp is written */
-#include "tern_tcp.h"
+/*
+ * TIME_WAIT as a compact record (struct tcp_tw, 64 bytes). Entering
+ * TIME_WAIT releases the full connection record and its buffers; the
+ * record keeps what RFC 9293 3.10.7.4 and RFC 6191 need: re-ACK a
+ * retransmitted FIN (and restart 2MSL), ignore RSTs (RFC 1337), and let
+ * a SYN with a newer timestamp or a higher sequence open a new
+ * connection. Records live in a FIFO ordered by expiry; past the cap
+ * (conf.max_tw) the oldest is recycled, as Linux's tcp_max_tw_buckets.
+ * The transitions taken are the TIME_WAIT rows of tcp_fsm.def.
+ */
+#include <stddef.h>
+#include <string.h>
+
+#include "tcp_priv.h"
+
+_Static_assert(sizeof(struct tcp_tw) <= 64, "TIME_WAIT record too big");
+
+static uint32_t
+tcp_tw_lifetime_ms(const struct tern_tcp *tcp)
+{
+	return 2 * tcp->conf.msl_ms;
+}
+
+static bool
+tcp_tw_due(const struct tcp_tw *tw, uint32_t now_ms)
+{
+	return (int32_t)(tw->expire_ms - now_ms) <= 0;
+}
+
+void
+tcp_tw_rearm(struct tern_ctx *ctx)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct tcp_tw *head = TAILQ_FIRST(&tcp->tw_fifo);
+	uint64_t now_ms = ctx->now_ns / NS_PER_MS;
+	int32_t left;
+
+	if (head == NULL) {
+		tern_timer_cancel(&tcp->wheel, &tcp->tw_timer);
+		return;
+	}
+	left = (int32_t)(head->expire_ms - (uint32_t)now_ms);
+	if (left < 0)
+		left = 0;
+	/* +1 ms: the record is due once the ms counter reaches expire_ms. */
+	tern_timer_arm(&tcp->wheel, &tcp->tw_timer,
+		       (now_ms + (uint64_t)left + 1) * NS_PER_MS);
+}
+
+static void
+tcp_tw_release(struct tern_ctx *ctx, struct tcp_tw *tw)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+
+	TAILQ_REMOVE(&tcp->tw_fifo, tw, fifo);
+	tern_ctable_remove(&tcp->tws, &tw->node);
+	tcp->state_count[TERN_TCP_TIME_WAIT]--;
+	rte_mempool_put(tcp->tw_pool, tw);
+}
+
+static struct tcp_tw *
+tcp_tw_get(struct tern_ctx *ctx)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct tcp_tw *oldest;
+	void *obj;
+
+	if (rte_mempool_get(tcp->tw_pool, &obj) == 0)
+		return obj;
+	/* At the cap: the oldest record makes room (counted). */
+	oldest = TAILQ_FIRST(&tcp->tw_fifo);
+	if (oldest == NULL)
+		return NULL;
+	tcp_tw_release(ctx, oldest);
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_RECYCLED);
+	if (rte_mempool_get(tcp->tw_pool, &obj) != 0)
+		return NULL;
+	return obj;
+}
+
+/*
+ * Hand @p c, now in TIME_WAIT, over to a compact record. The caller then
+ * destroys @p c. Returns 0, or -ENOMEM when no record could be had
+ * (max_tw 0): the 4-tuple is then forgotten at once.
+ */
+int
+tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	bool was_empty = TAILQ_EMPTY(&tcp->tw_fifo);
+	struct tcp_tw *tw = tcp_tw_get(ctx);
+
+	if (tw == NULL)
+		return -ENOMEM;
+	memset(tw, 0, sizeof(*tw));
+	tw->node.key = c->node.key;
+	tw->node.hash = c->node.hash;
+	tw->snd_nxt = c->snd_nxt;
+	tw->rcv_nxt = c->rcv_nxt;
+	tw->ts_recent = c->ts_recent;
+	tw->ts_offset = c->ts_offset;
+	tw->ts_ok = (c->flags & CF_TS_OK) != 0;
+	tw->rcv_wscale = c->rcv_wscale;
+	tw->expire_ms = tcp_now_ms(ctx) + tcp_tw_lifetime_ms(tcp);
+	if (tern_ctable_insert(&tcp->tws, &tw->node) != 0) {
+		rte_mempool_put(tcp->tw_pool, tw);
+		return -ENOMEM;
+	}
+	TAILQ_INSERT_TAIL(&tcp->tw_fifo, tw, fifo);
+	tcp->state_count[TERN_TCP_TIME_WAIT]++;
+	if (was_empty || TAILQ_FIRST(&tcp->tw_fifo) == tw)
+		tcp_tw_rearm(ctx);
+	return 0;
+}
+
+/* RFC 6191 / RFC 9293 3.6.1: may this SYN end the TIME_WAIT? */
+static bool
+tcp_tw_syn_acceptable(const struct tcp_tw *tw, const struct tcp_seg *seg)
+{
+	if (tw->ts_ok && seg->opts.ts_ok)
+		return seq_gt(seg->opts.tsval, tw->ts_recent);
+	return seq_gt(seg->seq, tw->rcv_nxt);
+}
+
+void
+tcp_tw_input(struct tern_ctx *ctx, struct tcp_tw *tw, struct tcp_seg *seg)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	const struct tcp_fsm_cell *cell;
+	uint8_t f = seg->flags;
+
+	if (f & TCP_RST) {
+		/* RFC 1337: no TIME_WAIT assassination. */
+		tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT, TCP_EV_SEG_RST);
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_RST_IGNORED);
+		rte_pktmbuf_free(seg->m);
+		return;
+	}
+	if ((f & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
+		struct tern_listener *l;
+		uint32_t hint = tw->snd_nxt + UINT16_MAX + 2;
+
+		if (!tcp_tw_syn_acceptable(tw, seg)) {
+			/* An old duplicate: no such cell, dropped, counted. */
+			tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT,
+				     TCP_EV_SEG_SYN_DUP);
+			rte_pktmbuf_free(seg->m);
+			return;
+		}
+		cell = tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT, TCP_EV_SEG_SYN);
+		if (cell == NULL || !(cell->actions & A_TW_REUSE)) {
+			rte_pktmbuf_free(seg->m);
+			return;
+		}
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_REUSED);
+		tcp_tw_release(ctx, tw);
+		tcp_tw_rearm(ctx);
+		for (l = tcp->listeners; l != NULL; l = l->next)
+			if (rte_cpu_to_be_16(l->port) == seg->key.lport)
+				break;
+		if (l == NULL) {
+			tcp_fsm_cell(ctx, TERN_TCP_CLOSED, TCP_EV_SEG_ANY);
+			tcp_reply_rst(ctx, seg);
+			rte_pktmbuf_free(seg->m);
+			return;
+		}
+		/* The new ISS must lie above the old connection's space. */
+		tcp->tw_iss_hint = hint;
+		tcp_input_listen(ctx, l, seg);
+		tcp->tw_iss_hint = 0;
+		return;
+	}
+	if ((f & TCP_FIN) && seg->seq + seg->len + 1 == tw->rcv_nxt) {
+		/* The peer's FIN again: our last ACK was lost. */
+		cell = tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT, TCP_EV_SEG_FIN);
+		if (cell != NULL && (cell->actions & A_RESTART_2MSL)) {
+			tw->expire_ms = tcp_now_ms(ctx) +
+					tcp_tw_lifetime_ms(tcp);
+			TAILQ_REMOVE(&tcp->tw_fifo, tw, fifo);
+			TAILQ_INSERT_TAIL(&tcp->tw_fifo, tw, fifo);
+			tcp_tw_rearm(ctx);
+		}
+		if (cell != NULL && (cell->actions & A_SEND_ACK))
+			tcp_emit_tw_ack(ctx, tw);
+		rte_pktmbuf_free(seg->m);
+		return;
+	}
+	tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT, TCP_EV_SEG_ACK);
+	/* Anything else that is not exactly in sequence gets an ACK. */
+	if (seg->seq != tw->rcv_nxt || seg->len > 0 || (f & TCP_SYN))
+		tcp_emit_tw_ack(ctx, tw);
+	rte_pktmbuf_free(seg->m);
+}
+
+/* The FIFO head's time came: end every record that is due. */
+void
+tcp_tw_expire(struct tern_ctx *ctx)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	uint32_t now_ms = tcp_now_ms(ctx);
+	struct tcp_tw *tw;
+
+	while ((tw = TAILQ_FIRST(&tcp->tw_fifo)) != NULL &&
+	       tcp_tw_due(tw, now_ms)) {
+		tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT, TCP_EV_TIMER_2MSL);
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_EXPIRED);
+		tcp_tw_release(ctx, tw);
+	}
+	tcp_tw_rearm(ctx);
+}
+
+void
+tcp_tw_free_all(struct tern_ctx *ctx)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct tcp_tw *tw;
+
+	while ((tw = TAILQ_FIRST(&tcp->tw_fifo)) != NULL)
+		tcp_tw_release(ctx, tw);
+	tern_timer_cancel(&tcp->wheel, &tcp->tw_timer);
+}

@@ -59,7 +59,12 @@ tern_test_eal_init(const char *prog, const char *extra_vdev)
 	argv[argc++] = (char *)"-l";
 	argv[argc++] = (char *)"0";
 	argv[argc++] = (char *)"--no-pci";
-	argv[argc++] = (char *)"--in-memory";
+	/*
+	 * Nothing shared with other processes, so tests run in parallel:
+	 * --in-memory with hugepages; --no-huge implies legacy memory,
+	 * which --in-memory refuses, so there --no-shconf does the job.
+	 */
+	argv[argc++] = (char *)(huge ? "--in-memory" : "--no-shconf");
 	argv[argc++] = (char *)"--log-level=lib.eal:error";
 	argv[argc++] = (char *)"-m";
 	argv[argc++] = (char *)"256";

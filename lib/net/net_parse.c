@@ -1,0 +1,196 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Pure parsers of the input path: bytes and lengths in, a representation
+ * or a drop reason out. Each check reads only bytes it has just proven
+ * to be within seg_len; a header that the frame holds but the first
+ * segment does not is refused as NET_DROP_HDR_SPLIT (every real PMD puts
+ * at least the first 2 KiB of a frame in the first segment).
+ */
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_ether.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+
+#include "net_priv.h"
+
+enum tern_stat
+net_eth_parse(const void *frame, uint32_t seg_len, uint32_t pkt_len,
+	      uint64_t ol_flags, const struct tern_if_conf *ifc,
+	      struct net_eth_repr *r)
+{
+	const struct rte_ether_hdr *eh = frame;
+	uint16_t type;
+
+	if (pkt_len < NET_ETH_HLEN)
+		return TERN_STAT_ETH_DROP_RUNT;
+	if (seg_len < NET_ETH_HLEN)
+		return TERN_STAT_NET_DROP_HDR_SPLIT;
+	if (pkt_len > (uint32_t)ifc->mtu + NET_ETH_HLEN)
+		return TERN_STAT_ETH_DROP_OVERSIZE;
+
+	r->link_bcast = rte_is_broadcast_ether_addr(&eh->dst_addr);
+	if (!r->link_bcast) {
+		if (rte_is_multicast_ether_addr(&eh->dst_addr))
+			return TERN_STAT_ETH_DROP_MULTICAST;
+		if (!rte_is_same_ether_addr(&eh->dst_addr, &ifc->mac))
+			return TERN_STAT_ETH_DROP_FOREIGN;
+	}
+	/* A port with VLAN stripping on hands us untagged-looking frames
+	 * that belong to some VLAN: they are not ours either. */
+	if ((ol_flags & (RTE_MBUF_F_RX_VLAN_STRIPPED |
+			 RTE_MBUF_F_RX_QINQ_STRIPPED)) != 0)
+		return TERN_STAT_ETH_DROP_VLAN;
+
+	type = rte_be_to_cpu_16(eh->ether_type);
+	switch (type) {
+	case RTE_ETHER_TYPE_IPV4:
+	case RTE_ETHER_TYPE_ARP:
+		r->ethertype = type;
+		return NET_ACCEPT;
+	case RTE_ETHER_TYPE_VLAN:
+	case RTE_ETHER_TYPE_QINQ:
+	case RTE_ETHER_TYPE_QINQ1:
+	case RTE_ETHER_TYPE_QINQ2:
+	case RTE_ETHER_TYPE_QINQ3:
+		return TERN_STAT_ETH_DROP_VLAN;
+	default:
+		return TERN_STAT_ETH_DROP_ETHERTYPE;
+	}
+}
+
+/* Length checks in the order Linux's ip_rcv_core() makes them, so the
+ * same frame lands in the same MIB counter on both stacks. */
+static enum tern_stat
+ipv4_check_lengths(const struct rte_ipv4_hdr *ih, uint32_t seg_len,
+		   uint32_t l3_len, struct net_ipv4_repr *r)
+{
+	if (l3_len < NET_IPV4_HLEN_MIN)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	if (seg_len < NET_IPV4_HLEN_MIN)
+		return TERN_STAT_NET_DROP_HDR_SPLIT;
+	if ((ih->version_ihl >> 4) != 4)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	r->hdr_len = (uint16_t)((ih->version_ihl & RTE_IPV4_HDR_IHL_MASK) *
+				RTE_IPV4_IHL_MULTIPLIER);
+	if (r->hdr_len < NET_IPV4_HLEN_MIN || r->hdr_len > l3_len)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	if (r->hdr_len > seg_len)
+		return TERN_STAT_NET_DROP_HDR_SPLIT;
+	r->total_len = rte_be_to_cpu_16(ih->total_length);
+	if (r->total_len < r->hdr_len)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	if (r->total_len > l3_len)
+		return TERN_STAT_IP_IN_TRUNCATED;
+	return NET_ACCEPT;
+}
+
+enum tern_stat
+net_ipv4_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
+	       enum net_cksum_mode cksum, struct net_ipv4_repr *r)
+{
+	const struct rte_ipv4_hdr *ih = l3;
+	enum tern_stat verdict;
+
+	verdict = ipv4_check_lengths(ih, seg_len, l3_len, r);
+	if (verdict != NET_ACCEPT)
+		return verdict;
+	if (cksum == NET_CKSUM_BAD)
+		return TERN_STAT_IP_IN_CSUM_ERRORS;
+	/* The one's complement sum of a correct header, its checksum
+	 * included, is all ones. */
+	if (cksum == NET_CKSUM_VERIFY && rte_raw_cksum(ih, r->hdr_len) != 0xffff)
+		return TERN_STAT_IP_IN_CSUM_ERRORS;
+	if ((rte_be_to_cpu_16(ih->fragment_offset) &
+	     (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0)
+		return TERN_STAT_IP_IN_FRAGMENTS;
+	if (ih->time_to_live == 0)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	r->src = ih->src_addr;
+	r->dst = ih->dst_addr;
+	r->proto = ih->next_proto_id;
+	return NET_ACCEPT;
+}
+
+bool
+net_ipv4_addr_is_martian(rte_be32_t addr, const struct tern_if_conf *ifc)
+{
+	uint32_t a = rte_be_to_cpu_32(addr);
+	uint32_t mask = rte_be_to_cpu_32(ifc->netmask);
+	uint32_t net = rte_be_to_cpu_32(ifc->ip) & mask;
+
+	if (a == 0 || a == UINT32_MAX)
+		return true;
+	if (RTE_IS_IPV4_MCAST(a))
+		return true;
+	if ((a >> 24) == 127)
+		return true;
+	/* /31 and /32 have no broadcast address (RFC 3021). */
+	if ((~mask >> 1) != 0 && (a & mask) == net && (a & ~mask) == ~mask)
+		return true;
+	return false;
+}
+
+enum tern_stat
+net_ipv4_check_addrs(const struct net_ipv4_repr *r,
+		     const struct tern_if_conf *ifc, bool link_bcast)
+{
+	if (r->dst != ifc->ip || ifc->ip == 0)
+		return TERN_STAT_IP_IN_ADDR_ERRORS;
+	if (link_bcast)
+		return TERN_STAT_IP_IN_LINK_BCAST;
+	if (r->src == ifc->ip || net_ipv4_addr_is_martian(r->src, ifc))
+		return TERN_STAT_IP_IN_BAD_SRC;
+	return NET_ACCEPT;
+}
+
+enum tern_stat
+net_arp_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
+	      const struct tern_if_conf *ifc, struct net_arp_repr *r)
+{
+	const struct rte_arp_hdr *ah = l3;
+
+	if (l3_len < NET_ARP_LEN)
+		return TERN_STAT_ARP_DROP_MALFORMED;
+	if (seg_len < NET_ARP_LEN)
+		return TERN_STAT_NET_DROP_HDR_SPLIT;
+	if (ah->arp_hardware != RTE_BE16(RTE_ARP_HRD_ETHER) ||
+	    ah->arp_protocol != RTE_BE16(RTE_ETHER_TYPE_IPV4) ||
+	    ah->arp_hlen != RTE_ETHER_ADDR_LEN || ah->arp_plen != 4)
+		return TERN_STAT_ARP_DROP_MALFORMED;
+	r->op = rte_be_to_cpu_16(ah->arp_opcode);
+	if (r->op != RTE_ARP_OP_REQUEST && r->op != RTE_ARP_OP_REPLY)
+		return TERN_STAT_ARP_DROP_OPCODE;
+
+	memcpy(&r->sha, &ah->arp_data.arp_sha, sizeof(r->sha));
+	memcpy(&r->tha, &ah->arp_data.arp_tha, sizeof(r->tha));
+	r->sip = ah->arp_data.arp_sip;
+	r->tip = ah->arp_data.arp_tip;
+
+	if (!rte_is_valid_assigned_ether_addr(&r->sha) ||
+	    rte_is_same_ether_addr(&r->sha, &ifc->mac))
+		return TERN_STAT_ARP_DROP_BAD_SENDER;
+	/* Sender 0.0.0.0 is an address probe (RFC 5227): answered, never
+	 * learned. Any other martian sender is refused. */
+	if (r->sip != 0 && net_ipv4_addr_is_martian(r->sip, ifc))
+		return TERN_STAT_ARP_DROP_BAD_SENDER;
+	if (r->sip == ifc->ip && ifc->ip != 0)
+		return TERN_STAT_ARP_DROP_CONFLICT;
+	return NET_ACCEPT;
+}
+
+enum tern_stat
+net_icmp_parse(const void *l4, uint32_t seg_len, uint32_t icmp_len,
+	       struct net_icmp_repr *r)
+{
+	const struct rte_icmp_hdr *icmp = l4;
+
+	if (icmp_len < NET_ICMP_HLEN)
+		return TERN_STAT_ICMP_IN_ERRORS;
+	if (seg_len < NET_ICMP_HLEN)
+		return TERN_STAT_NET_DROP_HDR_SPLIT;
+	r->type = icmp->icmp_type;
+	r->code = icmp->icmp_code;
+	return NET_ACCEPT;
+}

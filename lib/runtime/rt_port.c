@@ -1,0 +1,494 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The port: find it, decide queues / RSS / offloads / MTU from what it
+ * offers and what the profile wants, configure it, and give each worker
+ * lcore its queue pair and NUMA-local mempool. Also the TX flush that
+ * drains a worker's batch into its queue.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "rt_priv.h"
+#include "tern_stack.h"
+
+/*
+ * Attempts of rte_eth_tx_burst() per flush before what the ring still
+ * refuses is freed and counted: a ring that stays full means the NIC is
+ * behind, and spinning on it longer would only delay this lcore's RX.
+ */
+#define RT_TX_ATTEMPTS 4
+
+/* Room for the largest frame of an MTU: Ethernet header, two VLAN tags
+ * (QinQ from a switch we do not control) and the CRC some NICs keep. */
+#define RT_FRAME_OVERHEAD \
+	(RTE_ETHER_HDR_LEN + 2 * RTE_VLAN_HLEN + RTE_ETHER_CRC_LEN)
+
+void
+rt_tx_flush(struct tern_ctx *ctx)
+{
+	struct tern_tx_batch *b = &ctx->tx;
+	uint16_t sent = 0;
+
+	for (unsigned int i = 0; i < RT_TX_ATTEMPTS && sent < b->count; i++)
+		sent += rte_eth_tx_burst(ctx->port_id, ctx->queue_id,
+					 b->pkts + sent, b->count - sent);
+	if (unlikely(sent < b->count)) {
+		rte_pktmbuf_free_bulk(b->pkts + sent, b->count - sent);
+		tern_stat_add(&ctx->stats, TERN_STAT_TX_RING_FULL,
+			      b->count - sent);
+	}
+	tern_stat_add(&ctx->stats, TERN_STAT_TX_PKTS, sent);
+	tern_stat_inc(&ctx->stats, TERN_STAT_TX_BATCH_FLUSHES);
+	b->count = 0;
+}
+
+static void
+log_available_ports(struct tern_rt *rt)
+{
+	char name[RTE_ETH_NAME_MAX_LEN];
+	uint16_t id;
+
+	RTE_ETH_FOREACH_DEV(id) {
+		if (rte_eth_dev_get_name_by_port(id, name) == 0)
+			RT_LOG(rt, ERR, "  available: port %u %s", id, name);
+	}
+}
+
+int
+rt_port_find(struct tern_rt *rt)
+{
+	struct rt_port *p = &rt->port;
+	int rc;
+
+	rt_dev_name_of(rt->cfg.dev, p->name, sizeof(p->name));
+	if (rte_eth_dev_get_port_by_name(p->name, &p->id) != 0) {
+		RT_LOG(rt, ERR, "no port named %s (from '%s')", p->name,
+		       rt->cfg.dev);
+		log_available_ports(rt);
+		return -ENODEV;
+	}
+	rc = rte_eth_dev_info_get(p->id, &p->info);
+	if (rc != 0) {
+		RT_LOG(rt, ERR, "port %s: cannot read device info: %s",
+		       p->name, rte_strerror(-rc));
+		return rc;
+	}
+	if (rt->cfg.profile.driver[0] != '\0' &&
+	    strcmp(rt->cfg.profile.driver, p->info.driver_name) != 0)
+		RT_LOG(rt, WARNING, "port %s uses driver %s but profile %s "
+		       "is written for %s", p->name, p->info.driver_name,
+		       rt->cfg.profile.name, rt->cfg.profile.driver);
+	return 0;
+}
+
+/* One worker per queue pair: as many as lcores, capped by the
+ * configuration, the profile and the port. */
+static uint16_t
+queues_choose(struct tern_rt *rt)
+{
+	const struct rte_eth_dev_info *info = &rt->port.info;
+	const struct tern_profile *prof = &rt->cfg.profile;
+	unsigned int lcores = rte_lcore_count();
+	unsigned int n = lcores;
+
+	if (rt->cfg.workers != 0)
+		n = RTE_MIN(n, rt->cfg.workers);
+	n = RTE_MIN(n, prof->max_queues);
+	n = RTE_MIN(n, info->max_rx_queues);
+	n = RTE_MIN(n, info->max_tx_queues);
+	if (n > 1 && (info->flow_type_rss_offloads & prof->rss_hf) == 0) {
+		RT_LOG(rt, NOTICE, "port %s has no RSS for the profile's hash "
+		       "types: one worker", rt->port.name);
+		n = 1;
+	}
+	if (n < lcores)
+		RT_LOG(rt, NOTICE, "%u lcores, %u worker(s): the other lcores "
+		       "stay idle (flows are not steered in software)",
+		       lcores, n);
+	return (uint16_t)RTE_MAX(n, 1u);
+}
+
+/* Symmetric RSS over the queues, when more than one. */
+static void
+rss_choose(struct tern_rt *rt)
+{
+	struct rt_port *p = &rt->port;
+	uint8_t key_len = p->info.hash_key_size;
+
+	p->rss_hf = 0;
+	p->rx_rss_hash = false;
+	if (p->nb_queues < 2)
+		return;
+	/* Drivers that do not say take the 40-byte key of the Toeplitz
+	 * definition (Microsoft RSS). */
+	if (key_len == 0)
+		key_len = sizeof(((struct tern_if_conf *)0)->rss_key);
+	if (key_len > TERN_RSS_KEY_MAX) {
+		RT_LOG(rt, WARNING, "port %s wants a %u-byte RSS key: RSS "
+		       "left to the driver's defaults", p->name, key_len);
+		return;
+	}
+	p->rss_hf = p->info.flow_type_rss_offloads & rt->cfg.profile.rss_hf;
+	p->rss_key_len = key_len;
+	tern_rss_key_fill(p->rss_key, key_len,
+			  rt->cfg.profile.rss_key_pattern);
+	/* Only a TCP 4-tuple hash lets the stack reuse hash.rss as its
+	 * flow hash; IPv4-only hashing spreads flows but is not that. */
+	p->rx_rss_hash = (p->rss_hf & RTE_ETH_RSS_NONFRAG_IPV4_TCP) != 0;
+	if (p->info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_RSS_HASH)
+		p->rx_offloads |= RTE_ETH_RX_OFFLOAD_RSS_HASH;
+}
+
+/* Decide one offload: @return whether to use it, or -ENOTSUP. */
+static int
+offload_choose(struct tern_rt *rt, const char *what,
+	       enum tern_offload_mode mode, bool offered)
+{
+	if (mode == TERN_OFFLOAD_OFF)
+		return 0;
+	if (!offered && mode == TERN_OFFLOAD_ON) {
+		RT_LOG(rt, ERR, "port %s does not offer %s, which profile %s "
+		       "requires", rt->port.name, what, rt->cfg.profile.name);
+		return -ENOTSUP;
+	}
+	return offered ? 1 : 0;
+}
+
+static int
+offloads_choose(struct tern_rt *rt)
+{
+	const struct tern_profile *prof = &rt->cfg.profile;
+	struct rt_port *p = &rt->port;
+	const uint64_t rx_ck = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+			       RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
+	int rx, tx_ip, tx_tcp;
+
+	rx = offload_choose(rt, "rx checksum", prof->rx_cksum,
+			    (p->info.rx_offload_capa & rx_ck) == rx_ck);
+	tx_ip = offload_choose(rt, "tx ipv4 checksum", prof->tx_ip_cksum,
+			       p->info.tx_offload_capa &
+			       RTE_ETH_TX_OFFLOAD_IPV4_CKSUM);
+	tx_tcp = offload_choose(rt, "tx tcp checksum", prof->tx_tcp_cksum,
+				p->info.tx_offload_capa &
+				RTE_ETH_TX_OFFLOAD_TCP_CKSUM);
+	if (rx < 0 || tx_ip < 0 || tx_tcp < 0)
+		return -ENOTSUP;
+	p->rx_cksum = rx == 1;
+	p->tx_ip_cksum = tx_ip == 1;
+	p->tx_tcp_cksum = tx_tcp == 1;
+	if (p->rx_cksum)
+		p->rx_offloads |= rx_ck;
+	if (p->tx_ip_cksum)
+		p->tx_offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+	if (p->tx_tcp_cksum)
+		p->tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	/* Retransmissions may chain a fresh header to held payload. */
+	if (p->info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+		p->tx_offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	return 0;
+}
+
+static int
+mtu_choose(struct tern_rt *rt)
+{
+	struct rt_port *p = &rt->port;
+	uint32_t frame;
+
+	p->mtu = rt->cfg.mtu != 0 ? rt->cfg.mtu : rt->cfg.profile.mtu;
+	if (p->mtu < p->info.min_mtu || p->mtu > p->info.max_mtu) {
+		RT_LOG(rt, ERR, "port %s: MTU %u outside [%u, %u]", p->name,
+		       p->mtu, p->info.min_mtu, p->info.max_mtu);
+		return -EINVAL;
+	}
+	/* One mbuf holds a whole frame: no scattered RX to handle. */
+	frame = (uint32_t)p->mtu + RT_FRAME_OVERHEAD;
+	p->mbuf_data_room = RTE_PKTMBUF_HEADROOM +
+			    RTE_MAX(frame, (uint32_t)RTE_MBUF_DEFAULT_DATAROOM);
+	if (p->mbuf_data_room < p->info.min_rx_bufsize)
+		p->mbuf_data_room = p->info.min_rx_bufsize;
+	return 0;
+}
+
+static int
+port_apply(struct tern_rt *rt)
+{
+	struct rt_port *p = &rt->port;
+	struct rte_eth_conf conf;
+	int rc;
+
+	memset(&conf, 0, sizeof(conf));
+	conf.rxmode.mtu = p->mtu;
+	conf.rxmode.offloads = p->rx_offloads;
+	conf.txmode.offloads = p->tx_offloads;
+	if (p->rss_hf != 0) {
+		conf.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+		conf.rx_adv_conf.rss_conf.rss_key = p->rss_key;
+		conf.rx_adv_conf.rss_conf.rss_key_len = p->rss_key_len;
+		conf.rx_adv_conf.rss_conf.rss_hf = p->rss_hf;
+	}
+	rc = rte_eth_dev_configure(p->id, p->nb_queues, p->nb_queues, &conf);
+	if (rc != 0) {
+		RT_LOG(rt, ERR, "port %s: configure (%u queues): %s", p->name,
+		       p->nb_queues, rte_strerror(-rc));
+		return rc;
+	}
+	p->configured = true;
+	rc = rte_eth_dev_set_mtu(p->id, p->mtu);
+	if (rc != 0 && rc != -ENOTSUP) {
+		RT_LOG(rt, ERR, "port %s: MTU %u: %s", p->name, p->mtu,
+		       rte_strerror(-rc));
+		return rc;
+	}
+	p->rx_desc = rt->cfg.profile.rx_desc;
+	p->tx_desc = rt->cfg.profile.tx_desc;
+	rc = rte_eth_dev_adjust_nb_rx_tx_desc(p->id, &p->rx_desc,
+					      &p->tx_desc);
+	if (rc == 0)
+		rc = rte_eth_macaddr_get(p->id, &p->mac);
+	if (rc != 0)
+		RT_LOG(rt, ERR, "port %s: descriptors or MAC: %s", p->name,
+		       rte_strerror(-rc));
+	return rc;
+}
+
+int
+rt_port_configure(struct tern_rt *rt)
+{
+	struct rt_port *p = &rt->port;
+	int rc;
+
+	p->nb_queues = queues_choose(rt);
+	rss_choose(rt);
+	rc = offloads_choose(rt);
+	if (rc == 0)
+		rc = mtu_choose(rt);
+	if (rc == 0)
+		rc = port_apply(rt);
+	return rc;
+}
+
+/*
+ * Allocate on the worker's NUMA node; with --no-huge (or a node without
+ * memory) EAL may have nothing there, so fall back to any node rather
+ * than refuse to run, and say so.
+ */
+static struct rte_mempool *
+pool_create(struct tern_rt *rt, const struct rt_worker *w)
+{
+	const struct rt_port *p = &rt->port;
+	struct rte_mempool *mp;
+	char name[RTE_MEMPOOL_NAMESIZE];
+
+	snprintf(name, sizeof(name), "tern_p%u_q%u", p->id, w->queue_id);
+	mp = rte_pktmbuf_pool_create(name, rt->cfg.mbufs, rt->cfg.mbuf_cache,
+				     0, (uint16_t)p->mbuf_data_room,
+				     w->socket_id);
+	if (mp == NULL && rte_errno == ENOMEM) {
+		RT_LOG(rt, WARNING, "pool %s: no memory on socket %d, using "
+		       "any socket", name, w->socket_id);
+		mp = rte_pktmbuf_pool_create(name, rt->cfg.mbufs,
+					     rt->cfg.mbuf_cache, 0,
+					     (uint16_t)p->mbuf_data_room,
+					     SOCKET_ID_ANY);
+	}
+	if (mp == NULL)
+		RT_LOG(rt, ERR, "pool %s (%u mbufs of %u bytes): %s", name,
+		       rt->cfg.mbufs, p->mbuf_data_room,
+		       rte_strerror(rte_errno));
+	return mp;
+}
+
+static int
+pool_size_check(struct tern_rt *rt)
+{
+	const struct rt_port *p = &rt->port;
+	/* Each ring full, one RX burst, one TX batch, and the caches of up
+	 * to two lcores (owner and whoever frees at teardown). */
+	uint32_t need = p->rx_desc + p->tx_desc + TERN_RX_BURST +
+			TERN_TX_BATCH_MAX + 2 * rt->cfg.mbuf_cache;
+
+	if (rt->cfg.mbufs >= need)
+		return 0;
+	RT_LOG(rt, ERR, "[mempool] mbufs = %u is less than the %u the "
+	       "queues need (%u RX + %u TX descriptors, bursts, caches)",
+	       rt->cfg.mbufs, need, p->rx_desc, p->tx_desc);
+	return -EINVAL;
+}
+
+static int
+queues_setup(struct tern_rt *rt, struct rt_worker *w)
+{
+	const struct rt_port *p = &rt->port;
+	struct rte_eth_rxconf rxconf = p->info.default_rxconf;
+	struct rte_eth_txconf txconf = p->info.default_txconf;
+	int rc;
+
+	rxconf.offloads = p->rx_offloads;
+	txconf.offloads = p->tx_offloads;
+	rc = rte_eth_rx_queue_setup(p->id, w->queue_id, p->rx_desc,
+				    w->socket_id, &rxconf, w->pool);
+	if (rc == -ENOMEM)
+		rc = rte_eth_rx_queue_setup(p->id, w->queue_id, p->rx_desc,
+					    SOCKET_ID_ANY, &rxconf, w->pool);
+	if (rc == 0)
+		rc = rte_eth_tx_queue_setup(p->id, w->queue_id, p->tx_desc,
+					    w->socket_id, &txconf);
+	if (rc == -ENOMEM)
+		rc = rte_eth_tx_queue_setup(p->id, w->queue_id, p->tx_desc,
+					    SOCKET_ID_ANY, &txconf);
+	if (rc != 0)
+		RT_LOG(rt, ERR, "port %s queue %u: setup: %s", p->name,
+		       w->queue_id, rte_strerror(-rc));
+	return rc;
+}
+
+static struct rt_worker *
+worker_alloc(struct tern_rt *rt, unsigned int lcore, uint16_t queue)
+{
+	int socket = (int)rte_lcore_to_socket_id(lcore);
+	struct rt_worker *w;
+
+	w = rte_zmalloc_socket("tern_worker", sizeof(*w), RTE_CACHE_LINE_SIZE,
+			       socket);
+	if (w == NULL)
+		w = rte_zmalloc_socket("tern_worker", sizeof(*w),
+				       RTE_CACHE_LINE_SIZE, SOCKET_ID_ANY);
+	if (w == NULL)
+		return NULL;
+	w->rt = rt;
+	w->lcore_id = lcore;
+	w->queue_id = queue;
+	w->socket_id = socket;
+	return w;
+}
+
+int
+rt_workers_setup(struct tern_rt *rt)
+{
+	unsigned int lcore;
+	int rc = pool_size_check(rt);
+
+	if (rc != 0)
+		return rc;
+	RTE_LCORE_FOREACH(lcore) {
+		struct rt_worker *w;
+
+		if (rt->nb_workers == rt->port.nb_queues)
+			break;
+		w = worker_alloc(rt, lcore, (uint16_t)rt->nb_workers);
+		if (w == NULL)
+			return -ENOMEM;
+		rt->workers[rt->nb_workers++] = w;
+		if (rte_eth_dev_socket_id(rt->port.id) >= 0 &&
+		    rte_eth_dev_socket_id(rt->port.id) != w->socket_id)
+			RT_LOG(rt, WARNING, "lcore %u is on socket %d, port "
+			       "%s on socket %d: traffic crosses NUMA nodes",
+			       lcore, w->socket_id, rt->port.name,
+			       rte_eth_dev_socket_id(rt->port.id));
+		w->pool = pool_create(rt, w);
+		if (w->pool == NULL)
+			return -ENOMEM;
+		rc = queues_setup(rt, w);
+		if (rc != 0)
+			return rc;
+	}
+	return 0;
+}
+
+void
+rt_stack_conf_fill(const struct tern_rt *rt, const struct rt_worker *w,
+		   struct tern_stack_conf *conf)
+{
+	const struct rt_port *p = &rt->port;
+	struct tern_if_conf *ifc = &conf->ifc;
+
+	memset(conf, 0, sizeof(*conf));
+	rte_ether_addr_copy(&p->mac, &ifc->mac);
+	ifc->ip = rt->cfg.ip;
+	ifc->netmask = tern_prefix_netmask(rt->cfg.prefix_len);
+	ifc->gateway = rt->cfg.gateway;
+	ifc->mtu = p->mtu;
+	ifc->tx_ip_cksum = p->tx_ip_cksum;
+	ifc->tx_tcp_cksum = p->tx_tcp_cksum;
+	ifc->rx_cksum = p->rx_cksum;
+	ifc->rx_rss_hash = p->rx_rss_hash;
+	if (p->rx_rss_hash)
+		memcpy(ifc->rss_key, p->rss_key,
+		       RTE_MIN(sizeof(ifc->rss_key), (size_t)p->rss_key_len));
+	conf->tcp = rt->cfg.tcp;
+	conf->pool = w->pool;
+	conf->tx_flush = rt_tx_flush;
+	conf->tx_flush_arg = (void *)(uintptr_t)w;
+	conf->lcore_id = w->lcore_id;
+	conf->port_id = p->id;
+	conf->queue_id = w->queue_id;
+	conf->now_ns = tern_clock_now_ns(&rt->clock);
+}
+
+int
+rt_port_start(struct tern_rt *rt)
+{
+	struct rt_port *p = &rt->port;
+	int rc = rte_eth_dev_start(p->id);
+
+	if (rc != 0) {
+		RT_LOG(rt, ERR, "port %s: start: %s", p->name,
+		       rte_strerror(-rc));
+		return rc;
+	}
+	p->started = true;
+	return 0;
+}
+
+void
+rt_port_close(struct tern_rt *rt)
+{
+	struct rt_port *p = &rt->port;
+	int rc;
+
+	if (p->started) {
+		rc = rte_eth_dev_stop(p->id);
+		if (rc != 0)
+			RT_LOG(rt, WARNING, "port %s: stop: %s", p->name,
+			       rte_strerror(-rc));
+		p->started = false;
+	}
+	if (p->configured) {
+		/* Releasing the queues returns the mbufs the rings hold. */
+		rc = rte_eth_dev_close(p->id);
+		if (rc != 0)
+			RT_LOG(rt, WARNING, "port %s: close: %s", p->name,
+			       rte_strerror(-rc));
+		p->configured = false;
+	}
+}
+
+int
+rt_pools_free(struct tern_rt *rt)
+{
+	int rc = 0;
+
+	for (unsigned int i = 0; i < rt->nb_workers; i++) {
+		struct rt_worker *w = rt->workers[i];
+		unsigned int in_use;
+
+		if (w->pool != NULL) {
+			in_use = rte_mempool_in_use_count(w->pool);
+			if (in_use != 0) {
+				RT_LOG(rt, ERR, "pool %s: %u mbufs leaked",
+				       w->pool->name, in_use);
+				rc = -EBUSY;
+			}
+			rte_mempool_free(w->pool);
+		}
+		rte_free(w);
+		rt->workers[i] = NULL;
+	}
+	rt->nb_workers = 0;
+	return rc;
+}

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef TERN_CONFIG_H
+#define TERN_CONFIG_H
+
+/**
+ * @file
+ * Deployment configuration and driver profiles, read from INI files with
+ * DPDK's rte_cfgfile (';' starts a comment; empty values are not
+ * allowed, so "unset" is spelled "none" or 0 where a key permits it).
+ *
+ * A deployment is built in layers, each overriding the one before:
+ *   1. built-in defaults -- the embedded default deployment: net_tap,
+ *      tern at 198.18.0.2/24, for the demo in a network namespace;
+ *   2. the file given by --config;
+ *   3. command-line options (--ip, --mtu, ..., --set SECTION.KEY=VALUE).
+ * The driver profile (drivers-config/<name>.ini) then supplies what is
+ * specific to the NIC: queues, descriptors, RSS, offloads, MTU and the
+ * EAL arguments it needs. docs/configuration.md documents every key;
+ * tern_config_write() prints the effective configuration.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <limits.h>
+
+#include <rte_byteorder.h>
+
+#include "tern_tcp.h"
+
+/** Longest value (rte_cfgfile's CFG_VALUE_LEN). */
+#define TERN_CFG_VALUE_LEN 256
+/** Longest name of a profile, section or key. */
+#define TERN_CFG_NAME_LEN 64
+/** Longest RSS key a port may ask for (i40e/ice use 52 bytes). */
+#define TERN_RSS_KEY_MAX 64
+/** The symmetric Toeplitz key pattern (Woo & Park): 0x6d5a repeated. */
+#define TERN_RSS_SYMMETRIC_PATTERN 0x6d5a
+
+/** How a profile wants one offload. */
+enum tern_offload_mode {
+	TERN_OFFLOAD_AUTO = 0,  /**< use it when the port offers it */
+	TERN_OFFLOAD_OFF,       /**< always compute in software */
+	TERN_OFFLOAD_ON,        /**< required: port setup fails without it */
+};
+
+/** A driver profile: drivers-config/<name>.ini. */
+struct tern_profile {
+	char name[TERN_CFG_NAME_LEN];        /**< file name without .ini */
+	char driver[TERN_CFG_NAME_LEN];      /**< [driver] name: the ethdev
+						  driver it is written for */
+	char dev[TERN_CFG_VALUE_LEN];        /**< [eal] dev: the device used
+						  when the deployment names
+						  none ("" = must be named) */
+	char eal_args[TERN_CFG_VALUE_LEN];   /**< [eal] args: added to EAL's
+						  command line */
+	uint16_t max_queues;                 /**< [port] queues: most RX/TX
+						  queue pairs (= workers) */
+	uint16_t rx_desc;                    /**< [port] rx_desc */
+	uint16_t tx_desc;                    /**< [port] tx_desc */
+	uint16_t mtu;                        /**< [port] mtu: IP MTU */
+	uint64_t rss_hf;                     /**< [rss] hash: RTE_ETH_RSS_* */
+	uint16_t rss_key_pattern;            /**< [rss] key: 16-bit pattern
+						  repeated over the key */
+	enum tern_offload_mode rx_cksum;     /**< [offloads] rx_cksum */
+	enum tern_offload_mode tx_ip_cksum;  /**< [offloads] tx_ip_cksum */
+	enum tern_offload_mode tx_tcp_cksum; /**< [offloads] tx_tcp_cksum */
+};
+
+/** The deployment: one INI file plus command-line overrides. */
+struct tern_config {
+	int logtype;                         /**< rte_log type for errors */
+	/* [port] */
+	char dev[TERN_CFG_VALUE_LEN];        /**< PCI address or vdev string;
+						  "" = from EAL or profile */
+	char profile_name[TERN_CFG_NAME_LEN];/**< "" = from the driver */
+	char profile_dir[PATH_MAX];          /**< where profiles are read */
+	/* [ip] */
+	rte_be32_t ip;                       /**< our address */
+	uint8_t prefix_len;                  /**< netmask length, 1..32 */
+	rte_be32_t gateway;                  /**< 0 = none */
+	uint16_t mtu;                        /**< 0 = the profile's */
+	/* [lcores] */
+	char lcores[TERN_CFG_NAME_LEN];      /**< EAL -l list, used when the
+						  command line gives none */
+	uint16_t workers;                    /**< 0 = one per lcore/queue */
+	/* [mempool] */
+	uint32_t mbufs;                      /**< mbufs per worker pool */
+	uint32_t mbuf_cache;                 /**< per-lcore cache of a pool */
+	/* [run] */
+	uint32_t duration_ms;                /**< stop after; 0 = run until
+						  signalled or asked */
+	/* [tcp] */
+	struct tern_tcp_conf tcp;            /**< tern_tcp_conf_defaults()
+						  first, then overrides */
+	/** Filled by tern_profile_load(); not part of the INI file. */
+	struct tern_profile profile;
+};
+
+/** Fill @p cfg with the embedded default deployment. */
+void tern_config_defaults(struct tern_config *cfg, int logtype);
+
+/**
+ * Set one key, as the INI file or the command line gives it.
+ * @return 0; -ENOENT unknown section or key; -EINVAL bad value;
+ *   -ERANGE value out of range. Each error is logged with the key.
+ */
+int tern_config_set(struct tern_config *cfg, const char *section,
+		    const char *key, const char *value);
+
+/**
+ * Apply an INI deployment file on top of @p cfg.
+ * @return 0; -ENOENT file unreadable; -EINVAL a duplicate section, an
+ *   unknown section or key, or a bad value (logged with the key).
+ */
+int tern_config_load(struct tern_config *cfg, const char *path);
+
+/**
+ * Cross-field checks once all layers are applied: an address is set and
+ * is not its prefix's network or broadcast address; the gateway, if
+ * any, is on-link. @return 0; -EINVAL (logged).
+ */
+int tern_config_check(const struct tern_config *cfg);
+
+/** The netmask of a prefix length (network order): 24 -> 255.255.255.0. */
+rte_be32_t tern_prefix_netmask(uint8_t prefix_len);
+
+/**
+ * The profile a device string implies: "net_tap0,iface=x" -> "net_tap"
+ * (its driver name without the instance number). Writes "" for a PCI
+ * address, whose driver is only known once EAL probes it.
+ * @return 0; -ENAMETOOLONG @p out too small.
+ */
+int tern_profile_name_of_dev(const char *dev, char *out, size_t out_len);
+
+/** True when @p dev is a PCI address (DDDD:BB:DD.F or BB:DD.F). */
+bool tern_dev_is_pci(const char *dev);
+
+/**
+ * Load profile @p name from @p dir into @p p (defaults first).
+ * @return 0; -ENOENT no such profile; -EINVAL bad content (logged).
+ */
+int tern_profile_load(struct tern_profile *p, const char *dir,
+		      const char *name, int logtype);
+
+/** Print @p cfg (and its profile) as an INI file. @return 0; -EIO. */
+int tern_config_write(const struct tern_config *cfg, FILE *f);
+
+/** "auto", "off" or "on". */
+const char *tern_offload_mode_name(enum tern_offload_mode m);
+
+/** Fill @p key with @p len bytes of the 16-bit @p pattern, repeated. */
+void tern_rss_key_fill(uint8_t *key, unsigned int len, uint16_t pattern);
+
+/** Write the names of the RTE_ETH_RSS_* bits in @p hf, space separated. */
+void tern_rss_hf_format(uint64_t hf, char *out, size_t out_len);
+
+#endif /* TERN_CONFIG_H */

@@ -1,0 +1,1192 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <errno.h>
+#include <stddef.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_errno.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+
+#include "tern_stack.h"
+#include "tcp_fsm.h"
+#include "tern_test_eal.h"
+
+#include "sim.h"
+
+/* Per pool: frames of MTU 1500 with the default 2 KiB data room; 8192
+ * of them (about 19 MiB) hold every send buffer of a soak's connections
+ * plus what is in flight, within the 256 MiB the test EAL gets. */
+#define SIM_POOL_MBUFS 8192
+#define SIM_TRACE_RING 512
+#define SIM_MAX_TAMPERS 16
+/* Steps at one virtual instant before we call it a livelock: a zero-
+ * latency exchange settles in a few dozen. */
+#define SIM_SAME_TIME_STEPS_MAX 100000
+#define SIM_START_NS (1 * SIM_S)
+#define SIM_NO_NODE 0xff
+
+enum sim_trace_what {
+	SIM_TR_FAULT_DROP = 1 << 0,
+	SIM_TR_TAMPER_DROP = 1 << 1,
+	SIM_TR_DUP = 1 << 2,
+	SIM_TR_REORDER = 1 << 3,
+	SIM_TR_CORRUPT = 1 << 4,
+	SIM_TR_NO_RECEIVER = 1 << 5,
+	SIM_TR_TAMPERED = 1 << 6,
+};
+
+struct sim_trace_rec {
+	uint64_t t_ns;
+	uint64_t due_ns;
+	uint8_t from, to;
+	uint16_t what;
+	struct sim_hdr h;
+};
+
+struct sim_flight {
+	uint64_t due_ns;
+	uint64_t order;        /**< FIFO among frames due at one instant */
+	struct rte_mbuf *m;
+	uint8_t to;
+};
+
+struct sim_tamper_slot {
+	bool used;
+	uint32_t matches;
+	struct sim_tamper t;
+};
+
+struct sim_block {
+	struct sim_block *next;
+	void (*dtor)(void *);
+	/* the caller's memory follows, aligned for anything */
+	max_align_t mem[];
+};
+
+struct sim {
+	uint64_t now_ns;
+	uint64_t seed;
+	unsigned int nnodes;
+	struct sim_node nodes[SIM_MAX_NODES];
+	struct sim_faults faults[SIM_MAX_NODES][SIM_MAX_NODES];
+	/* latest due time per direction: jitter must not reorder */
+	uint64_t last_due[SIM_MAX_NODES][SIM_MAX_NODES];
+	struct sim_rng rng;
+	struct sim_flight *heap;
+	unsigned int nheap, heap_cap;
+	uint64_t order;
+	struct sim_tamper_slot tamper[SIM_MAX_TAMPERS];
+	struct sim_wire_stats stats;
+	bool trace_live;
+	struct sim_trace_rec *ring;
+	uint64_t nrec;
+	sim_step_hook_fn hook;
+	void *hook_arg;
+	bool has_error;
+	char error[512];
+	uint64_t same_time_steps;
+	bool released;          /**< stacks finished */
+	struct sim_block *blocks;
+	struct sim_recorder *rec;
+};
+
+/*
+ * Process-wide state of the test binary (tests/ are not bound by the
+ * "no file-scope state" rule of lib/): the EAL exists once per process,
+ * pools are reused by node index across simulations (creating 8192-mbuf
+ * pools per soak seed would dominate its run time), and FSM hits are
+ * tallied across every stack the process ran.
+ */
+static bool eal_up;
+static struct rte_mempool *node_pools[SIM_MAX_NODES];
+static uint64_t *fsm_tally;
+static unsigned int fsm_tally_n;
+
+/* --- PRNG --- */
+
+uint64_t
+sim_splitmix64(uint64_t *state)
+{
+	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+void
+sim_rng_seed(struct sim_rng *r, uint64_t seed)
+{
+	for (int i = 0; i < 4; i++)
+		r->s[i] = sim_splitmix64(&seed);
+}
+
+static uint64_t
+rotl(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+uint64_t
+sim_rng_next(struct sim_rng *r)
+{
+	uint64_t *s = r->s;
+	uint64_t result = rotl(s[1] * 5, 7) * 9;
+	uint64_t t = s[1] << 17;
+
+	s[2] ^= s[0];
+	s[3] ^= s[1];
+	s[1] ^= s[2];
+	s[0] ^= s[3];
+	s[2] ^= t;
+	s[3] = rotl(s[3], 45);
+	return result;
+}
+
+uint64_t
+sim_rng_below(struct sim_rng *r, uint64_t n)
+{
+	if (n == 0)
+		return 0;
+	return (uint64_t)(((unsigned __int128)sim_rng_next(r) * n) >> 64);
+}
+
+bool
+sim_rng_ppm(struct sim_rng *r, uint32_t ppm)
+{
+	/* no draw when off: enabling one fault must not shift the others */
+	if (ppm == 0)
+		return false;
+	return sim_rng_below(r, 1000000) < ppm;
+}
+
+/* --- process-wide helpers --- */
+
+/*
+ * Without hugepages tern_test_eal_init() passes --no-huge together with
+ * --in-memory, which DPDK 22.11 refuses (--no-huge implies --legacy-mem,
+ * "not compatible with --in-memory"). Until tests/common is fixed we
+ * start the EAL ourselves in that case, with --no-shconf (what
+ * --in-memory would give us: nothing shared with other processes).
+ */
+static int
+eal_init_no_huge(const char *prog)
+{
+	char *argv[] = {
+		(char *)prog, (char *)"-l", (char *)"0", (char *)"--no-pci",
+		(char *)"--no-shconf", (char *)"--no-huge", (char *)"-m",
+		(char *)"256", (char *)"--log-level=lib.eal:error",
+		(char *)"--no-telemetry", NULL,
+	};
+
+	return rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0 ? -1 : 0;
+}
+
+void
+sim_eal_init(const char *prog)
+{
+	const char *force = getenv("TERN_TEST_NO_HUGE");
+	bool no_huge = !tern_test_have_hugepages() ||
+		       (force != NULL && strcmp(force, "1") == 0);
+
+	if (eal_up)
+		return;
+	if ((no_huge ? eal_init_no_huge(prog) :
+		       tern_test_eal_init(prog, NULL)) != 0) {
+		fprintf(stderr, "sim: EAL init failed\n");
+		exit(1);
+	}
+	eal_up = true;
+}
+
+static struct rte_mempool *
+pool_for(unsigned int idx)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+
+	if (node_pools[idx] != NULL)
+		return node_pools[idx];
+	snprintf(name, sizeof(name), "sim_pool_%u", idx);
+	node_pools[idx] = rte_pktmbuf_pool_create(name, SIM_POOL_MBUFS, 0, 0,
+						  RTE_MBUF_DEFAULT_BUF_SIZE,
+						  (int)rte_socket_id());
+	return node_pools[idx];
+}
+
+static void
+fsm_tally_add(const struct tern_ctx *ctx)
+{
+	unsigned int n = tern_tcp_fsm_entries();
+
+	if (fsm_tally == NULL) {
+		fsm_tally = calloc(n == 0 ? 1 : n, sizeof(*fsm_tally));
+		if (fsm_tally == NULL)
+			return;
+		fsm_tally_n = n;
+	}
+	for (unsigned int i = 0; i < n && i < fsm_tally_n; i++)
+		fsm_tally[i] += tern_tcp_fsm_hits(ctx, i);
+}
+
+uint64_t
+sim_fsm_tally(unsigned int i)
+{
+	return fsm_tally != NULL && i < fsm_tally_n ? fsm_tally[i] : 0;
+}
+
+/* --- trace --- */
+
+static void
+trace_format(const struct sim *sim, const struct sim_trace_rec *r,
+	     char *buf, size_t size)
+{
+	char summary[320];
+	const char *from = r->from == SIM_NO_NODE ? "?" :
+			   sim->nodes[r->from].name;
+	const char *to = r->to == SIM_NO_NODE ? "?" : sim->nodes[r->to].name;
+
+	sim_hdr_format(&r->h, summary, sizeof(summary));
+	snprintf(buf, size, "%14.6f %s>%s %s%s%s%s%s%s%s%s", r->t_ns / 1e9,
+		 from, to, summary,
+		 r->what & SIM_TR_FAULT_DROP ? " [LOST]" : "",
+		 r->what & SIM_TR_TAMPER_DROP ? " [DROPPED by tamper]" : "",
+		 r->what & SIM_TR_TAMPERED ? " [tampered]" : "",
+		 r->what & SIM_TR_DUP ? " [DUP]" : "",
+		 r->what & SIM_TR_REORDER ? " [REORDERED]" : "",
+		 r->what & SIM_TR_CORRUPT ? " [CORRUPTED]" : "",
+		 r->what & SIM_TR_NO_RECEIVER ? " [no receiver]" : "");
+}
+
+static void
+record_add(struct sim *sim, uint8_t from, uint8_t to, bool lost,
+	   const struct sim_hdr *h)
+{
+	struct sim_recorder *r = sim->rec;
+
+	if (r->n == r->cap) {
+		unsigned int cap = r->cap == 0 ? 256 : r->cap * 2;
+		struct sim_rec_entry *e = realloc(r->e, cap * sizeof(*e));
+
+		if (e == NULL) {
+			sim_note_error(sim, "out of memory for the recorder");
+			return;
+		}
+		r->e = e;
+		r->cap = cap;
+	}
+	r->e[r->n++] = (struct sim_rec_entry){ sim->now_ns, from, to, lost,
+					       *h };
+}
+
+static void
+trace_add(struct sim *sim, uint8_t from, uint8_t to, uint16_t what,
+	  uint64_t due_ns, const struct sim_hdr *h)
+{
+	if (sim->rec != NULL)
+		record_add(sim, from, to,
+			   (what & (SIM_TR_FAULT_DROP | SIM_TR_TAMPER_DROP |
+				    SIM_TR_NO_RECEIVER)) != 0, h);
+	struct sim_trace_rec *r = &sim->ring[sim->nrec % SIM_TRACE_RING];
+
+	r->t_ns = sim->now_ns;
+	r->due_ns = due_ns;
+	r->from = from;
+	r->to = to;
+	r->what = what;
+	r->h = *h;
+	sim->nrec++;
+	if (sim->trace_live) {
+		char line[512];
+
+		trace_format(sim, r, line, sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+}
+
+void
+sim_trace_dump(const struct sim *sim, unsigned int n)
+{
+	uint64_t first = sim->nrec > n ? sim->nrec - n : 0;
+	char line[512];
+
+	if (n > SIM_TRACE_RING && sim->nrec > SIM_TRACE_RING)
+		first = sim->nrec - SIM_TRACE_RING;
+	fprintf(stderr, "--- wire trace (seed %" PRIu64 ", last %" PRIu64
+		" of %" PRIu64 " frames; now %.6f) ---\n", sim->seed,
+		sim->nrec - first, sim->nrec, sim->now_ns / 1e9);
+	for (uint64_t i = first; i < sim->nrec; i++) {
+		trace_format(sim, &sim->ring[i % SIM_TRACE_RING], line,
+			     sizeof(line));
+		fprintf(stderr, "%s\n", line);
+	}
+	fprintf(stderr, "--- end of trace ---\n");
+}
+
+/* --- the heap of frames in flight, ordered by (due_ns, order) --- */
+
+static bool
+flight_before(const struct sim_flight *a, const struct sim_flight *b)
+{
+	if (a->due_ns != b->due_ns)
+		return a->due_ns < b->due_ns;
+	return a->order < b->order;
+}
+
+static void
+heap_push(struct sim *sim, uint64_t due_ns, struct rte_mbuf *m, uint8_t to)
+{
+	unsigned int i;
+
+	if (sim->nheap == sim->heap_cap) {
+		unsigned int cap = sim->heap_cap == 0 ? 256 : sim->heap_cap * 2;
+		struct sim_flight *h = realloc(sim->heap, cap * sizeof(*h));
+
+		if (h == NULL) {
+			rte_pktmbuf_free(m);
+			sim_note_error(sim, "out of memory for the wire");
+			return;
+		}
+		sim->heap = h;
+		sim->heap_cap = cap;
+	}
+	i = sim->nheap++;
+	sim->heap[i] = (struct sim_flight){ due_ns, sim->order++, m, to };
+	while (i > 0) {
+		unsigned int parent = (i - 1) / 2;
+		struct sim_flight tmp;
+
+		if (!flight_before(&sim->heap[i], &sim->heap[parent]))
+			break;
+		tmp = sim->heap[i];
+		sim->heap[i] = sim->heap[parent];
+		sim->heap[parent] = tmp;
+		i = parent;
+	}
+}
+
+static struct sim_flight
+heap_pop(struct sim *sim)
+{
+	struct sim_flight top = sim->heap[0];
+	unsigned int i = 0;
+
+	sim->heap[0] = sim->heap[--sim->nheap];
+	for (;;) {
+		unsigned int l = 2 * i + 1, r = l + 1, m = i;
+		struct sim_flight tmp;
+
+		if (l < sim->nheap && flight_before(&sim->heap[l], &sim->heap[m]))
+			m = l;
+		if (r < sim->nheap && flight_before(&sim->heap[r], &sim->heap[m]))
+			m = r;
+		if (m == i)
+			break;
+		tmp = sim->heap[i];
+		sim->heap[i] = sim->heap[m];
+		sim->heap[m] = tmp;
+		i = m;
+	}
+	return top;
+}
+
+/* --- inboxes of script nodes --- */
+
+static void
+inbox_push(struct sim_node *n, struct rte_mbuf *m)
+{
+	struct sim_inbox *b = &n->inbox;
+
+	if (b->count == b->cap) {
+		unsigned int cap = b->cap == 0 ? 64 : b->cap * 2;
+		struct rte_mbuf **q = malloc(cap * sizeof(*q));
+
+		if (q == NULL) {
+			rte_pktmbuf_free(m);
+			sim_note_error(n->sim, "out of memory for an inbox");
+			return;
+		}
+		for (unsigned int i = 0; i < b->count; i++)
+			q[i] = b->q[(b->head + i) % b->cap];
+		free(b->q);
+		b->q = q;
+		b->head = 0;
+		b->cap = cap;
+	}
+	b->q[(b->head + b->count) % b->cap] = m;
+	b->count++;
+}
+
+struct rte_mbuf *
+sim_inbox_pop(struct sim_node *n)
+{
+	struct sim_inbox *b = &n->inbox;
+	struct rte_mbuf *m;
+
+	if (b->count == 0)
+		return NULL;
+	m = b->q[b->head];
+	b->head = (b->head + 1) % b->cap;
+	b->count--;
+	return m;
+}
+
+unsigned int
+sim_inbox_count(const struct sim_node *n)
+{
+	return n->inbox.count;
+}
+
+/* --- the wire --- */
+
+static bool
+tamper_matches(const struct sim_tamper *t, const struct sim_node *from,
+	       const struct sim_node *to, const struct sim_hdr *h)
+{
+	if (t->from != NULL && t->from != from)
+		return false;
+	if (t->to != NULL && t->to != to)
+		return false;
+	if (t->tcp_only || t->tcp_flags != 0) {
+		if (h->kind != SIM_PKT_TCP)
+			return false;
+		if ((h->flags & t->tcp_flags) != t->tcp_flags)
+			return false;
+	}
+	return true;
+}
+
+/* Run the tamper hooks on @p m; true when one of them dropped it. */
+static bool
+tamper_run(struct sim *sim, const struct sim_node *from,
+	   const struct sim_node *to, const struct sim_hdr *h,
+	   struct rte_mbuf *m, uint16_t *what)
+{
+	for (unsigned int i = 0; i < SIM_MAX_TAMPERS; i++) {
+		struct sim_tamper_slot *s = &sim->tamper[i];
+		struct sim_frame_ctx fc;
+
+		if (!s->used || !tamper_matches(&s->t, from, to, h))
+			continue;
+		s->matches++;
+		if (s->t.nth != 0 && s->matches != s->t.nth)
+			continue;
+		if (s->t.fn == NULL)
+			return true;
+		fc = (struct sim_frame_ctx){ sim, from, to, h, sim->now_ns,
+					     s->matches };
+		if (s->t.fn(&fc, m, s->t.arg) == SIM_DROP)
+			return true;
+		*what |= SIM_TR_TAMPERED;
+	}
+	return false;
+}
+
+/* Flip one byte of the IPv4 packet (never of ARP: it has no checksum to
+ * catch it, and a poisoned ARP cache is not what we test). */
+static bool
+corrupt_frame(struct sim *sim, struct rte_mbuf *m, const struct sim_hdr *h)
+{
+	uint32_t span;
+	uint8_t *p;
+	uint64_t off;
+
+	if (h->kind != SIM_PKT_TCP && h->kind != SIM_PKT_ICMP)
+		return false;
+	if (rte_pktmbuf_linearize(m) != 0)
+		return false;
+	span = RTE_MIN((uint32_t)h->ip_len, rte_pktmbuf_pkt_len(m) - 14u);
+	off = 14 + sim_rng_below(&sim->rng, span);
+	p = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
+	*p ^= (uint8_t)(1 + sim_rng_below(&sim->rng, 255));
+	return true;
+}
+
+static void
+wire_to(struct sim *sim, struct sim_node *from, struct sim_node *to,
+	struct rte_mbuf *m, const struct sim_hdr *h)
+{
+	const struct sim_faults *f = &sim->faults[from->idx][to->idx];
+	uint64_t *last = &sim->last_due[from->idx][to->idx];
+	struct rte_mbuf *copy, *dup;
+	uint16_t what = 0;
+	uint64_t due;
+
+	sim->stats.sent++;
+	copy = rte_pktmbuf_copy(m, to->pool, 0, UINT32_MAX);
+	if (copy == NULL) {
+		sim_note_error(sim, "pool of %s exhausted (in use %u)",
+			       to->name, rte_mempool_in_use_count(to->pool));
+		return;
+	}
+	/* arrives as a received frame: no TX offload requests, no hash */
+	copy->ol_flags = 0;
+	copy->packet_type = 0;
+	copy->hash.rss = 0;
+	copy->port = (uint16_t)to->idx;
+	if (tamper_run(sim, from, to, h, copy, &what)) {
+		sim->stats.tamper_drops++;
+		trace_add(sim, (uint8_t)from->idx, (uint8_t)to->idx,
+			  what | SIM_TR_TAMPER_DROP, 0, h);
+		rte_pktmbuf_free(copy);
+		return;
+	}
+	if (sim_rng_ppm(&sim->rng, f->drop_ppm)) {
+		sim->stats.fault_drops++;
+		trace_add(sim, (uint8_t)from->idx, (uint8_t)to->idx,
+			  what | SIM_TR_FAULT_DROP, 0, h);
+		rte_pktmbuf_free(copy);
+		return;
+	}
+	if (sim_rng_ppm(&sim->rng, f->corrupt_ppm) &&
+	    corrupt_frame(sim, copy, h)) {
+		sim->stats.corrupted++;
+		what |= SIM_TR_CORRUPT;
+	}
+	due = sim->now_ns + f->latency_ns +
+	      sim_rng_below(&sim->rng, f->jitter_ns);
+	if (sim_rng_ppm(&sim->rng, f->reorder_ppm)) {
+		sim->stats.reordered++;
+		what |= SIM_TR_REORDER;
+		due += f->reorder_ns;
+	} else {
+		due = RTE_MAX(due, *last);
+		*last = due;
+	}
+	heap_push(sim, due, copy, (uint8_t)to->idx);
+	if (sim_rng_ppm(&sim->rng, f->dup_ppm)) {
+		dup = rte_pktmbuf_copy(copy, to->pool, 0, UINT32_MAX);
+		if (dup != NULL) {
+			sim->stats.duplicated++;
+			what |= SIM_TR_DUP;
+			heap_push(sim, due, dup, (uint8_t)to->idx);
+		}
+	}
+	trace_add(sim, (uint8_t)from->idx, (uint8_t)to->idx, what, due, h);
+}
+
+void
+sim_wire_send(struct sim_node *from, struct rte_mbuf *m)
+{
+	struct sim *sim = from->sim;
+	struct sim_hdr h;
+	bool group;
+	bool found = false;
+
+	sim_hdr_parse(m, &h);
+	from->frames_out++;
+	group = rte_is_multicast_ether_addr(&h.eth_dst);
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		struct sim_node *to = &sim->nodes[i];
+
+		if (to == from)
+			continue;
+		if (!group && !rte_is_same_ether_addr(&to->mac, &h.eth_dst))
+			continue;
+		found = true;
+		wire_to(sim, from, to, m, &h);
+	}
+	if (!found) {
+		sim->stats.no_receiver++;
+		trace_add(sim, (uint8_t)from->idx, SIM_NO_NODE,
+			  SIM_TR_NO_RECEIVER, 0, &h);
+	}
+	rte_pktmbuf_free(m);
+}
+
+static void
+sim_tx_flush(struct tern_ctx *ctx)
+{
+	struct sim_node *n = ctx->tx_flush_arg;
+	uint16_t count = ctx->tx.count;
+
+	/* emptied first: sending may not re-enter, but keep it obvious */
+	ctx->tx.count = 0;
+	for (uint16_t i = 0; i < count; i++)
+		sim_wire_send(n, ctx->tx.pkts[i]);
+	tern_stat_add(&ctx->stats, TERN_STAT_TX_PKTS, count);
+	tern_stat_inc(&ctx->stats, TERN_STAT_TX_BATCH_FLUSHES);
+}
+
+/* A script node answers ARP for its address; the rest goes to its inbox. */
+static void
+script_receive(struct sim_node *n, struct rte_mbuf *m)
+{
+	struct sim_hdr h;
+	struct rte_mbuf *reply;
+
+	sim_hdr_parse(m, &h);
+	if (!n->answer_arp || h.kind != SIM_PKT_ARP) {
+		inbox_push(n, m);
+		return;
+	}
+	if (h.arp_op == RTE_ARP_OP_REQUEST && h.arp_tpa == n->ip) {
+		reply = sim_build_arp(n->pool, RTE_ARP_OP_REPLY, &h.arp_sha,
+				      &n->mac, n->ip, &h.arp_sha, h.arp_spa);
+		if (reply != NULL)
+			sim_wire_send(n, reply);
+	}
+	rte_pktmbuf_free(m);
+}
+
+/* --- nodes --- */
+
+void
+sim_tcp_conf_defaults(struct tern_tcp_conf *conf)
+{
+	tern_tcp_conf_defaults(conf);
+	/* tables sized for a test, not a server: cheap to set up */
+	conf->max_conns = 256;
+	conf->max_tw = 256;
+}
+
+static struct sim_node *
+node_new(struct sim *sim, const char *name, enum sim_node_kind kind)
+{
+	struct sim_node *n;
+	unsigned int idx = sim->nnodes;
+	uint8_t host = (uint8_t)(10 + idx);
+
+	if (idx >= SIM_MAX_NODES)
+		sim_test_fail(__FILE__, __LINE__, "nnodes < SIM_MAX_NODES",
+			      "too many nodes");
+	n = &sim->nodes[idx];
+	memset(n, 0, sizeof(*n));
+	n->sim = sim;
+	n->idx = idx;
+	n->kind = kind;
+	snprintf(n->name, sizeof(n->name), "%s", name);
+	n->mac = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0, host } };
+	n->ip = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, host));
+	n->pool = pool_for(idx);
+	if (n->pool == NULL)
+		sim_test_fail(__FILE__, __LINE__, "pool != NULL",
+			      "cannot create the pool of node %u: %s", idx,
+			      rte_strerror(rte_errno));
+	n->pool_in_use_base = rte_mempool_in_use_count(n->pool);
+	sim->nnodes++;
+	return n;
+}
+
+struct sim_node *
+sim_add_stack(struct sim *sim, const char *name,
+	      const struct tern_tcp_conf *tcp)
+{
+	struct sim_node *n = node_new(sim, name, SIM_NODE_STACK);
+	struct tern_stack_conf sc;
+	uint64_t secret = sim->seed * 0x100 + n->idx + 1;
+	int rc;
+
+	memset(&sc, 0, sizeof(sc));
+	sc.ifc.mac = n->mac;
+	sc.ifc.ip = n->ip;
+	sc.ifc.netmask = rte_cpu_to_be_32(0xffffff00);
+	sc.ifc.mtu = 1500;
+	if (tcp != NULL)
+		sc.tcp = *tcp;
+	else
+		sim_tcp_conf_defaults(&sc.tcp);
+	sc.pool = n->pool;
+	sc.tx_flush = sim_tx_flush;
+	sc.tx_flush_arg = n;
+	sc.lcore_id = rte_lcore_id();
+	sc.port_id = (uint16_t)n->idx;
+	sc.now_ns = sim->now_ns;
+	/* never 0, which would mean "draw one from rte_rand()" */
+	sc.secret_seed = sim_splitmix64(&secret) | 1;
+	n->ctx = rte_zmalloc("sim_ctx", sizeof(*n->ctx), RTE_CACHE_LINE_SIZE);
+	if (n->ctx == NULL)
+		sim_test_fail(__FILE__, __LINE__, "ctx != NULL",
+			      "rte_zmalloc of a tern_ctx failed");
+	rc = tern_stack_init(n->ctx, &sc);
+	if (rc != 0) {
+		rte_free(n->ctx);
+		n->ctx = NULL;
+		sim->nnodes--;
+		sim_test_fail(__FILE__, __LINE__, "tern_stack_init() == 0",
+			      "rc %d (%s)", rc, strerror(-rc));
+	}
+	n->pool_in_use_idle = rte_mempool_in_use_count(n->pool);
+	return n;
+}
+
+struct sim_node *
+sim_add_script(struct sim *sim, const char *name)
+{
+	struct sim_node *n = node_new(sim, name, SIM_NODE_SCRIPT);
+
+	n->answer_arp = true;
+	n->pool_in_use_idle = n->pool_in_use_base;
+	return n;
+}
+
+struct sim_node *
+sim_node(struct sim *sim, unsigned int idx)
+{
+	return idx < sim->nnodes ? &sim->nodes[idx] : NULL;
+}
+
+unsigned int
+sim_node_count(const struct sim *sim)
+{
+	return sim->nnodes;
+}
+
+uint64_t
+sim_now(const struct sim *sim)
+{
+	return sim->now_ns;
+}
+
+uint64_t
+sim_seed(const struct sim *sim)
+{
+	return sim->seed;
+}
+
+const struct sim_wire_stats *
+sim_wire_stats(const struct sim *sim)
+{
+	return &sim->stats;
+}
+
+void
+sim_set_faults(struct sim *sim, const struct sim_node *from,
+	       const struct sim_node *to, const struct sim_faults *f)
+{
+	sim->faults[from->idx][to->idx] = *f;
+}
+
+void
+sim_set_faults_all(struct sim *sim, const struct sim_faults *f)
+{
+	for (unsigned int i = 0; i < SIM_MAX_NODES; i++)
+		for (unsigned int j = 0; j < SIM_MAX_NODES; j++)
+			sim->faults[i][j] = *f;
+}
+
+int
+sim_tamper_add(struct sim *sim, const struct sim_tamper *t)
+{
+	for (int i = 0; i < SIM_MAX_TAMPERS; i++) {
+		if (sim->tamper[i].used)
+			continue;
+		sim->tamper[i] = (struct sim_tamper_slot){ true, 0, *t };
+		return i;
+	}
+	sim_test_fail(__FILE__, __LINE__, "free tamper slot", "all %d used",
+		      SIM_MAX_TAMPERS);
+}
+
+void
+sim_tamper_del(struct sim *sim, int id)
+{
+	if (id >= 0 && id < SIM_MAX_TAMPERS)
+		sim->tamper[id].used = false;
+}
+
+void
+sim_tamper_clear(struct sim *sim)
+{
+	for (int i = 0; i < SIM_MAX_TAMPERS; i++)
+		sim->tamper[i].used = false;
+}
+
+int
+sim_drop_nth(struct sim *sim, const struct sim_node *from,
+	     const struct sim_node *to, uint8_t flags, uint32_t nth)
+{
+	struct sim_tamper t = {
+		.from = from, .to = to, .tcp_only = true, .tcp_flags = flags,
+		.nth = nth,
+	};
+
+	return sim_tamper_add(sim, &t);
+}
+
+int
+sim_drop_all(struct sim *sim, const struct sim_node *from,
+	     const struct sim_node *to, uint8_t flags)
+{
+	return sim_drop_nth(sim, from, to, flags, 0);
+}
+
+static void
+recorder_dtor(void *p)
+{
+	struct sim_recorder *r = p;
+
+	free(r->e);
+}
+
+struct sim_recorder *
+sim_record(struct sim *sim)
+{
+	if (sim->rec == NULL)
+		sim->rec = sim_alloc(sim, sizeof(*sim->rec), recorder_dtor);
+	sim->rec->n = 0;
+	return sim->rec;
+}
+
+void
+sim_record_stop(struct sim *sim)
+{
+	/* the recorder stays allocated (sim_alloc): the test may read it */
+	sim->rec = NULL;
+}
+
+unsigned int
+sim_rec_count_tcp(const struct sim_recorder *r, const struct sim_node *from,
+		  const struct sim_node *to, uint8_t flags, uint8_t not_flags)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < r->n; i++) {
+		const struct sim_rec_entry *e = &r->e[i];
+
+		if (e->h.kind != SIM_PKT_TCP)
+			continue;
+		if (from != NULL && e->from != from->idx)
+			continue;
+		if (to != NULL && e->to != to->idx)
+			continue;
+		if ((e->h.flags & flags) != flags || (e->h.flags & not_flags))
+			continue;
+		n++;
+	}
+	return n;
+}
+
+/* --- lifecycle --- */
+
+struct sim *
+sim_create(uint64_t seed)
+{
+	struct sim *sim;
+	const char *trace = getenv("TERN_SIM_TRACE");
+
+	sim_eal_init("tern-sim");
+	sim = calloc(1, sizeof(*sim));
+	if (sim == NULL)
+		sim_test_fail(__FILE__, __LINE__, "sim != NULL", "calloc");
+	sim->ring = calloc(SIM_TRACE_RING, sizeof(*sim->ring));
+	if (sim->ring == NULL) {
+		free(sim);
+		sim_test_fail(__FILE__, __LINE__, "ring != NULL", "calloc");
+	}
+	sim->seed = seed;
+	sim->now_ns = SIM_START_NS;
+	sim_rng_seed(&sim->rng, seed ^ 0x5157e11a5eedull);
+	sim->trace_live = trace != NULL && strcmp(trace, "0") != 0;
+	sim_test_register(sim);
+	return sim;
+}
+
+static void
+drain(struct sim *sim)
+{
+	while (sim->nheap > 0)
+		rte_pktmbuf_free(heap_pop(sim).m);
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		struct sim_node *n = &sim->nodes[i];
+		struct rte_mbuf *m;
+
+		while ((m = sim_inbox_pop(n)) != NULL)
+			rte_pktmbuf_free(m);
+	}
+}
+
+static void
+release(struct sim *sim)
+{
+	if (sim->released)
+		return;
+	sim->released = true;
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		struct sim_node *n = &sim->nodes[i];
+
+		if (n->ctx == NULL)
+			continue;
+		fsm_tally_add(n->ctx);
+		n->ctx->now_ns = sim->now_ns;
+		tern_stack_fini(n->ctx);
+	}
+	drain(sim);
+}
+
+void *
+sim_alloc(struct sim *sim, size_t size, void (*dtor)(void *))
+{
+	struct sim_block *b = calloc(1, sizeof(*b) + size);
+
+	if (b == NULL)
+		sim_test_fail(__FILE__, __LINE__, "calloc", "%zu bytes", size);
+	b->dtor = dtor;
+	b->next = sim->blocks;
+	sim->blocks = b;
+	return b->mem;
+}
+
+static void
+free_sim(struct sim *sim)
+{
+	while (sim->blocks != NULL) {
+		struct sim_block *b = sim->blocks;
+
+		sim->blocks = b->next;
+		if (b->dtor != NULL)
+			b->dtor(b->mem);
+		free(b);
+	}
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		rte_free(sim->nodes[i].ctx);
+		free(sim->nodes[i].inbox.q);
+	}
+	free(sim->heap);
+	free(sim->ring);
+	free(sim);
+}
+
+void
+sim_destroy(struct sim *sim)
+{
+	char leaks[512];
+	int len = 0;
+
+	release(sim);
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		const struct sim_node *n = &sim->nodes[i];
+		unsigned int used = rte_mempool_in_use_count(n->pool);
+
+		if (used != n->pool_in_use_base && len < (int)sizeof(leaks))
+			len += snprintf(leaks + len, sizeof(leaks) - len,
+					" %s: %u mbufs in use, baseline %u;",
+					n->name, used, n->pool_in_use_base);
+	}
+	if (len > 0) {
+		/* leave the sim registered: the runner dumps and frees it */
+		sim_test_fail(__FILE__, __LINE__, "pools back to baseline",
+			      "after tern_stack_fini:%s", leaks);
+	}
+	sim_test_unregister(sim);
+	free_sim(sim);
+}
+
+void
+sim_destroy_quiet(struct sim *sim)
+{
+	sim_test_unregister(sim);
+	release(sim);
+	free_sim(sim);
+}
+
+/* --- running --- */
+
+static void
+flush_all(struct sim *sim)
+{
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		struct tern_ctx *ctx = sim->nodes[i].ctx;
+
+		if (ctx != NULL && ctx->tx.count > 0)
+			ctx->tx_flush(ctx);
+	}
+}
+
+static void
+set_clock(struct sim *sim, uint64_t now_ns)
+{
+	if (now_ns > sim->now_ns) {
+		sim->now_ns = now_ns;
+		sim->same_time_steps = 0;
+	}
+	for (unsigned int i = 0; i < sim->nnodes; i++)
+		if (sim->nodes[i].ctx != NULL)
+			sim->nodes[i].ctx->now_ns = sim->now_ns;
+}
+
+static uint64_t
+next_event_ns(const struct sim *sim)
+{
+	uint64_t t = sim->nheap > 0 ? sim->heap[0].due_ns : UINT64_MAX;
+
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		const struct tern_ctx *ctx = sim->nodes[i].ctx;
+
+		if (ctx != NULL)
+			t = RTE_MIN(t, tern_stack_next_deadline_ns(ctx));
+	}
+	return t;
+}
+
+static void
+deliver_due(struct sim *sim)
+{
+	struct rte_mbuf *burst[SIM_MAX_NODES][TERN_RX_BURST];
+	uint16_t nb[SIM_MAX_NODES] = { 0 };
+
+	while (sim->nheap > 0 && sim->heap[0].due_ns <= sim->now_ns) {
+		struct sim_flight f = heap_pop(sim);
+		struct sim_node *to = &sim->nodes[f.to];
+
+		sim->stats.delivered++;
+		to->frames_in++;
+		if (to->kind == SIM_NODE_SCRIPT) {
+			script_receive(to, f.m);
+			continue;
+		}
+		burst[f.to][nb[f.to]++] = f.m;
+		if (nb[f.to] == TERN_RX_BURST) {
+			tern_stack_input(to->ctx, burst[f.to], nb[f.to]);
+			nb[f.to] = 0;
+		}
+	}
+	for (unsigned int i = 0; i < sim->nnodes; i++)
+		if (nb[i] > 0)
+			tern_stack_input(sim->nodes[i].ctx, burst[i], nb[i]);
+}
+
+static void
+raise_noted_error(struct sim *sim)
+{
+	if (!sim->has_error)
+		return;
+	sim->has_error = false;
+	sim_test_fail(__FILE__, __LINE__, "no error noted during the step",
+		      "%s", sim->error);
+}
+
+bool
+sim_step(struct sim *sim, uint64_t until_ns)
+{
+	uint64_t t;
+
+	flush_all(sim);
+	t = next_event_ns(sim);
+	if (t > until_ns) {
+		if (until_ns != UINT64_MAX)
+			set_clock(sim, until_ns);
+		raise_noted_error(sim);
+		return false;
+	}
+	if (t <= sim->now_ns &&
+	    ++sim->same_time_steps > SIM_SAME_TIME_STEPS_MAX)
+		sim_test_fail(__FILE__, __LINE__, "virtual time advances",
+			      "livelock: %d steps at %.6f s (a stack keeps "
+			      "reporting a deadline that is due?)",
+			      SIM_SAME_TIME_STEPS_MAX, sim->now_ns / 1e9);
+	set_clock(sim, t);
+	deliver_due(sim);
+	for (unsigned int i = 0; i < sim->nnodes; i++)
+		if (sim->nodes[i].ctx != NULL)
+			tern_stack_poll(sim->nodes[i].ctx);
+	flush_all(sim);
+	raise_noted_error(sim);
+	if (sim->hook != NULL)
+		sim->hook(sim, sim->hook_arg);
+	return true;
+}
+
+bool
+sim_run_until(struct sim *sim, bool (*pred)(struct sim *, void *), void *arg,
+	      uint64_t max_ns)
+{
+	uint64_t end = sim->now_ns + max_ns;
+
+	while (!pred(sim, arg))
+		if (!sim_step(sim, end))
+			return pred(sim, arg);
+	return true;
+}
+
+void
+sim_run_for(struct sim *sim, uint64_t ns)
+{
+	uint64_t end = sim->now_ns + ns;
+
+	while (sim_step(sim, end))
+		;
+}
+
+void
+sim_settle(struct sim *sim)
+{
+	while (sim_step(sim, sim->now_ns))
+		;
+}
+
+void
+sim_set_step_hook(struct sim *sim, sim_step_hook_fn fn, void *arg)
+{
+	sim->hook = fn;
+	sim->hook_arg = arg;
+}
+
+void
+sim_note_error(struct sim *sim, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (sim->has_error)
+		return;
+	sim->has_error = true;
+	va_start(ap, fmt);
+	vsnprintf(sim->error, sizeof(sim->error), fmt, ap);
+	va_end(ap);
+}
+
+/* --- checks --- */
+
+uint32_t
+sim_state_count(const struct sim_node *n, enum tern_tcp_state s)
+{
+	uint32_t counts[TERN_TCP_NSTATES];
+
+	tern_tcp_state_counts(n->ctx, counts);
+	return counts[s];
+}
+
+uint32_t
+sim_conn_count(const struct sim_node *n)
+{
+	uint32_t counts[TERN_TCP_NSTATES];
+	uint32_t sum = 0;
+
+	tern_tcp_state_counts(n->ctx, counts);
+	for (int s = 0; s < TERN_TCP_NSTATES; s++)
+		if (s != TERN_TCP_LISTEN)
+			sum += counts[s];
+	return sum;
+}
+
+uint64_t
+sim_stat(const struct sim_node *n, enum tern_stat id)
+{
+	return n->ctx->stats.c[id];
+}
+
+void
+sim_assert_quiescent(struct sim *sim)
+{
+	SIM_ASSERT(sim->nheap == 0, "%u frames still in flight", sim->nheap);
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		const struct sim_node *n = &sim->nodes[i];
+		unsigned int used = rte_mempool_in_use_count(n->pool);
+
+		SIM_ASSERT(n->inbox.count == 0,
+			   "%s: %u unread frames in the inbox", n->name,
+			   n->inbox.count);
+		if (n->ctx != NULL)
+			SIM_ASSERT(sim_conn_count(n) == 0,
+				   "%s: %u connections left", n->name,
+				   sim_conn_count(n));
+		SIM_ASSERT(used == n->pool_in_use_idle,
+			   "%s: %u mbufs in use, %u when idle", n->name, used,
+			   n->pool_in_use_idle);
+	}
+}

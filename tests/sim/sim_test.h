@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SIM_TEST_H
+#define SIM_TEST_H
+
+/**
+ * @file
+ * A small runner for simulator tests: named test functions, --only and
+ * --list, a seed per run (env TERN_SIM_SEED), assertions that print the
+ * recent wire trace, the seed and a one-line replay command, then unwind
+ * to the runner, which tears down the simulations the test left alive.
+ *
+ * Assertions must not be used inside tern callbacks (unwinding through
+ * the engine would leave it inconsistent): callbacks record a failure
+ * with sim_note_error() and the simulator raises it after the step.
+ */
+
+#include <inttypes.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+struct sim;
+
+typedef void (*sim_test_fn)(void);
+
+/** Runs after every other test, and only when no --only filter is set. */
+#define SIM_TEST_AFTER_ALL 0x1u
+
+struct sim_test {
+	const char *name;
+	sim_test_fn fn;
+	unsigned int flags;
+};
+
+#define SIM_TEST(fn) { #fn, fn, 0 }
+
+/**
+ * Run @p tests (or those named by --only a,b,c). Each test gets the seed
+ * of TERN_SIM_SEED when set, else @p default_seed.
+ * @return process exit status: 0 when every test ran passed.
+ */
+int sim_test_main(int argc, char **argv, const struct sim_test *tests,
+		  unsigned int n, uint64_t default_seed);
+
+/** Seed of the running test. */
+uint64_t sim_test_seed(void);
+
+/** Name of the running test. */
+const char *sim_test_name(void);
+
+/** True when TERN_SIM_SEED was given (a replay of one seed). */
+bool sim_test_seed_forced(void);
+
+/**
+ * Override what the replay line says (the soak runs many seeds inside
+ * one test and reports the failing one).
+ */
+void sim_test_set_seed(uint64_t seed);
+
+/** Simulations to dump and tear down when the running test fails. */
+void sim_test_register(struct sim *sim);
+void sim_test_unregister(struct sim *sim);
+
+/** Report a failure and unwind to the runner. */
+__rte_noreturn void sim_test_fail(const char *file, int line,
+				  const char *expr, const char *fmt, ...)
+	__rte_format_printf(4, 5);
+
+#define SIM_ASSERT(cond, ...) \
+	do { \
+		if (!(cond)) \
+			sim_test_fail(__FILE__, __LINE__, #cond, __VA_ARGS__); \
+	} while (0)
+
+#define SIM_CHECK(cond) SIM_ASSERT(cond, "%s", "")
+
+#define SIM_ASSERT_EQ(a, b) \
+	do { \
+		uint64_t a_ = (uint64_t)(a), b_ = (uint64_t)(b); \
+		if (a_ != b_) \
+			sim_test_fail(__FILE__, __LINE__, #a " == " #b, \
+				      "%" PRIu64 " != %" PRIu64 \
+				      " (0x%" PRIx64 " vs 0x%" PRIx64 ")", \
+				      a_, b_, a_, b_); \
+	} while (0)
+
+#define SIM_ASSERT_STATE(got, want) \
+	do { \
+		enum tern_tcp_state g_ = (got), w_ = (want); \
+		if (g_ != w_) \
+			sim_test_fail(__FILE__, __LINE__, #got " == " #want, \
+				      "state %s, expected %s", \
+				      tern_tcp_state_name(g_), \
+				      tern_tcp_state_name(w_)); \
+	} while (0)
+
+#endif /* SIM_TEST_H */
