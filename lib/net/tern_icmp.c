@@ -14,11 +14,7 @@
 static uint16_t
 icmp_raw_sum(const struct rte_mbuf *m, uint32_t icmp_len)
 {
-	uint16_t raw = 0;
-
-	/* Cannot fail: icmp_len is the packet's own length. */
-	rte_raw_cksum_mbuf(m, 0, icmp_len, &raw);
-	return raw;
+	return tern_net_cksum_mbuf(m, 0, icmp_len);
 }
 
 /* Turn the request into the reply in place and send it back to its

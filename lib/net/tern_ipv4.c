@@ -73,6 +73,37 @@ mbuf_trim_to(struct rte_mbuf *m, uint32_t len)
 	m->pkt_len = len;
 }
 
+uint16_t
+tern_net_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	const struct rte_mbuf *seg = m;
+	uint32_t sum = 0, done = 0;
+
+	if ((uint64_t)off + len > rte_pktmbuf_pkt_len(m))
+		return 0;
+	while (off >= seg->data_len && len > 0) {
+		off -= seg->data_len;
+		seg = seg->next;
+	}
+	while (done < len) {
+		uint32_t n = RTE_MIN((uint32_t)seg->data_len - off, len - done);
+		uint16_t part = rte_raw_cksum(
+			rte_pktmbuf_mtod_offset(seg, const void *, off), n);
+
+		/* A part starting at an odd offset of the whole has its
+		 * bytes in the other halves of the 16-bit words. */
+		if (done & 1)
+			part = rte_bswap16(part);
+		sum += part;
+		done += n;
+		off = 0;
+		seg = seg->next;
+	}
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
 static enum tern_stat
 ipv4_validate(struct tern_ctx *ctx, const struct rte_mbuf *m,
 	      const struct net_eth_repr *eth, struct net_ipv4_repr *r)
@@ -161,9 +192,10 @@ ipv4_fill_header(struct rte_ipv4_hdr *ih, const struct tern_ctx *ctx,
  * span segments; the TCP header itself is in the first one. */
 static void
 ipv4_fill_tcp_cksum(const struct tern_ctx *ctx, struct rte_mbuf *m,
-		    const struct rte_ipv4_hdr *ih)
+		    const struct rte_ipv4_hdr *ih, uint32_t l4_len)
 {
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ih + 1);
+	uint32_t sum;
 
 	if (ctx->ifc.tx_tcp_cksum) {
 		/* The port adds the segment to the pseudo-header sum. */
@@ -172,12 +204,15 @@ ipv4_fill_tcp_cksum(const struct tern_ctx *ctx, struct rte_mbuf *m,
 		return;
 	}
 	th->cksum = 0;
-	th->cksum = rte_ipv4_udptcp_cksum_mbuf(m, ih, TERN_L2L3_HDR_LEN);
+	sum = (uint32_t)tern_net_cksum_mbuf(m, TERN_L2L3_HDR_LEN, l4_len) +
+	      rte_ipv4_phdr_cksum(ih, 0);
+	sum = (sum & 0xffff) + (sum >> 16);
+	th->cksum = (uint16_t)~sum;
 }
 
 static void
 ipv4_fill_cksums(const struct tern_ctx *ctx, struct rte_mbuf *m,
-		 struct rte_ipv4_hdr *ih)
+		 struct rte_ipv4_hdr *ih, uint32_t l4_len)
 {
 	m->l2_len = NET_ETH_HLEN;
 	m->l3_len = NET_IPV4_HLEN_MIN;
@@ -188,7 +223,7 @@ ipv4_fill_cksums(const struct tern_ctx *ctx, struct rte_mbuf *m,
 	else
 		ih->hdr_checksum = rte_ipv4_cksum(ih);
 	if (ih->next_proto_id == IPPROTO_TCP)
-		ipv4_fill_tcp_cksum(ctx, m, ih);
+		ipv4_fill_tcp_cksum(ctx, m, ih, l4_len);
 }
 
 int
@@ -221,7 +256,7 @@ tern_ipv4_output(struct tern_ctx *ctx, struct rte_mbuf *m, rte_be32_t dst,
 	}
 	ih = (struct rte_ipv4_hdr *)(eh + 1);
 	ipv4_fill_header(ih, ctx, dst, proto, l4_len);
-	ipv4_fill_cksums(ctx, m, ih);
+	ipv4_fill_cksums(ctx, m, ih, l4_len);
 	rte_ether_addr_copy(&ctx->ifc.mac, &eh->src_addr);
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	tern_stat_inc(&ctx->stats, TERN_STAT_IP_OUT_REQUESTS);

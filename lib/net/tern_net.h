@@ -35,7 +35,11 @@ void tern_net_fini(struct tern_ctx *ctx);
  * Process @p n received frames. Takes ownership of every mbuf.
  * TCP segments reach tern_tcp_input_burst() with data at the TCP header,
  * pkt_len trimmed to the IP payload, l2_len and l3_len set (the IPv4
- * header sits l3_len bytes before the data).
+ * header sits l3_len bytes before the data). The IPv4 header has been
+ * validated (checksum included) and its addresses checked: destination
+ * ours, source a unicast peer. Whenever the payload is long enough to
+ * hold the TCP header (its data offset included), that header is in
+ * the first segment.
  */
 void tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
 			  uint16_t n);
@@ -45,12 +49,28 @@ void tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
  * Prepends IPv4 (TTL 64, DF set, id 0) and Ethernet headers. For
  * IPPROTO_TCP the TCP checksum is filled here too (offload or software);
  * for other protocols the L4 checksum must already be correct.
- * Always takes ownership of @p m.
- * @return 0 sent or queued for ARP; -EHOSTUNREACH no route;
- *   -ENOBUFS ARP queue full or no headroom (counted, freed).
+ * The TCP header must be in the first segment. Always takes ownership
+ * of @p m; every refusal is counted (net_stats.def) and frees it.
+ * @return 0 sent or queued for ARP; -EHOSTUNREACH no route (no gateway
+ *   for an off-link @p dst, or @p dst is ours, zero, broadcast,
+ *   multicast or loopback); -ENOBUFS ARP queue or table full, or no
+ *   headroom; -EMSGSIZE larger than the MTU (DF, no fragmentation);
+ *   -EINVAL a TCP packet shorter than a TCP header in its first segment.
  */
 int tern_ipv4_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 		     rte_be32_t dst, uint8_t proto);
+
+/**
+ * One's complement sum (not complemented, folded to 16 bits) of @p len
+ * bytes of @p m from offset @p off, across segments of any length.
+ * Use it instead of rte_raw_cksum_mbuf(): in DPDK 22.11 that function
+ * truncates a segment's 32-bit partial sum to 16 bits before
+ * byte-swapping it when the segment starts at an odd offset, losing
+ * carries (wrong checksums for chains with odd segment lengths).
+ * @return the sum; 0 when the range is not inside the packet.
+ */
+uint16_t tern_net_cksum_mbuf(const struct rte_mbuf *m, uint32_t off,
+			     uint32_t len);
 
 /** ARP housekeeping: retries, aging. Call once per loop iteration. */
 void tern_net_poll(struct tern_ctx *ctx);

@@ -469,30 +469,31 @@ tern_tcp_ctx(const struct tern_conn *c)
 void
 tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info)
 {
-	memset(info, 0, sizeof(*info));
-	info->state = (enum tern_tcp_state)c->state;
-	info->laddr = c->node.key.laddr;
-	info->faddr = c->node.key.faddr;
-	info->lport = rte_be_to_cpu_16(c->node.key.lport);
-	info->fport = rte_be_to_cpu_16(c->node.key.fport);
-	info->snd_una = c->snd_una;
-	info->snd_nxt = c->snd_nxt;
-	info->snd_wnd = c->snd_wnd;
-	info->iss = c->iss;
-	info->rcv_nxt = c->rcv_nxt;
-	info->rcv_wnd = tcp_rcv_wnd(c);
-	info->irs = c->irs;
-	info->srtt_us = c->srtt_us;
-	info->rttvar_us = c->rttvar_us;
-	info->rto_ms = c->rto_ms;
-	info->mss = c->mss;
-	info->snd_wscale = c->snd_wscale;
-	info->rcv_wscale = c->rcv_wscale;
-	info->ts_ok = (c->flags & CF_TS_OK) != 0;
-	info->sack_ok = (c->flags & CF_SACK_OK) != 0;
-	info->unacked_bytes = c->snd_max - c->snd_una;
-	info->queued_bytes = c->sq_bytes;
-	info->retransmits = c->retrans_total;
+	*info = (struct tern_tcp_info){
+		.state = (enum tern_tcp_state)c->state,
+		.laddr = c->node.key.laddr,
+		.faddr = c->node.key.faddr,
+		.lport = rte_be_to_cpu_16(c->node.key.lport),
+		.fport = rte_be_to_cpu_16(c->node.key.fport),
+		.snd_una = c->snd_una,
+		.snd_nxt = c->snd_nxt,
+		.snd_wnd = c->snd_wnd,
+		.iss = c->iss,
+		.rcv_nxt = c->rcv_nxt,
+		.rcv_wnd = tcp_rcv_wnd(c),
+		.irs = c->irs,
+		.srtt_us = c->srtt_us,
+		.rttvar_us = c->rttvar_us,
+		.rto_ms = c->rto_ms,
+		.mss = c->mss,
+		.snd_wscale = c->snd_wscale,
+		.rcv_wscale = c->rcv_wscale,
+		.ts_ok = (c->flags & CF_TS_OK) != 0,
+		.sack_ok = (c->flags & CF_SACK_OK) != 0,
+		.unacked_bytes = c->snd_max - c->snd_una,
+		.queued_bytes = c->sq_bytes,
+		.retransmits = c->retrans_total,
+	};
 }
 
 void

@@ -1,0 +1,247 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <string.h>
+
+#include "tcp_fixture.h"
+
+/* Longest a test waits for every timer to run out: 2MSL (60 s), the
+ * orphaned FIN_WAIT_2 reaper (60 s) and a retransmission series with
+ * its 60 s cap, with room to spare. */
+#define FX_RUN_OUT_MAX (20 * 60 * SIM_S)
+
+const enum tern_tcp_state fx_sync_states[] = {
+	TERN_TCP_ESTABLISHED, TERN_TCP_FIN_WAIT_1, TERN_TCP_FIN_WAIT_2,
+	TERN_TCP_CLOSING, TERN_TCP_CLOSE_WAIT, TERN_TCP_LAST_ACK,
+};
+const unsigned int fx_sync_states_n = RTE_DIM(fx_sync_states);
+
+struct peer *
+fx_peer(const struct tern_tcp_conf *conf, struct sim_listener **l)
+{
+	struct peer *p = peer_create(sim_test_seed(), conf);
+
+	*l = sim_listen(p->t, FX_PORT);
+	(*l)->keep_rx = true;
+	return p;
+}
+
+static void
+app_end(struct sim_conn *r, enum fx_end how)
+{
+	int rc = how == FX_CLOSE ? tern_tcp_close(r->c) :
+				   tern_tcp_shutdown(r->c);
+
+	SIM_ASSERT(rc == 0, "%s() = %d", how == FX_CLOSE ? "close" :
+		   "shutdown", rc);
+}
+
+/* T's app ends its side: its FIN comes at once. @return the FIN's seq. */
+static uint32_t
+expect_our_fin(struct peer *p, struct sim_conn *r, enum fx_end how)
+{
+	struct sim_pkt seg;
+	uint32_t fin = p->rcv_nxt;
+
+	app_end(r, how);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, fin, p->snd_nxt);
+	return fin;
+}
+
+struct sim_conn *
+fx_to_state(struct peer *p, struct sim_listener *l, enum tern_tcp_state state,
+	    enum fx_end how)
+{
+	struct sim_conn *r = peer_open_passive(p, l);
+	struct sim_pkt seg;
+	uint32_t fin;
+
+	switch (state) {
+	case TERN_TCP_ESTABLISHED:
+		return r;
+	case TERN_TCP_FIN_WAIT_1:
+	case TERN_TCP_FIN_WAIT_2:
+	case TERN_TCP_CLOSING:
+	case TERN_TCP_TIME_WAIT:
+		fin = expect_our_fin(p, r, how);
+		SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_1);
+		if (state == TERN_TCP_FIN_WAIT_1)
+			return r;
+		if (state == TERN_TCP_CLOSING) {
+			/* P's FIN crosses ours: it does not ack our FIN */
+			peer_send_flags(p, SIM_FIN | SIM_ACK, p->snd_nxt, fin,
+					NULL, 0);
+			PEER_EXPECT(p, 0, &seg);
+			PEER_ASSERT_SEG(&seg, SIM_ACK, fin + 1, p->snd_nxt);
+			SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_CLOSING);
+			return r;
+		}
+		peer_send_ack(p);
+		PEER_EXPECT_NONE(p, 0);
+		SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_2);
+		if (state == TERN_TCP_FIN_WAIT_2)
+			return r;
+		peer_send_fin(p);
+		PEER_EXPECT(p, 0, &seg);
+		PEER_ASSERT_SEG(&seg, SIM_ACK, fin + 1, p->snd_nxt);
+		SIM_ASSERT_EQ(r->closed, 1);
+		SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+		SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+		return r;
+	case TERN_TCP_CLOSE_WAIT:
+	case TERN_TCP_LAST_ACK:
+		peer_send_fin(p);
+		PEER_EXPECT(p, 0, &seg);
+		PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, p->snd_nxt);
+		SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_CLOSE_WAIT);
+		SIM_ASSERT_EQ(r->peer_closed, 1);
+		if (state == TERN_TCP_CLOSE_WAIT)
+			return r;
+		expect_our_fin(p, r, FX_CLOSE);
+		SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_LAST_ACK);
+		return r;
+	default:
+		sim_test_fail(__FILE__, __LINE__, "a reachable state",
+			      "fx_to_state(%s)", tern_tcp_state_name(state));
+	}
+}
+
+struct sim_conn *
+fx_simultaneous_syn_rcvd(struct peer *p, uint32_t *iss)
+{
+	struct sim_conn *r;
+	struct sim_pkt seg;
+
+	p->tport = 0;
+	r = sim_connect(p->t, p->p->ip, p->port);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
+	*iss = seg.h.seq;
+	/* a bare SYN crosses T's: T answers SYN+ACK with its own ISS */
+	p->snd_nxt = p->iss;
+	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, *iss, p->iss + 1);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_SYN_RCVD);
+	SIM_ASSERT_EQ(r->connected, 0);
+	return r;
+}
+
+uint64_t
+fx_tcp_drops(const struct sim_node *n)
+{
+	static const enum tern_stat drops[] = {
+		TERN_STAT_TCP_IN_CSUM_ERRORS, TERN_STAT_TCP_LISTEN_OVERFLOWS,
+		TERN_STAT_TCP_PAWS_DROPS, TERN_STAT_TCP_DROP_NO_CONN,
+		TERN_STAT_TCP_DROP_BAD_HDR, TERN_STAT_TCP_DROP_BAD_FLAGS,
+		TERN_STAT_TCP_DROP_BAD_OPTS, TERN_STAT_TCP_DROP_BAD_ADDR,
+		TERN_STAT_TCP_DROP_OUT_OF_WINDOW, TERN_STAT_TCP_DROP_OOO,
+		TERN_STAT_TCP_DROP_RST_IGNORED, TERN_STAT_TCP_DROP_TABLE_FULL,
+		TERN_STAT_TCP_DROP_ACK_UNSENT, TERN_STAT_TCP_DROP_LISTEN,
+		TERN_STAT_TCP_DROP_STATE,
+	};
+	uint64_t sum = 0;
+
+	for (unsigned int i = 0; i < RTE_DIM(drops); i++)
+		sum += sim_stat(n, drops[i]);
+	return sum;
+}
+
+unsigned int
+fx_collect(struct peer *p, uint64_t ns, struct sim_pkt *out, unsigned int max)
+{
+	uint64_t end = sim_now(p->sim) + ns;
+	unsigned int n = 0;
+
+	for (;;) {
+		uint64_t left = end - sim_now(p->sim);
+
+		if (n == max || !peer_recv(p, left, &out[n]))
+			break;
+		if (out[n].h.kind != SIM_PKT_TCP)
+			peer_unexpected(p, __FILE__, __LINE__, &out[n]);
+		n++;
+	}
+	SIM_ASSERT(n < max, "more than %u segments", max);
+	return n;
+}
+
+static bool
+no_connections(struct sim *sim, void *arg)
+{
+	for (unsigned int i = 0; i < sim_node_count(sim); i++) {
+		struct sim_node *n = sim_node(sim, i);
+
+		if (n->ctx != NULL && sim_conn_count(n) > 0)
+			return false;
+	}
+	return true;
+}
+
+void
+fx_run_out(struct sim *sim)
+{
+	bool idle = sim_run_until(sim, no_connections, NULL, FX_RUN_OUT_MAX);
+
+	for (unsigned int i = 0; i < sim_node_count(sim) && !idle; i++) {
+		struct sim_node *n = sim_node(sim, i);
+		uint32_t counts[TERN_TCP_NSTATES];
+
+		if (n->ctx == NULL)
+			continue;
+		tern_tcp_state_counts(n->ctx, counts);
+		for (int s = 0; s < TERN_TCP_NSTATES; s++)
+			if (s != TERN_TCP_LISTEN && counts[s] > 0)
+				fprintf(stderr, "%s: %u in %s\n", n->name,
+					counts[s], tern_tcp_state_name(s));
+	}
+	SIM_ASSERT(idle, "connections left after %.0f s of virtual time",
+		   FX_RUN_OUT_MAX / 1e9);
+	/* what the last state changes sent is delivered and handled */
+	sim_run_for(sim, SIM_S);
+	sim_assert_quiescent(sim);
+}
+
+void
+duo_create(struct duo *d, const struct tern_tcp_conf *conf)
+{
+	struct sim_faults f = { .latency_ns = DUO_LATENCY };
+
+	memset(d, 0, sizeof(*d));
+	d->sim = sim_create(sim_test_seed());
+	d->a = sim_add_stack(d->sim, "A", conf);
+	d->b = sim_add_stack(d->sim, "B", conf);
+	d->latency_ns = DUO_LATENCY;
+	sim_set_faults_all(d->sim, &f);
+	d->l = sim_listen(d->b, DUO_PORT);
+}
+
+struct sim_conn *
+duo_connect(struct duo *d, struct sim_conn **server)
+{
+	unsigned int before = d->l->naccepted;
+	struct sim_conn *c = sim_connect(d->a, d->b->ip, DUO_PORT);
+	struct sim_conn *s;
+
+	SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_SYN_SENT);
+	SIM_WAIT(d->sim, c->connected == 1 && d->l->naccepted == before + 1,
+		 5 * SIM_S);
+	s = d->l->last;
+	SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_EQ(s->info.fport, c->info.lport);
+	SIM_ASSERT_EQ(c->info.fport, DUO_PORT);
+	c->tx_key = sim_seed(d->sim) * 2 + 1 + before * 4;
+	s->tx_key = sim_seed(d->sim) * 2 + 3 + before * 4;
+	s->rx_key = c->tx_key;
+	c->rx_key = s->tx_key;
+	*server = s;
+	return c;
+}
+
+void
+duo_finish(struct duo *d)
+{
+	SIM_ASSERT_EQ(tern_tcp_unlisten(d->l->l), 0);
+	fx_run_out(d->sim);
+	sim_destroy(d->sim);
+}
