@@ -570,6 +570,24 @@ server_report(const struct echo_app *app)
 	       PRIu64 "\n", accepted, closed, bytes, overflow);
 }
 
+static const char *
+close_reason_name(enum tern_tcp_close_reason why)
+{
+	switch (why) {
+	case TERN_TCP_CLOSE_NORMAL:
+		return "closed";
+	case TERN_TCP_CLOSE_RESET:
+		return "reset by the peer";
+	case TERN_TCP_CLOSE_REFUSED:
+		return "refused";
+	case TERN_TCP_CLOSE_TIMEOUT:
+		return "timed out";
+	case TERN_TCP_CLOSE_ABORTED:
+		return "aborted";
+	}
+	return "?";
+}
+
 /* @return true iff every byte came back unchanged. */
 static bool
 client_report(const struct echo_app *app)
@@ -582,8 +600,7 @@ client_report(const struct echo_app *app)
 	       "received %" PRIu64 ", mismatched %" PRIu64 ", fnv1a64 "
 	       "0x%016" PRIx64 ", connection %s: %s\n", cl->sent,
 	       app->send_bytes, cl->received, cl->mismatches, cl->hash,
-	       cl->finished ? (cl->why == TERN_TCP_CLOSE_NORMAL ? "closed" :
-			       "failed") : "still open",
+	       cl->finished ? close_reason_name(cl->why) : "still open",
 	       ok ? "OK" : "FAILED");
 	return ok;
 }

@@ -122,7 +122,7 @@ net_ipv4_addr_is_martian(rte_be32_t addr, const struct tern_if_conf *ifc)
 
 	if (a == 0 || a == UINT32_MAX)
 		return true;
-	if (RTE_IS_IPV4_MCAST(a))
+	if ((a >> 28) == 0xe)           /* 224.0.0.0/4 */
 		return true;
 	if ((a >> 24) == 127)
 		return true;

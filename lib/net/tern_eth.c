@@ -105,6 +105,6 @@ tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
 
 		net_input_chunk(ctx, pkts, chunk);
 		pkts += chunk;
-		n -= chunk;
+		n = (uint16_t)(n - chunk);
 	}
 }

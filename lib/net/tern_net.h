@@ -32,7 +32,9 @@ void tern_net_init(struct tern_ctx *ctx);
 void tern_net_fini(struct tern_ctx *ctx);
 
 /**
- * Process @p n received frames. Takes ownership of every mbuf.
+ * Process @p n received frames. Takes ownership of every mbuf. A frame
+ * starts 2-byte aligned (struct rte_ether_hdr is; every PMD delivers
+ * frames at the even RX headroom).
  * TCP segments reach tern_tcp_input_burst() with data at the TCP header,
  * pkt_len trimmed to the IP payload, l2_len and l3_len set (the IPv4
  * header sits l3_len bytes before the data). The IPv4 header has been

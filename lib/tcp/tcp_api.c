@@ -34,6 +34,14 @@ tern_tcp_conf_defaults(struct tern_tcp_conf *conf)
 		.snd_buf = 256 * 1024,
 		.backlog = 1024,
 		.challenge_ack_per_sec = 10,
+		.persist_max_ms = 0,
+		.keepalive_idle_ms = 0,
+		.keepalive_intvl_ms = 75000,
+		.keepalive_cnt = 9,
+		.reass_max_bytes = 0,
+		.reass_conns = 0,
+		.cc = TERN_TCP_CC_CUBIC,
+		.nagle = false,
 		.mss = 0,
 		.timestamps = true,
 		.window_scale = true,
@@ -69,7 +77,10 @@ tcp_conf_check(const struct tern_tcp_conf *c)
 {
 	if (c->max_conns == 0 || c->msl_ms == 0 || c->rcv_buf == 0 ||
 	    c->snd_buf == 0 || c->rto_min_ms == 0 ||
-	    c->rto_min_ms > c->rto_max_ms || c->backlog == 0)
+	    c->rto_min_ms > c->rto_max_ms || c->backlog == 0 ||
+	    (unsigned int)c->cc >= TCP_CC_NALGOS ||
+	    (c->keepalive_idle_ms != 0 &&
+	     (c->keepalive_intvl_ms == 0 || c->keepalive_cnt == 0)))
 		return -EINVAL;
 	return 0;
 }
@@ -123,6 +134,12 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 					 sizeof(struct tern_conn), socket);
 	if (tcp->conn_pool == NULL)
 		goto nomem;
+	tcp->reass_pool = tcp_pool_create("tcpr", ctx,
+		conf->reass_conns != 0 ? conf->reass_conns
+				       : RTE_MAX(conf->max_conns / 4, 64u),
+		sizeof(struct tcp_reass), socket);
+	if (tcp->reass_pool == NULL)
+		goto nomem;
 	if (conf->max_tw > 0) {
 		tcp->tw_pool = tcp_pool_create("tcpw", ctx, conf->max_tw,
 					       sizeof(struct tcp_tw), socket);
@@ -171,6 +188,7 @@ tern_tcp_fini(struct tern_ctx *ctx)
 	if (tcp->tw_pool != NULL)
 		tcp_tw_free_all(ctx);
 	rte_mempool_free(tcp->tw_pool);
+	rte_mempool_free(tcp->reass_pool);
 	rte_mempool_free(tcp->conn_pool);
 	tern_ctable_fini(&tcp->tws);
 	tern_ctable_fini(&tcp->conns);
@@ -302,8 +320,6 @@ tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 	tcp_conn_init_seq(ctx, c);
 	/* Until the SYN+ACK says otherwise (RFC 9293 3.7.1). */
 	c->mss = TCP_DEFAULT_MSS;
-	c->cwnd = 10u * TCP_DEFAULT_MSS;
-	c->ssthresh = UINT32_MAX;
 	*out = c;
 	tcp_fsm_step(ctx, c, TCP_EV_USER_CONNECT, NULL);
 	return 0;
@@ -440,6 +456,72 @@ tern_tcp_abort(struct tern_conn *c)
 	tcp_conn_settle(ctx, c);
 }
 
+/* ---- per-connection options ---- */
+
+int
+tern_tcp_set_nagle(struct tern_conn *c, bool on)
+{
+	if (on)
+		c->flags |= CF_NAGLE;
+	else
+		c->flags &= ~CF_NAGLE;
+	return 0;
+}
+
+int
+tern_tcp_set_keepalive(struct tern_conn *c, uint32_t idle_ms,
+		       uint32_t intvl_ms, uint32_t cnt)
+{
+	struct tern_ctx *ctx = c->ctx;
+
+	if (idle_ms != 0 && (intvl_ms == 0 || cnt == 0 || cnt > 255))
+		return -EINVAL;
+	c->ka_idle_ms = idle_ms;
+	c->ka_intvl_ms = intvl_ms;
+	c->ka_cnt = (uint8_t)cnt;
+	c->ka_probes = 0;
+	c->ka_deadline_ns = idle_ms != 0 ?
+		c->last_rx_ns + (uint64_t)idle_ms * NS_PER_MS : 0;
+	tcp_timer_update(ctx, c);
+	return 0;
+}
+
+int
+tern_tcp_set_cc(struct tern_conn *c, enum tern_tcp_cc cc)
+{
+	if ((unsigned int)cc >= TCP_CC_NALGOS)
+		return -EINVAL;
+	/* Same window, new rules: the growth state starts over. */
+	c->cc.algo = (uint8_t)cc;
+	c->cc.epoch_ns = 0;
+	return 0;
+}
+
+int
+tern_tcp_set_recv_manual(struct tern_conn *c, bool manual)
+{
+	if (manual) {
+		c->flags |= CF_RCV_MANUAL;
+	} else {
+		c->flags &= ~CF_RCV_MANUAL;
+		tern_tcp_recv_done(c, c->rcv_held);
+	}
+	return 0;
+}
+
+void
+tern_tcp_recv_done(struct tern_conn *c, uint32_t bytes)
+{
+	uint32_t before = tcp_rcv_wnd(c);
+
+	c->rcv_held -= RTE_MIN(bytes, c->rcv_held);
+	/* A window that opens by a worthwhile step is announced at once. */
+	if (tcp_rcv_wnd(c) > before && c->state != TERN_TCP_CLOSED) {
+		c->flags |= CF_ACK_NOW;
+		tcp_conn_work(c->ctx, c);
+	}
+}
+
 /* ---- views ---- */
 
 enum tern_tcp_state
@@ -493,6 +575,12 @@ tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info)
 		.unacked_bytes = c->snd_max - c->snd_una,
 		.queued_bytes = c->sq_bytes,
 		.retransmits = c->retrans_total,
+		.cwnd = c->cc.cwnd,
+		.ssthresh = c->cc.ssthresh,
+		.sacked_bytes = c->sb.sacked,
+		.ooo_bytes = c->reass != NULL ? c->reass->bytes : 0,
+		.in_recovery = (c->flags & CF_RECOVERY) != 0,
+		.cc = (enum tern_tcp_cc)c->cc.algo,
 	};
 }
 

@@ -52,6 +52,17 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	tcp->state_count[TERN_TCP_CLOSED]++;
 	tern_timer_init(&c->timer);
 	c->rto_ms = tcp->conf.rto_initial_ms;
+	tcp_cc_init(&c->cc, (enum tcp_cc_algo)tcp->conf.cc, TCP_DEFAULT_MSS);
+	if (tcp->conf.nagle)
+		c->flags |= CF_NAGLE;
+	if (tcp->conf.keepalive_idle_ms != 0) {
+		c->ka_idle_ms = tcp->conf.keepalive_idle_ms;
+		c->ka_intvl_ms = tcp->conf.keepalive_intvl_ms;
+		c->ka_cnt = (uint8_t)RTE_MIN(tcp->conf.keepalive_cnt, 255u);
+		c->ka_deadline_ns = ctx->now_ns +
+				    (uint64_t)c->ka_idle_ms * NS_PER_MS;
+	}
+	c->last_rx_ns = ctx->now_ns;
 	c->chal_second = UINT32_MAX;
 	if (tern_ctable_insert(&tcp->conns, &c->node) != 0) {
 		tcp->state_count[TERN_TCP_CLOSED]--;
@@ -121,9 +132,8 @@ tcp_conn_learn_opts(struct tern_ctx *ctx, struct tern_conn *c,
 	if (c->flags & CF_TS_OK)
 		mss -= 12; /* every segment carries NOP NOP TS */
 	c->mss = (uint16_t)mss;
-	/* RFC 6928 initial window: 10 segments. */
-	c->cwnd = 10 * mss;
-	c->ssthresh = UINT32_MAX;
+	/* RFC 6928 initial window: 10 segments of the real MSS. */
+	tcp_cc_init(&c->cc, (enum tcp_cc_algo)c->cc.algo, c->mss);
 }
 
 /* Queue @p c for output at the end of this burst or loop iteration. */
@@ -145,11 +155,22 @@ tcp_sq_free(struct tern_conn *c)
 	c->sq_bytes = 0;
 }
 
+static void
+tcp_free_mbuf(void *data)
+{
+	rte_pktmbuf_free(data);
+}
+
 void
-tcp_rx_free(struct tern_conn *c)
+tcp_rx_free(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	rte_pktmbuf_free(c->rx_pending);
 	c->rx_pending = NULL;
+	if (c->reass != NULL) {
+		tcp_reass_purge(c->reass, tcp_free_mbuf);
+		rte_mempool_put(tcp_of(ctx)->reass_pool, c->reass);
+		c->reass = NULL;
+	}
 }
 
 void
@@ -184,7 +205,7 @@ tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c)
 			c->listener->n_synrcvd--;
 	}
 	tcp_sq_free(c);
-	tcp_rx_free(c);
+	tcp_rx_free(ctx, c);
 	tcp->state_count[c->state]--;
 	rte_mempool_put(tcp->conn_pool, c);
 }
@@ -216,6 +237,8 @@ tcp_deliver_data(struct tern_conn *c)
 	if (m == NULL)
 		return;
 	c->rx_pending = NULL;
+	if (c->flags & CF_RCV_MANUAL)
+		c->rcv_held += m->pkt_len;
 	if (c->ops->recv != NULL)
 		c->ops->recv(c, c->user, m);
 	else

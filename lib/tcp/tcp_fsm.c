@@ -55,6 +55,7 @@ static const char *const tcp_event_names[TCP_EV_MAX] = {
 	[TCP_EV_TIMER_LIMIT] = "TIMER_LIMIT",
 	[TCP_EV_TIMER_FW2] = "TIMER_FW2",
 	[TCP_EV_TIMER_2MSL] = "TIMER_2MSL",
+	[TCP_EV_TIMER_KEEPALIVE] = "TIMER_KEEPALIVE",
 };
 
 const char *

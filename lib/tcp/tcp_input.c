@@ -143,6 +143,31 @@ tcp_sq_trim(struct tern_conn *c, uint32_t n)
 		c->sq_tail = NULL;
 }
 
+/* RFC 5681 2: a duplicate ACK acks nothing new, carries nothing, and
+ * finds data outstanding and the window unchanged. */
+static bool
+tcp_is_dup_ack(const struct tern_conn *c, const struct tcp_seg *seg)
+{
+	return seg->ack == c->snd_una && seg->len == 0 &&
+	       !(seg->flags & (TCP_SYN | TCP_FIN)) &&
+	       c->snd_max != c->snd_una &&
+	       (seg->wnd << c->snd_wscale) == c->snd_wnd;
+}
+
+/* Merge the peer's SACK blocks into the scoreboard (RFC 2018). */
+static void
+tcp_take_sack(struct tern_ctx *ctx, struct tern_conn *c,
+	      const struct tcp_seg *seg)
+{
+	unsigned int rejected;
+
+	tcp_sb_update(&c->sb, c->snd_una, c->snd_max, seg->opts.sack,
+		      seg->opts.nsack, &rejected);
+	if (rejected > 0)
+		tern_stat_add(&ctx->stats, TERN_STAT_TCP_SACK_DISCARD,
+			      rejected);
+}
+
 static void
 tcp_update_window(struct tern_conn *c, const struct tcp_seg *seg)
 {
@@ -154,6 +179,8 @@ tcp_update_window(struct tern_conn *c, const struct tcp_seg *seg)
 		c->snd_wl2 = seg->ack;
 		if (c->snd_wnd > c->max_sndwnd)
 			c->max_sndwnd = c->snd_wnd;
+		if (c->snd_wnd > 0)
+			c->flags &= ~CF_PERSIST;
 	}
 }
 
@@ -179,9 +206,29 @@ tcp_rtt_from_ack(struct tern_ctx *ctx, struct tern_conn *c,
 }
 
 /*
+ * RFC 3522 (Eifel): the first ACK after an RTO echoes a timestamp older
+ * than the retransmission, so the original arrived: undo the collapse.
+ */
+static void
+tcp_check_spurious_rto(struct tern_ctx *ctx, struct tern_conn *c,
+		       const struct tcp_seg *seg)
+{
+	if (c->prior_cwnd == 0)
+		return;
+	if ((c->flags & CF_TS_OK) && seg->opts.ts_ok && seg->opts.tsecr != 0 &&
+	    seq_lt(seg->opts.tsecr, c->rto_tsval)) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SPURIOUS_RTO);
+		c->cc.cwnd = c->prior_cwnd;
+		c->cc.ssthresh = c->prior_ssthresh;
+	}
+	c->prior_cwnd = 0;
+}
+
+/*
  * SND.UNA < SEG.ACK <= SND.MAX: free what is acknowledged, sample the
- * RTT, grow cwnd (RFC 5681 3.1), restart or stop the retransmission
- * timer. Returns true when this ACK covers our FIN for the first time.
+ * RTT, let congestion control and recovery see it, restart or stop the
+ * retransmission timer. Returns true when this ACK covers our FIN for
+ * the first time.
  */
 static bool
 tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
@@ -201,11 +248,10 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 	c->snd_una = seg->ack;
 	if (seq_lt(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;
+	tcp_sb_advance(&c->sb, c->snd_una);
 	tcp_rtt_from_ack(ctx, c, seg);
-	if (c->cwnd < c->ssthresh)
-		c->cwnd += RTE_MIN(acked, (uint32_t)c->mss);
-	else
-		c->cwnd += RTE_MAX(1u, (uint32_t)c->mss * c->mss / c->cwnd);
+	tcp_check_spurious_rto(ctx, c, seg);
+	tcp_recovery_on_ack(ctx, c, seg, acked, false);
 	c->retries = 0;
 	c->backoff = 0;
 	if (c->snd_una == c->snd_max) {
@@ -220,6 +266,55 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 	}
 	tcp_conn_work(ctx, c);
 	return fin_acked;
+}
+
+/*
+ * Keep bytes [skip, skip + len) of chain @p m: whole leading segments
+ * are freed, the rest cut in place. LRO/GRO chains arrive here too.
+ */
+static struct rte_mbuf *
+tcp_mbuf_cut(struct rte_mbuf *m, uint32_t skip, uint32_t len)
+{
+	struct rte_mbuf *seg, *last;
+	uint32_t left;
+	uint16_t nb;
+
+	while (m != NULL && skip > 0 && skip >= m->data_len) {
+		struct rte_mbuf *next = m->next;
+
+		skip -= m->data_len;
+		if (next != NULL) {
+			next->pkt_len = m->pkt_len - m->data_len;
+			next->nb_segs = (uint16_t)(m->nb_segs - 1);
+		}
+		m->next = NULL;
+		m->nb_segs = 1;
+		rte_pktmbuf_free(m);
+		m = next;
+	}
+	if (m == NULL)
+		return NULL;
+	if (skip > 0) {
+		m->data_off = (uint16_t)(m->data_off + skip);
+		m->data_len = (uint16_t)(m->data_len - skip);
+		m->pkt_len -= skip;
+	}
+	if (m->pkt_len <= len)
+		return m;
+	/* Cut the tail: find the segment holding the last byte kept. */
+	left = len;
+	nb = 1;
+	for (seg = m; left > seg->data_len; seg = seg->next) {
+		left -= seg->data_len;
+		nb++;
+	}
+	seg->data_len = (uint16_t)left;
+	last = seg->next;
+	seg->next = NULL;
+	rte_pktmbuf_free(last);
+	m->pkt_len = len;
+	m->nb_segs = nb;
+	return m;
 }
 
 /*
@@ -254,45 +349,134 @@ tcp_schedule_ack(struct tern_ctx *ctx, struct tern_conn *c)
 	}
 }
 
+/* Return the reassembly record once it is empty. */
+static void
+tcp_reass_release(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (c->reass != NULL && c->reass->n == 0) {
+		rte_mempool_put(tcp_of(ctx)->reass_pool, c->reass);
+		c->reass = NULL;
+	}
+}
+
+/* Hand over what the queue holds contiguously from rcv_nxt on. */
+static void
+tcp_reass_drain(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct tcp_reass_seg out;
+	bool merged = false;
+
+	while (c->reass != NULL && tcp_reass_pop(c->reass, c->rcv_nxt, &out)) {
+		struct rte_mbuf *m = out.len > 0 ?
+			tcp_mbuf_cut(out.data, out.skip, out.len) : NULL;
+
+		if (m == NULL) {
+			if (out.len == 0)
+				rte_pktmbuf_free(out.data);
+			continue;
+		}
+		if (!tcp_rx_queue(c, m)) {
+			rte_pktmbuf_free(m);
+			break; /* the peer resends it */
+		}
+		c->rcv_nxt += out.len;
+		merged = true;
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OFO_MERGE);
+	}
+	tcp_reass_release(ctx, c);
+	if (merged)
+		tcp_ack_soon(ctx, c); /* RFC 5681 4.2: ACK a filled hole now */
+}
+
+/* Queue a segment that arrived above rcv_nxt. True: mbuf kept. */
+static bool
+tcp_take_out_of_order(struct tern_ctx *ctx, struct tern_conn *c,
+		      struct tcp_seg *seg)
+{
+	const struct tern_tcp *tcp = tcp_of(ctx);
+	uint32_t max = tcp->conf.reass_max_bytes, skip, keep, wnd, len;
+	enum tcp_reass_verdict v;
+	void *obj;
+
+	tcp_ack_soon(ctx, c); /* RFC 5681 4.2: a duplicate ACK at once */
+	wnd = tcp_rcv_wnd(c);
+	if (seg->seq - c->rcv_nxt >= wnd) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_OUT_OF_WINDOW);
+		return false;
+	}
+	len = RTE_MIN(seg->len, c->rcv_nxt + wnd - seg->seq);
+	if (c->reass == NULL) {
+		if (rte_mempool_get(tcp->reass_pool, &obj) != 0) {
+			tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_OOO);
+			return false;
+		}
+		c->reass = obj;
+		tcp_reass_init(c->reass);
+	}
+	v = tcp_reass_insert(c->reass, seg->seq, len, seg->m,
+			     max != 0 ? max : tcp->conf.rcv_buf, &skip, &keep);
+	if (v != TCP_REASS_QUEUED) {
+		tern_stat_inc(&ctx->stats, v == TCP_REASS_FULL ?
+					   TERN_STAT_TCP_DROP_OOO :
+					   TERN_STAT_TCP_OVERLAP_TRIMMED);
+		tcp_reass_release(ctx, c);
+		return false;
+	}
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OFO_QUEUE);
+	if (skip > 0 || keep < seg->len)
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OVERLAP_TRIMMED);
+	if ((seg->flags & TCP_FIN) && keep == seg->len) {
+		/* The FIN waits for the hole below it (catalogue 23). */
+		c->flags |= CF_OOO_FIN;
+		c->ooo_fin_seq = seg->seq + seg->len;
+	}
+	return true;
+}
+
 /*
- * RFC 9293 3.10.7.4, seventh: take the in-order part of the payload.
- * Returns true when the segment's mbuf was handed on (to the app).
+ * RFC 9293 3.10.7.4, seventh: take the payload. In-order bytes (less
+ * any already received: the first copy wins) go to the app; bytes above
+ * a hole wait in the reassembly queue. True when seg->m was kept.
  */
 static bool
 tcp_take_data(struct tern_ctx *ctx, struct tern_conn *c,
 	      struct tcp_seg *seg)
 {
-	struct rte_mbuf *m = seg->m;
 	uint32_t skip, len, wnd;
+	struct rte_mbuf *m;
 
-	if (seq_gt(seg->seq, c->rcv_nxt)) {
-		/* A hole before it: no reassembly yet; ask again at once. */
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_OOO);
-		tcp_ack_soon(ctx, c);
-		return false;
-	}
+	if (seq_gt(seg->seq, c->rcv_nxt))
+		return tcp_take_out_of_order(ctx, c, seg);
 	skip = c->rcv_nxt - seg->seq;
 	if (skip >= seg->len)
 		return false;
-	if (skip > 0 && (skip > m->data_len || rte_pktmbuf_adj(m, (uint16_t)skip) == NULL)) {
-		tcp_ack_soon(ctx, c);
-		return false;
-	}
+	if (skip > 0)
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OVERLAP_TRIMMED);
 	len = seg->len - skip;
 	wnd = tcp_rcv_wnd(c);
 	if (len > wnd) {
-		/* Beyond our window: keep what fits. */
-		if (rte_pktmbuf_trim(m, (uint16_t)(len - wnd)) != 0) {
-			tcp_ack_soon(ctx, c);
-			return false;
-		}
+		/* Beyond our window: keep what fits; the FIN is beyond it. */
 		len = wnd;
 		seg->flags &= ~TCP_FIN;
 	}
-	if (!tcp_rx_queue(c, m))
+	if (len == 0) {
+		tcp_ack_soon(ctx, c);
 		return false;
+	}
+	m = tcp_mbuf_cut(seg->m, skip, len);
+	seg->m = NULL; /* cut consumed it */
+	if (m == NULL)
+		return true;
+	if (!tcp_rx_queue(c, m)) {
+		rte_pktmbuf_free(m);
+		seg->flags &= ~TCP_FIN;
+		tcp_ack_soon(ctx, c);
+		return true;
+	}
 	c->rcv_nxt += len;
 	tcp_schedule_ack(ctx, c);
+	if (c->reass != NULL)
+		tcp_reass_drain(ctx, c);
 	return true;
 }
 
@@ -411,8 +595,12 @@ tcp_input_synchronized(struct tern_ctx *ctx, struct tern_conn *c,
 			tcp_ack_soon(ctx, c);
 			return false;
 		}
+		if ((c->flags & CF_SACK_OK) && seg->opts.nsack > 0)
+			tcp_take_sack(ctx, c, seg);
 		if (seq_gt(seg->ack, c->snd_una))
 			fin_acked = tcp_ack_advance(ctx, c, seg);
+		else if (tcp_is_dup_ack(c, seg))
+			tcp_recovery_on_ack(ctx, c, seg, 0, true);
 		tcp_update_window(c, seg);
 		if (c->snd_wnd > 0 && c->sq_bytes > 0)
 			tcp_conn_work(ctx, c);
@@ -434,10 +622,17 @@ tcp_input_synchronized(struct tern_ctx *ctx, struct tern_conn *c,
 			return false;
 		}
 		taken = tcp_take_data(ctx, c, seg);
+	} else if (seg->len == 0 && (f & TCP_FIN) &&
+		   seq_gt(seg->seq, c->rcv_nxt) && !(c->flags & CF_PEER_FIN)) {
+		/* A bare FIN above a hole: remember it, ask for the hole. */
+		c->flags |= CF_OOO_FIN;
+		c->ooo_fin_seq = seg->seq;
+		tcp_ack_soon(ctx, c);
 	}
 	/* Eighth: the FIN bit, acted on only in sequence. */
-	fin = (f & TCP_FIN) && !(c->flags & CF_PEER_FIN) &&
-	      seg->seq + seg->len == c->rcv_nxt;
+	fin = !(c->flags & CF_PEER_FIN) &&
+	      (((seg->flags & TCP_FIN) && seg->seq + seg->len == c->rcv_nxt) ||
+	       ((c->flags & CF_OOO_FIN) && c->ooo_fin_seq == c->rcv_nxt));
 	if (fin) {
 		c->rcv_nxt++;
 		c->flags |= CF_PEER_FIN;
@@ -487,6 +682,7 @@ tcp_input_syn_sent(struct tern_ctx *ctx, struct tern_conn *c,
 	/* Data on a SYN is neither acknowledged nor delivered: resent. */
 	c->irs = seg->seq;
 	c->rcv_nxt = seg->seq + 1;
+	c->rcv_adv = c->rcv_nxt;
 	tcp_conn_learn_opts(ctx, c, seg);
 	/* RFC 7323 2.2: the window of a SYN is not scaled. */
 	c->snd_wnd = seg->wnd;
@@ -522,7 +718,8 @@ tcp_fast_path(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg,
 	if (c->state != TERN_TCP_ESTABLISHED ||
 	    (seg->flags & ~TCP_PSH) != TCP_ACK || seg->seq != c->rcv_nxt ||
 	    (seg->wnd << c->snd_wscale) != c->snd_wnd ||
-	    (c->flags & (CF_RCV_CLOSED | CF_PEER_FIN)) != 0 ||
+	    (c->flags & (CF_RCV_CLOSED | CF_PEER_FIN | CF_RECOVERY)) != 0 ||
+	    seg->opts.nsack > 0 || c->reass != NULL ||
 	    tcp_paws_reject(c, seg))
 		return false;
 	if (seg->len == 0) {
@@ -554,6 +751,8 @@ tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 {
 	bool taken = false;
 
+	c->last_rx_ns = ctx->now_ns;
+	c->ka_probes = 0;
 	if (!tcp_fast_path(ctx, c, seg, &taken)) {
 		if (c->state == TERN_TCP_SYN_SENT)
 			tcp_input_syn_sent(ctx, c, seg);

@@ -92,16 +92,38 @@ tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 	return 0;
 }
 
-/* The window we advertise, in bytes; its right edge never moves left. */
+/*
+ * Receive buffer space: rcv_buf less what waits for reassembly and, in
+ * manual mode, what the app holds.
+ */
+static uint32_t
+tcp_rcv_space(const struct tern_conn *c)
+{
+	uint32_t buf = tcp_of(c->ctx)->conf.rcv_buf;
+	uint32_t used = c->rcv_held + (c->reass != NULL ? c->reass->bytes : 0);
+
+	return used >= buf ? 0 : buf - used;
+}
+
+/*
+ * The window we advertise, in bytes. Its right edge never moves left
+ * (RFC 9293 3.8.6.2.2), and it moves right only by a worthwhile step --
+ * min(rcv_buf / 2, one MSS) -- so a slow reader does not invite silly
+ * small segments (receiver SWS avoidance).
+ */
 uint32_t
 tcp_rcv_wnd(const struct tern_conn *c)
 {
 	uint32_t max = (uint32_t)UINT16_MAX << c->rcv_wscale;
-	uint32_t wnd = RTE_MIN(tcp_of(c->ctx)->conf.rcv_buf, max);
+	uint32_t space = RTE_MIN(tcp_rcv_space(c), max);
+	uint32_t cur = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt
+						       : 0;
+	uint32_t step = RTE_MIN(tcp_of(c->ctx)->conf.rcv_buf / 2,
+				(uint32_t)tcp_of(c->ctx)->our_mss);
 
-	if (seq_lt(c->rcv_nxt + wnd, c->rcv_adv))
-		wnd = c->rcv_adv - c->rcv_nxt;
-	return wnd;
+	if (space <= cur || space - cur < step)
+		return cur;
+	return space;
 }
 
 /* Fill seq/ack/window/timestamps for a segment of synchronized @p c. */
@@ -124,11 +146,19 @@ tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
 		c->delack_deadline_ns = 0;
 	}
 	e->wnd = (uint16_t)(wnd >> c->rcv_wscale);
+	if (wnd == 0 && (flags & TCP_ACK))
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_ZERO_WINDOW_ADV);
 	if (c->flags & CF_TS_OK) {
 		e->opts.ts_ok = true;
 		e->opts.tsval = tcp_now_ms(ctx) + c->ts_offset;
 		e->opts.tsecr = c->ts_recent;
 	}
+	/* RFC 2018: report what waits above the hole, newest first. */
+	if ((c->flags & CF_SACK_OK) && (flags & TCP_ACK) && c->reass != NULL &&
+	    c->reass->n > 0)
+		e->opts.nsack = (uint8_t)tcp_reass_sack_blocks(
+			c->reass, e->opts.sack,
+			(c->flags & CF_TS_OK) ? 3 : TCP_MAX_SACK_BLOCKS);
 }
 
 /* SYN (SYN_SENT) or SYN+ACK (SYN_RCVD), first time or again. */
@@ -275,28 +305,60 @@ tcp_can_send_data(uint8_t state)
 	       state == TERN_TCP_LAST_ACK;
 }
 
-/* Send one segment of @p len queued bytes at snd_nxt, maybe with FIN. */
-static void
-tcp_send_segment(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
-		 bool fin)
+/* Emit @p len queued bytes starting at @p seq (and a FIN after them). */
+static int
+tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
+	      uint32_t len, bool fin)
 {
 	uint8_t flags = TCP_ACK | (fin ? TCP_FIN : 0) | (len > 0 ? TCP_PSH : 0);
 	struct tcp_emit e;
 
-	tcp_emit_from_conn(ctx, c, &e, flags, c->snd_nxt);
+	tcp_emit_from_conn(ctx, c, &e, flags, seq);
 	e.src = c;
-	e.off = c->snd_nxt - c->snd_una;
+	e.off = seq - c->snd_una;
 	e.len = len;
-	if (seq_lt(c->snd_nxt, c->snd_max)) {
+	if (seq_lt(seq, c->snd_max)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
 		c->retrans_total++;
 	} else if (!(c->flags & (CF_TS_OK | CF_RTT_TIMING)) && len > 0) {
 		/* Karn: time only segments sent for the first time. */
 		c->flags |= CF_RTT_TIMING;
-		c->rtt_seq = c->snd_nxt;
+		c->rtt_seq = seq;
 		c->rtt_start_ns = ctx->now_ns;
 	}
-	if (tcp_emit(ctx, &e) != 0) {
+	return tcp_emit(ctx, &e);
+}
+
+/* Resend @p len bytes at @p seq (a hole) without moving snd_nxt. */
+void
+tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
+	    uint32_t len)
+{
+	tcp_xmit_data(ctx, c, seq, len, false);
+	if (c->rtx_deadline_ns == 0)
+		tcp_rtx_arm(ctx, c);
+}
+
+/*
+ * A segment the peer must answer without it carrying new data: an ACK
+ * of an old sequence number (SND.UNA - 1), as zero-window probes and
+ * keepalives are (RFC 9293 3.8.6.1, RFC 1122 4.2.3.6).
+ */
+void
+tcp_send_probe(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct tcp_emit e;
+
+	tcp_emit_from_conn(ctx, c, &e, TCP_ACK, c->snd_una - 1);
+	tcp_emit(ctx, &e);
+}
+
+/* Send one segment of @p len queued bytes at snd_nxt, maybe with FIN. */
+static void
+tcp_send_segment(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
+		 bool fin)
+{
+	if (tcp_xmit_data(ctx, c, c->snd_nxt, len, fin) != 0) {
 		/* No mbuf: the retransmission timer tries again. */
 		if (c->rtx_deadline_ns == 0)
 			tcp_rtx_arm(ctx, c);
@@ -312,27 +374,42 @@ tcp_send_segment(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
 }
 
 /*
- * Send what the windows allow: queued data in MSS-sized segments, then
- * our FIN once all data has gone; an ACK if one is owed and nothing else
- * carried it.
+ * How many new bytes the windows let us send now: the peer's window
+ * from snd_una, and cwnd less what is in the network (pipe).
+ */
+static uint32_t
+tcp_usable_window(const struct tern_conn *c)
+{
+	uint32_t out = c->snd_nxt - c->snd_una;
+	uint32_t pipe = tcp_pipe(c);
+	uint32_t by_peer = c->snd_wnd > out ? c->snd_wnd - out : 0;
+	uint32_t by_cc = c->cc.cwnd > pipe ? c->cc.cwnd - pipe : 0;
+
+	return RTE_MIN(by_peer, by_cc);
+}
+
+/*
+ * Send what the windows allow: holes first during SACK recovery, then
+ * queued data in MSS-sized segments, then our FIN once all data has
+ * gone; an ACK if one is owed and nothing else carried it.
  */
 void
 tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	/* No data before our SYN is acknowledged. */
 	if (tcp_can_send_data(c->state) && c->snd_una != c->iss) {
+		if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
+		    (CF_RECOVERY | CF_SACK_OK))
+			tcp_sack_retransmit(ctx, c);
 		for (;;) {
 			uint32_t off = c->snd_nxt - c->snd_una;
-			uint32_t wnd = RTE_MIN(c->snd_wnd, c->cwnd);
-			uint32_t avail, usable, len;
+			uint32_t avail, len;
 			bool fin;
 
 			if (off > c->sq_bytes)
 				break; /* our FIN is out */
 			avail = c->sq_bytes - off;
-			usable = seq_lt(c->snd_nxt, c->snd_una + wnd) ?
-					 c->snd_una + wnd - c->snd_nxt : 0;
-			len = RTE_MIN(avail, usable);
+			len = RTE_MIN(avail, tcp_usable_window(c));
 			len = RTE_MIN(len, (uint32_t)c->mss);
 			fin = (c->flags & (CF_FIN_QUEUED | CF_FIN_ACKED)) ==
 				      CF_FIN_QUEUED && len == avail;
@@ -347,14 +424,23 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 			    c->snd_nxt != c->snd_una &&
 			    len < c->max_sndwnd / 2)
 				break;
+			/* Nagle: one small segment in flight at a time. */
+			if ((c->flags & CF_NAGLE) && len < c->mss && !fin &&
+			    c->snd_nxt != c->snd_una)
+				break;
 			tcp_send_segment(ctx, c, len, fin);
 			if (fin)
 				break;
 		}
 		/* A zero window with data waiting: the persist timer. */
 		if (c->snd_wnd == 0 && c->snd_nxt == c->snd_una &&
-		    c->sq_bytes > 0 && c->rtx_deadline_ns == 0)
+		    c->sq_bytes > 0 && c->rtx_deadline_ns == 0) {
+			if (!(c->flags & CF_PERSIST)) {
+				c->flags |= CF_PERSIST;
+				c->persist_start_ns = ctx->now_ns;
+			}
 			tcp_rtx_arm(ctx, c);
+		}
 	}
 	if (c->flags & CF_ACK_NOW)
 		tcp_send_ack(ctx, c);
@@ -368,8 +454,6 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 void
 tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
 {
-	uint32_t flight = c->snd_max - c->snd_una;
-
 	if (c->snd_una == c->iss) {
 		/* Our SYN is not acknowledged yet. */
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYN_RETRANS);
@@ -379,21 +463,14 @@ tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
 		return;
 	}
 	c->flags &= ~CF_RTT_TIMING;
-	if (c->snd_wnd == 0 && flight == 0 && c->sq_bytes > 0) {
-		/*
-		 * Persist (RFC 9293 3.8.6.1): an already-acknowledged
-		 * sequence number makes the peer answer with its current
-		 * window, as Linux's zero-window probe does.
-		 */
-		struct tcp_emit e;
-
-		tcp_emit_from_conn(ctx, c, &e, TCP_ACK, c->snd_una - 1);
-		tcp_emit(ctx, &e);
+	if (c->snd_wnd == 0 && c->snd_max == c->snd_una && c->sq_bytes > 0) {
+		/* Persist (RFC 9293 3.8.6.1): ask for the window again. */
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_WIN_PROBES);
+		tcp_send_probe(ctx, c);
 		tcp_rtx_arm(ctx, c);
 		return;
 	}
-	c->ssthresh = RTE_MAX(flight / 2, 2u * c->mss);
-	c->cwnd = c->mss;
+	tcp_recovery_on_rto(ctx, c);
 	c->snd_nxt = c->snd_una;
 	tcp_output(ctx, c);
 }

@@ -21,6 +21,9 @@
 #include "tcp_options.h"
 #include "tcp_isn.h"
 #include "tcp_seq.h"
+#include "tcp_reass.h"
+#include "tcp_sack.h"
+#include "tcp_cc.h"
 
 #define NS_PER_MS 1000000ull
 #define NS_PER_US 1000ull
@@ -70,6 +73,7 @@ enum tcp_event {
 	TCP_EV_TIMER_LIMIT,          /* retransmission limit reached */
 	TCP_EV_TIMER_FW2,            /* orphaned FIN_WAIT_2 reaper */
 	TCP_EV_TIMER_2MSL,
+	TCP_EV_TIMER_KEEPALIVE,      /* keepalive probes unanswered */
 	TCP_EV_MAX
 };
 
@@ -142,6 +146,11 @@ enum tcp_conn_flag {
 	CF_PEER_FIN = 1u << 13,   /* peer's FIN received */
 	CF_IN_TABLE = 1u << 14,
 	CF_FIN_ACKED = 1u << 15,  /* our FIN is acknowledged */
+	CF_RECOVERY = 1u << 16,   /* in fast recovery (NewReno or SACK) */
+	CF_NAGLE = 1u << 17,      /* Nagle's algorithm on (RFC 1122 4.2.3.4) */
+	CF_RCV_MANUAL = 1u << 18, /* app releases window: tern_tcp_recv_done */
+	CF_OOO_FIN = 1u << 19,    /* a FIN waits in the reassembly queue */
+	CF_PERSIST = 1u << 20,    /* the rtx timer is probing a zero window */
 };
 
 /* What the app is told after the state-machine step (habit 9). */
@@ -167,12 +176,22 @@ struct tern_conn {
 	/* send sequence space (RFC 9293 3.3.1) */
 	uint32_t iss, snd_una, snd_nxt, snd_max;
 	uint32_t snd_wnd, snd_wl1, snd_wl2, max_sndwnd;
-	uint32_t cwnd, ssthresh;
 	uint16_t mss;                  /* payload per segment we send */
 	uint8_t snd_wscale, rcv_wscale;
+	uint8_t dupacks;               /* duplicate ACKs in a row */
+	uint32_t recover;              /* RFC 6582: snd_max at loss */
+	uint32_t rxt_next;             /* SACK recovery: holes resent below */
+	struct tcp_cc cc;
+	struct tcp_scoreboard sb;      /* what the peer SACKed */
+	uint32_t prior_cwnd, prior_ssthresh; /* undone by a spurious RTO */
+	uint32_t rto_tsval;            /* our TSval when the RTO fired */
 
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: right edge advertised */
+	uint32_t rcv_held;             /* delivered, not yet released
+					  (CF_RCV_MANUAL) */
+	uint32_t ooo_fin_seq;          /* sequence of a queued FIN */
+	struct tcp_reass *reass;       /* out-of-order queue, when used */
 	uint32_t last_ack_sent;        /* RFC 7323 Last.ACK.sent */
 	uint32_t ts_recent, ts_offset;
 	uint8_t segs_unacked;          /* full-sized segments not yet ACKed */
@@ -199,6 +218,11 @@ struct tern_conn {
 	uint64_t rtx_deadline_ns;      /* SYN, SYN+ACK, data, FIN, probe */
 	uint64_t delack_deadline_ns;
 	uint64_t fw2_deadline_ns;
+	uint64_t ka_deadline_ns;       /* next keepalive check */
+	uint64_t last_rx_ns;           /* for keepalive idleness */
+	uint64_t persist_start_ns;     /* first zero-window probe */
+	uint32_t ka_idle_ms, ka_intvl_ms;
+	uint8_t ka_cnt, ka_probes;
 
 	TAILQ_ENTRY(tern_conn) work;   /* output / ACK / writable pending */
 	TAILQ_ENTRY(tern_conn) sibling;/* listener's half-open children */
@@ -245,6 +269,7 @@ struct tern_tcp {
 	struct tern_ctable tws;        /* TIME_WAIT records */
 	struct rte_mempool *conn_pool;
 	struct rte_mempool *tw_pool;
+	struct rte_mempool *reass_pool;
 	struct tern_wheel wheel;
 	struct tern_timer tw_timer;    /* head of tw_fifo */
 	struct tcp_tw_list tw_fifo;
@@ -290,7 +315,7 @@ void tcp_conn_learn_opts(struct tern_ctx *ctx, struct tern_conn *c,
 uint32_t tcp_flow_hash(const struct tern_ctx *ctx,
 		       const struct tern_flow_key *key);
 void tcp_sq_free(struct tern_conn *c);
-void tcp_rx_free(struct tern_conn *c);
+void tcp_rx_free(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_notify_closed(struct tern_conn *c);
 void tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c);
 
@@ -302,6 +327,9 @@ void tcp_reply_rst(struct tern_ctx *ctx, const struct tcp_seg *seg);
 void tcp_send_challenge_ack(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_output(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
+		 uint32_t len);
+void tcp_send_probe(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_emit_tw_ack(struct tern_ctx *ctx, const struct tcp_tw *tw);
 uint32_t tcp_rcv_wnd(const struct tern_conn *c);
 
@@ -319,6 +347,14 @@ void tcp_tw_input(struct tern_ctx *ctx, struct tcp_tw *tw,
 void tcp_tw_expire(struct tern_ctx *ctx);
 void tcp_tw_free_all(struct tern_ctx *ctx);
 void tcp_tw_rearm(struct tern_ctx *ctx);
+
+/* tcp_recovery.c */
+void tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
+			 const struct tcp_seg *seg, uint32_t acked,
+			 bool dup);
+void tcp_recovery_on_rto(struct tern_ctx *ctx, struct tern_conn *c);
+uint32_t tcp_pipe(const struct tern_conn *c);
+void tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 
 /* tcp_input.c */
 void tcp_flush_work(struct tern_ctx *ctx);

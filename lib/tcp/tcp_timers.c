@@ -20,6 +20,8 @@ tcp_earliest_deadline(const struct tern_conn *c)
 		d = c->delack_deadline_ns;
 	if (c->fw2_deadline_ns != 0 && c->fw2_deadline_ns < d)
 		d = c->fw2_deadline_ns;
+	if (c->ka_deadline_ns != 0 && c->ka_deadline_ns < d)
+		d = c->ka_deadline_ns;
 	return d;
 }
 
@@ -81,13 +83,33 @@ tcp_retry_limit(const struct tern_tcp_conf *conf, uint8_t state)
 	return conf->max_retries;
 }
 
+/* How long a zero window may stay shut before we give up (0: forever). */
+static uint64_t
+tcp_persist_limit_ns(const struct tern_tcp_conf *conf,
+		     const struct tern_conn *c)
+{
+	uint32_t ms = conf->persist_max_ms;
+
+	/* An orphan (the app closed) must not live forever (catalogue 55). */
+	if (ms == 0 && (c->flags & CF_RCV_CLOSED))
+		ms = conf->fin_wait2_ms;
+	return (uint64_t)ms * NS_PER_MS;
+}
+
 static void
 tcp_rtx_expired(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	const struct tern_tcp_conf *conf = &tcp_of(ctx)->conf;
 	bool probing = c->snd_wnd == 0 && c->snd_max == c->snd_una;
+	uint64_t limit = tcp_persist_limit_ns(conf, c);
 
 	c->rtx_deadline_ns = 0;
+	if (probing && (c->flags & CF_PERSIST) && limit != 0 &&
+	    ctx->now_ns - c->persist_start_ns >= limit) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TIMEOUTS);
+		tcp_fsm_step(ctx, c, TCP_EV_TIMER_LIMIT, NULL);
+		return;
+	}
 	/* Zero-window probes that get answered never end the connection. */
 	if (!probing && c->retries >= tcp_retry_limit(conf, c->state)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TIMEOUTS);
@@ -101,6 +123,44 @@ tcp_rtx_expired(struct tern_ctx *ctx, struct tern_conn *c)
 	tcp_retransmit(ctx, c);
 	if (c->rtx_deadline_ns == 0 && c->snd_max != c->snd_una)
 		tcp_rtx_arm(ctx, c);
+}
+
+static bool
+tcp_keepalive_state(uint8_t state)
+{
+	return state == TERN_TCP_ESTABLISHED || state == TERN_TCP_CLOSE_WAIT ||
+	       state == TERN_TCP_FIN_WAIT_2;
+}
+
+/* RFC 1122 4.2.3.6: probe an idle connection; give up after ka_cnt. */
+static void
+tcp_keepalive_expired(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint64_t now = ctx->now_ns;
+	uint64_t idle_end = c->last_rx_ns + (uint64_t)c->ka_idle_ms * NS_PER_MS;
+
+	c->ka_deadline_ns = 0;
+	if (c->ka_idle_ms == 0)
+		return;
+	if (c->ka_probes == 0 && idle_end > now) {
+		c->ka_deadline_ns = idle_end; /* input came meanwhile */
+		return;
+	}
+	if (!tcp_keepalive_state(c->state) || c->snd_max != c->snd_una) {
+		/* Not idle: the retransmission timer watches the peer. */
+		c->ka_probes = 0;
+		c->ka_deadline_ns = now + (uint64_t)c->ka_idle_ms * NS_PER_MS;
+		return;
+	}
+	if (c->ka_probes >= c->ka_cnt) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TIMEOUTS);
+		tcp_fsm_step(ctx, c, TCP_EV_TIMER_KEEPALIVE, NULL);
+		return;
+	}
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_KEEPALIVES);
+	tcp_send_probe(ctx, c);
+	c->ka_probes++;
+	c->ka_deadline_ns = now + (uint64_t)c->ka_intvl_ms * NS_PER_MS;
 }
 
 static void
@@ -124,6 +184,9 @@ tcp_conn_timer_expired(struct tern_ctx *ctx, struct tern_conn *c)
 	if (c->state != TERN_TCP_CLOSED && c->rtx_deadline_ns != 0 &&
 	    c->rtx_deadline_ns <= now)
 		tcp_rtx_expired(ctx, c);
+	if (c->state != TERN_TCP_CLOSED && c->ka_deadline_ns != 0 &&
+	    c->ka_deadline_ns <= now)
+		tcp_keepalive_expired(ctx, c);
 	if (c->state != TERN_TCP_CLOSED)
 		tcp_timer_update(ctx, c);
 	tcp_conn_settle(ctx, c);

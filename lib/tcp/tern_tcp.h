@@ -67,6 +67,12 @@ struct tern_tcp_ops {
 		       enum tern_tcp_close_reason why);
 };
 
+/** Congestion control algorithms (docs/tcp-data-path.md). */
+enum tern_tcp_cc {
+	TERN_TCP_CC_NEWRENO,  /**< RFC 5681 + RFC 6582 */
+	TERN_TCP_CC_CUBIC,    /**< RFC 9438 */
+};
+
 /** Per-lcore TCP settings. tern_tcp_conf_defaults() fills the defaults. */
 struct tern_tcp_conf {
 	uint32_t max_conns;       /**< full records (not TIME_WAIT); 65536 */
@@ -88,6 +94,20 @@ struct tern_tcp_conf {
 	uint32_t backlog;         /**< default listen backlog
 				       (half-open per listener); 1024 */
 	uint32_t challenge_ack_per_sec; /**< per connection; 10 */
+	uint32_t persist_max_ms;  /**< abort a connection whose peer keeps
+				       its window shut this long; 0 = never
+				       (orphans: fin_wait2_ms); 0 */
+	uint32_t keepalive_idle_ms;  /**< idle time before probing;
+					  0 = keepalive off (default) */
+	uint32_t keepalive_intvl_ms; /**< between probes; 75000 */
+	uint32_t keepalive_cnt;      /**< unanswered probes before the
+					  connection is aborted; 9 */
+	uint32_t reass_max_bytes; /**< out-of-order bytes held per
+				       connection; 0 = rcv_buf */
+	uint32_t reass_conns;     /**< connections that may hold out-of-
+				       order data at once; 0 = max_conns/4 */
+	enum tern_tcp_cc cc;      /**< default congestion control; CUBIC */
+	bool nagle;               /**< Nagle on for new connections; false */
 	uint16_t mss;             /**< 0 = derived from the MTU */
 	bool timestamps;          /**< offer RFC 7323 timestamps; true */
 	bool window_scale;        /**< offer window scaling; true */
@@ -143,6 +163,31 @@ int tern_tcp_close(struct tern_conn *c);
 /** Reset the connection; closed(ABORTED) is called before this returns. */
 void tern_tcp_abort(struct tern_conn *c);
 
+/** Turn Nagle's algorithm (RFC 1122 4.2.3.4) on or off. @return 0. */
+int tern_tcp_set_nagle(struct tern_conn *c, bool on);
+
+/**
+ * Keepalive for this connection: probe after @p idle_ms without input,
+ * every @p intvl_ms, abort (closed(TIMEOUT)) after @p cnt unanswered.
+ * @p idle_ms 0 turns it off. @return 0; -EINVAL (intvl or cnt 0).
+ */
+int tern_tcp_set_keepalive(struct tern_conn *c, uint32_t idle_ms,
+			   uint32_t intvl_ms, uint32_t cnt);
+
+/** Congestion control of this connection. @return 0; -EINVAL. */
+int tern_tcp_set_cc(struct tern_conn *c, enum tern_tcp_cc cc);
+
+/**
+ * Receive flow control. By default bytes handed to recv() leave tern's
+ * receive window at once. With @p manual true they count against it
+ * until the app calls tern_tcp_recv_done(): a slow reader makes the
+ * window close (down to 0) and the peer wait. @return 0.
+ */
+int tern_tcp_set_recv_manual(struct tern_conn *c, bool manual);
+
+/** The app consumed @p bytes delivered earlier (manual mode). */
+void tern_tcp_recv_done(struct tern_conn *c, uint32_t bytes);
+
 enum tern_tcp_state tern_tcp_state(const struct tern_conn *c);
 void tern_tcp_set_user(struct tern_conn *c, void *user);
 void *tern_tcp_get_user(const struct tern_conn *c);
@@ -163,6 +208,11 @@ struct tern_tcp_info {
 	bool ts_ok, sack_ok;
 	uint32_t unacked_bytes, queued_bytes;
 	uint32_t retransmits;
+	uint32_t cwnd, ssthresh;    /**< bytes; ssthresh UINT32_MAX: none */
+	uint32_t sacked_bytes;      /**< on the SACK scoreboard */
+	uint32_t ooo_bytes;         /**< held for reassembly */
+	bool in_recovery;
+	enum tern_tcp_cc cc;
 };
 
 void tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info);

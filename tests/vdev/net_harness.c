@@ -3,7 +3,6 @@
 #include <setjmp.h>
 #include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -82,45 +81,10 @@ nh_drop_sum(const struct tern_stats *s)
 	return sum;
 }
 
-/*
- * tern_test_eal_init() always passes --in-memory, which DPDK 22.11
- * refuses next to --no-huge ("--legacy-mem is not compatible with
- * --in-memory": no-huge implies legacy memory). Without hugepages we
- * start EAL ourselves, with --no-shconf for the same isolation, until
- * tests/common handles that case.
- */
-static int
-nh_eal_init_no_huge(const char *prog)
-{
-	char *argv[] = {
-		(char *)prog, (char *)"-l", (char *)"0", (char *)"--no-pci",
-		(char *)"--no-huge", (char *)"--no-shconf", (char *)"-m",
-		(char *)"256", (char *)"--log-level=lib.eal:error", NULL,
-	};
-
-	if (rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0) {
-		fprintf(stderr, "%s: rte_eal_init failed\n", prog);
-		return -1;
-	}
-	return 0;
-}
-
-static bool
-nh_want_hugepages(void)
-{
-	const char *force = getenv("TERN_TEST_NO_HUGE");
-
-	return tern_test_have_hugepages() &&
-	       (force == NULL || strcmp(force, "1") != 0);
-}
-
 int
 nh_eal_init(const char *prog)
 {
-	int rc = nh_want_hugepages() ? tern_test_eal_init(prog, NULL) :
-				       nh_eal_init_no_huge(prog);
-
-	if (rc != 0)
+	if (tern_test_eal_init(prog, NULL) != 0)
 		return -1;
 	nh_env.pool = rte_pktmbuf_pool_create("nh_pool", 2047, 0, 0,
 					      RTE_MBUF_DEFAULT_BUF_SIZE,
@@ -261,6 +225,9 @@ nh_mbuf(const void *frame, size_t len)
 	p = rte_pktmbuf_append(m, (uint16_t)len);
 	assert_non_null(p);
 	memcpy(p, frame, len);
+	/* Whatever a parser finds past data_len is junk, never a stale
+	 * copy of the frame an earlier test put in this buffer. */
+	memset((uint8_t *)p + len, 0xa5, rte_pktmbuf_tailroom(m));
 	return m;
 }
 
@@ -272,8 +239,10 @@ nh_mbuf_with_tail(const void *frame, size_t len, const void *tail,
 	uint8_t *p;
 
 	assert_non_null(m);
-	assert_true(len + tail_len <= m->buf_len);
-	m->data_off = (uint16_t)(m->buf_len - len - tail_len);
+	assert_true(len + tail_len + 1 <= m->buf_len);
+	/* Frames start 2-byte aligned, as every PMD delivers them
+	 * (struct rte_ether_hdr is __rte_aligned(2)). */
+	m->data_off = (uint16_t)((m->buf_len - len - tail_len) & ~1u);
 	p = rte_pktmbuf_mtod(m, uint8_t *);
 	memcpy(p, frame, len);
 	memcpy(p + len, tail, tail_len);
@@ -503,7 +472,8 @@ nh_tcp_frame(uint8_t *buf, uint8_t flags, const void *payload,
 	size_t len;
 
 	put_tcp_header(seg, 40000, 80, 1000, 0, flags);
-	memcpy(seg + 20, payload, payload_len);
+	if (payload_len > 0)
+		memcpy(seg + 20, payload, payload_len);
 	len = nh_ipv4_frame(buf, NH_PEER_IP, NH_OUR_IP, IPPROTO_TCP, seg,
 			    20 + payload_len);
 	put16(ip + 20 + 16, (uint16_t)~nh_sum16(ip + 20, 20 + payload_len,

@@ -28,11 +28,17 @@
 #include "tern_ctx.h"
 #include "tern_stack.h"
 
-#define NH_OUR_IP RTE_BE32(RTE_IPV4(198, 18, 0, 1))
-#define NH_PEER_IP RTE_BE32(RTE_IPV4(198, 18, 0, 2))
-#define NH_GW_IP RTE_BE32(RTE_IPV4(198, 18, 0, 254))
-#define NH_NETMASK RTE_BE32(RTE_IPV4(255, 255, 255, 0))
-#define NH_FAR_IP RTE_BE32(RTE_IPV4(198, 19, 7, 9))   /**< off-link */
+/* DPDK's NH_IPV4() shifts an int left by 24: undefined for a first
+ * octet >= 128 (UBSan says so). */
+#define NH_IPV4(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | \
+	 (uint32_t)(d))
+
+#define NH_OUR_IP RTE_BE32(NH_IPV4(198, 18, 0, 1))
+#define NH_PEER_IP RTE_BE32(NH_IPV4(198, 18, 0, 2))
+#define NH_GW_IP RTE_BE32(NH_IPV4(198, 18, 0, 254))
+#define NH_NETMASK RTE_BE32(NH_IPV4(255, 255, 255, 0))
+#define NH_FAR_IP RTE_BE32(NH_IPV4(198, 19, 7, 9))   /**< off-link */
 
 #define NH_SENT_MAX 512
 #define NH_FRAME_MAX 2048
@@ -92,18 +98,21 @@ unsigned int nh_in_use(void);
 
 /* Mbufs. */
 
-/** A single-segment mbuf holding @p len bytes of @p frame. */
+/** A single-segment mbuf holding @p len bytes of @p frame, the rest of
+ * its buffer filled with 0xa5. */
 struct rte_mbuf *nh_mbuf(const void *frame, size_t len);
 
 /**
- * A single-segment mbuf holding @p len bytes of @p frame placed so that
- * @p tail_len bytes of @p tail follow it inside the buffer (data_len
- * stays @p len): a parser that reads past data_len sees @p tail.
+ * A single-segment mbuf holding @p len bytes of @p frame placed near the
+ * end of the buffer (2-byte aligned) so that @p tail_len bytes of @p tail
+ * follow it (data_len stays @p len): a parser that reads past data_len
+ * sees @p tail.
  */
 struct rte_mbuf *nh_mbuf_with_tail(const void *frame, size_t len,
 				   const void *tail, size_t tail_len);
 
-/** A chain: @p frame cut into segments of @p seg_lens (summing to len). */
+/** A chain: @p frame cut into segments of @p seg_lens (summing to len),
+ * each made by nh_mbuf(). */
 struct rte_mbuf *nh_mbuf_chain(const void *frame, size_t len,
 			       const uint16_t *seg_lens, unsigned int nsegs);
 

@@ -114,7 +114,7 @@ test_request_for_us_is_answered(void **state)
 static void
 test_request_for_other_is_dropped_and_not_learned(void **state)
 {
-	rte_be32_t other = RTE_BE32(RTE_IPV4(198, 18, 0, 77));
+	rte_be32_t other = RTE_BE32(NH_IPV4(198, 18, 0, 77));
 	struct tern_stats before = nh_env.ctx.stats;
 
 	input_arp(RTE_ARP_OP_REQUEST, &nh_bcast_mac, &nh_peer_mac, NH_PEER_IP,
@@ -282,7 +282,7 @@ static void
 test_deadline_tracks_earliest_entry(void **state)
 {
 	struct tern_ctx *ctx = &nh_env.ctx;
-	rte_be32_t other = RTE_BE32(RTE_IPV4(198, 18, 0, 3));
+	rte_be32_t other = RTE_BE32(NH_IPV4(198, 18, 0, 3));
 
 	assert_int_equal(send_tcp(NH_PEER_IP, 1), 0);
 	ctx->now_ns += 300 * MS;
@@ -452,7 +452,7 @@ test_announce(void **state)
 static rte_be32_t
 host(unsigned int i)
 {
-	return rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, 10 + i));
+	return rte_cpu_to_be_32(NH_IPV4(198, 18, 0, 10 + i));
 }
 
 static void

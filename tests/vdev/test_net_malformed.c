@@ -262,12 +262,12 @@ add_address_cases(void)
 		uint32_t addr;
 		const char *name;
 	} bad_src[] = {
-		{ RTE_IPV4(255, 255, 255, 255), "limited broadcast" },
-		{ RTE_IPV4(198, 18, 0, 255), "subnet broadcast" },
-		{ RTE_IPV4(224, 0, 0, 5), "multicast" },
-		{ RTE_IPV4(0, 0, 0, 0), "zero" },
-		{ RTE_IPV4(127, 0, 0, 1), "loopback" },
-		{ RTE_IPV4(198, 18, 0, 1), "our own" },
+		{ NH_IPV4(255, 255, 255, 255), "limited broadcast" },
+		{ NH_IPV4(198, 18, 0, 255), "subnet broadcast" },
+		{ NH_IPV4(224, 0, 0, 5), "multicast" },
+		{ NH_IPV4(0, 0, 0, 0), "zero" },
+		{ NH_IPV4(127, 0, 0, 1), "loopback" },
+		{ NH_IPV4(198, 18, 0, 1), "our own" },
 	};
 	uint8_t f[NH_FRAME_MAX];
 	uint8_t *ip = f + 14;
@@ -292,7 +292,7 @@ add_address_cases(void)
 	memcpy(ip + 16, &a, 4);
 	nh_ipv4_fix_cksum(f);
 	add(TERN_STAT_IP_IN_ADDR_ERRORS, f, len, "dst not ours");
-	a = RTE_BE32(RTE_IPV4(255, 255, 255, 255));
+	a = RTE_BE32(NH_IPV4(255, 255, 255, 255));
 	memcpy(ip + 16, &a, 4);
 	nh_ipv4_fix_cksum(f);
 	add(TERN_STAT_IP_IN_ADDR_ERRORS, f, len, "dst broadcast");
@@ -363,17 +363,17 @@ add_arp_cases(void)
 	memcpy(a + 8, &nh_our_mac, 6);
 	add(TERN_STAT_ARP_DROP_BAD_SENDER, f, len, "arp sender mac ours");
 	len = arp_request_frame(f);
-	ip = RTE_BE32(RTE_IPV4(255, 255, 255, 255));
+	ip = RTE_BE32(NH_IPV4(255, 255, 255, 255));
 	memcpy(a + 14, &ip, 4);
 	add(TERN_STAT_ARP_DROP_BAD_SENDER, f, len, "arp sender ip bcast");
-	ip = RTE_BE32(RTE_IPV4(224, 1, 2, 3));
+	ip = RTE_BE32(NH_IPV4(224, 1, 2, 3));
 	memcpy(a + 14, &ip, 4);
 	add(TERN_STAT_ARP_DROP_BAD_SENDER, f, len, "arp sender ip mcast");
 	ip = NH_OUR_IP;
 	memcpy(a + 14, &ip, 4);
 	add(TERN_STAT_ARP_DROP_CONFLICT, f, len, "arp sender ip ours");
 	len = arp_request_frame(f);
-	ip = RTE_BE32(RTE_IPV4(198, 18, 0, 99));
+	ip = RTE_BE32(NH_IPV4(198, 18, 0, 99));
 	memcpy(a + 24, &ip, 4);
 	add(TERN_STAT_ARP_DROP_NOT_FOR_US, f, len, "arp for another");
 	/* A padded request is fine. */
@@ -392,6 +392,21 @@ add_segment_cases(void)
 	add_chain(TERN_STAT_NET_DROP_HDR_SPLIT, f, len, 20, "ipv4 split");
 	add_chain(TERN_STAT_NET_DROP_HDR_SPLIT, f, len, 38, "icmp split");
 	add_chain(TERN_STAT_ICMP_OUT_ECHO_REPS, f, len, 42, "icmp chain");
+	/* IPv4 options cut by the segment boundary. */
+	{
+		uint8_t g[NH_FRAME_MAX] = { 0 };
+
+		memcpy(g, f, 34);
+		memset(g + 34, RTE_IPV4_HDR_OPT_NOP, 8);
+		memcpy(g + 42, f + 34, len - 34);
+		g[14] = 0x47;
+		set16(g + 16, (uint16_t)(len - 14 + 8));
+		nh_ipv4_fix_cksum(g);
+		add_chain(TERN_STAT_NET_DROP_HDR_SPLIT, g, len + 8, 36,
+			  "ipv4 options split");
+		add_chain(TERN_STAT_ICMP_OUT_ECHO_REPS, g, len + 8, 50,
+			  "ipv4 options chain");
+	}
 	len = syn_frame(f);
 	add_chain(TERN_STAT_NET_DROP_HDR_SPLIT, f, len, 40, "tcp split");
 	add_chain(TERN_STAT_NET_DROP_HDR_SPLIT, f, len, 53, "tcp split -1");

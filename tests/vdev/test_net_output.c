@@ -188,11 +188,11 @@ test_no_route(void **state)
 	struct tern_if_conf ifc;
 	struct tern_stats before;
 	static const rte_be32_t martians[] = {
-		RTE_BE32(RTE_IPV4(0, 0, 0, 0)),
-		RTE_BE32(RTE_IPV4(255, 255, 255, 255)),
-		RTE_BE32(RTE_IPV4(198, 18, 0, 255)),   /* subnet broadcast */
-		RTE_BE32(RTE_IPV4(224, 0, 0, 1)),
-		RTE_BE32(RTE_IPV4(127, 0, 0, 1)),
+		RTE_BE32(NH_IPV4(0, 0, 0, 0)),
+		RTE_BE32(NH_IPV4(255, 255, 255, 255)),
+		RTE_BE32(NH_IPV4(198, 18, 0, 255)),   /* subnet broadcast */
+		RTE_BE32(NH_IPV4(224, 0, 0, 1)),
+		RTE_BE32(NH_IPV4(127, 0, 0, 1)),
 		NH_OUR_IP,
 	};
 

@@ -21,8 +21,14 @@
 
 #include "net_priv.h"
 
-#define OUR_IP RTE_BE32(RTE_IPV4(198, 18, 0, 1))
-#define PEER_IP RTE_BE32(RTE_IPV4(198, 18, 0, 2))
+/* DPDK's RTE_IPV4() shifts an int left by 24: undefined for a first
+ * octet >= 128. */
+#define IPV4(a, b, c, d) \
+	((uint32_t)(a) << 24 | (uint32_t)(b) << 16 | (uint32_t)(c) << 8 | \
+	 (uint32_t)(d))
+
+#define OUR_IP RTE_BE32(IPV4(198, 18, 0, 1))
+#define PEER_IP RTE_BE32(IPV4(198, 18, 0, 2))
 
 static const struct rte_ether_addr our_mac = {{ 0x02, 0, 0, 0, 0, 1 }};
 static const struct rte_ether_addr peer_mac = {{ 0x02, 0, 0, 0, 0, 2 }};
@@ -33,8 +39,8 @@ ifc_init(struct tern_if_conf *ifc)
 	memset(ifc, 0, sizeof(*ifc));
 	ifc->mac = our_mac;
 	ifc->ip = OUR_IP;
-	ifc->netmask = RTE_BE32(RTE_IPV4(255, 255, 255, 0));
-	ifc->gateway = RTE_BE32(RTE_IPV4(198, 18, 0, 254));
+	ifc->netmask = RTE_BE32(IPV4(255, 255, 255, 0));
+	ifc->gateway = RTE_BE32(IPV4(198, 18, 0, 254));
 	ifc->mtu = 1500;
 }
 
@@ -324,22 +330,22 @@ addrs(uint32_t src, uint32_t dst, bool link_bcast,
 static void
 test_ipv4_addresses(void **state)
 {
-	const uint32_t us = RTE_IPV4(198, 18, 0, 1);
-	const uint32_t peer = RTE_IPV4(198, 18, 0, 2);
+	const uint32_t us = IPV4(198, 18, 0, 1);
+	const uint32_t peer = IPV4(198, 18, 0, 2);
 	static const uint32_t martians[] = {
-		0, RTE_IPV4(255, 255, 255, 255), RTE_IPV4(198, 18, 0, 255),
-		RTE_IPV4(224, 0, 0, 1), RTE_IPV4(239, 1, 2, 3),
-		RTE_IPV4(127, 0, 0, 1), RTE_IPV4(127, 9, 9, 9),
+		0, IPV4(255, 255, 255, 255), IPV4(198, 18, 0, 255),
+		IPV4(224, 0, 0, 1), IPV4(239, 1, 2, 3),
+		IPV4(127, 0, 0, 1), IPV4(127, 9, 9, 9),
 	};
 	struct tern_if_conf ifc;
 
 	ifc_init(&ifc);
 	assert_int_equal(addrs(peer, us, false, &ifc), NET_ACCEPT);
-	assert_int_equal(addrs(RTE_IPV4(8, 8, 8, 8), us, false, &ifc),
+	assert_int_equal(addrs(IPV4(8, 8, 8, 8), us, false, &ifc),
 			 NET_ACCEPT);
 	assert_int_equal(addrs(peer, peer, false, &ifc),
 			 TERN_STAT_IP_IN_ADDR_ERRORS);
-	assert_int_equal(addrs(peer, RTE_IPV4(255, 255, 255, 255), false,
+	assert_int_equal(addrs(peer, IPV4(255, 255, 255, 255), false,
 			       &ifc), TERN_STAT_IP_IN_ADDR_ERRORS);
 	assert_int_equal(addrs(peer, us, true, &ifc),
 			 TERN_STAT_IP_IN_LINK_BCAST);
@@ -351,13 +357,13 @@ test_ipv4_addresses(void **state)
 			rte_cpu_to_be_32(martians[i]), &ifc));
 	}
 	/* Another subnet's .255 is someone's unicast address. */
-	assert_int_equal(addrs(RTE_IPV4(10, 0, 0, 255), us, false, &ifc),
+	assert_int_equal(addrs(IPV4(10, 0, 0, 255), us, false, &ifc),
 			 NET_ACCEPT);
 	/* /31 and /32 have no broadcast address (RFC 3021). */
-	ifc.netmask = RTE_BE32(RTE_IPV4(255, 255, 255, 254));
-	ifc.ip = RTE_BE32(RTE_IPV4(198, 18, 0, 254));
-	assert_int_equal(addrs(RTE_IPV4(198, 18, 0, 255),
-			       RTE_IPV4(198, 18, 0, 254), false, &ifc),
+	ifc.netmask = RTE_BE32(IPV4(255, 255, 255, 254));
+	ifc.ip = RTE_BE32(IPV4(198, 18, 0, 254));
+	assert_int_equal(addrs(IPV4(198, 18, 0, 255),
+			       IPV4(198, 18, 0, 254), false, &ifc),
 			 NET_ACCEPT);
 	/* An unconfigured interface owns no address, not even 0. */
 	ifc.ip = 0;

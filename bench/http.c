@@ -1,0 +1,720 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * HTTP/1.1 framing and head parsing (RFC 9112). See http.h.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+
+enum http_phase {
+	PH_HEAD,             /* collecting a head */
+	PH_HEAD_TAKEN,       /* head reported; waiting for set_body() */
+	PH_DONE_PENDING,     /* message complete; report it on next feed */
+	PH_BODY_LENGTH,      /* skipping body_left bytes */
+	PH_BODY_EOF,         /* everything until the end is body */
+	PH_CHUNK_SIZE_FIRST, /* first hex digit of a chunk size */
+	PH_CHUNK_SIZE,       /* more hex digits, or the end of the size */
+	PH_CHUNK_EXT,        /* chunk extension: skipped up to LF */
+	PH_CHUNK_SIZE_LF,    /* CR seen after the size: LF must follow */
+	PH_CHUNK_DATA,       /* skipping body_left chunk bytes */
+	PH_CHUNK_DATA_CR,    /* CRLF after chunk data */
+	PH_CHUNK_DATA_LF,
+	PH_TRAILER_START,    /* start of a trailer line (or the final CRLF) */
+	PH_TRAILER_LINE,     /* inside a trailer field line */
+	PH_TRAILER_END_LF,   /* CR of the final empty line seen */
+	PH_ERROR,
+};
+
+/* A chunk larger than this is an attack, not a benchmark (2^60). */
+#define HTTP_CHUNK_SIZE_MAX (UINT64_C(1) << 60)
+/* Digits of a Content-Length we accept: 10^18 fits in 63 bits. */
+#define HTTP_CONTENT_LENGTH_DIGITS_MAX 18
+
+void
+http_reader_init(struct http_reader *r, uint32_t max_head)
+{
+	memset(r, 0, sizeof(*r));
+	r->max_head = max_head != 0 ? max_head : HTTP_DEFAULT_MAX_HEAD;
+	r->phase = PH_HEAD;
+}
+
+void
+http_reader_fini(struct http_reader *r)
+{
+	free(r->carry);
+	r->carry = NULL;
+	r->carry_len = 0;
+}
+
+bool
+http_reader_idle(const struct http_reader *r)
+{
+	return r->phase == PH_HEAD && r->carry_len == 0;
+}
+
+bool
+http_reader_to_eof(const struct http_reader *r)
+{
+	return r->phase == PH_BODY_EOF;
+}
+
+/*
+ * Offset just past the empty line ending a head in p[0..len), searching
+ * for line feeds from @p from; 0 when the head is not complete yet. A
+ * bare LF ends a line as well as CRLF does (RFC 9112 2.2 allows it).
+ */
+static uint32_t
+head_end(const char *p, uint32_t from, uint32_t len)
+{
+	uint32_t i = from;
+
+	while (i < len) {
+		const char *lf = memchr(p + i, '\n', len - i);
+		uint32_t k;
+
+		if (lf == NULL)
+			return 0;
+		k = (uint32_t)(lf - p);
+		if (k + 1 < len && p[k + 1] == '\n')
+			return k + 2;
+		if (k + 2 < len && p[k + 1] == '\r' && p[k + 2] == '\n')
+			return k + 3;
+		i = k + 1;
+	}
+	return 0;
+}
+
+static enum http_ev
+head_overflow(const char *p, uint32_t len)
+{
+	/* Not even the first line fits: the request target is too long. */
+	return memchr(p, '\n', len) == NULL ? HTTP_EV_BAD_LINE
+					    : HTTP_EV_TOO_LONG;
+}
+
+static enum http_ev
+head_found(struct http_reader *r, const char *head, uint32_t len,
+	   bool in_carry)
+{
+	r->head = head;
+	r->head_len = len;
+	r->carry_is_head = in_carry;
+	r->phase = PH_HEAD_TAKEN;
+	return HTTP_EV_HEAD;
+}
+
+/* The head continues a partial one held in carry. */
+static enum http_ev
+feed_head_carry(struct http_reader *r, const char *p, uint32_t len,
+		uint32_t *used)
+{
+	uint32_t old = r->carry_len;
+	uint32_t n = len < r->max_head - old ? len : r->max_head - old;
+	uint32_t end;
+
+	memcpy(r->carry + old, p, n);
+	r->carry_len += n;
+	/* A terminator may start up to two bytes before the new ones. */
+	end = head_end(r->carry, old >= 2 ? old - 2 : 0, r->carry_len);
+	if (end != 0) {
+		*used = end - old;
+		return head_found(r, r->carry, end, true);
+	}
+	*used = n;
+	if (r->carry_len == r->max_head) {
+		r->phase = PH_ERROR;
+		return head_overflow(r->carry, r->carry_len);
+	}
+	return HTTP_EV_NEED_MORE;
+}
+
+static enum http_ev
+feed_head(struct http_reader *r, const char *p, uint32_t len, uint32_t *used)
+{
+	uint32_t i = 0, end;
+
+	if (r->carry_len > 0)
+		return feed_head_carry(r, p, len, used);
+	/* Empty lines before a message are ignored (RFC 9112 2.2). */
+	while (i < len && (p[i] == '\r' || p[i] == '\n'))
+		i++;
+	if (i == len) {
+		*used = len;
+		return HTTP_EV_NEED_MORE;
+	}
+	end = head_end(p + i, 0, len - i);
+	if (end != 0 && end <= r->max_head) {
+		*used = i + end;
+		return head_found(r, p + i, end, false);
+	}
+	if (end != 0 || len - i >= r->max_head) {
+		*used = i;
+		r->phase = PH_ERROR;
+		return head_overflow(p + i, len - i < r->max_head ? len - i
+							    : r->max_head);
+	}
+	/* Only a split head is copied: the common case never is. */
+	if (r->carry == NULL) {
+		r->carry = malloc(r->max_head);
+		if (r->carry == NULL) {
+			*used = i;
+			r->phase = PH_ERROR;
+			return HTTP_EV_NOMEM;
+		}
+	}
+	memcpy(r->carry, p + i, len - i);
+	r->carry_len = len - i;
+	*used = len;
+	return HTTP_EV_NEED_MORE;
+}
+
+void
+http_reader_set_body(struct http_reader *r, enum http_body kind,
+		     uint64_t length)
+{
+	if (r->carry_is_head) {
+		r->carry_len = 0;
+		r->carry_is_head = false;
+	}
+	r->head = NULL;
+	r->head_len = 0;
+	r->body_bytes = 0;
+	r->trailer_bytes = 0;
+	switch (kind) {
+	case HTTP_BODY_LENGTH:
+		r->body_left = length;
+		r->phase = length > 0 ? PH_BODY_LENGTH : PH_DONE_PENDING;
+		break;
+	case HTTP_BODY_CHUNKED:
+		r->body_left = 0;
+		r->phase = PH_CHUNK_SIZE_FIRST;
+		break;
+	case HTTP_BODY_TO_EOF:
+		r->phase = PH_BODY_EOF;
+		break;
+	case HTTP_BODY_NONE:
+	default:
+		r->phase = PH_DONE_PENDING;
+		break;
+	}
+}
+
+static int
+hex_value(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/* The end of a chunk-size line: data follows, or the trailer. */
+static void
+chunk_size_done(struct http_reader *r)
+{
+	r->phase = r->body_left > 0 ? PH_CHUNK_DATA : PH_TRAILER_START;
+}
+
+/*
+ * One byte of chunked framing outside chunk data.
+ * @return the next phase (PH_ERROR on malformed input).
+ */
+static uint8_t
+chunk_byte(struct http_reader *r, char c)
+{
+	int h;
+
+	switch (r->phase) {
+	case PH_CHUNK_SIZE_FIRST:
+	case PH_CHUNK_SIZE:
+		h = hex_value(c);
+		if (h >= 0) {
+			if (r->body_left >= HTTP_CHUNK_SIZE_MAX >> 4)
+				return PH_ERROR;
+			r->body_left = r->body_left << 4 | (uint64_t)h;
+			return PH_CHUNK_SIZE;
+		}
+		if (r->phase == PH_CHUNK_SIZE_FIRST)
+			return PH_ERROR;
+		if (c == ';' || c == ' ' || c == '\t')
+			return PH_CHUNK_EXT;
+		if (c == '\r')
+			return PH_CHUNK_SIZE_LF;
+		if (c == '\n') {
+			chunk_size_done(r);
+			return r->phase;
+		}
+		return PH_ERROR;
+	case PH_CHUNK_EXT:
+		if (c == '\n') {
+			chunk_size_done(r);
+			return r->phase;
+		}
+		return PH_CHUNK_EXT;
+	case PH_CHUNK_SIZE_LF:
+		if (c != '\n')
+			return PH_ERROR;
+		chunk_size_done(r);
+		return r->phase;
+	case PH_CHUNK_DATA_CR:
+		if (c == '\r')
+			return PH_CHUNK_DATA_LF;
+		return c == '\n' ? PH_CHUNK_SIZE_FIRST : PH_ERROR;
+	case PH_CHUNK_DATA_LF:
+		return c == '\n' ? PH_CHUNK_SIZE_FIRST : PH_ERROR;
+	case PH_TRAILER_START:
+		if (c == '\r')
+			return PH_TRAILER_END_LF;
+		if (c == '\n')
+			return PH_DONE_PENDING;
+		return PH_TRAILER_LINE;
+	case PH_TRAILER_LINE:
+		return c == '\n' ? PH_TRAILER_START : PH_TRAILER_LINE;
+	case PH_TRAILER_END_LF:
+		return c == '\n' ? PH_DONE_PENDING : PH_ERROR;
+	default:
+		return PH_ERROR;
+	}
+}
+
+static enum http_ev
+feed_chunked(struct http_reader *r, const char *p, uint32_t len,
+	     uint32_t *used)
+{
+	uint32_t i = 0;
+
+	while (i < len) {
+		if (r->phase == PH_CHUNK_DATA) {
+			uint64_t n = len - i < r->body_left ? len - i
+							    : r->body_left;
+
+			i += (uint32_t)n;
+			r->body_left -= n;
+			r->body_bytes += n;
+			if (r->body_left == 0)
+				r->phase = PH_CHUNK_DATA_CR;
+			continue;
+		}
+		/* Size lines, extensions and trailers share the head bound. */
+		if (++r->trailer_bytes > r->max_head) {
+			*used = i;
+			r->phase = PH_ERROR;
+			return HTTP_EV_TOO_LONG;
+		}
+		if (r->phase == PH_CHUNK_SIZE_FIRST)
+			r->body_left = 0;
+		r->phase = chunk_byte(r, p[i++]);
+		if (r->phase == PH_CHUNK_SIZE_FIRST)
+			r->trailer_bytes = 0;
+		if (r->phase == PH_ERROR) {
+			*used = i;
+			return HTTP_EV_BAD_CHUNK;
+		}
+		if (r->phase == PH_DONE_PENDING) {
+			*used = i;
+			r->phase = PH_HEAD;
+			return HTTP_EV_DONE;
+		}
+	}
+	*used = len;
+	return HTTP_EV_NEED_MORE;
+}
+
+enum http_ev
+http_reader_feed(struct http_reader *r, const char *p, uint32_t len,
+		 uint32_t *used)
+{
+	*used = 0;
+	switch (r->phase) {
+	case PH_HEAD:
+		return feed_head(r, p, len, used);
+	case PH_HEAD_TAKEN:
+		return HTTP_EV_HEAD;
+	case PH_DONE_PENDING:
+		r->phase = PH_HEAD;
+		return HTTP_EV_DONE;
+	case PH_BODY_LENGTH: {
+		uint64_t n = len < r->body_left ? len : r->body_left;
+
+		*used = (uint32_t)n;
+		r->body_left -= n;
+		r->body_bytes += n;
+		if (r->body_left > 0)
+			return HTTP_EV_NEED_MORE;
+		r->phase = PH_HEAD;
+		return HTTP_EV_DONE;
+	}
+	case PH_BODY_EOF:
+		*used = len;
+		r->body_bytes += len;
+		return HTTP_EV_NEED_MORE;
+	case PH_ERROR:
+		return HTTP_EV_BAD_CHUNK;
+	default:
+		return feed_chunked(r, p, len, used);
+	}
+}
+
+/* ---- heads ---- */
+
+/* RFC 9110 5.6.2 tchar. */
+static bool
+is_tchar(unsigned char c)
+{
+	static const char extra[] = "!#$%&'*+-.^_`|~";
+
+	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9'))
+		return true;
+	return c != '\0' && strchr(extra, c) != NULL;
+}
+
+/* A field value byte: VCHAR, obs-text, SP or HTAB (RFC 9110 5.5). */
+static bool
+is_field_vchar(unsigned char c)
+{
+	return c == '\t' || (c >= 0x20 && c != 0x7f);
+}
+
+/* One line of a head, without its line ending. */
+struct line {
+	const char *p;
+	uint32_t len;
+};
+
+/*
+ * The next line of p[*pos..end): strips CRLF or LF; a CR anywhere else
+ * is a bare CR, which RFC 9112 2.2 lets us reject. @return 1 line, 0 no
+ * more lines, -1 bare CR.
+ */
+static int
+next_line(const char *p, uint32_t end, uint32_t *pos, struct line *l)
+{
+	const char *lf;
+	uint32_t len;
+
+	if (*pos >= end)
+		return 0;
+	lf = memchr(p + *pos, '\n', end - *pos);
+	if (lf == NULL)
+		return 0;
+	len = (uint32_t)(lf - (p + *pos));
+	l->p = p + *pos;
+	*pos += len + 1;
+	if (len > 0 && l->p[len - 1] == '\r')
+		len--;
+	if (memchr(l->p, '\r', len) != NULL)
+		return -1;
+	l->len = len;
+	return 1;
+}
+
+/* "HTTP/1.x": @return the minor version, -1 malformed, -2 not HTTP/1. */
+static int
+parse_version(const char *p, uint32_t len)
+{
+	if (len != 8 || memcmp(p, "HTTP/", 5) != 0 || p[6] != '.' ||
+	    p[5] < '0' || p[5] > '9' || p[7] < '0' || p[7] > '9')
+		return -1;
+	if (p[5] != '1')
+		return -2;
+	return p[7] - '0';
+}
+
+/* Does the comma-separated token list @p v contain @p tok (any case)? */
+static bool
+list_has(const char *v, uint32_t len, const char *tok)
+{
+	size_t tlen = strlen(tok);
+	uint32_t i = 0;
+
+	while (i < len) {
+		uint32_t start, stop;
+
+		while (i < len && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
+			i++;
+		start = i;
+		while (i < len && v[i] != ',')
+			i++;
+		stop = i;
+		while (stop > start && (v[stop - 1] == ' ' ||
+					v[stop - 1] == '\t'))
+			stop--;
+		if (stop - start == tlen && strncasecmp(v + start, tok,
+							tlen) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Is the last coding of a Transfer-Encoding list "chunked"? */
+static bool
+list_ends_chunked(const char *v, uint32_t len)
+{
+	uint32_t start = len;
+
+	while (start > 0 && v[start - 1] != ',')
+		start--;
+	while (start < len && (v[start] == ' ' || v[start] == '\t'))
+		start++;
+	return len - start == 7 && strncasecmp(v + start, "chunked", 7) == 0;
+}
+
+/* Content-Length = 1*DIGIT (RFC 9110 8.6). @return 0 or -1. */
+static int
+parse_length(const char *v, uint32_t len, uint64_t *out)
+{
+	uint64_t n = 0;
+
+	if (len == 0 || len > HTTP_CONTENT_LENGTH_DIGITS_MAX)
+		return -1;
+	for (uint32_t i = 0; i < len; i++) {
+		if (v[i] < '0' || v[i] > '9')
+			return -1;
+		n = n * 10 + (uint64_t)(v[i] - '0');
+	}
+	*out = n;
+	return 0;
+}
+
+/* What the fields of a head say about framing and persistence. */
+struct fields {
+	uint32_t hosts;
+	bool has_length;
+	bool has_te;
+	bool te_chunked;
+	bool conn_close;
+	bool conn_keep_alive;
+	uint64_t length;
+};
+
+static bool
+name_is(const struct line *l, uint32_t name_len, const char *name,
+	uint32_t want_len)
+{
+	return name_len == want_len && strncasecmp(l->p, name, want_len) == 0;
+}
+
+/*
+ * One field line: name ":" OWS value OWS (RFC 9112 5). No whitespace is
+ * allowed between name and colon, and a line starting with whitespace
+ * is obsolete line folding: both are rejected (RFC 9112 5.1, 5.2).
+ * @return 0 or -1 malformed.
+ */
+static int
+parse_field(const struct line *l, struct fields *f)
+{
+	const char *colon = memchr(l->p, ':', l->len);
+	uint32_t name_len, v0, v1;
+	const char *v;
+	uint64_t length;
+
+	if (colon == NULL || colon == l->p)
+		return -1;
+	name_len = (uint32_t)(colon - l->p);
+	for (uint32_t i = 0; i < name_len; i++)
+		if (!is_tchar((unsigned char)l->p[i]))
+			return -1;
+	v0 = name_len + 1;
+	v1 = l->len;
+	while (v0 < v1 && (l->p[v0] == ' ' || l->p[v0] == '\t'))
+		v0++;
+	while (v1 > v0 && (l->p[v1 - 1] == ' ' || l->p[v1 - 1] == '\t'))
+		v1--;
+	for (uint32_t i = v0; i < v1; i++)
+		if (!is_field_vchar((unsigned char)l->p[i]))
+			return -1;
+	v = l->p + v0;
+	switch (name_len) {
+	case 4:
+		if (name_is(l, name_len, "host", 4))
+			f->hosts++;
+		break;
+	case 10:
+		if (name_is(l, name_len, "connection", 10)) {
+			f->conn_close |= list_has(v, v1 - v0, "close");
+			f->conn_keep_alive |= list_has(v, v1 - v0,
+						       "keep-alive");
+		}
+		break;
+	case 14:
+		if (!name_is(l, name_len, "content-length", 14))
+			break;
+		if (parse_length(v, v1 - v0, &length) != 0)
+			return -1;
+		/* Repeats must agree (RFC 9110 8.6). */
+		if (f->has_length && f->length != length)
+			return -1;
+		f->has_length = true;
+		f->length = length;
+		break;
+	case 17:
+		if (name_is(l, name_len, "transfer-encoding", 17)) {
+			f->has_te = true;
+			f->te_chunked = list_ends_chunked(v, v1 - v0);
+		}
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+/* Every field line after the start line. @return 0 or -1. */
+static int
+parse_fields(const char *p, uint32_t len, uint32_t pos, struct fields *f)
+{
+	struct line l;
+	int rc;
+
+	memset(f, 0, sizeof(*f));
+	while ((rc = next_line(p, len, &pos, &l)) > 0) {
+		if (l.len == 0)
+			return 0;
+		if (l.p[0] == ' ' || l.p[0] == '\t')
+			return -1;
+		if (parse_field(&l, f) != 0)
+			return -1;
+	}
+	return -1; /* bare CR, or no empty line: not a head */
+}
+
+/* request-line = method SP request-target SP HTTP-version */
+static int
+parse_request_line(const struct line *l, struct http_request *req)
+{
+	const char *sp1 = memchr(l->p, ' ', l->len);
+	const char *sp2;
+	uint32_t mlen, tlen;
+	int minor;
+
+	if (sp1 == NULL || sp1 == l->p)
+		return 400;
+	mlen = (uint32_t)(sp1 - l->p);
+	for (uint32_t i = 0; i < mlen; i++)
+		if (!is_tchar((unsigned char)l->p[i]))
+			return 400;
+	sp2 = memchr(sp1 + 1, ' ', l->len - mlen - 1);
+	if (sp2 == NULL || sp2 == sp1 + 1)
+		return 400;
+	tlen = (uint32_t)(sp2 - sp1 - 1);
+	for (uint32_t i = 0; i < tlen; i++) {
+		unsigned char c = (unsigned char)sp1[1 + i];
+
+		if (c <= 0x20 || c == 0x7f)
+			return 400;
+	}
+	minor = parse_version(sp2 + 1,
+			      (uint32_t)(l->p + l->len - (sp2 + 1)));
+	if (minor == -2)
+		return 505;
+	if (minor < 0)
+		return 400;
+	req->is_head = mlen == 4 && memcmp(l->p, "HEAD", 4) == 0;
+	req->version_minor = minor > 0 ? 1 : 0;
+	return 0;
+}
+
+int
+http_parse_request(const char *p, uint32_t len, struct http_request *req)
+{
+	uint32_t pos = 0;
+	struct fields f;
+	struct line l;
+	int rc;
+
+	memset(req, 0, sizeof(*req));
+	if (next_line(p, len, &pos, &l) != 1)
+		return 400;
+	rc = parse_request_line(&l, req);
+	if (rc != 0)
+		return rc;
+	if (parse_fields(p, len, pos, &f) != 0)
+		return 400;
+	/* RFC 9112 3.2: exactly one Host in HTTP/1.1; at most one in 1.0. */
+	if ((req->version_minor == 1 && f.hosts != 1) || f.hosts > 1)
+		return 400;
+	/* RFC 9112 6.1 and 6.3: refuse ambiguous framing outright. */
+	if (f.has_te && (f.has_length || req->version_minor == 0 ||
+			 !f.te_chunked))
+		return 400;
+	if (f.has_te) {
+		req->body = HTTP_BODY_CHUNKED;
+	} else if (f.has_length && f.length > 0) {
+		req->body = HTTP_BODY_LENGTH;
+		req->content_length = f.length;
+	} else {
+		req->body = HTTP_BODY_NONE;
+	}
+	req->keep_alive = req->version_minor == 1 ? !f.conn_close
+						  : f.conn_keep_alive &&
+						    !f.conn_close;
+	return 0;
+}
+
+/* status-line = HTTP-version SP status-code SP [ reason-phrase ] */
+static int
+parse_status_line(const struct line *l, struct http_response *resp)
+{
+	int minor;
+
+	if (l->len < 12 || l->p[8] != ' ')
+		return -1;
+	minor = parse_version(l->p, 8);
+	if (minor < 0)
+		return -1;
+	for (int i = 9; i < 12; i++)
+		if (l->p[i] < '0' || l->p[i] > '9')
+			return -1;
+	if (l->len > 12 && l->p[12] != ' ')
+		return -1;
+	resp->status = (uint16_t)((l->p[9] - '0') * 100 +
+				  (l->p[10] - '0') * 10 + (l->p[11] - '0'));
+	resp->version_minor = minor > 0 ? 1 : 0;
+	return 0;
+}
+
+int
+http_parse_response(const char *p, uint32_t len, bool head_request,
+		    struct http_response *resp)
+{
+	uint32_t pos = 0;
+	struct fields f;
+	struct line l;
+
+	memset(resp, 0, sizeof(*resp));
+	if (next_line(p, len, &pos, &l) != 1 ||
+	    parse_status_line(&l, resp) != 0 ||
+	    parse_fields(p, len, pos, &f) != 0)
+		return -1;
+	if (f.has_te && f.has_length)
+		return -1;
+	resp->keep_alive = resp->version_minor == 1 ? !f.conn_close
+						    : f.conn_keep_alive &&
+						      !f.conn_close;
+	/* RFC 9112 6.3, in its order. */
+	if (head_request || resp->status < 200 || resp->status == 204 ||
+	    resp->status == 304) {
+		resp->body = HTTP_BODY_NONE;
+	} else if (f.has_te) {
+		if (!f.te_chunked) {
+			resp->body = HTTP_BODY_TO_EOF;
+			resp->keep_alive = false;
+		} else {
+			resp->body = HTTP_BODY_CHUNKED;
+		}
+	} else if (f.has_length) {
+		resp->body = HTTP_BODY_LENGTH;
+		resp->content_length = f.length;
+	} else {
+		resp->body = HTTP_BODY_TO_EOF;
+		resp->keep_alive = false;
+	}
+	return 0;
+}

@@ -1,0 +1,567 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The HTTP/1.1 server core of tern-httpd. See httpd_core.h.
+ *
+ * Input is parsed straight from the received mbufs: each segment is fed
+ * to the incremental reader (http.h), which only copies a request head
+ * that spans segments. A response goes out with one tern_tcp_send() of
+ * the pre-rendered header and body; when the send buffer takes less, the
+ * rest of the response and the unparsed input are kept and parsing
+ * resumes from writable(), so pipelined responses stay in order and the
+ * memory held per connection stays bounded.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include <rte_malloc.h>
+#include <rte_mempool.h>
+
+#include "tern_tcp.h"
+#include "httpd_core.h"
+
+#define HTTPD_NS_PER_S 1000000000ull
+
+enum httpd_conn_flag {
+	HC_PEER_CLOSED = 1u << 0,   /* FIN received */
+	HC_CLOSING = 1u << 1,       /* tern_tcp_close() called */
+	HC_ON_RETRY = 1u << 2,
+};
+
+struct httpd_conn {
+	struct tern_conn *c;
+	struct httpd *h;
+	struct http_reader rd;
+	/* Input not parsed yet because a response waits for send space. */
+	struct rte_mbuf *in;
+	struct rte_mbuf *in_tail;
+	uint32_t in_off;            /* bytes of the first segment consumed */
+	uint32_t in_bytes;
+	/* The response in progress: out->buf[out_off .. out_len). */
+	const struct http_resp *out;
+	uint32_t out_off;
+	uint32_t out_len;
+	/* Unsent header bytes copied, since Date may be rewritten. */
+	char *out_hdr;
+	uint32_t out_hdr_len;
+	uint8_t flags;
+	uint8_t pending;            /* enum http_resp_kind for the request
+				       whose body is being skipped */
+	bool pending_head;          /* ... and it was a HEAD */
+	TAILQ_ENTRY(httpd_conn) link;
+	TAILQ_ENTRY(httpd_conn) retry_link;
+};
+
+TAILQ_HEAD(httpd_conn_list, httpd_conn);
+
+struct httpd {
+	struct tern_ctx *ctx;
+	struct httpd_conf conf;
+	struct http_resp_set resp;
+	struct rte_mempool *pool;   /* struct httpd_conn records */
+	struct tern_listener *listeners[HTTPD_MAX_PORTS];
+	uint16_t nb_listeners;
+	uint32_t nb_conns;
+	uint32_t nb_retry;
+	uint64_t next_date_ns;      /* when the Date field changes */
+	struct httpd_conn_list conns;
+	/* Connections whose send failed for want of mbufs: no writable()
+	 * comes for them, so httpd_poll() retries. */
+	struct httpd_conn_list retry;
+	struct httpd_stats st;
+};
+
+size_t
+httpd_conn_size(void)
+{
+	return sizeof(struct httpd_conn);
+}
+
+const struct httpd_stats *
+httpd_stats(const struct httpd *h)
+{
+	return &h->st;
+}
+
+uint32_t
+httpd_open_conns(const struct httpd *h)
+{
+	return h->nb_conns;
+}
+
+bool
+httpd_busy(const struct httpd *h)
+{
+	return h->nb_retry > 0 || h->ctx->now_ns >= h->next_date_ns;
+}
+
+/* ---- connection bookkeeping ---- */
+
+static void
+retry_add(struct httpd_conn *hc)
+{
+	if (hc->flags & HC_ON_RETRY)
+		return;
+	hc->flags |= HC_ON_RETRY;
+	TAILQ_INSERT_TAIL(&hc->h->retry, hc, retry_link);
+	hc->h->nb_retry++;
+	hc->h->st.send_retries++;
+}
+
+static void
+retry_del(struct httpd_conn *hc)
+{
+	if (!(hc->flags & HC_ON_RETRY))
+		return;
+	hc->flags &= ~HC_ON_RETRY;
+	TAILQ_REMOVE(&hc->h->retry, hc, retry_link);
+	hc->h->nb_retry--;
+}
+
+static void
+input_free(struct httpd_conn *hc)
+{
+	rte_pktmbuf_free(hc->in);
+	hc->in = NULL;
+	hc->in_tail = NULL;
+	hc->in_off = 0;
+	hc->in_bytes = 0;
+}
+
+static void
+input_append(struct httpd_conn *hc, struct rte_mbuf *m)
+{
+	hc->in_bytes += rte_pktmbuf_pkt_len(m);
+	if (hc->in == NULL)
+		hc->in = m;
+	else
+		hc->in_tail->next = m;
+	hc->in_tail = rte_pktmbuf_lastseg(m);
+}
+
+/* Unlink and free the first held segment, fully consumed. */
+static void
+input_pop(struct httpd_conn *hc)
+{
+	struct rte_mbuf *seg = hc->in;
+
+	hc->in = seg->next;
+	if (hc->in == NULL)
+		hc->in_tail = NULL;
+	seg->next = NULL;
+	seg->nb_segs = 1;
+	rte_pktmbuf_free_seg(seg);
+	hc->in_off = 0;
+}
+
+/* Close our side. closed() may run inside: @p hc may be gone after. */
+static void
+conn_close(struct httpd_conn *hc)
+{
+	if (hc->flags & HC_CLOSING)
+		return;
+	hc->flags |= HC_CLOSING;
+	input_free(hc);
+	tern_tcp_close(hc->c);
+}
+
+/* ---- output ---- */
+
+/*
+ * Send what is left of the current response.
+ * @return 1 all queued; 0 waiting (writable or retry); -1 done with the
+ *   connection (closing after the response, or aborted): @p hc may be
+ *   gone.
+ */
+static int
+output_flush(struct httpd_conn *hc)
+{
+	bool close;
+
+	while (hc->out_off < hc->out_len) {
+		const char *p;
+		uint32_t len;
+		int32_t n;
+
+		if (hc->out_hdr != NULL) {
+			p = hc->out_hdr + (hc->out_hdr_len -
+					   (hc->out->hdr_len - hc->out_off));
+			len = hc->out->hdr_len - hc->out_off;
+		} else {
+			p = hc->out->buf + hc->out_off;
+			len = hc->out_len - hc->out_off;
+		}
+		n = tern_tcp_send(hc->c, p, len);
+		if (n == -ENOBUFS) {
+			retry_add(hc);
+			return 0;
+		}
+		if (n < 0) {
+			tern_tcp_abort(hc->c);
+			return -1;
+		}
+		hc->out_off += (uint32_t)n;
+		hc->h->st.bytes_out += (uint32_t)n;
+		if (hc->out_hdr != NULL && hc->out_off >= hc->out->hdr_len) {
+			free(hc->out_hdr);
+			hc->out_hdr = NULL;
+		}
+		if ((uint32_t)n < len)
+			break;
+	}
+	if (hc->out_off < hc->out_len) {
+		/* The Date field may be rewritten before the rest goes. */
+		if (hc->out_hdr == NULL && hc->out_off < hc->out->date_off +
+						     HTTP_DATE_LEN) {
+			hc->out_hdr_len = hc->out->hdr_len - hc->out_off;
+			hc->out_hdr = malloc(hc->out_hdr_len);
+			if (hc->out_hdr == NULL) {
+				hc->h->st.nomem++;
+				tern_tcp_abort(hc->c);
+				return -1;
+			}
+			memcpy(hc->out_hdr, hc->out->buf + hc->out_off,
+			       hc->out_hdr_len);
+		}
+		return 0;
+	}
+	close = hc->out->close;
+	hc->out = NULL;
+	if (close) {
+		conn_close(hc);     /* may free hc */
+		return -1;
+	}
+	return 1;
+}
+
+/* Start response @p kind. Same return values as output_flush(). */
+static int
+respond(struct httpd_conn *hc, enum http_resp_kind kind, bool head_only)
+{
+	const struct http_resp *r = &hc->h->resp.r[kind];
+
+	if (kind <= HTTP_RESP_OK_CLOSE)
+		hc->h->st.responses_ok++;
+	else
+		hc->h->st.responses_err++;
+	hc->out = r;
+	hc->out_off = 0;
+	hc->out_len = head_only ? r->hdr_len : r->len;
+	return output_flush(hc);
+}
+
+/* ---- input ---- */
+
+/* A complete request head: check it and decide the response. */
+static int
+on_request_head(struct httpd_conn *hc)
+{
+	struct http_request req;
+	uint32_t len;
+	const char *p = http_reader_head(&hc->rd, &len);
+	int status = http_parse_request(p, len, &req);
+
+	hc->h->st.requests++;
+	if (status == 0 && req.body == HTTP_BODY_LENGTH &&
+	    req.content_length > hc->h->conf.max_body)
+		status = 413;
+	if (status != 0)
+		return respond(hc, http_resp_for_status(status), false);
+	/* The response goes once the body has been skipped. */
+	hc->pending = (uint8_t)http_resp_for_request(&req);
+	hc->pending_head = req.is_head;
+	http_reader_set_body(&hc->rd, req.body, req.content_length);
+	return 1;
+}
+
+static int
+on_reader_error(struct httpd_conn *hc, enum http_ev ev)
+{
+	switch (ev) {
+	case HTTP_EV_TOO_LONG:
+		return respond(hc, HTTP_RESP_431, false);
+	case HTTP_EV_BAD_LINE:
+		return respond(hc, HTTP_RESP_414, false);
+	case HTTP_EV_NOMEM:
+		hc->h->st.nomem++;
+		return respond(hc, HTTP_RESP_500, false);
+	default:
+		return respond(hc, HTTP_RESP_400, false);
+	}
+}
+
+/*
+ * Parse from @p p as far as the output allows.
+ * @return bytes consumed; *state 1 go on, 0 blocked on output, -1 done
+ *   with this connection (closing or aborted).
+ */
+static uint32_t
+parse_piece(struct httpd_conn *hc, const char *p, uint32_t len, int *state)
+{
+	uint32_t off = 0, used;
+	enum http_ev ev;
+
+	*state = 1;
+	for (;;) {
+		ev = http_reader_feed(&hc->rd, p + off, len - off, &used);
+		off += used;
+		if (ev == HTTP_EV_NEED_MORE)
+			return off;
+		if (ev == HTTP_EV_HEAD)
+			*state = on_request_head(hc);
+		else if (ev == HTTP_EV_DONE)
+			*state = respond(hc, (enum http_resp_kind)hc->pending,
+					 hc->pending_head);
+		else
+			*state = on_reader_error(hc, ev);
+		if (*state == 1 && (hc->flags & HC_CLOSING))
+			*state = -1;
+		if (*state != 1)
+			return off;
+	}
+}
+
+/*
+ * Parse the held input until it is used up, output blocks, or the
+ * connection is done; then close it if the peer has finished.
+ */
+static void
+input_process(struct httpd_conn *hc)
+{
+	int state = 1;
+
+	while (hc->in != NULL) {
+		struct rte_mbuf *seg = hc->in;
+		uint32_t n = parse_piece(hc, rte_pktmbuf_mtod_offset(seg,
+					 const char *, hc->in_off),
+					 seg->data_len - hc->in_off, &state);
+
+		if (state < 0)
+			return;
+		hc->in_off += n;
+		hc->in_bytes -= n;
+		if (hc->in_off == seg->data_len)
+			input_pop(hc);
+		if (state == 0)
+			return;
+	}
+	if ((hc->flags & HC_PEER_CLOSED) && hc->out == NULL)
+		conn_close(hc);
+}
+
+/* ---- callbacks ---- */
+
+static int
+on_accepted(struct tern_conn *c, void *listen_user)
+{
+	struct httpd *h = listen_user;
+	struct httpd_conn *hc;
+	void *obj;
+
+	if (rte_mempool_get(h->pool, &obj) != 0) {
+		h->st.nomem++;
+		return -ENOMEM;
+	}
+	hc = obj;
+	memset(hc, 0, sizeof(*hc));
+	hc->c = c;
+	hc->h = h;
+	http_reader_init(&hc->rd, h->conf.max_head);
+	TAILQ_INSERT_TAIL(&h->conns, hc, link);
+	h->nb_conns++;
+	h->st.accepted++;
+	tern_tcp_set_user(c, hc);
+	return 0;
+}
+
+static void
+on_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
+{
+	struct httpd_conn *hc = user;
+
+	hc->h->st.bytes_in += rte_pktmbuf_pkt_len(data);
+	if (hc->flags & HC_CLOSING) {
+		rte_pktmbuf_free(data);
+		return;
+	}
+	input_append(hc, data);
+	if (hc->out != NULL) {
+		/* Blocked on output: keep it, within bounds. */
+		if (hc->in_bytes > hc->h->conf.max_held) {
+			hc->h->st.held_overflow++;
+			tern_tcp_abort(c);
+		}
+		return;
+	}
+	input_process(hc);
+}
+
+static void
+on_writable(struct tern_conn *c, void *user)
+{
+	struct httpd_conn *hc = user;
+
+	if (hc->out == NULL || output_flush(hc) != 1)
+		return;
+	input_process(hc);
+}
+
+static void
+on_peer_closed(struct tern_conn *c, void *user)
+{
+	struct httpd_conn *hc = user;
+
+	hc->flags |= HC_PEER_CLOSED;
+	if (hc->out == NULL && hc->in == NULL)
+		conn_close(hc);
+}
+
+static void
+on_closed(struct tern_conn *c, void *user, enum tern_tcp_close_reason why)
+{
+	struct httpd_conn *hc = user;
+	struct httpd *h = hc->h;
+
+	retry_del(hc);
+	input_free(hc);
+	http_reader_fini(&hc->rd);
+	free(hc->out_hdr);
+	TAILQ_REMOVE(&h->conns, hc, link);
+	h->nb_conns--;
+	h->st.closed++;
+	if (why != TERN_TCP_CLOSE_NORMAL)
+		h->st.closed_abnormal++;
+	rte_mempool_put(h->pool, hc);
+}
+
+static const struct tern_tcp_ops httpd_ops = {
+	.accepted = on_accepted,
+	.recv = on_recv,
+	.writable = on_writable,
+	.peer_closed = on_peer_closed,
+	.closed = on_closed,
+};
+
+/* ---- instance ---- */
+
+static int64_t
+httpd_unix_now(const struct httpd *h)
+{
+	return h->conf.unix_sec + (int64_t)((h->ctx->now_ns -
+		h->conf.unix_at_ns) / HTTPD_NS_PER_S);
+}
+
+void
+httpd_poll(struct httpd *h)
+{
+	unsigned int n = h->nb_retry;
+	struct httpd_conn *hc;
+
+	if (h->ctx->now_ns >= h->next_date_ns) {
+		uint64_t into = (h->ctx->now_ns - h->conf.unix_at_ns) %
+				HTTPD_NS_PER_S;
+
+		http_resp_set_date(&h->resp, httpd_unix_now(h));
+		h->next_date_ns = h->ctx->now_ns + HTTPD_NS_PER_S - into;
+	}
+	/* Only those queued now: a retry that fails queues itself again. */
+	while (n-- > 0 && (hc = TAILQ_FIRST(&h->retry)) != NULL) {
+		retry_del(hc);
+		on_writable(hc->c, hc);
+	}
+}
+
+static int
+conf_check(const struct httpd_conf *conf)
+{
+	if (conf->port == 0 || conf->nb_ports == 0 ||
+	    conf->nb_ports > HTTPD_MAX_PORTS ||
+	    (uint32_t)conf->port + conf->nb_ports - 1 > UINT16_MAX ||
+	    conf->max_conns == 0)
+		return -EINVAL;
+	return 0;
+}
+
+int
+httpd_create(struct tern_ctx *ctx, const struct httpd_conf *conf,
+	     struct httpd **out)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	struct httpd *h;
+	int rc;
+
+	*out = NULL;
+	if (conf_check(conf) != 0)
+		return -EINVAL;
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		return -ENOMEM;
+	h->ctx = ctx;
+	h->conf = *conf;
+	if (h->conf.max_body == 0)
+		h->conf.max_body = HTTPD_DEFAULT_MAX_BODY;
+	if (h->conf.max_held == 0)
+		h->conf.max_held = HTTPD_DEFAULT_MAX_HELD;
+	if (h->conf.content_type == NULL)
+		h->conf.content_type = "text/html";
+	TAILQ_INIT(&h->conns);
+	TAILQ_INIT(&h->retry);
+	h->next_date_ns = ctx->now_ns;
+	rc = http_resp_set_init(&h->resp, "tern-httpd", conf->page,
+				conf->page_len, h->conf.content_type,
+				httpd_unix_now(h));
+	if (rc != 0) {
+		free(h);
+		return rc;
+	}
+	/* One lcore owns it: single producer and consumer, no cache. */
+	snprintf(name, sizeof(name), "httpd%" PRIxPTR, (uintptr_t)h);
+	h->pool = rte_mempool_create(name, conf->max_conns,
+				     sizeof(struct httpd_conn), 0, 0, NULL,
+				     NULL, NULL, NULL, (int)rte_socket_id(),
+				     RTE_MEMPOOL_F_SP_PUT |
+				     RTE_MEMPOOL_F_SC_GET);
+	if (h->pool == NULL) {
+		rc = -ENOMEM;
+		goto fail;
+	}
+	for (uint32_t i = 0; i < conf->nb_ports; i++) {
+		rc = tern_tcp_listen(ctx, (uint16_t)(conf->port + i),
+				     &httpd_ops, h,
+				     &h->listeners[h->nb_listeners]);
+		if (rc != 0)
+			goto fail;
+		h->nb_listeners++;
+	}
+	*out = h;
+	return 0;
+fail:
+	httpd_destroy(h);
+	return rc;
+}
+
+void
+httpd_stop(struct httpd *h)
+{
+	struct httpd_conn *hc;
+
+	while (h->nb_listeners > 0)
+		tern_tcp_unlisten(h->listeners[--h->nb_listeners]);
+	/* abort() runs closed() at once, which unlinks the record. */
+	while ((hc = TAILQ_FIRST(&h->conns)) != NULL)
+		tern_tcp_abort(hc->c);
+}
+
+void
+httpd_destroy(struct httpd *h)
+{
+	if (h == NULL)
+		return;
+	httpd_stop(h);
+	rte_mempool_free(h->pool);
+	http_resp_set_fini(&h->resp);
+	free(h);
+}

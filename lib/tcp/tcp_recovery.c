@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Loss recovery: fast retransmit on three duplicate ACKs (RFC 5681 3.2),
+ * NewReno partial ACKs when SACK is off (RFC 6582), and SACK-driven
+ * recovery that resends only the holes (after RFC 6675) when both ends
+ * agreed on SACK. The RTO path (tcp_timers.c) resets it all.
+ */
+#include "tcp_priv.h"
+
+#define TCP_DUPTHRESH 3
+
+/*
+ * RFC 6675 "pipe": bytes believed in the network. Outside SACK recovery
+ * that is everything sent and not acknowledged; inside it, SACKed bytes
+ * and holes not yet resent (deemed lost) do not count.
+ */
+uint32_t
+tcp_pipe(const struct tern_conn *c)
+{
+	uint32_t una = c->snd_una, high, holes, upto, resent;
+
+	if (!(c->flags & CF_RECOVERY) || !(c->flags & CF_SACK_OK) ||
+	    c->sb.n == 0)
+		return c->snd_nxt - una;
+	high = tcp_sb_high(&c->sb, una);
+	holes = (high - una) - tcp_sb_sacked_in(&c->sb, una, high);
+	upto = seq_max(c->rxt_next, una);
+	if (seq_gt(upto, high))
+		upto = high;
+	resent = (upto - una) - tcp_sb_sacked_in(&c->sb, una, upto);
+	return (c->snd_nxt - una) - c->sb.sacked - (holes - resent);
+}
+
+/* Resend holes below the highest SACKed byte while pipe < cwnd. */
+void
+tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint32_t start, len;
+
+	while (tcp_pipe(c) < c->cc.cwnd &&
+	       tcp_sb_next_hole(&c->sb, seq_max(c->rxt_next, c->snd_una),
+				c->mss, &start, &len)) {
+		if (seq_geq(start, c->snd_nxt))
+			break;
+		if (seq_gt(start + len, c->snd_nxt))
+			len = c->snd_nxt - start;
+		tcp_send_at(ctx, c, start, len);
+		c->rxt_next = start + len;
+	}
+}
+
+static uint32_t
+tcp_first_segment_len(const struct tern_conn *c)
+{
+	uint32_t len = c->snd_max - c->snd_una;
+
+	if (len > c->sq_bytes)
+		len = c->sq_bytes; /* not the FIN */
+	return len < c->mss ? len : c->mss;
+}
+
+static void
+tcp_enter_recovery(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint32_t flight = c->snd_max - c->snd_una;
+	uint32_t len = tcp_first_segment_len(c);
+	bool sack = (c->flags & CF_SACK_OK) != 0;
+
+	c->flags |= CF_RECOVERY;
+	c->recover = c->snd_max;
+	tcp_cc_on_loss(&c->cc, flight, ctx->now_ns);
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_FAST_RETRANS);
+	tern_stat_inc(&ctx->stats, sack ? TERN_STAT_TCP_SACK_RECOVERY
+					: TERN_STAT_TCP_RENO_RECOVERY);
+	if (!sack) {
+		/* RFC 6582 3.2 step 2: inflate by the three dup ACKs. */
+		c->cc.cwnd = c->cc.ssthresh + TCP_DUPTHRESH * c->mss;
+	}
+	if (len > 0) {
+		tcp_send_at(ctx, c, c->snd_una, len);
+		c->rxt_next = c->snd_una + len;
+	}
+	if (sack)
+		tcp_sack_retransmit(ctx, c);
+}
+
+static void
+tcp_exit_recovery(struct tern_conn *c)
+{
+	c->flags &= ~CF_RECOVERY;
+	/* RFC 6582 3.2 step 3, option 2: deflate to ssthresh. */
+	c->cc.cwnd = c->cc.ssthresh;
+	c->rxt_next = c->snd_una;
+}
+
+/*
+ * An ACK that was acceptable: @p acked new bytes (0 for a duplicate,
+ * then @p dup is true). Called after the scoreboard and snd_una moved.
+ */
+void
+tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
+		    const struct tcp_seg *seg, uint32_t acked, bool dup)
+{
+	bool sack = (c->flags & CF_SACK_OK) != 0;
+
+	if (dup) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DUP_ACKS);
+		if (c->dupacks < UINT8_MAX)
+			c->dupacks++;
+		if (c->flags & CF_RECOVERY) {
+			if (!sack)
+				c->cc.cwnd += c->mss; /* RFC 6582 step 4 */
+			tcp_conn_work(ctx, c);
+			return;
+		}
+		/* RFC 6675 IsLost(SND.UNA): enough SACKed above it. */
+		if (c->dupacks >= TCP_DUPTHRESH ||
+		    (sack && c->sb.sacked > (TCP_DUPTHRESH - 1) * c->mss))
+			tcp_enter_recovery(ctx, c);
+		return;
+	}
+	c->dupacks = 0;
+	if (!(c->flags & CF_RECOVERY)) {
+		tcp_cc_on_ack(&c->cc, acked, ctx->now_ns, c->srtt_us);
+		return;
+	}
+	if (seq_geq(seg->ack, c->recover)) {
+		tcp_exit_recovery(c);
+		return;
+	}
+	/* A partial ACK: the next hole is lost too. */
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_PARTIAL_ACKS);
+	if (seq_lt(c->rxt_next, c->snd_una))
+		c->rxt_next = c->snd_una;
+	if (!sack) {
+		uint32_t len = tcp_first_segment_len(c);
+
+		/* RFC 6582 3.2 step 5: resend, deflate, re-inflate. */
+		if (len > 0)
+			tcp_send_at(ctx, c, c->snd_una, len);
+		c->cc.cwnd = c->cc.cwnd > acked ? c->cc.cwnd - acked : c->mss;
+		if (acked >= c->mss)
+			c->cc.cwnd += c->mss;
+	}
+	tcp_conn_work(ctx, c);
+}
+
+/* The retransmission timer fired: recovery and SACK state start over. */
+void
+tcp_recovery_on_rto(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint32_t flight = c->snd_max - c->snd_una;
+
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RTO_EXPIRED);
+	if (c->retries == 1) {
+		/* Remember the window in case the RTO proves spurious. */
+		c->prior_cwnd = c->cc.cwnd;
+		c->prior_ssthresh = c->cc.ssthresh;
+		c->rto_tsval = (c->flags & CF_TS_OK) ?
+			tcp_now_ms(ctx) + c->ts_offset : 0;
+	}
+	c->flags &= ~CF_RECOVERY;
+	c->dupacks = 0;
+	/* RFC 6675 5.1: the peer may have reneged; resend from SND.UNA. */
+	tcp_sb_clear(&c->sb);
+	tcp_cc_on_rto(&c->cc, flight);
+	c->rxt_next = c->snd_una;
+}

@@ -1,0 +1,130 @@
+# shellcheck shell=bash
+# Common steps of the interop tests: SKIP (exit 77) without root or
+# `ip netns`; a namespace of our own, removed on every path; tern-echo on
+# net_tap inside it (tern 198.18.0.2/24, kernel 198.18.0.1/24).
+# Source after setting TERN_LOG_TAG; $1 of the test is the tern-echo
+# binary.
+
+# shellcheck source=scripts/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/../../scripts/common.sh"
+
+INTEROP_TERN_IP=198.18.0.2
+INTEROP_KERNEL_IP=198.18.0.1
+INTEROP_KERNEL_MAC=02:00:00:00:00:01
+INTEROP_LOG=
+INTEROP_TMP=
+
+interop_fail() {
+	tern_log "FAIL: $*"
+	if [ -n "$INTEROP_LOG" ] && [ -f "$INTEROP_LOG" ]; then
+		tern_log "tern-echo output:"
+		cat "$INTEROP_LOG"
+	fi
+	exit 1
+}
+
+INTEROP_PIDS=()
+
+interop_finish() {
+	local pid
+
+	for pid in "${INTEROP_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	tern_cleanup
+	[ -z "$INTEROP_TMP" ] || rm -rf "$INTEROP_TMP"
+}
+
+# interop_require_root_netns: exit 77 (SKIP) when the test cannot run.
+interop_require_root_netns() {
+	if [ "$(id -u)" -ne 0 ]; then
+		tern_log "SKIP: needs root"
+		exit 77
+	fi
+	if ! ip netns list >/dev/null 2>&1; then
+		tern_log "SKIP: 'ip netns' unavailable"
+		exit 77
+	fi
+}
+
+# interop_require_cmd CMD...: exit 77 when a tool is missing
+# (scripts/deps.sh installs them all).
+interop_require_cmd() {
+	local c
+
+	for c in "$@"; do
+		command -v "$c" >/dev/null ||
+			{ tern_log "SKIP: $c not installed"; exit 77; }
+	done
+}
+
+# interop_setup NAME: a temporary directory and namespace NAME-<pid>,
+# both removed on exit, whatever the path.
+interop_setup() {
+	INTEROP_NAME=$1
+	INTEROP_TMP=$(mktemp -d "/tmp/tern-$INTEROP_NAME.XXXXXX")
+	INTEROP_LOG=$INTEROP_TMP/tern-echo.log
+	INTEROP_IFACE=${INTEROP_NAME}0
+	trap interop_finish EXIT
+	trap 'exit 130' INT TERM
+	tern_netns_create "$INTEROP_NAME" ||
+		interop_fail "cannot create a namespace"
+}
+
+# interop_bg COMMAND...: run COMMAND in the namespace, in the background;
+# it is killed (by PID) on exit.
+interop_bg() {
+	ip netns exec "$TERN_NS" "$@" &
+	INTEROP_PIDS+=("$!")
+}
+
+# interop_echo_start BINARY [app options...]: tern-echo running on tap
+# NAME0 and the kernel side of the tap configured.
+interop_echo_start() {
+	local bin=$1
+	shift
+
+	[ -x "$bin" ] || interop_fail "no tern-echo binary at '$bin'"
+	# --duration bounds tern-echo even if this script is killed.
+	tern_echo_start "$bin" "$INTEROP_LOG" "$INTEROP_IFACE" -- \
+		--ip "$INTEROP_TERN_IP/24" --duration 60 "$@"
+	tern_tap_up "$INTEROP_IFACE" "$INTEROP_KERNEL_MAC" \
+		"$INTEROP_KERNEL_IP/24" ||
+		interop_fail "tap $INTEROP_IFACE did not come up"
+	tern_wait_until 20 tern_log_has "$INTEROP_LOG" ': running' ||
+		interop_fail "tern-echo did not start"
+}
+
+# interop_start NAME BINARY [app options...]: both of the above.
+interop_start() {
+	local name=$1
+	shift
+
+	interop_setup "$name"
+	interop_echo_start "$@"
+}
+
+# interop_stop: SIGINT tern-echo and require a clean exit (status 0:
+# stopped, counters printed, no mbuf leaked).
+interop_stop() {
+	local rc
+
+	kill -INT "$TERN_ECHO_PID" 2>/dev/null
+	wait "$TERN_ECHO_PID"
+	rc=$?
+	TERN_ECHO_PID=
+	[ "$rc" -eq 0 ] || interop_fail "tern-echo exited with status $rc"
+	tern_log_has "$INTEROP_LOG" '^counters ' ||
+		interop_fail "tern-echo printed no counters"
+}
+
+# interop_expect_counter NAME OP VALUE: e.g. IcmpOutEchoReps -ge 5
+interop_expect_counter() {
+	local v
+
+	v=$(tern_counter "$INTEROP_LOG" "$1")
+	[ "$v" "$2" "$3" ] ||
+		interop_fail "counter $1 = $v, expected $2 $3"
+	tern_log "counter $1 = $v ($2 $3)"
+}

@@ -1,0 +1,643 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Closing and TIME_WAIT: TCP-SCENARIOS.md lines 18-27, close in SYN_SENT
+ * and SYN_RCVD, abort (RFC 9293 3.6, 3.10.4, 3.10.5, 3.10.7.4; RFC 1122
+ * 4.2.2.13, 4.2.2.20; RFC 1337; RFC 6191).
+ */
+#include <string.h>
+
+#include "tcp_fixture.h"
+
+/* 2MSL of the default configuration, and slack for the timer tick. */
+#define TWO_MSL(conf) (2ull * (conf)->msl_ms * SIM_MS)
+#define TICK_SLACK (10 * SIM_MS)
+
+/* Line 18 between two stacks, asserting both ends at every step. */
+static void
+test_s18_active_close(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_conn *c, *s;
+	struct duo d;
+	uint64_t t_tw;
+
+	sim_tcp_conf_defaults(&conf);
+	duo_create(&d, &conf);
+	c = duo_connect(&d, &s);
+	SIM_ASSERT_EQ(sim_conn_send_pattern(c, 10000), 10000);
+	SIM_ASSERT_EQ(sim_conn_send_pattern(s, 10000), 10000);
+	SIM_WAIT(d.sim, c->rx_bytes == 10000 && s->rx_bytes == 10000,
+		 5 * SIM_S);
+	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+	SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_FIN_WAIT_1);
+	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_ESTABLISHED);
+	SIM_WAIT(d.sim, s->peer_closed == 1, SIM_S);
+	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_CLOSE_WAIT);
+	SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_FIN_WAIT_1);
+	SIM_WAIT(d.sim, sim_conn_state(c) == TERN_TCP_FIN_WAIT_2, SIM_S);
+	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_CLOSE_WAIT);
+	SIM_ASSERT_EQ(tern_tcp_close(s->c), 0);
+	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_LAST_ACK);
+	SIM_WAIT(d.sim, c->closed == 1, SIM_S);
+	t_tw = sim_now(d.sim);
+	SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(c->peer_closed, 1);
+	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 1);
+	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_LAST_ACK);
+	SIM_WAIT(d.sim, s->closed == 1, SIM_S);
+	SIM_ASSERT_EQ(s->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(sim_conn_count(d.b), 0);
+	/* TIME_WAIT holds for 2MSL from its start, then goes */
+	sim_run_for(d.sim, t_tw + TWO_MSL(&conf) - TICK_SLACK - sim_now(d.sim));
+	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 1);
+	sim_run_for(d.sim, 2 * TICK_SLACK);
+	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 0);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TW_EXPIRED), 1);
+	duo_finish(&d);
+}
+
+/* Line 20, second half: a FIN that also acks ours goes straight from
+ * FIN_WAIT_1 to TIME_WAIT. */
+static void
+test_s18_fin_wait_1_fin_ack_to_time_wait(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_conn *r = fx_to_state(p, l, TERN_TCP_FIN_WAIT_1,
+					 FX_SHUTDOWN);
+	struct sim_pkt seg;
+
+	peer_send_fin(p);	/* acks p->rcv_nxt: T's FIN included */
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, p->snd_nxt);
+	SIM_ASSERT_EQ(r->peer_closed, 1);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+	peer_destroy(p);
+}
+
+/* Line 19: passive close; after the last ACK a stray segment gets RST. */
+static void
+test_s19_passive_close(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_conn *r = fx_to_state(p, l, TERN_TCP_LAST_ACK, FX_CLOSE);
+	struct sim_pkt seg;
+
+	SIM_ASSERT_EQ(r->peer_closed, 1);
+	peer_send_ack(p);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	peer_send_data(p, "late", 4);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, p->rcv_nxt, SEQ_ANY);
+	peer_destroy(p);
+}
+
+/* A FIN (with data) as the third segment of the handshake: accepted,
+ * data, end of stream, in that order; CLOSE_WAIT. */
+static void
+test_s19_fin_completes_handshake(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_pkt seg;
+	struct sim_conn *r;
+
+	p->tport = FX_PORT;
+	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, p->iss + 1);
+	peer_send_flags(p, SIM_FIN | SIM_ACK | SIM_PSH, p->snd_nxt, p->rcv_nxt,
+			"bye", 3);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, p->iss + 5);
+	SIM_ASSERT_EQ(l->naccepted, 1);
+	r = l->last;
+	SIM_ASSERT_EQ(r->rx_bytes, 3);
+	SIM_CHECK(memcmp(r->rx, "bye", 3) == 0);
+	SIM_ASSERT_EQ(r->peer_closed, 1);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_CLOSE_WAIT);
+	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, p->rcv_nxt, p->iss + 5);
+	peer_send_ack(p);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	peer_destroy(p);
+}
+
+/* Line 20: FINs cross -> CLOSING, then TIME_WAIT on the ACK. */
+static void
+test_s20_simultaneous_close(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_conn *r = fx_to_state(p, l, TERN_TCP_CLOSING, FX_CLOSE);
+
+	SIM_ASSERT_EQ(r->peer_closed, 1);
+	SIM_ASSERT_EQ(r->closed, 0);
+	peer_send_ack(p);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+	peer_destroy(p);
+}
+
+/* Line 20 between two stacks closing at the same instant. */
+static void
+test_s20_simultaneous_close_two_stacks(void)
+{
+	struct sim_conn *c, *s;
+	struct duo d;
+
+	duo_create(&d, NULL);
+	c = duo_connect(&d, &s);
+	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+	SIM_ASSERT_EQ(tern_tcp_close(s->c), 0);
+	SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_FIN_WAIT_1);
+	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_FIN_WAIT_1);
+	SIM_WAIT(d.sim, c->peer_closed == 1 && s->peer_closed == 1, SIM_S);
+	SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_CLOSING);
+	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_CLOSING);
+	SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1, SIM_S);
+	SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(s->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 1);
+	SIM_ASSERT_EQ(sim_state_count(d.b, TERN_TCP_TIME_WAIT), 1);
+	duo_finish(&d);
+}
+
+/* Line 21: half-close; data keeps flowing to the closer (FIN_WAIT_2)
+ * from the peer (CLOSE_WAIT); the peer's FIN completes the close. */
+static void
+test_s21_half_close(void)
+{
+	struct sim_conn *c, *s;
+	struct duo d;
+	const uint32_t total = 300000;
+
+	duo_create(&d, NULL);
+	c = duo_connect(&d, &s);
+	SIM_ASSERT_EQ(tern_tcp_shutdown(c->c), 0);
+	SIM_WAIT(d.sim, sim_conn_state(c) == TERN_TCP_FIN_WAIT_2, SIM_S);
+	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_CLOSE_WAIT);
+	SIM_ASSERT_EQ(s->peer_closed, 1);
+	SIM_ASSERT_EQ(tern_tcp_send(c->c, "x", 1), -EPIPE);
+	while (s->tx_bytes < total) {
+		SIM_ASSERT(sim_conn_send_pattern(s, total -
+			   (uint32_t)s->tx_bytes) >= 0, "send in CLOSE_WAIT");
+		sim_run_for(d.sim, 10 * SIM_MS);
+		SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_FIN_WAIT_2);
+	}
+	SIM_WAIT(d.sim, c->rx_bytes == total, 10 * SIM_S);
+	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_CLOSE_WAIT);
+	SIM_ASSERT_EQ(tern_tcp_close(s->c), 0);
+	SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1, SIM_S);
+	SIM_ASSERT_EQ(c->rx_bytes, total);
+	SIM_ASSERT_EQ(c->peer_closed, 1);
+	SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(s->why, TERN_TCP_CLOSE_NORMAL);
+	duo_finish(&d);
+}
+
+/* Line 22: data arriving after close() -> RST instead, counted. */
+static void
+data_after_close(enum tern_tcp_state state)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_conn *r = fx_to_state(p, l, state, FX_CLOSE);
+	struct sim_pkt seg;
+
+	peer_send_data(p, "more", 4);
+	PEER_EXPECT(p, 0, &seg);
+	SIM_ASSERT(seg.h.flags & SIM_RST, "no RST for data after close");
+	SIM_ASSERT_EQ(seg.h.seq, p->rcv_nxt);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_ABORTED);
+	SIM_ASSERT_EQ(r->rx_bytes, 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_RESET_ON_CLOSE), 1);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	PEER_EXPECT_NONE(p, SIM_S);
+	peer_destroy(p);
+}
+
+static void
+test_s22_data_after_close_fin_wait_1(void)
+{
+	data_after_close(TERN_TCP_FIN_WAIT_1);
+}
+
+static void
+test_s22_data_after_close_fin_wait_2(void)
+{
+	data_after_close(TERN_TCP_FIN_WAIT_2);
+}
+
+/* Line 23: our lost FIN is retransmitted with backoff, then the
+ * connection times out. */
+static void
+test_s23_fin_retransmission(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_listener *l;
+	struct peer *p;
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	uint64_t t[16];
+	unsigned int n = 1;
+	uint32_t fin;
+
+	sim_tcp_conf_defaults(&conf);
+	conf.max_retries = 4;
+	p = fx_peer(&conf, &l);
+	r = fx_to_state(p, l, TERN_TCP_FIN_WAIT_1, FX_CLOSE);
+	t[0] = p->last_rx_ns;
+	fin = p->rcv_nxt - 1;
+	while (r->closed == 0 && peer_recv(p, 600 * SIM_S, &seg)) {
+		PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, fin, p->snd_nxt);
+		SIM_CHECK(n < RTE_DIM(t));
+		t[n++] = p->last_rx_ns;
+	}
+	SIM_ASSERT_EQ(n, 1 + conf.max_retries);
+	for (unsigned int i = 2; i < n; i++) {
+		uint64_t prev = t[i - 1] - t[i - 2], got = t[i] - t[i - 1];
+
+		SIM_ASSERT(got + 2 * SIM_MS >= 2 * prev &&
+			   got <= 2 * prev + 2 * SIM_MS,
+			   "FIN %u after %.3f s, the one before after %.3f s",
+			   i, got / 1e9, prev / 1e9);
+	}
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_TIMEOUT);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	peer_destroy(p);
+}
+
+/* Line 23: a FIN ahead of missing data is not acted on. */
+static void
+test_s23_fin_behind_hole(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_conn *r = peer_open_passive(p, l);
+	uint8_t a[100], b[100];
+	struct sim_pkt seg;
+	uint32_t base = p->snd_nxt;
+
+	memset(a, 'a', sizeof(a));
+	memset(b, 'b', sizeof(b));
+	peer_send_flags(p, SIM_FIN | SIM_ACK | SIM_PSH, base + 100, p->rcv_nxt,
+			b, 100);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, SEQ_ANY, base);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_EQ(r->peer_closed, 0);
+	peer_send_flags(p, SIM_ACK | SIM_PSH, base, p->rcv_nxt, a, 100);
+	PEER_EXPECT(p, 500 * SIM_MS, &seg);
+	if (seg.h.ack == base + 100) {
+		peer_send_flags(p, SIM_FIN | SIM_ACK | SIM_PSH, base + 100,
+				p->rcv_nxt, b, 100);
+		PEER_EXPECT(p, 500 * SIM_MS, &seg);
+	}
+	PEER_ASSERT_SEG(&seg, SIM_ACK, SEQ_ANY, base + 201);
+	p->snd_nxt = base + 201;
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_CLOSE_WAIT);
+	SIM_ASSERT_EQ(r->peer_closed, 1);
+	SIM_ASSERT_EQ(r->rx_bytes, 200);
+	SIM_CHECK(memcmp(r->rx, a, 100) == 0 && memcmp(r->rx + 100, b, 100) == 0);
+	peer_destroy(p);
+}
+
+/* Line 23: an orphaned FIN_WAIT_2 is reaped after fin_wait2_ms. */
+static void
+test_s23_orphan_fin_wait_2_reaped(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_listener *l;
+	struct peer *p;
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	uint64_t t0, fw2;
+
+	sim_tcp_conf_defaults(&conf);
+	p = fx_peer(&conf, &l);
+	r = fx_to_state(p, l, TERN_TCP_FIN_WAIT_2, FX_CLOSE);
+	t0 = sim_now(p->sim);
+	fw2 = (uint64_t)conf.fin_wait2_ms * SIM_MS;
+	sim_run_for(p->sim, fw2 - TICK_SLACK);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_2);
+	sim_run_for(p->sim, 2 * TICK_SLACK);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT(r->closed_at_ns >= t0 + fw2, "reaped after %.3f s",
+		   (r->closed_at_ns - t0) / 1e9);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_FIN_WAIT2_REAPED), 1);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	while (peer_recv(p, 0, &seg))
+		SIM_ASSERT(seg.h.flags & SIM_RST, "reaping sent a non-RST");
+	/* the peer's late FIN finds no connection */
+	peer_send_fin(p);
+	PEER_EXPECT(p, 0, &seg);
+	SIM_ASSERT(seg.h.flags & SIM_RST, "late FIN not answered by RST");
+	peer_destroy(p);
+}
+
+/* A FIN_WAIT_2 after shutdown() is a half-close: it is not reaped. */
+static void
+test_s23_fin_wait_2_after_shutdown_kept(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_listener *l;
+	struct peer *p;
+	struct sim_conn *r;
+	struct sim_pkt seg;
+
+	sim_tcp_conf_defaults(&conf);
+	p = fx_peer(&conf, &l);
+	r = fx_to_state(p, l, TERN_TCP_FIN_WAIT_2, FX_SHUTDOWN);
+	PEER_EXPECT_NONE(p, 3ull * conf.fin_wait2_ms * SIM_MS);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_2);
+	peer_send_data(p, "still", 5);
+	SIM_ASSERT_EQ(r->rx_bytes, 5);
+	peer_send_fin(p);
+	PEER_EXPECT(p, 500 * SIM_MS, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, p->snd_nxt);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+	peer_destroy(p);
+}
+
+/* Line 24: TIME_WAIT ACKs a retransmitted FIN and restarts 2MSL; after
+ * 2MSL the 4-tuple is unknown. */
+static void
+test_s24_time_wait_reacks_fin(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_listener *l;
+	struct peer *p;
+	struct sim_pkt seg;
+	uint64_t t_tw, t_re;
+
+	sim_tcp_conf_defaults(&conf);
+	p = fx_peer(&conf, &l);
+	fx_to_state(p, l, TERN_TCP_TIME_WAIT, FX_CLOSE);
+	t_tw = sim_now(p->sim);
+	PEER_EXPECT_NONE(p, TWO_MSL(&conf) / 2);
+	peer_send_flags(p, SIM_FIN | SIM_ACK, p->snd_nxt - 1, p->rcv_nxt,
+			NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, p->snd_nxt);
+	t_re = sim_now(p->sim);
+	PEER_EXPECT_NONE(p, t_tw + TWO_MSL(&conf) + TICK_SLACK -
+			 sim_now(p->sim));
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+	PEER_EXPECT_NONE(p, t_re + TWO_MSL(&conf) + TICK_SLACK -
+			 sim_now(p->sim));
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_TW_EXPIRED), 1);
+	/* the 4-tuple is unknown now (port 80 only has its listener) */
+	peer_send_ack(p);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, p->rcv_nxt, SEQ_ANY);
+	peer_destroy(p);
+}
+
+/* Line 25: RST in TIME_WAIT is ignored (RFC 1337); a FIN is still
+ * ACKed after it. */
+static void
+test_s25_rst_in_time_wait_ignored(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_pkt seg;
+	uint64_t ignored;
+
+	fx_to_state(p, l, TERN_TCP_TIME_WAIT, FX_CLOSE);
+	ignored = sim_stat(p->t, TERN_STAT_TCP_DROP_RST_IGNORED);
+	peer_send_flags(p, SIM_RST, p->snd_nxt, 0, NULL, 0);
+	peer_send_flags(p, SIM_RST | SIM_ACK, p->snd_nxt, p->rcv_nxt, NULL, 0);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_DROP_RST_IGNORED),
+		      ignored + 2);
+	peer_send_flags(p, SIM_FIN | SIM_ACK, p->snd_nxt - 1, p->rcv_nxt,
+			NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, p->snd_nxt);
+	peer_destroy(p);
+}
+
+/* A SYN from P's old port while T holds TIME_WAIT; @p seq_delta from
+ * the old RCV.NXT. @return whether T answered SYN+ACK. */
+static bool
+syn_into_time_wait(struct peer *p, int32_t seq_delta)
+{
+	struct sim_pkt seg;
+	uint32_t old_snd_nxt = p->snd_nxt;
+	uint32_t seq = p->snd_nxt + (uint32_t)seq_delta;
+	bool synack = false;
+
+	peer_send_flags(p, SIM_SYN, seq, 0, NULL, 0);
+	while (peer_recv(p, 0, &seg)) {
+		SIM_ASSERT(!(seg.h.flags & SIM_RST), "RST to a SYN in TIME_WAIT");
+		if (seg.h.flags & SIM_SYN) {
+			PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY,
+					seq + 1);
+			synack = true;
+		} else {
+			/* tolerated: Linux re-ACKs; RFC 6191 drops */
+			PEER_ASSERT_SEG(&seg, SIM_ACK, SEQ_ANY, SEQ_ANY);
+		}
+	}
+	if (!synack)
+		p->snd_nxt = old_snd_nxt;
+	return synack;
+}
+
+/* Line 26, no timestamps: a SYN above RCV.NXT opens a new connection. */
+static void
+test_s26_syn_in_time_wait_higher_seq(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+
+	fx_to_state(p, l, TERN_TCP_TIME_WAIT, FX_CLOSE);
+	SIM_CHECK(syn_into_time_wait(p, 100000));
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_TW_REUSED), 1);
+	peer_send_ack(p);
+	SIM_ASSERT_EQ(l->naccepted, 2);
+	SIM_ASSERT_STATE(sim_conn_state(l->last), TERN_TCP_ESTABLISHED);
+	peer_destroy(p);
+}
+
+/* Line 26, no timestamps: a SYN below RCV.NXT is ignored. */
+static void
+test_s26_syn_in_time_wait_old_seq(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+
+	fx_to_state(p, l, TERN_TCP_TIME_WAIT, FX_CLOSE);
+	SIM_CHECK(!syn_into_time_wait(p, -1000));
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+	SIM_ASSERT_EQ(l->naccepted, 1);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_TW_REUSED), 0);
+	peer_destroy(p);
+}
+
+/* Line 26 with timestamps: the timestamp decides, not the sequence. */
+static void
+test_s26_syn_in_time_wait_timestamps(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+
+	p->syn_opts.ts_ok = true;
+	p->tsval = 100000;
+	fx_to_state(p, l, TERN_TCP_TIME_WAIT, FX_CLOSE);
+	/* older timestamp, higher sequence: ignored */
+	p->tsval = 50000;
+	SIM_CHECK(!syn_into_time_wait(p, 100000));
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+	/* newer timestamp, lower sequence: a new connection */
+	p->tsval = 200000;
+	SIM_CHECK(syn_into_time_wait(p, -1000));
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_TW_REUSED), 1);
+	peer_send_ack(p);
+	SIM_ASSERT_EQ(l->naccepted, 2);
+	peer_destroy(p);
+}
+
+/* Line 27: beyond max_tw the oldest TIME_WAIT is recycled, counted;
+ * memory stays flat. */
+static void
+test_s27_time_wait_cap(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_conn *c, *s;
+	unsigned int in_use = 0;
+	struct duo d;
+
+	sim_tcp_conf_defaults(&conf);
+	conf.max_tw = 4;
+	duo_create(&d, &conf);
+	d.l->close_on_peer_closed = true;
+	for (int i = 0; i < 10; i++) {
+		c = duo_connect(&d, &s);
+		SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+		SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1, 5 * SIM_S);
+		SIM_ASSERT(sim_state_count(d.a, TERN_TCP_TIME_WAIT) ==
+			   RTE_MIN(i + 1, 4), "%u TIME_WAITs after %d closes",
+			   sim_state_count(d.a, TERN_TCP_TIME_WAIT), i + 1);
+		if (i == 4)
+			in_use = rte_mempool_in_use_count(d.a->pool);
+	}
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TW_RECYCLED), 6);
+	SIM_ASSERT_EQ(rte_mempool_in_use_count(d.a->pool), in_use);
+	duo_finish(&d);
+}
+
+/* close() in SYN_SENT: gone at once, nothing more sent. */
+static void
+test_close_in_syn_sent(void)
+{
+	struct peer *p = peer_create(sim_test_seed(), NULL);
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	uint32_t iss;
+
+	r = sim_connect(p->t, p->p->ip, p->port);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
+	iss = seg.h.seq;
+	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
+	sim_settle(p->sim);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->connected, 0);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	PEER_EXPECT_NONE(p, 10 * SIM_S);
+	/* the late SYN+ACK finds no connection */
+	peer_send_flags(p, SIM_SYN | SIM_ACK, p->iss, iss + 1, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, iss + 1, SEQ_ANY);
+	peer_destroy(p);
+}
+
+/* close() in SYN_RCVD (simultaneous open): FIN at once, FIN_WAIT_1. */
+static void
+test_close_in_syn_rcvd(void)
+{
+	struct peer *p = peer_create(sim_test_seed(), NULL);
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	uint32_t iss;
+
+	r = fx_simultaneous_syn_rcvd(p, &iss);
+	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_1);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, iss + 1, p->iss + 1);
+	/* P acks SYN and FIN, then closes too */
+	peer_send_flags(p, SIM_ACK, p->iss + 1, iss + 2, NULL, 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_2);
+	peer_send_fin(p);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, iss + 2, p->iss + 2);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+	peer_destroy(p);
+}
+
+/* abort(): RST to the peer, closed(ABORTED) at once here, RESET there. */
+static void
+test_abort_resets_peer(void)
+{
+	struct sim_conn *c, *s;
+	struct duo d;
+
+	duo_create(&d, NULL);
+	c = duo_connect(&d, &s);
+	SIM_ASSERT_EQ(sim_conn_send_pattern(c, 5000), 5000);
+	tern_tcp_abort(c->c);
+	SIM_ASSERT_EQ(c->closed, 1);
+	SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_ABORTED);
+	SIM_WAIT(d.sim, s->closed == 1, SIM_S);
+	SIM_ASSERT_EQ(s->why, TERN_TCP_CLOSE_RESET);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_OUT_RSTS), 1);
+	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_ESTAB_RESETS), 1);
+	duo_finish(&d);
+}
+
+const struct sim_test tcp_tests_close[] = {
+	SIM_TEST(test_s18_active_close),
+	SIM_TEST(test_s18_fin_wait_1_fin_ack_to_time_wait),
+	SIM_TEST(test_s19_passive_close),
+	SIM_TEST(test_s19_fin_completes_handshake),
+	SIM_TEST(test_s20_simultaneous_close),
+	SIM_TEST(test_s20_simultaneous_close_two_stacks),
+	SIM_TEST(test_s21_half_close),
+	SIM_TEST(test_s22_data_after_close_fin_wait_1),
+	SIM_TEST(test_s22_data_after_close_fin_wait_2),
+	SIM_TEST(test_s23_fin_retransmission),
+	SIM_TEST(test_s23_fin_behind_hole),
+	SIM_TEST(test_s23_orphan_fin_wait_2_reaped),
+	SIM_TEST(test_s23_fin_wait_2_after_shutdown_kept),
+	SIM_TEST(test_s24_time_wait_reacks_fin),
+	SIM_TEST(test_s25_rst_in_time_wait_ignored),
+	SIM_TEST(test_s26_syn_in_time_wait_higher_seq),
+	SIM_TEST(test_s26_syn_in_time_wait_old_seq),
+	SIM_TEST(test_s26_syn_in_time_wait_timestamps),
+	SIM_TEST(test_s27_time_wait_cap),
+	SIM_TEST(test_close_in_syn_sent),
+	SIM_TEST(test_close_in_syn_rcvd),
+	SIM_TEST(test_abort_resets_peer),
+};
+const unsigned int tcp_tests_close_n = RTE_DIM(tcp_tests_close);

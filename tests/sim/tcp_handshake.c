@@ -1,0 +1,522 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Opening connections: TCP-SCENARIOS.md lines 1-10, the listen backlog
+ * and a full connection table (RFC 9293 3.5, 3.10.7.1-3, 3.8.3;
+ * RFC 6528; RFC 7323 2.2/3.2).
+ */
+#include <string.h>
+
+#include "tcp_fixture.h"
+
+#define TS0 7000u
+
+/* Line 1: every option offered is echoed, the SYN+ACK acks ISN+1. */
+static void
+test_s01_synack_echoes_options(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_pkt seg;
+	struct sim_conn *r;
+	uint32_t syn_tsval;
+
+	p->syn_opts = (struct sim_tcp_opts){
+		.mss_ok = true, .mss = 1460, .sack_perm = true, .ts_ok = true,
+		.ws_ok = true, .ws = 7,
+	};
+	p->tsval = TS0;
+	p->tport = FX_PORT;
+	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+	syn_tsval = p->last.opts.tsval;
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, p->iss + 1);
+	SIM_ASSERT(seg.h.opts.mss_ok && seg.h.opts.mss > 0 &&
+		   seg.h.opts.mss <= 1500 - 40, "MSS %u", seg.h.opts.mss);
+	SIM_CHECK(seg.h.opts.ws_ok);
+	SIM_ASSERT(seg.h.opts.ws <= 14, "wscale %u", seg.h.opts.ws);
+	SIM_CHECK(seg.h.opts.sack_perm);
+	SIM_CHECK(seg.h.opts.ts_ok);
+	SIM_ASSERT_EQ(seg.h.opts.tsecr, syn_tsval);
+	/* the window of a SYN+ACK is never scaled (RFC 7323 2.2) */
+	SIM_ASSERT(seg.h.win > 0, "window %u", seg.h.win);
+	SIM_ASSERT_EQ(seg.h.payload_len, 0);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_SYN_RCVD), 1);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_PASSIVE_OPENS), 1);
+
+	peer_send_ack(p);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_EQ(l->naccepted, 1);
+	r = l->last;
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	SIM_CHECK(r->info.ts_ok && r->info.sack_ok);
+	SIM_ASSERT_EQ(r->info.snd_wscale, 7);
+	SIM_ASSERT_EQ(r->info.rcv_wscale, seg.h.opts.ws);
+	SIM_ASSERT_EQ(r->info.irs, p->iss);
+	SIM_ASSERT_EQ(r->info.iss, seg.h.seq);
+	SIM_ASSERT_EQ(r->info.lport, FX_PORT);
+	SIM_ASSERT_EQ(r->info.fport, p->port);
+
+	/* later segments carry TS, no MSS, and a scaled window */
+	SIM_ASSERT_EQ(sim_conn_send(r, "hello", 5), 5);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, r->info.iss + 1, p->iss + 1);
+	SIM_ASSERT_EQ(seg.h.payload_len, 5);
+	SIM_CHECK(seg.h.opts.ts_ok && !seg.h.opts.mss_ok && !seg.h.opts.ws_ok);
+	SIM_ASSERT_EQ(seg.h.opts.tsecr, p->last.opts.tsval);
+	peer_destroy(p);
+}
+
+/* Line 2: a SYN without options gets none back; then 536-byte segments
+ * without timestamps. */
+static void
+test_s02_synack_without_options(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_pkt seg;
+	struct sim_conn *r;
+	uint32_t sent = 0;
+
+	p->syn_opts = (struct sim_tcp_opts){ 0 };
+	p->tport = FX_PORT;
+	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, p->iss + 1);
+	SIM_CHECK(!seg.h.opts.ws_ok && !seg.h.opts.ts_ok &&
+		  !seg.h.opts.sack_perm);
+	peer_send_ack(p);
+	r = l->last;
+	SIM_CHECK(r != NULL);
+	SIM_CHECK(!r->info.ts_ok && !r->info.sack_ok);
+	SIM_ASSERT_EQ(r->info.snd_wscale, 0);
+	SIM_ASSERT_EQ(sim_conn_send_pattern(r, 3000), 3000);
+	while (sent < 3000) {
+		PEER_EXPECT(p, 2 * SIM_S, &seg);
+		SIM_ASSERT(seg.h.payload_len > 0 && seg.h.payload_len <= 536,
+			   "segment of %u bytes (peer MSS 536 by default)",
+			   seg.h.payload_len);
+		SIM_CHECK(!seg.h.opts.ts_ok && !seg.h.opts.mss_ok);
+		SIM_ASSERT_EQ(seg.h.seq, r->info.iss + 1 + sent);
+		sent += seg.h.payload_len;
+		peer_send_ack(p);
+	}
+	SIM_ASSERT_EQ(sent, 3000);
+	PEER_EXPECT_NONE(p, SIM_S);
+	peer_destroy(p);
+}
+
+/* Line 3: answers of a port nobody listens on. */
+static void
+test_s03_segments_to_no_connection(void)
+{
+	struct peer *p = peer_create(sim_test_seed(), NULL);
+	struct sim_pkt seg;
+	uint64_t rsts;
+
+	p->tport = 81;
+	/* SYN: RST+ACK, seq 0, ack ISN+1 */
+	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST | SIM_ACK, 0, p->iss + 1);
+	SIM_ASSERT_EQ(seg.h.payload_len, 0);
+	/* pure ACK: RST with seq = SEG.ACK, no ACK bit */
+	peer_send_flags(p, SIM_ACK, 5555, 123456789, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, 123456789, SEQ_ANY);
+	/* data without ACK: RST+ACK acking all of it */
+	peer_send_flags(p, SIM_PSH, 777, 0, "abcd", 4);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST | SIM_ACK, 0, 777 + 4);
+	/* FIN alone: SEG.LEN counts the FIN */
+	peer_send_flags(p, SIM_FIN, 900, 0, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST | SIM_ACK, 0, 901);
+	rsts = sim_stat(p->t, TERN_STAT_TCP_OUT_RSTS);
+	SIM_ASSERT_EQ(rsts, 4);
+	/* a RST is never answered */
+	peer_send_flags(p, SIM_RST, 1000, 0, NULL, 0);
+	peer_send_flags(p, SIM_RST | SIM_ACK, 1000, 2000, NULL, 0);
+	PEER_EXPECT_NONE(p, SIM_S);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_OUT_RSTS), rsts);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_DROP_NO_CONN), 6);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	peer_destroy(p);
+}
+
+/* Line 3 between two stacks: the client is told REFUSED. */
+static void
+test_s03_connect_refused(void)
+{
+	struct duo d;
+	struct sim_conn *c;
+	uint64_t t0;
+
+	duo_create(&d, NULL);
+	t0 = sim_now(d.sim);
+	c = sim_connect(d.a, d.b->ip, DUO_PORT + 1);
+	SIM_WAIT(d.sim, c->closed == 1, 5 * SIM_S);
+	SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_REFUSED);
+	SIM_ASSERT_EQ(c->connected, 0);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_ACTIVE_OPENS), 1);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_ATTEMPT_FAILS), 1);
+	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_OUT_RSTS), 1);
+	/* one round trip for ARP, one for SYN and RST: no retransmission */
+	SIM_ASSERT_EQ(c->closed_at_ns - t0, 4 * d.latency_ns);
+	duo_finish(&d);
+}
+
+/* Line 4: what a listener does with anything but a SYN. */
+static void
+test_s04_listener_ignores_non_syn(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_pkt seg;
+	uint64_t drops;
+	static const uint8_t bad[] = {
+		SIM_RST, 0, SIM_FIN, SIM_SYN | SIM_FIN,
+	};
+
+	p->tport = FX_PORT;
+	peer_send_flags(p, SIM_ACK, 4242, 31337, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, 31337, SEQ_ANY);
+	drops = fx_tcp_drops(p->t);
+	for (unsigned int i = 0; i < RTE_DIM(bad); i++)
+		peer_send_flags(p, bad[i], 5000 + i, 0, NULL, 0);
+	PEER_EXPECT_NONE(p, SIM_S);
+	SIM_ASSERT_EQ(fx_tcp_drops(p->t), drops + RTE_DIM(bad));
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	SIM_ASSERT_EQ(l->naccepted, 0);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_LISTEN), 1);
+	/* the listener still works */
+	peer_open_passive(p, l);
+	peer_destroy(p);
+}
+
+/* Line 5: ISNs differ between 4-tuples and grow with time for one. */
+static void
+test_s05_isn(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_pkt seg;
+	uint32_t isn[3];
+	static const uint16_t ports[3] = { 40000, 40001, 40000 };
+
+	for (int i = 0; i < 3; i++) {
+		if (i == 2)
+			sim_run_for(p->sim, SIM_S);
+		p->port = ports[i];
+		p->tport = FX_PORT;
+		peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+		PEER_EXPECT(p, 0, &seg);
+		PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, p->iss + 1);
+		isn[i] = seg.h.seq;
+		/* an exact RST sends the half-open entry away */
+		peer_send_flags(p, SIM_RST, p->iss + 1, 0, NULL, 0);
+		PEER_EXPECT_NONE(p, 0);
+		SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	}
+	SIM_ASSERT(isn[0] != isn[1], "two 4-tuples share ISN %u", isn[0]);
+	SIM_ASSERT((uint32_t)(isn[1] - isn[0]) > 65536 &&
+		   (uint32_t)(isn[0] - isn[1]) > 65536,
+		   "ISNs of neighbouring ports are close: %u %u", isn[0],
+		   isn[1]);
+	SIM_ASSERT(seq_gt(isn[2], isn[0]),
+		   "same 4-tuple 1 s later: ISN %u after %u", isn[2], isn[0]);
+	SIM_ASSERT_EQ(l->naccepted, 0);
+	peer_destroy(p);
+}
+
+/* Line 6: the SYN+ACK is retransmitted with doubling intervals, a
+ * bounded number of times; then the half-open entry is gone, silently. */
+static void
+test_s06_synack_retransmission(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_listener *l;
+	struct peer *p;
+	struct sim_pkt seg;
+	uint64_t t[16];
+	unsigned int n = 0;
+
+	sim_tcp_conf_defaults(&conf);
+	p = fx_peer(&conf, &l);
+	p->tport = FX_PORT;
+	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+	while (peer_recv(p, 200 * SIM_S, &seg)) {
+		PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, p->iss + 1);
+		SIM_CHECK(n < RTE_DIM(t));
+		t[n++] = p->last_rx_ns;
+	}
+	SIM_ASSERT_EQ(n, 1 + conf.synack_retries);
+	for (unsigned int i = 1; i < n; i++) {
+		uint64_t want = (uint64_t)conf.rto_initial_ms * SIM_MS << (i - 1);
+		uint64_t got = t[i] - t[i - 1];
+
+		want = RTE_MIN(want, (uint64_t)conf.rto_max_ms * SIM_MS);
+		SIM_ASSERT(got >= want && got <= want + 10 * SIM_MS,
+			   "retransmission %u after %.3f s, want %.3f s", i,
+			   got / 1e9, want / 1e9);
+	}
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_SYN_RETRANS),
+		      conf.synack_retries);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_OUT_RSTS), 0);
+	SIM_ASSERT_EQ(l->naccepted, 0);
+	/* the late ACK finds nothing: RST */
+	peer_send_ack(p);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, p->rcv_nxt, SEQ_ANY);
+	peer_destroy(p);
+}
+
+/* Line 7: every SYN lost -> backoff, then closed(TIMEOUT), no RST. */
+static void
+test_s07_syn_retransmission_timeout(void)
+{
+	struct tern_tcp_conf conf;
+	struct peer *p;
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	uint64_t t[16];
+	unsigned int n = 0;
+	uint32_t iss = 0;
+
+	sim_tcp_conf_defaults(&conf);
+	p = peer_create(sim_test_seed(), &conf);
+	r = sim_connect(p->t, p->p->ip, p->port);
+	while (r->closed == 0 && peer_recv(p, 300 * SIM_S, &seg)) {
+		PEER_ASSERT_SEG(&seg, SIM_SYN, n == 0 ? SEQ_ANY : iss, SEQ_ANY);
+		iss = seg.h.seq;
+		SIM_CHECK(n < RTE_DIM(t));
+		t[n++] = p->last_rx_ns;
+	}
+	SIM_ASSERT_EQ(n, 1 + conf.syn_retries);
+	for (unsigned int i = 1; i < n; i++) {
+		uint64_t want = (uint64_t)conf.rto_initial_ms * SIM_MS << (i - 1);
+		uint64_t got = t[i] - t[i - 1];
+
+		want = RTE_MIN(want, (uint64_t)conf.rto_max_ms * SIM_MS);
+		SIM_ASSERT(got >= want && got <= want + 10 * SIM_MS,
+			   "SYN %u after %.3f s, want %.3f s", i, got / 1e9,
+			   want / 1e9);
+	}
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_TIMEOUT);
+	SIM_ASSERT(r->closed_at_ns > t[n - 1], "closed before the last SYN");
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_SYN_RETRANS),
+		      conf.syn_retries);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_OUT_RSTS), 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_ATTEMPT_FAILS), 1);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	peer_destroy(p);
+}
+
+/* Line 8: simultaneous open; P's SYN+ACK completes it. */
+static void
+test_s08_simultaneous_open(void)
+{
+	struct peer *p = peer_create(sim_test_seed(), NULL);
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	uint32_t iss;
+
+	r = fx_simultaneous_syn_rcvd(p, &iss);
+	peer_send_flags(p, SIM_SYN | SIM_ACK, p->iss, iss + 1, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, iss + 1, p->iss + 1);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_EQ(r->connected, 1);
+	/* data flows both ways */
+	peer_send_data(p, "sim", 3);
+	SIM_ASSERT_EQ(r->rx_bytes, 3);
+	SIM_ASSERT_EQ(sim_conn_send(r, "open", 4), 4);
+	PEER_EXPECT(p, SIM_S, &seg);
+	if (seg.h.payload_len == 0)	/* the (delayed) ACK of "sim" */
+		PEER_EXPECT(p, SIM_S, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, iss + 1, p->iss + 4);
+	SIM_ASSERT_EQ(seg.h.payload_len, 4);
+	peer_destroy(p);
+}
+
+/* Line 8, other ending: P answers T's SYN+ACK with a plain ACK. */
+static void
+test_s08_simultaneous_open_ack(void)
+{
+	struct peer *p = peer_create(sim_test_seed(), NULL);
+	struct sim_conn *r;
+	uint32_t iss;
+
+	r = fx_simultaneous_syn_rcvd(p, &iss);
+	peer_send_flags(p, SIM_ACK, p->iss + 1, iss + 1, NULL, 0);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_EQ(r->connected, 1);
+	peer_destroy(p);
+}
+
+/* Line 9: SYN_SENT and a wrong ACK, RSTs with and without ACK. */
+static void
+test_s09_syn_sent_bad_ack_and_rst(void)
+{
+	struct peer *p = peer_create(sim_test_seed(), NULL);
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	uint32_t iss;
+
+	r = sim_connect(p->t, p->p->ip, p->port);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
+	iss = seg.h.seq;
+	/* SYN+ACK acking what was never sent: RST seq = SEG.ACK */
+	peer_send_flags(p, SIM_SYN | SIM_ACK, p->iss, iss + 1000, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, iss + 1000, SEQ_ANY);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_SYN_SENT);
+	/* RST without ACK: ignored */
+	peer_send_flags(p, SIM_RST, p->iss, 0, NULL, 0);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_SYN_SENT);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_DROP_RST_IGNORED), 1);
+	/* RST with an unacceptable ACK: dropped, never answered */
+	peer_send_flags(p, SIM_RST | SIM_ACK, p->iss, iss + 5, NULL, 0);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_SYN_SENT);
+	/* still trying: the SYN is retransmitted */
+	PEER_EXPECT(p, 2 * SIM_S, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN, iss, SEQ_ANY);
+	/* RST with an acceptable ACK: refused */
+	peer_send_flags(p, SIM_RST | SIM_ACK, 0, iss + 1, NULL, 0);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_REFUSED);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	peer_destroy(p);
+}
+
+/* Line 10: data on a SYN reaches the app once, after ESTABLISHED. */
+static void
+test_s10_data_on_syn(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_pkt seg;
+	struct sim_conn *r;
+
+	p->tport = FX_PORT;
+	peer_send_flags(p, SIM_SYN, p->iss, 0, "early", 5);
+	PEER_EXPECT(p, 0, &seg);
+	SIM_ASSERT(seg.h.ack == p->iss + 1 || seg.h.ack == p->iss + 6,
+		   "SYN+ACK acks %u (ISN %u)", seg.h.ack, p->iss);
+	PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, seg.h.ack);
+	SIM_ASSERT_EQ(l->naccepted, 0);
+	/* P ACKs what T acknowledged, then retransmits the SYN's data (as
+	 * it would when the SYN+ACK did not ack it) */
+	p->snd_nxt = seg.h.ack;
+	peer_send_flags(p, SIM_ACK, p->snd_nxt, p->rcv_nxt, NULL, 0);
+	SIM_ASSERT_EQ(l->naccepted, 1);
+	r = l->last;
+	peer_send_flags(p, SIM_ACK | SIM_PSH, p->iss + 1, p->rcv_nxt, "early",
+			5);
+	p->snd_nxt = p->iss + 6;
+	sim_run_for(p->sim, SIM_S);
+	while (peer_recv(p, 0, &seg))
+		PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, p->iss + 6);
+	SIM_ASSERT_EQ(r->rx_bytes, 5);
+	SIM_CHECK(memcmp(r->rx, "early", 5) == 0);
+	peer_destroy(p);
+}
+
+/* The listen backlog bounds half-open connections; overflow is counted
+ * and the listener recovers once the half-open entries time out. */
+static void
+test_s52_listen_backlog_overflow(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_listener *l;
+	struct peer *p;
+	struct sim_pkt seg;
+	unsigned int synacks = 0, in_use = 0;
+
+	sim_tcp_conf_defaults(&conf);
+	conf.backlog = 4;
+	p = fx_peer(&conf, &l);
+	p->tport = FX_PORT;
+	for (uint16_t i = 0; i < 10; i++) {
+		if (i == 4)
+			in_use = rte_mempool_in_use_count(p->t->pool);
+		p->port = (uint16_t)(50000 + i);
+		peer_send_flags(p, SIM_SYN, p->iss + i * 100000u, 0, NULL, 0);
+	}
+	/* the refused SYNs cost no memory */
+	SIM_ASSERT_EQ(rte_mempool_in_use_count(p->t->pool), in_use);
+	while (peer_recv(p, 0, &seg)) {
+		PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, SEQ_ANY);
+		synacks++;
+	}
+	SIM_ASSERT_EQ(synacks, 4);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_SYN_RCVD), 4);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_LISTEN_OVERFLOWS), 6);
+	/* the half-open entries time out (their SYN+ACKs are not read) */
+	sim_run_for(p->sim, 200 * SIM_S);
+	while (peer_recv(p, 0, &seg))
+		PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, SEQ_ANY);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_SYN_RCVD), 0);
+	p->port = 40000;
+	peer_open_passive(p, l);
+	peer_destroy(p);
+}
+
+/* A full connection table refuses, counted; connect() says -ENOMEM. */
+static void
+test_table_full_refusal(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_listener *l;
+	struct peer *p;
+	struct sim_pkt seg;
+	struct tern_conn *c = NULL;
+	struct sim_conn *spare;
+	int rc;
+
+	sim_tcp_conf_defaults(&conf);
+	conf.max_conns = 3;
+	p = fx_peer(&conf, &l);
+	for (uint16_t i = 0; i < 3; i++) {
+		p->port = (uint16_t)(41000 + i);
+		peer_open_passive(p, l);
+	}
+	p->port = 41003;
+	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+	while (peer_recv(p, 0, &seg))
+		SIM_ASSERT(!(seg.h.flags & SIM_SYN), "table full, yet SYN+ACK");
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_DROP_TABLE_FULL), 1);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_ESTABLISHED), 3);
+	SIM_ASSERT_EQ(l->naccepted, 3);
+	/* a record for the callbacks, should connect() wrongly succeed */
+	spare = sim_alloc(p->sim, sizeof(*spare), NULL);
+	spare->node = p->t;
+	rc = tern_tcp_connect(p->t->ctx, p->p->ip, 9, &sim_app_ops, spare, &c);
+	SIM_ASSERT_EQ(rc, -ENOMEM);
+	peer_destroy(p);
+}
+
+const struct sim_test tcp_tests_handshake[] = {
+	SIM_TEST(test_s01_synack_echoes_options),
+	SIM_TEST(test_s02_synack_without_options),
+	SIM_TEST(test_s03_segments_to_no_connection),
+	SIM_TEST(test_s03_connect_refused),
+	SIM_TEST(test_s04_listener_ignores_non_syn),
+	SIM_TEST(test_s05_isn),
+	SIM_TEST(test_s06_synack_retransmission),
+	SIM_TEST(test_s07_syn_retransmission_timeout),
+	SIM_TEST(test_s08_simultaneous_open),
+	SIM_TEST(test_s08_simultaneous_open_ack),
+	SIM_TEST(test_s09_syn_sent_bad_ack_and_rst),
+	SIM_TEST(test_s10_data_on_syn),
+	SIM_TEST(test_s52_listen_backlog_overflow),
+	SIM_TEST(test_table_full_refusal),
+};
+const unsigned int tcp_tests_handshake_n = RTE_DIM(tcp_tests_handshake);
