@@ -36,6 +36,14 @@ static const struct resp_spec resp_specs[HTTP_RESP_MAX] = {
 			    "http version not supported\n" },
 };
 
+/* Two decimal digits of @p v (0..99) at @p out. */
+static void
+put2(char *out, unsigned int v)
+{
+	out[0] = (char)('0' + v / 10 % 10);
+	out[1] = (char)('0' + v % 10);
+}
+
 void
 http_format_date(char out[HTTP_DATE_LEN], int64_t unix_sec)
 {
@@ -44,18 +52,23 @@ http_format_date(char out[HTTP_DATE_LEN], int64_t unix_sec)
 	static const char months[12][4] = {
 		"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 		"Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
-	char buf[HTTP_DATE_LEN + 1];
 	time_t t = (time_t)unix_sec;
+	unsigned int year;
 	struct tm tm;
 
 	if (gmtime_r(&t, &tm) == NULL)
 		memset(&tm, 0, sizeof(tm));
-	/* Written by hand: strftime's %a and %b follow the locale. */
-	snprintf(buf, sizeof(buf), "%s, %02d %s %04d %02d:%02d:%02d GMT",
-		 days[tm.tm_wday % 7], tm.tm_mday, months[tm.tm_mon % 12],
-		 (tm.tm_year + 1900) % 10000, tm.tm_hour, tm.tm_min,
-		 tm.tm_sec);
-	memcpy(out, buf, HTTP_DATE_LEN);
+	year = (unsigned int)(tm.tm_year + 1900) % 10000;
+	/* By hand: strftime's %a and %b follow the locale. */
+	memcpy(out, "Sun, 00 Jan 0000 00:00:00 GMT", HTTP_DATE_LEN);
+	memcpy(out, days[(unsigned int)tm.tm_wday % 7], 3);
+	put2(out + 5, (unsigned int)tm.tm_mday);
+	memcpy(out + 8, months[(unsigned int)tm.tm_mon % 12], 3);
+	put2(out + 12, year / 100);
+	put2(out + 14, year % 100);
+	put2(out + 17, (unsigned int)tm.tm_hour);
+	put2(out + 20, (unsigned int)tm.tm_min);
+	put2(out + 23, (unsigned int)tm.tm_sec);
 }
 
 static int

@@ -100,14 +100,16 @@ tern_echo_start() {
 	TERN_ECHO_PID=$!
 }
 
-# tern_tap_up IFACE MAC ADDR/LEN: wait for tern's tap to appear in the
-# namespace, then give the kernel side its own MAC and an address.
+# tern_tap_up LOG IFACE MAC ADDR/LEN: wait until tern-echo (writing LOG)
+# has started its port, then give the kernel side of the tap its own MAC
+# and an address. Not earlier: rte_eth_dev_start() restores the port's
+# MAC, and net_tap applies it to the kernel side too.
 tern_tap_up() {
-	local iface=$1 mac=$2 addr=$3
+	local log=$1 iface=$2 mac=$3 addr=$4
 
-	tern_wait_until 20 ip -n "$TERN_NS" link show "$iface" >/dev/null ||
-		return 1
-	ip -n "$TERN_NS" link set "$iface" address "$mac" &&
+	tern_wait_until 30 tern_log_has "$log" ': running' || return 1
+	ip -n "$TERN_NS" link show "$iface" >/dev/null &&
+		ip -n "$TERN_NS" link set "$iface" address "$mac" &&
 		ip -n "$TERN_NS" addr add "$addr" dev "$iface" &&
 		ip -n "$TERN_NS" link set "$iface" up
 }

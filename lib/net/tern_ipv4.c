@@ -147,7 +147,7 @@ net_ipv4_input(struct tern_ctx *ctx, struct rte_mbuf *m,
 		tern_drop(ctx, m, verdict);
 		return NET_L4_DROPPED;
 	}
-	if (0)
+	if (rte_pktmbuf_pkt_len(m) > NET_ETH_HLEN + r.total_len)
 		mbuf_trim_to(m, NET_ETH_HLEN + r.total_len);
 	m->l2_len = NET_ETH_HLEN;
 	m->l3_len = r.hdr_len;

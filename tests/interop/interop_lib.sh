@@ -89,11 +89,10 @@ interop_echo_start() {
 	# --duration bounds tern-echo even if this script is killed.
 	tern_echo_start "$bin" "$INTEROP_LOG" "$INTEROP_IFACE" -- \
 		--ip "$INTEROP_TERN_IP/24" --duration 60 "$@"
-	tern_tap_up "$INTEROP_IFACE" "$INTEROP_KERNEL_MAC" \
+	tern_tap_up "$INTEROP_LOG" "$INTEROP_IFACE" "$INTEROP_KERNEL_MAC" \
 		"$INTEROP_KERNEL_IP/24" ||
-		interop_fail "tap $INTEROP_IFACE did not come up"
-	tern_wait_until 20 tern_log_has "$INTEROP_LOG" ': running' ||
-		interop_fail "tern-echo did not start"
+		interop_fail "tern-echo or its tap $INTEROP_IFACE did not" \
+			"come up"
 }
 
 # interop_start NAME BINARY [app options...]: both of the above.

@@ -328,6 +328,19 @@ sim_trace_dump(const struct sim *sim, unsigned int n)
 	fprintf(stderr, "--- end of trace ---\n");
 }
 
+void
+sim_stats_dump(const struct sim *sim)
+{
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		const struct sim_node *n = &sim->nodes[i];
+
+		if (n->ctx == NULL || sim->released)
+			continue;
+		fprintf(stderr, "--- counters of %s ---\n", n->name);
+		tern_stats_print(stderr, &n->ctx->stats);
+	}
+}
+
 /* --- the heap of frames in flight, ordered by (due_ns, order) --- */
 
 static bool

@@ -300,6 +300,9 @@ uint64_t sim_stat(const struct sim_node *n, enum tern_stat id);
  */
 void sim_assert_quiescent(struct sim *sim);
 
+/** Print the non-zero counters of every stack to stderr. */
+void sim_stats_dump(const struct sim *sim);
+
 /** Print the last @p n trace records to stderr. */
 void sim_trace_dump(const struct sim *sim, unsigned int n);
 

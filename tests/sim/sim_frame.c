@@ -346,8 +346,12 @@ sim_hdr_format(const struct sim_hdr *h, char *buf, size_t size)
 	case SIM_PKT_ARP:
 		ip_format(h->arp_spa, a, sizeof(a));
 		ip_format(h->arp_tpa, b, sizeof(b));
-		snprintf(buf, size, "ARP %s %s -> %s",
-			 h->arp_op == 1 ? "who-has" : "is-at", a, b);
+		if (h->arp_op == 1)
+			snprintf(buf, size, "ARP who-has %s tell %s", b, a);
+		else
+			snprintf(buf, size, "ARP reply %s is-at "
+				 RTE_ETHER_ADDR_PRT_FMT, a,
+				 RTE_ETHER_ADDR_BYTES(&h->arp_sha));
 		return;
 	case SIM_PKT_ICMP:
 		snprintf(buf, size, "ICMP type %u code %u id %u seq %u len %u%s",
@@ -363,7 +367,8 @@ sim_hdr_format(const struct sim_hdr *h, char *buf, size_t size)
 			 h->sport, h->dport, fl, h->seq, h->ack, h->win,
 			 h->payload_len, opts[0] ? " <" : "", opts,
 			 opts[0] ? ">" : "",
-			 h->ip_csum_ok && h->tcp_csum_ok ? "" : " BADSUM");
+			 !h->ip_csum_ok ? " BAD-IP-CSUM" :
+			 !h->tcp_csum_ok ? " BAD-TCP-CSUM" : "");
 		return;
 	case SIM_PKT_IPV4:
 		ip_format(h->ip_src, a, sizeof(a));

@@ -80,12 +80,17 @@ sim_test_fail(const char *file, int line, const char *expr,
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n");
-	for (int i = 0; i < MAX_LIVE_SIMS; i++)
-		if (run.live[i] != NULL)
-			sim_trace_dump(run.live[i], FAIL_TRACE_FRAMES);
+	for (int i = 0; i < MAX_LIVE_SIMS; i++) {
+		if (run.live[i] == NULL)
+			continue;
+		sim_trace_dump(run.live[i], FAIL_TRACE_FRAMES);
+		if (getenv("TERN_SIM_STATS") != NULL)
+			sim_stats_dump(run.live[i]);
+	}
 	fprintf(stderr, "seed %" PRIu64 "; replay: TERN_SIM_SEED=%" PRIu64
-		" TERN_SIM_TRACE=1 %s --only %s\n\n", run.seed, run.seed,
-		run.prog, run.name);
+		" TERN_SIM_TRACE=1 %s --only %s\n"
+		"(TERN_SIM_STATS=1 adds the counters of each stack)\n\n",
+		run.seed, run.seed, run.prog, run.name);
 	fflush(stderr);
 	if (!run.active)
 		abort();

@@ -535,7 +535,8 @@ test_s27_time_wait_cap(void)
 		SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
 		SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1, 5 * SIM_S);
 		SIM_ASSERT(sim_state_count(d.a, TERN_TCP_TIME_WAIT) ==
-			   RTE_MIN(i + 1, 4), "%u TIME_WAITs after %d closes",
+			   (uint32_t)RTE_MIN(i + 1, 4),
+			   "%u TIME_WAITs after %d closes",
 			   sim_state_count(d.a, TERN_TCP_TIME_WAIT), i + 1);
 		if (i == 4)
 			in_use = rte_mempool_in_use_count(d.a->pool);

@@ -111,7 +111,7 @@ test_s03_segments_to_no_connection(void)
 {
 	struct peer *p = peer_create(sim_test_seed(), NULL);
 	struct sim_pkt seg;
-	uint64_t rsts;
+	uint64_t rsts, flagless;
 
 	p->tport = 81;
 	/* SYN: RST+ACK, seq 0, ack ISN+1 */
@@ -123,22 +123,28 @@ test_s03_segments_to_no_connection(void)
 	peer_send_flags(p, SIM_ACK, 5555, 123456789, NULL, 0);
 	PEER_EXPECT(p, 0, &seg);
 	PEER_ASSERT_SEG(&seg, SIM_RST, 123456789, SEQ_ANY);
-	/* data without ACK: RST+ACK acking all of it */
+	/* data without any of SYN/ACK/FIN/RST: RFC 9293 3.10.7.1 answers
+	 * RST+ACK acking all of it; line 57 allows dropping flagless
+	 * segments instead, counted */
+	flagless = sim_stat(p->t, TERN_STAT_TCP_DROP_BAD_FLAGS);
 	peer_send_flags(p, SIM_PSH, 777, 0, "abcd", 4);
-	PEER_EXPECT(p, 0, &seg);
-	PEER_ASSERT_SEG(&seg, SIM_RST | SIM_ACK, 0, 777 + 4);
+	if (peer_recv(p, 0, &seg))
+		PEER_ASSERT_SEG(&seg, SIM_RST | SIM_ACK, 0, 777 + 4);
+	else
+		SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_DROP_BAD_FLAGS),
+			      flagless + 1);
 	/* FIN alone: SEG.LEN counts the FIN */
 	peer_send_flags(p, SIM_FIN, 900, 0, NULL, 0);
 	PEER_EXPECT(p, 0, &seg);
 	PEER_ASSERT_SEG(&seg, SIM_RST | SIM_ACK, 0, 901);
 	rsts = sim_stat(p->t, TERN_STAT_TCP_OUT_RSTS);
-	SIM_ASSERT_EQ(rsts, 4);
+	SIM_ASSERT(rsts == 3 || rsts == 4, "%" PRIu64 " RSTs", rsts);
 	/* a RST is never answered */
 	peer_send_flags(p, SIM_RST, 1000, 0, NULL, 0);
 	peer_send_flags(p, SIM_RST | SIM_ACK, 1000, 2000, NULL, 0);
 	PEER_EXPECT_NONE(p, SIM_S);
 	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_OUT_RSTS), rsts);
-	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_DROP_NO_CONN), 6);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_DROP_NO_CONN), rsts + 2);
 	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
 	peer_destroy(p);
 }

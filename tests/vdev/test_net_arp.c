@@ -301,6 +301,10 @@ test_deadline_tracks_earliest_entry(void **state)
 	input_arp(RTE_ARP_OP_REPLY, &nh_our_mac, &peer_mac2, other,
 		  &nh_our_mac, NH_OUR_IP);
 	assert_int_equal(tern_net_next_deadline_ns(ctx), UINT64_MAX);
+	/* A later resolution owes nothing to the deadlines of the past. */
+	ctx->now_ns = NH_T0_NS + 5 * SEC;
+	assert_int_equal(send_tcp(NH_GW_IP, 1), 0);
+	assert_int_equal(tern_net_next_deadline_ns(ctx), NH_T0_NS + 6 * SEC);
 }
 
 static void

@@ -407,7 +407,23 @@ add_segment_cases(void)
 		add_chain(TERN_STAT_ICMP_OUT_ECHO_REPS, g, len + 8, 50,
 			  "ipv4 options chain");
 	}
+	/* TCP options (data offset 8) cut by the segment boundary. */
 	len = syn_frame(f);
+	{
+		uint8_t g[NH_FRAME_MAX] = { 0 };
+
+		memcpy(g, f, len);
+		memset(g + len, 1, 12);          /* NOP options */
+		g[14 + 20 + 12] = 8 << 4;
+		set16(g + 16, (uint16_t)(len - 14 + 12));
+		nh_ipv4_fix_cksum(g);
+		add_chain(TERN_STAT_NET_DROP_HDR_SPLIT, g, len + 12, 54,
+			  "tcp options split");
+		add_chain(TERN_STAT_NET_DROP_HDR_SPLIT, g, len + 12, 65,
+			  "tcp options split -1");
+		add_chain(TERN_STAT_IP_IN_DELIVERS, g, len + 12, 66,
+			  "tcp options chain");
+	}
 	add_chain(TERN_STAT_NET_DROP_HDR_SPLIT, f, len, 40, "tcp split");
 	add_chain(TERN_STAT_NET_DROP_HDR_SPLIT, f, len, 53, "tcp split -1");
 	memset(f, 0, NH_FRAME_MAX);
