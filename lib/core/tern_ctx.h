@@ -46,7 +46,8 @@ struct tern_if_conf {
 	bool rx_cksum;        /**< port reports RX checksum status */
 	bool rx_rss_hash;     /**< mbuf hash.rss is a symmetric TCP 4-tuple
 				   Toeplitz hash with rss_key */
-	uint8_t rss_key[40];  /**< the key the port hashes with */
+	uint8_t rss_key[40] __rte_aligned(4); /**< the key the port hashes
+						   with */
 };
 
 struct tern_tx_batch {

@@ -100,7 +100,8 @@ net_ipv4_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
 		return TERN_STAT_IP_IN_CSUM_ERRORS;
 	/* The one's complement sum of a correct header, its checksum
 	 * included, is all ones. */
-	if (cksum == NET_CKSUM_VERIFY && rte_raw_cksum(ih, r->hdr_len) != 0xffff)
+	if (cksum == NET_CKSUM_VERIFY &&
+	    rte_raw_cksum(ih, r->hdr_len) != 0xffff)
 		return TERN_STAT_IP_IN_CSUM_ERRORS;
 	if ((rte_be_to_cpu_16(ih->fragment_offset) &
 	     (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0)

@@ -25,7 +25,11 @@ struct tern_ctx;
 /** Headroom an L4 packet needs for tern_ipv4_output(). */
 #define TERN_L2L3_HDR_LEN (14 + 20)
 
-/** Set up ctx->arp; ctx->ifc must be filled. */
+/**
+ * Set up ctx->arp (empty; retry_ns 1 s, retries_max 3, timeout_ns 60 s,
+ * which the runtime may change afterwards); ctx->ifc must be filled,
+ * and ctx->ifc.mtu 0 becomes 1500.
+ */
 void tern_net_init(struct tern_ctx *ctx);
 
 /** Free what ARP still holds (pending packets). */

@@ -116,6 +116,12 @@ interop_stop() {
 	[ "$rc" -eq 0 ] || interop_fail "tern-echo exited with status $rc"
 	tern_log_has "$INTEROP_LOG" '^counters ' ||
 		interop_fail "tern-echo printed no counters"
+	interop_show_counters
+}
+
+# interop_show_counters: what tern-echo printed at exit, for the log.
+interop_show_counters() {
+	sed -n '/: stopped$/,$p' "$INTEROP_LOG"
 }
 
 # interop_expect_counter NAME OP VALUE: e.g. IcmpOutEchoReps -ge 5

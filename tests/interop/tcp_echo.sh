@@ -61,7 +61,7 @@ client_test() {
 	rc=$?
 	TERN_ECHO_PID=
 	[ "$rc" -eq 0 ] || interop_fail "tern-echo client exited $rc"
-	grep 'client:' "$INTEROP_LOG"
+	interop_show_counters
 	tern_log_has "$INTEROP_LOG" \
 		"client: sent $bytes of $bytes bytes, received $bytes, mismatched 0, .*: OK" ||
 		interop_fail "client did not get every byte back"

@@ -168,37 +168,12 @@ sim_rng_ppm(struct sim_rng *r, uint32_t ppm)
 
 /* --- process-wide helpers --- */
 
-/*
- * Without hugepages tern_test_eal_init() passes --no-huge together with
- * --in-memory, which DPDK 22.11 refuses (--no-huge implies --legacy-mem,
- * "not compatible with --in-memory"). Until tests/common is fixed we
- * start the EAL ourselves in that case, with --no-shconf (what
- * --in-memory would give us: nothing shared with other processes).
- */
-static int
-eal_init_no_huge(const char *prog)
-{
-	char *argv[] = {
-		(char *)prog, (char *)"-l", (char *)"0", (char *)"--no-pci",
-		(char *)"--no-shconf", (char *)"--no-huge", (char *)"-m",
-		(char *)"256", (char *)"--log-level=lib.eal:error",
-		(char *)"--no-telemetry", NULL,
-	};
-
-	return rte_eal_init((int)RTE_DIM(argv) - 1, argv) < 0 ? -1 : 0;
-}
-
 void
 sim_eal_init(const char *prog)
 {
-	const char *force = getenv("TERN_TEST_NO_HUGE");
-	bool no_huge = !tern_test_have_hugepages() ||
-		       (force != NULL && strcmp(force, "1") == 0);
-
 	if (eal_up)
 		return;
-	if ((no_huge ? eal_init_no_huge(prog) :
-		       tern_test_eal_init(prog, NULL)) != 0) {
+	if (tern_test_eal_init(prog, NULL) != 0) {
 		fprintf(stderr, "sim: EAL init failed\n");
 		exit(1);
 	}

@@ -19,7 +19,7 @@ test_s18_active_close(void)
 	struct tern_tcp_conf conf;
 	struct sim_conn *c, *s;
 	struct duo d;
-	uint64_t t_tw;
+	uint64_t t_tw, t_close;
 
 	sim_tcp_conf_defaults(&conf);
 	duo_create(&d, &conf);
@@ -37,6 +37,7 @@ test_s18_active_close(void)
 	SIM_WAIT(d.sim, sim_conn_state(c) == TERN_TCP_FIN_WAIT_2, SIM_S);
 	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_CLOSE_WAIT);
 	SIM_ASSERT_EQ(tern_tcp_close(s->c), 0);
+	t_close = sim_now(d.sim);
 	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_LAST_ACK);
 	SIM_WAIT(d.sim, c->closed == 1, SIM_S);
 	t_tw = sim_now(d.sim);
@@ -47,11 +48,15 @@ test_s18_active_close(void)
 	SIM_WAIT(d.sim, s->closed == 1, SIM_S);
 	SIM_ASSERT_EQ(s->why, TERN_TCP_CLOSE_NORMAL);
 	SIM_ASSERT_EQ(sim_conn_count(d.b), 0);
+	/* A acked B's FIN at once: one round trip, no retransmission */
+	SIM_ASSERT(s->closed_at_ns - t_close <= 2 * d.latency_ns + SIM_MS,
+		   "LAST_ACK lasted %.3f s", (s->closed_at_ns - t_close) / 1e9);
+	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_RETRANS_SEGS), 0);
 	/* TIME_WAIT holds for 2MSL from its start, then goes */
 	sim_run_for(d.sim, t_tw + TWO_MSL(&conf) - TICK_SLACK - sim_now(d.sim));
 	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 1);
-	sim_run_for(d.sim, 2 * TICK_SLACK);
-	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 0);
+	SIM_WAIT(d.sim, sim_state_count(d.a, TERN_TCP_TIME_WAIT) == 0,
+		 2 * TICK_SLACK);
 	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TW_EXPIRED), 1);
 	duo_finish(&d);
 }
@@ -107,6 +112,7 @@ test_s19_fin_completes_handshake(void)
 	struct peer *p = fx_peer(NULL, &l);
 	struct sim_pkt seg;
 	struct sim_conn *r;
+	uint32_t fin;
 
 	p->tport = FX_PORT;
 	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
@@ -122,9 +128,10 @@ test_s19_fin_completes_handshake(void)
 	SIM_CHECK(memcmp(r->rx, "bye", 3) == 0);
 	SIM_ASSERT_EQ(r->peer_closed, 1);
 	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_CLOSE_WAIT);
+	fin = p->rcv_nxt;
 	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
 	PEER_EXPECT(p, 0, &seg);
-	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, p->rcv_nxt, p->iss + 5);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, fin, p->iss + 5);
 	peer_send_ack(p);
 	SIM_ASSERT_EQ(r->closed, 1);
 	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);

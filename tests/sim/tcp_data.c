@@ -50,8 +50,10 @@ test_s11_ack_every_second_segment(void)
 			   "%u bytes (two full segments) left unacknowledged",
 			   p->snd_nxt - acked);
 	}
-	PEER_EXPECT(p, 500 * SIM_MS, &seg);
-	PEER_ASSERT_SEG(&seg, SIM_ACK, SEQ_ANY, p->snd_nxt);
+	if (acked != p->snd_nxt) {
+		PEER_EXPECT(p, 500 * SIM_MS, &seg);
+		PEER_ASSERT_SEG(&seg, SIM_ACK, SEQ_ANY, p->snd_nxt);
+	}
 	SIM_ASSERT_EQ(r->rx_bytes, 11 * MSS);
 	peer_destroy(p);
 }
