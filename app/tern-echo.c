@@ -5,8 +5,8 @@
  * Server (default): answers ARP and ping (lib/net does that) and echoes
  * every byte of every TCP connection on --port (default 7, RFC 862).
  * When the send buffer takes less than was received, the rest is kept
- * (as the received mbufs) and sent from writable(). A peer's FIN is
- * answered once everything received was echoed.
+ * in a bounded per-connection backlog and sent from writable(). A
+ * peer's FIN is answered once everything received was echoed.
  *
  * Client (--connect A:P --send-bytes N): one connection from the first
  * worker; sends N pseudo-random bytes, half-closes, checks every byte
@@ -33,21 +33,30 @@
 
 #define ECHO_DEFAULT_PORT 7            /* RFC 862 */
 #define ECHO_DEFAULT_SEND_BYTES (1u << 20)
-/* Received bytes held per connection while the peer does not read its
- * echo. The API hands data over unconditionally, so this bound is what
- * keeps one slow reader from emptying the lcore's mbuf pool. */
-#define ECHO_DEFAULT_MAX_HELD (256u * 1024)
+/* First allocation of a connection's backlog; it grows by doubling. */
+#define ECHO_BACKLOG_MIN_CAP (64u * 1024)
 /* Bytes generated per tern_tcp_send() call of the client. */
 #define ECHO_CLIENT_CHUNK 16384
+
+/*
+ * Echo bytes the send buffer did not take yet, copied out of the mbufs
+ * so that they go back to the pool at once. Bounded by the receive
+ * window: the connection runs in manual receive flow control, and bytes
+ * are reported consumed (tern_tcp_recv_done) only once the send buffer
+ * took them, so a peer that does not read its echo is made to wait.
+ */
+struct echo_backlog {
+	uint8_t *buf;
+	uint32_t cap;
+	uint32_t head;               /* first unsent byte */
+	uint32_t len;                /* unsent bytes from head */
+};
 
 /* One server-side connection. */
 struct echo_conn {
 	struct tern_conn *c;
 	struct echo_lcore *lc;
-	struct rte_mbuf *held;       /* received, not yet accepted by send */
-	struct rte_mbuf *held_tail;  /* last segment of held */
-	uint32_t held_off;           /* bytes of held already sent */
-	uint32_t held_bytes;
+	struct echo_backlog backlog;
 	bool peer_closed;
 	bool on_retry_list;
 	TAILQ_ENTRY(echo_conn) retry_link;
@@ -66,7 +75,6 @@ struct echo_lcore {
 	uint64_t accepted;
 	uint64_t closed;
 	uint64_t echoed_bytes;
-	uint64_t overflow_aborts;
 };
 
 struct echo_client {
@@ -90,7 +98,6 @@ struct echo_app {
 	uint16_t peer_port;
 	uint64_t send_bytes;
 	uint64_t seed;
-	uint32_t max_held;
 	struct echo_client client;
 	struct echo_lcore lcores[RTE_MAX_LCORE];
 };
@@ -121,26 +128,39 @@ stream_byte(uint64_t seed, uint64_t off)
 /* ---- server ----------------------------------------------------------- */
 
 static void
-held_free(struct echo_conn *ec)
+backlog_free(struct echo_backlog *b)
 {
-	rte_pktmbuf_free(ec->held);
-	ec->held = NULL;
-	ec->held_tail = NULL;
-	ec->held_off = 0;
-	ec->held_bytes = 0;
+	free(b->buf);
+	memset(b, 0, sizeof(*b));
 }
 
-static void
-held_append(struct echo_conn *ec, struct rte_mbuf *m)
+/* Append @p n bytes. @return 0; -ENOMEM. */
+static int
+backlog_push(struct echo_backlog *b, const uint8_t *data, uint32_t n)
 {
-	struct rte_mbuf *last = rte_pktmbuf_lastseg(m);
+	uint32_t need = b->len + n;
 
-	ec->held_bytes += rte_pktmbuf_pkt_len(m);
-	if (ec->held == NULL)
-		ec->held = m;
-	else
-		ec->held_tail->next = m;
-	ec->held_tail = last;
+	if (b->head + need > b->cap && need <= b->cap) {
+		memmove(b->buf, b->buf + b->head, b->len);
+		b->head = 0;
+	} else if (need > b->cap) {
+		uint32_t cap = RTE_MAX(b->cap * 2, ECHO_BACKLOG_MIN_CAP);
+		uint8_t *buf;
+
+		cap = RTE_MAX(cap, need);
+		buf = malloc(cap);
+		if (buf == NULL)
+			return -ENOMEM;
+		if (b->len > 0)
+			memcpy(buf, b->buf + b->head, b->len);
+		free(b->buf);
+		b->buf = buf;
+		b->cap = cap;
+		b->head = 0;
+	}
+	memcpy(b->buf + b->head + b->len, data, n);
+	b->len = need;
+	return 0;
 }
 
 static void
@@ -163,43 +183,70 @@ retry_list_del(struct echo_conn *ec)
 	ec->on_retry_list = false;
 }
 
+/* tern_tcp_send() that folds "no mbuf now" into "took nothing" and
+ * queues the connection for a retry from the poll hook (no writable()
+ * follows a failed allocation). */
+static int32_t
+echo_send(struct echo_conn *ec, const void *data, uint32_t len)
+{
+	int32_t n = tern_tcp_send(ec->c, data, len);
+
+	if (n == -ENOBUFS) {
+		retry_list_add(ec);
+		return 0;
+	}
+	if (n > 0) {
+		/* Echoed: these bytes may now leave the receive window. */
+		tern_tcp_recv_done(ec->c, (uint32_t)n);
+		ec->lc->echoed_bytes += (uint32_t)n;
+	}
+	return n;
+}
+
 /*
- * Send what is held, segment by segment, until the send buffer is full.
- * @return 0 (all sent, or waiting for writable/retry); a negative errno
- * when the connection can no longer send.
+ * Send the backlog until the send buffer is full.
+ * @return 0 (all sent, or waiting for writable()/retry); a negative
+ * errno when the connection can no longer send.
  */
 static int
 echo_flush(struct echo_conn *ec)
 {
-	while (ec->held != NULL) {
-		struct rte_mbuf *seg = ec->held;
-		uint32_t len = seg->data_len - ec->held_off;
+	struct echo_backlog *b = &ec->backlog;
+	int32_t n;
+
+	while (b->len > 0) {
+		n = echo_send(ec, b->buf + b->head, b->len);
+		if (n <= 0)
+			return n;
+		b->head += (uint32_t)n;
+		b->len -= (uint32_t)n;
+	}
+	b->head = 0;
+	return 0;
+}
+
+/* Echo @p data (and free it): straight into the send buffer while
+ * nothing older waits, the rest into the backlog. */
+static int
+echo_data(struct echo_conn *ec, struct rte_mbuf *data)
+{
+	int rc = 0;
+
+	for (struct rte_mbuf *seg = data; seg != NULL && rc == 0;
+	     seg = seg->next) {
+		const uint8_t *p = rte_pktmbuf_mtod(seg, const uint8_t *);
+		uint32_t len = seg->data_len;
 		int32_t n = 0;
 
-		if (len > 0)
-			n = tern_tcp_send(ec->c, rte_pktmbuf_mtod_offset(seg,
-					  const void *, ec->held_off), len);
-		if (n == -ENOBUFS) {
-			retry_list_add(ec);
-			return 0;
-		}
+		if (ec->backlog.len == 0 && len > 0)
+			n = echo_send(ec, p, len);
 		if (n < 0)
-			return n;
-		ec->held_off += (uint32_t)n;
-		ec->held_bytes -= (uint32_t)n;
-		ec->lc->echoed_bytes += (uint32_t)n;
-		if ((uint32_t)n < len)
-			return 0;
-		/* Segment fully sent: unlink and free it alone. */
-		ec->held = seg->next;
-		if (ec->held == NULL)
-			ec->held_tail = NULL;
-		seg->next = NULL;
-		seg->nb_segs = 1;
-		rte_pktmbuf_free_seg(seg);
-		ec->held_off = 0;
+			rc = n;
+		else if ((uint32_t)n < len)
+			rc = backlog_push(&ec->backlog, p + n, len - n);
 	}
-	return 0;
+	rte_pktmbuf_free(data);
+	return rc;
 }
 
 /* Flush, then close once the peer is done and everything was echoed.
@@ -207,13 +254,11 @@ echo_flush(struct echo_conn *ec)
 static void
 echo_progress(struct echo_conn *ec)
 {
-	int rc = echo_flush(ec);
-
-	if (rc < 0) {
+	if (echo_flush(ec) < 0) {
 		tern_tcp_abort(ec->c);
 		return;
 	}
-	if (ec->held == NULL && ec->peer_closed)
+	if (ec->backlog.len == 0 && ec->peer_closed)
 		tern_tcp_close(ec->c);
 }
 
@@ -228,6 +273,7 @@ server_accepted(struct tern_conn *c, void *listen_user)
 	ec->c = c;
 	ec->lc = lc;
 	tern_tcp_set_user(c, ec);
+	tern_tcp_set_recv_manual(c, true);
 	lc->accepted++;
 	return 0;
 }
@@ -235,15 +281,8 @@ server_accepted(struct tern_conn *c, void *listen_user)
 static void
 server_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
 {
-	struct echo_conn *ec = user;
-
-	held_append(ec, data);
-	if (ec->held_bytes > ec->lc->app->max_held) {
-		ec->lc->overflow_aborts++;
+	if (echo_data(user, data) < 0)
 		tern_tcp_abort(c);
-		return;
-	}
-	echo_progress(ec);
 }
 
 static void
@@ -267,7 +306,7 @@ server_closed(struct tern_conn *c, void *user, enum tern_tcp_close_reason why)
 	struct echo_conn *ec = user;
 
 	retry_list_del(ec);
-	held_free(ec);
+	backlog_free(&ec->backlog);
 	ec->lc->closed++;
 	free(ec);
 }
@@ -524,21 +563,6 @@ opt_seed(void *arg, const char *value)
 	return 0;
 }
 
-static int
-opt_max_held(void *arg, const char *value)
-{
-	struct echo_app *app = arg;
-	uint64_t v;
-
-	if (parse_uint(value, 1, UINT32_MAX / 2, &v) != 0) {
-		fprintf(stderr, "tern-echo: --max-held: bytes > 0, got '%s'\n",
-			value);
-		return -EINVAL;
-	}
-	app->max_held = (uint32_t)v;
-	return 0;
-}
-
 static const struct tern_rt_opt echo_opts[] = {
 	{ "port", "N", "TCP port to serve (default 7)", opt_port },
 	{ "connect", "A.B.C.D:P", "client mode: connect to this echo server",
@@ -547,8 +571,6 @@ static const struct tern_rt_opt echo_opts[] = {
 	  opt_send_bytes },
 	{ "seed", "N", "client: seed of the byte stream (default 1)",
 	  opt_seed },
-	{ "max-held", "BYTES", "server: unechoed bytes per connection before "
-	  "it is reset (default 256 KiB)", opt_max_held },
 	{ NULL, NULL, NULL, NULL },
 };
 
@@ -557,17 +579,15 @@ static const struct tern_rt_opt echo_opts[] = {
 static void
 server_report(const struct echo_app *app)
 {
-	uint64_t accepted = 0, closed = 0, bytes = 0, overflow = 0;
+	uint64_t accepted = 0, closed = 0, bytes = 0;
 
 	for (unsigned int i = 0; i < RTE_MAX_LCORE; i++) {
 		accepted += app->lcores[i].accepted;
 		closed += app->lcores[i].closed;
 		bytes += app->lcores[i].echoed_bytes;
-		overflow += app->lcores[i].overflow_aborts;
 	}
 	printf("tern-echo: server: accepted %" PRIu64 ", closed %" PRIu64
-	       ", echoed %" PRIu64 " bytes, reset for holding too much %"
-	       PRIu64 "\n", accepted, closed, bytes, overflow);
+	       ", echoed %" PRIu64 " bytes\n", accepted, closed, bytes);
 }
 
 static const char *
@@ -628,7 +648,6 @@ main(int argc, char **argv)
 	app->port = ECHO_DEFAULT_PORT;
 	app->send_bytes = ECHO_DEFAULT_SEND_BYTES;
 	app->seed = 1;
-	app->max_held = ECHO_DEFAULT_MAX_HELD;
 
 	rc = tern_rt_create(argc, argv, &rt_app, &rt);
 	if (rc == 0)

@@ -202,6 +202,13 @@ http_reader_set_body(struct http_reader *r, enum http_body kind,
 	}
 }
 
+void
+http_reader_next_head(struct http_reader *r)
+{
+	http_reader_set_body(r, HTTP_BODY_NONE, 0);
+	r->phase = PH_HEAD;
+}
+
 static int
 hex_value(char c)
 {

@@ -99,6 +99,9 @@ http_reader_head(const struct http_reader *r, uint32_t *len)
 void http_reader_set_body(struct http_reader *r, enum http_body kind,
 			  uint64_t length);
 
+/** Drop the current head (an interim 1xx response) and collect the next. */
+void http_reader_next_head(struct http_reader *r);
+
 /** True while a head is being collected and no byte of it arrived yet. */
 bool http_reader_idle(const struct http_reader *r);
 

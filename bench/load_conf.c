@@ -5,13 +5,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "load_conf.h"
 
-#define NS_PER_S 1e9
+#define BENCH_NS_PER_S 1e9
 
 static const char *const mode_names[] = {
 	[LOAD_CPS] = "cps",
@@ -304,8 +303,6 @@ load_conf_finish(struct load_conf *c, const char *prog)
 	}
 	if (c->mode == LOAD_CPS || c->mode == LOAD_BULK)
 		c->pipeline = 1;
-	if (c->mode == LOAD_CPS && c->server_closes && c->proto == LOAD_ECHO)
-		; /* echo: the client half-closes and the server follows */
 	if (c->host[0] == '\0' &&
 	    inet_ntop(AF_INET, &c->daddr, c->host, sizeof(c->host)) == NULL)
 		return -EINVAL;
@@ -358,7 +355,7 @@ double
 load_rate(const struct load_conf *c, const struct load_counters *n,
 	  uint64_t elapsed_ns)
 {
-	double s = (double)elapsed_ns / NS_PER_S;
+	double s = (double)elapsed_ns / BENCH_NS_PER_S;
 
 	if (s <= 0)
 		return 0;
@@ -435,7 +432,7 @@ load_write_json(const struct load_conf *c, const char *tool,
 		c->server_closes ? "true" : "false",
 		c->upload ? "up" : "down",
 		c->mode == LOAD_LATENCY ? c->rate : 0.0,
-		(double)elapsed_ns / NS_PER_S, load_rate(c, n, elapsed_ns),
+		(double)elapsed_ns / BENCH_NS_PER_S, load_rate(c, n, elapsed_ns),
 		load_rate_unit(c), n->connects, n->established, n->completed,
 		n->failed, n->requests, n->responses, n->bad_status,
 		n->proto_errors, n->tx_bytes, n->rx_bytes, n->retransmits);

@@ -74,8 +74,8 @@ void load_window(const struct load *L, struct load_counters *out,
 /** Latency of the window: per request, or per connection for cps. */
 const struct hist *load_latency(const struct load *L);
 
-/** Connections open now; the most open at once; when all C of hold
- * were first established (0: not yet). */
+/** Connections open now; the most open at once; how long after the
+ * start all C of hold were established (0: not yet). */
 uint32_t load_open_conns(const struct load *L);
 uint32_t load_peak_conns(const struct load *L);
 uint64_t load_all_open_ns(const struct load *L);

@@ -10,7 +10,7 @@ packages=(
 	dpdk dpdk-dev libdpdk-dev libnuma-dev meson ninja-build
 	python3-pyelftools pkg-config clang
 	# tests
-	libcmocka-dev python3 python3-scapy socat iproute2 iputils-ping
+	libcmocka-dev python3 python3-scapy socat iproute2 iputils-ping ethtool
 	valgrind graphviz
 	# benchmarks and their plots
 	wrk gnuplot-nox python3-matplotlib

@@ -43,6 +43,7 @@ enum cfg_type {
 	CFG_OFFLOAD,      /**< enum tern_offload_mode */
 	CFG_RSS_HF,       /**< uint64_t RTE_ETH_RSS_* from names */
 	CFG_RSS_KEY,      /**< uint16_t pattern from "symmetric" or hex */
+	CFG_TCP_CC,       /**< enum tern_tcp_cc by name */
 };
 
 struct cfg_key {
@@ -110,6 +111,14 @@ static const struct cfg_key config_keys[] = {
 	TCP_U32(snd_buf, 1024, 1u << 30),
 	TCP_U32(backlog, 1, 1u << 24),
 	TCP_U32(challenge_ack_per_sec, 0, 1000000),
+	TCP_U32(persist_max_ms, 0, UINT32_MAX),
+	TCP_U32(keepalive_idle_ms, 0, UINT32_MAX),
+	TCP_U32(keepalive_intvl_ms, 1, UINT32_MAX),
+	TCP_U32(keepalive_cnt, 1, 1000),
+	TCP_U32(reass_max_bytes, 0, 1u << 30),
+	TCP_U32(reass_conns, 0, 1u << 26),
+	TYPED_KEY("tcp", "cc", CFG_TCP_CC, struct tern_config, tcp.cc),
+	TCP_BOOL(nagle),
 	NUM_KEY("tcp", "mss", CFG_U16, struct tern_config, tcp.mss, 88,
 		UINT16_MAX, true),
 	TCP_BOOL(timestamps),
@@ -168,6 +177,11 @@ static const struct rss_hf_name rss_hf_names[] = {
 	{ "ipv6", RTE_ETH_RSS_IPV6 },
 	{ "ipv6-tcp", RTE_ETH_RSS_NONFRAG_IPV6_TCP },
 	{ "ipv6-udp", RTE_ETH_RSS_NONFRAG_IPV6_UDP },
+};
+
+static const char *const tcp_cc_names[] = {
+	[TERN_TCP_CC_NEWRENO] = "newreno",
+	[TERN_TCP_CC_CUBIC] = "cubic",
 };
 
 static const char *const offload_names[] = {
@@ -254,16 +268,18 @@ parse_ipv4_prefix(const char *s, rte_be32_t *addr, uint8_t *len)
 {
 	char buf[INET_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
+	rte_be32_t a;
 	uint64_t bits;
 
 	if (slash == NULL || (size_t)(slash - s) >= sizeof(buf))
 		return -EINVAL;
 	memcpy(buf, s, slash - s);
 	buf[slash - s] = '\0';
-	if (parse_ipv4(buf, addr) != 0 || parse_u64(slash + 1, &bits) != 0)
+	if (parse_ipv4(buf, &a) != 0 || parse_u64(slash + 1, &bits) != 0)
 		return -EINVAL;
 	if (bits < 1 || bits > 32)
 		return -ERANGE;
+	*addr = a;
 	*len = (uint8_t)bits;
 	return 0;
 }
@@ -285,6 +301,18 @@ parse_seconds_ms(const char *s, uint32_t *out)
 		return -ERANGE;
 	*out = (uint32_t)(sec * 1000.0 + 0.5);
 	return 0;
+}
+
+static int
+parse_tcp_cc(const char *s, enum tern_tcp_cc *out)
+{
+	for (unsigned int i = 0; i < RTE_DIM(tcp_cc_names); i++) {
+		if (tcp_cc_names[i] != NULL && strcmp(s, tcp_cc_names[i]) == 0) {
+			*out = (enum tern_tcp_cc)i;
+			return 0;
+		}
+	}
+	return -EINVAL;
 }
 
 static int
@@ -394,8 +422,10 @@ key_parse(const struct cfg_key *k, void *base, const char *value)
 
 	switch (k->type) {
 	case CFG_STR:
-		if (strlcpy(field, value, k->aux) >= k->aux)
+		/* Refuse rather than truncate, and leave the field as it was. */
+		if (strlen(value) >= k->aux)
 			return -ERANGE;
+		strlcpy(field, value, k->aux);
 		return 0;
 	case CFG_TEXT:
 		return 0;
@@ -430,6 +460,8 @@ key_parse(const struct cfg_key *k, void *base, const char *value)
 		return parse_rss_hf(value, (uint64_t *)field);
 	case CFG_RSS_KEY:
 		return parse_rss_key(value, (uint16_t *)field);
+	case CFG_TCP_CC:
+		return parse_tcp_cc(value, (enum tern_tcp_cc *)field);
 	}
 	return -EINVAL;
 }
@@ -516,19 +548,59 @@ key_format(const struct cfg_key *k, const void *base, char *out, size_t len)
 	case CFG_RSS_KEY:
 		snprintf(out, len, "%04x", *(const uint16_t *)field);
 		break;
+	case CFG_TCP_CC: {
+		unsigned int cc = *(const enum tern_tcp_cc *)field;
+
+		strlcpy(out, cc < RTE_DIM(tcp_cc_names) &&
+			tcp_cc_names[cc] != NULL ? tcp_cc_names[cc] : "?", len);
+		break;
+	}
 	}
 }
 
-static const char *
-parse_error_text(int rc)
+/* What a key of type @p k expects, for error messages. */
+static void
+key_expects(const struct cfg_key *k, char *out, size_t len)
 {
-	switch (rc) {
-	case -ERANGE:
-		return "value out of range";
-	case -ENOENT:
-		return "unknown key";
-	default:
-		return "invalid value";
+	switch (k->type) {
+	case CFG_U16:
+	case CFG_U32:
+		snprintf(out, len, "an integer in [%u, %u]%s", k->min, k->max,
+			 k->zero_ok ? " or 0 (automatic)" : "");
+		break;
+	case CFG_STR:
+		snprintf(out, len, "at most %zu characters", k->aux - 1);
+		break;
+	case CFG_BOOL:
+		snprintf(out, len, "true/false, yes/no, on/off or 1/0");
+		break;
+	case CFG_IPV4_PREFIX:
+		snprintf(out, len, "A.B.C.D/LEN with LEN in [1, 32]");
+		break;
+	case CFG_IPV4_OR_NONE:
+		snprintf(out, len, "A.B.C.D or none");
+		break;
+	case CFG_SECONDS_MS:
+		snprintf(out, len, "seconds (decimals allowed), at most %u",
+			 DURATION_MAX_MS / 1000);
+		break;
+	case CFG_OFFLOAD:
+		snprintf(out, len, "auto, off or on");
+		break;
+	case CFG_RSS_HF:
+		snprintf(out, len, "none, or names among ipv4 frag-ipv4 "
+			 "ipv4-tcp ipv4-udp ipv4-other ipv6 ipv6-tcp ipv6-udp");
+		break;
+	case CFG_RSS_KEY:
+		snprintf(out, len, "symmetric, or a hex key repeating one "
+			 "16-bit pattern (the symmetric keys)");
+		break;
+	case CFG_TCP_CC:
+		snprintf(out, len, "newreno or cubic");
+		break;
+	case CFG_TEXT:
+		snprintf(out, len, "text");
+		break;
 	}
 }
 
@@ -546,8 +618,11 @@ schema_set(const struct cfg_schema *s, void *base, int logtype,
 	}
 	rc = key_parse(k, base, value);
 	if (rc != 0) {
-		CFG_LOG(logtype, ERR, "%s: [%s] %s = %s: %s", s->what,
-			section, key, value, parse_error_text(rc));
+		char expects[160];
+
+		key_expects(k, expects, sizeof(expects));
+		CFG_LOG(logtype, ERR, "%s: [%s] %s = %s: expected %s",
+			s->what, section, key, value, expects);
 		return rc == -ERANGE ? -ERANGE : -EINVAL;
 	}
 	return 0;

@@ -94,10 +94,11 @@ cubic_on_ack(struct tcp_cc *cc, uint32_t acked, uint64_t now_ns,
 		target = cwnd;
 	if (target > 1.5 * cwnd)
 		target = 1.5 * cwnd;
-	/* 4.3: the Reno-friendly region. */
-	cc->w_est += (uint32_t)(alpha * acked * mss / cc->cwnd);
-	if (cc->w_est / mss > target) {
-		cc->cwnd = cc->w_est;
+	/* 4.3: the Reno-friendly region, against W_cubic(t) itself. */
+	cc->w_est += alpha * acked * mss / cc->cwnd;
+	if (cc->w_est / mss > CUBIC_C * (t - k) * (t - k) * (t - k) + w_max &&
+	    cc->w_est > cc->cwnd) {
+		cc->cwnd = (uint32_t)cc->w_est;
 		return;
 	}
 	cc->cwnd += (uint32_t)((target - cwnd) * acked / cwnd);
@@ -125,7 +126,9 @@ tcp_cc_on_loss(struct tcp_cc *cc, uint32_t flight, uint64_t now_ns)
 					       2.0);
 		else
 			cc->w_max = cc->cwnd;
-		ss = (uint32_t)(cc->cwnd * CUBIC_BETA);
+		/* 4.6: from the bytes in flight, which an application-
+		 * limited sender keeps below cwnd. */
+		ss = (uint32_t)(flight * CUBIC_BETA);
 		cc->epoch_ns = 0;
 	} else {
 		ss = flight / 2; /* RFC 5681 (4) */
@@ -142,8 +145,10 @@ tcp_cc_on_rto(struct tcp_cc *cc, uint32_t flight)
 	uint32_t ss;
 
 	if (cc->algo == TCP_CC_CUBIC) {
-		cc->w_max = cc->cwnd;
-		ss = (uint32_t)(cc->cwnd * CUBIC_BETA);
+		ss = (uint32_t)(flight * CUBIC_BETA);
+		/* 4.8: the first epoch after a timeout starts with K = 0 and
+		 * W_max = cwnd at that time (set when the epoch begins). */
+		cc->w_max = 0;
 		cc->epoch_ns = 0;
 	} else {
 		ss = flight / 2;

@@ -27,7 +27,8 @@ struct tcp_cc {
 	uint8_t algo;           /**< enum tcp_cc_algo */
 	/* CUBIC */
 	uint32_t w_max;         /**< cwnd before the last reduction */
-	uint32_t w_est;         /**< Reno-friendly estimate (RFC 9438 4.3) */
+	double w_est;           /**< Reno-friendly estimate, bytes (RFC 9438
+				     4.3; fractional so slow growth adds up) */
 	uint32_t k_us;          /**< K of the current epoch */
 	uint64_t epoch_ns;      /**< start of this epoch; 0 = none yet */
 };

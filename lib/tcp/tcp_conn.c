@@ -88,6 +88,7 @@ tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c)
 	c->snd_una = isn;
 	c->snd_nxt = isn;
 	c->snd_max = isn;
+	c->rxt_next = isn;
 	/* A per-connection offset keeps TSval from leaking our uptime. */
 	c->ts_offset = (uint32_t)tern_siphash24(&c->node.key,
 						sizeof(c->node.key),
@@ -285,6 +286,10 @@ tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c)
 	c->busy--;
 	state = c->state;
 	if (state == TERN_TCP_TIME_WAIT) {
+		/* The ACK of the peer's FIN is owed now: the record that
+		 * would have sent it at the end of the burst is going. */
+		if (c->flags & CF_ACK_NOW)
+			tcp_send_ack(ctx, c);
 		c->close_reason = TERN_TCP_CLOSE_NORMAL;
 		tcp_notify_closed(c);
 		tcp_tw_enter(ctx, c);

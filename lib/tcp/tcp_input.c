@@ -258,6 +258,8 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 	c->snd_una = seg->ack;
 	if (seq_lt(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;
+	if (seq_lt(c->rxt_next, c->snd_una))
+		c->rxt_next = c->snd_una;
 	tcp_sb_advance(&c->sb, c->snd_una);
 	tcp_rtt_from_ack(ctx, c, seg);
 	tcp_check_spurious_rto(ctx, c, seg);
@@ -408,16 +410,17 @@ tcp_take_out_of_order(struct tern_ctx *ctx, struct tern_conn *c,
 	enum tcp_reass_verdict v;
 	void *obj;
 
-	tcp_ack_soon(ctx, c); /* RFC 5681 4.2: a duplicate ACK at once */
 	wnd = tcp_rcv_wnd(c);
 	if (seg->seq - c->rcv_nxt >= wnd) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_OUT_OF_WINDOW);
+		tcp_send_ack(ctx, c);
 		return false;
 	}
 	len = RTE_MIN(seg->len, c->rcv_nxt + wnd - seg->seq);
 	if (c->reass == NULL) {
 		if (rte_mempool_get(tcp->reass_pool, &obj) != 0) {
 			tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_OOO);
+			tcp_send_ack(ctx, c);
 			return false;
 		}
 		c->reass = obj;
@@ -430,6 +433,7 @@ tcp_take_out_of_order(struct tern_ctx *ctx, struct tern_conn *c,
 					   TERN_STAT_TCP_DROP_OOO :
 					   TERN_STAT_TCP_OVERLAP_TRIMMED);
 		tcp_reass_release(ctx, c);
+		tcp_send_ack(ctx, c);
 		return false;
 	}
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OFO_QUEUE);
@@ -440,6 +444,12 @@ tcp_take_out_of_order(struct tern_ctx *ctx, struct tern_conn *c,
 		c->flags |= CF_OOO_FIN;
 		c->ooo_fin_seq = seg->seq + seg->len;
 	}
+	/*
+	 * RFC 5681 4.2: a duplicate ACK for every out-of-order segment, at
+	 * once -- not coalesced with the burst -- so that the sender counts
+	 * three; its SACK blocks already include this segment.
+	 */
+	tcp_send_ack(ctx, c);
 	return true;
 }
 
@@ -561,6 +571,11 @@ tcp_input_synchronized(struct tern_ctx *ctx, struct tern_conn *c,
 			tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN_ACK, seg);
 			return false;
 		}
+		if (f & TCP_SYN) {
+			/* RFC 5961 4.2: whatever its sequence number. */
+			tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN, seg);
+			return false;
+		}
 		if (f & TCP_RST) {
 			tern_stat_inc(&ctx->stats,
 				      TERN_STAT_TCP_DROP_RST_IGNORED);
@@ -637,7 +652,7 @@ tcp_input_synchronized(struct tern_ctx *ctx, struct tern_conn *c,
 		/* A bare FIN above a hole: remember it, ask for the hole. */
 		c->flags |= CF_OOO_FIN;
 		c->ooo_fin_seq = seg->seq;
-		tcp_ack_soon(ctx, c);
+		tcp_send_ack(ctx, c);
 	}
 	/* Eighth: the FIN bit, acted on only in sequence. */
 	fin = !(c->flags & CF_PEER_FIN) &&
@@ -787,11 +802,15 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 	     : (f & TCP_ACK) ? TCP_EV_SEG_ACK
 	     : (f & TCP_SYN) ? TCP_EV_SEG_SYN : TCP_EV_SEG_ANY;
 	if (ev != TCP_EV_SEG_SYN) {
-		const struct tcp_fsm_cell *cell =
-			tcp_fsm_cell(ctx, TERN_TCP_LISTEN, ev);
+		/* Only an ACK has a row (RST reply); RST, FIN and the rest
+		 * are dropped, counted once, as DropListen. */
+		if (ev == TCP_EV_SEG_ACK) {
+			const struct tcp_fsm_cell *cell =
+				tcp_fsm_cell(ctx, TERN_TCP_LISTEN, ev);
 
-		if (cell != NULL && (cell->actions & A_RST_REPLY))
-			tcp_reply_rst(ctx, seg);
+			if (cell != NULL && (cell->actions & A_RST_REPLY))
+				tcp_reply_rst(ctx, seg);
+		}
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_LISTEN);
 		rte_pktmbuf_free(seg->m);
 		return;

@@ -146,8 +146,12 @@ tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
 		c->delack_deadline_ns = 0;
 	}
 	e->wnd = (uint16_t)(wnd >> c->rcv_wscale);
-	if (wnd == 0 && (flags & TCP_ACK))
+	if (e->wnd == 0 && !(c->flags & CF_ZERO_WND)) {
+		c->flags |= CF_ZERO_WND;
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_ZERO_WINDOW_ADV);
+	} else if (e->wnd != 0) {
+		c->flags &= ~CF_ZERO_WND;
+	}
 	if (c->flags & CF_TS_OK) {
 		e->opts.ts_ok = true;
 		e->opts.tsval = tcp_now_ms(ctx) + c->ts_offset;
@@ -305,6 +309,38 @@ tcp_can_send_data(uint8_t state)
 	       state == TERN_TCP_LAST_ACK;
 }
 
+/*
+ * Payload bytes a segment may carry now: c->mss leaves room for the
+ * timestamp option, and while we hold out-of-order data our segments
+ * carry SACK blocks too (RFC 2018: in every ACK), which take room from
+ * the payload as in Linux's tcp_current_mss().
+ */
+static uint32_t
+tcp_mss_now(const struct tern_conn *c)
+{
+	struct tcp_sack_block blocks[TCP_MAX_SACK_BLOCKS];
+	unsigned int n;
+
+	if (!(c->flags & CF_SACK_OK) || c->reass == NULL || c->reass->n == 0)
+		return c->mss;
+	n = tcp_reass_sack_blocks(c->reass, blocks,
+				  (c->flags & CF_TS_OK) ? 3 : TCP_MAX_SACK_BLOCKS);
+	return c->mss - (n > 0 ? 4 + 8 * n : 0);
+}
+
+/*
+ * Safety net behind tcp_mss_now(): drop SACK blocks (the oldest first)
+ * until payload and options fit the path MTU.
+ */
+static void
+tcp_fit_options(const struct tern_conn *c, struct tcp_emit *e)
+{
+	unsigned int budget = c->mss + ((c->flags & CF_TS_OK) ? 12u : 0u);
+
+	while (e->opts.nsack > 0 && e->len + tcp_opts_len(&e->opts) > budget)
+		e->opts.nsack--;
+}
+
 /* Emit @p len queued bytes starting at @p seq (and a FIN after them). */
 static int
 tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
@@ -317,6 +353,7 @@ tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 	e.src = c;
 	e.off = seq - c->snd_una;
 	e.len = len;
+	tcp_fit_options(c, &e);
 	if (seq_lt(seq, c->snd_max)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
 		c->retrans_total++;
@@ -410,7 +447,7 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 				break; /* our FIN is out */
 			avail = c->sq_bytes - off;
 			len = RTE_MIN(avail, tcp_usable_window(c));
-			len = RTE_MIN(len, (uint32_t)c->mss);
+			len = RTE_MIN(len, tcp_mss_now(c));
 			fin = (c->flags & (CF_FIN_QUEUED | CF_FIN_ACKED)) ==
 				      CF_FIN_QUEUED && len == avail;
 			if (len == 0 && !fin)
@@ -420,12 +457,13 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 			 * short segment the window cut short while there is
 			 * data in flight to bring the window back.
 			 */
-			if (len < c->mss && len < avail &&
+			if (len < tcp_mss_now(c) && len < avail &&
 			    c->snd_nxt != c->snd_una &&
 			    len < c->max_sndwnd / 2)
 				break;
 			/* Nagle: one small segment in flight at a time. */
-			if ((c->flags & CF_NAGLE) && len < c->mss && !fin &&
+			if ((c->flags & CF_NAGLE) && len < tcp_mss_now(c) &&
+			    !fin &&
 			    c->snd_nxt != c->snd_una)
 				break;
 			tcp_send_segment(ctx, c, len, fin);
@@ -442,6 +480,14 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 			tcp_rtx_arm(ctx, c);
 		}
 	}
+	/*
+	 * RFC 9293 3.10.4: close() in SYN_RCVD with nothing queued sends
+	 * the FIN at once, right behind our unacknowledged SYN.
+	 */
+	if (c->state == TERN_TCP_FIN_WAIT_1 && c->snd_una == c->iss &&
+	    c->sq_bytes == 0 && c->snd_nxt == c->iss + 1 &&
+	    (c->flags & CF_FIN_QUEUED))
+		tcp_send_segment(ctx, c, 0, true);
 	if (c->flags & CF_ACK_NOW)
 		tcp_send_ack(ctx, c);
 }

@@ -151,6 +151,7 @@ enum tcp_conn_flag {
 	CF_RCV_MANUAL = 1u << 18, /* app releases window: tern_tcp_recv_done */
 	CF_OOO_FIN = 1u << 19,    /* a FIN waits in the reassembly queue */
 	CF_PERSIST = 1u << 20,    /* the rtx timer is probing a zero window */
+	CF_ZERO_WND = 1u << 21,   /* the last window we sent was 0 */
 };
 
 /* What the app is told after the state-machine step (habit 9). */

@@ -28,8 +28,15 @@ tcp_reass_insert(struct tcp_reass *r, uint32_t seq, uint32_t len, void *data,
 		start = r->s[i].seq + r->s[i].len;
 		i++;
 	}
-	if (seq_geq(start, end))
+	if (seq_geq(start, end)) {
+		/* RFC 2018 4: the next ACK's first block is the one holding
+		 * the segment that triggered it. */
+		uint32_t j = reass_first_after(r, seq);
+
+		if (j < r->n)
+			r->s[j].stamp = ++r->stamp;
 		return TCP_REASS_DUPLICATE;
+	}
 	/* Keep only up to the next queued range: the first gap covered. */
 	if (i < r->n && seq_lt(r->s[i].seq, end))
 		end = r->s[i].seq;

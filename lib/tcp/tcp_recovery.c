@@ -90,7 +90,10 @@ tcp_exit_recovery(struct tern_conn *c)
 	c->flags &= ~CF_RECOVERY;
 	/* RFC 6582 3.2 step 3, option 2: deflate to ssthresh. */
 	c->cc.cwnd = c->cc.ssthresh;
-	c->rxt_next = c->snd_una;
+	/* Holes above the recovery point may be resent already: keep
+	 * rxt_next so their duplicate ACKs do not start another round. */
+	if (seq_lt(c->rxt_next, c->snd_una))
+		c->rxt_next = c->snd_una;
 }
 
 /*
@@ -113,6 +116,10 @@ tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
 			tcp_conn_work(ctx, c);
 			return;
 		}
+		/* The hole at SND.UNA was resent in the last round and is
+		 * on its way: only the RTO may call it lost again. */
+		if (sack && seq_lt(c->snd_una, c->rxt_next))
+			return;
 		/* RFC 6675 IsLost(SND.UNA): enough SACKed above it. */
 		if (c->dupacks >= TCP_DUPTHRESH ||
 		    (sack && c->sb.sacked > (TCP_DUPTHRESH - 1) * c->mss))

@@ -12,11 +12,10 @@ sb_remove(struct tcp_scoreboard *sb, unsigned int i)
 	sb->n--;
 }
 
-/* Add [s, e), merging with what it touches; returns new bytes. */
-static uint32_t
+/* Add [s, e), merging with what it touches. */
+static void
 sb_add(struct tcp_scoreboard *sb, uint32_t s, uint32_t e)
 {
-	uint32_t before = sb->sacked;
 	unsigned int i = 0;
 
 	while (i < sb->n && seq_lt(sb->r[i].end, s))
@@ -30,7 +29,7 @@ sb_add(struct tcp_scoreboard *sb, uint32_t s, uint32_t e)
 	if (sb->n == TCP_SB_MAX) {
 		/* Full: forget the lowest range (it is resent, harmlessly). */
 		if (i == 0)
-			return 0;
+			return;
 		sb_remove(sb, 0);
 		i--;
 	}
@@ -39,7 +38,6 @@ sb_add(struct tcp_scoreboard *sb, uint32_t s, uint32_t e)
 	sb->r[i].end = e;
 	sb->n++;
 	sb->sacked += e - s;
-	return sb->sacked > before ? sb->sacked - before : 0;
 }
 
 uint32_t
@@ -55,13 +53,17 @@ tcp_sb_update(struct tcp_scoreboard *sb, uint32_t snd_una, uint32_t snd_max,
 		return 0;
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		uint32_t s = blocks[i].start, e = blocks[i].end;
+		uint32_t s = blocks[i].start, e = blocks[i].end, before;
 
 		if (!seq_lt(s, e) || seq_lt(s, snd_una) || seq_gt(e, snd_max)) {
 			(*rejected)++;
 			continue;
 		}
-		added += sb_add(sb, s, e);
+		/* New to us: what of the block the board holds only now
+		 * (nothing, when a full board forgot it again). */
+		before = tcp_sb_sacked_in(sb, s, e);
+		sb_add(sb, s, e);
+		added += tcp_sb_sacked_in(sb, s, e) - before;
 	}
 	return added;
 }

@@ -15,7 +15,17 @@ INTEROP_LOG=
 INTEROP_TMP=
 
 interop_fail() {
+	local i
+
 	tern_log "FAIL: $*"
+	# Let a running tern-echo stop on its own: it prints its counters.
+	if [ -n "$TERN_ECHO_PID" ] && kill -INT "$TERN_ECHO_PID" 2>/dev/null
+	then
+		for i in $(seq 50); do
+			kill -0 "$TERN_ECHO_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+	fi
 	if [ -n "$INTEROP_LOG" ] && [ -f "$INTEROP_LOG" ]; then
 		tern_log "tern-echo output:"
 		cat "$INTEROP_LOG"
@@ -113,9 +123,9 @@ interop_stop() {
 	wait "$TERN_ECHO_PID"
 	rc=$?
 	TERN_ECHO_PID=
-	[ "$rc" -eq 0 ] || interop_fail "tern-echo exited with status $rc"
+	[ "$rc" -eq 0 ] || interop_fail "the tern app exited with status $rc"
 	tern_log_has "$INTEROP_LOG" '^counters ' ||
-		interop_fail "tern-echo printed no counters"
+		interop_fail "the tern app printed no counters"
 	interop_show_counters
 }
 

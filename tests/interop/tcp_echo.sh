@@ -4,6 +4,11 @@
 #     the kernel (socat) sends random bytes to tern-echo's port 7 and
 #     half-closes; every byte must come back, in order, and both ends
 #     must close cleanly (tern: no connection left but the listener).
+#   tcp_echo.sh slow-reader TERN_ECHO_BINARY
+#     the kernel sends without reading its echo until tern's window
+#     stops it (backpressure through tern-echo's manual receive flow
+#     control, not a reset), then reads and sends on; every byte must
+#     come back in order.
 #   tcp_echo.sh client TERN_ECHO_BINARY
 #     tern-echo --connect sends a pseudo-random stream to a kernel echo
 #     server (socat + cat) and checks every byte that comes back.
@@ -47,6 +52,68 @@ server_test() {
 	expect_states_at_exit "LISTEN"
 }
 
+slow_reader_test() {
+	local total=$((32 << 20))
+
+	interop_start ttcpr "$1"
+	ip netns exec "$TERN_NS" timeout 120 /usr/bin/python3 - \
+		"$INTEROP_TERN_IP" "$total" <<'PY' || interop_fail "slow reader"
+import os, selectors, socket, sys, time
+
+ip, total = sys.argv[1], int(sys.argv[2])
+data = os.urandom(total)
+s = socket.create_connection((ip, 7), timeout=10)
+s.setblocking(False)
+sel = selectors.DefaultSelector()
+
+# Phase 1: send, never read, until no byte goes out for 1 s: the kernel's
+# buffers, tern's receive window and tern-echo's backlog are then full.
+sent, idle_since = 0, time.monotonic()
+while sent < total and time.monotonic() - idle_since < 1.0:
+    try:
+        n = s.send(data[sent:sent + 65536])
+        sent += n
+        idle_since = time.monotonic()
+    except BlockingIOError:
+        time.sleep(0.01)
+print(f"stalled after {sent} of {total} bytes without reading")
+if sent >= total:
+    sys.exit("no backpressure: everything was taken without reading")
+
+# Phase 2: read the echo and send the rest; then half-close, read to EOF.
+got = bytearray()
+sel.register(s, selectors.EVENT_READ | selectors.EVENT_WRITE)
+deadline = time.monotonic() + 90
+while time.monotonic() < deadline:
+    for key, ev in sel.select(timeout=1):
+        if ev & selectors.EVENT_READ:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                break
+            got += chunk
+        if ev & selectors.EVENT_WRITE and sent < total:
+            try:
+                sent += s.send(data[sent:sent + 65536])
+            except BlockingIOError:
+                pass
+            if sent == total:
+                s.shutdown(socket.SHUT_WR)
+                sel.modify(s, selectors.EVENT_READ)
+    else:
+        continue
+    break
+print(f"sent {sent}, received {len(got)}")
+if bytes(got) != data:
+    sys.exit("echo differs")
+PY
+	interop_stop
+	tern_log_has "$INTEROP_LOG" \
+		"server: accepted 1, closed 1, echoed $total bytes" ||
+		interop_fail "tern-echo's own account differs"
+	interop_expect_counter OutRsts -eq 0
+	expect_states_at_exit "LISTEN"
+}
+
 client_test() {
 	local port=7777 rc
 
@@ -74,7 +141,9 @@ interop_require_root_netns
 interop_require_cmd socat
 case $mode in
 server) server_test "${2:-}" ;;
+slow-reader) slow_reader_test "${2:-}" ;;
 client) client_test "${2:-}" ;;
-*) echo "usage: $0 server|client TERN_ECHO_BINARY" >&2; exit 2 ;;
+*) echo "usage: $0 server|slow-reader|client TERN_ECHO_BINARY" >&2
+   exit 2 ;;
 esac
 tern_log "PASS"

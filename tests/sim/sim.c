@@ -650,7 +650,7 @@ node_new(struct sim *sim, const char *name, enum sim_node_kind kind)
 	n->kind = kind;
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	n->mac = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0, host } };
-	n->ip = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, host));
+	n->ip = sim_ip(host);
 	n->pool = pool_for(idx);
 	if (n->pool == NULL)
 		sim_test_fail(__FILE__, __LINE__, "pool != NULL",

@@ -40,6 +40,14 @@
 
 #define SIM_MAX_NODES 8
 
+/** 198.18.0.@p host (RFC 2544 benchmarking range) in network order. */
+static inline rte_be32_t
+sim_ip(uint8_t host)
+{
+	return rte_cpu_to_be_32((uint32_t)198 << 24 | (uint32_t)18 << 16 |
+				host);
+}
+
 /* --- PRNG: xoshiro256** seeded through splitmix64 --- */
 
 struct sim_rng {

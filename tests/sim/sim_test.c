@@ -20,6 +20,7 @@ struct test_run {
 	const char *name;
 	uint64_t seed;
 	bool seed_forced;
+	bool quiet;
 	struct sim *live[MAX_LIVE_SIMS];
 };
 
@@ -47,6 +48,12 @@ void
 sim_test_set_seed(uint64_t seed)
 {
 	run.seed = seed;
+}
+
+void
+sim_test_set_quiet(bool quiet)
+{
+	run.quiet = quiet;
 }
 
 void
@@ -80,6 +87,10 @@ sim_test_fail(const char *file, int line, const char *expr,
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "\n");
+	if (run.quiet) {
+		fprintf(stderr, "    (seed %" PRIu64 ")\n", run.seed);
+		goto unwind;
+	}
 	for (int i = 0; i < MAX_LIVE_SIMS; i++) {
 		if (run.live[i] == NULL)
 			continue;
@@ -91,10 +102,36 @@ sim_test_fail(const char *file, int line, const char *expr,
 		" TERN_SIM_TRACE=1 %s --only %s\n"
 		"(TERN_SIM_STATS=1 adds the counters of each stack)\n\n",
 		run.seed, run.seed, run.prog, run.name);
+unwind:
 	fflush(stderr);
 	if (!run.active)
 		abort();
 	longjmp(run.unwind, 1);
+}
+
+static void
+destroy_live(void)
+{
+	for (int i = 0; i < MAX_LIVE_SIMS; i++)
+		if (run.live[i] != NULL)
+			sim_destroy_quiet(run.live[i]);
+}
+
+bool
+sim_test_try(void (*fn)(void *), void *arg)
+{
+	jmp_buf outer;
+	volatile bool ok = true;
+
+	memcpy(outer, run.unwind, sizeof(outer));
+	if (setjmp(run.unwind) == 0) {
+		fn(arg);
+	} else {
+		ok = false;
+		destroy_live();
+	}
+	memcpy(run.unwind, outer, sizeof(outer));
+	return ok;
 }
 
 static bool
@@ -127,11 +164,10 @@ run_one(const struct sim_test *t)
 		t->fn();
 	} else {
 		passed = false;
-		for (int i = 0; i < MAX_LIVE_SIMS; i++)
-			if (run.live[i] != NULL)
-				sim_destroy_quiet(run.live[i]);
+		destroy_live();
 	}
 	run.active = false;
+	run.quiet = false;
 	/* a test that forgot sim_destroy() leaks its stacks: say so */
 	for (int i = 0; i < MAX_LIVE_SIMS; i++) {
 		if (run.live[i] != NULL) {

@@ -58,6 +58,16 @@ bool sim_test_seed_forced(void);
  */
 void sim_test_set_seed(uint64_t seed);
 
+/**
+ * Run @p fn(@p arg) so that a failure inside it (reported as usual) comes
+ * back here as false instead of ending the test; the simulations it left
+ * alive are torn down. Lets the soak go on past a failing seed.
+ */
+bool sim_test_try(void (*fn)(void *), void *arg);
+
+/** Print failures as one line, without the trace (later soak seeds). */
+void sim_test_set_quiet(bool quiet);
+
 /** Simulations to dump and tear down when the running test fails. */
 void sim_test_register(struct sim *sim);
 void sim_test_unregister(struct sim *sim);

@@ -635,6 +635,8 @@ test_data_bulk_lossy_wire(void)
 	SIM_ASSERT(sim_stat(d.a, TERN_STAT_TCP_RETRANS_SEGS) +
 		   sim_stat(d.b, TERN_STAT_TCP_RETRANS_SEGS) > 0,
 		   "losses but no retransmission");
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_IP_OUT_TOO_BIG) +
+		      sim_stat(d.b, TERN_STAT_IP_OUT_TOO_BIG), 0);
 	duo_finish(&d);
 }
 

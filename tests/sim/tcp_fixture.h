@@ -95,5 +95,7 @@ extern const struct sim_test tcp_tests_options[];
 extern const unsigned int tcp_tests_options_n;
 extern const struct sim_test tcp_tests_matrix[];
 extern const unsigned int tcp_tests_matrix_n;
+extern const struct sim_test tcp_tests_recovery[];
+extern const unsigned int tcp_tests_recovery_n;
 
 #endif /* SIM_TCP_FIXTURE_H */

@@ -216,7 +216,7 @@ test_net_arp_unanswered(void)
 	struct sim_node *a = sim_add_stack(sim, "A", NULL);
 	struct sim_node *b = sim_add_stack(sim, "B", NULL);
 	struct sim_recorder *r = sim_record(sim);
-	rte_be32_t ghost = rte_cpu_to_be_32(RTE_IPV4(198, 18, 0, 99));
+	rte_be32_t ghost = sim_ip(99);
 	uint64_t retry_ns = a->ctx->arp.retry_ns;
 	uint32_t retries = a->ctx->arp.retries_max;
 	uint64_t t0 = sim_now(sim);

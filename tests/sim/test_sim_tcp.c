@@ -42,6 +42,7 @@ main(int argc, char **argv)
 		{ tcp_tests_rst, &tcp_tests_rst_n },
 		{ tcp_tests_options, &tcp_tests_options_n },
 		{ tcp_tests_matrix, &tcp_tests_matrix_n },
+		{ tcp_tests_recovery, &tcp_tests_recovery_n },
 	};
 	const struct sim_test coverage = {
 		"test_fsm_coverage", test_fsm_coverage, SIM_TEST_AFTER_ALL,

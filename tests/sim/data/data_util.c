@@ -90,13 +90,13 @@ dpair_connect(struct dpair *p, uint64_t max_ns)
 struct pump {
 	struct dpair *p;
 	uint64_t a_total, b_total;  /**< tx_bytes to reach, per end */
-	uint64_t a_rx, b_rx;        /**< rx_bytes to reach, per end */
 };
 
 static bool
 pump_done(const struct pump *u)
 {
-	return u->p->s->rx_bytes >= u->a_total && u->p->c->rx_bytes >= u->b_total;
+	return u->p->s->rx_bytes >= u->a_total &&
+	       u->p->c->rx_bytes >= u->b_total;
 }
 
 /* This end has more to send and room for a useful chunk of it. */
@@ -251,6 +251,14 @@ dropper_fn(const struct sim_frame_ctx *fc, struct rte_mbuf *m, void *arg)
 	(void)m;
 	if (fc->h->payload_len == 0)
 		return SIM_PASS;
+	if (d->originals_only) {
+		uint32_t end = fc->h->seq + fc->h->payload_len;
+
+		if (d->started && (int32_t)(end - d->high_end) <= 0)
+			return SIM_PASS; /* a retransmission */
+		d->started = true;
+		d->high_end = end;
+	}
 	d->seen++;
 	for (unsigned int i = 0; i < d->n; i++) {
 		if (d->nth[i] != d->seen)

@@ -94,6 +94,10 @@ struct data_dropper {
 	uint32_t seen;             /**< data segments seen so far */
 	uint32_t dropped;
 	uint32_t dropped_seq[8];   /**< sequence numbers dropped */
+	bool originals_only;       /**< count first transmissions only:
+					nth[] then names new data segments */
+	bool started;
+	uint32_t high_end;         /**< highest sequence end seen */
 };
 
 /** Install @p d on the data segments from @p from to @p to. */

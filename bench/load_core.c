@@ -1,0 +1,914 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tern-load's engine: C connection slots driven through tern's client
+ * API by the workload of struct load_conf. See load_core.h.
+ *
+ * Every slot runs the same small machine (IDLE -> OPENING -> OPEN ->
+ * CLOSING -> IDLE); the workload decides when a slot opens, how many
+ * requests it keeps in flight and when it closes:
+ *   cps      open, one request, close once answered (or when the server
+ *            closes, with --server-closes), reopen
+ *   rps      keep P requests in flight on each of C connections
+ *   bulk     one large transfer after another on each connection
+ *   latency  a pacer issues requests at the offered rate to slots with
+ *            fewer than P in flight; latency runs from the intended time
+ *   hold     open C connections once and leave them idle
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include "tern_tcp.h"
+#include "http.h"
+#include "load_core.h"
+
+#define BENCH_NS_PER_S 1000000000ull
+/* The echo byte stream repeats this block; 4 KiB keeps it in L1. */
+#define ECHO_BLOCK 4096u
+/* Longest HTTP request text (the POST header is the longest). */
+#define REQ_MAX 512
+/* Connection attempts started per poll: spreads a large C over many
+ * loop iterations so that SYNs do not arrive as one burst. */
+#define OPEN_PER_POLL 64
+
+enum slot_state {
+	SLOT_IDLE,
+	SLOT_OPENING,
+	SLOT_OPEN,
+	SLOT_CLOSING,
+};
+
+struct load_conn {
+	struct tern_conn *c;
+	struct load *L;
+	struct http_reader rd;
+	uint64_t *issued_ns;       /* ring of P: when each request in flight
+				      was issued (intended, for latency) */
+	uint64_t start_ns;         /* connect() time */
+	uint64_t tx_stream;        /* bytes written on this connection */
+	uint64_t rx_stream;        /* bytes received */
+	uint32_t ring_head;
+	uint32_t in_flight;        /* requests issued, response pending */
+	uint32_t unsent;           /* requests issued, not fully written */
+	uint64_t req_off;          /* bytes of the current request written */
+	uint8_t state;             /* enum slot_state */
+	bool exchange_done;        /* cps: the one response arrived */
+	bool no_more;              /* server closes or said close */
+	bool on_retry;
+	TAILQ_ENTRY(load_conn) link;  /* idle list, or retry list */
+};
+
+TAILQ_HEAD(load_conn_list, load_conn);
+
+struct load {
+	struct tern_ctx *ctx;
+	const struct load_conf *conf;
+	struct load_share share;
+	struct load_conn *slots;
+	uint64_t *rings;
+	struct load_conn_list idle;
+	struct load_conn_list retry;
+	uint32_t nb_open;           /* slots not IDLE */
+	uint32_t nb_opening;
+	uint32_t nb_established;    /* slots OPEN now */
+	uint32_t peak_open;
+	uint32_t pace_next;         /* latency: round-robin cursor */
+	uint8_t phase;
+	bool started;
+	bool pace_started;
+	uint64_t t0_ns;             /* first poll */
+	uint64_t measure_ns;        /* window start */
+	uint64_t end_ns;            /* window end */
+	uint64_t drain_deadline_ns;
+	uint64_t all_open_ns;       /* hold: when all C were open */
+	uint64_t pace_t0_ns;
+	uint64_t paced;             /* latency: requests issued so far */
+	uint32_t req_len;           /* HTTP request text / echo request */
+	uint64_t body_len;          /* HTTP bulk up: POST body bytes */
+	struct load_counters n;
+	struct load_counters at_start;
+	struct load_counters at_end;
+	struct hist lat;
+	char req[REQ_MAX];
+	uint8_t block[ECHO_BLOCK];  /* echo stream / POST body bytes */
+};
+
+static const struct tern_tcp_ops load_ops;
+
+size_t
+load_conn_size(const struct load_conf *conf)
+{
+	return sizeof(struct load_conn) +
+	       (conf->mode == LOAD_HOLD ? 0
+					: conf->pipeline * sizeof(uint64_t));
+}
+
+/* ---- counters and phases ---- */
+
+void
+load_counters_now(const struct load *L, struct load_counters *out)
+{
+	*out = L->n;
+	out->retransmits = L->ctx->stats.c[TERN_STAT_TCP_RETRANS_SEGS];
+}
+
+static void
+phase_measure(struct load *L)
+{
+	load_counters_now(L, &L->at_start);
+	hist_init(&L->lat);
+	L->measure_ns = L->ctx->now_ns;
+	L->phase = LOAD_PH_MEASURE;
+}
+
+static void
+phase_drain(struct load *L)
+{
+	if (L->phase == LOAD_PH_WARMUP)
+		phase_measure(L);
+	load_counters_now(L, &L->at_end);
+	L->end_ns = L->ctx->now_ns;
+	L->drain_deadline_ns = L->end_ns + LOAD_DRAIN_NS;
+	L->phase = LOAD_PH_DRAIN;
+}
+
+void
+load_stop(struct load *L)
+{
+	if (L->phase < LOAD_PH_DRAIN)
+		phase_drain(L);
+}
+
+enum load_phase
+load_phase(const struct load *L)
+{
+	return (enum load_phase)L->phase;
+}
+
+void
+load_window(const struct load *L, struct load_counters *out,
+	    uint64_t *window_ns)
+{
+	struct load_counters end;
+
+	if (L->phase < LOAD_PH_MEASURE) {
+		memset(out, 0, sizeof(*out));
+		*window_ns = 0;
+		return;
+	}
+	if (L->phase >= LOAD_PH_DRAIN) {
+		end = L->at_end;
+		*window_ns = L->end_ns - L->measure_ns;
+	} else {
+		load_counters_now(L, &end);
+		*window_ns = L->ctx->now_ns - L->measure_ns;
+	}
+	load_counters_sub(out, &end, &L->at_start);
+}
+
+const struct hist *
+load_latency(const struct load *L)
+{
+	return &L->lat;
+}
+
+uint32_t
+load_open_conns(const struct load *L)
+{
+	return L->nb_open;
+}
+
+uint32_t
+load_peak_conns(const struct load *L)
+{
+	return L->peak_open;
+}
+
+uint64_t
+load_all_open_ns(const struct load *L)
+{
+	return L->all_open_ns != 0 ? L->all_open_ns - L->t0_ns : 0;
+}
+
+/* Did the window reach its request (or connection) target? */
+static bool
+target_reached(const struct load *L)
+{
+	uint64_t done;
+
+	if (L->share.max_requests == 0 || L->phase != LOAD_PH_MEASURE)
+		return false;
+	done = L->conf->mode == LOAD_CPS
+		       ? L->n.completed - L->at_start.completed
+		       : L->n.responses - L->at_start.responses;
+	return done >= L->share.max_requests;
+}
+
+static bool
+issuing(const struct load *L)
+{
+	return L->phase < LOAD_PH_DRAIN;
+}
+
+/* ---- slots ---- */
+
+static void
+retry_add(struct load_conn *lc)
+{
+	if (lc->on_retry)
+		return;
+	lc->on_retry = true;
+	TAILQ_INSERT_TAIL(&lc->L->retry, lc, link);
+}
+
+static void
+retry_del(struct load_conn *lc)
+{
+	if (!lc->on_retry)
+		return;
+	lc->on_retry = false;
+	TAILQ_REMOVE(&lc->L->retry, lc, link);
+}
+
+/* Close our side; closed() may run inside, freeing the slot. */
+static void
+slot_close(struct load_conn *lc)
+{
+	if (lc->state == SLOT_CLOSING)
+		return;
+	if (lc->state == SLOT_OPEN)
+		lc->L->nb_established--;
+	lc->state = SLOT_CLOSING;
+	retry_del(lc);
+	tern_tcp_close(lc->c);
+}
+
+static void
+slot_open(struct load *L, struct load_conn *lc)
+{
+	const struct load_conf *conf = L->conf;
+	uint16_t port = conf->dport;
+	int rc;
+
+	if (conf->nb_ports > 1)
+		port = (uint16_t)(conf->dport + L->n.connects % conf->nb_ports);
+	TAILQ_REMOVE(&L->idle, lc, link);
+	lc->state = SLOT_OPENING;
+	lc->start_ns = L->ctx->now_ns;
+	lc->tx_stream = 0;
+	lc->rx_stream = 0;
+	lc->ring_head = 0;
+	lc->in_flight = 0;
+	lc->unsent = 0;
+	lc->req_off = 0;
+	lc->exchange_done = false;
+	lc->no_more = false;
+	http_reader_init(&lc->rd, 0);
+	L->n.connects++;
+	L->nb_open++;
+	L->nb_opening++;
+	if (L->nb_open > L->peak_open)
+		L->peak_open = L->nb_open;
+	rc = tern_tcp_connect(L->ctx, conf->daddr, port, &load_ops, lc,
+			      &lc->c);
+	if (rc != 0) {
+		/* No closed() will come: undo here. */
+		L->n.failed++;
+		L->nb_open--;
+		L->nb_opening--;
+		lc->state = SLOT_IDLE;
+		lc->c = NULL;
+		TAILQ_INSERT_HEAD(&L->idle, lc, link);
+	}
+}
+
+/* ---- output ---- */
+
+/* Bytes of one request (HTTP text plus POST body, or an echo). */
+static uint64_t
+request_bytes(const struct load *L)
+{
+	return L->req_len + L->body_len;
+}
+
+static bool
+echo_stream(const struct load *L)
+{
+	return L->conf->proto == LOAD_ECHO && L->conf->mode == LOAD_BULK;
+}
+
+/* The next piece of output at stream offset @p lc->tx_stream. */
+static const void *
+next_piece(const struct load_conn *lc, uint32_t *len)
+{
+	const struct load *L = lc->L;
+	uint64_t left;
+	uint32_t off;
+
+	if (L->conf->proto == LOAD_ECHO) {
+		off = (uint32_t)(lc->tx_stream % ECHO_BLOCK);
+		left = echo_stream(L) ? UINT32_MAX
+				      : request_bytes(L) - lc->req_off;
+		*len = (uint32_t)RTE_MIN(left, (uint64_t)(ECHO_BLOCK - off));
+		return L->block + off;
+	}
+	if (lc->req_off < L->req_len) {
+		*len = L->req_len - (uint32_t)lc->req_off;
+		return L->req + lc->req_off;
+	}
+	left = request_bytes(L) - lc->req_off;
+	*len = (uint32_t)RTE_MIN(left, (uint64_t)ECHO_BLOCK);
+	return L->block;
+}
+
+static bool
+half_close_after_request(const struct load *L)
+{
+	return L->conf->mode == LOAD_CPS && L->conf->proto == LOAD_ECHO &&
+	       L->conf->server_closes;
+}
+
+/*
+ * Write issued requests (or the echo stream) while the send buffer
+ * takes them. @return false when the connection was aborted.
+ */
+static bool
+pump(struct load_conn *lc)
+{
+	struct load *L = lc->L;
+
+	while (lc->unsent > 0 || (echo_stream(L) && issuing(L))) {
+		uint32_t len;
+		const void *p = next_piece(lc, &len);
+		int32_t n = tern_tcp_send(lc->c, p, len);
+
+		if (n == -ENOBUFS) {
+			retry_add(lc);
+			return true;
+		}
+		if (n < 0) {
+			L->n.proto_errors++;
+			tern_tcp_abort(lc->c);
+			return false;
+		}
+		L->n.tx_bytes += (uint32_t)n;
+		lc->tx_stream += (uint32_t)n;
+		lc->req_off += (uint32_t)n;
+		if (!echo_stream(L) && lc->req_off == request_bytes(L)) {
+			lc->unsent--;
+			lc->req_off = 0;
+		}
+		if ((uint32_t)n < len)
+			return true;      /* writable() resumes */
+	}
+	/* cps echo, server closes: our half-close asks it to. */
+	if (half_close_after_request(L) && lc->unsent == 0 &&
+	    lc->in_flight > 0 && tern_tcp_shutdown(lc->c) != 0)
+		L->n.proto_errors++;
+	return true;
+}
+
+/* Issue one request, intended at @p at_ns. */
+static bool
+issue(struct load_conn *lc, uint64_t at_ns)
+{
+	struct load *L = lc->L;
+
+	if (lc->issued_ns != NULL) {
+		uint32_t slot = (lc->ring_head + lc->in_flight) %
+				L->conf->pipeline;
+
+		lc->issued_ns[slot] = at_ns;
+	}
+	lc->in_flight++;
+	lc->unsent++;
+	L->n.requests++;
+	return pump(lc);
+}
+
+/* Fill the pipeline of a keep-alive slot. */
+static bool
+refill(struct load_conn *lc)
+{
+	struct load *L = lc->L;
+
+	while (issuing(L) && !lc->no_more && lc->in_flight < L->conf->pipeline)
+		if (!issue(lc, L->ctx->now_ns))
+			return false;
+	return true;
+}
+
+/* ---- input ---- */
+
+static void
+record_latency(struct load_conn *lc)
+{
+	struct load *L = lc->L;
+	uint64_t at = lc->start_ns;
+
+	if (lc->issued_ns != NULL && lc->in_flight > 0) {
+		at = lc->issued_ns[lc->ring_head];
+		lc->ring_head = (lc->ring_head + 1) % L->conf->pipeline;
+	}
+	if (L->phase == LOAD_PH_MEASURE)
+		hist_record(&L->lat, L->ctx->now_ns - at);
+}
+
+/*
+ * One complete response. @return false when @p lc may be gone (it was
+ * closed or aborted inside).
+ */
+static bool
+on_response(struct load_conn *lc, bool ok)
+{
+	struct load *L = lc->L;
+
+	record_latency(lc);
+	if (lc->in_flight > 0)
+		lc->in_flight--;
+	if (ok)
+		L->n.responses++;
+	else
+		L->n.bad_status++;
+	switch (L->conf->mode) {
+	case LOAD_CPS:
+		lc->exchange_done = true;
+		/* Client closes first, unless the server said it will. */
+		if (!L->conf->server_closes && !lc->no_more) {
+			slot_close(lc);
+			return false;
+		}
+		return true;
+	case LOAD_RPS:
+	case LOAD_BULK:
+		if (lc->no_more || !issuing(L)) {
+			if (lc->in_flight == 0) {
+				slot_close(lc);
+				return false;
+			}
+			return true;
+		}
+		return refill(lc);
+	default:
+		/* latency: the pacer issues; drain closes idle slots. */
+		if ((lc->no_more || !issuing(L)) && lc->in_flight == 0) {
+			slot_close(lc);
+			return false;
+		}
+		return true;
+	}
+}
+
+static bool
+on_http_head(struct load_conn *lc)
+{
+	struct http_response resp;
+	uint32_t len;
+	const char *p = http_reader_head(&lc->rd, &len);
+
+	if (http_parse_response(p, len, false, &resp) != 0)
+		return false;
+	if (resp.status >= 100 && resp.status < 200) {
+		/* Interim (100 Continue): the real response follows. */
+		http_reader_next_head(&lc->rd);
+		return true;
+	}
+	if (!resp.keep_alive)
+		lc->no_more = true;
+	lc->exchange_done = resp.status >= 200 && resp.status < 300;
+	http_reader_set_body(&lc->rd, resp.body, resp.content_length);
+	return true;
+}
+
+/* Parse HTTP from @p p. @return false when @p lc may be gone. */
+static bool
+http_input(struct load_conn *lc, const char *p, uint32_t len)
+{
+	uint32_t off = 0, used;
+
+	for (;;) {
+		enum http_ev ev = http_reader_feed(&lc->rd, p + off, len - off,
+						   &used);
+
+		off += used;
+		if (ev == HTTP_EV_NEED_MORE)
+			return true;
+		if (ev == HTTP_EV_HEAD) {
+			if (on_http_head(lc))
+				continue;
+		} else if (ev == HTTP_EV_DONE) {
+			if (lc->in_flight == 0) {
+				/* A response nobody asked for. */
+				lc->L->n.proto_errors++;
+				tern_tcp_abort(lc->c);
+				return false;
+			}
+			if (!on_response(lc, lc->exchange_done))
+				return false;
+			continue;
+		}
+		lc->L->n.proto_errors++;
+		tern_tcp_abort(lc->c);
+		return false;
+	}
+}
+
+/* Check echoed bytes against the stream; count whole echoes. */
+static bool
+echo_input(struct load_conn *lc, const uint8_t *p, uint32_t len)
+{
+	struct load *L = lc->L;
+	uint64_t req = request_bytes(L);
+
+	while (len > 0) {
+		uint32_t off = (uint32_t)(lc->rx_stream % ECHO_BLOCK);
+		uint32_t n = RTE_MIN(len, ECHO_BLOCK - off);
+
+		if (lc->rx_stream + n > lc->tx_stream ||
+		    memcmp(p, L->block + off, n) != 0) {
+			L->n.proto_errors++;
+			tern_tcp_abort(lc->c);
+			return false;
+		}
+		if (!echo_stream(L)) {
+			/* Requests end at multiples of req; at most one
+			 * boundary per piece when n <= req. */
+			uint64_t before = lc->rx_stream / req;
+
+			if (n > req - lc->rx_stream % req)
+				n = (uint32_t)(req - lc->rx_stream % req);
+			lc->rx_stream += n;
+			p += n;
+			len -= n;
+			if (lc->rx_stream / req != before &&
+			    !on_response(lc, true))
+				return false;
+			continue;
+		}
+		lc->rx_stream += n;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+/* ---- callbacks ---- */
+
+static void
+on_connected(struct tern_conn *c, void *user)
+{
+	struct load_conn *lc = user;
+	struct load *L = lc->L;
+
+	L->nb_opening--;
+	L->nb_established++;
+	L->n.established++;
+	lc->state = SLOT_OPEN;
+	if (L->conf->mode == LOAD_HOLD) {
+		if (L->all_open_ns == 0 && L->nb_established == L->share.conns)
+			L->all_open_ns = L->ctx->now_ns;
+		return;
+	}
+	if (!issuing(L)) {
+		slot_close(lc);
+		return;
+	}
+	if (L->conf->mode == LOAD_CPS) {
+		issue(lc, lc->start_ns);
+		return;
+	}
+	if (echo_stream(L)) {
+		pump(lc);
+		return;
+	}
+	if (L->conf->mode != LOAD_LATENCY)
+		refill(lc);
+}
+
+static void
+on_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
+{
+	struct load_conn *lc = user;
+	struct load *L = lc->L;
+	struct rte_mbuf *seg;
+	bool alive = true;
+
+	L->n.rx_bytes += rte_pktmbuf_pkt_len(data);
+	for (seg = data; seg != NULL && alive; seg = seg->next) {
+		if (lc->state == SLOT_CLOSING && L->conf->proto == LOAD_HTTP &&
+		    http_reader_idle(&lc->rd))
+			break;
+		if (L->conf->proto == LOAD_HTTP)
+			alive = http_input(lc, rte_pktmbuf_mtod(seg,
+					   const char *), seg->data_len);
+		else
+			alive = echo_input(lc, rte_pktmbuf_mtod(seg,
+					   const uint8_t *), seg->data_len);
+	}
+	rte_pktmbuf_free(data);
+}
+
+static void
+on_writable(struct tern_conn *c, void *user)
+{
+	struct load_conn *lc = user;
+
+	if (lc->state == SLOT_OPEN)
+		pump(lc);
+}
+
+static void
+on_peer_closed(struct tern_conn *c, void *user)
+{
+	struct load_conn *lc = user;
+
+	lc->no_more = true;
+	/* A body delimited by the end of the connection is complete. */
+	if (lc->L->conf->proto == LOAD_HTTP &&
+	    http_reader_to_eof(&lc->rd)) {
+		http_reader_set_body(&lc->rd, HTTP_BODY_NONE, 0);
+		if (!on_response(lc, lc->exchange_done))
+			return;
+	}
+	if (lc->in_flight > 0)
+		lc->L->n.proto_errors++;   /* requests left unanswered */
+	slot_close(lc);
+}
+
+static void
+on_closed(struct tern_conn *c, void *user, enum tern_tcp_close_reason why)
+{
+	struct load_conn *lc = user;
+	struct load *L = lc->L;
+
+	if (lc->state == SLOT_OPENING)
+		L->nb_opening--;
+	else if (lc->state == SLOT_OPEN)
+		L->nb_established--;
+	if (why != TERN_TCP_CLOSE_NORMAL)
+		L->n.failed++;
+	else if (L->conf->mode == LOAD_CPS && lc->exchange_done)
+		L->n.completed++;
+	retry_del(lc);
+	http_reader_fini(&lc->rd);
+	lc->c = NULL;
+	lc->state = SLOT_IDLE;
+	L->nb_open--;
+	TAILQ_INSERT_TAIL(&L->idle, lc, link);
+}
+
+static const struct tern_tcp_ops load_ops = {
+	.connected = on_connected,
+	.recv = on_recv,
+	.writable = on_writable,
+	.peer_closed = on_peer_closed,
+	.closed = on_closed,
+};
+
+/* ---- poll ---- */
+
+static void
+open_slots(struct load *L)
+{
+	const struct load_conf *conf = L->conf;
+	unsigned int started = 0;
+	struct load_conn *lc;
+
+	if (!issuing(L))
+		return;
+	/* Hold opens each slot once; the others replace what closes. */
+	if (conf->mode == LOAD_HOLD && L->n.connects >= L->share.conns)
+		return;
+	while (L->nb_open < L->share.conns &&
+	       L->nb_opening < conf->max_opening && started < OPEN_PER_POLL &&
+	       (lc = TAILQ_FIRST(&L->idle)) != NULL) {
+		uint64_t failed = L->n.failed;
+
+		slot_open(L, lc);
+		started++;
+		if (L->n.failed != failed)
+			break;    /* no port or no record: try next poll */
+	}
+}
+
+/* Latency mode: issue what the offered rate has made due. */
+static void
+pace(struct load *L)
+{
+	uint32_t C = L->share.conns;
+	uint64_t due;
+
+	if (!issuing(L) || L->share.rate <= 0)
+		return;
+	if (!L->pace_started) {
+		L->pace_started = true;
+		L->pace_t0_ns = L->ctx->now_ns;
+	}
+	due = (uint64_t)((double)(L->ctx->now_ns - L->pace_t0_ns) *
+			 L->share.rate / 1e9);
+	while (L->paced < due) {
+		struct load_conn *lc = NULL;
+
+		for (uint32_t i = 0; i < C; i++) {
+			struct load_conn *s = &L->slots[(L->pace_next + i) % C];
+
+			if (s->state == SLOT_OPEN && !s->no_more &&
+			    s->in_flight < L->conf->pipeline) {
+				lc = s;
+				L->pace_next = (L->pace_next + i + 1) % C;
+				break;
+			}
+		}
+		if (lc == NULL)
+			return;   /* all busy: the request waits, its clock runs */
+		issue(lc, L->pace_t0_ns + (uint64_t)((double)L->paced * 1e9 /
+						      L->share.rate));
+		L->paced++;
+	}
+}
+
+static void
+retry_sends(struct load *L)
+{
+	struct load_conn *lc;
+	struct load_conn_list batch = TAILQ_HEAD_INITIALIZER(batch);
+
+	/* Only those queued now: a retry that fails queues itself again. */
+	TAILQ_CONCAT(&batch, &L->retry, link);
+	while ((lc = TAILQ_FIRST(&batch)) != NULL) {
+		TAILQ_REMOVE(&batch, lc, link);
+		lc->on_retry = false;
+		if (lc->state == SLOT_OPEN)
+			pump(lc);
+	}
+}
+
+/* DRAIN: close idle slots; abort everything after the deadline. */
+static void
+drain(struct load *L)
+{
+	if (L->ctx->now_ns >= L->drain_deadline_ns) {
+		load_abort_all(L);
+	} else {
+		for (uint32_t i = 0; i < L->share.conns; i++) {
+			struct load_conn *lc = &L->slots[i];
+
+			if (lc->state == SLOT_OPEN &&
+			    (lc->in_flight == 0 || echo_stream(L)))
+				slot_close(lc);
+		}
+	}
+	if (L->nb_open == 0)
+		L->phase = LOAD_PH_DONE;
+}
+
+static void
+phases(struct load *L)
+{
+	const struct load_conf *conf = L->conf;
+	uint64_t now = L->ctx->now_ns;
+
+	if (!L->started) {
+		L->started = true;
+		L->t0_ns = now;
+		if (conf->warmup_s <= 0)
+			phase_measure(L);
+	}
+	if (L->phase == LOAD_PH_WARMUP &&
+	    now - L->t0_ns >= (uint64_t)(conf->warmup_s * 1e9))
+		phase_measure(L);
+	if (L->phase == LOAD_PH_MEASURE) {
+		uint64_t t = conf->time_s > 0 ? (uint64_t)(conf->time_s * 1e9)
+					      : 0;
+		uint64_t since = conf->mode == LOAD_HOLD && L->all_open_ns != 0
+					 ? L->all_open_ns : L->measure_ns;
+
+		if ((t > 0 && now - since >= t) || target_reached(L))
+			phase_drain(L);
+	}
+}
+
+void
+load_poll(struct load *L)
+{
+	bool drain_once;
+
+	phases(L);
+	drain_once = L->phase == LOAD_PH_DRAIN;
+	if (L->phase == LOAD_PH_DONE)
+		return;
+	if (!TAILQ_EMPTY(&L->retry))
+		retry_sends(L);
+	if (drain_once) {
+		drain(L);
+		return;
+	}
+	open_slots(L);
+	if (L->conf->mode == LOAD_LATENCY)
+		pace(L);
+}
+
+bool
+load_busy(const struct load *L)
+{
+	if (L->phase == LOAD_PH_DONE)
+		return false;
+	if (target_reached(L))
+		return true;
+	if (!L->started || L->phase == LOAD_PH_DRAIN ||
+	    !TAILQ_EMPTY(&L->retry) || L->conf->mode == LOAD_LATENCY ||
+	    L->conf->time_s > 0 || L->conf->warmup_s > 0)
+		return true;
+	return L->nb_open < L->share.conns && !TAILQ_EMPTY(&L->idle) &&
+	       L->nb_opening < L->conf->max_opening &&
+	       !(L->conf->mode == LOAD_HOLD &&
+		 L->n.connects >= L->share.conns);
+}
+
+void
+load_abort_all(struct load *L)
+{
+	for (uint32_t i = 0; i < L->share.conns; i++)
+		if (L->slots[i].state != SLOT_IDLE)
+			tern_tcp_abort(L->slots[i].c);
+}
+
+/* ---- instance ---- */
+
+static void
+block_fill(uint8_t *b, uint32_t len)
+{
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+
+	for (uint32_t i = 0; i < len; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		b[i] = (uint8_t)x;
+	}
+}
+
+int
+load_create(struct tern_ctx *ctx, const struct load_conf *conf,
+	    const struct load_share *share, struct load **out)
+{
+	struct load *L;
+
+	*out = NULL;
+	if (share->conns == 0 || conf->pipeline == 0 ||
+	    conf->pipeline > LOAD_PIPELINE_MAX)
+		return -EINVAL;
+	L = calloc(1, sizeof(*L));
+	if (L == NULL)
+		return -ENOMEM;
+	L->ctx = ctx;
+	L->conf = conf;
+	L->share = *share;
+	L->phase = LOAD_PH_WARMUP;
+	TAILQ_INIT(&L->idle);
+	TAILQ_INIT(&L->retry);
+	hist_init(&L->lat);
+	block_fill(L->block, sizeof(L->block));
+	if (conf->proto == LOAD_HTTP) {
+		L->req_len = load_http_request(conf, L->req, sizeof(L->req));
+		if (L->req_len == 0) {
+			free(L);
+			return -EINVAL;
+		}
+		if (conf->mode == LOAD_BULK && conf->upload)
+			L->body_len = conf->bulk_bytes;
+	} else {
+		L->req_len = conf->req_size;
+	}
+	L->slots = calloc(share->conns, sizeof(*L->slots));
+	if (conf->mode != LOAD_HOLD)
+		L->rings = calloc((size_t)share->conns * conf->pipeline,
+				  sizeof(uint64_t));
+	if (L->slots == NULL || (conf->mode != LOAD_HOLD && L->rings == NULL)) {
+		load_destroy(L);
+		return -ENOMEM;
+	}
+	for (uint32_t i = 0; i < share->conns; i++) {
+		struct load_conn *lc = &L->slots[i];
+
+		lc->L = L;
+		if (L->rings != NULL)
+			lc->issued_ns = L->rings + (size_t)i * conf->pipeline;
+		TAILQ_INSERT_TAIL(&L->idle, lc, link);
+	}
+	*out = L;
+	return 0;
+}
+
+void
+load_destroy(struct load *L)
+{
+	if (L == NULL)
+		return;
+	if (L->slots != NULL)
+		load_abort_all(L);
+	free(L->slots);
+	free(L->rings);
+	free(L);
+}

@@ -1,0 +1,1139 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tern-inproc: tern against tern in one process, back to back.
+ *
+ * Two ring ethdevs (rte_eth_from_rings) share two rte_rings crosswise,
+ * so that what one port sends the other receives: an in-memory wire with
+ * no kernel and no NIC. Two stack instances (struct tern_ctx, one per
+ * port) run on it, each with the loop of the runtime:
+ *   now = TSC ns; rx_burst -> tern_stack_input -> app poll ->
+ *   tern_stack_poll -> tx_burst
+ * The server (bench/httpd_core.c, tern-httpd's core) runs on the second
+ * lcore, the client (bench/load_core.c, tern-load's engine) on the main
+ * lcore; the result is one JSON record.
+ *
+ * --reflect measures the wire's ceiling instead: the second lcore swaps
+ * the Ethernet, IPv4 and TCP addresses of every frame and sends it back
+ * (testpmd's 5tswap), the main lcore keeps a fixed number of frames
+ * circulating; the figure is frames in plus out per second of the
+ * reflecting core.
+ *
+ * --lockstep runs both stacks on one lcore, alternately, on a virtual
+ * clock, each stepping only when it has input or work due: exactly
+ * repeatable, for instruction counts (bench/callgrind.sh counts
+ * srv_step and cli_step, leaving out the PMD's srv/cli_tx_flush).
+ *
+ * The ports stand in for a NIC that checksums in hardware (TX checksums
+ * are left to it, RX frames are marked verified), as the kernel's
+ * loopback does; --no-offload makes both stacks checksum in software.
+ *
+ *   tern-inproc -l 0,1 --no-pci --no-huge --no-shconf -m 1024 --
+ *       --mode rps --conns 64 --pipeline 8 --time 5
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_eal.h>
+#include <rte_eth_ring.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_tcp.h>
+
+#include "tern_clock.h"
+#include "tern_stack.h"
+#include "tern_tcp.h"
+#include "httpd_core.h"
+#include "load_core.h"
+#include "tern_bench.h"
+
+#define BENCH_NS_PER_S 1000000000ull
+#define SERVER_IP RTE_IPV4(198, 18, 0, 1)
+#define CLIENT_IP RTE_IPV4(198, 18, 0, 2)
+#define PREFIX_LEN 24
+/* TX attempts per flush while the other lcore drains the ring. */
+#define TX_ATTEMPTS 64
+/* After the client is done, how long the server may take to see its
+ * connections closed before it stops. */
+#define SERVER_GRACE_NS (1000ull * 1000 * 1000)
+/* Lockstep: virtual time per round; the clock jumps when both idle. */
+#define LOCKSTEP_TICK_NS 1000
+/* A lockstep run that makes no progress for this long is stuck. */
+#define LOCKSTEP_IDLE_LIMIT_NS (600ull * BENCH_NS_PER_S)
+
+/* One port, one stack instance, one role. */
+struct side {
+	struct tern_ctx ctx;        /* first: cache aligned */
+	const char *name;
+	uint16_t port;
+	struct rte_mempool *pool;
+	struct httpd *httpd;        /* server */
+	struct load *load;          /* client */
+	bool offload;
+	bool spin;                  /* retry TX: the other lcore drains */
+	struct rte_ether_addr mac;
+	FILE *pcap;                 /* --pcap, or NULL */
+	uint64_t heap_before;       /* DPDK heap before the stack existed */
+	uint64_t heap_after;
+	uint64_t busy_cycles;       /* iterations that moved frames */
+	uint64_t loop_cycles;
+	uint64_t frames;            /* reflector / generator */
+} __rte_cache_aligned;
+
+/* Server figures at the client's window edges. */
+struct srv_mark {
+	uint64_t rx, tx, busy, loop, ns;
+};
+
+struct inproc {
+	struct load_conf conf;      /* first: load_opts parse into it */
+	bool reflect;
+	bool lockstep;
+	bool offload;
+	int64_t body_size;          /* -1: the hello page */
+	uint32_t max_conns;
+	uint32_t max_tw;
+	uint32_t msl_ms;
+	uint32_t reass_conns;
+	uint32_t ring_size;
+	uint32_t mbufs;
+	const char *pcap_path;
+	FILE *pcap;                 /* --pcap: both directions, in order */
+	uint32_t frame_len;         /* reflect */
+	uint32_t frames;            /* reflect: frames circulating */
+	uint64_t seed;
+	struct tern_clock clock;
+	struct rte_ring *ring_c2s;
+	struct rte_ring *ring_s2c;
+	struct side *srv;
+	struct side *cli;
+	atomic_bool stop;
+	uint64_t vnow_ns;           /* lockstep clock */
+	struct srv_mark mark_start;
+	struct srv_mark mark_end;
+	uint8_t client_phase;
+	uint64_t next_line_ns;
+	uint64_t line_t0_ns;
+	struct load_counters line_prev;
+	struct bench_tern_mem mem;  /* read before the stacks go */
+};
+
+/* ---- options ---- */
+
+static int
+parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
+	    v < min || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+enum own_opt {
+	OPT_REFLECT, OPT_LOCKSTEP, OPT_NO_OFFLOAD, OPT_BODY_SIZE,
+	OPT_MAX_CONNS, OPT_MAX_TW, OPT_MSL_MS, OPT_RING_SIZE, OPT_MBUFS,
+	OPT_FRAME_LEN, OPT_FRAMES, OPT_SEED, OPT_REASS_CONNS, OPT_PCAP,
+};
+
+struct own_opt_desc {
+	const char *name;
+	const char *arg_name;
+	const char *help;
+	uint64_t min, max;
+};
+
+static const struct own_opt_desc own_opts[] = {
+	[OPT_REFLECT] = { "reflect", NULL,
+			  "measure the wire's ceiling (5-tuple swap)", 0, 0 },
+	[OPT_LOCKSTEP] = { "lockstep", NULL, "one lcore, virtual clock, "
+			   "exactly repeatable", 0, 0 },
+	[OPT_NO_OFFLOAD] = { "no-offload", NULL,
+			     "checksum in software on both stacks", 0, 0 },
+	[OPT_BODY_SIZE] = { "body-size", "N", "server page size (default: "
+			    "the hello page)", 0, HTTP_PAGE_MAX },
+	[OPT_MAX_CONNS] = { "max-conns", "N", "connection records per stack "
+			    "(default 65536)", 16, 1u << 26 },
+	[OPT_MAX_TW] = { "max-tw", "N", "TIME_WAIT records per stack "
+			 "(default 65536)", 0, 1u << 26 },
+	[OPT_MSL_MS] = { "msl-ms", "MS", "MSL (TIME_WAIT lasts 2 MSL; "
+			 "default 30000)", 1, 3600000 },
+	[OPT_RING_SIZE] = { "ring-size", "N", "frames each way on the wire "
+			    "(power of 2; default 8192)", 64, 1u << 20 },
+	[OPT_MBUFS] = { "mbufs", "N", "mbufs per side (default 65535)", 1024,
+			1u << 24 },
+	[OPT_FRAME_LEN] = { "frame-len", "N", "reflect: frame bytes "
+			    "(default 64)", 60, 1514 },
+	[OPT_FRAMES] = { "frames", "N", "reflect: frames circulating "
+			 "(default 1024)", 1, 1u << 20 },
+	[OPT_SEED] = { "seed", "N", "secret seed of both stacks (0: random; "
+		       "lockstep default 1)", 0, UINT64_MAX },
+	[OPT_REASS_CONNS] = { "reass-conns", "N", "connections that may hold "
+			      "out-of-order data (0: max-conns/4)", 0,
+			      1u << 26 },
+	[OPT_PCAP] = { "pcap", "FILE", "write every frame on the wire to FILE "
+		       "(pcap; slows the run down)", 0, 0 },
+};
+
+static int
+own_opt_set(struct inproc *ip, enum own_opt o, uint64_t v)
+{
+	switch (o) {
+	case OPT_REFLECT: ip->reflect = true; break;
+	case OPT_LOCKSTEP: ip->lockstep = true; break;
+	case OPT_NO_OFFLOAD: ip->offload = false; break;
+	case OPT_BODY_SIZE: ip->body_size = (int64_t)v; break;
+	case OPT_MAX_CONNS: ip->max_conns = (uint32_t)v; break;
+	case OPT_MAX_TW: ip->max_tw = (uint32_t)v; break;
+	case OPT_MSL_MS: ip->msl_ms = (uint32_t)v; break;
+	case OPT_RING_SIZE: ip->ring_size = (uint32_t)v; break;
+	case OPT_MBUFS: ip->mbufs = (uint32_t)v; break;
+	case OPT_FRAME_LEN: ip->frame_len = (uint32_t)v; break;
+	case OPT_FRAMES: ip->frames = (uint32_t)v; break;
+	case OPT_SEED: ip->seed = v; break;
+	case OPT_REASS_CONNS: ip->reass_conns = (uint32_t)v; break;
+	case OPT_PCAP: break;
+	}
+	return 0;
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: tern-inproc [EAL options] -- [options]\n");
+	for (size_t i = 0; i < RTE_DIM(own_opts); i++)
+		fprintf(stderr, "  --%-14s %-6s %s\n", own_opts[i].name,
+			own_opts[i].arg_name ? own_opts[i].arg_name : "",
+			own_opts[i].help);
+	for (const struct load_opt *o = load_opts; o->name != NULL; o++)
+		fprintf(stderr, "  --%-14s %-6s %s\n", o->name,
+			o->arg_name ? o->arg_name : "", o->help);
+}
+
+/* One option at argv[*i]. @return 0, 1 (--help) or -EINVAL. */
+static int
+parse_one(struct inproc *ip, int argc, char **argv, int *i)
+{
+	const char *name = argv[*i] + 2;
+	const char *value = NULL;
+
+	if (strncmp(argv[*i], "--", 2) != 0)
+		return -EINVAL;
+	if (strcmp(name, "help") == 0)
+		return 1;
+	for (size_t k = 0; k < RTE_DIM(own_opts); k++) {
+		const struct own_opt_desc *d = &own_opts[k];
+		uint64_t v = 0;
+
+		if (strcmp(d->name, name) != 0)
+			continue;
+		if (k == OPT_PCAP && *i + 1 < argc) {
+			ip->pcap_path = argv[++(*i)];
+			return 0;
+		}
+		if (d->arg_name != NULL) {
+			if (*i + 1 >= argc || parse_u64(argv[*i + 1], d->min,
+							d->max, &v) != 0) {
+				fprintf(stderr, "--%s: %" PRIu64 "..%" PRIu64
+					"\n", d->name, d->min, d->max);
+				return -EINVAL;
+			}
+			(*i)++;
+		}
+		return own_opt_set(ip, (enum own_opt)k, v);
+	}
+	for (const struct load_opt *o = load_opts; o->name != NULL; o++) {
+		if (strcmp(o->name, name) != 0)
+			continue;
+		if (o->arg_name != NULL) {
+			if (*i + 1 >= argc) {
+				fprintf(stderr, "--%s needs a value\n", name);
+				return -EINVAL;
+			}
+			value = argv[++(*i)];
+		}
+		return o->parse(&ip->conf, value);
+	}
+	fprintf(stderr, "tern-inproc: unknown option %s\n", argv[*i]);
+	return -EINVAL;
+}
+
+static int
+parse_args(struct inproc *ip, int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		int rc = parse_one(ip, argc, argv, &i);
+
+		if (rc != 0) {
+			usage();
+			return rc;
+		}
+	}
+	if (ip->lockstep && (ip->conf.time_s > 0 || ip->conf.warmup_s > 0 ||
+			     ip->conf.max_requests == 0)) {
+		fprintf(stderr, "tern-inproc: --lockstep runs on virtual "
+			"time: give --requests N, not --time/--warmup\n");
+		return -EINVAL;
+	}
+	if (ip->reflect && (ip->lockstep || ip->conf.time_s <= 0)) {
+		fprintf(stderr, "tern-inproc: --reflect needs --time and two "
+			"lcores\n");
+		return -EINVAL;
+	}
+	if (ip->pcap_path != NULL && !ip->lockstep) {
+		fprintf(stderr, "tern-inproc: --pcap needs --lockstep\n");
+		return -EINVAL;
+	}
+	if ((ip->ring_size & (ip->ring_size - 1)) != 0) {
+		fprintf(stderr, "tern-inproc: --ring-size: a power of 2\n");
+		return -EINVAL;
+	}
+	if (ip->lockstep && ip->seed == 0)
+		ip->seed = 1;
+	return 0;
+}
+
+/* ---- the wire ---- */
+
+static int
+port_setup(struct inproc *ip, const char *name, struct rte_ring *rx,
+	   struct rte_ring *tx, struct side *s)
+{
+	struct rte_eth_conf conf = { 0 };
+	int port, rc;
+	char pname[RTE_MEMPOOL_NAMESIZE];
+
+	snprintf(pname, sizeof(pname), "mb_%s", name);
+	s->pool = rte_pktmbuf_pool_create(pname, ip->mbufs, 256, 0,
+					  RTE_MBUF_DEFAULT_BUF_SIZE,
+					  (int)rte_socket_id());
+	if (s->pool == NULL)
+		return -ENOMEM;
+	port = rte_eth_from_rings(name, &rx, 1, &tx, 1, (unsigned int)
+				  rte_socket_id());
+	if (port < 0)
+		return -rte_errno;
+	s->port = (uint16_t)port;
+	s->name = name;
+	rc = rte_eth_dev_configure(s->port, 1, 1, &conf);
+	if (rc == 0)
+		rc = rte_eth_rx_queue_setup(s->port, 0, ip->ring_size,
+					    (unsigned int)rte_socket_id(),
+					    NULL, s->pool);
+	if (rc == 0)
+		rc = rte_eth_tx_queue_setup(s->port, 0, ip->ring_size,
+					    (unsigned int)rte_socket_id(),
+					    NULL);
+	if (rc == 0)
+		rc = rte_eth_dev_start(s->port);
+	return rc;
+}
+
+static int
+wire_setup(struct inproc *ip)
+{
+	unsigned int flags = RING_F_SP_ENQ | RING_F_SC_DEQ;
+	int rc;
+
+	ip->ring_c2s = rte_ring_create("c2s", ip->ring_size,
+				       (int)rte_socket_id(), flags);
+	ip->ring_s2c = rte_ring_create("s2c", ip->ring_size,
+				       (int)rte_socket_id(), flags);
+	if (ip->ring_c2s == NULL || ip->ring_s2c == NULL)
+		return -ENOMEM;
+	rc = port_setup(ip, "srv", ip->ring_c2s, ip->ring_s2c, ip->srv);
+	if (rc == 0)
+		rc = port_setup(ip, "cli", ip->ring_s2c, ip->ring_c2s,
+				ip->cli);
+	return rc;
+}
+
+/* What a NIC with checksum offload reports on receive. */
+static inline void
+nic_rx(const struct side *s, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (!s->offload)
+		return;
+	for (uint16_t i = 0; i < n; i++)
+		pkts[i]->ol_flags = RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+				    RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+}
+
+/* ---- --pcap: a classic libpcap file, microsecond stamps ---- */
+
+struct pcap_file_hdr {
+	uint32_t magic;
+	uint16_t major, minor;
+	int32_t zone;
+	uint32_t sigfigs, snaplen, linktype;
+};
+
+struct pcap_rec_hdr {
+	uint32_t sec, usec, caplen, len;
+};
+
+static FILE *
+pcap_open(const char *path)
+{
+	struct pcap_file_hdr h = { 0xa1b2c3d4, 2, 4, 0, 0, 65535, 1 };
+	FILE *f = fopen(path, "wb");
+
+	if (f != NULL && fwrite(&h, sizeof(h), 1, f) != 1) {
+		fclose(f);
+		f = NULL;
+	}
+	return f;
+}
+
+static void
+pcap_write(FILE *f, uint64_t now_ns, const struct rte_mbuf *m)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	struct pcap_rec_hdr h = {
+		(uint32_t)(now_ns / BENCH_NS_PER_S),
+		(uint32_t)(now_ns % BENCH_NS_PER_S / 1000), len, len };
+
+	fwrite(&h, sizeof(h), 1, f);
+	for (const struct rte_mbuf *seg = m; seg != NULL; seg = seg->next)
+		fwrite(rte_pktmbuf_mtod(seg, const void *), 1, seg->data_len,
+		       f);
+}
+
+static void
+side_tx_flush(struct tern_ctx *ctx)
+{
+	struct side *s = ctx->tx_flush_arg;
+	struct tern_tx_batch *b = &ctx->tx;
+	uint16_t sent = 0;
+
+	if (unlikely(s->pcap != NULL))
+		for (uint16_t i = 0; i < b->count; i++)
+			pcap_write(s->pcap, ctx->now_ns, b->pkts[i]);
+	for (unsigned int i = 0; sent < b->count &&
+	     (i == 0 || (s->spin && i < TX_ATTEMPTS)); i++)
+		sent += rte_eth_tx_burst(s->port, 0, b->pkts + sent,
+					 b->count - sent);
+	if (unlikely(sent < b->count)) {
+		rte_pktmbuf_free_bulk(b->pkts + sent, b->count - sent);
+		tern_stat_add(&ctx->stats, TERN_STAT_TX_RING_FULL,
+			      b->count - sent);
+	}
+	tern_stat_add(&ctx->stats, TERN_STAT_TX_PKTS, sent);
+	tern_stat_inc(&ctx->stats, TERN_STAT_TX_BATCH_FLUSHES);
+	b->count = 0;
+}
+
+/* Two names, so that callgrind can leave each side's PMD out. */
+static __attribute__((noinline)) void
+srv_tx_flush(struct tern_ctx *ctx)
+{
+	side_tx_flush(ctx);
+}
+
+static __attribute__((noinline)) void
+cli_tx_flush(struct tern_ctx *ctx)
+{
+	side_tx_flush(ctx);
+}
+
+/* ---- stacks ---- */
+
+static int
+stack_setup(struct inproc *ip, struct side *s, uint32_t addr,
+	    tern_tx_flush_fn flush, unsigned int lcore, uint64_t now)
+{
+	struct tern_stack_conf sc = { 0 };
+	struct rte_malloc_socket_stats st;
+
+	s->offload = ip->offload;
+	s->spin = !ip->lockstep;
+	/* Ring ports have no MAC of their own worth using (they may share
+	 * one) and filter nothing: each stack gets a distinct local one. */
+	sc.ifc.mac = (struct rte_ether_addr){
+		{ 0x02, 0, 0, 0, 0, (uint8_t)(addr & 0xff) } };
+	s->mac = sc.ifc.mac;
+	sc.ifc.ip = rte_cpu_to_be_32(addr);
+	sc.ifc.netmask = rte_cpu_to_be_32(~0u << (32 - PREFIX_LEN));
+	sc.ifc.mtu = RTE_ETHER_MTU;
+	sc.ifc.tx_ip_cksum = ip->offload;
+	sc.ifc.tx_tcp_cksum = ip->offload;
+	sc.ifc.rx_cksum = ip->offload;
+	tern_tcp_conf_defaults(&sc.tcp);
+	sc.tcp.max_conns = ip->max_conns;
+	sc.tcp.max_tw = ip->max_tw;
+	sc.tcp.msl_ms = ip->msl_ms;
+	sc.tcp.reass_conns = ip->reass_conns;
+	sc.pool = s->pool;
+	sc.tx_flush = flush;
+	sc.tx_flush_arg = s;
+	sc.lcore_id = lcore;
+	sc.port_id = s->port;
+	sc.now_ns = now;
+	sc.secret_seed = ip->seed != 0 ? ip->seed + addr : 0;
+	rte_malloc_get_socket_stats((int)rte_socket_id(), &st);
+	s->heap_before = st.heap_allocsz_bytes;
+	return tern_stack_init(&s->ctx, &sc);
+}
+
+static uint64_t
+heap_now(void)
+{
+	struct rte_malloc_socket_stats st;
+
+	rte_malloc_get_socket_stats((int)rte_socket_id(), &st);
+	return st.heap_allocsz_bytes;
+}
+
+static int
+apps_setup(struct inproc *ip, char **page_out)
+{
+	struct httpd_conf hc = { 0 };
+	struct load_share share = {
+		.conns = ip->conf.conns,
+		.max_requests = ip->conf.max_requests,
+		.rate = ip->conf.rate,
+	};
+	char *page = NULL;
+	int rc;
+
+	if (ip->body_size >= 0) {
+		rc = http_page_of_size((uint32_t)ip->body_size, &page);
+		if (rc != 0)
+			return rc;
+		hc.page = page;
+		hc.page_len = (uint32_t)ip->body_size;
+	}
+	*page_out = page;
+	hc.port = ip->conf.dport;
+	hc.nb_ports = ip->conf.nb_ports;
+	hc.max_conns = ip->max_conns;
+	hc.unix_sec = bench_unix_now();
+	hc.unix_at_ns = ip->srv->ctx.now_ns;
+	rc = httpd_create(&ip->srv->ctx, &hc, &ip->srv->httpd);
+	ip->srv->heap_after = heap_now();
+	if (rc != 0)
+		return rc;
+	rc = load_create(&ip->cli->ctx, &ip->conf, &share, &ip->cli->load);
+	ip->cli->heap_after = heap_now();
+	return rc;
+}
+
+/* ---- one loop iteration of each side ---- */
+
+static __attribute__((noinline)) void
+srv_step(struct side *s, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (n > 0)
+		tern_stack_input(&s->ctx, pkts, n);
+	httpd_poll(s->httpd);
+	tern_stack_poll(&s->ctx);
+	if (s->ctx.tx.count > 0)
+		s->ctx.tx_flush(&s->ctx);
+}
+
+static __attribute__((noinline)) void
+cli_step(struct side *s, struct rte_mbuf **pkts, uint16_t n)
+{
+	if (n > 0)
+		tern_stack_input(&s->ctx, pkts, n);
+	load_poll(s->load);
+	tern_stack_poll(&s->ctx);
+	if (s->ctx.tx.count > 0)
+		s->ctx.tx_flush(&s->ctx);
+}
+
+static uint16_t
+side_rx(struct side *s, struct rte_mbuf **pkts)
+{
+	uint16_t n = rte_eth_rx_burst(s->port, 0, pkts, TERN_RX_BURST);
+
+	nic_rx(s, pkts, n);
+	return n;
+}
+
+/* ---- threaded loops ---- */
+
+static void
+account(struct side *s, uint64_t t0, uint64_t t1, bool busy)
+{
+	s->loop_cycles += t1 - t0;
+	if (busy)
+		s->busy_cycles += t1 - t0;
+}
+
+static int
+server_lcore(void *arg)
+{
+	struct inproc *ip = arg;
+	struct side *s = ip->srv;
+	struct rte_mbuf *pkts[TERN_RX_BURST];
+
+	uint64_t grace_end = UINT64_MAX;
+
+	for (;;) {
+		uint64_t t0 = rte_get_tsc_cycles();
+		uint64_t tx0 = s->ctx.stats.c[TERN_STAT_TX_PKTS];
+		uint16_t n;
+
+		s->ctx.now_ns = tern_clock_cycles_to_ns(&ip->clock, t0);
+		n = side_rx(s, pkts);
+		srv_step(s, pkts, n);
+		account(s, t0, rte_get_tsc_cycles(),
+			n > 0 || s->ctx.stats.c[TERN_STAT_TX_PKTS] != tx0);
+		if (!atomic_load_explicit(&ip->stop, memory_order_relaxed))
+			continue;
+		/* The client is done: see our side of its last closes
+		 * through (the final ACKs are still on the wire). */
+		if (grace_end == UINT64_MAX)
+			grace_end = s->ctx.now_ns + SERVER_GRACE_NS;
+		if (httpd_open_conns(s->httpd) == 0 ||
+		    s->ctx.now_ns >= grace_end)
+			break;
+	}
+	return 0;
+}
+
+static void
+srv_mark_take(struct inproc *ip, struct srv_mark *m, uint64_t now)
+{
+	const struct side *s = ip->srv;
+
+	/* The server's counters, read from the client's lcore: exact to
+	 * within the iteration in progress over there. */
+	m->rx = s->ctx.stats.c[TERN_STAT_RX_PKTS];
+	m->tx = s->ctx.stats.c[TERN_STAT_TX_PKTS];
+	m->busy = s->busy_cycles;
+	m->loop = s->loop_cycles;
+	m->ns = now;
+}
+
+static void
+live_line(struct inproc *ip, uint64_t now)
+{
+	uint32_t cs[TERN_TCP_NSTATES], ss[TERN_TCP_NSTATES];
+	struct load_counters n, d;
+	char cli[160], srv[160], states[340];
+
+	load_counters_now(ip->cli->load, &n);
+	load_counters_sub(&d, &n, &ip->line_prev);
+	ip->line_prev = n;
+	tern_tcp_state_counts(&ip->cli->ctx, cs);
+	tern_tcp_state_counts(&ip->srv->ctx, ss);
+	bench_states_format(cs, cli, sizeof(cli));
+	bench_states_format(ss, srv, sizeof(srv));
+	snprintf(states, sizeof(states), "client %s | server %s", cli, srv);
+	load_live_line(stderr, &ip->conf,
+		       (double)(now - ip->line_t0_ns) / BENCH_NS_PER_S, &d, BENCH_NS_PER_S,
+		       states);
+}
+
+/* Follow the client's phases to take the server's figures. */
+static void
+watch_phase(struct inproc *ip, uint64_t now)
+{
+	uint8_t ph = (uint8_t)load_phase(ip->cli->load);
+
+	if (ph == ip->client_phase)
+		return;
+	if (ip->client_phase < LOAD_PH_MEASURE && ph >= LOAD_PH_MEASURE)
+		srv_mark_take(ip, &ip->mark_start, now);
+	if (ip->client_phase < LOAD_PH_DRAIN && ph >= LOAD_PH_DRAIN)
+		srv_mark_take(ip, &ip->mark_end, now);
+	ip->client_phase = ph;
+}
+
+static void
+client_loop(struct inproc *ip)
+{
+	struct side *s = ip->cli;
+	struct rte_mbuf *pkts[TERN_RX_BURST];
+
+	ip->line_t0_ns = s->ctx.now_ns;
+	ip->next_line_ns = s->ctx.now_ns + BENCH_NS_PER_S;
+	while (load_phase(s->load) != LOAD_PH_DONE) {
+		uint64_t t0 = rte_get_tsc_cycles();
+		uint64_t tx0 = s->ctx.stats.c[TERN_STAT_TX_PKTS];
+		uint16_t n;
+
+		s->ctx.now_ns = tern_clock_cycles_to_ns(&ip->clock, t0);
+		n = side_rx(s, pkts);
+		cli_step(s, pkts, n);
+		watch_phase(ip, s->ctx.now_ns);
+		account(s, t0, rte_get_tsc_cycles(),
+			n > 0 || s->ctx.stats.c[TERN_STAT_TX_PKTS] != tx0);
+		if (!ip->conf.quiet && s->ctx.now_ns >= ip->next_line_ns) {
+			ip->next_line_ns += BENCH_NS_PER_S;
+			live_line(ip, s->ctx.now_ns);
+		}
+	}
+}
+
+static int
+run_threaded(struct inproc *ip, unsigned int srv_lcore)
+{
+	int rc = rte_eal_remote_launch(server_lcore, ip, srv_lcore);
+
+	if (rc != 0)
+		return rc;
+	client_loop(ip);
+	atomic_store(&ip->stop, true);
+	return rte_eal_wait_lcore(srv_lcore);
+}
+
+/* ---- lockstep ---- */
+
+static bool
+side_due(const struct side *s, uint64_t now)
+{
+	return tern_stack_next_deadline_ns(&s->ctx) <= now;
+}
+
+static uint64_t
+next_event_ns(const struct inproc *ip)
+{
+	uint64_t a = tern_stack_next_deadline_ns(&ip->srv->ctx);
+	uint64_t b = tern_stack_next_deadline_ns(&ip->cli->ctx);
+
+	return a < b ? a : b;
+}
+
+static int
+run_lockstep(struct inproc *ip)
+{
+	struct side *srv = ip->srv, *cli = ip->cli;
+	struct rte_mbuf *pkts[TERN_RX_BURST];
+	uint64_t idle_since = ip->vnow_ns;
+
+	while (load_phase(cli->load) != LOAD_PH_DONE ||
+	       httpd_open_conns(srv->httpd) > 0) {
+		bool worked = false;
+		uint16_t n;
+
+		ip->vnow_ns += LOCKSTEP_TICK_NS;
+		srv->ctx.now_ns = ip->vnow_ns;
+		cli->ctx.now_ns = ip->vnow_ns;
+		n = side_rx(srv, pkts);
+		if (n > 0 || side_due(srv, ip->vnow_ns) ||
+		    httpd_busy(srv->httpd)) {
+			srv_step(srv, pkts, n);
+			worked |= n > 0;
+		}
+		n = side_rx(cli, pkts);
+		if (n > 0 || side_due(cli, ip->vnow_ns) ||
+		    load_busy(cli->load)) {
+			cli_step(cli, pkts, n);
+			worked |= n > 0;
+		}
+		watch_phase(ip, ip->vnow_ns);
+		if (worked || rte_ring_count(ip->ring_c2s) > 0 ||
+		    rte_ring_count(ip->ring_s2c) > 0) {
+			idle_since = ip->vnow_ns;
+			continue;
+		}
+		/* Nothing on the wire: jump to the next timer. */
+		if (!load_busy(cli->load) && next_event_ns(ip) != UINT64_MAX &&
+		    next_event_ns(ip) > ip->vnow_ns)
+			ip->vnow_ns = next_event_ns(ip) - LOCKSTEP_TICK_NS;
+		if (ip->vnow_ns - idle_since > LOCKSTEP_IDLE_LIMIT_NS) {
+			fprintf(stderr, "tern-inproc: lockstep: no progress "
+				"for %llu s of virtual time\n",
+				LOCKSTEP_IDLE_LIMIT_NS / BENCH_NS_PER_S);
+			return -ETIMEDOUT;
+		}
+	}
+	return 0;
+}
+
+/* ---- reflector ---- */
+
+static inline void
+swap5(struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eth = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	struct rte_ipv4_hdr *ip4 = (struct rte_ipv4_hdr *)(eth + 1);
+	struct rte_tcp_hdr *tcp = (struct rte_tcp_hdr *)(ip4 + 1);
+	struct rte_ether_addr a = eth->src_addr;
+	rte_be32_t ip = ip4->src_addr;
+	rte_be16_t p = tcp->src_port;
+
+	eth->src_addr = eth->dst_addr;
+	eth->dst_addr = a;
+	ip4->src_addr = ip4->dst_addr;
+	ip4->dst_addr = ip;
+	tcp->src_port = tcp->dst_port;
+	tcp->dst_port = p;
+}
+
+static int
+reflector_lcore(void *arg)
+{
+	struct inproc *ip = arg;
+	struct side *s = ip->srv;
+	struct rte_mbuf *pkts[TERN_RX_BURST];
+
+	while (!atomic_load_explicit(&ip->stop, memory_order_relaxed)) {
+		uint64_t t0 = rte_get_tsc_cycles();
+		uint16_t n = rte_eth_rx_burst(s->port, 0, pkts, TERN_RX_BURST);
+		uint16_t sent = 0;
+
+		for (uint16_t i = 0; i < n; i++)
+			swap5(pkts[i]);
+		while (sent < n)
+			sent += rte_eth_tx_burst(s->port, 0, pkts + sent,
+						 n - sent);
+		s->frames += n;
+		account(s, t0, rte_get_tsc_cycles(), n > 0);
+	}
+	return 0;
+}
+
+static struct rte_mbuf *
+frame_make(struct inproc *ip, uint32_t i)
+{
+	struct rte_mbuf *m = rte_pktmbuf_alloc(ip->cli->pool);
+	struct rte_ether_hdr *eth;
+	struct rte_ipv4_hdr *ip4;
+	struct rte_tcp_hdr *tcp;
+
+	if (m == NULL)
+		return NULL;
+	eth = (struct rte_ether_hdr *)rte_pktmbuf_append(m,
+		(uint16_t)ip->frame_len);
+	memset(eth, 0, ip->frame_len);
+	eth->src_addr = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0, 2 } };
+	eth->dst_addr = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0, 1 } };
+	eth->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+	ip4 = (struct rte_ipv4_hdr *)(eth + 1);
+	ip4->version_ihl = RTE_IPV4_VHL_DEF;
+	ip4->total_length = rte_cpu_to_be_16((uint16_t)(ip->frame_len -
+							 sizeof(*eth)));
+	ip4->time_to_live = 64;
+	ip4->next_proto_id = IPPROTO_TCP;
+	ip4->src_addr = rte_cpu_to_be_32(CLIENT_IP);
+	ip4->dst_addr = rte_cpu_to_be_32(SERVER_IP);
+	ip4->hdr_checksum = rte_ipv4_cksum(ip4);
+	tcp = (struct rte_tcp_hdr *)(ip4 + 1);
+	tcp->src_port = rte_cpu_to_be_16((uint16_t)(32768 + i % 28232));
+	tcp->dst_port = rte_cpu_to_be_16(ip->conf.dport);
+	tcp->data_off = 5 << 4;
+	tcp->tcp_flags = RTE_TCP_ACK_FLAG;
+	return m;
+}
+
+static int
+run_reflect(struct inproc *ip, unsigned int srv_lcore)
+{
+	struct side *g = ip->cli;
+	struct rte_mbuf *pkts[TERN_RX_BURST];
+	uint64_t t_end, t0;
+	int rc;
+
+	for (uint32_t i = 0; i < ip->frames; i++) {
+		struct rte_mbuf *m = frame_make(ip, i);
+
+		if (m == NULL || rte_eth_tx_burst(g->port, 0, &m, 1) != 1) {
+			rte_pktmbuf_free(m);
+			return -ENOMEM;
+		}
+	}
+	rc = rte_eal_remote_launch(reflector_lcore, ip, srv_lcore);
+	if (rc != 0)
+		return rc;
+	t0 = rte_get_tsc_cycles();
+	ip->mark_start.ns = tern_clock_cycles_to_ns(&ip->clock, t0);
+	ip->mark_start.rx = ip->srv->frames;
+	ip->mark_start.busy = ip->srv->busy_cycles;
+	ip->mark_start.loop = ip->srv->loop_cycles;
+	t_end = t0 + (uint64_t)(ip->conf.time_s * (double)rte_get_tsc_hz());
+	while (rte_get_tsc_cycles() < t_end) {
+		uint16_t n = rte_eth_rx_burst(g->port, 0, pkts, TERN_RX_BURST);
+		uint16_t sent = 0;
+
+		while (sent < n)
+			sent += rte_eth_tx_burst(g->port, 0, pkts + sent,
+						 n - sent);
+		g->frames += n;
+	}
+	ip->mark_end.ns = tern_clock_now_ns(&ip->clock);
+	ip->mark_end.rx = ip->srv->frames;
+	ip->mark_end.busy = ip->srv->busy_cycles;
+	ip->mark_end.loop = ip->srv->loop_cycles;
+	atomic_store(&ip->stop, true);
+	return rte_eal_wait_lcore(srv_lcore);
+}
+
+/* ---- reports ---- */
+
+static double
+pct(uint64_t part, uint64_t whole)
+{
+	return whole > 0 ? 100.0 * (double)part / (double)whole : 0;
+}
+
+static int
+report_reflect(struct inproc *ip)
+{
+	uint64_t ns = ip->mark_end.ns - ip->mark_start.ns;
+	uint64_t frames = ip->mark_end.rx - ip->mark_start.rx;
+	double pps = ns > 0 ? 2.0 * (double)frames * BENCH_NS_PER_S / (double)ns : 0;
+	FILE *f = stdout;
+
+	if (ip->conf.json_path[0] != '\0') {
+		f = fopen(ip->conf.json_path, "w");
+		if (f == NULL)
+			return -errno;
+	}
+	fprintf(f, "{\"tool\":\"tern-inproc\",\"stack\":\"reflector\","
+		"\"mode\":\"reflect\",\"topology\":\"inproc-ring\","
+		"\"elapsed_s\":%.6f,\"frames\":%" PRIu64 ",\"frame_len\":%u,"
+		"\"in_flight\":%u,\"pps\":%.1f,\"rate\":%.1f,"
+		"\"rate_unit\":\"pkt/s\",\"server_busy_pct\":%.2f}\n",
+		(double)ns / BENCH_NS_PER_S, frames, ip->frame_len, ip->frames, pps,
+		pps, pct(ip->mark_end.busy - ip->mark_start.busy,
+			 ip->mark_end.loop - ip->mark_start.loop));
+	if (!ip->conf.quiet)
+		fprintf(stderr, "tern-inproc: reflector: %.0f frames in+out "
+			"per second on one core\n", pps);
+	if (f != stdout)
+		return fclose(f) == 0 ? 0 : -EIO;
+	return 0;
+}
+
+/* Members about the server and the wire, appended to the load record. */
+static char *
+report_extra(struct inproc *ip, uint64_t leaked)
+{
+	const struct httpd_stats *hs = httpd_stats(ip->srv->httpd);
+	const struct srv_mark *a = &ip->mark_start, *b = &ip->mark_end;
+	uint64_t ns = b->ns - a->ns;
+	double pps = ns > 0 ? (double)(b->rx + b->tx - a->rx - a->tx) *
+			      BENCH_NS_PER_S / (double)ns : 0;
+	const struct bench_tern_mem *mem = &ip->mem;
+	char *extra = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&extra, &len);
+
+	if (f == NULL)
+		return NULL;
+	fprintf(f, "\"topology\":\"inproc-ring\",\"lockstep\":%s,"
+		"\"offload\":%s,\"server_pps\":%.1f,\"server_busy_pct\":%.2f,"
+		"\"client_busy_pct\":%.2f,\"peak_conns\":%" PRIu32
+		",\"all_open_s\":%.6f,\"conn_record_bytes\":%" PRIu32
+		",\"conn_object_bytes\":%" PRIu32 ",\"tw_record_bytes\":%"
+		PRIu32 ",\"tw_object_bytes\":%" PRIu32
+		",\"conn_pools_bytes\":%" PRIu64 ",\"tw_pools_bytes\":%" PRIu64
+		",\"reass_pools_bytes\":%" PRIu64
+		",\"server_app_conn_bytes\":%zu,\"client_app_conn_bytes\":%zu"
+		",\"max_conns\":%" PRIu32 ",\"server_heap_per_conn\":%.1f"
+		",\"client_heap_per_conn\":%.1f,\"mbufs_leaked\":%" PRIu64
+		",\"httpd\":{\"accepted\":%" PRIu64 ",\"requests\":%" PRIu64
+		",\"ok\":%" PRIu64 ",\"errors\":%" PRIu64 ",\"abnormal\":%"
+		PRIu64 "},",
+		ip->lockstep ? "true" : "false", ip->offload ? "true" : "false",
+		pps, pct(b->busy - a->busy, b->loop - a->loop),
+		pct(ip->cli->busy_cycles, ip->cli->loop_cycles),
+		load_peak_conns(ip->cli->load),
+		(double)load_all_open_ns(ip->cli->load) / BENCH_NS_PER_S,
+		mem->conn_record, mem->conn_object, mem->tw_record,
+		mem->tw_object, mem->conn_pool_bytes, mem->tw_pool_bytes,
+		mem->reass_pool_bytes,
+		httpd_conn_size(), load_conn_size(&ip->conf), ip->max_conns,
+		(double)(ip->srv->heap_after - ip->srv->heap_before) /
+			ip->max_conns,
+		(double)(ip->cli->heap_after - ip->cli->heap_before) /
+			ip->max_conns, leaked,
+		hs->accepted, hs->requests, hs->responses_ok,
+		hs->responses_err, hs->closed_abnormal);
+	fputs("\"server_tcp\":{", f);
+	bench_stats_json(f, &ip->srv->ctx.stats);
+	fputs("},\"client_tcp\":{", f);
+	bench_stats_json(f, &ip->cli->ctx.stats);
+	fputs("}", f);
+	fclose(f);
+	return extra;
+}
+
+static void
+wire_drain(struct rte_ring *r)
+{
+	void *m = NULL;
+
+	while (rte_ring_dequeue(r, &m) == 0)
+		rte_pktmbuf_free(m);
+}
+
+static uint64_t
+mbufs_in_use(const struct inproc *ip)
+{
+	return rte_mempool_in_use_count(ip->srv->pool) +
+	       rte_mempool_in_use_count(ip->cli->pool);
+}
+
+/* @return 0 when the run did what it was asked, cleanly. */
+static int
+report_load(struct inproc *ip, uint64_t leaked)
+{
+	struct load_counters n;
+	uint64_t window_ns;
+	char *extra = report_extra(ip, leaked);
+	int rc;
+
+	load_window(ip->cli->load, &n, &window_ns);
+	if (ip->lockstep)
+		window_ns = ip->mark_end.ns - ip->mark_start.ns;
+	rc = load_write_json(&ip->conf, "tern-inproc", &n, window_ns,
+			     load_latency(ip->cli->load), extra);
+	free(extra);
+	if (rc != 0)
+		return rc;
+	if (n.failed + n.bad_status + n.proto_errors > 0 || leaked > 0) {
+		fprintf(stderr, "tern-inproc: FAILED: %" PRIu64 " failed, %"
+			PRIu64 " bad status, %" PRIu64 " protocol errors, %"
+			PRIu64 " mbufs leaked\n", n.failed, n.bad_status,
+			n.proto_errors, leaked);
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/* ---- main ---- */
+
+static void
+inproc_defaults(struct inproc *ip)
+{
+	load_conf_defaults(&ip->conf);
+	ip->conf.daddr = rte_cpu_to_be_32(SERVER_IP);
+	snprintf(ip->conf.label, sizeof(ip->conf.label), "tern");
+	ip->offload = true;
+	ip->body_size = -1;
+	ip->max_conns = 65536;
+	ip->max_tw = 65536;
+	ip->msl_ms = 30000;
+	ip->ring_size = 8192;
+	ip->mbufs = 65535;
+	ip->frame_len = 64;
+	ip->frames = 1024;
+}
+
+static int
+sides_alloc(struct inproc *ip)
+{
+	ip->srv = rte_zmalloc("srv", sizeof(struct side), RTE_CACHE_LINE_SIZE);
+	ip->cli = rte_zmalloc("cli", sizeof(struct side), RTE_CACHE_LINE_SIZE);
+	return ip->srv != NULL && ip->cli != NULL ? 0 : -ENOMEM;
+}
+
+static int
+run(struct inproc *ip, unsigned int srv_lcore)
+{
+	uint64_t now = ip->lockstep ? BENCH_NS_PER_S : tern_clock_now_ns(&ip->clock);
+	char *page = NULL;
+	uint64_t leaked;
+	int rc;
+
+	ip->vnow_ns = now;
+	rc = stack_setup(ip, ip->srv, SERVER_IP, srv_tx_flush, srv_lcore, now);
+	if (rc == 0)
+		rc = stack_setup(ip, ip->cli, CLIENT_IP, cli_tx_flush,
+				 rte_lcore_id(), now);
+	if (rc == 0 && ip->pcap_path != NULL) {
+		ip->pcap = pcap_open(ip->pcap_path);
+		if (ip->pcap == NULL)
+			rc = -errno;
+		/* Both sides write: the lockstep loop keeps them in order. */
+		ip->srv->pcap = ip->pcap;
+		ip->cli->pcap = ip->pcap;
+	}
+	if (rc == 0)
+		rc = apps_setup(ip, &page);
+	if (rc == 0)
+		rc = ip->lockstep ? run_lockstep(ip)
+				  : run_threaded(ip, srv_lcore);
+	if (rc == 0 && ip->mark_end.ns == 0)
+		srv_mark_take(ip, &ip->mark_end, ip->cli->ctx.now_ns);
+	bench_tern_mem_read(&ip->mem);
+	/* Our state first (it aborts what is open), then the stacks. */
+	if (ip->srv->httpd != NULL)
+		httpd_stop(ip->srv->httpd);
+	if (ip->cli->load != NULL)
+		load_abort_all(ip->cli->load);
+	tern_stack_fini(&ip->cli->ctx);
+	tern_stack_fini(&ip->srv->ctx);
+	/* What is still on the wire is no one's leak. */
+	rte_eth_dev_stop(ip->srv->port);
+	rte_eth_dev_stop(ip->cli->port);
+	wire_drain(ip->ring_c2s);
+	wire_drain(ip->ring_s2c);
+	leaked = mbufs_in_use(ip);
+	if (rc == 0)
+		rc = report_load(ip, leaked);
+	load_destroy(ip->cli->load);
+	httpd_destroy(ip->srv->httpd);
+	free(page);
+	if (ip->pcap != NULL)
+		fclose(ip->pcap);
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct inproc *ip = calloc(1, sizeof(*ip));
+	unsigned int srv_lcore;
+	int rc, n;
+
+	if (ip == NULL)
+		return EXIT_FAILURE;
+	inproc_defaults(ip);
+	n = rte_eal_init(argc, argv);
+	if (n < 0) {
+		fprintf(stderr, "tern-inproc: EAL: %s\n",
+			rte_strerror(rte_errno));
+		return EXIT_FAILURE;
+	}
+	argv[n] = argv[0];
+	rc = parse_args(ip, argc - n, argv + n);
+	if (rc == 0)
+		rc = load_conf_finish(&ip->conf, "tern-inproc");
+	srv_lcore = rte_get_next_lcore(rte_lcore_id(), 1, 0);
+	if (rc == 0 && !ip->lockstep && srv_lcore >= RTE_MAX_LCORE) {
+		fprintf(stderr, "tern-inproc: needs two lcores (-l 0,1) "
+			"unless --lockstep\n");
+		rc = -EINVAL;
+	}
+	if (ip->lockstep)
+		srv_lcore = rte_lcore_id();
+	if (rc == 0)
+		rc = tern_clock_init(&ip->clock);
+	if (rc == 0)
+		rc = sides_alloc(ip);
+	if (rc == 0)
+		rc = wire_setup(ip);
+	if (rc == 0 && ip->reflect) {
+		rc = run_reflect(ip, srv_lcore);
+		if (rc == 0)
+			rc = report_reflect(ip);
+	} else if (rc == 0) {
+		rc = run(ip, srv_lcore);
+	}
+	if (rc > 0)
+		rc = 0;   /* --help */
+	if (rc < 0)
+		fprintf(stderr, "tern-inproc: %s\n", strerror(-rc));
+	rte_eal_cleanup();
+	free(ip);
+	return rc == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

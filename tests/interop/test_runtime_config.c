@@ -1,0 +1,556 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of the runtime's configuration (lib/runtime/tern_config.c):
+ * every key type, range and error path of the INI loader and of --set,
+ * cross-field checks, the driver profiles shipped in drivers-config/,
+ * and the effective-configuration writer read back by the loader.
+ * Pure C: rte_cfgfile and rte_log work without EAL.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include <rte_ethdev.h>
+#include <rte_log.h>
+
+#include "tern_build_config.h"
+#include "tern_config.h"
+
+/* rte_log's default type for applications: messages go to stderr. */
+#define LOGTYPE RTE_LOGTYPE_USER1
+
+static rte_be32_t
+ip(const char *s)
+{
+	struct in_addr a;
+
+	assert_int_equal(inet_pton(AF_INET, s, &a), 1);
+	return a.s_addr;
+}
+
+/* Write @p text to a fresh temporary file; returns its path (static
+ * storage of the caller). */
+static void
+write_file(char *path, size_t len, const char *text)
+{
+	int fd;
+
+	snprintf(path, len, "/tmp/tern-cfg-test.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+	close(fd);
+}
+
+static int
+load_text(struct tern_config *cfg, const char *text)
+{
+	char path[64];
+	int rc;
+
+	write_file(path, sizeof(path), text);
+	rc = tern_config_load(cfg, path);
+	unlink(path);
+	return rc;
+}
+
+/* ---- defaults and single keys ------------------------------------------ */
+
+static void
+test_defaults_are_the_demo_deployment(void **state)
+{
+	struct tern_config cfg;
+	struct tern_tcp_conf tcp;
+
+	tern_config_defaults(&cfg, LOGTYPE);
+	tern_tcp_conf_defaults(&tcp);
+	assert_int_equal(cfg.ip, ip("198.18.0.2"));
+	assert_int_equal(cfg.prefix_len, 24);
+	assert_int_equal(cfg.gateway, 0);
+	assert_int_equal(cfg.mtu, 0);
+	assert_string_equal(cfg.dev, "");
+	assert_string_equal(cfg.profile_name, "");
+	assert_string_equal(cfg.profile_dir, TERN_PROFILE_DIR);
+	assert_int_equal(cfg.mbufs, 8191);
+	assert_int_equal(cfg.duration_ms, 0);
+	assert_memory_equal(&cfg.tcp, &tcp, sizeof(tcp));
+	assert_int_equal(tern_config_check(&cfg), 0);
+}
+
+static void
+test_set_every_type(void **state)
+{
+	struct tern_config cfg;
+
+	tern_config_defaults(&cfg, LOGTYPE);
+	assert_int_equal(tern_config_set(&cfg, "port", "dev",
+					 "net_null0"), 0);
+	assert_string_equal(cfg.dev, "net_null0");
+	assert_int_equal(tern_config_set(&cfg, "ip", "address",
+					 "10.1.2.3/8"), 0);
+	assert_int_equal(cfg.ip, ip("10.1.2.3"));
+	assert_int_equal(cfg.prefix_len, 8);
+	assert_int_equal(tern_config_set(&cfg, "ip", "gateway", "10.0.0.1"),
+			 0);
+	assert_int_equal(cfg.gateway, ip("10.0.0.1"));
+	assert_int_equal(tern_config_set(&cfg, "ip", "gateway", "none"), 0);
+	assert_int_equal(cfg.gateway, 0);
+	assert_int_equal(tern_config_set(&cfg, "ip", "mtu", "9000"), 0);
+	assert_int_equal(cfg.mtu, 9000);
+	assert_int_equal(tern_config_set(&cfg, "ip", "mtu", "0"), 0);
+	assert_int_equal(cfg.mtu, 0);
+	assert_int_equal(tern_config_set(&cfg, "lcores", "workers", "3"), 0);
+	assert_int_equal(cfg.workers, 3);
+	assert_int_equal(tern_config_set(&cfg, "run", "duration", "2.5"), 0);
+	assert_int_equal(cfg.duration_ms, 2500);
+	assert_int_equal(tern_config_set(&cfg, "tcp", "msl_ms", "1000"), 0);
+	assert_int_equal(cfg.tcp.msl_ms, 1000);
+	assert_int_equal(tern_config_set(&cfg, "tcp", "mss", "1200"), 0);
+	assert_int_equal(cfg.tcp.mss, 1200);
+	assert_int_equal(tern_config_set(&cfg, "tcp", "sack", "off"), 0);
+	assert_false(cfg.tcp.sack);
+	assert_int_equal(tern_config_set(&cfg, "tcp", "sack", "Yes"), 0);
+	assert_true(cfg.tcp.sack);
+	assert_int_equal(tern_config_set(&cfg, "tcp", "cc", "newreno"), 0);
+	assert_int_equal(cfg.tcp.cc, TERN_TCP_CC_NEWRENO);
+	assert_int_equal(tern_config_set(&cfg, "tcp", "cc", "reno"), -EINVAL);
+}
+
+static void
+test_set_rejects_bad_values(void **state)
+{
+	struct tern_config cfg, before;
+
+	tern_config_defaults(&cfg, LOGTYPE);
+	before = cfg;
+	assert_int_equal(tern_config_set(&cfg, "ip", "adress", "1.2.3.4/8"),
+			 -ENOENT);
+	assert_int_equal(tern_config_set(&cfg, "nosuch", "dev", "x"),
+			 -ENOENT);
+	assert_int_equal(tern_config_set(&cfg, "ip", "address", "1.2.3.4"),
+			 -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "ip", "address", "1.2.3/8"),
+			 -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "ip", "address",
+					 "1.2.3.4/33"), -ERANGE);
+	assert_int_equal(tern_config_set(&cfg, "ip", "address", "1.2.3.4/0"),
+			 -ERANGE);
+	assert_int_equal(tern_config_set(&cfg, "ip", "gateway", "gw"),
+			 -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "ip", "mtu", "67"), -ERANGE);
+	assert_int_equal(tern_config_set(&cfg, "ip", "mtu", "9217"), -ERANGE);
+	assert_int_equal(tern_config_set(&cfg, "ip", "mtu", "-1"), -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "ip", "mtu", "15oo"), -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "mempool", "mbufs", "100"),
+			 -ERANGE);
+	assert_int_equal(tern_config_set(&cfg, "mempool", "cache", "513"),
+			 -ERANGE);
+	assert_int_equal(tern_config_set(&cfg, "tcp", "sack", "maybe"),
+			 -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "tcp", "mss", "87"), -ERANGE);
+	assert_int_equal(tern_config_set(&cfg, "run", "duration", "-3"),
+			 -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "run", "duration",
+					 "99999999"), -ERANGE);
+	/* A value longer than the field is refused, not truncated. */
+	char longdir[PATH_MAX + 8];
+
+	memset(longdir, 'd', sizeof(longdir) - 1);
+	longdir[sizeof(longdir) - 1] = '\0';
+	assert_int_equal(tern_config_set(&cfg, "port", "profile_dir",
+					 longdir), -ERANGE);
+	/* Nothing above changed anything. */
+	assert_memory_equal(&cfg, &before, sizeof(cfg));
+}
+
+static void
+test_check_cross_fields(void **state)
+{
+	struct tern_config cfg;
+
+	tern_config_defaults(&cfg, LOGTYPE);
+	assert_int_equal(tern_config_set(&cfg, "ip", "gateway",
+					 "198.18.1.1"), 0);
+	assert_int_equal(tern_config_check(&cfg), -EINVAL);   /* off-link */
+	assert_int_equal(tern_config_set(&cfg, "ip", "gateway",
+					 "198.18.0.1"), 0);
+	assert_int_equal(tern_config_check(&cfg), 0);
+	assert_int_equal(tern_config_set(&cfg, "ip", "address",
+					 "198.18.0.0/24"), 0);
+	assert_int_equal(tern_config_check(&cfg), -EINVAL);   /* network */
+	assert_int_equal(tern_config_set(&cfg, "ip", "address",
+					 "198.18.0.255/24"), 0);
+	assert_int_equal(tern_config_check(&cfg), -EINVAL);   /* broadcast */
+	assert_int_equal(tern_config_set(&cfg, "ip", "gateway", "none"), 0);
+	assert_int_equal(tern_config_set(&cfg, "ip", "address",
+					 "198.18.0.0/31"), 0);
+	assert_int_equal(tern_config_check(&cfg), 0);         /* RFC 3021 */
+	assert_int_equal(tern_prefix_netmask(24), ip("255.255.255.0"));
+	assert_int_equal(tern_prefix_netmask(32), ip("255.255.255.255"));
+	assert_int_equal(tern_prefix_netmask(1), ip("128.0.0.0"));
+}
+
+/* ---- INI files ------------------------------------------------------------ */
+
+static void
+test_load_file_overrides_defaults(void **state)
+{
+	struct tern_config cfg;
+
+	tern_config_defaults(&cfg, LOGTYPE);
+	assert_int_equal(load_text(&cfg,
+		"; a deployment\n"
+		"[port]\n"
+		"dev = 0000:03:00.0,mprq_en=1 ; devargs keep their '='\n"
+		"profile = mlx5\n"
+		"[ip]\n"
+		"address = 192.0.2.10/24\n"
+		"gateway = 192.0.2.1\n"
+		"[lcores]\n"
+		"list = 0-3\n"
+		"workers = 4\n"
+		"[mempool]\n"
+		"mbufs = 16383\n"
+		"[tcp]\n"
+		"max_conns = 1000\n"
+		"timestamps = false\n"), 0);
+	assert_string_equal(cfg.dev, "0000:03:00.0,mprq_en=1");
+	assert_string_equal(cfg.profile_name, "mlx5");
+	assert_int_equal(cfg.ip, ip("192.0.2.10"));
+	assert_int_equal(cfg.gateway, ip("192.0.2.1"));
+	assert_string_equal(cfg.lcores, "0-3");
+	assert_int_equal(cfg.workers, 4);
+	assert_int_equal(cfg.mbufs, 16383);
+	assert_int_equal(cfg.mbuf_cache, 256);    /* untouched default */
+	assert_int_equal(cfg.tcp.max_conns, 1000);
+	assert_false(cfg.tcp.timestamps);
+	assert_int_equal(tern_config_check(&cfg), 0);
+}
+
+static void
+test_load_file_errors(void **state)
+{
+	struct tern_config cfg;
+
+	tern_config_defaults(&cfg, LOGTYPE);
+	assert_int_equal(tern_config_load(&cfg, "/nonexistent/tern.ini"),
+			 -ENOENT);
+	assert_int_equal(load_text(&cfg, "[prot]\ndev = x\n"), -EINVAL);
+	assert_int_equal(load_text(&cfg, "[port]\ndevice = x\n"), -EINVAL);
+	assert_int_equal(load_text(&cfg, "[ip]\naddress = 1.2.3.4\n"),
+			 -EINVAL);
+	assert_int_equal(load_text(&cfg,
+		"[ip]\nmtu = 1500\n[port]\ndev = x\n[ip]\nmtu = 9000\n"),
+		-EINVAL);
+	/* Profile keys do not belong in a deployment. */
+	assert_int_equal(load_text(&cfg, "[rss]\nkey = symmetric\n"),
+			 -EINVAL);
+}
+
+/* What tern_config_write() prints, tern_config_load() reads back. */
+static void
+test_write_then_load_round_trip(void **state)
+{
+	struct tern_config cfg, back;
+	char path[64];
+	FILE *f;
+	int fd;
+
+	tern_config_defaults(&cfg, LOGTYPE);
+	assert_int_equal(tern_config_set(&cfg, "port", "dev",
+					 "net_tap3,iface=x"), 0);
+	assert_int_equal(tern_config_set(&cfg, "ip", "address",
+					 "203.0.113.7/28"), 0);
+	assert_int_equal(tern_config_set(&cfg, "ip", "gateway",
+					 "203.0.113.1"), 0);
+	assert_int_equal(tern_config_set(&cfg, "run", "duration", "0.25"),
+			 0);
+	assert_int_equal(tern_config_set(&cfg, "tcp", "window_scale", "no"),
+			 0);
+	assert_int_equal(tern_profile_load(&cfg.profile, TERN_PROFILE_DIR,
+					   "net_tap", LOGTYPE), 0);
+
+	snprintf(path, sizeof(path), "/tmp/tern-cfg-rt.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	assert_int_equal(tern_config_write(&cfg, f), 0);
+	fclose(f);
+
+	tern_config_defaults(&back, LOGTYPE);
+	assert_int_equal(tern_config_load(&back, path), 0);
+	unlink(path);
+	/* The profile is written as a comment, for reference only. */
+	memset(&cfg.profile, 0, sizeof(cfg.profile));
+	assert_memory_equal(&back, &cfg, sizeof(cfg));
+}
+
+/* ---- profiles ------------------------------------------------------------- */
+
+struct shipped_profile {
+	const char *name;
+	const char *driver;
+	bool virtual_dev;       /* names its own device */
+};
+
+static const struct shipped_profile shipped[] = {
+	{ "net_tap", "net_tap", true },
+	{ "net_null", "net_null", true },
+	{ "net_ring", "net_ring", true },
+	{ "net_memif", "net_memif", true },
+	{ "net_af_packet", "net_af_packet", true },
+	{ "net_virtio", "net_virtio", false },
+	{ "mlx5", "mlx5_pci", false },
+	{ "i40e", "net_i40e", false },
+	{ "ice", "net_ice", false },
+	{ "ixgbe", "net_ixgbe", false },
+};
+
+static void
+test_every_shipped_profile_loads(void **state)
+{
+	for (unsigned int i = 0; i < RTE_DIM(shipped); i++) {
+		struct tern_profile p;
+		char derived[TERN_CFG_NAME_LEN];
+
+		print_message("profile %s\n", shipped[i].name);
+		assert_int_equal(tern_profile_load(&p, TERN_PROFILE_DIR,
+						   shipped[i].name, LOGTYPE),
+				 0);
+		assert_string_equal(p.name, shipped[i].name);
+		assert_string_equal(p.driver, shipped[i].driver);
+		assert_true(p.max_queues >= 1);
+		assert_true(p.rx_desc >= 32 && p.tx_desc >= 32);
+		assert_true(p.mtu >= 68);
+		assert_int_equal(p.rss_key_pattern,
+				 TERN_RSS_SYMMETRIC_PATTERN);
+		if (p.max_queues > 1)
+			assert_true(p.rss_hf & RTE_ETH_RSS_NONFRAG_IPV4_TCP);
+		assert_int_equal(p.dev[0] != '\0', shipped[i].virtual_dev);
+		/* A virtual profile's own device leads back to it. */
+		if (shipped[i].virtual_dev) {
+			assert_int_equal(tern_profile_name_of_dev(p.dev,
+				derived, sizeof(derived)), 0);
+			assert_string_equal(derived, shipped[i].name);
+		}
+	}
+}
+
+static void
+test_profile_keys_and_errors(void **state)
+{
+	char dir[] = "/tmp/tern-prof.XXXXXX";
+	char path[PATH_MAX];
+	struct tern_profile p;
+	FILE *f;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.ini", dir);
+
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[driver]\nname = net_x\ndescription = test\n"
+		"[eal]\ndev = net_x0\nargs = --iova-mode=va -n 4\n"
+		"[port]\nqueues = 2\nrx_desc = 512\ntx_desc = 256\nmtu = 9000\n"
+		"[rss]\nhash = ipv4,ipv4-tcp ipv6\nkey = 6d5a6d5a6d5a6d5a\n"
+		"[offloads]\nrx_cksum = off\ntx_ip_cksum = on\n");
+	fclose(f);
+	assert_int_equal(tern_profile_load(&p, dir, "t", LOGTYPE), 0);
+	assert_string_equal(p.eal_args, "--iova-mode=va -n 4");
+	assert_int_equal(p.max_queues, 2);
+	assert_int_equal(p.rx_desc, 512);
+	assert_int_equal(p.tx_desc, 256);
+	assert_int_equal(p.mtu, 9000);
+	assert_int_equal(p.rss_hf, RTE_ETH_RSS_IPV4 |
+			 RTE_ETH_RSS_NONFRAG_IPV4_TCP | RTE_ETH_RSS_IPV6);
+	assert_int_equal(p.rss_key_pattern, 0x6d5a);
+	assert_int_equal(p.rx_cksum, TERN_OFFLOAD_OFF);
+	assert_int_equal(p.tx_ip_cksum, TERN_OFFLOAD_ON);
+	assert_int_equal(p.tx_tcp_cksum, TERN_OFFLOAD_AUTO);
+
+	/* A key that is not a repeated 16-bit pattern is not symmetric. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[rss]\nkey = 6d5a6d5b\n");
+	fclose(f);
+	assert_int_equal(tern_profile_load(&p, dir, "t", LOGTYPE), -EINVAL);
+
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[rss]\nhash = ipv4-sctp-typo\n");
+	fclose(f);
+	assert_int_equal(tern_profile_load(&p, dir, "t", LOGTYPE), -EINVAL);
+
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[offloads]\nrx_cksum = maybe\n");
+	fclose(f);
+	assert_int_equal(tern_profile_load(&p, dir, "t", LOGTYPE), -EINVAL);
+
+	/* Deployment keys do not belong in a profile. */
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[ip]\naddress = 1.2.3.4/8\n");
+	fclose(f);
+	assert_int_equal(tern_profile_load(&p, dir, "t", LOGTYPE), -EINVAL);
+
+	assert_int_equal(tern_profile_load(&p, dir, "absent", LOGTYPE),
+			 -ENOENT);
+	assert_int_equal(tern_profile_load(&p, dir, "../t", LOGTYPE),
+			 -EINVAL);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void
+test_profile_name_of_dev(void **state)
+{
+	char out[TERN_CFG_NAME_LEN];
+	char tiny[4];
+
+	assert_int_equal(tern_profile_name_of_dev("net_tap0,iface=x", out,
+						  sizeof(out)), 0);
+	assert_string_equal(out, "net_tap");
+	assert_int_equal(tern_profile_name_of_dev("net_af_packet12", out,
+						  sizeof(out)), 0);
+	assert_string_equal(out, "net_af_packet");
+	assert_int_equal(tern_profile_name_of_dev("net_memif", out,
+						  sizeof(out)), 0);
+	assert_string_equal(out, "net_memif");
+	assert_int_equal(tern_profile_name_of_dev("0000:03:00.0,x=1", out,
+						  sizeof(out)), 0);
+	assert_string_equal(out, "");
+	assert_int_equal(tern_profile_name_of_dev("net_tap0", tiny,
+						  sizeof(tiny)),
+			 -ENAMETOOLONG);
+	assert_true(tern_dev_is_pci("0000:03:00.0"));
+	assert_true(tern_dev_is_pci("03:00.0,mprq_en=1"));
+	assert_false(tern_dev_is_pci("net_ring0"));
+}
+
+/* Names of the [tcp] keys in what tern_config_write() prints. */
+static unsigned int
+written_tcp_keys(char names[][TERN_CFG_NAME_LEN], unsigned int max)
+{
+	struct tern_config cfg;
+	char *text = NULL, *line, *save = NULL;
+	size_t len = 0;
+	bool in_tcp = false;
+	unsigned int n = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	assert_non_null(f);
+	tern_config_defaults(&cfg, LOGTYPE);
+	assert_int_equal(tern_config_write(&cfg, f), 0);
+	fclose(f);
+	for (line = strtok_r(text, "\n", &save); line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		if (line[0] == '[')
+			in_tcp = strcmp(line, "[tcp]") == 0;
+		else if (in_tcp && line[0] != ';' && n < max)
+			sscanf(line, "%63s", names[n++]);
+	}
+	free(text);
+	return n;
+}
+
+/* Names in the tunables table of docs/tcp.md ("| `name` | ..."). */
+static unsigned int
+documented_tcp_keys(char names[][TERN_CFG_NAME_LEN], unsigned int max)
+{
+	char path[PATH_MAX], line[512];
+	bool in_table = false;
+	unsigned int n = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/../docs/tcp.md", TERN_PROFILE_DIR);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, "## ", 3) == 0)
+			in_table = strncmp(line, "## Tunables", 11) == 0;
+		else if (in_table && n < max &&
+			 sscanf(line, "| `%63[a-z0-9_]` |", names[n]) == 1)
+			n++;
+	}
+	fclose(f);
+	return n;
+}
+
+static bool
+name_in(const char *name, char names[][TERN_CFG_NAME_LEN], unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0)
+			return true;
+	return false;
+}
+
+/* Every field of struct tern_tcp_conf that docs/tcp.md documents is a
+ * [tcp] key, and every [tcp] key is documented there: a field added to
+ * the engine without a key (or the reverse) fails here. */
+static void
+test_tcp_keys_match_docs(void **state)
+{
+	char written[64][TERN_CFG_NAME_LEN], documented[64][TERN_CFG_NAME_LEN];
+	unsigned int nw = written_tcp_keys(written, RTE_DIM(written));
+	unsigned int nd = documented_tcp_keys(documented, RTE_DIM(documented));
+
+	assert_true(nd > 10);
+	for (unsigned int i = 0; i < nd; i++) {
+		print_message("documented [tcp] %s\n", documented[i]);
+		assert_true(name_in(documented[i], written, nw));
+	}
+	for (unsigned int i = 0; i < nw; i++) {
+		print_message("settable [tcp] %s\n", written[i]);
+		assert_true(name_in(written[i], documented, nd));
+	}
+}
+
+static void
+test_rss_helpers(void **state)
+{
+	uint8_t key[52];
+	char hf[64];
+
+	tern_rss_key_fill(key, sizeof(key), TERN_RSS_SYMMETRIC_PATTERN);
+	for (unsigned int i = 0; i < sizeof(key); i++)
+		assert_int_equal(key[i], i % 2 == 0 ? 0x6d : 0x5a);
+	tern_rss_hf_format(RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_TCP,
+			   hf, sizeof(hf));
+	assert_string_equal(hf, "ipv4 ipv4-tcp");
+	tern_rss_hf_format(0, hf, sizeof(hf));
+	assert_string_equal(hf, "none");
+	assert_string_equal(tern_offload_mode_name(TERN_OFFLOAD_ON), "on");
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults_are_the_demo_deployment),
+		cmocka_unit_test(test_set_every_type),
+		cmocka_unit_test(test_set_rejects_bad_values),
+		cmocka_unit_test(test_check_cross_fields),
+		cmocka_unit_test(test_load_file_overrides_defaults),
+		cmocka_unit_test(test_load_file_errors),
+		cmocka_unit_test(test_write_then_load_round_trip),
+		cmocka_unit_test(test_every_shipped_profile_loads),
+		cmocka_unit_test(test_profile_keys_and_errors),
+		cmocka_unit_test(test_profile_name_of_dev),
+		cmocka_unit_test(test_rss_helpers),
+		cmocka_unit_test(test_tcp_keys_match_docs),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
