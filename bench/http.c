@@ -368,77 +368,105 @@ http_reader_feed(struct http_reader *r, const char *p, uint32_t len,
 	}
 }
 
-/* ---- heads ---- */
+/* ---- heads ----
+ *
+ * One pass over the head, byte classes from a table: a request head of
+ * a few dozen bytes costs a few instructions per byte, with no second
+ * scan for line ends, carriage returns or colons.
+ */
 
-/* RFC 9110 5.6.2 tchar. */
-static bool
-is_tchar(unsigned char c)
-{
-	static const char extra[] = "!#$%&'*+-.^_`|~";
-
-	if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	    (c >= '0' && c <= '9'))
-		return true;
-	return c != '\0' && strchr(extra, c) != NULL;
-}
-
-/* A field value byte: VCHAR, obs-text, SP or HTAB (RFC 9110 5.5). */
-static bool
-is_field_vchar(unsigned char c)
-{
-	return c == '\t' || (c >= 0x20 && c != 0x7f);
-}
-
-/* One line of a head, without its line ending. */
-struct line {
-	const char *p;
-	uint32_t len;
+enum char_class {
+	C_TCHAR = 1u << 0,   /* token character (RFC 9110 5.6.2) */
+	C_FIELD = 1u << 1,   /* field-value byte: VCHAR, obs-text, SP, HTAB */
+	C_TARGET = 1u << 2,  /* request-target byte: visible, not SP */
+	C_DIGIT = 1u << 3,
 };
 
-/*
- * The next line of p[*pos..end): strips CRLF or LF; a CR anywhere else
- * is a bare CR, which RFC 9112 2.2 lets us reject. @return 1 line, 0 no
- * more lines, -1 bare CR.
- */
-static int
-next_line(const char *p, uint32_t end, uint32_t *pos, struct line *l)
-{
-	const char *lf;
-	uint32_t len;
+#define TCHAR_VIS (C_TCHAR | C_FIELD | C_TARGET)
+#define VIS (C_FIELD | C_TARGET)
 
-	if (*pos >= end)
-		return 0;
-	lf = memchr(p + *pos, '\n', end - *pos);
-	if (lf == NULL)
-		return 0;
-	len = (uint32_t)(lf - (p + *pos));
-	l->p = p + *pos;
-	*pos += len + 1;
-	if (len > 0 && l->p[len - 1] == '\r')
-		len--;
-	if (memchr(l->p, '\r', len) != NULL)
-		return -1;
-	l->len = len;
-	return 1;
+static const uint8_t char_class[256] = {
+	['\t'] = C_FIELD,
+	[' '] = C_FIELD,
+	['!'] = TCHAR_VIS, ['"'] = VIS, ['#'] = TCHAR_VIS, ['$'] = TCHAR_VIS,
+	['%'] = TCHAR_VIS, ['&'] = TCHAR_VIS, ['\''] = TCHAR_VIS,
+	['('] = VIS, [')'] = VIS, ['*'] = TCHAR_VIS, ['+'] = TCHAR_VIS,
+	[','] = VIS, ['-'] = TCHAR_VIS, ['.'] = TCHAR_VIS, ['/'] = VIS,
+	['0' ... '9'] = TCHAR_VIS | C_DIGIT,
+	[':'] = VIS, [';'] = VIS, ['<'] = VIS, ['='] = VIS, ['>'] = VIS,
+	['?'] = VIS, ['@'] = VIS,
+	['A' ... 'Z'] = TCHAR_VIS,
+	['['] = VIS, ['\\'] = VIS, [']'] = VIS, ['^'] = TCHAR_VIS,
+	['_'] = TCHAR_VIS, ['`'] = TCHAR_VIS,
+	['a' ... 'z'] = TCHAR_VIS,
+	['{'] = VIS, ['|'] = TCHAR_VIS, ['}'] = VIS, ['~'] = TCHAR_VIS,
+	[0x80 ... 0xff] = VIS,   /* obs-text */
+};
+
+static inline bool
+is(unsigned char c, enum char_class k)
+{
+	return (char_class[c] & k) != 0;
+}
+
+/* A cursor over the head. */
+struct scan {
+	const unsigned char *p;
+	const unsigned char *end;
+};
+
+/* Skip bytes of class @p k; @return how many. */
+static inline uint32_t
+skip(struct scan *s, enum char_class k)
+{
+	const unsigned char *start = s->p;
+
+	while (s->p < s->end && is(*s->p, k))
+		s->p++;
+	return (uint32_t)(s->p - start);
+}
+
+/* A line ending here: CRLF, or a bare LF (RFC 9112 2.2). A CR not
+ * followed by LF is a bare CR, rejected. */
+static inline bool
+eol(struct scan *s)
+{
+	if (s->p < s->end && *s->p == '\r')
+		s->p++;
+	if (s->p < s->end && *s->p == '\n') {
+		s->p++;
+		return true;
+	}
+	return false;
 }
 
 /* "HTTP/1.x": @return the minor version, -1 malformed, -2 not HTTP/1. */
 static int
-parse_version(const char *p, uint32_t len)
+parse_version(const unsigned char *p, const unsigned char *end)
 {
-	if (len != 8 || memcmp(p, "HTTP/", 5) != 0 || p[6] != '.' ||
-	    p[5] < '0' || p[5] > '9' || p[7] < '0' || p[7] > '9')
+	if (end - p < 8 || memcmp(p, "HTTP/", 5) != 0 || p[6] != '.' ||
+	    !is(p[5], C_DIGIT) || !is(p[7], C_DIGIT))
 		return -1;
 	if (p[5] != '1')
 		return -2;
 	return p[7] - '0';
 }
 
+/* Case-insensitive equality with a lower-case literal of @p n bytes. */
+static inline bool
+name_eq(const unsigned char *p, const char *lit, uint32_t n)
+{
+	for (uint32_t i = 0; i < n; i++)
+		if ((p[i] | 0x20) != (unsigned char)lit[i])
+			return false;
+	return true;
+}
+
 /* Does the comma-separated token list @p v contain @p tok (any case)? */
 static bool
-list_has(const char *v, uint32_t len, const char *tok)
+list_has(const unsigned char *v, uint32_t len, const char *tok)
 {
-	size_t tlen = strlen(tok);
+	uint32_t tlen = (uint32_t)strlen(tok);
 	uint32_t i = 0;
 
 	while (i < len) {
@@ -453,8 +481,7 @@ list_has(const char *v, uint32_t len, const char *tok)
 		while (stop > start && (v[stop - 1] == ' ' ||
 					v[stop - 1] == '\t'))
 			stop--;
-		if (stop - start == tlen && strncasecmp(v + start, tok,
-							tlen) == 0)
+		if (stop - start == tlen && name_eq(v + start, tok, tlen))
 			return true;
 	}
 	return false;
@@ -462,7 +489,7 @@ list_has(const char *v, uint32_t len, const char *tok)
 
 /* Is the last coding of a Transfer-Encoding list "chunked"? */
 static bool
-list_ends_chunked(const char *v, uint32_t len)
+list_ends_chunked(const unsigned char *v, uint32_t len)
 {
 	uint32_t start = len;
 
@@ -470,19 +497,19 @@ list_ends_chunked(const char *v, uint32_t len)
 		start--;
 	while (start < len && (v[start] == ' ' || v[start] == '\t'))
 		start++;
-	return len - start == 7 && strncasecmp(v + start, "chunked", 7) == 0;
+	return len - start == 7 && name_eq(v + start, "chunked", 7);
 }
 
 /* Content-Length = 1*DIGIT (RFC 9110 8.6). @return 0 or -1. */
 static int
-parse_length(const char *v, uint32_t len, uint64_t *out)
+parse_length(const unsigned char *v, uint32_t len, uint64_t *out)
 {
 	uint64_t n = 0;
 
 	if (len == 0 || len > HTTP_CONTENT_LENGTH_DIGITS_MAX)
 		return -1;
 	for (uint32_t i = 0; i < len; i++) {
-		if (v[i] < '0' || v[i] > '9')
+		if (!is(v[i], C_DIGIT))
 			return -1;
 		n = n * 10 + (uint64_t)(v[i] - '0');
 	}
@@ -501,59 +528,28 @@ struct fields {
 	uint64_t length;
 };
 
-static bool
-name_is(const struct line *l, uint32_t name_len, const char *name,
-	uint32_t want_len)
-{
-	return name_len == want_len && strncasecmp(l->p, name, want_len) == 0;
-}
-
-/*
- * One field line: name ":" OWS value OWS (RFC 9112 5). No whitespace is
- * allowed between name and colon, and a line starting with whitespace
- * is obsolete line folding: both are rejected (RFC 9112 5.1, 5.2).
- * @return 0 or -1 malformed.
- */
+/* Act on one field whose name and (trimmed) value are known. */
 static int
-parse_field(const struct line *l, struct fields *f)
+field(struct fields *f, const unsigned char *name, uint32_t name_len,
+      const unsigned char *v, uint32_t vlen)
 {
-	const char *colon = memchr(l->p, ':', l->len);
-	uint32_t name_len, v0, v1;
-	const char *v;
 	uint64_t length;
 
-	if (colon == NULL || colon == l->p)
-		return -1;
-	name_len = (uint32_t)(colon - l->p);
-	for (uint32_t i = 0; i < name_len; i++)
-		if (!is_tchar((unsigned char)l->p[i]))
-			return -1;
-	v0 = name_len + 1;
-	v1 = l->len;
-	while (v0 < v1 && (l->p[v0] == ' ' || l->p[v0] == '\t'))
-		v0++;
-	while (v1 > v0 && (l->p[v1 - 1] == ' ' || l->p[v1 - 1] == '\t'))
-		v1--;
-	for (uint32_t i = v0; i < v1; i++)
-		if (!is_field_vchar((unsigned char)l->p[i]))
-			return -1;
-	v = l->p + v0;
 	switch (name_len) {
 	case 4:
-		if (name_is(l, name_len, "host", 4))
+		if (name_eq(name, "host", 4))
 			f->hosts++;
 		break;
 	case 10:
-		if (name_is(l, name_len, "connection", 10)) {
-			f->conn_close |= list_has(v, v1 - v0, "close");
-			f->conn_keep_alive |= list_has(v, v1 - v0,
-						       "keep-alive");
+		if (name_eq(name, "connection", 10)) {
+			f->conn_close |= list_has(v, vlen, "close");
+			f->conn_keep_alive |= list_has(v, vlen, "keep-alive");
 		}
 		break;
 	case 14:
-		if (!name_is(l, name_len, "content-length", 14))
+		if (!name_eq(name, "content-length", 14))
 			break;
-		if (parse_length(v, v1 - v0, &length) != 0)
+		if (parse_length(v, vlen, &length) != 0)
 			return -1;
 		/* Repeats must agree (RFC 9110 8.6). */
 		if (f->has_length && f->length != length)
@@ -562,9 +558,9 @@ parse_field(const struct line *l, struct fields *f)
 		f->length = length;
 		break;
 	case 17:
-		if (name_is(l, name_len, "transfer-encoding", 17)) {
+		if (name_eq(name, "transfer-encoding", 17)) {
 			f->has_te = true;
-			f->te_chunked = list_ends_chunked(v, v1 - v0);
+			f->te_chunked = list_ends_chunked(v, vlen);
 		}
 		break;
 	default:
@@ -573,57 +569,61 @@ parse_field(const struct line *l, struct fields *f)
 	return 0;
 }
 
-/* Every field line after the start line. @return 0 or -1. */
+/*
+ * Field lines up to the empty line: name ":" OWS value OWS (RFC 9112 5).
+ * No whitespace between name and colon; a line starting with whitespace
+ * is obsolete line folding: both rejected (RFC 9112 5.1, 5.2).
+ * @return 0 or -1 malformed.
+ */
 static int
-parse_fields(const char *p, uint32_t len, uint32_t pos, struct fields *f)
+parse_fields(struct scan *s, struct fields *f)
 {
-	struct line l;
-	int rc;
-
 	memset(f, 0, sizeof(*f));
-	while ((rc = next_line(p, len, &pos, &l)) > 0) {
-		if (l.len == 0)
+	for (;;) {
+		const unsigned char *name = s->p, *v, *vend;
+		uint32_t name_len;
+
+		if (eol(s))
 			return 0;
-		if (l.p[0] == ' ' || l.p[0] == '\t')
+		name_len = skip(s, C_TCHAR);
+		if (name_len == 0 || s->p == s->end || *s->p != ':')
 			return -1;
-		if (parse_field(&l, f) != 0)
+		s->p++;
+		while (s->p < s->end && (*s->p == ' ' || *s->p == '\t'))
+			s->p++;
+		v = s->p;
+		skip(s, C_FIELD);
+		vend = s->p;
+		while (vend > v && (vend[-1] == ' ' || vend[-1] == '\t'))
+			vend--;
+		if (!eol(s))
+			return -1;   /* a CTL, a bare CR, or no line end */
+		if (field(f, name, name_len, v, (uint32_t)(vend - v)) != 0)
 			return -1;
 	}
-	return -1; /* bare CR, or no empty line: not a head */
 }
 
 /* request-line = method SP request-target SP HTTP-version */
 static int
-parse_request_line(const struct line *l, struct http_request *req)
+parse_request_line(struct scan *s, struct http_request *req)
 {
-	const char *sp1 = memchr(l->p, ' ', l->len);
-	const char *sp2;
-	uint32_t mlen, tlen;
+	const unsigned char *method = s->p;
+	uint32_t mlen = skip(s, C_TCHAR);
 	int minor;
 
-	if (sp1 == NULL || sp1 == l->p)
+	if (mlen == 0 || s->p == s->end || *s->p++ != ' ')
 		return 400;
-	mlen = (uint32_t)(sp1 - l->p);
-	for (uint32_t i = 0; i < mlen; i++)
-		if (!is_tchar((unsigned char)l->p[i]))
-			return 400;
-	sp2 = memchr(sp1 + 1, ' ', l->len - mlen - 1);
-	if (sp2 == NULL || sp2 == sp1 + 1)
+	if (skip(s, C_TARGET) == 0 || s->p == s->end || *s->p++ != ' ')
 		return 400;
-	tlen = (uint32_t)(sp2 - sp1 - 1);
-	for (uint32_t i = 0; i < tlen; i++) {
-		unsigned char c = (unsigned char)sp1[1 + i];
-
-		if (c <= 0x20 || c == 0x7f)
-			return 400;
-	}
-	minor = parse_version(sp2 + 1,
-			      (uint32_t)(l->p + l->len - (sp2 + 1)));
+	minor = parse_version(s->p, s->end);
 	if (minor == -2)
 		return 505;
 	if (minor < 0)
 		return 400;
-	req->is_head = mlen == 4 && memcmp(l->p, "HEAD", 4) == 0;
+	s->p += 8;
+	if (!eol(s))
+		return 400;
+	req->is_head = mlen == 4 && memcmp(method, "HEAD", 4) == 0;
 	req->version_minor = minor > 0 ? 1 : 0;
 	return 0;
 }
@@ -631,18 +631,16 @@ parse_request_line(const struct line *l, struct http_request *req)
 int
 http_parse_request(const char *p, uint32_t len, struct http_request *req)
 {
-	uint32_t pos = 0;
+	struct scan s = { (const unsigned char *)p,
+			  (const unsigned char *)p + len };
 	struct fields f;
-	struct line l;
 	int rc;
 
 	memset(req, 0, sizeof(*req));
-	if (next_line(p, len, &pos, &l) != 1)
-		return 400;
-	rc = parse_request_line(&l, req);
+	rc = parse_request_line(&s, req);
 	if (rc != 0)
 		return rc;
-	if (parse_fields(p, len, pos, &f) != 0)
+	if (parse_fields(&s, &f) != 0)
 		return 400;
 	/* RFC 9112 3.2: exactly one Host in HTTP/1.1; at most one in 1.0. */
 	if ((req->version_minor == 1 && f.hosts != 1) || f.hosts > 1)
@@ -667,38 +665,35 @@ http_parse_request(const char *p, uint32_t len, struct http_request *req)
 
 /* status-line = HTTP-version SP status-code SP [ reason-phrase ] */
 static int
-parse_status_line(const struct line *l, struct http_response *resp)
+parse_status_line(struct scan *s, struct http_response *resp)
 {
-	int minor;
+	const unsigned char *p = s->p;
+	int minor = parse_version(p, s->end);
 
-	if (l->len < 12 || l->p[8] != ' ')
+	if (minor < 0 || s->end - p < 12 || p[8] != ' ' ||
+	    !is(p[9], C_DIGIT) || !is(p[10], C_DIGIT) || !is(p[11], C_DIGIT))
 		return -1;
-	minor = parse_version(l->p, 8);
-	if (minor < 0)
-		return -1;
-	for (int i = 9; i < 12; i++)
-		if (l->p[i] < '0' || l->p[i] > '9')
-			return -1;
-	if (l->len > 12 && l->p[12] != ' ')
-		return -1;
-	resp->status = (uint16_t)((l->p[9] - '0') * 100 +
-				  (l->p[10] - '0') * 10 + (l->p[11] - '0'));
+	resp->status = (uint16_t)((p[9] - '0') * 100 + (p[10] - '0') * 10 +
+				  (p[11] - '0'));
 	resp->version_minor = minor > 0 ? 1 : 0;
-	return 0;
+	s->p += 12;
+	if (s->p < s->end && *s->p == ' ') {
+		s->p++;
+		skip(s, C_FIELD);   /* reason-phrase */
+	}
+	return eol(s) ? 0 : -1;
 }
 
 int
 http_parse_response(const char *p, uint32_t len, bool head_request,
 		    struct http_response *resp)
 {
-	uint32_t pos = 0;
+	struct scan s = { (const unsigned char *)p,
+			  (const unsigned char *)p + len };
 	struct fields f;
-	struct line l;
 
 	memset(resp, 0, sizeof(*resp));
-	if (next_line(p, len, &pos, &l) != 1 ||
-	    parse_status_line(&l, resp) != 0 ||
-	    parse_fields(p, len, pos, &f) != 0)
+	if (parse_status_line(&s, resp) != 0 || parse_fields(&s, &f) != 0)
 		return -1;
 	if (f.has_te && f.has_length)
 		return -1;

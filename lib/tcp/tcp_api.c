@@ -42,6 +42,7 @@ tern_tcp_conf_defaults(struct tern_tcp_conf *conf)
 		.reass_conns = 0,
 		.cc = TERN_TCP_CC_CUBIC,
 		.nagle = false,
+		.syn_cookies = true,
 		.mss = 0,
 		.timestamps = true,
 		.window_scale = true,

@@ -789,11 +789,82 @@ tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 	tcp_conn_settle(ctx, c);
 }
 
+/* A new record for a handshake on @p l, in LISTEN until its first step. */
+static struct tern_conn *
+tcp_spawn(struct tern_ctx *ctx, struct tern_listener *l,
+	  const struct tcp_seg *seg)
+{
+	struct tern_conn *c = tcp_conn_alloc(ctx, &seg->key, seg->hash);
+
+	if (c == NULL)
+		return NULL;
+	c->ops = l->ops;
+	c->user = l->user;
+	c->listener = l;
+	c->flags |= CF_PASSIVE;
+	TAILQ_INSERT_TAIL(&l->children, c, sibling);
+	l->n_synrcvd++;
+	tcp_set_state(ctx, c, TERN_TCP_LISTEN);
+	tcp_conn_init_seq(ctx, c);
+	return c;
+}
+
+/*
+ * The final ACK of a cookie handshake (RFC 4987 3.6): the connection is
+ * made ESTABLISHED from what the cookie proves, then the segment is
+ * processed as any other (it may carry data). False: not a cookie.
+ */
+static bool
+tcp_listen_cookie_ack(struct tern_ctx *ctx, struct tern_listener *l,
+		      struct tcp_seg *seg)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct tern_conn *c;
+	uint16_t mss;
+
+	if (!tcp->conf.syn_cookies ||
+	    (seg->flags & (TCP_SYN | TCP_RST | TCP_FIN)))
+		return false;
+	mss = tcp_cookie_check(&tcp->isn_secret, &seg->key, seg->seq - 1,
+			       seg->ack - 1, ctx->now_ns);
+	if (mss == 0) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYNCOOKIES_FAILED);
+		return false;
+	}
+	c = tcp_spawn(ctx, l, seg);
+	if (c == NULL)
+		return false;
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYNCOOKIES_RECV);
+	c->iss = seg->ack - 1;
+	c->snd_una = seg->ack;
+	c->snd_nxt = seg->ack;
+	c->snd_max = seg->ack;
+	c->rxt_next = seg->ack;
+	c->irs = seg->seq - 1;
+	c->rcv_nxt = seg->seq;
+	c->rcv_adv = seg->seq;
+	c->rcv_wscale = 0;
+	c->snd_wscale = 0;
+	if (mss > tcp->our_mss)
+		mss = tcp->our_mss;
+	c->mss = RTE_MAX(mss, (uint16_t)TCP_MIN_MSS);
+	tcp_cc_init(&c->cc, (enum tcp_cc_algo)c->cc.algo, c->mss);
+	c->snd_wnd = seg->wnd;
+	c->max_sndwnd = seg->wnd;
+	c->snd_wl1 = seg->seq;
+	c->snd_wl2 = seg->ack;
+	tcp_fsm_step(ctx, c, TCP_EV_SEG_COOKIE_ACK, seg);
+	/* The rest of the segment (data, FIN) as in ESTABLISHED. */
+	tcp_input_conn(ctx, c, seg);
+	return true;
+}
+
 /* RFC 9293 3.10.7.2: LISTEN. */
 void
 tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 		 struct tcp_seg *seg)
 {
+	struct tern_tcp *tcp = tcp_of(ctx);
 	uint8_t f = seg->flags;
 	struct tern_conn *c;
 	enum tcp_event ev;
@@ -802,6 +873,8 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 	     : (f & TCP_ACK) ? TCP_EV_SEG_ACK
 	     : (f & TCP_SYN) ? TCP_EV_SEG_SYN : TCP_EV_SEG_ANY;
 	if (ev != TCP_EV_SEG_SYN) {
+		if (ev == TCP_EV_SEG_ACK && tcp_listen_cookie_ack(ctx, l, seg))
+			return;
 		/* Only an ACK has a row (RST reply); RST, FIN and the rest
 		 * are dropped, counted once, as DropListen. */
 		if (ev == TCP_EV_SEG_ACK) {
@@ -817,24 +890,30 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 	}
 	if (l->n_synrcvd >= l->backlog) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_LISTEN_OVERFLOWS);
+		if (tcp->conf.syn_cookies &&
+		    tcp_fsm_cell(ctx, TERN_TCP_LISTEN,
+				 TCP_EV_SEG_SYN_OVERFLOW) != NULL) {
+			uint16_t mss = seg->opts.mss_ok ? seg->opts.mss
+							: TCP_DEFAULT_MSS;
+
+			tcp_send_cookie_synack(ctx, seg,
+				tcp_cookie_make(&tcp->isn_secret, &seg->key,
+						seg->seq, mss, ctx->now_ns),
+				tcp_cookie_mss[0] > mss ? tcp_cookie_mss[0]
+							: mss);
+			tern_stat_inc(&ctx->stats,
+				      TERN_STAT_TCP_SYNCOOKIES_SENT);
+		}
 		rte_pktmbuf_free(seg->m);
 		return;
 	}
-	c = tcp_conn_alloc(ctx, &seg->key, seg->hash);
+	c = tcp_spawn(ctx, l, seg);
 	if (c == NULL) {
 		/* Counted by tcp_conn_alloc; refuse rather than stay silent. */
 		tcp_reply_rst(ctx, seg);
 		rte_pktmbuf_free(seg->m);
 		return;
 	}
-	c->ops = l->ops;
-	c->user = l->user;
-	c->listener = l;
-	c->flags |= CF_PASSIVE;
-	TAILQ_INSERT_TAIL(&l->children, c, sibling);
-	l->n_synrcvd++;
-	tcp_set_state(ctx, c, TERN_TCP_LISTEN);
-	tcp_conn_init_seq(ctx, c);
 	c->irs = seg->seq;
 	c->rcv_nxt = seg->seq + 1;
 	tcp_conn_learn_opts(ctx, c, seg);

@@ -279,6 +279,29 @@ tcp_send_challenge_ack(struct tern_ctx *ctx, struct tern_conn *c)
 	tcp_send_ack(ctx, c);
 }
 
+/*
+ * SYN+ACK for a listener whose backlog is full: the ISS is the cookie,
+ * only MSS is offered (the cookie cannot remember more), and nothing is
+ * kept. RFC 4987 3.6.
+ */
+void
+tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg,
+		       uint32_t iss, uint16_t mss)
+{
+	const struct tern_tcp *tcp = tcp_of(ctx);
+	struct tcp_emit e;
+
+	memset(&e, 0, sizeof(e));
+	e.key = &seg->key;
+	e.seq = iss;
+	e.ack = seg->seq + 1;
+	e.flags = TCP_SYN | TCP_ACK;
+	e.wnd = (uint16_t)RTE_MIN(tcp->conf.rcv_buf, (uint32_t)UINT16_MAX);
+	e.opts.mss_ok = true;
+	e.opts.mss = RTE_MIN(mss, tcp->our_mss);
+	tcp_emit(ctx, &e);
+}
+
 void
 tcp_emit_tw_ack(struct tern_ctx *ctx, const struct tcp_tw *tw)
 {

@@ -24,6 +24,7 @@
 #include "tcp_reass.h"
 #include "tcp_sack.h"
 #include "tcp_cc.h"
+#include "tcp_syncookie.h"
 
 #define NS_PER_MS 1000000ull
 #define NS_PER_US 1000ull
@@ -66,6 +67,8 @@ enum tcp_event {
 	TCP_EV_SEG_RST,              /* acceptable RST */
 	TCP_EV_SEG_RST_REFUSED,      /* acceptable RST to our active open */
 	TCP_EV_SEG_DATA_AFTER_CLOSE, /* data after the app closed */
+	TCP_EV_SEG_SYN_OVERFLOW,     /* SYN to a listener whose backlog is full */
+	TCP_EV_SEG_COOKIE_ACK,       /* final ACK carrying a valid SYN cookie */
 	TCP_EV_USER_LISTEN,
 	TCP_EV_USER_CONNECT,
 	TCP_EV_USER_CLOSE,           /* close() or shutdown() */
@@ -96,6 +99,7 @@ enum tcp_action {
 	A_CLOSE_TIMEOUT = 1u << 15,
 	A_CLOSE_ABORTED = 1u << 16,
 	A_FREE = 1u << 17,
+	A_SEND_COOKIE = 1u << 18,
 };
 
 /* One index per table row, for the hit counters. */
@@ -332,6 +336,8 @@ void tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 		 uint32_t len);
 void tcp_send_probe(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_emit_tw_ack(struct tern_ctx *ctx, const struct tcp_tw *tw);
+void tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg,
+			    uint32_t iss, uint16_t mss);
 uint32_t tcp_rcv_wnd(const struct tern_conn *c);
 
 /* tcp_timers.c */

@@ -108,6 +108,8 @@ struct tern_tcp_conf {
 				       order data at once; 0 = max_conns/4 */
 	enum tern_tcp_cc cc;      /**< default congestion control; CUBIC */
 	bool nagle;               /**< Nagle on for new connections; false */
+	bool syn_cookies;         /**< answer SYNs beyond the backlog with
+				       SYN cookies (RFC 4987); true */
 	uint16_t mss;             /**< 0 = derived from the MTU */
 	bool timestamps;          /**< offer RFC 7323 timestamps; true */
 	bool window_scale;        /**< offer window scaling; true */

@@ -436,7 +436,8 @@ test_s10_data_on_syn(void)
 }
 
 /* The listen backlog bounds half-open connections; overflow is counted
- * and the listener recovers once the half-open entries time out. */
+ * and the listener recovers once the half-open entries time out
+ * (SYN cookies off: the overflowing SYNs get no answer). */
 static void
 test_s52_listen_backlog_overflow(void)
 {
@@ -448,6 +449,7 @@ test_s52_listen_backlog_overflow(void)
 
 	sim_tcp_conf_defaults(&conf);
 	conf.backlog = 4;
+	conf.syn_cookies = false;
 	p = fx_peer(&conf, &l);
 	p->tport = FX_PORT;
 	for (uint16_t i = 0; i < 10; i++) {
@@ -472,6 +474,75 @@ test_s52_listen_backlog_overflow(void)
 	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_SYN_RCVD), 0);
 	p->port = 40000;
 	peer_open_passive(p, l);
+	peer_destroy(p);
+}
+
+/*
+ * SYN cookies (RFC 4987): beyond the backlog every SYN still gets a
+ * SYN+ACK, at no memory cost; the final ACK of a cookie handshake makes
+ * an ESTABLISHED connection that carries data; a forged cookie ACK is
+ * answered with RST and counted, and creates nothing.
+ */
+static void
+test_s52_syn_cookies(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_listener *l;
+	struct peer *p;
+	struct sim_pkt seg;
+	unsigned int synacks = 0, in_use = 0;
+	uint32_t cookie = 0, cookie_iss = 0;
+
+	sim_tcp_conf_defaults(&conf);
+	conf.backlog = 4;
+	p = fx_peer(&conf, &l);
+	l->keep_rx = true;
+	p->tport = FX_PORT;
+	for (uint16_t i = 0; i < 10; i++) {
+		if (i == 4)
+			in_use = rte_mempool_in_use_count(p->t->pool);
+		p->port = (uint16_t)(50000 + i);
+		peer_send_flags(p, SIM_SYN, p->iss + i * 100000u, 0, NULL, 0);
+	}
+	/* the SYNs answered with cookies cost no memory */
+	SIM_ASSERT_EQ(rte_mempool_in_use_count(p->t->pool), in_use);
+	while (peer_recv(p, 0, &seg)) {
+		PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, SEQ_ANY);
+		if (seg.h.dport == 50009) {
+			cookie = seg.h.seq;
+			cookie_iss = seg.h.ack - 1;
+		}
+		synacks++;
+	}
+	SIM_ASSERT_EQ(synacks, 10);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_SYN_RCVD), 4);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_SYNCOOKIES_SENT), 6);
+	SIM_ASSERT_EQ(cookie_iss, p->iss + 9 * 100000u);
+
+	/* a forged cookie: RST, nothing created */
+	p->port = 50008;
+	peer_send_flags(p, SIM_ACK, p->iss + 8 * 100000u + 1, 12345, NULL, 0);
+	SIM_CHECK(peer_recv(p, 0, &seg));
+	PEER_ASSERT_SEG(&seg, SIM_RST, 12345, SEQ_ANY);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_SYNCOOKIES_FAILED), 1);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_ESTABLISHED), 0);
+
+	/* the real one, with data: accepted and delivered */
+	p->port = 50009;
+	peer_send_flags(p, SIM_ACK | SIM_PSH, cookie_iss + 1, cookie + 1,
+			"cookie", 6);
+	sim_run_for(p->sim, 100 * SIM_MS);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_SYNCOOKIES_RECV), 1);
+	SIM_ASSERT_EQ(l->naccepted, 1);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_ESTABLISHED), 1);
+	SIM_ASSERT_EQ(l->last->rx_bytes, 6);
+	SIM_CHECK(memcmp(l->last->rx, "cookie", 6) == 0);
+	while (peer_recv(p, 0, &seg))
+		;
+	tern_tcp_abort(l->last->c);
+	sim_run_for(p->sim, 200 * SIM_S);
+	while (peer_recv(p, 0, &seg))
+		;
 	peer_destroy(p);
 }
 
@@ -523,6 +594,7 @@ const struct sim_test tcp_tests_handshake[] = {
 	SIM_TEST(test_s09_syn_sent_bad_ack_and_rst),
 	SIM_TEST(test_s10_data_on_syn),
 	SIM_TEST(test_s52_listen_backlog_overflow),
+	SIM_TEST(test_s52_syn_cookies),
 	SIM_TEST(test_table_full_refusal),
 };
 const unsigned int tcp_tests_handshake_n = RTE_DIM(tcp_tests_handshake);

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Instruction counts of tern per connection lifecycle and per keep-alive
+# request, server side and client side, with valgrind's callgrind.
+#
+# tern-inproc --lockstep runs both stacks on one lcore on a virtual
+# clock, each stepping only when it has input or a timer due, so a run
+# with a fixed number of connections or requests executes exactly the
+# same instructions every time (fixed secret seed, --no-huge, one
+# process). Callgrind collects only inside srv_step (or cli_step):
+# --toggle-collect on the step and on the side's TX flush leaves the
+# ring PMD out (the flush is entered from inside the step, turning
+# collection off for its duration). Two runs of N1 and N2 connections
+# (requests) give the cost of one as (I(N2) - I(N1)) / (N2 - N1), which
+# cancels set-up and teardown.
+#
+#   bench/callgrind.sh BUILD_DIR OUT.json [WORK_DIR]
+set -uo pipefail
+
+build=${1:?build dir}
+out=${2:?output json}
+work=${3:-$(mktemp -d /tmp/tern-cg.XXXXXX)}
+inproc="$build/bench/tern-inproc"
+eal="-l 0 --no-pci --no-huge --no-shconf -m 512 --log-level=1"
+common="--lockstep --quiet --max-conns 8192 --max-tw 8192 --mbufs 16384 \
+	--ring-size 16384 --seed 1"
+
+mkdir -p "$work"
+
+# cg_run NAME SIDE ARGS...: one callgrind run; prints its total Ir.
+cg_run() {
+	local name=$1 side=$2
+	shift 2
+	local file="$work/$name.$side.cg"
+
+	# shellcheck disable=SC2086
+	valgrind --tool=callgrind --callgrind-out-file="$file" \
+		--toggle-collect="${side}_step" \
+		--toggle-collect="${side}_tx_flush" \
+		"$inproc" $eal -- $common "$@" \
+		>"$work/$name.$side.json" 2>"$work/$name.$side.log" || {
+		echo "callgrind: $name $side failed:" >&2
+		tail -5 "$work/$name.$side.log" >&2
+		return 1
+	}
+	awk '/^(summary|totals):/ { print $2; exit }' "$file"
+}
+
+# cg_pair KIND N1 N2 ARGS...: per-unit cost for both sides, as JSON.
+cg_pair() {
+	local kind=$1 n1=$2 n2=$3 side i1 i2
+	shift 3
+
+	printf '"%s":{"n1":%s,"n2":%s' "$kind" "$n1" "$n2"
+	for side in srv cli; do
+		i1=$(cg_run "$kind-$n1" "$side" --requests "$n1" "$@") || return 1
+		i2=$(cg_run "$kind-$n2" "$side" --requests "$n2" "$@") || return 1
+		printf ',"%s_ir_n1":%s,"%s_ir_n2":%s,"%s_per_unit":%s' \
+			"$side" "$i1" "$side" "$i2" "$side" \
+			"$(( (i2 - i1) / (n2 - n1) ))"
+	done
+	printf '}'
+}
+
+# top_functions FILE N: the server's most expensive functions (self
+# cost) per unit, as a JSON list.
+top_functions() {
+	callgrind_annotate --inclusive=no --threshold=100 "$1" 2>/dev/null |
+	/usr/bin/python3 -c '
+import json, re, sys
+n = int(sys.argv[1])
+rows = []
+for line in sys.stdin:
+    m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(\S+):(\S+)", line)
+    if not m or "PROGRAM TOTALS" in line:
+        continue
+    ir = int(m.group(1).replace(",", ""))
+    path, fn = m.group(2), m.group(3)
+    fn = fn.split(" ")[0]
+    rows.append({"function": fn, "file": re.sub(r".*/(lib|bench)/", r"\1/", path),
+                 "ir_per_unit": round(ir / n, 1)})
+print(json.dumps(rows[:15]))
+' "$2"
+}
+
+{
+	printf '{'
+	cg_pair cps 1000 3000 --mode cps --conns 16 || exit 1
+	printf ','
+	cg_pair rps 4000 12000 --mode rps --conns 16 --pipeline 1 || exit 1
+	printf ',"top_cps_server":%s' \
+		"$(top_functions "$work/cps-3000.srv.cg" 3000)"
+	printf ',"top_rps_server":%s' \
+		"$(top_functions "$work/rps-12000.srv.cg" 12000)"
+	printf ',"valgrind":"%s"}\n' "$(valgrind --version)"
+} >"$out"
