@@ -27,14 +27,18 @@ static void
 hello_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
 {
 	static const char greeting[] = "hello, ";
-	char line[256];
+	char line[256], tmp[256];
 	uint32_t n = rte_pktmbuf_pkt_len(data);
+	const void *bytes;
 
-	/* Data arrives as mbufs, zero-copy; we copy out and free them. */
+	/* Data arrives as mbufs, zero-copy; we copy out and free them.
+	 * rte_pktmbuf_read() points into the mbuf when the bytes are
+	 * contiguous and copies into tmp only when they are not. */
 	if (n > sizeof(line) - (sizeof(greeting) - 1))
 		n = sizeof(line) - (sizeof(greeting) - 1);
 	memcpy(line, greeting, sizeof(greeting) - 1);
-	rte_pktmbuf_read(data, 0, n, line + sizeof(greeting) - 1);
+	bytes = rte_pktmbuf_read(data, 0, n, tmp);
+	memcpy(line + sizeof(greeting) - 1, bytes, n);
 	rte_pktmbuf_free(data);
 	/* Queued at once, sent when the loop flushes; never blocks. */
 	if (tern_tcp_send(c, line, sizeof(greeting) - 1 + n) < 0)
