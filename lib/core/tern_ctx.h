@@ -43,6 +43,9 @@ struct tern_if_conf {
 	uint16_t mtu;         /**< IP MTU (1500 by default) */
 	bool tx_ip_cksum;     /**< port computes IPv4 header checksums */
 	bool tx_tcp_cksum;    /**< port computes TCP checksums */
+	bool tx_tso;          /**< port segments TCP (TSO): TCP builds
+				   segments of many MSS; implies the IPv4
+				   and TCP checksum offloads */
 	bool rx_cksum;        /**< port reports RX checksum status */
 	bool rx_rss_hash;     /**< mbuf hash.rss is a symmetric TCP 4-tuple
 				   Toeplitz hash with rss_key */

@@ -192,11 +192,19 @@ ipv4_fill_header(struct rte_ipv4_hdr *ih, const struct tern_ctx *ctx,
  * span segments; the TCP header itself is in the first one. */
 static void
 ipv4_fill_tcp_cksum(const struct tern_ctx *ctx, struct rte_mbuf *m,
-		    const struct rte_ipv4_hdr *ih, uint32_t l4_len)
+		    struct rte_ipv4_hdr *ih, uint32_t l4_len)
 {
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(ih + 1);
 	uint32_t sum;
 
+	if (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) {
+		/* TSO: the port fills every segment's lengths and sums; the
+		 * pseudo-header sum it starts from leaves the length out. */
+		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		ih->hdr_checksum = 0;
+		th->cksum = rte_ipv4_phdr_cksum(ih, m->ol_flags);
+		return;
+	}
 	if (ctx->ifc.tx_tcp_cksum) {
 		/* The port adds the segment to the pseudo-header sum. */
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
@@ -226,6 +234,17 @@ ipv4_fill_cksums(const struct tern_ctx *ctx, struct rte_mbuf *m,
 		ipv4_fill_tcp_cksum(ctx, m, ih, l4_len);
 }
 
+/* A TSO frame may exceed the MTU: each segment the port cuts may not. */
+static bool
+ipv4_tso_fits(const struct tern_ctx *ctx, const struct rte_mbuf *m,
+	      uint32_t l4_len)
+{
+	return (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && ctx->ifc.tx_tso &&
+	       m->tso_segsz != 0 &&
+	       NET_IPV4_HLEN_MIN + m->l4_len + m->tso_segsz <= ctx->ifc.mtu &&
+	       NET_IPV4_HLEN_MIN + l4_len <= UINT16_MAX;
+}
+
 int
 tern_ipv4_output(struct tern_ctx *ctx, struct rte_mbuf *m, rte_be32_t dst,
 		 uint8_t proto)
@@ -235,7 +254,8 @@ tern_ipv4_output(struct tern_ctx *ctx, struct rte_mbuf *m, rte_be32_t dst,
 	struct rte_ipv4_hdr *ih;
 	rte_be32_t nexthop;
 
-	if (l4_len + NET_IPV4_HLEN_MIN > ctx->ifc.mtu) {
+	if (l4_len + NET_IPV4_HLEN_MIN > ctx->ifc.mtu &&
+	    !ipv4_tso_fits(ctx, m, l4_len)) {
 		tern_drop(ctx, m, TERN_STAT_IP_OUT_TOO_BIG);
 		return -EMSGSIZE;
 	}

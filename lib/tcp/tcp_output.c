@@ -14,6 +14,9 @@
 #include "tcp_priv.h"
 #include "tern_net.h"
 
+/* IPv4 total length limit less the largest IPv4 and TCP headers. */
+#define TCP_TSO_MAX_PAYLOAD (UINT16_MAX - 20 - 60)
+
 /* Everything one outgoing segment needs; payload comes from c's queue. */
 struct tcp_emit {
 	const struct tern_flow_key *key;
@@ -23,6 +26,7 @@ struct tcp_emit {
 	struct tcp_opts_out opts;
 	const struct tern_conn *src;   /* send queue to copy from, or NULL */
 	uint32_t off, len;             /* payload: bytes from snd_una + off */
+	uint16_t tso_segsz;            /* > 0: the port may segment (TSO) */
 };
 
 /* Copy @p len bytes starting @p off bytes into c's send queue to @p dst. */
@@ -48,6 +52,45 @@ tcp_sq_copy(const struct tern_conn *c, uint32_t off, uint32_t len,
 	}
 }
 
+/*
+ * Append @p len bytes of the send queue from @p off to @p m, chaining
+ * fresh mbufs when the first is full (TSO segments span several).
+ * Returns -ENOBUFS when an mbuf could not be had.
+ */
+static int
+tcp_fill_payload(struct tern_ctx *ctx, const struct tern_conn *c,
+		 struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	struct rte_mbuf *last = m;
+
+	while (len > 0) {
+		uint32_t room = rte_pktmbuf_tailroom(last);
+		uint32_t n;
+
+		if (room == 0) {
+			struct rte_mbuf *next = tern_mbuf_alloc(ctx);
+
+			if (next == NULL)
+				return -ENOBUFS;
+			if (rte_pktmbuf_chain(m, next) != 0) {
+				rte_pktmbuf_free(next);
+				return -ENOBUFS;
+			}
+			last = next;
+			room = rte_pktmbuf_tailroom(last);
+		}
+		n = RTE_MIN(room, len);
+		tcp_sq_copy(c, off, n, (uint8_t *)rte_pktmbuf_append(last,
+								      (uint16_t)n));
+		/* rte_pktmbuf_append() on a chained tail updates only it. */
+		if (last != m)
+			m->pkt_len += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
+
 static int
 tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 {
@@ -60,7 +103,7 @@ tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 	m = tern_mbuf_alloc(ctx);
 	if (m == NULL)
 		return -ENOBUFS;
-	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(hdr_len + e->len));
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)hdr_len);
 	if (p == NULL) {
 		rte_pktmbuf_free(m);
 		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
@@ -77,8 +120,17 @@ tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 	th->cksum = 0;
 	th->tcp_urp = 0;
 	tcp_opts_write(p + TCP_HDR_LEN, &e->opts);
-	if (e->len > 0)
-		tcp_sq_copy(e->src, e->off, e->len, p + hdr_len);
+	if (e->len > 0 &&
+	    tcp_fill_payload(ctx, e->src, m, e->off, e->len) != 0) {
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	if (e->tso_segsz != 0 && e->len > e->tso_segsz) {
+		/* The port cuts it into tso_segsz-byte segments (TSO). */
+		m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG;
+		m->tso_segsz = e->tso_segsz;
+		m->l4_len = hdr_len;
+	}
 
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
 	if (e->flags & TCP_RST)
@@ -352,6 +404,20 @@ tcp_mss_now(const struct tern_conn *c)
 }
 
 /*
+ * Bytes one segment we build may carry: one MSS, or with TSO a whole
+ * number of MSS up to what one IPv4 datagram can hold; the port cuts it.
+ */
+static uint32_t
+tcp_segment_max(const struct tern_ctx *ctx, const struct tern_conn *c)
+{
+	uint32_t mss = tcp_mss_now(c);
+
+	if (!ctx->ifc.tx_tso)
+		return mss;
+	return TCP_TSO_MAX_PAYLOAD / mss * mss;
+}
+
+/*
  * Safety net behind tcp_mss_now(): drop SACK blocks (the oldest first)
  * until payload and options fit the path MTU.
  */
@@ -377,6 +443,8 @@ tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 	e.off = seq - c->snd_una;
 	e.len = len;
 	tcp_fit_options(c, &e);
+	if (ctx->ifc.tx_tso)
+		e.tso_segsz = (uint16_t)tcp_mss_now(c);
 	if (seq_lt(seq, c->snd_max)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
 		c->retrans_total++;
@@ -470,7 +538,7 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 				break; /* our FIN is out */
 			avail = c->sq_bytes - off;
 			len = RTE_MIN(avail, tcp_usable_window(c));
-			len = RTE_MIN(len, tcp_mss_now(c));
+			len = RTE_MIN(len, tcp_segment_max(ctx, c));
 			fin = (c->flags & (CF_FIN_QUEUED | CF_FIN_ACKED)) ==
 				      CF_FIN_QUEUED && len == avail;
 			if (len == 0 && !fin)
