@@ -24,6 +24,7 @@ enum http_phase {
 	PH_CHUNK_DATA_LF,
 	PH_TRAILER_START,    /* start of a trailer line (or the final CRLF) */
 	PH_TRAILER_LINE,     /* inside a trailer field line */
+	PH_TRAILER_LINE_LF,  /* CR inside a trailer line: LF must follow */
 	PH_TRAILER_END_LF,   /* CR of the final empty line seen */
 	PH_ERROR,
 };
@@ -259,6 +260,8 @@ chunk_byte(struct http_reader *r, char c)
 		}
 		return PH_ERROR;
 	case PH_CHUNK_EXT:
+		if (c == '\r')
+			return PH_CHUNK_SIZE_LF;
 		if (c == '\n') {
 			chunk_size_done(r);
 			return r->phase;
@@ -282,7 +285,11 @@ chunk_byte(struct http_reader *r, char c)
 			return PH_DONE_PENDING;
 		return PH_TRAILER_LINE;
 	case PH_TRAILER_LINE:
+		if (c == '\r')
+			return PH_TRAILER_LINE_LF;
 		return c == '\n' ? PH_TRAILER_START : PH_TRAILER_LINE;
+	case PH_TRAILER_LINE_LF:
+		return c == '\n' ? PH_TRAILER_START : PH_ERROR;
 	case PH_TRAILER_END_LF:
 		return c == '\n' ? PH_DONE_PENDING : PH_ERROR;
 	default:
@@ -409,32 +416,47 @@ is(unsigned char c, enum char_class k)
 	return (char_class[c] & k) != 0;
 }
 
-/* A cursor over the head. */
+/*
+ * A cursor over the head. Every head ends with a line feed (the reader
+ * cut it there; the parsers check it first), a byte no class contains:
+ * it stops every scan, so the scans need no bounds checks.
+ */
 struct scan {
 	const unsigned char *p;
 	const unsigned char *end;
 };
 
-/* Skip bytes of class @p k; @return how many. */
+static inline bool
+scan_init(struct scan *s, const char *p, uint32_t len)
+{
+	s->p = (const unsigned char *)p;
+	s->end = s->p + len;
+	return len > 0 && s->end[-1] == '\n';
+}
+
+/* Skip bytes of class @p k (stops at the final LF); @return how many. */
 static inline uint32_t
 skip(struct scan *s, enum char_class k)
 {
 	const unsigned char *start = s->p;
 
-	while (s->p < s->end && is(*s->p, k))
+	while (is(*s->p, k))
 		s->p++;
 	return (uint32_t)(s->p - start);
 }
 
 /* A line ending here: CRLF, or a bare LF (RFC 9112 2.2). A CR not
- * followed by LF is a bare CR, rejected. */
+ * followed by LF is a bare CR, rejected. (A CR is never the last byte,
+ * so reading the one after it stays inside the head.) */
 static inline bool
 eol(struct scan *s)
 {
-	if (s->p < s->end && *s->p == '\r')
+	if (*s->p == '\n') {
 		s->p++;
-	if (s->p < s->end && *s->p == '\n') {
-		s->p++;
+		return true;
+	}
+	if (s->p[0] == '\r' && s->p[1] == '\n') {
+		s->p += 2;
 		return true;
 	}
 	return false;
@@ -583,13 +605,15 @@ parse_fields(struct scan *s, struct fields *f)
 		const unsigned char *name = s->p, *v, *vend;
 		uint32_t name_len;
 
+		if (s->p == s->end)
+			return -1;      /* no empty line */
 		if (eol(s))
 			return 0;
 		name_len = skip(s, C_TCHAR);
-		if (name_len == 0 || s->p == s->end || *s->p != ':')
+		if (name_len == 0 || *s->p != ':')
 			return -1;
 		s->p++;
-		while (s->p < s->end && (*s->p == ' ' || *s->p == '\t'))
+		while (*s->p == ' ' || *s->p == '\t')
 			s->p++;
 		v = s->p;
 		skip(s, C_FIELD);
@@ -611,9 +635,9 @@ parse_request_line(struct scan *s, struct http_request *req)
 	uint32_t mlen = skip(s, C_TCHAR);
 	int minor;
 
-	if (mlen == 0 || s->p == s->end || *s->p++ != ' ')
+	if (mlen == 0 || *s->p++ != ' ')
 		return 400;
-	if (skip(s, C_TARGET) == 0 || s->p == s->end || *s->p++ != ' ')
+	if (skip(s, C_TARGET) == 0 || *s->p++ != ' ')
 		return 400;
 	minor = parse_version(s->p, s->end);
 	if (minor == -2)
@@ -631,12 +655,13 @@ parse_request_line(struct scan *s, struct http_request *req)
 int
 http_parse_request(const char *p, uint32_t len, struct http_request *req)
 {
-	struct scan s = { (const unsigned char *)p,
-			  (const unsigned char *)p + len };
+	struct scan s;
 	struct fields f;
 	int rc;
 
 	memset(req, 0, sizeof(*req));
+	if (!scan_init(&s, p, len))
+		return 400;
 	rc = parse_request_line(&s, req);
 	if (rc != 0)
 		return rc;
@@ -677,7 +702,7 @@ parse_status_line(struct scan *s, struct http_response *resp)
 				  (p[11] - '0'));
 	resp->version_minor = minor > 0 ? 1 : 0;
 	s->p += 12;
-	if (s->p < s->end && *s->p == ' ') {
+	if (*s->p == ' ') {
 		s->p++;
 		skip(s, C_FIELD);   /* reason-phrase */
 	}
@@ -688,12 +713,12 @@ int
 http_parse_response(const char *p, uint32_t len, bool head_request,
 		    struct http_response *resp)
 {
-	struct scan s = { (const unsigned char *)p,
-			  (const unsigned char *)p + len };
+	struct scan s;
 	struct fields f;
 
 	memset(resp, 0, sizeof(*resp));
-	if (parse_status_line(&s, resp) != 0 || parse_fields(&s, &f) != 0)
+	if (!scan_init(&s, p, len) || parse_status_line(&s, resp) != 0 ||
+	    parse_fields(&s, &f) != 0)
 		return -1;
 	if (f.has_te && f.has_length)
 		return -1;

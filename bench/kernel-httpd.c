@@ -456,8 +456,12 @@ main(int argc, char **argv)
 	h->ip.s_addr = htonl(INADDR_LOOPBACK);
 	h->stop = &kh_stop_flag;
 	rc = parse_args(h, argc, argv);
-	if (rc == 0 && setrlimit(RLIMIT_NOFILE, &rl) != 0)
-		fprintf(stderr, "kernel-httpd: cannot raise RLIMIT_NOFILE\n");
+	if (rc == 0 && setrlimit(RLIMIT_NOFILE, &rl) != 0 &&
+	    getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		/* Not allowed above the hard limit: take all of it. */
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	if (rc == 0)
 		rc = pin(h->cpu);
 	if (rc == 0 && h->body_size >= 0)

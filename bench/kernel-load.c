@@ -581,8 +581,9 @@ pace(struct kl *L)
 		return;
 	if (L->pace_t0_ns == 0)
 		L->pace_t0_ns = L->now_ns;
+	/* Request k is due at t0 + k / rate: k = 0 at once. */
 	due = (uint64_t)((double)(L->now_ns - L->pace_t0_ns) * L->conf.rate /
-			 1e9);
+			 1e9) + 1;
 	while (L->paced < due) {
 		struct kl_conn *lc = NULL;
 
@@ -728,8 +729,18 @@ setup(struct kl *L)
 	struct rlimit rl = { 1u << 20, 1u << 20 };
 	uint64_t x = 0x9e3779b97f4a7c15ull;
 
-	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
-		fprintf(stderr, "kernel-load: cannot raise RLIMIT_NOFILE\n");
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 &&
+	    getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		/* Not allowed above the hard limit: take all of it. */
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	if (c->conns + 64 > rl.rlim_cur) {
+		fprintf(stderr, "kernel-load: %u connections need more file "
+			"descriptors than the limit of %lu\n", c->conns,
+			(unsigned long)rl.rlim_cur);
+		return -EMFILE;
+	}
 	if (L->cpu >= 0) {
 		cpu_set_t set;
 

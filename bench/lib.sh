@@ -65,6 +65,16 @@ bench_bg() {
 	BENCH_LAST_PID=$!
 }
 
+# bench_bg_ns LOG COMMAND...: bench_bg inside the namespace. ip netns
+# exec replaces itself with COMMAND, so the PID is COMMAND's own (a shell
+# function in between would leave COMMAND out of reach of bench_stop).
+bench_bg_ns() {
+	local log=$1
+	shift
+
+	bench_bg "$log" ip netns exec "$BENCH_NS" "$@"
+}
+
 # bench_stop PID: SIGINT, then SIGKILL after 5 s; returns its status.
 bench_stop() {
 	local pid=$1 i rc

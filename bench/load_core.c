@@ -668,6 +668,18 @@ static const struct tern_tcp_ops load_ops = {
 
 /* ---- poll ---- */
 
+/*
+ * Until a first connection is established, one attempt at a time: the
+ * server's address is not resolved yet, and a burst of SYNs would
+ * overflow what ARP holds for an unresolved neighbour (dropped, then
+ * retransmitted a second later).
+ */
+static uint32_t
+first_opening_limit(const struct load *L)
+{
+	return L->n.established == 0 ? 1 : L->conf->max_opening;
+}
+
 static void
 open_slots(struct load *L)
 {
@@ -681,7 +693,8 @@ open_slots(struct load *L)
 	if (conf->mode == LOAD_HOLD && L->n.connects >= L->share.conns)
 		return;
 	while (L->nb_open < L->share.conns &&
-	       L->nb_opening < conf->max_opening && started < OPEN_PER_POLL &&
+	       L->nb_opening < first_opening_limit(L) &&
+	       started < OPEN_PER_POLL &&
 	       (lc = TAILQ_FIRST(&L->idle)) != NULL) {
 		uint64_t failed = L->n.failed;
 
@@ -705,8 +718,9 @@ pace(struct load *L)
 		L->pace_started = true;
 		L->pace_t0_ns = L->ctx->now_ns;
 	}
+	/* Request k is due at t0 + k / rate: k = 0 at once. */
 	due = (uint64_t)((double)(L->ctx->now_ns - L->pace_t0_ns) *
-			 L->share.rate / 1e9);
+			 L->share.rate / 1e9) + 1;
 	while (L->paced < due) {
 		struct load_conn *lc = NULL;
 
@@ -821,7 +835,7 @@ load_busy(const struct load *L)
 	    L->conf->time_s > 0 || L->conf->warmup_s > 0)
 		return true;
 	return L->nb_open < L->share.conns && !TAILQ_EMPTY(&L->idle) &&
-	       L->nb_opening < L->conf->max_opening &&
+	       L->nb_opening < first_opening_limit(L) &&
 	       !(L->conf->mode == LOAD_HOLD &&
 		 L->n.connects >= L->share.conns);
 }

@@ -119,6 +119,7 @@ static const struct cfg_key config_keys[] = {
 	TCP_U32(reass_conns, 0, 1u << 26),
 	TYPED_KEY("tcp", "cc", CFG_TCP_CC, struct tern_config, tcp.cc),
 	TCP_BOOL(nagle),
+	TCP_BOOL(syn_cookies),
 	NUM_KEY("tcp", "mss", CFG_U16, struct tern_config, tcp.mss, 88,
 		UINT16_MAX, true),
 	TCP_BOOL(timestamps),

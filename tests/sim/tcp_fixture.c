@@ -165,6 +165,17 @@ fx_collect(struct peer *p, uint64_t ns, struct sim_pkt *out, unsigned int max)
 	return n;
 }
 
+unsigned int
+fx_drain(struct peer *p)
+{
+	struct sim_pkt *pkt = sim_alloc(p->sim, sizeof(*pkt), NULL);
+	unsigned int n = 0;
+
+	while (peer_recv(p, 0, pkt))
+		n++;
+	return n;
+}
+
 static bool
 no_connections(struct sim *sim, void *arg)
 {

@@ -56,6 +56,9 @@ uint64_t fx_tcp_drops(const struct sim_node *n);
 unsigned int fx_collect(struct peer *p, uint64_t ns, struct sim_pkt *out,
 			unsigned int max);
 
+/** Read and discard every frame T sent P so far. @return how many. */
+unsigned int fx_drain(struct peer *p);
+
 /** Two stacks "A" and "B" with a one-way latency, B listening. */
 struct duo {
 	struct sim *sim;
@@ -97,5 +100,17 @@ extern const struct sim_test tcp_tests_matrix[];
 extern const unsigned int tcp_tests_matrix_n;
 extern const struct sim_test tcp_tests_recovery[];
 extern const unsigned int tcp_tests_recovery_n;
+extern const struct sim_test tcp_tests_catalogue_must[];
+extern const unsigned int tcp_tests_catalogue_must_n;
+extern const struct sim_test tcp_tests_catalogue_ip[];
+extern const unsigned int tcp_tests_catalogue_ip_n;
+extern const struct sim_test tcp_tests_catalogue_close[];
+extern const unsigned int tcp_tests_catalogue_close_n;
+extern const struct sim_test tcp_tests_catalogue_seqwrap[];
+extern const unsigned int tcp_tests_catalogue_seqwrap_n;
+extern const struct sim_test tcp_tests_catalogue_sack[];
+extern const unsigned int tcp_tests_catalogue_sack_n;
+extern const struct sim_test tcp_tests_catalogue_flood[];
+extern const unsigned int tcp_tests_catalogue_flood_n;
 
 #endif /* SIM_TCP_FIXTURE_H */

@@ -43,6 +43,12 @@ main(int argc, char **argv)
 		{ tcp_tests_options, &tcp_tests_options_n },
 		{ tcp_tests_matrix, &tcp_tests_matrix_n },
 		{ tcp_tests_recovery, &tcp_tests_recovery_n },
+		{ tcp_tests_catalogue_must, &tcp_tests_catalogue_must_n },
+		{ tcp_tests_catalogue_ip, &tcp_tests_catalogue_ip_n },
+		{ tcp_tests_catalogue_close, &tcp_tests_catalogue_close_n },
+		{ tcp_tests_catalogue_seqwrap, &tcp_tests_catalogue_seqwrap_n },
+		{ tcp_tests_catalogue_sack, &tcp_tests_catalogue_sack_n },
+		{ tcp_tests_catalogue_flood, &tcp_tests_catalogue_flood_n },
 	};
 	const struct sim_test coverage = {
 		"test_fsm_coverage", test_fsm_coverage, SIM_TEST_AFTER_ALL,

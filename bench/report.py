@@ -1,0 +1,531 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Turn one bench/run.sh run into its results record, plots and docs.
+
+    report.py --raw bench/results/ID.tmp --id ID --commit C --dirty B --root R
+    report.py --from bench/results/ID.json --root R   (redo plots and docs)
+
+Reads the raw records of the run (one JSON per workload and stack, the
+machine, callgrind's counts, wrk's output), writes
+    bench/results/ID.json     the run: machine, commit, topologies,
+                              workloads, figures, ratios, targets
+    docs/bench/*.svg, *.png   plots (matplotlib, Agg)
+    docs/benchmarks.md        from bench/benchmarks.md.in: every {{key}}
+                              is replaced by a figure of this run
+"""
+
+import argparse
+import glob
+import json
+import os
+import re
+import sys
+
+WORKLOADS = [
+    # name, label, what the figure is
+    ("cps", "cps, client closes (C=64)", "conn/s"),
+    ("cps-server-closes", "cps, server closes (C=64)", "conn/s"),
+    ("rps-c64-p1", "rps C=64 P=1", "req/s"),
+    ("rps-c64-p16", "rps C=64 P=16", "req/s"),
+    ("rps-c1000-p1", "rps C=1000 P=1", "req/s"),
+    ("bulk-down", "bulk down (1 MiB GETs, C=4)", "bit/s"),
+    ("bulk-up", "bulk up (16 MiB POSTs, C=4)", "bit/s"),
+]
+LATENCY_RATES = [10000, 50000, 100000, 200000]
+
+TARGETS = {
+    "cps_ratio": 25.0,
+    "rps_ratio": 10.0,
+    "pps_share": 0.10,
+    "ir_per_conn": 2500,
+    "ir_per_req": 400,
+    "conn_record": 512,
+    "tw_record": 64,
+    "hold": 1000000,
+}
+
+
+def load(path):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return None
+
+
+def parse_wrk(path):
+    """Requests/s, latency and errors from wrk's text output."""
+    try:
+        text = open(path).read()
+    except OSError:
+        return None
+    out = {"raw": text}
+    m = re.search(r"Requests/sec:\s+([\d.]+)", text)
+    if m:
+        out["rate"] = float(m.group(1))
+    m = re.search(r"(\d+) requests in ([\d.]+)s", text)
+    if m:
+        out["requests"] = int(m.group(1))
+    m = re.search(r"Socket errors: (.*)", text)
+    out["socket_errors"] = m.group(1).strip() if m else ""
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    out["non_2xx"] = int(m.group(1)) if m else 0
+    for q in ("50%", "99%"):
+        m = re.search(r"\s%s\s+([\d.]+)(us|ms|s)" % re.escape(q), text)
+        if m:
+            mult = {"us": 1e3, "ms": 1e6, "s": 1e9}[m.group(2)]
+            out["p" + q[:-1]] = float(m.group(1)) * mult
+    return out
+
+
+def summary(rec):
+    """The figures of one load record that the docs show."""
+    if rec is None:
+        return None
+    lat = rec.get("latency_ns") or {}
+    s = {k: rec.get(k) for k in (
+        "rate", "rate_unit", "elapsed_s", "conns", "pipeline", "connects",
+        "completed", "failed", "requests", "responses", "bad_status",
+        "proto_errors", "retransmits", "rx_bytes", "tx_bytes",
+        "server_pps", "server_busy_pct", "client_busy_pct", "peak_conns",
+        "all_open_s", "conn_record_bytes", "tw_record_bytes",
+        "conn_object_bytes", "server_app_conn_bytes",
+        "client_app_conn_bytes", "kernel_slab_per_socket",
+        "server_heap_per_conn", "client_heap_per_conn", "max_conns",
+        "mbufs_leaked", "offered_rate")}
+    s["errors"] = sum(rec.get(k, 0) or 0 for k in
+                      ("failed", "bad_status", "proto_errors"))
+    for q in ("p50", "p90", "p99", "p999", "max", "mean"):
+        s[q] = lat.get(q)
+    for side in ("server_tcp", "client_tcp", "tcp"):
+        if side in rec:
+            s[side] = rec[side]
+    return s
+
+
+def collect(raw):
+    run = {"workloads": {}, "latency": {}}
+    run["machine"] = load(os.path.join(raw, "machine.json")) or {}
+    for name, label, unit in WORKLOADS:
+        t = summary(load(os.path.join(raw, "tern-%s.json" % name)))
+        k = summary(load(os.path.join(raw, "linux-%s.json" % name)))
+        w = {"label": label, "unit": unit, "tern": t, "linux": k}
+        if t and k and k.get("rate"):
+            w["ratio"] = t["rate"] / k["rate"]
+        run["workloads"][name] = w
+    for rate in LATENCY_RATES:
+        name = "latency-%d" % rate
+        run["latency"][str(rate)] = {
+            "tern": summary(load(os.path.join(raw, "tern-%s.json" % name))),
+            "linux": summary(load(os.path.join(raw, "linux-%s.json" % name))),
+        }
+    run["reflect"] = load(os.path.join(raw, "reflect.json"))
+    run["hold"] = {
+        "tern": summary(load(os.path.join(raw, "tern-hold.json"))),
+        "linux": summary(load(os.path.join(raw, "linux-hold.json"))),
+    }
+    run["tap"] = {
+        "wrk_to_tern_httpd": parse_wrk(os.path.join(raw, "tap-wrk.txt")),
+        "tern_load_to_kernel_httpd":
+            summary(load(os.path.join(raw, "tap-load.json"))),
+    }
+    if run["tap"]["wrk_to_tern_httpd"]:
+        run["tap"]["wrk_to_tern_httpd"].pop("raw", None)
+    run["memif"] = {"tern_load_to_tern_httpd":
+                    summary(load(os.path.join(raw, "memif-load.json")))}
+    run["callgrind"] = load(os.path.join(raw, "callgrind.json"))
+    run["raw"] = {os.path.basename(p)[:-5]: load(p)
+                  for p in sorted(glob.glob(os.path.join(raw, "*.json")))
+                  if not p.endswith("machine.json")}
+    return run
+
+
+def targets(run):
+    """Each target of the issue: measured value, goal, met or by how much."""
+    out = []
+    w = run["workloads"]
+
+    def add(key, what, value, goal, better, unit=""):
+        if value is None:
+            out.append({"key": key, "what": what, "goal": goal,
+                        "value": None, "met": None})
+            return
+        met = value >= goal if better == "higher" else value <= goal
+        out.append({"key": key, "what": what, "goal": goal, "unit": unit,
+                    "value": value, "met": met,
+                    "factor": (goal / value if better == "higher" else
+                               value / goal) if value else None})
+
+    add("cps_ratio", "cps: tern / Linux", w["cps"].get("ratio"),
+        TARGETS["cps_ratio"], "higher", "x")
+    rps_ratios = [w[n].get("ratio") for n in
+                  ("rps-c64-p1", "rps-c64-p16", "rps-c1000-p1")
+                  if w[n].get("ratio")]
+    add("rps_ratio", "rps: tern / Linux (best of the three)",
+        max(rps_ratios) if rps_ratios else None, TARGETS["rps_ratio"],
+        "higher", "x")
+    t1000 = w["rps-c1000-p1"]["tern"]
+    refl = run.get("reflect") or {}
+    share = None
+    if t1000 and t1000.get("server_pps") and refl.get("pps"):
+        share = t1000["server_pps"] / refl["pps"]
+    add("pps_share", "server core frames/s at 1,000 connections / "
+        "reflector ceiling", share, TARGETS["pps_share"], "higher")
+    cg = run.get("callgrind") or {}
+    add("ir_per_conn", "instructions per connection lifecycle, server",
+        (cg.get("cps") or {}).get("srv_per_unit"), TARGETS["ir_per_conn"],
+        "lower")
+    add("ir_per_req", "instructions per keep-alive request, server",
+        (cg.get("rps") or {}).get("srv_per_unit"), TARGETS["ir_per_req"],
+        "lower")
+    rec = next((x for x in (w["cps"]["tern"], t1000) if x and
+                x.get("conn_record_bytes")), None)
+    add("conn_record", "connection record (bytes)",
+        rec.get("conn_record_bytes") if rec else None,
+        TARGETS["conn_record"], "lower")
+    add("tw_record", "TIME_WAIT record (bytes)",
+        rec.get("tw_record_bytes") if rec else None, TARGETS["tw_record"],
+        "lower")
+    hold = run["hold"]["tern"]
+    add("hold", "concurrent connections held on one lcore",
+        hold.get("peak_conns") if hold and not hold.get("errors") else
+        (hold.get("peak_conns") if hold else None), TARGETS["hold"],
+        "higher")
+    return out
+
+
+# ---- formatting ----------------------------------------------------------
+
+def si(v, unit=""):
+    if v is None:
+        return "n/a"
+    for div, p in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
+        if abs(v) >= div:
+            return "%.2f %s%s" % (v / div, p, unit)
+    return "%.0f %s" % (v, unit) if unit else "%.0f" % v
+
+
+def us(ns):
+    return "n/a" if ns is None else ("%.1f us" % (ns / 1e3) if ns < 1e7
+                                     else "%.1f ms" % (ns / 1e6))
+
+
+def ratio(v):
+    return "n/a" if v is None else "%.2fx" % v
+
+
+def table(head, rows):
+    out = ["| " + " | ".join(head) + " |",
+           "|" + "|".join("---" for _ in head) + "|"]
+    out += ["| " + " | ".join(str(c) for c in r) + " |" for r in rows]
+    return "\n".join(out)
+
+
+def fmt_rate(s, unit):
+    if s is None:
+        return "n/a"
+    return si(s["rate"], " " + unit)
+
+
+def keys_for(run, tgt):
+    """Every {{key}} the template may use."""
+    k = {}
+    m = run["machine"]
+    k["run_id"] = run["id"]
+    k["commit"] = run["commit"] + (" (uncommitted changes)"
+                                   if run.get("dirty") else "")
+    k["date"] = run["date"]
+    k["machine"] = "%s, %s CPUs, %.1f GiB, Linux %s, %s; DPDK %s; %s" % (
+        m.get("cpu", "?"), m.get("cpus", "?"),
+        (m.get("mem_bytes") or 0) / 2**30, m.get("kernel", "?"),
+        m.get("virtualization", "?"), m.get("dpdk", "?"),
+        m.get("compiler", "?"))
+    k["loadavg"] = "%.2f" % m.get("loadavg_at_start", 0)
+    rows = []
+    for name, label, unit in WORKLOADS:
+        w = run["workloads"][name]
+        t, l = w["tern"], w["linux"]
+        rows.append([label, fmt_rate(t, unit), fmt_rate(l, unit),
+                     ratio(w.get("ratio")),
+                     "%s / %s" % (us(t and t["p50"]), us(t and t["p99"])),
+                     "%s / %s" % (us(l and l["p50"]), us(l and l["p99"])),
+                     "%s / %s" % (t["errors"] if t else "n/a",
+                                  l["errors"] if l else "n/a"),
+                     "%s / %s" % (t["retransmits"] if t else "n/a",
+                                  l["retransmits"] if l else "n/a")])
+        k[name.replace("-", "_") + "_ratio"] = ratio(w.get("ratio"))
+        k[name.replace("-", "_") + "_tern"] = fmt_rate(t, unit)
+        k[name.replace("-", "_") + "_linux"] = fmt_rate(l, unit)
+        for side, s in (("tern", t), ("linux", l)):
+            for f in ("server_busy_pct", "client_busy_pct"):
+                if s and s.get(f) is not None:
+                    k["%s_%s_%s" % (name.replace("-", "_"), side, f)] = \
+                        "%.0f%%" % s[f]
+    k["summary_table"] = table(
+        ["workload", "tern", "Linux", "tern/Linux", "tern p50 / p99",
+         "Linux p50 / p99", "errors tern / Linux",
+         "retransmits tern / Linux"], rows)
+    lrows = []
+    for rate in LATENCY_RATES:
+        r = run["latency"][str(rate)]
+        for stack in ("tern", "linux"):
+            s = r[stack]
+            lrows.append([si(rate, " req/s"), stack,
+                          si(s["rate"], " req/s") if s else "n/a",
+                          us(s and s["p50"]), us(s and s["p90"]),
+                          us(s and s["p99"]), us(s and s["p999"]),
+                          us(s and s["max"])])
+    k["latency_table"] = table(["offered", "stack", "achieved", "p50",
+                                "p90", "p99", "p99.9", "max"], lrows)
+    refl = run.get("reflect") or {}
+    k["reflect_pps"] = si(refl.get("pps"), " frames/s")
+    t1000 = run["workloads"]["rps-c1000-p1"]["tern"]
+    k["server_pps_1000"] = si(t1000 and t1000.get("server_pps"),
+                              " frames/s")
+    trows = []
+    for t in tgt:
+        if t["value"] is None:
+            val, verdict = "not measured", "n/a"
+        else:
+            v = t["value"]
+            val = ("%.3f" % v if isinstance(v, float) and v < 10
+                   else si(v)) + (t.get("unit") or "")
+            verdict = "met" if t["met"] else "missed (%.1fx off)" % \
+                t["factor"]
+        goal = t["goal"]
+        trows.append([t["what"], ("%g" % goal) + (t.get("unit") or ""),
+                      val, verdict])
+        k["target_" + t["key"]] = val
+        k["verdict_" + t["key"]] = "n/a" if t["met"] is None else (
+            "met" if t["met"] else "missed")
+    k["targets_table"] = table(["target", "goal", "measured", "verdict"],
+                               trows)
+    cg = run.get("callgrind") or {}
+    crow = []
+    for kind, label in (("cps", "connection lifecycle"),
+                        ("rps", "keep-alive request")):
+        c = cg.get(kind)
+        if c:
+            crow.append([label, "{:,}".format(c["srv_per_unit"]),
+                         "{:,}".format(c["cli_per_unit"]),
+                         "%d / %d" % (c["n1"], c["n2"])])
+            k["ir_%s_srv" % kind] = "{:,}".format(c["srv_per_unit"])
+            k["ir_%s_cli" % kind] = "{:,}".format(c["cli_per_unit"])
+    k["callgrind_table"] = table(["per", "server", "client (tern-load)",
+                                  "runs N1 / N2"], crow) if crow else \
+        "callgrind was not run."
+    for kind in ("cps", "rps"):
+        top = cg.get("top_%s_server" % kind) or []
+        k["top_%s" % kind] = table(
+            ["function", "file", "instructions per unit"],
+            [[r["function"], r["file"], r["ir_per_unit"]] for r in top[:12]]
+        ) if top else "n/a"
+    ht, hl = run["hold"]["tern"], run["hold"]["linux"]
+    mrows = []
+    if ht:
+        per = (ht.get("conn_object_bytes") or 0) + 8 + \
+            (ht.get("server_app_conn_bytes") or 0)
+        mrows.append(["tern (server side)", si(ht.get("peak_conns")),
+                      "%.2f s" % (ht.get("all_open_s") or 0),
+                      "%d B record + 8 B hash bucket + %d B httpd state = "
+                      "%d B" % (ht.get("conn_object_bytes") or 0,
+                                ht.get("server_app_conn_bytes") or 0, per),
+                      "%.0f B" % (ht.get("server_heap_per_conn") or 0),
+                      ht.get("errors")])
+        k["hold_tern"] = si(ht.get("peak_conns"))
+        k["hold_tern_bytes"] = "%d B" % per
+    if hl:
+        mrows.append(["Linux (one socket)", si(hl.get("peak_conns")),
+                      "%.2f s" % (hl.get("all_open_s") or 0),
+                      "%.0f B of slab per socket" %
+                      (hl.get("kernel_slab_per_socket") or 0), "n/a",
+                      hl.get("errors")])
+        k["hold_linux"] = si(hl.get("peak_conns"))
+        k["hold_linux_bytes"] = "%.0f B" % (hl.get("kernel_slab_per_socket")
+                                            or 0)
+    k["hold_table"] = table(["stack", "connections held", "time to open",
+                             "memory per connection (in use)",
+                             "reserved per slot", "errors"], mrows)
+    tap = run["tap"]
+    wrk = tap.get("wrk_to_tern_httpd") or {}
+    tl = tap.get("tern_load_to_kernel_httpd")
+    mem = run["memif"].get("tern_load_to_tern_httpd")
+    xrows = [
+        ["net_tap", "wrk (kernel, 1 thread, 64 conns) -> tern-httpd",
+         si(wrk.get("rate"), " req/s"),
+         "p50 %s, p99 %s" % (us(wrk.get("p50")), us(wrk.get("p99"))),
+         "socket errors: %s; non-2xx: %s" % (
+             wrk.get("socket_errors") or "none", wrk.get("non_2xx", "n/a"))],
+        ["net_tap", "tern-load (64 conns) -> kernel-httpd",
+         fmt_rate(tl, "req/s"),
+         "p50 %s, p99 %s" % (us(tl and tl["p50"]), us(tl and tl["p99"])),
+         "errors %s" % (tl["errors"] if tl else "n/a")],
+        ["net_memif", "tern-load (64 conns) -> tern-httpd, 2 processes",
+         fmt_rate(mem, "req/s"),
+         "p50 %s, p99 %s" % (us(mem and mem["p50"]), us(mem and mem["p99"])),
+         "errors %s" % (mem["errors"] if mem else "n/a")],
+    ]
+    k["topologies_table"] = table(["port", "run", "rate", "latency",
+                                   "errors"], xrows)
+    return k
+
+
+# ---- plots ----------------------------------------------------------------
+
+def plots(run, outdir):
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        print("report: matplotlib missing: no plots", file=sys.stderr)
+        return []
+    os.makedirs(outdir, exist_ok=True)
+    made = []
+
+    def save(fig, name):
+        for ext in ("svg", "png"):
+            fig.savefig(os.path.join(outdir, "%s.%s" % (name, ext)),
+                        dpi=110, bbox_inches="tight")
+        plt.close(fig)
+        made.append(name)
+
+    colors = {"tern": "#1f77b4", "linux": "#ff7f0e", "ceiling": "#7f7f7f"}
+    groups = [("connections/s", ["cps", "cps-server-closes"], 1),
+              ("requests/s", ["rps-c64-p1", "rps-c64-p16", "rps-c1000-p1"], 1),
+              ("Gbit/s", ["bulk-down", "bulk-up"], 1e9)]
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+    for ax, (unit, names, div) in zip(axes, groups):
+        x = range(len(names))
+        for i, stack in enumerate(("tern", "linux")):
+            vals = [((run["workloads"][n][stack] or {}).get("rate") or 0) / div
+                    for n in names]
+            ax.bar([p + (i - 0.5) * 0.38 for p in x], vals, 0.38,
+                   label="tern" if stack == "tern" else "Linux kernel",
+                   color=colors[stack])
+        for p, n in zip(x, names):
+            r = run["workloads"][n].get("ratio")
+            if r:
+                ax.annotate("%.1fx" % r, (p, 0), xytext=(0, 2),
+                            textcoords="offset points", ha="center",
+                            fontsize=8, color="white")
+        ax.set_xticks(list(x))
+        ax.set_xticklabels([n.replace("-", "\n", 1) for n in names],
+                           fontsize=8)
+        ax.set_ylabel(unit)
+        ax.grid(axis="y", alpha=0.3)
+    axes[0].legend(fontsize=8)
+    fig.suptitle("tern vs the Linux kernel, one core each for server and "
+                 "client (%s)" % run["id"], fontsize=10)
+    save(fig, "throughput")
+
+    fig, ax = plt.subplots(figsize=(6.5, 4))
+    for stack in ("tern", "linux"):
+        for q, style in (("p50", "-"), ("p99", "--"), ("p999", ":")):
+            xs, ys = [], []
+            for rate in LATENCY_RATES:
+                s = run["latency"][str(rate)][stack]
+                if s and s.get(q):
+                    xs.append(rate)
+                    ys.append(s[q] / 1e3)
+            if xs:
+                ax.plot(xs, ys, style, marker="o", color=colors[stack],
+                        label="%s %s" % ("tern" if stack == "tern"
+                                         else "Linux", q))
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("offered requests/s (32 connections, <= 4 in flight)")
+    ax.set_ylabel("latency (us)")
+    ax.grid(alpha=0.3, which="both")
+    ax.legend(fontsize=7, ncol=2)
+    save(fig, "latency")
+
+    refl = run.get("reflect") or {}
+    t1000 = run["workloads"]["rps-c1000-p1"]["tern"] or {}
+    if refl.get("pps"):
+        fig, ax = plt.subplots(figsize=(5.5, 3))
+        names = ["reflector\n(ceiling)", "tern server\nrps C=1000"]
+        vals = [refl["pps"] / 1e6, (t1000.get("server_pps") or 0) / 1e6]
+        ax.barh(names, vals, color=[colors["ceiling"], colors["tern"]])
+        ax.set_xlabel("Mframes/s in+out, one core")
+        ax.grid(axis="x", alpha=0.3)
+        save(fig, "pps")
+
+    cg = run.get("callgrind") or {}
+    if cg.get("top_rps_server"):
+        fig, axes = plt.subplots(1, 2, figsize=(13, 4.5))
+        for ax, kind, goal in ((axes[0], "cps", TARGETS["ir_per_conn"]),
+                               (axes[1], "rps", TARGETS["ir_per_req"])):
+            top = cg.get("top_%s_server" % kind) or []
+            ax.barh([r["function"] for r in top][::-1],
+                    [r["ir_per_unit"] for r in top][::-1],
+                    color=colors["tern"])
+            ax.set_title("server: %s instructions per %s (target %d)" % (
+                "{:,}".format(cg[kind]["srv_per_unit"]),
+                "connection" if kind == "cps" else "request", goal),
+                fontsize=9)
+            ax.tick_params(axis="y", labelsize=7)
+            ax.grid(axis="x", alpha=0.3)
+        save(fig, "instructions")
+    return made
+
+
+# ---- main ----------------------------------------------------------------
+
+def render(template, keys):
+    def sub(m):
+        key = m.group(1).strip()
+        return str(keys.get(key, "{{%s: not measured}}" % key))
+    return re.sub(r"\{\{([^}]+)\}\}", sub, template)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--raw")
+    ap.add_argument("--from", dest="from_json")
+    ap.add_argument("--id")
+    ap.add_argument("--commit", default="unknown")
+    ap.add_argument("--dirty", default="false")
+    ap.add_argument("--root", default=os.path.dirname(
+        os.path.dirname(os.path.abspath(__file__))))
+    a = ap.parse_args()
+    root = a.root
+    if a.from_json:
+        run = load(a.from_json)
+        if run is None:
+            sys.exit("report: cannot read %s" % a.from_json)
+    else:
+        run = collect(a.raw)
+        run["id"] = a.id
+        run["commit"] = a.commit
+        run["dirty"] = a.dirty == "true"
+        run["date"] = a.id.split("-")[0]
+        run["command"] = "bench/run.sh"
+        run["topologies"] = {
+            "inproc": "tern-inproc: tern-httpd core (lcore 1) and tern-load "
+                      "engine (lcore 0), two ring ethdevs crosswise",
+            "kernel": "kernel-httpd (CPU 1) and kernel-load (CPU 0), epoll, "
+                      "loopback in a network namespace",
+            "reflect": "the ring pair, lcore 1 swapping L2-L4 addresses",
+            "tap": "net_tap in a network namespace",
+            "memif": "net_memif, two processes",
+        }
+        run["targets"] = targets(run)
+        out = os.path.join(root, "bench", "results", run["id"] + ".json")
+        with open(out, "w") as f:
+            json.dump(run, f, indent=1, sort_keys=True)
+            f.write("\n")
+        print("report: wrote %s" % out)
+    run.setdefault("targets", targets(run))
+    made = plots(run, os.path.join(root, "docs", "bench"))
+    keys = keys_for(run, run["targets"])
+    keys["plots"] = ", ".join(made)
+    with open(os.path.join(root, "bench", "benchmarks.md.in")) as f:
+        md = render(f.read(), keys)
+    with open(os.path.join(root, "docs", "benchmarks.md"), "w") as f:
+        f.write(md)
+    print("report: wrote docs/benchmarks.md and %d plots" % len(made))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Unit tests of bench/http.c (framing and heads), http_resp.c and hist.c:
+ * every message is fed whole, byte by byte and split at every offset,
+ * and must give the same events; malformed heads get their status.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "hist.h"
+#include "http.h"
+#include "http_resp.h"
+
+/* What a stream of requests produced, event by event. */
+struct trace {
+	char log[4096];
+	size_t len;
+	int errors;
+};
+
+static void
+trace_add(struct trace *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	t->len += (size_t)vsnprintf(t->log + t->len, sizeof(t->log) - t->len,
+				    fmt, ap);
+	va_end(ap);
+}
+
+/* Feed @p msg in pieces of at most @p piece bytes (0: the split at
+ * @p cut only) as a server would, recording every event. */
+static void
+feed_requests(const char *msg, size_t len, size_t piece, size_t cut,
+	      struct trace *t)
+{
+	struct http_reader r;
+	size_t pos = 0;
+
+	memset(t, 0, sizeof(*t));
+	http_reader_init(&r, 256);
+	while (pos < len && t->errors == 0) {
+		size_t n = piece != 0 ? piece : (pos < cut ? cut : len - pos);
+		uint32_t off = 0, used;
+
+		if (n > len - pos)
+			n = len - pos;
+		for (;;) {
+			enum http_ev ev = http_reader_feed(&r, msg + pos + off,
+							   (uint32_t)(n - off),
+							   &used);
+			struct http_request req;
+			const char *head;
+			uint32_t hlen;
+			int st;
+
+			off += used;
+			if (ev == HTTP_EV_NEED_MORE)
+				break;
+			if (ev == HTTP_EV_DONE) {
+				trace_add(t, "done;");
+				continue;
+			}
+			if (ev != HTTP_EV_HEAD) {
+				trace_add(t, "err%d;", (int)ev);
+				t->errors++;
+				break;
+			}
+			head = http_reader_head(&r, &hlen);
+			st = http_parse_request(head, hlen, &req);
+			trace_add(t, "head %d %s 1.%d ka%d body%d/%llu;", st,
+				  req.is_head ? "HEAD" : "-",
+				  req.version_minor, req.keep_alive,
+				  (int)req.body,
+				  (unsigned long long)req.content_length);
+			http_reader_set_body(&r, req.body, req.content_length);
+		}
+		pos += n;
+	}
+	http_reader_fini(&r);
+}
+
+static const char pipeline[] =
+	"\r\n"
+	"GET / HTTP/1.1\r\nHost: a\r\n\r\n"
+	"POST /x HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello"
+	"POST /c HTTP/1.1\r\nhost: a\r\ntransfer-encoding: gzip, chunked\r\n"
+	"\r\n5;ext=1\r\nhello\r\nA\r\n0123456789\r\n0\r\nX-T: 1\r\n\r\n"
+	"HEAD /h HTTP/1.0\nConnection: keep-alive\n\n"
+	"GET /last HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n";
+
+static const char pipeline_trace[] =
+	"head 0 - 1.1 ka1 body0/0;done;"
+	"head 0 - 1.1 ka1 body1/5;done;"
+	"head 0 - 1.1 ka1 body2/0;done;"
+	"head 0 HEAD 1.0 ka1 body0/0;done;"
+	"head 0 - 1.1 ka0 body0/0;done;";
+
+static void
+test_pipeline_whole(void **state)
+{
+	struct trace t;
+
+	(void)state;
+	feed_requests(pipeline, sizeof(pipeline) - 1, sizeof(pipeline), 0, &t);
+	assert_int_equal(t.errors, 0);
+	assert_string_equal(t.log, pipeline_trace);
+}
+
+static void
+test_pipeline_bytewise(void **state)
+{
+	struct trace t;
+
+	(void)state;
+	feed_requests(pipeline, sizeof(pipeline) - 1, 1, 0, &t);
+	assert_string_equal(t.log, pipeline_trace);
+}
+
+static void
+test_pipeline_every_split(void **state)
+{
+	struct trace t;
+
+	(void)state;
+	for (size_t cut = 1; cut < sizeof(pipeline) - 1; cut++) {
+		feed_requests(pipeline, sizeof(pipeline) - 1, 0, cut, &t);
+		if (strcmp(t.log, pipeline_trace) != 0)
+			fail_msg("split at %zu: %s", cut, t.log);
+	}
+}
+
+static int
+status_of(const char *head)
+{
+	struct http_request req;
+
+	return http_parse_request(head, (uint32_t)strlen(head), &req);
+}
+
+static void
+test_request_errors(void **state)
+{
+	static const struct {
+		const char *head;
+		int status;
+	} cases[] = {
+		{ "GET / HTTP/1.1\r\nHost: a\r\n\r\n", 0 },
+		{ "GET / HTTP/1.0\r\n\r\n", 0 },
+		{ "GET / HTTP/1.1\r\n\r\n", 400 },               /* no Host */
+		{ "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost : a\r\n\r\n", 400 },   /* SP colon */
+		{ "GET / HTTP/1.1\r\nHost: a\r\n X: y\r\n\r\n", 400 }, /* fold */
+		{ "GET / HTTP/1.1\r\nHost: a\rX\r\n\r\n", 400 }, /* bare CR */
+		{ "GET / HTTP/1.1\r\nHost: a\x01\r\n\r\n", 400 }, /* CTL */
+		{ "GET /a b HTTP/1.1\r\nHost: a\r\n\r\n", 400 },
+		{ "GET  / HTTP/1.1\r\nHost: a\r\n\r\n", 400 },
+		{ " GET / HTTP/1.1\r\nHost: a\r\n\r\n", 400 },
+		{ "G(T / HTTP/1.1\r\nHost: a\r\n\r\n", 400 },
+		{ "GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505 },
+		{ "GET / HTTQ/1.1\r\nHost: a\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1 \r\nHost: a\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1x\r\n\r\n",
+		  400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n"
+		  "Content-Length: 2\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n"
+		  "Content-Length: 2\r\n\r\n", 0 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n"
+		  "Transfer-Encoding: chunked\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: gzip\r\n\r\n",
+		  400 },
+		{ "GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400 },
+		{ ": x\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\n: v\r\n\r\n", 400 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (status_of(cases[i].head) != cases[i].status)
+			fail_msg("case %zu: got %d, want %d", i,
+				 status_of(cases[i].head), cases[i].status);
+}
+
+static enum http_ev
+feed_all(struct http_reader *r, const char *p, uint32_t len)
+{
+	uint32_t used;
+
+	return http_reader_feed(r, p, len, &used);
+}
+
+static void
+test_bounds(void **state)
+{
+	char big[600];
+	struct http_reader r;
+
+	(void)state;
+	/* A request line that does not fit: 414. */
+	memset(big, 'a', sizeof(big));
+	memcpy(big, "GET /", 5);
+	http_reader_init(&r, 256);
+	assert_int_equal(feed_all(&r, big, sizeof(big)), HTTP_EV_BAD_LINE);
+	http_reader_fini(&r);
+	/* The same, arriving in two pieces (carry path). */
+	http_reader_init(&r, 256);
+	assert_int_equal(feed_all(&r, big, 100), HTTP_EV_NEED_MORE);
+	assert_int_equal(feed_all(&r, big + 100, 500), HTTP_EV_BAD_LINE);
+	http_reader_fini(&r);
+	/* Fields that do not fit: 431. */
+	memcpy(big, "GET / HTTP/1.1\r\nX: ", 19);
+	http_reader_init(&r, 256);
+	assert_int_equal(feed_all(&r, big, sizeof(big)), HTTP_EV_TOO_LONG);
+	http_reader_fini(&r);
+}
+
+static void
+test_chunk_errors(void **state)
+{
+	static const char *bad[] = {
+		"zz\r\n", "\r\n", "5\rx", "5\r\nhelloX", "0\r\nX-T: 1\rq",
+		"fffffffffffffffffff\r\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct http_reader r;
+		enum http_ev ev;
+
+		http_reader_init(&r, 256);
+		assert_int_equal(feed_all(&r, "GET / HTTP/1.1\r\n\r\n", 18),
+				 HTTP_EV_HEAD);
+		http_reader_set_body(&r, HTTP_BODY_CHUNKED, 0);
+		ev = feed_all(&r, bad[i], (uint32_t)strlen(bad[i]));
+		if (ev != HTTP_EV_BAD_CHUNK)
+			fail_msg("case %zu: event %d", i, (int)ev);
+		http_reader_fini(&r);
+	}
+}
+
+static void
+test_responses(void **state)
+{
+	static const struct {
+		const char *head;
+		bool head_req;
+		int rc;
+		int status;
+		enum http_body body;
+		bool keep_alive;
+	} cases[] = {
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n", false, 0, 200,
+		  HTTP_BODY_LENGTH, true },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", false,
+		  0, 200, HTTP_BODY_CHUNKED, true },
+		{ "HTTP/1.1 200 OK\r\n\r\n", false, 0, 200, HTTP_BODY_TO_EOF,
+		  false },
+		{ "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\n", true, 0, 200,
+		  HTTP_BODY_NONE, true },
+		{ "HTTP/1.1 204 No Content\r\n\r\n", false, 0, 204,
+		  HTTP_BODY_NONE, true },
+		{ "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n", false, 0, 200,
+		  HTTP_BODY_LENGTH, false },
+		{ "HTTP/1.0 200\r\nConnection: Keep-Alive\r\n"
+		  "Content-Length: 0\r\n\r\n", false, 0, 200, HTTP_BODY_LENGTH,
+		  true },
+		{ "HTTP/1.1 2x0 OK\r\n\r\n", false, -1, 0, HTTP_BODY_NONE,
+		  false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct http_response resp;
+		int rc = http_parse_response(cases[i].head,
+					     (uint32_t)strlen(cases[i].head),
+					     cases[i].head_req, &resp);
+
+		assert_int_equal(rc, cases[i].rc);
+		if (rc != 0)
+			continue;
+		assert_int_equal(resp.status, cases[i].status);
+		assert_int_equal(resp.body, cases[i].body);
+		assert_int_equal(resp.keep_alive, cases[i].keep_alive);
+	}
+}
+
+/* Every pre-rendered response parses back with its own body length. */
+static void
+test_resp_set(void **state)
+{
+	struct http_resp_set s;
+	char date[HTTP_DATE_LEN + 1] = "";
+
+	(void)state;
+	http_format_date(date, 784111777);
+	assert_string_equal(date, "Sun, 06 Nov 1994 08:49:37 GMT");
+	assert_int_equal(http_resp_set_init(&s, "tern-httpd", NULL, 0, "x/y",
+					    784111777), 0);
+	for (int k = 0; k < HTTP_RESP_MAX; k++) {
+		const struct http_resp *r = &s.r[k];
+		struct http_response resp;
+
+		assert_int_equal(http_parse_response(r->buf, r->hdr_len, false,
+						     &resp), 0);
+		assert_int_equal(resp.body, HTTP_BODY_LENGTH);
+		assert_int_equal(resp.content_length, r->len - r->hdr_len);
+		assert_int_equal(resp.keep_alive, !r->close);
+		assert_memory_equal(r->buf + r->date_off, date, HTTP_DATE_LEN);
+	}
+	http_resp_set_date(&s, 784111777 + 86400);
+	http_format_date(date, 784111777 + 86400);
+	assert_memory_equal(s.r[HTTP_RESP_OK].buf + s.r[HTTP_RESP_OK].date_off,
+			    date, HTTP_DATE_LEN);
+	assert_int_equal(s.r[HTTP_RESP_OK].len - s.r[HTTP_RESP_OK].hdr_len,
+			 sizeof(HTTP_DEFAULT_PAGE) - 1);
+	http_resp_set_fini(&s);
+}
+
+static void
+test_hist(void **state)
+{
+	struct hist *h = malloc(sizeof(*h));
+
+	(void)state;
+	assert_non_null(h);
+	hist_init(h);
+	for (uint64_t v = 1; v <= 100; v++)
+		hist_record(h, v);
+	assert_int_equal(hist_quantile(h, 0.5), 50);
+	assert_int_equal(hist_quantile(h, 0.99), 99);
+	assert_int_equal(hist_quantile(h, 1.0), 100);
+	hist_init(h);
+	/* Large values: within one part in 128, never below the truth. */
+	for (uint64_t v = 1000; v < 10000000; v = v * 3 / 2) {
+		uint64_t q;
+
+		hist_init(h);
+		hist_record(h, v);
+		hist_record(h, v + 1);
+		q = hist_quantile(h, 0.5);
+		assert_true(q >= v && q <= v + v / 128 + 1);
+		assert_true(hist_bucket_high(hist_index(v)) >= v);
+	}
+	free(h);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_pipeline_whole),
+		cmocka_unit_test(test_pipeline_bytewise),
+		cmocka_unit_test(test_pipeline_every_split),
+		cmocka_unit_test(test_request_errors),
+		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_chunk_errors),
+		cmocka_unit_test(test_responses),
+		cmocka_unit_test(test_resp_set),
+		cmocka_unit_test(test_hist),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

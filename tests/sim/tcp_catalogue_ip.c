@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What TCP sees of the IP layer (RFC 9293 3.9.2): IP options it does not
+ * understand are ignored (MUST-50); ICMP Source Quench is discarded
+ * (MUST-55); soft ICMP errors -- destination unreachable codes 0, 1 and
+ * 5, time exceeded, parameter problem -- never abort a connection
+ * (MUST-56). tern acts on no ICMP error yet (MUST-54, docs/conformance.md),
+ * so each of these must leave the connection exactly as it was.
+ */
+#include <string.h>
+#include <netinet/in.h>
+
+#include "tcp_fixture.h"
+
+#define ETH_HLEN 14
+#define IP_HLEN 20
+
+/*
+ * Send @p s from P as a frame whose IPv4 header carries the @p opt_len
+ * (a multiple of 4) option bytes @p opts; P's sequence tracking follows.
+ */
+static void
+send_with_ip_options(struct peer *p, const struct sim_tcp_spec *s,
+		     const uint8_t *opts, uint8_t opt_len)
+{
+	struct rte_mbuf *m = sim_build_tcp(p->p->pool, s);
+	uint8_t frame[ETH_HLEN + 60 + 1600];
+	uint8_t *ip = frame + ETH_HLEN;
+	const uint8_t *src;
+	uint16_t total, csum;
+	uint32_t len;
+
+	SIM_ASSERT(m != NULL && m->nb_segs == 1, "cannot build the segment");
+	len = rte_pktmbuf_pkt_len(m);
+	SIM_ASSERT(len + opt_len <= sizeof(frame), "frame too long");
+	src = rte_pktmbuf_mtod(m, const uint8_t *);
+	memcpy(frame, src, ETH_HLEN + IP_HLEN);
+	memcpy(ip + IP_HLEN, opts, opt_len);
+	memcpy(ip + IP_HLEN + opt_len, src + ETH_HLEN + IP_HLEN,
+	       len - ETH_HLEN - IP_HLEN);
+	rte_pktmbuf_free(m);
+	/* IHL and total length grow; the TCP checksum is unchanged (its
+	 * pseudo-header counts only the TCP length) */
+	ip[0] = (uint8_t)(0x40 | (IP_HLEN + opt_len) / 4);
+	total = (uint16_t)(((ip[2] << 8) | ip[3]) + opt_len);
+	ip[2] = (uint8_t)(total >> 8);
+	ip[3] = (uint8_t)total;
+	ip[10] = 0;
+	ip[11] = 0;
+	csum = sim_csum_fold(sim_csum_add(0, ip, IP_HLEN + opt_len));
+	ip[10] = (uint8_t)(csum >> 8);
+	ip[11] = (uint8_t)csum;
+	peer_send_frame(p, frame, len + opt_len);
+	if (s->seq == p->snd_nxt || (s->flags & SIM_SYN))
+		p->snd_nxt = s->seq + s->len + !!(s->flags & SIM_SYN) +
+			     !!(s->flags & SIM_FIN);
+}
+
+/*
+ * MUST-50: a SYN and a data segment whose IPv4 headers carry options
+ * TCP does not understand (NOPs, Router Alert, an unassigned kind,
+ * EOL) are processed as if the options were absent.
+ */
+static void
+test_must50_ip_options_ignored(void)
+{
+	static const uint8_t opts[] = {
+		0x01, 0x01, 0x94, 0x04, 0x00, 0x00,   /* NOP NOP RA(0) */
+		0x9e, 0x06, 0xde, 0xad, 0xbe, 0xef,   /* unassigned kind 30 */
+		0x00, 0x00, 0x00, 0x00,               /* EOL, padding */
+	};
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_tcp_spec s;
+	struct sim_pkt seg;
+	struct sim_conn *r;
+
+	p->tport = FX_PORT;
+	p->snd_nxt = p->iss;
+	s = peer_seg(p, SIM_SYN, p->iss, 0);
+	send_with_ip_options(p, &s, opts, sizeof(opts));
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, p->iss + 1);
+	peer_send_ack(p);
+	SIM_ASSERT_EQ(l->naccepted, 1);
+	r = l->last;
+	s = peer_seg(p, SIM_ACK | SIM_PSH, p->snd_nxt, p->rcv_nxt);
+	s.data = "options";
+	s.len = 7;
+	send_with_ip_options(p, &s, opts, sizeof(opts));
+	SIM_ASSERT_EQ(r->rx_bytes, 7);
+	SIM_CHECK(memcmp(r->rx, "options", 7) == 0);
+	PEER_EXPECT(p, SIM_S, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, p->snd_nxt);
+	/* T's own datagrams carry no option */
+	SIM_ASSERT_EQ(seg.h.ip_len, IP_HLEN + seg.h.doff_bytes);
+	SIM_ASSERT_EQ(fx_tcp_drops(p->t), 0);
+	peer_destroy(p);
+}
+
+/*
+ * An ICMP error from P's address about T's segment to P: the quoted
+ * IPv4 header and the first 8 bytes of a TCP header from T's port to
+ * P's with sequence number @p seq.
+ */
+static void
+send_icmp_error(struct peer *p, uint8_t type, uint8_t code, uint32_t seq)
+{
+	uint8_t icmp[8 + IP_HLEN + 8] = { type, code };
+	uint8_t *ip = icmp + 8, *th = icmp + 8 + IP_HLEN;
+	struct rte_mbuf *m;
+	uint16_t csum;
+
+	if (type == 12)
+		icmp[4] = 20;	/* parameter problem: pointer into TCP */
+	ip[0] = 0x45;
+	ip[3] = IP_HLEN + 20;
+	ip[8] = 64;
+	ip[9] = IPPROTO_TCP;
+	memcpy(ip + 12, &p->t->ip, 4);
+	memcpy(ip + 16, &p->p->ip, 4);
+	csum = sim_csum_fold(sim_csum_add(0, ip, IP_HLEN));
+	ip[10] = (uint8_t)(csum >> 8);
+	ip[11] = (uint8_t)csum;
+	th[0] = (uint8_t)(p->tport >> 8);
+	th[1] = (uint8_t)p->tport;
+	th[2] = (uint8_t)(p->port >> 8);
+	th[3] = (uint8_t)p->port;
+	th[4] = (uint8_t)(seq >> 24);
+	th[5] = (uint8_t)(seq >> 16);
+	th[6] = (uint8_t)(seq >> 8);
+	th[7] = (uint8_t)seq;
+	csum = sim_csum_fold(sim_csum_add(0, icmp, sizeof(icmp)));
+	icmp[2] = (uint8_t)(csum >> 8);
+	icmp[3] = (uint8_t)csum;
+	m = sim_build_ipv4(p->p->pool, &p->p->mac, &p->t->mac, p->p->ip,
+			   p->t->ip, IPPROTO_ICMP, icmp, sizeof(icmp));
+	SIM_ASSERT(m != NULL, "cannot build the ICMP message");
+	sim_wire_send(p->p, m);
+	sim_settle(p->sim);
+}
+
+/*
+ * MUST-55, MUST-56: Source Quench and every soft error, each quoting
+ * the segment T has in flight: nothing is sent, nothing is aborted, the
+ * data in flight is neither resent early nor lost, and the connection
+ * goes on carrying data both ways.
+ */
+static void
+test_must56_soft_icmp_errors_do_not_abort(void)
+{
+	static const struct {
+		uint8_t type, code;
+	} errs[] = {
+		{ 4, 0 },    /* source quench (MUST-55) */
+		{ 3, 0 },    /* net unreachable */
+		{ 3, 1 },    /* host unreachable */
+		{ 3, 5 },    /* source route failed */
+		{ 11, 0 },   /* time exceeded in transit */
+		{ 11, 1 },   /* reassembly time exceeded */
+		{ 12, 0 },   /* parameter problem */
+	};
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_conn *r = peer_open_passive(p, l);
+	uint64_t icmp_in = sim_stat(p->t, TERN_STAT_ICMP_IN_MSGS);
+	uint64_t out = sim_stat(p->t, TERN_STAT_TCP_OUT_SEGS);
+	struct sim_pkt seg;
+	uint32_t inflight;
+
+	SIM_ASSERT_EQ(sim_conn_send_pattern(r, 1000), 1000);
+	PEER_EXPECT(p, 0, &seg);
+	inflight = seg.h.seq;
+	out = sim_stat(p->t, TERN_STAT_TCP_OUT_SEGS);
+	for (unsigned int i = 0; i < RTE_DIM(errs); i++) {
+		send_icmp_error(p, errs[i].type, errs[i].code, inflight);
+		SIM_ASSERT(sim_conn_state(r) == TERN_TCP_ESTABLISHED &&
+			   r->closed == 0, "ICMP type %u code %u ended it",
+			   errs[i].type, errs[i].code);
+	}
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_ICMP_IN_MSGS),
+		      icmp_in + RTE_DIM(errs));
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_ICMP_IN_UNHANDLED),
+		      RTE_DIM(errs));
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_OUT_SEGS), out);
+	/* the segment in flight is acknowledged as usual; data goes on */
+	peer_send_ack(p);
+	peer_send_data(p, "after", 5);
+	SIM_ASSERT_EQ(r->rx_bytes, 5);
+	SIM_ASSERT_EQ(sim_conn_send(r, "alive", 5), 5);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, inflight + 1000, p->snd_nxt);
+	SIM_ASSERT_EQ(seg.h.payload_len, 5);
+	peer_send_ack(p);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	peer_destroy(p);
+}
+
+const struct sim_test tcp_tests_catalogue_ip[] = {
+	SIM_TEST(test_must50_ip_options_ignored),
+	SIM_TEST(test_must56_soft_icmp_errors_do_not_abort),
+};
+const unsigned int tcp_tests_catalogue_ip_n = RTE_DIM(tcp_tests_catalogue_ip);
