@@ -26,6 +26,7 @@
 #include "tern_arp.h"
 
 #define TERN_TX_BATCH_MAX 64
+#define TERN_RETA_MAX 512
 #define TERN_RX_BURST 32
 
 struct tern_ctx;
@@ -51,6 +52,11 @@ struct tern_if_conf {
 				   Toeplitz hash with rss_key */
 	uint8_t rss_key[40] __rte_aligned(4); /**< the key the port hashes
 						   with */
+	uint16_t nb_queues;   /**< RX queues sharing the port (RSS) */
+	uint16_t reta_size;   /**< entries of reta[] in use; 0: none */
+	uint16_t reta[TERN_RETA_MAX]; /**< RSS redirection table: the queue
+					   of hash % reta_size, so active opens
+					   can pick ports that come back here */
 };
 
 struct tern_tx_batch {

@@ -400,6 +400,39 @@ rt_workers_setup(struct tern_rt *rt)
 	return 0;
 }
 
+/*
+ * The port's RSS redirection table, so that TCP's active opens choose
+ * source ports whose replies hash to the opening lcore's queue (Seastar
+ * does the same). Falls back to the round-robin table DPDK PMDs set up
+ * by default when the port cannot be asked.
+ */
+static void
+rt_reta_fill(const struct rt_port *p, struct tern_if_conf *ifc)
+{
+	struct rte_eth_rss_reta_entry64 conf[TERN_RETA_MAX /
+					     RTE_ETH_RETA_GROUP_SIZE];
+	struct rte_eth_dev_info info;
+	uint16_t size;
+
+	ifc->nb_queues = p->nb_queues;
+	if (!p->rx_rss_hash || p->nb_queues < 2 ||
+	    rte_eth_dev_info_get(p->id, &info) != 0 || info.reta_size == 0)
+		return;
+	size = RTE_MIN(info.reta_size, (uint16_t)TERN_RETA_MAX);
+	memset(conf, 0, sizeof(conf));
+	for (uint16_t i = 0; i < size / RTE_ETH_RETA_GROUP_SIZE; i++)
+		conf[i].mask = UINT64_MAX;
+	if (rte_eth_dev_rss_reta_query(p->id, conf, size) == 0) {
+		for (uint16_t i = 0; i < size; i++)
+			ifc->reta[i] = conf[i / RTE_ETH_RETA_GROUP_SIZE]
+					       .reta[i % RTE_ETH_RETA_GROUP_SIZE];
+	} else {
+		for (uint16_t i = 0; i < size; i++)
+			ifc->reta[i] = i % p->nb_queues;
+	}
+	ifc->reta_size = size;
+}
+
 void
 rt_stack_conf_fill(const struct tern_rt *rt, const struct rt_worker *w,
 		   struct tern_stack_conf *conf)
@@ -420,6 +453,7 @@ rt_stack_conf_fill(const struct tern_rt *rt, const struct rt_worker *w,
 	if (p->rx_rss_hash)
 		memcpy(ifc->rss_key, p->rss_key,
 		       RTE_MIN(sizeof(ifc->rss_key), (size_t)p->rss_key_len));
+	rt_reta_fill(p, ifc);
 	conf->tcp = rt->cfg.tcp;
 	conf->pool = w->pool;
 	conf->tx_flush = rt_tx_flush;

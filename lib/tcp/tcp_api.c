@@ -269,6 +269,19 @@ tern_tcp_unlisten(struct tern_listener *l)
 
 /* ---- active open ---- */
 
+/*
+ * With several queues, the replies to an active open reach the queue
+ * reta[hash % reta_size]: only a port that lands on ours will do (habit
+ * 11: no flow changes lcore). About one port in nb_queues qualifies.
+ */
+static bool
+tcp_port_comes_back(const struct tern_ctx *ctx, uint32_t hash)
+{
+	if (ctx->ifc.reta_size == 0 || !ctx->ifc.rx_rss_hash)
+		return true;
+	return ctx->ifc.reta[hash % ctx->ifc.reta_size] == ctx->queue_id;
+}
+
 /* A free ephemeral port for (our address, daddr, dport). */
 static int
 tcp_pick_port(struct tern_ctx *ctx, struct tern_flow_key *key,
@@ -285,6 +298,8 @@ tcp_pick_port(struct tern_ctx *ctx, struct tern_flow_key *key,
 					     : (uint16_t)(port + 1);
 		key->lport = rte_cpu_to_be_16(port);
 		*hash = tcp_flow_hash(ctx, key);
+		if (!tcp_port_comes_back(ctx, *hash))
+			continue;
 		if (tern_ctable_lookup(&tcp->conns, key, *hash) == NULL &&
 		    (tcp->tws.buckets == NULL ||
 		     tern_ctable_lookup(&tcp->tws, key, *hash) == NULL))
