@@ -159,6 +159,26 @@ offload_choose(struct tern_rt *rt, const char *what,
 	return offered ? 1 : 0;
 }
 
+/*
+ * TSO: TCP hands the port segments of many MSS and the port cuts them.
+ * It needs the header of each cut segment summed by the port (both TX
+ * checksum offloads, in use) and payload chained behind a separate
+ * header mbuf (multi-segment TX).
+ */
+static int
+tso_choose(struct tern_rt *rt)
+{
+	const struct rt_port *p = &rt->port;
+	const uint64_t needs = RTE_ETH_TX_OFFLOAD_TCP_TSO |
+			       RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	bool offered = (p->info.tx_offload_capa & needs) == needs &&
+		       p->tx_ip_cksum && p->tx_tcp_cksum;
+
+	return offload_choose(rt, "tcp tso (with multi-segment tx and both "
+			      "tx checksum offloads in use)",
+			      rt->cfg.profile.tx_tso, offered);
+}
+
 static int
 offloads_choose(struct tern_rt *rt)
 {
@@ -166,7 +186,7 @@ offloads_choose(struct tern_rt *rt)
 	struct rt_port *p = &rt->port;
 	const uint64_t rx_ck = RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
 			       RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
-	int rx, tx_ip, tx_tcp;
+	int rx, tx_ip, tx_tcp, tso;
 
 	rx = offload_choose(rt, "rx checksum", prof->rx_cksum,
 			    (p->info.rx_offload_capa & rx_ck) == rx_ck);
@@ -181,12 +201,18 @@ offloads_choose(struct tern_rt *rt)
 	p->rx_cksum = rx == 1;
 	p->tx_ip_cksum = tx_ip == 1;
 	p->tx_tcp_cksum = tx_tcp == 1;
+	tso = tso_choose(rt);
+	if (tso < 0)
+		return -ENOTSUP;
+	p->tx_tso = tso == 1;
 	if (p->rx_cksum)
 		p->rx_offloads |= rx_ck;
 	if (p->tx_ip_cksum)
 		p->tx_offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
 	if (p->tx_tcp_cksum)
 		p->tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+	if (p->tx_tso)
+		p->tx_offloads |= RTE_ETH_TX_OFFLOAD_TCP_TSO;
 	/* Retransmissions may chain a fresh header to held payload. */
 	if (p->info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
 		p->tx_offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
@@ -448,6 +474,7 @@ rt_stack_conf_fill(const struct tern_rt *rt, const struct rt_worker *w,
 	ifc->mtu = p->mtu;
 	ifc->tx_ip_cksum = p->tx_ip_cksum;
 	ifc->tx_tcp_cksum = p->tx_tcp_cksum;
+	ifc->tx_tso = p->tx_tso;
 	ifc->rx_cksum = p->rx_cksum;
 	ifc->rx_rss_hash = p->rx_rss_hash;
 	if (p->rx_rss_hash)
@@ -492,6 +519,9 @@ rt_port_close(struct tern_rt *rt)
 			       rte_strerror(-rc));
 		p->started = false;
 	}
+	/* No loop runs and the port is stopped: no rx_burst can be inside
+	 * a fault callback any more, so they can be freed. */
+	rt_fault_remove(rt);
 	if (p->configured) {
 		/* Releasing the queues returns the mbufs the rings hold. */
 		rc = rte_eth_dev_close(p->id);

@@ -37,6 +37,10 @@ struct rt_worker {
 	int rc;                     /* result of this worker's last phase */
 	bool stack_ready;           /* tern_stack_init() done, not fini'd */
 	bool app_ready;             /* app lcore_init() succeeded */
+	/* [fault]: the RX callback dropping frames, and its PRNG state
+	 * (only this worker's lcore draws from it, inside rx_burst). */
+	const struct rte_eth_rxtx_callback *fault_cb;
+	uint64_t fault_rng;
 } __rte_cache_aligned;
 
 /* What the port offers and what was chosen from it and the profile. */
@@ -59,6 +63,7 @@ struct rt_port {
 	bool rx_cksum;
 	bool tx_ip_cksum;
 	bool tx_tcp_cksum;
+	bool tx_tso;                /* the port segments TCP for us */
 	bool configured;
 	bool started;
 };
@@ -100,6 +105,10 @@ void rt_usage(const struct tern_rt *rt, FILE *f);
 int rt_resolve_port(struct tern_rt *rt);
 int rt_eal_args_build(struct tern_rt *rt);
 void rt_dev_name_of(const char *dev, char *out, size_t out_len);
+
+/* rt_fault.c */
+int rt_fault_install(struct tern_rt *rt);
+void rt_fault_remove(struct tern_rt *rt);
 
 /* rt_port.c */
 int rt_port_find(struct tern_rt *rt);

@@ -96,6 +96,10 @@ static const struct cfg_key config_keys[] = {
 		0, RTE_MEMPOOL_CACHE_MAX_SIZE, false),
 	TYPED_KEY("run", "duration", CFG_SECONDS_MS, struct tern_config,
 		  duration_ms),
+	NUM_KEY("fault", "rx_drop_ppm", CFG_U32, struct tern_config,
+		fault_rx_drop_ppm, 0, TERN_FAULT_PPM_MAX, false),
+	NUM_KEY("fault", "seed", CFG_U32, struct tern_config, fault_seed, 0,
+		UINT32_MAX, false),
 	TCP_U32(max_conns, 1, 1u << 26),
 	TCP_U32(max_tw, 0, 1u << 26),
 	TCP_U32(msl_ms, 1, 600000),
@@ -149,6 +153,8 @@ static const struct cfg_key profile_keys[] = {
 		  tx_ip_cksum),
 	TYPED_KEY("offloads", "tx_tcp_cksum", CFG_OFFLOAD,
 		  struct tern_profile, tx_tcp_cksum),
+	TYPED_KEY("offloads", "tx_tso", CFG_OFFLOAD, struct tern_profile,
+		  tx_tso),
 };
 
 struct cfg_schema {

@@ -32,6 +32,8 @@
 #define TERN_CFG_VALUE_LEN 256
 /** Longest name of a profile, section or key. */
 #define TERN_CFG_NAME_LEN 64
+/** [fault] rx_drop_ppm: parts per million, so at most every frame. */
+#define TERN_FAULT_PPM_MAX 1000000
 /** Longest RSS key a port may ask for (i40e/ice use 52 bytes). */
 #define TERN_RSS_KEY_MAX 64
 /** The symmetric Toeplitz key pattern (Woo & Park): 0x6d5a repeated. */
@@ -65,6 +67,10 @@ struct tern_profile {
 	enum tern_offload_mode rx_cksum;     /**< [offloads] rx_cksum */
 	enum tern_offload_mode tx_ip_cksum;  /**< [offloads] tx_ip_cksum */
 	enum tern_offload_mode tx_tcp_cksum; /**< [offloads] tx_tcp_cksum */
+	enum tern_offload_mode tx_tso;       /**< [offloads] tx_tso: TCP
+						  segmentation by the port;
+						  needs multi-segment TX and
+						  both TX checksum offloads */
 };
 
 /** The deployment: one INI file plus command-line overrides. */
@@ -90,6 +96,12 @@ struct tern_config {
 	/* [run] */
 	uint32_t duration_ms;                /**< stop after; 0 = run until
 						  signalled or asked */
+	/* [fault] */
+	uint32_t fault_rx_drop_ppm;          /**< received frames dropped
+						  on purpose, per million;
+						  0 = no fault injection */
+	uint32_t fault_seed;                 /**< seed of the drop decisions
+						  (worker i uses seed + i) */
 	/* [tcp] */
 	struct tern_tcp_conf tcp;            /**< tern_tcp_conf_defaults()
 						  first, then overrides */

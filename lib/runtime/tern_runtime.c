@@ -19,6 +19,7 @@
 #include <rte_version.h>
 
 #include "rt_priv.h"
+#include "tcp_fsm.h"
 #include "tern_build_config.h"
 #include "tern_net.h"
 #include "tern_stack.h"
@@ -301,9 +302,13 @@ print_banner(const struct tern_rt *rt, FILE *f)
 	fprintf(f, "  rss      %s%s\n", p->rss_hf != 0 ? hf : "off",
 		p->rx_rss_hash ? " (symmetric TCP hash used as flow hash)" :
 		"");
-	fprintf(f, "  offloads rx-cksum %s, tx-ip-cksum %s, tx-tcp-cksum %s\n",
-		p->rx_cksum ? "on" : "off", p->tx_ip_cksum ? "on" : "off",
-		p->tx_tcp_cksum ? "on" : "off");
+	fprintf(f, "  offloads rx-cksum %s, tx-ip-cksum %s, tx-tcp-cksum %s, "
+		"tx-tso %s\n", p->rx_cksum ? "on" : "off",
+		p->tx_ip_cksum ? "on" : "off", p->tx_tcp_cksum ? "on" : "off",
+		p->tx_tso ? "on" : "off");
+	if (cfg->fault_rx_drop_ppm != 0)
+		fprintf(f, "  fault    rx drop %u ppm, seed %u\n",
+			cfg->fault_rx_drop_ppm, cfg->fault_seed);
 	fprintf(f, "%s: running%s\n", rt->app.name,
 		cfg->duration_ms != 0 ? " (time-limited)" :
 		" until SIGINT/SIGTERM");
@@ -334,6 +339,28 @@ tern_rt_tcp_state_counts(const struct tern_rt *rt,
 	}
 }
 
+/* The rows of the TCP state table taken on any worker, with how often:
+ * the path connections went (ESTABLISHED --SEG_FIN--> CLOSE_WAIT, ...).
+ * Only while the loops are stopped, like the state counts. */
+static void
+print_tcp_transitions(const struct tern_rt *rt, FILE *f)
+{
+	unsigned int rows = tern_tcp_fsm_entries();
+
+	fprintf(f, "tcp transitions taken:\n");
+	for (unsigned int i = 0; i < rows; i++) {
+		uint64_t hits = 0;
+
+		for (unsigned int w = 0; w < rt->nb_workers; w++)
+			if (rt->workers[w]->stack_ready)
+				hits += tern_tcp_fsm_hits(&rt->workers[w]->ctx,
+							  i);
+		if (hits != 0)
+			fprintf(f, "  %-50s %" PRIu64 "\n",
+				tern_tcp_fsm_entry_name(i), hits);
+	}
+}
+
 void
 tern_rt_print_stats(const struct tern_rt *rt, FILE *f)
 {
@@ -356,6 +383,7 @@ tern_rt_print_stats(const struct tern_rt *rt, FILE *f)
 		fprintf(f, "  %-22s %u\n",
 			tern_tcp_state_name((enum tern_tcp_state)s),
 			states[s]);
+	print_tcp_transitions(rt, f);
 	fflush(f);
 }
 
@@ -492,6 +520,8 @@ tern_rt_create(int argc, char **argv, const struct tern_rt_app *app,
 		rc = rt_port_configure(rt);
 	if (rc == 0)
 		rc = rt_workers_setup(rt);
+	if (rc == 0)
+		rc = rt_fault_install(rt);
 	if (rc == 0)
 		rc = lcores_run_phase(rt, phase_stack_init);
 	return rc;

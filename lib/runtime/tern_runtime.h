@@ -130,7 +130,11 @@ void tern_rt_stats_sum(const struct tern_rt *rt, struct tern_stats *sum);
 void tern_rt_tcp_state_counts(const struct tern_rt *rt,
 			      uint32_t counts[TERN_TCP_NSTATES]);
 
-/** Print the summed counters, port counters and TCP states to @p f. */
+/**
+ * Print the summed counters, the port's counters, the TCP connections
+ * per state and the rows of the TCP state table taken (with counts) to
+ * @p f. Only while the loops are stopped.
+ */
 void tern_rt_print_stats(const struct tern_rt *rt, FILE *f);
 
 #endif /* TERN_RUNTIME_H */

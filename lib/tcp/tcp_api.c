@@ -308,6 +308,27 @@ tcp_pick_port(struct tern_ctx *ctx, struct tern_flow_key *key,
 	return -EADDRNOTAVAIL;
 }
 
+/*
+ * RFC 9293 MUST-46: an OPEN to a broadcast or multicast address (or to
+ * 0.0.0.0, loopback, or ourselves) is an error, not a SYN on the wire.
+ */
+static bool
+tcp_unicast_peer(const struct tern_ctx *ctx, rte_be32_t daddr)
+{
+	uint32_t a = rte_be_to_cpu_32(daddr);
+	uint32_t mask = rte_be_to_cpu_32(ctx->ifc.netmask);
+	uint32_t ours = rte_be_to_cpu_32(ctx->ifc.ip);
+
+	if (a == 0 || a == UINT32_MAX || (a >> 28) == 0xe ||
+	    (a >> 24) == 127 || a == ours)
+		return false;
+	/* The directed broadcast of our subnet (not for /31, /32). */
+	if (mask != 0 && mask < 0xfffffffeu && (a & mask) == (ours & mask) &&
+	    (a | mask) == UINT32_MAX)
+		return false;
+	return true;
+}
+
 int
 tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 		 const struct tern_tcp_ops *ops, void *user,
@@ -322,7 +343,8 @@ tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 	uint32_t hash;
 	int rc;
 
-	if (dport == 0 || daddr == 0 || ops == NULL || out == NULL)
+	if (dport == 0 || ops == NULL || out == NULL ||
+	    !tcp_unicast_peer(ctx, daddr))
 		return -EINVAL;
 	rc = tcp_pick_port(ctx, &key, &hash);
 	if (rc != 0)

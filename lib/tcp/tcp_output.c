@@ -600,10 +600,21 @@ tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
 		return;
 	}
 	c->flags &= ~CF_RTT_TIMING;
-	if (c->snd_wnd == 0 && c->snd_max == c->snd_una && c->sq_bytes > 0) {
-		/* Persist (RFC 9293 3.8.6.1): ask for the window again. */
+	if (c->snd_wnd == 0 && c->sq_bytes > 0) {
+		/*
+		 * Persist (RFC 9293 3.8.6.1): ask for the window again. With
+		 * data in flight (the peer shrank its window over it) the
+		 * first unacknowledged segment is the probe; otherwise an
+		 * ACK of SND.UNA - 1.
+		 */
+		uint32_t len = RTE_MIN(c->snd_max - c->snd_una, c->sq_bytes);
+
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_WIN_PROBES);
-		tcp_send_probe(ctx, c);
+		if (len > 0)
+			tcp_send_at(ctx, c, c->snd_una,
+				    RTE_MIN(len, (uint32_t)c->mss));
+		else
+			tcp_send_probe(ctx, c);
 		tcp_rtx_arm(ctx, c);
 		return;
 	}

@@ -100,10 +100,21 @@ static void
 tcp_rtx_expired(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	const struct tern_tcp_conf *conf = &tcp_of(ctx)->conf;
-	bool probing = c->snd_wnd == 0 && c->snd_max == c->snd_una;
+	/*
+	 * A zero window -- even one the peer shrank over data in flight --
+	 * turns retransmissions into probes that never time the
+	 * connection out while answered (as Linux does); only the persist
+	 * limit ends it.
+	 */
+	bool probing = c->snd_wnd == 0 && c->sq_bytes > 0 &&
+		       c->snd_una != c->iss;
 	uint64_t limit = tcp_persist_limit_ns(conf, c);
 
 	c->rtx_deadline_ns = 0;
+	if (probing && !(c->flags & CF_PERSIST)) {
+		c->flags |= CF_PERSIST;
+		c->persist_start_ns = ctx->now_ns;
+	}
 	if (probing && (c->flags & CF_PERSIST) && limit != 0 &&
 	    ctx->now_ns - c->persist_start_ns >= limit) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TIMEOUTS);
