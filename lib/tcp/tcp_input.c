@@ -153,14 +153,33 @@ tcp_sq_trim(struct tern_conn *c, uint32_t n)
 		c->sq_tail = NULL;
 }
 
+/*
+ * The peer's window opened again after we probed it. What was in flight
+ * when it shut was likely dropped beyond its edge: go back to SND.UNA
+ * now rather than at the next (backed-off) RTO, as Linux does.
+ */
+static void
+tcp_window_reopened(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	c->flags &= ~CF_PERSIST;
+	c->backoff = 0;
+	c->retries = 0;
+	if (c->snd_max != c->snd_una) {
+		c->snd_nxt = c->snd_una;
+		tcp_rtx_arm(ctx, c);
+	}
+	tcp_conn_work(ctx, c);
+}
+
 /* RFC 5681 2: a duplicate ACK acks nothing new, carries nothing, and
  * finds data outstanding and the window unchanged. */
 static bool
 tcp_is_dup_ack(const struct tern_conn *c, const struct tcp_seg *seg)
 {
+	/* A zero window is flow control, not a sign of loss. */
 	return seg->ack == c->snd_una && seg->len == 0 &&
 	       !(seg->flags & (TCP_SYN | TCP_FIN)) &&
-	       c->snd_max != c->snd_una &&
+	       c->snd_max != c->snd_una && c->snd_wnd != 0 &&
 	       (seg->wnd << c->snd_wscale) == c->snd_wnd;
 }
 
@@ -179,7 +198,8 @@ tcp_take_sack(struct tern_ctx *ctx, struct tern_conn *c,
 }
 
 static void
-tcp_update_window(struct tern_conn *c, const struct tcp_seg *seg)
+tcp_update_window(struct tern_ctx *ctx, struct tern_conn *c,
+		  const struct tcp_seg *seg)
 {
 	/* RFC 9293 3.10.7.4: only a newer segment may move the window. */
 	if (seq_lt(c->snd_wl1, seg->seq) ||
@@ -189,8 +209,8 @@ tcp_update_window(struct tern_conn *c, const struct tcp_seg *seg)
 		c->snd_wl2 = seg->ack;
 		if (c->snd_wnd > c->max_sndwnd)
 			c->max_sndwnd = c->snd_wnd;
-		if (c->snd_wnd > 0)
-			c->flags &= ~CF_PERSIST;
+		if (c->snd_wnd > 0 && (c->flags & CF_PERSIST))
+			tcp_window_reopened(ctx, c);
 	}
 }
 
@@ -626,7 +646,7 @@ tcp_input_synchronized(struct tern_ctx *ctx, struct tern_conn *c,
 			fin_acked = tcp_ack_advance(ctx, c, seg);
 		else if (tcp_is_dup_ack(c, seg))
 			tcp_recovery_on_ack(ctx, c, seg, 0, true);
-		tcp_update_window(c, seg);
+		tcp_update_window(ctx, c, seg);
 		if (c->snd_wnd > 0 && c->sq_bytes > 0)
 			tcp_conn_work(ctx, c);
 	}

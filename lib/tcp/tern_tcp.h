@@ -79,9 +79,10 @@ struct tern_tcp_conf {
 	uint32_t max_tw;          /**< TIME_WAIT records, recycled oldest
 				       first beyond; 65536 */
 	uint32_t msl_ms;          /**< TIME_WAIT lasts 2*msl_ms; 30000 */
-	uint32_t syn_retries;     /**< SYN retransmissions; 7 (gives up
-				       after 255 s: RFC 9293 MUST-23 asks for
-				       at least 3 minutes) */
+	uint32_t syn_retries;     /**< SYN retransmissions; 7 (with
+				       rto_max 60 s it gives up after 183 s:
+				       RFC 9293 MUST-23 asks for at least 3
+				       minutes) */
 	uint32_t synack_retries;  /**< SYN+ACK retransmissions; 5 */
 	uint32_t max_retries;     /**< data/FIN retransmissions; 12 */
 	uint32_t rto_initial_ms;  /**< RFC 6298 initial RTO; 1000 */

@@ -279,8 +279,9 @@ test_must26_keepalive_only_when_idle(void)
  * and shrinks its window to zero, so the other eight lie beyond it. T
  * must probe the zero window (a probe or a retransmission at the left
  * edge) for as long as P answers -- here two minutes, far past the
- * retransmission limit -- and send the eight again when the window
- * opens, byte for byte.
+ * retransmission limit -- and, once the window opens, send the eight
+ * again at once (RFC 9293 3.8.6.1: resume when the window opens),
+ * byte for byte.
  */
 static void
 test_must35_window_shrunk_to_zero_in_flight(void)
@@ -318,12 +319,14 @@ test_must35_window_shrunk_to_zero_in_flight(void)
 	}
 	SIM_ASSERT(asks >= 5, "%u probes in two minutes", asks);
 	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
-	/* the window opens: the eight segments come again, intact */
+	/* the window opens: the eight segments come again, intact, each
+	 * within a second of P's last ACK -- not after the RTO the probes
+	 * backed off to (up to rto_max_ms) */
 	p->win = 65535;
 	peer_send_flags(p, SIM_ACK, p->snd_nxt, edge, NULL, 0);
 	got = 2 * MSS;
 	while (got < 10 * MSS) {
-		PEER_EXPECT(p, 5 * SIM_S, &seg);
+		PEER_EXPECT(p, SIM_S, &seg);
 		if (seg.h.payload_len == 0 || seg.h.seq != una + got)
 			continue;	/* a late probe, or a copy */
 		for (uint32_t k = 0; k < seg.h.payload_len; k++)
@@ -335,6 +338,52 @@ test_must35_window_shrunk_to_zero_in_flight(void)
 	fx_drain(p);
 	PEER_EXPECT_NONE(p, 5 * SIM_S);
 	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	peer_destroy(p);
+}
+
+/*
+ * MUST-38: sender SWS avoidance. P's window is 3000 bytes -- two full
+ * segments and an 80-byte sliver -- and P acknowledges one segment at a
+ * time: T never fills the sliver with a small segment while data is in
+ * flight, so every segment but the stream's last is full-sized.
+ */
+static void
+test_must38_sender_sws_avoidance(void)
+{
+	const uint32_t total = 30 * MSS + 700, window = 3000;
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_pkt *segs = sim_alloc(p->sim, MAX_SEGS * sizeof(*segs),
+					 NULL);
+	uint32_t una, sent = 0, acked = 0;
+	struct sim_conn *r;
+
+	p->win = window;
+	r = peer_open_passive(p, l);
+	una = p->rcv_nxt;
+	SIM_ASSERT_EQ(sim_conn_send_pattern(r, total), total);
+	while (acked < total) {
+		unsigned int n = fx_collect(p, 0, segs, MAX_SEGS);
+
+		for (unsigned int i = 0; i < n; i++) {
+			uint32_t len = segs[i].h.payload_len;
+
+			SIM_ASSERT_EQ(segs[i].h.seq, una + sent);
+			SIM_ASSERT(sent + len <= acked + window,
+				   "sent up to %u, window ends at %u",
+				   sent + len, acked + window);
+			SIM_ASSERT(len == MSS || sent + len == total,
+				   "a %u-byte segment at offset %u of %u",
+				   len, sent, total);
+			sent += len;
+		}
+		SIM_ASSERT(sent > acked, "stalled at %u of %u bytes", sent,
+			   total);
+		acked = RTE_MIN(acked + MSS, sent);
+		peer_send_flags(p, SIM_ACK, p->snd_nxt, una + acked, NULL, 0);
+	}
+	SIM_ASSERT_EQ(sent, total);
+	PEER_EXPECT_NONE(p, SIM_S);
 	peer_destroy(p);
 }
 
@@ -526,11 +575,19 @@ const struct sim_test tcp_tests_catalogue_must[] = {
 	SIM_TEST(test_must18_rto_and_karn),
 	SIM_TEST(test_must23_syn_retried_three_minutes),
 	SIM_TEST(test_must26_keepalive_only_when_idle),
-	SIM_TEST(test_must35_window_shrunk_to_zero_in_flight),
+	SIM_TEST(test_must38_sender_sws_avoidance),
 	SIM_TEST(test_must42_listen_beside_opening_connection),
 	SIM_TEST(test_must46_connect_to_invalid_address),
 	SIM_TEST(test_must58_one_ack_per_burst),
 	SIM_TEST(test_must61_every_write_pushed),
+	SIM_TEST(test_must35_window_shrunk_to_zero_in_flight),
 };
 const unsigned int tcp_tests_catalogue_must_n =
 	RTE_DIM(tcp_tests_catalogue_must);
+
+/*
+ * Requirements the engine misses today (test_sim_tcp.c, meson.build):
+ * none at the moment -- MUST-35 moved to the main table once fixed.
+ */
+const struct sim_test tcp_tests_catalogue_must_bugs[1];
+const unsigned int tcp_tests_catalogue_must_bugs_n = 0;

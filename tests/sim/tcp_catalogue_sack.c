@@ -204,7 +204,7 @@ adv_pattern(struct adversary *a, struct sim_tcp_spec *s, unsigned int round)
 	case 2:	/* the very last byte: all below it looks lost */
 		adv_block(s, a, hi - 1, hi);
 		break;
-	case 3:	/* nonsense: below SND.UNA, past SND.MAX, reversed, empty */
+	case 3:	/* nonsense: under SND.UNA, past SND.MAX, reversed, empty */
 		x = adv_pick(a, lo, hi);
 		adv_block(s, a, lo - 2000, lo - 1000);
 		adv_block(s, a, hi + 100, hi + 200);
@@ -350,8 +350,14 @@ test_s53_tiny_mss_adversarial_sack(void)
 	SIM_ASSERT_EQ(bt->rx_bad_at, 0);
 	SIM_ASSERT_EQ(tb->rx_bad_at, 0);
 	SIM_ASSERT_EQ(sim_stat(b, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	/* the attack reached what it aimed at */
 	SIM_ASSERT(sim_stat(t, TERN_STAT_TCP_SACK_DISCARD) > 0,
 		   "the nonsense blocks were not discarded");
+	SIM_ASSERT(sim_stat(t, TERN_STAT_TCP_SACK_RECOVERY) > 0 &&
+		   sim_stat(t, TERN_STAT_TCP_RTO_EXPIRED) > 0,
+		   "no SACK recovery (%" PRIu64 ") or no RTO (%" PRIu64 ")",
+		   sim_stat(t, TERN_STAT_TCP_SACK_RECOVERY),
+		   sim_stat(t, TERN_STAT_TCP_RTO_EXPIRED));
 
 	/* P turns honest: it ACKs all it has; the transfer completes */
 	for (int i = 0; a->acked < TINY_TOTAL; i++) {

@@ -4,6 +4,7 @@
  * state-transition table accumulate over all of them; the last test
  * checks that every row of the table was taken.
  */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,46 +30,89 @@ test_fsm_coverage(void)
 		   n);
 }
 
+/* A table of tests and its length. */
+struct tcp_group {
+	const struct sim_test *t;
+	const unsigned int *n;
+};
+
+static const struct tcp_group tcp_groups[] = {
+	{ tcp_tests_handshake, &tcp_tests_handshake_n },
+	{ tcp_tests_data, &tcp_tests_data_n },
+	{ tcp_tests_close, &tcp_tests_close_n },
+	{ tcp_tests_rst, &tcp_tests_rst_n },
+	{ tcp_tests_options, &tcp_tests_options_n },
+	{ tcp_tests_matrix, &tcp_tests_matrix_n },
+	{ tcp_tests_recovery, &tcp_tests_recovery_n },
+	{ tcp_tests_catalogue_must, &tcp_tests_catalogue_must_n },
+	{ tcp_tests_catalogue_ip, &tcp_tests_catalogue_ip_n },
+	{ tcp_tests_catalogue_close, &tcp_tests_catalogue_close_n },
+	{ tcp_tests_catalogue_seqwrap, &tcp_tests_catalogue_seqwrap_n },
+	{ tcp_tests_catalogue_sack, &tcp_tests_catalogue_sack_n },
+	{ tcp_tests_catalogue_flood, &tcp_tests_catalogue_flood_n },
+};
+
+/*
+ * Tests of RFC requirements the engine does not meet yet
+ * (docs/conformance.md says which). A full run leaves them out, so the
+ * suite stays a regression suite; meson runs each alone with
+ * --engine-bugs as a test that is expected to fail, and reports an
+ * unexpected pass once the engine is fixed: then the test moves to its
+ * file's main table. --only NAME runs one like any other test.
+ */
+static const struct tcp_group tcp_bug_groups[] = {
+	{ tcp_tests_catalogue_must_bugs, &tcp_tests_catalogue_must_bugs_n },
+};
+
+static unsigned int
+tcp_groups_add(struct sim_test *out, const struct tcp_group *g,
+	       unsigned int ng)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = 0; i < ng; i++) {
+		if (out != NULL)
+			memcpy(out + n, g[i].t, *g[i].n * sizeof(*out));
+		n += *g[i].n;
+	}
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
-	static const struct {
-		const struct sim_test *t;
-		const unsigned int *n;
-	} groups[] = {
-		{ tcp_tests_handshake, &tcp_tests_handshake_n },
-		{ tcp_tests_data, &tcp_tests_data_n },
-		{ tcp_tests_close, &tcp_tests_close_n },
-		{ tcp_tests_rst, &tcp_tests_rst_n },
-		{ tcp_tests_options, &tcp_tests_options_n },
-		{ tcp_tests_matrix, &tcp_tests_matrix_n },
-		{ tcp_tests_recovery, &tcp_tests_recovery_n },
-		{ tcp_tests_catalogue_must, &tcp_tests_catalogue_must_n },
-		{ tcp_tests_catalogue_ip, &tcp_tests_catalogue_ip_n },
-		{ tcp_tests_catalogue_close, &tcp_tests_catalogue_close_n },
-		{ tcp_tests_catalogue_seqwrap, &tcp_tests_catalogue_seqwrap_n },
-		{ tcp_tests_catalogue_sack, &tcp_tests_catalogue_sack_n },
-		{ tcp_tests_catalogue_flood, &tcp_tests_catalogue_flood_n },
-	};
 	const struct sim_test coverage = {
 		"test_fsm_coverage", test_fsm_coverage, SIM_TEST_AFTER_ALL,
 	};
+	bool engine_bugs = false, only = false;
 	struct sim_test *all;
 	unsigned int n = 0;
-	int rc;
+	int rc, args = 1;
 
-	for (unsigned int g = 0; g < RTE_DIM(groups); g++)
-		n += *groups[g].n;
-	all = calloc(n + 1, sizeof(*all));
+	/* --engine-bugs is ours; the runner gets the other arguments */
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--engine-bugs") == 0) {
+			engine_bugs = true;
+			continue;
+		}
+		only = only || strcmp(argv[i], "--only") == 0;
+		argv[args++] = argv[i];
+	}
+	argv[args] = NULL;
+	all = calloc(tcp_groups_add(NULL, tcp_groups, RTE_DIM(tcp_groups)) +
+		     tcp_groups_add(NULL, tcp_bug_groups,
+				    RTE_DIM(tcp_bug_groups)) + 1,
+		     sizeof(*all));
 	if (all == NULL)
 		return 1;
-	n = 0;
-	for (unsigned int g = 0; g < RTE_DIM(groups); g++) {
-		memcpy(all + n, groups[g].t, *groups[g].n * sizeof(*all));
-		n += *groups[g].n;
-	}
-	all[n++] = coverage;
-	rc = sim_test_main(argc, argv, all, n, 1);
+	if (!engine_bugs)
+		n += tcp_groups_add(all + n, tcp_groups, RTE_DIM(tcp_groups));
+	if (engine_bugs || only)
+		n += tcp_groups_add(all + n, tcp_bug_groups,
+				    RTE_DIM(tcp_bug_groups));
+	if (!engine_bugs)
+		all[n++] = coverage;
+	rc = sim_test_main(args, argv, all, n, 1);
 	free(all);
 	return rc;
 }
