@@ -5,6 +5,7 @@
  * No fragmentation, no reassembly, no options on output.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <rte_ether.h>
 #include <rte_ip.h>
@@ -74,6 +75,43 @@ mbuf_trim_to(struct rte_mbuf *m, uint32_t len)
 }
 
 uint16_t
+tern_raw_cksum(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	uint64_t sum = 0;
+
+	/*
+	 * 32-bit halves of each 8-byte word into a 64-bit sum: 2^32 words
+	 * before it could overflow, far beyond any packet.
+	 */
+	for (; len >= 8; p += 8, len -= 8) {
+		uint64_t w;
+
+		memcpy(&w, p, 8);
+		sum += (w & 0xffffffffu) + (w >> 32);
+	}
+	for (; len >= 2; p += 2, len -= 2) {
+		uint16_t h;
+
+		memcpy(&h, p, 2);
+		sum += h;
+	}
+	if (len == 1) {
+		uint16_t h = 0;
+
+		/* The odd byte pads to a word with zero after it. */
+		memcpy(&h, p, 1);
+		sum += h;
+	}
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffffffffu) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
+uint16_t
 tern_net_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len)
 {
 	const struct rte_mbuf *seg = m;
@@ -87,7 +125,7 @@ tern_net_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len)
 	}
 	while (done < len) {
 		uint32_t n = RTE_MIN((uint32_t)seg->data_len - off, len - done);
-		uint16_t part = rte_raw_cksum(
+		uint16_t part = tern_raw_cksum(
 			rte_pktmbuf_mtod_offset(seg, const void *, off), n);
 
 		/* A part starting at an odd offset of the whole has its

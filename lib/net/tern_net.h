@@ -78,6 +78,15 @@ int tern_ipv4_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 uint16_t tern_net_cksum_mbuf(const struct rte_mbuf *m, uint32_t off,
 			     uint32_t len);
 
+/**
+ * One's complement sum (folded, not complemented) of @p len bytes at
+ * @p buf, in the byte order of rte_raw_cksum() (RFC 1071). Eight bytes a
+ * step with a 64-bit accumulator -- about four times fewer instructions
+ * than rte_raw_cksum()'s 16-bit loop, and checksums are on every
+ * segment of a port without offloads.
+ */
+uint16_t tern_raw_cksum(const void *buf, size_t len);
+
 /** ARP housekeeping: retries, aging. Call once per loop iteration. */
 void tern_net_poll(struct tern_ctx *ctx);
 
