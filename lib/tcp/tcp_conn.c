@@ -79,7 +79,8 @@ void
 tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
-	uint32_t isn = tcp_isn(&tcp->isn_secret, &c->node.key, ctx->now_ns);
+	uint32_t isn = tcp_isn_ts_offset(&tcp->isn_secret, &c->node.key,
+					 ctx->now_ns, &c->ts_offset);
 
 	/* After a TIME_WAIT reuse, stay above the old sequence space. */
 	if (tcp->tw_iss_hint != 0 && seq_lt(isn, tcp->tw_iss_hint))
@@ -89,11 +90,7 @@ tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c)
 	c->snd_nxt = isn;
 	c->snd_max = isn;
 	c->rxt_next = isn;
-	/* A per-connection offset keeps TSval from leaking our uptime. */
-	c->ts_offset = (uint32_t)tern_siphash24(&c->node.key,
-						sizeof(c->node.key),
-						tcp->isn_secret.k1,
-						tcp->isn_secret.k0);
+	/* c->ts_offset, set above, keeps TSval from leaking our uptime. */
 	c->rcv_wscale = 0;
 	if (tcp->conf.window_scale) {
 		while (c->rcv_wscale < TCP_MAX_WSCALE &&

@@ -105,17 +105,14 @@ tern_siphash24(const void *data, unsigned int len, uint64_t k0, uint64_t k1)
 	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
 }
 
-uint32_t
-tcp_isn(const struct tcp_isn_secret *s, const struct tern_flow_key *key,
-	uint64_t now_ns)
+/* SipHash of the 4-tuple's wire bytes, field by field, so that struct
+ * padding or layout never reaches the hash. */
+static uint64_t
+tcp_tuple_hash(const struct tcp_isn_secret *s, const struct tern_flow_key *key)
 {
-	/* F(localip, localport, remoteip, remoteport, secretkey) over the
-	 * wire bytes, serialised field by field so that struct padding or
-	 * layout never reaches the hash. */
 	uint8_t msg[sizeof(key->laddr) + sizeof(key->lport) +
 		    sizeof(key->faddr) + sizeof(key->fport)];
 	uint8_t *p = msg;
-	uint32_t f, m;
 
 	memcpy(p, &key->laddr, sizeof(key->laddr));
 	p += sizeof(key->laddr);
@@ -124,10 +121,31 @@ tcp_isn(const struct tcp_isn_secret *s, const struct tern_flow_key *key,
 	memcpy(p, &key->faddr, sizeof(key->faddr));
 	p += sizeof(key->faddr);
 	memcpy(p, &key->fport, sizeof(key->fport));
+	return tern_siphash24(msg, sizeof(msg), s->k0, s->k1);
+}
 
-	f = (uint32_t)tern_siphash24(msg, sizeof(msg), s->k0, s->k1);
-	/* M ticks every 4 us and, truncated to 32 bits, wraps in about
-	 * 4.77 hours: far longer than an MSL (RFC 9293 3.4.1). */
-	m = (uint32_t)(now_ns / TCP_ISN_TICK_NS);
-	return m + f;
+uint32_t
+tcp_isn(const struct tcp_isn_secret *s, const struct tern_flow_key *key,
+	uint64_t now_ns)
+{
+	uint32_t ts_offset;
+
+	return tcp_isn_ts_offset(s, key, now_ns, &ts_offset);
+}
+
+uint32_t
+tcp_isn_ts_offset(const struct tcp_isn_secret *s,
+		  const struct tern_flow_key *key, uint64_t now_ns,
+		  uint32_t *ts_offset)
+{
+	uint64_t h = tcp_tuple_hash(s, key);
+	/* F(localip, localport, remoteip, remoteport, secretkey): the low
+	 * half. M ticks every 4 us and, truncated to 32 bits, wraps in
+	 * about 4.77 hours: far longer than an MSL (RFC 9293 3.4.1). */
+	uint32_t m = (uint32_t)(now_ns / TCP_ISN_TICK_NS);
+
+	/* The high half, independent of the low, is the per-connection
+	 * timestamp offset (RFC 7323 5.4): one hash serves both. */
+	*ts_offset = (uint32_t)(h >> 32);
+	return m + (uint32_t)h;
 }

@@ -37,4 +37,13 @@ uint64_t tern_siphash24(const void *data, unsigned int len, uint64_t k0,
 uint32_t tcp_isn(const struct tcp_isn_secret *s,
 		 const struct tern_flow_key *key, uint64_t now_ns);
 
+/**
+ * tcp_isn() and, from the other half of the same SipHash output, the
+ * connection's RFC 7323 timestamp offset (@p ts_offset): one hash per
+ * connection instead of two.
+ */
+uint32_t tcp_isn_ts_offset(const struct tcp_isn_secret *s,
+			   const struct tern_flow_key *key, uint64_t now_ns,
+			   uint32_t *ts_offset);
+
 #endif /* TCP_ISN_H */
