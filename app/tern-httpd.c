@@ -81,6 +81,8 @@ stats_add(struct httpd_stats *sum, const struct httpd_stats *s)
 	sum->held_overflow += s->held_overflow;
 	sum->nomem += s->nomem;
 	sum->send_retries += s->send_retries;
+	sum->linger_timeouts += s->linger_timeouts;
+	sum->linger_aborts += s->linger_aborts;
 }
 
 static void
@@ -258,10 +260,11 @@ report(const struct httpd_app *app)
 	       " (%" PRIu64 " abnormally), requests %" PRIu64
 	       ", 200 %" PRIu64 ", errors %" PRIu64 ", bytes in %" PRIu64
 	       ", out %" PRIu64 ", reset for held input %" PRIu64
-	       ", out of memory %" PRIu64 "\n", s->accepted, s->closed,
-	       s->closed_abnormal, s->requests, s->responses_ok,
+	       ", out of memory %" PRIu64 ", lingering closes timed out %"
+	       PRIu64 ", reset while lingering %" PRIu64 "\n", s->accepted,
+	       s->closed, s->closed_abnormal, s->requests, s->responses_ok,
 	       s->responses_err, s->bytes_in, s->bytes_out, s->held_overflow,
-	       s->nomem);
+	       s->nomem, s->linger_timeouts, s->linger_aborts);
 }
 
 int

@@ -434,15 +434,18 @@ scan_init(struct scan *s, const char *p, uint32_t len)
 	return len > 0 && s->end[-1] == '\n';
 }
 
-/* Skip bytes of class @p k (stops at the final LF); @return how many. */
+/* Skip bytes of class @p k (stops at the final LF); @return how many.
+ * A local cursor: a byte load may alias s->p, which would keep the
+ * compiler storing and reloading it every byte. */
 static inline uint32_t
 skip(struct scan *s, enum char_class k)
 {
-	const unsigned char *start = s->p;
+	const unsigned char *start = s->p, *p = start;
 
-	while (is(*s->p, k))
-		s->p++;
-	return (uint32_t)(s->p - start);
+	while (is(*p, k))
+		p++;
+	s->p = p;
+	return (uint32_t)(p - start);
 }
 
 /* A line ending here: CRLF, or a bare LF (RFC 9112 2.2). A CR not
@@ -547,6 +550,7 @@ struct fields {
 	bool te_chunked;
 	bool conn_close;
 	bool conn_keep_alive;
+	bool expect_continue;
 	uint64_t length;
 };
 
@@ -561,6 +565,11 @@ field(struct fields *f, const unsigned char *name, uint32_t name_len,
 	case 4:
 		if (name_eq(name, "host", 4))
 			f->hosts++;
+		break;
+	case 6:
+		if (name_eq(name, "expect", 6) && vlen == 12 &&
+		    name_eq(v, "100-continue", 12))
+			f->expect_continue = true;
 		break;
 	case 10:
 		if (name_eq(name, "connection", 10)) {
@@ -612,10 +621,10 @@ parse_fields(struct scan *s, struct fields *f)
 		name_len = skip(s, C_TCHAR);
 		if (name_len == 0 || *s->p != ':')
 			return -1;
-		s->p++;
-		while (*s->p == ' ' || *s->p == '\t')
-			s->p++;
-		v = s->p;
+		v = s->p + 1;
+		while (*v == ' ' || *v == '\t')
+			v++;
+		s->p = v;
 		skip(s, C_FIELD);
 		vend = s->p;
 		while (vend > v && (vend[-1] == ' ' || vend[-1] == '\t'))
@@ -685,6 +694,9 @@ http_parse_request(const char *p, uint32_t len, struct http_request *req)
 	req->keep_alive = req->version_minor == 1 ? !f.conn_close
 						  : f.conn_keep_alive &&
 						    !f.conn_close;
+	/* RFC 9110 10.1.1: ignored in HTTP/1.0, and moot without a body. */
+	req->expect_continue = f.expect_continue && req->version_minor == 1 &&
+			       req->body != HTTP_BODY_NONE;
 	return 0;
 }
 

@@ -40,8 +40,8 @@ enum http_ev {
 	HTTP_EV_NEED_MORE,  /**< everything given was consumed */
 	HTTP_EV_HEAD,       /**< a complete head: http_reader_head() */
 	HTTP_EV_DONE,       /**< the message (head and body) is complete */
-	HTTP_EV_TOO_LONG,   /**< the head (or chunk trailer) exceeds the bound */
-	HTTP_EV_BAD_LINE,   /**< no request line yet after the bound: URI too long */
+	HTTP_EV_TOO_LONG,   /**< a head (or chunk trailer) above the bound */
+	HTTP_EV_BAD_LINE,   /**< no line end within the bound (URI too long) */
 	HTTP_EV_BAD_CHUNK,  /**< malformed chunked framing */
 	HTTP_EV_NOMEM,      /**< the carry buffer could not be allocated */
 };
@@ -115,6 +115,7 @@ struct http_request {
 	bool is_head;             /**< method HEAD: no body in the response */
 	uint8_t version_minor;    /**< HTTP/1.0 or HTTP/1.1 */
 	bool keep_alive;          /**< after version and Connection rules */
+	bool expect_continue;     /**< "Expect: 100-continue" (HTTP/1.1) */
 	enum http_body body;      /**< NONE, LENGTH or CHUNKED */
 	uint64_t content_length;
 };

@@ -34,6 +34,7 @@ static const struct resp_spec resp_specs[HTTP_RESP_MAX] = {
 			    "internal server error\n" },
 	[HTTP_RESP_505] = { "505 HTTP Version Not Supported", "close",
 			    "http version not supported\n" },
+	[HTTP_RESP_100] = { "100 Continue", NULL, NULL },
 };
 
 /* Two decimal digits of @p v (0..99) at @p out. */
@@ -110,6 +111,23 @@ resp_render(struct http_resp *r, const struct resp_spec *spec,
 	return 0;
 }
 
+/* 100 Continue: a status line and nothing else (RFC 9110 15.2.1). */
+static int
+resp_render_interim(struct http_resp *r)
+{
+	static const char text[] = "HTTP/1.1 100 Continue\r\n\r\n";
+
+	r->buf = malloc(sizeof(text));
+	if (r->buf == NULL)
+		return -ENOMEM;
+	memcpy(r->buf, text, sizeof(text));
+	r->hdr_len = sizeof(text) - 1;
+	r->len = r->hdr_len;
+	r->date_off = UINT32_MAX;
+	r->close = false;
+	return 0;
+}
+
 int
 http_resp_set_init(struct http_resp_set *s, const char *server,
 		   const char *page, uint32_t page_len,
@@ -134,6 +152,13 @@ http_resp_set_init(struct http_resp_set *s, const char *server,
 				       ? (uint32_t)strlen(spec->error_body)
 				       : page_len;
 
+		if (k == HTTP_RESP_100) {
+			if (resp_render_interim(&s->r[k]) != 0) {
+				http_resp_set_fini(s);
+				return -ENOMEM;
+			}
+			continue;
+		}
 		if (resp_render(&s->r[k], spec, server, body, len,
 				content_type, unix_sec) != 0) {
 			http_resp_set_fini(s);
@@ -164,7 +189,9 @@ http_resp_set_date(struct http_resp_set *s, int64_t unix_sec)
 	s->date_sec = unix_sec;
 	http_format_date(date, unix_sec);
 	for (int k = 0; k < HTTP_RESP_MAX; k++)
-		memcpy(s->r[k].buf + s->r[k].date_off, date, HTTP_DATE_LEN);
+		if (s->r[k].date_off != UINT32_MAX)
+			memcpy(s->r[k].buf + s->r[k].date_off, date,
+			       HTTP_DATE_LEN);
 }
 
 int

@@ -35,6 +35,7 @@ enum http_resp_kind {
 	HTTP_RESP_431,         /**< head above the bound; closes */
 	HTTP_RESP_500,         /**< out of memory; closes */
 	HTTP_RESP_505,         /**< not HTTP/1.x; closes */
+	HTTP_RESP_100,         /**< interim "100 Continue" (no Date, no body) */
 	HTTP_RESP_MAX
 };
 
@@ -44,7 +45,8 @@ struct http_resp {
 	uint32_t hdr_len;      /**< status line and fields, empty line
 				    included (all a HEAD gets) */
 	uint32_t len;          /**< header block plus body */
-	uint32_t date_off;     /**< where the Date value sits in buf */
+	uint32_t date_off;     /**< where the Date value sits in buf;
+				    UINT32_MAX: no Date field */
 	bool close;            /**< the server closes after sending it */
 };
 

@@ -24,11 +24,24 @@
 #include "httpd_core.h"
 
 #define HTTPD_NS_PER_S 1000000000ull
+/*
+ * Lingering close (RFC 9112 9.6): when the server ends a connection the
+ * client may still be sending (pipelined requests after an error, the
+ * rest of an oversized head). Closing at once would answer that data
+ * with a reset, which can destroy our response in the client's receive
+ * queue before it is read. So the server half-closes, discards input
+ * until the client closes, and only then closes -- or after this long,
+ * or this much discarded input (nginx: lingering_time, 30 s).
+ */
+#define HTTPD_LINGER_NS (5ull * HTTPD_NS_PER_S)
+#define HTTPD_LINGER_MAX_BYTES (1u << 20)
 
 enum httpd_conn_flag {
 	HC_PEER_CLOSED = 1u << 0,   /* FIN received */
-	HC_CLOSING = 1u << 1,       /* tern_tcp_close() called */
+	HC_CLOSING = 1u << 1,       /* no more responses: lingering or
+				       closed */
 	HC_ON_RETRY = 1u << 2,
+	HC_LINGER = 1u << 3,        /* half-closed, on the linger list */
 };
 
 struct httpd_conn {
@@ -51,7 +64,11 @@ struct httpd_conn {
 	uint8_t pending;            /* enum http_resp_kind for the request
 				       whose body is being skipped */
 	bool pending_head;          /* ... and it was a HEAD */
+	uint32_t lingered_bytes;    /* input discarded while lingering */
+	uint64_t linger_end_ns;
 	TAILQ_ENTRY(httpd_conn) link;
+	/* The retry list, or the linger list: never both at once (a
+	 * lingering connection sends nothing more). */
 	TAILQ_ENTRY(httpd_conn) retry_link;
 };
 
@@ -71,6 +88,8 @@ struct httpd {
 	/* Connections whose send failed for want of mbufs: no writable()
 	 * comes for them, so httpd_poll() retries. */
 	struct httpd_conn_list retry;
+	/* Half-closed connections, in order of linger_end_ns. */
+	struct httpd_conn_list linger;
 	struct httpd_stats st;
 };
 
@@ -92,10 +111,19 @@ httpd_open_conns(const struct httpd *h)
 	return h->nb_conns;
 }
 
+static bool
+linger_due(const struct httpd *h)
+{
+	const struct httpd_conn *hc = TAILQ_FIRST(&h->linger);
+
+	return hc != NULL && h->ctx->now_ns >= hc->linger_end_ns;
+}
+
 bool
 httpd_busy(const struct httpd *h)
 {
-	return h->nb_retry > 0 || h->ctx->now_ns >= h->next_date_ns;
+	return h->nb_retry > 0 || h->ctx->now_ns >= h->next_date_ns ||
+	       linger_due(h);
 }
 
 /* ---- connection bookkeeping ---- */
@@ -157,7 +185,20 @@ input_pop(struct httpd_conn *hc)
 	hc->in_off = 0;
 }
 
-/* Close our side. closed() may run inside: @p hc may be gone after. */
+static void
+linger_del(struct httpd_conn *hc)
+{
+	if (!(hc->flags & HC_LINGER))
+		return;
+	hc->flags &= ~HC_LINGER;
+	TAILQ_REMOVE(&hc->h->linger, hc, retry_link);
+}
+
+/*
+ * The server is done with @p hc: close at once when the peer has
+ * finished sending, else linger (see HTTPD_LINGER_NS). closed() may run
+ * inside: @p hc may be gone after.
+ */
 static void
 conn_close(struct httpd_conn *hc)
 {
@@ -165,6 +206,25 @@ conn_close(struct httpd_conn *hc)
 		return;
 	hc->flags |= HC_CLOSING;
 	input_free(hc);
+	retry_del(hc);
+	if (hc->flags & HC_PEER_CLOSED) {
+		tern_tcp_close(hc->c);
+		return;
+	}
+	if (tern_tcp_shutdown(hc->c) != 0) {
+		tern_tcp_abort(hc->c);
+		return;
+	}
+	hc->flags |= HC_LINGER;
+	hc->linger_end_ns = hc->h->ctx->now_ns + HTTPD_LINGER_NS;
+	TAILQ_INSERT_TAIL(&hc->h->linger, hc, retry_link);
+}
+
+/* Lingering is over (peer closed, time, or bytes): close for good. */
+static void
+linger_end(struct httpd_conn *hc)
+{
+	linger_del(hc);
 	tern_tcp_close(hc->c);
 }
 
@@ -214,8 +274,8 @@ output_flush(struct httpd_conn *hc)
 	}
 	if (hc->out_off < hc->out_len) {
 		/* The Date field may be rewritten before the rest goes. */
-		if (hc->out_hdr == NULL && hc->out_off < hc->out->date_off +
-						     HTTP_DATE_LEN) {
+		if (hc->out_hdr == NULL && hc->out->date_off != UINT32_MAX &&
+		    hc->out_off < hc->out->date_off + HTTP_DATE_LEN) {
 			hc->out_hdr_len = hc->out->hdr_len - hc->out_off;
 			hc->out_hdr = malloc(hc->out_hdr_len);
 			if (hc->out_hdr == NULL) {
@@ -245,7 +305,7 @@ respond(struct httpd_conn *hc, enum http_resp_kind kind, bool head_only)
 
 	if (kind <= HTTP_RESP_OK_CLOSE)
 		hc->h->st.responses_ok++;
-	else
+	else if (kind != HTTP_RESP_100)
 		hc->h->st.responses_err++;
 	hc->out = r;
 	hc->out_off = 0;
@@ -274,6 +334,9 @@ on_request_head(struct httpd_conn *hc)
 	hc->pending = (uint8_t)http_resp_for_request(&req);
 	hc->pending_head = req.is_head;
 	http_reader_set_body(&hc->rd, req.body, req.content_length);
+	/* The client waits for this before sending the body. */
+	if (req.expect_continue)
+		return respond(hc, HTTP_RESP_100, false);
 	return 1;
 }
 
@@ -384,7 +447,12 @@ on_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
 
 	hc->h->st.bytes_in += rte_pktmbuf_pkt_len(data);
 	if (hc->flags & HC_CLOSING) {
+		hc->lingered_bytes += rte_pktmbuf_pkt_len(data);
 		rte_pktmbuf_free(data);
+		if (hc->lingered_bytes > HTTPD_LINGER_MAX_BYTES) {
+			hc->h->st.linger_aborts++;
+			tern_tcp_abort(c);
+		}
 		return;
 	}
 	input_append(hc, data);
@@ -415,7 +483,9 @@ on_peer_closed(struct tern_conn *c, void *user)
 	struct httpd_conn *hc = user;
 
 	hc->flags |= HC_PEER_CLOSED;
-	if (hc->out == NULL && hc->in == NULL)
+	if (hc->flags & HC_LINGER)
+		linger_end(hc);
+	else if (hc->out == NULL && hc->in == NULL)
 		conn_close(hc);
 }
 
@@ -426,6 +496,7 @@ on_closed(struct tern_conn *c, void *user, enum tern_tcp_close_reason why)
 	struct httpd *h = hc->h;
 
 	retry_del(hc);
+	linger_del(hc);
 	input_free(hc);
 	http_reader_fini(&hc->rd);
 	free(hc->out_hdr);
@@ -472,6 +543,10 @@ httpd_poll(struct httpd *h)
 		retry_del(hc);
 		on_writable(hc->c, hc);
 	}
+	while (linger_due(h)) {
+		h->st.linger_timeouts++;
+		linger_end(TAILQ_FIRST(&h->linger));
+	}
 }
 
 static int
@@ -509,6 +584,7 @@ httpd_create(struct tern_ctx *ctx, const struct httpd_conf *conf,
 		h->conf.content_type = "text/html";
 	TAILQ_INIT(&h->conns);
 	TAILQ_INIT(&h->retry);
+	TAILQ_INIT(&h->linger);
 	h->next_date_ns = ctx->now_ns;
 	rc = http_resp_set_init(&h->resp, "tern-httpd", conf->page,
 				conf->page_len, h->conf.content_type,

@@ -15,6 +15,9 @@
  * in-memory page for every request (HEAD gets its header block), and
  * 400/413/414/431/505 responses that close the connection. Request heads
  * are bounded (431, or 414 when not even the request line fits).
+ * "Expect: 100-continue" gets its interim response. When the server ends
+ * a connection it half-closes and lingers until the client closes
+ * (RFC 9112 9.6), so its last response is not lost to a reset.
  */
 
 #include <stdint.h>
@@ -56,6 +59,8 @@ struct httpd_stats {
 	uint64_t held_overflow;     /**< reset: too much input held */
 	uint64_t nomem;             /**< refused or reset for want of memory */
 	uint64_t send_retries;      /**< sends retried for want of mbufs */
+	uint64_t linger_timeouts;   /**< closed: client did not close in time */
+	uint64_t linger_aborts;     /**< reset: client sent too much after */
 };
 
 struct httpd;

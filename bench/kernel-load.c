@@ -36,6 +36,9 @@
 #define KL_REQ_MAX 512
 #define KL_OPEN_PER_ROUND 64
 #define KL_DRAIN_NS (3ull * KL_NS_PER_S)
+/* Slots visited per loop iteration while draining (see load_core.c). */
+#define KL_DRAIN_PER_ROUND 256
+#define KL_HOLD_OPEN_MAX_NS (120ull * KL_NS_PER_S)
 
 enum kl_state { KL_IDLE, KL_OPENING, KL_OPEN, KL_CLOSING };
 enum kl_phase { KL_WARMUP, KL_MEASURE, KL_DRAIN, KL_DONE };
@@ -71,6 +74,8 @@ struct kl {
 	uint64_t t0_ns, measure_ns, end_ns, drain_deadline_ns, all_open_ns;
 	uint64_t pace_t0_ns, paced;
 	uint32_t pace_next;
+	uint32_t drain_next;
+	uint64_t settled_ns;
 	uint32_t req_len;
 	uint64_t body_len;
 	struct load_counters n, at_start, at_end, line_prev;
@@ -176,7 +181,27 @@ phase_drain(struct kl *L)
 	L->at_end = L->n;
 	L->end_ns = L->now_ns;
 	L->drain_deadline_ns = L->now_ns + KL_DRAIN_NS;
+	L->drain_next = 0;
 	L->phase = KL_DRAIN;
+}
+
+/* The window has run its --time (hold: counted once all have settled). */
+static bool
+window_over(struct kl *L)
+{
+	const struct load_conf *c = &L->conf;
+	uint64_t t = (uint64_t)(c->time_s * 1e9);
+	uint64_t since;
+
+	if (c->mode != LOAD_HOLD)
+		return t > 0 && L->now_ns - L->measure_ns >= t;
+	if (L->settled_ns == 0 && L->n.connects >= c->conns &&
+	    L->nb_opening == 0)
+		L->settled_ns = L->now_ns;
+	since = L->settled_ns;
+	if (since == 0 && L->now_ns - L->measure_ns >= KL_HOLD_OPEN_MAX_NS)
+		since = L->measure_ns + KL_HOLD_OPEN_MAX_NS;
+	return since != 0 && L->now_ns - since >= t;
 }
 
 static void
@@ -192,11 +217,9 @@ phases(struct kl *L)
 		return;
 	done = c->mode == LOAD_CPS ? L->n.completed - L->at_start.completed
 				   : L->n.responses - L->at_start.responses;
-	if (kl_stop_flag || (c->max_requests > 0 && done >= c->max_requests) ||
-	    (c->time_s > 0 && L->now_ns - (c->mode == LOAD_HOLD &&
-					   L->all_open_ns != 0
-					   ? L->all_open_ns : L->measure_ns) >=
-	     (uint64_t)(c->time_s * 1e9)))
+	if (kl_stop_flag || window_over(L) ||
+	    (c->max_requests > 0 && c->mode != LOAD_HOLD &&
+	     done >= c->max_requests))
 		phase_drain(L);
 }
 
@@ -608,16 +631,22 @@ pace(struct kl *L)
 static void
 drain(struct kl *L)
 {
-	for (uint32_t i = 0; i < L->conf.conns; i++) {
-		struct kl_conn *lc = &L->slots[i];
+	uint32_t stop = L->drain_next + KL_DRAIN_PER_ROUND;
 
-		if (lc->state == KL_IDLE)
-			continue;
-		if (L->now_ns >= L->drain_deadline_ns)
-			slot_release(L, lc, false);
-		else if (lc->state == KL_OPEN &&
-			 (lc->in_flight == 0 || echo_stream(L)))
-			slot_close(L, lc);
+	if (stop > L->conf.conns)
+		stop = L->conf.conns;
+	if (L->now_ns >= L->drain_deadline_ns) {
+		for (uint32_t i = 0; i < L->conf.conns; i++)
+			if (L->slots[i].state != KL_IDLE)
+				slot_release(L, &L->slots[i], false);
+	} else {
+		for (; L->drain_next < stop; L->drain_next++) {
+			struct kl_conn *lc = &L->slots[L->drain_next];
+
+			if (lc->state == KL_OPEN &&
+			    (lc->in_flight == 0 || echo_stream(L)))
+				slot_close(L, lc);
+		}
 	}
 	if (L->nb_open == 0)
 		L->phase = KL_DONE;

@@ -31,6 +31,15 @@
 /* Connection attempts started per poll: spreads a large C over many
  * loop iterations so that SYNs do not arrive as one burst. */
 #define OPEN_PER_POLL 64
+/* Connections DRAIN closes per poll, and closes in flight at most (as
+ * --max-opening bounds attempts): each close brings back about one
+ * segment, and a poll reads at most one RX burst (32); closing a
+ * million held connections in a few iterations would overflow the
+ * peer's TX ring with the answers. */
+#define DRAIN_PER_POLL 16
+/* Hold: longest time to get every connection open before the window
+ * (--time) starts anyway, with what could be opened. */
+#define LOAD_HOLD_OPEN_MAX_NS (120ull * 1000000000ull)
 
 enum slot_state {
 	SLOT_IDLE,
@@ -71,9 +80,11 @@ struct load {
 	struct load_conn_list retry;
 	uint32_t nb_open;           /* slots not IDLE */
 	uint32_t nb_opening;
+	uint32_t nb_closing;        /* slots CLOSING now */
 	uint32_t nb_established;    /* slots OPEN now */
 	uint32_t peak_open;
 	uint32_t pace_next;         /* latency: round-robin cursor */
+	uint32_t drain_next;        /* DRAIN: next slot to look at */
 	uint8_t phase;
 	bool started;
 	bool pace_started;
@@ -82,6 +93,7 @@ struct load {
 	uint64_t end_ns;            /* window end */
 	uint64_t drain_deadline_ns;
 	uint64_t all_open_ns;       /* hold: when all C were open */
+	uint64_t settled_ns;        /* hold: when no attempt was left */
 	uint64_t pace_t0_ns;
 	uint64_t paced;             /* latency: requests issued so far */
 	uint32_t req_len;           /* HTTP request text / echo request */
@@ -129,7 +141,10 @@ phase_drain(struct load *L)
 		phase_measure(L);
 	load_counters_now(L, &L->at_end);
 	L->end_ns = L->ctx->now_ns;
-	L->drain_deadline_ns = L->end_ns + LOAD_DRAIN_NS;
+	/* More connections take longer to close (10 us each). */
+	L->drain_deadline_ns = L->end_ns + LOAD_DRAIN_NS +
+			       (uint64_t)L->nb_open * 10000;
+	L->drain_next = 0;
 	L->phase = LOAD_PH_DRAIN;
 }
 
@@ -205,6 +220,14 @@ target_reached(const struct load *L)
 	return done >= L->share.max_requests;
 }
 
+/* Hold: every connection was attempted and none is still opening. */
+static bool
+hold_settled(const struct load *L)
+{
+	return L->conf->mode == LOAD_HOLD && L->n.connects >= L->share.conns &&
+	       L->nb_opening == 0;
+}
+
 static bool
 issuing(const struct load *L)
 {
@@ -240,6 +263,7 @@ slot_close(struct load_conn *lc)
 	if (lc->state == SLOT_OPEN)
 		lc->L->nb_established--;
 	lc->state = SLOT_CLOSING;
+	lc->L->nb_closing++;
 	retry_del(lc);
 	tern_tcp_close(lc->c);
 }
@@ -646,6 +670,8 @@ on_closed(struct tern_conn *c, void *user, enum tern_tcp_close_reason why)
 		L->nb_opening--;
 	else if (lc->state == SLOT_OPEN)
 		L->nb_established--;
+	else if (lc->state == SLOT_CLOSING)
+		L->nb_closing--;
 	if (why != TERN_TCP_CLOSE_NORMAL)
 		L->n.failed++;
 	else if (L->conf->mode == LOAD_CPS && lc->exchange_done)
@@ -735,7 +761,7 @@ pace(struct load *L)
 			}
 		}
 		if (lc == NULL)
-			return;   /* all busy: the request waits, its clock runs */
+			return;   /* all busy: it waits, its clock running */
 		issue(lc, L->pace_t0_ns + (uint64_t)((double)L->paced * 1e9 /
 						      L->share.rate));
 		L->paced++;
@@ -758,23 +784,54 @@ retry_sends(struct load *L)
 	}
 }
 
-/* DRAIN: close idle slots; abort everything after the deadline. */
+/*
+ * DRAIN: one pass over the slots, a slice per poll, closing those with
+ * nothing in flight (the others close as their last response arrives,
+ * in on_response()); abort what is left at the deadline.
+ */
 static void
 drain(struct load *L)
 {
+	unsigned int closed = 0;
+
 	if (L->ctx->now_ns >= L->drain_deadline_ns) {
 		load_abort_all(L);
 	} else {
-		for (uint32_t i = 0; i < L->share.conns; i++) {
-			struct load_conn *lc = &L->slots[i];
+		for (; L->drain_next < L->share.conns &&
+		     closed < DRAIN_PER_POLL &&
+		     L->nb_closing < L->conf->max_opening; L->drain_next++) {
+			struct load_conn *lc = &L->slots[L->drain_next];
 
 			if (lc->state == SLOT_OPEN &&
-			    (lc->in_flight == 0 || echo_stream(L)))
+			    (lc->in_flight == 0 || echo_stream(L))) {
 				slot_close(lc);
+				closed++;
+			}
 		}
 	}
 	if (L->nb_open == 0)
 		L->phase = LOAD_PH_DONE;
+}
+
+/*
+ * Has the measurement window run its --time? Hold counts it from when
+ * every attempt has settled (all open, or failed), or from when opening
+ * took too long; hold without --time ends as it settles.
+ */
+static bool
+window_over(struct load *L, uint64_t now)
+{
+	uint64_t t = (uint64_t)(L->conf->time_s * 1e9);
+	uint64_t since;
+
+	if (L->conf->mode != LOAD_HOLD)
+		return t > 0 && now - L->measure_ns >= t;
+	if (hold_settled(L) && L->settled_ns == 0)
+		L->settled_ns = now;
+	since = L->settled_ns;
+	if (since == 0 && now - L->measure_ns >= LOAD_HOLD_OPEN_MAX_NS)
+		since = L->measure_ns + LOAD_HOLD_OPEN_MAX_NS;
+	return since != 0 && now - since >= t;
 }
 
 static void
@@ -792,15 +849,9 @@ phases(struct load *L)
 	if (L->phase == LOAD_PH_WARMUP &&
 	    now - L->t0_ns >= (uint64_t)(conf->warmup_s * 1e9))
 		phase_measure(L);
-	if (L->phase == LOAD_PH_MEASURE) {
-		uint64_t t = conf->time_s > 0 ? (uint64_t)(conf->time_s * 1e9)
-					      : 0;
-		uint64_t since = conf->mode == LOAD_HOLD && L->all_open_ns != 0
-					 ? L->all_open_ns : L->measure_ns;
-
-		if ((t > 0 && now - since >= t) || target_reached(L))
-			phase_drain(L);
-	}
+	if (L->phase == LOAD_PH_MEASURE &&
+	    (window_over(L, now) || target_reached(L)))
+		phase_drain(L);
 }
 
 void
@@ -828,7 +879,8 @@ load_busy(const struct load *L)
 {
 	if (L->phase == LOAD_PH_DONE)
 		return false;
-	if (target_reached(L))
+	if (target_reached(L) || (L->phase == LOAD_PH_MEASURE &&
+				   L->conf->time_s <= 0 && hold_settled(L)))
 		return true;
 	if (!L->started || L->phase == LOAD_PH_DRAIN ||
 	    !TAILQ_EMPTY(&L->retry) || L->conf->mode == LOAD_LATENCY ||

@@ -13,7 +13,8 @@
  *   WARMUP   load runs, nothing is measured (--warmup)
  *   MEASURE  counters and latency are taken (--time, or --requests)
  *   DRAIN    no new connection or request; connections close as their
- *            last response arrives (aborted after LOAD_DRAIN_NS)
+ *            last response arrives (what is left is aborted after
+ *            LOAD_DRAIN_NS plus 10 us per connection then open)
  *   DONE     every connection is closed
  */
 

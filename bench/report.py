@@ -92,7 +92,8 @@ def summary(rec):
         "conn_object_bytes", "server_app_conn_bytes",
         "client_app_conn_bytes", "kernel_slab_per_socket",
         "server_heap_per_conn", "client_heap_per_conn", "max_conns",
-        "mbufs_leaked", "offered_rate")}
+        "mbufs_leaked", "offered_rate", "server_stalled_pct",
+        "client_stalled_pct")}
     s["errors"] = sum(rec.get(k, 0) or 0 for k in
                       ("failed", "bad_status", "proto_errors"))
     for q in ("p50", "p90", "p99", "p999", "max", "mean"):
@@ -119,6 +120,20 @@ def collect(raw):
             "tern": summary(load(os.path.join(raw, "tern-%s.json" % name))),
             "linux": summary(load(os.path.join(raw, "linux-%s.json" % name))),
         }
+    lo64 = summary(load(os.path.join(raw, "linux-bulk-down-lo64k.json")))
+    tb = run["workloads"]["bulk-down"]["tern"]
+    run["workloads"]["bulk-down-lo64k"] = {
+        "label": "bulk down, Linux loopback as shipped (64 KiB MTU, TSO)",
+        "unit": "bit/s", "tern": tb, "linux": lo64,
+        "ratio": tb["rate"] / lo64["rate"] if tb and lo64 and lo64.get("rate")
+        else None}
+    run["loadavg_per_run"] = {}
+    try:
+        for line in open(os.path.join(raw, "loadavg.txt")):
+            who, v = line.split()
+            run["loadavg_per_run"][who] = float(v)
+    except OSError:
+        pass
     run["reflect"] = load(os.path.join(raw, "reflect.json"))
     run["hold"] = {
         "tern": summary(load(os.path.join(raw, "tern-hold.json"))),
@@ -221,6 +236,14 @@ def table(head, rows):
     return "\n".join(out)
 
 
+def stalls(s):
+    """Share of the window each tern lcore was descheduled."""
+    if not s or s.get("server_stalled_pct") is None:
+        return "n/a"
+    return "%.1f%% / %.1f%%" % (s["server_stalled_pct"],
+                                s["client_stalled_pct"])
+
+
 def fmt_rate(s, unit):
     if s is None:
         return "n/a"
@@ -241,9 +264,15 @@ def keys_for(run, tgt):
         m.get("virtualization", "?"), m.get("dpdk", "?"),
         m.get("compiler", "?"))
     k["loadavg"] = "%.2f" % m.get("loadavg_at_start", 0)
+    k["warmup"] = "%g" % (run.get("warmup_s") or 1)
+    k["window"] = "%g" % (run.get("window_s") or 5)
     rows = []
-    for name, label, unit in WORKLOADS:
-        w = run["workloads"][name]
+    la = run.get("loadavg_per_run") or {}
+    for name, label, unit in WORKLOADS + [("bulk-down-lo64k", None, "bit/s")]:
+        w = run["workloads"].get(name)
+        if w is None:
+            continue
+        label = w["label"]
         t, l = w["tern"], w["linux"]
         rows.append([label, fmt_rate(t, unit), fmt_rate(l, unit),
                      ratio(w.get("ratio")),
@@ -252,7 +281,10 @@ def keys_for(run, tgt):
                      "%s / %s" % (t["errors"] if t else "n/a",
                                   l["errors"] if l else "n/a"),
                      "%s / %s" % (t["retransmits"] if t else "n/a",
-                                  l["retransmits"] if l else "n/a")])
+                                  l["retransmits"] if l else "n/a"),
+                     stalls(t), "%s / %s" % (
+                         la.get("tern-" + name.replace("-lo64k", ""), "n/a"),
+                         la.get("linux-" + name, "n/a"))])
         k[name.replace("-", "_") + "_ratio"] = ratio(w.get("ratio"))
         k[name.replace("-", "_") + "_tern"] = fmt_rate(t, unit)
         k[name.replace("-", "_") + "_linux"] = fmt_rate(l, unit)
@@ -264,7 +296,8 @@ def keys_for(run, tgt):
     k["summary_table"] = table(
         ["workload", "tern", "Linux", "tern/Linux", "tern p50 / p99",
          "Linux p50 / p99", "errors tern / Linux",
-         "retransmits tern / Linux"], rows)
+         "retransmits tern / Linux", "tern lcores descheduled (server / "
+         "client)", "load avg before tern / Linux"], rows)
     lrows = []
     for rate in LATENCY_RATES:
         r = run["latency"][str(rate)]
@@ -274,14 +307,22 @@ def keys_for(run, tgt):
                           si(s["rate"], " req/s") if s else "n/a",
                           us(s and s["p50"]), us(s and s["p90"]),
                           us(s and s["p99"]), us(s and s["p999"]),
-                          us(s and s["max"])])
+                          us(s and s["max"]),
+                          stalls(s) if stack == "tern" else ""])
     k["latency_table"] = table(["offered", "stack", "achieved", "p50",
-                                "p90", "p99", "p99.9", "max"], lrows)
+                                "p90", "p99", "p99.9", "max",
+                                "tern lcores descheduled"], lrows)
     refl = run.get("reflect") or {}
     k["reflect_pps"] = si(refl.get("pps"), " frames/s")
     t1000 = run["workloads"]["rps-c1000-p1"]["tern"]
     k["server_pps_1000"] = si(t1000 and t1000.get("server_pps"),
                               " frames/s")
+    busy = (t1000 or {}).get("server_busy_pct") or 0
+    cap = t1000["server_pps"] * 100.0 / busy if t1000 and busy else None
+    k["server_busy_1000"] = "%.0f%%" % busy if busy else "n/a"
+    k["server_pps_1000_capacity"] = si(cap, " frames/s")
+    k["server_pps_1000_capacity_share"] = (
+        "%.3f" % (cap / refl["pps"]) if cap and refl.get("pps") else "n/a")
     trows = []
     for t in tgt:
         if t["value"] is None:
@@ -298,6 +339,8 @@ def keys_for(run, tgt):
         k["target_" + t["key"]] = val
         k["verdict_" + t["key"]] = "n/a" if t["met"] is None else (
             "met" if t["met"] else "missed")
+        k["factor_" + t["key"]] = "n/a" if not t.get("factor") else \
+            "%.1fx" % t["factor"]
     k["targets_table"] = table(["target", "goal", "measured", "verdict"],
                                trows)
     cg = run.get("callgrind") or {}
@@ -486,6 +529,8 @@ def main():
     ap.add_argument("--id")
     ap.add_argument("--commit", default="unknown")
     ap.add_argument("--dirty", default="false")
+    ap.add_argument("--warmup", type=float, default=None)
+    ap.add_argument("--window", type=float, default=None)
     ap.add_argument("--root", default=os.path.dirname(
         os.path.dirname(os.path.abspath(__file__))))
     a = ap.parse_args()
@@ -501,6 +546,8 @@ def main():
         run["dirty"] = a.dirty == "true"
         run["date"] = a.id.split("-")[0]
         run["command"] = "bench/run.sh"
+        run["warmup_s"] = a.warmup
+        run["window_s"] = a.window
         run["topologies"] = {
             "inproc": "tern-inproc: tern-httpd core (lcore 1) and tern-load "
                       "engine (lcore 0), two ring ethdevs crosswise",

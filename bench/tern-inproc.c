@@ -56,8 +56,9 @@
 #include "tern_bench.h"
 
 #define BENCH_NS_PER_S 1000000000ull
-#define SERVER_IP RTE_IPV4(198, 18, 0, 1)
-#define CLIENT_IP RTE_IPV4(198, 18, 0, 2)
+/* 198.18.0.1 and .2 (RTE_IPV4 shifts an int: undefined above 127). */
+#define SERVER_IP ((198u << 24) | (18u << 16) | 1u)
+#define CLIENT_IP ((198u << 24) | (18u << 16) | 2u)
 #define PREFIX_LEN 24
 /* TX attempts per flush while the other lcore drains the ring. */
 #define TX_ATTEMPTS 64
@@ -85,12 +86,16 @@ struct side {
 	uint64_t heap_after;
 	uint64_t busy_cycles;       /* iterations that moved frames */
 	uint64_t loop_cycles;
+	uint64_t stall_cycles;      /* iterations that took too long: the
+				       lcore's thread was not running */
+	uint64_t last_t0;
 	uint64_t frames;            /* reflector / generator */
 } __rte_cache_aligned;
 
 /* Server figures at the client's window edges. */
 struct srv_mark {
 	uint64_t rx, tx, busy, loop, ns;
+	uint64_t srv_stall, cli_stall;  /* cycles */
 };
 
 struct inproc {
@@ -103,6 +108,7 @@ struct inproc {
 	uint32_t max_tw;
 	uint32_t msl_ms;
 	uint32_t reass_conns;
+	uint32_t snd_buf;           /* 0: tern's default */
 	uint32_t ring_size;
 	uint32_t mbufs;
 	const char *pcap_path;
@@ -111,6 +117,7 @@ struct inproc {
 	uint32_t frames;            /* reflect: frames circulating */
 	uint64_t seed;
 	struct tern_clock clock;
+	uint64_t stall_cycles;      /* STALL_US in TSC cycles */
 	struct rte_ring *ring_c2s;
 	struct rte_ring *ring_s2c;
 	struct side *srv;
@@ -147,6 +154,7 @@ enum own_opt {
 	OPT_REFLECT, OPT_LOCKSTEP, OPT_NO_OFFLOAD, OPT_BODY_SIZE,
 	OPT_MAX_CONNS, OPT_MAX_TW, OPT_MSL_MS, OPT_RING_SIZE, OPT_MBUFS,
 	OPT_FRAME_LEN, OPT_FRAMES, OPT_SEED, OPT_REASS_CONNS, OPT_PCAP,
+	OPT_SND_BUF,
 };
 
 struct own_opt_desc {
@@ -186,6 +194,9 @@ static const struct own_opt_desc own_opts[] = {
 			      1u << 26 },
 	[OPT_PCAP] = { "pcap", "FILE", "write every frame on the wire to FILE "
 		       "(pcap; slows the run down)", 0, 0 },
+	[OPT_SND_BUF] = { "snd-buf", "BYTES", "send buffer of both stacks "
+			  "(default 262144; small: back-pressure paths)",
+			  64, 1u << 30 },
 };
 
 static int
@@ -206,6 +217,7 @@ own_opt_set(struct inproc *ip, enum own_opt o, uint64_t v)
 	case OPT_SEED: ip->seed = v; break;
 	case OPT_REASS_CONNS: ip->reass_conns = (uint32_t)v; break;
 	case OPT_PCAP: break;
+	case OPT_SND_BUF: ip->snd_buf = (uint32_t)v; break;
 	}
 	return 0;
 }
@@ -283,9 +295,11 @@ parse_args(struct inproc *ip, int argc, char **argv)
 		}
 	}
 	if (ip->lockstep && (ip->conf.time_s > 0 || ip->conf.warmup_s > 0 ||
-			     ip->conf.max_requests == 0)) {
+			     (ip->conf.max_requests == 0 &&
+			      ip->conf.mode != LOAD_HOLD))) {
 		fprintf(stderr, "tern-inproc: --lockstep runs on virtual "
-			"time: give --requests N, not --time/--warmup\n");
+			"time: give --requests N (hold: nothing), not "
+			"--time/--warmup\n");
 		return -EINVAL;
 	}
 	if (ip->reflect && (ip->lockstep || ip->conf.time_s <= 0)) {
@@ -476,6 +490,8 @@ stack_setup(struct inproc *ip, struct side *s, uint32_t addr,
 	sc.tcp.max_tw = ip->max_tw;
 	sc.tcp.msl_ms = ip->msl_ms;
 	sc.tcp.reass_conns = ip->reass_conns;
+	if (ip->snd_buf != 0)
+		sc.tcp.snd_buf = ip->snd_buf;
 	sc.pool = s->pool;
 	sc.tx_flush = flush;
 	sc.tx_flush_arg = s;
@@ -566,12 +582,24 @@ side_rx(struct side *s, struct rte_mbuf **pkts)
 
 /* ---- threaded loops ---- */
 
+/*
+ * A loop iteration takes microseconds; one that starts this long after
+ * the previous one started means the lcore's thread was descheduled
+ * (a shared machine, a hypervisor): every connection of that lcore
+ * stalled meanwhile. The report gives the share of the window lost so.
+ */
+#define STALL_US 200
+
 static void
-account(struct side *s, uint64_t t0, uint64_t t1, bool busy)
+account(struct side *s, uint64_t t0, uint64_t t1, bool busy,
+	uint64_t stall_cycles)
 {
 	s->loop_cycles += t1 - t0;
 	if (busy)
 		s->busy_cycles += t1 - t0;
+	if (s->last_t0 != 0 && t0 - s->last_t0 > stall_cycles)
+		s->stall_cycles += t0 - s->last_t0;
+	s->last_t0 = t0;
 }
 
 static int
@@ -592,7 +620,8 @@ server_lcore(void *arg)
 		n = side_rx(s, pkts);
 		srv_step(s, pkts, n);
 		account(s, t0, rte_get_tsc_cycles(),
-			n > 0 || s->ctx.stats.c[TERN_STAT_TX_PKTS] != tx0);
+			n > 0 || s->ctx.stats.c[TERN_STAT_TX_PKTS] != tx0,
+			ip->stall_cycles);
 		if (!atomic_load_explicit(&ip->stop, memory_order_relaxed))
 			continue;
 		/* The client is done: see our side of its last closes
@@ -617,6 +646,8 @@ srv_mark_take(struct inproc *ip, struct srv_mark *m, uint64_t now)
 	m->tx = s->ctx.stats.c[TERN_STAT_TX_PKTS];
 	m->busy = s->busy_cycles;
 	m->loop = s->loop_cycles;
+	m->srv_stall = s->stall_cycles;
+	m->cli_stall = ip->cli->stall_cycles;
 	m->ns = now;
 }
 
@@ -636,8 +667,8 @@ live_line(struct inproc *ip, uint64_t now)
 	bench_states_format(ss, srv, sizeof(srv));
 	snprintf(states, sizeof(states), "client %s | server %s", cli, srv);
 	load_live_line(stderr, &ip->conf,
-		       (double)(now - ip->line_t0_ns) / BENCH_NS_PER_S, &d, BENCH_NS_PER_S,
-		       states);
+		       (double)(now - ip->line_t0_ns) / BENCH_NS_PER_S, &d,
+		       BENCH_NS_PER_S, states);
 }
 
 /* Follow the client's phases to take the server's figures. */
@@ -673,7 +704,8 @@ client_loop(struct inproc *ip)
 		cli_step(s, pkts, n);
 		watch_phase(ip, s->ctx.now_ns);
 		account(s, t0, rte_get_tsc_cycles(),
-			n > 0 || s->ctx.stats.c[TERN_STAT_TX_PKTS] != tx0);
+			n > 0 || s->ctx.stats.c[TERN_STAT_TX_PKTS] != tx0,
+			ip->stall_cycles);
 		if (!ip->conf.quiet && s->ctx.now_ns >= ip->next_line_ns) {
 			ip->next_line_ns += BENCH_NS_PER_S;
 			live_line(ip, s->ctx.now_ns);
@@ -795,7 +827,7 @@ reflector_lcore(void *arg)
 			sent += rte_eth_tx_burst(s->port, 0, pkts + sent,
 						 n - sent);
 		s->frames += n;
-		account(s, t0, rte_get_tsc_cycles(), n > 0);
+		account(s, t0, rte_get_tsc_cycles(), n > 0, ip->stall_cycles);
 	}
 	return 0;
 }
@@ -857,6 +889,7 @@ run_reflect(struct inproc *ip, unsigned int srv_lcore)
 	ip->mark_start.rx = ip->srv->frames;
 	ip->mark_start.busy = ip->srv->busy_cycles;
 	ip->mark_start.loop = ip->srv->loop_cycles;
+	ip->mark_start.srv_stall = ip->srv->stall_cycles;
 	t_end = t0 + (uint64_t)(ip->conf.time_s * (double)rte_get_tsc_hz());
 	while (rte_get_tsc_cycles() < t_end) {
 		uint16_t n = rte_eth_rx_burst(g->port, 0, pkts, TERN_RX_BURST);
@@ -871,6 +904,7 @@ run_reflect(struct inproc *ip, unsigned int srv_lcore)
 	ip->mark_end.rx = ip->srv->frames;
 	ip->mark_end.busy = ip->srv->busy_cycles;
 	ip->mark_end.loop = ip->srv->loop_cycles;
+	ip->mark_end.srv_stall = ip->srv->stall_cycles;
 	atomic_store(&ip->stop, true);
 	return rte_eal_wait_lcore(srv_lcore);
 }
@@ -883,12 +917,23 @@ pct(uint64_t part, uint64_t whole)
 	return whole > 0 ? 100.0 * (double)part / (double)whole : 0;
 }
 
+/* Share of @p ns the thread was away, from stall cycles. */
+static double
+stalled_pct(const struct inproc *ip, uint64_t cycles, uint64_t ns)
+{
+	double s = (double)cycles / (double)rte_get_tsc_hz();
+
+	return ns > 0 && !ip->lockstep ? 100.0 * s * BENCH_NS_PER_S / (double)ns
+				       : 0.0;
+}
+
 static int
 report_reflect(struct inproc *ip)
 {
 	uint64_t ns = ip->mark_end.ns - ip->mark_start.ns;
 	uint64_t frames = ip->mark_end.rx - ip->mark_start.rx;
-	double pps = ns > 0 ? 2.0 * (double)frames * BENCH_NS_PER_S / (double)ns : 0;
+	double pps = ns > 0 ? 2.0 * (double)frames * BENCH_NS_PER_S /
+			      (double)ns : 0;
 	FILE *f = stdout;
 
 	if (ip->conf.json_path[0] != '\0') {
@@ -900,9 +945,12 @@ report_reflect(struct inproc *ip)
 		"\"mode\":\"reflect\",\"topology\":\"inproc-ring\","
 		"\"elapsed_s\":%.6f,\"frames\":%" PRIu64 ",\"frame_len\":%u,"
 		"\"in_flight\":%u,\"pps\":%.1f,\"rate\":%.1f,"
-		"\"rate_unit\":\"pkt/s\",\"server_busy_pct\":%.2f}\n",
-		(double)ns / BENCH_NS_PER_S, frames, ip->frame_len, ip->frames, pps,
-		pps, pct(ip->mark_end.busy - ip->mark_start.busy,
+		"\"rate_unit\":\"pkt/s\",\"server_stalled_pct\":%.2f,"
+		"\"server_busy_pct\":%.2f}\n",
+		(double)ns / BENCH_NS_PER_S, frames, ip->frame_len, ip->frames,
+		pps, pps, stalled_pct(ip, ip->mark_end.srv_stall -
+				 ip->mark_start.srv_stall, ns),
+		pct(ip->mark_end.busy - ip->mark_start.busy,
 			 ip->mark_end.loop - ip->mark_start.loop));
 	if (!ip->conf.quiet)
 		fprintf(stderr, "tern-inproc: reflector: %.0f frames in+out "
@@ -928,6 +976,9 @@ report_extra(struct inproc *ip, uint64_t leaked)
 
 	if (f == NULL)
 		return NULL;
+	fprintf(f, "\"server_stalled_pct\":%.2f,\"client_stalled_pct\":%.2f,",
+		stalled_pct(ip, b->srv_stall - a->srv_stall, ns),
+		stalled_pct(ip, b->cli_stall - a->cli_stall, ns));
 	fprintf(f, "\"topology\":\"inproc-ring\",\"lockstep\":%s,"
 		"\"offload\":%s,\"server_pps\":%.1f,\"server_busy_pct\":%.2f,"
 		"\"client_busy_pct\":%.2f,\"peak_conns\":%" PRIu32
@@ -1039,7 +1090,8 @@ sides_alloc(struct inproc *ip)
 static int
 run(struct inproc *ip, unsigned int srv_lcore)
 {
-	uint64_t now = ip->lockstep ? BENCH_NS_PER_S : tern_clock_now_ns(&ip->clock);
+	uint64_t now = ip->lockstep ? BENCH_NS_PER_S
+				    : tern_clock_now_ns(&ip->clock);
 	char *page = NULL;
 	uint64_t leaked;
 	int rc;
@@ -1118,6 +1170,7 @@ main(int argc, char **argv)
 		srv_lcore = rte_lcore_id();
 	if (rc == 0)
 		rc = tern_clock_init(&ip->clock);
+	ip->stall_cycles = rte_get_tsc_hz() / 1000000 * STALL_US;
 	if (rc == 0)
 		rc = sides_alloc(ip);
 	if (rc == 0)

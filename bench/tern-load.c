@@ -125,8 +125,8 @@ live_line(struct tload_app *app, struct tern_ctx *ctx)
 	load_counters_sub(&delta, &sum, &app->line_prev);
 	app->line_prev = sum;
 	load_live_line(stderr, &app->conf,
-		       (double)(ctx->now_ns - app->line_start_ns) / BENCH_NS_PER_S,
-		       &delta, BENCH_NS_PER_S, states);
+		       (double)(ctx->now_ns - app->line_start_ns) /
+		       BENCH_NS_PER_S, &delta, BENCH_NS_PER_S, states);
 }
 
 static bool
@@ -216,12 +216,17 @@ report(struct tload_app *app)
 		free(lat);
 		return -ENOMEM;
 	}
+	/* In use per open connection: its record as the pool holds it, a
+	 * hash bucket pointer, and this program's slot. */
 	fprintf(f, "\"lcores\":%u,\"peak_conns\":%" PRIu32
 		",\"all_open_s\":%.6f,\"conn_record_bytes\":%" PRIu32
-		",\"tw_record_bytes\":%" PRIu32 ",\"app_conn_bytes\":%zu"
+		",\"conn_object_bytes\":%" PRIu32 ",\"tw_record_bytes\":%"
+		PRIu32 ",\"app_conn_bytes\":%zu,\"memory_per_conn_bytes\":%zu"
 		",\"tcp\":{", app->nb_workers, peak,
 		(double)all_open_ns / BENCH_NS_PER_S, mem.conn_record,
-		mem.tw_record, load_conn_size(&app->conf));
+		mem.conn_object, mem.tw_record, load_conn_size(&app->conf),
+		(size_t)mem.conn_object + sizeof(void *) +
+		load_conn_size(&app->conf));
 	bench_stats_json(f, &stats);
 	fputs("}", f);
 	fclose(f);

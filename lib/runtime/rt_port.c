@@ -32,8 +32,11 @@ void
 rt_tx_flush(struct tern_ctx *ctx)
 {
 	struct tern_tx_batch *b = &ctx->tx;
+	struct rt_worker *w = ctx->tx_flush_arg;
 	uint16_t sent = 0;
 
+	if (unlikely(w->rt->cfg.fault_tx_drop_ppm != 0))
+		rt_fault_tx(w, b);
 	for (unsigned int i = 0; i < RT_TX_ATTEMPTS && sent < b->count; i++)
 		sent += rte_eth_tx_burst(ctx->port_id, ctx->queue_id,
 					 b->pkts + sent, b->count - sent);

@@ -37,8 +37,8 @@ struct rt_worker {
 	int rc;                     /* result of this worker's last phase */
 	bool stack_ready;           /* tern_stack_init() done, not fini'd */
 	bool app_ready;             /* app lcore_init() succeeded */
-	/* [fault]: the RX callback dropping frames, and its PRNG state
-	 * (only this worker's lcore draws from it, inside rx_burst). */
+	/* [fault]: the RX callback dropping frames, and the PRNG state of
+	 * the drop decisions (only this worker's lcore draws from it). */
 	const struct rte_eth_rxtx_callback *fault_cb;
 	uint64_t fault_rng;
 } __rte_cache_aligned;
@@ -109,6 +109,7 @@ void rt_dev_name_of(const char *dev, char *out, size_t out_len);
 /* rt_fault.c */
 int rt_fault_install(struct tern_rt *rt);
 void rt_fault_remove(struct tern_rt *rt);
+void rt_fault_tx(struct rt_worker *w, struct tern_tx_batch *b);
 
 /* rt_port.c */
 int rt_port_find(struct tern_rt *rt);

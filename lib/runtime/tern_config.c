@@ -98,6 +98,8 @@ static const struct cfg_key config_keys[] = {
 		  duration_ms),
 	NUM_KEY("fault", "rx_drop_ppm", CFG_U32, struct tern_config,
 		fault_rx_drop_ppm, 0, TERN_FAULT_PPM_MAX, false),
+	NUM_KEY("fault", "tx_drop_ppm", CFG_U32, struct tern_config,
+		fault_tx_drop_ppm, 0, TERN_FAULT_PPM_MAX, false),
 	NUM_KEY("fault", "seed", CFG_U32, struct tern_config, fault_seed, 0,
 		UINT32_MAX, false),
 	TCP_U32(max_conns, 1, 1u << 26),

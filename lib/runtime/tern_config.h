@@ -32,7 +32,7 @@
 #define TERN_CFG_VALUE_LEN 256
 /** Longest name of a profile, section or key. */
 #define TERN_CFG_NAME_LEN 64
-/** [fault] rx_drop_ppm: parts per million, so at most every frame. */
+/** [fault] *_drop_ppm: parts per million, so at most every frame. */
 #define TERN_FAULT_PPM_MAX 1000000
 /** Longest RSS key a port may ask for (i40e/ice use 52 bytes). */
 #define TERN_RSS_KEY_MAX 64
@@ -99,7 +99,10 @@ struct tern_config {
 	/* [fault] */
 	uint32_t fault_rx_drop_ppm;          /**< received frames dropped
 						  on purpose, per million;
-						  0 = no fault injection */
+						  0 = none */
+	uint32_t fault_tx_drop_ppm;          /**< frames to send dropped on
+						  purpose, per million;
+						  0 = none */
 	uint32_t fault_seed;                 /**< seed of the drop decisions
 						  (worker i uses seed + i) */
 	/* [tcp] */

@@ -306,9 +306,10 @@ print_banner(const struct tern_rt *rt, FILE *f)
 		"tx-tso %s\n", p->rx_cksum ? "on" : "off",
 		p->tx_ip_cksum ? "on" : "off", p->tx_tcp_cksum ? "on" : "off",
 		p->tx_tso ? "on" : "off");
-	if (cfg->fault_rx_drop_ppm != 0)
-		fprintf(f, "  fault    rx drop %u ppm, seed %u\n",
-			cfg->fault_rx_drop_ppm, cfg->fault_seed);
+	if (cfg->fault_rx_drop_ppm != 0 || cfg->fault_tx_drop_ppm != 0)
+		fprintf(f, "  fault    rx drop %u ppm, tx drop %u ppm, "
+			"seed %u\n", cfg->fault_rx_drop_ppm, cfg->fault_tx_drop_ppm,
+			cfg->fault_seed);
 	fprintf(f, "%s: running%s\n", rt->app.name,
 		cfg->duration_ms != 0 ? " (time-limited)" :
 		" until SIGINT/SIGTERM");

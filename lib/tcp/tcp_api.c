@@ -137,7 +137,7 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 		goto nomem;
 	tcp->reass_pool = tcp_pool_create("tcpr", ctx,
 		conf->reass_conns != 0 ? conf->reass_conns
-				       : RTE_MAX(conf->max_conns / 4, 64u),
+				       : RTE_MAX(conf->max_conns / 16, 64u),
 		sizeof(struct tcp_reass), socket);
 	if (tcp->reass_pool == NULL)
 		goto nomem;

@@ -156,6 +156,8 @@ enum tcp_conn_flag {
 	CF_OOO_FIN = 1u << 19,    /* a FIN waits in the reassembly queue */
 	CF_PERSIST = 1u << 20,    /* the rtx timer is probing a zero window */
 	CF_ZERO_WND = 1u << 21,   /* the last window we sent was 0 */
+	CF_AFTER_RTO = 1u << 22,  /* go-back-N after an RTO until SND.UNA
+				     passes recover (RFC 6582 3.2 step 1) */
 };
 
 /* What the app is told after the state-machine step (habit 9). */

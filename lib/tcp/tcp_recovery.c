@@ -120,6 +120,11 @@ tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
 		 * on its way: only the RTO may call it lost again. */
 		if (sack && seq_lt(c->snd_una, c->rxt_next))
 			return;
+		/* RFC 6582 3.2 step 1: after an RTO, duplicates caused by
+		 * our own go-back-N resends start no fast retransmit until
+		 * the ACK passes what was outstanding at the timeout. */
+		if (c->flags & CF_AFTER_RTO)
+			return;
 		/* RFC 6675 IsLost(SND.UNA): enough SACKed above it. */
 		if (c->dupacks >= TCP_DUPTHRESH ||
 		    (sack && c->sb.sacked > (TCP_DUPTHRESH - 1) * c->mss))
@@ -127,6 +132,8 @@ tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
 		return;
 	}
 	c->dupacks = 0;
+	if ((c->flags & CF_AFTER_RTO) && seq_geq(c->snd_una, c->recover))
+		c->flags &= ~CF_AFTER_RTO;
 	if (!(c->flags & CF_RECOVERY)) {
 		tcp_cc_on_ack(&c->cc, acked, ctx->now_ns, c->srtt_us);
 		return;
@@ -167,6 +174,8 @@ tcp_recovery_on_rto(struct tern_ctx *ctx, struct tern_conn *c)
 			tcp_now_ms(ctx) + c->ts_offset : 0;
 	}
 	c->flags &= ~CF_RECOVERY;
+	c->flags |= CF_AFTER_RTO;
+	c->recover = c->snd_max;
 	c->dupacks = 0;
 	/* RFC 6675 5.1: the peer may have reneged; resend from SND.UNA. */
 	tcp_sb_clear(&c->sb);

@@ -106,7 +106,7 @@ struct tern_tcp_conf {
 	uint32_t reass_max_bytes; /**< out-of-order bytes held per
 				       connection; 0 = rcv_buf */
 	uint32_t reass_conns;     /**< connections that may hold out-of-
-				       order data at once; 0 = max_conns/4 */
+				       order data at once; 0 = max_conns/16 */
 	enum tern_tcp_cc cc;      /**< default congestion control; CUBIC */
 	bool nagle;               /**< Nagle on for new connections; false */
 	bool syn_cookies;         /**< answer SYNs beyond the backlog with

@@ -139,7 +139,102 @@ interop_expect_counter() {
 	local v
 
 	v=$(tern_counter "$INTEROP_LOG" "$1")
-	[ "$v" "$2" "$3" ] ||
+	test "$v" "$2" "$3" ||
 		interop_fail "counter $1 = $v, expected $2 $3"
 	tern_log "counter $1 = $v ($2 $3)"
+}
+
+# ---- the kernel's side (kernel_peer.py) and what tern printed at exit ----
+
+INTEROP_PEER=$(dirname "${BASH_SOURCE[0]}")/kernel_peer.py
+
+# interop_peer OUT COMMAND ARGS...: kernel_peer.py in the namespace (its
+# own --timeout bounds it; `timeout` backs that up), output to OUT and
+# the log. Status: the script's.
+interop_peer() {
+	local out=$1 rc
+	shift
+
+	ip netns exec "$TERN_NS" timeout 120 /usr/bin/python3 "$INTEROP_PEER" \
+		"$@" >"$out" 2>&1
+	rc=$?
+	cat "$out"
+	return "$rc"
+}
+
+# interop_peer_bg OUT COMMAND ARGS...: the same in the background (a
+# server); killed by PID on exit.
+interop_peer_bg() {
+	local out=$1
+	shift
+
+	interop_bg timeout 120 /usr/bin/python3 "$INTEROP_PEER" "$@" \
+		>"$out" 2>&1
+}
+
+# interop_field FILE KEY: KEY's value on the "result" line of FILE.
+interop_field() {
+	sed -n 's/^result .*/&/p' "$1" | tr ' ' '\n' |
+		sed -n "s/^$2=//p" | head -n1
+}
+
+# interop_tern_line PATTERN: the first line of tern's output matching
+# the extended regular expression PATTERN.
+interop_tern_line() {
+	grep -E -m1 "$1" "$INTEROP_LOG"
+}
+
+# interop_state_count STATE: tern's connections in STATE at exit.
+interop_state_count() {
+	sed -n '/^tcp connections by state:/,/^tcp transitions taken:/p' \
+		"$INTEROP_LOG" | awk -v s="$1" '$1 == s { print $2; exit }'
+}
+
+# interop_expect_state STATE OP VALUE: e.g. TIME_WAIT -ge 1
+interop_expect_state() {
+	local v
+
+	v=$(interop_state_count "$1")
+	v=${v:-0}
+	test "$v" "$2" "$3" ||
+		interop_fail "tern's $1 connections at exit: $v, expected $2 $3"
+	tern_log "tern's $1 connections at exit: $v ($2 $3)"
+}
+
+# interop_expect_only_states STATE...: no connection at exit in any
+# state but these.
+interop_expect_only_states() {
+	local left
+
+	left=$(sed -n \
+		'/^tcp connections by state:/,/^tcp transitions taken:/p' \
+		"$INTEROP_LOG" | awk -v ok=" $* " \
+		'NR > 1 && $2 ~ /^[0-9]+$/ && $2 > 0 &&
+		 index(ok, " " $1 " ") == 0')
+	[ -z "$left" ] || interop_fail "tern's connections left at exit: $left"
+}
+
+# interop_transition_count "FROM --EVENT--> TO": how often tern took
+# that row of its state table (0 when not printed).
+interop_transition_count() {
+	sed -n '/^tcp transitions taken:/,$p' "$INTEROP_LOG" |
+		awk -v row="$1" 'index($0, "  " row " ") == 1 { v = $NF }
+			END { print v + 0 }'
+}
+
+# interop_expect_transition "FROM --EVENT--> TO" OP VALUE
+interop_expect_transition() {
+	local v
+
+	v=$(interop_transition_count "$1")
+	test "$v" "$2" "$3" ||
+		interop_fail "tern took '$1' $v times, expected $2 $3"
+	tern_log "tern took '$1' $v times ($2 $3)"
+}
+
+# interop_kernel_tcp_state LOCAL PEER: the kernel's state of that socket
+# (ss -tan, e.g. TIME-WAIT), empty when it has none.
+interop_kernel_tcp_state() {
+	ip netns exec "$TERN_NS" ss -tanH | awk -v l="$1" -v p="$2" \
+		'$4 == l && $5 == p { print $1; exit }'
 }

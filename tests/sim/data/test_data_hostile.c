@@ -19,6 +19,7 @@
 #include "peer.h"
 #include "tcp_seq.h"
 #include "data_util.h"
+#include "tcp_reass.h"
 
 #define T_PORT 80
 #define STREAM_KEY 0x5eedull
@@ -257,14 +258,14 @@ fill_stream(struct peer *p, uint32_t base, uint32_t len)
  * 1000 one-byte segments at stream offsets 1, 3, 5, ...: the hole at
  * offset 0 never fills. Each arrival gets an immediate duplicate ACK
  * (RFC 5681 4.2) whose first SACK block is the byte that just came, as
- * long as it was queued (RFC 2018 4). Reassembly holds at most its 32
- * ranges; the rest is dropped and counted; T's mbufs stay bounded.
+ * long as it was queued (RFC 2018 4). Reassembly holds at most its
+ * TCP_REASS_MAX segments; the rest is dropped and counted; T's mbufs stay bounded.
  * Then the hole fills and the stream arrives intact.
  */
 static void
 test_tiny_ooo_flood_capped(void)
 {
-	const unsigned int flood = 1000, held_max = 32;
+	const unsigned int flood = 1000, held_max = TCP_REASS_MAX;
 	struct sim_pkt *seg;
 	struct tern_tcp_conf conf;
 	struct sim_listener *l;
