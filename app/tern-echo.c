@@ -762,27 +762,12 @@ echo_lcore_fini(struct tern_ctx *ctx, void *arg)
 /* ---- options ------------------------------------------------------------ */
 
 static int
-parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
-	    v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static int
 opt_port(void *arg, const char *value)
 {
 	struct echo_app *app = arg;
 	uint64_t v;
 
-	if (parse_uint(value, 1, UINT16_MAX, &v) != 0) {
+	if (tern_parse_u64(value, 1, UINT16_MAX, &v) != 0) {
 		fprintf(stderr, "tern-echo: --port: 1..65535, got '%s'\n",
 			value);
 		return -EINVAL;
@@ -805,7 +790,7 @@ opt_connect(void *arg, const char *value)
 	memcpy(ip, value, colon - value);
 	ip[colon - value] = '\0';
 	if (inet_pton(AF_INET, ip, &a) != 1 ||
-	    parse_uint(colon + 1, 1, UINT16_MAX, &port) != 0)
+	    tern_parse_u64(colon + 1, 1, UINT16_MAX, &port) != 0)
 		goto bad;
 	app->client_mode = true;
 	app->peer_ip = a.s_addr;
@@ -821,7 +806,7 @@ bad:
 static int
 parse_byte_count(const char *name, const char *value, uint64_t *out)
 {
-	if (parse_uint(value, 1, UINT64_MAX / 2, out) != 0) {
+	if (tern_parse_u64(value, 1, UINT64_MAX / 2, out) != 0) {
 		fprintf(stderr, "tern-echo: --%s: a count > 0, got '%s'\n",
 			name, value);
 		return -EINVAL;
@@ -842,7 +827,7 @@ opt_seed(void *arg, const char *value)
 {
 	struct echo_app *app = arg;
 
-	if (parse_uint(value, 0, UINT64_MAX, &app->seed) != 0) {
+	if (tern_parse_u64(value, 0, UINT64_MAX, &app->seed) != 0) {
 		fprintf(stderr, "tern-echo: --seed: a number, got '%s'\n",
 			value);
 		return -EINVAL;

@@ -126,6 +126,7 @@ static const struct cfg_key config_keys[] = {
 	TYPED_KEY("tcp", "cc", CFG_TCP_CC, struct tern_config, tcp.cc),
 	TCP_BOOL(nagle),
 	TCP_BOOL(syn_cookies),
+	TCP_BOOL(tlp),
 	NUM_KEY("tcp", "mss", CFG_U16, struct tern_config, tcp.mss, 88,
 		UINT16_MAX, true),
 	TCP_BOOL(timestamps),
@@ -237,6 +238,21 @@ parse_u64(const char *s, uint64_t *out)
 	errno = 0;
 	v = strtoull(s, &end, 10);
 	if (errno != 0 || *end != '\0')
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+int
+tern_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
+	    v < min || v > max)
 		return -EINVAL;
 	*out = v;
 	return 0;

@@ -113,6 +113,13 @@ struct tern_config {
 };
 
 /** Fill @p cfg with the embedded default deployment. */
+/**
+ * Parse an application option's number: a whole unsigned number,
+ * decimal, 0x-hex or 0-octal (strtoull base 0), within [min, max].
+ * @return 0, or -EINVAL (empty, sign, trailing text, out of range).
+ */
+int tern_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out);
+
 void tern_config_defaults(struct tern_config *cfg, int logtype);
 
 /**

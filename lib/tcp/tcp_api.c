@@ -43,6 +43,7 @@ tern_tcp_conf_defaults(struct tern_tcp_conf *conf)
 		.cc = TERN_TCP_CC_CUBIC,
 		.nagle = false,
 		.syn_cookies = true,
+		.tlp = true,
 		.mss = 0,
 		.timestamps = true,
 		.window_scale = true,

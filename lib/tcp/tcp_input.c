@@ -286,11 +286,14 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 	tcp_recovery_on_ack(ctx, c, seg, acked, false);
 	c->retries = 0;
 	c->backoff = 0;
+	c->flags &= ~CF_TLP_SENT;
 	if (c->snd_una == c->snd_max) {
 		c->rtx_deadline_ns = 0;
+		c->tlp_deadline_ns = 0;
 		tcp_timer_update(ctx, c);
 	} else {
 		tcp_rtx_arm(ctx, c);
+		tcp_tlp_arm(ctx, c);
 	}
 	if ((c->flags & CF_WANT_WRITABLE) && acked > 0) {
 		c->flags &= ~CF_WANT_WRITABLE;

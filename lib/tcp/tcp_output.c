@@ -499,6 +499,8 @@ tcp_send_segment(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
 		c->snd_max = c->snd_nxt;
 	if (c->rtx_deadline_ns == 0)
 		tcp_rtx_arm(ctx, c);
+	if (c->tlp_deadline_ns == 0)
+		tcp_tlp_arm(ctx, c);
 }
 
 /*

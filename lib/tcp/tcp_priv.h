@@ -158,6 +158,7 @@ enum tcp_conn_flag {
 	CF_ZERO_WND = 1u << 21,   /* the last window we sent was 0 */
 	CF_AFTER_RTO = 1u << 22,  /* go-back-N after an RTO until SND.UNA
 				     passes recover (RFC 6582 3.2 step 1) */
+	CF_TLP_SENT = 1u << 23,   /* a tail loss probe awaits its ACK */
 };
 
 /* What the app is told after the state-machine step (habit 9). */
@@ -226,6 +227,7 @@ struct tern_conn {
 	uint64_t delack_deadline_ns;
 	uint64_t fw2_deadline_ns;
 	uint64_t ka_deadline_ns;       /* next keepalive check */
+	uint64_t tlp_deadline_ns;      /* tail loss probe (RFC 8985 7) */
 	uint64_t last_rx_ns;           /* for keepalive idleness */
 	uint64_t persist_start_ns;     /* first zero-window probe */
 	uint32_t ka_idle_ms, ka_intvl_ms;
@@ -348,6 +350,7 @@ void tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_rtt_sample(struct tern_conn *c, uint32_t rtt_us,
 		    const struct tern_tcp_conf *conf);
 void tcp_timers_run(struct tern_ctx *ctx);
+void tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c);
 
 /* tcp_timewait.c */
 int tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c);

@@ -22,6 +22,8 @@ tcp_earliest_deadline(const struct tern_conn *c)
 		d = c->fw2_deadline_ns;
 	if (c->ka_deadline_ns != 0 && c->ka_deadline_ns < d)
 		d = c->ka_deadline_ns;
+	if (c->tlp_deadline_ns != 0 && c->tlp_deadline_ns < d)
+		d = c->tlp_deadline_ns;
 	return d;
 }
 
@@ -49,6 +51,67 @@ tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c)
 		rto = conf->rto_max_ms;
 	c->rtx_deadline_ns = ctx->now_ns + rto * NS_PER_MS;
 	tcp_timer_update(ctx, c);
+}
+
+/* Floor of the probe timeout: Linux's TCP_TIMEOUT_MIN_US-like 10 ms. */
+#define TCP_TLP_MIN_NS (10 * NS_PER_MS)
+
+static bool
+tcp_tlp_allowed(const struct tern_conn *c)
+{
+	return tcp_of(c->ctx)->conf.tlp &&
+	       (c->state == TERN_TCP_ESTABLISHED ||
+		c->state == TERN_TCP_CLOSE_WAIT) &&
+	       c->srtt_us != 0 && c->snd_max != c->snd_una &&
+	       c->snd_wnd != 0 && c->sq_bytes > 0 &&
+	       !(c->flags & (CF_RECOVERY | CF_TLP_SENT | CF_PERSIST |
+			     CF_AFTER_RTO));
+}
+
+/*
+ * RFC 8985 7.2: with data in flight and no recovery going on, a probe
+ * timeout of 2 SRTT (at least 10 ms), earlier than the RTO, so that a
+ * lost tail -- or a lost ACK of the last flight -- costs a round trip
+ * rather than an RTO.
+ */
+void
+tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint64_t pto = 2ull * c->srtt_us * NS_PER_US;
+
+	if (!tcp_tlp_allowed(c)) {
+		c->tlp_deadline_ns = 0;
+		return;
+	}
+	if (pto < TCP_TLP_MIN_NS)
+		pto = TCP_TLP_MIN_NS;
+	c->tlp_deadline_ns = ctx->now_ns + pto;
+	if (c->rtx_deadline_ns != 0 && c->tlp_deadline_ns >= c->rtx_deadline_ns)
+		c->tlp_deadline_ns = 0;
+	tcp_timer_update(ctx, c);
+}
+
+/* RFC 8985 7.3: send new data if the windows allow, else the last
+ * segment again; its ACK (or SACK) restarts the ACK clock. */
+static void
+tcp_tlp_expired(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint32_t before = c->snd_max, data_end, len;
+
+	c->tlp_deadline_ns = 0;
+	if (!tcp_tlp_allowed(c))
+		return;
+	c->flags |= CF_TLP_SENT;
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_LOSS_PROBES);
+	tcp_output(ctx, c);
+	if (c->snd_max != before)
+		return;
+	/* Nothing new could go: resend the last data segment. */
+	data_end = c->snd_una + RTE_MIN(c->sq_bytes, c->snd_max - c->snd_una);
+	len = RTE_MIN(data_end - c->snd_una, (uint32_t)c->mss);
+	/* Never past the peer's window, even one it shrank (RFC 9293). */
+	if (len > 0 && seq_leq(data_end, c->snd_una + c->snd_wnd))
+		tcp_send_at(ctx, c, data_end - len, len);
 }
 
 /* RFC 6298 2.2-2.3 with alpha 1/8, beta 1/4, K 4, G 1 ms. */
@@ -111,6 +174,7 @@ tcp_rtx_expired(struct tern_ctx *ctx, struct tern_conn *c)
 	uint64_t limit = tcp_persist_limit_ns(conf, c);
 
 	c->rtx_deadline_ns = 0;
+	c->tlp_deadline_ns = 0;
 	if (probing && !(c->flags & CF_PERSIST)) {
 		c->flags |= CF_PERSIST;
 		c->persist_start_ns = ctx->now_ns;
@@ -198,6 +262,9 @@ tcp_conn_timer_expired(struct tern_ctx *ctx, struct tern_conn *c)
 	if (c->state != TERN_TCP_CLOSED && c->ka_deadline_ns != 0 &&
 	    c->ka_deadline_ns <= now)
 		tcp_keepalive_expired(ctx, c);
+	if (c->state != TERN_TCP_CLOSED && c->tlp_deadline_ns != 0 &&
+	    c->tlp_deadline_ns <= now)
+		tcp_tlp_expired(ctx, c);
 	if (c->state != TERN_TCP_CLOSED)
 		tcp_timer_update(ctx, c);
 	tcp_conn_settle(ctx, c);

@@ -111,6 +111,7 @@ struct tern_tcp_conf {
 	bool nagle;               /**< Nagle on for new connections; false */
 	bool syn_cookies;         /**< answer SYNs beyond the backlog with
 				       SYN cookies (RFC 4987); true */
+	bool tlp;                 /**< tail loss probes (RFC 8985 7); true */
 	uint16_t mss;             /**< 0 = derived from the MTU */
 	bool timestamps;          /**< offer RFC 7323 timestamps; true */
 	bool window_scale;        /**< offer window scaling; true */

@@ -135,12 +135,19 @@ test_must16_effective_send_mss(void)
 static void
 test_must18_rto_and_karn(void)
 {
+	struct tern_tcp_conf conf;
 	struct sim_listener *l;
-	struct peer *p = fx_peer(NULL, &l);
-	struct sim_conn *r = peer_open_passive(p, l);
+	struct peer *p;
+	struct sim_conn *r;
 	struct tern_tcp_info info;
 	struct sim_pkt seg;
 	uint64_t t_sent, waited;
+
+	/* The RTO alone: no tail loss probe ahead of it. */
+	sim_tcp_conf_defaults(&conf);
+	conf.tlp = false;
+	p = fx_peer(&conf, &l);
+	r = peer_open_passive(p, l);
 
 	SIM_CHECK(!r->info.ts_ok);
 	tern_tcp_get_info(r->c, &info);

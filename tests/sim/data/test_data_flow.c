@@ -396,9 +396,13 @@ nagle_on(struct dpair *p)
 static void
 test_nagle_on_per_connection(void)
 {
+	struct tern_tcp_conf conf;
 	struct dpair p;
 
-	create_plain_pair(&p, NULL);
+	/* Segment counts exact: no tail loss probe while B delays ACKs. */
+	data_conf(&conf);
+	conf.tlp = false;
+	create_plain_pair(&p, &conf);
 	SIM_ASSERT_EQ(tern_tcp_set_nagle(p.c->c, true), 0);
 	nagle_on(&p);
 	/* and off again */
@@ -416,6 +420,7 @@ test_nagle_on_by_configuration(void)
 
 	data_conf(&conf);
 	conf.nagle = true;
+	conf.tlp = false;
 	create_plain_pair(&p, &conf);
 	nagle_on(&p);
 	dpair_close(&p, 10 * SIM_S);

@@ -197,14 +197,17 @@ test_lost_retransmission_needs_rto(void)
  * a duplicate ACK, so the RTO (and nothing else) resends it, once.
  */
 static void
-test_tail_loss_rto(void)
+tail_loss(bool tlp)
 {
 	/* 64 full segments: 64 x MSS of data (MSS 1448 with timestamps) */
+	struct tern_tcp_conf conf;
 	struct data_dropper d;
 	struct dpair p;
 	uint32_t mss;
 
-	create_pair(&p, NULL, NULL);
+	data_conf(&conf);
+	conf.tlp = tlp;
+	create_pair(&p, &conf, NULL);
 	mss = p.c->info.mss;
 	SIM_ASSERT(mss > 0, "no MSS");
 	memset(&d, 0, sizeof(d));
@@ -214,11 +217,26 @@ test_tail_loss_rto(void)
 	dpair_transfer(&p, 64ull * mss, 0, XFER_MAX_NS);
 	SIM_ASSERT_EQ(d.dropped, 1);
 	SIM_ASSERT_EQ(d.dropped_seq[0], p.c->info.snd_nxt + 63ull * mss);
-	assert_stat(p.a, TERN_STAT_TCP_RTO_EXPIRED, 1);
+	/* Without TLP the RTO resends the tail; with it, the probe does
+	 * (RFC 8985 7), a round trip instead of an RTO. */
+	assert_stat(p.a, TERN_STAT_TCP_RTO_EXPIRED, tlp ? 0 : 1);
+	assert_stat(p.a, TERN_STAT_TCP_LOSS_PROBES, tlp ? 1 : 0);
 	assert_stat(p.a, TERN_STAT_TCP_RETRANS_SEGS, 1);
 	assert_stat(p.a, TERN_STAT_TCP_FAST_RETRANS, 0);
 	dpair_close(&p, 10 * SIM_S);
 	dpair_finish(&p);
+}
+
+static void
+test_tail_loss_rto(void)
+{
+	tail_loss(false);
+}
+
+static void
+test_tail_loss_probe(void)
+{
+	tail_loss(true);
 }
 
 /* What A's window looked like just before and just after a loss. */
@@ -394,6 +412,7 @@ main(int argc, char **argv)
 		SIM_TEST(test_newreno_two_losses_partial_ack),
 		SIM_TEST(test_lost_retransmission_needs_rto),
 		SIM_TEST(test_tail_loss_rto),
+	SIM_TEST(test_tail_loss_probe),
 		SIM_TEST(test_newreno_ssthresh_half_flight),
 		SIM_TEST(test_cubic_ssthresh_seven_tenths),
 		SIM_TEST(test_sack_blocks_on_full_data_segments),
