@@ -103,25 +103,10 @@ httpd_lcore_fini(struct tern_ctx *ctx, void *arg)
 /* ---- options ---- */
 
 static int
-parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
-	    v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static int
 opt_u64(const char *opt, const char *value, uint64_t min, uint64_t max,
 	uint64_t *out)
 {
-	if (parse_u64(value, min, max, out) == 0)
+	if (tern_parse_u64(value, min, max, out) == 0)
 		return 0;
 	fprintf(stderr, "tern-httpd: --%s: %" PRIu64 "..%" PRIu64
 		", got '%s'\n", opt, min, max, value);

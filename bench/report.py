@@ -266,6 +266,19 @@ def keys_for(run, tgt):
     k["loadavg"] = "%.2f" % m.get("loadavg_at_start", 0)
     k["warmup"] = "%g" % (run.get("warmup_s") or 1)
     k["window"] = "%g" % (run.get("window_s") or 5)
+    lcps = (run["workloads"]["cps"]["linux"] or {}).get("rate")
+    k["linux_cps_us"] = "%.0f" % (2e6 / lcps) if lcps else "n/a"
+    k["tern_cps_budget_ns"] = "%.0f" % (1e9 / (25 * lcps)) if lcps else "n/a"
+    # How fast a core runs tern's code here, from the busier side's
+    # instructions per connection and the cps rate: the budget in
+    # instructions.
+    tcps = (run["workloads"]["cps"]["tern"] or {}).get("rate")
+    cgc = (run.get("callgrind") or {}).get("cps")
+    if lcps and tcps and cgc:
+        ipns = max(cgc["srv_per_unit"], cgc["cli_per_unit"]) * tcps / 1e9
+        k["tern_ir_per_ns"] = "%.1f" % ipns
+        k["tern_cps_budget_ir"] = "{:,}".format(
+            int(round(ipns * 1e9 / (25 * lcps), -2)))
     rows = []
     la = run.get("loadavg_per_run") or {}
     for name, label, unit in WORKLOADS + [("bulk-down-lo64k", None, "bit/s")]:
@@ -320,6 +333,14 @@ def keys_for(run, tgt):
     busy = (t1000 or {}).get("server_busy_pct") or 0
     cap = t1000["server_pps"] * 100.0 / busy if t1000 and busy else None
     k["server_busy_1000"] = "%.0f%%" % busy if busy else "n/a"
+    cbusy = (t1000 or {}).get("client_busy_pct") or 0
+    if busy >= 90:
+        k["server_limit_phrase"] = ("its core was saturated, so this is "
+                                    "its capacity at 1,000 connections")
+    else:
+        k["server_limit_phrase"] = (
+            "the client (busy %.0f%%), which spends more instructions per "
+            "request than the server, is what limited the run" % cbusy)
     k["server_pps_1000_capacity"] = si(cap, " frames/s")
     k["server_pps_1000_capacity_share"] = (
         "%.3f" % (cap / refl["pps"]) if cap and refl.get("pps") else "n/a")
@@ -329,12 +350,20 @@ def keys_for(run, tgt):
             val, verdict = "not measured", "n/a"
         else:
             v = t["value"]
-            val = ("%.3f" % v if isinstance(v, float) and v < 10
-                   else si(v)) + (t.get("unit") or "")
+            if isinstance(v, float) and v < 1:
+                val = "%.3f" % v
+            elif isinstance(v, float) and v < 100:
+                val = "%.2f" % v
+            elif v >= 10000:
+                val = si(v)
+            else:
+                val = "{:,}".format(int(v))
+            val += t.get("unit") or ""
             verdict = "met" if t["met"] else "missed (%.1fx off)" % \
                 t["factor"]
         goal = t["goal"]
-        trows.append([t["what"], ("%g" % goal) + (t.get("unit") or ""),
+        goal_s = "{:,}".format(goal) if goal >= 1000 else "%g" % goal
+        trows.append([t["what"], goal_s + (t.get("unit") or ""),
                       val, verdict])
         k["target_" + t["key"]] = val
         k["verdict_" + t["key"]] = "n/a" if t["met"] is None else (
@@ -518,7 +547,7 @@ def plots(run, outdir):
 def render(template, keys):
     def sub(m):
         key = m.group(1).strip()
-        return str(keys.get(key, "{{%s: not measured}}" % key))
+        return str(keys.get(key, "(not measured in this run)"))
     return re.sub(r"\{\{([^}]+)\}\}", sub, template)
 
 

@@ -5,7 +5,7 @@
 #   bench/results/<date>-<host>-<commit>.json   one record for the run
 #   docs/bench/*.svg, *.png                     the plots
 #   docs/benchmarks.md                          tables and analysis
-# Needs root (network namespaces), 2 CPUs; about 8 minutes.
+# Needs root (network namespaces), 2 CPUs; about 6 minutes.
 #
 #   bench/run.sh                 everything
 #   BENCH_QUICK=1 bench/run.sh   shorter windows (a smoke test, ~3 min)

@@ -36,6 +36,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <rte_eal.h>
 #include <rte_eth_ring.h>
@@ -49,6 +50,7 @@
 #include <rte_tcp.h>
 
 #include "tern_clock.h"
+#include "tern_config.h"
 #include "tern_stack.h"
 #include "tern_tcp.h"
 #include "httpd_core.h"
@@ -86,16 +88,19 @@ struct side {
 	uint64_t heap_after;
 	uint64_t busy_cycles;       /* iterations that moved frames */
 	uint64_t loop_cycles;
-	uint64_t stall_cycles;      /* iterations that took too long: the
-				       lcore's thread was not running */
-	uint64_t last_t0;
+	/* The thread's CPU time, sampled every millisecond or so, and the
+	 * TSC time of the sample: wall time minus CPU time is time the
+	 * polling thread was not running. */
+	uint64_t cpu_ns;
+	uint64_t cpu_at_cycles;
 	uint64_t frames;            /* reflector / generator */
 } __rte_cache_aligned;
 
 /* Server figures at the client's window edges. */
 struct srv_mark {
 	uint64_t rx, tx, busy, loop, ns;
-	uint64_t srv_stall, cli_stall;  /* cycles */
+	uint64_t srv_cpu_ns, srv_at;    /* CPU time and when (TSC) */
+	uint64_t cli_cpu_ns, cli_at;
 };
 
 struct inproc {
@@ -117,7 +122,7 @@ struct inproc {
 	uint32_t frames;            /* reflect: frames circulating */
 	uint64_t seed;
 	struct tern_clock clock;
-	uint64_t stall_cycles;      /* STALL_US in TSC cycles */
+	uint64_t sample_cycles;     /* CPU_SAMPLE_US in TSC cycles */
 	struct rte_ring *ring_c2s;
 	struct rte_ring *ring_s2c;
 	struct side *srv;
@@ -134,21 +139,6 @@ struct inproc {
 };
 
 /* ---- options ---- */
-
-static int
-parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
-	    v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
 
 enum own_opt {
 	OPT_REFLECT, OPT_LOCKSTEP, OPT_NO_OFFLOAD, OPT_BODY_SIZE,
@@ -257,7 +247,7 @@ parse_one(struct inproc *ip, int argc, char **argv, int *i)
 			return 0;
 		}
 		if (d->arg_name != NULL) {
-			if (*i + 1 >= argc || parse_u64(argv[*i + 1], d->min,
+			if (*i + 1 >= argc || tern_parse_u64(argv[*i + 1], d->min,
 							d->max, &v) != 0) {
 				fprintf(stderr, "--%s: %" PRIu64 "..%" PRIu64
 					"\n", d->name, d->min, d->max);
@@ -583,23 +573,34 @@ side_rx(struct side *s, struct rte_mbuf **pkts)
 /* ---- threaded loops ---- */
 
 /*
- * A loop iteration takes microseconds; one that starts this long after
- * the previous one started means the lcore's thread was descheduled
- * (a shared machine, a hypervisor): every connection of that lcore
- * stalled meanwhile. The report gives the share of the window lost so.
+ * tern's lcores poll and never block: any wall time their thread did not
+ * spend on a CPU it was descheduled (a shared machine, a hypervisor), and
+ * every connection of that lcore stalled meanwhile. Each loop samples
+ * its thread's CPU time this often; the report gives the share of the
+ * window so lost.
  */
-#define STALL_US 200
+#define CPU_SAMPLE_US 1000
+
+static void
+cpu_sample(struct side *s, uint64_t now_cycles)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts) != 0)
+		return;
+	s->cpu_ns = (uint64_t)ts.tv_sec * BENCH_NS_PER_S + (uint64_t)ts.tv_nsec;
+	s->cpu_at_cycles = now_cycles;
+}
 
 static void
 account(struct side *s, uint64_t t0, uint64_t t1, bool busy,
-	uint64_t stall_cycles)
+	uint64_t sample_cycles)
 {
 	s->loop_cycles += t1 - t0;
 	if (busy)
 		s->busy_cycles += t1 - t0;
-	if (s->last_t0 != 0 && t0 - s->last_t0 > stall_cycles)
-		s->stall_cycles += t0 - s->last_t0;
-	s->last_t0 = t0;
+	if (t1 - s->cpu_at_cycles >= sample_cycles)
+		cpu_sample(s, t1);
 }
 
 static int
@@ -608,9 +609,9 @@ server_lcore(void *arg)
 	struct inproc *ip = arg;
 	struct side *s = ip->srv;
 	struct rte_mbuf *pkts[TERN_RX_BURST];
-
 	uint64_t grace_end = UINT64_MAX;
 
+	cpu_sample(s, rte_get_tsc_cycles());
 	for (;;) {
 		uint64_t t0 = rte_get_tsc_cycles();
 		uint64_t tx0 = s->ctx.stats.c[TERN_STAT_TX_PKTS];
@@ -621,7 +622,7 @@ server_lcore(void *arg)
 		srv_step(s, pkts, n);
 		account(s, t0, rte_get_tsc_cycles(),
 			n > 0 || s->ctx.stats.c[TERN_STAT_TX_PKTS] != tx0,
-			ip->stall_cycles);
+			ip->sample_cycles);
 		if (!atomic_load_explicit(&ip->stop, memory_order_relaxed))
 			continue;
 		/* The client is done: see our side of its last closes
@@ -646,8 +647,13 @@ srv_mark_take(struct inproc *ip, struct srv_mark *m, uint64_t now)
 	m->tx = s->ctx.stats.c[TERN_STAT_TX_PKTS];
 	m->busy = s->busy_cycles;
 	m->loop = s->loop_cycles;
-	m->srv_stall = s->stall_cycles;
-	m->cli_stall = ip->cli->stall_cycles;
+	/* The client's own sample, taken now: this runs on its lcore. */
+	if (!ip->lockstep)
+		cpu_sample(ip->cli, rte_get_tsc_cycles());
+	m->srv_cpu_ns = s->cpu_ns;
+	m->srv_at = s->cpu_at_cycles;
+	m->cli_cpu_ns = ip->cli->cpu_ns;
+	m->cli_at = ip->cli->cpu_at_cycles;
 	m->ns = now;
 }
 
@@ -694,6 +700,7 @@ client_loop(struct inproc *ip)
 
 	ip->line_t0_ns = s->ctx.now_ns;
 	ip->next_line_ns = s->ctx.now_ns + BENCH_NS_PER_S;
+	cpu_sample(s, rte_get_tsc_cycles());
 	while (load_phase(s->load) != LOAD_PH_DONE) {
 		uint64_t t0 = rte_get_tsc_cycles();
 		uint64_t tx0 = s->ctx.stats.c[TERN_STAT_TX_PKTS];
@@ -705,7 +712,7 @@ client_loop(struct inproc *ip)
 		watch_phase(ip, s->ctx.now_ns);
 		account(s, t0, rte_get_tsc_cycles(),
 			n > 0 || s->ctx.stats.c[TERN_STAT_TX_PKTS] != tx0,
-			ip->stall_cycles);
+			ip->sample_cycles);
 		if (!ip->conf.quiet && s->ctx.now_ns >= ip->next_line_ns) {
 			ip->next_line_ns += BENCH_NS_PER_S;
 			live_line(ip, s->ctx.now_ns);
@@ -816,6 +823,7 @@ reflector_lcore(void *arg)
 	struct side *s = ip->srv;
 	struct rte_mbuf *pkts[TERN_RX_BURST];
 
+	cpu_sample(s, rte_get_tsc_cycles());
 	while (!atomic_load_explicit(&ip->stop, memory_order_relaxed)) {
 		uint64_t t0 = rte_get_tsc_cycles();
 		uint16_t n = rte_eth_rx_burst(s->port, 0, pkts, TERN_RX_BURST);
@@ -827,7 +835,7 @@ reflector_lcore(void *arg)
 			sent += rte_eth_tx_burst(s->port, 0, pkts + sent,
 						 n - sent);
 		s->frames += n;
-		account(s, t0, rte_get_tsc_cycles(), n > 0, ip->stall_cycles);
+		account(s, t0, rte_get_tsc_cycles(), n > 0, ip->sample_cycles);
 	}
 	return 0;
 }
@@ -889,7 +897,8 @@ run_reflect(struct inproc *ip, unsigned int srv_lcore)
 	ip->mark_start.rx = ip->srv->frames;
 	ip->mark_start.busy = ip->srv->busy_cycles;
 	ip->mark_start.loop = ip->srv->loop_cycles;
-	ip->mark_start.srv_stall = ip->srv->stall_cycles;
+	ip->mark_start.srv_cpu_ns = ip->srv->cpu_ns;
+	ip->mark_start.srv_at = ip->srv->cpu_at_cycles;
 	t_end = t0 + (uint64_t)(ip->conf.time_s * (double)rte_get_tsc_hz());
 	while (rte_get_tsc_cycles() < t_end) {
 		uint16_t n = rte_eth_rx_burst(g->port, 0, pkts, TERN_RX_BURST);
@@ -904,7 +913,8 @@ run_reflect(struct inproc *ip, unsigned int srv_lcore)
 	ip->mark_end.rx = ip->srv->frames;
 	ip->mark_end.busy = ip->srv->busy_cycles;
 	ip->mark_end.loop = ip->srv->loop_cycles;
-	ip->mark_end.srv_stall = ip->srv->stall_cycles;
+	ip->mark_end.srv_cpu_ns = ip->srv->cpu_ns;
+	ip->mark_end.srv_at = ip->srv->cpu_at_cycles;
 	atomic_store(&ip->stop, true);
 	return rte_eal_wait_lcore(srv_lcore);
 }
@@ -917,14 +927,18 @@ pct(uint64_t part, uint64_t whole)
 	return whole > 0 ? 100.0 * (double)part / (double)whole : 0;
 }
 
-/* Share of @p ns the thread was away, from stall cycles. */
+/* Share of the time between two CPU-time samples a thread was away. */
 static double
-stalled_pct(const struct inproc *ip, uint64_t cycles, uint64_t ns)
+stalled_pct(const struct inproc *ip, uint64_t cpu0, uint64_t at0,
+	    uint64_t cpu1, uint64_t at1)
 {
-	double s = (double)cycles / (double)rte_get_tsc_hz();
+	double wall = (double)(at1 - at0) * BENCH_NS_PER_S /
+		      (double)rte_get_tsc_hz();
+	double away = wall - (double)(cpu1 - cpu0);
 
-	return ns > 0 && !ip->lockstep ? 100.0 * s * BENCH_NS_PER_S / (double)ns
-				       : 0.0;
+	if (ip->lockstep || at1 <= at0 || wall <= 0)
+		return 0.0;
+	return away > 0 ? 100.0 * away / wall : 0.0;
 }
 
 static int
@@ -948,8 +962,10 @@ report_reflect(struct inproc *ip)
 		"\"rate_unit\":\"pkt/s\",\"server_stalled_pct\":%.2f,"
 		"\"server_busy_pct\":%.2f}\n",
 		(double)ns / BENCH_NS_PER_S, frames, ip->frame_len, ip->frames,
-		pps, pps, stalled_pct(ip, ip->mark_end.srv_stall -
-				 ip->mark_start.srv_stall, ns),
+		pps, pps, stalled_pct(ip, ip->mark_start.srv_cpu_ns,
+				      ip->mark_start.srv_at,
+				      ip->mark_end.srv_cpu_ns,
+				      ip->mark_end.srv_at),
 		pct(ip->mark_end.busy - ip->mark_start.busy,
 			 ip->mark_end.loop - ip->mark_start.loop));
 	if (!ip->conf.quiet)
@@ -977,8 +993,10 @@ report_extra(struct inproc *ip, uint64_t leaked)
 	if (f == NULL)
 		return NULL;
 	fprintf(f, "\"server_stalled_pct\":%.2f,\"client_stalled_pct\":%.2f,",
-		stalled_pct(ip, b->srv_stall - a->srv_stall, ns),
-		stalled_pct(ip, b->cli_stall - a->cli_stall, ns));
+		stalled_pct(ip, a->srv_cpu_ns, a->srv_at, b->srv_cpu_ns,
+			    b->srv_at),
+		stalled_pct(ip, a->cli_cpu_ns, a->cli_at, b->cli_cpu_ns,
+			    b->cli_at));
 	fprintf(f, "\"topology\":\"inproc-ring\",\"lockstep\":%s,"
 		"\"offload\":%s,\"server_pps\":%.1f,\"server_busy_pct\":%.2f,"
 		"\"client_busy_pct\":%.2f,\"peak_conns\":%" PRIu32
@@ -1170,7 +1188,7 @@ main(int argc, char **argv)
 		srv_lcore = rte_lcore_id();
 	if (rc == 0)
 		rc = tern_clock_init(&ip->clock);
-	ip->stall_cycles = rte_get_tsc_hz() / 1000000 * STALL_US;
+	ip->sample_cycles = rte_get_tsc_hz() / 1000000 * CPU_SAMPLE_US;
 	if (rc == 0)
 		rc = sides_alloc(ip);
 	if (rc == 0)
