@@ -96,12 +96,12 @@ test_set_every_type(void **state)
 					 "net_null0"), 0);
 	assert_string_equal(cfg.dev, "net_null0");
 	assert_int_equal(tern_config_set(&cfg, "ip", "address",
-					 "10.1.2.3/8"), 0);
-	assert_int_equal(cfg.ip, ip("10.1.2.3"));
-	assert_int_equal(cfg.prefix_len, 8);
-	assert_int_equal(tern_config_set(&cfg, "ip", "gateway", "10.0.0.1"),
+					 "198.19.2.3/15"), 0);
+	assert_int_equal(cfg.ip, ip("198.19.2.3"));
+	assert_int_equal(cfg.prefix_len, 15);
+	assert_int_equal(tern_config_set(&cfg, "ip", "gateway", "198.18.0.1"),
 			 0);
-	assert_int_equal(cfg.gateway, ip("10.0.0.1"));
+	assert_int_equal(cfg.gateway, ip("198.18.0.1"));
 	assert_int_equal(tern_config_set(&cfg, "ip", "gateway", "none"), 0);
 	assert_int_equal(cfg.gateway, 0);
 	assert_int_equal(tern_config_set(&cfg, "ip", "mtu", "9000"), 0);

@@ -137,10 +137,10 @@ case_options() {
 	tern_log_has "$log" '^  --config FILE' ||
 		fail "--help does not list the runtime's options"
 
-	"$bin" -- --print-config --ip 10.9.8.7/16 --gw 10.9.0.1 --mtu 1400 \
+	"$bin" -- --print-config --ip 198.19.8.7/16 --gw 198.19.0.1 --mtu 1400 \
 		--set tcp.msl_ms=1234 >"$cfg" 2>"$log" ||
 		fail "--print-config exited $?"
-	grep -qx 'address = 10.9.8.7/16' "$cfg" || fail "--ip not applied"
+	grep -qx 'address = 198.19.8.7/16' "$cfg" || fail "--ip not applied"
 	grep -qx 'msl_ms = 1234' "$cfg" || fail "--set not applied"
 	"$bin" -- --config "$cfg" --print-config >"$again" 2>"$log" ||
 		fail "the printed configuration does not load back"
@@ -159,8 +159,8 @@ case_options() {
 		tern_log "refused $why"
 	}
 	refuse "an unknown option" -- --no-such-option
-	refuse "a bad address" -- --ip 10.1.2.3 --print-config
-	refuse "an off-link gateway" -- --gw 10.0.0.1 --print-config
+	refuse "a bad address" -- --ip 198.18.1.3 --print-config
+	refuse "an off-link gateway" -- --gw 198.19.0.1 --print-config
 	refuse "a missing profile" -- --profile nonexistent --print-config
 	refuse "an unknown key" -- --set tcp.no_such_key=1 --print-config
 	refuse "a missing value" -- --ip
