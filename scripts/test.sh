@@ -14,7 +14,7 @@ TERN_LOG_TAG=test
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-suites=(unit vdev sim interop lint)
+suites=(unit vdev sim interop lint bench)
 passed=0
 failed=0
 
