@@ -86,7 +86,7 @@ bench_bg_ns "$tmp/pyhttp.log" /usr/bin/python3 -m http.server --bind 0.0.0.0 \
 if command -v socat >/dev/null; then
 	bench_bg_ns "$tmp/echo.log" socat TCP-LISTEN:7,fork,reuseaddr EXEC:cat
 fi
-bench_wait 10 grep -q serving "$tmp/khttpd.log" || exit 1
+bench_wait 30 grep -q serving "$tmp/khttpd.log" || exit 1
 
 check "rps: 2000 keep-alive requests, 8 connections x 4 in flight" \
 	load rps --connect "$kern:8080" --mode rps --conns 8 --pipeline 4 \
@@ -109,17 +109,20 @@ check "cps --server-closes: 200 completed" \
 	bash -c '[ "$1" -ge 200 ]' _ "$(field cps-sc completed)"
 check "cps --server-closes: clean" clean cps-sc
 
-check "bulk down: 1 MiB pages for 2 s" \
-	load bulk --connect "$kern:8081" --mode bulk --conns 2 --time 2
-check "bulk down: data received, no errors" \
-	bash -c '[ "$1" -gt 4194304 ]' _ "$(field bulk rx_bytes)"
+# Counts, not seconds: a busy machine moves fewer bytes in 2 s, and the
+# test is about every page arriving, not how fast.
+check "bulk down: 8 pages of 1 MiB on 2 connections" \
+	load bulk --connect "$kern:8081" --mode bulk --conns 2 --requests 8
+check "bulk down: 8 MiB received, no errors" \
+	bash -c '[ "$1" -ge $((8 << 20)) ] && [ "$2" -ge 8 ]' _ \
+	"$(field bulk rx_bytes)" "$(field bulk responses)"
 check "bulk: clean" clean bulk
 
-check "latency: 1000 req/s for 2 s" \
+check "latency: 2000 requests offered at 1000 req/s" \
 	load lat --connect "$kern:8080" --mode latency --conns 4 --rate 1000 \
-	--time 2
-check "latency: about 2000 responses with a p99" \
-	bash -c '[ "$1" -ge 1900 ] && [ "$2" -gt 0 ]' _ \
+	--requests 2000
+check "latency: 2000 responses with a p99" \
+	bash -c '[ "$1" -ge 2000 ] && [ "$2" -gt 0 ]' _ \
 	"$(field lat responses)" "$(field lat latency_ns.p99)"
 check "latency: clean" clean lat
 

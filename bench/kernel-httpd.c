@@ -400,7 +400,8 @@ serve(struct kh *h)
 static int
 parse_args(struct kh *h, int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
+	/* Every option takes a value: step over both. */
+	for (int i = 1; i < argc; i += 2) {
 		const char *o = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
 		char *end = NULL;
 
@@ -426,7 +427,6 @@ parse_args(struct kh *h, int argc, char **argv)
 		}
 		if (end != NULL && *end != '\0')
 			goto bad;
-		i++;
 	}
 	if (h->port == 0 || h->nb_ports == 0 || h->nb_ports > KH_MAX_PORTS ||
 	    h->port + h->nb_ports - 1 > 65535 || h->body_size > HTTP_PAGE_MAX)

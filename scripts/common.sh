@@ -32,7 +32,9 @@ tern_eal_mem_args() {
 	fi
 }
 
-# tern_build DIR [meson setup options...]: configure once, then ninja.
+# tern_build DIR [meson setup options...]: configure (once; an existing
+# DIR gets the options again, so that -Dwerror=true holds there too),
+# then ninja. Environment such as CC applies only when DIR is new.
 tern_build() {
 	local dir=$1
 	shift
@@ -40,6 +42,8 @@ tern_build() {
 	if [ ! -f "$dir/build.ninja" ]; then
 		meson setup "$dir" "$TERN_ROOT" "$@" >/dev/null ||
 			meson setup --wipe "$dir" "$TERN_ROOT" "$@" || return 1
+	elif [ $# -gt 0 ]; then
+		meson configure "$dir" "$@" >/dev/null || return 1
 	fi
 	ninja -C "$dir" >/dev/null || ninja -C "$dir"
 }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Everything CI checks: install what is missing, build the normal build
 # (build/) and the ASan+UBSan build (build-asan/), run every test suite
-# in both, and end with exactly one line "N passed, N failed" summed over
-# both builds (meson's OK and EXPECTEDFAIL count as passed; FAIL,
+# in both, build clang's release configuration (build-clang-release/)
+# and run its unit suite, all with warnings as errors, and end with
+# exactly one line "N passed, N failed" summed over the builds (meson's OK and EXPECTEDFAIL count as passed; FAIL,
 # TIMEOUT, ERROR and UNEXPECTEDPASS as failed; SKIP not at all). A build
 # that fails counts as one failed test. Exit status 0 iff none failed.
 #
@@ -14,7 +15,7 @@ TERN_LOG_TAG=test
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
-suites=(unit vdev sim interop lint bench)
+all_suites="unit vdev sim interop lint bench"
 passed=0
 failed=0
 
@@ -42,10 +43,11 @@ PY
 	failed=$((failed + ${counts#* }))
 }
 
-# run_build DIR MULTIPLIER [meson setup options...]
+# run_build DIR MULTIPLIER "SUITE..." [meson setup options...]: build DIR
+# and run the named meson test suites there.
 run_build() {
-	local dir=$TERN_ROOT/$1 mult=$2 log suite_args=()
-	shift 2
+	local dir=$TERN_ROOT/$1 mult=$2 suites=$3 log suite_args=() s
+	shift 3
 
 	tern_log "building $dir $*"
 	if ! tern_build "$dir" "$@"; then
@@ -53,7 +55,7 @@ run_build() {
 		failed=$((failed + 1))
 		return
 	fi
-	for s in "${suites[@]}"; do
+	for s in $suites; do
 		suite_args+=(--suite "$s")
 	done
 	log=$dir/meson-logs/testlog.json
@@ -73,10 +75,16 @@ run_build() {
 
 "$TERN_ROOT/scripts/deps.sh" || exit 1
 "$TERN_ROOT/scripts/hugepages.sh"
-run_build build 1
+# Warnings are errors here (CI), not in a user's default build.
+run_build build 1 "$all_suites" -Dwerror=true
 # Sanitizers slow everything down; -Db_lundef=false because the
 # sanitizer runtimes resolve symbols at load time.
-run_build build-asan 3 -Db_sanitize=address,undefined -Db_lundef=false
+run_build build-asan 3 "$all_suites" -Dwerror=true \
+	-Db_sanitize=address,undefined -Db_lundef=false
+# The configuration most users build: clang, release (-O3). Building it
+# with warnings as errors is the check; only the cheap unit suite runs.
+CC=clang run_build build-clang-release 1 unit -Dwerror=true \
+	--buildtype=release
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

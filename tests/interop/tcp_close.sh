@@ -70,8 +70,9 @@ expect_kernel_state() {
 	local want=$3 got
 
 	if [ -z "$want" ]; then
-		# LAST-ACK lasts until tern's ACK of the kernel's FIN is in.
-		tern_wait_until 5 kernel_socket_gone "$1" "$2"
+		# LAST-ACK lasts until tern's ACK of the kernel's FIN is in
+		# (30 s: a bound for a descheduled machine, not a timing).
+		tern_wait_until 30 kernel_socket_gone "$1" "$2"
 	fi
 	got=$(interop_kernel_tcp_state "$1" "$2")
 	[ "$got" = "$want" ] || interop_fail "the kernel's socket $1 -> $2" \
@@ -129,7 +130,7 @@ client_run() {
 	server_out=$INTEROP_TMP/server.out
 	# shellcheck disable=SC2086
 	interop_peer_bg "$server_out" $server_args echo-server "$kernel_port"
-	tern_wait_until 10 grep -q '^listening' "$server_out" || {
+	tern_wait_until 30 grep -q '^listening' "$server_out" || {
 		cat "$server_out"
 		interop_fail "kernel echo server did not start"
 	}
@@ -145,7 +146,7 @@ client_run() {
 	tern_log_has "$INTEROP_LOG" \
 		"client: sent $bytes of $bytes bytes, received $bytes, mismatched 0, .*: OK" ||
 		interop_fail "client did not get every byte back"
-	tern_wait_until 10 grep -q '^result' "$server_out" ||
+	tern_wait_until 30 grep -q '^result' "$server_out" ||
 		interop_fail "kernel echo server did not finish"
 	cat "$server_out"
 	[ "$(interop_field "$server_out" ok)" = yes ] ||

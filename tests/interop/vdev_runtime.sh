@@ -109,7 +109,7 @@ case_memif() {
 		--ip 198.18.0.2/24 --duration 50 >"$slog" 2>&1 &
 	spid=$!
 	pids+=("$spid")
-	tern_wait_until 20 tern_log_has "$slog" ': running' ||
+	tern_wait_until 30 tern_log_has "$slog" ': running' ||
 		fail "memif server did not start"
 	run "$clog" -l "$client_lcore" \
 		--vdev="net_memif0,role=client,socket=$sock" -- \

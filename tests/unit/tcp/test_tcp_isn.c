@@ -118,16 +118,21 @@ test_siphash_reference_vectors(void **state)
 static void
 test_siphash_reads_only_len_bytes(void **state)
 {
-	unsigned int n, i;
+	uint8_t msg[64];
+	unsigned int n;
 
 	(void)state;
-	for (n = 0; n < 64; n++) {
+	for (n = 0; n < sizeof(msg); n++)
+		msg[n] = (uint8_t)n;
+	for (n = 0; n < sizeof(msg); n++) {
 		uint8_t *block = malloc(n + 1);
 
 		assert_non_null(block);
 		block[0] = 0xee;
-		for (i = 0; i < n; i++)
-			block[1 + i] = (uint8_t)i;
+		/* memcpy, not a byte loop: GCC 12 at -O3 vectorises the
+		 * loop and then warns (-Wstringop-overflow) about a store
+		 * it cannot bound. */
+		memcpy(block + 1, msg, n);
 		assert_int_equal(tern_siphash24(block + 1, n, REF_K0, REF_K1),
 				 ref_vectors[n]);
 		free(block);
