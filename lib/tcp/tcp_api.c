@@ -184,7 +184,7 @@ tern_tcp_fini(struct tern_ctx *ctx)
 	/* Reset what is still open, telling the app (closed(ABORTED)). */
 	while ((n = tcp_collect_conns(tcp, batch, RTE_DIM(batch))) > 0)
 		for (unsigned int i = 0; i < n; i++)
-			tern_tcp_abort(batch[i]);
+			tcp_conn_abort(ctx, batch[i]);
 	while (tcp->listeners != NULL)
 		tern_tcp_unlisten(tcp->listeners);
 	if (tcp->tw_pool != NULL)
@@ -241,8 +241,7 @@ tern_tcp_listen(struct tern_ctx *ctx, uint16_t port,
 	TAILQ_INIT(&l->children);
 	l->next = tcp->listeners;
 	tcp->listeners = l;
-	tcp_fsm_cell(ctx, TERN_TCP_CLOSED, TCP_EV_USER_LISTEN);
-	tcp->state_count[TERN_TCP_LISTEN]++;
+	tcp_fsm_step_listener(ctx, l, TCP_EV_USER_LISTEN, NULL);
 	*out = l;
 	return 0;
 }
@@ -256,14 +255,13 @@ tern_tcp_unlisten(struct tern_listener *l)
 	struct tern_conn *c;
 
 	while ((c = TAILQ_FIRST(&l->children)) != NULL)
-		tern_tcp_abort(c);
+		tcp_conn_abort(ctx, c);
 	for (pp = &tcp->listeners; *pp != NULL; pp = &(*pp)->next)
 		if (*pp == l) {
 			*pp = l->next;
 			break;
 		}
-	tcp_fsm_cell(ctx, TERN_TCP_LISTEN, TCP_EV_USER_CLOSE);
-	tcp->state_count[TERN_TCP_LISTEN]--;
+	tcp_fsm_step_listener(ctx, l, TCP_EV_USER_CLOSE, NULL);
 	rte_free(l);
 	return 0;
 }
@@ -350,13 +348,13 @@ tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 	rc = tcp_pick_port(ctx, &key, &hash);
 	if (rc != 0)
 		return rc;
-	c = tcp_conn_alloc(ctx, &key, hash);
+	c = tcp_conn_alloc(ctx, &key, hash, TERN_TCP_CLOSED);
 	if (c == NULL)
 		return -ENOMEM;
 	c->ops = ops;
 	c->user = user;
 	c->flags |= CF_APP_OWNED;
-	tcp_conn_init_seq(ctx, c);
+	tcp_conn_init_seq(ctx, c, 0);
 	/* Until the SYN+ACK says otherwise (RFC 9293 3.7.1). */
 	c->mss = TCP_DEFAULT_MSS;
 	*out = c;
@@ -365,13 +363,6 @@ tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 }
 
 /* ---- data and closing ---- */
-
-static bool
-tcp_state_accepts_send(uint8_t state)
-{
-	return state == TERN_TCP_SYN_SENT || state == TERN_TCP_SYN_RCVD ||
-	       state == TERN_TCP_ESTABLISHED || state == TERN_TCP_CLOSE_WAIT;
-}
 
 uint32_t
 tern_tcp_send_space(const struct tern_conn *c)
@@ -420,7 +411,7 @@ tern_tcp_send(struct tern_conn *c, const void *buf, uint32_t len)
 
 	if (c->flags & (CF_FIN_QUEUED | CF_CLOSED_CB))
 		return -EPIPE;
-	if (!tcp_state_accepts_send(c->state))
+	if (!tcp_state_has(c->state, SP_APP_SENDS))
 		return -ENOTCONN;
 	if (len > INT32_MAX)
 		len = INT32_MAX;
@@ -443,17 +434,12 @@ tcp_user_close(struct tern_conn *c)
 
 	if (c->flags & CF_CLOSED_CB)
 		return -ENOTCONN;
-	switch (c->state) {
-	case TERN_TCP_SYN_RCVD:
-	case TERN_TCP_ESTABLISHED:
-	case TERN_TCP_CLOSE_WAIT:
-	case TERN_TCP_SYN_SENT:
+	/* Without a row our FIN is already on its way. */
+	if (tcp_fsm_has(c->state, TCP_EV_USER_CLOSE)) {
 		tcp_fsm_step(ctx, c, TCP_EV_USER_CLOSE, NULL);
 		tcp_conn_settle(ctx, c);
-		return 0;
-	default:
-		return 0; /* our FIN is already on its way */
 	}
+	return 0;
 }
 
 int
@@ -484,15 +470,7 @@ tern_tcp_close(struct tern_conn *c)
 void
 tern_tcp_abort(struct tern_conn *c)
 {
-	struct tern_ctx *ctx = c->ctx;
-
-	if ((c->flags & CF_CLOSED_CB) || c->state == TERN_TCP_CLOSED)
-		return;
-	if (c->state == TERN_TCP_LISTEN)
-		tcp_set_state(ctx, c, TERN_TCP_CLOSED);
-	else
-		tcp_fsm_step(ctx, c, TCP_EV_USER_ABORT, NULL);
-	tcp_conn_settle(ctx, c);
+	tcp_conn_abort(c->ctx, c);
 }
 
 /* ---- per-connection options ---- */

@@ -32,7 +32,7 @@ tcp_flow_hash(const struct tern_ctx *ctx, const struct tern_flow_key *key)
 
 struct tern_conn *
 tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
-	       uint32_t hash)
+	       uint32_t hash, uint8_t state)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 	struct tern_conn *c;
@@ -48,8 +48,7 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	c->node.key = *key;
 	c->node.hash = hash;
 	c->ctx = ctx;
-	/* memset left state at 0, which is TERN_TCP_CLOSED. */
-	tcp->state_count[TERN_TCP_CLOSED]++;
+	tcp_fsm_conn_born(ctx, c, state);
 	tern_timer_init(&c->timer);
 	c->rto_ms = tcp->conf.rto_initial_ms;
 	tcp_cc_init(&c->cc, (enum tcp_cc_algo)tcp->conf.cc, TCP_DEFAULT_MSS);
@@ -65,7 +64,7 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	c->last_rx_ns = ctx->now_ns;
 	c->chal_second = UINT32_MAX;
 	if (tern_ctable_insert(&tcp->conns, &c->node) != 0) {
-		tcp->state_count[TERN_TCP_CLOSED]--;
+		tcp_fsm_conn_gone(ctx, c);
 		rte_mempool_put(tcp->conn_pool, c);
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_TABLE_FULL);
 		return NULL;
@@ -76,15 +75,16 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 
 /* ISS (RFC 6528) and the RFC 7323 timestamp offset of a new connection. */
 void
-tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c)
+tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c,
+		  uint32_t iss_floor)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 	uint32_t isn = tcp_isn_ts_offset(&tcp->isn_secret, &c->node.key,
 					 ctx->now_ns, &c->ts_offset);
 
 	/* After a TIME_WAIT reuse, stay above the old sequence space. */
-	if (tcp->tw_iss_hint != 0 && seq_lt(isn, tcp->tw_iss_hint))
-		isn = tcp->tw_iss_hint;
+	if (iss_floor != 0 && seq_lt(isn, iss_floor))
+		isn = iss_floor;
 	c->iss = isn;
 	c->snd_una = isn;
 	c->snd_nxt = isn;
@@ -198,13 +198,12 @@ tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c)
 		tern_ctable_remove(&tcp->conns, &c->node);
 	if (c->listener != NULL) {
 		TAILQ_REMOVE(&c->listener->children, c, sibling);
-		if (c->state == TERN_TCP_SYN_RCVD ||
-		    c->state == TERN_TCP_LISTEN || c->state == TERN_TCP_CLOSED)
+		if (tcp_state_has(c->state, SP_HALF_OPEN))
 			c->listener->n_synrcvd--;
 	}
 	tcp_sq_free(c);
 	tcp_rx_free(ctx, c);
-	tcp->state_count[c->state]--;
+	tcp_fsm_conn_gone(ctx, c);
 	rte_mempool_put(tcp->conn_pool, c);
 }
 
@@ -220,7 +219,7 @@ tcp_notify_established(struct tern_conn *c)
 		l->n_synrcvd--;
 		c->listener = NULL;
 		if (c->ops->accepted(c, l->user) < 0)
-			tern_tcp_abort(c);
+			tcp_conn_abort(c->ctx, c);
 		return;
 	}
 	if (c->ops->connected != NULL)
@@ -291,8 +290,22 @@ tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c)
 		tcp_notify_closed(c);
 		tcp_tw_enter(ctx, c);
 		tcp_conn_destroy(ctx, c);
-	} else if (state == TERN_TCP_CLOSED || state == TERN_TCP_LISTEN) {
+	} else if (tcp_state_has(state, SP_ENDED) || (c->flags & CF_FREE)) {
 		tcp_notify_closed(c);
 		tcp_conn_destroy(ctx, c);
 	}
+}
+
+/*
+ * USER_ABORT: reset the connection and tell the app. A half-open record
+ * still in LISTEN (no SYN+ACK sent) just ends (LISTEN --USER_CLOSE-->).
+ */
+void
+tcp_conn_abort(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if ((c->flags & CF_CLOSED_CB) || c->state == TERN_TCP_CLOSED)
+		return;
+	tcp_fsm_step(ctx, c, c->state == TERN_TCP_LISTEN ?
+			     TCP_EV_USER_CLOSE : TCP_EV_USER_ABORT, NULL);
+	tcp_conn_settle(ctx, c);
 }

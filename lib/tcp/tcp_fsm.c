@@ -30,34 +30,21 @@ static const char *const tcp_fsm_row_names[TCP_FSM_NROWS] = {
 };
 
 static const char *const tcp_state_names[TERN_TCP_NSTATES] = {
-#define TERN_TCP_STATE(id, name) [TERN_TCP_##id] = name,
+#define TERN_TCP_STATE(id, name, retry, props) [TERN_TCP_##id] = name,
 #include "tcp_states.def"
 #undef TERN_TCP_STATE
 };
 
 static const char *const tcp_event_names[TCP_EV_MAX] = {
-	[TCP_EV_SEG_ANY] = "SEG_ANY",
-	[TCP_EV_SEG_SYN] = "SEG_SYN",
-	[TCP_EV_SEG_SYN_DUP] = "SEG_SYN_DUP",
-	[TCP_EV_SEG_SYN_ACK] = "SEG_SYN_ACK",
-	[TCP_EV_SEG_BAD_ACK] = "SEG_BAD_ACK",
-	[TCP_EV_SEG_ACK] = "SEG_ACK",
-	[TCP_EV_SEG_ACK_OF_FIN] = "SEG_ACK_OF_FIN",
-	[TCP_EV_SEG_FIN] = "SEG_FIN",
-	[TCP_EV_SEG_FIN_ACK_OF_FIN] = "SEG_FIN_ACK_OF_FIN",
-	[TCP_EV_SEG_RST] = "SEG_RST",
-	[TCP_EV_SEG_RST_REFUSED] = "SEG_RST_REFUSED",
-	[TCP_EV_SEG_DATA_AFTER_CLOSE] = "SEG_DATA_AFTER_CLOSE",
-	[TCP_EV_SEG_SYN_OVERFLOW] = "SEG_SYN_OVERFLOW",
-	[TCP_EV_SEG_COOKIE_ACK] = "SEG_COOKIE_ACK",
-	[TCP_EV_USER_LISTEN] = "USER_LISTEN",
-	[TCP_EV_USER_CONNECT] = "USER_CONNECT",
-	[TCP_EV_USER_CLOSE] = "USER_CLOSE",
-	[TCP_EV_USER_ABORT] = "USER_ABORT",
-	[TCP_EV_TIMER_LIMIT] = "TIMER_LIMIT",
-	[TCP_EV_TIMER_FW2] = "TIMER_FW2",
-	[TCP_EV_TIMER_2MSL] = "TIMER_2MSL",
-	[TCP_EV_TIMER_KEEPALIVE] = "TIMER_KEEPALIVE",
+#define TCP_EVENT(id, what) [TCP_EV_##id] = #id,
+#include "tcp_events.def"
+#undef TCP_EVENT
+};
+
+const uint8_t tcp_state_props[TERN_TCP_NSTATES] = {
+#define TERN_TCP_STATE(id, name, retry, props) [TERN_TCP_##id] = (props),
+#include "tcp_states.def"
+#undef TERN_TCP_STATE
 };
 
 const char *
@@ -90,12 +77,21 @@ tern_tcp_fsm_hits(const struct tern_ctx *ctx, unsigned int i)
 	return i < TCP_FSM_NROWS ? tcp_of(ctx)->fsm_hits[i] : 0;
 }
 
+
+/* Does the table have a transition for (state, ev)? Nothing is counted. */
+bool
+tcp_fsm_has(uint8_t state, enum tcp_event ev)
+{
+	return tcp_fsm[state][ev].valid != 0;
+}
+
 /*
- * The cell for (state, ev), counted as taken; NULL (and counted as a
- * drop) when the table has no such transition.
+ * The cell for (state, ev); NULL, counted as a drop, when the table has
+ * no such transition. The row is counted only once the step has run it
+ * (tcp_fsm_done), so the coverage test sees executed transitions only.
  */
-const struct tcp_fsm_cell *
-tcp_fsm_cell(struct tern_ctx *ctx, uint8_t state, enum tcp_event ev)
+static const struct tcp_fsm_cell *
+tcp_fsm_lookup(struct tern_ctx *ctx, uint8_t state, enum tcp_event ev)
 {
 	const struct tcp_fsm_cell *cell = &tcp_fsm[state][ev];
 
@@ -103,12 +99,51 @@ tcp_fsm_cell(struct tern_ctx *ctx, uint8_t state, enum tcp_event ev)
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_STATE);
 		return NULL;
 	}
-	tcp_of(ctx)->fsm_hits[cell->row]++;
 	return cell;
 }
 
-/* The only place a connection's state changes (STYLE.md habit 4). */
+static void
+tcp_fsm_done(struct tern_ctx *ctx, const struct tcp_fsm_cell *cell)
+{
+	tcp_of(ctx)->fsm_hits[cell->row]++;
+}
+
+/* ---- records coming and going: the state counts ---- */
+
+/* A new connection record, in @p state (CLOSED, or LISTEN for a
+ * listener's child: it starts where its listener is). */
 void
+tcp_fsm_conn_born(struct tern_ctx *ctx, struct tern_conn *c, uint8_t state)
+{
+	c->state = state;
+	tcp_of(ctx)->state_count[state]++;
+}
+
+/* The record is released (or handed over to a TIME_WAIT record). */
+void
+tcp_fsm_conn_gone(struct tern_ctx *ctx, const struct tern_conn *c)
+{
+	tcp_of(ctx)->state_count[c->state]--;
+}
+
+/* A compact TIME_WAIT record takes over a connection in TIME_WAIT. */
+void
+tcp_fsm_tw_born(struct tern_ctx *ctx)
+{
+	tcp_of(ctx)->state_count[TERN_TCP_TIME_WAIT]++;
+}
+
+/* A TIME_WAIT record ends outside the table: recycled at the cap, or
+ * freed with the context. */
+void
+tcp_fsm_tw_gone(struct tern_ctx *ctx)
+{
+	tcp_of(ctx)->state_count[TERN_TCP_TIME_WAIT]--;
+}
+
+/* ---- the state of a connection ---- */
+
+static void
 tcp_set_state(struct tern_ctx *ctx, struct tern_conn *c, uint8_t next)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
@@ -167,17 +202,18 @@ tcp_queue_fin(struct tern_ctx *ctx, struct tern_conn *c)
 }
 
 /*
- * Take the transition (c->state, ev): run its actions and move to its
- * next state. @p seg is the segment that raised @p ev (NULL for user and
- * timer events). Returns -1 when the table has no such cell (the caller
- * drops the segment; it is counted), 0 otherwise. The app callbacks the
- * actions ask for are only recorded here; tcp_conn_settle() makes them.
+ * Take the transition (c->state, ev) of a connection or half-open
+ * record: run its actions and move to its next state. @p seg is the
+ * segment that raised @p ev (NULL for user and timer events). Returns
+ * -1 when the table has no such cell (the caller drops the segment; it
+ * is counted), 0 otherwise. The app callbacks the actions ask for are
+ * only recorded here; tcp_conn_settle() makes them.
  */
 int
 tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
 	     const struct tcp_seg *seg)
 {
-	const struct tcp_fsm_cell *cell = tcp_fsm_cell(ctx, c->state, ev);
+	const struct tcp_fsm_cell *cell = tcp_fsm_lookup(ctx, c->state, ev);
 	uint32_t a;
 
 	if (cell == NULL)
@@ -196,9 +232,7 @@ tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
 
 	tcp_set_state(ctx, c, cell->next);
 
-	if (a & A_SEND_SYN)
-		tcp_send_syn(ctx, c);
-	if (a & A_SEND_SYNACK)
+	if (a & (A_SEND_SYN | A_SEND_SYNACK))
 		tcp_send_syn(ctx, c);
 	if (a & A_SEND_ACK)
 		c->flags |= CF_ACK_NOW;
@@ -215,5 +249,90 @@ tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
 	}
 	if (a & (A_SEND_ACK | A_SEND_FIN))
 		tcp_conn_work(ctx, c);
+	if (a & A_FREE)
+		c->flags |= CF_FREE;
+	tcp_fsm_done(ctx, cell);
+	return 0;
+}
+
+/*
+ * The transitions of a listener (no record per peer): listen(), a
+ * stray ACK (reset), a SYN past the backlog (a cookie), unlisten().
+ * Its SYNs and cookie ACKs are stepped on the child record instead.
+ */
+int
+tcp_fsm_step_listener(struct tern_ctx *ctx, struct tern_listener *l,
+		      enum tcp_event ev, const struct tcp_seg *seg)
+{
+	const struct tcp_fsm_cell *cell = tcp_fsm_lookup(ctx, l->state, ev);
+	struct tern_tcp *tcp = tcp_of(ctx);
+	uint32_t a;
+
+	if (cell == NULL)
+		return -1;
+	a = cell->actions;
+	if ((a & A_RST_REPLY) && seg != NULL)
+		tcp_reply_rst(ctx, seg);
+	if ((a & A_SEND_COOKIE) && seg != NULL)
+		tcp_send_cookie_synack(ctx, seg);
+	/* A CLOSED listener is no record: only LISTEN is counted. */
+	if (l->state != TERN_TCP_CLOSED)
+		tcp->state_count[l->state]--;
+	if (cell->next != TERN_TCP_CLOSED)
+		tcp->state_count[cell->next]++;
+	l->state = cell->next;
+	tcp_fsm_done(ctx, cell);
+	return 0;
+}
+
+/*
+ * The transitions of a compact TIME_WAIT record. A step to CLOSED
+ * (A_TW_REUSE, A_FREE) releases the record: then 1 is returned and
+ * @p tw is gone; 0 when it stays, -1 when there is no such cell.
+ */
+int
+tcp_fsm_step_tw(struct tern_ctx *ctx, struct tcp_tw *tw, enum tcp_event ev,
+		const struct tcp_seg *seg)
+{
+	const struct tcp_fsm_cell *cell =
+		tcp_fsm_lookup(ctx, TERN_TCP_TIME_WAIT, ev);
+	uint32_t a;
+
+	if (cell == NULL)
+		return -1;
+	a = cell->actions;
+	if (a & A_RESTART_2MSL)
+		tcp_tw_restart(ctx, tw);
+	if (a & A_SEND_ACK)
+		tcp_emit_tw_ack(ctx, tw);
+	if ((a & A_RST_REPLY) && seg != NULL)
+		tcp_reply_rst(ctx, seg);
+	if (a & A_TW_REUSE)
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_REUSED);
+	if (cell->next != TERN_TCP_TIME_WAIT) {
+		/* CLOSED: nothing is kept for it, the record goes. */
+		tcp_of(ctx)->state_count[TERN_TCP_TIME_WAIT]--;
+		tcp_tw_release(ctx, tw);
+		tcp_tw_rearm(ctx);
+		tcp_fsm_done(ctx, cell);
+		return 1;
+	}
+	tcp_fsm_done(ctx, cell);
+	return 0;
+}
+
+/* A segment for no connection, no TIME_WAIT and no listener. */
+int
+tcp_fsm_step_closed(struct tern_ctx *ctx, enum tcp_event ev,
+		    const struct tcp_seg *seg)
+{
+	const struct tcp_fsm_cell *cell =
+		tcp_fsm_lookup(ctx, TERN_TCP_CLOSED, ev);
+
+	if (cell == NULL)
+		return -1;
+	if ((cell->actions & A_RST_REPLY) && seg != NULL)
+		tcp_reply_rst(ctx, seg);
+	tcp_fsm_done(ctx, cell);
 	return 0;
 }

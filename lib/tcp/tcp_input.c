@@ -523,13 +523,6 @@ tcp_take_data(struct tern_ctx *ctx, struct tern_conn *c,
 	return true;
 }
 
-static bool
-tcp_state_receives(uint8_t state)
-{
-	return state == TERN_TCP_ESTABLISHED || state == TERN_TCP_FIN_WAIT_1 ||
-	       state == TERN_TCP_FIN_WAIT_2 || state == TERN_TCP_SYN_RCVD;
-}
-
 static enum tcp_event
 tcp_rst_event(const struct tern_conn *c)
 {
@@ -660,7 +653,7 @@ tcp_input_synchronized(struct tern_ctx *ctx, struct tern_conn *c,
 		c->ts_recent = seg->opts.tsval;
 
 	/* Seventh: the payload. */
-	if (seg->len > 0 && tcp_state_receives(c->state) &&
+	if (seg->len > 0 && tcp_state_has(c->state, SP_RECEIVES) &&
 	    !(c->flags & CF_PEER_FIN)) {
 		if (c->flags & CF_RCV_CLOSED) {
 			/* RFC 1122 4.2.2.13: nobody will read it. */
@@ -724,7 +717,8 @@ tcp_input_syn_sent(struct tern_ctx *ctx, struct tern_conn *c,
 		return;
 	}
 	if (!(f & TCP_SYN)) {
-		tcp_fsm_cell(ctx, c->state, TCP_EV_SEG_ACK); /* counted */
+		/* No such cell: dropped, counted. */
+		tcp_fsm_step(ctx, c, TCP_EV_SEG_ACK, seg);
 		return;
 	}
 	/* Data on a SYN is neither acknowledged nor delivered: resent. */
@@ -790,7 +784,7 @@ tcp_fast_path(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg,
 	    seq_leq(seg->seq, c->last_ack_sent) &&
 	    seq_geq(seg->opts.tsval, c->ts_recent))
 		c->ts_recent = seg->opts.tsval;
-	tcp_of(ctx)->fsm_hits[TCP_ROW_ESTABLISHED__SEG_ACK]++;
+	tcp_fsm_step(ctx, c, TCP_EV_SEG_ACK, seg);
 	return true;
 }
 
@@ -815,9 +809,10 @@ tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 /* A new record for a handshake on @p l, in LISTEN until its first step. */
 static struct tern_conn *
 tcp_spawn(struct tern_ctx *ctx, struct tern_listener *l,
-	  const struct tcp_seg *seg)
+	  const struct tcp_seg *seg, uint32_t iss_floor)
 {
-	struct tern_conn *c = tcp_conn_alloc(ctx, &seg->key, seg->hash);
+	struct tern_conn *c = tcp_conn_alloc(ctx, &seg->key, seg->hash,
+					     TERN_TCP_LISTEN);
 
 	if (c == NULL)
 		return NULL;
@@ -827,8 +822,7 @@ tcp_spawn(struct tern_ctx *ctx, struct tern_listener *l,
 	c->flags |= CF_PASSIVE;
 	TAILQ_INSERT_TAIL(&l->children, c, sibling);
 	l->n_synrcvd++;
-	tcp_set_state(ctx, c, TERN_TCP_LISTEN);
-	tcp_conn_init_seq(ctx, c);
+	tcp_conn_init_seq(ctx, c, iss_floor);
 	return c;
 }
 
@@ -854,7 +848,7 @@ tcp_listen_cookie_ack(struct tern_ctx *ctx, struct tern_listener *l,
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYNCOOKIES_FAILED);
 		return false;
 	}
-	c = tcp_spawn(ctx, l, seg);
+	c = tcp_spawn(ctx, l, seg, 0);
 	if (c == NULL)
 		return false;
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYNCOOKIES_RECV);
@@ -882,55 +876,40 @@ tcp_listen_cookie_ack(struct tern_ctx *ctx, struct tern_listener *l,
 	return true;
 }
 
-/* RFC 9293 3.10.7.2: LISTEN. */
+/*
+ * RFC 9293 3.10.7.2: LISTEN. A SYN within the backlog gets a record of
+ * its own (born in LISTEN, stepped to SYN_RCVD); @p iss_floor, when not
+ * 0, is the lowest ISS it may take (a SYN that ended a TIME_WAIT).
+ */
 void
 tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
-		 struct tcp_seg *seg)
+		 struct tcp_seg *seg, uint32_t iss_floor)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 	uint8_t f = seg->flags;
 	struct tern_conn *c;
-	enum tcp_event ev;
 
-	ev = (f & TCP_RST) ? TCP_EV_SEG_RST
-	     : (f & TCP_ACK) ? TCP_EV_SEG_ACK
-	     : (f & TCP_SYN) ? TCP_EV_SEG_SYN : TCP_EV_SEG_ANY;
-	if (ev != TCP_EV_SEG_SYN) {
-		if (ev == TCP_EV_SEG_ACK && tcp_listen_cookie_ack(ctx, l, seg))
-			return;
-		/* Only an ACK has a row (RST reply); RST, FIN and the rest
-		 * are dropped, counted once, as DropListen. */
-		if (ev == TCP_EV_SEG_ACK) {
-			const struct tcp_fsm_cell *cell =
-				tcp_fsm_cell(ctx, TERN_TCP_LISTEN, ev);
-
-			if (cell != NULL && (cell->actions & A_RST_REPLY))
-				tcp_reply_rst(ctx, seg);
+	if ((f & (TCP_RST | TCP_ACK | TCP_SYN)) != TCP_SYN) {
+		if ((f & (TCP_RST | TCP_ACK)) == TCP_ACK) {
+			if (tcp_listen_cookie_ack(ctx, l, seg))
+				return;
+			/* Only an ACK has a row (RST reply). */
+			tcp_fsm_step_listener(ctx, l, TCP_EV_SEG_ACK, seg);
 		}
+		/* RST, FIN and the rest: dropped, counted once. */
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_LISTEN);
 		rte_pktmbuf_free(seg->m);
 		return;
 	}
 	if (l->n_synrcvd >= l->backlog) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_LISTEN_OVERFLOWS);
-		if (tcp->conf.syn_cookies &&
-		    tcp_fsm_cell(ctx, TERN_TCP_LISTEN,
-				 TCP_EV_SEG_SYN_OVERFLOW) != NULL) {
-			uint16_t mss = seg->opts.mss_ok ? seg->opts.mss
-							: TCP_DEFAULT_MSS;
-
-			tcp_send_cookie_synack(ctx, seg,
-				tcp_cookie_make(&tcp->isn_secret, &seg->key,
-						seg->seq, mss, ctx->now_ns),
-				tcp_cookie_mss[0] > mss ? tcp_cookie_mss[0]
-							: mss);
-			tern_stat_inc(&ctx->stats,
-				      TERN_STAT_TCP_SYNCOOKIES_SENT);
-		}
+		if (tcp->conf.syn_cookies)
+			tcp_fsm_step_listener(ctx, l, TCP_EV_SEG_SYN_OVERFLOW,
+					      seg);
 		rte_pktmbuf_free(seg->m);
 		return;
 	}
-	c = tcp_spawn(ctx, l, seg);
+	c = tcp_spawn(ctx, l, seg, iss_floor);
 	if (c == NULL) {
 		/* Counted by tcp_conn_alloc; refuse rather than stay silent. */
 		tcp_reply_rst(ctx, seg);
@@ -948,7 +927,7 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 	tcp_conn_settle(ctx, c);
 }
 
-static struct tern_listener *
+struct tern_listener *
 tcp_find_listener(const struct tern_tcp *tcp, rte_be16_t port)
 {
 	struct tern_listener *l;
@@ -978,15 +957,13 @@ tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 	}
 	l = tcp_find_listener(tcp, seg->key.lport);
 	if (l != NULL && seg->key.laddr == ctx->ifc.ip) {
-		tcp_input_listen(ctx, l, seg);
+		tcp_input_listen(ctx, l, seg, 0);
 		return;
 	}
 	/* RFC 9293 3.10.7.1: CLOSED. Never answer a RST. */
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_NO_CONN);
-	if (!(seg->flags & TCP_RST)) {
-		tcp_fsm_cell(ctx, TERN_TCP_CLOSED, TCP_EV_SEG_ANY);
-		tcp_reply_rst(ctx, seg);
-	}
+	if (!(seg->flags & TCP_RST))
+		tcp_fsm_step_closed(ctx, TCP_EV_SEG_ANY, seg);
 	rte_pktmbuf_free(seg->m);
 }
 

@@ -332,17 +332,21 @@ tcp_send_challenge_ack(struct tern_ctx *ctx, struct tern_conn *c)
 }
 
 /*
- * SYN+ACK for a listener whose backlog is full: the ISS is the cookie,
- * only MSS is offered (the cookie cannot remember more), and nothing is
- * kept. RFC 4987 3.6.
+ * SYN+ACK for a listener whose backlog is full (A_SEND_COOKIE): the ISS
+ * is the cookie, only MSS is offered (the cookie cannot remember more),
+ * and nothing is kept. RFC 4987 3.6.
  */
 void
-tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg,
-		       uint32_t iss, uint16_t mss)
+tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg)
 {
-	const struct tern_tcp *tcp = tcp_of(ctx);
+	struct tern_tcp *tcp = tcp_of(ctx);
+	uint16_t peer = seg->opts.mss_ok ? seg->opts.mss : TCP_DEFAULT_MSS;
+	uint32_t iss = tcp_cookie_make(&tcp->isn_secret, &seg->key, seg->seq,
+				       peer, ctx->now_ns);
+	uint16_t mss = tcp_cookie_mss[0] > peer ? tcp_cookie_mss[0] : peer;
 	struct tcp_emit e;
 
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYNCOOKIES_SENT);
 	memset(&e, 0, sizeof(e));
 	e.key = &seg->key;
 	e.seq = iss;
@@ -374,14 +378,6 @@ tcp_emit_tw_ack(struct tern_ctx *ctx, const struct tcp_tw *tw)
 		e.opts.tsecr = tw->ts_recent;
 	}
 	tcp_emit(ctx, &e);
-}
-
-static bool
-tcp_can_send_data(uint8_t state)
-{
-	return state == TERN_TCP_ESTABLISHED || state == TERN_TCP_CLOSE_WAIT ||
-	       state == TERN_TCP_FIN_WAIT_1 || state == TERN_TCP_CLOSING ||
-	       state == TERN_TCP_LAST_ACK;
 }
 
 /*
@@ -527,7 +523,7 @@ void
 tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	/* No data before our SYN is acknowledged. */
-	if (tcp_can_send_data(c->state) && c->snd_una != c->iss) {
+	if (tcp_state_has(c->state, SP_SENDS) && c->snd_una != c->iss) {
 		if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
 		    (CF_RECOVERY | CF_SACK_OK))
 			tcp_sack_retransmit(ctx, c);

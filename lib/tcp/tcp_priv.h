@@ -54,29 +54,11 @@
 
 /* ---- the state table ---- */
 
+/* The events, from tcp_events.def. */
 enum tcp_event {
-	TCP_EV_SEG_ANY,              /* any non-RST segment, no connection */
-	TCP_EV_SEG_SYN,              /* SYN without ACK */
-	TCP_EV_SEG_SYN_DUP,          /* retransmission of the peer's SYN */
-	TCP_EV_SEG_SYN_ACK,          /* SYN+ACK acking our SYN */
-	TCP_EV_SEG_BAD_ACK,          /* ACK of something we never sent */
-	TCP_EV_SEG_ACK,              /* acceptable segment, no FIN */
-	TCP_EV_SEG_ACK_OF_FIN,       /* ... that acks our FIN */
-	TCP_EV_SEG_FIN,              /* in-order FIN */
-	TCP_EV_SEG_FIN_ACK_OF_FIN,   /* in-order FIN that also acks ours */
-	TCP_EV_SEG_RST,              /* acceptable RST */
-	TCP_EV_SEG_RST_REFUSED,      /* acceptable RST to our active open */
-	TCP_EV_SEG_DATA_AFTER_CLOSE, /* data after the app closed */
-	TCP_EV_SEG_SYN_OVERFLOW,     /* SYN to a listener whose backlog is full */
-	TCP_EV_SEG_COOKIE_ACK,       /* final ACK carrying a valid SYN cookie */
-	TCP_EV_USER_LISTEN,
-	TCP_EV_USER_CONNECT,
-	TCP_EV_USER_CLOSE,           /* close() or shutdown() */
-	TCP_EV_USER_ABORT,
-	TCP_EV_TIMER_LIMIT,          /* retransmission limit reached */
-	TCP_EV_TIMER_FW2,            /* orphaned FIN_WAIT_2 reaper */
-	TCP_EV_TIMER_2MSL,
-	TCP_EV_TIMER_KEEPALIVE,      /* keepalive probes unanswered */
+#define TCP_EVENT(id, what) TCP_EV_##id,
+#include "tcp_events.def"
+#undef TCP_EVENT
 	TCP_EV_MAX
 };
 
@@ -109,6 +91,25 @@ enum tcp_fsm_row {
 #undef TCP_FSM
 	TCP_FSM_NROWS
 };
+
+/* Per-state properties: the PROPS column of tcp_states.def. */
+enum tcp_state_prop {
+	SP_RECEIVES = 1u << 0,
+	SP_SENDS = 1u << 1,
+	SP_APP_SENDS = 1u << 2,
+	SP_KEEPALIVE = 1u << 3,
+	SP_TLP = 1u << 4,
+	SP_HALF_OPEN = 1u << 5,
+	SP_ENDED = 1u << 6,
+};
+
+extern const uint8_t tcp_state_props[TERN_TCP_NSTATES];
+
+static inline bool
+tcp_state_has(uint8_t state, enum tcp_state_prop prop)
+{
+	return (tcp_state_props[state] & prop) != 0;
+}
 
 struct tcp_fsm_cell {
 	uint32_t actions;   /* enum tcp_action bits */
@@ -159,6 +160,7 @@ enum tcp_conn_flag {
 	CF_AFTER_RTO = 1u << 22,  /* go-back-N after an RTO until SND.UNA
 				     passes recover (RFC 6582 3.2 step 1) */
 	CF_TLP_SENT = 1u << 23,   /* a tail loss probe awaits its ACK */
+	CF_FREE = 1u << 24,       /* A_FREE: release silently after the step */
 };
 
 /* What the app is told after the state-machine step (habit 9). */
@@ -242,6 +244,7 @@ TAILQ_HEAD(tcp_conn_list, tern_conn);
 struct tern_listener {
 	struct tern_listener *next;
 	struct tern_ctx *ctx;
+	uint8_t state;               /* CLOSED or LISTEN; tcp_fsm.c writes it */
 	uint16_t port;               /* host order */
 	uint32_t backlog;
 	uint32_t n_synrcvd;
@@ -289,7 +292,6 @@ struct tern_tcp {
 	uint16_t our_mss;              /* from the MTU, or conf.mss */
 	uint32_t state_count[TERN_TCP_NSTATES];
 	uint64_t fsm_hits[TCP_FSM_NROWS];
-	uint32_t tw_iss_hint;          /* ISS floor for a SYN reusing a TIME_WAIT */
 };
 
 static inline struct tern_tcp *
@@ -304,20 +306,31 @@ tcp_now_ms(const struct tern_ctx *ctx)
 	return (uint32_t)(ctx->now_ns / NS_PER_MS);
 }
 
-/* tcp_fsm.c */
-const struct tcp_fsm_cell *tcp_fsm_cell(struct tern_ctx *ctx, uint8_t state,
-					enum tcp_event ev);
-void tcp_set_state(struct tern_ctx *ctx, struct tern_conn *c, uint8_t next);
+/* tcp_fsm.c: the only writer of states, state counts and row counts */
+bool tcp_fsm_has(uint8_t state, enum tcp_event ev);
 int tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c,
 		 enum tcp_event ev, const struct tcp_seg *seg);
+int tcp_fsm_step_listener(struct tern_ctx *ctx, struct tern_listener *l,
+			  enum tcp_event ev, const struct tcp_seg *seg);
+int tcp_fsm_step_tw(struct tern_ctx *ctx, struct tcp_tw *tw,
+		    enum tcp_event ev, const struct tcp_seg *seg);
+int tcp_fsm_step_closed(struct tern_ctx *ctx, enum tcp_event ev,
+			const struct tcp_seg *seg);
+void tcp_fsm_conn_born(struct tern_ctx *ctx, struct tern_conn *c,
+		       uint8_t state);
+void tcp_fsm_conn_gone(struct tern_ctx *ctx, const struct tern_conn *c);
+void tcp_fsm_tw_born(struct tern_ctx *ctx);
+void tcp_fsm_tw_gone(struct tern_ctx *ctx);
 const char *tcp_event_name(enum tcp_event ev);
 
 /* tcp_conn.c */
 struct tern_conn *tcp_conn_alloc(struct tern_ctx *ctx,
 				 const struct tern_flow_key *key,
-				 uint32_t hash);
+				 uint32_t hash, uint8_t state);
 void tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c,
+		       uint32_t iss_floor);
+void tcp_conn_abort(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_conn_work(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_conn_learn_opts(struct tern_ctx *ctx, struct tern_conn *c,
 			 const struct tcp_seg *seg);
@@ -340,8 +353,7 @@ void tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 		 uint32_t len);
 void tcp_send_probe(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_emit_tw_ack(struct tern_ctx *ctx, const struct tcp_tw *tw);
-void tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg,
-			    uint32_t iss, uint16_t mss);
+void tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg);
 uint32_t tcp_rcv_wnd(const struct tern_conn *c);
 
 /* tcp_timers.c */
@@ -359,6 +371,8 @@ void tcp_tw_input(struct tern_ctx *ctx, struct tcp_tw *tw,
 void tcp_tw_expire(struct tern_ctx *ctx);
 void tcp_tw_free_all(struct tern_ctx *ctx);
 void tcp_tw_rearm(struct tern_ctx *ctx);
+void tcp_tw_release(struct tern_ctx *ctx, struct tcp_tw *tw);
+void tcp_tw_restart(struct tern_ctx *ctx, struct tcp_tw *tw);
 
 /* tcp_recovery.c */
 void tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
@@ -371,6 +385,8 @@ void tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 /* tcp_input.c */
 void tcp_flush_work(struct tern_ctx *ctx);
 void tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
-		      struct tcp_seg *seg);
+		      struct tcp_seg *seg, uint32_t iss_floor);
+struct tern_listener *tcp_find_listener(const struct tern_tcp *tcp,
+					rte_be16_t port);
 
 #endif /* TCP_PRIV_H */

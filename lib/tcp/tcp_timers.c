@@ -60,8 +60,7 @@ static bool
 tcp_tlp_allowed(const struct tern_conn *c)
 {
 	return tcp_of(c->ctx)->conf.tlp &&
-	       (c->state == TERN_TCP_ESTABLISHED ||
-		c->state == TERN_TCP_CLOSE_WAIT) &&
+	       tcp_state_has(c->state, SP_TLP) &&
 	       c->srtt_us != 0 && c->snd_max != c->snd_una &&
 	       c->snd_wnd != 0 && c->sq_bytes > 0 &&
 	       !(c->flags & (CF_RECOVERY | CF_TLP_SENT | CF_PERSIST |
@@ -136,14 +135,19 @@ tcp_rtt_sample(struct tern_conn *c, uint32_t rtt_us,
 	c->rto_ms = RTE_MIN(c->rto_ms, conf->rto_max_ms);
 }
 
+/* The RETRY column of tcp_states.def. */
 static uint32_t
 tcp_retry_limit(const struct tern_tcp_conf *conf, uint8_t state)
 {
-	if (state == TERN_TCP_SYN_SENT)
-		return conf->syn_retries;
-	if (state == TERN_TCP_SYN_RCVD)
-		return conf->synack_retries;
-	return conf->max_retries;
+	switch (state) {
+#define TERN_TCP_STATE(id, name, retry, props)                              \
+	case TERN_TCP_##id:                                                 \
+		return conf->retry;
+#include "tcp_states.def"
+#undef TERN_TCP_STATE
+	default:
+		return conf->max_retries;
+	}
 }
 
 /* How long a zero window may stay shut before we give up (0: forever). */
@@ -200,13 +204,6 @@ tcp_rtx_expired(struct tern_ctx *ctx, struct tern_conn *c)
 		tcp_rtx_arm(ctx, c);
 }
 
-static bool
-tcp_keepalive_state(uint8_t state)
-{
-	return state == TERN_TCP_ESTABLISHED || state == TERN_TCP_CLOSE_WAIT ||
-	       state == TERN_TCP_FIN_WAIT_2;
-}
-
 /* RFC 1122 4.2.3.6: probe an idle connection; give up after ka_cnt. */
 static void
 tcp_keepalive_expired(struct tern_ctx *ctx, struct tern_conn *c)
@@ -221,7 +218,7 @@ tcp_keepalive_expired(struct tern_ctx *ctx, struct tern_conn *c)
 		c->ka_deadline_ns = idle_end; /* input came meanwhile */
 		return;
 	}
-	if (!tcp_keepalive_state(c->state) || c->snd_max != c->snd_una) {
+	if (!tcp_state_has(c->state, SP_KEEPALIVE) || c->snd_max != c->snd_una) {
 		/* Not idle: the retransmission timer watches the peer. */
 		c->ka_probes = 0;
 		c->ka_deadline_ns = now + (uint64_t)c->ka_idle_ms * NS_PER_MS;

@@ -48,15 +48,27 @@ tcp_tw_rearm(struct tern_ctx *ctx)
 		       (now_ms + (uint64_t)left + 1) * NS_PER_MS);
 }
 
-static void
+/* Unlink and free @p tw (its state count is tcp_fsm.c's business). */
+void
 tcp_tw_release(struct tern_ctx *ctx, struct tcp_tw *tw)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 
 	TAILQ_REMOVE(&tcp->tw_fifo, tw, fifo);
 	tern_ctable_remove(&tcp->tws, &tw->node);
-	tcp->state_count[TERN_TCP_TIME_WAIT]--;
 	rte_mempool_put(tcp->tw_pool, tw);
+}
+
+/* A_RESTART_2MSL: the peer's FIN came again; start 2MSL over. */
+void
+tcp_tw_restart(struct tern_ctx *ctx, struct tcp_tw *tw)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+
+	tw->expire_ms = tcp_now_ms(ctx) + tcp_tw_lifetime_ms(tcp);
+	TAILQ_REMOVE(&tcp->tw_fifo, tw, fifo);
+	TAILQ_INSERT_TAIL(&tcp->tw_fifo, tw, fifo);
+	tcp_tw_rearm(ctx);
 }
 
 static struct tcp_tw *
@@ -72,6 +84,7 @@ tcp_tw_get(struct tern_ctx *ctx)
 	oldest = TAILQ_FIRST(&tcp->tw_fifo);
 	if (oldest == NULL)
 		return NULL;
+	tcp_fsm_tw_gone(ctx);
 	tcp_tw_release(ctx, oldest);
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_RECYCLED);
 	if (rte_mempool_get(tcp->tw_pool, &obj) != 0)
@@ -108,7 +121,7 @@ tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c)
 		return -ENOMEM;
 	}
 	TAILQ_INSERT_TAIL(&tcp->tw_fifo, tw, fifo);
-	tcp->state_count[TERN_TCP_TIME_WAIT]++;
+	tcp_fsm_tw_born(ctx);
 	if (was_empty || TAILQ_FIRST(&tcp->tw_fifo) == tw)
 		tcp_tw_rearm(ctx);
 	return 0;
@@ -123,73 +136,56 @@ tcp_tw_syn_acceptable(const struct tcp_tw *tw, const struct tcp_seg *seg)
 	return seq_gt(seg->seq, tw->rcv_nxt);
 }
 
+/*
+ * RFC 9293 3.10.7.4 for a connection in TIME_WAIT, reduced to an event
+ * of the table's TIME_WAIT rows; tcp_fsm_step_tw() does the rest.
+ */
 void
 tcp_tw_input(struct tern_ctx *ctx, struct tcp_tw *tw, struct tcp_seg *seg)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
-	const struct tcp_fsm_cell *cell;
 	uint8_t f = seg->flags;
 
 	if (f & TCP_RST) {
 		/* RFC 1337: no TIME_WAIT assassination. */
-		tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT, TCP_EV_SEG_RST);
+		tcp_fsm_step_tw(ctx, tw, TCP_EV_SEG_RST, seg);
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_RST_IGNORED);
 		rte_pktmbuf_free(seg->m);
 		return;
 	}
 	if ((f & (TCP_SYN | TCP_ACK)) == TCP_SYN) {
 		struct tern_listener *l;
-		uint32_t hint = tw->snd_nxt + UINT16_MAX + 2;
-
-		if (!tcp_tw_syn_acceptable(tw, seg)) {
-			/* An old duplicate: no such cell, dropped, counted. */
-			tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT,
-				     TCP_EV_SEG_SYN_DUP);
-			rte_pktmbuf_free(seg->m);
-			return;
-		}
-		cell = tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT, TCP_EV_SEG_SYN);
-		if (cell == NULL || !(cell->actions & A_TW_REUSE)) {
-			rte_pktmbuf_free(seg->m);
-			return;
-		}
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_REUSED);
-		tcp_tw_release(ctx, tw);
-		tcp_tw_rearm(ctx);
-		for (l = tcp->listeners; l != NULL; l = l->next)
-			if (rte_cpu_to_be_16(l->port) == seg->key.lport)
-				break;
-		if (l == NULL) {
-			tcp_fsm_cell(ctx, TERN_TCP_CLOSED, TCP_EV_SEG_ANY);
-			tcp_reply_rst(ctx, seg);
-			rte_pktmbuf_free(seg->m);
-			return;
-		}
 		/* The new ISS must lie above the old connection's space. */
-		tcp->tw_iss_hint = hint;
-		tcp_input_listen(ctx, l, seg);
-		tcp->tw_iss_hint = 0;
+		uint32_t iss_floor = tw->snd_nxt + UINT16_MAX + 2;
+
+		/* An old duplicate has no cell: dropped, counted. */
+		if (tcp_fsm_step_tw(ctx, tw, tcp_tw_syn_acceptable(tw, seg) ?
+				    TCP_EV_SEG_SYN : TCP_EV_SEG_SYN_DUP,
+				    seg) <= 0) {
+			rte_pktmbuf_free(seg->m);
+			return;
+		}
+		/* A_TW_REUSE: the record is gone; the SYN opens anew. */
+		l = tcp_find_listener(tcp, seg->key.lport);
+		if (l == NULL) {
+			tcp_fsm_step_closed(ctx, TCP_EV_SEG_ANY, seg);
+			rte_pktmbuf_free(seg->m);
+			return;
+		}
+		tcp_input_listen(ctx, l, seg, iss_floor);
 		return;
 	}
 	if ((f & TCP_FIN) && seg->seq + seg->len + 1 == tw->rcv_nxt) {
 		/* The peer's FIN again: our last ACK was lost. */
-		cell = tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT, TCP_EV_SEG_FIN);
-		if (cell != NULL && (cell->actions & A_RESTART_2MSL)) {
-			tw->expire_ms = tcp_now_ms(ctx) +
-					tcp_tw_lifetime_ms(tcp);
-			TAILQ_REMOVE(&tcp->tw_fifo, tw, fifo);
-			TAILQ_INSERT_TAIL(&tcp->tw_fifo, tw, fifo);
-			tcp_tw_rearm(ctx);
-		}
-		if (cell != NULL && (cell->actions & A_SEND_ACK))
-			tcp_emit_tw_ack(ctx, tw);
+		tcp_fsm_step_tw(ctx, tw, TCP_EV_SEG_FIN, seg);
 		rte_pktmbuf_free(seg->m);
 		return;
 	}
-	tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT, TCP_EV_SEG_ACK);
-	/* Anything else that is not exactly in sequence gets an ACK. */
+	/* Anything else that is not exactly in sequence gets an ACK
+	 * (RFC 9293 3.10.7.4: an unacceptable segment is answered). */
 	if (seg->seq != tw->rcv_nxt || seg->len > 0 || (f & TCP_SYN))
 		tcp_emit_tw_ack(ctx, tw);
+	tcp_fsm_step_tw(ctx, tw, TCP_EV_SEG_ACK, seg);
 	rte_pktmbuf_free(seg->m);
 }
 
@@ -203,9 +199,8 @@ tcp_tw_expire(struct tern_ctx *ctx)
 
 	while ((tw = TAILQ_FIRST(&tcp->tw_fifo)) != NULL &&
 	       tcp_tw_due(tw, now_ms)) {
-		tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT, TCP_EV_TIMER_2MSL);
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_EXPIRED);
-		tcp_tw_release(ctx, tw);
+		tcp_fsm_step_tw(ctx, tw, TCP_EV_TIMER_2MSL, NULL);
 	}
 	tcp_tw_rearm(ctx);
 }
@@ -216,7 +211,9 @@ tcp_tw_free_all(struct tern_ctx *ctx)
 	struct tern_tcp *tcp = tcp_of(ctx);
 	struct tcp_tw *tw;
 
-	while ((tw = TAILQ_FIRST(&tcp->tw_fifo)) != NULL)
+	while ((tw = TAILQ_FIRST(&tcp->tw_fifo)) != NULL) {
+		tcp_fsm_tw_gone(ctx);
 		tcp_tw_release(ctx, tw);
+	}
 	tern_timer_cancel(&tcp->wheel, &tcp->tw_timer);
 }

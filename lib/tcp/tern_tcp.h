@@ -27,7 +27,7 @@ struct tern_conn;
 struct tern_listener;
 
 enum tern_tcp_state {
-#define TERN_TCP_STATE(id, name) TERN_TCP_##id,
+#define TERN_TCP_STATE(id, ...) TERN_TCP_##id,
 #include "tcp_states.def"
 #undef TERN_TCP_STATE
 	TERN_TCP_NSTATES

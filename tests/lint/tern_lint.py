@@ -16,6 +16,9 @@ Rules (see tests/lint/README.md for the reasons):
   no-exit       rte_panic, rte_exit, RTE_VERIFY, abort(), exit() in lib/
   state-assign  assignment to a `state` field in lib/tcp/ outside
                 lib/tcp/tcp_fsm.c (tcp_set_state() is the one place)
+  fsm-count     a write of a state count (state_count[]) or a row count
+                (fsm_hits[]) in lib/tcp/ outside lib/tcp/tcp_fsm.c: a row
+                is counted only when the step has executed it
   static-local  a mutable `static` variable inside a function
   file-state    mutable variables at file scope, thread-locals and
                 per-lcore variables (all state lives in struct tern_ctx)
@@ -30,8 +33,8 @@ CLOCK_MODULE = "lib/runtime/tern_clock.h"
 FSM_FILE = "lib/tcp/tcp_fsm.c"
 TCP_DIR = "lib/tcp/"
 
-RULES = ("clock-read", "no-exit", "state-assign", "static-local",
-         "file-state", "todo")
+RULES = ("clock-read", "no-exit", "state-assign", "fsm-count",
+         "static-local", "file-state", "todo")
 
 # A call, not a member: "ctx->time(" or "s.clock(" are someone's field.
 NOT_MEMBER = r"(?<![\w.>])"
@@ -49,6 +52,12 @@ ASSIGN_OP = r"(?:<<|>>|[-+*/%&|^])?=(?!=)"
 STATE_RE = re.compile(
     r"(->\s*state\s*" + ASSIGN_OP + r"|(?<=[\w\])])\s*\.\s*state\s*" +
     ASSIGN_OP + r")")
+# tcp->state_count[s]++, --x->fsm_hits[r], fsm_hits[r] += 1, and the
+# like; reads (x = tcp->state_count[s], memcpy from it) are fine.
+COUNT_ARRAY = r"\b(?:state_count|fsm_hits)\s*\[[^\]]*\]"
+COUNT_RE = re.compile(
+    r"(?:\+\+|--)\s*(?:[\w.>-]*?)" + COUNT_ARRAY + r"|" + COUNT_ARRAY +
+    r"\s*(?:\+\+|--|" + ASSIGN_OP + r")")
 TODO_RE = re.compile(r"\b(TODO|FIXME)\b")
 THREAD_STATE_RE = re.compile(
     r"\b(RTE_DEFINE_PER_LCORE|__thread|_Thread_local|thread_local)\b")
@@ -261,6 +270,11 @@ def check_file(root, rel, findings):
             findings.append(Finding(
                 rel, no, "state-assign",
                 "state is assigned only by tcp_set_state() in " + FSM_FILE))
+        if in_tcp and rel != FSM_FILE and COUNT_RE.search(line):
+            findings.append(Finding(
+                rel, no, "fsm-count",
+                "state and row counts are written only by the step in " +
+                FSM_FILE))
         m = THREAD_STATE_RE.search(line)
         if m:
             findings.append(Finding(
