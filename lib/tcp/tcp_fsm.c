@@ -202,36 +202,73 @@ tcp_queue_fin(struct tern_ctx *ctx, struct tern_conn *c)
 }
 
 /*
- * Take the transition (c->state, ev) of a connection or half-open
- * record: run its actions and move to its next state. @p seg is the
- * segment that raised @p ev (NULL for user and timer events). Returns
- * -1 when the table has no such cell (the caller drops the segment; it
- * is counted), 0 otherwise. The app callbacks the actions ask for are
- * only recorded here; tcp_conn_settle() makes them.
+ * What a step acts on: a connection (or half-open) record, a listener,
+ * a TIME_WAIT record, or none of them (a segment for no one, CLOSED);
+ * and the segment that raised the event (NULL for user and timer
+ * events).
  */
-int
-tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
-	     const struct tcp_seg *seg)
+struct tcp_fsm_subject {
+	struct tern_conn *c;
+	struct tern_listener *l;
+	struct tcp_tw *tw;
+	const struct tcp_seg *seg;
+};
+
+/* Move the subject to @p next: its state and the state counts. */
+static void
+tcp_fsm_move(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
+	     uint8_t next)
 {
-	const struct tcp_fsm_cell *cell = tcp_fsm_lookup(ctx, c->state, ev);
-	uint32_t a;
+	struct tern_tcp *tcp = tcp_of(ctx);
 
-	if (cell == NULL)
-		return -1;
-	a = cell->actions;
+	if (s->c != NULL) {
+		tcp_set_state(ctx, s->c, next);
+	} else if (s->l != NULL) {
+		/* A CLOSED listener is no record: only LISTEN is counted. */
+		if (s->l->state != TERN_TCP_CLOSED)
+			tcp->state_count[s->l->state]--;
+		if (next != TERN_TCP_CLOSED)
+			tcp->state_count[next]++;
+		s->l->state = next;
+	} else if (s->tw != NULL && next != TERN_TCP_TIME_WAIT) {
+		/* Out of TIME_WAIT nothing is kept: the record goes. */
+		tcp->state_count[TERN_TCP_TIME_WAIT]--;
+		tcp_tw_release(ctx, s->tw);
+		tcp_tw_rearm(ctx);
+	}
+}
 
-	if (a & (A_CLOSE_NORMAL | A_CLOSE_RESET | A_CLOSE_REFUSED |
-		 A_CLOSE_TIMEOUT | A_CLOSE_ABORTED))
+/* The actions that come before the move (they see the old state). */
+static void
+tcp_fsm_exec_before(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
+		    uint32_t a)
+{
+	struct tern_conn *c = s->c;
+
+	if (c != NULL && (a & (A_CLOSE_NORMAL | A_CLOSE_RESET |
+			       A_CLOSE_REFUSED | A_CLOSE_TIMEOUT |
+			       A_CLOSE_ABORTED)))
 		tcp_set_close_reason(c, a);
-	if (a & A_SEND_RST)
+	if (c != NULL && (a & A_SEND_RST))
 		tcp_send_rst(ctx, c);
-	if ((a & A_RST_REPLY) && seg != NULL)
-		tcp_reply_rst(ctx, seg);
-	if (a & A_CHALLENGE_ACK)
+	if ((a & A_RST_REPLY) && s->seg != NULL)
+		tcp_reply_rst(ctx, s->seg);
+	if (c != NULL && (a & A_CHALLENGE_ACK))
 		tcp_send_challenge_ack(ctx, c);
+	if (s->l != NULL && (a & A_SEND_COOKIE) && s->seg != NULL)
+		tcp_send_cookie_synack(ctx, s->seg);
+	if (s->tw != NULL && (a & A_RESTART_2MSL))
+		tcp_tw_restart(ctx, s->tw);
+	if (s->tw != NULL && (a & A_SEND_ACK))
+		tcp_emit_tw_ack(ctx, s->tw);
+	if (s->tw != NULL && (a & A_TW_REUSE))
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_REUSED);
+}
 
-	tcp_set_state(ctx, c, cell->next);
-
+/* The actions of a connection that come after the move. */
+static void
+tcp_fsm_exec_after(struct tern_ctx *ctx, struct tern_conn *c, uint32_t a)
+{
 	if (a & (A_SEND_SYN | A_SEND_SYNACK))
 		tcp_send_syn(ctx, c);
 	if (a & A_SEND_ACK)
@@ -251,88 +288,81 @@ tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
 		tcp_conn_work(ctx, c);
 	if (a & A_FREE)
 		c->flags |= CF_FREE;
+}
+
+/*
+ * The step: take the transition (state, ev) of subject @p s -- run the
+ * cell's actions, move to its next state -- and only then count the
+ * row. Every row of every kind of subject is executed here. Returns -1
+ * when the table has no such cell (counted as a drop; the caller drops
+ * the segment), 0 otherwise. App callbacks the actions ask for are only
+ * recorded; tcp_conn_settle() makes them.
+ */
+static int
+tcp_fsm_exec(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
+	     uint8_t state, enum tcp_event ev)
+{
+	const struct tcp_fsm_cell *cell = tcp_fsm_lookup(ctx, state, ev);
+
+	if (cell == NULL)
+		return -1;
+	if (cell->actions != 0)
+		tcp_fsm_exec_before(ctx, s, cell->actions);
+	if (cell->next != state)
+		tcp_fsm_move(ctx, s, cell->next);
+	if (s->c != NULL && cell->actions != 0)
+		tcp_fsm_exec_after(ctx, s->c, cell->actions);
 	tcp_fsm_done(ctx, cell);
 	return 0;
 }
 
+/* A connection or half-open record. */
+int
+tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
+	     const struct tcp_seg *seg)
+{
+	const struct tcp_fsm_subject s = { .c = c, .seg = seg };
+
+	return tcp_fsm_exec(ctx, &s, c->state, ev);
+}
+
 /*
- * The transitions of a listener (no record per peer): listen(), a
- * stray ACK (reset), a SYN past the backlog (a cookie), unlisten().
- * Its SYNs and cookie ACKs are stepped on the child record instead.
+ * A listener: listen(), a stray ACK (reset), a SYN past the backlog (a
+ * cookie), unlisten(). Its SYNs and cookie ACKs are stepped on the
+ * child record, born in LISTEN.
  */
 int
 tcp_fsm_step_listener(struct tern_ctx *ctx, struct tern_listener *l,
 		      enum tcp_event ev, const struct tcp_seg *seg)
 {
-	const struct tcp_fsm_cell *cell = tcp_fsm_lookup(ctx, l->state, ev);
-	struct tern_tcp *tcp = tcp_of(ctx);
-	uint32_t a;
+	const struct tcp_fsm_subject s = { .l = l, .seg = seg };
 
-	if (cell == NULL)
-		return -1;
-	a = cell->actions;
-	if ((a & A_RST_REPLY) && seg != NULL)
-		tcp_reply_rst(ctx, seg);
-	if ((a & A_SEND_COOKIE) && seg != NULL)
-		tcp_send_cookie_synack(ctx, seg);
-	/* A CLOSED listener is no record: only LISTEN is counted. */
-	if (l->state != TERN_TCP_CLOSED)
-		tcp->state_count[l->state]--;
-	if (cell->next != TERN_TCP_CLOSED)
-		tcp->state_count[cell->next]++;
-	l->state = cell->next;
-	tcp_fsm_done(ctx, cell);
-	return 0;
+	return tcp_fsm_exec(ctx, &s, l->state, ev);
 }
 
 /*
- * The transitions of a compact TIME_WAIT record. A step to CLOSED
- * (A_TW_REUSE, A_FREE) releases the record: then 1 is returned and
- * @p tw is gone; 0 when it stays, -1 when there is no such cell.
+ * A compact TIME_WAIT record. A step to CLOSED (A_TW_REUSE, A_FREE)
+ * releases the record: then 1 is returned and @p tw is gone; 0 when it
+ * stays, -1 when there is no such cell.
  */
 int
 tcp_fsm_step_tw(struct tern_ctx *ctx, struct tcp_tw *tw, enum tcp_event ev,
 		const struct tcp_seg *seg)
 {
-	const struct tcp_fsm_cell *cell =
-		tcp_fsm_lookup(ctx, TERN_TCP_TIME_WAIT, ev);
-	uint32_t a;
+	const struct tcp_fsm_subject s = { .tw = tw, .seg = seg };
 
-	if (cell == NULL)
+	if (tcp_fsm_exec(ctx, &s, TERN_TCP_TIME_WAIT, ev) != 0)
 		return -1;
-	a = cell->actions;
-	if (a & A_RESTART_2MSL)
-		tcp_tw_restart(ctx, tw);
-	if (a & A_SEND_ACK)
-		tcp_emit_tw_ack(ctx, tw);
-	if ((a & A_RST_REPLY) && seg != NULL)
-		tcp_reply_rst(ctx, seg);
-	if (a & A_TW_REUSE)
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_REUSED);
-	if (cell->next != TERN_TCP_TIME_WAIT) {
-		/* CLOSED: nothing is kept for it, the record goes. */
-		tcp_of(ctx)->state_count[TERN_TCP_TIME_WAIT]--;
-		tcp_tw_release(ctx, tw);
-		tcp_tw_rearm(ctx);
-		tcp_fsm_done(ctx, cell);
-		return 1;
-	}
-	tcp_fsm_done(ctx, cell);
-	return 0;
+	return tcp_fsm_has(TERN_TCP_TIME_WAIT, ev) &&
+	       tcp_fsm[TERN_TCP_TIME_WAIT][ev].next != TERN_TCP_TIME_WAIT;
 }
 
-/* A segment for no connection, no TIME_WAIT and no listener. */
+/* A segment for no connection, no TIME_WAIT record and no listener. */
 int
 tcp_fsm_step_closed(struct tern_ctx *ctx, enum tcp_event ev,
 		    const struct tcp_seg *seg)
 {
-	const struct tcp_fsm_cell *cell =
-		tcp_fsm_lookup(ctx, TERN_TCP_CLOSED, ev);
+	const struct tcp_fsm_subject s = { .seg = seg };
 
-	if (cell == NULL)
-		return -1;
-	if ((cell->actions & A_RST_REPLY) && seg != NULL)
-		tcp_reply_rst(ctx, seg);
-	tcp_fsm_done(ctx, cell);
-	return 0;
+	return tcp_fsm_exec(ctx, &s, TERN_TCP_CLOSED, ev);
 }
