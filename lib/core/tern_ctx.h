@@ -25,7 +25,16 @@
 #include "tern_stats.h"
 #include "tern_arp.h"
 
-#define TERN_TX_BATCH_MAX 64
+/*
+ * Frames one pass of the stack may queue before the driver flushes. The
+ * protocol code never flushes (only the driver does, between steps), so
+ * the batch holds what one RX burst and the output pass after it make:
+ * the TCP output layer stops filling it with data TCP_TX_RESERVE short
+ * of full (the rest waits on its work list for the next pass), which
+ * leaves room for the few control segments a burst of input may answer
+ * at once. What still finds it full is dropped and counted (TxBatchFull).
+ */
+#define TERN_TX_BATCH_MAX 512
 #define TERN_RETA_MAX 512
 #define TERN_RX_BURST 32
 
@@ -82,13 +91,27 @@ struct tern_ctx {
 	void *app;                   /**< the application's per-lcore state */
 } __rte_cache_aligned;
 
-/** Queue @p m for transmission; flushes when the batch is full. */
+/**
+ * Queue @p m for transmission. Never flushes: frames reach the wire only
+ * when the driver calls tx_flush between steps. A full batch drops @p m
+ * (counted as TxBatchFull).
+ */
 static inline void
 tern_ctx_tx(struct tern_ctx *ctx, struct rte_mbuf *m)
 {
-	if (unlikely(ctx->tx.count == TERN_TX_BATCH_MAX))
-		ctx->tx_flush(ctx);
+	if (unlikely(ctx->tx.count == TERN_TX_BATCH_MAX)) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TX_BATCH_FULL);
+		rte_pktmbuf_free(m);
+		return;
+	}
 	ctx->tx.pkts[ctx->tx.count++] = m;
+}
+
+/** Frames the TX batch can still take before the driver flushes it. */
+static inline uint16_t
+tern_ctx_tx_room(const struct tern_ctx *ctx)
+{
+	return (uint16_t)(TERN_TX_BATCH_MAX - ctx->tx.count);
 }
 
 /** Free @p m and count it under @p reason. */

@@ -967,20 +967,6 @@ tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 	rte_pktmbuf_free(seg->m);
 }
 
-/* Send what the burst left owed: data, FINs, and at most one ACK each. */
-void
-tcp_flush_work(struct tern_ctx *ctx)
-{
-	struct tern_tcp *tcp = tcp_of(ctx);
-	struct tern_conn *c;
-
-	while ((c = TAILQ_FIRST(&tcp->work)) != NULL) {
-		TAILQ_REMOVE(&tcp->work, c, work);
-		c->flags &= ~CF_ON_WORK;
-		tcp_output(ctx, c);
-	}
-}
-
 void
 tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 {

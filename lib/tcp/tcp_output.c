@@ -1,10 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Building and sending segments: control segments, data from the send
- * queue within the peer's window and cwnd, and RSTs for segments that
+ * The output layer: every segment the stack sends is built here --
+ * control segments, data from the send queue within the peer's window
+ * and cwnd, retransmissions and probes, and RSTs for segments that
  * belong to no connection. Segments go to tern_ipv4_output(), which adds
  * the IPv4 and Ethernet headers and the checksums, and appends the frame
- * to this lcore's TX batch.
+ * to this lcore's TX batch; only the driver flushes the batch, between
+ * steps.
+ *
+ * Two disciplines, both into the batch. What a segment of input must
+ * answer at once -- a RST, a challenge or duplicate ACK, the resent
+ * head of a fast retransmit -- is built during its step: at most a few
+ * per segment, which the batch's reserve holds. Everything else is owed
+ * (the work list, CF_*_OWED, CF_ACK_NOW) and built by the output pass,
+ * tcp_flush_work(), at the end of the burst or the timer run: data, FINs,
+ * SYNs, delayed ACKs, timer-driven retransmissions and probes. The pass
+ * stops TCP_TX_RESERVE frames short of a full batch; the connections left
+ * wait on the work list for the next pass, after the driver's flush.
  */
 #include <string.h>
 
@@ -13,6 +25,13 @@
 
 #include "tcp_priv.h"
 #include "tern_net.h"
+
+/*
+ * Room the output pass leaves in the TX batch for what the steps of the
+ * next RX burst answer at once (a RST or an ACK, and a resent segment,
+ * per segment).
+ */
+#define TCP_TX_RESERVE (2 * TERN_RX_BURST)
 
 /* IPv4 total length limit less the largest IPv4 and TCP headers. */
 #define TCP_TSO_MAX_PAYLOAD (UINT16_MAX - 20 - 60)
@@ -217,9 +236,25 @@ tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
 			(c->flags & CF_TS_OK) ? 3 : TCP_MAX_SACK_BLOCKS);
 }
 
-/* SYN (SYN_SENT) or SYN+ACK (SYN_RCVD), first time or again. */
+/*
+ * Owe our SYN (SYN_SENT) or SYN+ACK (SYN_RCVD), first time or again: the
+ * sequence space is taken and the retransmission timer runs now; the
+ * output pass builds the segment.
+ */
 void
 tcp_send_syn(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	c->snd_nxt = c->iss + 1;
+	if (seq_lt(c->snd_max, c->snd_nxt))
+		c->snd_max = c->snd_nxt;
+	c->flags |= CF_SYN_OWED;
+	if (c->rtx_deadline_ns == 0)
+		tcp_rtx_arm(ctx, c);
+	tcp_conn_work(ctx, c);
+}
+
+static void
+tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	const struct tern_tcp *tcp = tcp_of(ctx);
 	/* Past SYN_SENT we know the peer's ISN: SYN+ACK (also after close()
@@ -251,12 +286,8 @@ tcp_send_syn(struct tern_ctx *ctx, struct tern_conn *c)
 	e.opts.ws = c->rcv_wscale;
 	e.opts.tsval = tcp_now_ms(ctx) + c->ts_offset;
 	c->rcv_adv = c->rcv_nxt + e.wnd;
-	c->snd_nxt = c->iss + 1;
-	if (seq_lt(c->snd_max, c->snd_nxt))
-		c->snd_max = c->snd_nxt;
+	c->flags &= ~CF_SYN_OWED;
 	tcp_emit(ctx, &e);
-	if (c->rtx_deadline_ns == 0)
-		tcp_rtx_arm(ctx, c);
 }
 
 void
@@ -463,18 +494,62 @@ tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 		tcp_rtx_arm(ctx, c);
 }
 
-/*
- * A segment the peer must answer without it carrying new data: an ACK
- * of an old sequence number (SND.UNA - 1), as zero-window probes and
- * keepalives are (RFC 9293 3.8.6.1, RFC 1122 4.2.3.6).
- */
+/* Owe a zero-window or keepalive probe (tcp_emit_probe). */
 void
 tcp_send_probe(struct tern_ctx *ctx, struct tern_conn *c)
 {
+	c->flags |= CF_PROBE_OWED;
+	tcp_conn_work(ctx, c);
+}
+
+/*
+ * A segment the peer must answer without it carrying new data (RFC
+ * 9293 3.8.6.1, RFC 1122 4.2.3.6): with data in flight (the peer shrank
+ * its window over it) the first unacknowledged segment; otherwise an
+ * ACK of an old sequence number (SND.UNA - 1), as keepalives are.
+ */
+static void
+tcp_emit_probe(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint32_t len = RTE_MIN(c->snd_max - c->snd_una, c->sq_bytes);
 	struct tcp_emit e;
 
+	c->flags &= ~CF_PROBE_OWED;
+	if (len > 0) {
+		tcp_send_at(ctx, c, c->snd_una,
+			    RTE_MIN(len, (uint32_t)c->mss));
+		return;
+	}
 	tcp_emit_from_conn(ctx, c, &e, TCP_ACK, c->snd_una - 1);
 	tcp_emit(ctx, &e);
+}
+
+/* Owe a tail loss probe (RFC 8985 7.3; tcp_emit_tlp). */
+void
+tcp_send_tlp(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	c->flags |= CF_TLP_OWED;
+	tcp_conn_work(ctx, c);
+}
+
+/*
+ * RFC 8985 7.3, after the pass tried new data: if none could go
+ * (@p sent_new false), the last data segment again; its ACK (or SACK)
+ * restarts the ACK clock.
+ */
+static void
+tcp_emit_tlp(struct tern_ctx *ctx, struct tern_conn *c, bool sent_new)
+{
+	uint32_t data_end, len;
+
+	c->flags &= ~CF_TLP_OWED;
+	if (sent_new)
+		return;
+	data_end = c->snd_una + RTE_MIN(c->sq_bytes, c->snd_max - c->snd_una);
+	len = RTE_MIN(data_end - c->snd_una, (uint32_t)c->mss);
+	/* Never past the peer's window, even one it shrank (RFC 9293). */
+	if (len > 0 && seq_leq(data_end, c->snd_una + c->snd_wnd))
+		tcp_send_at(ctx, c, data_end - len, len);
 }
 
 /* Send one segment of @p len queued bytes at snd_nxt, maybe with FIN. */
@@ -519,9 +594,13 @@ tcp_usable_window(const struct tern_conn *c)
  * queued data in MSS-sized segments, then our FIN once all data has
  * gone; an ACK if one is owed and nothing else carried it.
  */
-void
+static void
 tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 {
+	uint32_t snd_max = c->snd_max;
+
+	if (c->flags & CF_SYN_OWED)
+		tcp_emit_syn(ctx, c);
 	/* No data before our SYN is acknowledged. */
 	if (tcp_state_has(c->state, SP_SENDS) && c->snd_una != c->iss) {
 		if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
@@ -555,6 +634,11 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 			    !fin &&
 			    c->snd_nxt != c->snd_una)
 				break;
+			/* The batch is full enough: the next pass goes on. */
+			if (tern_ctx_tx_room(ctx) <= TCP_TX_RESERVE) {
+				tcp_conn_work(ctx, c);
+				break;
+			}
 			tcp_send_segment(ctx, c, len, fin);
 			if (fin)
 				break;
@@ -577,14 +661,38 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 	    c->sq_bytes == 0 && c->snd_nxt == c->iss + 1 &&
 	    (c->flags & CF_FIN_QUEUED))
 		tcp_send_segment(ctx, c, 0, true);
+	if (c->flags & CF_TLP_OWED)
+		tcp_emit_tlp(ctx, c, c->snd_max != snd_max);
+	if (c->flags & CF_PROBE_OWED)
+		tcp_emit_probe(ctx, c);
 	if (c->flags & CF_ACK_NOW)
 		tcp_send_ack(ctx, c);
 }
 
 /*
- * The retransmission timer fired: resend the SYN or SYN+ACK, probe a
- * zero window, or go back to snd_una (RFC 6298 5.4-5.6, RFC 5681 3.1).
- * The caller has counted the attempt against the retry limit.
+ * The output pass: serve the connections that owe output, in the order
+ * they asked, while the TX batch has room beyond its reserve; the rest
+ * stay on the work list (tern_tcp_next_deadline_ns() says "now").
+ */
+void
+tcp_flush_work(struct tern_ctx *ctx)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct tern_conn *c;
+
+	while (tern_ctx_tx_room(ctx) > TCP_TX_RESERVE &&
+	       (c = TAILQ_FIRST(&tcp->work)) != NULL) {
+		TAILQ_REMOVE(&tcp->work, c, work);
+		c->flags &= ~CF_ON_WORK;
+		tcp_output(ctx, c);
+	}
+}
+
+/*
+ * The retransmission timer fired: owe the SYN or SYN+ACK again, a
+ * zero-window probe, or go back to snd_una (RFC 6298 5.4-5.6, RFC 5681
+ * 3.1); the output pass sends it. The caller has counted the attempt
+ * against the retry limit.
  */
 void
 tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
@@ -605,18 +713,12 @@ tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
 		 * first unacknowledged segment is the probe; otherwise an
 		 * ACK of SND.UNA - 1.
 		 */
-		uint32_t len = RTE_MIN(c->snd_max - c->snd_una, c->sq_bytes);
-
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_WIN_PROBES);
-		if (len > 0)
-			tcp_send_at(ctx, c, c->snd_una,
-				    RTE_MIN(len, (uint32_t)c->mss));
-		else
-			tcp_send_probe(ctx, c);
+		tcp_send_probe(ctx, c);
 		tcp_rtx_arm(ctx, c);
 		return;
 	}
 	tcp_recovery_on_rto(ctx, c);
 	c->snd_nxt = c->snd_una;
-	tcp_output(ctx, c);
+	tcp_conn_work(ctx, c);
 }

@@ -161,6 +161,10 @@ enum tcp_conn_flag {
 				     passes recover (RFC 6582 3.2 step 1) */
 	CF_TLP_SENT = 1u << 23,   /* a tail loss probe awaits its ACK */
 	CF_FREE = 1u << 24,       /* A_FREE: release silently after the step */
+	/* Owed to the output pass (tcp_flush_work), which builds them: */
+	CF_SYN_OWED = 1u << 25,   /* our SYN or SYN+ACK, first or again */
+	CF_PROBE_OWED = 1u << 26, /* a zero-window or keepalive probe */
+	CF_TLP_OWED = 1u << 27,   /* a tail loss probe */
 };
 
 /* What the app is told after the state-machine step (habit 9). */
@@ -347,11 +351,12 @@ void tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_send_rst(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_reply_rst(struct tern_ctx *ctx, const struct tcp_seg *seg);
 void tcp_send_challenge_ack(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_output(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 		 uint32_t len);
 void tcp_send_probe(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_send_tlp(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_flush_work(struct tern_ctx *ctx);
 void tcp_emit_tw_ack(struct tern_ctx *ctx, const struct tcp_tw *tw);
 void tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg);
 uint32_t tcp_rcv_wnd(const struct tern_conn *c);
@@ -383,7 +388,6 @@ uint32_t tcp_pipe(const struct tern_conn *c);
 void tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 
 /* tcp_input.c */
-void tcp_flush_work(struct tern_ctx *ctx);
 void tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 		      struct tcp_seg *seg, uint32_t iss_floor);
 struct tern_listener *tcp_find_listener(const struct tern_tcp *tcp,

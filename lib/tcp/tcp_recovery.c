@@ -80,8 +80,9 @@ tcp_enter_recovery(struct tern_ctx *ctx, struct tern_conn *c)
 		tcp_send_at(ctx, c, c->snd_una, len);
 		c->rxt_next = c->snd_una + len;
 	}
+	/* More holes (SACK): the output pass resends them within cwnd. */
 	if (sack)
-		tcp_sack_retransmit(ctx, c);
+		tcp_conn_work(ctx, c);
 }
 
 static void

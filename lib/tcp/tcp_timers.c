@@ -90,27 +90,17 @@ tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c)
 	tcp_timer_update(ctx, c);
 }
 
-/* RFC 8985 7.3: send new data if the windows allow, else the last
- * segment again; its ACK (or SACK) restarts the ACK clock. */
+/* RFC 8985 7.3: the output pass sends new data if the windows allow,
+ * else the last segment again; its ACK (or SACK) restarts the ACK clock. */
 static void
 tcp_tlp_expired(struct tern_ctx *ctx, struct tern_conn *c)
 {
-	uint32_t before = c->snd_max, data_end, len;
-
 	c->tlp_deadline_ns = 0;
 	if (!tcp_tlp_allowed(c))
 		return;
 	c->flags |= CF_TLP_SENT;
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_LOSS_PROBES);
-	tcp_output(ctx, c);
-	if (c->snd_max != before)
-		return;
-	/* Nothing new could go: resend the last data segment. */
-	data_end = c->snd_una + RTE_MIN(c->sq_bytes, c->snd_max - c->snd_una);
-	len = RTE_MIN(data_end - c->snd_una, (uint32_t)c->mss);
-	/* Never past the peer's window, even one it shrank (RFC 9293). */
-	if (len > 0 && seq_leq(data_end, c->snd_una + c->snd_wnd))
-		tcp_send_at(ctx, c, data_end - len, len);
+	tcp_send_tlp(ctx, c);
 }
 
 /* RFC 6298 2.2-2.3 with alpha 1/8, beta 1/4, K 4, G 1 ms. */
@@ -243,7 +233,8 @@ tcp_conn_timer_expired(struct tern_ctx *ctx, struct tern_conn *c)
 	if (c->delack_deadline_ns != 0 && c->delack_deadline_ns <= now) {
 		c->delack_deadline_ns = 0;
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DELAYED_ACKS);
-		tcp_send_ack(ctx, c);
+		c->flags |= CF_ACK_NOW;
+		tcp_conn_work(ctx, c);
 	}
 	if (c->fw2_deadline_ns != 0 && c->fw2_deadline_ns <= now) {
 		c->fw2_deadline_ns = 0;

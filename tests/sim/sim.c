@@ -92,6 +92,7 @@ struct sim {
 	char error[512];
 	uint64_t same_time_steps;
 	bool released;          /**< stacks finished */
+	bool driver_flushing;   /**< in flush_all or a stack's teardown */
 	struct sim_block *blocks;
 	struct sim_recorder *rec;
 };
@@ -568,6 +569,8 @@ sim_wire_send(struct sim_node *from, struct rte_mbuf *m)
 
 	sim_hdr_parse(m, &h);
 	from->frames_out++;
+	if (h.kind == SIM_PKT_TCP)
+		from->tcp_frames_out++;
 	group = rte_is_multicast_ether_addr(&h.eth_dst);
 	for (unsigned int i = 0; i < sim->nnodes; i++) {
 		struct sim_node *to = &sim->nodes[i];
@@ -593,6 +596,9 @@ sim_tx_flush(struct tern_ctx *ctx)
 	struct sim_node *n = ctx->tx_flush_arg;
 	uint16_t count = ctx->tx.count;
 
+	/* Only the driver flushes, between steps (lib/core/tern_ctx.h). */
+	if (!n->sim->driver_flushing)
+		n->flushes_in_step++;
 	/* emptied first: sending may not re-enter, but keep it obvious */
 	ctx->tx.count = 0;
 	for (uint16_t i = 0; i < count; i++)
@@ -902,7 +908,9 @@ release(struct sim *sim)
 			continue;
 		fsm_tally_add(n->ctx);
 		n->ctx->now_ns = sim->now_ns;
+		sim->driver_flushing = true;
 		tern_stack_fini(n->ctx);
+		sim->driver_flushing = false;
 	}
 	drain(sim);
 }
@@ -978,12 +986,14 @@ sim_destroy_quiet(struct sim *sim)
 static void
 flush_all(struct sim *sim)
 {
+	sim->driver_flushing = true;
 	for (unsigned int i = 0; i < sim->nnodes; i++) {
 		struct tern_ctx *ctx = sim->nodes[i].ctx;
 
 		if (ctx != NULL && ctx->tx.count > 0)
 			ctx->tx_flush(ctx);
 	}
+	sim->driver_flushing = false;
 }
 
 static void

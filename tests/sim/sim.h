@@ -100,6 +100,9 @@ struct sim_node {
 	struct sim_inbox inbox;         /**< script nodes only */
 	bool answer_arp;                /**< script: reply to ARP for ip */
 	uint64_t frames_in, frames_out;
+	uint64_t tcp_frames_out;        /**< TCP segments among frames_out */
+	uint64_t flushes_in_step;       /**< TX flushes the stack made itself
+					     (inside a step; must stay 0) */
 	void *app;                      /**< sim_app's records of this node */
 };
 
