@@ -215,7 +215,7 @@ struct tcp_fsm_subject {
 };
 
 /* Move the subject to @p next: its state and the state counts. */
-static void
+static __rte_always_inline void
 tcp_fsm_move(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 	     uint8_t next)
 {
@@ -239,7 +239,7 @@ tcp_fsm_move(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 }
 
 /* The actions that come before the move (they see the old state). */
-static void
+static __rte_always_inline void
 tcp_fsm_exec_before(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 		    uint32_t a)
 {
@@ -270,7 +270,7 @@ static void
 tcp_fsm_exec_after(struct tern_ctx *ctx, struct tern_conn *c, uint32_t a)
 {
 	if (a & (A_SEND_SYN | A_SEND_SYNACK))
-		tcp_send_syn(ctx, c);
+		tcp_owe_syn(ctx, c);
 	if (a & A_SEND_ACK)
 		c->flags |= CF_ACK_NOW;
 	if (a & A_SEND_FIN)
@@ -296,9 +296,10 @@ tcp_fsm_exec_after(struct tern_ctx *ctx, struct tern_conn *c, uint32_t a)
  * row. Every row of every kind of subject is executed here. Returns -1
  * when the table has no such cell (counted as a drop; the caller drops
  * the segment), 0 otherwise. App callbacks the actions ask for are only
- * recorded; tcp_conn_settle() makes them.
+ * recorded; tcp_conn_settle() makes them. Inlined into each kind of
+ * subject's entry point, where the compiler drops what cannot apply.
  */
-static int
+static __rte_always_inline int
 tcp_fsm_exec(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 	     uint8_t state, enum tcp_event ev)
 {

@@ -163,40 +163,6 @@ tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 	return 0;
 }
 
-/*
- * Receive buffer space: rcv_buf less what waits for reassembly and, in
- * manual mode, what the app holds.
- */
-static uint32_t
-tcp_rcv_space(const struct tern_conn *c)
-{
-	uint32_t buf = tcp_of(c->ctx)->conf.rcv_buf;
-	uint32_t used = c->rcv_held + (c->reass != NULL ? c->reass->bytes : 0);
-
-	return used >= buf ? 0 : buf - used;
-}
-
-/*
- * The window we advertise, in bytes. Its right edge never moves left
- * (RFC 9293 3.8.6.2.2), and it moves right only by a worthwhile step --
- * min(rcv_buf / 2, one MSS) -- so a slow reader does not invite silly
- * small segments (receiver SWS avoidance).
- */
-uint32_t
-tcp_rcv_wnd(const struct tern_conn *c)
-{
-	uint32_t max = (uint32_t)UINT16_MAX << c->rcv_wscale;
-	uint32_t space = RTE_MIN(tcp_rcv_space(c), max);
-	uint32_t cur = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt
-						       : 0;
-	uint32_t step = RTE_MIN(tcp_of(c->ctx)->conf.rcv_buf / 2,
-				(uint32_t)tcp_of(c->ctx)->our_mss);
-
-	if (space <= cur || space - cur < step)
-		return cur;
-	return space;
-}
-
 /* Fill seq/ack/window/timestamps for a segment of synchronized @p c. */
 static void
 tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
@@ -242,7 +208,7 @@ tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
  * output pass builds the segment.
  */
 void
-tcp_send_syn(struct tern_ctx *ctx, struct tern_conn *c)
+tcp_owe_syn(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	c->snd_nxt = c->iss + 1;
 	if (seq_lt(c->snd_max, c->snd_nxt))
@@ -496,7 +462,7 @@ tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 
 /* Owe a zero-window or keepalive probe (tcp_emit_probe). */
 void
-tcp_send_probe(struct tern_ctx *ctx, struct tern_conn *c)
+tcp_owe_probe(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	c->flags |= CF_PROBE_OWED;
 	tcp_conn_work(ctx, c);
@@ -526,7 +492,7 @@ tcp_emit_probe(struct tern_ctx *ctx, struct tern_conn *c)
 
 /* Owe a tail loss probe (RFC 8985 7.3; tcp_emit_tlp). */
 void
-tcp_send_tlp(struct tern_ctx *ctx, struct tern_conn *c)
+tcp_owe_tlp(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	c->flags |= CF_TLP_OWED;
 	tcp_conn_work(ctx, c);
@@ -614,6 +580,11 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 			if (off > c->sq_bytes)
 				break; /* our FIN is out */
 			avail = c->sq_bytes - off;
+			/* Nothing queued and no FIN owed: spare the windows. */
+			if (avail == 0 &&
+			    (c->flags & (CF_FIN_QUEUED | CF_FIN_ACKED)) !=
+				    CF_FIN_QUEUED)
+				break;
 			len = RTE_MIN(avail, tcp_usable_window(c));
 			len = RTE_MIN(len, tcp_segment_max(ctx, c));
 			fin = (c->flags & (CF_FIN_QUEUED | CF_FIN_ACKED)) ==
@@ -702,7 +673,7 @@ tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYN_RETRANS);
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
 		c->retrans_total++;
-		tcp_send_syn(ctx, c);
+		tcp_owe_syn(ctx, c);
 		return;
 	}
 	c->flags &= ~CF_RTT_TIMING;
@@ -714,7 +685,7 @@ tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
 		 * ACK of SND.UNA - 1.
 		 */
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_WIN_PROBES);
-		tcp_send_probe(ctx, c);
+		tcp_owe_probe(ctx, c);
 		tcp_rtx_arm(ctx, c);
 		return;
 	}

@@ -310,6 +310,42 @@ tcp_now_ms(const struct tern_ctx *ctx)
 	return (uint32_t)(ctx->now_ns / NS_PER_MS);
 }
 
+/* ---- the receive window (used by input and output alike) ---- */
+
+/*
+ * Receive buffer space: rcv_buf less what waits for reassembly and, in
+ * manual mode, what the app holds.
+ */
+static inline uint32_t
+tcp_rcv_space(const struct tern_conn *c)
+{
+	uint32_t buf = tcp_of(c->ctx)->conf.rcv_buf;
+	uint32_t used = c->rcv_held + (c->reass != NULL ? c->reass->bytes : 0);
+
+	return used >= buf ? 0 : buf - used;
+}
+
+/*
+ * The window we advertise, in bytes. Its right edge never moves left
+ * (RFC 9293 3.8.6.2.2), and it moves right only by a worthwhile step --
+ * min(rcv_buf / 2, one MSS) -- so a slow reader does not invite silly
+ * small segments (receiver SWS avoidance).
+ */
+static inline uint32_t
+tcp_rcv_wnd(const struct tern_conn *c)
+{
+	uint32_t max = (uint32_t)UINT16_MAX << c->rcv_wscale;
+	uint32_t space = RTE_MIN(tcp_rcv_space(c), max);
+	uint32_t cur = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt
+						       : 0;
+	uint32_t step = RTE_MIN(tcp_of(c->ctx)->conf.rcv_buf / 2,
+				(uint32_t)tcp_of(c->ctx)->our_mss);
+
+	if (space <= cur || space - cur < step)
+		return cur;
+	return space;
+}
+
 /* tcp_fsm.c: the only writer of states, state counts and row counts */
 bool tcp_fsm_has(uint8_t state, enum tcp_event ev);
 int tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c,
@@ -346,7 +382,7 @@ void tcp_notify_closed(struct tern_conn *c);
 void tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c);
 
 /* tcp_output.c */
-void tcp_send_syn(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_owe_syn(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_send_rst(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_reply_rst(struct tern_ctx *ctx, const struct tcp_seg *seg);
@@ -354,12 +390,11 @@ void tcp_send_challenge_ack(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 		 uint32_t len);
-void tcp_send_probe(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_send_tlp(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_owe_probe(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_owe_tlp(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_flush_work(struct tern_ctx *ctx);
 void tcp_emit_tw_ack(struct tern_ctx *ctx, const struct tcp_tw *tw);
 void tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg);
-uint32_t tcp_rcv_wnd(const struct tern_conn *c);
 
 /* tcp_timers.c */
 void tcp_timer_update(struct tern_ctx *ctx, struct tern_conn *c);
@@ -387,10 +422,36 @@ void tcp_recovery_on_rto(struct tern_ctx *ctx, struct tern_conn *c);
 uint32_t tcp_pipe(const struct tern_conn *c);
 void tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 
-/* tcp_input.c */
+/* tcp_input.c: parse, demultiplex, the ordered checks per state */
+void tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c,
+		    struct tcp_seg *seg);
+
+/* tcp_input_listen.c: listeners and half-open records */
 void tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 		      struct tcp_seg *seg, uint32_t iss_floor);
 struct tern_listener *tcp_find_listener(const struct tern_tcp *tcp,
 					rte_be16_t port);
+
+/* tcp_input_ack.c: the ACK field, RTT samples, the send window */
+bool tcp_ack_input(struct tern_ctx *ctx, struct tern_conn *c,
+		   const struct tcp_seg *seg);
+bool tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
+		     const struct tcp_seg *seg);
+void tcp_rtt_from_ack(struct tern_ctx *ctx, struct tern_conn *c,
+		      const struct tcp_seg *seg);
+
+/* tcp_input_data.c: the payload, reassembly, the ACKs receiving owes */
+bool tcp_take_data(struct tern_ctx *ctx, struct tern_conn *c,
+		   struct tcp_seg *seg);
+bool tcp_rx_queue(struct tern_conn *c, struct rte_mbuf *m);
+void tcp_schedule_ack(struct tern_ctx *ctx, struct tern_conn *c);
+
+/* An ACK at the end of the burst (coalesced, maybe piggybacked). */
+static inline void
+tcp_ack_soon(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	c->flags |= CF_ACK_NOW;
+	tcp_conn_work(ctx, c);
+}
 
 #endif /* TCP_PRIV_H */

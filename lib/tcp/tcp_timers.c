@@ -100,7 +100,7 @@ tcp_tlp_expired(struct tern_ctx *ctx, struct tern_conn *c)
 		return;
 	c->flags |= CF_TLP_SENT;
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_LOSS_PROBES);
-	tcp_send_tlp(ctx, c);
+	tcp_owe_tlp(ctx, c);
 }
 
 /* RFC 6298 2.2-2.3 with alpha 1/8, beta 1/4, K 4, G 1 ms. */
@@ -220,7 +220,7 @@ tcp_keepalive_expired(struct tern_ctx *ctx, struct tern_conn *c)
 		return;
 	}
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_KEEPALIVES);
-	tcp_send_probe(ctx, c);
+	tcp_owe_probe(ctx, c);
 	c->ka_probes++;
 	c->ka_deadline_ns = now + (uint64_t)c->ka_intvl_ms * NS_PER_MS;
 }

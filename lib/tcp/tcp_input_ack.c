@@ -1,0 +1,204 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP input, the ACK field (RFC 9293 3.10.7.4, fifth): what an
+ * acceptable ACK frees from the send queue, the round-trip samples it
+ * gives (RFC 6298, RFC 7323), Eifel's undo of a spurious RTO (RFC 3522),
+ * SACK blocks (RFC 2018), duplicate ACKs for recovery (RFC 5681), and
+ * the send window with its WL1/WL2 rule.
+ */
+#include "tcp_priv.h"
+
+/* Drop @p n acknowledged bytes from the head of the send queue. */
+static void
+tcp_sq_trim(struct tern_conn *c, uint32_t n)
+{
+	c->sq_bytes -= n;
+	while (n > 0) {
+		struct rte_mbuf *m = c->sq_head;
+
+		if (n < m->data_len) {
+			rte_pktmbuf_adj(m, (uint16_t)n);
+			return;
+		}
+		n -= m->data_len;
+		c->sq_head = m->next;
+		m->next = NULL;
+		rte_pktmbuf_free(m);
+	}
+	if (c->sq_head == NULL)
+		c->sq_tail = NULL;
+}
+
+/*
+ * The peer's window opened again after we probed it. What was in flight
+ * when it shut was likely dropped beyond its edge: go back to SND.UNA
+ * now rather than at the next (backed-off) RTO, as Linux does.
+ */
+static void
+tcp_window_reopened(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	c->flags &= ~CF_PERSIST;
+	c->backoff = 0;
+	c->retries = 0;
+	if (c->snd_max != c->snd_una) {
+		c->snd_nxt = c->snd_una;
+		tcp_rtx_arm(ctx, c);
+	}
+	tcp_conn_work(ctx, c);
+}
+
+/* RFC 5681 2: a duplicate ACK acks nothing new, carries nothing, and
+ * finds data outstanding and the window unchanged. */
+static bool
+tcp_is_dup_ack(const struct tern_conn *c, const struct tcp_seg *seg)
+{
+	/* A zero window is flow control, not a sign of loss. */
+	return seg->ack == c->snd_una && seg->len == 0 &&
+	       !(seg->flags & (TCP_SYN | TCP_FIN)) &&
+	       c->snd_max != c->snd_una && c->snd_wnd != 0 &&
+	       (seg->wnd << c->snd_wscale) == c->snd_wnd;
+}
+
+/* Merge the peer's SACK blocks into the scoreboard (RFC 2018). */
+static void
+tcp_take_sack(struct tern_ctx *ctx, struct tern_conn *c,
+	      const struct tcp_seg *seg)
+{
+	unsigned int rejected;
+
+	tcp_sb_update(&c->sb, c->snd_una, c->snd_max, seg->opts.sack,
+		      seg->opts.nsack, &rejected);
+	if (rejected > 0)
+		tern_stat_add(&ctx->stats, TERN_STAT_TCP_SACK_DISCARD,
+			      rejected);
+}
+
+static void
+tcp_update_window(struct tern_ctx *ctx, struct tern_conn *c,
+		  const struct tcp_seg *seg)
+{
+	/* RFC 9293 3.10.7.4: only a newer segment may move the window. */
+	if (seq_lt(c->snd_wl1, seg->seq) ||
+	    (c->snd_wl1 == seg->seq && seq_leq(c->snd_wl2, seg->ack))) {
+		c->snd_wnd = seg->wnd << c->snd_wscale;
+		c->snd_wl1 = seg->seq;
+		c->snd_wl2 = seg->ack;
+		if (c->snd_wnd > c->max_sndwnd)
+			c->max_sndwnd = c->snd_wnd;
+		if (c->snd_wnd > 0 && (c->flags & CF_PERSIST))
+			tcp_window_reopened(ctx, c);
+	}
+}
+
+void
+tcp_rtt_from_ack(struct tern_ctx *ctx, struct tern_conn *c,
+		 const struct tcp_seg *seg)
+{
+	const struct tern_tcp_conf *conf = &tcp_of(ctx)->conf;
+
+	if ((c->flags & CF_TS_OK) && seg->opts.ts_ok && seg->opts.tsecr != 0) {
+		/* RFC 7323 4.1: TSecr echoes our clock (plus offset). */
+		uint32_t ms = tcp_now_ms(ctx) + c->ts_offset - seg->opts.tsecr;
+
+		if (ms < 60 * 1000)
+			tcp_rtt_sample(c, ms * 1000, conf);
+	} else if ((c->flags & CF_RTT_TIMING) && seq_gt(seg->ack, c->rtt_seq)) {
+		c->flags &= ~CF_RTT_TIMING;
+		tcp_rtt_sample(c,
+			       (uint32_t)((ctx->now_ns - c->rtt_start_ns) /
+					  NS_PER_US),
+			       conf);
+	}
+}
+
+/*
+ * RFC 3522 (Eifel): the first ACK after an RTO echoes a timestamp older
+ * than the retransmission, so the original arrived: undo the collapse.
+ */
+static void
+tcp_check_spurious_rto(struct tern_ctx *ctx, struct tern_conn *c,
+		       const struct tcp_seg *seg)
+{
+	if (c->prior_cwnd == 0)
+		return;
+	if ((c->flags & CF_TS_OK) && seg->opts.ts_ok && seg->opts.tsecr != 0 &&
+	    seq_lt(seg->opts.tsecr, c->rto_tsval)) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SPURIOUS_RTO);
+		c->cc.cwnd = c->prior_cwnd;
+		c->cc.ssthresh = c->prior_ssthresh;
+	}
+	c->prior_cwnd = 0;
+}
+
+/*
+ * SND.UNA < SEG.ACK <= SND.MAX: free what is acknowledged, sample the
+ * RTT, let congestion control and recovery see it, restart or stop the
+ * retransmission timer. Returns true when this ACK covers our FIN for
+ * the first time.
+ */
+bool
+tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
+		const struct tcp_seg *seg)
+{
+	uint32_t acked = seg->ack - c->snd_una;
+	bool fin_acked = false;
+
+	if (c->snd_una == c->iss)
+		acked--; /* our SYN */
+	if ((c->flags & CF_FIN_SENT) && acked > c->sq_bytes) {
+		acked--; /* our FIN */
+		fin_acked = true;
+		c->flags |= CF_FIN_ACKED;
+	}
+	tcp_sq_trim(c, acked);
+	c->snd_una = seg->ack;
+	if (seq_lt(c->snd_nxt, c->snd_una))
+		c->snd_nxt = c->snd_una;
+	if (seq_lt(c->rxt_next, c->snd_una))
+		c->rxt_next = c->snd_una;
+	tcp_sb_advance(&c->sb, c->snd_una);
+	tcp_rtt_from_ack(ctx, c, seg);
+	tcp_check_spurious_rto(ctx, c, seg);
+	tcp_recovery_on_ack(ctx, c, seg, acked, false);
+	c->retries = 0;
+	c->backoff = 0;
+	c->flags &= ~CF_TLP_SENT;
+	if (c->snd_una == c->snd_max) {
+		c->rtx_deadline_ns = 0;
+		c->tlp_deadline_ns = 0;
+		tcp_timer_update(ctx, c);
+	} else {
+		tcp_rtx_arm(ctx, c);
+		tcp_tlp_arm(ctx, c);
+	}
+	if ((c->flags & CF_WANT_WRITABLE) && acked > 0) {
+		c->flags &= ~CF_WANT_WRITABLE;
+		c->notify |= N_WRITABLE;
+	}
+	tcp_conn_work(ctx, c);
+	return fin_acked;
+}
+
+/*
+ * The ACK of a synchronized connection past SYN_RCVD, already checked
+ * to lie within SND.UNA - MAX.SND.WND .. SND.MAX: SACK blocks, new
+ * bytes or a duplicate, then the window. Returns true when it covers
+ * our FIN for the first time.
+ */
+bool
+tcp_ack_input(struct tern_ctx *ctx, struct tern_conn *c,
+	      const struct tcp_seg *seg)
+{
+	bool fin_acked = false;
+
+	if ((c->flags & CF_SACK_OK) && seg->opts.nsack > 0)
+		tcp_take_sack(ctx, c, seg);
+	if (seq_gt(seg->ack, c->snd_una))
+		fin_acked = tcp_ack_advance(ctx, c, seg);
+	else if (tcp_is_dup_ack(c, seg))
+		tcp_recovery_on_ack(ctx, c, seg, 0, true);
+	tcp_update_window(ctx, c, seg);
+	if (c->snd_wnd > 0 && c->sq_bytes > 0)
+		tcp_conn_work(ctx, c);
+	return fin_acked;
+}

@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * TCP input for listeners (RFC 9293 3.10.7.2): a SYN within the backlog
+ * gets a half-open record of its own, born in LISTEN like its listener
+ * and stepped to SYN_RCVD; past the backlog, a SYN cookie (RFC 4987) or
+ * nothing; the final ACK of a cookie handshake makes a connection from
+ * what the cookie proves.
+ */
+#include "tcp_priv.h"
+
+/* A new record for a handshake on @p l, in LISTEN until its first step. */
+static struct tern_conn *
+tcp_spawn(struct tern_ctx *ctx, struct tern_listener *l,
+	  const struct tcp_seg *seg, uint32_t iss_floor)
+{
+	struct tern_conn *c = tcp_conn_alloc(ctx, &seg->key, seg->hash,
+					     TERN_TCP_LISTEN);
+
+	if (c == NULL)
+		return NULL;
+	c->ops = l->ops;
+	c->user = l->user;
+	c->listener = l;
+	c->flags |= CF_PASSIVE;
+	TAILQ_INSERT_TAIL(&l->children, c, sibling);
+	l->n_synrcvd++;
+	tcp_conn_init_seq(ctx, c, iss_floor);
+	return c;
+}
+
+/*
+ * The final ACK of a cookie handshake (RFC 4987 3.6): the connection is
+ * made ESTABLISHED from what the cookie proves, then the segment is
+ * processed as any other (it may carry data). False: not a cookie.
+ */
+static bool
+tcp_listen_cookie_ack(struct tern_ctx *ctx, struct tern_listener *l,
+		      struct tcp_seg *seg)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct tern_conn *c;
+	uint16_t mss;
+
+	if (!tcp->conf.syn_cookies ||
+	    (seg->flags & (TCP_SYN | TCP_RST | TCP_FIN)))
+		return false;
+	mss = tcp_cookie_check(&tcp->isn_secret, &seg->key, seg->seq - 1,
+			       seg->ack - 1, ctx->now_ns);
+	if (mss == 0) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYNCOOKIES_FAILED);
+		return false;
+	}
+	c = tcp_spawn(ctx, l, seg, 0);
+	if (c == NULL)
+		return false;
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYNCOOKIES_RECV);
+	c->iss = seg->ack - 1;
+	c->snd_una = seg->ack;
+	c->snd_nxt = seg->ack;
+	c->snd_max = seg->ack;
+	c->rxt_next = seg->ack;
+	c->irs = seg->seq - 1;
+	c->rcv_nxt = seg->seq;
+	c->rcv_adv = seg->seq;
+	c->rcv_wscale = 0;
+	c->snd_wscale = 0;
+	if (mss > tcp->our_mss)
+		mss = tcp->our_mss;
+	c->mss = RTE_MAX(mss, (uint16_t)TCP_MIN_MSS);
+	tcp_cc_init(&c->cc, (enum tcp_cc_algo)c->cc.algo, c->mss);
+	c->snd_wnd = seg->wnd;
+	c->max_sndwnd = seg->wnd;
+	c->snd_wl1 = seg->seq;
+	c->snd_wl2 = seg->ack;
+	tcp_fsm_step(ctx, c, TCP_EV_SEG_COOKIE_ACK, seg);
+	/* The rest of the segment (data, FIN) as in ESTABLISHED. */
+	tcp_input_conn(ctx, c, seg);
+	return true;
+}
+
+/*
+ * RFC 9293 3.10.7.2: LISTEN. A SYN within the backlog gets a record of
+ * its own (born in LISTEN, stepped to SYN_RCVD); @p iss_floor, when not
+ * 0, is the lowest ISS it may take (a SYN that ended a TIME_WAIT).
+ */
+void
+tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
+		 struct tcp_seg *seg, uint32_t iss_floor)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	uint8_t f = seg->flags;
+	struct tern_conn *c;
+
+	if ((f & (TCP_RST | TCP_ACK | TCP_SYN)) != TCP_SYN) {
+		if ((f & (TCP_RST | TCP_ACK)) == TCP_ACK) {
+			if (tcp_listen_cookie_ack(ctx, l, seg))
+				return;
+			/* Only an ACK has a row (RST reply). */
+			tcp_fsm_step_listener(ctx, l, TCP_EV_SEG_ACK, seg);
+		}
+		/* RST, FIN and the rest: dropped, counted once. */
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_LISTEN);
+		rte_pktmbuf_free(seg->m);
+		return;
+	}
+	if (l->n_synrcvd >= l->backlog) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_LISTEN_OVERFLOWS);
+		if (tcp->conf.syn_cookies)
+			tcp_fsm_step_listener(ctx, l, TCP_EV_SEG_SYN_OVERFLOW,
+					      seg);
+		rte_pktmbuf_free(seg->m);
+		return;
+	}
+	c = tcp_spawn(ctx, l, seg, iss_floor);
+	if (c == NULL) {
+		/* Counted by tcp_conn_alloc; refuse rather than stay silent. */
+		tcp_reply_rst(ctx, seg);
+		rte_pktmbuf_free(seg->m);
+		return;
+	}
+	c->irs = seg->seq;
+	c->rcv_nxt = seg->seq + 1;
+	tcp_conn_learn_opts(ctx, c, seg);
+	c->snd_wnd = seg->wnd;
+	c->max_sndwnd = seg->wnd;
+	c->snd_wl1 = seg->seq;
+	tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN, seg);
+	rte_pktmbuf_free(seg->m);
+	tcp_conn_settle(ctx, c);
+}
+
+struct tern_listener *
+tcp_find_listener(const struct tern_tcp *tcp, rte_be16_t port)
+{
+	struct tern_listener *l;
+
+	for (l = tcp->listeners; l != NULL; l = l->next)
+		if (rte_cpu_to_be_16(l->port) == port)
+			return l;
+	return NULL;
+}
+
