@@ -134,16 +134,6 @@ tcp_conn_learn_opts(struct tern_ctx *ctx, struct tern_conn *c,
 	tcp_cc_init(&c->cc, (enum tcp_cc_algo)c->cc.algo, c->mss);
 }
 
-/* Queue @p c for output at the end of this burst or loop iteration. */
-void
-tcp_conn_work(struct tern_ctx *ctx, struct tern_conn *c)
-{
-	if (c->flags & CF_ON_WORK)
-		return;
-	c->flags |= CF_ON_WORK;
-	TAILQ_INSERT_TAIL(&tcp_of(ctx)->work, c, work);
-}
-
 void
 tcp_sq_free(struct tern_conn *c)
 {

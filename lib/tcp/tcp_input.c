@@ -333,12 +333,7 @@ tcp_input_syn_sent(struct tern_ctx *ctx, struct tern_conn *c,
 		tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN, seg);
 		return;
 	}
-	c->snd_una = seg->ack;
-	tcp_rtt_from_ack(ctx, c, seg);
-	c->retries = 0;
-	c->backoff = 0;
-	c->rtx_deadline_ns = 0;
-	tcp_timer_update(ctx, c);
+	tcp_ack_of_syn(ctx, c, seg);
 	tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN_ACK, seg);
 	if (c->sq_bytes > 0)
 		tcp_conn_work(ctx, c);

@@ -90,7 +90,7 @@ tcp_update_window(struct tern_ctx *ctx, struct tern_conn *c,
 	}
 }
 
-void
+static __rte_always_inline void
 tcp_rtt_from_ack(struct tern_ctx *ctx, struct tern_conn *c,
 		 const struct tcp_seg *seg)
 {
@@ -177,6 +177,19 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 	}
 	tcp_conn_work(ctx, c);
 	return fin_acked;
+}
+
+/* SYN_SENT: the SYN+ACK acknowledges our SYN (RFC 9293 3.10.7.3). */
+void
+tcp_ack_of_syn(struct tern_ctx *ctx, struct tern_conn *c,
+	       const struct tcp_seg *seg)
+{
+	c->snd_una = seg->ack;
+	tcp_rtt_from_ack(ctx, c, seg);
+	c->retries = 0;
+	c->backoff = 0;
+	c->rtx_deadline_ns = 0;
+	tcp_timer_update(ctx, c);
 }
 
 /*

@@ -304,6 +304,17 @@ tcp_of(const struct tern_ctx *ctx)
 	return ctx->tcp;
 }
 
+/* Queue @p c for the output pass at the end of this burst or timer run
+ * (hot: every step that owes output calls it). */
+static inline void
+tcp_conn_work(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (c->flags & CF_ON_WORK)
+		return;
+	c->flags |= CF_ON_WORK;
+	TAILQ_INSERT_TAIL(&tcp_of(ctx)->work, c, work);
+}
+
 static inline uint32_t
 tcp_now_ms(const struct tern_ctx *ctx)
 {
@@ -371,7 +382,6 @@ void tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c,
 		       uint32_t iss_floor);
 void tcp_conn_abort(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_conn_work(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_conn_learn_opts(struct tern_ctx *ctx, struct tern_conn *c,
 			 const struct tcp_seg *seg);
 uint32_t tcp_flow_hash(const struct tern_ctx *ctx,
@@ -437,8 +447,8 @@ bool tcp_ack_input(struct tern_ctx *ctx, struct tern_conn *c,
 		   const struct tcp_seg *seg);
 bool tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 		     const struct tcp_seg *seg);
-void tcp_rtt_from_ack(struct tern_ctx *ctx, struct tern_conn *c,
-		      const struct tcp_seg *seg);
+void tcp_ack_of_syn(struct tern_ctx *ctx, struct tern_conn *c,
+		    const struct tcp_seg *seg);
 
 /* tcp_input_data.c: the payload, reassembly, the ACKs receiving owes */
 bool tcp_take_data(struct tern_ctx *ctx, struct tern_conn *c,
