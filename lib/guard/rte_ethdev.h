@@ -5,4 +5,4 @@
  * ports. Frames reach them through tern_stack_input() and leave through
  * ctx->tx_flush, which lib/runtime (or the simulator) supplies.
  */
-#error "rte_ethdev.h below lib/runtime: only lib/runtime drives ports (docs/architecture.md, Layers)"
+#error "rte_ethdev.h below lib/runtime: only lib/runtime drives ports"
