@@ -505,7 +505,7 @@ test_eviction_then_table_full(void **state)
 	tern_net_fini(ctx);
 	assert_int_equal(nh_delta(&before, TERN_STAT_ARP_PENDING_FLUSHED),
 			 TERN_ARP_ENTRIES);
-	tern_net_init(ctx);
+	assert_int_equal(tern_net_init(ctx), 0);
 }
 
 static void
