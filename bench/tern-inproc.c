@@ -8,7 +8,7 @@
  * port) run on it, each with the loop of the runtime:
  *   now = TSC ns; rx_burst -> tern_stack_input -> app poll ->
  *   tern_stack_poll -> tx_burst
- * The server (bench/httpd_core.c, tern-httpd's core) runs on the second
+ * The server (lib/http/httpd_core.c, tern-httpd's core) runs on the second
  * lcore, the client (bench/load_core.c, tern-load's engine) on the main
  * lcore; the result is one JSON record.
  *

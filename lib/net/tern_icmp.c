@@ -42,7 +42,7 @@ net_icmp_input(struct tern_ctx *ctx, struct rte_mbuf *m)
 {
 	uint32_t icmp_len = rte_pktmbuf_pkt_len(m);
 	struct net_icmp_repr r;
-	enum tern_stat verdict;
+	tern_stat_t verdict;
 
 	tern_stat_inc(&ctx->stats, TERN_STAT_ICMP_IN_MSGS);
 	verdict = net_icmp_parse(rte_pktmbuf_mtod(m, const void *),

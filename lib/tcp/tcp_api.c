@@ -7,10 +7,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <rte_malloc.h>
-#include <rte_random.h>
 
 #include "tcp_priv.h"
 #include "tcp_fsm.h"
@@ -89,12 +87,12 @@ tcp_conf_check(const struct tern_tcp_conf *c)
 
 int
 tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
-	      uint64_t secret_seed)
+	      const struct tern_tcp_secret *secret)
 {
 	int socket = rte_socket_id() == (unsigned int)SOCKET_ID_ANY ?
 			     0 : (int)rte_socket_id();
 	struct tern_tcp *tcp;
-	uint64_t x = secret_seed;
+	uint64_t x = secret->port_seed;
 	int rc;
 
 	if (tcp_conf_check(conf) != 0)
@@ -109,19 +107,8 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	TAILQ_INIT(&tcp->work);
 	tern_timer_init(&tcp->tw_timer);
 	tern_wheel_init(&tcp->wheel, ctx->now_ns, NS_PER_MS);
-	if (secret_seed == 0) {
-		/* Production: a full 128-bit secret (RFC 6528). */
-		if (getrandom(&tcp->isn_secret, sizeof(tcp->isn_secret), 0) !=
-		    (ssize_t)sizeof(tcp->isn_secret)) {
-			tcp->isn_secret.k0 = rte_rand();
-			tcp->isn_secret.k1 = rte_rand();
-		}
-		x = rte_rand();
-	} else {
-		/* Tests: reproducible from the seed. */
-		tcp->isn_secret.k0 = splitmix64(&x);
-		tcp->isn_secret.k1 = splitmix64(&x);
-	}
+	tcp->isn_secret.k0 = secret->isn_k0;
+	tcp->isn_secret.k1 = secret->isn_k1;
 	tcp->next_eph_port = (uint16_t)(TCP_EPH_PORT_MIN +
 		splitmix64(&x) % (TCP_EPH_PORT_MAX - TCP_EPH_PORT_MIN + 1));
 	tcp->our_mss = conf->mss != 0 ? conf->mss

@@ -107,7 +107,8 @@ tcp_fsm_cell(struct tern_ctx *ctx, uint8_t state, enum tcp_event ev)
 	return cell;
 }
 
-/* The only place a connection's state changes (STYLE.md habit 4). */
+/* The only place a connection's state changes (the lint's state-assign
+ * rule, tests/lint/README.md). */
 void
 tcp_set_state(struct tern_ctx *ctx, struct tern_conn *c, uint8_t next)
 {

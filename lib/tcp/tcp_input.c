@@ -40,7 +40,7 @@ tcp_cksum_ok(const struct tern_ctx *ctx, struct rte_mbuf *m,
  * Validate @p m (data at the TCP header) into @p seg. On failure the
  * reason is returned (the caller counts it and frees the mbuf).
  */
-static enum tern_stat
+static tern_stat_t
 tcp_parse(struct tern_ctx *ctx, struct rte_mbuf *m, struct tcp_seg *seg)
 {
 	const struct rte_ipv4_hdr *ip =
@@ -463,7 +463,7 @@ tcp_take_out_of_order(struct tern_ctx *ctx, struct tern_conn *c,
 	if (skip > 0 || keep < seg->len)
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OVERLAP_TRIMMED);
 	if ((seg->flags & TCP_FIN) && keep == seg->len) {
-		/* The FIN waits for the hole below it (catalogue 23). */
+		/* The FIN waits for the hole below it (test_s23_fin_behind_hole). */
 		c->flags |= CF_OOO_FIN;
 		c->ooo_fin_seq = seg->seq + seg->len;
 	}
@@ -1018,7 +1018,7 @@ tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 
 		for (i = 0; i < chunk; i++) {
 			struct rte_mbuf *m = segs[done + i];
-			enum tern_stat why;
+			tern_stat_t why;
 
 			tern_stat_inc(&ctx->stats, TERN_STAT_TCP_IN_SEGS);
 			why = tcp_parse(ctx, m, &seg[nvalid]);

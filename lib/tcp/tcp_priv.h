@@ -251,7 +251,7 @@ struct tern_listener {
 };
 
 /*
- * The compact TIME_WAIT record (DESIGN.md "Time"): 64 bytes. The full
+ * The compact TIME_WAIT record (docs/tcp.md, "TIME_WAIT"): 64 bytes. The full
  * record and its buffers are gone; this answers retransmitted FINs and
  * decides on SYN reuse. Records sit in a FIFO ordered by expiry (all
  * live 2*MSL; a restart moves one to the tail), so expiry and oldest-

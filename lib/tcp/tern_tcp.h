@@ -22,6 +22,8 @@
 #include <rte_byteorder.h>
 #include <rte_mbuf.h>
 
+#include "tern_tcp_stats.h"
+
 struct tern_ctx;
 struct tern_conn;
 struct tern_listener;
@@ -67,7 +69,7 @@ struct tern_tcp_ops {
 		       enum tern_tcp_close_reason why);
 };
 
-/** Congestion control algorithms (docs/tcp-data-path.md). */
+/** Congestion control algorithms (docs/tcp.md, "Congestion control"). */
 enum tern_tcp_cc {
 	TERN_TCP_CC_NEWRENO,  /**< RFC 5681 + RFC 6582 */
 	TERN_TCP_CC_CUBIC,    /**< RFC 9438 */
@@ -225,9 +227,19 @@ void tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info);
 void tern_tcp_state_counts(const struct tern_ctx *ctx,
 			   uint32_t counts[TERN_TCP_NSTATES]);
 
-/* Used by the stack glue (tern_stack.c) and lib/net. */
+/**
+ * One lcore's secrets, drawn by the caller (lib/stack): lib/tcp reads no
+ * random source, so a test's seed reproduces every ISN and port.
+ */
+struct tern_tcp_secret {
+	uint64_t isn_k0;      /**< ISN and SYN cookie key (RFC 6528) */
+	uint64_t isn_k1;
+	uint64_t port_seed;   /**< picks the first ephemeral port */
+};
+
+/* Used by the stack layer (lib/stack/tern_stack.c). */
 int tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
-		  uint64_t secret_seed);
+		  const struct tern_tcp_secret *secret);
 void tern_tcp_fini(struct tern_ctx *ctx);
 void tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs,
 			  uint16_t n);

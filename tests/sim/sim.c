@@ -1153,7 +1153,7 @@ sim_conn_count(const struct sim_node *n)
 }
 
 uint64_t
-sim_stat(const struct sim_node *n, enum tern_stat id)
+sim_stat(const struct sim_node *n, tern_stat_t id)
 {
 	return n->ctx->stats.c[id];
 }

@@ -30,6 +30,7 @@
 #include <rte_mempool.h>
 
 #include "tern_ctx.h"
+#include "tern_stack.h"
 #include "tern_tcp.h"
 #include "sim_frame.h"
 #include "sim_test.h"
@@ -300,7 +301,7 @@ uint32_t sim_conn_count(const struct sim_node *n);
 uint32_t sim_state_count(const struct sim_node *n, enum tern_tcp_state s);
 
 /** Value of counter @p id on node @p n. */
-uint64_t sim_stat(const struct sim_node *n, enum tern_stat id);
+uint64_t sim_stat(const struct sim_node *n, tern_stat_t id);
 
 /**
  * Assert the simulation is idle: nothing in flight, inboxes empty, no
