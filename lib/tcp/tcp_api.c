@@ -368,6 +368,30 @@ tern_tcp_send_space(const struct tern_conn *c)
 	return c->sq_bytes >= max ? 0 : max - c->sq_bytes;
 }
 
+/*
+ * A fresh mbuf at the tail of the send queue, or NULL when none can be
+ * had or the chain is at its segment limit (nb_segs is 16 bits).
+ */
+static struct rte_mbuf *
+tcp_sq_grow(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct rte_mbuf *m;
+
+	if (c->sq_head != NULL && c->sq_head->nb_segs == RTE_MBUF_MAX_NB_SEGS)
+		return NULL;
+	m = tern_mbuf_alloc(ctx);
+	if (m == NULL)
+		return NULL;
+	if (c->sq_head == NULL) {
+		c->sq_head = m;
+	} else {
+		c->sq_tail->next = m;
+		c->sq_head->nb_segs++;
+	}
+	c->sq_tail = m;
+	return m;
+}
+
 /* Append @p len bytes to the send queue; returns how many fitted. */
 static uint32_t
 tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c, const uint8_t *buf,
@@ -381,18 +405,16 @@ tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c, const uint8_t *buf,
 		uint32_t n;
 
 		if (room == 0) {
-			m = tern_mbuf_alloc(ctx);
+			m = tcp_sq_grow(ctx, c);
 			if (m == NULL)
 				break;
-			if (c->sq_tail != NULL)
-				c->sq_tail->next = m;
-			else
-				c->sq_head = m;
-			c->sq_tail = m;
 			room = rte_pktmbuf_tailroom(m);
 		}
 		n = RTE_MIN(room, len - done);
+		/* Appending to the tail segment updates its lengths only. */
 		memcpy(rte_pktmbuf_append(m, (uint16_t)n), buf + done, n);
+		if (m != c->sq_head)
+			c->sq_head->pkt_len += n;
 		done += n;
 	}
 	c->sq_bytes += done;
@@ -616,4 +638,64 @@ tern_tcp_state_counts(const struct tern_ctx *ctx,
 {
 	memcpy(counts, tcp_of(ctx)->state_count,
 	       sizeof(tcp_of(ctx)->state_count));
+}
+
+/* ---- mbuf chain audit (tests, debugging) ---- */
+
+/* rte_mbuf_check() of the send queue, plus its length against sq_bytes. */
+static int
+tcp_sq_check(const struct tern_conn *c, const char **reason)
+{
+	if (c->sq_head == NULL) {
+		if (c->sq_bytes == 0 && c->sq_tail == NULL)
+			return 0;
+		*reason = "send queue: no mbuf but bytes or a tail";
+		return -EINVAL;
+	}
+	if (rte_mbuf_check(c->sq_head, 1, reason) != 0)
+		return -EINVAL;
+	if (c->sq_head->pkt_len != c->sq_bytes ||
+	    rte_pktmbuf_lastseg(c->sq_head) != c->sq_tail) {
+		*reason = "send queue: pkt_len or tail disagrees with the record";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+tcp_conn_mbuf_check(const struct tern_conn *c, const char **reason)
+{
+	if (tcp_sq_check(c, reason) != 0)
+		return -EINVAL;
+	if (c->rx_pending != NULL && rte_mbuf_check(c->rx_pending, 1, reason))
+		return -EINVAL;
+	if (c->reass == NULL)
+		return 0;
+	for (uint32_t i = 0; i < c->reass->n; i++)
+		if (rte_mbuf_check(c->reass->s[i].data, 1, reason) != 0)
+			return -EINVAL;
+	return 0;
+}
+
+int
+tern_tcp_mbuf_audit(const struct tern_ctx *ctx, uint16_t *lport,
+		    const char **reason)
+{
+	const struct tern_tcp *tcp = tcp_of(ctx);
+
+	if (tcp == NULL || tcp->conns.buckets == NULL)
+		return 0;
+	for (uint32_t b = 0; b <= tcp->conns.mask; b++) {
+		for (const struct tern_hnode *h = tcp->conns.buckets[b];
+		     h != NULL; h = h->next) {
+			const struct tern_conn *c =
+				(const struct tern_conn *)h;
+
+			if (tcp_conn_mbuf_check(c, reason) == 0)
+				continue;
+			*lport = rte_be_to_cpu_16(c->node.key.lport);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }

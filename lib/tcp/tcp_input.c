@@ -145,9 +145,7 @@ tcp_sq_trim(struct tern_conn *c, uint32_t n)
 			return;
 		}
 		n -= m->data_len;
-		c->sq_head = m->next;
-		m->next = NULL;
-		rte_pktmbuf_free(m);
+		c->sq_head = tcp_mbuf_free_head(m);
 	}
 	if (c->sq_head == NULL)
 		c->sq_tail = NULL;
@@ -315,17 +313,8 @@ tcp_mbuf_cut(struct rte_mbuf *m, uint32_t skip, uint32_t len)
 	uint16_t nb;
 
 	while (m != NULL && skip > 0 && skip >= m->data_len) {
-		struct rte_mbuf *next = m->next;
-
 		skip -= m->data_len;
-		if (next != NULL) {
-			next->pkt_len = m->pkt_len - m->data_len;
-			next->nb_segs = (uint16_t)(m->nb_segs - 1);
-		}
-		m->next = NULL;
-		m->nb_segs = 1;
-		rte_pktmbuf_free(m);
-		m = next;
+		m = tcp_mbuf_free_head(m);
 	}
 	if (m == NULL)
 		return NULL;

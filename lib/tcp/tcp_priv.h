@@ -213,9 +213,10 @@ struct tern_conn {
 	uint32_t rtt_seq;              /* timed segment (no timestamps) */
 	uint64_t rtt_start_ns;
 
-	/* the send queue: mbufs holding bytes from snd_una on */
+	/* the send queue: bytes from snd_una on, in one mbuf chain whose
+	 * head keeps nb_segs and pkt_len (rte_mbuf_check() holds) */
 	struct rte_mbuf *sq_head, *sq_tail;
-	uint32_t sq_bytes;             /* bytes in the queue */
+	uint32_t sq_bytes;             /* bytes in the queue (= pkt_len) */
 	uint32_t retrans_total;
 
 	/* data received in order, handed to the app after the step */
@@ -298,6 +299,26 @@ tcp_of(const struct tern_ctx *ctx)
 	return ctx->tcp;
 }
 
+/*
+ * Free the first segment of chain @p m and return the rest as a chain
+ * of its own, its new head carrying the chain's nb_segs and pkt_len.
+ */
+static inline struct rte_mbuf *
+tcp_mbuf_free_head(struct rte_mbuf *m)
+{
+	struct rte_mbuf *next = m->next;
+
+	if (next != NULL) {
+		next->pkt_len = m->pkt_len - m->data_len;
+		next->nb_segs = (uint16_t)(m->nb_segs - 1);
+	}
+	m->next = NULL;
+	m->nb_segs = 1;
+	m->pkt_len = m->data_len;
+	rte_pktmbuf_free(m);
+	return next;
+}
+
 static inline uint32_t
 tcp_now_ms(const struct tern_ctx *ctx)
 {
@@ -336,8 +357,8 @@ void tcp_reply_rst(struct tern_ctx *ctx, const struct tcp_seg *seg);
 void tcp_send_challenge_ack(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_output(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
-		 uint32_t len);
+int tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
+		uint32_t len);
 void tcp_send_probe(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_emit_tw_ack(struct tern_ctx *ctx, const struct tcp_tw *tw);
 void tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg,

@@ -237,6 +237,19 @@ struct tern_tcp_secret {
 	uint64_t port_seed;   /**< picks the first ephemeral port */
 };
 
+/**
+ * Check every mbuf chain the connections of this lcore hold -- send
+ * queues, in-order data not yet handed to the app, out-of-order data --
+ * with rte_mbuf_check(), and each send queue's length against the
+ * record. For tests and debugging: it walks every connection.
+ *
+ * @return 0 when every chain is valid; -EINVAL for the first bad one,
+ *   with its local port (host order) in *lport and the reason in
+ *   *reason.
+ */
+int tern_tcp_mbuf_audit(const struct tern_ctx *ctx, uint16_t *lport,
+			const char **reason);
+
 /* Used by the stack layer (lib/stack/tern_stack.c). */
 int tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 		  const struct tern_tcp_secret *secret);
