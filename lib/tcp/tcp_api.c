@@ -443,6 +443,10 @@ tcp_user_close(struct tern_conn *c)
 
 	if (c->flags & CF_CLOSED_CB)
 		return -ENOTCONN;
+	/* FIN_WAIT_1 before the open completes (simultaneous open):
+	 * connected() comes with the ACK of our SYN, if ever. */
+	if (c->state == TERN_TCP_SYN_RCVD)
+		c->flags |= CF_OPEN_PENDING;
 	switch (c->state) {
 	case TERN_TCP_SYN_RCVD:
 	case TERN_TCP_ESTABLISHED:

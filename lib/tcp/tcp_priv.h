@@ -62,6 +62,8 @@ enum tcp_event {
 	TCP_EV_SEG_BAD_ACK,          /* ACK of something we never sent */
 	TCP_EV_SEG_ACK,              /* acceptable segment, no FIN */
 	TCP_EV_SEG_ACK_OF_FIN,       /* ... that acks our FIN */
+	TCP_EV_SEG_ACK_OF_SYN,       /* first ACK of our SYN after an early
+					close (CF_OPEN_PENDING) */
 	TCP_EV_SEG_FIN,              /* in-order FIN */
 	TCP_EV_SEG_FIN_ACK_OF_FIN,   /* in-order FIN that also acks ours */
 	TCP_EV_SEG_RST,              /* acceptable RST */
@@ -159,6 +161,9 @@ enum tcp_conn_flag {
 	CF_AFTER_RTO = 1u << 22,  /* go-back-N after an RTO until SND.UNA
 				     passes recover (RFC 6582 3.2 step 1) */
 	CF_TLP_SENT = 1u << 23,   /* a tail loss probe awaits its ACK */
+	CF_OPEN_PENDING = 1u << 24, /* shut down in SYN_RCVD: our SYN is not
+				       acknowledged yet, the app was not told
+				       connected() */
 };
 
 /* What the app is told after the state-machine step (habit 9). */
