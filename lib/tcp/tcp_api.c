@@ -302,8 +302,7 @@ tcp_pick_port(struct tern_ctx *ctx, struct tern_flow_key *key,
 		if (!tcp_port_comes_back(ctx, *hash))
 			continue;
 		if (tern_ctable_lookup(&tcp->conns, key, *hash) == NULL &&
-		    (tcp->tws.buckets == NULL ||
-		     tern_ctable_lookup(&tcp->tws, key, *hash) == NULL))
+		    tcp_tw_lookup(tcp, key, *hash) == NULL)
 			return 0;
 	}
 	return -EADDRNOTAVAIL;

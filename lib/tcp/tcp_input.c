@@ -982,15 +982,16 @@ tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 	struct tern_tcp *tcp = tcp_of(ctx);
 	struct tern_hnode *n;
 	struct tern_listener *l;
+	struct tcp_tw *tw;
 
 	n = tern_ctable_lookup(&tcp->conns, &seg->key, seg->hash);
 	if (n != NULL) {
 		tcp_input_conn(ctx, (struct tern_conn *)n, seg);
 		return;
 	}
-	n = tern_ctable_lookup(&tcp->tws, &seg->key, seg->hash);
-	if (n != NULL) {
-		tcp_tw_input(ctx, (struct tcp_tw *)n, seg);
+	tw = tcp_tw_lookup(tcp, &seg->key, seg->hash);
+	if (tw != NULL) {
+		tcp_tw_input(ctx, tw, seg);
 		return;
 	}
 	l = tcp_find_listener(tcp, seg->key.lport);

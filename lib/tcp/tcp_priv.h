@@ -359,6 +359,9 @@ void tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c);
 
 /* tcp_timewait.c */
 int tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c);
+/* The TIME_WAIT record of this 4-tuple, or NULL (also when max_tw 0). */
+struct tcp_tw *tcp_tw_lookup(const struct tern_tcp *tcp,
+			     const struct tern_flow_key *key, uint32_t hash);
 void tcp_tw_input(struct tern_ctx *ctx, struct tcp_tw *tw,
 		  struct tcp_seg *seg);
 void tcp_tw_expire(struct tern_ctx *ctx);
