@@ -91,8 +91,9 @@ static const struct cfg_key config_keys[] = {
 	STR_KEY("lcores", "list", struct tern_config, lcores),
 	NUM_KEY("lcores", "workers", CFG_U16, struct tern_config, workers, 1,
 		RTE_MAX_LCORE, true),
+	/* 2^18 mbufs of ~2.2 KiB: ~600 MiB per worker, made at start. */
 	NUM_KEY("mempool", "mbufs", CFG_U32, struct tern_config, mbufs, 512,
-		1u << 24, false),
+		1u << 18, false),
 	NUM_KEY("mempool", "cache", CFG_U32, struct tern_config, mbuf_cache,
 		0, RTE_MEMPOOL_CACHE_MAX_SIZE, false),
 	TYPED_KEY("run", "duration", CFG_SECONDS_MS, struct tern_config,
