@@ -168,7 +168,7 @@ static const struct own_opt_desc own_opts[] = {
 	[OPT_MAX_TW] = { "max-tw", "N", "TIME_WAIT records per stack "
 			 "(default 65536)", 0, TERN_TCP_MAX_TW },
 	[OPT_MSL_MS] = { "msl-ms", "MS", "MSL (TIME_WAIT lasts 2 MSL; "
-			 "default 30000)", 1, 3600000 },
+			 "default 30000)", 1, 600000 },
 	[OPT_RING_SIZE] = { "ring-size", "N", "frames each way on the wire "
 			    "(power of 2; default 8192)", 64, 1u << 20 },
 	[OPT_MBUFS] = { "mbufs", "N", "mbufs per side (default 65535)", 1024,
@@ -186,7 +186,7 @@ static const struct own_opt_desc own_opts[] = {
 		       "(pcap; slows the run down)", 0, 0 },
 	[OPT_SND_BUF] = { "snd-buf", "BYTES", "send buffer of both stacks "
 			  "(default 262144; small: back-pressure paths)",
-			  1024, 1u << 30 },
+			  64, 1u << 30 },
 };
 
 static int

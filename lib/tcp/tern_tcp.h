@@ -156,7 +156,7 @@ void tern_tcp_conf_defaults(struct tern_tcp_conf *conf);
 	X(delack_ms, 0, 500) \
 	X(fin_wait2_ms, 1, 3600000) \
 	X(rcv_buf, 1024, UINT32_C(1) << 30) \
-	X(snd_buf, 1024, UINT32_C(1) << 30) \
+	X(snd_buf, 64, UINT32_C(1) << 30) \
 	X(backlog, 1, UINT32_C(1) << 24) \
 	X(challenge_ack_per_sec, 0, 1000000) \
 	X(persist_max_ms, 0, UINT32_MAX) \
