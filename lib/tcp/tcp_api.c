@@ -72,16 +72,44 @@ tcp_pool_create(const char *what, const struct tern_ctx *ctx, uint32_t n,
 				  RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
 }
 
-static int
-tcp_conf_check(const struct tern_tcp_conf *c)
+static bool
+tcp_conf_in_range(uint32_t v, uint32_t lo, uint32_t hi)
 {
-	if (c->max_conns == 0 || c->msl_ms == 0 || c->rcv_buf == 0 ||
-	    c->snd_buf == 0 || c->rto_min_ms == 0 ||
-	    c->rto_min_ms > c->rto_max_ms || c->backlog == 0 ||
-	    (unsigned int)c->cc >= TCP_CC_NALGOS ||
-	    (c->keepalive_idle_ms != 0 &&
-	     (c->keepalive_intvl_ms == 0 || c->keepalive_cnt == 0)))
+	return v >= lo && v <= hi;
+}
+
+int
+tern_tcp_conf_check(const struct tern_tcp_conf *c, char *err, size_t err_len)
+{
+	char scratch[1];
+
+	if (err == NULL) {
+		err = scratch;
+		err_len = sizeof(scratch);
+	}
+#define TCP_CONF_CHECK_U32(field, lo, hi) \
+	if (!tcp_conf_in_range(c->field, lo, hi)) { \
+		snprintf(err, err_len, "%s = %u: expected [%u, %u]", #field, \
+			 c->field, (uint32_t)(lo), (uint32_t)(hi)); \
+		return -EINVAL; \
+	}
+	TERN_TCP_CONF_U32_FIELDS(TCP_CONF_CHECK_U32)
+#undef TCP_CONF_CHECK_U32
+	if (c->mss != 0 &&
+	    (c->mss < TERN_TCP_MSS_MIN || c->mss > TERN_TCP_MSS_MAX)) {
+		snprintf(err, err_len, "mss = %u: expected [%u, %u] or 0",
+			 c->mss, TERN_TCP_MSS_MIN, TERN_TCP_MSS_MAX);
 		return -EINVAL;
+	}
+	if (c->rto_min_ms > c->rto_max_ms) {
+		snprintf(err, err_len, "rto_min_ms = %u is above rto_max_ms = "
+			 "%u", c->rto_min_ms, c->rto_max_ms);
+		return -EINVAL;
+	}
+	if ((unsigned int)c->cc >= TCP_CC_NALGOS) {
+		snprintf(err, err_len, "cc = %u: no such algorithm", c->cc);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -95,7 +123,7 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	uint64_t x = secret->port_seed;
 	int rc;
 
-	if (tcp_conf_check(conf) != 0)
+	if (tern_tcp_conf_check(conf, NULL, 0) != 0)
 		return -EINVAL;
 	tcp = rte_zmalloc_socket("tern_tcp", sizeof(*tcp), RTE_CACHE_LINE_SIZE,
 				 socket);
@@ -111,8 +139,10 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	tcp->isn_secret.k1 = secret->isn_k1;
 	tcp->next_eph_port = (uint16_t)(TCP_EPH_PORT_MIN +
 		splitmix64(&x) % (TCP_EPH_PORT_MAX - TCP_EPH_PORT_MIN + 1));
-	tcp->our_mss = conf->mss != 0 ? conf->mss
-				       : (uint16_t)(ctx->ifc.mtu - 40);
+	/* A configured MSS is a ceiling: never more than the MTU carries. */
+	tcp->our_mss = (uint16_t)(ctx->ifc.mtu - 40);
+	if (conf->mss != 0 && conf->mss < tcp->our_mss)
+		tcp->our_mss = conf->mss;
 
 	rc = tern_ctable_init(&tcp->conns, conf->max_conns, socket);
 	if (rc == 0 && conf->max_tw > 0)
@@ -289,8 +319,7 @@ tcp_pick_port(struct tern_ctx *ctx, struct tern_flow_key *key,
 		if (!tcp_port_comes_back(ctx, *hash))
 			continue;
 		if (tern_ctable_lookup(&tcp->conns, key, *hash) == NULL &&
-		    (tcp->tws.buckets == NULL ||
-		     tern_ctable_lookup(&tcp->tws, key, *hash) == NULL))
+		    tcp_tw_lookup(tcp, key, *hash) == NULL)
 			return 0;
 	}
 	return -EADDRNOTAVAIL;
@@ -452,6 +481,10 @@ tcp_user_close(struct tern_conn *c)
 
 	if (c->flags & CF_CLOSED_CB)
 		return -ENOTCONN;
+	/* FIN_WAIT_1 before the open completes (simultaneous open):
+	 * connected() comes with the ACK of our SYN, if ever. */
+	if (c->state == TERN_TCP_SYN_RCVD)
+		c->flags |= CF_OPEN_PENDING;
 	switch (c->state) {
 	case TERN_TCP_SYN_RCVD:
 	case TERN_TCP_ESTABLISHED:

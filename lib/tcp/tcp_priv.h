@@ -62,6 +62,8 @@ enum tcp_event {
 	TCP_EV_SEG_BAD_ACK,          /* ACK of something we never sent */
 	TCP_EV_SEG_ACK,              /* acceptable segment, no FIN */
 	TCP_EV_SEG_ACK_OF_FIN,       /* ... that acks our FIN */
+	TCP_EV_SEG_ACK_OF_SYN,       /* first ACK of our SYN after an early
+					close (CF_OPEN_PENDING) */
 	TCP_EV_SEG_FIN,              /* in-order FIN */
 	TCP_EV_SEG_FIN_ACK_OF_FIN,   /* in-order FIN that also acks ours */
 	TCP_EV_SEG_RST,              /* acceptable RST */
@@ -159,6 +161,9 @@ enum tcp_conn_flag {
 	CF_AFTER_RTO = 1u << 22,  /* go-back-N after an RTO until SND.UNA
 				     passes recover (RFC 6582 3.2 step 1) */
 	CF_TLP_SENT = 1u << 23,   /* a tail loss probe awaits its ACK */
+	CF_OPEN_PENDING = 1u << 24, /* shut down in SYN_RCVD: our SYN is not
+				       acknowledged yet, the app was not told
+				       connected() */
 };
 
 /* What the app is told after the state-machine step (habit 9). */
@@ -375,6 +380,9 @@ void tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c);
 
 /* tcp_timewait.c */
 int tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c);
+/* The TIME_WAIT record of this 4-tuple, or NULL (also when max_tw 0). */
+struct tcp_tw *tcp_tw_lookup(const struct tern_tcp *tcp,
+			     const struct tern_flow_key *key, uint32_t hash);
 void tcp_tw_input(struct tern_ctx *ctx, struct tcp_tw *tw,
 		  struct tcp_seg *seg);
 void tcp_tw_expire(struct tern_ctx *ctx);
