@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * tern-httpd: an HTTP/1.1 server on tern, one server instance per worker
- * lcore (the server core is bench/httpd_core.c, shared with the
+ * lcore (the server core is lib/http/httpd_core.c, shared with the
  * in-process benchmark). Every request gets the same in-memory page:
  * by default a small "hello" page, or --body-size N bytes, or a file.
  * Keep-alive, pipelining and "Connection: close" are honoured; malformed

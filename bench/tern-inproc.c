@@ -8,7 +8,7 @@
  * port) run on it, each with the loop of the runtime:
  *   now = TSC ns; rx_burst -> tern_stack_input -> app poll ->
  *   tern_stack_poll -> tx_burst
- * The server (bench/httpd_core.c, tern-httpd's core) runs on the second
+ * The server (lib/http/httpd_core.c, tern-httpd's core) runs on the second
  * lcore, the client (bench/load_core.c, tern-load's engine) on the main
  * lcore; the result is one JSON record.
  *
@@ -164,11 +164,11 @@ static const struct own_opt_desc own_opts[] = {
 	[OPT_BODY_SIZE] = { "body-size", "N", "server page size (default: "
 			    "the hello page)", 0, HTTP_PAGE_MAX },
 	[OPT_MAX_CONNS] = { "max-conns", "N", "connection records per stack "
-			    "(default 65536)", 16, 1u << 26 },
+			    "(default 65536)", 16, TERN_TCP_MAX_CONNS },
 	[OPT_MAX_TW] = { "max-tw", "N", "TIME_WAIT records per stack "
-			 "(default 65536)", 0, 1u << 26 },
+			 "(default 65536)", 0, TERN_TCP_MAX_TW },
 	[OPT_MSL_MS] = { "msl-ms", "MS", "MSL (TIME_WAIT lasts 2 MSL; "
-			 "default 30000)", 1, 3600000 },
+			 "default 30000)", 1, 600000 },
 	[OPT_RING_SIZE] = { "ring-size", "N", "frames each way on the wire "
 			    "(power of 2; default 8192)", 64, 1u << 20 },
 	[OPT_MBUFS] = { "mbufs", "N", "mbufs per side (default 65535)", 1024,
@@ -181,7 +181,7 @@ static const struct own_opt_desc own_opts[] = {
 		       "lockstep default 1)", 0, UINT64_MAX },
 	[OPT_REASS_CONNS] = { "reass-conns", "N", "connections that may hold "
 			      "out-of-order data (0: max-conns/4)", 0,
-			      1u << 26 },
+			      TERN_TCP_MAX_REASS_CONNS },
 	[OPT_PCAP] = { "pcap", "FILE", "write every frame on the wire to FILE "
 		       "(pcap; slows the run down)", 0, 0 },
 	[OPT_SND_BUF] = { "snd-buf", "BYTES", "send buffer of both stacks "

@@ -88,7 +88,7 @@ bench_stats_json(FILE *f, const struct tern_stats *s)
 	bool first = true;
 
 	for (int i = 0; i < TERN_STAT_MAX; i++) {
-		const char *name = tern_stat_name((enum tern_stat)i);
+		const char *name = tern_stat_name((tern_stat_t)i);
 
 		if (s->c[i] == 0 && !is_always(name))
 			continue;

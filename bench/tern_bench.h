@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "tern_stats.h"
+#include "tern_stack_stats.h"
 #include "tern_tcp.h"
 
 /** "SYN_SENT 3 ESTABLISHED 61" for the non-zero, non-LISTEN states. */

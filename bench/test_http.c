@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Unit tests of bench/http.c (framing and heads), http_resp.c and hist.c:
+ * Unit tests of lib/http/http.c (framing and heads), http_resp.c and hist.c:
  * every message is fed whole, byte by byte and split at every offset,
  * and must give the same events; malformed heads get their status.
  */

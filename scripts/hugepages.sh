@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Reserve 2 MiB hugepages (256 by default, TERN_HUGEPAGES=N to change,
+# Reserve 2 MiB hugepages (512 by default, TERN_HUGEPAGES=N to change,
 # 0 to leave the machine alone) and mount hugetlbfs, when the machine
-# lets us. Never fails: without hugepages tern runs with --no-huge
+# lets us. 512: two tests in parallel take 128 pages each, and a
+# secondary process or a process still exiting needs headroom. Never fails: without hugepages tern runs with --no-huge
 # (scripts/common.sh decides), only slower to start.
 set -u
 
-want=${TERN_HUGEPAGES:-256}
+want=${TERN_HUGEPAGES:-512}
 dir=/sys/kernel/mm/hugepages/hugepages-2048kB
 mnt=/dev/hugepages
 

@@ -11,7 +11,10 @@
  * the DPDK runtime (lib/runtime) or the simulator (tests/sim) -- sets
  * now_ns once per loop iteration and supplies tx_flush, which empties
  * the batch into a port or onto a simulated wire. That is the seam that
- * keeps the core pure and deterministic under test.
+ * keeps the core pure and deterministic under test. Randomness comes the
+ * same way: lib/stack draws the secrets (or derives them from a test's
+ * seed) and hands them down; nothing below it reads a clock or a random
+ * source (docs/architecture.md, "Layers").
  */
 
 #include <stdbool.h>
@@ -23,7 +26,6 @@
 #include <rte_mempool.h>
 
 #include "tern_stats.h"
-#include "tern_arp.h"
 
 /*
  * Frames one pass of the stack may queue before the driver flushes. The
@@ -39,6 +41,9 @@
 #define TERN_RX_BURST 32
 
 struct tern_ctx;
+/* The layers above keep their per-lcore state behind these pointers:
+ * the core cannot see inside (lib/core includes no net or TCP header). */
+struct tern_arp_table;
 struct tern_tcp;
 
 /** Empty ctx->tx (all of it: send, or free and count what cannot go). */
@@ -81,7 +86,7 @@ struct tern_ctx {
 	struct rte_mempool *pool;    /**< NUMA-local mbufs of this lcore */
 	struct tern_if_conf ifc;
 	struct tern_stats stats;
-	struct tern_arp_table arp;
+	struct tern_arp_table *arp;  /**< allocated by tern_net_init() */
 	struct tern_tcp *tcp;        /**< allocated by tern_tcp_init() */
 	uint32_t hash_seed;          /**< software flow-hash seed */
 	uint32_t rss_key_be[10];     /**< rss_key converted for softrss */
@@ -116,7 +121,7 @@ tern_ctx_tx_room(const struct tern_ctx *ctx)
 
 /** Free @p m and count it under @p reason. */
 static inline void
-tern_drop(struct tern_ctx *ctx, struct rte_mbuf *m, enum tern_stat reason)
+tern_drop(struct tern_ctx *ctx, struct rte_mbuf *m, tern_stat_t reason)
 {
 	tern_stat_inc(&ctx->stats, reason);
 	rte_pktmbuf_free(m);

@@ -4,51 +4,42 @@
 
 /**
  * @file
- * Per-lcore counters, declared once in the *.def files of each component
- * (core_stats.def, net_stats.def, tcp_stats.def) and generated here into
- * an enum, an array of counters and a table of names. Each lcore owns its
- * struct tern_stats; readers sum them with tern_stats_add().
+ * Per-lcore counters, declared once in the *.def file of each component.
+ * The numbering is layered like the libraries: the core's counters
+ * (core_stats.def) come first, and each layer above continues from the
+ * end of the one below in its own header (lib/net/tern_net_stats.h,
+ * lib/tcp/tern_tcp_stats.h), so that the core never names a counter of a
+ * layer above it. Each lcore owns its struct tern_stats; the stack layer
+ * (lib/stack/tern_stack_stats.h) names the counters and sums lcores.
  */
 
 #include <stdint.h>
-#include <stdio.h>
 
-enum tern_stat {
+/** A counter's index into struct tern_stats (TERN_STAT_*). */
+typedef unsigned int tern_stat_t;
+
+enum {
 #define TERN_STAT(id, name, help) TERN_STAT_##id,
 #include "core_stats.def"
-#include "net_stats.def"
-#include "tcp_stats.def"
 #undef TERN_STAT
-	TERN_STAT_MAX
+	TERN_STAT_CORE_END  /**< the first counter of lib/net */
 };
+
+/** Room for the counters of every layer; lib/stack checks they fit. */
+#define TERN_STATS_CAPACITY 192
 
 struct tern_stats {
-	uint64_t c[TERN_STAT_MAX];
+	uint64_t c[TERN_STATS_CAPACITY];
 };
 
-/** Name of counter @p id ("InSegs", ...). */
-const char *tern_stat_name(enum tern_stat id);
-
-/** One-line description of counter @p id. */
-const char *tern_stat_help(enum tern_stat id);
-
-/** Look a counter up by name; returns TERN_STAT_MAX when unknown. */
-enum tern_stat tern_stat_by_name(const char *name);
-
-/** dst += src, counter by counter (summing lcores on read). */
-void tern_stats_add(struct tern_stats *dst, const struct tern_stats *src);
-
-/** Print the non-zero counters, one "Name value" per line. */
-void tern_stats_print(FILE *f, const struct tern_stats *s);
-
 static inline void
-tern_stat_inc(struct tern_stats *s, enum tern_stat id)
+tern_stat_inc(struct tern_stats *s, tern_stat_t id)
 {
 	s->c[id]++;
 }
 
 static inline void
-tern_stat_add(struct tern_stats *s, enum tern_stat id, uint64_t n)
+tern_stat_add(struct tern_stats *s, tern_stat_t id, uint64_t n)
 {
 	s->c[id] += n;
 }

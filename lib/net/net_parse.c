@@ -15,7 +15,7 @@
 
 #include "net_priv.h"
 
-enum tern_stat
+tern_stat_t
 net_eth_parse(const void *frame, uint32_t seg_len, uint32_t pkt_len,
 	      uint64_t ol_flags, const struct tern_if_conf *ifc,
 	      struct net_eth_repr *r)
@@ -62,7 +62,7 @@ net_eth_parse(const void *frame, uint32_t seg_len, uint32_t pkt_len,
 
 /* Length checks in the order Linux's ip_rcv_core() makes them, so the
  * same frame lands in the same MIB counter on both stacks. */
-static enum tern_stat
+static tern_stat_t
 ipv4_check_lengths(const struct rte_ipv4_hdr *ih, uint32_t seg_len,
 		   uint32_t l3_len, struct net_ipv4_repr *r)
 {
@@ -86,12 +86,12 @@ ipv4_check_lengths(const struct rte_ipv4_hdr *ih, uint32_t seg_len,
 	return NET_ACCEPT;
 }
 
-enum tern_stat
+tern_stat_t
 net_ipv4_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
 	       enum net_cksum_mode cksum, struct net_ipv4_repr *r)
 {
 	const struct rte_ipv4_hdr *ih = l3;
-	enum tern_stat verdict;
+	tern_stat_t verdict;
 
 	verdict = ipv4_check_lengths(ih, seg_len, l3_len, r);
 	if (verdict != NET_ACCEPT)
@@ -133,7 +133,7 @@ net_ipv4_addr_is_martian(rte_be32_t addr, const struct tern_if_conf *ifc)
 	return false;
 }
 
-enum tern_stat
+tern_stat_t
 net_ipv4_check_addrs(const struct net_ipv4_repr *r,
 		     const struct tern_if_conf *ifc, bool link_bcast)
 {
@@ -146,7 +146,7 @@ net_ipv4_check_addrs(const struct net_ipv4_repr *r,
 	return NET_ACCEPT;
 }
 
-enum tern_stat
+tern_stat_t
 net_arp_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
 	      const struct tern_if_conf *ifc, struct net_arp_repr *r)
 {
@@ -181,7 +181,7 @@ net_arp_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
 	return NET_ACCEPT;
 }
 
-enum tern_stat
+tern_stat_t
 net_icmp_parse(const void *l4, uint32_t seg_len, uint32_t icmp_len,
 	       struct net_icmp_repr *r)
 {

@@ -22,10 +22,11 @@
 #include <rte_mbuf.h>
 
 #include "tern_ctx.h"
-#include "tern_stats.h"
+#include "tern_arp.h"
+#include "tern_net_stats.h"
 
 /** Parser verdict "accepted"; anything else is the drop counter. */
-#define NET_ACCEPT TERN_STAT_MAX
+#define NET_ACCEPT TERN_STAT_NET_END
 
 #define NET_ETH_HLEN 14u          /**< Ethernet II header, no tag */
 #define NET_IPV4_HLEN_MIN 20u
@@ -78,27 +79,27 @@ struct net_icmp_repr {
  * Ethernet II: @p frame has @p seg_len readable bytes, the whole frame
  * @p pkt_len. @p ol_flags are the mbuf's RX flags (VLAN stripping).
  */
-enum tern_stat net_eth_parse(const void *frame, uint32_t seg_len,
-			     uint32_t pkt_len, uint64_t ol_flags,
-			     const struct tern_if_conf *ifc,
-			     struct net_eth_repr *r);
+tern_stat_t net_eth_parse(const void *frame, uint32_t seg_len,
+			  uint32_t pkt_len, uint64_t ol_flags,
+			  const struct tern_if_conf *ifc,
+			  struct net_eth_repr *r);
 
 /**
  * IPv4 header syntax: @p l3 has @p seg_len readable bytes; the frame
  * carries @p l3_len bytes from @p l3 on (so total length may be less:
  * Ethernet padding). Addresses are not judged here.
  */
-enum tern_stat net_ipv4_parse(const void *l3, uint32_t seg_len,
-			      uint32_t l3_len, enum net_cksum_mode cksum,
-			      struct net_ipv4_repr *r);
+tern_stat_t net_ipv4_parse(const void *l3, uint32_t seg_len,
+			   uint32_t l3_len, enum net_cksum_mode cksum,
+			   struct net_ipv4_repr *r);
 
 /**
  * IPv4 addresses: destination ours (and not by link broadcast), source
  * a possible unicast peer.
  */
-enum tern_stat net_ipv4_check_addrs(const struct net_ipv4_repr *r,
-				    const struct tern_if_conf *ifc,
-				    bool link_bcast);
+tern_stat_t net_ipv4_check_addrs(const struct net_ipv4_repr *r,
+				 const struct tern_if_conf *ifc,
+				 bool link_bcast);
 
 /** True for 0, 255.255.255.255, multicast, loopback or our subnet's
  * broadcast: addresses no peer may use as its own. */
@@ -106,13 +107,13 @@ bool net_ipv4_addr_is_martian(rte_be32_t addr,
 			      const struct tern_if_conf *ifc);
 
 /** ARP packet at @p l3 (@p seg_len readable, @p l3_len in the frame). */
-enum tern_stat net_arp_parse(const void *l3, uint32_t seg_len,
-			     uint32_t l3_len, const struct tern_if_conf *ifc,
-			     struct net_arp_repr *r);
+tern_stat_t net_arp_parse(const void *l3, uint32_t seg_len,
+			  uint32_t l3_len, const struct tern_if_conf *ifc,
+			  struct net_arp_repr *r);
 
 /** ICMP header at @p l4: @p seg_len readable, message @p icmp_len. */
-enum tern_stat net_icmp_parse(const void *l4, uint32_t seg_len,
-			      uint32_t icmp_len, struct net_icmp_repr *r);
+tern_stat_t net_icmp_parse(const void *l4, uint32_t seg_len,
+			   uint32_t icmp_len, struct net_icmp_repr *r);
 
 /* tern_ipv4.c */
 

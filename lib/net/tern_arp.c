@@ -99,7 +99,7 @@ arp_oldest_resolved(struct tern_arp_table *tbl)
 static struct tern_arp_entry *
 arp_entry_alloc(struct tern_ctx *ctx, rte_be32_t ip)
 {
-	struct tern_arp_table *tbl = &ctx->arp;
+	struct tern_arp_table *tbl = ctx->arp;
 	struct tern_arp_entry *e;
 	uint32_t b;
 	uint8_t idx;
@@ -199,7 +199,7 @@ arp_confirm(struct tern_ctx *ctx, struct tern_arp_entry *e,
 	uint16_t i;
 
 	if (e->state == TERN_ARP_INCOMPLETE)
-		ctx->arp.nincomplete--;
+		ctx->arp->nincomplete--;
 	rte_ether_addr_copy(mac, &e->mac);
 	e->state = TERN_ARP_RESOLVED;
 	e->confirmed_ns = ctx->now_ns;
@@ -214,14 +214,14 @@ arp_confirm(struct tern_ctx *ctx, struct tern_arp_entry *e,
 /* Drop what @p e holds under @p reason and free the entry. */
 static void
 arp_entry_drop(struct tern_ctx *ctx, struct tern_arp_entry *e,
-	       enum tern_stat reason)
+	       tern_stat_t reason)
 {
 	uint16_t i;
 
 	for (i = 0; i < e->npending; i++)
 		tern_drop(ctx, e->pending[i], reason);
 	e->npending = 0;
-	arp_entry_free(&ctx->arp, e);
+	arp_entry_free(ctx->arp, e);
 }
 
 /*
@@ -237,7 +237,7 @@ arp_learn(struct tern_ctx *ctx, const struct net_arp_repr *r, bool for_us)
 
 	if (r->sip == 0)
 		return;
-	e = arp_lookup(&ctx->arp, r->sip);
+	e = arp_lookup(ctx->arp, r->sip);
 	if (e == NULL) {
 		if (!for_us || r->op != RTE_ARP_OP_REQUEST)
 			return;
@@ -256,7 +256,7 @@ net_arp_input(struct tern_ctx *ctx, struct rte_mbuf *m)
 	const void *l3 = rte_pktmbuf_mtod_offset(m, const void *,
 						 NET_ETH_HLEN);
 	struct net_arp_repr r;
-	enum tern_stat verdict;
+	tern_stat_t verdict;
 	struct rte_mbuf *reply;
 	bool for_us;
 
@@ -307,7 +307,7 @@ arp_park(struct tern_ctx *ctx, struct tern_arp_entry *e, struct rte_mbuf *m)
 static bool
 arp_refresh(struct tern_ctx *ctx, struct tern_arp_entry *e)
 {
-	const struct tern_arp_table *tbl = &ctx->arp;
+	const struct tern_arp_table *tbl = ctx->arp;
 
 	if (e->requests != 0 && ctx->now_ns - e->request_ns < tbl->retry_ns)
 		return true;
@@ -327,10 +327,10 @@ arp_resolve_new(struct tern_ctx *ctx, struct rte_mbuf *m, rte_be32_t nexthop)
 		return -ENOBUFS;
 	}
 	e->state = TERN_ARP_INCOMPLETE;
-	ctx->arp.nincomplete++;
+	ctx->arp->nincomplete++;
 	e->pending[e->npending++] = m;
 	arp_request(ctx, e);
-	arp_schedule_retry(&ctx->arp, e->request_ns + ctx->arp.retry_ns);
+	arp_schedule_retry(ctx->arp, e->request_ns + ctx->arp->retry_ns);
 	return 0;
 }
 
@@ -338,7 +338,7 @@ int
 net_neigh_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 		 rte_be32_t nexthop)
 {
-	struct tern_arp_table *tbl = &ctx->arp;
+	struct tern_arp_table *tbl = ctx->arp;
 	struct tern_arp_entry *e = arp_lookup(tbl, nexthop);
 
 	if (e == NULL)
@@ -359,7 +359,7 @@ net_neigh_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 static void
 arp_retry_due(struct tern_ctx *ctx)
 {
-	struct tern_arp_table *tbl = &ctx->arp;
+	struct tern_arp_table *tbl = ctx->arp;
 	uint64_t next = UINT64_MAX;
 	unsigned int i;
 
@@ -386,7 +386,7 @@ arp_retry_due(struct tern_ctx *ctx)
 static void
 arp_sweep(struct tern_ctx *ctx)
 {
-	struct tern_arp_table *tbl = &ctx->arp;
+	struct tern_arp_table *tbl = ctx->arp;
 	uint64_t max_age_ns = tbl->timeout_ns +
 			      (tbl->retries_max + 2ull) * tbl->retry_ns;
 	unsigned int i;
@@ -404,7 +404,7 @@ arp_sweep(struct tern_ctx *ctx)
 void
 net_arp_init(struct tern_ctx *ctx)
 {
-	struct tern_arp_table *tbl = &ctx->arp;
+	struct tern_arp_table *tbl = ctx->arp;
 
 	arp_table_reset(tbl);
 	tbl->retry_ns = TERN_ARP_RETRY_NS_DEFAULT;
@@ -419,7 +419,7 @@ net_arp_fini(struct tern_ctx *ctx)
 	unsigned int i;
 
 	for (i = 0; i < TERN_ARP_ENTRIES; i++) {
-		struct tern_arp_entry *e = &ctx->arp.e[i];
+		struct tern_arp_entry *e = &ctx->arp->e[i];
 		uint16_t j;
 
 		for (j = 0; j < e->npending; j++)
@@ -427,13 +427,13 @@ net_arp_fini(struct tern_ctx *ctx)
 				  TERN_STAT_ARP_PENDING_FLUSHED);
 		e->npending = 0;
 	}
-	arp_table_reset(&ctx->arp);
+	arp_table_reset(ctx->arp);
 }
 
 void
 tern_net_poll(struct tern_ctx *ctx)
 {
-	struct tern_arp_table *tbl = &ctx->arp;
+	struct tern_arp_table *tbl = ctx->arp;
 
 	if (tbl->nincomplete != 0 && ctx->now_ns >= tbl->next_retry_ns)
 		arp_retry_due(ctx);
@@ -444,7 +444,7 @@ tern_net_poll(struct tern_ctx *ctx)
 uint64_t
 tern_net_next_deadline_ns(const struct tern_ctx *ctx)
 {
-	return ctx->arp.nincomplete == 0 ? UINT64_MAX : ctx->arp.next_retry_ns;
+	return ctx->arp->nincomplete == 0 ? UINT64_MAX : ctx->arp->next_retry_ns;
 }
 
 void

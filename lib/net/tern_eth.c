@@ -1,17 +1,21 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Frame input: the whole RX burst is validated and sorted first (L2,
- * then L3), then ARP and ICMP are answered, then TCP gets its segments
- * in one call -- after ARP, so that a reply learned in this burst is
- * already usable by whatever TCP sends in response.
+ * then L3), then ARP and ICMP are answered, then the TCP segments go
+ * back to the caller (lib/stack), which hands them to TCP in one call --
+ * after ARP, so that a reply learned in this burst is already usable by
+ * whatever TCP sends in response. lib/net does not call up into TCP.
  */
+#include <errno.h>
+
 #include <rte_common.h>
 #include <rte_ether.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
 #include <rte_prefetch.h>
 
 #include "net_priv.h"
 #include "tern_net.h"
-#include "tern_tcp.h"
 
 /* Frames whose data is prefetched ahead of the one being parsed: enough
  * to cover a DRAM miss at a few hundred cycles of parsing per frame. */
@@ -21,23 +25,35 @@ struct net_rx_sorted {
 	uint16_t ntcp;
 	uint16_t narp;
 	uint16_t nicmp;
-	struct rte_mbuf *tcp[TERN_RX_BURST];
+	struct rte_mbuf **tcp;   /**< the caller's array */
 	struct rte_mbuf *arp[TERN_RX_BURST];
 	struct rte_mbuf *icmp[TERN_RX_BURST];
 };
 
-void
+int
 tern_net_init(struct tern_ctx *ctx)
 {
+	int socket = rte_socket_id() == (unsigned int)SOCKET_ID_ANY ?
+			     0 : (int)rte_socket_id();
+
+	ctx->arp = rte_zmalloc_socket("tern_arp", sizeof(*ctx->arp),
+				      RTE_CACHE_LINE_SIZE, socket);
+	if (ctx->arp == NULL)
+		return -ENOMEM;
 	if (ctx->ifc.mtu == 0)
 		ctx->ifc.mtu = RTE_ETHER_MTU;
 	net_arp_init(ctx);
+	return 0;
 }
 
 void
 tern_net_fini(struct tern_ctx *ctx)
 {
+	if (ctx->arp == NULL)
+		return;
 	net_arp_fini(ctx);
+	rte_free(ctx->arp);
+	ctx->arp = NULL;
 }
 
 static void
@@ -45,7 +61,7 @@ net_sort_frame(struct tern_ctx *ctx, struct rte_mbuf *m,
 	       struct net_rx_sorted *s)
 {
 	struct net_eth_repr eth;
-	enum tern_stat verdict;
+	tern_stat_t verdict;
 
 	verdict = net_eth_parse(rte_pktmbuf_mtod(m, const void *),
 				rte_pktmbuf_data_len(m),
@@ -71,15 +87,18 @@ net_sort_frame(struct tern_ctx *ctx, struct rte_mbuf *m,
 	}
 }
 
-static void
-net_input_chunk(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
+uint16_t
+tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
+		     uint16_t n, struct rte_mbuf **tcp)
 {
 	struct net_rx_sorted s;
 	uint16_t i;
 
+	RTE_ASSERT(n <= TERN_RX_BURST);
 	s.ntcp = 0;
 	s.narp = 0;
 	s.nicmp = 0;
+	s.tcp = tcp;
 	for (i = 0; i < n && i < NET_PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
@@ -92,19 +111,5 @@ net_input_chunk(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 		net_arp_input(ctx, s.arp[i]);
 	for (i = 0; i < s.nicmp; i++)
 		net_icmp_input(ctx, s.icmp[i]);
-	if (s.ntcp > 0)
-		tern_tcp_input_burst(ctx, s.tcp, s.ntcp);
-}
-
-void
-tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
-		     uint16_t n)
-{
-	while (n > 0) {
-		uint16_t chunk = RTE_MIN(n, (uint16_t)TERN_RX_BURST);
-
-		net_input_chunk(ctx, pkts, chunk);
-		pkts += chunk;
-		n = (uint16_t)(n - chunk);
-	}
+	return s.ntcp;
 }

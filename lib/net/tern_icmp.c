@@ -31,8 +31,10 @@ icmp_echo_reply(struct tern_ctx *ctx, struct rte_mbuf *m)
 	icmp->icmp_code = 0;
 	icmp->icmp_cksum = 0;
 	icmp->icmp_cksum = (uint16_t)~icmp_raw_sum(m, rte_pktmbuf_pkt_len(m));
-	/* What the port reported on receive means nothing on transmit. */
-	m->ol_flags = 0;
+	/* What the port reported on receive means nothing on transmit;
+	 * the flags that say whose buffer this is (external, indirect)
+	 * decide how it is freed after TX and must stay. */
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
 	if (tern_ipv4_output(ctx, m, peer, IPPROTO_ICMP) == 0)
 		tern_stat_inc(&ctx->stats, TERN_STAT_ICMP_OUT_ECHO_REPS);
 }
@@ -42,7 +44,7 @@ net_icmp_input(struct tern_ctx *ctx, struct rte_mbuf *m)
 {
 	uint32_t icmp_len = rte_pktmbuf_pkt_len(m);
 	struct net_icmp_repr r;
-	enum tern_stat verdict;
+	tern_stat_t verdict;
 
 	tern_stat_inc(&ctx->stats, TERN_STAT_ICMP_IN_MSGS);
 	verdict = net_icmp_parse(rte_pktmbuf_mtod(m, const void *),

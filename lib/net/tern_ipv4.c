@@ -142,14 +142,14 @@ tern_net_cksum_mbuf(const struct rte_mbuf *m, uint32_t off, uint32_t len)
 	return (uint16_t)sum;
 }
 
-static enum tern_stat
+static tern_stat_t
 ipv4_validate(struct tern_ctx *ctx, const struct rte_mbuf *m,
 	      const struct net_eth_repr *eth, struct net_ipv4_repr *r)
 {
 	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *,
 						    NET_ETH_HLEN);
 	uint32_t seg_len = rte_pktmbuf_data_len(m) - NET_ETH_HLEN;
-	enum tern_stat verdict;
+	tern_stat_t verdict;
 
 	verdict = net_ipv4_parse(l3, seg_len,
 				 rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN,
@@ -177,7 +177,7 @@ net_ipv4_input(struct tern_ctx *ctx, struct rte_mbuf *m,
 	       const struct net_eth_repr *eth)
 {
 	struct net_ipv4_repr r;
-	enum tern_stat verdict;
+	tern_stat_t verdict;
 
 	tern_stat_inc(&ctx->stats, TERN_STAT_IP_IN_RECEIVES);
 	verdict = ipv4_validate(ctx, m, eth, &r);

@@ -7,9 +7,10 @@
  * Ethernet II, ARP, IPv4 and ICMP: the layers below TCP.
  *
  * Input: tern_net_input_burst() parses and validates a whole RX burst,
- * answers ARP and ICMP echo, and hands TCP segments to
- * tern_tcp_input_burst() in one batch. Every frame it does not deliver
- * is freed and counted under a named reason (net_stats.def).
+ * answers ARP and ICMP echo, and returns the TCP segments, which the
+ * stack layer (lib/stack) hands to tern_tcp_input_burst() in one batch:
+ * lib/net never calls up into TCP. Every frame it does not deliver is
+ * freed and counted under a named reason (net_stats.def).
  *
  * Output: tern_ipv4_output() adds the IPv4 and Ethernet headers, fills
  * checksums (offloaded when the port offers it), resolves the next hop
@@ -20,35 +21,42 @@
 #include <rte_byteorder.h>
 #include <rte_mbuf.h>
 
+#include "tern_arp.h"
+#include "tern_net_stats.h"
+
 struct tern_ctx;
 
 /** Headroom an L4 packet needs for tern_ipv4_output(). */
 #define TERN_L2L3_HDR_LEN (14 + 20)
 
 /**
- * Set up ctx->arp (empty; retry_ns 1 s, retries_max 3, timeout_ns 60 s,
- * which the runtime may change afterwards); ctx->ifc must be filled,
- * and ctx->ifc.mtu 0 becomes 1500.
+ * Allocate and set up ctx->arp (empty; retry_ns 1 s, retries_max 3,
+ * timeout_ns 60 s, which the runtime may change afterwards); ctx->ifc
+ * must be filled, and ctx->ifc.mtu 0 becomes 1500.
+ * @return 0, or -ENOMEM.
  */
-void tern_net_init(struct tern_ctx *ctx);
+int tern_net_init(struct tern_ctx *ctx);
 
-/** Free what ARP still holds (pending packets). */
+/** Free what ARP still holds (pending packets) and ctx->arp. */
 void tern_net_fini(struct tern_ctx *ctx);
 
 /**
- * Process @p n received frames. Takes ownership of every mbuf. A frame
- * starts 2-byte aligned (struct rte_ether_hdr is; every PMD delivers
- * frames at the even RX headroom).
- * TCP segments reach tern_tcp_input_burst() with data at the TCP header,
+ * Process @p n (at most TERN_RX_BURST) received frames. Takes ownership
+ * of every mbuf. A frame starts 2-byte aligned (struct rte_ether_hdr is;
+ * every PMD delivers frames at the even RX headroom). ARP and ICMP are
+ * answered before this returns.
+ * The TCP segments are stored in @p tcp (room for @p n), in arrival
+ * order, for the caller to pass on: each with data at the TCP header,
  * pkt_len trimmed to the IP payload, l2_len and l3_len set (the IPv4
  * header sits l3_len bytes before the data). The IPv4 header has been
  * validated (checksum included) and its addresses checked: destination
  * ours, source a unicast peer. Whenever the payload is long enough to
  * hold the TCP header (its data offset included), that header is in
  * the first segment.
+ * @return the number of TCP segments stored in @p tcp.
  */
-void tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
-			  uint16_t n);
+uint16_t tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
+			      uint16_t n, struct rte_mbuf **tcp);
 
 /**
  * Send the L4 packet @p m (data at the L4 header) to @p dst.

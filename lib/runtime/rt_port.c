@@ -326,8 +326,9 @@ pool_create(struct tern_rt *rt, const struct rt_worker *w)
 					     SOCKET_ID_ANY);
 	}
 	if (mp == NULL)
-		RT_LOG(rt, ERR, "pool %s (%u mbufs of %u bytes): %s", name,
-		       rt->cfg.mbufs, p->mbuf_data_room,
+		RT_LOG(rt, ERR, "pool %s ([mempool] mbufs = %u of %u bytes, "
+		       "cache = %u): %s", name, rt->cfg.mbufs,
+		       p->mbuf_data_room, rt->cfg.mbuf_cache,
 		       rte_strerror(rte_errno));
 	return mp;
 }
@@ -344,8 +345,10 @@ pool_size_check(struct tern_rt *rt)
 	if (rt->cfg.mbufs >= need)
 		return 0;
 	RT_LOG(rt, ERR, "[mempool] mbufs = %u is less than the %u the "
-	       "queues need (%u RX + %u TX descriptors, bursts, caches)",
-	       rt->cfg.mbufs, need, p->rx_desc, p->tx_desc);
+	       "queues need ([port] rx_desc %u + tx_desc %u of the profile, "
+	       "bursts, [mempool] cache %u twice)",
+	       rt->cfg.mbufs, need, p->rx_desc, p->tx_desc,
+	       rt->cfg.mbuf_cache);
 	return -EINVAL;
 }
 

@@ -64,9 +64,10 @@ struct cfg_key {
 	{ sec, key, kind, offsetof(type_, field), 0, lo, hi, zero }
 #define TYPED_KEY(sec, key, kind, type_, field) \
 	{ sec, key, kind, offsetof(type_, field), 0, 0, 0, false }
+/* The [tcp] ranges are lib/tcp's (TERN_TCP_CONF_U32_FIELDS). */
 #define TCP_U32(key, lo, hi) \
 	NUM_KEY("tcp", #key, CFG_U32, struct tern_config, tcp.key, lo, hi, \
-		false)
+		false),
 #define TCP_BOOL(key) \
 	TYPED_KEY("tcp", #key, CFG_BOOL, struct tern_config, tcp.key)
 
@@ -90,8 +91,9 @@ static const struct cfg_key config_keys[] = {
 	STR_KEY("lcores", "list", struct tern_config, lcores),
 	NUM_KEY("lcores", "workers", CFG_U16, struct tern_config, workers, 1,
 		RTE_MAX_LCORE, true),
+	/* 2^18 mbufs of ~2.2 KiB: ~600 MiB per worker, made at start. */
 	NUM_KEY("mempool", "mbufs", CFG_U32, struct tern_config, mbufs, 512,
-		1u << 24, false),
+		1u << 18, false),
 	NUM_KEY("mempool", "cache", CFG_U32, struct tern_config, mbuf_cache,
 		0, RTE_MEMPOOL_CACHE_MAX_SIZE, false),
 	TYPED_KEY("run", "duration", CFG_SECONDS_MS, struct tern_config,
@@ -102,33 +104,13 @@ static const struct cfg_key config_keys[] = {
 		fault_tx_drop_ppm, 0, TERN_FAULT_PPM_MAX, false),
 	NUM_KEY("fault", "seed", CFG_U32, struct tern_config, fault_seed, 0,
 		UINT32_MAX, false),
-	TCP_U32(max_conns, 1, 1u << 26),
-	TCP_U32(max_tw, 0, 1u << 26),
-	TCP_U32(msl_ms, 1, 600000),
-	TCP_U32(syn_retries, 0, 127),
-	TCP_U32(synack_retries, 0, 127),
-	TCP_U32(max_retries, 1, 127),
-	TCP_U32(rto_initial_ms, 1, 600000),
-	TCP_U32(rto_min_ms, 1, 600000),
-	TCP_U32(rto_max_ms, 1, 3600000),
-	TCP_U32(delack_ms, 0, 500),
-	TCP_U32(fin_wait2_ms, 1, 3600000),
-	TCP_U32(rcv_buf, 1024, 1u << 30),
-	TCP_U32(snd_buf, 1024, 1u << 30),
-	TCP_U32(backlog, 1, 1u << 24),
-	TCP_U32(challenge_ack_per_sec, 0, 1000000),
-	TCP_U32(persist_max_ms, 0, UINT32_MAX),
-	TCP_U32(keepalive_idle_ms, 0, UINT32_MAX),
-	TCP_U32(keepalive_intvl_ms, 1, UINT32_MAX),
-	TCP_U32(keepalive_cnt, 1, 1000),
-	TCP_U32(reass_max_bytes, 0, 1u << 30),
-	TCP_U32(reass_conns, 0, 1u << 26),
+	TERN_TCP_CONF_U32_FIELDS(TCP_U32)
 	TYPED_KEY("tcp", "cc", CFG_TCP_CC, struct tern_config, tcp.cc),
 	TCP_BOOL(nagle),
 	TCP_BOOL(syn_cookies),
 	TCP_BOOL(tlp),
-	NUM_KEY("tcp", "mss", CFG_U16, struct tern_config, tcp.mss, 88,
-		UINT16_MAX, true),
+	NUM_KEY("tcp", "mss", CFG_U16, struct tern_config, tcp.mss,
+		TERN_TCP_MSS_MIN, TERN_TCP_MSS_MAX, true),
 	TCP_BOOL(timestamps),
 	TCP_BOOL(window_scale),
 	TCP_BOOL(sack),
@@ -767,6 +749,7 @@ tern_config_check(const struct tern_config *cfg)
 {
 	rte_be32_t mask = tern_prefix_netmask(cfg->prefix_len);
 	rte_be32_t net = cfg->ip & mask;
+	char err[160];
 
 	if (cfg->ip == 0 || cfg->prefix_len == 0) {
 		CFG_LOG(cfg->logtype, ERR, "[ip] address is not set");
@@ -784,7 +767,49 @@ tern_config_check(const struct tern_config *cfg)
 			"(outside the address's prefix)");
 		return -EINVAL;
 	}
+	/* rte_mempool_create() refuses a cache above n / 1.5. */
+	if ((uint64_t)cfg->mbuf_cache * 3 > (uint64_t)cfg->mbufs * 2) {
+		CFG_LOG(cfg->logtype, ERR, "[mempool] cache = %u: expected at "
+			"most 2/3 of [mempool] mbufs = %u, i.e. [0, %u]",
+			cfg->mbuf_cache, cfg->mbufs,
+			(uint32_t)((uint64_t)cfg->mbufs * 2 / 3));
+		return -EINVAL;
+	}
+	if (tern_tcp_conf_check(&cfg->tcp, err, sizeof(err)) != 0) {
+		CFG_LOG(cfg->logtype, ERR, "[tcp] %s", err);
+		return -EINVAL;
+	}
 	return 0;
+}
+
+static int
+schema_num_key(const struct cfg_schema *s, unsigned int *i,
+	       struct tern_config_num_key *out)
+{
+	for (unsigned int k = 0; k < s->nb_keys; k++) {
+		const struct cfg_key *key = &s->keys[k];
+
+		if (key->type != CFG_U16 && key->type != CFG_U32)
+			continue;
+		if ((*i)-- > 0)
+			continue;
+		*out = (struct tern_config_num_key){
+			.section = key->section, .name = key->name,
+			.min = key->min, .max = key->max,
+			.zero_ok = key->zero_ok,
+			.profile = s == &profile_schema,
+		};
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int
+tern_config_num_key(unsigned int i, struct tern_config_num_key *out)
+{
+	if (schema_num_key(&config_schema, &i, out) == 0)
+		return 0;
+	return schema_num_key(&profile_schema, &i, out);
 }
 
 bool

@@ -140,7 +140,9 @@ int tern_config_load(struct tern_config *cfg, const char *path);
 /**
  * Cross-field checks once all layers are applied: an address is set and
  * is not its prefix's network or broadcast address; the gateway, if
- * any, is on-link. @return 0; -EINVAL (logged).
+ * any, is on-link; the mempool cache fits the pool; the [tcp] section
+ * passes tern_tcp_conf_check(). @return 0; -EINVAL (logged, naming the
+ * key and what is valid).
  */
 int tern_config_check(const struct tern_config *cfg);
 
@@ -164,6 +166,24 @@ bool tern_dev_is_pci(const char *dev);
  */
 int tern_profile_load(struct tern_profile *p, const char *dir,
 		      const char *name, int logtype);
+
+/** A numeric key (integer, "0 = automatic" allowed when zero_ok). */
+struct tern_config_num_key {
+	const char *section;
+	const char *name;
+	uint32_t min;
+	uint32_t max;
+	bool zero_ok;
+	bool profile;   /**< a driver profile key, not a deployment key */
+};
+
+/**
+ * The @p i-th numeric key: the deployment's keys first, then the
+ * profile's, in table order. Tests walk every key with it, so a new key
+ * cannot be added untested.
+ * @return 0; -ENOENT past the last one.
+ */
+int tern_config_num_key(unsigned int i, struct tern_config_num_key *out);
 
 /** Print @p cfg (and its profile) as an INI file. @return 0; -EIO. */
 int tern_config_write(const struct tern_config *cfg, FILE *f);

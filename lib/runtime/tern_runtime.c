@@ -102,8 +102,10 @@ phase_stack_init(void *arg)
 	rt_stack_conf_fill(rt, w, &conf);
 	w->rc = tern_stack_init(&w->ctx, &conf);
 	if (w->rc != 0) {
-		RT_LOG(rt, ERR, "lcore %u: stack init: %s", w->lcore_id,
-		       rte_strerror(-w->rc));
+		RT_LOG(rt, ERR, "lcore %u: stack init: %s%s", w->lcore_id,
+		       rte_strerror(-w->rc), w->rc == -ENOMEM ?
+		       " (the pools of [tcp] max_conns, max_tw and "
+		       "reass_conns did not fit the EAL's memory)" : "");
 		rt_fail(rt, w->rc);
 		return w->rc;
 	}

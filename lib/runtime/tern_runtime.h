@@ -32,7 +32,7 @@
 
 #include "tern_config.h"
 #include "tern_ctx.h"
-#include "tern_stats.h"
+#include "tern_stack_stats.h"
 #include "tern_tcp.h"
 
 struct tern_rt;

@@ -7,10 +7,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/random.h>
 
 #include <rte_malloc.h>
-#include <rte_random.h>
 
 #include "tcp_priv.h"
 #include "tcp_fsm.h"
@@ -74,30 +72,58 @@ tcp_pool_create(const char *what, const struct tern_ctx *ctx, uint32_t n,
 				  RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
 }
 
-static int
-tcp_conf_check(const struct tern_tcp_conf *c)
+static bool
+tcp_conf_in_range(uint32_t v, uint32_t lo, uint32_t hi)
 {
-	if (c->max_conns == 0 || c->msl_ms == 0 || c->rcv_buf == 0 ||
-	    c->snd_buf == 0 || c->rto_min_ms == 0 ||
-	    c->rto_min_ms > c->rto_max_ms || c->backlog == 0 ||
-	    (unsigned int)c->cc >= TCP_CC_NALGOS ||
-	    (c->keepalive_idle_ms != 0 &&
-	     (c->keepalive_intvl_ms == 0 || c->keepalive_cnt == 0)))
+	return v >= lo && v <= hi;
+}
+
+int
+tern_tcp_conf_check(const struct tern_tcp_conf *c, char *err, size_t err_len)
+{
+	char scratch[1];
+
+	if (err == NULL) {
+		err = scratch;
+		err_len = sizeof(scratch);
+	}
+#define TCP_CONF_CHECK_U32(field, lo, hi) \
+	if (!tcp_conf_in_range(c->field, lo, hi)) { \
+		snprintf(err, err_len, "%s = %u: expected [%u, %u]", #field, \
+			 c->field, (uint32_t)(lo), (uint32_t)(hi)); \
+		return -EINVAL; \
+	}
+	TERN_TCP_CONF_U32_FIELDS(TCP_CONF_CHECK_U32)
+#undef TCP_CONF_CHECK_U32
+	if (c->mss != 0 &&
+	    (c->mss < TERN_TCP_MSS_MIN || c->mss > TERN_TCP_MSS_MAX)) {
+		snprintf(err, err_len, "mss = %u: expected [%u, %u] or 0",
+			 c->mss, TERN_TCP_MSS_MIN, TERN_TCP_MSS_MAX);
 		return -EINVAL;
+	}
+	if (c->rto_min_ms > c->rto_max_ms) {
+		snprintf(err, err_len, "rto_min_ms = %u is above rto_max_ms = "
+			 "%u", c->rto_min_ms, c->rto_max_ms);
+		return -EINVAL;
+	}
+	if ((unsigned int)c->cc >= TCP_CC_NALGOS) {
+		snprintf(err, err_len, "cc = %u: no such algorithm", c->cc);
+		return -EINVAL;
+	}
 	return 0;
 }
 
 int
 tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
-	      uint64_t secret_seed)
+	      const struct tern_tcp_secret *secret)
 {
 	int socket = rte_socket_id() == (unsigned int)SOCKET_ID_ANY ?
 			     0 : (int)rte_socket_id();
 	struct tern_tcp *tcp;
-	uint64_t x = secret_seed;
+	uint64_t x = secret->port_seed;
 	int rc;
 
-	if (tcp_conf_check(conf) != 0)
+	if (tern_tcp_conf_check(conf, NULL, 0) != 0)
 		return -EINVAL;
 	tcp = rte_zmalloc_socket("tern_tcp", sizeof(*tcp), RTE_CACHE_LINE_SIZE,
 				 socket);
@@ -109,23 +135,14 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	TAILQ_INIT(&tcp->work);
 	tern_timer_init(&tcp->tw_timer);
 	tern_wheel_init(&tcp->wheel, ctx->now_ns, NS_PER_MS);
-	if (secret_seed == 0) {
-		/* Production: a full 128-bit secret (RFC 6528). */
-		if (getrandom(&tcp->isn_secret, sizeof(tcp->isn_secret), 0) !=
-		    (ssize_t)sizeof(tcp->isn_secret)) {
-			tcp->isn_secret.k0 = rte_rand();
-			tcp->isn_secret.k1 = rte_rand();
-		}
-		x = rte_rand();
-	} else {
-		/* Tests: reproducible from the seed. */
-		tcp->isn_secret.k0 = splitmix64(&x);
-		tcp->isn_secret.k1 = splitmix64(&x);
-	}
+	tcp->isn_secret.k0 = secret->isn_k0;
+	tcp->isn_secret.k1 = secret->isn_k1;
 	tcp->next_eph_port = (uint16_t)(TCP_EPH_PORT_MIN +
 		splitmix64(&x) % (TCP_EPH_PORT_MAX - TCP_EPH_PORT_MIN + 1));
-	tcp->our_mss = conf->mss != 0 ? conf->mss
-				       : (uint16_t)(ctx->ifc.mtu - 40);
+	/* A configured MSS is a ceiling: never more than the MTU carries. */
+	tcp->our_mss = (uint16_t)(ctx->ifc.mtu - 40);
+	if (conf->mss != 0 && conf->mss < tcp->our_mss)
+		tcp->our_mss = conf->mss;
 
 	rc = tern_ctable_init(&tcp->conns, conf->max_conns, socket);
 	if (rc == 0 && conf->max_tw > 0)
@@ -300,8 +317,7 @@ tcp_pick_port(struct tern_ctx *ctx, struct tern_flow_key *key,
 		if (!tcp_port_comes_back(ctx, *hash))
 			continue;
 		if (tern_ctable_lookup(&tcp->conns, key, *hash) == NULL &&
-		    (tcp->tws.buckets == NULL ||
-		     tern_ctable_lookup(&tcp->tws, key, *hash) == NULL))
+		    tcp_tw_lookup(tcp, key, *hash) == NULL)
 			return 0;
 	}
 	return -EADDRNOTAVAIL;
@@ -372,6 +388,30 @@ tern_tcp_send_space(const struct tern_conn *c)
 	return c->sq_bytes >= max ? 0 : max - c->sq_bytes;
 }
 
+/*
+ * A fresh mbuf at the tail of the send queue, or NULL when none can be
+ * had or the chain is at its segment limit (nb_segs is 16 bits).
+ */
+static struct rte_mbuf *
+tcp_sq_grow(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct rte_mbuf *m;
+
+	if (c->sq_head != NULL && c->sq_head->nb_segs == RTE_MBUF_MAX_NB_SEGS)
+		return NULL;
+	m = tern_mbuf_alloc(ctx);
+	if (m == NULL)
+		return NULL;
+	if (c->sq_head == NULL) {
+		c->sq_head = m;
+	} else {
+		c->sq_tail->next = m;
+		c->sq_head->nb_segs++;
+	}
+	c->sq_tail = m;
+	return m;
+}
+
 /* Append @p len bytes to the send queue; returns how many fitted. */
 static uint32_t
 tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c, const uint8_t *buf,
@@ -385,18 +425,16 @@ tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c, const uint8_t *buf,
 		uint32_t n;
 
 		if (room == 0) {
-			m = tern_mbuf_alloc(ctx);
+			m = tcp_sq_grow(ctx, c);
 			if (m == NULL)
 				break;
-			if (c->sq_tail != NULL)
-				c->sq_tail->next = m;
-			else
-				c->sq_head = m;
-			c->sq_tail = m;
 			room = rte_pktmbuf_tailroom(m);
 		}
 		n = RTE_MIN(room, len - done);
+		/* Appending to the tail segment updates its lengths only. */
 		memcpy(rte_pktmbuf_append(m, (uint16_t)n), buf + done, n);
+		if (m != c->sq_head)
+			c->sq_head->pkt_len += n;
 		done += n;
 	}
 	c->sq_bytes += done;
@@ -434,6 +472,10 @@ tcp_user_close(struct tern_conn *c)
 
 	if (c->flags & CF_CLOSED_CB)
 		return -ENOTCONN;
+	/* FIN_WAIT_1 before the open completes (simultaneous open):
+	 * connected() comes with the ACK of our SYN, if ever. */
+	if (c->state == TERN_TCP_SYN_RCVD)
+		c->flags |= CF_OPEN_PENDING;
 	/* Without a row our FIN is already on its way. */
 	if (tcp_fsm_has(c->state, TCP_EV_USER_CLOSE)) {
 		tcp_fsm_step(ctx, c, TCP_EV_USER_CLOSE, NULL);
@@ -607,4 +649,64 @@ tern_tcp_state_counts(const struct tern_ctx *ctx,
 {
 	memcpy(counts, tcp_of(ctx)->state_count,
 	       sizeof(tcp_of(ctx)->state_count));
+}
+
+/* ---- mbuf chain audit (tests, debugging) ---- */
+
+/* rte_mbuf_check() of the send queue, plus its length against sq_bytes. */
+static int
+tcp_sq_check(const struct tern_conn *c, const char **reason)
+{
+	if (c->sq_head == NULL) {
+		if (c->sq_bytes == 0 && c->sq_tail == NULL)
+			return 0;
+		*reason = "send queue: no mbuf but bytes or a tail";
+		return -EINVAL;
+	}
+	if (rte_mbuf_check(c->sq_head, 1, reason) != 0)
+		return -EINVAL;
+	if (c->sq_head->pkt_len != c->sq_bytes ||
+	    rte_pktmbuf_lastseg(c->sq_head) != c->sq_tail) {
+		*reason = "send queue: pkt_len or tail disagrees with the record";
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+tcp_conn_mbuf_check(const struct tern_conn *c, const char **reason)
+{
+	if (tcp_sq_check(c, reason) != 0)
+		return -EINVAL;
+	if (c->rx_pending != NULL && rte_mbuf_check(c->rx_pending, 1, reason))
+		return -EINVAL;
+	if (c->reass == NULL)
+		return 0;
+	for (uint32_t i = 0; i < c->reass->n; i++)
+		if (rte_mbuf_check(c->reass->s[i].data, 1, reason) != 0)
+			return -EINVAL;
+	return 0;
+}
+
+int
+tern_tcp_mbuf_audit(const struct tern_ctx *ctx, uint16_t *lport,
+		    const char **reason)
+{
+	const struct tern_tcp *tcp = tcp_of(ctx);
+
+	if (tcp == NULL || tcp->conns.buckets == NULL)
+		return 0;
+	for (uint32_t b = 0; b <= tcp->conns.mask; b++) {
+		for (const struct tern_hnode *h = tcp->conns.buckets[b];
+		     h != NULL; h = h->next) {
+			const struct tern_conn *c =
+				(const struct tern_conn *)h;
+
+			if (tcp_conn_mbuf_check(c, reason) == 0)
+				continue;
+			*lport = rte_be_to_cpu_16(c->node.key.lport);
+			return -EINVAL;
+		}
+	}
+	return 0;
 }

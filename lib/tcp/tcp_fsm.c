@@ -143,6 +143,8 @@ tcp_fsm_tw_gone(struct tern_ctx *ctx)
 
 /* ---- the state of a connection ---- */
 
+/* The only place a connection's state changes (the lint's state-assign
+ * rule, tests/lint/README.md). */
 static void
 tcp_set_state(struct tern_ctx *ctx, struct tern_conn *c, uint8_t next)
 {

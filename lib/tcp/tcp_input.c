@@ -43,7 +43,7 @@ tcp_cksum_ok(const struct tern_ctx *ctx, struct rte_mbuf *m,
  * Validate @p m (data at the TCP header) into @p seg. On failure the
  * reason is returned (the caller counts it and frees the mbuf).
  */
-static enum tern_stat
+static tern_stat_t
 tcp_parse(struct tern_ctx *ctx, struct rte_mbuf *m, struct tcp_seg *seg)
 {
 	const struct rte_ipv4_hdr *ip =
@@ -149,6 +149,17 @@ tcp_is_crossed_synack(const struct tern_conn *c, const struct tcp_seg *seg)
 	       seg->seq + 1 == c->rcv_nxt && seg->ack == c->snd_max;
 }
 
+/*
+ * RFC 9293 3.10.7.4, SYN-RECEIVED: SND.UNA < SEG.ACK =< SND.NXT. Also
+ * asked in FIN_WAIT_1 while the SYN is unacknowledged (the app shut
+ * down in SYN_RCVD): the open is not complete, so the same rule holds.
+ */
+static bool
+tcp_ack_completes_open(const struct tern_conn *c, const struct tcp_seg *seg)
+{
+	return seq_lt(c->snd_una, seg->ack) && seq_leq(seg->ack, c->snd_max);
+}
+
 /* The handshake's final ACK: the SYN is acknowledged. */
 static void
 tcp_synrcvd_acked(struct tern_ctx *ctx, struct tern_conn *c,
@@ -224,12 +235,13 @@ tcp_input_synchronized(struct tern_ctx *ctx, struct tern_conn *c,
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_BAD_FLAGS);
 		return false;
 	}
+	if ((c->state == TERN_TCP_SYN_RCVD || (c->flags & CF_OPEN_PENDING)) &&
+	    !tcp_ack_completes_open(c, seg)) {
+		/* Nothing of it reaches the app before connected(). */
+		tcp_fsm_step(ctx, c, TCP_EV_SEG_BAD_ACK, seg);
+		return false;
+	}
 	if (c->state == TERN_TCP_SYN_RCVD) {
-		if (!(seq_lt(c->snd_una, seg->ack) &&
-		      seq_leq(seg->ack, c->snd_max))) {
-			tcp_fsm_step(ctx, c, TCP_EV_SEG_BAD_ACK, seg);
-			return false;
-		}
 		tcp_synrcvd_acked(ctx, c, seg);
 		synrcvd_ok = true;
 	} else {
@@ -242,6 +254,11 @@ tcp_input_synchronized(struct tern_ctx *ctx, struct tern_conn *c,
 			return false;
 		}
 		fin_acked = tcp_ack_input(ctx, c, seg);
+	}
+	if (c->flags & CF_OPEN_PENDING) {
+		/* connected() now, before the data and the FIN below. */
+		c->flags &= ~CF_OPEN_PENDING;
+		tcp_fsm_step(ctx, c, TCP_EV_SEG_ACK_OF_SYN, seg);
 	}
 	/* RFC 7323 4.3: remember the newest in-sequence timestamp. */
 	if ((c->flags & CF_TS_OK) && seg->opts.ts_ok &&
@@ -404,15 +421,16 @@ tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 	struct tern_tcp *tcp = tcp_of(ctx);
 	struct tern_hnode *n;
 	struct tern_listener *l;
+	struct tcp_tw *tw;
 
 	n = tern_ctable_lookup(&tcp->conns, &seg->key, seg->hash);
 	if (n != NULL) {
 		tcp_input_conn(ctx, (struct tern_conn *)n, seg);
 		return;
 	}
-	n = tern_ctable_lookup(&tcp->tws, &seg->key, seg->hash);
-	if (n != NULL) {
-		tcp_tw_input(ctx, (struct tcp_tw *)n, seg);
+	tw = tcp_tw_lookup(tcp, &seg->key, seg->hash);
+	if (tw != NULL) {
+		tcp_tw_input(ctx, tw, seg);
 		return;
 	}
 	l = tcp_find_listener(tcp, seg->key.lport);
@@ -441,7 +459,7 @@ tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 
 		for (i = 0; i < chunk; i++) {
 			struct rte_mbuf *m = segs[done + i];
-			enum tern_stat why;
+			tern_stat_t why;
 
 			tern_stat_inc(&ctx->stats, TERN_STAT_TCP_IN_SEGS);
 			why = tcp_parse(ctx, m, &seg[nvalid]);

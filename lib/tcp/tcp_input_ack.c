@@ -21,9 +21,7 @@ tcp_sq_trim(struct tern_conn *c, uint32_t n)
 			return;
 		}
 		n -= m->data_len;
-		c->sq_head = m->next;
-		m->next = NULL;
-		rte_pktmbuf_free(m);
+		c->sq_head = tcp_mbuf_free_head(m);
 	}
 	if (c->sq_head == NULL)
 		c->sq_tail = NULL;

@@ -20,17 +20,8 @@ tcp_mbuf_cut(struct rte_mbuf *m, uint32_t skip, uint32_t len)
 	uint16_t nb;
 
 	while (m != NULL && skip > 0 && skip >= m->data_len) {
-		struct rte_mbuf *next = m->next;
-
 		skip -= m->data_len;
-		if (next != NULL) {
-			next->pkt_len = m->pkt_len - m->data_len;
-			next->nb_segs = (uint16_t)(m->nb_segs - 1);
-		}
-		m->next = NULL;
-		m->nb_segs = 1;
-		rte_pktmbuf_free(m);
-		m = next;
+		m = tcp_mbuf_free_head(m);
 	}
 	if (m == NULL)
 		return NULL;
@@ -168,7 +159,7 @@ tcp_take_out_of_order(struct tern_ctx *ctx, struct tern_conn *c,
 	if (skip > 0 || keep < seg->len)
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OVERLAP_TRIMMED);
 	if ((seg->flags & TCP_FIN) && keep == seg->len) {
-		/* The FIN waits for the hole below it (catalogue 23). */
+		/* The FIN waits for the hole below it (test_s23_fin_behind_hole). */
 		c->flags |= CF_OOO_FIN;
 		c->ooo_fin_seq = seg->seq + seg->len;
 	}

@@ -46,6 +46,7 @@ struct tcp_emit {
 	const struct tern_conn *src;   /* send queue to copy from, or NULL */
 	uint32_t off, len;             /* payload: bytes from snd_una + off */
 	uint16_t tso_segsz;            /* > 0: the port may segment (TSO) */
+	uint32_t rcv_wnd;              /* bytes the window field offers */
 };
 
 /* Copy @p len bytes starting @p off bytes into c's send queue to @p dst. */
@@ -124,6 +125,7 @@ tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 		return -ENOBUFS;
 	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)hdr_len);
 	if (p == NULL) {
+		/* A data room smaller than a TCP header: too small to use. */
 		rte_pktmbuf_free(m);
 		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
 		return -ENOBUFS;
@@ -163,7 +165,11 @@ tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 	return 0;
 }
 
-/* Fill seq/ack/window/timestamps for a segment of synchronized @p c. */
+/*
+ * Fill seq/ack/window/timestamps for a segment of synchronized @p c.
+ * What the segment tells the peer (ACK, window) is recorded by
+ * tcp_emit_conn() once it is on its way.
+ */
 static void
 tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
 		   struct tcp_emit *e, uint8_t flags, uint32_t seq)
@@ -174,14 +180,9 @@ tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
 	e->key = &c->node.key;
 	e->seq = seq;
 	e->flags = flags;
-	if (flags & TCP_ACK) {
+	if (flags & TCP_ACK)
 		e->ack = c->rcv_nxt;
-		c->rcv_adv = c->rcv_nxt + wnd;
-		c->last_ack_sent = c->rcv_nxt;
-		c->flags &= ~CF_ACK_NOW;
-		c->segs_unacked = 0;
-		c->delack_deadline_ns = 0;
-	}
+	e->rcv_wnd = wnd;
 	e->wnd = (uint16_t)(wnd >> c->rcv_wscale);
 	if (e->wnd == 0 && !(c->flags & CF_ZERO_WND)) {
 		c->flags |= CF_ZERO_WND;
@@ -200,6 +201,50 @@ tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
 		e->opts.nsack = (uint8_t)tcp_reass_sack_blocks(
 			c->reass, e->opts.sack,
 			(c->flags & CF_TS_OK) ? 3 : TCP_MAX_SACK_BLOCKS);
+}
+
+/* Segment @p e of @p c went out carrying our ACK: nothing is owed now. */
+static void
+tcp_ack_sent(struct tern_conn *c, const struct tcp_emit *e)
+{
+	c->rcv_adv = e->ack + e->rcv_wnd;
+	c->last_ack_sent = e->ack;
+	c->flags &= ~CF_ACK_NOW;
+	c->segs_unacked = 0;
+	c->delack_deadline_ns = 0;
+}
+
+/*
+ * No mbuf for a segment of @p c that carried an ACK we owe: the ACK
+ * stays owed and the delayed-ACK timer sends it later, as Linux's
+ * tcp_send_ack() does, unless an earlier output opportunity does.
+ */
+static void
+tcp_ack_deferred(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (!(c->flags & CF_ACK_NOW) && c->last_ack_sent == c->rcv_nxt)
+		return;
+	if (c->delack_deadline_ns != 0)
+		return;
+	c->delack_deadline_ns = ctx->now_ns +
+		(uint64_t)tcp_of(ctx)->conf.delack_ms * NS_PER_MS;
+	tcp_timer_update(ctx, c);
+}
+
+/* Emit @p e, a segment of synchronized @p c, and record its ACK. */
+static int
+tcp_emit_conn(struct tern_ctx *ctx, struct tern_conn *c,
+	      const struct tcp_emit *e)
+{
+	int rc = tcp_emit(ctx, e);
+
+	if (!(e->flags & TCP_ACK))
+		return rc;
+	if (rc == 0)
+		tcp_ack_sent(c, e);
+	else
+		tcp_ack_deferred(ctx, c);
+	return rc;
 }
 
 /*
@@ -253,6 +298,7 @@ tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 	e.opts.tsval = tcp_now_ms(ctx) + c->ts_offset;
 	c->rcv_adv = c->rcv_nxt + e.wnd;
 	c->flags &= ~CF_SYN_OWED;
+	/* Without an mbuf the SYN is as good as lost: the RTO resends it. */
 	tcp_emit(ctx, &e);
 }
 
@@ -262,7 +308,7 @@ tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c)
 	struct tcp_emit e;
 
 	tcp_emit_from_conn(ctx, c, &e, TCP_ACK, c->snd_nxt);
-	tcp_emit(ctx, &e);
+	tcp_emit_conn(ctx, c, &e);
 	tcp_timer_update(ctx, c);
 }
 
@@ -423,7 +469,11 @@ tcp_fit_options(const struct tern_conn *c, struct tcp_emit *e)
 		e->opts.nsack--;
 }
 
-/* Emit @p len queued bytes starting at @p seq (and a FIN after them). */
+/*
+ * Emit @p len queued bytes starting at @p seq (and a FIN after them).
+ * Returns -ENOBUFS (counted as MbufAllocFail) when no mbuf could be had:
+ * nothing went out and nothing was recorded as sent.
+ */
 static int
 tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 	      uint32_t len, bool fin)
@@ -438,6 +488,8 @@ tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 	tcp_fit_options(c, &e);
 	if (ctx->ifc.tx_tso)
 		e.tso_segsz = (uint16_t)tcp_mss_now(c);
+	if (tcp_emit_conn(ctx, c, &e) != 0)
+		return -ENOBUFS;
 	if (seq_lt(seq, c->snd_max)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
 		c->retrans_total++;
@@ -447,17 +499,23 @@ tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 		c->rtt_seq = seq;
 		c->rtt_start_ns = ctx->now_ns;
 	}
-	return tcp_emit(ctx, &e);
+	return 0;
 }
 
-/* Resend @p len bytes at @p seq (a hole) without moving snd_nxt. */
-void
+/*
+ * Resend @p len bytes at @p seq (a hole) without moving snd_nxt.
+ * Returns -ENOBUFS when no mbuf could be had; the retransmission timer
+ * (armed here) or the next ACK tries again.
+ */
+int
 tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 	    uint32_t len)
 {
-	tcp_xmit_data(ctx, c, seq, len, false);
+	int rc = tcp_xmit_data(ctx, c, seq, len, false);
+
 	if (c->rtx_deadline_ns == 0)
 		tcp_rtx_arm(ctx, c);
+	return rc;
 }
 
 /* Owe a zero-window or keepalive probe (tcp_emit_probe). */
@@ -487,7 +545,8 @@ tcp_emit_probe(struct tern_ctx *ctx, struct tern_conn *c)
 		return;
 	}
 	tcp_emit_from_conn(ctx, c, &e, TCP_ACK, c->snd_una - 1);
-	tcp_emit(ctx, &e);
+	/* A probe lost for want of an mbuf is retried by its own timer. */
+	tcp_emit_conn(ctx, c, &e);
 }
 
 /* Owe a tail loss probe (RFC 8985 7.3; tcp_emit_tlp). */
@@ -518,16 +577,20 @@ tcp_emit_tlp(struct tern_ctx *ctx, struct tern_conn *c, bool sent_new)
 		tcp_send_at(ctx, c, data_end - len, len);
 }
 
-/* Send one segment of @p len queued bytes at snd_nxt, maybe with FIN. */
-static void
+/*
+ * Send one segment of @p len queued bytes at snd_nxt, maybe with FIN.
+ * Returns -ENOBUFS when no mbuf could be had: snd_nxt stays, and the
+ * segment waits for the next ACK or the retransmission timer (armed
+ * here), which finds nothing in flight and simply tries again.
+ */
+static int
 tcp_send_segment(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
 		 bool fin)
 {
 	if (tcp_xmit_data(ctx, c, c->snd_nxt, len, fin) != 0) {
-		/* No mbuf: the retransmission timer tries again. */
 		if (c->rtx_deadline_ns == 0)
 			tcp_rtx_arm(ctx, c);
-		return;
+		return -ENOBUFS;
 	}
 	c->snd_nxt += len + (fin ? 1 : 0);
 	if (fin)
@@ -538,6 +601,7 @@ tcp_send_segment(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
 		tcp_rtx_arm(ctx, c);
 	if (c->tlp_deadline_ns == 0)
 		tcp_tlp_arm(ctx, c);
+	return 0;
 }
 
 /*
@@ -610,8 +674,8 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 				tcp_conn_work(ctx, c);
 				break;
 			}
-			tcp_send_segment(ctx, c, len, fin);
-			if (fin)
+			/* Out of mbufs: retrying now would spin forever. */
+			if (tcp_send_segment(ctx, c, len, fin) != 0 || fin)
 				break;
 		}
 		/* A zero window with data waiting: the persist timer. */
@@ -687,6 +751,16 @@ tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_WIN_PROBES);
 		tcp_owe_probe(ctx, c);
 		tcp_rtx_arm(ctx, c);
+		return;
+	}
+	if (c->snd_max == c->snd_una) {
+		/*
+		 * Nothing was in flight: the timer was armed because output
+		 * found no mbuf. No loss happened, so cwnd stays; just try
+		 * again (the retry still counts against the limit, so a pool
+		 * that never recovers ends the connection).
+		 */
+		tcp_conn_work(ctx, c);
 		return;
 	}
 	tcp_recovery_on_rto(ctx, c);

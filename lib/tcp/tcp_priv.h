@@ -160,11 +160,14 @@ enum tcp_conn_flag {
 	CF_AFTER_RTO = 1u << 22,  /* go-back-N after an RTO until SND.UNA
 				     passes recover (RFC 6582 3.2 step 1) */
 	CF_TLP_SENT = 1u << 23,   /* a tail loss probe awaits its ACK */
-	CF_FREE = 1u << 24,       /* A_FREE: release silently after the step */
+	CF_OPEN_PENDING = 1u << 24, /* shut down in SYN_RCVD: our SYN is not
+				       acknowledged yet, the app was not told
+				       connected() */
+	CF_FREE = 1u << 25,       /* A_FREE: release silently after the step */
 	/* Owed to the output pass (tcp_flush_work), which builds them: */
-	CF_SYN_OWED = 1u << 25,   /* our SYN or SYN+ACK, first or again */
-	CF_PROBE_OWED = 1u << 26, /* a zero-window or keepalive probe */
-	CF_TLP_OWED = 1u << 27,   /* a tail loss probe */
+	CF_SYN_OWED = 1u << 26,   /* our SYN or SYN+ACK, first or again */
+	CF_PROBE_OWED = 1u << 27, /* a zero-window or keepalive probe */
+	CF_TLP_OWED = 1u << 28,   /* a tail loss probe */
 };
 
 /* What the app is told after the state-machine step (habit 9). */
@@ -219,9 +222,10 @@ struct tern_conn {
 	uint32_t rtt_seq;              /* timed segment (no timestamps) */
 	uint64_t rtt_start_ns;
 
-	/* the send queue: mbufs holding bytes from snd_una on */
+	/* the send queue: bytes from snd_una on, in one mbuf chain whose
+	 * head keeps nb_segs and pkt_len (rte_mbuf_check() holds) */
 	struct rte_mbuf *sq_head, *sq_tail;
-	uint32_t sq_bytes;             /* bytes in the queue */
+	uint32_t sq_bytes;             /* bytes in the queue (= pkt_len) */
 	uint32_t retrans_total;
 
 	/* data received in order, handed to the app after the step */
@@ -258,7 +262,7 @@ struct tern_listener {
 };
 
 /*
- * The compact TIME_WAIT record (DESIGN.md "Time"): 64 bytes. The full
+ * The compact TIME_WAIT record (docs/tcp.md, "TIME_WAIT"): 64 bytes. The full
  * record and its buffers are gone; this answers retransmitted FINs and
  * decides on SYN reuse. Records sit in a FIFO ordered by expiry (all
  * live 2*MSL; a restart moves one to the tail), so expiry and oldest-
@@ -313,6 +317,26 @@ tcp_conn_work(struct tern_ctx *ctx, struct tern_conn *c)
 		return;
 	c->flags |= CF_ON_WORK;
 	TAILQ_INSERT_TAIL(&tcp_of(ctx)->work, c, work);
+}
+
+/*
+ * Free the first segment of chain @p m and return the rest as a chain
+ * of its own, its new head carrying the chain's nb_segs and pkt_len.
+ */
+static inline struct rte_mbuf *
+tcp_mbuf_free_head(struct rte_mbuf *m)
+{
+	struct rte_mbuf *next = m->next;
+
+	if (next != NULL) {
+		next->pkt_len = m->pkt_len - m->data_len;
+		next->nb_segs = (uint16_t)(m->nb_segs - 1);
+	}
+	m->next = NULL;
+	m->nb_segs = 1;
+	m->pkt_len = m->data_len;
+	rte_pktmbuf_free(m);
+	return next;
 }
 
 static inline uint32_t
@@ -398,8 +422,8 @@ void tcp_send_rst(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_reply_rst(struct tern_ctx *ctx, const struct tcp_seg *seg);
 void tcp_send_challenge_ack(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
-		 uint32_t len);
+int tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
+		uint32_t len);
 void tcp_owe_probe(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_owe_tlp(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_flush_work(struct tern_ctx *ctx);
@@ -416,6 +440,9 @@ void tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c);
 
 /* tcp_timewait.c */
 int tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c);
+/* The TIME_WAIT record of this 4-tuple, or NULL (also when max_tw 0). */
+struct tcp_tw *tcp_tw_lookup(const struct tern_tcp *tcp,
+			     const struct tern_flow_key *key, uint32_t hash);
 void tcp_tw_input(struct tern_ctx *ctx, struct tcp_tw *tw,
 		  struct tcp_seg *seg);
 void tcp_tw_expire(struct tern_ctx *ctx);

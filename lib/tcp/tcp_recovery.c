@@ -44,7 +44,9 @@ tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
 			break;
 		if (seq_gt(start + len, c->snd_nxt))
 			len = c->snd_nxt - start;
-		tcp_send_at(ctx, c, start, len);
+		/* No mbuf: the hole stays unsent for the next ACK or RTO. */
+		if (tcp_send_at(ctx, c, start, len) != 0)
+			break;
 		c->rxt_next = start + len;
 	}
 }
@@ -76,10 +78,8 @@ tcp_enter_recovery(struct tern_ctx *ctx, struct tern_conn *c)
 		/* RFC 6582 3.2 step 2: inflate by the three dup ACKs. */
 		c->cc.cwnd = c->cc.ssthresh + TCP_DUPTHRESH * c->mss;
 	}
-	if (len > 0) {
-		tcp_send_at(ctx, c, c->snd_una, len);
+	if (len > 0 && tcp_send_at(ctx, c, c->snd_una, len) == 0)
 		c->rxt_next = c->snd_una + len;
-	}
 	/* More holes (SACK): the output pass resends them within cwnd. */
 	if (sack)
 		tcp_conn_work(ctx, c);

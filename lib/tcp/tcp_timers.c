@@ -147,7 +147,8 @@ tcp_persist_limit_ns(const struct tern_tcp_conf *conf,
 {
 	uint32_t ms = conf->persist_max_ms;
 
-	/* An orphan (the app closed) must not live forever (catalogue 55). */
+	/* An orphan (the app closed) must not live forever
+	 * (test_s55_zero_window_orphans_reaped). */
 	if (ms == 0 && (c->flags & CF_RCV_CLOSED))
 		ms = conf->fin_wait2_ms;
 	return (uint64_t)ms * NS_PER_MS;

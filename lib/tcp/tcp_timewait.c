@@ -92,20 +92,33 @@ tcp_tw_get(struct tern_ctx *ctx)
 	return obj;
 }
 
+struct tcp_tw *
+tcp_tw_lookup(const struct tern_tcp *tcp, const struct tern_flow_key *key,
+	      uint32_t hash)
+{
+	/* max_tw 0: no table at all. */
+	if (tcp->tws.count == 0)
+		return NULL;
+	return (struct tcp_tw *)tern_ctable_lookup(&tcp->tws, key, hash);
+}
+
 /*
  * Hand @p c, now in TIME_WAIT, over to a compact record. The caller then
  * destroys @p c. Returns 0, or -ENOMEM when no record could be had
- * (max_tw 0): the 4-tuple is then forgotten at once.
+ * (max_tw 0: TIME_WAIT is not kept, as Linux's tcp_max_tw_buckets = 0):
+ * the 4-tuple is then forgotten at once, counted.
  */
 int
 tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 	bool was_empty = TAILQ_EMPTY(&tcp->tw_fifo);
-	struct tcp_tw *tw = tcp_tw_get(ctx);
+	struct tcp_tw *tw = tcp->tw_pool != NULL ? tcp_tw_get(ctx) : NULL;
 
-	if (tw == NULL)
+	if (tw == NULL) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_SKIPPED);
 		return -ENOMEM;
+	}
 	memset(tw, 0, sizeof(*tw));
 	tw->node.key = c->node.key;
 	tw->node.hash = c->node.hash;

@@ -22,6 +22,8 @@
 #include <rte_byteorder.h>
 #include <rte_mbuf.h>
 
+#include "tern_tcp_stats.h"
+
 struct tern_ctx;
 struct tern_conn;
 struct tern_listener;
@@ -67,7 +69,7 @@ struct tern_tcp_ops {
 		       enum tern_tcp_close_reason why);
 };
 
-/** Congestion control algorithms (docs/tcp-data-path.md). */
+/** Congestion control algorithms (docs/tcp.md, "Congestion control"). */
 enum tern_tcp_cc {
 	TERN_TCP_CC_NEWRENO,  /**< RFC 5681 + RFC 6582 */
 	TERN_TCP_CC_CUBIC,    /**< RFC 9438 */
@@ -112,7 +114,9 @@ struct tern_tcp_conf {
 	bool syn_cookies;         /**< answer SYNs beyond the backlog with
 				       SYN cookies (RFC 4987); true */
 	bool tlp;                 /**< tail loss probes (RFC 8985 7); true */
-	uint16_t mss;             /**< 0 = derived from the MTU */
+	uint16_t mss;             /**< 0 = derived from the MTU; else
+				       TERN_TCP_MSS_MIN..TERN_TCP_MSS_MAX,
+				       capped at the MTU less 40 */
 	bool timestamps;          /**< offer RFC 7323 timestamps; true */
 	bool window_scale;        /**< offer window scaling; true */
 	bool sack;                /**< offer SACK-permitted; true */
@@ -120,6 +124,58 @@ struct tern_tcp_conf {
 
 /** Fill @p conf with the defaults documented above. */
 void tern_tcp_conf_defaults(struct tern_tcp_conf *conf);
+
+/*
+ * Upper bounds of the sizing fields: each is one mempool object (and a
+ * hash bucket) per lcore, created at start-up, so a value must fit
+ * memory: 2^21 full records take ~1.1 GiB (bench/run.sh holds a million
+ * connections on one lcore), 2^21 TIME_WAIT records 128 MiB, 2^17
+ * reassembly records ~400 MiB.
+ */
+#define TERN_TCP_MAX_CONNS (UINT32_C(1) << 21)
+#define TERN_TCP_MAX_TW (UINT32_C(1) << 21)
+#define TERN_TCP_MAX_REASS_CONNS (UINT32_C(1) << 17)
+/** The MSS of the largest IP MTU tern accepts (9216) less 40 bytes. */
+#define TERN_TCP_MSS_MAX 9176
+/** The smallest settable MSS: a 128-byte IP MTU less 40. */
+#define TERN_TCP_MSS_MIN 88
+
+/**
+ * The numeric fields of struct tern_tcp_conf and their valid ranges:
+ * X(field, min, max). tern_tcp_conf_check() and the [tcp] section of
+ * the configuration file (lib/runtime) both follow this list.
+ */
+#define TERN_TCP_CONF_U32_FIELDS(X) \
+	X(max_conns, 1, TERN_TCP_MAX_CONNS) \
+	X(max_tw, 0, TERN_TCP_MAX_TW) \
+	X(msl_ms, 1, 600000) \
+	X(syn_retries, 0, 127) \
+	X(synack_retries, 0, 127) \
+	X(max_retries, 1, 127) \
+	X(rto_initial_ms, 1, 600000) \
+	X(rto_min_ms, 1, 600000) \
+	X(rto_max_ms, 1, 3600000) \
+	X(delack_ms, 0, 500) \
+	X(fin_wait2_ms, 1, 3600000) \
+	X(rcv_buf, 1024, UINT32_C(1) << 30) \
+	X(snd_buf, 64, UINT32_C(1) << 30) \
+	X(backlog, 1, UINT32_C(1) << 24) \
+	X(challenge_ack_per_sec, 0, 1000000) \
+	X(persist_max_ms, 0, UINT32_MAX) \
+	X(keepalive_idle_ms, 0, UINT32_MAX) \
+	X(keepalive_intvl_ms, 1, UINT32_MAX) \
+	X(keepalive_cnt, 1, 1000) \
+	X(reass_max_bytes, 0, UINT32_C(1) << 30) \
+	X(reass_conns, 0, TERN_TCP_MAX_REASS_CONNS)
+
+/**
+ * Check @p conf: every field in its range, and rto_min_ms <= rto_max_ms.
+ * On failure, when @p err is not NULL, it receives a message naming the
+ * field and what is valid ("max_conns = 0: expected [1, 524288]").
+ * @return 0; -EINVAL.
+ */
+int tern_tcp_conf_check(const struct tern_tcp_conf *conf, char *err,
+			size_t err_len);
 
 /** Name of a state ("ESTABLISHED"). */
 const char *tern_tcp_state_name(enum tern_tcp_state s);
@@ -225,9 +281,32 @@ void tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info);
 void tern_tcp_state_counts(const struct tern_ctx *ctx,
 			   uint32_t counts[TERN_TCP_NSTATES]);
 
-/* Used by the stack glue (tern_stack.c) and lib/net. */
+/**
+ * One lcore's secrets, drawn by the caller (lib/stack): lib/tcp reads no
+ * random source, so a test's seed reproduces every ISN and port.
+ */
+struct tern_tcp_secret {
+	uint64_t isn_k0;      /**< ISN and SYN cookie key (RFC 6528) */
+	uint64_t isn_k1;
+	uint64_t port_seed;   /**< picks the first ephemeral port */
+};
+
+/**
+ * Check every mbuf chain the connections of this lcore hold -- send
+ * queues, in-order data not yet handed to the app, out-of-order data --
+ * with rte_mbuf_check(), and each send queue's length against the
+ * record. For tests and debugging: it walks every connection.
+ *
+ * @return 0 when every chain is valid; -EINVAL for the first bad one,
+ *   with its local port (host order) in *lport and the reason in
+ *   *reason.
+ */
+int tern_tcp_mbuf_audit(const struct tern_ctx *ctx, uint16_t *lport,
+			const char **reason);
+
+/* Used by the stack layer (lib/stack/tern_stack.c). */
 int tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
-		  uint64_t secret_seed);
+		  const struct tern_tcp_secret *secret);
 void tern_tcp_fini(struct tern_ctx *ctx);
 void tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs,
 			  uint16_t n);

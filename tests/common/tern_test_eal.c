@@ -52,8 +52,10 @@ tern_test_eal_init(const char *prog, const char *extra_vdev)
 	char *argv[16];
 	int argc = 0;
 	const char *force = getenv("TERN_TEST_NO_HUGE");
+	const char *mem_mb = getenv("TERN_TEST_MEM_MB");
 	int huge = tern_test_have_hugepages() &&
-		   (force == NULL || strcmp(force, "1") != 0);
+		   (force == NULL || strcmp(force, "1") != 0) &&
+		   mem_mb == NULL;
 
 	argv[argc++] = (char *)prog;
 	argv[argc++] = (char *)"-l";
@@ -67,7 +69,7 @@ tern_test_eal_init(const char *prog, const char *extra_vdev)
 	argv[argc++] = (char *)(huge ? "--in-memory" : "--no-shconf");
 	argv[argc++] = (char *)"--log-level=lib.eal:error";
 	argv[argc++] = (char *)"-m";
-	argv[argc++] = (char *)"256";
+	argv[argc++] = (char *)(mem_mb != NULL ? mem_mb : "256");
 	if (!huge)
 		argv[argc++] = (char *)"--no-huge";
 	if (extra_vdev != NULL) {

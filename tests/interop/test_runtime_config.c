@@ -8,8 +8,11 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -221,6 +224,17 @@ test_check_cross_fields(void **state)
 	assert_int_equal(tern_config_set(&cfg, "ip", "address",
 					 "198.18.0.0/31"), 0);
 	assert_int_equal(tern_config_check(&cfg), 0);         /* RFC 3021 */
+	/* rte_mempool_create() wants n >= 1.5 x cache: refused up front. */
+	assert_int_equal(tern_config_set(&cfg, "mempool", "mbufs", "512"), 0);
+	assert_int_equal(tern_config_set(&cfg, "mempool", "cache", "512"), 0);
+	assert_int_equal(tern_config_check(&cfg), -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "mempool", "cache", "341"), 0);
+	assert_int_equal(tern_config_check(&cfg), 0);
+	/* The RTO bounds must not cross. */
+	assert_int_equal(tern_config_set(&cfg, "tcp", "rto_max_ms", "100"), 0);
+	assert_int_equal(tern_config_check(&cfg), -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "tcp", "rto_min_ms", "100"), 0);
+	assert_int_equal(tern_config_check(&cfg), 0);
 	assert_int_equal(tern_prefix_netmask(24), ip("255.255.255.0"));
 	assert_int_equal(tern_prefix_netmask(32), ip("255.255.255.255"));
 	assert_int_equal(tern_prefix_netmask(1), ip("128.0.0.0"));
@@ -446,6 +460,120 @@ test_profile_keys_and_errors(void **state)
 	rmdir(dir);
 }
 
+/* ---- every numeric key at its edges ------------------------------------ */
+
+/* rte_log's output while a check runs, to see what it said. */
+struct log_capture {
+	FILE *f;
+	char *text;
+	size_t len;
+};
+
+static void
+capture_start(struct log_capture *c)
+{
+	c->text = NULL;
+	c->f = open_memstream(&c->text, &c->len);
+	assert_non_null(c->f);
+	assert_int_equal(rte_openlog_stream(c->f), 0);
+}
+
+static void
+capture_end(struct log_capture *c)
+{
+	rte_openlog_stream(NULL);
+	fclose(c->f);
+}
+
+static bool
+num_key_accepts(const struct tern_config_num_key *k, uint64_t v)
+{
+	return (v == 0 && k->zero_ok) || (v >= k->min && v <= k->max);
+}
+
+/* Apply "[section] key = v" to a deployment or a profile. */
+static int
+num_key_apply(const struct tern_config_num_key *k, uint64_t v,
+	      struct tern_config *cfg)
+{
+	char dir[] = "/tmp/tern-prof.XXXXXX";
+	char path[PATH_MAX], text[24];
+	struct tern_profile p;
+	int rc;
+	FILE *f;
+
+	snprintf(text, sizeof(text), "%" PRIu64, v);
+	tern_config_defaults(cfg, LOGTYPE);
+	if (!k->profile)
+		return tern_config_set(cfg, k->section, k->name, text);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/t.ini", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "[%s]\n%s = %s\n", k->section, k->name, text);
+	fclose(f);
+	rc = tern_profile_load(&p, dir, "t", LOGTYPE);
+	unlink(path);
+	rmdir(dir);
+	return rc;
+}
+
+/*
+ * Every numeric key of the deployment and of the profiles, walked from
+ * the parser's table: at 0, 1, its minimum and maximum, and just
+ * outside. The parser accepts exactly its range; a refusal, by the
+ * parser or by the start-up check, names the key and what is valid.
+ * (That accepted [tcp] values carry traffic is tests/sim's sim-config.)
+ */
+static void
+test_every_numeric_key_at_its_edges(void **state)
+{
+	struct tern_config_num_key k;
+	unsigned int nkeys = 0;
+
+	for (unsigned int i = 0; tern_config_num_key(i, &k) == 0; i++) {
+		const uint64_t values[] = { 0, 1, k.min, k.max,
+			(uint64_t)k.max + 1, k.min > 1 ? k.min - 1 : 0 };
+		char key[64], range[64];
+
+		snprintf(key, sizeof(key), "[%s] %s", k.section, k.name);
+		snprintf(range, sizeof(range), "[%u, %u]", k.min, k.max);
+		nkeys++;
+		for (unsigned int j = 0; j < RTE_DIM(values); j++) {
+			struct tern_config cfg;
+			struct log_capture log;
+			int rc;
+
+			capture_start(&log);
+			rc = num_key_apply(&k, values[j], &cfg);
+			if (rc == 0 && !k.profile)
+				rc = tern_config_check(&cfg);
+			capture_end(&log);
+			if (num_key_accepts(&k, values[j]) && rc == 0) {
+				free(log.text);
+				continue;
+			}
+			if (rc == 0)
+				fail_msg("%s = %" PRIu64 " accepted outside %s",
+					 key, values[j], range);
+			/* Refused: by the parser (the key and its range), or
+			 * by the start-up check (at least the key). */
+			if (strstr(log.text, key) == NULL &&
+			    strstr(log.text, k.name) == NULL)
+				fail_msg("%s = %" PRIu64 " refused without "
+					 "naming the key: %s", key, values[j],
+					 log.text);
+			if (!num_key_accepts(&k, values[j]) &&
+			    strstr(log.text, range) == NULL)
+				fail_msg("%s = %" PRIu64 " refused without "
+					 "the range %s: %s", key, values[j],
+					 range, log.text);
+			free(log.text);
+		}
+	}
+	assert_true(nkeys >= 30);
+}
+
 static void
 test_profile_name_of_dev(void **state)
 {
@@ -582,6 +710,7 @@ main(void)
 		cmocka_unit_test(test_write_then_load_round_trip),
 		cmocka_unit_test(test_every_shipped_profile_loads),
 		cmocka_unit_test(test_profile_keys_and_errors),
+		cmocka_unit_test(test_every_numeric_key_at_its_edges),
 		cmocka_unit_test(test_profile_name_of_dev),
 		cmocka_unit_test(test_rss_helpers),
 		cmocka_unit_test(test_tcp_keys_match_docs),

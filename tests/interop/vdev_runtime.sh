@@ -10,9 +10,15 @@
 #   options   the command line: --help, --print-config read back with
 #             --config, and refusals (unknown option, bad value, missing
 #             profile), each with its exit status
+#   keys      every numeric key of the deployment and of the profiles
+#             (listed by LIST_NUM_KEYS from the parser's table) at 0, 1,
+#             its minimum and maximum, on net_ring: tern-echo either runs,
+#             sends and exits cleanly, or refuses to start naming the key
+#             ([tcp] keys carrying traffic: tests/sim sim-config)
 set -uo pipefail
 case_name=${1:-}
 bin=${2:-}
+list_keys=${3:-}
 TERN_LOG_TAG=vdev-runtime-$case_name
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/common.sh"
@@ -174,9 +180,65 @@ case_options() {
 		fail "no reason given for refusing the pool size"
 }
 
+# profile_with DIR SECTION KEY VALUE: DIR/net_ring.ini with KEY set.
+profile_with() {
+	awk -v sec="[$2]" -v key="$3" -v val="$4" '
+		$0 == sec { insec = 1; print; print key " = " val; next }
+		/^\[/ { insec = 0 }
+		insec && $1 == key { next }
+		{ print }' "$TERN_ROOT/drivers-config/net_ring.ini" \
+		>"$1/net_ring.ini"
+}
+
+# One value of one key: runs cleanly, or refused naming the key.
+key_try() {
+	local kind=$1 section=$2 key=$3 value=$4 log=$tmp/key.log
+	local -a set=()
+	local rc sent
+
+	if [ "$kind" = profile ]; then
+		profile_with "$tmp" "$section" "$key" "$value"
+		set=(--profile-dir "$tmp" --profile net_ring)
+	else
+		set=(--set "$section.$key=$value")
+	fi
+	# Room for the largest pools (mbufs at its maximum: ~600 MiB).
+	timeout 60 "$bin" -l 0 --no-huge -m 1536 --no-shconf \
+		--vdev=net_ring0 -- --duration 0.2 "${set[@]}" >"$log" 2>&1
+	rc=$?
+	if [ "$rc" -ne 0 ]; then
+		grep -q -- "$key" "$log" ||
+			fail "[$section] $key = $value: exit $rc without naming the key"
+		tern_log "[$section] $key = $value: refused ($(grep -m1 -- "$key" "$log"))"
+		return
+	fi
+	grep -q '^counters' "$log" || fail "[$section] $key = $value: no counters"
+	! grep -q 'leaked' "$log" || fail "[$section] $key = $value: leak"
+	sent=$(( $(tern_counter "$log" TxPkts) + $(tern_counter "$log" FaultTxDrops) ))
+	[ "$sent" -ge 1 ] || fail "[$section] $key = $value: nothing sent"
+	tern_log "[$section] $key = $value: ran, TxPkts $(tern_counter "$log" TxPkts)"
+}
+
+case_keys() {
+	local kind section key min max zero n=0 v last
+
+	[ -x "$list_keys" ] || fail "no key lister at '$list_keys'"
+	while read -r kind section key min max zero; do
+		[ "$section" = tcp ] && continue
+		n=$((n + 1))
+		last=
+		for v in 0 1 "$min" "$max"; do
+			case " $last " in *" $v "*) continue ;; esac
+			last="$last $v"
+			key_try "$kind" "$section" "$key" "$v"
+		done
+	done < <("$list_keys")
+	[ "$n" -ge 8 ] || fail "only $n keys listed"
+}
+
 [ -x "$bin" ] || fail "no tern-echo binary at '$bin'"
 case $case_name in
-null | ring | memif | options) "case_$case_name" ;;
-*) echo "usage: $0 null|ring|memif|options TERN_ECHO_BINARY" >&2; exit 2 ;;
+null | ring | memif | options | keys) "case_$case_name" ;;
+*) echo "usage: $0 null|ring|memif|options|keys TERN_ECHO_BINARY [LIST_NUM_KEYS]" >&2; exit 2 ;;
 esac
 tern_log "PASS"

@@ -23,6 +23,10 @@ Rules (see tests/lint/README.md for the reasons):
   file-state    mutable variables at file scope, thread-locals and
                 per-lcore variables (all state lives in struct tern_ctx)
   todo          TODO or FIXME in lib/tcp/
+  docs-ref      a docs/... path cited in lib/, app/, bench/ or tests/
+                that does not exist; in lib/ and app/ also a bare *.md
+                name found nowhere in the tree, or a "catalogue N"
+                citation (a list that is not in the repository)
 """
 
 import os
@@ -34,7 +38,17 @@ FSM_FILE = "lib/tcp/tcp_fsm.c"
 TCP_DIR = "lib/tcp/"
 
 RULES = ("clock-read", "no-exit", "state-assign", "fsm-count",
-         "static-local", "file-state", "todo")
+         "static-local", "file-state", "todo", "docs-ref")
+
+# Where docs/ citations are checked, and the files looked at there.
+CITING_DIRS = ("lib", "app", "bench", "tests")
+CITING_FILES = (".c", ".h", ".def", ".py", ".sh", "meson.build")
+# The shipped code must cite only what ships with it.
+SHIPPED_DIRS = ("lib/", "app/")
+SAMPLES_DIR = "tests/lint/samples"
+DOCS_PATH_RE = re.compile(r"(?<![\w/.-])docs/[\w./-]*[\w/]")
+BARE_MD_RE = re.compile(r"(?<![\w/.-])([\w-]+\.md)\b")
+CATALOGUE_RE = re.compile(r"\bcatalogue\s+\d+", re.IGNORECASE)
 
 # A call, not a member: "ctx->time(" or "s.clock(" are someone's field.
 NOT_MEMBER = r"(?<![\w.>])"
@@ -295,6 +309,60 @@ def check_file(root, rel, findings):
     check_file_scope(rel, structural, findings)
 
 
+def tree_md_names(root):
+    names = set()
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        names.update(n for n in filenames if n.endswith(".md"))
+    return names
+
+
+def check_doc_refs(root, rel, md_names, findings):
+    """Every docs/ path cited must exist; shipped code cites nothing
+    that is not in the tree."""
+    with open(os.path.join(root, rel), encoding="utf-8",
+              errors="replace") as f:
+        lines = f.read().split("\n")
+    shipped = rel.startswith(SHIPPED_DIRS)
+    for no, line in enumerate(lines, 1):
+        for m in DOCS_PATH_RE.finditer(line):
+            if not os.path.exists(os.path.join(root, m.group(0))):
+                findings.append(Finding(
+                    rel, no, "docs-ref",
+                    "%s does not exist; cite a document of the tree" %
+                    m.group(0)))
+        if not shipped:
+            continue
+        for m in BARE_MD_RE.finditer(line):
+            if m.group(1) not in md_names:
+                findings.append(Finding(
+                    rel, no, "docs-ref",
+                    "%s is not in the tree; cite docs/ or a test" %
+                    m.group(1)))
+        m = CATALOGUE_RE.search(line)
+        if m:
+            findings.append(Finding(
+                rel, no, "docs-ref",
+                "'%s' cites a list that is not in the tree; name the "
+                "test (test_sNN_...) or the docs/ section" % m.group(0)))
+
+
+def lint_doc_refs(root, findings):
+    md_names = tree_md_names(root)
+    for top in CITING_DIRS:
+        for dirpath, dirnames, filenames in os.walk(os.path.join(root,
+                                                                 top)):
+            dirnames.sort()
+            rel_dir = os.path.relpath(dirpath, root).replace(os.sep, "/")
+            if rel_dir == SAMPLES_DIR:
+                dirnames[:] = []
+                continue
+            for name in sorted(filenames):
+                if name.endswith(CITING_FILES):
+                    check_doc_refs(root, rel_dir + "/" + name, md_names,
+                                   findings)
+
+
 def lint_tree(root):
     findings = []
     lib = os.path.join(root, "lib")
@@ -306,6 +374,7 @@ def lint_tree(root):
             if name.endswith((".c", ".h")):
                 rel = os.path.relpath(os.path.join(dirpath, name), root)
                 check_file(root, rel.replace(os.sep, "/"), findings)
+    lint_doc_refs(root, findings)
     # One report per line and rule, even when two checks agree.
     unique = {f.key(): f for f in findings}
     return [unique[k] for k in sorted(unique)]

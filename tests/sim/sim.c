@@ -39,6 +39,7 @@ enum sim_trace_what {
 	SIM_TR_CORRUPT = 1 << 4,
 	SIM_TR_NO_RECEIVER = 1 << 5,
 	SIM_TR_TAMPERED = 1 << 6,
+	SIM_TR_RX_NOMBUF = 1 << 7,
 };
 
 struct sim_trace_rec {
@@ -228,8 +229,9 @@ trace_format(const struct sim *sim, const struct sim_trace_rec *r,
 	const char *to = r->to == SIM_NO_NODE ? "?" : sim->nodes[r->to].name;
 
 	sim_hdr_format(&r->h, summary, sizeof(summary));
-	snprintf(buf, size, "%14.6f %s>%s %s%s%s%s%s%s%s%s", r->t_ns / 1e9,
+	snprintf(buf, size, "%14.6f %s>%s %s%s%s%s%s%s%s%s%s", r->t_ns / 1e9,
 		 from, to, summary,
+		 r->what & SIM_TR_RX_NOMBUF ? " [LOST: no RX mbuf]" : "",
 		 r->what & SIM_TR_FAULT_DROP ? " [LOST]" : "",
 		 r->what & SIM_TR_TAMPER_DROP ? " [DROPPED by tamper]" : "",
 		 r->what & SIM_TR_TAMPERED ? " [tampered]" : "",
@@ -267,7 +269,8 @@ trace_add(struct sim *sim, uint8_t from, uint8_t to, uint16_t what,
 	if (sim->rec != NULL)
 		record_add(sim, from, to,
 			   (what & (SIM_TR_FAULT_DROP | SIM_TR_TAMPER_DROP |
-				    SIM_TR_NO_RECEIVER)) != 0, h);
+				    SIM_TR_NO_RECEIVER | SIM_TR_RX_NOMBUF)) != 0,
+			   h);
 	struct sim_trace_rec *r = &sim->ring[sim->nrec % SIM_TRACE_RING];
 
 	r->t_ns = sim->now_ns;
@@ -508,6 +511,13 @@ wire_to(struct sim *sim, struct sim_node *from, struct sim_node *to,
 
 	sim->stats.sent++;
 	copy = rte_pktmbuf_copy(m, to->pool, 0, UINT32_MAX);
+	if (copy == NULL && to->pool_held.n > 0) {
+		/* A NIC with no mbuf to refill its RX ring drops the frame. */
+		sim->stats.rx_nombuf++;
+		trace_add(sim, (uint8_t)from->idx, (uint8_t)to->idx,
+			  SIM_TR_RX_NOMBUF, 0, h);
+		return;
+	}
 	if (copy == NULL) {
 		sim_note_error(sim, "pool of %s exhausted (in use %u)",
 			       to->name, rte_mempool_in_use_count(to->pool));
@@ -590,6 +600,24 @@ sim_wire_send(struct sim_node *from, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 }
 
+/* A frame tern hands to the port must be a valid chain (a PMD trusts
+ * nb_segs and pkt_len); DPDK's own check says what is wrong. */
+static void
+check_tx_frame(struct sim_node *n, const struct rte_mbuf *m)
+{
+	const char *reason = NULL;
+	char summary[320];
+	struct sim_hdr h;
+
+	if (rte_mbuf_check(m, 1, &reason) == 0)
+		return;
+	sim_hdr_parse(m, &h);
+	sim_hdr_format(&h, summary, sizeof(summary));
+	sim_note_error(n->sim, "%s sent a frame that fails rte_mbuf_check(): "
+		       "%s (nb_segs %u, pkt_len %u): %s", n->name, reason,
+		       m->nb_segs, m->pkt_len, summary);
+}
+
 static void
 sim_tx_flush(struct tern_ctx *ctx)
 {
@@ -601,8 +629,10 @@ sim_tx_flush(struct tern_ctx *ctx)
 		n->flushes_in_step++;
 	/* emptied first: sending may not re-enter, but keep it obvious */
 	ctx->tx.count = 0;
-	for (uint16_t i = 0; i < count; i++)
+	for (uint16_t i = 0; i < count; i++) {
+		check_tx_frame(n, ctx->tx.pkts[i]);
 		sim_wire_send(n, ctx->tx.pkts[i]);
+	}
 	tern_stat_add(&ctx->stats, TERN_STAT_TX_PKTS, count);
 	tern_stat_inc(&ctx->stats, TERN_STAT_TX_BATCH_FLUSHES);
 }
@@ -901,6 +931,8 @@ release(struct sim *sim)
 	if (sim->released)
 		return;
 	sim->released = true;
+	for (unsigned int i = 0; i < sim->nnodes; i++)
+		sim_pool_release(&sim->nodes[i]);
 	for (unsigned int i = 0; i < sim->nnodes; i++) {
 		struct sim_node *n = &sim->nodes[i];
 
@@ -942,6 +974,7 @@ free_sim(struct sim *sim)
 	for (unsigned int i = 0; i < sim->nnodes; i++) {
 		rte_free(sim->nodes[i].ctx);
 		free(sim->nodes[i].inbox.q);
+		free(sim->nodes[i].pool_held.m);
 	}
 	free(sim->heap);
 	free(sim->ring);
@@ -1059,6 +1092,36 @@ raise_noted_error(struct sim *sim)
 		      "%s", sim->error);
 }
 
+static void pool_rebalance(struct sim_node *n);
+
+/* Nodes under sim_pool_keep_free() start every step that many short. */
+static void
+squeeze_pools(struct sim *sim)
+{
+	for (unsigned int i = 0; i < sim->nnodes; i++)
+		if (sim->nodes[i].pool_held.keep_free)
+			pool_rebalance(&sim->nodes[i]);
+}
+
+/* Every chain a stack holds stays valid (rte_mbuf_check), after every
+ * step, so a malformed chain is caught where it is made rather than
+ * when (and if) a DPDK debug build trips over it. */
+static void
+audit_mbufs(struct sim *sim)
+{
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		const struct sim_node *n = &sim->nodes[i];
+		const char *reason = NULL;
+		uint16_t lport = 0;
+
+		if (n->ctx == NULL ||
+		    tern_tcp_mbuf_audit(n->ctx, &lport, &reason) == 0)
+			continue;
+		sim_note_error(sim, "%s port %u holds an mbuf chain that fails "
+			       "rte_mbuf_check(): %s", n->name, lport, reason);
+	}
+}
+
 bool
 sim_step(struct sim *sim, uint64_t until_ns)
 {
@@ -1079,11 +1142,13 @@ sim_step(struct sim *sim, uint64_t until_ns)
 			      "reporting a deadline that is due?)",
 			      SIM_SAME_TIME_STEPS_MAX, sim->now_ns / 1e9);
 	set_clock(sim, t);
+	squeeze_pools(sim);
 	deliver_due(sim);
 	for (unsigned int i = 0; i < sim->nnodes; i++)
 		if (sim->nodes[i].ctx != NULL)
 			tern_stack_poll(sim->nodes[i].ctx);
 	flush_all(sim);
+	audit_mbufs(sim);
 	raise_noted_error(sim);
 	if (sim->hook != NULL)
 		sim->hook(sim, sim->hook_arg);
@@ -1163,7 +1228,7 @@ sim_conn_count(const struct sim_node *n)
 }
 
 uint64_t
-sim_stat(const struct sim_node *n, enum tern_stat id)
+sim_stat(const struct sim_node *n, tern_stat_t id)
 {
 	return n->ctx->stats.c[id];
 }
@@ -1187,4 +1252,72 @@ sim_assert_quiescent(struct sim *sim)
 			   "%s: %u mbufs in use, %u when idle", n->name, used,
 			   n->pool_in_use_idle);
 	}
+}
+
+/* --- memory pressure --- */
+
+unsigned int
+sim_pool_free_count(const struct sim_node *n)
+{
+	return rte_mempool_avail_count(n->pool);
+}
+
+void
+sim_pool_hold(struct sim_node *n, unsigned int free_left)
+{
+	struct sim_pool_hold *h = &n->pool_held;
+	unsigned int avail = rte_mempool_avail_count(n->pool);
+	unsigned int take = avail > free_left ? avail - free_left : 0;
+
+	if (h->n + take > h->cap) {
+		struct rte_mbuf **m = realloc(h->m, (h->n + take) * sizeof(*m));
+
+		SIM_ASSERT(m != NULL, "out of memory holding %u mbufs", take);
+		h->m = m;
+		h->cap = h->n + take;
+	}
+	/* The node pools have no per-lcore cache: what we take is gone. */
+	SIM_ASSERT(rte_pktmbuf_alloc_bulk(n->pool, h->m + h->n, take) == 0,
+		   "%s: cannot take %u of %u free mbufs", n->name, take,
+		   avail);
+	h->n += take;
+}
+
+void
+sim_pool_keep_free(struct sim_node *n, unsigned int free_left)
+{
+	n->pool_held.keep_free = true;
+	n->pool_held.free_left = free_left;
+	pool_rebalance(n);
+}
+
+/* Hold or give back so that free_left mbufs are free (as far as the
+ * held ones allow). */
+static void
+pool_rebalance(struct sim_node *n)
+{
+	unsigned int avail = rte_mempool_avail_count(n->pool);
+	unsigned int want = n->pool_held.free_left;
+
+	if (avail > want)
+		sim_pool_hold(n, want);
+	else if (avail < want)
+		sim_pool_give(n, want - avail);
+}
+
+void
+sim_pool_give(struct sim_node *n, unsigned int count)
+{
+	struct sim_pool_hold *h = &n->pool_held;
+
+	count = RTE_MIN(count, h->n);
+	h->n -= count;
+	rte_pktmbuf_free_bulk(h->m + h->n, count);
+}
+
+void
+sim_pool_release(struct sim_node *n)
+{
+	n->pool_held.keep_free = false;
+	sim_pool_give(n, n->pool_held.n);
 }

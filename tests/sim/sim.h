@@ -30,6 +30,7 @@
 #include <rte_mempool.h>
 
 #include "tern_ctx.h"
+#include "tern_stack.h"
 #include "tern_tcp.h"
 #include "sim_frame.h"
 #include "sim_test.h"
@@ -86,6 +87,14 @@ struct sim_inbox {
 	unsigned int head, count, cap;
 };
 
+/** Mbufs a test took out of a node's pool to starve it. */
+struct sim_pool_hold {
+	struct rte_mbuf **m;
+	unsigned int n, cap;
+	bool keep_free;          /**< sim_pool_keep_free() in force */
+	unsigned int free_left;  /**< ...with this many free */
+};
+
 struct sim_node {
 	struct sim *sim;
 	unsigned int idx;
@@ -98,6 +107,7 @@ struct sim_node {
 	unsigned int pool_in_use_idle;  /**< right after tern_stack_init */
 	struct tern_ctx *ctx;           /**< stacks only */
 	struct sim_inbox inbox;         /**< script nodes only */
+	struct sim_pool_hold pool_held; /**< sim_pool_hold() */
 	bool answer_arp;                /**< script: reply to ARP for ip */
 	uint64_t frames_in, frames_out;
 	uint64_t tcp_frames_out;        /**< TCP segments among frames_out */
@@ -148,6 +158,8 @@ struct sim_wire_stats {
 	uint64_t reordered;
 	uint64_t corrupted;
 	uint64_t no_receiver;   /**< unicast to a MAC nobody has */
+	uint64_t rx_nombuf;     /**< lost: the receiver's pool was held
+				     empty (a NIC that cannot refill RX) */
 };
 
 struct sim;
@@ -294,6 +306,35 @@ void sim_set_step_hook(struct sim *sim, sim_step_hook_fn fn, void *arg);
 void sim_note_error(struct sim *sim, const char *fmt, ...)
 	__rte_format_printf(2, 3);
 
+/* --- memory pressure --- */
+
+/**
+ * Take mbufs out of @p n's pool until only @p free_left remain free (or
+ * as many as there are), as if something else on the lcore held them.
+ * While a node holds mbufs, a frame that finds its pool empty is lost
+ * (counted in rx_nombuf, traced) instead of failing the test. The
+ * simulator releases what is held before its leak checks.
+ */
+void sim_pool_hold(struct sim_node *n, unsigned int free_left);
+
+/**
+ * Like sim_pool_hold(), again at the start of every step: hold what the
+ * stack freed beyond @p free_left, give back what it took below it (as
+ * far as held mbufs allow), so each step starts with that many free --
+ * the rest of a busy worker taking all but a few. sim_pool_release()
+ * ends it.
+ */
+void sim_pool_keep_free(struct sim_node *n, unsigned int free_left);
+
+/** Give @p count held mbufs back to @p n's pool. */
+void sim_pool_give(struct sim_node *n, unsigned int count);
+
+/** Give every held mbuf back. */
+void sim_pool_release(struct sim_node *n);
+
+/** Free mbufs in @p n's pool now. */
+unsigned int sim_pool_free_count(const struct sim_node *n);
+
 /* --- checks --- */
 
 /** Sum of the stack's per-state connection counts except LISTEN. */
@@ -303,7 +344,7 @@ uint32_t sim_conn_count(const struct sim_node *n);
 uint32_t sim_state_count(const struct sim_node *n, enum tern_tcp_state s);
 
 /** Value of counter @p id on node @p n. */
-uint64_t sim_stat(const struct sim_node *n, enum tern_stat id);
+uint64_t sim_stat(const struct sim_node *n, tern_stat_t id);
 
 /**
  * Assert the simulation is idle: nothing in flight, inboxes empty, no

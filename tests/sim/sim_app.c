@@ -137,6 +137,9 @@ app_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
 	struct sim_conn *r = user;
 
 	r->rx_calls++;
+	if (r->active && r->connected == 0)
+		sim_note_error(r->node->sim, "%s: recv() before connected()",
+			       r->node->name);
 	if (r->peer_closed > 0)
 		sim_note_error(r->node->sim, "%s: recv() after peer_closed()",
 			       r->node->name);

@@ -553,6 +553,47 @@ test_s27_time_wait_cap(void)
 	duo_finish(&d);
 }
 
+/*
+ * Line 27 with max_tw 0: TIME_WAIT is not kept. A segment for no
+ * connection is answered (the TIME_WAIT table it would be looked up in
+ * does not exist); the active closer goes straight to CLOSED, counted
+ * (TWSkipped); a retransmitted FIN then finds nothing and gets a RST.
+ */
+static void
+test_s27_max_tw_zero(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_listener *l;
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	struct peer *p;
+
+	sim_tcp_conf_defaults(&conf);
+	conf.max_tw = 0;
+	p = fx_peer(&conf, &l);
+	p->tport = FX_PORT + 1;	/* nobody there */
+	peer_send_flags(p, SIM_ACK, 1000, 2000, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, 2000, SEQ_ANY);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_DROP_NO_CONN), 1);
+	r = fx_to_state(p, l, TERN_TCP_FIN_WAIT_2, FX_CLOSE);
+	peer_send_fin(p);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, p->snd_nxt);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 0);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_TW_SKIPPED), 1);
+	/* P's FIN again, as if our ACK were lost */
+	peer_send_flags(p, SIM_FIN | SIM_ACK, p->snd_nxt - 1, p->rcv_nxt,
+			NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, p->rcv_nxt, SEQ_ANY);
+	fx_run_out(p->sim);
+	peer_destroy(p);
+}
+
 /* close() in SYN_SENT: gone at once, nothing more sent. */
 static void
 test_close_in_syn_sent(void)
@@ -604,6 +645,51 @@ test_close_in_syn_rcvd(void)
 	peer_destroy(p);
 }
 
+/*
+ * shutdown() in SYN_RCVD (simultaneous open): FIN_WAIT_1 with our SYN
+ * unacknowledged. Data whose ACK does not cover the SYN is refused as
+ * in SYN_RCVD (RFC 9293 3.10.7.4: RST <SEQ=SEG.ACK>, segment dropped):
+ * no recv() before connected(). The ACK of SYN and FIN completes the
+ * open: connected(), then the data it carries, then FIN_WAIT_2.
+ */
+static void
+test_shutdown_in_syn_rcvd_no_data_before_connected(void)
+{
+	struct peer *p = peer_create(sim_test_seed(), NULL);
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	uint32_t iss;
+
+	r = fx_simultaneous_syn_rcvd(p, &iss);
+	SIM_ASSERT_EQ(tern_tcp_shutdown(r->c), 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_1);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, iss + 1, p->iss + 1);
+	/* data acking nothing of ours (SEG.ACK = SND.UNA = ISS) */
+	peer_send_flags(p, SIM_ACK | SIM_PSH, p->iss + 1, iss, "early", 5);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, iss, SEQ_ANY);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_EQ(r->rx_calls, 0);
+	SIM_ASSERT_EQ(r->connected, 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_1);
+	/* the same data again, now acking SYN and FIN */
+	peer_send_flags(p, SIM_ACK | SIM_PSH, p->iss + 1, iss + 2, "early", 5);
+	SIM_ASSERT_EQ(r->connected, 1);
+	SIM_ASSERT_EQ(r->rx_bytes, 5);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_2);
+	PEER_EXPECT(p, SIM_S, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, iss + 2, p->iss + 6);
+	/* P closes: TIME_WAIT, closed(NORMAL) */
+	peer_send_fin(p);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, iss + 2, p->iss + 7);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+	peer_destroy(p);
+}
+
 /* abort(): RST to the peer, closed(ABORTED) at once here, RESET there. */
 static void
 test_abort_resets_peer(void)
@@ -644,8 +730,10 @@ const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_s26_syn_in_time_wait_old_seq),
 	SIM_TEST(test_s26_syn_in_time_wait_timestamps),
 	SIM_TEST(test_s27_time_wait_cap),
+	SIM_TEST(test_s27_max_tw_zero),
 	SIM_TEST(test_close_in_syn_sent),
 	SIM_TEST(test_close_in_syn_rcvd),
+	SIM_TEST(test_shutdown_in_syn_rcvd_no_data_before_connected),
 	SIM_TEST(test_abort_resets_peer),
 };
 const unsigned int tcp_tests_close_n = RTE_DIM(tcp_tests_close);

@@ -129,7 +129,7 @@ fx_simultaneous_syn_rcvd(struct peer *p, uint32_t *iss)
 uint64_t
 fx_tcp_drops(const struct sim_node *n)
 {
-	static const enum tern_stat drops[] = {
+	static const tern_stat_t drops[] = {
 		TERN_STAT_TCP_IN_CSUM_ERRORS, TERN_STAT_TCP_LISTEN_OVERFLOWS,
 		TERN_STAT_TCP_PAWS_DROPS, TERN_STAT_TCP_DROP_NO_CONN,
 		TERN_STAT_TCP_DROP_BAD_HDR, TERN_STAT_TCP_DROP_BAD_FLAGS,

@@ -112,6 +112,8 @@ extern const struct sim_test tcp_tests_catalogue_sack[];
 extern const unsigned int tcp_tests_catalogue_sack_n;
 extern const struct sim_test tcp_tests_catalogue_flood[];
 extern const unsigned int tcp_tests_catalogue_flood_n;
+extern const struct sim_test tcp_tests_mbuf_pressure[];
+extern const unsigned int tcp_tests_mbuf_pressure_n;
 extern const struct sim_test tcp_tests_tx_batch[];
 extern const unsigned int tcp_tests_tx_batch_n;
 /* Tests of requirements the engine does not meet yet: run only when

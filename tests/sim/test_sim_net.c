@@ -217,8 +217,8 @@ test_net_arp_unanswered(void)
 	struct sim_node *b = sim_add_stack(sim, "B", NULL);
 	struct sim_recorder *r = sim_record(sim);
 	rte_be32_t ghost = sim_ip(99);
-	uint64_t retry_ns = a->ctx->arp.retry_ns;
-	uint32_t retries = a->ctx->arp.retries_max;
+	uint64_t retry_ns = a->ctx->arp->retry_ns;
+	uint32_t retries = a->ctx->arp->retries_max;
 	uint64_t t0 = sim_now(sim);
 
 	SIM_ASSERT(retry_ns > 0, "retry_ns %" PRIu64, retry_ns);
@@ -248,7 +248,7 @@ test_net_arp_retry_after_loss(void)
 	struct sim_node *a = sim_add_stack(sim, "A", NULL);
 	struct sim_node *b = sim_add_stack(sim, "B", NULL);
 	struct sim_tamper lose_first = { .from = b, .to = a, .nth = 1 };
-	uint64_t retry_ns = a->ctx->arp.retry_ns;
+	uint64_t retry_ns = a->ctx->arp->retry_ns;
 
 	sim_tamper_add(sim, &lose_first);
 	SIM_ASSERT_EQ(ping(a, b->ip, 1, 20), 0);

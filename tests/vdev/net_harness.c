@@ -27,7 +27,7 @@ const struct rte_ether_addr nh_zero_mac;
 
 struct nh nh_env;
 
-const enum tern_stat nh_drop_stats[] = {
+const tern_stat_t nh_drop_stats[] = {
 	TERN_STAT_ETH_DROP_RUNT,
 	TERN_STAT_ETH_DROP_OVERSIZE,
 	TERN_STAT_ETH_DROP_FOREIGN,
@@ -63,7 +63,7 @@ const enum tern_stat nh_drop_stats[] = {
 const unsigned int nh_ndrop_stats = RTE_DIM(nh_drop_stats);
 
 bool
-nh_is_drop_stat(enum tern_stat id)
+nh_is_drop_stat(tern_stat_t id)
 {
 	for (unsigned int i = 0; i < nh_ndrop_stats; i++)
 		if (nh_drop_stats[i] == id)

@@ -165,18 +165,18 @@ uint8_t nh_pattern(size_t i);
 /* Counters. */
 
 /** Counters that mean "a frame or packet was dropped" (lib/net). */
-extern const enum tern_stat nh_drop_stats[];
+extern const tern_stat_t nh_drop_stats[];
 extern const unsigned int nh_ndrop_stats;
 
 /** True when @p id is one of nh_drop_stats. */
-bool nh_is_drop_stat(enum tern_stat id);
+bool nh_is_drop_stat(tern_stat_t id);
 
 /** Sum of the drop counters in @p s. */
 uint64_t nh_drop_sum(const struct tern_stats *s);
 
 /** Counter delta. */
 static inline uint64_t
-nh_delta(const struct tern_stats *before, enum tern_stat id)
+nh_delta(const struct tern_stats *before, tern_stat_t id)
 {
 	return nh_env.ctx.stats.c[id] - before->c[id];
 }

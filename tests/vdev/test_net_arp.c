@@ -142,7 +142,7 @@ test_probe_is_answered_not_learned(void **state)
 		  0);
 	/* Nothing learned from it. */
 	for (unsigned int i = 0; i < TERN_ARP_ENTRIES; i++)
-		assert_int_equal(nh_env.ctx.arp.e[i].state, TERN_ARP_FREE);
+		assert_int_equal(nh_env.ctx.arp->e[i].state, TERN_ARP_FREE);
 }
 
 static void
@@ -161,7 +161,7 @@ test_reply_sends_parked_packets_in_order(void **state)
 	assert_int_equal(nh_delta(&before, TERN_STAT_IP_OUT_REQUESTS), 5);
 	nh_clear_sent();
 	assert_int_equal(tern_net_next_deadline_ns(&nh_env.ctx),
-			 NH_T0_NS + nh_env.ctx.arp.retry_ns);
+			 NH_T0_NS + nh_env.ctx.arp->retry_ns);
 
 	nh_env.ctx.now_ns += 3 * MS;
 	input_arp(RTE_ARP_OP_REPLY, &nh_our_mac, &nh_peer_mac, NH_PEER_IP,
@@ -220,8 +220,8 @@ test_retries_then_drop(void **state)
 	unsigned int in_use = nh_in_use();
 	uint64_t t = NH_T0_NS;
 
-	assert_int_equal(ctx->arp.retries_max, 3);
-	assert_int_equal(ctx->arp.retry_ns, SEC);
+	assert_int_equal(ctx->arp->retries_max, 3);
+	assert_int_equal(ctx->arp->retry_ns, SEC);
 	assert_int_equal(tern_net_next_deadline_ns(ctx), UINT64_MAX);
 	assert_int_equal(send_tcp(NH_PEER_IP, 1), 0);
 	assert_int_equal(send_tcp(NH_PEER_IP, 2), 0);
@@ -267,8 +267,8 @@ test_retries_follow_runtime_settings(void **state)
 	struct tern_ctx *ctx = &nh_env.ctx;
 	struct tern_stats before = ctx->stats;
 
-	ctx->arp.retry_ns = 100 * MS;
-	ctx->arp.retries_max = 0;
+	ctx->arp->retry_ns = 100 * MS;
+	ctx->arp->retries_max = 0;
 	assert_int_equal(send_tcp(NH_PEER_IP, 1), 0);
 	nh_flush();
 	assert_int_equal(tern_net_next_deadline_ns(ctx),
@@ -311,7 +311,7 @@ static void
 test_stale_entry_is_used_and_refreshed(void **state)
 {
 	struct tern_ctx *ctx = &nh_env.ctx;
-	uint64_t stale = NH_T0_NS + ctx->arp.timeout_ns;
+	uint64_t stale = NH_T0_NS + ctx->arp->timeout_ns;
 
 	nh_learn(NH_PEER_IP, &nh_peer_mac);
 	ctx->now_ns = stale - 1;
@@ -339,7 +339,7 @@ test_stale_entry_is_used_and_refreshed(void **state)
 	input_arp(RTE_ARP_OP_REPLY, &nh_our_mac, &peer_mac2, NH_PEER_IP,
 		  &nh_our_mac, NH_OUR_IP);
 	assert_int_equal(nh_env.nsent, 0);
-	ctx->now_ns = stale + 2 * MS + ctx->arp.timeout_ns - 1;
+	ctx->now_ns = stale + 2 * MS + ctx->arp->timeout_ns - 1;
 	assert_int_equal(send_tcp(NH_PEER_IP, 4), 0);
 	nh_flush();
 	assert_int_equal(nh_env.nsent, 1);
@@ -350,17 +350,17 @@ static void
 test_stale_entry_unanswered_starts_over(void **state)
 {
 	struct tern_ctx *ctx = &nh_env.ctx;
-	uint64_t t = NH_T0_NS + ctx->arp.timeout_ns;
+	uint64_t t = NH_T0_NS + ctx->arp->timeout_ns;
 	struct tern_stats before;
 
 	nh_learn(NH_PEER_IP, &nh_peer_mac);
 	before = ctx->stats;
 	/* Traffic every retry interval; each one carries a refresh. */
-	for (unsigned int i = 0; i <= ctx->arp.retries_max; i++) {
-		ctx->now_ns = t + i * ctx->arp.retry_ns;
+	for (unsigned int i = 0; i <= ctx->arp->retries_max; i++) {
+		ctx->now_ns = t + i * ctx->arp->retry_ns;
 		assert_int_equal(send_tcp(NH_PEER_IP, i), 0);
 		/* Within the interval no second request. */
-		ctx->now_ns += ctx->arp.retry_ns - 1;
+		ctx->now_ns += ctx->arp->retry_ns - 1;
 		assert_int_equal(send_tcp(NH_PEER_IP, 100 + i), 0);
 		nh_flush();
 		assert_int_equal(nh_env.nsent, 3);
@@ -372,31 +372,31 @@ test_stale_entry_unanswered_starts_over(void **state)
 	}
 	/* Every refresh went unanswered: the next packet waits for a
 	 * broadcast request like the first one ever did. */
-	ctx->now_ns = t + (ctx->arp.retries_max + 1) * ctx->arp.retry_ns;
+	ctx->now_ns = t + (ctx->arp->retries_max + 1) * ctx->arp->retry_ns;
 	assert_int_equal(send_tcp(NH_PEER_IP, 9), 0);
 	nh_flush();
 	assert_int_equal(nh_env.nsent, 1);
 	check_arp(nh_env.sent[0], RTE_ARP_OP_REQUEST, &nh_bcast_mac,
 		  &nh_zero_mac, NH_PEER_IP);
 	assert_int_equal(nh_delta(&before, TERN_STAT_ARP_REQUESTS_SENT),
-			 ctx->arp.retries_max + 2);
+			 ctx->arp->retries_max + 2);
 	assert_int_equal(tern_net_next_deadline_ns(ctx),
-			 ctx->now_ns + ctx->arp.retry_ns);
+			 ctx->now_ns + ctx->arp->retry_ns);
 }
 
 static void
 test_sweep_reclaims_unused_entries(void **state)
 {
 	struct tern_ctx *ctx = &nh_env.ctx;
-	uint64_t max_age = ctx->arp.timeout_ns +
-			   (ctx->arp.retries_max + 2) * ctx->arp.retry_ns;
+	uint64_t max_age = ctx->arp->timeout_ns +
+			   (ctx->arp->retries_max + 2) * ctx->arp->retry_ns;
 
 	nh_learn(NH_PEER_IP, &nh_peer_mac);
 	/* Sweeps run every timeout_ns; the one after max_age frees it. */
-	nh_poll_at(NH_T0_NS + ctx->arp.timeout_ns);
+	nh_poll_at(NH_T0_NS + ctx->arp->timeout_ns);
 	nh_poll_at(NH_T0_NS + max_age);
 	assert_int_equal(nh_env.nsent, 0);
-	nh_poll_at(NH_T0_NS + 2 * ctx->arp.timeout_ns);
+	nh_poll_at(NH_T0_NS + 2 * ctx->arp->timeout_ns);
 	assert_int_equal(nh_env.nsent, 0);
 	assert_int_equal(send_tcp(NH_PEER_IP, 1), 0);
 	nh_flush();
@@ -410,9 +410,9 @@ test_sweep_keeps_recently_confirmed(void **state)
 {
 	struct tern_ctx *ctx = &nh_env.ctx;
 
-	nh_poll_at(NH_T0_NS + ctx->arp.timeout_ns);   /* sweep, empty */
+	nh_poll_at(NH_T0_NS + ctx->arp->timeout_ns);   /* sweep, empty */
 	nh_learn(NH_PEER_IP, &nh_peer_mac);
-	nh_poll_at(NH_T0_NS + 2 * ctx->arp.timeout_ns); /* age < max age */
+	nh_poll_at(NH_T0_NS + 2 * ctx->arp->timeout_ns); /* age < max age */
 	assert_int_equal(send_tcp(NH_PEER_IP, 1), 0);
 	nh_flush();
 	/* Still known (stale: used, plus a unicast refresh). */
@@ -489,7 +489,7 @@ test_eviction_then_table_full(void **state)
 	for (i = 0; i < 2 * TERN_ARP_ENTRIES; i++)
 		(void)send_tcp(host(100 + i), 1);
 	nh_flush();
-	assert_int_equal(ctx->arp.nincomplete, TERN_ARP_ENTRIES);
+	assert_int_equal(ctx->arp->nincomplete, TERN_ARP_ENTRIES);
 	assert_true(nh_delta(&before, TERN_STAT_ARP_TABLE_FULL) > 0);
 	before = ctx->stats;
 	assert_int_equal(send_tcp(host(240), 1), -ENOBUFS);
@@ -505,7 +505,7 @@ test_eviction_then_table_full(void **state)
 	tern_net_fini(ctx);
 	assert_int_equal(nh_delta(&before, TERN_STAT_ARP_PENDING_FLUSHED),
 			 TERN_ARP_ENTRIES);
-	tern_net_init(ctx);
+	assert_int_equal(tern_net_init(ctx), 0);
 }
 
 static void

@@ -230,6 +230,53 @@ test_tx_ip_offload_for_reply(void **state)
 	assert_int_equal(nh_sum16(ip + 20, 18, 0), 0xffff);
 }
 
+/* Memory outside every mempool, as some PMDs deliver frames in. */
+static uint8_t ext_mem[2048] __rte_aligned(RTE_CACHE_LINE_SIZE);
+static unsigned int ext_frees;
+
+static void
+ext_free_cb(void *addr, void *opaque)
+{
+	RTE_SET_USED(addr);
+	RTE_SET_USED(opaque);
+	ext_frees++;
+}
+
+/* A request in an external buffer: the reply keeps RTE_MBUF_F_EXTERNAL,
+ * so freeing it after TX hands the buffer back to its owner (once) and
+ * the mbuf to the pool. */
+static void
+test_echo_in_external_buffer(void **state)
+{
+	uint8_t f[NH_FRAME_MAX];
+	size_t len = nh_icmp_echo_frame(f, 32, ECHO_ID, 9);
+	unsigned int in_use = nh_in_use();
+	uint16_t buf_len = sizeof(ext_mem);
+	struct rte_mbuf_ext_shared_info *shinfo;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(nh_env.pool);
+	void *p;
+
+	assert_non_null(m);
+	shinfo = rte_pktmbuf_ext_shinfo_init_helper(ext_mem, &buf_len,
+						    ext_free_cb, NULL);
+	assert_non_null(shinfo);
+	rte_pktmbuf_attach_extbuf(m, ext_mem, rte_mem_virt2iova(ext_mem),
+				  buf_len, shinfo);
+	rte_pktmbuf_reset_headroom(m);
+	p = rte_pktmbuf_append(m, (uint16_t)len);
+	assert_non_null(p);
+	memcpy(p, f, len);
+	ext_frees = 0;
+
+	nh_input(m);
+	assert_int_equal(nh_env.nsent, 1);
+	check_echo_reply(nh_env.sent[0], 32, 9);
+	assert_true(RTE_MBUF_HAS_EXTBUF(nh_env.sent[0]));
+	nh_clear_sent();
+	assert_int_equal(ext_frees, 1);
+	assert_int_equal(nh_in_use(), in_use);
+}
+
 static void
 test_other_types_are_dropped(void **state)
 {
@@ -285,6 +332,7 @@ main(int argc, char **argv)
 		T(test_echo_to_unresolved_peer_waits_for_arp),
 		T(test_rx_checksum_offload),
 		T(test_tx_ip_offload_for_reply),
+		T(test_echo_in_external_buffer),
 		T(test_other_types_are_dropped),
 		T(test_ip_options_accepted_not_echoed),
 #undef T

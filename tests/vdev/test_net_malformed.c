@@ -35,7 +35,7 @@
 
 struct corpus_case {
 	char name[64];
-	enum tern_stat expect;   /* the one counter it must move */
+	tern_stat_t expect;   /* the one counter it must move */
 	uint64_t ol_flags;
 	uint16_t len;            /* bytes fed */
 	uint16_t ncuts;          /* > 0: fed as a chain of these segments */
@@ -51,7 +51,7 @@ struct corpus {
 static struct corpus *corpus;
 
 static struct corpus_case *
-add(enum tern_stat expect, const uint8_t *src, size_t len, const char *fmt,
+add(tern_stat_t expect, const uint8_t *src, size_t len, const char *fmt,
     ...)
 {
 	struct corpus_case *c;
@@ -71,7 +71,7 @@ add(enum tern_stat expect, const uint8_t *src, size_t len, const char *fmt,
 }
 
 static void
-add_chain(enum tern_stat expect, const uint8_t *src, size_t len,
+add_chain(tern_stat_t expect, const uint8_t *src, size_t len,
 	  uint16_t first, const char *name)
 {
 	struct corpus_case *c = add(expect, src, len, "%s", name);
@@ -566,7 +566,7 @@ test_whole_corpus_in_bursts(void **state)
 static void
 test_every_net_counter_is_classified(void **state)
 {
-	static const enum tern_stat not_drops[] = {
+	static const tern_stat_t not_drops[] = {
 		TERN_STAT_ARP_IN,
 		TERN_STAT_ARP_REPLIES_SENT,
 		TERN_STAT_ARP_REQUESTS_SENT,
@@ -588,9 +588,9 @@ test_every_net_counter_is_classified(void **state)
 
 		for (unsigned int j = 0; j < RTE_DIM(not_drops); j++)
 			other |= not_drops[j] == id;
-		if (nh_is_drop_stat((enum tern_stat)id) == other)
+		if (nh_is_drop_stat((tern_stat_t)id) == other)
 			fail_msg("counter %s: classify it in the test",
-				 tern_stat_name((enum tern_stat)id));
+				 tern_stat_name((tern_stat_t)id));
 		classified++;
 	}
 	assert_int_equal(classified, nh_ndrop_stats + RTE_DIM(not_drops));

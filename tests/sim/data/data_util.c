@@ -221,7 +221,7 @@ dpair_finish(struct dpair *p)
 }
 
 uint64_t
-dpair_stat(const struct dpair *p, enum tern_stat id)
+dpair_stat(const struct dpair *p, tern_stat_t id)
 {
 	return sim_stat(p->a, id) + sim_stat(p->b, id);
 }
@@ -289,7 +289,7 @@ data_drop_data_segments(struct sim *sim, const struct sim_node *from,
 void
 dpair_print_counters(const struct dpair *p, const char *label)
 {
-	static const enum tern_stat ids[] = {
+	static const tern_stat_t ids[] = {
 		TERN_STAT_TCP_OUT_SEGS, TERN_STAT_TCP_RETRANS_SEGS,
 		TERN_STAT_TCP_FAST_RETRANS, TERN_STAT_TCP_SACK_RECOVERY,
 		TERN_STAT_TCP_RENO_RECOVERY, TERN_STAT_TCP_PARTIAL_ACKS,

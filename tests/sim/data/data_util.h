@@ -76,7 +76,7 @@ void dpair_close(struct dpair *p, uint64_t max_ns);
 void dpair_finish(struct dpair *p);
 
 /** Sum of counter @p id over A and B. */
-uint64_t dpair_stat(const struct dpair *p, enum tern_stat id);
+uint64_t dpair_stat(const struct dpair *p, tern_stat_t id);
 
 /** TCP segments from @p from to @p to with payload, in recorder @p r. */
 unsigned int data_rec_count_payload(const struct sim_recorder *r,

@@ -37,7 +37,7 @@ create_pair(struct dpair *p, const struct tern_tcp_conf *conf_a,
 }
 
 static void
-assert_stat(const struct sim_node *n, enum tern_stat id, uint64_t want)
+assert_stat(const struct sim_node *n, tern_stat_t id, uint64_t want)
 {
 	uint64_t got = sim_stat(n, id);
 

@@ -102,19 +102,19 @@ fix_ip_cksum(uint8_t *ip)
 	set16(ip + 10, (uint16_t)~sum16(ip, (size_t)(ip[0] & 0xf) * 4));
 }
 
-static enum tern_stat
+static tern_stat_t
 ipv4_parse_exact(const uint8_t *ip, size_t seg_len, size_t l3_len,
 		 enum net_cksum_mode mode, struct net_ipv4_repr *r)
 {
 	uint8_t *p = exact(ip, seg_len);
-	enum tern_stat v = net_ipv4_parse(p, (uint32_t)seg_len,
-					  (uint32_t)l3_len, mode, r);
+	tern_stat_t v = net_ipv4_parse(p, (uint32_t)seg_len,
+				       (uint32_t)l3_len, mode, r);
 
 	free(p);
 	return v;
 }
 
-static enum tern_stat
+static tern_stat_t
 ipv4_verdict(const uint8_t *ip, size_t len)
 {
 	struct net_ipv4_repr r;
@@ -122,13 +122,13 @@ ipv4_verdict(const uint8_t *ip, size_t len)
 	return ipv4_parse_exact(ip, len, len, NET_CKSUM_VERIFY, &r);
 }
 
-static enum tern_stat
+static tern_stat_t
 eth_parse_exact(const uint8_t *f, size_t seg_len, size_t pkt_len,
 		uint64_t ol_flags, struct net_eth_repr *r)
 {
 	struct tern_if_conf ifc;
 	uint8_t *p = exact(f, seg_len);
-	enum tern_stat v;
+	tern_stat_t v;
 
 	ifc_init(&ifc);
 	v = net_eth_parse(p, (uint32_t)seg_len, (uint32_t)pkt_len, ol_flags,
@@ -315,7 +315,7 @@ test_ipv4_fields(void **state)
 	assert_int_equal(ipv4_verdict(bad, total), TERN_STAT_IP_IN_HDR_ERRORS);
 }
 
-static enum tern_stat
+static tern_stat_t
 addrs(uint32_t src, uint32_t dst, bool link_bcast,
       const struct tern_if_conf *ifc)
 {
@@ -386,13 +386,13 @@ arp_packet(uint8_t *a, uint16_t op, rte_be32_t sip, rte_be32_t tip)
 	return 28;
 }
 
-static enum tern_stat
+static tern_stat_t
 arp_parse_exact(const uint8_t *a, size_t seg_len, size_t l3_len,
 		struct net_arp_repr *r)
 {
 	struct tern_if_conf ifc;
 	uint8_t *p = exact(a, seg_len);
-	enum tern_stat v;
+	tern_stat_t v;
 
 	ifc_init(&ifc);
 	v = net_arp_parse(p, (uint32_t)seg_len, (uint32_t)l3_len, &ifc, r);
@@ -422,7 +422,7 @@ test_arp(void **state)
 	struct {
 		unsigned int off;
 		uint8_t val;
-		enum tern_stat v;
+		tern_stat_t v;
 	} pokes[] = {
 		{ 1, 6, TERN_STAT_ARP_DROP_MALFORMED },    /* htype */
 		{ 2, 0x86, TERN_STAT_ARP_DROP_MALFORMED }, /* ptype */

@@ -71,3 +71,8 @@ sample_run(void)
 	sample_exits(0);
 	return (int)sample_clocks() + sample_statics();
 }
+
+/* Citations of documents that are not in the tree. */
+/* docs/absent.md says why. lint-expect: docs-ref */
+/* As DESIGN-NOTES.md asks. lint-expect: docs-ref */
+/* The orphan case (catalogue 55). lint-expect: docs-ref */

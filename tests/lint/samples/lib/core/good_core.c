@@ -64,3 +64,9 @@ sample_use(struct sample_ops *ops, void *arg)
 	       (uint64_t)sample_names[0][0] + sample_default_ops.state +
 	       (sample_hooks[0] == NULL) + sample_limits[0];
 }
+
+/* Citations that resolve: docs/present.md, docs/present.md's heading,
+ * present.md by its bare name, the folder docs/ itself, and a test by
+ * its name (test_s55_zero_window_orphans_reaped). A path in a string
+ * counts as a citation too: */
+static const char *const sample_doc = "see docs/present.md";

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#ifndef BENCH_HTTP_H
-#define BENCH_HTTP_H
+#ifndef TERN_HTTP_H
+#define TERN_HTTP_H
 
 /**
  * @file
@@ -146,4 +146,4 @@ int http_parse_request(const char *p, uint32_t len, struct http_request *req);
 int http_parse_response(const char *p, uint32_t len, bool head_request,
 			struct http_response *resp);
 
-#endif /* BENCH_HTTP_H */
+#endif /* TERN_HTTP_H */

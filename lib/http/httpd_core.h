@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#ifndef BENCH_HTTPD_CORE_H
-#define BENCH_HTTPD_CORE_H
+#ifndef TERN_HTTPD_CORE_H
+#define TERN_HTTPD_CORE_H
 
 /**
  * @file
@@ -93,4 +93,4 @@ uint32_t httpd_open_conns(const struct httpd *h);
 /** Bytes of application state per connection (for memory reports). */
 size_t httpd_conn_size(void);
 
-#endif /* BENCH_HTTPD_CORE_H */
+#endif /* TERN_HTTPD_CORE_H */

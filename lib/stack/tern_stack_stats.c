@@ -2,7 +2,10 @@
 #include <string.h>
 #include <inttypes.h>
 
-#include "tern_stats.h"
+#include "tern_stack_stats.h"
+
+_Static_assert(TERN_STAT_MAX <= TERN_STATS_CAPACITY,
+	       "raise TERN_STATS_CAPACITY in lib/core/tern_stats.h");
 
 static const char *const stat_names[TERN_STAT_MAX] = {
 #define TERN_STAT(id, name, help) [TERN_STAT_##id] = name,
@@ -21,23 +24,23 @@ static const char *const stat_helps[TERN_STAT_MAX] = {
 };
 
 const char *
-tern_stat_name(enum tern_stat id)
+tern_stat_name(tern_stat_t id)
 {
 	return id < TERN_STAT_MAX ? stat_names[id] : "?";
 }
 
 const char *
-tern_stat_help(enum tern_stat id)
+tern_stat_help(tern_stat_t id)
 {
 	return id < TERN_STAT_MAX ? stat_helps[id] : "?";
 }
 
-enum tern_stat
+tern_stat_t
 tern_stat_by_name(const char *name)
 {
 	for (unsigned int i = 0; i < TERN_STAT_MAX; i++)
 		if (strcmp(stat_names[i], name) == 0)
-			return (enum tern_stat)i;
+			return (tern_stat_t)i;
 	return TERN_STAT_MAX;
 }
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-#ifndef BENCH_HTTP_RESP_H
-#define BENCH_HTTP_RESP_H
+#ifndef TERN_HTTP_RESP_H
+#define TERN_HTTP_RESP_H
 
 /**
  * @file
@@ -94,4 +94,4 @@ int http_page_from_file(const char *path, char **out, uint32_t *len);
 /** Write @p unix_sec as an IMF-fixdate (HTTP_DATE_LEN bytes, no NUL). */
 void http_format_date(char out[HTTP_DATE_LEN], int64_t unix_sec);
 
-#endif /* BENCH_HTTP_RESP_H */
+#endif /* TERN_HTTP_RESP_H */

@@ -16,6 +16,7 @@
 
 #include <stdint.h>
 #include "tern_ctx.h"
+#include "tern_stack_stats.h"
 #include "tern_tcp.h"
 
 struct tern_stack_conf {

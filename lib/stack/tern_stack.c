@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The stack layer: wires one lcore's net and TCP together. It is the only
+ * library that knows both, so it owns what crosses them: the order of
+ * initialisation, the hand-over of received TCP segments from lib/net to
+ * lib/tcp, the merged deadline, and the secrets (lib/tcp reads no random
+ * source).
+ */
+#include <errno.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include <rte_common.h>
+#include <rte_random.h>
+#include <rte_thash.h>
+
+#include "tern_stack.h"
+#include "tern_net.h"
+#include "tern_tcp.h"
+
+/* Steele, Lea, Flood 2014: expands a test's seed into reproducible keys. */
+static uint64_t
+stack_splitmix64(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+	return z ^ (z >> 31);
+}
+
+/* 0: production, everything random -- a full 128-bit ISN key (RFC 6528)
+ * from the kernel, rte_rand() if that fails; else reproducible from the
+ * seed (tests). */
+static void
+stack_draw_secrets(uint64_t seed, struct tern_tcp_secret *s,
+		   uint32_t *hash_seed)
+{
+	uint64_t x = seed;
+
+	if (seed == 0) {
+		if (getrandom(s, sizeof(*s), 0) != (ssize_t)sizeof(*s)) {
+			s->isn_k0 = rte_rand();
+			s->isn_k1 = rte_rand();
+			s->port_seed = rte_rand();
+		}
+		*hash_seed = (uint32_t)rte_rand();
+		return;
+	}
+	*hash_seed = (uint32_t)(seed ^ (seed >> 32));
+	s->isn_k0 = stack_splitmix64(&x);
+	s->isn_k1 = stack_splitmix64(&x);
+	s->port_seed = x;
+}
+
+int
+tern_stack_init(struct tern_ctx *ctx, const struct tern_stack_conf *conf)
+{
+	struct tern_tcp_secret secret;
+	int rc;
+
+	if (conf->pool == NULL || conf->tx_flush == NULL)
+		return -EINVAL;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->now_ns = conf->now_ns;
+	ctx->pool = conf->pool;
+	ctx->tx_flush = conf->tx_flush;
+	ctx->tx_flush_arg = conf->tx_flush_arg;
+	ctx->ifc = conf->ifc;
+	ctx->lcore_id = conf->lcore_id;
+	ctx->port_id = conf->port_id;
+	ctx->queue_id = conf->queue_id;
+	stack_draw_secrets(conf->secret_seed, &secret, &ctx->hash_seed);
+	rte_convert_rss_key((const uint32_t *)ctx->ifc.rss_key,
+			    ctx->rss_key_be, sizeof(ctx->ifc.rss_key));
+
+	rc = tern_net_init(ctx);
+	if (rc != 0)
+		return rc;
+	rc = tern_tcp_init(ctx, &conf->tcp, &secret);
+	if (rc != 0) {
+		tern_net_fini(ctx);
+		return rc;
+	}
+	return 0;
+}
+
+void
+tern_stack_fini(struct tern_ctx *ctx)
+{
+	tern_tcp_fini(ctx);
+	tern_net_fini(ctx);
+	if (ctx->tx.count > 0)
+		ctx->tx_flush(ctx);
+}
+
+void
+tern_stack_input(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *segs[TERN_RX_BURST];
+
+	tern_stat_add(&ctx->stats, TERN_STAT_RX_PKTS, n);
+	while (n > 0) {
+		uint16_t chunk = RTE_MIN(n, (uint16_t)TERN_RX_BURST);
+		uint16_t nsegs = tern_net_input_burst(ctx, pkts, chunk, segs);
+
+		/* After ARP and ICMP of the same chunk (lib/net/tern_eth.c). */
+		if (nsegs > 0)
+			tern_tcp_input_burst(ctx, segs, nsegs);
+		pkts += chunk;
+		n = (uint16_t)(n - chunk);
+	}
+}
+
+void
+tern_stack_poll(struct tern_ctx *ctx)
+{
+	tern_net_poll(ctx);
+	tern_tcp_poll(ctx);
+}
+
+uint64_t
+tern_stack_next_deadline_ns(const struct tern_ctx *ctx)
+{
+	uint64_t net = tern_net_next_deadline_ns(ctx);
+	uint64_t tcp = tern_tcp_next_deadline_ns(ctx);
+
+	return net < tcp ? net : tcp;
+}
