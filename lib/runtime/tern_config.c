@@ -132,6 +132,12 @@ static const struct cfg_key config_keys[] = {
 	TCP_BOOL(timestamps),
 	TCP_BOOL(window_scale),
 	TCP_BOOL(sack),
+	NUM_KEY("tcp", "port_min", CFG_U16, struct tern_config, tcp.port_min,
+		1, UINT16_MAX, false),
+	NUM_KEY("tcp", "port_max", CFG_U16, struct tern_config, tcp.port_max,
+		1, UINT16_MAX, false),
+	TCP_BOOL(tw_reuse),
+	TCP_U32(tw_reuse_delay_ms, 0, 3600000),
 };
 
 static const struct cfg_key profile_keys[] = {

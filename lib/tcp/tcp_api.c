@@ -48,6 +48,10 @@ tern_tcp_conf_defaults(struct tern_tcp_conf *conf)
 		.timestamps = true,
 		.window_scale = true,
 		.sack = true,
+		.port_min = TCP_EPH_PORT_MIN,
+		.port_max = TCP_EPH_PORT_MAX,
+		.tw_reuse = true,
+		.tw_reuse_delay_ms = 1000,
 	};
 }
 
@@ -80,6 +84,7 @@ tcp_conf_check(const struct tern_tcp_conf *c)
 	if (c->max_conns == 0 || c->msl_ms == 0 || c->rcv_buf == 0 ||
 	    c->snd_buf == 0 || c->rto_min_ms == 0 ||
 	    c->rto_min_ms > c->rto_max_ms || c->backlog == 0 ||
+	    c->port_min == 0 || c->port_min > c->port_max ||
 	    (unsigned int)c->cc >= TCP_CC_NALGOS ||
 	    (c->keepalive_idle_ms != 0 &&
 	     (c->keepalive_intvl_ms == 0 || c->keepalive_cnt == 0)))
@@ -122,8 +127,8 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 		tcp->isn_secret.k0 = splitmix64(&x);
 		tcp->isn_secret.k1 = splitmix64(&x);
 	}
-	tcp->next_eph_port = (uint16_t)(TCP_EPH_PORT_MIN +
-		splitmix64(&x) % (TCP_EPH_PORT_MAX - TCP_EPH_PORT_MIN + 1));
+	tcp->next_eph_port = (uint16_t)(conf->port_min +
+		splitmix64(&x) % ((uint32_t)conf->port_max - conf->port_min + 1));
 	tcp->our_mss = conf->mss != 0 ? conf->mss
 				       : (uint16_t)(ctx->ifc.mtu - 40);
 
@@ -283,29 +288,110 @@ tcp_port_comes_back(const struct tern_ctx *ctx, uint32_t hash)
 	return ctx->ifc.reta[hash % ctx->ifc.reta_size] == ctx->queue_id;
 }
 
-/* A free ephemeral port for (our address, daddr, dport). */
+static bool
+tcp_port_memo_matches(const struct tcp_port_memo *m,
+		      const struct tern_flow_key *key, uint32_t port_gen)
+{
+	return m->valid && m->port_gen == port_gen && m->laddr == key->laddr &&
+	       m->faddr == key->faddr && m->fport == key->fport;
+}
+
+static void
+tcp_port_memo_set(struct tern_tcp *tcp, const struct tern_flow_key *key,
+		  uint32_t retry_ms)
+{
+	tcp->no_port = (struct tcp_port_memo){
+		.laddr = key->laddr,
+		.faddr = key->faddr,
+		.fport = key->fport,
+		.valid = true,
+		.port_gen = tcp->port_gen,
+		.retry_ms = retry_ms,
+	};
+}
+
+static uint16_t
+tcp_port_rotor_next(struct tern_tcp *tcp)
+{
+	uint16_t port = tcp->next_eph_port;
+
+	tcp->next_eph_port = port >= tcp->conf.port_max ? tcp->conf.port_min
+							: (uint16_t)(port + 1);
+	return port;
+}
+
+/*
+ * An ephemeral port for (our address, daddr, dport): free, or held by a
+ * TIME_WAIT record an active open may take (tcp_tw_reusable()).
+ *
+ * The rotor hands ports out in order, so TIME_WAIT records come back
+ * under it oldest first: the next port is usually free or reusable, O(1).
+ * Only when a whole turn finds nothing does the scan cost the range; it
+ * then remembers that this destination is full (tcp->no_port), and until
+ * a 4-tuple is freed or the soonest record becomes reusable, connects to
+ * it fail at once. After such a turn, nothing is free until port_gen
+ * moves, so the search ends after TCP_PORT_YOUNG_MAX records not yet
+ * reusable: those beyond are younger, as far as the rotor's order goes
+ * (a connection that lived longer than its neighbours, a retransmitted
+ * FIN, makes a record younger than the next few: they are taken first).
+ */
+#define TCP_PORT_YOUNG_MAX 64
+
 static int
 tcp_pick_port(struct tern_ctx *ctx, struct tern_flow_key *key,
 	      uint32_t *hash)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
-	const uint32_t range = TCP_EPH_PORT_MAX - TCP_EPH_PORT_MIN + 1;
+	const uint32_t range = (uint32_t)tcp->conf.port_max -
+			       tcp->conf.port_min + 1;
+	bool known_full = tcp_port_memo_matches(&tcp->no_port, key,
+						tcp->port_gen);
+	uint32_t now_ms = tcp_now_ms(ctx);
+	uint32_t soonest_ms = now_ms + INT32_MAX;
+	uint32_t young = 0;
+	uint16_t first_young = 0;
 
+	if (known_full && (int32_t)(now_ms - tcp->no_port.retry_ms) < 0)
+		goto full;
 	for (uint32_t tries = 0; tries < range; tries++) {
-		uint16_t port = tcp->next_eph_port;
+		uint16_t port = tcp_port_rotor_next(tcp);
+		struct tern_hnode *n;
+		uint32_t at_ms;
 
-		tcp->next_eph_port = port == TCP_EPH_PORT_MAX
-					     ? TCP_EPH_PORT_MIN
-					     : (uint16_t)(port + 1);
 		key->lport = rte_cpu_to_be_16(port);
 		*hash = tcp_flow_hash(ctx, key);
 		if (!tcp_port_comes_back(ctx, *hash))
 			continue;
-		if (tern_ctable_lookup(&tcp->conns, key, *hash) == NULL &&
-		    (tcp->tws.buckets == NULL ||
-		     tern_ctable_lookup(&tcp->tws, key, *hash) == NULL))
+		if (tern_ctable_lookup(&tcp->conns, key, *hash) != NULL)
+			continue;
+		n = tcp->tws.buckets == NULL ? NULL :
+		    tern_ctable_lookup(&tcp->tws, key, *hash);
+		if (n == NULL)
 			return 0;
+		switch (tcp_tw_reusable(ctx, (struct tcp_tw *)n, &at_ms)) {
+		case TCP_TW_REUSE_NOW:
+			/* A taken record frees nothing: no_port stands. */
+			tcp_tw_take(ctx, (struct tcp_tw *)n);
+			return 0;
+		case TCP_TW_REUSE_LATER:
+			if ((int32_t)(at_ms - soonest_ms) < 0)
+				soonest_ms = at_ms;
+			if (young++ == 0)
+				first_young = port;
+			if (known_full && young >= TCP_PORT_YOUNG_MAX) {
+				/* The next search starts at the oldest. */
+				tcp->next_eph_port = first_young;
+				goto remember;
+			}
+			break;
+		case TCP_TW_REUSE_NEVER:
+			break;
+		}
 	}
+remember:
+	tcp_port_memo_set(tcp, key, soonest_ms);
+full:
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_CONNECT_NO_PORT);
 	return -EADDRNOTAVAIL;
 }
 
@@ -340,6 +426,7 @@ tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 		.faddr = daddr,
 		.fport = rte_cpu_to_be_16(dport),
 	};
+	struct tern_tcp *tcp = tcp_of(ctx);
 	struct tern_conn *c;
 	uint32_t hash;
 	int rc;
@@ -351,12 +438,17 @@ tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 	if (rc != 0)
 		return rc;
 	c = tcp_conn_alloc(ctx, &key, hash);
-	if (c == NULL)
+	if (c == NULL) {
+		if (tcp->tw_iss_hint != 0)
+			tcp_port_freed(tcp); /* a taken TIME_WAIT tuple */
+		tcp->tw_iss_hint = 0;
 		return -ENOMEM;
+	}
 	c->ops = ops;
 	c->user = user;
 	c->flags |= CF_APP_OWNED;
 	tcp_conn_init_seq(ctx, c);
+	tcp->tw_iss_hint = 0;
 	/* Until the SYN+ACK says otherwise (RFC 9293 3.7.1). */
 	c->mss = TCP_DEFAULT_MSS;
 	*out = c;

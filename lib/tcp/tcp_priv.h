@@ -46,7 +46,8 @@
  * we take 64 so that a segment always carries more than its headers.
  */
 #define TCP_MIN_MSS 64
-/* Ephemeral ports, as Linux's ip_local_port_range default. */
+/* Ephemeral ports, as Linux's ip_local_port_range default
+ * (conf.port_min, conf.port_max). */
 #define TCP_EPH_PORT_MIN 32768
 #define TCP_EPH_PORT_MAX 60999
 /* ACK at least every second full-sized segment (RFC 9293 3.8.6.3). */
@@ -271,6 +272,27 @@ struct tcp_tw {
 
 TAILQ_HEAD(tcp_tw_list, tcp_tw);
 
+/* May an active open take a TIME_WAIT record's 4-tuple? */
+enum tcp_tw_reuse {
+	TCP_TW_REUSE_NEVER,  /* unsafe (no timestamps) or reuse off */
+	TCP_TW_REUSE_LATER,  /* once the record is old enough */
+	TCP_TW_REUSE_NOW,
+};
+
+/*
+ * The last destination (laddr, faddr, fport) for which every ephemeral
+ * port was taken (tcp_pick_port): until a port is freed (port_gen moves)
+ * or a TIME_WAIT becomes reusable (retry_ms), connects to it fail at
+ * once instead of scanning the whole range again.
+ */
+struct tcp_port_memo {
+	rte_be32_t laddr, faddr;
+	rte_be16_t fport;
+	bool valid;
+	uint32_t port_gen;
+	uint32_t retry_ms;
+};
+
 /* Per-lcore TCP state, hung off ctx->tcp. */
 struct tern_tcp {
 	struct tern_tcp_conf conf;
@@ -285,7 +307,9 @@ struct tern_tcp {
 	struct tcp_conn_list work;     /* conns with output pending */
 	struct tern_listener *listeners;
 	struct tcp_isn_secret isn_secret;
-	uint16_t next_eph_port;
+	uint16_t next_eph_port;        /* the rotor of tcp_pick_port() */
+	uint32_t port_gen;             /* bumped when a 4-tuple is freed */
+	struct tcp_port_memo no_port;
 	uint16_t our_mss;              /* from the MTU, or conf.mss */
 	uint32_t state_count[TERN_TCP_NSTATES];
 	uint64_t fsm_hits[TCP_FSM_NROWS];
@@ -296,6 +320,13 @@ static inline struct tern_tcp *
 tcp_of(const struct tern_ctx *ctx)
 {
 	return ctx->tcp;
+}
+
+/* A 4-tuple left both tables: a full port scan may find it. */
+static inline void
+tcp_port_freed(struct tern_tcp *tcp)
+{
+	tcp->port_gen++;
 }
 
 static inline uint32_t
@@ -359,6 +390,9 @@ void tcp_tw_input(struct tern_ctx *ctx, struct tcp_tw *tw,
 void tcp_tw_expire(struct tern_ctx *ctx);
 void tcp_tw_free_all(struct tern_ctx *ctx);
 void tcp_tw_rearm(struct tern_ctx *ctx);
+enum tcp_tw_reuse tcp_tw_reusable(const struct tern_ctx *ctx,
+				  const struct tcp_tw *tw, uint32_t *at_ms);
+void tcp_tw_take(struct tern_ctx *ctx, struct tcp_tw *tw);
 
 /* tcp_recovery.c */
 void tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
