@@ -62,6 +62,8 @@
 #define SERVER_IP ((198u << 24) | (18u << 16) | 1u)
 #define CLIENT_IP ((198u << 24) | (18u << 16) | 2u)
 #define PREFIX_LEN 24
+/* The client's --src-addrs beyond CLIENT_IP: 198.18.0.10 on. */
+#define CLIENT_EXTRA_IP ((198u << 24) | (18u << 16) | 10u)
 /* TX attempts per flush while the other lcore drains the ring. */
 #define TX_ATTEMPTS 64
 /* After the client is done, how long the server may take to see its
@@ -117,6 +119,7 @@ struct inproc {
 	bool tw_reuse;
 	uint32_t tw_reuse_delay_ms;
 	uint16_t port_min, port_max;
+	uint32_t src_addrs;         /* client source addresses */
 	uint32_t ring_size;
 	uint32_t mbufs;
 	const char *pcap_path;
@@ -148,7 +151,7 @@ enum own_opt {
 	OPT_MAX_CONNS, OPT_MAX_TW, OPT_MSL_MS, OPT_RING_SIZE, OPT_MBUFS,
 	OPT_FRAME_LEN, OPT_FRAMES, OPT_SEED, OPT_REASS_CONNS, OPT_PCAP,
 	OPT_SND_BUF, OPT_NO_TW_REUSE, OPT_TW_REUSE_DELAY_MS, OPT_PORT_MIN,
-	OPT_PORT_MAX,
+	OPT_PORT_MAX, OPT_SRC_ADDRS,
 };
 
 struct own_opt_desc {
@@ -201,6 +204,9 @@ static const struct own_opt_desc own_opts[] = {
 			   "(default 32768)", 1, UINT16_MAX },
 	[OPT_PORT_MAX] = { "port-max", "PORT", "last ephemeral port "
 			   "(default 60999)", 1, UINT16_MAX },
+	[OPT_SRC_ADDRS] = { "src-addrs", "N", "client source addresses: "
+			    "198.18.0.2 and N-1 from 198.18.0.10 (ip.extra; "
+			    "default 1)", 1, 1 + TERN_CFG_EXTRA_IP_MAX },
 };
 
 static int
@@ -226,6 +232,7 @@ own_opt_set(struct inproc *ip, enum own_opt o, uint64_t v)
 	case OPT_TW_REUSE_DELAY_MS: ip->tw_reuse_delay_ms = (uint32_t)v; break;
 	case OPT_PORT_MIN: ip->port_min = (uint16_t)v; break;
 	case OPT_PORT_MAX: ip->port_max = (uint16_t)v; break;
+	case OPT_SRC_ADDRS: ip->src_addrs = (uint32_t)v; break;
 	}
 	return 0;
 }
@@ -489,6 +496,12 @@ stack_setup(struct inproc *ip, struct side *s, uint32_t addr,
 	s->mac = sc.ifc.mac;
 	sc.ifc.ip = rte_cpu_to_be_32(addr);
 	sc.ifc.netmask = rte_cpu_to_be_32(~0u << (32 - PREFIX_LEN));
+	if (addr == CLIENT_IP) {
+		sc.ifc.nb_extra_ip = (uint8_t)(ip->src_addrs - 1);
+		for (uint8_t i = 0; i < sc.ifc.nb_extra_ip; i++)
+			sc.ifc.extra_ip[i] = rte_cpu_to_be_32(CLIENT_EXTRA_IP +
+							      i);
+	}
 	sc.ifc.mtu = RTE_ETHER_MTU;
 	sc.ifc.tx_ip_cksum = ip->offload;
 	sc.ifc.tx_tcp_cksum = ip->offload;
@@ -1117,6 +1130,7 @@ inproc_defaults(struct inproc *ip)
 	ip->tw_reuse_delay_ms = 1000;
 	ip->port_min = 32768;
 	ip->port_max = 60999;
+	ip->src_addrs = 1;
 	ip->ring_size = 8192;
 	ip->mbufs = 65535;
 	ip->frame_len = 64;

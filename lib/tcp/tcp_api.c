@@ -127,8 +127,10 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 		tcp->isn_secret.k0 = splitmix64(&x);
 		tcp->isn_secret.k1 = splitmix64(&x);
 	}
-	tcp->next_eph_port = (uint16_t)(conf->port_min +
-		splitmix64(&x) % ((uint32_t)conf->port_max - conf->port_min + 1));
+	for (unsigned int i = 0; i < TCP_NB_SRC_MAX; i++)
+		tcp->next_eph_port[i] = (uint16_t)(conf->port_min +
+			splitmix64(&x) %
+			((uint32_t)conf->port_max - conf->port_min + 1));
 	tcp->our_mss = conf->mss != 0 ? conf->mss
 				       : (uint16_t)(ctx->ifc.mtu - 40);
 
@@ -297,10 +299,10 @@ tcp_port_memo_matches(const struct tcp_port_memo *m,
 }
 
 static void
-tcp_port_memo_set(struct tern_tcp *tcp, const struct tern_flow_key *key,
-		  uint32_t retry_ms)
+tcp_port_memo_set(struct tern_tcp *tcp, unsigned int src,
+		  const struct tern_flow_key *key, uint32_t retry_ms)
 {
-	tcp->no_port = (struct tcp_port_memo){
+	tcp->no_port[src] = (struct tcp_port_memo){
 		.laddr = key->laddr,
 		.faddr = key->faddr,
 		.fport = key->fport,
@@ -311,17 +313,19 @@ tcp_port_memo_set(struct tern_tcp *tcp, const struct tern_flow_key *key,
 }
 
 static uint16_t
-tcp_port_rotor_next(struct tern_tcp *tcp)
+tcp_port_rotor_next(struct tern_tcp *tcp, unsigned int src)
 {
-	uint16_t port = tcp->next_eph_port;
+	uint16_t port = tcp->next_eph_port[src];
 
-	tcp->next_eph_port = port >= tcp->conf.port_max ? tcp->conf.port_min
-							: (uint16_t)(port + 1);
+	tcp->next_eph_port[src] = port >= tcp->conf.port_max
+					  ? tcp->conf.port_min
+					  : (uint16_t)(port + 1);
 	return port;
 }
 
 /*
- * An ephemeral port for (our address, daddr, dport): free, or held by a
+ * An ephemeral port for (our address number @p src, daddr, dport), each
+ * address with its own rotor and memory: free, or held by a
  * TIME_WAIT record an active open may take (tcp_tw_reusable()).
  *
  * The rotor hands ports out in order, so TIME_WAIT records come back
@@ -338,23 +342,24 @@ tcp_port_rotor_next(struct tern_tcp *tcp)
 #define TCP_PORT_YOUNG_MAX 64
 
 static int
-tcp_pick_port(struct tern_ctx *ctx, struct tern_flow_key *key,
-	      uint32_t *hash)
+tcp_pick_port(struct tern_ctx *ctx, unsigned int src,
+	      struct tern_flow_key *key, uint32_t *hash)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 	const uint32_t range = (uint32_t)tcp->conf.port_max -
 			       tcp->conf.port_min + 1;
-	bool known_full = tcp_port_memo_matches(&tcp->no_port, key,
+	bool known_full = tcp_port_memo_matches(&tcp->no_port[src], key,
 						tcp->port_gen);
 	uint32_t now_ms = tcp_now_ms(ctx);
 	uint32_t soonest_ms = now_ms + INT32_MAX;
 	uint32_t young = 0;
 	uint16_t first_young = 0;
 
-	if (known_full && (int32_t)(now_ms - tcp->no_port.retry_ms) < 0)
-		goto full;
+	if (known_full &&
+	    (int32_t)(now_ms - tcp->no_port[src].retry_ms) < 0)
+		return -EADDRNOTAVAIL;
 	for (uint32_t tries = 0; tries < range; tries++) {
-		uint16_t port = tcp_port_rotor_next(tcp);
+		uint16_t port = tcp_port_rotor_next(tcp, src);
 		struct tern_hnode *n;
 		uint32_t at_ms;
 
@@ -380,7 +385,7 @@ tcp_pick_port(struct tern_ctx *ctx, struct tern_flow_key *key,
 				first_young = port;
 			if (known_full && young >= TCP_PORT_YOUNG_MAX) {
 				/* The next search starts at the oldest. */
-				tcp->next_eph_port = first_young;
+				tcp->next_eph_port[src] = first_young;
 				goto remember;
 			}
 			break;
@@ -389,8 +394,38 @@ tcp_pick_port(struct tern_ctx *ctx, struct tern_flow_key *key,
 		}
 	}
 remember:
-	tcp_port_memo_set(tcp, key, soonest_ms);
-full:
+	tcp_port_memo_set(tcp, src, key, soonest_ms);
+	return -EADDRNOTAVAIL;
+}
+
+static rte_be32_t
+tcp_src_addr(const struct tern_ctx *ctx, unsigned int src)
+{
+	return src == 0 ? ctx->ifc.ip : ctx->ifc.extra_ip[src - 1];
+}
+
+/*
+ * A local address and port for an active open to key->faddr:fport: the
+ * source addresses take turns (ifc.ip, then each of ifc.extra_ip), and
+ * one whose tuples to this destination are all taken passes its turn.
+ */
+static int
+tcp_pick_src(struct tern_ctx *ctx, struct tern_flow_key *key,
+	     uint32_t *hash)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	unsigned int nb_src = 1u + RTE_MIN(ctx->ifc.nb_extra_ip,
+					   TERN_IFC_EXTRA_MAX);
+
+	for (unsigned int k = 0; k < nb_src; k++) {
+		unsigned int src = (tcp->src_next + k) % nb_src;
+
+		key->laddr = tcp_src_addr(ctx, src);
+		if (tcp_pick_port(ctx, src, key, hash) == 0) {
+			tcp->src_next = (uint8_t)((src + 1) % nb_src);
+			return 0;
+		}
+	}
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_CONNECT_NO_PORT);
 	return -EADDRNOTAVAIL;
 }
@@ -407,7 +442,7 @@ tcp_unicast_peer(const struct tern_ctx *ctx, rte_be32_t daddr)
 	uint32_t ours = rte_be_to_cpu_32(ctx->ifc.ip);
 
 	if (a == 0 || a == UINT32_MAX || (a >> 28) == 0xe ||
-	    (a >> 24) == 127 || a == ours)
+	    (a >> 24) == 127 || tern_ifc_is_ours(&ctx->ifc, daddr))
 		return false;
 	/* The directed broadcast of our subnet (not for /31, /32). */
 	if (mask != 0 && mask < 0xfffffffeu && (a & mask) == (ours & mask) &&
@@ -434,7 +469,7 @@ tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 	if (dport == 0 || ops == NULL || out == NULL ||
 	    !tcp_unicast_peer(ctx, daddr))
 		return -EINVAL;
-	rc = tcp_pick_port(ctx, &key, &hash);
+	rc = tcp_pick_src(ctx, &key, &hash);
 	if (rc != 0)
 		return rc;
 	c = tcp_conn_alloc(ctx, &key, hash);

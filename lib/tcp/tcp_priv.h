@@ -50,6 +50,8 @@
  * (conf.port_min, conf.port_max). */
 #define TCP_EPH_PORT_MIN 32768
 #define TCP_EPH_PORT_MAX 60999
+/* Source addresses of active opens: ifc.ip and ifc.extra_ip[]. */
+#define TCP_NB_SRC_MAX (1 + TERN_IFC_EXTRA_MAX)
 /* ACK at least every second full-sized segment (RFC 9293 3.8.6.3). */
 #define TCP_DELACK_SEGS 2
 
@@ -307,9 +309,12 @@ struct tern_tcp {
 	struct tcp_conn_list work;     /* conns with output pending */
 	struct tern_listener *listeners;
 	struct tcp_isn_secret isn_secret;
-	uint16_t next_eph_port;        /* the rotor of tcp_pick_port() */
+	/* Per source address (0: ifc.ip, i: ifc.extra_ip[i - 1]): the
+	 * rotor of tcp_pick_port() and its memory of a full destination. */
+	uint16_t next_eph_port[TCP_NB_SRC_MAX];
+	struct tcp_port_memo no_port[TCP_NB_SRC_MAX];
 	uint32_t port_gen;             /* bumped when a 4-tuple is freed */
-	struct tcp_port_memo no_port;
+	uint8_t src_next;              /* source address of the next connect */
 	uint16_t our_mss;              /* from the MTU, or conf.mss */
 	uint32_t state_count[TERN_TCP_NSTATES];
 	uint64_t fsm_hits[TCP_FSM_NROWS];

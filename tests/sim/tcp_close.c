@@ -731,6 +731,49 @@ test_tw_reuse_needs_newer_timestamp(void)
 	duo_finish(&d);
 }
 
+/*
+ * Source addresses multiply the tuple space: with reuse off and one
+ * port, A (four addresses) opens and closes four connections to the same
+ * B:port, one from each address (ARP answered for each), and only the
+ * fifth finds nothing, at once.
+ */
+static void
+test_src_addrs_multiply_tuple_space(void)
+{
+	struct tern_tcp_conf conf;
+	struct tern_if_conf *ifc;
+	rte_be32_t used[4];
+	struct tern_conn *h;
+	struct duo d;
+
+	one_port_conf(&conf);
+	conf.tw_reuse = false;
+	duo_create(&d, &conf);
+	d.l->close_on_peer_closed = true;
+	ifc = &d.a->ctx->ifc;
+	for (uint8_t i = 0; i < 3; i++)
+		ifc->extra_ip[i] = sim_ip((uint8_t)(100 + i));
+	ifc->nb_extra_ip = 3;
+	for (int i = 0; i < 4; i++) {
+		struct sim_conn *c, *s;
+
+		c = duo_connect(&d, &s);
+		used[i] = c->info.laddr;
+		SIM_ASSERT(s->info.faddr == used[i], "B sees another source");
+		for (int j = 0; j < i; j++)
+			SIM_ASSERT(used[j] != used[i],
+				   "source address used twice");
+		SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+		SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1, 5 * SIM_S);
+		SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_NORMAL);
+	}
+	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 4);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_ARP_REPLIES_SENT), 3);
+	SIM_ASSERT_EQ(duo_try_connect(&d, &h), -EADDRNOTAVAIL);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_CONNECT_NO_PORT), 1);
+	duo_finish(&d);
+}
+
 /* T's active close against P, both with timestamps: T ends in TIME_WAIT. */
 static void
 peer_active_close(struct peer *p, struct sim_conn *r)
@@ -909,6 +952,7 @@ const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_tw_reuse_refused_without_timestamps),
 	SIM_TEST(test_tw_reuse_off),
 	SIM_TEST(test_tw_reuse_needs_newer_timestamp),
+	SIM_TEST(test_src_addrs_multiply_tuple_space),
 	SIM_TEST(test_tw_reuse_active_paws),
 	SIM_TEST(test_close_in_syn_sent),
 	SIM_TEST(test_close_in_syn_rcvd),
