@@ -397,11 +397,11 @@ load_live_line(FILE *f, const struct load_conf *c, double t_s,
 		load_rate_unit(c), d->failed + d->bad_status + d->proto_errors,
 		d->retransmits, states);
 	if (d->no_port > 0)
-		fprintf(f, "  NO PORT: %" PRIu64 " connects refused "
+		fprintf(f, "  no port: %" PRIu64 " connects refused "
 			"(EADDRNOTAVAIL): every source port to the target is "
-			"open or in TIME_WAIT; add source addresses "
-			"(--src-ip), ports (tcp.port_min/port_max) or target "
-			"ports (--ports); see docs/tcp.md\n", d->no_port);
+			"open or in TIME_WAIT (more: --src-ip, "
+			"tcp.port_min/port_max, --ports; docs/tcp.md)\n",
+			d->no_port);
 	fflush(f);
 }
 

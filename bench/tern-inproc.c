@@ -791,6 +791,9 @@ run_lockstep(struct inproc *ip)
 	struct rte_mbuf *pkts[TERN_RX_BURST];
 	uint64_t idle_since = ip->vnow_ns;
 
+	/* Live lines on virtual time: per virtual second, load-independent. */
+	ip->line_t0_ns = ip->vnow_ns;
+	ip->next_line_ns = ip->vnow_ns + BENCH_NS_PER_S;
 	while (load_phase(cli->load) != LOAD_PH_DONE ||
 	       httpd_open_conns(srv->httpd) > 0) {
 		bool worked = false;
@@ -812,6 +815,10 @@ run_lockstep(struct inproc *ip)
 			worked |= n > 0;
 		}
 		watch_phase(ip, ip->vnow_ns);
+		if (!ip->conf.quiet && ip->vnow_ns >= ip->next_line_ns) {
+			ip->next_line_ns += BENCH_NS_PER_S;
+			live_line(ip, ip->vnow_ns);
+		}
 		if (worked || rte_ring_count(ip->ring_c2s) > 0 ||
 		    rte_ring_count(ip->ring_s2c) > 0) {
 			idle_since = ip->vnow_ns;
