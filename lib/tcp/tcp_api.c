@@ -376,8 +376,9 @@ tcp_pick_port(struct tern_ctx *ctx, unsigned int src,
 		switch (tcp_tw_reusable(ctx, (struct tcp_tw *)n, &at_ms)) {
 		case TCP_TW_REUSE_NOW:
 			/* A taken record frees nothing: no_port stands. */
-			tcp_tw_take(ctx, (struct tcp_tw *)n);
-			return 0;
+			if (tcp_tw_take(ctx, (struct tcp_tw *)n) == 0)
+				return 0;
+			break;
 		case TCP_TW_REUSE_LATER:
 			if ((int32_t)(at_ms - soonest_ms) < 0)
 				soonest_ms = at_ms;

@@ -397,7 +397,7 @@ void tcp_tw_free_all(struct tern_ctx *ctx);
 void tcp_tw_rearm(struct tern_ctx *ctx);
 enum tcp_tw_reuse tcp_tw_reusable(const struct tern_ctx *ctx,
 				  const struct tcp_tw *tw, uint32_t *at_ms);
-void tcp_tw_take(struct tern_ctx *ctx, struct tcp_tw *tw);
+int tcp_tw_take(struct tern_ctx *ctx, struct tcp_tw *tw);
 
 /* tcp_recovery.c */
 void tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,

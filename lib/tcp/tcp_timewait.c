@@ -167,17 +167,22 @@ tcp_tw_reusable(const struct tern_ctx *ctx, const struct tcp_tw *tw,
  * record goes, and the new connection's ISS is set above the old
  * sequence space (as the passive side does below, and Linux's
  * tcp_twsk_unique: old snd_nxt + 65535 + 2).
+ * @return 0; -EPERM when the state table has no such transition.
  */
-void
+int
 tcp_tw_take(struct tern_ctx *ctx, struct tcp_tw *tw)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
+	const struct tcp_fsm_cell *cell;
 
-	tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT, TCP_EV_USER_CONNECT);
+	cell = tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT, TCP_EV_USER_CONNECT);
+	if (cell == NULL || !(cell->actions & A_TW_REUSE))
+		return -EPERM;
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_REUSED_ACTIVE);
 	tcp->tw_iss_hint = tw->snd_nxt + UINT16_MAX + 2;
 	tcp_tw_release(ctx, tw);
 	tcp_tw_rearm(ctx);
+	return 0;
 }
 
 /* RFC 6191 / RFC 9293 3.6.1: may this SYN end the TIME_WAIT? */
