@@ -26,6 +26,7 @@ icmp_echo_reply(struct tern_ctx *ctx, struct rte_mbuf *m)
 		const struct rte_ipv4_hdr *, -(int)m->l3_len);
 	struct rte_icmp_hdr *icmp = rte_pktmbuf_mtod(m, struct rte_icmp_hdr *);
 	rte_be32_t peer = ih->src_addr;
+	rte_be32_t ours = ih->dst_addr;   /* ifc.ip or an extra address */
 
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	icmp->icmp_code = 0;
@@ -33,7 +34,7 @@ icmp_echo_reply(struct tern_ctx *ctx, struct rte_mbuf *m)
 	icmp->icmp_cksum = (uint16_t)~icmp_raw_sum(m, rte_pktmbuf_pkt_len(m));
 	/* What the port reported on receive means nothing on transmit. */
 	m->ol_flags = 0;
-	if (tern_ipv4_output(ctx, m, peer, IPPROTO_ICMP) == 0)
+	if (tern_ipv4_output_from(ctx, m, ours, peer, IPPROTO_ICMP) == 0)
 		tern_stat_inc(&ctx->stats, TERN_STAT_ICMP_OUT_ECHO_REPS);
 }
 
