@@ -292,10 +292,18 @@ tcp_port_comes_back(const struct tern_ctx *ctx, uint32_t hash)
 
 static bool
 tcp_port_memo_matches(const struct tcp_port_memo *m,
-		      const struct tern_flow_key *key, uint32_t port_gen)
+		      const struct tern_flow_key *key)
 {
-	return m->valid && m->port_gen == port_gen && m->laddr == key->laddr &&
-	       m->faddr == key->faddr && m->fport == key->fport;
+	return m->valid && m->laddr == key->laddr && m->faddr == key->faddr &&
+	       m->fport == key->fport;
+}
+
+void
+tcp_port_freed(struct tern_tcp *tcp, const struct tern_flow_key *key)
+{
+	for (unsigned int i = 0; i < TCP_NB_SRC_MAX; i++)
+		if (tcp_port_memo_matches(&tcp->no_port[i], key))
+			tcp->no_port[i].valid = false;
 }
 
 static void
@@ -307,7 +315,6 @@ tcp_port_memo_set(struct tern_tcp *tcp, unsigned int src,
 		.faddr = key->faddr,
 		.fport = key->fport,
 		.valid = true,
-		.port_gen = tcp->port_gen,
 		.retry_ms = retry_ms,
 	};
 }
@@ -333,8 +340,8 @@ tcp_port_rotor_next(struct tern_tcp *tcp, unsigned int src)
  * Only when a whole turn finds nothing does the scan cost the range; it
  * then remembers that this destination is full (tcp->no_port), and until
  * a 4-tuple is freed or the soonest record becomes reusable, connects to
- * it fail at once. After such a turn, nothing is free until port_gen
- * moves, so the search ends after TCP_PORT_YOUNG_MAX records not yet
+ * it fail at once. After such a turn, nothing is free until
+ * tcp_port_freed() forgets it, so the search ends after TCP_PORT_YOUNG_MAX records not yet
  * reusable: those beyond are younger, as far as the rotor's order goes
  * (a connection that lived longer than its neighbours, a retransmitted
  * FIN, makes a record younger than the next few: they are taken first).
@@ -348,8 +355,7 @@ tcp_pick_port(struct tern_ctx *ctx, unsigned int src,
 	struct tern_tcp *tcp = tcp_of(ctx);
 	const uint32_t range = (uint32_t)tcp->conf.port_max -
 			       tcp->conf.port_min + 1;
-	bool known_full = tcp_port_memo_matches(&tcp->no_port[src], key,
-						tcp->port_gen);
+	bool known_full = tcp_port_memo_matches(&tcp->no_port[src], key);
 	uint32_t now_ms = tcp_now_ms(ctx);
 	uint32_t soonest_ms = now_ms + INT32_MAX;
 	uint32_t young = 0;
@@ -384,17 +390,16 @@ tcp_pick_port(struct tern_ctx *ctx, unsigned int src,
 				soonest_ms = at_ms;
 			if (young++ == 0)
 				first_young = port;
-			if (known_full && young >= TCP_PORT_YOUNG_MAX) {
-				/* The next search starts at the oldest. */
-				tcp->next_eph_port[src] = first_young;
+			if (known_full && young >= TCP_PORT_YOUNG_MAX)
 				goto remember;
-			}
 			break;
 		case TCP_TW_REUSE_NEVER:
 			break;
 		}
 	}
 remember:
+	if (young > 0)
+		tcp->next_eph_port[src] = first_young;
 	tcp_port_memo_set(tcp, src, key, soonest_ms);
 	return -EADDRNOTAVAIL;
 }
@@ -476,7 +481,7 @@ tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 	c = tcp_conn_alloc(ctx, &key, hash);
 	if (c == NULL) {
 		if (tcp->tw_iss_hint != 0)
-			tcp_port_freed(tcp); /* a taken TIME_WAIT tuple */
+			tcp_port_freed(tcp, &key); /* a taken TIME_WAIT */
 		tcp->tw_iss_hint = 0;
 		return -ENOMEM;
 	}

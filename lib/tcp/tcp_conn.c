@@ -199,7 +199,7 @@ tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c)
 		/* In TIME_WAIT the tuple lives on in a record (or
 		 * tcp_conn_settle() says it does not). */
 		if (c->state != TERN_TCP_TIME_WAIT)
-			tcp_port_freed(tcp);
+			tcp_port_freed(tcp, &c->node.key);
 	}
 	if (c->listener != NULL) {
 		TAILQ_REMOVE(&c->listener->children, c, sibling);
@@ -295,7 +295,7 @@ tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c)
 		c->close_reason = TERN_TCP_CLOSE_NORMAL;
 		tcp_notify_closed(c);
 		if (tcp_tw_enter(ctx, c) != 0)
-			tcp_port_freed(tcp_of(ctx));
+			tcp_port_freed(tcp_of(ctx), &c->node.key);
 		tcp_conn_destroy(ctx, c);
 	} else if (state == TERN_TCP_CLOSED || state == TERN_TCP_LISTEN) {
 		tcp_notify_closed(c);

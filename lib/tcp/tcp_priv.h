@@ -283,15 +283,15 @@ enum tcp_tw_reuse {
 
 /*
  * The last destination (laddr, faddr, fport) for which every ephemeral
- * port was taken (tcp_pick_port): until a port is freed (port_gen moves)
- * or a TIME_WAIT becomes reusable (retry_ms), connects to it fail at
- * once instead of scanning the whole range again.
+ * port was taken (tcp_pick_port): until one of its 4-tuples is freed
+ * (tcp_port_freed() clears valid) or a TIME_WAIT becomes reusable
+ * (retry_ms), connects to it fail at once instead of scanning the whole
+ * range again.
  */
 struct tcp_port_memo {
 	rte_be32_t laddr, faddr;
 	rte_be16_t fport;
 	bool valid;
-	uint32_t port_gen;
 	uint32_t retry_ms;
 };
 
@@ -313,7 +313,6 @@ struct tern_tcp {
 	 * rotor of tcp_pick_port() and its memory of a full destination. */
 	uint16_t next_eph_port[TCP_NB_SRC_MAX];
 	struct tcp_port_memo no_port[TCP_NB_SRC_MAX];
-	uint32_t port_gen;             /* bumped when a 4-tuple is freed */
 	uint8_t src_next;              /* source address of the next connect */
 	uint16_t our_mss;              /* from the MTU, or conf.mss */
 	uint32_t state_count[TERN_TCP_NSTATES];
@@ -327,18 +326,15 @@ tcp_of(const struct tern_ctx *ctx)
 	return ctx->tcp;
 }
 
-/* A 4-tuple left both tables: a full port scan may find it. */
-static inline void
-tcp_port_freed(struct tern_tcp *tcp)
-{
-	tcp->port_gen++;
-}
-
 static inline uint32_t
 tcp_now_ms(const struct tern_ctx *ctx)
 {
 	return (uint32_t)(ctx->now_ns / NS_PER_MS);
 }
+
+/* tcp_api.c */
+/* @p key left both tables: a port scan to its destination may find it. */
+void tcp_port_freed(struct tern_tcp *tcp, const struct tern_flow_key *key);
 
 /* tcp_fsm.c */
 const struct tcp_fsm_cell *tcp_fsm_cell(struct tern_ctx *ctx, uint8_t state,

@@ -72,8 +72,8 @@ tcp_tw_get(struct tern_ctx *ctx)
 	oldest = TAILQ_FIRST(&tcp->tw_fifo);
 	if (oldest == NULL)
 		return NULL;
+	tcp_port_freed(tcp, &oldest->node.key);
 	tcp_tw_release(ctx, oldest);
-	tcp_port_freed(tcp);
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_RECYCLED);
 	if (rte_mempool_get(tcp->tw_pool, &obj) != 0)
 		return NULL;
@@ -276,8 +276,8 @@ tcp_tw_expire(struct tern_ctx *ctx)
 	       tcp_tw_due(tw, now_ms)) {
 		tcp_fsm_cell(ctx, TERN_TCP_TIME_WAIT, TCP_EV_TIMER_2MSL);
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_EXPIRED);
+		tcp_port_freed(tcp, &tw->node.key);
 		tcp_tw_release(ctx, tw);
-		tcp_port_freed(tcp);
 	}
 	tcp_tw_rearm(ctx);
 }
