@@ -42,9 +42,9 @@ struct tern_if_conf {
 	struct rte_ether_addr mac;
 	rte_be32_t ip;        /**< our IPv4 address */
 	/** More addresses of ours on the same link: ARP answers for them,
-	 *  IPv4 takes them, active opens use them as sources when the
-	 *  4-tuples of ip to a destination are all taken (more tuple
-	 *  space, docs/tcp.md). Listeners stay on ip. */
+	 *  IPv4 takes them, and active opens take ip and these in turn as
+	 *  sources (more 4-tuples per destination, docs/tcp.md).
+	 *  Listeners stay on ip. */
 	rte_be32_t extra_ip[TERN_IFC_EXTRA_MAX];
 	uint8_t nb_extra_ip;
 	rte_be32_t netmask;   /**< e.g. 255.255.255.0 for /24 */
