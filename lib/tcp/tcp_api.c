@@ -11,6 +11,7 @@
 #include <rte_malloc.h>
 
 #include "tcp_priv.h"
+#include "tern_splitmix.h"
 #include "tcp_fsm.h"
 
 void
@@ -51,16 +52,6 @@ tern_tcp_conf_defaults(struct tern_tcp_conf *conf)
 		.tw_reuse = true,
 		.tw_reuse_delay_ms = 1000,
 	};
-}
-
-static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
 }
 
 static struct rte_mempool *
@@ -149,7 +140,7 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	tcp->isn_secret.k1 = secret->isn_k1;
 	for (unsigned int i = 0; i < TCP_NB_SRC_MAX; i++)
 		tcp->next_eph_port[i] = (uint16_t)(conf->port_min +
-			splitmix64(&x) %
+			tern_splitmix64(&x) %
 			((uint32_t)conf->port_max - conf->port_min + 1));
 	/* A configured MSS is a ceiling: never more than the MTU carries. */
 	tcp->our_mss = (uint16_t)(ctx->ifc.mtu - 40);
