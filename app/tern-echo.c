@@ -46,6 +46,7 @@
 
 #include "tern_echo_sha256.h"
 #include "tern_runtime.h"
+#include "tern_splitmix.h"
 #include "tern_tcp.h"
 
 #define ECHO_DEFAULT_PORT 7            /* RFC 862 */
@@ -159,13 +160,11 @@ struct echo_app {
 
 /* ---- the byte stream of the client and --source ------------------------ */
 
+/* One value of the stream seeded by @p x: a pure function of x. */
 static uint64_t
 splitmix64(uint64_t x)
 {
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
+	return tern_splitmix64(&x);
 }
 
 /*

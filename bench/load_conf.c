@@ -330,7 +330,8 @@ load_http_request(const struct load_conf *c, char *buf, uint32_t size)
 }
 
 #define COUNTER_FIELDS(X) \
-	X(connects) X(established) X(completed) X(failed) X(requests) \
+	X(connects) X(established) X(completed) X(failed) X(no_port) \
+	X(requests) \
 	X(responses) X(bad_status) X(proto_errors) X(tx_bytes) X(rx_bytes) \
 	X(retransmits)
 
@@ -395,6 +396,12 @@ load_live_line(FILE *f, const struct load_conf *c, double t_s,
 		" | %s\n", t_s, load_rate(c, d, interval_ns),
 		load_rate_unit(c), d->failed + d->bad_status + d->proto_errors,
 		d->retransmits, states);
+	if (d->no_port > 0)
+		fprintf(f, "  no port: %" PRIu64 " connects refused "
+			"(EADDRNOTAVAIL): every source port to the target is "
+			"open or in TIME_WAIT (more: --src-ip, "
+			"tcp.port_min/port_max, --ports; docs/tcp.md)\n",
+			d->no_port);
 	fflush(f);
 }
 
@@ -422,7 +429,7 @@ load_write_json(const struct load_conf *c, const char *tool,
 		"\"elapsed_s\":%.6f,\"rate\":%.1f,\"rate_unit\":\"%s\","
 		"\"connects\":%" PRIu64 ",\"established\":%" PRIu64
 		",\"completed\":%" PRIu64 ",\"failed\":%" PRIu64
-		",\"requests\":%" PRIu64 ",\"responses\":%" PRIu64
+		",\"no_port\":%" PRIu64 ",\"requests\":%" PRIu64 ",\"responses\":%" PRIu64
 		",\"bad_status\":%" PRIu64 ",\"proto_errors\":%" PRIu64
 		",\"tx_bytes\":%" PRIu64 ",\"rx_bytes\":%" PRIu64
 		",\"retransmits\":%" PRIu64 ",\"latency_ns\":",
@@ -434,7 +441,8 @@ load_write_json(const struct load_conf *c, const char *tool,
 		c->mode == LOAD_LATENCY ? c->rate : 0.0,
 		(double)elapsed_ns / BENCH_NS_PER_S, load_rate(c, n, elapsed_ns),
 		load_rate_unit(c), n->connects, n->established, n->completed,
-		n->failed, n->requests, n->responses, n->bad_status,
+		n->failed, n->no_port, n->requests, n->responses,
+		n->bad_status,
 		n->proto_errors, n->tx_bytes, n->rx_bytes, n->retransmits);
 	if (lat != NULL)
 		hist_write_json(lat, f);

@@ -76,7 +76,11 @@ struct load_counters {
 	uint64_t connects;        /**< connection attempts */
 	uint64_t established;
 	uint64_t completed;       /**< cps: exchanges done, closed normally */
-	uint64_t failed;          /**< refused, reset, timed out, no port */
+	uint64_t failed;          /**< refused, reset, timed out, no record */
+	uint64_t no_port;         /**< connects refused with EADDRNOTAVAIL:
+				       every source port to the target is
+				       in use or in a young TIME_WAIT (not
+				       counted in connects or failed) */
 	uint64_t requests;        /**< requests sent */
 	uint64_t responses;       /**< complete 2xx responses / echoes */
 	uint64_t bad_status;      /**< complete non-2xx responses */

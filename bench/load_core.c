@@ -297,8 +297,14 @@ slot_open(struct load *L, struct load_conn *lc)
 	rc = tern_tcp_connect(L->ctx, conf->daddr, port, &load_ops, lc,
 			      &lc->c);
 	if (rc != 0) {
-		/* No closed() will come: undo here. */
-		L->n.failed++;
+		/* No closed() will come: undo here. No port is no attempt
+		 * (the stack refused at once; the next poll tries again). */
+		if (rc == -EADDRNOTAVAIL) {
+			L->n.connects--;
+			L->n.no_port++;
+		} else {
+			L->n.failed++;
+		}
 		L->nb_open--;
 		L->nb_opening--;
 		lc->state = SLOT_IDLE;
@@ -722,11 +728,11 @@ open_slots(struct load *L)
 	       L->nb_opening < first_opening_limit(L) &&
 	       started < OPEN_PER_POLL &&
 	       (lc = TAILQ_FIRST(&L->idle)) != NULL) {
-		uint64_t failed = L->n.failed;
+		uint64_t failed = L->n.failed + L->n.no_port;
 
 		slot_open(L, lc);
 		started++;
-		if (L->n.failed != failed)
+		if (L->n.failed + L->n.no_port != failed)
 			break;    /* no port or no record: try next poll */
 	}
 }

@@ -62,6 +62,8 @@
 #define SERVER_IP ((198u << 24) | (18u << 16) | 1u)
 #define CLIENT_IP ((198u << 24) | (18u << 16) | 2u)
 #define PREFIX_LEN 24
+/* The client's --src-addrs beyond CLIENT_IP: 198.18.0.10 on. */
+#define CLIENT_EXTRA_IP ((198u << 24) | (18u << 16) | 10u)
 /* TX attempts per flush while the other lcore drains the ring. */
 #define TX_ATTEMPTS 64
 /* After the client is done, how long the server may take to see its
@@ -114,6 +116,10 @@ struct inproc {
 	uint32_t msl_ms;
 	uint32_t reass_conns;
 	uint32_t snd_buf;           /* 0: tern's default */
+	bool tw_reuse;
+	uint32_t tw_reuse_delay_ms;
+	uint16_t port_min, port_max;
+	uint32_t src_addrs;         /* client source addresses */
 	uint32_t ring_size;
 	uint32_t mbufs;
 	const char *pcap_path;
@@ -144,7 +150,8 @@ enum own_opt {
 	OPT_REFLECT, OPT_LOCKSTEP, OPT_NO_OFFLOAD, OPT_BODY_SIZE,
 	OPT_MAX_CONNS, OPT_MAX_TW, OPT_MSL_MS, OPT_RING_SIZE, OPT_MBUFS,
 	OPT_FRAME_LEN, OPT_FRAMES, OPT_SEED, OPT_REASS_CONNS, OPT_PCAP,
-	OPT_SND_BUF,
+	OPT_SND_BUF, OPT_NO_TW_REUSE, OPT_TW_REUSE_DELAY_MS, OPT_PORT_MIN,
+	OPT_PORT_MAX, OPT_SRC_ADDRS,
 };
 
 struct own_opt_desc {
@@ -187,6 +194,19 @@ static const struct own_opt_desc own_opts[] = {
 	[OPT_SND_BUF] = { "snd-buf", "BYTES", "send buffer of both stacks "
 			  "(default 262144; small: back-pressure paths)",
 			  64, 1u << 30 },
+	[OPT_NO_TW_REUSE] = { "no-tw-reuse", NULL, "active opens never take "
+			      "a TIME_WAIT 4-tuple (tcp.tw_reuse=false)", 0,
+			      0 },
+	[OPT_TW_REUSE_DELAY_MS] = { "tw-reuse-delay-ms", "MS", "TIME_WAIT "
+				    "age before an active open may take it "
+				    "(default 1000)", 0, 3600000 },
+	[OPT_PORT_MIN] = { "port-min", "PORT", "first ephemeral port "
+			   "(default 32768)", 1, UINT16_MAX },
+	[OPT_PORT_MAX] = { "port-max", "PORT", "last ephemeral port "
+			   "(default 60999)", 1, UINT16_MAX },
+	[OPT_SRC_ADDRS] = { "src-addrs", "N", "client source addresses: "
+			    "198.18.0.2 and N-1 from 198.18.0.10 (ip.extra; "
+			    "default 1)", 1, 1 + TERN_CFG_EXTRA_IP_MAX },
 };
 
 static int
@@ -208,6 +228,11 @@ own_opt_set(struct inproc *ip, enum own_opt o, uint64_t v)
 	case OPT_REASS_CONNS: ip->reass_conns = (uint32_t)v; break;
 	case OPT_PCAP: break;
 	case OPT_SND_BUF: ip->snd_buf = (uint32_t)v; break;
+	case OPT_NO_TW_REUSE: ip->tw_reuse = false; break;
+	case OPT_TW_REUSE_DELAY_MS: ip->tw_reuse_delay_ms = (uint32_t)v; break;
+	case OPT_PORT_MIN: ip->port_min = (uint16_t)v; break;
+	case OPT_PORT_MAX: ip->port_max = (uint16_t)v; break;
+	case OPT_SRC_ADDRS: ip->src_addrs = (uint32_t)v; break;
 	}
 	return 0;
 }
@@ -471,6 +496,12 @@ stack_setup(struct inproc *ip, struct side *s, uint32_t addr,
 	s->mac = sc.ifc.mac;
 	sc.ifc.ip = rte_cpu_to_be_32(addr);
 	sc.ifc.netmask = rte_cpu_to_be_32(~0u << (32 - PREFIX_LEN));
+	if (addr == CLIENT_IP) {
+		sc.ifc.nb_extra_ip = (uint8_t)(ip->src_addrs - 1);
+		for (uint8_t i = 0; i < sc.ifc.nb_extra_ip; i++)
+			sc.ifc.extra_ip[i] = rte_cpu_to_be_32(CLIENT_EXTRA_IP +
+							      i);
+	}
 	sc.ifc.mtu = RTE_ETHER_MTU;
 	sc.ifc.tx_ip_cksum = ip->offload;
 	sc.ifc.tx_tcp_cksum = ip->offload;
@@ -480,6 +511,10 @@ stack_setup(struct inproc *ip, struct side *s, uint32_t addr,
 	sc.tcp.max_tw = ip->max_tw;
 	sc.tcp.msl_ms = ip->msl_ms;
 	sc.tcp.reass_conns = ip->reass_conns;
+	sc.tcp.tw_reuse = ip->tw_reuse;
+	sc.tcp.tw_reuse_delay_ms = ip->tw_reuse_delay_ms;
+	sc.tcp.port_min = ip->port_min;
+	sc.tcp.port_max = ip->port_max;
 	if (ip->snd_buf != 0)
 		sc.tcp.snd_buf = ip->snd_buf;
 	sc.pool = s->pool;
@@ -756,6 +791,9 @@ run_lockstep(struct inproc *ip)
 	struct rte_mbuf *pkts[TERN_RX_BURST];
 	uint64_t idle_since = ip->vnow_ns;
 
+	/* Live lines on virtual time: per virtual second, load-independent. */
+	ip->line_t0_ns = ip->vnow_ns;
+	ip->next_line_ns = ip->vnow_ns + BENCH_NS_PER_S;
 	while (load_phase(cli->load) != LOAD_PH_DONE ||
 	       httpd_open_conns(srv->httpd) > 0) {
 		bool worked = false;
@@ -777,6 +815,10 @@ run_lockstep(struct inproc *ip)
 			worked |= n > 0;
 		}
 		watch_phase(ip, ip->vnow_ns);
+		if (!ip->conf.quiet && ip->vnow_ns >= ip->next_line_ns) {
+			ip->next_line_ns += BENCH_NS_PER_S;
+			live_line(ip, ip->vnow_ns);
+		}
 		if (worked || rte_ring_count(ip->ring_c2s) > 0 ||
 		    rte_ring_count(ip->ring_s2c) > 0) {
 			idle_since = ip->vnow_ns;
@@ -1091,6 +1133,11 @@ inproc_defaults(struct inproc *ip)
 	ip->max_conns = 65536;
 	ip->max_tw = 65536;
 	ip->msl_ms = 30000;
+	ip->tw_reuse = true;
+	ip->tw_reuse_delay_ms = 1000;
+	ip->port_min = 32768;
+	ip->port_max = 60999;
+	ip->src_addrs = 1;
 	ip->ring_size = 8192;
 	ip->mbufs = 65535;
 	ip->frame_len = 64;

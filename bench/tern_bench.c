@@ -70,7 +70,7 @@ bench_tern_mem_read(struct bench_tern_mem *m)
 static const char *const always[] = {
 	"ActiveOpens", "PassiveOpens", "AttemptFails", "EstabResets",
 	"InSegs", "OutSegs", "RetransSegs", "OutRsts", "TWRecycled",
-	"TWReused", "RxPkts", "TxPkts",
+	"TWReused", "TWReusedActive", "ConnectNoPort", "RxPkts", "TxPkts",
 };
 
 static bool

@@ -39,6 +39,8 @@
 #define TERN_TX_BATCH_MAX 512
 #define TERN_RETA_MAX 512
 #define TERN_RX_BURST 32
+/** Addresses of ours beyond tern_if_conf.ip (sources of active opens). */
+#define TERN_IFC_EXTRA_MAX 15
 
 struct tern_ctx;
 /* The layers above keep their per-lcore state behind these pointers:
@@ -53,6 +55,12 @@ typedef void (*tern_tx_flush_fn)(struct tern_ctx *ctx);
 struct tern_if_conf {
 	struct rte_ether_addr mac;
 	rte_be32_t ip;        /**< our IPv4 address */
+	/** More addresses of ours on the same link: ARP answers for them,
+	 *  IPv4 takes them, and active opens take ip and these in turn as
+	 *  sources (more 4-tuples per destination, docs/tcp.md).
+	 *  Listeners stay on ip. */
+	rte_be32_t extra_ip[TERN_IFC_EXTRA_MAX];
+	uint8_t nb_extra_ip;
 	rte_be32_t netmask;   /**< e.g. 255.255.255.0 for /24 */
 	rte_be32_t gateway;   /**< next hop off-link; 0 = none */
 	uint16_t mtu;         /**< IP MTU (1500 by default) */
@@ -72,6 +80,20 @@ struct tern_if_conf {
 					   of hash % reta_size, so active opens
 					   can pick ports that come back here */
 };
+
+/** Is @p addr one of our addresses (ip or an extra one)? */
+static inline bool
+tern_ifc_is_ours(const struct tern_if_conf *ifc, rte_be32_t addr)
+{
+	if (ifc->ip == 0)
+		return false;
+	if (addr == ifc->ip)
+		return true;
+	for (unsigned int i = 0; i < ifc->nb_extra_ip; i++)
+		if (addr == ifc->extra_ip[i])
+			return true;
+	return false;
+}
 
 struct tern_tx_batch {
 	uint16_t count;

@@ -137,11 +137,12 @@ tern_stat_t
 net_ipv4_check_addrs(const struct net_ipv4_repr *r,
 		     const struct tern_if_conf *ifc, bool link_bcast)
 {
-	if (r->dst != ifc->ip || ifc->ip == 0)
+	if (!tern_ifc_is_ours(ifc, r->dst))
 		return TERN_STAT_IP_IN_ADDR_ERRORS;
 	if (link_bcast)
 		return TERN_STAT_IP_IN_LINK_BCAST;
-	if (r->src == ifc->ip || net_ipv4_addr_is_martian(r->src, ifc))
+	if (tern_ifc_is_ours(ifc, r->src) ||
+	    net_ipv4_addr_is_martian(r->src, ifc))
 		return TERN_STAT_IP_IN_BAD_SRC;
 	return NET_ACCEPT;
 }
@@ -176,7 +177,7 @@ net_arp_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
 	 * learned. Any other martian sender is refused. */
 	if (r->sip != 0 && net_ipv4_addr_is_martian(r->sip, ifc))
 		return TERN_STAT_ARP_DROP_BAD_SENDER;
-	if (r->sip == ifc->ip && ifc->ip != 0)
+	if (tern_ifc_is_ours(ifc, r->sip))
 		return TERN_STAT_ARP_DROP_CONFLICT;
 	return NET_ACCEPT;
 }

@@ -121,11 +121,12 @@ arp_entry_alloc(struct tern_ctx *ctx, rte_be32_t ip)
 	return e;
 }
 
-/* An ARP frame, zero-padded to the minimum Ethernet size. */
+/* An ARP frame from our address @p sip, zero-padded to the minimum
+ * Ethernet size. */
 static struct rte_mbuf *
 arp_build(struct tern_ctx *ctx, uint16_t op,
 	  const struct rte_ether_addr *eth_dst,
-	  const struct rte_ether_addr *tha, rte_be32_t tip)
+	  const struct rte_ether_addr *tha, rte_be32_t sip, rte_be32_t tip)
 {
 	struct rte_mbuf *m = tern_mbuf_alloc(ctx);
 	struct rte_ether_hdr *eh;
@@ -151,7 +152,7 @@ arp_build(struct tern_ctx *ctx, uint16_t op,
 	ah->arp_plen = sizeof(rte_be32_t);
 	ah->arp_opcode = rte_cpu_to_be_16(op);
 	rte_ether_addr_copy(&ctx->ifc.mac, &ah->arp_data.arp_sha);
-	ah->arp_data.arp_sip = ctx->ifc.ip;
+	ah->arp_data.arp_sip = sip;
 	rte_ether_addr_copy(tha, &ah->arp_data.arp_tha);
 	ah->arp_data.arp_tip = tip;
 	return m;
@@ -173,7 +174,8 @@ arp_request(struct tern_ctx *ctx, struct tern_arp_entry *e)
 	}
 	e->requests++;
 	e->request_ns = ctx->now_ns;
-	m = arp_build(ctx, RTE_ARP_OP_REQUEST, eth_dst, tha, e->ip);
+	m = arp_build(ctx, RTE_ARP_OP_REQUEST, eth_dst, tha, ctx->ifc.ip,
+		      e->ip);
 	if (m == NULL)
 		return;
 	tern_stat_inc(&ctx->stats, TERN_STAT_ARP_REQUESTS_SENT);
@@ -268,7 +270,7 @@ net_arp_input(struct tern_ctx *ctx, struct rte_mbuf *m)
 		return;
 	}
 	tern_stat_inc(&ctx->stats, TERN_STAT_ARP_IN);
-	for_us = ctx->ifc.ip != 0 && r.tip == ctx->ifc.ip;
+	for_us = tern_ifc_is_ours(&ctx->ifc, r.tip);
 	arp_learn(ctx, &r, for_us);
 	if (!for_us) {
 		tern_drop(ctx, m, TERN_STAT_ARP_DROP_NOT_FOR_US);
@@ -277,7 +279,8 @@ net_arp_input(struct tern_ctx *ctx, struct rte_mbuf *m)
 	rte_pktmbuf_free(m);
 	if (r.op != RTE_ARP_OP_REQUEST)
 		return;
-	reply = arp_build(ctx, RTE_ARP_OP_REPLY, &r.sha, &r.sha, r.sip);
+	/* From the address asked for: one of ours, maybe an extra one. */
+	reply = arp_build(ctx, RTE_ARP_OP_REPLY, &r.sha, &r.sha, r.tip, r.sip);
 	if (reply == NULL)
 		return;
 	tern_stat_inc(&ctx->stats, TERN_STAT_ARP_REPLIES_SENT);
@@ -456,7 +459,7 @@ tern_arp_announce(struct tern_ctx *ctx)
 		return;
 	/* RFC 5227 2.3: a request with sender and target both our address. */
 	m = arp_build(ctx, RTE_ARP_OP_REQUEST, &arp_bcast_mac, &arp_zero_mac,
-		      ctx->ifc.ip);
+		      ctx->ifc.ip, ctx->ifc.ip);
 	if (m == NULL)
 		return;
 	tern_stat_inc(&ctx->stats, TERN_STAT_ARP_ANNOUNCES_SENT);

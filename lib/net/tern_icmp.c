@@ -26,6 +26,7 @@ icmp_echo_reply(struct tern_ctx *ctx, struct rte_mbuf *m)
 		const struct rte_ipv4_hdr *, -(int)m->l3_len);
 	struct rte_icmp_hdr *icmp = rte_pktmbuf_mtod(m, struct rte_icmp_hdr *);
 	rte_be32_t peer = ih->src_addr;
+	rte_be32_t ours = ih->dst_addr;   /* ifc.ip or an extra address */
 
 	icmp->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
 	icmp->icmp_code = 0;
@@ -35,7 +36,7 @@ icmp_echo_reply(struct tern_ctx *ctx, struct rte_mbuf *m)
 	 * the flags that say whose buffer this is (external, indirect)
 	 * decide how it is freed after TX and must stay. */
 	m->ol_flags &= RTE_MBUF_F_EXTERNAL | RTE_MBUF_F_INDIRECT;
-	if (tern_ipv4_output(ctx, m, peer, IPPROTO_ICMP) == 0)
+	if (tern_ipv4_output_from(ctx, m, ours, peer, IPPROTO_ICMP) == 0)
 		tern_stat_inc(&ctx->stats, TERN_STAT_ICMP_OUT_ECHO_REPS);
 }
 

@@ -200,7 +200,7 @@ net_ipv4_input(struct tern_ctx *ctx, struct rte_mbuf *m,
 static rte_be32_t
 ipv4_next_hop(const struct tern_if_conf *ifc, rte_be32_t dst)
 {
-	if (ifc->ip == 0 || dst == ifc->ip ||
+	if (ifc->ip == 0 || tern_ifc_is_ours(ifc, dst) ||
 	    net_ipv4_addr_is_martian(dst, ifc))
 		return 0;
 	if (((dst ^ ifc->ip) & ifc->netmask) == 0)
@@ -209,8 +209,8 @@ ipv4_next_hop(const struct tern_if_conf *ifc, rte_be32_t dst)
 }
 
 static void
-ipv4_fill_header(struct rte_ipv4_hdr *ih, const struct tern_ctx *ctx,
-		 rte_be32_t dst, uint8_t proto, uint32_t l4_len)
+ipv4_fill_header(struct rte_ipv4_hdr *ih, rte_be32_t src, rte_be32_t dst,
+		 uint8_t proto, uint32_t l4_len)
 {
 	ih->version_ihl = RTE_IPV4_VHL_DEF;
 	ih->type_of_service = 0;
@@ -222,7 +222,7 @@ ipv4_fill_header(struct rte_ipv4_hdr *ih, const struct tern_ctx *ctx,
 	ih->time_to_live = IPV4_TTL_DEFAULT;
 	ih->next_proto_id = proto;
 	ih->hdr_checksum = 0;
-	ih->src_addr = ctx->ifc.ip;
+	ih->src_addr = src;
 	ih->dst_addr = dst;
 }
 
@@ -287,6 +287,13 @@ int
 tern_ipv4_output(struct tern_ctx *ctx, struct rte_mbuf *m, rte_be32_t dst,
 		 uint8_t proto)
 {
+	return tern_ipv4_output_from(ctx, m, ctx->ifc.ip, dst, proto);
+}
+
+int
+tern_ipv4_output_from(struct tern_ctx *ctx, struct rte_mbuf *m,
+		      rte_be32_t src, rte_be32_t dst, uint8_t proto)
+{
 	uint32_t l4_len = rte_pktmbuf_pkt_len(m);
 	struct rte_ether_hdr *eh;
 	struct rte_ipv4_hdr *ih;
@@ -313,7 +320,7 @@ tern_ipv4_output(struct tern_ctx *ctx, struct rte_mbuf *m, rte_be32_t dst,
 		return -ENOBUFS;
 	}
 	ih = (struct rte_ipv4_hdr *)(eh + 1);
-	ipv4_fill_header(ih, ctx, dst, proto, l4_len);
+	ipv4_fill_header(ih, src, dst, proto, l4_len);
 	ipv4_fill_cksums(ctx, m, ih, l4_len);
 	rte_ether_addr_copy(&ctx->ifc.mac, &eh->src_addr);
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);

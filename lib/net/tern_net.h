@@ -75,6 +75,14 @@ int tern_ipv4_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 		     rte_be32_t dst, uint8_t proto);
 
 /**
+ * tern_ipv4_output() from our address @p src (ifc.ip or one of
+ * ifc.extra_ip; the caller guarantees it is ours): TCP sends from the
+ * connection's local address. Same returns.
+ */
+int tern_ipv4_output_from(struct tern_ctx *ctx, struct rte_mbuf *m,
+			  rte_be32_t src, rte_be32_t dst, uint8_t proto);
+
+/**
  * One's complement sum (not complemented, folded to 16 bits) of @p len
  * bytes of @p m from offset @p off, across segments of any length.
  * Use it instead of rte_raw_cksum_mbuf(): in DPDK 22.11 that function

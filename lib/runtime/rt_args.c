@@ -40,6 +40,8 @@ static const struct rt_opt rt_opts[] = {
 	  "ip", "address" },
 	{ "gw", "A.B.C.D", "default gateway ('none' for none)",
 	  "ip", "gateway" },
+	{ "src-ip", "A.B.C.D[-A.B.C.D][,...]", "more addresses of ours: "
+	  "sources of active opens ('none' for none)", "ip", "extra" },
 	{ "mtu", "N", "IP MTU (0: the profile's)", "ip", "mtu" },
 	{ "workers", "N", "at most N worker lcores (0: one per lcore)",
 	  "lcores", "workers" },

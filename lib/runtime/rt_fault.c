@@ -20,20 +20,8 @@
 #include <rte_malloc.h>
 
 #include "rt_priv.h"
+#include "tern_splitmix.h"
 
-/* splitmix64's increment (Steele, Lea, Flood 2014): an odd constant
- * that makes the state walk through every 64-bit value. */
-#define FAULT_RNG_GAMMA 0x9e3779b97f4a7c15ULL
-
-static inline uint64_t
-fault_rng_next(uint64_t *state)
-{
-	uint64_t z = (*state += FAULT_RNG_GAMMA);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
 
 /* True with probability ppm / 10^6: 32 random bits scaled to
  * [0, 10^6) by a multiply and a shift (no division, no modulo bias
@@ -41,7 +29,7 @@ fault_rng_next(uint64_t *state)
 static inline bool
 fault_should_drop(struct rt_worker *w, uint32_t ppm)
 {
-	uint32_t r = (uint32_t)(fault_rng_next(&w->fault_rng) >> 32);
+	uint32_t r = (uint32_t)(tern_splitmix64(&w->fault_rng) >> 32);
 
 	return (uint32_t)(((uint64_t)r * TERN_FAULT_PPM_MAX) >> 32) < ppm;
 }

@@ -477,6 +477,9 @@ rt_stack_conf_fill(const struct tern_rt *rt, const struct rt_worker *w,
 	ifc->ip = rt->cfg.ip;
 	ifc->netmask = tern_prefix_netmask(rt->cfg.prefix_len);
 	ifc->gateway = rt->cfg.gateway;
+	RTE_BUILD_BUG_ON(TERN_CFG_EXTRA_IP_MAX > TERN_IFC_EXTRA_MAX);
+	memcpy(ifc->extra_ip, rt->cfg.extra_ip, sizeof(rt->cfg.extra_ip));
+	ifc->nb_extra_ip = rt->cfg.nb_extra_ip;
 	ifc->mtu = p->mtu;
 	ifc->tx_ip_cksum = p->tx_ip_cksum;
 	ifc->tx_tcp_cksum = p->tx_tcp_cksum;

@@ -39,6 +39,8 @@ enum cfg_type {
 	CFG_BOOL,         /**< bool: true/false, yes/no, on/off, 1/0 */
 	CFG_IPV4_PREFIX,  /**< "A.B.C.D/len": rte_be32_t + uint8_t at aux */
 	CFG_IPV4_OR_NONE, /**< "A.B.C.D" or "none" (0) */
+	CFG_IPV4_LIST,    /**< tern_parse_ipv4_list(); count (uint8_t) at
+			       aux, max entries in max */
 	CFG_SECONDS_MS,   /**< decimal seconds stored as uint32_t ms */
 	CFG_OFFLOAD,      /**< enum tern_offload_mode */
 	CFG_RSS_HF,       /**< uint64_t RTE_ETH_RSS_* from names */
@@ -86,6 +88,9 @@ static const struct cfg_key config_keys[] = {
 	  offsetof(struct tern_config, prefix_len), 1, 32, false },
 	TYPED_KEY("ip", "gateway", CFG_IPV4_OR_NONE, struct tern_config,
 		  gateway),
+	{ "ip", "extra", CFG_IPV4_LIST, offsetof(struct tern_config, extra_ip),
+	  offsetof(struct tern_config, nb_extra_ip), 0,
+	  TERN_CFG_EXTRA_IP_MAX, false },
 	NUM_KEY("ip", "mtu", CFG_U16, struct tern_config, mtu, MTU_MIN,
 		MTU_MAX, true),
 	STR_KEY("lcores", "list", struct tern_config, lcores),
@@ -114,6 +119,11 @@ static const struct cfg_key config_keys[] = {
 	TCP_BOOL(timestamps),
 	TCP_BOOL(window_scale),
 	TCP_BOOL(sack),
+	NUM_KEY("tcp", "port_min", CFG_U16, struct tern_config, tcp.port_min,
+		1, UINT16_MAX, false),
+	NUM_KEY("tcp", "port_max", CFG_U16, struct tern_config, tcp.port_max,
+		1, UINT16_MAX, false),
+	TCP_BOOL(tw_reuse),
 };
 
 static const struct cfg_key profile_keys[] = {
@@ -268,6 +278,56 @@ parse_ipv4(const char *s, rte_be32_t *out)
 		return -EINVAL;
 	*out = a.s_addr;
 	return 0;
+}
+
+/* "A.B.C.D" or "A.B.C.D-A.B.C.E" into @p first and @p last. */
+static int
+parse_ipv4_range(const char *s, size_t n, uint32_t *first, uint32_t *last)
+{
+	char buf[2 * INET_ADDRSTRLEN];
+	rte_be32_t a, b;
+	char *dash;
+
+	if (n == 0 || n >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	dash = strchr(buf, '-');
+	if (dash != NULL)
+		*dash = '\0';
+	if (parse_ipv4(buf, &a) != 0)
+		return -EINVAL;
+	b = a;
+	if (dash != NULL && parse_ipv4(dash + 1, &b) != 0)
+		return -EINVAL;
+	*first = rte_be_to_cpu_32(a);
+	*last = rte_be_to_cpu_32(b);
+	return *first <= *last ? 0 : -EINVAL;
+}
+
+int
+tern_parse_ipv4_list(const char *s, rte_be32_t *out, unsigned int max)
+{
+	unsigned int n = 0;
+
+	if (strcmp(s, "none") == 0)
+		return 0;
+	for (;;) {
+		size_t len = strcspn(s, ",");
+		uint32_t first, last;
+		int rc = parse_ipv4_range(s, len, &first, &last);
+
+		if (rc != 0)
+			return rc;
+		for (uint64_t a = first; a <= last; a++) {
+			if (n == max)
+				return -ERANGE;
+			out[n++] = rte_cpu_to_be_32((uint32_t)a);
+		}
+		if (s[len] == '\0')
+			return (int)n;
+		s += len + 1;
+	}
 }
 
 static int
@@ -459,6 +519,15 @@ key_parse(const struct cfg_key *k, void *base, const char *value)
 			return 0;
 		}
 		return parse_ipv4(value, (rte_be32_t *)field);
+	case CFG_IPV4_LIST: {
+		int n = tern_parse_ipv4_list(value, (rte_be32_t *)field,
+					     k->max);
+
+		if (n < 0)
+			return n;
+		*((uint8_t *)base + k->aux) = (uint8_t)n;
+		return 0;
+	}
 	case CFG_SECONDS_MS:
 		return parse_seconds_ms(value, (uint32_t *)field);
 	case CFG_OFFLOAD:
@@ -539,6 +608,21 @@ key_format(const struct cfg_key *k, const void *base, char *out, size_t len)
 		else
 			format_ipv4(*(const rte_be32_t *)field, out, len);
 		break;
+	case CFG_IPV4_LIST: {
+		uint8_t n = *((const uint8_t *)base + k->aux);
+		size_t used = 0;
+
+		strlcpy(out, "none", len);
+		for (uint8_t i = 0; i < n && used + 1 < len; i++) {
+			char a[INET_ADDRSTRLEN];
+
+			format_ipv4(((const rte_be32_t *)field)[i], a,
+				    sizeof(a));
+			used += (size_t)snprintf(out + used, len - used,
+						 "%s%s", i > 0 ? "," : "", a);
+		}
+		break;
+	}
 	case CFG_SECONDS_MS: {
 		uint32_t ms = *(const uint32_t *)field;
 
@@ -586,6 +670,10 @@ key_expects(const struct cfg_key *k, char *out, size_t len)
 		break;
 	case CFG_IPV4_OR_NONE:
 		snprintf(out, len, "A.B.C.D or none");
+		break;
+	case CFG_IPV4_LIST:
+		snprintf(out, len, "A.B.C.D[-A.B.C.D][,...] or none, at most "
+			 "%u addresses", k->max);
 		break;
 	case CFG_SECONDS_MS:
 		snprintf(out, len, "seconds (decimals allowed), at most %u",
@@ -766,6 +854,17 @@ tern_config_check(const struct tern_config *cfg)
 		CFG_LOG(cfg->logtype, ERR, "[ip] gateway is not on-link "
 			"(outside the address's prefix)");
 		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < cfg->nb_extra_ip; i++) {
+		rte_be32_t a = cfg->extra_ip[i];
+
+		if ((a & mask) != net || a == cfg->ip ||
+		    (cfg->prefix_len <= 30 && (a == net || a == (net | ~mask)))) {
+			CFG_LOG(cfg->logtype, ERR, "[ip] extra: an address "
+				"outside the prefix, its network or broadcast "
+				"address, or the address itself");
+			return -EINVAL;
+		}
 	}
 	/* rte_mempool_create() refuses a cache above n / 1.5. */
 	if ((uint64_t)cfg->mbuf_cache * 3 > (uint64_t)cfg->mbufs * 2) {

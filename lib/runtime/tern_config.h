@@ -74,6 +74,9 @@ struct tern_profile {
 };
 
 /** The deployment: one INI file plus command-line overrides. */
+/** Extra addresses of [ip] extra (the stack's TERN_IFC_EXTRA_MAX). */
+#define TERN_CFG_EXTRA_IP_MAX 15
+
 struct tern_config {
 	int logtype;                         /**< rte_log type for errors */
 	/* [port] */
@@ -85,6 +88,11 @@ struct tern_config {
 	rte_be32_t ip;                       /**< our address */
 	uint8_t prefix_len;                  /**< netmask length, 1..32 */
 	rte_be32_t gateway;                  /**< 0 = none */
+	rte_be32_t extra_ip[TERN_CFG_EXTRA_IP_MAX]; /**< more addresses of
+						      ours, same prefix:
+						      sources of active
+						      opens (docs/tcp.md) */
+	uint8_t nb_extra_ip;
 	uint16_t mtu;                        /**< 0 = the profile's */
 	/* [lcores] */
 	char lcores[TERN_CFG_NAME_LEN];      /**< EAL -l list, used when the
@@ -111,6 +119,15 @@ struct tern_config {
 	/** Filled by tern_profile_load(); not part of the INI file. */
 	struct tern_profile profile;
 };
+
+/**
+ * Parse a list of IPv4 addresses: "A.B.C.D", ranges "A.B.C.D-A.B.C.E",
+ * separated by commas ("198.18.0.10-198.18.0.12,198.18.0.20"), or
+ * "none" (no address).
+ * @return how many addresses were written to @p out (at most @p max);
+ *   -EINVAL bad syntax or a range going down; -ERANGE more than @p max.
+ */
+int tern_parse_ipv4_list(const char *s, rte_be32_t *out, unsigned int max);
 
 /** Fill @p cfg with the embedded default deployment. */
 /**

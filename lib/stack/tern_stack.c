@@ -15,19 +15,9 @@
 #include <rte_thash.h>
 
 #include "tern_stack.h"
+#include "tern_splitmix.h"
 #include "tern_net.h"
 #include "tern_tcp.h"
-
-/* Steele, Lea, Flood 2014: expands a test's seed into reproducible keys. */
-static uint64_t
-stack_splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
 
 /* 0: production, everything random -- a full 128-bit ISN key (RFC 6528)
  * from the kernel, rte_rand() if that fails; else reproducible from the
@@ -48,8 +38,8 @@ stack_draw_secrets(uint64_t seed, struct tern_tcp_secret *s,
 		return;
 	}
 	*hash_seed = (uint32_t)(seed ^ (seed >> 32));
-	s->isn_k0 = stack_splitmix64(&x);
-	s->isn_k1 = stack_splitmix64(&x);
+	s->isn_k0 = tern_splitmix64(&x);
+	s->isn_k1 = tern_splitmix64(&x);
 	s->port_seed = x;
 }
 

@@ -11,6 +11,7 @@
 #include <rte_malloc.h>
 
 #include "tcp_priv.h"
+#include "tern_splitmix.h"
 #include "tcp_fsm.h"
 
 void
@@ -46,17 +47,11 @@ tern_tcp_conf_defaults(struct tern_tcp_conf *conf)
 		.timestamps = true,
 		.window_scale = true,
 		.sack = true,
+		.port_min = TCP_EPH_PORT_MIN,
+		.port_max = TCP_EPH_PORT_MAX,
+		.tw_reuse = true,
+		.tw_reuse_delay_ms = 1000,
 	};
-}
-
-static uint64_t
-splitmix64(uint64_t *x)
-{
-	uint64_t z = (*x += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
 }
 
 static struct rte_mempool *
@@ -110,6 +105,12 @@ tern_tcp_conf_check(const struct tern_tcp_conf *c, char *err, size_t err_len)
 		snprintf(err, err_len, "cc = %u: no such algorithm", c->cc);
 		return -EINVAL;
 	}
+	if (c->port_min == 0 || c->port_min > c->port_max) {
+		snprintf(err, err_len, "port_min = %u, port_max = %u: expected "
+			 "1 <= port_min <= port_max <= 65535", c->port_min,
+			 c->port_max);
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -137,8 +138,10 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	tern_wheel_init(&tcp->wheel, ctx->now_ns, NS_PER_MS);
 	tcp->isn_secret.k0 = secret->isn_k0;
 	tcp->isn_secret.k1 = secret->isn_k1;
-	tcp->next_eph_port = (uint16_t)(TCP_EPH_PORT_MIN +
-		splitmix64(&x) % (TCP_EPH_PORT_MAX - TCP_EPH_PORT_MIN + 1));
+	for (unsigned int i = 0; i < TCP_NB_SRC_MAX; i++)
+		tcp->next_eph_port[i] = (uint16_t)(conf->port_min +
+			tern_splitmix64(&x) %
+			((uint32_t)conf->port_max - conf->port_min + 1));
 	/* A configured MSS is a ceiling: never more than the MTU carries. */
 	tcp->our_mss = (uint16_t)(ctx->ifc.mtu - 40);
 	if (conf->mss != 0 && conf->mss < tcp->our_mss)
@@ -298,28 +301,150 @@ tcp_port_comes_back(const struct tern_ctx *ctx, uint32_t hash)
 	return ctx->ifc.reta[hash % ctx->ifc.reta_size] == ctx->queue_id;
 }
 
-/* A free ephemeral port for (our address, daddr, dport). */
+static bool
+tcp_port_memo_matches(const struct tcp_port_memo *m,
+		      const struct tern_flow_key *key)
+{
+	return m->valid && m->laddr == key->laddr && m->faddr == key->faddr &&
+	       m->fport == key->fport;
+}
+
+void
+tcp_port_freed(struct tern_tcp *tcp, const struct tern_flow_key *key)
+{
+	for (unsigned int i = 0; i < TCP_NB_SRC_MAX; i++)
+		if (tcp_port_memo_matches(&tcp->no_port[i], key))
+			tcp->no_port[i].valid = false;
+}
+
+static void
+tcp_port_memo_set(struct tern_tcp *tcp, unsigned int src,
+		  const struct tern_flow_key *key, uint32_t retry_ms)
+{
+	tcp->no_port[src] = (struct tcp_port_memo){
+		.laddr = key->laddr,
+		.faddr = key->faddr,
+		.fport = key->fport,
+		.valid = true,
+		.retry_ms = retry_ms,
+	};
+}
+
+static uint16_t
+tcp_port_rotor_next(struct tern_tcp *tcp, unsigned int src)
+{
+	uint16_t port = tcp->next_eph_port[src];
+
+	tcp->next_eph_port[src] = port >= tcp->conf.port_max
+					  ? tcp->conf.port_min
+					  : (uint16_t)(port + 1);
+	return port;
+}
+
+/*
+ * An ephemeral port for (our address number @p src, daddr, dport), each
+ * address with its own rotor and memory: free, or held by a
+ * TIME_WAIT record an active open may take (tcp_tw_reusable()).
+ *
+ * The rotor hands ports out in order, so TIME_WAIT records come back
+ * under it oldest first: the next port is usually free or reusable, O(1).
+ * Only when a whole turn finds nothing does the scan cost the range; it
+ * then remembers that this destination is full (tcp->no_port), and until
+ * a 4-tuple is freed or the soonest record becomes reusable, connects to
+ * it fail at once. After such a turn, nothing is free until
+ * tcp_port_freed() forgets it, so the search ends after TCP_PORT_YOUNG_MAX records not yet
+ * reusable: those beyond are younger, as far as the rotor's order goes
+ * (a connection that lived longer than its neighbours, a retransmitted
+ * FIN, makes a record younger than the next few: they are taken first).
+ * A TIME_WAIT record taken sets *iss_floor, the lowest ISS the new
+ * connection may take; it stays 0 for a fresh 4-tuple.
+ */
+#define TCP_PORT_YOUNG_MAX 64
+
 static int
-tcp_pick_port(struct tern_ctx *ctx, struct tern_flow_key *key,
-	      uint32_t *hash)
+tcp_pick_port(struct tern_ctx *ctx, unsigned int src,
+	      struct tern_flow_key *key, uint32_t *hash, uint32_t *iss_floor)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
-	const uint32_t range = TCP_EPH_PORT_MAX - TCP_EPH_PORT_MIN + 1;
+	const uint32_t range = (uint32_t)tcp->conf.port_max -
+			       tcp->conf.port_min + 1;
+	bool known_full = tcp_port_memo_matches(&tcp->no_port[src], key);
+	uint32_t now_ms = tcp_now_ms(ctx);
+	uint32_t soonest_ms = now_ms + INT32_MAX;
+	uint32_t young = 0;
+	uint16_t first_young = 0;
 
+	if (known_full &&
+	    (int32_t)(now_ms - tcp->no_port[src].retry_ms) < 0)
+		return -EADDRNOTAVAIL;
 	for (uint32_t tries = 0; tries < range; tries++) {
-		uint16_t port = tcp->next_eph_port;
+		uint16_t port = tcp_port_rotor_next(tcp, src);
+		struct tcp_tw *tw;
+		uint32_t at_ms;
 
-		tcp->next_eph_port = port == TCP_EPH_PORT_MAX
-					     ? TCP_EPH_PORT_MIN
-					     : (uint16_t)(port + 1);
 		key->lport = rte_cpu_to_be_16(port);
 		*hash = tcp_flow_hash(ctx, key);
 		if (!tcp_port_comes_back(ctx, *hash))
 			continue;
-		if (tern_ctable_lookup(&tcp->conns, key, *hash) == NULL &&
-		    tcp_tw_lookup(tcp, key, *hash) == NULL)
+		if (tern_ctable_lookup(&tcp->conns, key, *hash) != NULL)
+			continue;
+		tw = tcp_tw_lookup(tcp, key, *hash);
+		if (tw == NULL)
 			return 0;
+		switch (tcp_tw_reusable(ctx, tw, &at_ms)) {
+		case TCP_TW_REUSE_NOW:
+			/* A taken record frees nothing: no_port stands. */
+			if (tcp_tw_take(ctx, tw, iss_floor) == 0)
+				return 0;
+			break;
+		case TCP_TW_REUSE_LATER:
+			if ((int32_t)(at_ms - soonest_ms) < 0)
+				soonest_ms = at_ms;
+			if (young++ == 0)
+				first_young = port;
+			if (known_full && young >= TCP_PORT_YOUNG_MAX)
+				goto remember;
+			break;
+		case TCP_TW_REUSE_NEVER:
+			break;
+		}
 	}
+remember:
+	if (young > 0)
+		tcp->next_eph_port[src] = first_young;
+	tcp_port_memo_set(tcp, src, key, soonest_ms);
+	return -EADDRNOTAVAIL;
+}
+
+static rte_be32_t
+tcp_src_addr(const struct tern_ctx *ctx, unsigned int src)
+{
+	return src == 0 ? ctx->ifc.ip : ctx->ifc.extra_ip[src - 1];
+}
+
+/*
+ * A local address and port for an active open to key->faddr:fport: the
+ * source addresses take turns (ifc.ip, then each of ifc.extra_ip), and
+ * one whose tuples to this destination are all taken passes its turn.
+ */
+static int
+tcp_pick_src(struct tern_ctx *ctx, struct tern_flow_key *key,
+	     uint32_t *hash, uint32_t *iss_floor)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	unsigned int nb_src = 1u + RTE_MIN(ctx->ifc.nb_extra_ip,
+					   TERN_IFC_EXTRA_MAX);
+
+	for (unsigned int k = 0; k < nb_src; k++) {
+		unsigned int src = (tcp->src_next + k) % nb_src;
+
+		key->laddr = tcp_src_addr(ctx, src);
+		if (tcp_pick_port(ctx, src, key, hash, iss_floor) == 0) {
+			tcp->src_next = (uint8_t)((src + 1) % nb_src);
+			return 0;
+		}
+	}
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_CONNECT_NO_PORT);
 	return -EADDRNOTAVAIL;
 }
 
@@ -335,7 +460,7 @@ tcp_unicast_peer(const struct tern_ctx *ctx, rte_be32_t daddr)
 	uint32_t ours = rte_be_to_cpu_32(ctx->ifc.ip);
 
 	if (a == 0 || a == UINT32_MAX || (a >> 28) == 0xe ||
-	    (a >> 24) == 127 || a == ours)
+	    (a >> 24) == 127 || tern_ifc_is_ours(&ctx->ifc, daddr))
 		return false;
 	/* The directed broadcast of our subnet (not for /31, /32). */
 	if (mask != 0 && mask < 0xfffffffeu && (a & mask) == (ours & mask) &&
@@ -354,23 +479,27 @@ tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 		.faddr = daddr,
 		.fport = rte_cpu_to_be_16(dport),
 	};
+	struct tern_tcp *tcp = tcp_of(ctx);
+	uint32_t hash, iss_floor = 0;
 	struct tern_conn *c;
-	uint32_t hash;
 	int rc;
 
 	if (dport == 0 || ops == NULL || out == NULL ||
 	    !tcp_unicast_peer(ctx, daddr))
 		return -EINVAL;
-	rc = tcp_pick_port(ctx, &key, &hash);
+	rc = tcp_pick_src(ctx, &key, &hash, &iss_floor);
 	if (rc != 0)
 		return rc;
 	c = tcp_conn_alloc(ctx, &key, hash, TERN_TCP_CLOSED);
-	if (c == NULL)
+	if (c == NULL) {
+		if (iss_floor != 0)
+			tcp_port_freed(tcp, &key); /* a taken TIME_WAIT */
 		return -ENOMEM;
+	}
 	c->ops = ops;
 	c->user = user;
 	c->flags |= CF_APP_OWNED;
-	tcp_conn_init_seq(ctx, c, 0);
+	tcp_conn_init_seq(ctx, c, iss_floor);
 	/* Until the SYN+ACK says otherwise (RFC 9293 3.7.1). */
 	c->mss = TCP_DEFAULT_MSS;
 	*out = c;

@@ -184,8 +184,13 @@ tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c)
 	tern_timer_cancel(&tcp->wheel, &c->timer);
 	if (c->flags & CF_ON_WORK)
 		TAILQ_REMOVE(&tcp->work, c, work);
-	if (c->flags & CF_IN_TABLE)
+	if (c->flags & CF_IN_TABLE) {
 		tern_ctable_remove(&tcp->conns, &c->node);
+		/* In TIME_WAIT the tuple lives on in a record (or
+		 * tcp_conn_settle() says it does not). */
+		if (c->state != TERN_TCP_TIME_WAIT)
+			tcp_port_freed(tcp, &c->node.key);
+	}
 	if (c->listener != NULL) {
 		TAILQ_REMOVE(&c->listener->children, c, sibling);
 		if (tcp_state_has(c->state, SP_HALF_OPEN))
@@ -278,7 +283,8 @@ tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c)
 			tcp_send_ack(ctx, c);
 		c->close_reason = TERN_TCP_CLOSE_NORMAL;
 		tcp_notify_closed(c);
-		tcp_tw_enter(ctx, c);
+		if (tcp_tw_enter(ctx, c) != 0)
+			tcp_port_freed(tcp_of(ctx), &c->node.key);
 		tcp_conn_destroy(ctx, c);
 	} else if (tcp_state_has(state, SP_ENDED) || (c->flags & CF_FREE)) {
 		tcp_notify_closed(c);

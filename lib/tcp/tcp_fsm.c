@@ -243,7 +243,7 @@ tcp_fsm_move(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 /* The actions that come before the move (they see the old state). */
 static __rte_always_inline void
 tcp_fsm_exec_before(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
-		    uint32_t a)
+		    enum tcp_event ev, uint32_t a)
 {
 	struct tern_conn *c = s->c;
 
@@ -263,8 +263,11 @@ tcp_fsm_exec_before(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 		tcp_tw_restart(ctx, s->tw);
 	if (s->tw != NULL && (a & A_SEND_ACK))
 		tcp_emit_tw_ack(ctx, s->tw);
+	/* The 4-tuple goes to a peer's new SYN, or to our own connect(). */
 	if (s->tw != NULL && (a & A_TW_REUSE))
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_REUSED);
+		tern_stat_inc(&ctx->stats, ev == TCP_EV_USER_CONNECT ?
+					   TERN_STAT_TCP_TW_REUSED_ACTIVE :
+					   TERN_STAT_TCP_TW_REUSED);
 }
 
 /* The actions of a connection that come after the move. */
@@ -310,7 +313,7 @@ tcp_fsm_exec(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 	if (cell == NULL)
 		return -1;
 	if (cell->actions != 0)
-		tcp_fsm_exec_before(ctx, s, cell->actions);
+		tcp_fsm_exec_before(ctx, s, ev, cell->actions);
 	if (cell->next != state)
 		tcp_fsm_move(ctx, s, cell->next);
 	if (s->c != NULL && cell->actions != 0)

@@ -161,7 +161,8 @@ tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 	 * there; to TCP it is a segment lost on the wire, which the
 	 * retransmission timer repairs.
 	 */
-	tern_ipv4_output(ctx, m, e->key->faddr, IPPROTO_TCP);
+	tern_ipv4_output_from(ctx, m, e->key->laddr, e->key->faddr,
+			      IPPROTO_TCP);
 	return 0;
 }
 

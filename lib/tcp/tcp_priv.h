@@ -46,9 +46,12 @@
  * we take 64 so that a segment always carries more than its headers.
  */
 #define TCP_MIN_MSS 64
-/* Ephemeral ports, as Linux's ip_local_port_range default. */
+/* Ephemeral ports, as Linux's ip_local_port_range default
+ * (conf.port_min, conf.port_max). */
 #define TCP_EPH_PORT_MIN 32768
 #define TCP_EPH_PORT_MAX 60999
+/* Source addresses of active opens: ifc.ip and ifc.extra_ip[]. */
+#define TCP_NB_SRC_MAX (1 + TERN_IFC_EXTRA_MAX)
 /* ACK at least every second full-sized segment (RFC 9293 3.8.6.3). */
 #define TCP_DELACK_SEGS 2
 
@@ -282,6 +285,27 @@ struct tcp_tw {
 
 TAILQ_HEAD(tcp_tw_list, tcp_tw);
 
+/* May an active open take a TIME_WAIT record's 4-tuple? */
+enum tcp_tw_reuse {
+	TCP_TW_REUSE_NEVER,  /* unsafe (no timestamps) or reuse off */
+	TCP_TW_REUSE_LATER,  /* once the record is old enough */
+	TCP_TW_REUSE_NOW,
+};
+
+/*
+ * The last destination (laddr, faddr, fport) for which every ephemeral
+ * port was taken (tcp_pick_port): until one of its 4-tuples is freed
+ * (tcp_port_freed() clears valid) or a TIME_WAIT becomes reusable
+ * (retry_ms), connects to it fail at once instead of scanning the whole
+ * range again.
+ */
+struct tcp_port_memo {
+	rte_be32_t laddr, faddr;
+	rte_be16_t fport;
+	bool valid;
+	uint32_t retry_ms;
+};
+
 /* Per-lcore TCP state, hung off ctx->tcp. */
 struct tern_tcp {
 	struct tern_tcp_conf conf;
@@ -296,7 +320,11 @@ struct tern_tcp {
 	struct tcp_conn_list work;     /* conns with output pending */
 	struct tern_listener *listeners;
 	struct tcp_isn_secret isn_secret;
-	uint16_t next_eph_port;
+	/* Per source address (0: ifc.ip, i: ifc.extra_ip[i - 1]): the
+	 * rotor of tcp_pick_port() and its memory of a full destination. */
+	uint16_t next_eph_port[TCP_NB_SRC_MAX];
+	struct tcp_port_memo no_port[TCP_NB_SRC_MAX];
+	uint8_t src_next;              /* source address of the next connect */
 	uint16_t our_mss;              /* from the MTU, or conf.mss */
 	uint32_t state_count[TERN_TCP_NSTATES];
 	uint64_t fsm_hits[TCP_FSM_NROWS];
@@ -381,6 +409,10 @@ tcp_rcv_wnd(const struct tern_conn *c)
 	return space;
 }
 
+/* tcp_api.c */
+/* @p key left both tables: a port scan to its destination may find it. */
+void tcp_port_freed(struct tern_tcp *tcp, const struct tern_flow_key *key);
+
 /* tcp_fsm.c: the only writer of states, state counts and row counts */
 bool tcp_fsm_has(uint8_t state, enum tcp_event ev);
 int tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c,
@@ -450,6 +482,9 @@ void tcp_tw_free_all(struct tern_ctx *ctx);
 void tcp_tw_rearm(struct tern_ctx *ctx);
 void tcp_tw_release(struct tern_ctx *ctx, struct tcp_tw *tw);
 void tcp_tw_restart(struct tern_ctx *ctx, struct tcp_tw *tw);
+enum tcp_tw_reuse tcp_tw_reusable(const struct tern_ctx *ctx,
+				  const struct tcp_tw *tw, uint32_t *at_ms);
+int tcp_tw_take(struct tern_ctx *ctx, struct tcp_tw *tw, uint32_t *iss_floor);
 
 /* tcp_recovery.c */
 void tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,

@@ -85,6 +85,7 @@ tcp_tw_get(struct tern_ctx *ctx)
 	if (oldest == NULL)
 		return NULL;
 	tcp_fsm_tw_gone(ctx);
+	tcp_port_freed(tcp, &oldest->node.key);
 	tcp_tw_release(ctx, oldest);
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_RECYCLED);
 	if (rte_mempool_get(tcp->tw_pool, &obj) != 0)
@@ -137,6 +138,73 @@ tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c)
 	tcp_fsm_tw_born(ctx);
 	if (was_empty || TAILQ_FIRST(&tcp->tw_fifo) == tw)
 		tcp_tw_rearm(ctx);
+	return 0;
+}
+
+/*
+ * Active opens (as Linux's tcp_tw_reuse, with RFC 6191's conditions on
+ * our side of the 4-tuple): the record's tuple may carry a new
+ * connection of ours when the old one used timestamps, so that
+ * - the new SYN's TSval is above every TSval the old connection sent
+ *   (the peer's PAWS, RFC 7323 5, tells our old segments from new),
+ * - the peer's TSvals on the new connection are above its old ones
+ *   once its timestamp clock ticked: our PAWS drops its old duplicates
+ *   (RFC 7323 allows ticks up to 1 s: hence conf.tw_reuse_delay_ms,
+ *   1000 by default, as Linux's tcp_tw_reuse_delay),
+ * - the new ISS lies above the old sequence space (tcp_tw_take()).
+ * The record was last written (entered, or restarted by a retransmitted
+ * FIN, when we also sent an ACK) 2MSL before it expires: no segment of
+ * the old connection left us later.
+ */
+static uint32_t
+tcp_tw_last_sent_ms(const struct tern_tcp *tcp, const struct tcp_tw *tw)
+{
+	return tw->expire_ms - tcp_tw_lifetime_ms(tcp);
+}
+
+enum tcp_tw_reuse
+tcp_tw_reusable(const struct tern_ctx *ctx, const struct tcp_tw *tw,
+		uint32_t *at_ms)
+{
+	const struct tern_tcp *tcp = tcp_of(ctx);
+	uint32_t last_ms = tcp_tw_last_sent_ms(tcp, tw);
+	uint32_t now_ms = tcp_now_ms(ctx);
+	uint32_t new_off, last_tsval;
+
+	if (!tcp->conf.tw_reuse || !tcp->conf.timestamps || !tw->ts_ok)
+		return TCP_TW_REUSE_NEVER;
+	*at_ms = last_ms + tcp->conf.tw_reuse_delay_ms;
+	if ((int32_t)(now_ms - *at_ms) < 0)
+		return TCP_TW_REUSE_LATER;
+	/* The offset the new connection will get (tcp_conn_init_seq). */
+	(void)tcp_isn_ts_offset(&tcp->isn_secret, &tw->node.key, ctx->now_ns,
+				&new_off);
+	last_tsval = last_ms + tw->ts_offset;
+	if (!seq_gt(now_ms + new_off, last_tsval)) {
+		/* Our TSval would not be newer (a delay of 0, same ms). */
+		*at_ms = now_ms + 1;
+		return TCP_TW_REUSE_LATER;
+	}
+	return TCP_TW_REUSE_NOW;
+}
+
+/*
+ * An active open takes @p tw's 4-tuple (tcp_tw_reusable() said so): the
+ * record goes, and the new connection's ISS is set above the old
+ * sequence space (as the passive side does below, and Linux's
+ * tcp_twsk_unique: old snd_nxt + 65535 + 2).
+ * The lowest ISS the new connection may take is set in @p iss_floor.
+ * @return 0; -EPERM when the state table has no such transition.
+ */
+int
+tcp_tw_take(struct tern_ctx *ctx, struct tcp_tw *tw, uint32_t *iss_floor)
+{
+	uint32_t floor = tw->snd_nxt + UINT16_MAX + 2;
+
+	/* TIME_WAIT --USER_CONNECT--> CLOSED (A_TW_REUSE): the record goes. */
+	if (tcp_fsm_step_tw(ctx, tw, TCP_EV_USER_CONNECT, NULL) <= 0)
+		return -EPERM;
+	*iss_floor = floor;
 	return 0;
 }
 
@@ -213,6 +281,7 @@ tcp_tw_expire(struct tern_ctx *ctx)
 	while ((tw = TAILQ_FIRST(&tcp->tw_fifo)) != NULL &&
 	       tcp_tw_due(tw, now_ms)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_EXPIRED);
+		tcp_port_freed(tcp, &tw->node.key);
 		tcp_fsm_step_tw(ctx, tw, TCP_EV_TIMER_2MSL, NULL);
 	}
 	tcp_tw_rearm(ctx);

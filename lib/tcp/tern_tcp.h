@@ -120,6 +120,17 @@ struct tern_tcp_conf {
 	bool timestamps;          /**< offer RFC 7323 timestamps; true */
 	bool window_scale;        /**< offer window scaling; true */
 	bool sack;                /**< offer SACK-permitted; true */
+	uint16_t port_min;        /**< ephemeral ports of active opens:
+				       port_min..port_max; 32768 */
+	uint16_t port_max;        /**< 60999 (Linux's ip_local_port_range) */
+	bool tw_reuse;            /**< an active open may take a 4-tuple
+				       held in TIME_WAIT when the old
+				       connection used timestamps and
+				       tw_reuse_delay_ms passed (RFC 6191
+				       conditions; docs/tcp.md); true */
+	uint32_t tw_reuse_delay_ms; /**< TIME_WAIT age before such reuse;
+					 the peer's timestamp clock must
+					 tick in between; 1000 */
 };
 
 /** Fill @p conf with the defaults documented above. */
@@ -166,7 +177,8 @@ void tern_tcp_conf_defaults(struct tern_tcp_conf *conf);
 	X(keepalive_intvl_ms, 1, UINT32_MAX) \
 	X(keepalive_cnt, 1, 1000) \
 	X(reass_max_bytes, 0, UINT32_C(1) << 30) \
-	X(reass_conns, 0, TERN_TCP_MAX_REASS_CONNS)
+	X(reass_conns, 0, TERN_TCP_MAX_REASS_CONNS) \
+	X(tw_reuse_delay_ms, 0, 3600000)
 
 /**
  * Check @p conf: every field in its range, and rto_min_ms <= rto_max_ms.
@@ -194,8 +206,12 @@ int tern_tcp_unlisten(struct tern_listener *l);
 /**
  * Open a connection to @p daddr : @p dport (host order) from an
  * ephemeral port. Its outcome arrives as connected() or closed().
- * @return 0; -EINVAL; -EADDRNOTAVAIL (no free port); -ENOMEM (table or
- *   pool full).
+ * The port comes from conf.port_min..port_max, free or held by a
+ * TIME_WAIT record that may be reused (conf.tw_reuse), found in O(1)
+ * amortised; when none is left for this destination the call fails at
+ * once (counted: ConnectNoPort) until a port frees up.
+ * @return 0; -EINVAL; -EADDRNOTAVAIL (no free or reusable port to this
+ *   destination); -ENOMEM (table or pool full).
  */
 int tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 		     const struct tern_tcp_ops *ops, void *user,

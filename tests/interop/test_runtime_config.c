@@ -240,6 +240,44 @@ test_check_cross_fields(void **state)
 	assert_int_equal(tern_prefix_netmask(1), ip("128.0.0.0"));
 }
 
+/* [ip] extra: lists and ranges of addresses, inside the prefix. */
+static void
+test_ip_extra(void **state)
+{
+	struct tern_config cfg;
+	rte_be32_t a[TERN_CFG_EXTRA_IP_MAX + 1];
+
+	assert_int_equal(tern_parse_ipv4_list("198.18.0.10-198.18.0.12,"
+					      "198.18.0.20", a, 15), 4);
+	assert_int_equal(a[0], ip("198.18.0.10"));
+	assert_int_equal(a[2], ip("198.18.0.12"));
+	assert_int_equal(a[3], ip("198.18.0.20"));
+	assert_int_equal(tern_parse_ipv4_list("none", a, 15), 0);
+	assert_int_equal(tern_parse_ipv4_list("198.18.0.12-198.18.0.10", a,
+					      15), -EINVAL);
+	assert_int_equal(tern_parse_ipv4_list("198.18.0.1,", a, 15), -EINVAL);
+	assert_int_equal(tern_parse_ipv4_list("198.18.0.300", a, 15),
+			 -EINVAL);
+	assert_int_equal(tern_parse_ipv4_list("198.18.0.1-198.18.0.16", a,
+					      15), -ERANGE);
+
+	tern_config_defaults(&cfg, LOGTYPE);
+	assert_int_equal(cfg.nb_extra_ip, 0);
+	assert_int_equal(tern_config_set(&cfg, "ip", "extra",
+					 "198.18.0.10-198.18.0.13"), 0);
+	assert_int_equal(cfg.nb_extra_ip, 4);
+	assert_int_equal(cfg.extra_ip[3], ip("198.18.0.13"));
+	assert_int_equal(tern_config_check(&cfg), 0);
+	assert_int_not_equal(tern_config_set(&cfg, "ip", "extra",
+					     "198.18.0.1-198.18.0.16"), 0);
+	assert_int_equal(tern_config_set(&cfg, "ip", "extra",
+					 "198.18.1.10"), 0);
+	assert_int_equal(tern_config_check(&cfg), -EINVAL); /* off-prefix */
+	assert_int_equal(tern_config_set(&cfg, "ip", "extra", "none"), 0);
+	assert_int_equal(cfg.nb_extra_ip, 0);
+	assert_int_equal(tern_config_check(&cfg), 0);
+}
+
 /* ---- INI files ------------------------------------------------------------ */
 
 static void
@@ -313,6 +351,8 @@ test_write_then_load_round_trip(void **state)
 					 "203.0.113.7/28"), 0);
 	assert_int_equal(tern_config_set(&cfg, "ip", "gateway",
 					 "203.0.113.1"), 0);
+	assert_int_equal(tern_config_set(&cfg, "ip", "extra",
+					 "203.0.113.8-203.0.113.10"), 0);
 	assert_int_equal(tern_config_set(&cfg, "run", "duration", "0.25"),
 			 0);
 	assert_int_equal(tern_config_set(&cfg, "tcp", "window_scale", "no"),
@@ -705,6 +745,7 @@ main(void)
 		cmocka_unit_test(test_fault_keys),
 		cmocka_unit_test(test_set_rejects_bad_values),
 		cmocka_unit_test(test_check_cross_fields),
+		cmocka_unit_test(test_ip_extra),
 		cmocka_unit_test(test_load_file_overrides_defaults),
 		cmocka_unit_test(test_load_file_errors),
 		cmocka_unit_test(test_write_then_load_round_trip),

@@ -13,6 +13,7 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 
+#include "tern_splitmix.h"
 #include "tern_stack.h"
 #include "tcp_fsm.h"
 #include "tern_test_eal.h"
@@ -115,11 +116,7 @@ static unsigned int fsm_tally_n;
 uint64_t
 sim_splitmix64(uint64_t *state)
 {
-	uint64_t z = (*state += 0x9e3779b97f4a7c15ull);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
+	return tern_splitmix64(state);
 }
 
 void

@@ -4,6 +4,7 @@
  * and SYN_RCVD, abort (RFC 9293 3.6, 3.10.4, 3.10.5, 3.10.7.4; RFC 1122
  * 4.2.2.13, 4.2.2.20; RFC 1337; RFC 6191).
  */
+#include <errno.h>
 #include <string.h>
 
 #include "tcp_fixture.h"
@@ -594,6 +595,317 @@ test_s27_max_tw_zero(void)
 	peer_destroy(p);
 }
 
+/* ---- active opens reusing TIME_WAIT 4-tuples (conf.tw_reuse) ---- */
+
+/* One ephemeral port: every active open to B needs the same 4-tuple. */
+#define ONE_PORT 40000
+
+static void
+one_port_conf(struct tern_tcp_conf *conf)
+{
+	sim_tcp_conf_defaults(conf);
+	conf->port_min = ONE_PORT;
+	conf->port_max = ONE_PORT;
+}
+
+/* A connects to B, sends @p bytes, closes first: A holds the TIME_WAIT.
+ * @return the sequence number just past A's FIN (the record's SND.NXT). */
+static uint32_t
+duo_active_close(struct duo *d, uint32_t bytes)
+{
+	struct sim_conn *c, *s;
+	struct tern_tcp_info info;
+	uint32_t sent = 0;
+
+	c = duo_connect(d, &s);
+	SIM_ASSERT_EQ(c->info.lport, ONE_PORT);
+	while (sent < bytes) {
+		int32_t n = sim_conn_send_pattern(c, bytes - sent);
+
+		SIM_ASSERT(n >= 0, "send: %d", n);
+		sent += (uint32_t)n;
+		SIM_WAIT(d->sim, s->rx_bytes == sent, 10 * SIM_S);
+	}
+	tern_tcp_get_info(c->c, &info);
+	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+	SIM_WAIT(d->sim, c->closed == 1 && s->closed == 1, 5 * SIM_S);
+	SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(sim_state_count(d->a, TERN_TCP_TIME_WAIT), 1);
+	SIM_ASSERT_EQ(sim_state_count(d->b, TERN_TCP_TIME_WAIT), 0);
+	return info.snd_nxt + 1;
+}
+
+static int
+duo_try_connect(struct duo *d, struct tern_conn **out)
+{
+	return tern_tcp_connect(d->a->ctx, d->b->ip, DUO_PORT, &sim_app_ops,
+				NULL, out);
+}
+
+/*
+ * With timestamps, an active open takes its own TIME_WAIT 4-tuple once
+ * the record is tw_reuse_delay_ms old: before, connect fails at once
+ * with EADDRNOTAVAIL (counted); after, the new SYN's ISS lies above the
+ * old sequence space and the connection carries data both ways.
+ */
+static void
+test_tw_reuse_active(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_conn *c, *s;
+	struct tern_conn *h;
+	uint32_t old_snd_nxt;
+	struct duo d;
+
+	one_port_conf(&conf);
+	duo_create(&d, &conf);
+	d.l->close_on_peer_closed = true;
+	/* More than the ISN clock moves in a few seconds (250,000 a second):
+	 * only the placement above the old SND.NXT keeps the new ISS there. */
+	old_snd_nxt = duo_active_close(&d, 4000000);
+	/* too young: refused, the record stays */
+	SIM_ASSERT_EQ(duo_try_connect(&d, &h), -EADDRNOTAVAIL);
+	SIM_ASSERT_EQ(duo_try_connect(&d, &h), -EADDRNOTAVAIL);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_CONNECT_NO_PORT), 2);
+	sim_run_for(d.sim, conf.tw_reuse_delay_ms * SIM_MS - 100 * SIM_MS);
+	SIM_ASSERT_EQ(duo_try_connect(&d, &h), -EADDRNOTAVAIL);
+	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 1);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TW_REUSED_ACTIVE), 0);
+	/* old enough: the same 4-tuple again */
+	sim_run_for(d.sim, 200 * SIM_MS);
+	c = duo_connect(&d, &s);
+	SIM_ASSERT_EQ(c->info.lport, ONE_PORT);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TW_REUSED_ACTIVE), 1);
+	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 0);
+	SIM_ASSERT(seq_geq(c->info.iss, old_snd_nxt + UINT16_MAX + 2),
+		   "new ISS %u not above the old SND.NXT %u", c->info.iss,
+		   old_snd_nxt);
+	SIM_ASSERT(s->info.ts_ok && c->info.ts_ok, "timestamps not agreed");
+	SIM_ASSERT_EQ(sim_conn_send_pattern(c, 5000), 5000);
+	SIM_ASSERT_EQ(sim_conn_send_pattern(s, 5000), 5000);
+	SIM_WAIT(d.sim, c->rx_bytes == 5000 && s->rx_bytes == 5000, SIM_S);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_PAWS_DROPS), 0);
+	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_PAWS_DROPS), 0);
+	/* and it closes into a TIME_WAIT of its own */
+	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+	SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1, 5 * SIM_S);
+	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 1);
+	duo_finish(&d);
+}
+
+/*
+ * Without timestamps a TIME_WAIT 4-tuple is never reused: connect fails
+ * with EADDRNOTAVAIL for all of 2MSL, at once each time, and works again
+ * as soon as the record expires.
+ */
+static void
+test_tw_reuse_refused_without_timestamps(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_conn *c, *s;
+	struct tern_conn *h;
+	struct duo d;
+
+	one_port_conf(&conf);
+	conf.timestamps = false;
+	duo_create(&d, &conf);
+	d.l->close_on_peer_closed = true;
+	(void)duo_active_close(&d, 3000);
+	for (int i = 0; i < 10; i++) {
+		sim_run_for(d.sim, 5 * SIM_S);
+		SIM_ASSERT_EQ(duo_try_connect(&d, &h), -EADDRNOTAVAIL);
+	}
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TW_REUSED_ACTIVE), 0);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_CONNECT_NO_PORT), 10);
+	SIM_WAIT(d.sim, sim_state_count(d.a, TERN_TCP_TIME_WAIT) == 0,
+		 TWO_MSL(&conf));
+	c = duo_connect(&d, &s);
+	SIM_ASSERT_EQ(c->info.lport, ONE_PORT);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TW_EXPIRED), 1);
+	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+	SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1, 5 * SIM_S);
+	duo_finish(&d);
+}
+
+/* With reuse off, timestamps or not, the same as without timestamps. */
+static void
+test_tw_reuse_off(void)
+{
+	struct tern_tcp_conf conf;
+	struct tern_conn *h;
+	struct duo d;
+
+	one_port_conf(&conf);
+	conf.tw_reuse = false;
+	duo_create(&d, &conf);
+	d.l->close_on_peer_closed = true;
+	(void)duo_active_close(&d, 3000);
+	sim_run_for(d.sim, 10 * SIM_S);
+	SIM_ASSERT_EQ(duo_try_connect(&d, &h), -EADDRNOTAVAIL);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TW_REUSED_ACTIVE), 0);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_CONNECT_NO_PORT), 1);
+	duo_finish(&d);
+}
+
+/*
+ * Even with no delay asked for, the new SYN's TSval must be above the
+ * old connection's last one: not within the millisecond the record was
+ * written, and then at once.
+ */
+static void
+test_tw_reuse_needs_newer_timestamp(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_conn *c, *s;
+	struct tern_conn *h;
+	struct duo d;
+
+	one_port_conf(&conf);
+	conf.tw_reuse_delay_ms = 0;
+	duo_create(&d, &conf);
+	d.l->close_on_peer_closed = true;
+	c = duo_connect(&d, &s);
+	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+	/* the step that enters TIME_WAIT, still in its millisecond */
+	SIM_WAIT(d.sim, c->closed == 1, SIM_S);
+	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 1);
+	SIM_ASSERT_EQ(duo_try_connect(&d, &h), -EADDRNOTAVAIL);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TW_REUSED_ACTIVE), 0);
+	SIM_WAIT(d.sim, s->closed == 1, SIM_S);
+	sim_run_for(d.sim, SIM_MS);
+	c = duo_connect(&d, &s);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TW_REUSED_ACTIVE), 1);
+	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+	SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1, 5 * SIM_S);
+	duo_finish(&d);
+}
+
+/*
+ * Source addresses multiply the tuple space: with reuse off and one
+ * port, A (four addresses) opens and closes four connections to the same
+ * B:port, one from each address (ARP answered for each), and only the
+ * fifth finds nothing, at once.
+ */
+static void
+test_src_addrs_multiply_tuple_space(void)
+{
+	struct tern_tcp_conf conf;
+	struct tern_if_conf *ifc;
+	rte_be32_t used[4];
+	struct tern_conn *h;
+	struct duo d;
+
+	one_port_conf(&conf);
+	conf.tw_reuse = false;
+	duo_create(&d, &conf);
+	d.l->close_on_peer_closed = true;
+	ifc = &d.a->ctx->ifc;
+	for (uint8_t i = 0; i < 3; i++)
+		ifc->extra_ip[i] = sim_ip((uint8_t)(100 + i));
+	ifc->nb_extra_ip = 3;
+	for (int i = 0; i < 4; i++) {
+		struct sim_conn *c, *s;
+
+		c = duo_connect(&d, &s);
+		used[i] = c->info.laddr;
+		SIM_ASSERT(s->info.faddr == used[i], "B sees another source");
+		for (int j = 0; j < i; j++)
+			SIM_ASSERT(used[j] != used[i],
+				   "source address used twice");
+		SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+		SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1, 5 * SIM_S);
+		SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_NORMAL);
+	}
+	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 4);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_ARP_REPLIES_SENT), 3);
+	SIM_ASSERT_EQ(duo_try_connect(&d, &h), -EADDRNOTAVAIL);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_CONNECT_NO_PORT), 1);
+	duo_finish(&d);
+}
+
+/* T's active close against P, both with timestamps: T ends in TIME_WAIT. */
+static void
+peer_active_close(struct peer *p, struct sim_conn *r)
+{
+	struct sim_pkt seg;
+
+	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
+	PEER_EXPECT(p, SIM_S, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, SEQ_ANY, p->snd_nxt);
+	peer_send_flags(p, SIM_FIN | SIM_ACK, p->snd_nxt, p->rcv_nxt, NULL, 0);
+	PEER_EXPECT(p, SIM_S, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, p->snd_nxt);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+}
+
+/*
+ * The TSval of the SYN that reuses a TIME_WAIT 4-tuple is above every
+ * TSval of the old connection, its ISS above the old SND.NXT; and a
+ * delayed duplicate of the peer's old connection, in sequence for the
+ * new one, is dropped by PAWS.
+ */
+static void
+test_tw_reuse_active_paws(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_conn *r, *r2;
+	struct sim_tcp_spec stale;
+	struct sim_pkt seg;
+	uint32_t old_tsval_max, old_snd_nxt, rcv_nxt;
+	struct tern_conn *h;
+	struct peer *p;
+
+	one_port_conf(&conf);
+	p = peer_create(sim_test_seed(), &conf);
+	p->syn_opts.ts_ok = true;
+	p->tsval = 5000;
+	r = peer_open_active(p);
+	SIM_CHECK(p->ts);
+	/* P's last data of the old connection, kept to be replayed */
+	peer_send_data(p, "old", 3);
+	stale = p->last;
+	PEER_EXPECT(p, SIM_S, &seg);
+	SIM_ASSERT_EQ(r->rx_bytes, 3);
+	peer_active_close(p, r);
+	old_tsval_max = p->ts_recent;
+	old_snd_nxt = p->rcv_nxt;
+	/* too early: no SYN */
+	SIM_ASSERT(tern_tcp_connect(p->t->ctx, p->p->ip, p->port, &sim_app_ops,
+				    NULL, &h) == -EADDRNOTAVAIL,
+		   "a young TIME_WAIT was reused");
+	PEER_EXPECT_NONE(p, 10 * SIM_MS);
+	sim_run_for(p->sim, conf.tw_reuse_delay_ms * SIM_MS);
+	/* P's timestamp clock went on: its new TSvals are higher */
+	p->tsval += 100000;
+	r2 = peer_open_active(p);
+	SIM_ASSERT_EQ(p->tport, ONE_PORT);
+	SIM_ASSERT(seq_geq(p->irs, old_snd_nxt + UINT16_MAX + 2),
+		   "ISS %u not above the old SND.NXT %u", p->irs, old_snd_nxt);
+	SIM_ASSERT(seq_gt(p->ts_recent, old_tsval_max),
+		   "SYN TSval %u not above the old %u", p->ts_recent,
+		   old_tsval_max);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_TW_REUSED_ACTIVE), 1);
+	/* the old duplicate, in sequence for the new connection */
+	rcv_nxt = p->snd_nxt;
+	stale.seq = rcv_nxt;
+	stale.ack = p->rcv_nxt;
+	peer_send(p, &stale);
+	p->snd_nxt = rcv_nxt;
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, rcv_nxt);
+	SIM_ASSERT_EQ(r2->rx_bytes, 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_PAWS_DROPS), 1);
+	/* the new connection's own data is taken */
+	peer_send_data(p, "new", 3);
+	SIM_ASSERT_EQ(r2->rx_bytes, 3);
+	PEER_EXPECT(p, SIM_S, &seg);
+	tern_tcp_abort(r2->c);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, SEQ_ANY, SEQ_ANY);
+	peer_destroy(p);
+}
+
 /* close() in SYN_SENT: gone at once, nothing more sent. */
 static void
 test_close_in_syn_sent(void)
@@ -731,6 +1043,12 @@ const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_s26_syn_in_time_wait_timestamps),
 	SIM_TEST(test_s27_time_wait_cap),
 	SIM_TEST(test_s27_max_tw_zero),
+	SIM_TEST(test_tw_reuse_active),
+	SIM_TEST(test_tw_reuse_refused_without_timestamps),
+	SIM_TEST(test_tw_reuse_off),
+	SIM_TEST(test_tw_reuse_needs_newer_timestamp),
+	SIM_TEST(test_src_addrs_multiply_tuple_space),
+	SIM_TEST(test_tw_reuse_active_paws),
 	SIM_TEST(test_close_in_syn_sent),
 	SIM_TEST(test_close_in_syn_rcvd),
 	SIM_TEST(test_shutdown_in_syn_rcvd_no_data_before_connected),

@@ -100,6 +100,41 @@ find_echo(const struct sim_recorder *r, unsigned int first, unsigned int n,
 		      type, seq, from->name, first + 1, first + n);
 }
 
+/* B's extra address (ifc.extra_ip) is B's in ARP and IPv4: A's ARP for
+ * it is answered from it, and the echo reply comes from it. */
+static void
+test_net_ping_extra_address(void)
+{
+	struct sim *sim = sim_create(sim_test_seed());
+	struct sim_node *a = sim_add_stack(sim, "A", NULL);
+	struct sim_node *b = sim_add_stack(sim, "B", NULL);
+	struct sim_faults f = { .latency_ns = 100 * SIM_US };
+	struct sim_recorder *r = sim_record(sim);
+	rte_be32_t x = sim_ip(200);
+
+	sim_set_faults_all(sim, &f);
+	b->ctx->ifc.extra_ip[0] = x;
+	b->ctx->ifc.nb_extra_ip = 1;
+	SIM_ASSERT_EQ(ping(a, x, 1, 56), 0);
+	sim_run_for(sim, 10 * SIM_MS);
+	SIM_ASSERT_EQ(r->n, 4);
+	assert_arp(rec_at(r, 0), a, RTE_ARP_OP_REQUEST, x);
+	SIM_ASSERT_EQ(r->e[1].h.kind, SIM_PKT_ARP);
+	SIM_ASSERT_EQ(r->e[1].from, b->idx);
+	SIM_ASSERT_EQ(r->e[1].h.arp_op, RTE_ARP_OP_REPLY);
+	SIM_ASSERT_EQ(r->e[1].h.arp_spa, x);
+	SIM_CHECK(rte_is_same_ether_addr(&r->e[1].h.arp_sha, &b->mac));
+	SIM_ASSERT_EQ(r->e[2].h.ip_dst, x);
+	SIM_ASSERT_EQ(r->e[3].h.kind, SIM_PKT_ICMP);
+	SIM_ASSERT_EQ(r->e[3].from, b->idx);
+	SIM_ASSERT_EQ(r->e[3].h.icmp_type, ICMP_ECHO_REPLY);
+	SIM_ASSERT_EQ(r->e[3].h.ip_src, x);
+	SIM_ASSERT_EQ(r->e[3].h.ip_dst, a->ip);
+	SIM_ASSERT_EQ(sim_stat(a, TERN_STAT_ICMP_IN_MSGS), 1);
+	SIM_ASSERT_EQ(sim_stat(b, TERN_STAT_IP_IN_ADDR_ERRORS), 0);
+	sim_destroy(sim);
+}
+
 /* A pings B: ARP first, then echo and reply; the caches are used after. */
 static void
 test_net_ping_two_stacks(void)
@@ -292,6 +327,7 @@ test_net_gratuitous_arp(void)
 
 static const struct sim_test tests[] = {
 	SIM_TEST(test_net_ping_two_stacks),
+	SIM_TEST(test_net_ping_extra_address),
 	SIM_TEST(test_net_ping_from_script),
 	SIM_TEST(test_net_arp_unanswered),
 	SIM_TEST(test_net_arp_retry_after_loss),

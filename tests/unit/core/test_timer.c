@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "tern_splitmix.h"
 #include "tern_timer.h"
 
 #define MS UINT64_C(1000000)
@@ -637,11 +638,7 @@ struct rng {
 static uint64_t
 rng_next(struct rng *r)
 {
-	uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
+	return tern_splitmix64(&r->s);
 }
 
 static uint64_t

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "tern_splitmix.h"
+
 #define UNIT_RNG_DEFAULT_SEED UINT64_C(0x7465726e2d746370) /* "tern-tcp" */
 
 struct unit_rng {
@@ -20,11 +22,7 @@ struct unit_rng {
 static inline uint64_t
 unit_rng_next(struct unit_rng *r)
 {
-	uint64_t z = (r->s += UINT64_C(0x9e3779b97f4a7c15));
-
-	z = (z ^ (z >> 30)) * UINT64_C(0xbf58476d1ce4e5b9);
-	z = (z ^ (z >> 27)) * UINT64_C(0x94d049bb133111eb);
-	return z ^ (z >> 31);
+	return tern_splitmix64(&r->s);
 }
 
 /* Uniform in [0, n); n > 0. The modulo bias is irrelevant here. */
