@@ -309,12 +309,20 @@ tcp_port_memo_matches(const struct tcp_port_memo *m,
 	       m->fport == key->fport;
 }
 
+_Static_assert(TCP_NB_SRC_MAX <= 32, "no_port_valid is a 32-bit mask");
+
 void
 tcp_port_freed(struct tern_tcp *tcp, const struct tern_flow_key *key)
 {
-	for (unsigned int i = 0; i < TCP_NB_SRC_MAX; i++)
-		if (tcp_port_memo_matches(&tcp->no_port[i], key))
+	/* Every record's release comes here: mostly nothing is remembered. */
+	for (uint32_t set = tcp->no_port_valid; set != 0; set &= set - 1) {
+		unsigned int i = rte_bsf32(set);
+
+		if (tcp_port_memo_matches(&tcp->no_port[i], key)) {
 			tcp->no_port[i].valid = false;
+			tcp->no_port_valid &= ~(1u << i);
+		}
+	}
 }
 
 static void
@@ -328,6 +336,7 @@ tcp_port_memo_set(struct tern_tcp *tcp, unsigned int src,
 		.valid = true,
 		.retry_ms = retry_ms,
 	};
+	tcp->no_port_valid |= 1u << src;
 }
 
 static uint16_t

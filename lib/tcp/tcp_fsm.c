@@ -241,6 +241,10 @@ tcp_fsm_move(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 }
 
 /* The actions that come before the move (they see the old state). */
+#define A_BEFORE_MOVE                                                     \
+	(A_CLOSE_NORMAL | A_CLOSE_RESET | A_CLOSE_REFUSED | A_CLOSE_TIMEOUT | \
+	 A_CLOSE_ABORTED | A_SEND_RST | A_RST_REPLY | A_CHALLENGE_ACK |       \
+	 A_SEND_COOKIE | A_RESTART_2MSL | A_TW_REUSE)
 static __rte_always_inline void
 tcp_fsm_exec_before(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 		    enum tcp_event ev, uint32_t a)
@@ -312,11 +316,13 @@ tcp_fsm_exec(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 
 	if (cell == NULL)
 		return -1;
-	if (cell->actions != 0)
+	/* A TIME_WAIT record's ACK goes before its move too. */
+	if ((cell->actions & A_BEFORE_MOVE) ||
+	    (s->tw != NULL && cell->actions != 0))
 		tcp_fsm_exec_before(ctx, s, ev, cell->actions);
 	if (cell->next != state)
 		tcp_fsm_move(ctx, s, cell->next);
-	if (s->c != NULL && cell->actions != 0)
+	if (s->c != NULL && (cell->actions & ~A_BEFORE_MOVE))
 		tcp_fsm_exec_after(ctx, s->c, cell->actions);
 	tcp_fsm_done(ctx, cell);
 	return 0;

@@ -324,6 +324,7 @@ struct tern_tcp {
 	 * rotor of tcp_pick_port() and its memory of a full destination. */
 	uint16_t next_eph_port[TCP_NB_SRC_MAX];
 	struct tcp_port_memo no_port[TCP_NB_SRC_MAX];
+	uint32_t no_port_valid;        /* bit i: no_port[i].valid */
 	uint8_t src_next;              /* source address of the next connect */
 	uint16_t our_mss;              /* from the MTU, or conf.mss */
 	uint32_t state_count[TERN_TCP_NSTATES];
