@@ -410,9 +410,11 @@ tcp_rcv_wnd(const struct tern_conn *c)
 	return space;
 }
 
-/* tcp_api.c */
+/* tcp_ports.c: local addresses and ports of active opens */
 /* @p key left both tables: a port scan to its destination may find it. */
 void tcp_port_freed(struct tern_tcp *tcp, const struct tern_flow_key *key);
+int tcp_pick_src(struct tern_ctx *ctx, struct tern_flow_key *key,
+		 uint32_t *hash, uint32_t *iss_floor);
 
 /* tcp_fsm.c: the only writer of states, state counts and row counts */
 bool tcp_fsm_has(uint8_t state, enum tcp_event ev);
