@@ -9,7 +9,9 @@
  * owes 200 SYN+ACKs before the driver gets to flush. Nothing may reach
  * the wire from inside the stack meanwhile, none may be dropped for want
  * of room, and every TCP frame on the wire must be one the output layer
- * built (TcpOutSegs counts exactly those).
+ * built (TcpOutSegs counts exactly those). Left unanswered, the 200
+ * retransmission timers then fire at one instant: the same holds for
+ * what the timers send.
  */
 #include <string.h>
 
@@ -106,6 +108,19 @@ test_tx_batch_flushed_only_by_driver(void)
 	SIM_ASSERT_EQ(p->t->tcp_frames_out - frames0,
 		      sim_stat(p->t, TERN_STAT_TCP_OUT_SEGS) - segs0);
 	SIM_ASSERT_EQ(p->t->tcp_frames_out - frames0, NSYN);
+
+	/* Unanswered, they all time out at the same instant: the timers'
+	 * SYN+ACKs leave through the batch too, from the output pass. */
+	segs0 = sim_stat(p->t, TERN_STAT_TCP_OUT_SEGS);
+	frames0 = p->t->tcp_frames_out;
+	sim_run_for(p->sim, conf.rto_initial_ms * SIM_MS);
+	SIM_ASSERT_EQ(count_synacks(p, &other), NSYN + 1);
+	SIM_ASSERT_EQ(other, 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_SYN_RETRANS), NSYN + 1);
+	SIM_ASSERT_EQ(p->t->flushes_in_step, 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TX_BATCH_FULL), 0);
+	SIM_ASSERT_EQ(p->t->tcp_frames_out - frames0,
+		      sim_stat(p->t, TERN_STAT_TCP_OUT_SEGS) - segs0);
 
 	/* P resets them all (exact RSTs): the half-open records go. */
 	for (unsigned int i = 0; i <= NSYN; i++)
