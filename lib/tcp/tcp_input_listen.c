@@ -128,15 +128,3 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 	rte_pktmbuf_free(seg->m);
 	tcp_conn_settle(ctx, c);
 }
-
-struct tern_listener *
-tcp_find_listener(const struct tern_tcp *tcp, rte_be16_t port)
-{
-	struct tern_listener *l;
-
-	for (l = tcp->listeners; l != NULL; l = l->next)
-		if (rte_cpu_to_be_16(l->port) == port)
-			return l;
-	return NULL;
-}
-

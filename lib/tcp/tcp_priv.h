@@ -504,8 +504,18 @@ void tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c,
 /* tcp_input_listen.c: listeners and half-open records */
 void tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 		      struct tcp_seg *seg, uint32_t iss_floor);
-struct tern_listener *tcp_find_listener(const struct tern_tcp *tcp,
-					rte_be16_t port);
+
+/* The listener on local port @p port (network order), or NULL. */
+static inline struct tern_listener *
+tcp_find_listener(const struct tern_tcp *tcp, rte_be16_t port)
+{
+	struct tern_listener *l;
+
+	for (l = tcp->listeners; l != NULL; l = l->next)
+		if (rte_cpu_to_be_16(l->port) == port)
+			return l;
+	return NULL;
+}
 
 /* tcp_input_ack.c: the ACK field, RTT samples, the send window */
 bool tcp_ack_input(struct tern_ctx *ctx, struct tern_conn *c,
