@@ -183,7 +183,7 @@ enum tcp_notify {
 
 struct tern_conn {
 	struct tern_hnode node;        /* key: 4-tuple; in tcp->conns */
-	uint8_t state;                 /* only tcp_set_state() writes it */
+	uint8_t state;                 /* only tcp_fsm.c writes it */
 	uint8_t close_reason;          /* enum tern_tcp_close_reason */
 	uint8_t notify;                /* enum tcp_notify bits */
 	uint8_t busy;                  /* inside a callback of this conn */

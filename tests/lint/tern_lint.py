@@ -283,7 +283,7 @@ def check_file(root, rel, findings):
         if in_tcp and rel != FSM_FILE and STATE_RE.search(line):
             findings.append(Finding(
                 rel, no, "state-assign",
-                "state is assigned only by tcp_set_state() in " + FSM_FILE))
+                "state is assigned only by the step in " + FSM_FILE))
         if in_tcp and rel != FSM_FILE and COUNT_RE.search(line):
             findings.append(Finding(
                 rel, no, "fsm-count",
