@@ -46,6 +46,9 @@ static const struct rt_opt rt_opts[] = {
 	{ "mbufs", "N", "mbufs in each worker's pool", "mempool", "mbufs" },
 	{ "duration", "SEC", "stop after SEC seconds (0: run until signalled)",
 	  "run", "duration" },
+	{ "drain-ms", "MS", "on SIGINT/SIGTERM/quit, let connections close "
+	  "for up to MS ms before aborting them (0: abort at once)",
+	  "run", "drain_ms" },
 	{ "print-config", NULL, "print the effective configuration and exit",
 	  NULL, NULL },
 	{ "help", NULL, "show this help and exit", NULL, NULL },

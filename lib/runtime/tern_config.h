@@ -96,6 +96,10 @@ struct tern_config {
 	/* [run] */
 	uint32_t duration_ms;                /**< stop after; 0 = run until
 						  signalled or asked */
+	uint32_t drain_ms;                   /**< graceful stop: time given
+						  to closing connections
+						  before they are aborted;
+						  0 = abort at once */
 	/* [fault] */
 	uint32_t fault_rx_drop_ppm;          /**< received frames dropped
 						  on purpose, per million;
