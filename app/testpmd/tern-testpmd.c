@@ -12,6 +12,7 @@
  * lcore. Commands: tp_cmds.c; docs/operations.md.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,6 +31,8 @@
 /* How long the shell waits for a key before it looks at the stop flag
  * and the --stats-period clock. */
 #define TP_POLL_MS 100
+/* Longest command line of --cmdfile. */
+#define TP_LINE_MAX 1024
 
 /* ---- worker side ---- */
 
@@ -120,6 +123,9 @@ static cmdline_parse_inst_t inst_verb = {
 	.help_str = "COMMAND: see help",
 	.tokens = { (void *)&tok_verb, NULL },
 };
+/* A multi-string token needs at least one word, and "show" is not among
+ * tok_verb's words: exactly one instruction matches any line (cmdline
+ * refuses ambiguous ones). */
 static cmdline_parse_ctx_t tp_ctx[] = {
 	&inst_show, &inst_show_rest, &inst_verb, &inst_verb_rest, NULL,
 };
@@ -134,25 +140,62 @@ mono_ms(void)
 }
 
 static void
+run_line(struct tp_app *app, char *line)
+{
+	line[strcspn(line, "\r")] = '\0';
+	if (line[strspn(line, " \t")] == '\0' || line[0] == '#')
+		return;
+	printf("tern> %s\n", line);
+	tp_cmd_run(app, line, stdout);
+}
+
+/*
+ * The command file is read with poll() rather than stdio so that a
+ * FIFO that stays open (a test feeding commands step by step) never
+ * keeps the shell from noticing a stop.
+ */
+static void
 run_cmdfile(struct tp_app *app)
 {
-	char line[512];
-	FILE *f = fopen(app->cmdfile, "r");
+	char buf[TP_LINE_MAX + 1];
+	size_t used = 0;
+	int fd = open(app->cmdfile, O_RDONLY | O_NONBLOCK);
 
-	if (f == NULL) {
+	if (fd < 0) {
 		fprintf(stderr, "tern-testpmd: %s: %s\n", app->cmdfile,
 			strerror(errno));
 		return;
 	}
 	printf("tern-testpmd: reading commands from %s\n", app->cmdfile);
-	while (!tern_rt_stopping(app->rt) && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (line[strspn(line, " \t")] == '\0' || line[0] == '#')
+	while (!tern_rt_stopping(app->rt)) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		char *nl;
+		ssize_t n;
+
+		if (poll(&p, 1, TP_POLL_MS) <= 0)
 			continue;
-		printf("tern> %s\n", line);
-		tp_cmd_run(app, line, stdout);
+		n = read(fd, buf + used, TP_LINE_MAX - used);
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			continue;
+		if (n <= 0)
+			break;          /* end of file */
+		used += (size_t)n;
+		buf[used] = '\0';
+		while ((nl = strchr(buf, '\n')) != NULL) {
+			*nl = '\0';
+			run_line(app, buf);
+			used -= (size_t)(nl + 1 - buf);
+			memmove(buf, nl + 1, used + 1);
+		}
+		if (used == TP_LINE_MAX) {
+			fprintf(stderr, "tern-testpmd: %s: line too long\n",
+				app->cmdfile);
+			used = 0;
+		}
 	}
-	fclose(f);
+	if (used > 0 && !tern_rt_stopping(app->rt))
+		run_line(app, buf);     /* last line without a newline */
+	close(fd);
 }
 
 /* Wait up to TP_POLL_MS for a key. @return true when one is there. */

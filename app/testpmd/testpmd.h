@@ -73,7 +73,8 @@ int tp_svc_connect(struct tern_ctx *ctx, rte_be32_t ip, uint16_t port,
 /* tp_cmds.c */
 /* Run one command line; output to @p out. @return 0; -errno. */
 int tp_cmd_run(struct tp_app *app, const char *line, FILE *out);
-/* The first words of every command, '#'-separated, for completion. */
+/* The first words of the commands other than show, '#'-separated, and
+ * the words after show: for completion. */
 const char *tp_cmd_verbs(void);
 const char *tp_cmd_show_subjects(void);
 /* One line of --stats-period. */

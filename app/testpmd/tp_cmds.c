@@ -763,7 +763,7 @@ tp_cmd_run(struct tp_app *app, const char *line, FILE *out)
 const char *
 tp_cmd_verbs(void)
 {
-	return "show#clear#listen#unlisten#connect#close#abort#set#quit#help";
+	return "clear#listen#unlisten#connect#close#abort#set#quit#help";
 }
 
 const char *
