@@ -2,8 +2,9 @@
 /*
  * The graceful stop, driven by the control thread every tick:
  *
- *   begin:  every worker runs the app's lcore_drain (stop accepting),
- *           then closes every connection the app holds with FIN;
+ *   begin:  every worker stops accepting (SYNs get RST), runs the
+ *           app's lcore_drain, then closes every connection the app
+ *           holds with FIN;
  *   drain:  until no connection is held or [run] drain_ms passed;
  *   end:    abort what is left (RST) and stop the loops.
  *
@@ -28,6 +29,7 @@ drain_begin_on_worker(struct tern_ctx *ctx, void *arg)
 	struct drain_count *n = arg;
 	const struct tern_rt_app *app = &n->rt->app;
 
+	tern_tcp_stop_accepting(ctx);
 	if (app->lcore_drain != NULL)
 		app->lcore_drain(ctx, app->arg);
 	n->held += tern_tcp_app_conns(ctx);

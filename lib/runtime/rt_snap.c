@@ -124,6 +124,8 @@ list_one(const struct tern_tcp_conn_view *v, void *arg)
 	if (!conn_matches(l->filter, v))
 		return 0;
 	l->total++;
+	if (l->filter != NULL && l->total <= l->filter->skip)
+		return 0;
 	if (l->written == l->max)
 		return 0;
 	c = &l->out[l->written++];

@@ -144,8 +144,8 @@ tel_tcp_stats(struct tern_rt *rt, const char *params,
 	return 0;
 }
 
-/* "ESTABLISHED", "state=ESTABLISHED", "port=80", "limit=5", comma or
- * space separated. @return 0; -EINVAL. */
+/* "ESTABLISHED", "state=ESTABLISHED", "port=80", "limit=5", "skip=32"
+ * (paging), comma or space separated. @return 0; -EINVAL. */
 static int
 conns_params(const char *params, struct tern_rt_conn_filter *f,
 	     unsigned int *limit)
@@ -154,6 +154,7 @@ conns_params(const char *params, struct tern_rt_conn_filter *f,
 
 	f->state = -1;
 	f->port = 0;
+	f->skip = 0;
 	*limit = TEL_CONNS_MAX;
 	if (params == NULL)
 		return 0;
@@ -176,6 +177,13 @@ conns_params(const char *params, struct tern_rt_conn_filter *f,
 			if (*end != '\0' || n == 0)
 				return -EINVAL;
 			*limit = (unsigned int)RTE_MIN(n, TEL_CONNS_MAX);
+			continue;
+		}
+		if (v != NULL && strncmp(tok, "skip=", 5) == 0) {
+			n = strtoul(v + 1, &end, 10);
+			if (*end != '\0' || n > UINT32_MAX)
+				return -EINVAL;
+			f->skip = (uint32_t)n;
 			continue;
 		}
 		if (v != NULL && strncmp(tok, "state=", 6) == 0)
@@ -245,20 +253,41 @@ tel_conns(struct tern_rt *rt, const char *params, struct rte_tel_data *d)
 	n = tern_rt_snap_conns(rt, &f, list, limit, NULL);
 	if (n < 0)
 		return n;
-	rte_tel_data_start_array(d, RTE_TEL_CONTAINER);
+	/* An object of objects keyed "0", "1", ... in listing order: DPDK
+	 * 22.11 arrays cannot hold objects. */
+	rte_tel_data_start_dict(d);
 	for (int i = 0; i < n; i++) {
 		struct rte_tel_data *c = conn_dict(&list[i]);
+		char key[16];
 
 		if (c == NULL)
 			return -ENOMEM;
-		rte_tel_data_add_array_container(d, c, 0);
+		snprintf(key, sizeof(key), "%d", i);
+		rte_tel_data_add_dict_container(d, key, c, 0);
 	}
 	return 0;
+}
+
+/*
+ * "ESTABLISHED --SEG_FIN--> CLOSE_WAIT" as "ESTABLISHED/SEG_FIN/CLOSE_WAIT":
+ * telemetry refuses names with spaces or '>' (they are dropped silently).
+ */
+static void
+fsm_key(const char *row, char *key, size_t len)
+{
+	char from[32] = "", ev[48] = "", to[32] = "";
+
+	if (sscanf(row, "%31s --%47[A-Z0-9_]--> %31s", from, ev, to) == 3)
+		snprintf(key, len, "%s/%s/%s", from, ev, to);
+	else
+		snprintf(key, len, "row/%s", row);
 }
 
 static int
 tel_fsm(struct tern_rt *rt, const char *params, struct rte_tel_data *d)
 {
+	char key[RTE_TEL_MAX_STRING_LEN];
+
 	unsigned int rows = tern_tcp_fsm_entries();
 	uint64_t *hits = calloc(rows, sizeof(*hits));
 	int rc;
@@ -270,9 +299,11 @@ tel_fsm(struct tern_rt *rt, const char *params, struct rte_tel_data *d)
 		rte_tel_data_start_dict(d);
 		/* Rows taken only: all of them would not fit 16 KiB. */
 		for (unsigned int i = 0; i < rows; i++)
-			if (hits[i] != 0)
-				rte_tel_data_add_dict_u64(d,
-					tern_tcp_fsm_entry_name(i), hits[i]);
+			if (hits[i] != 0) {
+				fsm_key(tern_tcp_fsm_entry_name(i), key,
+					sizeof(key));
+				rte_tel_data_add_dict_u64(d, key, hits[i]);
+			}
 	}
 	free(hits);
 	return rc;
@@ -287,9 +318,10 @@ tel_arp(struct tern_rt *rt, const char *params, struct rte_tel_data *d)
 
 	if (n < 0)
 		return n;
-	rte_tel_data_start_array(d, RTE_TEL_CONTAINER);
+	rte_tel_data_start_dict(d);     /* as /tern/conns */
 	for (int i = 0; i < n; i++) {
 		struct rte_tel_data *c = rte_tel_data_alloc();
+		char key[16];
 
 		if (c == NULL)
 			return -ENOMEM;
@@ -305,7 +337,8 @@ tel_arp(struct tern_rt *rt, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "age_ms", list[i].age_ms);
 		rte_tel_data_add_dict_int(c, "pending", list[i].pending);
 		rte_tel_data_add_dict_int(c, "worker", (int)list[i].worker);
-		rte_tel_data_add_array_container(d, c, 0);
+		snprintf(key, sizeof(key), "%d", i);
+		rte_tel_data_add_dict_container(d, key, c, 0);
 	}
 	return 0;
 }
@@ -362,7 +395,7 @@ static const struct tel_cmd tel_cmds[] = {
 	{ "/tern/tcp/stats", cb_tcp_stats, "tern: TCP MIB counters "
 	  "(nstat names) and connections per state. No parameters" },
 	{ "/tern/conns", cb_conns, "tern: connections as `ss -ti` shows "
-	  "them. Parameters: [STATE][,port=P][,limit=N]" },
+	  "them. Parameters: [STATE][,port=P][,limit=N][,skip=N]" },
 	{ "/tern/fsm", cb_fsm, "tern: TCP state-table rows taken, with "
 	  "counts. No parameters" },
 	{ "/tern/arp", cb_arp, "tern: ARP entries in use. No parameters" },

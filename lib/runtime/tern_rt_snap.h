@@ -42,6 +42,7 @@ int tern_rt_snap_fsm(struct tern_rt *rt, uint64_t *hits);
 struct tern_rt_conn_filter {
 	int state;          /**< enum tern_tcp_state, or -1: any */
 	uint32_t port;      /**< local or remote port; 0: any */
+	uint32_t skip;      /**< leave out the first matches (paging) */
 };
 
 /** One listed connection. */

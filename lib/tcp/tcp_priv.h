@@ -292,6 +292,7 @@ struct tern_tcp {
 	uint64_t fsm_hits[TCP_FSM_NROWS];
 	uint32_t tw_iss_hint;          /* ISS floor for a SYN reusing a TIME_WAIT */
 	uint32_t next_conn_id;         /* last struct tern_conn id given */
+	bool stop_accepting;           /* tern_tcp_stop_accepting() */
 };
 
 static inline struct tern_tcp *

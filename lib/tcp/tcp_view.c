@@ -220,6 +220,13 @@ app_holds(const struct tern_conn *c)
 	return (c->flags & CF_APP_OWNED) && !(c->flags & CF_CLOSED_CB);
 }
 
+void
+tern_tcp_stop_accepting(struct tern_ctx *ctx)
+{
+	if (tcp_of(ctx) != NULL)
+		tcp_of(ctx)->stop_accepting = true;
+}
+
 static int
 close_one(struct tern_hnode *n, void *arg)
 {

@@ -70,6 +70,14 @@ uint32_t tern_tcp_conn_id(const struct tern_conn *c);
 struct tern_conn *tern_tcp_conn_by_id(struct tern_ctx *ctx, uint32_t id);
 
 /**
+ * Stop accepting: from now on a SYN to any listener of this lcore is
+ * answered as if nobody listened (RST, counted as DropNoConn). The
+ * listeners stay; the app unlistens them as usual. The first step of a
+ * graceful stop.
+ */
+void tern_tcp_stop_accepting(struct tern_ctx *ctx);
+
+/**
  * Close (FIN after queued data) every connection the app holds that has
  * not closed its side yet: the first half of a graceful stop.
  * @return connections closed.
