@@ -24,6 +24,7 @@
 
 #include "tern_stats.h"
 #include "tern_arp.h"
+#include "tern_log.h"
 
 #define TERN_TX_BATCH_MAX 64
 #define TERN_RETA_MAX 512
@@ -80,6 +81,7 @@ struct tern_ctx {
 	uint16_t port_id;
 	uint16_t queue_id;
 	void *app;                   /**< the application's per-lcore state */
+	struct tern_log_budget log;  /**< TERN_DP_LOG rate limit */
 } __rte_cache_aligned;
 
 /** Queue @p m for transmission; flushes when the batch is full. */
@@ -91,11 +93,15 @@ tern_ctx_tx(struct tern_ctx *ctx, struct rte_mbuf *m)
 	ctx->tx.pkts[ctx->tx.count++] = m;
 }
 
-/** Free @p m and count it under @p reason. */
+/** Free @p m and count it under @p reason (logged at tern.net DEBUG). */
 static inline void
 tern_drop(struct tern_ctx *ctx, struct rte_mbuf *m, enum tern_stat reason)
 {
 	tern_stat_inc(&ctx->stats, reason);
+	TERN_DP_LOG(ctx, tern_logtype_net, DEBUG,
+		    "tern.net: lcore %u: drop %s (%u bytes)", ctx->lcore_id,
+		    tern_stat_name(reason),
+		    m != NULL ? rte_pktmbuf_pkt_len(m) : 0);
 	rte_pktmbuf_free(m);
 }
 
