@@ -195,7 +195,13 @@ tp_start_tap() {
 	tp_expect "LISTEN --SEG_SYN--> SYN_RCVD +1$"
 	tp_expect "SYN_RCVD --SEG_ACK--> ESTABLISHED +1$"
 	tp_cmd "show arp"
-	tp_expect "^198\.18\.0\.1 +$INTEROP_KERNEL_MAC +RESOLVED"
+	tp_expect "^Address +HWaddress +State"
+	# The kernel may not be in the cache (we answered its request from
+	# the frame itself); when it is, with its own MAC.
+	if tp_has "^198\.18\.0\.1 " && ! tp_has "^198\.18\.0\.1 +$INTEROP_KERNEL_MAC "
+	then
+		interop_fail "show arp: 198.18.0.1 with a MAC not the kernel's"
+	fi
 	tp_quit
 	tern_wait_until 60 grep -q '^end=' "$peer_out" ||
 		interop_fail "the kernel client never saw the connection end"
