@@ -28,7 +28,7 @@
 
 /* /tern/conns lists at most this many (the reply must fit the 16 KiB
  * telemetry buffer); "limit=N" asks for fewer. */
-#define TEL_CONNS_MAX 32u
+#define TEL_CONNS_MAX 24u
 #define TEL_ARP_MAX 64
 
 #define TEL_HOOK_NAME "tern_telemetry"
