@@ -139,6 +139,16 @@ mono_ms(void)
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
 }
 
+/* --stats-period: print the line when its time has come. */
+static void
+stats_tick(struct tp_app *app)
+{
+	if (app->stats_period_s == 0 || mono_ms() < app->next_stats_ms)
+		return;
+	tp_stats_line(app, stdout);
+	app->next_stats_ms += app->stats_period_s * 1000u;
+}
+
 static void
 run_line(struct tp_app *app, char *line)
 {
@@ -172,6 +182,7 @@ run_cmdfile(struct tp_app *app)
 		char *nl;
 		ssize_t n;
 
+		stats_tick(app);
 		if (poll(&p, 1, TP_POLL_MS) <= 0)
 			continue;
 		n = read(fd, buf + used, TP_LINE_MAX - used);
@@ -212,13 +223,13 @@ tp_control(struct tern_rt *rt, void *arg)
 {
 	struct tp_app *app = arg;
 	struct cmdline *cl = NULL;
-	uint64_t next_stats;
 
 	app->rt = rt;
 	inst_show.data = inst_show_rest.data = app;
 	inst_verb.data = inst_verb_rest.data = app;
 	tok_subject.string_data.str = tp_cmd_show_subjects();
 	tok_verb.string_data.str = tp_cmd_verbs();
+	app->next_stats_ms = mono_ms() + app->stats_period_s * 1000u;
 	if (app->cmdfile != NULL)
 		run_cmdfile(app);
 	if (app->interactive && !tern_rt_stopping(rt)) {
@@ -226,7 +237,6 @@ tp_control(struct tern_rt *rt, void *arg)
 		if (cl == NULL)
 			fprintf(stderr, "tern-testpmd: no prompt\n");
 	}
-	next_stats = mono_ms() + app->stats_period_s * 1000u;
 	while (!tern_rt_stopping(rt)) {
 		if (cl != NULL && key_ready()) {
 			if (cmdline_poll(cl) == RDLINE_EXITED) {
@@ -240,10 +250,7 @@ tp_control(struct tern_rt *rt, void *arg)
 
 			nanosleep(&t, NULL);
 		}
-		if (app->stats_period_s != 0 && mono_ms() >= next_stats) {
-			tp_stats_line(app, stdout);
-			next_stats += app->stats_period_s * 1000u;
-		}
+		stats_tick(app);
 	}
 	if (cl != NULL)
 		cmdline_stdin_exit(cl);

@@ -54,6 +54,7 @@ struct tp_app {
 	const char *cmdfile;
 	unsigned int stats_period_s;
 	bool interactive;
+	uint64_t next_stats_ms;         /* monotonic; next --stats-period line */
 	/* --stats-period: the previous sample and what changed since. */
 	struct {
 		uint64_t last_rx, last_tx, last_opens;

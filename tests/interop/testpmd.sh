@@ -78,13 +78,14 @@ tp_cmd() {
 
 tp_start() {
 	local vdev=$1 args
+	shift
 
 	# Not --in-memory: the telemetry socket and dpdk-dumpcap want the
 	# runtime directory of our own --file-prefix.
 	# shellcheck disable=SC2207
 	args=(-l 0 $(tern_eal_mem_args) --file-prefix "$TP_PREFIX"
 	      --vdev="$vdev" -- --ip "$INTEROP_TERN_IP/24" --duration 120
-	      --drain-ms 20000)
+	      --drain-ms 20000 "$@")
 	if [ "$DRIVE" = cmdfile ]; then
 		mkfifo "$INTEROP_TMP/cmds"
 		# Read-write: opening does not wait for the reader, and the
@@ -139,8 +140,9 @@ tp_quit() {
 }
 
 tp_start_null() {
-	tp_start net_null0
+	tp_start net_null0 --stats-period 1
 	tp_expect ': running'
+	tp_expect "^stats: rx [0-9]+ pps, tx [0-9]+ pps, new [0-9]+ conn/s, established 0, time_wait 0, drops [0-9]+, retrans 0$"
 	tp_cmd "listen 7 echo"
 	tp_expect "listening on port 7 \(echo\) on 1 workers"
 	tp_cmd "connect 198.18.0.1:9 bytes 10"
@@ -156,6 +158,26 @@ tp_start_null() {
 	tp_expect "CLOSED --USER_LISTEN--> LISTEN +1$"
 	tp_cmd "show workers"
 	tp_expect "conns LISTEN 1 SYN_SENT 1"
+	tp_cmd "connect 198.18.0.1:10"
+	tp_expect "connection 2: connecting to 198.18.0.1:10"
+	tp_cmd "abort 2"
+	tp_expect "connection 2: aborted \(RST\)"
+	tp_cmd "abort 2"
+	tp_expect "error: 2: No such file or directory"
+	tp_cmd "unlisten 7"
+	tp_expect "port 7: no longer listening"
+	tp_cmd "show net stats"
+	tp_expect "^RxPkts +[1-9][0-9]*$"
+	tp_cmd "clear stats"
+	tp_expect "counters of 1 workers cleared"
+	tp_cmd "show port xstats"
+	tp_expect "^port 0 xstats \(non-zero\):"
+	tp_cmd "clear port stats"
+	tp_expect "port 0: statistics cleared"
+	tp_cmd "show config"
+	tp_expect "^address *= *198\.18\.0\.2"
+	tp_cmd "set log tern.tcp.fsm debug"
+	tp_expect "log tern.tcp.fsm: debug"
 	tp_cmd "nonsense"
 	# The prompt's parser refuses it before the command table sees it.
 	if [ "$DRIVE" = tmux ]; then
