@@ -36,12 +36,19 @@ drain_begin_on_worker(struct tern_ctx *ctx, void *arg)
 	n->done += tern_tcp_close_all(ctx);
 }
 
+/* Connection records still there (O(1), polled every tick): what the
+ * app holds, plus half-open ones a listener still has. */
 static void
 held_on_worker(struct tern_ctx *ctx, void *arg)
 {
 	struct drain_count *n = arg;
+	uint32_t st[TERN_TCP_NSTATES];
 
-	n->held += tern_tcp_app_conns(ctx);
+	tern_tcp_state_counts(ctx, st);
+	for (unsigned int s = 0; s < TERN_TCP_NSTATES; s++)
+		if (s != TERN_TCP_CLOSED && s != TERN_TCP_LISTEN &&
+		    s != TERN_TCP_TIME_WAIT)
+			n->held += st[s];
 }
 
 static void

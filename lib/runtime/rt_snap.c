@@ -101,6 +101,8 @@ struct conn_list {
 	unsigned int written;
 	unsigned int total;
 	unsigned int worker;
+	struct tern_tcp_walk walk;  /* of the current worker */
+	bool done;
 };
 
 static bool
@@ -135,10 +137,17 @@ list_one(const struct tern_tcp_conn_view *v, void *arg)
 	return 0;
 }
 
+/* Table buckets one request may walk: a few microseconds of the
+ * worker's time, however many connections it has. */
+#define RT_WALK_BUCKETS 2048
+
 static void
 list_conns(struct tern_ctx *ctx, void *arg)
 {
-	tern_tcp_conn_walk(ctx, list_one, arg);
+	struct conn_list *l = arg;
+
+	l->done = tern_tcp_conn_walk_step(ctx, &l->walk, RT_WALK_BUCKETS,
+					  list_one, l);
 }
 
 int
@@ -154,9 +163,12 @@ tern_rt_snap_conns(struct tern_rt *rt,
 
 	for (unsigned int i = 0; i < rt->nb_workers; i++) {
 		l.worker = i;
-		rc = tern_rt_worker_call(rt, i, list_conns, &l);
-		if (rc != 0)
-			return rc;
+		memset(&l.walk, 0, sizeof(l.walk));
+		do {
+			rc = tern_rt_worker_call(rt, i, list_conns, &l);
+			if (rc != 0)
+				return rc;
+		} while (!l.done);
 	}
 	if (total != NULL)
 		*total = l.total;

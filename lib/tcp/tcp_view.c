@@ -111,23 +111,55 @@ view_of_listener(const struct tern_listener *l, struct tern_tcp_conn_view *v)
  * Visit each node of @p t. The next node is read before @p visit runs,
  * so a visit may remove the node it is given (close, abort).
  */
+typedef int (*ctable_visit_fn)(struct tern_hnode *n, void *arg);
+
+/* Buckets [*from, *from + count) of @p t; *from moves on. @return
+ * nodes visited; *stopped when @p visit asked to stop. */
 static unsigned int
-ctable_walk(struct tern_ctable *t, int (*visit)(struct tern_hnode *n,
-						 void *arg), void *arg)
+ctable_walk_range(struct tern_ctable *t, uint32_t *from, uint32_t count,
+		  ctable_visit_fn visit, void *arg, bool *stopped)
 {
 	unsigned int seen = 0;
 
-	for (uint32_t b = 0; t->buckets != NULL && b <= t->mask; b++) {
-		struct tern_hnode *n = t->buckets[b], *next;
+	for (; t->buckets != NULL && *from <= t->mask && count > 0;
+	     (*from)++, count--) {
+		struct tern_hnode *n = t->buckets[*from], *next;
 
 		for (; n != NULL; n = next) {
 			next = n->next;
 			seen++;
-			if (visit(n, arg) != 0)
+			if (visit(n, arg) != 0) {
+				*stopped = true;
 				return seen;
+			}
 		}
 	}
 	return seen;
+}
+
+static unsigned int
+ctable_walk(struct tern_ctable *t, ctable_visit_fn visit, void *arg)
+{
+	uint32_t from = 0;
+	bool stopped = false;
+
+	return ctable_walk_range(t, &from, UINT32_MAX, visit, arg, &stopped);
+}
+
+/* Counts what tern_tcp_conn_walk() hands on. */
+struct count_arg {
+	tern_tcp_view_fn fn;
+	void *arg;
+	unsigned int seen;
+};
+
+static int
+count_one(const struct tern_tcp_conn_view *v, void *arg)
+{
+	struct count_arg *c = arg;
+
+	c->seen++;
+	return c->fn(v, c->arg);
 }
 
 struct walk_arg {
@@ -158,26 +190,76 @@ walk_tw(struct tern_hnode *n, void *arg)
 	return w->stopped;
 }
 
+enum walk_phase {
+	WALK_LISTENERS,
+	WALK_CONNS,
+	WALK_TWS,
+	WALK_DONE,
+};
+
+/* One table's share of a step. @return true when the walk must stop
+ * here (budget spent or fn stopped it). */
+static bool
+walk_table(struct tern_ctable *t, ctable_visit_fn visit, struct walk_arg *a,
+	   struct tern_tcp_walk *w, uint32_t *budget)
+{
+	uint32_t before = w->bucket;
+
+	ctable_walk_range(t, &w->bucket, *budget, visit, a, &a->stopped);
+	*budget -= RTE_MIN(*budget, w->bucket - before);
+	if (a->stopped)
+		return true;
+	if (t->buckets == NULL || w->bucket > t->mask) {
+		w->phase++;
+		w->bucket = 0;
+		return false;
+	}
+	return true;
+}
+
+bool
+tern_tcp_conn_walk_step(struct tern_ctx *ctx, struct tern_tcp_walk *w,
+			uint32_t buckets, tern_tcp_view_fn fn, void *arg)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	struct walk_arg a = { .ctx = ctx, .fn = fn, .arg = arg };
+	uint32_t budget = buckets;
+
+	if (tcp == NULL)
+		w->phase = WALK_DONE;
+	if (w->phase == WALK_LISTENERS) {
+		for (struct tern_listener *l = tcp->listeners; l != NULL;
+		     l = l->next) {
+			view_of_listener(l, &a.v);
+			if (fn(&a.v, arg) != 0) {
+				w->phase = WALK_DONE;
+				return true;
+			}
+		}
+		w->phase = WALK_CONNS;
+		w->bucket = 0;
+	}
+	if (w->phase == WALK_CONNS &&
+	    walk_table(&tcp->conns, walk_conn, &a, w, &budget))
+		goto out;
+	if (w->phase == WALK_TWS &&
+	    walk_table(&tcp->tws, walk_tw, &a, w, &budget))
+		goto out;
+out:
+	if (a.stopped)
+		w->phase = WALK_DONE;
+	return w->phase >= WALK_DONE;
+}
+
 unsigned int
 tern_tcp_conn_walk(struct tern_ctx *ctx, tern_tcp_view_fn fn, void *arg)
 {
-	struct tern_tcp *tcp = tcp_of(ctx);
-	struct walk_arg w = { .ctx = ctx, .fn = fn, .arg = arg };
-	unsigned int seen = 0;
+	struct tern_tcp_walk w = { 0 };
+	struct count_arg c = { .fn = fn, .arg = arg };
 
-	if (tcp == NULL)
-		return 0;
-	for (struct tern_listener *l = tcp->listeners; l != NULL;
-	     l = l->next) {
-		seen++;
-		view_of_listener(l, &w.v);
-		if (fn(&w.v, arg) != 0)
-			return seen;
-	}
-	seen += ctable_walk(&tcp->conns, walk_conn, &w);
-	if (!w.stopped)
-		seen += ctable_walk(&tcp->tws, walk_tw, &w);
-	return seen;
+	while (!tern_tcp_conn_walk_step(ctx, &w, UINT32_MAX, count_one, &c))
+		;
+	return c.seen;
 }
 
 struct find_arg {

@@ -63,6 +63,24 @@ const char *tern_tcp_timer_name(enum tern_tcp_timer_kind k);
 unsigned int tern_tcp_conn_walk(struct tern_ctx *ctx, tern_tcp_view_fn fn,
 				void *arg);
 
+/** Where a walk in steps stands; zero it to start. */
+struct tern_tcp_walk {
+	uint8_t phase;          /**< listeners, connections, TIME_WAIT, done */
+	uint32_t bucket;        /**< next bucket of the current table */
+};
+
+/**
+ * Go on with a walk for at most @p buckets table buckets, so that a
+ * caller reaching the lcore between two loop iterations never holds it
+ * for long, whatever the number of connections. Between steps the
+ * tables may change: an entry may be seen twice or not at all, as with
+ * `ss` reading the kernel's tables.
+ * @return true when the walk is complete (or @p fn stopped it).
+ */
+bool tern_tcp_conn_walk_step(struct tern_ctx *ctx, struct tern_tcp_walk *w,
+			     uint32_t buckets, tern_tcp_view_fn fn,
+			     void *arg);
+
 /** The id of @p c (as in struct tern_tcp_conn_view). */
 uint32_t tern_tcp_conn_id(const struct tern_conn *c);
 

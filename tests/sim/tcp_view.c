@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tcp_fixture.h"
+#include "tern_ctable.h"
 #include "tern_tcp_view.h"
 
 #define VIEW_MAX 16
@@ -169,7 +170,42 @@ test_view_abort_all(void)
 	duo_finish(&d);
 }
 
+/* A walk in steps of one bucket sees what one full walk sees, and
+ * each step visits at most its budget of buckets. */
+static void
+test_view_walk_in_steps(void)
+{
+	struct tern_tcp_conf conf;
+	struct tern_tcp_walk w = { 0 };
+	struct view_list full, steps;
+	struct sim_conn *s;
+	unsigned int calls = 0;
+	struct duo d;
+
+	sim_tcp_conf_defaults(&conf);
+	duo_create(&d, &conf);
+	for (unsigned int i = 0; i < 5; i++)
+		duo_connect(&d, &s);
+	view_walk(d.b, &full);
+	SIM_ASSERT_EQ(full.n, 6);       /* the listener and 5 connections */
+	memset(&steps, 0, sizeof(steps));
+	while (!tern_tcp_conn_walk_step(d.b->ctx, &w, 1, view_collect,
+					&steps))
+		calls++;
+	SIM_ASSERT_EQ(steps.n, full.n);
+	for (unsigned int i = 0; i < full.n; i++)
+		SIM_ASSERT_EQ(steps.v[i].id, full.v[i].id);
+	/* One bucket per step: at least one step per bucket of the
+	 * connection table. */
+	SIM_ASSERT(calls >= tern_ctable_buckets_for(conf.max_conns),
+		   "%u steps", calls);
+	SIM_ASSERT_EQ(tern_tcp_abort_all(d.a->ctx), 5);
+	SIM_WAIT(d.sim, tern_tcp_app_conns(d.b->ctx) == 0, SIM_S);
+	duo_finish(&d);
+}
+
 const struct sim_test tcp_tests_view[] = {
+	SIM_TEST(test_view_walk_in_steps),
 	SIM_TEST(test_view_walk_each_kind),
 	SIM_TEST(test_view_stop_accepting_then_close_all),
 	SIM_TEST(test_view_abort_all),
