@@ -137,9 +137,10 @@ list_one(const struct tern_tcp_conn_view *v, void *arg)
 	return 0;
 }
 
-/* Table buckets one request may walk: a few microseconds of the
- * worker's time, however many connections it has. */
-#define RT_WALK_BUCKETS 2048
+/* Table buckets one request may walk (64 KiB of bucket pointers): a
+ * small slice of the worker's time however many connections it has;
+ * a listing of the default tables (64 Ki buckets each) takes 16. */
+#define RT_WALK_BUCKETS 8192
 
 static void
 list_conns(struct tern_ctx *ctx, void *arg)
