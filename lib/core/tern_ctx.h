@@ -82,6 +82,9 @@ struct tern_ctx {
 	uint16_t queue_id;
 	void *app;                   /**< the application's per-lcore state */
 	struct tern_log_budget log;  /**< TERN_DP_LOG rate limit */
+	/** Counter names for logs, set by the stack (which gathers the
+	 *  components' counters); NULL: logs give the counter's number. */
+	const char *(*stat_name)(unsigned int id);
 } __rte_cache_aligned;
 
 /** Queue @p m for transmission; flushes when the batch is full. */
@@ -99,8 +102,9 @@ tern_drop(struct tern_ctx *ctx, struct rte_mbuf *m, enum tern_stat reason)
 {
 	tern_stat_inc(&ctx->stats, reason);
 	TERN_DP_LOG(ctx, tern_logtype_net, DEBUG,
-		    "tern.net: lcore %u: drop %s (%u bytes)", ctx->lcore_id,
-		    tern_stat_name(reason),
+		    "tern.net: lcore %u: drop %s #%u (%u bytes)", ctx->lcore_id,
+		    ctx->stat_name != NULL ? ctx->stat_name(reason) : "counter",
+		    (unsigned int)reason,
 		    m != NULL ? rte_pktmbuf_pkt_len(m) : 0);
 	rte_pktmbuf_free(m);
 }

@@ -9,6 +9,12 @@
 #include "tern_net.h"
 #include "tern_tcp.h"
 
+static const char *
+stack_stat_name(unsigned int id)
+{
+	return tern_stat_name((enum tern_stat)id);
+}
+
 int
 tern_stack_init(struct tern_ctx *ctx, const struct tern_stack_conf *conf)
 {
@@ -26,6 +32,7 @@ tern_stack_init(struct tern_ctx *ctx, const struct tern_stack_conf *conf)
 	ctx->lcore_id = conf->lcore_id;
 	ctx->port_id = conf->port_id;
 	ctx->queue_id = conf->queue_id;
+	ctx->stat_name = stack_stat_name;
 	/* 0: production, everything random; else reproducible (tests). */
 	ctx->hash_seed = seed != 0 ? (uint32_t)(seed ^ (seed >> 32))
 				   : (uint32_t)rte_rand();
