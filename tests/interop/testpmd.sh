@@ -3,7 +3,8 @@
 # (a FIFO the test writes commands into, one step at a time) or through
 # its interactive prompt under tmux (send-keys, capture-pane).
 #
-#   testpmd.sh null-cmdfile|null-tmux|tap-cmdfile|tap-tmux TERN_TESTPMD
+#   testpmd.sh null-cmdfile|null-tmux|tap-cmdfile|tap-tmux|tap-signal
+#              TERN_TESTPMD
 #
 # net_null: listen, connect (the SYN goes nowhere), show conns/tcp
 # stats/fsm, quit: the open connection is closed by the drain.
@@ -13,6 +14,9 @@
 # `quit` closes it with FIN: the kernel reads EOF (not a reset) and ss
 # shows its socket in CLOSE-WAIT; the exit report says the drain ended
 # it with FIN, none aborted.
+# tap-signal: SIGINT starts the drain; the kernel client reads the FIN
+# but never closes, so the drain waits; a second SIGINT aborts at once:
+# the report says 1 aborted and the kernel's socket is reset.
 MODE=$1
 BIN=$2
 TERN_LOG_TAG="testpmd-$MODE"
@@ -20,12 +24,13 @@ TERN_LOG_TAG="testpmd-$MODE"
 . "$(dirname "${BASH_SOURCE[0]}")/interop_lib.sh"
 
 case $MODE in
-null-cmdfile|null-tmux|tap-cmdfile|tap-tmux) ;;
-*) echo "usage: $0 null-cmdfile|null-tmux|tap-cmdfile|tap-tmux BIN" >&2
+null-cmdfile|null-tmux|tap-cmdfile|tap-tmux|tap-signal) ;;
+*) echo "usage: $0 null-cmdfile|null-tmux|tap-cmdfile|tap-tmux|tap-signal BIN" >&2
    exit 2 ;;
 esac
 DEV=${MODE%%-*}
 DRIVE=${MODE#*-}
+[ "$DRIVE" = signal ] && DRIVE=cmdfile SIGNAL=1
 
 interop_require_root_netns
 # No hugepages needed (the socket of telemetry lives in the runtime
@@ -236,8 +241,49 @@ tp_start_tap() {
 	tp_expect "ESTABLISHED --USER_CLOSE--> FIN_WAIT_1 +1$"
 }
 
+tp_second_signal() {
+	local peer_out=$INTEROP_TMP/peer.out rc
+
+	tp_start "net_tap0,iface=$INTEROP_IFACE" --drain-ms 60000
+	tern_tap_up "$INTEROP_LOG" "$INTEROP_IFACE" "$INTEROP_KERNEL_MAC" \
+		"$INTEROP_KERNEL_IP/24" ||
+		interop_fail "tern-testpmd or its tap did not come up"
+	tp_cmd "listen 7 echo"
+	tp_expect "listening on port 7 \(echo\) on 1 workers"
+	interop_bg timeout 120 /usr/bin/python3 \
+		"$(dirname "${BASH_SOURCE[0]}")/testpmd_peer.py" hold \
+		"$INTEROP_TERN_IP" 7 1000 --linger --timeout 90 >"$peer_out" 2>&1
+	tern_wait_until 60 grep -q '^echoed bytes=1000' "$peer_out" ||
+		{ cat "$peer_out"; interop_fail "the kernel's echo failed"; }
+	kill -INT "$TERN_ECHO_PID"
+	tp_expect "draining: 1 connections, 1 closed with FIN, up to 60000 ms"
+	# The kernel reads the FIN and keeps its side open: the drain waits
+	# (for up to 60 s), the process is still there.
+	tern_wait_until 60 grep -q '^end=eof ss_state=CLOSE-WAIT$' \
+		"$peer_out" || interop_fail "the kernel did not read the FIN"
+	kill -0 "$TERN_ECHO_PID" 2>/dev/null ||
+		interop_fail "tern-testpmd ended before the drain time"
+	kill -INT "$TERN_ECHO_PID"
+	tp_expect "second stop request: aborting"
+	exec 3>&-
+	tern_wait_until 60 tp_gone ||
+		interop_fail "tern-testpmd did not exit after the second signal"
+	wait "$TERN_ECHO_PID"
+	rc=$?
+	TERN_ECHO_PID=
+	[ "$rc" -eq 0 ] || interop_fail "tern-testpmd exit status $rc"
+	tp_expect "drain: 1 connections open, 1 closed with FIN; 0 finished, 1 aborted"
+	tern_wait_until 60 grep -q '^gone=' "$peer_out" ||
+		interop_fail "the kernel client did not finish"
+	cat "$peer_out"
+	grep -q '^gone=yes$' "$peer_out" ||
+		interop_fail "the kernel's socket was not reset"
+}
+
 if [ "$DEV" = null ]; then
 	tp_start_null
+elif [ -n "${SIGNAL:-}" ]; then
+	tp_second_signal
 else
 	tp_start_tap
 fi

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """The kernel's side of the tern-testpmd tests (run in the namespace).
 
-    testpmd_peer.py hold IP PORT BYTES [--timeout S]
+    testpmd_peer.py hold IP PORT BYTES [--timeout S] [--linger]
 
 Connect to IP:PORT, send BYTES, read them back (tern's echo service),
 print "echoed bytes=N local=A:P" and keep the connection open until tern
@@ -11,6 +11,9 @@ ends it. Then print one line
 
 where STATE is what `ss` says of this socket right after tern's FIN was
 read (CLOSE-WAIT on an orderly close), close, and exit 0 only for eof.
+
+--linger: after tern's FIN, do not close: keep the socket until it is
+gone (tern reset it) and print "gone=yes|no" (no: --timeout passed).
 """
 import argparse
 import socket
@@ -56,6 +59,14 @@ def hold(args):
     except socket.timeout:
         end = "timeout"
     print("end=%s ss_state=%s" % (end, ss_state(local[1])), flush=True)
+    if args.linger and end == "eof":
+        gone = "no"
+        while time.monotonic() < deadline:
+            if ss_state(local[1]) == "none":
+                gone = "yes"
+                break
+            time.sleep(0.1)
+        print("gone=%s" % gone, flush=True)
     s.close()
     return 0 if end == "eof" else 1
 
@@ -67,6 +78,7 @@ def main():
     ap.add_argument("port", type=int)
     ap.add_argument("bytes", type=int)
     ap.add_argument("--timeout", type=float, default=60.0)
+    ap.add_argument("--linger", action="store_true")
     args = ap.parse_args()
     sys.exit(hold(args))
 
