@@ -89,8 +89,9 @@ tshark -r "$PCAP" -c 4 2>/dev/null
 capinfos -t "$PCAP" 2>/dev/null | grep -i "file type" ||
 	tshark -r "$PCAP" -q -z io,stat,0 2>/dev/null | head -n 3
 [ "$frames" -ge 100 ] || interop_fail "only $frames frames decoded"
-[ "$to_tern" -gt 0 ] && [ "$from_tern" -gt 0 ] ||
+if [ "$to_tern" -eq 0 ] || [ "$from_tern" -eq 0 ]; then
 	interop_fail "one direction is missing (RX $to_tern, TX $from_tern)"
+fi
 [ "$syns" -eq 2 ] || interop_fail "handshake not captured ($syns SYNs)"
 tshark -r "$PCAP" -q -z conv,tcp 2>/dev/null |
 	grep -qE "$INTEROP_KERNEL_IP:$kport +<-> +$INTEROP_TERN_IP:7|$INTEROP_TERN_IP:7 +<-> +$INTEROP_KERNEL_IP:$kport" ||
