@@ -959,6 +959,9 @@ tcp_find_listener(const struct tern_tcp *tcp, rte_be16_t port)
 {
 	struct tern_listener *l;
 
+	/* A graceful stop: listeners answer as if closed (RST). */
+	if (unlikely(tcp->stop_accepting))
+		return NULL;
 	for (l = tcp->listeners; l != NULL; l = l->next)
 		if (rte_cpu_to_be_16(l->port) == port)
 			return l;

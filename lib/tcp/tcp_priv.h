@@ -184,6 +184,7 @@ struct tern_conn {
 	uint8_t notify;                /* enum tcp_notify bits */
 	uint8_t busy;                  /* inside a callback of this conn */
 	uint32_t flags;                /* enum tcp_conn_flag */
+	uint32_t id;                   /* per lcore, from 1, for shells */
 	struct tern_ctx *ctx;
 	const struct tern_tcp_ops *ops;
 	void *user;
@@ -324,6 +325,8 @@ struct tern_tcp {
 	uint32_t state_count[TERN_TCP_NSTATES];
 	uint64_t fsm_hits[TCP_FSM_NROWS];
 	uint32_t tw_iss_hint;          /* ISS floor for a SYN reusing a TIME_WAIT */
+	uint32_t next_conn_id;         /* last struct tern_conn id given */
+	bool stop_accepting;           /* tern_tcp_stop_accepting() */
 };
 
 static inline struct tern_tcp *
