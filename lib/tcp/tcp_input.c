@@ -265,8 +265,10 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 	uint32_t acked = seg->ack - c->snd_una;
 	bool fin_acked = false;
 
-	if (c->snd_una == c->iss)
+	if (!tcp_syn_acked(c)) {
 		acked--; /* our SYN */
+		c->flags |= CF_SYN_ACKED;
+	}
 	if ((c->flags & CF_FIN_SENT) && acked > c->sq_bytes) {
 		acked--; /* our FIN */
 		fin_acked = true;
@@ -749,6 +751,7 @@ tcp_input_syn_sent(struct tern_ctx *ctx, struct tern_conn *c,
 		return;
 	}
 	c->snd_una = seg->ack;
+	c->flags |= CF_SYN_ACKED;
 	tcp_rtt_from_ack(ctx, c, seg);
 	c->retries = 0;
 	c->backoff = 0;
@@ -866,6 +869,7 @@ tcp_listen_cookie_ack(struct tern_ctx *ctx, struct tern_listener *l,
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYNCOOKIES_RECV);
 	c->iss = seg->ack - 1;
 	c->snd_una = seg->ack;
+	c->flags |= CF_SYN_ACKED;	/* the cookie's ACK acknowledged it */
 	c->snd_nxt = seg->ack;
 	c->snd_max = seg->ack;
 	c->rxt_next = seg->ack;

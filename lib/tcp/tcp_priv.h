@@ -167,6 +167,9 @@ enum tcp_conn_flag {
 	CF_OPEN_PENDING = 1u << 24, /* shut down in SYN_RCVD: our SYN is not
 				       acknowledged yet, the app was not told
 				       connected() */
+	CF_SYN_ACKED = 1u << 25,  /* our SYN is acknowledged. Not SND.UNA ==
+				     ISS: that is true again after every
+				     2^32 bytes sent */
 };
 
 /* What the app is told after the state-machine step (habit 9). */
@@ -328,6 +331,13 @@ struct tern_tcp {
 	uint32_t next_conn_id;         /* last struct tern_conn id given */
 	bool stop_accepting;           /* tern_tcp_stop_accepting() */
 };
+
+/* Has the peer acknowledged our SYN? */
+static inline bool
+tcp_syn_acked(const struct tern_conn *c)
+{
+	return (c->flags & CF_SYN_ACKED) != 0;
+}
 
 static inline struct tern_tcp *
 tcp_of(const struct tern_ctx *ctx)
