@@ -12,6 +12,8 @@ packages=(
 	# tests
 	libcmocka-dev python3 python3-scapy socat iproute2 iputils-ping ethtool
 	valgrind graphviz
+	# tern-testpmd's prompt under test; dpdk-dumpcap captures decoded
+	tmux tshark
 	# benchmarks and their plots
 	wrk gnuplot-nox python3-matplotlib
 )
@@ -38,5 +40,8 @@ if [ "$(id -u)" -ne 0 ]; then
 	sudo=(sudo)
 fi
 export DEBIAN_FRONTEND=noninteractive
+# wireshark-common asks whether non-root users may capture: no.
+echo "wireshark-common wireshark-common/install-setuid boolean false" |
+	"${sudo[@]}" debconf-set-selections
 "${sudo[@]}" apt-get update -q
 "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null

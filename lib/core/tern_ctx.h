@@ -26,6 +26,7 @@
 #include <rte_mempool.h>
 
 #include "tern_stats.h"
+#include "tern_log.h"
 
 /*
  * Frames one pass of the stack may queue before the driver flushes. The
@@ -116,6 +117,10 @@ struct tern_ctx {
 	uint16_t port_id;
 	uint16_t queue_id;
 	void *app;                   /**< the application's per-lcore state */
+	struct tern_log_budget log;  /**< TERN_DP_LOG rate limit */
+	/** Counter names for logs, set by the stack (which gathers the
+	 *  components' counters); NULL: logs give the counter's number. */
+	const char *(*stat_name)(unsigned int id);
 } __rte_cache_aligned;
 
 /**
@@ -141,11 +146,16 @@ tern_ctx_tx_room(const struct tern_ctx *ctx)
 	return (uint16_t)(TERN_TX_BATCH_MAX - ctx->tx.count);
 }
 
-/** Free @p m and count it under @p reason. */
+/** Free @p m and count it under @p reason (logged at tern.net DEBUG). */
 static inline void
 tern_drop(struct tern_ctx *ctx, struct rte_mbuf *m, tern_stat_t reason)
 {
 	tern_stat_inc(&ctx->stats, reason);
+	TERN_DP_LOG(ctx, tern_logtype_net, DEBUG,
+		    "tern.net: lcore %u: drop %s #%u (%u bytes)", ctx->lcore_id,
+		    ctx->stat_name != NULL ? ctx->stat_name(reason) : "counter",
+		    (unsigned int)reason,
+		    m != NULL ? rte_pktmbuf_pkt_len(m) : 0);
 	rte_pktmbuf_free(m);
 }
 

@@ -373,6 +373,12 @@ arp_retry_due(struct tern_ctx *ctx)
 			continue;
 		if (ctx->now_ns - e->request_ns >= tbl->retry_ns) {
 			if (e->requests > tbl->retries_max) {
+				const uint8_t *a = (const uint8_t *)&e->ip;
+
+				TERN_DP_LOG(ctx, tern_logtype_arp, NOTICE,
+					    "tern.arp: %u.%u.%u.%u does not "
+					    "answer: %u packets dropped", a[0],
+					    a[1], a[2], a[3], e->npending);
 				arp_entry_drop(ctx, e,
 					       TERN_STAT_ARP_RESOLVE_FAILED);
 				continue;

@@ -48,6 +48,12 @@ static const struct rt_opt rt_opts[] = {
 	{ "mbufs", "N", "mbufs in each worker's pool", "mempool", "mbufs" },
 	{ "duration", "SEC", "stop after SEC seconds (0: run until signalled)",
 	  "run", "duration" },
+	{ "drain-ms", "MS", "on SIGINT/SIGTERM/quit, let connections close "
+	  "for up to MS ms before aborting them (0: abort at once)",
+	  "run", "drain_ms" },
+	{ "hold-port", "on|off", "once stopped, keep the port open but "
+	  "unpolled until the next SIGINT/SIGTERM (two processes over one "
+	  "memif pair, see docs/drivers.md)", "run", "hold_port" },
 	{ "print-config", NULL, "print the effective configuration and exit",
 	  NULL, NULL },
 	{ "help", NULL, "show this help and exit", NULL, NULL },

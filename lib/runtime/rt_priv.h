@@ -41,7 +41,31 @@ struct rt_worker {
 	 * the drop decisions (only this worker's lcore draws from it). */
 	const struct rte_eth_rxtx_callback *fault_cb;
 	uint64_t fault_rng;
+	/* rt_ctl.c: requests from control threads, and whether the loop
+	 * takes them (enum rt_serve). */
+	struct rte_ring *req_ring;
+	atomic_int serving;
+	/* Written by the worker only, read by the shell (show workers). */
+	_Atomic uint64_t loops;
+	_Atomic uint64_t idle_loops;
 } __rte_cache_aligned;
+
+enum rt_serve {
+	RT_SERVE_NOT_YET,
+	RT_SERVE_RUNNING,
+	RT_SERVE_STOPPED,
+};
+
+/* The graceful stop (tern_rt_request_drain), run by the control thread. */
+struct rt_drain {
+	atomic_int asked;           /* drain requests not yet acted on */
+	atomic_bool active;
+	bool done;                  /* a drain ran: report it */
+	uint64_t start_ns, deadline_ns, end_ns;
+	unsigned int held;          /* connections the apps held at start */
+	unsigned int closed;        /* ... that were closed with FIN */
+	unsigned int aborted;       /* ... aborted when time was up */
+};
 
 /* What the port offers and what was chosen from it and the profile. */
 struct rt_port {
@@ -97,6 +121,16 @@ struct tern_rt {
 	bool sigmask_saved;
 	pthread_t control_thread;
 	bool control_running;
+	/* rt_ctl.c: serialises control-side callers of the request rings. */
+	pthread_mutex_t ctl_lock;
+	bool ctl_lock_ready;
+	/* The application's control thread (struct tern_rt_app control). */
+	pthread_t app_thread;
+	bool app_thread_running;
+	struct rt_drain drain;
+	/* rt_telemetry.c: endpoints reach this runtime through it. */
+	bool telemetry_registered;
+	bool pdump_ready;           /* rte_pdump_init() served */
 };
 
 /* rt_args.c */
@@ -105,6 +139,21 @@ void rt_usage(const struct tern_rt *rt, FILE *f);
 int rt_resolve_port(struct tern_rt *rt);
 int rt_eal_args_build(struct tern_rt *rt);
 void rt_dev_name_of(const char *dev, char *out, size_t out_len);
+
+/* rt_ctl.c */
+int rt_ctl_setup(struct tern_rt *rt);
+void rt_ctl_free(struct tern_rt *rt);
+void rt_ctl_serve(struct rt_worker *w);
+void rt_ctl_worker_start(struct rt_worker *w);
+void rt_ctl_worker_stop(struct rt_worker *w);
+
+/* rt_drain.c */
+void rt_drain_poll(struct tern_rt *rt, bool signalled);
+void rt_drain_report(const struct tern_rt *rt, FILE *f);
+
+/* rt_telemetry.c */
+int rt_telemetry_register(struct tern_rt *rt);
+void rt_telemetry_unregister(struct tern_rt *rt);
 
 /* rt_fault.c */
 int rt_fault_install(struct tern_rt *rt);

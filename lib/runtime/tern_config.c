@@ -103,6 +103,10 @@ static const struct cfg_key config_keys[] = {
 		0, RTE_MEMPOOL_CACHE_MAX_SIZE, false),
 	TYPED_KEY("run", "duration", CFG_SECONDS_MS, struct tern_config,
 		  duration_ms),
+	NUM_KEY("run", "drain_ms", CFG_U32, struct tern_config, drain_ms, 0,
+		3600000, false),
+	TYPED_KEY("run", "hold_port", CFG_BOOL, struct tern_config,
+		  hold_port),
 	NUM_KEY("fault", "rx_drop_ppm", CFG_U32, struct tern_config,
 		fault_rx_drop_ppm, 0, TERN_FAULT_PPM_MAX, false),
 	NUM_KEY("fault", "tx_drop_ppm", CFG_U32, struct tern_config,
@@ -807,6 +811,9 @@ tern_config_defaults(struct tern_config *cfg, int logtype)
 	 * thousand segments held in TCP queues. */
 	cfg->mbufs = 8191;
 	cfg->mbuf_cache = 256;
+	/* Long enough for peers on a LAN to answer our FIN and close their
+	 * side; short enough that an operator's Ctrl-C still feels prompt. */
+	cfg->drain_ms = 3000;
 	tern_tcp_conf_defaults(&cfg->tcp);
 }
 

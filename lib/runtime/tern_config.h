@@ -104,6 +104,14 @@ struct tern_config {
 	/* [run] */
 	uint32_t duration_ms;                /**< stop after; 0 = run until
 						  signalled or asked */
+	uint32_t drain_ms;                   /**< graceful stop: time given
+						  to closing connections
+						  before they are aborted;
+						  0 = abort at once */
+	bool hold_port;                      /**< once stopped, keep the
+						  port open, unpolled, until
+						  the next signal (at most
+						  TERN_RT_HOLD_PORT_MAX_S) */
 	/* [fault] */
 	uint32_t fault_rx_drop_ppm;          /**< received frames dropped
 						  on purpose, per million;
@@ -176,6 +184,9 @@ int tern_profile_name_of_dev(const char *dev, char *out, size_t out_len);
 
 /** True when @p dev is a PCI address (DDDD:BB:DD.F or BB:DD.F). */
 bool tern_dev_is_pci(const char *dev);
+
+/** The longest [run] hold_port waits for its signal, in seconds. */
+#define TERN_RT_HOLD_PORT_MAX_S 60
 
 /**
  * Load profile @p name from @p dir into @p p (defaults first).

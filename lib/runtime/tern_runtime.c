@@ -16,6 +16,7 @@
 #include <rte_ethdev.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
+#include <rte_pdump.h>
 #include <rte_version.h>
 
 #include "rt_priv.h"
@@ -119,20 +120,31 @@ worker_loop(struct tern_rt *rt, struct rt_worker *w)
 	const struct tern_rt_app *app = &rt->app;
 	struct tern_ctx *ctx = &w->ctx;
 	struct rte_mbuf *pkts[TERN_RX_BURST];
+	uint64_t loops = 0, idle = 0;
 	uint16_t n;
 
+	rt_ctl_worker_start(w);
 	while (!tern_rt_stopping(rt)) {
 		ctx->now_ns = tern_clock_now_ns(&rt->clock);
 		n = rte_eth_rx_burst(ctx->port_id, ctx->queue_id, pkts,
 				     TERN_RX_BURST);
 		if (n > 0)
 			tern_stack_input(ctx, pkts, n);
+		else
+			idle++;
 		if (app->lcore_poll != NULL)
 			app->lcore_poll(ctx, app->arg);
+		rt_ctl_serve(w);
 		tern_stack_poll(ctx);
 		if (ctx->tx.count > 0)
 			ctx->tx_flush(ctx);
+		/* Single writer: plain stores, read by the shell. */
+		atomic_store_explicit(&w->loops, ++loops,
+				      memory_order_relaxed);
+		atomic_store_explicit(&w->idle_loops, idle,
+				      memory_order_relaxed);
 	}
+	rt_ctl_worker_stop(w);
 }
 
 static int
@@ -219,15 +231,54 @@ control_thread_main(void *arg)
 		sig = sigtimedwait(&set, NULL, &tick);
 		if (sig > 0) {
 			RT_LOG(rt, NOTICE, "%s: stopping", strsignal(sig));
-			tern_rt_request_stop(rt);
+			rt_drain_poll(rt, true);
 		} else if (tern_clock_now_ns(&rt->clock) >= rt->deadline_ns) {
 			RT_LOG(rt, NOTICE, "duration of %u.%03u s reached: "
 			       "stopping", rt->cfg.duration_ms / 1000,
 			       rt->cfg.duration_ms % 1000);
 			tern_rt_request_stop(rt);
+		} else {
+			rt_drain_poll(rt, false);
 		}
 	}
 	return NULL;
+}
+
+static void *
+app_thread_main(void *arg)
+{
+	struct tern_rt *rt = arg;
+
+	rt->app.control(rt, rt->app.arg);
+	return NULL;
+}
+
+static int
+app_thread_start(struct tern_rt *rt)
+{
+	int rc;
+
+	if (rt->app.control == NULL)
+		return 0;
+	rc = rte_ctrl_thread_create(&rt->app_thread, "tern-app-ctl", NULL,
+				    app_thread_main, rt);
+	if (rc != 0) {
+		RT_LOG(rt, ERR, "application control thread: %s",
+		       rte_strerror(rc));
+		return -rc;
+	}
+	rt->app_thread_running = true;
+	return 0;
+}
+
+static void
+app_thread_stop(struct tern_rt *rt)
+{
+	if (!rt->app_thread_running)
+		return;
+	tern_rt_request_stop(rt);
+	pthread_join(rt->app_thread, NULL);
+	rt->app_thread_running = false;
 }
 
 static int
@@ -390,6 +441,29 @@ tern_rt_print_stats(const struct tern_rt *rt, FILE *f)
 	fflush(f);
 }
 
+/*
+ * [run] hold_port: the workers have stopped polling; keep the port open
+ * until the next stop signal. DPDK 22.11's memif PMD unmaps the shared
+ * rings from its interrupt thread when the peer disconnects, with no
+ * synchronisation against an rx_burst in progress on a worker: a
+ * process still polling when its peer closes can crash inside the PMD.
+ * Two processes over one memif pair therefore stop polling first, both,
+ * and only then close their ports (tests/interop/vdev_runtime.sh).
+ */
+static void
+hold_port(struct tern_rt *rt)
+{
+	const struct timespec limit = { TERN_RT_HOLD_PORT_MAX_S, 0 };
+	sigset_t set;
+
+	printf("%s: holding the port until SIGINT/SIGTERM\n", rt->app.name);
+	fflush(stdout);
+	stop_signals(&set);
+	if (sigtimedwait(&set, NULL, &limit) < 0)
+		printf("%s: no signal in %d s: closing the port\n",
+		       rt->app.name, TERN_RT_HOLD_PORT_MAX_S);
+}
+
 int
 tern_rt_run(struct tern_rt *rt)
 {
@@ -403,10 +477,16 @@ tern_rt_run(struct tern_rt *rt)
 	print_banner(rt, stdout);
 	rc = control_thread_start(rt);
 	if (rc == 0)
+		rc = app_thread_start(rt);
+	if (rc == 0)
 		rc = lcores_run_phase(rt, phase_run);
 	control_thread_stop(rt);
+	app_thread_stop(rt);
 	printf("%s: stopped\n", rt->app.name);
+	rt_drain_report(rt, stdout);
 	tern_rt_print_stats(rt, stdout);
+	if (rt->cfg.hold_port)
+		hold_port(rt);
 	lcores_run_phase(rt, phase_teardown);
 	return rc;
 }
@@ -453,6 +533,21 @@ signals_restore(struct tern_rt *rt)
 	rt->sigmask_saved = false;
 }
 
+/*
+ * Let dpdk-dumpcap (a secondary process) capture our RX and TX. It
+ * needs a shared configuration: without one (--in-memory, --no-shconf)
+ * there is nobody to serve it, which is not an error.
+ */
+static void
+capture_init(struct tern_rt *rt)
+{
+	if (rte_pdump_init() != 0)
+		RT_LOG(rt, INFO, "packet capture (dpdk-dumpcap) unavailable: "
+		       "%s", rte_strerror(rte_errno));
+	else
+		rt->pdump_ready = true;
+}
+
 /* Everything before rte_eal_init(): options, files, profile. */
 static int
 create_config(struct tern_rt *rt, int argc, char **argv)
@@ -491,9 +586,12 @@ create_eal(struct tern_rt *rt)
 	}
 	rt->eal_ready = true;
 	rc = tern_clock_init(&rt->clock);
-	if (rc != 0)
+	if (rc != 0) {
 		RT_LOG(rt, ERR, "no TSC frequency: no clock");
-	return rc;
+		return rc;
+	}
+	capture_init(rt);
+	return 0;
 }
 
 int
@@ -524,9 +622,13 @@ tern_rt_create(int argc, char **argv, const struct tern_rt_app *app,
 	if (rc == 0)
 		rc = rt_workers_setup(rt);
 	if (rc == 0)
+		rc = rt_ctl_setup(rt);
+	if (rc == 0)
 		rc = rt_fault_install(rt);
 	if (rc == 0)
 		rc = lcores_run_phase(rt, phase_stack_init);
+	if (rc == 0)
+		rc = rt_telemetry_register(rt);
 	return rc;
 }
 
@@ -538,8 +640,13 @@ tern_rt_destroy(struct tern_rt *rt)
 	if (rt == NULL)
 		return 0;
 	control_thread_stop(rt);
+	app_thread_stop(rt);
+	rt_telemetry_unregister(rt);
 	if (rt->eal_ready && stacks_up(rt))
 		lcores_run_phase(rt, phase_teardown);
+	rt_ctl_free(rt);
+	if (rt->pdump_ready)
+		rte_pdump_uninit();
 	rt_port_close(rt);
 	rc = rt_pools_free(rt);
 	if (rt->eal_ready)

@@ -70,6 +70,19 @@ struct tern_rt_app {
 	 * down (connections still open are then aborted). May be NULL.
 	 */
 	void (*lcore_fini)(struct tern_ctx *ctx, void *arg);
+	/**
+	 * On each worker when a graceful stop begins (tern_rt_ctl.h
+	 * tern_rt_request_drain, SIGINT/SIGTERM): stop accepting (unlisten)
+	 * and opening. The runtime then closes every connection the app
+	 * holds with FIN. May be NULL.
+	 */
+	void (*lcore_drain)(struct tern_ctx *ctx, void *arg);
+	/**
+	 * On a control thread of its own (not a worker lcore) once the
+	 * loops run: a shell. Must return soon after tern_rt_stopping()
+	 * becomes true. May be NULL.
+	 */
+	void (*control)(struct tern_rt *rt, void *arg);
 };
 
 /**

@@ -18,6 +18,15 @@
 #include "tern_splitmix.h"
 #include "tern_net.h"
 #include "tern_tcp.h"
+#include "tern_stack_stats.h"
+
+/* Counter names for lib/core's rate-limited drop log: core cannot call
+ * up into the layer that knows them. */
+static const char *
+stack_stat_name(unsigned int id)
+{
+	return tern_stat_name((tern_stat_t)id);
+}
 
 /* 0: production, everything random -- a full 128-bit ISN key (RFC 6528)
  * from the kernel, rte_rand() if that fails; else reproducible from the
@@ -60,6 +69,7 @@ tern_stack_init(struct tern_ctx *ctx, const struct tern_stack_conf *conf)
 	ctx->lcore_id = conf->lcore_id;
 	ctx->port_id = conf->port_id;
 	ctx->queue_id = conf->queue_id;
+	ctx->stat_name = stack_stat_name;
 	stack_draw_secrets(conf->secret_seed, &secret, &ctx->hash_seed);
 	rte_convert_rss_key((const uint32_t *)ctx->ifc.rss_key,
 			    ctx->rss_key_be, sizeof(ctx->ifc.rss_key));

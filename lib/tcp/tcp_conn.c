@@ -48,6 +48,9 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	c->node.key = *key;
 	c->node.hash = hash;
 	c->ctx = ctx;
+	/* 0 is "none" (TIME_WAIT records in tern_tcp_view.h). */
+	c->id = ++tcp->next_conn_id != 0 ? tcp->next_conn_id :
+		++tcp->next_conn_id;
 	tcp_fsm_conn_born(ctx, c, state);
 	tern_timer_init(&c->timer);
 	c->rto_ms = tcp->conf.rto_initial_ms;

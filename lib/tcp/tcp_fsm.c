@@ -143,6 +143,29 @@ tcp_fsm_tw_gone(struct tern_ctx *ctx)
 
 /* ---- the state of a connection ---- */
 
+/* tern.tcp.fsm: every change; tern.tcp: ends that were not asked for. */
+static void
+tcp_log_state(struct tern_ctx *ctx, const struct tern_conn *c, uint8_t prev)
+{
+	const uint8_t *f = (const uint8_t *)&c->node.key.faddr;
+	uint16_t lport = rte_be_to_cpu_16(c->node.key.lport);
+	uint16_t fport = rte_be_to_cpu_16(c->node.key.fport);
+
+	TERN_DP_LOG(ctx, tern_logtype_tcp_fsm, DEBUG,
+		    "tern.tcp.fsm: lcore %u: :%u <-> %u.%u.%u.%u:%u %s -> %s",
+		    ctx->lcore_id, lport, f[0], f[1], f[2], f[3], fport,
+		    tern_tcp_state_name(prev), tern_tcp_state_name(c->state));
+	if (c->state == TERN_TCP_CLOSED &&
+	    (c->close_reason == TERN_TCP_CLOSE_TIMEOUT ||
+	     c->close_reason == TERN_TCP_CLOSE_RESET))
+		TERN_DP_LOG(ctx, tern_logtype_tcp, INFO,
+			    "tern.tcp: lcore %u: :%u <-> %u.%u.%u.%u:%u in %s: "
+			    "%s", ctx->lcore_id, lport, f[0], f[1], f[2], f[3],
+			    fport, tern_tcp_state_name(prev),
+			    c->close_reason == TERN_TCP_CLOSE_TIMEOUT ?
+			    "timed out" : "reset by the peer");
+}
+
 /* The only place a connection's state changes (the lint's state-assign
  * rule, tests/lint/README.md). */
 static void
@@ -156,6 +179,7 @@ tcp_set_state(struct tern_ctx *ctx, struct tern_conn *c, uint8_t next)
 	tcp->state_count[prev]--;
 	tcp->state_count[next]++;
 	c->state = next;
+	tcp_log_state(ctx, c, prev);
 
 	switch (next) {
 	case TERN_TCP_SYN_SENT:

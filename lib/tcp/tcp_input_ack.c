@@ -141,8 +141,10 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 	uint32_t acked = seg->ack - c->snd_una;
 	bool fin_acked = false;
 
-	if (c->snd_una == c->iss)
+	if (!tcp_syn_acked(c)) {
 		acked--; /* our SYN */
+		c->flags |= CF_SYN_ACKED;
+	}
 	if ((c->flags & CF_FIN_SENT) && acked > c->sq_bytes) {
 		acked--; /* our FIN */
 		fin_acked = true;
@@ -183,6 +185,7 @@ tcp_ack_of_syn(struct tern_ctx *ctx, struct tern_conn *c,
 	       const struct tcp_seg *seg)
 {
 	c->snd_una = seg->ack;
+	c->flags |= CF_SYN_ACKED;
 	tcp_rtt_from_ack(ctx, c, seg);
 	c->retries = 0;
 	c->backoff = 0;

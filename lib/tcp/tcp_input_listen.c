@@ -56,6 +56,7 @@ tcp_listen_cookie_ack(struct tern_ctx *ctx, struct tern_listener *l,
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYNCOOKIES_RECV);
 	c->iss = seg->ack - 1;
 	c->snd_una = seg->ack;
+	c->flags |= CF_SYN_ACKED;	/* the cookie's ACK acknowledged it */
 	c->snd_nxt = seg->ack;
 	c->snd_max = seg->ack;
 	c->rxt_next = seg->ack;

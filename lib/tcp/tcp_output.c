@@ -633,7 +633,7 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 	if (c->flags & CF_SYN_OWED)
 		tcp_emit_syn(ctx, c);
 	/* No data before our SYN is acknowledged. */
-	if (tcp_state_has(c->state, SP_SENDS) && c->snd_una != c->iss) {
+	if (tcp_state_has(c->state, SP_SENDS) && tcp_syn_acked(c)) {
 		if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
 		    (CF_RECOVERY | CF_SACK_OK))
 			tcp_sack_retransmit(ctx, c);
@@ -693,7 +693,7 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 	 * RFC 9293 3.10.4: close() in SYN_RCVD with nothing queued sends
 	 * the FIN at once, right behind our unacknowledged SYN.
 	 */
-	if (c->state == TERN_TCP_FIN_WAIT_1 && c->snd_una == c->iss &&
+	if (c->state == TERN_TCP_FIN_WAIT_1 && !tcp_syn_acked(c) &&
 	    c->sq_bytes == 0 && c->snd_nxt == c->iss + 1 &&
 	    (c->flags & CF_FIN_QUEUED))
 		tcp_send_segment(ctx, c, 0, true);
@@ -733,8 +733,7 @@ tcp_flush_work(struct tern_ctx *ctx)
 void
 tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
 {
-	if (c->snd_una == c->iss) {
-		/* Our SYN is not acknowledged yet. */
+	if (!tcp_syn_acked(c)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYN_RETRANS);
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
 		c->retrans_total++;

@@ -166,11 +166,14 @@ enum tcp_conn_flag {
 	CF_OPEN_PENDING = 1u << 24, /* shut down in SYN_RCVD: our SYN is not
 				       acknowledged yet, the app was not told
 				       connected() */
-	CF_FREE = 1u << 25,       /* A_FREE: release silently after the step */
+	CF_SYN_ACKED = 1u << 25,  /* our SYN is acknowledged. Not SND.UNA ==
+				     ISS: that is true again after every
+				     2^32 bytes sent */
+	CF_FREE = 1u << 26,       /* A_FREE: release silently after the step */
 	/* Owed to the output pass (tcp_flush_work), which builds them: */
-	CF_SYN_OWED = 1u << 26,   /* our SYN or SYN+ACK, first or again */
-	CF_PROBE_OWED = 1u << 27, /* a zero-window or keepalive probe */
-	CF_TLP_OWED = 1u << 28,   /* a tail loss probe */
+	CF_SYN_OWED = 1u << 27,   /* our SYN or SYN+ACK, first or again */
+	CF_PROBE_OWED = 1u << 28, /* a zero-window or keepalive probe */
+	CF_TLP_OWED = 1u << 29,   /* a tail loss probe */
 };
 
 /* What the app is told after the state-machine step (habit 9). */
@@ -188,6 +191,7 @@ struct tern_conn {
 	uint8_t notify;                /* enum tcp_notify bits */
 	uint8_t busy;                  /* inside a callback of this conn */
 	uint32_t flags;                /* enum tcp_conn_flag */
+	uint32_t id;                   /* per lcore, from 1, for shells */
 	struct tern_ctx *ctx;
 	const struct tern_tcp_ops *ops;
 	void *user;
@@ -329,7 +333,16 @@ struct tern_tcp {
 	uint16_t our_mss;              /* from the MTU, or conf.mss */
 	uint32_t state_count[TERN_TCP_NSTATES];
 	uint64_t fsm_hits[TCP_FSM_NROWS];
+	uint32_t next_conn_id;         /* last struct tern_conn id given */
+	bool stop_accepting;           /* tern_tcp_stop_accepting() */
 };
+
+/* Has the peer acknowledged our SYN? */
+static inline bool
+tcp_syn_acked(const struct tern_conn *c)
+{
+	return (c->flags & CF_SYN_ACKED) != 0;
+}
 
 static inline struct tern_tcp *
 tcp_of(const struct tern_ctx *ctx)
@@ -511,6 +524,9 @@ tcp_find_listener(const struct tern_tcp *tcp, rte_be16_t port)
 {
 	struct tern_listener *l;
 
+	/* A graceful stop: listeners answer as if closed (RST). */
+	if (unlikely(tcp->stop_accepting))
+		return NULL;
 	for (l = tcp->listeners; l != NULL; l = l->next)
 		if (rte_cpu_to_be_16(l->port) == port)
 			return l;

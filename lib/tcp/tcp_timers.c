@@ -165,7 +165,7 @@ tcp_rtx_expired(struct tern_ctx *ctx, struct tern_conn *c)
 	 * limit ends it.
 	 */
 	bool probing = c->snd_wnd == 0 && c->sq_bytes > 0 &&
-		       c->snd_una != c->iss;
+		       tcp_syn_acked(c);
 	uint64_t limit = tcp_persist_limit_ns(conf, c);
 
 	c->rtx_deadline_ns = 0;
