@@ -42,7 +42,13 @@ interop_setup dcap
 trap dc_finish EXIT
 PCAP=$INTEROP_TMP/tern.pcapng
 
+# --base-virtaddr: the secondary maps the primary's memory at the same
+# addresses; left to chance, the primary's choice can collide with what
+# the secondary has mapped there already (seen with the ASan build, whose
+# shadow memory moves everything). 32 TiB is above ASan's shadow and
+# below where either process maps its libraries.
 ip netns exec "$TERN_NS" "$BIN" -l 0 -m 128 --file-prefix "$PREFIX" \
+	--base-virtaddr=0x200000000000 \
 	--vdev="net_tap0,iface=$INTEROP_IFACE" -- \
 	--ip "$INTEROP_TERN_IP/24" --duration 120 >"$INTEROP_LOG" 2>&1 &
 TERN_ECHO_PID=$!
