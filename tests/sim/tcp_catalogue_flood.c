@@ -43,34 +43,6 @@ flood_isn(unsigned int i)
 	return 0x10000000u + i * 7919u;
 }
 
-/* A segment from P's address, port @p sport, to T's listening port. */
-static void
-wire_segment(struct peer *p, uint16_t sport, uint8_t flags, uint32_t seq,
-	     uint32_t ack)
-{
-	struct sim_tcp_spec s;
-	struct rte_mbuf *m;
-
-	memset(&s, 0, sizeof(s));
-	s.eth_src = p->p->mac;
-	s.eth_dst = p->t->mac;
-	s.ip_src = p->p->ip;
-	s.ip_dst = p->t->ip;
-	s.sport = sport;
-	s.dport = FX_PORT;
-	s.seq = seq;
-	s.ack = ack;
-	s.flags = flags;
-	s.win = 65535;
-	if (flags & SIM_SYN) {
-		s.opts.mss_ok = true;
-		s.opts.mss = 1460;
-	}
-	m = sim_build_tcp(p->p->pool, &s);
-	SIM_ASSERT(m != NULL, "cannot build a segment (pool of P empty?)");
-	sim_wire_send(p->p, m);
-}
-
 /*
  * Sort what T sent since the last call. Frames are popped raw: P's
  * sequence tracking (peer_recv) follows the established connection, so
@@ -187,11 +159,11 @@ forged_acks(struct peer *p, struct sim_listener *l, struct flood_tally *ft,
 	unsigned int n = 0;
 
 	for (unsigned int i = 0; i < FLOOD; i += 37, n++)
-		wire_segment(p, (uint16_t)(FLOOD_PORT0 + i), SIM_ACK,
+		fx_wire_segment(p, (uint16_t)(FLOOD_PORT0 + i), SIM_ACK,
 			     flood_isn(i) + 1, 0xdead0000u + i);
 	if (cookies) {
 		/* port FLOOD-1's cookie, presented by port FLOOD-2 */
-		wire_segment(p, FLOOD_PORT0 + FLOOD - 2, SIM_ACK,
+		fx_wire_segment(p, FLOOD_PORT0 + FLOOD - 2, SIM_ACK,
 			     flood_isn(FLOOD - 2) + 1,
 			     ft->iss[FLOOD - 1] + 1);
 		n++;
@@ -236,7 +208,7 @@ flood_run(bool cookies)
 	idle = rte_mempool_in_use_count(p->t->pool);
 
 	for (unsigned int i = 0; i < FLOOD; i++) {
-		wire_segment(p, (uint16_t)(FLOOD_PORT0 + i), SIM_SYN,
+		fx_wire_segment(p, (uint16_t)(FLOOD_PORT0 + i), SIM_SYN,
 			     flood_isn(i), 0);
 		if ((i + 1) % BURST != 0 && i + 1 != FLOOD)
 			continue;
@@ -295,7 +267,7 @@ flood_run(bool cookies)
 		/* a genuine cookie, but more than two periods old */
 		sim_run_for(p->sim, t_cookie + 130 * SIM_S - sim_now(p->sim));
 		rsts = ft.rsts;
-		wire_segment(p, FLOOD_PORT0 + FLOOD - 1, SIM_ACK,
+		fx_wire_segment(p, FLOOD_PORT0 + FLOOD - 1, SIM_ACK,
 			     flood_isn(FLOOD - 1) + 1,
 			     ft.iss[FLOOD - 1] + 1);
 		sim_settle(p->sim);

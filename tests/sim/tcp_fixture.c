@@ -256,3 +256,31 @@ duo_finish(struct duo *d)
 	fx_run_out(d->sim);
 	sim_destroy(d->sim);
 }
+
+/* A segment from P's address, port @p sport, to T's listening port. */
+void
+fx_wire_segment(struct peer *p, uint16_t sport, uint8_t flags, uint32_t seq,
+	     uint32_t ack)
+{
+	struct sim_tcp_spec s;
+	struct rte_mbuf *m;
+
+	memset(&s, 0, sizeof(s));
+	s.eth_src = p->p->mac;
+	s.eth_dst = p->t->mac;
+	s.ip_src = p->p->ip;
+	s.ip_dst = p->t->ip;
+	s.sport = sport;
+	s.dport = FX_PORT;
+	s.seq = seq;
+	s.ack = ack;
+	s.flags = flags;
+	s.win = 65535;
+	if (flags & SIM_SYN) {
+		s.opts.mss_ok = true;
+		s.opts.mss = 1460;
+	}
+	m = sim_build_tcp(p->p->pool, &s);
+	SIM_ASSERT(m != NULL, "cannot build a segment (pool of P empty?)");
+	sim_wire_send(p->p, m);
+}

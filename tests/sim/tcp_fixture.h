@@ -85,6 +85,14 @@ void duo_finish(struct duo *d);
  *  quiescence (nothing left but listeners). */
 void fx_run_out(struct sim *sim);
 
+/**
+ * Put on the wire a segment from P's address, port @p sport, to T's
+ * listening port FX_PORT (with an MSS option when it is a SYN): for
+ * tests that play many peers at once.
+ */
+void fx_wire_segment(struct peer *p, uint16_t sport, uint8_t flags,
+		     uint32_t seq, uint32_t ack);
+
 /* The test tables of each scenario file. */
 extern const struct sim_test tcp_tests_handshake[];
 extern const unsigned int tcp_tests_handshake_n;

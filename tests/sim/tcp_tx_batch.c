@@ -26,32 +26,6 @@ syn_isn(unsigned int i)
 	return 0x20000000u + i * 104729u;
 }
 
-/* A segment from P's port @p sport to T's listening port. */
-static void
-send_from_port(struct peer *p, uint16_t sport, uint8_t flags, uint32_t seq)
-{
-	struct sim_tcp_spec s;
-	struct rte_mbuf *m;
-
-	memset(&s, 0, sizeof(s));
-	s.eth_src = p->p->mac;
-	s.eth_dst = p->t->mac;
-	s.ip_src = p->p->ip;
-	s.ip_dst = p->t->ip;
-	s.sport = sport;
-	s.dport = FX_PORT;
-	s.seq = seq;
-	s.flags = flags;
-	s.win = 65535;
-	if (flags & SIM_SYN) {
-		s.opts.mss_ok = true;
-		s.opts.mss = 1460;
-	}
-	m = sim_build_tcp(p->p->pool, &s);
-	SIM_ASSERT(m != NULL, "cannot build a segment (pool of P empty?)");
-	sim_wire_send(p->p, m);
-}
-
 /* SYN+ACKs to ports PORT0.. in P's inbox (the rest is counted apart). */
 static unsigned int
 count_synacks(struct peer *p, unsigned int *other)
@@ -88,14 +62,15 @@ test_tx_batch_flushed_only_by_driver(void)
 	p = fx_peer(&conf, &l);
 
 	/* One handshake first, so that T knows P's address (ARP). */
-	send_from_port(p, PORT0 + NSYN, SIM_SYN, syn_isn(NSYN));
+	fx_wire_segment(p, PORT0 + NSYN, SIM_SYN, syn_isn(NSYN), 0);
 	sim_run_for(p->sim, 10 * SIM_MS);
 	SIM_ASSERT_EQ(count_synacks(p, &other), 1);
 
 	segs0 = sim_stat(p->t, TERN_STAT_TCP_OUT_SEGS);
 	frames0 = p->t->tcp_frames_out;
 	for (unsigned int i = 0; i < NSYN; i++)
-		send_from_port(p, (uint16_t)(PORT0 + i), SIM_SYN, syn_isn(i));
+		fx_wire_segment(p, (uint16_t)(PORT0 + i), SIM_SYN, syn_isn(i),
+				0);
 	sim_run_for(p->sim, 10 * SIM_MS);
 
 	/* One SYN+ACK each, none lost, none sent from inside a step. */
@@ -124,8 +99,8 @@ test_tx_batch_flushed_only_by_driver(void)
 
 	/* P resets them all (exact RSTs): the half-open records go. */
 	for (unsigned int i = 0; i <= NSYN; i++)
-		send_from_port(p, (uint16_t)(PORT0 + i), SIM_RST,
-			       syn_isn(i) + 1);
+		fx_wire_segment(p, (uint16_t)(PORT0 + i), SIM_RST,
+				syn_isn(i) + 1, 0);
 	sim_run_for(p->sim, 10 * SIM_MS);
 	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_SYN_RCVD), 0);
 	SIM_ASSERT_EQ(p->t->flushes_in_step, 0);
