@@ -6,7 +6,8 @@
  * range): the INI loader, the command line (--set and the named
  * options), the writer of the effective configuration and the docs all
  * follow that table, so a key cannot be parsed in one place and
- * forgotten in another.
+ * forgotten in another. How one value is parsed and printed is
+ * rt_cfg_value.c's.
  */
 #include <arpa/inet.h>
 #include <ctype.h>
@@ -26,6 +27,7 @@
 
 #include "tern_build_config.h"
 #include "tern_config.h"
+#include "rt_cfg_value.h"
 
 #define CFG_LOG(logtype, level, fmt, ...) \
 	rte_log(RTE_LOG_##level, (logtype), "tern.config: " fmt "\n", \
@@ -78,7 +80,6 @@ struct cfg_key {
  * layer accepts before rte_eth_dev_adjust_nb_rx_tx_desc() rounds them. */
 #define MTU_MIN 68
 #define MTU_MAX 9216
-#define DURATION_MAX_MS (UINT32_MAX - 1)
 
 static const struct cfg_key config_keys[] = {
 	STR_KEY("port", "dev", struct tern_config, dev),
@@ -169,40 +170,6 @@ static const struct cfg_schema profile_schema = {
 	"profile", profile_keys, RTE_DIM(profile_keys)
 };
 
-struct rss_hf_name {
-	const char *name;
-	uint64_t bits;
-};
-
-static const struct rss_hf_name rss_hf_names[] = {
-	{ "ipv4", RTE_ETH_RSS_IPV4 },
-	{ "frag-ipv4", RTE_ETH_RSS_FRAG_IPV4 },
-	{ "ipv4-tcp", RTE_ETH_RSS_NONFRAG_IPV4_TCP },
-	{ "ipv4-udp", RTE_ETH_RSS_NONFRAG_IPV4_UDP },
-	{ "ipv4-other", RTE_ETH_RSS_NONFRAG_IPV4_OTHER },
-	{ "ipv6", RTE_ETH_RSS_IPV6 },
-	{ "ipv6-tcp", RTE_ETH_RSS_NONFRAG_IPV6_TCP },
-	{ "ipv6-udp", RTE_ETH_RSS_NONFRAG_IPV6_UDP },
-};
-
-static const char *const tcp_cc_names[] = {
-	[TERN_TCP_CC_NEWRENO] = "newreno",
-	[TERN_TCP_CC_CUBIC] = "cubic",
-};
-
-static const char *const offload_names[] = {
-	[TERN_OFFLOAD_AUTO] = "auto",
-	[TERN_OFFLOAD_OFF] = "off",
-	[TERN_OFFLOAD_ON] = "on",
-};
-
-const char *
-tern_offload_mode_name(enum tern_offload_mode m)
-{
-	return (unsigned int)m < RTE_DIM(offload_names) ?
-		offload_names[m] : "?";
-}
-
 static const struct cfg_key *
 schema_find(const struct cfg_schema *s, const char *section, const char *key)
 {
@@ -220,257 +187,6 @@ schema_has_section(const struct cfg_schema *s, const char *section)
 		if (strcmp(s->keys[i].section, section) == 0)
 			return true;
 	return false;
-}
-
-/* strtoull that accepts only a whole, unsigned decimal number. */
-static int
-parse_u64(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	if (!isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno != 0 || *end != '\0')
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-int
-tern_parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno != 0 || end == s || *end != '\0' || s[0] == '-' ||
-	    v < min || v > max)
-		return -EINVAL;
-	*out = v;
-	return 0;
-}
-
-static const char *const bool_true_words[] = { "true", "yes", "on", "1" };
-static const char *const bool_false_words[] = { "false", "no", "off", "0" };
-
-static int
-parse_bool(const char *s, bool *out)
-{
-	for (unsigned int i = 0; i < RTE_DIM(bool_true_words); i++) {
-		if (strcasecmp(s, bool_true_words[i]) == 0) {
-			*out = true;
-			return 0;
-		}
-		if (strcasecmp(s, bool_false_words[i]) == 0) {
-			*out = false;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-static int
-parse_ipv4(const char *s, rte_be32_t *out)
-{
-	struct in_addr a;
-
-	if (inet_pton(AF_INET, s, &a) != 1)
-		return -EINVAL;
-	*out = a.s_addr;
-	return 0;
-}
-
-/* "A.B.C.D" or "A.B.C.D-A.B.C.E" into @p first and @p last. */
-static int
-parse_ipv4_range(const char *s, size_t n, uint32_t *first, uint32_t *last)
-{
-	char buf[2 * INET_ADDRSTRLEN];
-	rte_be32_t a, b;
-	char *dash;
-
-	if (n == 0 || n >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, n);
-	buf[n] = '\0';
-	dash = strchr(buf, '-');
-	if (dash != NULL)
-		*dash = '\0';
-	if (parse_ipv4(buf, &a) != 0)
-		return -EINVAL;
-	b = a;
-	if (dash != NULL && parse_ipv4(dash + 1, &b) != 0)
-		return -EINVAL;
-	*first = rte_be_to_cpu_32(a);
-	*last = rte_be_to_cpu_32(b);
-	return *first <= *last ? 0 : -EINVAL;
-}
-
-int
-tern_parse_ipv4_list(const char *s, rte_be32_t *out, unsigned int max)
-{
-	unsigned int n = 0;
-
-	if (strcmp(s, "none") == 0)
-		return 0;
-	for (;;) {
-		size_t len = strcspn(s, ",");
-		uint32_t first, last;
-		int rc = parse_ipv4_range(s, len, &first, &last);
-
-		if (rc != 0)
-			return rc;
-		for (uint64_t a = first; a <= last; a++) {
-			if (n == max)
-				return -ERANGE;
-			out[n++] = rte_cpu_to_be_32((uint32_t)a);
-		}
-		if (s[len] == '\0')
-			return (int)n;
-		s += len + 1;
-	}
-}
-
-static int
-parse_ipv4_prefix(const char *s, rte_be32_t *addr, uint8_t *len)
-{
-	char buf[INET_ADDRSTRLEN];
-	const char *slash = strchr(s, '/');
-	rte_be32_t a;
-	uint64_t bits;
-
-	if (slash == NULL || (size_t)(slash - s) >= sizeof(buf))
-		return -EINVAL;
-	memcpy(buf, s, slash - s);
-	buf[slash - s] = '\0';
-	if (parse_ipv4(buf, &a) != 0 || parse_u64(slash + 1, &bits) != 0)
-		return -EINVAL;
-	if (bits < 1 || bits > 32)
-		return -ERANGE;
-	*addr = a;
-	*len = (uint8_t)bits;
-	return 0;
-}
-
-/* Decimal seconds ("5", "0.25") to milliseconds, without libm. */
-static int
-parse_seconds_ms(const char *s, uint32_t *out)
-{
-	char *end;
-	double sec;
-
-	if (!isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	sec = strtod(s, &end);
-	if (errno != 0 || *end != '\0')
-		return -EINVAL;
-	if (sec * 1000.0 > (double)DURATION_MAX_MS)
-		return -ERANGE;
-	*out = (uint32_t)(sec * 1000.0 + 0.5);
-	return 0;
-}
-
-static int
-parse_tcp_cc(const char *s, enum tern_tcp_cc *out)
-{
-	for (unsigned int i = 0; i < RTE_DIM(tcp_cc_names); i++) {
-		if (tcp_cc_names[i] != NULL && strcmp(s, tcp_cc_names[i]) == 0) {
-			*out = (enum tern_tcp_cc)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-static int
-parse_offload(const char *s, enum tern_offload_mode *out)
-{
-	for (unsigned int i = 0; i < RTE_DIM(offload_names); i++) {
-		if (strcmp(s, offload_names[i]) == 0) {
-			*out = (enum tern_offload_mode)i;
-			return 0;
-		}
-	}
-	return -EINVAL;
-}
-
-/* "ipv4 ipv4-tcp" or "ipv4,ipv4-tcp"; "none" is no hashing at all. */
-static int
-parse_rss_hf(const char *s, uint64_t *out)
-{
-	char buf[TERN_CFG_VALUE_LEN];
-	char *save = NULL;
-	uint64_t hf = 0;
-
-	if (strcmp(s, "none") == 0) {
-		*out = 0;
-		return 0;
-	}
-	if (strlcpy(buf, s, sizeof(buf)) >= sizeof(buf))
-		return -EINVAL;
-	for (char *tok = strtok_r(buf, " ,\t", &save); tok != NULL;
-	     tok = strtok_r(NULL, " ,\t", &save)) {
-		unsigned int i;
-
-		for (i = 0; i < RTE_DIM(rss_hf_names); i++)
-			if (strcmp(tok, rss_hf_names[i].name) == 0)
-				break;
-		if (i == RTE_DIM(rss_hf_names))
-			return -EINVAL;
-		hf |= rss_hf_names[i].bits;
-	}
-	*out = hf;
-	return 0;
-}
-
-static int
-hex_nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)tolower((unsigned char)c);
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/*
- * A Toeplitz key gives the same hash for (src, dst) and (dst, src)
- * exactly when it repeats with a 16-bit period (Woo & Park, "Scalable
- * TCP Session Monitoring with Symmetric Receive-side Scaling"): tern
- * relies on that, so only such keys are accepted and the pattern is
- * all that is stored. "symmetric" names the usual 0x6d5a.
- */
-static int
-parse_rss_key(const char *s, uint16_t *out)
-{
-	size_t len = strlen(s);
-	uint8_t first[2];
-
-	if (strcmp(s, "symmetric") == 0) {
-		*out = TERN_RSS_SYMMETRIC_PATTERN;
-		return 0;
-	}
-	if (len < 4 || len % 4 != 0 || len > 2 * TERN_RSS_KEY_MAX)
-		return -EINVAL;
-	for (size_t i = 0; i < len; i += 2) {
-		int hi = hex_nibble(s[i]), lo = hex_nibble(s[i + 1]);
-		uint8_t byte;
-
-		if (hi < 0 || lo < 0)
-			return -EINVAL;
-		byte = (uint8_t)(hi << 4 | lo);
-		if (i < 4)
-			first[i / 2] = byte;
-		else if (byte != first[(i / 2) % 2])
-			return -ERANGE;
-	}
-	*out = (uint16_t)(first[0] << 8 | first[1]);
-	return 0;
 }
 
 static int
@@ -502,7 +218,7 @@ key_parse(const struct cfg_key *k, void *base, const char *value)
 		return 0;
 	case CFG_U16:
 	case CFG_U32:
-		rc = parse_u64(value, &v);
+		rc = rt_cfg_parse_u64(value, &v);
 		if (rc == 0)
 			rc = check_range(k, v);
 		if (rc != 0)
@@ -513,16 +229,16 @@ key_parse(const struct cfg_key *k, void *base, const char *value)
 			*(uint32_t *)field = (uint32_t)v;
 		return 0;
 	case CFG_BOOL:
-		return parse_bool(value, (bool *)field);
+		return rt_cfg_parse_bool(value, (bool *)field);
 	case CFG_IPV4_PREFIX:
-		return parse_ipv4_prefix(value, (rte_be32_t *)field,
+		return rt_cfg_parse_ipv4_prefix(value, (rte_be32_t *)field,
 					 (uint8_t *)base + k->aux);
 	case CFG_IPV4_OR_NONE:
 		if (strcmp(value, "none") == 0) {
 			*(rte_be32_t *)field = 0;
 			return 0;
 		}
-		return parse_ipv4(value, (rte_be32_t *)field);
+		return rt_cfg_parse_ipv4(value, (rte_be32_t *)field);
 	case CFG_IPV4_LIST: {
 		int n = tern_parse_ipv4_list(value, (rte_be32_t *)field,
 					     k->max);
@@ -533,47 +249,18 @@ key_parse(const struct cfg_key *k, void *base, const char *value)
 		return 0;
 	}
 	case CFG_SECONDS_MS:
-		return parse_seconds_ms(value, (uint32_t *)field);
+		return rt_cfg_parse_seconds_ms(value, (uint32_t *)field);
 	case CFG_OFFLOAD:
-		return parse_offload(value, (enum tern_offload_mode *)field);
+		return rt_cfg_parse_offload(value,
+					    (enum tern_offload_mode *)field);
 	case CFG_RSS_HF:
-		return parse_rss_hf(value, (uint64_t *)field);
+		return rt_cfg_parse_rss_hf(value, (uint64_t *)field);
 	case CFG_RSS_KEY:
-		return parse_rss_key(value, (uint16_t *)field);
+		return rt_cfg_parse_rss_key(value, (uint16_t *)field);
 	case CFG_TCP_CC:
-		return parse_tcp_cc(value, (enum tern_tcp_cc *)field);
+		return rt_cfg_parse_tcp_cc(value, (enum tern_tcp_cc *)field);
 	}
 	return -EINVAL;
-}
-
-static void
-format_ipv4(rte_be32_t a, char *out, size_t len)
-{
-	struct in_addr ia = { .s_addr = a };
-
-	if (inet_ntop(AF_INET, &ia, out, (socklen_t)len) == NULL)
-		strlcpy(out, "?", len);
-}
-
-void
-tern_rss_hf_format(uint64_t hf, char *out, size_t out_len)
-{
-	size_t used = 0;
-
-	out[0] = '\0';
-	for (unsigned int i = 0; i < RTE_DIM(rss_hf_names); i++) {
-		int n;
-
-		if ((hf & rss_hf_names[i].bits) == 0)
-			continue;
-		n = snprintf(out + used, out_len - used, "%s%s",
-			     used > 0 ? " " : "", rss_hf_names[i].name);
-		if (n < 0 || (size_t)n >= out_len - used)
-			break;
-		used += (size_t)n;
-	}
-	if (used == 0)
-		strlcpy(out, "none", out_len);
 }
 
 /* Format the value of @p k in the struct at @p base; "" = not written. */
@@ -601,7 +288,7 @@ key_format(const struct cfg_key *k, const void *base, char *out, size_t len)
 	case CFG_IPV4_PREFIX: {
 		char a[INET_ADDRSTRLEN];
 
-		format_ipv4(*(const rte_be32_t *)field, a, sizeof(a));
+		rt_cfg_format_ipv4(*(const rte_be32_t *)field, a, sizeof(a));
 		snprintf(out, len, "%s/%u", a,
 			 *((const uint8_t *)base + k->aux));
 		break;
@@ -610,7 +297,7 @@ key_format(const struct cfg_key *k, const void *base, char *out, size_t len)
 		if (*(const rte_be32_t *)field == 0)
 			strlcpy(out, "none", len);
 		else
-			format_ipv4(*(const rte_be32_t *)field, out, len);
+			rt_cfg_format_ipv4(*(const rte_be32_t *)field, out, len);
 		break;
 	case CFG_IPV4_LIST: {
 		uint8_t n = *((const uint8_t *)base + k->aux);
@@ -620,7 +307,7 @@ key_format(const struct cfg_key *k, const void *base, char *out, size_t len)
 		for (uint8_t i = 0; i < n && used + 1 < len; i++) {
 			char a[INET_ADDRSTRLEN];
 
-			format_ipv4(((const rte_be32_t *)field)[i], a,
+			rt_cfg_format_ipv4(((const rte_be32_t *)field)[i], a,
 				    sizeof(a));
 			used += (size_t)snprintf(out + used, len - used,
 						 "%s%s", i > 0 ? "," : "", a);
@@ -643,13 +330,10 @@ key_format(const struct cfg_key *k, const void *base, char *out, size_t len)
 	case CFG_RSS_KEY:
 		snprintf(out, len, "%04x", *(const uint16_t *)field);
 		break;
-	case CFG_TCP_CC: {
-		unsigned int cc = *(const enum tern_tcp_cc *)field;
-
-		strlcpy(out, cc < RTE_DIM(tcp_cc_names) &&
-			tcp_cc_names[cc] != NULL ? tcp_cc_names[cc] : "?", len);
+	case CFG_TCP_CC:
+		strlcpy(out, rt_cfg_tcp_cc_name(
+			*(const enum tern_tcp_cc *)field), len);
 		break;
-	}
 	}
 }
 
@@ -804,7 +488,7 @@ tern_config_defaults(struct tern_config *cfg, int logtype)
 	/* The embedded default deployment: the demo's net_tap port in a
 	 * namespace, the kernel side at 198.18.0.1 (RFC 2544 test range). */
 	strlcpy(cfg->profile_dir, TERN_PROFILE_DIR, sizeof(cfg->profile_dir));
-	parse_ipv4("198.18.0.2", &cfg->ip);
+	rt_cfg_parse_ipv4("198.18.0.2", &cfg->ip);
 	cfg->prefix_len = 24;
 	/* 8191 = 2^13 - 1, the mempool's most efficient size; enough for
 	 * 1024 RX + 1024 TX descriptors, bursts, the cache and a few
@@ -1017,11 +701,4 @@ tern_config_write(const struct tern_config *cfg, FILE *f)
 	fprintf(f, "\n; profile %s (from %s), for reference\n",
 		cfg->profile.name, cfg->profile_dir);
 	return schema_write(&profile_schema, &cfg->profile, f, "; ");
-}
-
-void
-tern_rss_key_fill(uint8_t *key, unsigned int len, uint16_t pattern)
-{
-	for (unsigned int i = 0; i < len; i++)
-		key[i] = (uint8_t)(i % 2 == 0 ? pattern >> 8 : pattern);
 }

@@ -38,7 +38,11 @@ FSM_FILE = "lib/tcp/tcp_fsm.c"
 TCP_DIR = "lib/tcp/"
 
 RULES = ("clock-read", "no-exit", "state-assign", "fsm-count",
-         "static-local", "file-state", "todo", "docs-ref")
+         "static-local", "file-state", "todo", "docs-ref", "file-length")
+
+# A file of lib/ that grows past this holds more than one concern: split
+# it by concern (docs/architecture.md).
+MAX_LIB_LINES = 800
 
 # Where docs/ citations are checked, and the files looked at there.
 CITING_DIRS = ("lib", "app", "bench", "tests")
@@ -303,6 +307,13 @@ def check_file(root, rel, findings):
                     rel, no, "todo",
                     "%s in the TCP engine: finish it or open an issue" %
                     m.group(1)))
+
+    nb_lines = len(raw_lines) - (1 if raw_lines[-1] == "" else 0)
+    if nb_lines > MAX_LIB_LINES:
+        findings.append(Finding(
+            rel, MAX_LIB_LINES + 1, "file-length",
+            "%d lines, over %d: split the file by concern" %
+            (nb_lines, MAX_LIB_LINES)))
 
     structural = blank_preprocessor(code)
     check_block_statics(rel, structural, findings)
