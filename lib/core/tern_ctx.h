@@ -121,6 +121,9 @@ struct tern_ctx {
 	/** Counter names for logs, set by the stack (which gathers the
 	 *  components' counters); NULL: logs give the counter's number. */
 	const char *(*stat_name)(unsigned int id);
+	/** Inside tern_stack_step(), before its flush: a tx_flush now is
+	 *  not the driver's (tests/sim checks the output discipline). */
+	bool in_step;
 } __rte_cache_aligned;
 
 /**

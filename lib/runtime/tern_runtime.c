@@ -114,10 +114,21 @@ phase_stack_init(void *arg)
 	return 0;
 }
 
+/* The application's and the shell's share of a loop iteration. */
+static void
+worker_app_poll(struct tern_ctx *ctx, void *arg)
+{
+	struct rt_worker *w = arg;
+	const struct tern_rt_app *app = &w->rt->app;
+
+	if (app->lcore_poll != NULL)
+		app->lcore_poll(ctx, app->arg);
+	rt_ctl_serve(w);
+}
+
 static void
 worker_loop(struct tern_rt *rt, struct rt_worker *w)
 {
-	const struct tern_rt_app *app = &rt->app;
 	struct tern_ctx *ctx = &w->ctx;
 	struct rte_mbuf *pkts[TERN_RX_BURST];
 	uint64_t loops = 0, idle = 0;
@@ -125,19 +136,12 @@ worker_loop(struct tern_rt *rt, struct rt_worker *w)
 
 	rt_ctl_worker_start(w);
 	while (!tern_rt_stopping(rt)) {
-		ctx->now_ns = tern_clock_now_ns(&rt->clock);
 		n = rte_eth_rx_burst(ctx->port_id, ctx->queue_id, pkts,
 				     TERN_RX_BURST);
-		if (n > 0)
-			tern_stack_input(ctx, pkts, n);
-		else
+		if (n == 0)
 			idle++;
-		if (app->lcore_poll != NULL)
-			app->lcore_poll(ctx, app->arg);
-		rt_ctl_serve(w);
-		tern_stack_poll(ctx);
-		if (ctx->tx.count > 0)
-			ctx->tx_flush(ctx);
+		tern_stack_step(ctx, tern_clock_now_ns(&rt->clock), pkts, n,
+				worker_app_poll, w);
 		/* Single writer: plain stores, read by the shell. */
 		atomic_store_explicit(&w->loops, ++loops,
 				      memory_order_relaxed);

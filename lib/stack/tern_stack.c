@@ -127,3 +127,20 @@ tern_stack_next_deadline_ns(const struct tern_ctx *ctx)
 
 	return net < tcp ? net : tcp;
 }
+
+void
+tern_stack_step(struct tern_ctx *ctx, uint64_t now_ns, struct rte_mbuf **pkts,
+		uint16_t n, tern_stack_app_poll_fn app_poll, void *app_arg)
+{
+	ctx->now_ns = now_ns;
+	ctx->in_step = true;
+	if (n > 0)
+		tern_stack_input(ctx, pkts, n);
+	if (app_poll != NULL)
+		app_poll(ctx, app_arg);
+	tern_stack_poll(ctx);
+	ctx->in_step = false;
+	/* The only flush of the loop iteration (one output discipline). */
+	if (ctx->tx.count > 0)
+		ctx->tx_flush(ctx);
+}

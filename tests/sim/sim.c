@@ -95,6 +95,12 @@ struct sim {
 	uint64_t same_time_steps;
 	bool released;          /**< stacks finished */
 	bool driver_flushing;   /**< in flush_all or a stack's teardown */
+	int stepping;           /**< node in tern_stack_step(), or -1 */
+	/* Frames due at a node in this step, handed to its tern_stack_step */
+	struct sim_rxq {
+		struct rte_mbuf **m;
+		unsigned int n, cap;
+	} rxq[SIM_MAX_NODES];
 	struct sim_block *blocks;
 	struct sim_recorder *rec;
 };
@@ -621,8 +627,10 @@ sim_tx_flush(struct tern_ctx *ctx)
 	struct sim_node *n = ctx->tx_flush_arg;
 	uint16_t count = ctx->tx.count;
 
-	/* Only the driver flushes, between steps (lib/core/tern_ctx.h). */
-	if (!n->sim->driver_flushing)
+	/* Only the driver flushes: between steps, or at the end of the
+	 * step once the stack is done (lib/stack/tern_stack.h). */
+	if (!n->sim->driver_flushing &&
+	    (n->sim->stepping != (int)n->idx || ctx->in_step))
 		n->flushes_in_step++;
 	/* emptied first: sending may not re-enter, but keep it obvious */
 	ctx->tx.count = 0;
@@ -902,6 +910,7 @@ sim_create(uint64_t seed)
 	}
 	sim->seed = seed;
 	sim->now_ns = SIM_START_NS;
+	sim->stepping = -1;
 	sim_rng_seed(&sim->rng, seed ^ 0x5157e11a5eedull);
 	sim->trace_live = trace != NULL && strcmp(trace, "0") != 0;
 	sim_test_register(sim);
@@ -972,6 +981,11 @@ free_sim(struct sim *sim)
 		rte_free(sim->nodes[i].ctx);
 		free(sim->nodes[i].inbox.q);
 		free(sim->nodes[i].pool_held.m);
+	}
+	for (unsigned int i = 0; i < SIM_MAX_NODES; i++) {
+		for (unsigned int k = 0; k < sim->rxq[i].n; k++)
+			rte_pktmbuf_free(sim->rxq[i].m[k]);
+		free(sim->rxq[i].m);
 	}
 	free(sim->heap);
 	free(sim->ring);
@@ -1053,11 +1067,28 @@ next_event_ns(const struct sim *sim)
 }
 
 static void
+rxq_push(struct sim *sim, unsigned int node, struct rte_mbuf *m)
+{
+	struct sim_rxq *q = &sim->rxq[node];
+
+	if (q->n == q->cap) {
+		unsigned int cap = q->cap == 0 ? 64 : 2 * q->cap;
+		struct rte_mbuf **grown = realloc(q->m, cap * sizeof(*grown));
+
+		if (grown == NULL)
+			sim_test_fail(__FILE__, __LINE__, "realloc() != NULL",
+				      "no memory for %u frames due", cap);
+		q->m = grown;
+		q->cap = cap;
+	}
+	q->m[q->n++] = m;
+}
+
+/* Script nodes take their frames as they come off the wire; a stack's
+ * wait in its queue for its step. */
+static void
 deliver_due(struct sim *sim)
 {
-	struct rte_mbuf *burst[SIM_MAX_NODES][TERN_RX_BURST];
-	uint16_t nb[SIM_MAX_NODES] = { 0 };
-
 	while (sim->nheap > 0 && sim->heap[0].due_ns <= sim->now_ns) {
 		struct sim_flight f = heap_pop(sim);
 		struct sim_node *to = &sim->nodes[f.to];
@@ -1068,15 +1099,32 @@ deliver_due(struct sim *sim)
 			script_receive(to, f.m);
 			continue;
 		}
-		burst[f.to][nb[f.to]++] = f.m;
-		if (nb[f.to] == TERN_RX_BURST) {
-			tern_stack_input(to->ctx, burst[f.to], nb[f.to]);
-			nb[f.to] = 0;
-		}
+		rxq_push(sim, f.to, f.m);
 	}
-	for (unsigned int i = 0; i < sim->nnodes; i++)
-		if (nb[i] > 0)
-			tern_stack_input(sim->nodes[i].ctx, burst[i], nb[i]);
+}
+
+/* One loop iteration of every stack, in node order: the driver loop of
+ * lib/stack (tern_stack_step), as the runtime and the benchmark run it. */
+static void
+step_stacks(struct sim *sim)
+{
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		struct sim_node *n = &sim->nodes[i];
+		struct sim_rxq *q = &sim->rxq[i];
+
+		if (n->ctx == NULL)
+			continue;
+		if (q->n > UINT16_MAX)
+			sim_test_fail(__FILE__, __LINE__, "frames due <= 65535",
+				      "%u frames due at %s in one step", q->n,
+				      n->name);
+		sim->stepping = (int)i;
+		/* tern_stack_input takes any count, a burst at a time */
+		tern_stack_step(n->ctx, sim->now_ns, q->m,
+				(uint16_t)q->n, NULL, NULL);
+		sim->stepping = -1;
+		q->n = 0;
+	}
 }
 
 static void
@@ -1141,10 +1189,7 @@ sim_step(struct sim *sim, uint64_t until_ns)
 	set_clock(sim, t);
 	squeeze_pools(sim);
 	deliver_due(sim);
-	for (unsigned int i = 0; i < sim->nnodes; i++)
-		if (sim->nodes[i].ctx != NULL)
-			tern_stack_poll(sim->nodes[i].ctx);
-	flush_all(sim);
+	step_stacks(sim);
 	audit_mbufs(sim);
 	raise_noted_error(sim);
 	if (sim->hook != NULL)
