@@ -98,6 +98,9 @@ struct tern_config {
 	char lcores[TERN_CFG_NAME_LEN];      /**< EAL -l list, used when the
 						  command line gives none */
 	uint16_t workers;                    /**< 0 = one per lcore/queue */
+	uint32_t steer_ring;                 /**< frames a steering ring
+						  between two workers holds
+						  (a power of two) */
 	/* [mempool] */
 	uint32_t mbufs;                      /**< mbufs per worker pool */
 	uint32_t mbuf_cache;                 /**< per-lcore cache of a pool */

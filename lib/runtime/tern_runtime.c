@@ -359,6 +359,11 @@ print_banner(const struct tern_rt *rt, FILE *f)
 	fprintf(f, "  rss      %s%s\n", p->rss_hf != 0 ? hf : "off",
 		p->rx_rss_hash ? " (symmetric TCP hash used as flow hash)" :
 		"");
+	if (rt->nb_workers > 1)
+		fprintf(f, "  flows    %s\n", p->port_steers ?
+			"reach their owner by the port's RSS (redirection "
+			"table read back)" : "owned by a software table, "
+			"steered between workers over rings");
 	fprintf(f, "  offloads rx-cksum %s, tx-ip-cksum %s, tx-tcp-cksum %s, "
 		"tx-tso %s\n", p->rx_cksum ? "on" : "off",
 		p->tx_ip_cksum ? "on" : "off", p->tx_tcp_cksum ? "on" : "off",
@@ -419,6 +424,44 @@ print_tcp_transitions(const struct tern_rt *rt, FILE *f)
 	}
 }
 
+/* Who owned what: connections opened, frames handed between workers,
+ * and the connections each holds now. Only while the loops are
+ * stopped, like the state counts. */
+static void
+print_workers(const struct tern_rt *rt, FILE *f)
+{
+	uint32_t states[TERN_TCP_NSTATES];
+
+	fprintf(f, "workers (%u, flows %s):\n", rt->nb_workers,
+		rt->nb_workers < 2 ? "all on one" : rt->port.port_steers ?
+		"steered by the port's RSS" : "steered in software");
+	for (unsigned int i = 0; i < rt->nb_workers; i++) {
+		const struct rt_worker *w = rt->workers[i];
+		const struct tern_stats *s = &w->ctx.stats;
+
+		fprintf(f, "  worker %u lcore %u queue %u: conns %" PRIu64
+			" (passive %" PRIu64 " active %" PRIu64 ") steered "
+			"out %" PRIu64 " in %" PRIu64 " ring drops %" PRIu64
+			"\n", i, w->lcore_id, w->queue_id,
+			s->c[TERN_STAT_TCP_PASSIVE_OPENS] +
+			s->c[TERN_STAT_TCP_ACTIVE_OPENS],
+			s->c[TERN_STAT_TCP_PASSIVE_OPENS],
+			s->c[TERN_STAT_TCP_ACTIVE_OPENS],
+			s->c[TERN_STAT_STEERED_OUT],
+			s->c[TERN_STAT_STEERED_IN],
+			s->c[TERN_STAT_STEER_RING_FULL]);
+		if (!w->stack_ready)
+			continue;
+		tern_tcp_state_counts(&w->ctx, states);
+		fprintf(f, "    by state:");
+		for (unsigned int k = 0; k < TERN_TCP_NSTATES; k++)
+			if (states[k] != 0)
+				fprintf(f, " %s %u", tern_tcp_state_name(
+					(enum tern_tcp_state)k), states[k]);
+		fprintf(f, "\n");
+	}
+}
+
 void
 tern_rt_print_stats(const struct tern_rt *rt, FILE *f)
 {
@@ -442,6 +485,7 @@ tern_rt_print_stats(const struct tern_rt *rt, FILE *f)
 			tern_tcp_state_name((enum tern_tcp_state)s),
 			states[s]);
 	print_tcp_transitions(rt, f);
+	print_workers(rt, f);
 	fflush(f);
 }
 
@@ -626,6 +670,8 @@ tern_rt_create(int argc, char **argv, const struct tern_rt_app *app,
 	if (rc == 0)
 		rc = rt_workers_setup(rt);
 	if (rc == 0)
+		rc = rt_steer_setup(rt);
+	if (rc == 0)
 		rc = rt_ctl_setup(rt);
 	if (rc == 0)
 		rc = rt_fault_install(rt);
@@ -649,6 +695,9 @@ tern_rt_destroy(struct tern_rt *rt)
 	if (rt->eal_ready && stacks_up(rt))
 		lcores_run_phase(rt, phase_teardown);
 	rt_ctl_free(rt);
+	/* Every loop has stopped: the frames left on the rings go back to
+	 * their pools before those are checked. */
+	rt_steer_free(rt);
 	if (rt->pdump_ready)
 		rte_pdump_uninit();
 	rt_port_close(rt);

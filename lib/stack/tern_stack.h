@@ -29,6 +29,10 @@ struct tern_stack_conf {
 	unsigned int lcore_id;
 	uint16_t port_id;
 	uint16_t queue_id;
+	/** This worker's index among the port's workers (tern_owner.h). */
+	uint16_t worker_id;
+	/** The port's steering group (tern_steer.h); NULL: one worker. */
+	struct tern_steer *steer;
 	uint64_t now_ns;          /**< time at start */
 	uint64_t secret_seed;     /**< seeds ISN secret and hash seed;
 				       0 = random (production);
