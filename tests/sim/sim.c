@@ -19,6 +19,7 @@
 #include "tern_test_eal.h"
 
 #include "sim.h"
+#include "tern_owner.h"
 
 /* Per pool: frames of MTU 1500 with the default 2 KiB data room; 8192
  * of them (about 19 MiB) hold every send buffer of a soak's connections
@@ -502,17 +503,50 @@ corrupt_frame(struct sim *sim, struct rte_mbuf *m, const struct sim_hdr *h)
 	return true;
 }
 
+/*
+ * The queue (worker) of host @p host a frame arrives at, as its NIC
+ * picks it; @p rss gets the hash a NIC in SIM_NIC_RSS mode reports.
+ */
+static struct sim_node *
+nic_queue(struct sim *sim, struct sim_node *host, const struct sim_hdr *h,
+	  bool *has_rss, uint32_t *rss)
+{
+	uint32_t hash, q = 0;
+
+	*has_rss = false;
+	if (host->nb_workers < 2 || h->kind != SIM_PKT_TCP ||
+	    host->nic == SIM_NIC_QUEUE0)
+		return host;
+	hash = tern_flow_toeplitz(host->ctx, h->ip_src, h->ip_dst,
+				  rte_cpu_to_be_16(h->sport),
+				  rte_cpu_to_be_16(h->dport));
+	if (host->nic == SIM_NIC_RSS) {
+		*has_rss = true;
+		*rss = hash;
+		q = tern_flow_owner(&host->ctx->ifc, hash);
+	} else {
+		/* not our key, not our table: the sum of the ports */
+		q = (uint32_t)(h->sport + h->dport) % host->nb_workers;
+	}
+	return &sim->nodes[host->idx + q];
+}
+
 static void
 wire_to(struct sim *sim, struct sim_node *from, struct sim_node *to,
 	struct rte_mbuf *m, const struct sim_hdr *h)
 {
-	const struct sim_faults *f = &sim->faults[from->idx][to->idx];
-	uint64_t *last = &sim->last_due[from->idx][to->idx];
+	/* faults and ordering per pair of hosts: one link each way */
+	const struct sim_faults *f =
+		&sim->faults[from->host->idx][to->host->idx];
+	uint64_t *last = &sim->last_due[from->host->idx][to->host->idx];
+	bool has_rss;
+	uint32_t rss = 0;
 	struct rte_mbuf *copy, *dup;
 	uint16_t what = 0;
 	uint64_t due;
 
 	sim->stats.sent++;
+	to = nic_queue(sim, to, h, &has_rss, &rss);
 	copy = rte_pktmbuf_copy(m, to->pool, 0, UINT32_MAX);
 	if (copy == NULL && to->pool_held.n > 0) {
 		/* A NIC with no mbuf to refill its RX ring drops the frame. */
@@ -530,6 +564,10 @@ wire_to(struct sim *sim, struct sim_node *from, struct sim_node *to,
 	copy->ol_flags = 0;
 	copy->packet_type = 0;
 	copy->hash.rss = 0;
+	if (has_rss) {
+		copy->hash.rss = rss;
+		copy->ol_flags = RTE_MBUF_F_RX_RSS_HASH;
+	}
 	copy->port = (uint16_t)to->idx;
 	if (tamper_run(sim, from, to, h, copy, &what)) {
 		sim->stats.tamper_drops++;
@@ -588,7 +626,9 @@ sim_wire_send(struct sim_node *from, struct rte_mbuf *m)
 	for (unsigned int i = 0; i < sim->nnodes; i++) {
 		struct sim_node *to = &sim->nodes[i];
 
-		if (to == from)
+		/* a host's frames reach its NIC once, at its first worker's
+		 * node; wire_to() picks the queue */
+		if (to->host == from->host || to->worker != 0)
 			continue;
 		if (!group && !rte_is_same_ether_addr(&to->mac, &h.eth_dst))
 			continue;
@@ -698,8 +738,57 @@ node_new(struct sim *sim, const char *name, enum sim_node_kind kind)
 			      "cannot create the pool of node %u: %s", idx,
 			      rte_strerror(rte_errno));
 	n->pool_in_use_base = rte_mempool_in_use_count(n->pool);
+	n->host = n;
+	n->nb_workers = 1;
 	sim->nnodes++;
 	return n;
+}
+
+static void
+stack_conf_fill(struct sim_node *n, const struct tern_tcp_conf *tcp,
+		struct tern_stack_conf *sc, uint64_t *secret)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->ifc.mac = n->mac;
+	sc->ifc.ip = n->ip;
+	sc->ifc.netmask = rte_cpu_to_be_32(0xffffff00);
+	sc->ifc.mtu = 1500;
+	if (tcp != NULL)
+		sc->tcp = *tcp;
+	else
+		sim_tcp_conf_defaults(&sc->tcp);
+	sc->pool = n->pool;
+	sc->tx_flush = sim_tx_flush;
+	sc->tx_flush_arg = n;
+	sc->lcore_id = rte_lcore_id();
+	sc->port_id = (uint16_t)n->host->idx;
+	sc->queue_id = (uint16_t)n->worker;
+	sc->worker_id = (uint16_t)n->worker;
+	sc->steer = n->host->steer;
+	sc->now_ns = n->sim->now_ns;
+	/* never 0, which would mean "draw one from rte_rand()" */
+	sc->secret_seed = sim_splitmix64(secret) | 1;
+}
+
+static void
+stack_start(struct sim_node *n, const struct tern_stack_conf *sc)
+{
+	struct sim *sim = n->sim;
+	int rc;
+
+	n->ctx = rte_zmalloc("sim_ctx", sizeof(*n->ctx), RTE_CACHE_LINE_SIZE);
+	if (n->ctx == NULL)
+		sim_test_fail(__FILE__, __LINE__, "ctx != NULL",
+			      "rte_zmalloc of a tern_ctx failed");
+	rc = tern_stack_init(n->ctx, sc);
+	if (rc != 0) {
+		rte_free(n->ctx);
+		n->ctx = NULL;
+		sim->nnodes--;
+		sim_test_fail(__FILE__, __LINE__, "tern_stack_init() == 0",
+			      "rc %d (%s)", rc, strerror(-rc));
+	}
+	n->pool_in_use_idle = rte_mempool_in_use_count(n->pool);
 }
 
 struct sim_node *
@@ -709,39 +798,71 @@ sim_add_stack(struct sim *sim, const char *name,
 	struct sim_node *n = node_new(sim, name, SIM_NODE_STACK);
 	struct tern_stack_conf sc;
 	uint64_t secret = sim->seed * 0x100 + n->idx + 1;
-	int rc;
 
-	memset(&sc, 0, sizeof(sc));
-	sc.ifc.mac = n->mac;
-	sc.ifc.ip = n->ip;
-	sc.ifc.netmask = rte_cpu_to_be_32(0xffffff00);
-	sc.ifc.mtu = 1500;
-	if (tcp != NULL)
-		sc.tcp = *tcp;
-	else
-		sim_tcp_conf_defaults(&sc.tcp);
-	sc.pool = n->pool;
-	sc.tx_flush = sim_tx_flush;
-	sc.tx_flush_arg = n;
-	sc.lcore_id = rte_lcore_id();
-	sc.port_id = (uint16_t)n->idx;
-	sc.now_ns = sim->now_ns;
-	/* never 0, which would mean "draw one from rte_rand()" */
-	sc.secret_seed = sim_splitmix64(&secret) | 1;
-	n->ctx = rte_zmalloc("sim_ctx", sizeof(*n->ctx), RTE_CACHE_LINE_SIZE);
-	if (n->ctx == NULL)
-		sim_test_fail(__FILE__, __LINE__, "ctx != NULL",
-			      "rte_zmalloc of a tern_ctx failed");
-	rc = tern_stack_init(n->ctx, &sc);
-	if (rc != 0) {
-		rte_free(n->ctx);
-		n->ctx = NULL;
-		sim->nnodes--;
-		sim_test_fail(__FILE__, __LINE__, "tern_stack_init() == 0",
-			      "rc %d (%s)", rc, strerror(-rc));
-	}
-	n->pool_in_use_idle = rte_mempool_in_use_count(n->pool);
+	stack_conf_fill(n, tcp, &sc, &secret);
+	stack_start(n, &sc);
 	return n;
+}
+
+/* The symmetric key of Microsoft's RSS examples' shape (0x6d5a...):
+ * the default pattern of the driver profiles. */
+static void
+sim_rss_key(uint8_t *key, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		key[i] = i % 2 == 0 ? 0x6d : 0x5a;
+}
+
+struct sim_node *
+sim_add_host(struct sim *sim, const char *name,
+	     const struct tern_tcp_conf *tcp, unsigned int nb_workers,
+	     enum sim_nic_mode nic)
+{
+	struct tern_steer_conf stc = {
+		.nb_workers = (uint16_t)nb_workers,
+		.socket_id = SOCKET_ID_ANY,
+		.port_hash = nic == SIM_NIC_RSS,
+	};
+	struct sim_node *host = NULL;
+	char wname[sizeof(host->name)];
+
+	if (nb_workers < 2 || sim->nnodes + nb_workers > SIM_MAX_NODES)
+		sim_test_fail(__FILE__, __LINE__, "2 <= workers, nodes fit",
+			      "%u workers, %u nodes already", nb_workers,
+			      sim->nnodes);
+	for (unsigned int w = 0; w < nb_workers; w++) {
+		struct sim_node *n;
+		struct tern_stack_conf sc;
+		uint64_t secret;
+
+		snprintf(wname, sizeof(wname), "%s%u", name, w);
+		n = node_new(sim, wname, SIM_NODE_STACK);
+		secret = sim->seed * 0x100 + n->idx + 1;
+		if (host == NULL) {
+			host = n;
+			host->nic = nic;
+			if (tern_steer_create(&stc, &host->steer) != 0)
+				sim_test_fail(__FILE__, __LINE__,
+					      "tern_steer_create() == 0",
+					      "%u workers", nb_workers);
+		}
+		n->host = host;
+		n->worker = w;
+		n->nb_workers = nb_workers;
+		n->mac = host->mac;
+		n->ip = host->ip;
+		stack_conf_fill(n, tcp, &sc, &secret);
+		/* ownership: our key, a table over the workers -- which the
+		 * NIC uses too in SIM_NIC_RSS */
+		sim_rss_key(sc.ifc.rss_key, sizeof(sc.ifc.rss_key));
+		sc.ifc.rx_rss_hash = true;
+		sc.ifc.nb_queues = (uint16_t)nb_workers;
+		sc.ifc.reta_size = 128;
+		for (uint16_t i = 0; i < sc.ifc.reta_size; i++)
+			sc.ifc.reta[i] = (uint16_t)(i % nb_workers);
+		stack_start(n, &sc);
+	}
+	return host;
 }
 
 struct sim_node *
@@ -950,6 +1071,11 @@ release(struct sim *sim)
 		tern_stack_fini(n->ctx);
 		sim->driver_flushing = false;
 	}
+	/* every worker is done: what is left on the rings goes back */
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		tern_steer_free(sim->nodes[i].steer);
+		sim->nodes[i].steer = NULL;
+	}
 	drain(sim);
 }
 
@@ -1062,6 +1188,11 @@ next_event_ns(const struct sim *sim)
 
 		if (ctx != NULL)
 			t = RTE_MIN(t, tern_stack_next_deadline_ns(ctx));
+		/* frames a later worker handed to an earlier one */
+		if (sim->nodes[i].host->steer != NULL &&
+		    tern_steer_pending(sim->nodes[i].host->steer,
+				       (uint16_t)sim->nodes[i].worker) > 0)
+			t = RTE_MIN(t, sim->now_ns);
 	}
 	return t;
 }
