@@ -197,7 +197,8 @@ steer_classify(const struct tern_steer *st, const struct tern_ctx *ctx,
 	return STEER_TCP;
 }
 
-static void
+/* @return how many of @p pkts the ring took; the rest is dropped. */
+static unsigned int
 steer_send(struct tern_ctx *ctx, uint16_t to, struct rte_mbuf **pkts,
 	   uint16_t n)
 {
@@ -205,9 +206,9 @@ steer_send(struct tern_ctx *ctx, uint16_t to, struct rte_mbuf **pkts,
 	unsigned int done;
 
 	done = rte_ring_sp_enqueue_burst(r, (void **)pkts, n, NULL);
-	tern_stat_add(&ctx->stats, TERN_STAT_STEERED_OUT, done);
 	for (unsigned int i = done; i < n; i++)
 		tern_drop(ctx, pkts[i], TERN_STAT_STEER_RING_FULL);
+	return done;
 }
 
 /* Every other worker gets a copy: ARP is rare, copies are cheap. */
@@ -225,8 +226,8 @@ steer_share_arp(struct tern_ctx *ctx, const struct rte_mbuf *m)
 			tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
 			continue;
 		}
-		tern_stat_inc(&ctx->stats, TERN_STAT_ARP_SHARED);
-		steer_send(ctx, to, &copy, 1);
+		tern_stat_add(&ctx->stats, TERN_STAT_ARP_SHARED,
+			      steer_send(ctx, to, &copy, 1));
 	}
 }
 
@@ -259,7 +260,8 @@ steer_rx_chunk(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 	}
 	for (uint16_t to = 0; to < st->nb_workers; to++)
 		if (nout[to] > 0)
-			steer_send(ctx, to, out[to], nout[to]);
+			tern_stat_add(&ctx->stats, TERN_STAT_STEERED_OUT,
+				      steer_send(ctx, to, out[to], nout[to]));
 	return kept;
 }
 
