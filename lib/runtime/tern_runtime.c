@@ -434,7 +434,8 @@ print_workers(const struct tern_rt *rt, FILE *f)
 
 	fprintf(f, "workers (%u, flows %s):\n", rt->nb_workers,
 		rt->nb_workers < 2 ? "all on one" : rt->port.port_steers ?
-		"steered by the port's RSS" : "steered in software");
+		"owned by the port's RSS table" :
+		"owned by a software table, steered between workers");
 	for (unsigned int i = 0; i < rt->nb_workers; i++) {
 		const struct rt_worker *w = rt->workers[i];
 		const struct tern_stats *s = &w->ctx.stats;
