@@ -6,6 +6,7 @@
  * drains a worker's batch into its queue.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <rte_lcore.h>
@@ -517,6 +518,36 @@ rt_ownership_choose(struct tern_rt *rt)
 	}
 	memcpy(own->rss_key, p->rss_key,
 	       RTE_MIN(sizeof(own->rss_key), (size_t)p->rss_key_len));
+}
+
+/*
+ * [tcp] max_tw left at its default follows memory: the TIME_WAIT
+ * records of all workers may take half of what the EAL's heap has free
+ * once the mbuf pools exist (the rest: connections, reassembly, the
+ * application). A value set in the configuration is taken as is.
+ */
+void
+rt_tw_fit(struct tern_rt *rt)
+{
+	struct rte_malloc_socket_stats st;
+	uint32_t per = tern_tcp_tw_footprint_bytes(rt->cfg.tcp.max_tw);
+	uint64_t free_bytes = 0, fit;
+
+	if (rt->cfg.tcp.max_tw != TERN_CFG_MAX_TW_DEFAULT || per == 0 ||
+	    rt->nb_workers == 0)
+		return;
+	for (unsigned int s = 0; s < rte_socket_count(); s++)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(s),
+						&st) == 0)
+			free_bytes += st.heap_freesz_bytes;
+	fit = free_bytes / 2 / rt->nb_workers / per;
+	if (fit < rt->cfg.tcp.max_tw) {
+		rt->cfg.tcp.max_tw = (uint32_t)RTE_MAX(fit, 1024u);
+		RT_LOG(rt, NOTICE, "[tcp] max_tw: %u TIME_WAIT records per "
+		       "worker (%u bytes each) fit half of the %" PRIu64
+		       " MiB free; set it to hold more", rt->cfg.tcp.max_tw,
+		       per, free_bytes >> 20);
+	}
 }
 
 int

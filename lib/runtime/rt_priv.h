@@ -177,6 +177,7 @@ int rt_port_find(struct tern_rt *rt);
 int rt_port_configure(struct tern_rt *rt);
 int rt_workers_setup(struct tern_rt *rt);
 void rt_ownership_choose(struct tern_rt *rt);
+void rt_tw_fit(struct tern_rt *rt);
 int rt_steer_setup(struct tern_rt *rt);
 void rt_steer_free(struct tern_rt *rt);
 int rt_port_start(struct tern_rt *rt);

@@ -818,6 +818,9 @@ tern_config_defaults(struct tern_config *cfg, int logtype)
 	 * side; short enough that an operator's Ctrl-C still feels prompt. */
 	cfg->drain_ms = 3000;
 	tern_tcp_conf_defaults(&cfg->tcp);
+	/* A server: a million TIME_WAIT records per worker, or what memory
+	 * allows (rt_tw_fit()); lib/tcp's own default is for tests. */
+	cfg->tcp.max_tw = TERN_CFG_MAX_TW_DEFAULT;
 }
 
 int

@@ -36,6 +36,12 @@
 #define TERN_FAULT_PPM_MAX 1000000
 /** Longest RSS key a port may ask for (i40e/ice use 52 bytes). */
 #define TERN_RSS_KEY_MAX 64
+/**
+ * [tcp] max_tw of a deployment that does not set it: 2^20 TIME_WAIT
+ * records per worker (17,476 closes a second held 2 x 30 s), shrunk to
+ * what the EAL's memory holds (docs/architecture.md, "Sizing").
+ */
+#define TERN_CFG_MAX_TW_DEFAULT (UINT32_C(1) << 20)
 /** The symmetric Toeplitz key pattern (Woo & Park): 0x6d5a repeated. */
 #define TERN_RSS_SYMMETRIC_PATTERN 0x6d5a
 

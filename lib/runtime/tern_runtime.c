@@ -356,6 +356,11 @@ print_banner(const struct tern_rt *rt, FILE *f)
 			rt->workers[i]->socket_id);
 	fprintf(f, "\n  queues   %u, rx_desc %u, tx_desc %u, mbufs %u per "
 		"worker\n", p->nb_queues, p->rx_desc, p->tx_desc, cfg->mbufs);
+	fprintf(f, "  tcp      max_conns %u, max_tw %u per worker (%u MiB at "
+		"%u bytes a TIME_WAIT record)\n", cfg->tcp.max_conns,
+		cfg->tcp.max_tw, (unsigned int)(((uint64_t)cfg->tcp.max_tw *
+		tern_tcp_tw_footprint_bytes(cfg->tcp.max_tw)) >> 20),
+		tern_tcp_tw_footprint_bytes(cfg->tcp.max_tw));
 	fprintf(f, "  rss      %s%s\n", p->rss_hf != 0 ? hf : "off",
 		p->rx_rss_hash ? " (symmetric TCP hash used as flow hash)" :
 		"");
@@ -672,6 +677,8 @@ tern_rt_create(int argc, char **argv, const struct tern_rt_app *app,
 		rc = rt_workers_setup(rt);
 	if (rc == 0)
 		rc = rt_steer_setup(rt);
+	if (rc == 0)
+		rt_tw_fit(rt);
 	if (rc == 0)
 		rc = rt_ctl_setup(rt);
 	if (rc == 0)
