@@ -6,8 +6,8 @@
  * so that what one port sends the other receives: an in-memory wire with
  * no kernel and no NIC. Two stack instances (struct tern_ctx, one per
  * port) run on it, each with the loop of the runtime:
- *   now = TSC ns; rx_burst -> tern_stack_input -> app poll ->
- *   tern_stack_poll -> tx_burst
+ *   now = TSC ns; rx_burst -> tern_stack_step (input, app poll,
+ *   timers, tx_burst)
  * The server (lib/http/httpd_core.c, tern-httpd's core) runs on the second
  * lcore, the client (bench/load_core.c, tern-load's engine) on the main
  * lcore; the result is one JSON record.
@@ -88,6 +88,10 @@ struct side {
 	FILE *pcap;                 /* --pcap, or NULL */
 	uint64_t heap_before;       /* DPDK heap before the stack existed */
 	uint64_t heap_after;
+	uint32_t tw_peak;           /* most TIME_WAIT records seen at once */
+	uint32_t tw_end;            /* ...left when the run ended */
+	int64_t heap_run_growth;    /* heap at the end of the run less after
+				       setup: 0 when memory stayed flat */
 	uint64_t busy_cycles;       /* iterations that moved frames */
 	uint64_t loop_cycles;
 	/* The thread's CPU time, sampled every millisecond or so, and the
@@ -574,26 +578,59 @@ apps_setup(struct inproc *ip, char **page_out)
 
 /* ---- one loop iteration of each side ---- */
 
+static void
+srv_app_poll(struct tern_ctx *ctx, void *arg)
+{
+	struct side *s = arg;
+
+	RTE_SET_USED(ctx);
+	httpd_poll(s->httpd);
+}
+
+static void
+cli_app_poll(struct tern_ctx *ctx, void *arg)
+{
+	struct side *s = arg;
+
+	RTE_SET_USED(ctx);
+	load_poll(s->load);
+}
+
+/* The runtime's step (tern_stack_step), kept as named functions for
+ * bench/callgrind.sh; the clock was set by the caller. */
 static __attribute__((noinline)) void
 srv_step(struct side *s, struct rte_mbuf **pkts, uint16_t n)
 {
-	if (n > 0)
-		tern_stack_input(&s->ctx, pkts, n);
-	httpd_poll(s->httpd);
-	tern_stack_poll(&s->ctx);
-	if (s->ctx.tx.count > 0)
-		s->ctx.tx_flush(&s->ctx);
+	tern_stack_step(&s->ctx, s->ctx.now_ns, pkts, n, srv_app_poll, s);
 }
 
 static __attribute__((noinline)) void
 cli_step(struct side *s, struct rte_mbuf **pkts, uint16_t n)
 {
-	if (n > 0)
-		tern_stack_input(&s->ctx, pkts, n);
-	load_poll(s->load);
-	tern_stack_poll(&s->ctx);
-	if (s->ctx.tx.count > 0)
-		s->ctx.tx_flush(&s->ctx);
+	tern_stack_step(&s->ctx, s->ctx.now_ns, pkts, n, cli_app_poll, s);
+}
+
+/* The TIME_WAIT population's high-water mark (its plateau under churn:
+ * rate x 2 MSL, or max_tw). */
+static void
+tw_sample(struct side *s)
+{
+	uint32_t counts[TERN_TCP_NSTATES];
+
+	tern_tcp_state_counts(&s->ctx, counts);
+	if (counts[TERN_TCP_TIME_WAIT] > s->tw_peak)
+		s->tw_peak = counts[TERN_TCP_TIME_WAIT];
+}
+
+static void
+tw_end_take(struct side *s)
+{
+	uint32_t counts[TERN_TCP_NSTATES];
+
+	if (s->ctx.tcp == NULL)
+		return;
+	tern_tcp_state_counts(&s->ctx, counts);
+	s->tw_end = counts[TERN_TCP_TIME_WAIT];
 }
 
 static uint16_t
@@ -655,6 +692,7 @@ server_lcore(void *arg)
 		s->ctx.now_ns = tern_clock_cycles_to_ns(&ip->clock, t0);
 		n = side_rx(s, pkts);
 		srv_step(s, pkts, n);
+		tw_sample(s);
 		account(s, t0, rte_get_tsc_cycles(),
 			n > 0 || s->ctx.stats.c[TERN_STAT_TX_PKTS] != tx0,
 			ip->sample_cycles);
@@ -744,6 +782,7 @@ client_loop(struct inproc *ip)
 		s->ctx.now_ns = tern_clock_cycles_to_ns(&ip->clock, t0);
 		n = side_rx(s, pkts);
 		cli_step(s, pkts, n);
+		tw_sample(s);
 		watch_phase(ip, s->ctx.now_ns);
 		account(s, t0, rte_get_tsc_cycles(),
 			n > 0 || s->ctx.stats.c[TERN_STAT_TX_PKTS] != tx0,
@@ -806,12 +845,14 @@ run_lockstep(struct inproc *ip)
 		if (n > 0 || side_due(srv, ip->vnow_ns) ||
 		    httpd_busy(srv->httpd)) {
 			srv_step(srv, pkts, n);
+			tw_sample(srv);
 			worked |= n > 0;
 		}
 		n = side_rx(cli, pkts);
 		if (n > 0 || side_due(cli, ip->vnow_ns) ||
 		    load_busy(cli->load)) {
 			cli_step(cli, pkts, n);
+			tw_sample(cli);
 			worked |= n > 0;
 		}
 		watch_phase(ip, ip->vnow_ns);
@@ -1068,6 +1109,14 @@ report_extra(struct inproc *ip, uint64_t leaked)
 			ip->max_conns, leaked,
 		hs->accepted, hs->requests, hs->responses_ok,
 		hs->responses_err, hs->closed_abnormal);
+	/* TIME_WAIT under churn: the population's peak and what is left,
+	 * and whether the heap moved while it turned over (it must not:
+	 * records come from pools made at start). */
+	fprintf(f, "\"server_tw_peak\":%" PRIu32 ",\"server_tw_end\":%"
+		PRIu32 ",\"client_tw_peak\":%" PRIu32 ",\"client_tw_end\":%"
+		PRIu32 ",\"heap_run_growth\":%" PRId64 ",", ip->srv->tw_peak,
+		ip->srv->tw_end, ip->cli->tw_peak, ip->cli->tw_end,
+		ip->srv->heap_run_growth);
 	fputs("\"server_tcp\":{", f);
 	bench_stats_json(f, &ip->srv->ctx.stats);
 	fputs("},\"client_tcp\":{", f);
@@ -1182,6 +1231,10 @@ run(struct inproc *ip, unsigned int srv_lcore)
 	if (rc == 0 && ip->mark_end.ns == 0)
 		srv_mark_take(ip, &ip->mark_end, ip->cli->ctx.now_ns);
 	bench_tern_mem_read(&ip->mem);
+	tw_end_take(ip->srv);
+	tw_end_take(ip->cli);
+	/* one heap for both sides: since the client's setup, the later */
+	ip->srv->heap_run_growth = (int64_t)(heap_now() - ip->cli->heap_after);
 	/* Our state first (it aborts what is open), then the stacks. */
 	if (ip->srv->httpd != NULL)
 		httpd_stop(ip->srv->httpd);

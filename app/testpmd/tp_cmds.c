@@ -260,9 +260,12 @@ cmd_workers(struct tp_app *app, int argc, char **argv, FILE *out)
 		fprintf(out, "worker %u: lcore %u queue %u socket %d %s\n", i,
 			wi.lcore_id, wi.queue_id, wi.socket_id,
 			wi.running ? "running" : "stopped");
-		fprintf(out, "  rx %" PRIu64 " tx %" PRIu64 " steered 0 "
-			"idle %.1f%% (%" PRIu64 " loops)\n",
+		fprintf(out, "  rx %" PRIu64 " tx %" PRIu64 " steered out "
+			"%" PRIu64 " in %" PRIu64 " ring drops %" PRIu64
+			" idle %.1f%% (%" PRIu64 " loops)\n",
 			s.c[TERN_STAT_RX_PKTS], s.c[TERN_STAT_TX_PKTS],
+			s.c[TERN_STAT_STEERED_OUT], s.c[TERN_STAT_STEERED_IN],
+			s.c[TERN_STAT_STEER_RING_FULL],
 			wi.loops != 0 ? 100.0 * (double)wi.idle_loops /
 			(double)wi.loops : 0.0, wi.loops);
 		fprintf(out, "  conns");

@@ -48,6 +48,7 @@ struct tern_ctx;
  * the core cannot see inside (lib/core includes no net or TCP header). */
 struct tern_arp_table;
 struct tern_tcp;
+struct tern_steer;
 
 /** Empty ctx->tx (all of it: send, or free and count what cannot go). */
 typedef void (*tern_tx_flush_fn)(struct tern_ctx *ctx);
@@ -76,10 +77,11 @@ struct tern_if_conf {
 	uint8_t rss_key[40] __rte_aligned(4); /**< the key the port hashes
 						   with */
 	uint16_t nb_queues;   /**< RX queues sharing the port (RSS) */
-	uint16_t reta_size;   /**< entries of reta[] in use; 0: none */
-	uint16_t reta[TERN_RETA_MAX]; /**< RSS redirection table: the queue
-					   of hash % reta_size, so active opens
-					   can pick ports that come back here */
+	uint16_t reta_size;   /**< entries of reta[] in use; 0: one worker */
+	uint16_t reta[TERN_RETA_MAX]; /**< flow ownership (tern_owner.h): the
+					   worker of Toeplitz hash %
+					   reta_size; the port's redirection
+					   table when it steers by rss_key */
 };
 
 /** Is @p addr one of our addresses (ip or an extra one)? */
@@ -116,11 +118,17 @@ struct tern_ctx {
 	unsigned int lcore_id;
 	uint16_t port_id;
 	uint16_t queue_id;
+	uint16_t worker_id;          /**< owner index in ifc.reta */
+	struct tern_steer *steer;    /**< lib/stack: rings between workers;
+					  NULL with one worker */
 	void *app;                   /**< the application's per-lcore state */
 	struct tern_log_budget log;  /**< TERN_DP_LOG rate limit */
 	/** Counter names for logs, set by the stack (which gathers the
 	 *  components' counters); NULL: logs give the counter's number. */
 	const char *(*stat_name)(unsigned int id);
+	/** Inside tern_stack_step(), before its flush: a tx_flush now is
+	 *  not the driver's (tests/sim checks the output discipline). */
+	bool in_step;
 } __rte_cache_aligned;
 
 /**

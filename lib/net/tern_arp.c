@@ -287,6 +287,47 @@ net_arp_input(struct tern_ctx *ctx, struct rte_mbuf *m)
 	tern_ctx_tx(ctx, reply);
 }
 
+bool
+tern_arp_frame_shareable(const struct tern_ctx *ctx, const struct rte_mbuf *m)
+{
+	const void *l3 = rte_pktmbuf_mtod_offset(m, const void *,
+						 NET_ETH_HLEN);
+	struct net_arp_repr r;
+
+	if (rte_pktmbuf_data_len(m) < NET_ETH_HLEN)
+		return false;
+	return net_arp_parse(l3, rte_pktmbuf_data_len(m) - NET_ETH_HLEN,
+			     rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN, &ctx->ifc,
+			     &r) == NET_ACCEPT &&
+	       tern_ifc_is_ours(&ctx->ifc, r.tip);
+}
+
+/*
+ * An ARP frame for us that another worker of the port received (and
+ * answered if it asked): learn from it by the same rule, answer
+ * nothing. A resolution is then usable by every worker, and frames one
+ * worker parked for it leave when the reply reaches another.
+ */
+void
+tern_arp_learn_frame(struct tern_ctx *ctx, struct rte_mbuf *m)
+{
+	const void *l3 = rte_pktmbuf_mtod_offset(m, const void *,
+						 NET_ETH_HLEN);
+	struct net_arp_repr r;
+	tern_stat_t verdict;
+
+	verdict = net_arp_parse(l3, rte_pktmbuf_data_len(m) - NET_ETH_HLEN,
+				rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN,
+				&ctx->ifc, &r);
+	if (verdict != NET_ACCEPT) {
+		tern_drop(ctx, m, verdict);
+		return;
+	}
+	tern_stat_inc(&ctx->stats, TERN_STAT_ARP_LEARNED_SHARED);
+	arp_learn(ctx, &r, tern_ifc_is_ours(&ctx->ifc, r.tip));
+	rte_pktmbuf_free(m);
+}
+
 static void
 arp_schedule_retry(struct tern_arp_table *tbl, uint64_t deadline_ns)
 {

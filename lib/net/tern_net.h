@@ -109,6 +109,22 @@ void tern_net_poll(struct tern_ctx *ctx);
 /** Broadcast a gratuitous ARP for our address. */
 void tern_arp_announce(struct tern_ctx *ctx);
 
+/**
+ * Whether the ARP frame @p m (Ethernet header first, untagged) is one
+ * this worker will accept and whose target is one of our addresses: the
+ * frames worth sharing with the other workers of the port.
+ */
+bool tern_arp_frame_shareable(const struct tern_ctx *ctx,
+			      const struct rte_mbuf *m);
+
+/**
+ * Learn from an ARP frame (Ethernet header first) that another worker
+ * received and handled: refreshes or completes this worker's entry by
+ * the rule of net_arp_input, sends what waited for it, answers nothing.
+ * Frees @p m; a malformed frame is counted and dropped.
+ */
+void tern_arp_learn_frame(struct tern_ctx *ctx, struct rte_mbuf *m);
+
 /** Earliest time tern_net_poll() has work to do (UINT64_MAX: none). */
 uint64_t tern_net_next_deadline_ns(const struct tern_ctx *ctx);
 

@@ -6,6 +6,7 @@
  * drains a worker's batch into its queue.
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <string.h>
 
 #include <rte_lcore.h>
@@ -104,19 +105,21 @@ queues_choose(struct tern_rt *rt)
 	n = RTE_MIN(n, prof->max_queues);
 	n = RTE_MIN(n, info->max_rx_queues);
 	n = RTE_MIN(n, info->max_tx_queues);
-	if (n > 1 && (info->flow_type_rss_offloads & prof->rss_hf) == 0) {
+	if (n > 1 && (info->flow_type_rss_offloads & prof->rss_hf) == 0)
 		RT_LOG(rt, NOTICE, "port %s has no RSS for the profile's hash "
-		       "types: one worker", rt->port.name);
-		n = 1;
-	}
+		       "types: flows reach their workers by software "
+		       "steering", rt->port.name);
 	if (n < lcores)
-		RT_LOG(rt, NOTICE, "%u lcores, %u worker(s): the other lcores "
-		       "stay idle (flows are not steered in software)",
-		       lcores, n);
+		RT_LOG(rt, NOTICE, "%u lcores, %u worker(s) (one per queue "
+		       "pair): the other lcores stay idle", lcores, n);
 	return (uint16_t)RTE_MAX(n, 1u);
 }
 
-/* Symmetric RSS over the queues, when more than one. */
+/*
+ * Symmetric RSS over the queues, when more than one. The key is chosen
+ * whatever the port offers: with several workers it is also the key of
+ * flow ownership when the port cannot steer by it (tern_owner.h).
+ */
 static void
 rss_choose(struct tern_rt *rt)
 {
@@ -125,8 +128,6 @@ rss_choose(struct tern_rt *rt)
 
 	p->rss_hf = 0;
 	p->rx_rss_hash = false;
-	if (p->nb_queues < 2)
-		return;
 	/* Drivers that do not say take the 40-byte key of the Toeplitz
 	 * definition (Microsoft RSS). */
 	if (key_len == 0)
@@ -134,12 +135,18 @@ rss_choose(struct tern_rt *rt)
 	if (key_len > TERN_RSS_KEY_MAX) {
 		RT_LOG(rt, WARNING, "port %s wants a %u-byte RSS key: RSS "
 		       "left to the driver's defaults", p->name, key_len);
+		key_len = sizeof(((struct tern_if_conf *)0)->rss_key);
+		tern_rss_key_fill(p->rss_key, key_len,
+				  rt->cfg.profile.rss_key_pattern);
+		p->rss_key_len = key_len;
 		return;
 	}
-	p->rss_hf = p->info.flow_type_rss_offloads & rt->cfg.profile.rss_hf;
 	p->rss_key_len = key_len;
 	tern_rss_key_fill(p->rss_key, key_len,
 			  rt->cfg.profile.rss_key_pattern);
+	if (p->nb_queues < 2)
+		return;
+	p->rss_hf = p->info.flow_type_rss_offloads & rt->cfg.profile.rss_hf;
 	/* Only a TCP 4-tuple hash lets the stack reuse hash.rss as its
 	 * flow hash; IPv4-only hashing spreads flows but is not that. */
 	p->rx_rss_hash = (p->rss_hf & RTE_ETH_RSS_NONFRAG_IPV4_TCP) != 0;
@@ -433,36 +440,148 @@ rt_workers_setup(struct tern_rt *rt)
 }
 
 /*
- * The port's RSS redirection table, so that TCP's active opens choose
- * source ports whose replies hash to the opening lcore's queue (Seastar
- * does the same). Falls back to the round-robin table DPDK PMDs set up
- * by default when the port cannot be asked.
+ * The key the port hashes TCP with, read back: a PMD may have kept its
+ * own. @return whether the port hashes the IPv4 TCP 4-tuple with it.
  */
-static void
-rt_reta_fill(const struct rt_port *p, struct tern_if_conf *ifc)
+static bool
+rt_rss_key_read(struct rt_port *p)
+{
+	struct rte_eth_rss_conf conf;
+	uint8_t key[TERN_RSS_KEY_MAX];
+
+	memset(&conf, 0, sizeof(conf));
+	conf.rss_key = key;
+	conf.rss_key_len = sizeof(key);
+	if (rte_eth_dev_rss_hash_conf_get(p->id, &conf) != 0)
+		return true;    /* cannot ask: trust what we configured */
+	if ((conf.rss_hf & RTE_ETH_RSS_NONFRAG_IPV4_TCP) == 0)
+		return false;
+	if (conf.rss_key_len >= sizeof(((struct tern_if_conf *)0)->rss_key) &&
+	    conf.rss_key_len <= sizeof(key))
+		memcpy(p->rss_key, key, conf.rss_key_len);
+	return true;
+}
+
+/* The port's redirection table, when it has one we can read. */
+static bool
+rt_reta_read(const struct rt_port *p, struct tern_if_conf *ifc)
 {
 	struct rte_eth_rss_reta_entry64 conf[TERN_RETA_MAX /
 					     RTE_ETH_RETA_GROUP_SIZE];
 	struct rte_eth_dev_info info;
 	uint16_t size;
 
-	ifc->nb_queues = p->nb_queues;
-	if (!p->rx_rss_hash || p->nb_queues < 2 ||
-	    rte_eth_dev_info_get(p->id, &info) != 0 || info.reta_size == 0)
-		return;
-	size = RTE_MIN(info.reta_size, (uint16_t)TERN_RETA_MAX);
+	if (rte_eth_dev_info_get(p->id, &info) != 0 || info.reta_size == 0 ||
+	    info.reta_size > TERN_RETA_MAX)
+		return false;
+	size = info.reta_size;
 	memset(conf, 0, sizeof(conf));
-	for (uint16_t i = 0; i < size / RTE_ETH_RETA_GROUP_SIZE; i++)
+	for (uint16_t i = 0; i < RTE_ALIGN_CEIL(size, RTE_ETH_RETA_GROUP_SIZE) /
+				 RTE_ETH_RETA_GROUP_SIZE; i++)
 		conf[i].mask = UINT64_MAX;
-	if (rte_eth_dev_rss_reta_query(p->id, conf, size) == 0) {
-		for (uint16_t i = 0; i < size; i++)
-			ifc->reta[i] = conf[i / RTE_ETH_RETA_GROUP_SIZE]
-					       .reta[i % RTE_ETH_RETA_GROUP_SIZE];
-	} else {
-		for (uint16_t i = 0; i < size; i++)
-			ifc->reta[i] = i % p->nb_queues;
+	if (rte_eth_dev_rss_reta_query(p->id, conf, size) != 0)
+		return false;
+	for (uint16_t i = 0; i < size; i++) {
+		ifc->reta[i] = conf[i / RTE_ETH_RETA_GROUP_SIZE]
+				       .reta[i % RTE_ETH_RETA_GROUP_SIZE];
+		if (ifc->reta[i] >= p->nb_queues)
+			return false;
 	}
 	ifc->reta_size = size;
+	return true;
+}
+
+/*
+ * Flow ownership (lib/core/tern_owner.h) for several workers: the
+ * port's own redirection table and key when it hashes TCP with our
+ * symmetric key (flows then arrive at their owner and steering finds
+ * nothing to do); else a table of our own over the workers, with the
+ * frames software steering hands over (net_tap: the kernel spreads
+ * flows over the queues by its own hash). Decided once per port.
+ */
+void
+rt_ownership_choose(struct tern_rt *rt)
+{
+	struct rt_port *p = &rt->port;
+	struct tern_if_conf *own = &rt->owner;
+
+	memset(own, 0, sizeof(*own));
+	p->port_steers = false;
+	if (rt->nb_workers < 2)
+		return;
+	if (p->rx_rss_hash && rt_rss_key_read(p) && rt_reta_read(p, own))
+		p->port_steers = true;
+	else {
+		own->reta_size = RT_SOFT_RETA_SIZE;
+		for (uint16_t i = 0; i < own->reta_size; i++)
+			own->reta[i] = i % rt->nb_workers;
+	}
+	memcpy(own->rss_key, p->rss_key,
+	       RTE_MIN(sizeof(own->rss_key), (size_t)p->rss_key_len));
+}
+
+/*
+ * [tcp] max_tw left at its default follows memory: the TIME_WAIT
+ * records of all workers may take half of what the EAL's heap has free
+ * once the mbuf pools exist (the rest: connections, reassembly, the
+ * application). A value set in the configuration is taken as is.
+ */
+void
+rt_tw_fit(struct tern_rt *rt)
+{
+	struct rte_malloc_socket_stats st;
+	uint32_t per = tern_tcp_tw_footprint_bytes(rt->cfg.tcp.max_tw);
+	uint64_t free_bytes = 0, fit;
+
+	if (rt->cfg.tcp.max_tw != TERN_CFG_MAX_TW_DEFAULT || per == 0 ||
+	    rt->nb_workers == 0)
+		return;
+	for (unsigned int s = 0; s < rte_socket_count(); s++)
+		if (rte_malloc_get_socket_stats(rte_socket_id_by_idx(s),
+						&st) == 0)
+			free_bytes += st.heap_freesz_bytes;
+	fit = free_bytes / 2 / rt->nb_workers / per;
+	if (fit < rt->cfg.tcp.max_tw) {
+		rt->cfg.tcp.max_tw = (uint32_t)RTE_MAX(fit, 1024u);
+		RT_LOG(rt, NOTICE, "[tcp] max_tw: %u TIME_WAIT records per "
+		       "worker (%u bytes each) fit half of the %" PRIu64
+		       " MiB free; set it to hold more", rt->cfg.tcp.max_tw,
+		       per, free_bytes >> 20);
+	}
+}
+
+int
+rt_steer_setup(struct tern_rt *rt)
+{
+	struct tern_steer_conf conf = {
+		.nb_workers = (uint16_t)rt->nb_workers,
+		.ring_size = rt->cfg.steer_ring,
+		.socket_id = rte_eth_dev_socket_id(rt->port.id),
+		.port_hash = rt->port.port_steers,
+	};
+	int rc;
+
+	rt_ownership_choose(rt);
+	if (rt->nb_workers < 2)
+		return 0;
+	if (rt->nb_workers > TERN_STEER_WORKERS_MAX) {
+		RT_LOG(rt, ERR, "%u workers: at most %u share a port",
+		       rt->nb_workers, TERN_STEER_WORKERS_MAX);
+		return -EINVAL;
+	}
+	rc = tern_steer_create(&conf, &rt->steer);
+	if (rc != 0)
+		RT_LOG(rt, ERR, "steering rings (%u workers, [lcores] "
+		       "steer_ring = %u): %s", rt->nb_workers, rt->cfg.steer_ring,
+		       rte_strerror(-rc));
+	return rc;
+}
+
+void
+rt_steer_free(struct tern_rt *rt)
+{
+	tern_steer_free(rt->steer);
+	rt->steer = NULL;
 }
 
 void
@@ -489,7 +608,17 @@ rt_stack_conf_fill(const struct tern_rt *rt, const struct rt_worker *w,
 	if (p->rx_rss_hash)
 		memcpy(ifc->rss_key, p->rss_key,
 		       RTE_MIN(sizeof(ifc->rss_key), (size_t)p->rss_key_len));
-	rt_reta_fill(p, ifc);
+	ifc->nb_queues = p->nb_queues;
+	if (rt->nb_workers > 1) {
+		/* The flow hash is the Toeplitz hash of ownership: the
+		 * port's, or the one tern_steer_rx() puts in hash.rss. */
+		ifc->rx_rss_hash = true;
+		memcpy(ifc->rss_key, rt->owner.rss_key, sizeof(ifc->rss_key));
+		ifc->reta_size = rt->owner.reta_size;
+		memcpy(ifc->reta, rt->owner.reta, sizeof(ifc->reta));
+	}
+	conf->worker_id = w->queue_id;
+	conf->steer = rt->steer;
 	conf->tcp = rt->cfg.tcp;
 	conf->pool = w->pool;
 	conf->tx_flush = rt_tx_flush;

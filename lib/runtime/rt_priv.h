@@ -21,6 +21,12 @@
 #include "tern_ctx.h"
 #include "tern_runtime.h"
 #include "tern_stack.h"
+#include "tern_steer.h"
+
+/* Entries of the ownership table of a port that does not steer by our
+ * key: a multiple of every worker count up to 8 would need 840; 128
+ * keeps the shares within 1/128 of each other. */
+#define RT_SOFT_RETA_SIZE 128
 
 #define RT_LOG(rt, level, fmt, ...) \
 	rte_log(RTE_LOG_##level, (rt)->logtype, "tern.runtime: " fmt "\n", \
@@ -88,6 +94,8 @@ struct rt_port {
 	bool tx_ip_cksum;
 	bool tx_tcp_cksum;
 	bool tx_tso;                /* the port segments TCP for us */
+	bool port_steers;           /* flows arrive at their owner by the
+				       port's own RSS (rt_ownership_choose) */
 	bool configured;
 	bool started;
 };
@@ -117,6 +125,10 @@ struct tern_rt {
 	struct rt_port port;
 	unsigned int nb_workers;
 	struct rt_worker *workers[RTE_MAX_LCORE];
+	/* With several workers: who owns a flow (only key and reta are
+	 * used) and the steering rings between them (lib/stack). */
+	struct tern_if_conf owner;
+	struct tern_steer *steer;
 	sigset_t saved_sigmask;
 	bool sigmask_saved;
 	pthread_t control_thread;
@@ -164,6 +176,10 @@ void rt_fault_tx(struct rt_worker *w, struct tern_tx_batch *b);
 int rt_port_find(struct tern_rt *rt);
 int rt_port_configure(struct tern_rt *rt);
 int rt_workers_setup(struct tern_rt *rt);
+void rt_ownership_choose(struct tern_rt *rt);
+void rt_tw_fit(struct tern_rt *rt);
+int rt_steer_setup(struct tern_rt *rt);
+void rt_steer_free(struct tern_rt *rt);
 int rt_port_start(struct tern_rt *rt);
 void rt_port_close(struct tern_rt *rt);
 int rt_pools_free(struct tern_rt *rt);

@@ -97,6 +97,8 @@ static const struct cfg_key config_keys[] = {
 	STR_KEY("lcores", "list", struct tern_config, lcores),
 	NUM_KEY("lcores", "workers", CFG_U16, struct tern_config, workers, 1,
 		RTE_MAX_LCORE, true),
+	NUM_KEY("lcores", "steer_ring", CFG_U32, struct tern_config,
+		steer_ring, 64, 65536, false),
 	/* 2^18 mbufs of ~2.2 KiB: ~600 MiB per worker, made at start. */
 	NUM_KEY("mempool", "mbufs", CFG_U32, struct tern_config, mbufs, 512,
 		1u << 18, false),
@@ -495,10 +497,14 @@ tern_config_defaults(struct tern_config *cfg, int logtype)
 	 * thousand segments held in TCP queues. */
 	cfg->mbufs = 8191;
 	cfg->mbuf_cache = 256;
+	cfg->steer_ring = 1024;
 	/* Long enough for peers on a LAN to answer our FIN and close their
 	 * side; short enough that an operator's Ctrl-C still feels prompt. */
 	cfg->drain_ms = 3000;
 	tern_tcp_conf_defaults(&cfg->tcp);
+	/* A server: a million TIME_WAIT records per worker, or what memory
+	 * allows (rt_tw_fit()); lib/tcp's own default is for tests. */
+	cfg->tcp.max_tw = TERN_CFG_MAX_TW_DEFAULT;
 }
 
 int
@@ -532,6 +538,11 @@ tern_config_check(const struct tern_config *cfg)
 
 	if (cfg->ip == 0 || cfg->prefix_len == 0) {
 		CFG_LOG(cfg->logtype, ERR, "[ip] address is not set");
+		return -EINVAL;
+	}
+	if (!rte_is_power_of_2(cfg->steer_ring)) {
+		CFG_LOG(cfg->logtype, ERR, "[lcores] steer_ring = %u is not a "
+			"power of two", cfg->steer_ring);
 		return -EINVAL;
 	}
 	/* /31 and /32 have no network and broadcast addresses (RFC 3021). */

@@ -36,6 +36,12 @@
 #define TERN_FAULT_PPM_MAX 1000000
 /** Longest RSS key a port may ask for (i40e/ice use 52 bytes). */
 #define TERN_RSS_KEY_MAX 64
+/**
+ * [tcp] max_tw of a deployment that does not set it: 2^20 TIME_WAIT
+ * records per worker (17,476 closes a second held 2 x 30 s), shrunk to
+ * what the EAL's memory holds (docs/architecture.md, "Sizing").
+ */
+#define TERN_CFG_MAX_TW_DEFAULT (UINT32_C(1) << 20)
 /** The symmetric Toeplitz key pattern (Woo & Park): 0x6d5a repeated. */
 #define TERN_RSS_SYMMETRIC_PATTERN 0x6d5a
 
@@ -98,6 +104,9 @@ struct tern_config {
 	char lcores[TERN_CFG_NAME_LEN];      /**< EAL -l list, used when the
 						  command line gives none */
 	uint16_t workers;                    /**< 0 = one per lcore/queue */
+	uint32_t steer_ring;                 /**< frames a steering ring
+						  between two workers holds
+						  (a power of two) */
 	/* [mempool] */
 	uint32_t mbufs;                      /**< mbufs per worker pool */
 	uint32_t mbuf_cache;                 /**< per-lcore cache of a pool */

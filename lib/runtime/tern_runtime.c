@@ -114,10 +114,21 @@ phase_stack_init(void *arg)
 	return 0;
 }
 
+/* The application's and the shell's share of a loop iteration. */
+static void
+worker_app_poll(struct tern_ctx *ctx, void *arg)
+{
+	struct rt_worker *w = arg;
+	const struct tern_rt_app *app = &w->rt->app;
+
+	if (app->lcore_poll != NULL)
+		app->lcore_poll(ctx, app->arg);
+	rt_ctl_serve(w);
+}
+
 static void
 worker_loop(struct tern_rt *rt, struct rt_worker *w)
 {
-	const struct tern_rt_app *app = &rt->app;
 	struct tern_ctx *ctx = &w->ctx;
 	struct rte_mbuf *pkts[TERN_RX_BURST];
 	uint64_t loops = 0, idle = 0;
@@ -125,19 +136,12 @@ worker_loop(struct tern_rt *rt, struct rt_worker *w)
 
 	rt_ctl_worker_start(w);
 	while (!tern_rt_stopping(rt)) {
-		ctx->now_ns = tern_clock_now_ns(&rt->clock);
 		n = rte_eth_rx_burst(ctx->port_id, ctx->queue_id, pkts,
 				     TERN_RX_BURST);
-		if (n > 0)
-			tern_stack_input(ctx, pkts, n);
-		else
+		if (n == 0)
 			idle++;
-		if (app->lcore_poll != NULL)
-			app->lcore_poll(ctx, app->arg);
-		rt_ctl_serve(w);
-		tern_stack_poll(ctx);
-		if (ctx->tx.count > 0)
-			ctx->tx_flush(ctx);
+		tern_stack_step(ctx, tern_clock_now_ns(&rt->clock), pkts, n,
+				worker_app_poll, w);
 		/* Single writer: plain stores, read by the shell. */
 		atomic_store_explicit(&w->loops, ++loops,
 				      memory_order_relaxed);
@@ -352,9 +356,19 @@ print_banner(const struct tern_rt *rt, FILE *f)
 			rt->workers[i]->socket_id);
 	fprintf(f, "\n  queues   %u, rx_desc %u, tx_desc %u, mbufs %u per "
 		"worker\n", p->nb_queues, p->rx_desc, p->tx_desc, cfg->mbufs);
+	fprintf(f, "  tcp      max_conns %u, max_tw %u per worker (%u MiB at "
+		"%u bytes a TIME_WAIT record)\n", cfg->tcp.max_conns,
+		cfg->tcp.max_tw, (unsigned int)(((uint64_t)cfg->tcp.max_tw *
+		tern_tcp_tw_footprint_bytes(cfg->tcp.max_tw)) >> 20),
+		tern_tcp_tw_footprint_bytes(cfg->tcp.max_tw));
 	fprintf(f, "  rss      %s%s\n", p->rss_hf != 0 ? hf : "off",
 		p->rx_rss_hash ? " (symmetric TCP hash used as flow hash)" :
 		"");
+	if (rt->nb_workers > 1)
+		fprintf(f, "  flows    %s\n", p->port_steers ?
+			"reach their owner by the port's RSS (redirection "
+			"table read back)" : "owned by a software table, "
+			"steered between workers over rings");
 	fprintf(f, "  offloads rx-cksum %s, tx-ip-cksum %s, tx-tcp-cksum %s, "
 		"tx-tso %s\n", p->rx_cksum ? "on" : "off",
 		p->tx_ip_cksum ? "on" : "off", p->tx_tcp_cksum ? "on" : "off",
@@ -415,6 +429,45 @@ print_tcp_transitions(const struct tern_rt *rt, FILE *f)
 	}
 }
 
+/* Who owned what: connections opened, frames handed between workers,
+ * and the connections each holds now. Only while the loops are
+ * stopped, like the state counts. */
+static void
+print_workers(const struct tern_rt *rt, FILE *f)
+{
+	uint32_t states[TERN_TCP_NSTATES];
+
+	fprintf(f, "workers (%u, flows %s):\n", rt->nb_workers,
+		rt->nb_workers < 2 ? "all on one" : rt->port.port_steers ?
+		"owned by the port's RSS table" :
+		"owned by a software table, steered between workers");
+	for (unsigned int i = 0; i < rt->nb_workers; i++) {
+		const struct rt_worker *w = rt->workers[i];
+		const struct tern_stats *s = &w->ctx.stats;
+
+		fprintf(f, "  worker %u lcore %u queue %u: conns %" PRIu64
+			" (passive %" PRIu64 " active %" PRIu64 ") steered "
+			"out %" PRIu64 " in %" PRIu64 " ring drops %" PRIu64
+			"\n", i, w->lcore_id, w->queue_id,
+			s->c[TERN_STAT_TCP_PASSIVE_OPENS] +
+			s->c[TERN_STAT_TCP_ACTIVE_OPENS],
+			s->c[TERN_STAT_TCP_PASSIVE_OPENS],
+			s->c[TERN_STAT_TCP_ACTIVE_OPENS],
+			s->c[TERN_STAT_STEERED_OUT],
+			s->c[TERN_STAT_STEERED_IN],
+			s->c[TERN_STAT_STEER_RING_FULL]);
+		if (!w->stack_ready)
+			continue;
+		tern_tcp_state_counts(&w->ctx, states);
+		fprintf(f, "    by state:");
+		for (unsigned int k = 0; k < TERN_TCP_NSTATES; k++)
+			if (states[k] != 0)
+				fprintf(f, " %s %u", tern_tcp_state_name(
+					(enum tern_tcp_state)k), states[k]);
+		fprintf(f, "\n");
+	}
+}
+
 void
 tern_rt_print_stats(const struct tern_rt *rt, FILE *f)
 {
@@ -438,6 +491,7 @@ tern_rt_print_stats(const struct tern_rt *rt, FILE *f)
 			tern_tcp_state_name((enum tern_tcp_state)s),
 			states[s]);
 	print_tcp_transitions(rt, f);
+	print_workers(rt, f);
 	fflush(f);
 }
 
@@ -622,6 +676,10 @@ tern_rt_create(int argc, char **argv, const struct tern_rt_app *app,
 	if (rc == 0)
 		rc = rt_workers_setup(rt);
 	if (rc == 0)
+		rc = rt_steer_setup(rt);
+	if (rc == 0)
+		rt_tw_fit(rt);
+	if (rc == 0)
 		rc = rt_ctl_setup(rt);
 	if (rc == 0)
 		rc = rt_fault_install(rt);
@@ -645,6 +703,9 @@ tern_rt_destroy(struct tern_rt *rt)
 	if (rt->eal_ready && stacks_up(rt))
 		lcores_run_phase(rt, phase_teardown);
 	rt_ctl_free(rt);
+	/* Every loop has stopped: the frames left on the rings go back to
+	 * their pools before those are checked. */
+	rt_steer_free(rt);
 	if (rt->pdump_ready)
 		rte_pdump_uninit();
 	rt_port_close(rt);

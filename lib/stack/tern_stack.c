@@ -19,6 +19,7 @@
 #include "tern_net.h"
 #include "tern_tcp.h"
 #include "tern_stack_stats.h"
+#include "tern_steer.h"
 
 /* Counter names for lib/core's rate-limited drop log: core cannot call
  * up into the layer that knows them. */
@@ -69,6 +70,8 @@ tern_stack_init(struct tern_ctx *ctx, const struct tern_stack_conf *conf)
 	ctx->lcore_id = conf->lcore_id;
 	ctx->port_id = conf->port_id;
 	ctx->queue_id = conf->queue_id;
+	ctx->worker_id = conf->worker_id;
+	ctx->steer = conf->steer;
 	ctx->stat_name = stack_stat_name;
 	stack_draw_secrets(conf->secret_seed, &secret, &ctx->hash_seed);
 	rte_convert_rss_key((const uint32_t *)ctx->ifc.rss_key,
@@ -94,12 +97,11 @@ tern_stack_fini(struct tern_ctx *ctx)
 		ctx->tx_flush(ctx);
 }
 
-void
-tern_stack_input(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
+static void
+stack_input_frames(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct rte_mbuf *segs[TERN_RX_BURST];
 
-	tern_stat_add(&ctx->stats, TERN_STAT_RX_PKTS, n);
 	while (n > 0) {
 		uint16_t chunk = RTE_MIN(n, (uint16_t)TERN_RX_BURST);
 		uint16_t nsegs = tern_net_input_burst(ctx, pkts, chunk, segs);
@@ -110,6 +112,37 @@ tern_stack_input(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 		pkts += chunk;
 		n = (uint16_t)(n - chunk);
 	}
+}
+
+void
+tern_stack_input(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
+{
+	tern_stat_add(&ctx->stats, TERN_STAT_RX_PKTS, n);
+	stack_input_frames(ctx, pkts, n);
+}
+
+/*
+ * With several workers: what the port gave this one is first sorted by
+ * owner (the others' frames leave on the steering rings at once); then
+ * what the other workers handed over goes in, before this worker's own
+ * frames, since it was received earlier (a port that spreads one flow
+ * over queues then reorders it less); one ring burst per step, so that
+ * a worker flooded by its peers still gets to its own queue and timers.
+ */
+static void
+stack_input_steered(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
+{
+	struct rte_mbuf *in[TERN_RX_BURST];
+	uint16_t kept = 0, k;
+
+	tern_stat_add(&ctx->stats, TERN_STAT_RX_PKTS, n);
+	if (n > 0)
+		kept = tern_steer_rx(ctx, pkts, n);
+	k = tern_steer_take(ctx, in, TERN_RX_BURST);
+	if (k > 0)
+		stack_input_frames(ctx, in, k);
+	if (kept > 0)
+		stack_input_frames(ctx, pkts, kept);
 }
 
 void
@@ -126,4 +159,23 @@ tern_stack_next_deadline_ns(const struct tern_ctx *ctx)
 	uint64_t tcp = tern_tcp_next_deadline_ns(ctx);
 
 	return net < tcp ? net : tcp;
+}
+
+void
+tern_stack_step(struct tern_ctx *ctx, uint64_t now_ns, struct rte_mbuf **pkts,
+		uint16_t n, tern_stack_app_poll_fn app_poll, void *app_arg)
+{
+	ctx->now_ns = now_ns;
+	ctx->in_step = true;
+	if (ctx->steer != NULL)
+		stack_input_steered(ctx, pkts, n);
+	else if (n > 0)
+		tern_stack_input(ctx, pkts, n);
+	if (app_poll != NULL)
+		app_poll(ctx, app_arg);
+	tern_stack_poll(ctx);
+	ctx->in_step = false;
+	/* The only flush of the loop iteration (one output discipline). */
+	if (ctx->tx.count > 0)
+		ctx->tx_flush(ctx);
 }

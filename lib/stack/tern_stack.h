@@ -6,12 +6,13 @@
  * @file
  * Setting up and driving one per-lcore stack instance (struct tern_ctx).
  *
- * The driver (runtime or simulator) calls, once per loop iteration:
- *   ctx->now_ns = <clock>;
- *   tern_stack_input(ctx, pkts, n);   for what the wire delivered
- *   tern_stack_poll(ctx);             timers: TCP, ARP
- *   ctx->tx_flush(ctx);               when ctx->tx.count > 0
- * and may sleep (or jump virtual time) until tern_stack_next_deadline_ns().
+ * Every driver -- the runtime's worker loop, the simulator, the in-process
+ * benchmark -- runs one loop iteration of a worker as one call:
+ *   n = <receive a burst from its port queue>;
+ *   tern_stack_step(ctx, now_ns, pkts, n, app_poll, app_arg);
+ * which inputs the frames, lets the application work, runs the timers and
+ * flushes the TX batch; a driver may then sleep (or jump virtual time)
+ * until tern_stack_next_deadline_ns().
  */
 
 #include <stdint.h>
@@ -28,6 +29,10 @@ struct tern_stack_conf {
 	unsigned int lcore_id;
 	uint16_t port_id;
 	uint16_t queue_id;
+	/** This worker's index among the port's workers (tern_owner.h). */
+	uint16_t worker_id;
+	/** The port's steering group (tern_steer.h); NULL: one worker. */
+	struct tern_steer *steer;
 	uint64_t now_ns;          /**< time at start */
 	uint64_t secret_seed;     /**< seeds ISN secret and hash seed;
 				       0 = random (production);
@@ -40,11 +45,26 @@ int tern_stack_init(struct tern_ctx *ctx, const struct tern_stack_conf *conf);
 /** Release everything the stack holds (connections, ARP queue, TX batch). */
 void tern_stack_fini(struct tern_ctx *ctx);
 
-/** Feed @p n received frames (ownership taken). */
+/** The application's work once per loop iteration (between input and
+ *  timers): polling its sources, sending what became possible. */
+typedef void (*tern_stack_app_poll_fn)(struct tern_ctx *ctx, void *arg);
+
+/**
+ * One loop iteration of a worker, in this order: set the clock to
+ * @p now_ns; input the @p n frames @p pkts the driver received (ownership
+ * taken); run @p app_poll (may be NULL); run the timers due; flush the
+ * TX batch through ctx->tx_flush. Nothing reaches the wire before that
+ * last flush (ctx->in_step is true until then).
+ */
+void tern_stack_step(struct tern_ctx *ctx, uint64_t now_ns,
+		     struct rte_mbuf **pkts, uint16_t n,
+		     tern_stack_app_poll_fn app_poll, void *app_arg);
+
+/** Feed @p n received frames (ownership taken); part of the step. */
 void tern_stack_input(struct tern_ctx *ctx, struct rte_mbuf **pkts,
 		      uint16_t n);
 
-/** Run timers due at ctx->now_ns. */
+/** Run timers due at ctx->now_ns; part of the step. */
 void tern_stack_poll(struct tern_ctx *ctx);
 
 /** When the stack next needs to run (UINT64_MAX: only on input). */

@@ -54,17 +54,41 @@ tern_tcp_conf_defaults(struct tern_tcp_conf *conf)
 	};
 }
 
+/*
+ * TIME_WAIT records are cold (a lookup for a stray segment, the expiry
+ * at the head of the FIFO) and many: packed, neither cache-aligned nor
+ * spread over memory channels, an object is 88 bytes instead of 192,
+ * so that a million per worker take ~96 MiB with their buckets
+ * (tern_tcp_tw_footprint_bytes(), docs/architecture.md).
+ */
+#define TCP_TW_POOL_FLAGS \
+	(RTE_MEMPOOL_F_NO_CACHE_ALIGN | RTE_MEMPOOL_F_NO_SPREAD)
+
 static struct rte_mempool *
 tcp_pool_create(const char *what, const struct tern_ctx *ctx, uint32_t n,
-		uint32_t size, int socket)
+		uint32_t size, unsigned int flags, int socket)
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
 
 	snprintf(name, sizeof(name), "%s%" PRIxPTR, what, (uintptr_t)ctx);
 	/* One lcore owns it: single producer, single consumer, no cache. */
 	return rte_mempool_create(name, n, size, 0, 0, NULL, NULL, NULL, NULL,
-				  socket,
-				  RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
+				  socket, flags | RTE_MEMPOOL_F_SP_PUT |
+				  RTE_MEMPOOL_F_SC_GET);
+}
+
+uint32_t
+tern_tcp_tw_footprint_bytes(uint32_t max_tw)
+{
+	uint64_t buckets;
+
+	if (max_tw == 0)
+		return 0;
+	buckets = (uint64_t)tern_ctable_buckets_for(max_tw) *
+		  sizeof(struct tern_hnode *);
+	return rte_mempool_calc_obj_size(sizeof(struct tcp_tw),
+					 TCP_TW_POOL_FLAGS, NULL) +
+	       (uint32_t)((buckets + max_tw - 1) / max_tw);
 }
 
 static bool
@@ -153,18 +177,19 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	if (rc != 0)
 		goto fail;
 	tcp->conn_pool = tcp_pool_create("tcpc", ctx, conf->max_conns,
-					 sizeof(struct tern_conn), socket);
+					 sizeof(struct tern_conn), 0, socket);
 	if (tcp->conn_pool == NULL)
 		goto nomem;
 	tcp->reass_pool = tcp_pool_create("tcpr", ctx,
 		conf->reass_conns != 0 ? conf->reass_conns
 				       : RTE_MAX(conf->max_conns / 16, 64u),
-		sizeof(struct tcp_reass), socket);
+		sizeof(struct tcp_reass), 0, socket);
 	if (tcp->reass_pool == NULL)
 		goto nomem;
 	if (conf->max_tw > 0) {
 		tcp->tw_pool = tcp_pool_create("tcpw", ctx, conf->max_tw,
-					       sizeof(struct tcp_tw), socket);
+					       sizeof(struct tcp_tw),
+					       TCP_TW_POOL_FLAGS, socket);
 		if (tcp->tw_pool == NULL)
 			goto nomem;
 	}

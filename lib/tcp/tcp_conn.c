@@ -5,29 +5,19 @@
  */
 #include <string.h>
 
-#include <rte_thash.h>
-
 #include "tcp_priv.h"
+#include "tern_owner.h"
 
 _Static_assert(TERN_TCP_CLOSED == 0, "a zeroed record must be CLOSED");
 
 uint32_t
 tcp_flow_hash(const struct tern_ctx *ctx, const struct tern_flow_key *key)
 {
-	uint32_t tuple[3];
-
 	if (!ctx->ifc.rx_rss_hash)
 		return tern_flow_hash_sw(key, ctx->hash_seed);
-	/*
-	 * The hash the NIC computes over the segment as it arrives: source
-	 * (the peer) first. The symmetric key makes the order immaterial,
-	 * but keep the NIC's order all the same.
-	 */
-	tuple[0] = rte_be_to_cpu_32(key->faddr);
-	tuple[1] = rte_be_to_cpu_32(key->laddr);
-	tuple[2] = ((uint32_t)rte_be_to_cpu_16(key->fport) << 16) |
-		   rte_be_to_cpu_16(key->lport);
-	return rte_softrss(tuple, 3, ctx->ifc.rss_key);
+	/* The hash the NIC computes over the segment as it arrives. */
+	return tern_flow_toeplitz(ctx, key->faddr, key->laddr, key->fport,
+				  key->lport);
 }
 
 struct tern_conn *

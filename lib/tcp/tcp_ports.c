@@ -9,18 +9,22 @@
 #include <errno.h>
 
 #include "tcp_priv.h"
+#include "tern_owner.h"
 
 /*
- * With several queues, the replies to an active open reach the queue
- * reta[hash % reta_size]: only a port that lands on ours will do (habit
- * 11: no flow changes lcore). About one port in nb_queues qualifies.
+ * With several workers, the replies to an active open belong to the
+ * worker tern_flow_owner() names (the port's RSS queue, or the software
+ * table of a port that does not steer by our key): only a port owned by
+ * this worker will do (habit 11: no flow changes lcore, and no reply
+ * has to be steered). About one port in nb_workers qualifies. With
+ * workers, the flow hash is the Toeplitz hash (ifc.rx_rss_hash).
  */
 static bool
 tcp_port_comes_back(const struct tern_ctx *ctx, uint32_t hash)
 {
 	if (ctx->ifc.reta_size == 0 || !ctx->ifc.rx_rss_hash)
 		return true;
-	return ctx->ifc.reta[hash % ctx->ifc.reta_size] == ctx->queue_id;
+	return tern_flow_owner(&ctx->ifc, hash) == ctx->worker_id;
 }
 
 static bool

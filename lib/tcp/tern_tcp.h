@@ -136,6 +136,14 @@ struct tern_tcp_conf {
 /** Fill @p conf with the defaults documented above. */
 void tern_tcp_conf_defaults(struct tern_tcp_conf *conf);
 
+/**
+ * Memory one TIME_WAIT record costs when a stack holds @p max_tw of them:
+ * the 64-byte record's pool object and its share of the hash buckets.
+ * Sizing: max_tw = closes per second x 2 MSL; memory = max_tw x this.
+ * @return bytes per record (0 for max_tw 0).
+ */
+uint32_t tern_tcp_tw_footprint_bytes(uint32_t max_tw);
+
 /*
  * Upper bounds of the sizing fields: each is one mempool object (and a
  * hash bucket) per lcore, created at start-up, so a value must fit

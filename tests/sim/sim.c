@@ -19,6 +19,7 @@
 #include "tern_test_eal.h"
 
 #include "sim.h"
+#include "tern_owner.h"
 
 /* Per pool: frames of MTU 1500 with the default 2 KiB data room; 8192
  * of them (about 19 MiB) hold every send buffer of a soak's connections
@@ -95,6 +96,12 @@ struct sim {
 	uint64_t same_time_steps;
 	bool released;          /**< stacks finished */
 	bool driver_flushing;   /**< in flush_all or a stack's teardown */
+	int stepping;           /**< node in tern_stack_step(), or -1 */
+	/* Frames due at a node in this step, handed to its tern_stack_step */
+	struct sim_rxq {
+		struct rte_mbuf **m;
+		unsigned int n, cap;
+	} rxq[SIM_MAX_NODES];
 	struct sim_block *blocks;
 	struct sim_recorder *rec;
 };
@@ -496,17 +503,50 @@ corrupt_frame(struct sim *sim, struct rte_mbuf *m, const struct sim_hdr *h)
 	return true;
 }
 
+/*
+ * The queue (worker) of host @p host a frame arrives at, as its NIC
+ * picks it; @p rss gets the hash a NIC in SIM_NIC_RSS mode reports.
+ */
+static struct sim_node *
+nic_queue(struct sim *sim, struct sim_node *host, const struct sim_hdr *h,
+	  bool *has_rss, uint32_t *rss)
+{
+	uint32_t hash, q = 0;
+
+	*has_rss = false;
+	if (host->nb_workers < 2 || h->kind != SIM_PKT_TCP ||
+	    host->nic == SIM_NIC_QUEUE0)
+		return host;
+	hash = tern_flow_toeplitz(host->ctx, h->ip_src, h->ip_dst,
+				  rte_cpu_to_be_16(h->sport),
+				  rte_cpu_to_be_16(h->dport));
+	if (host->nic == SIM_NIC_RSS) {
+		*has_rss = true;
+		*rss = hash;
+		q = tern_flow_owner(&host->ctx->ifc, hash);
+	} else {
+		/* not our key, not our table: the sum of the ports */
+		q = (uint32_t)(h->sport + h->dport) % host->nb_workers;
+	}
+	return &sim->nodes[host->idx + q];
+}
+
 static void
 wire_to(struct sim *sim, struct sim_node *from, struct sim_node *to,
 	struct rte_mbuf *m, const struct sim_hdr *h)
 {
-	const struct sim_faults *f = &sim->faults[from->idx][to->idx];
-	uint64_t *last = &sim->last_due[from->idx][to->idx];
+	/* faults and ordering per pair of hosts: one link each way */
+	const struct sim_faults *f =
+		&sim->faults[from->host->idx][to->host->idx];
+	uint64_t *last = &sim->last_due[from->host->idx][to->host->idx];
+	bool has_rss;
+	uint32_t rss = 0;
 	struct rte_mbuf *copy, *dup;
 	uint16_t what = 0;
 	uint64_t due;
 
 	sim->stats.sent++;
+	to = nic_queue(sim, to, h, &has_rss, &rss);
 	copy = rte_pktmbuf_copy(m, to->pool, 0, UINT32_MAX);
 	if (copy == NULL && to->pool_held.n > 0) {
 		/* A NIC with no mbuf to refill its RX ring drops the frame. */
@@ -524,6 +564,10 @@ wire_to(struct sim *sim, struct sim_node *from, struct sim_node *to,
 	copy->ol_flags = 0;
 	copy->packet_type = 0;
 	copy->hash.rss = 0;
+	if (has_rss) {
+		copy->hash.rss = rss;
+		copy->ol_flags = RTE_MBUF_F_RX_RSS_HASH;
+	}
 	copy->port = (uint16_t)to->idx;
 	if (tamper_run(sim, from, to, h, copy, &what)) {
 		sim->stats.tamper_drops++;
@@ -582,7 +626,9 @@ sim_wire_send(struct sim_node *from, struct rte_mbuf *m)
 	for (unsigned int i = 0; i < sim->nnodes; i++) {
 		struct sim_node *to = &sim->nodes[i];
 
-		if (to == from)
+		/* a host's frames reach its NIC once, at its first worker's
+		 * node; wire_to() picks the queue */
+		if (to->host == from->host || to->worker != 0)
 			continue;
 		if (!group && !rte_is_same_ether_addr(&to->mac, &h.eth_dst))
 			continue;
@@ -621,8 +667,10 @@ sim_tx_flush(struct tern_ctx *ctx)
 	struct sim_node *n = ctx->tx_flush_arg;
 	uint16_t count = ctx->tx.count;
 
-	/* Only the driver flushes, between steps (lib/core/tern_ctx.h). */
-	if (!n->sim->driver_flushing)
+	/* Only the driver flushes: between steps, or at the end of the
+	 * step once the stack is done (lib/stack/tern_stack.h). */
+	if (!n->sim->driver_flushing &&
+	    (n->sim->stepping != (int)n->idx || ctx->in_step))
 		n->flushes_in_step++;
 	/* emptied first: sending may not re-enter, but keep it obvious */
 	ctx->tx.count = 0;
@@ -690,8 +738,57 @@ node_new(struct sim *sim, const char *name, enum sim_node_kind kind)
 			      "cannot create the pool of node %u: %s", idx,
 			      rte_strerror(rte_errno));
 	n->pool_in_use_base = rte_mempool_in_use_count(n->pool);
+	n->host = n;
+	n->nb_workers = 1;
 	sim->nnodes++;
 	return n;
+}
+
+static void
+stack_conf_fill(struct sim_node *n, const struct tern_tcp_conf *tcp,
+		struct tern_stack_conf *sc, uint64_t *secret)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->ifc.mac = n->mac;
+	sc->ifc.ip = n->ip;
+	sc->ifc.netmask = rte_cpu_to_be_32(0xffffff00);
+	sc->ifc.mtu = 1500;
+	if (tcp != NULL)
+		sc->tcp = *tcp;
+	else
+		sim_tcp_conf_defaults(&sc->tcp);
+	sc->pool = n->pool;
+	sc->tx_flush = sim_tx_flush;
+	sc->tx_flush_arg = n;
+	sc->lcore_id = rte_lcore_id();
+	sc->port_id = (uint16_t)n->host->idx;
+	sc->queue_id = (uint16_t)n->worker;
+	sc->worker_id = (uint16_t)n->worker;
+	sc->steer = n->host->steer;
+	sc->now_ns = n->sim->now_ns;
+	/* never 0, which would mean "draw one from rte_rand()" */
+	sc->secret_seed = sim_splitmix64(secret) | 1;
+}
+
+static void
+stack_start(struct sim_node *n, const struct tern_stack_conf *sc)
+{
+	struct sim *sim = n->sim;
+	int rc;
+
+	n->ctx = rte_zmalloc("sim_ctx", sizeof(*n->ctx), RTE_CACHE_LINE_SIZE);
+	if (n->ctx == NULL)
+		sim_test_fail(__FILE__, __LINE__, "ctx != NULL",
+			      "rte_zmalloc of a tern_ctx failed");
+	rc = tern_stack_init(n->ctx, sc);
+	if (rc != 0) {
+		rte_free(n->ctx);
+		n->ctx = NULL;
+		sim->nnodes--;
+		sim_test_fail(__FILE__, __LINE__, "tern_stack_init() == 0",
+			      "rc %d (%s)", rc, strerror(-rc));
+	}
+	n->pool_in_use_idle = rte_mempool_in_use_count(n->pool);
 }
 
 struct sim_node *
@@ -701,39 +798,71 @@ sim_add_stack(struct sim *sim, const char *name,
 	struct sim_node *n = node_new(sim, name, SIM_NODE_STACK);
 	struct tern_stack_conf sc;
 	uint64_t secret = sim->seed * 0x100 + n->idx + 1;
-	int rc;
 
-	memset(&sc, 0, sizeof(sc));
-	sc.ifc.mac = n->mac;
-	sc.ifc.ip = n->ip;
-	sc.ifc.netmask = rte_cpu_to_be_32(0xffffff00);
-	sc.ifc.mtu = 1500;
-	if (tcp != NULL)
-		sc.tcp = *tcp;
-	else
-		sim_tcp_conf_defaults(&sc.tcp);
-	sc.pool = n->pool;
-	sc.tx_flush = sim_tx_flush;
-	sc.tx_flush_arg = n;
-	sc.lcore_id = rte_lcore_id();
-	sc.port_id = (uint16_t)n->idx;
-	sc.now_ns = sim->now_ns;
-	/* never 0, which would mean "draw one from rte_rand()" */
-	sc.secret_seed = sim_splitmix64(&secret) | 1;
-	n->ctx = rte_zmalloc("sim_ctx", sizeof(*n->ctx), RTE_CACHE_LINE_SIZE);
-	if (n->ctx == NULL)
-		sim_test_fail(__FILE__, __LINE__, "ctx != NULL",
-			      "rte_zmalloc of a tern_ctx failed");
-	rc = tern_stack_init(n->ctx, &sc);
-	if (rc != 0) {
-		rte_free(n->ctx);
-		n->ctx = NULL;
-		sim->nnodes--;
-		sim_test_fail(__FILE__, __LINE__, "tern_stack_init() == 0",
-			      "rc %d (%s)", rc, strerror(-rc));
-	}
-	n->pool_in_use_idle = rte_mempool_in_use_count(n->pool);
+	stack_conf_fill(n, tcp, &sc, &secret);
+	stack_start(n, &sc);
 	return n;
+}
+
+/* The symmetric key of Microsoft's RSS examples' shape (0x6d5a...):
+ * the default pattern of the driver profiles. */
+static void
+sim_rss_key(uint8_t *key, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		key[i] = i % 2 == 0 ? 0x6d : 0x5a;
+}
+
+struct sim_node *
+sim_add_host(struct sim *sim, const char *name,
+	     const struct tern_tcp_conf *tcp, unsigned int nb_workers,
+	     enum sim_nic_mode nic)
+{
+	struct tern_steer_conf stc = {
+		.nb_workers = (uint16_t)nb_workers,
+		.socket_id = SOCKET_ID_ANY,
+		.port_hash = nic == SIM_NIC_RSS,
+	};
+	struct sim_node *host = NULL;
+	char wname[sizeof(host->name)];
+
+	if (nb_workers < 2 || sim->nnodes + nb_workers > SIM_MAX_NODES)
+		sim_test_fail(__FILE__, __LINE__, "2 <= workers, nodes fit",
+			      "%u workers, %u nodes already", nb_workers,
+			      sim->nnodes);
+	for (unsigned int w = 0; w < nb_workers; w++) {
+		struct sim_node *n;
+		struct tern_stack_conf sc;
+		uint64_t secret;
+
+		snprintf(wname, sizeof(wname), "%s%u", name, w);
+		n = node_new(sim, wname, SIM_NODE_STACK);
+		secret = sim->seed * 0x100 + n->idx + 1;
+		if (host == NULL) {
+			host = n;
+			host->nic = nic;
+			if (tern_steer_create(&stc, &host->steer) != 0)
+				sim_test_fail(__FILE__, __LINE__,
+					      "tern_steer_create() == 0",
+					      "%u workers", nb_workers);
+		}
+		n->host = host;
+		n->worker = w;
+		n->nb_workers = nb_workers;
+		n->mac = host->mac;
+		n->ip = host->ip;
+		stack_conf_fill(n, tcp, &sc, &secret);
+		/* ownership: our key, a table over the workers -- which the
+		 * NIC uses too in SIM_NIC_RSS */
+		sim_rss_key(sc.ifc.rss_key, sizeof(sc.ifc.rss_key));
+		sc.ifc.rx_rss_hash = true;
+		sc.ifc.nb_queues = (uint16_t)nb_workers;
+		sc.ifc.reta_size = 128;
+		for (uint16_t i = 0; i < sc.ifc.reta_size; i++)
+			sc.ifc.reta[i] = (uint16_t)(i % nb_workers);
+		stack_start(n, &sc);
+	}
+	return host;
 }
 
 struct sim_node *
@@ -902,6 +1031,7 @@ sim_create(uint64_t seed)
 	}
 	sim->seed = seed;
 	sim->now_ns = SIM_START_NS;
+	sim->stepping = -1;
 	sim_rng_seed(&sim->rng, seed ^ 0x5157e11a5eedull);
 	sim->trace_live = trace != NULL && strcmp(trace, "0") != 0;
 	sim_test_register(sim);
@@ -941,6 +1071,11 @@ release(struct sim *sim)
 		tern_stack_fini(n->ctx);
 		sim->driver_flushing = false;
 	}
+	/* every worker is done: what is left on the rings goes back */
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		tern_steer_free(sim->nodes[i].steer);
+		sim->nodes[i].steer = NULL;
+	}
 	drain(sim);
 }
 
@@ -972,6 +1107,11 @@ free_sim(struct sim *sim)
 		rte_free(sim->nodes[i].ctx);
 		free(sim->nodes[i].inbox.q);
 		free(sim->nodes[i].pool_held.m);
+	}
+	for (unsigned int i = 0; i < SIM_MAX_NODES; i++) {
+		for (unsigned int k = 0; k < sim->rxq[i].n; k++)
+			rte_pktmbuf_free(sim->rxq[i].m[k]);
+		free(sim->rxq[i].m);
 	}
 	free(sim->heap);
 	free(sim->ring);
@@ -1048,16 +1188,38 @@ next_event_ns(const struct sim *sim)
 
 		if (ctx != NULL)
 			t = RTE_MIN(t, tern_stack_next_deadline_ns(ctx));
+		/* frames a later worker handed to an earlier one */
+		if (sim->nodes[i].host->steer != NULL &&
+		    tern_steer_pending(sim->nodes[i].host->steer,
+				       (uint16_t)sim->nodes[i].worker) > 0)
+			t = RTE_MIN(t, sim->now_ns);
 	}
 	return t;
 }
 
 static void
+rxq_push(struct sim *sim, unsigned int node, struct rte_mbuf *m)
+{
+	struct sim_rxq *q = &sim->rxq[node];
+
+	if (q->n == q->cap) {
+		unsigned int cap = q->cap == 0 ? 64 : 2 * q->cap;
+		struct rte_mbuf **grown = realloc(q->m, cap * sizeof(*grown));
+
+		if (grown == NULL)
+			sim_test_fail(__FILE__, __LINE__, "realloc() != NULL",
+				      "no memory for %u frames due", cap);
+		q->m = grown;
+		q->cap = cap;
+	}
+	q->m[q->n++] = m;
+}
+
+/* Script nodes take their frames as they come off the wire; a stack's
+ * wait in its queue for its step. */
+static void
 deliver_due(struct sim *sim)
 {
-	struct rte_mbuf *burst[SIM_MAX_NODES][TERN_RX_BURST];
-	uint16_t nb[SIM_MAX_NODES] = { 0 };
-
 	while (sim->nheap > 0 && sim->heap[0].due_ns <= sim->now_ns) {
 		struct sim_flight f = heap_pop(sim);
 		struct sim_node *to = &sim->nodes[f.to];
@@ -1068,15 +1230,32 @@ deliver_due(struct sim *sim)
 			script_receive(to, f.m);
 			continue;
 		}
-		burst[f.to][nb[f.to]++] = f.m;
-		if (nb[f.to] == TERN_RX_BURST) {
-			tern_stack_input(to->ctx, burst[f.to], nb[f.to]);
-			nb[f.to] = 0;
-		}
+		rxq_push(sim, f.to, f.m);
 	}
-	for (unsigned int i = 0; i < sim->nnodes; i++)
-		if (nb[i] > 0)
-			tern_stack_input(sim->nodes[i].ctx, burst[i], nb[i]);
+}
+
+/* One loop iteration of every stack, in node order: the driver loop of
+ * lib/stack (tern_stack_step), as the runtime and the benchmark run it. */
+static void
+step_stacks(struct sim *sim)
+{
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		struct sim_node *n = &sim->nodes[i];
+		struct sim_rxq *q = &sim->rxq[i];
+
+		if (n->ctx == NULL)
+			continue;
+		if (q->n > UINT16_MAX)
+			sim_test_fail(__FILE__, __LINE__, "frames due <= 65535",
+				      "%u frames due at %s in one step", q->n,
+				      n->name);
+		sim->stepping = (int)i;
+		/* tern_stack_input takes any count, a burst at a time */
+		tern_stack_step(n->ctx, sim->now_ns, q->m,
+				(uint16_t)q->n, NULL, NULL);
+		sim->stepping = -1;
+		q->n = 0;
+	}
 }
 
 static void
@@ -1141,10 +1320,7 @@ sim_step(struct sim *sim, uint64_t until_ns)
 	set_clock(sim, t);
 	squeeze_pools(sim);
 	deliver_due(sim);
-	for (unsigned int i = 0; i < sim->nnodes; i++)
-		if (sim->nodes[i].ctx != NULL)
-			tern_stack_poll(sim->nodes[i].ctx);
-	flush_all(sim);
+	step_stacks(sim);
 	audit_mbufs(sim);
 	raise_noted_error(sim);
 	if (sim->hook != NULL)

@@ -31,6 +31,7 @@
 
 #include "tern_ctx.h"
 #include "tern_stack.h"
+#include "tern_steer.h"
 #include "tern_tcp.h"
 #include "sim_frame.h"
 #include "sim_test.h"
@@ -95,6 +96,18 @@ struct sim_pool_hold {
 	unsigned int free_left;  /**< ...with this many free */
 };
 
+/** How the NIC of a host of several workers picks a queue (issue 10). */
+enum sim_nic_mode {
+	/** RSS by the stack's key and redirection table, hash in the mbuf:
+	 *  every TCP frame reaches its owner (a NIC tern configured). */
+	SIM_NIC_RSS,
+	/** Its own hash of the 4-tuple (the kernel's tap): about 1 - 1/N of
+	 *  the flows arrive at the wrong worker and are steered. */
+	SIM_NIC_OTHER_HASH,
+	/** Everything on queue 0 (a port without RSS). */
+	SIM_NIC_QUEUE0,
+};
+
 struct sim_node {
 	struct sim *sim;
 	unsigned int idx;
@@ -114,6 +127,13 @@ struct sim_node {
 	uint64_t flushes_in_step;       /**< TX flushes the stack made itself
 					     (inside a step; must stay 0) */
 	void *app;                      /**< sim_app's records of this node */
+	/* Workers of one host (sim_add_host): one MAC and address behind a
+	 * NIC with a queue per worker. host: the first worker (the node
+	 * itself for sim_add_stack); worker: this one's index. */
+	struct sim_node *host;
+	unsigned int worker, nb_workers;
+	enum sim_nic_mode nic;          /**< host: how its NIC picks queues */
+	struct tern_steer *steer;       /**< host: the workers' rings */
 };
 
 /* --- tamper hooks (VPP tcp_tamper style) --- */
@@ -189,6 +209,18 @@ void sim_destroy_quiet(struct sim *sim);
  */
 struct sim_node *sim_add_stack(struct sim *sim, const char *name,
 			       const struct tern_tcp_conf *tcp);
+
+/**
+ * Add a host of @p nb_workers tern workers (2 .. SIM_MAX_NODES) sharing
+ * one MAC and address (those of its first node), each a node of its own
+ * at consecutive indexes (name0, name1, ...), joined by steering rings
+ * (lib/stack/tern_steer.h), behind a NIC that picks their queues as
+ * @p nic says. @return the first worker; the others follow it in
+ * sim_node().
+ */
+struct sim_node *sim_add_host(struct sim *sim, const char *name,
+			      const struct tern_tcp_conf *tcp,
+			      unsigned int nb_workers, enum sim_nic_mode nic);
 
 /** Add a scripted endpoint (answers ARP for its address by default). */
 struct sim_node *sim_add_script(struct sim *sim, const char *name);

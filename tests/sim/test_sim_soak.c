@@ -13,6 +13,11 @@
  * connection is left, closed() came exactly once per handle, no
  * segment was built larger than the MTU, and no mbuf is leaked (pools
  * back to their idle count, then to baseline).
+ *
+ * TERN_SIM_WORKERS=N (up to 3) makes each side a host of N workers
+ * behind a NIC with N queues (sim_add_host), listeners on every worker;
+ * then also: every connection is on the worker that owns its 4-tuple,
+ * no steering ring overflowed, and frames were steered.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,6 +28,7 @@
 #include "sim.h"
 #include "sim_app.h"
 #include "sim_test.h"
+#include "tern_owner.h"
 
 #define SOAK_PORT 7000
 #define SOAK_ACTIONS 60
@@ -33,6 +39,8 @@
 /* A failing seed does not stop the soak (the next may show another
  * bug); this many do. */
 #define SOAK_MAX_FAILED_SEEDS 5
+/* TERN_SIM_WORKERS: workers of each of the two hosts (issue 10). */
+#define SOAK_WORKERS_MAX 3
 /* Virtual time the close-out may take: a FIN retransmitted up to
  * max_retries with RTOs capped at rto_max, plus 2MSL, with margin. */
 #define SOAK_DRAIN_MAX (30 * 60 * SIM_S)
@@ -49,8 +57,9 @@ enum soak_action {
 
 struct soak {
 	struct sim *sim;
-	struct sim_node *n[2];
-	struct sim_listener *l[2];
+	unsigned int nw;                /**< workers per host */
+	struct sim_node *n[2][SOAK_WORKERS_MAX];  /**< [host][worker] */
+	struct sim_listener *l[2][SOAK_WORKERS_MAX];
 	struct sim_rng rng;             /**< the schedule, not the wire */
 	struct sim_conn *recs[SOAK_MAX_RECS];
 	unsigned int nrecs;
@@ -66,7 +75,7 @@ struct soak {
 };
 
 struct soak_totals {
-	uint64_t seeds, opens, bytes, verified, fin_checks;
+	uint64_t seeds, opens, bytes, verified, fin_checks, steered;
 	uint64_t frames, lost, corrupted;
 	uint64_t pairs_seen[TERN_TCP_NSTATES][TERN_TCP_NSTATES];
 };
@@ -114,7 +123,8 @@ soak_on_accept(struct sim_conn *srv, void *arg)
 
 		/* an unpaired client record (user still s) of the other
 		 * node with the same 4-tuple */
-		if (!cl->active || cl->user != s || cl->node == srv->node)
+		if (!cl->active || cl->user != s ||
+		    cl->node->host == srv->node->host)
 			continue;
 		if (cl->info.lport != srv->info.fport ||
 		    cl->info.fport != srv->info.lport)
@@ -162,7 +172,28 @@ legal_pair(enum tern_tcp_state a, enum tern_tcp_state b)
 	return false;
 }
 
-/* After every step: legal state pairs, complete streams at FIN. */
+/* With workers: a connection lives on the worker that owns its 4-tuple
+ * (lib/core/tern_owner.h), whether it opened it or accepted it. */
+static void
+check_owner(const struct sim_conn *r)
+{
+	struct tern_tcp_info info;
+	uint32_t hash;
+
+	tern_tcp_get_info(r->c, &info);
+	hash = tern_flow_toeplitz(r->node->ctx, info.faddr, info.laddr,
+				  rte_cpu_to_be_16(info.fport),
+				  rte_cpu_to_be_16(info.lport));
+	SIM_ASSERT(tern_flow_owner(&r->node->ctx->ifc, hash) ==
+		   r->node->worker, "%s port %u->%u (%s, %s) is owned by "
+		   "worker %u", r->node->name, info.lport, info.fport,
+		   r->active ? "opened" : "accepted",
+		   tern_tcp_state_name(info.state),
+		   tern_flow_owner(&r->node->ctx->ifc, hash));
+}
+
+/* After every step: legal state pairs, complete streams at FIN, and
+ * each connection on its owner. */
 static void
 soak_check(struct sim *sim, void *arg)
 {
@@ -172,6 +203,9 @@ soak_check(struct sim *sim, void *arg)
 		struct sim_conn *r = s->recs[i];
 		struct sim_conn *p = peer_of(s, r);
 		enum tern_tcp_state a, b;
+
+		if (s->nw > 1 && r->c != NULL)
+			check_owner(r);
 
 		if (p == NULL)
 			continue;
@@ -224,11 +258,14 @@ static void
 act_open(struct soak *s)
 {
 	unsigned int side = (unsigned int)sim_rng_below(&s->rng, 2);
-	struct sim_node *from = s->n[side], *to = s->n[1 - side];
+	struct sim_node *from = s->n[side][0], *to = s->n[1 - side][0];
 	struct sim_conn *r;
 
 	if (live_count(s) >= SOAK_MAX_LIVE)
 		return;
+	/* from any worker of the host */
+	if (s->nw > 1)
+		from = s->n[side][sim_rng_below(&s->rng, s->nw)];
 	r = sim_connect(from, to->ip, SOAK_PORT);
 	rec_add(s, r);
 	s->opens++;
@@ -359,7 +396,11 @@ all_closed(struct sim *sim, void *arg)
 	for (unsigned int i = 0; i < s->nrecs; i++)
 		if (s->recs[i]->closed == 0)
 			return false;
-	return sim_conn_count(s->n[0]) == 0 && sim_conn_count(s->n[1]) == 0;
+	for (unsigned int h = 0; h < 2; h++)
+		for (unsigned int w = 0; w < s->nw; w++)
+			if (sim_conn_count(s->n[h][w]) != 0)
+				return false;
+	return true;
 }
 
 static void
@@ -388,13 +429,14 @@ close_everything(struct soak *s)
 static void
 report_left(const struct soak *s)
 {
-	for (int i = 0; i < 2; i++) {
+	for (unsigned int i = 0; i < 2 * s->nw; i++) {
+		const struct sim_node *n = s->n[i / s->nw][i % s->nw];
 		uint32_t counts[TERN_TCP_NSTATES];
 
-		tern_tcp_state_counts(s->n[i]->ctx, counts);
+		tern_tcp_state_counts(n->ctx, counts);
 		for (int st = 0; st < TERN_TCP_NSTATES; st++)
 			if (st != TERN_TCP_LISTEN && counts[st] > 0)
-				fprintf(stderr, "%s: %u in %s\n", s->n[i]->name,
+				fprintf(stderr, "%s: %u in %s\n", n->name,
 					counts[st], tern_tcp_state_name(st));
 	}
 	for (unsigned int i = 0; i < s->nrecs; i++) {
@@ -413,8 +455,26 @@ report_left(const struct soak *s)
 	}
 }
 
+/* Host @p name of the soak: one stack, or nw workers behind a NIC. */
 static void
-run_seed(uint64_t seed, struct soak_totals *tot)
+soak_host(struct soak *s, unsigned int h, const char *name,
+	  const struct tern_tcp_conf *conf, enum sim_nic_mode nic)
+{
+	struct sim_node *first = s->nw == 1 ?
+		sim_add_stack(s->sim, name, conf) :
+		sim_add_host(s->sim, name, conf, s->nw, nic);
+
+	for (unsigned int w = 0; w < s->nw; w++) {
+		s->n[h][w] = sim_node(s->sim, first->idx + w);
+		/* listeners on every worker: each accepts what it owns */
+		s->l[h][w] = sim_listen(s->n[h][w], SOAK_PORT);
+		s->l[h][w]->on_accept = soak_on_accept;
+		s->l[h][w]->on_accept_arg = s;
+	}
+}
+
+static void
+run_seed(uint64_t seed, unsigned int nw, struct soak_totals *tot)
 {
 	struct soak *s;
 	struct tern_tcp_conf conf[2];
@@ -435,15 +495,13 @@ run_seed(uint64_t seed, struct soak_totals *tot)
 		s->sim = sim;
 	}
 	sim_rng_seed(&s->rng, seed ^ 0x50a450a4ull);
-	s->n[0] = sim_add_stack(s->sim, "A", &conf[0]);
-	s->n[1] = sim_add_stack(s->sim, "B", &conf[1]);
-	sim_set_faults(s->sim, s->n[0], s->n[1], &f[0]);
-	sim_set_faults(s->sim, s->n[1], s->n[0], &f[1]);
-	for (int i = 0; i < 2; i++) {
-		s->l[i] = sim_listen(s->n[i], SOAK_PORT);
-		s->l[i]->on_accept = soak_on_accept;
-		s->l[i]->on_accept_arg = s;
-	}
+	s->nw = nw;
+	/* with workers, each host's NIC by turns: RSS by our table (no
+	 * steering), its own hash (steering), everything on queue 0 */
+	soak_host(s, 0, "A", &conf[0], (enum sim_nic_mode)(seed % 3));
+	soak_host(s, 1, "B", &conf[1], (enum sim_nic_mode)((seed / 3) % 3));
+	sim_set_faults(s->sim, s->n[0][0], s->n[1][0], &f[0]);
+	sim_set_faults(s->sim, s->n[1][0], s->n[0][0], &f[1]);
 	sim_set_step_hook(s->sim, soak_check, s);
 
 	for (int k = 0; k < SOAK_ACTIONS; k++) {
@@ -476,8 +534,9 @@ run_seed(uint64_t seed, struct soak_totals *tot)
 
 	/* close-out: no new connections, every handle closed (again, for
 	 * any accepted while the others closed), timers run out */
-	for (int i = 0; i < 2; i++)
-		SIM_ASSERT_EQ(tern_tcp_unlisten(s->l[i]->l), 0);
+	for (unsigned int i = 0; i < 2 * s->nw; i++)
+		SIM_ASSERT_EQ(tern_tcp_unlisten(s->l[i / s->nw][i % s->nw]->l),
+			      0);
 	for (uint64_t t = 0; t < SOAK_DRAIN_MAX && !all_closed(s->sim, s);
 	     t += SIM_S) {
 		close_everything(s);
@@ -493,11 +552,18 @@ run_seed(uint64_t seed, struct soak_totals *tot)
 		SIM_ASSERT(s->recs[i]->closed == 1, "closed() %u times for "
 			   "one handle", s->recs[i]->closed);
 	/* no segment was cut larger than the path allows */
-	for (int i = 0; i < 2; i++)
-		SIM_ASSERT(sim_stat(s->n[i], TERN_STAT_IP_OUT_TOO_BIG) == 0,
+	for (unsigned int i = 0; i < 2 * s->nw; i++) {
+		const struct sim_node *n = s->n[i / s->nw][i % s->nw];
+
+		SIM_ASSERT(sim_stat(n, TERN_STAT_IP_OUT_TOO_BIG) == 0,
 			   "%s built %" PRIu64 " segments larger than the MTU",
-			   s->n[i]->name,
-			   sim_stat(s->n[i], TERN_STAT_IP_OUT_TOO_BIG));
+			   n->name, sim_stat(n, TERN_STAT_IP_OUT_TOO_BIG));
+		/* no ring between workers ever overflowed */
+		SIM_ASSERT(sim_stat(n, TERN_STAT_STEER_RING_FULL) == 0,
+			   "%s dropped %" PRIu64 " frames on full rings",
+			   n->name, sim_stat(n, TERN_STAT_STEER_RING_FULL));
+		tot->steered += sim_stat(n, TERN_STAT_STEERED_IN);
+	}
 	/* late duplicates and RSTs for the gone connections settle */
 	sim_set_step_hook(s->sim, NULL, NULL);
 	sim_run_for(s->sim, 10 * SIM_S);
@@ -521,6 +587,7 @@ run_seed(uint64_t seed, struct soak_totals *tot)
 
 struct seed_run {
 	uint64_t seed;
+	unsigned int nw;
 	struct soak_totals *tot;
 };
 
@@ -529,18 +596,23 @@ seed_fn(void *arg)
 {
 	struct seed_run *sr = arg;
 
-	run_seed(sr->seed, sr->tot);
+	run_seed(sr->seed, sr->nw, sr->tot);
 }
 
 static void
 soak(void)
 {
 	const char *env = getenv("TERN_SIM_SEEDS");
+	const char *wenv = getenv("TERN_SIM_WORKERS");
 	uint64_t n = env != NULL ? strtoull(env, NULL, 0) : SOAK_DEFAULT_SEEDS;
+	unsigned int nw = wenv != NULL ? (unsigned int)atoi(wenv) : 1;
 	uint64_t first = 1, failed[SOAK_MAX_FAILED_SEEDS];
 	struct soak_totals tot = { 0 };
 	unsigned int nfailed = 0;
 	struct timespec t0, t1;
+
+	SIM_ASSERT(nw >= 1 && nw <= SOAK_WORKERS_MAX,
+		   "TERN_SIM_WORKERS=%u: 1 to %d", nw, SOAK_WORKERS_MAX);
 
 	if (sim_test_seed_forced()) {
 		first = sim_test_seed();
@@ -550,7 +622,7 @@ soak(void)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (uint64_t seed = first; seed < first + n &&
 	     nfailed < SOAK_MAX_FAILED_SEEDS; seed++) {
-		struct seed_run sr = { seed, &tot };
+		struct seed_run sr = { seed, nw, &tot };
 
 		if (!sim_test_try(seed_fn, &sr)) {
 			failed[nfailed++] = seed;
@@ -567,6 +639,9 @@ soak(void)
 	       tot.bytes, tot.verified, tot.fin_checks, tot.frames, tot.lost,
 	       tot.corrupted, (double)(t1.tv_sec - t0.tv_sec) +
 	       (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	if (nw > 1)
+		printf("soak: %u workers per host, %" PRIu64 " frames steered "
+		       "between workers\n", nw, tot.steered);
 	printf("soak: state pairs seen (client, server: seeds):");
 	for (int a = 0; a < TERN_TCP_NSTATES; a++)
 		for (int b = 0; b < TERN_TCP_NSTATES; b++)
@@ -588,6 +663,8 @@ soak(void)
 	/* the checks must have had something to check */
 	SIM_ASSERT(tot.verified > 0 && (tot.seeds < 10 || tot.fin_checks > 0),
 		   "nothing verified");
+	SIM_ASSERT(nw == 1 || tot.seeds < 10 || tot.steered > 0,
+		   "%u workers per host, but no frame was steered", nw);
 }
 
 static const struct sim_test tests[] = {
