@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <rte_byteorder.h>
+
 #include "tcp_options.h"
 
 /* Lengths of the option kinds we understand, kind and length bytes
@@ -38,11 +40,14 @@ get_be16(const uint8_t *p)
 	return (uint16_t)((p[0] << 8) | p[1]);
 }
 
+/* memcpy: any alignment, one load and a byte swap. */
 static inline uint32_t
 get_be32(const uint8_t *p)
 {
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return rte_be_to_cpu_32(v);
 }
 
 static inline uint8_t *
@@ -56,10 +61,9 @@ put_be16(uint8_t *p, uint16_t v)
 static inline uint8_t *
 put_be32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+	rte_be32_t w = rte_cpu_to_be_32(v);
+
+	memcpy(p, &w, sizeof(w));
 	return p + 4;
 }
 
@@ -212,10 +216,24 @@ fixed_opts_len(const struct tcp_opts_out *o)
 	return len;
 }
 
+/* Timestamps and nothing else: what every segment of a connection
+ * that negotiated them carries outside SYNs and SACK blocks. */
+static inline bool
+ts_only(const struct tcp_opts_out *o)
+{
+	/* One test of the OR rather than a branch per field. */
+	return o->ts_ok &&
+	       (o->mss_ok | o->ws_ok | o->sack_perm | o->nsack) == 0;
+}
+
 unsigned int
 tcp_opts_len(const struct tcp_opts_out *o)
 {
-	unsigned int len = fixed_opts_len(o);
+	unsigned int len;
+
+	if (ts_only(o))
+		return TCP_EMIT_TS;
+	len = fixed_opts_len(o);
 	unsigned int nsack = sack_blocks_that_fit(o, len);
 
 	if (nsack > 0)
@@ -226,10 +244,18 @@ tcp_opts_len(const struct tcp_opts_out *o)
 unsigned int
 tcp_opts_write(uint8_t *buf, const struct tcp_opts_out *o)
 {
-	unsigned int nsack = sack_blocks_that_fit(o, fixed_opts_len(o));
+	unsigned int nsack;
 	uint8_t *p = buf;
 	unsigned int i;
 
+	if (ts_only(o)) {
+		/* NOP NOP TS in three words, as tcp_opts_parse() takes it. */
+		p = put_be32(p, TCP_TS_ALIGNED_WORD);
+		p = put_be32(p, o->tsval);
+		put_be32(p, o->tsecr);
+		return TCP_EMIT_TS;
+	}
+	nsack = sack_blocks_that_fit(o, fixed_opts_len(o));
 	if (o->mss_ok)
 		p = put_be16(put_2(p, TCP_OPT_MSS, TCP_OLEN_MSS), o->mss);
 	if (o->ts_ok) {
