@@ -57,7 +57,7 @@ tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c)
 	if (rto > conf->rto_max_ms)
 		rto = conf->rto_max_ms;
 	c->rtx_deadline_ns = ctx->now_ns + rto * NS_PER_MS;
-	tcp_timer_update(ctx, c);
+	tcp_timer_deadline_set(ctx, c, c->rtx_deadline_ns);
 }
 
 /* Floor of the probe timeout: Linux's TCP_TIMEOUT_MIN_US-like 10 ms. */
@@ -94,7 +94,8 @@ tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c)
 	c->tlp_deadline_ns = ctx->now_ns + pto;
 	if (c->rtx_deadline_ns != 0 && c->tlp_deadline_ns >= c->rtx_deadline_ns)
 		c->tlp_deadline_ns = 0;
-	tcp_timer_update(ctx, c);
+	else
+		tcp_timer_deadline_set(ctx, c, c->tlp_deadline_ns);
 }
 
 /* RFC 8985 7.3: the output pass sends new data if the windows allow,
