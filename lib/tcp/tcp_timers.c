@@ -34,7 +34,9 @@ tcp_earliest_deadline(const struct tern_conn *c)
  * tcp_conn_timer_expired() re-checks every deadline and re-arms for
  * what is still ahead. Moving the wheel entry on every ACK (the
  * retransmission deadline cleared, the delayed ACK set) cost two wheel
- * operations per segment; the early expiry costs one per timeout.
+ * operations per segment; the early expiry costs one per timeout. So a
+ * deadline cleared needs no call at all, and one set needs only
+ * tcp_timer_deadline_set().
  */
 void
 tcp_timer_update(struct tern_ctx *ctx, struct tern_conn *c)
