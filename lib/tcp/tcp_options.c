@@ -34,6 +34,10 @@
 	((TCP_OPT_NOP << 24) | (TCP_OPT_NOP << 16) | (TCP_OPT_TS << 8) | \
 	 TCP_OLEN_TS)
 
+_Static_assert(TCP_TS_ALIGNED_WORD == 0x0101080a &&
+	       TCP_EMIT_TS == TCP_OPTS_TS_LEN,
+	       "tcp_opts_write() in tcp_options.h writes NOP NOP TS");
+
 /* The SYN options Linux and tern send with everything on, 20 bytes:
  * MSS, SACK-permitted + TS, NOP WS (the layouts of tcp_options.h). */
 #define TCP_SYN_LAYOUT_LEN 20
@@ -251,24 +255,11 @@ fixed_opts_len(const struct tcp_opts_out *o)
 	return len;
 }
 
-/* Timestamps and nothing else: what every segment of a connection
- * that negotiated them carries outside SYNs and SACK blocks. */
-static inline bool
-ts_only(const struct tcp_opts_out *o)
-{
-	/* One test of the OR rather than a branch per field. */
-	return o->ts_ok &&
-	       (o->mss_ok | o->ws_ok | o->sack_perm | o->nsack) == 0;
-}
-
 unsigned int
-tcp_opts_len(const struct tcp_opts_out *o)
+tcp_opts_len_any(const struct tcp_opts_out *o)
 {
-	unsigned int len;
+	unsigned int len = fixed_opts_len(o);
 
-	if (ts_only(o))
-		return TCP_EMIT_TS;
-	len = fixed_opts_len(o);
 	unsigned int nsack = sack_blocks_that_fit(o, len);
 
 	if (nsack > 0)
@@ -277,20 +268,11 @@ tcp_opts_len(const struct tcp_opts_out *o)
 }
 
 unsigned int
-tcp_opts_write(uint8_t *buf, const struct tcp_opts_out *o)
+tcp_opts_write_any(uint8_t *buf, const struct tcp_opts_out *o)
 {
-	unsigned int nsack;
+	unsigned int nsack = sack_blocks_that_fit(o, fixed_opts_len(o));
 	uint8_t *p = buf;
 	unsigned int i;
-
-	if (ts_only(o)) {
-		/* NOP NOP TS in three words, as tcp_opts_parse() takes it. */
-		p = put_be32(p, TCP_TS_ALIGNED_WORD);
-		p = put_be32(p, o->tsval);
-		put_be32(p, o->tsecr);
-		return TCP_EMIT_TS;
-	}
-	nsack = sack_blocks_that_fit(o, fixed_opts_len(o));
 	if (o->mss_ok)
 		p = put_be16(put_2(p, TCP_OPT_MSS, TCP_OLEN_MSS), o->mss);
 	if (o->ts_ok) {

@@ -27,6 +27,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
 
 #define TCP_OPT_EOL 0
 #define TCP_OPT_NOP 1
@@ -77,8 +80,29 @@ struct tcp_opts_out {
 	struct tcp_sack_block sack[TCP_MAX_SACK_BLOCKS];
 };
 
+/* The general cases of tcp_opts_len() and tcp_opts_write() below. */
+unsigned int tcp_opts_len_any(const struct tcp_opts_out *o);
+unsigned int tcp_opts_write_any(uint8_t *buf, const struct tcp_opts_out *o);
+
+/** Bytes of NOP NOP TS, what a connection with timestamps sends. */
+#define TCP_OPTS_TS_LEN 12
+
+/* Timestamps and nothing else: every segment of a connection that
+ * negotiated them, outside SYNs and SACK blocks. One test of the OR
+ * rather than a branch per field. */
+static inline bool
+tcp_opts_ts_only(const struct tcp_opts_out *o)
+{
+	return o->ts_ok &&
+	       (o->mss_ok | o->ws_ok | o->sack_perm | o->nsack) == 0;
+}
+
 /** Bytes tcp_opts_write() will write for @p o (a multiple of 4, <= 40). */
-unsigned int tcp_opts_len(const struct tcp_opts_out *o);
+static inline unsigned int
+tcp_opts_len(const struct tcp_opts_out *o)
+{
+	return tcp_opts_ts_only(o) ? TCP_OPTS_TS_LEN : tcp_opts_len_any(o);
+}
 
 /**
  * Write @p o at @p buf (tcp_opts_len(o) bytes), padded with NOPs to a
@@ -95,6 +119,19 @@ unsigned int tcp_opts_len(const struct tcp_opts_out *o);
  * Blocks beyond TCP_MAX_SACK_BLOCKS in @p o->nsack are ignored.
  * @return bytes written (== tcp_opts_len(o)).
  */
-unsigned int tcp_opts_write(uint8_t *buf, const struct tcp_opts_out *o);
+static inline unsigned int
+tcp_opts_write(uint8_t *buf, const struct tcp_opts_out *o)
+{
+	/* NOP NOP TS in three words, where the emit inlines it. */
+	rte_be32_t w[3] = {
+		RTE_BE32(0x0101080a), rte_cpu_to_be_32(o->tsval),
+		rte_cpu_to_be_32(o->tsecr),
+	};
+
+	if (!tcp_opts_ts_only(o))
+		return tcp_opts_write_any(buf, o);
+	memcpy(buf, w, sizeof(w));
+	return TCP_OPTS_TS_LEN;
+}
 
 #endif /* TCP_OPTIONS_H */
