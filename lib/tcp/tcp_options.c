@@ -176,15 +176,13 @@ tcp_opts_parse_usual_syn(const uint8_t *opts, unsigned int len,
 }
 
 enum tcp_opts_result
-tcp_opts_parse(const uint8_t *opts, unsigned int len, bool syn,
-	       struct tcp_opts *out)
+tcp_opts_parse_any(const uint8_t *opts, unsigned int len, bool syn,
+		   struct tcp_opts *out)
 {
 	unsigned int off = 0;
 
 	memset(out, 0, sizeof(*out));
-	/* Most segments of a connection with timestamps carry exactly
-	 * NOP NOP TS: take them in one comparison (as Linux's
-	 * tcp_parse_aligned_timestamp does). */
+	/* (NOP NOP TS alone is taken in tcp_opts_parse(), inline.) */
 	if (len == TCP_EMIT_TS && get_be32(opts) == TCP_TS_ALIGNED_WORD) {
 		out->ts_ok = true;
 		out->tsval = get_be32(opts + 4);
