@@ -536,6 +536,9 @@ http_input(struct load_conn *lc, const char *p, uint32_t len)
 			}
 			if (!on_response(lc, lc->exchange_done))
 				return false;
+			/* Nothing left: the reader would only ask for more. */
+			if (off == len)
+				return true;
 			continue;
 		}
 		lc->L->n.proto_errors++;

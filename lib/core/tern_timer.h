@@ -93,6 +93,21 @@ tern_timer_armed(const struct tern_timer *t)
 }
 
 /**
+ * True when @p t is armed to fire no later than @p deadline_ns would
+ * (its expiry tick at or before the deadline's, rounded up as arm
+ * rounds it): a caller that re-checks its deadlines on expiry may leave
+ * such a timer where it is instead of moving it (lazy re-arming).
+ */
+static inline bool
+tern_timer_due_by(const struct tern_wheel *w, const struct tern_timer *t,
+		  uint64_t deadline_ns)
+{
+	return tern_timer_armed(t) &&
+	       t->expire_tick <= deadline_ns / w->tick_ns +
+				 (deadline_ns % w->tick_ns != 0);
+}
+
+/**
  * Arm (or re-arm) @p t to expire at @p deadline_ns. A deadline at or
  * before the wheel's current tick expires on the next advance (not
  * before: a handler that re-arms in the past cannot loop within one

@@ -384,6 +384,11 @@ parse_piece(struct httpd_conn *hc, const char *p, uint32_t len, int *state)
 			*state = -1;
 		if (*state != 1)
 			return off;
+		/* A message is done and no byte is left: the reader would
+		 * only say it needs more (a head's zero-length body still
+		 * has its DONE to report). */
+		if (ev == HTTP_EV_DONE && off == len)
+			return off;
 	}
 }
 

@@ -114,23 +114,27 @@ net_ipv4_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
 	return NET_ACCEPT;
 }
 
+/*
+ * Tested in network byte order (masks and compares do not care which),
+ * once per segment in and out: only the rare candidate for the subnet
+ * broadcast converts its mask.
+ */
 bool
 net_ipv4_addr_is_martian(rte_be32_t addr, const struct tern_if_conf *ifc)
 {
-	uint32_t a = rte_be_to_cpu_32(addr);
-	uint32_t mask = rte_be_to_cpu_32(ifc->netmask);
-	uint32_t net = rte_be_to_cpu_32(ifc->ip) & mask;
+	rte_be32_t mask = ifc->netmask;
 
-	if (a == 0 || a == UINT32_MAX)
+	if (addr == 0 || addr == UINT32_MAX)
 		return true;
-	if ((a >> 28) == 0xe)           /* 224.0.0.0/4 */
-		return true;
-	if ((a >> 24) == 127)
-		return true;
-	/* /31 and /32 have no broadcast address (RFC 3021). */
-	if ((~mask >> 1) != 0 && (a & mask) == net && (a & ~mask) == ~mask)
-		return true;
-	return false;
+	if ((addr & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
+		return true;    /* 224.0.0.0/4 */
+	if ((addr & RTE_BE32(0xff000000)) == RTE_BE32(0x7f000000))
+		return true;    /* 127.0.0.0/8 */
+	if ((addr | mask) != UINT32_MAX || ((addr ^ ifc->ip) & mask) != 0)
+		return false;
+	/* All host bits set in our subnet: its broadcast address, except
+	 * in a /31 or /32, which have none (RFC 3021). */
+	return (~rte_be_to_cpu_32(mask) >> 1) != 0;
 }
 
 tern_stat_t

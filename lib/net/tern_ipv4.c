@@ -226,6 +226,26 @@ ipv4_fill_header(struct rte_ipv4_hdr *ih, rte_be32_t src, rte_be32_t dst,
 	ih->dst_addr = dst;
 }
 
+/*
+ * The pseudo-header sum (RFC 9293 3.1), as rte_ipv4_phdr_cksum() folds
+ * it, in a few additions: 32-bit words summed natively fold to the same
+ * one's complement sum as the 16-bit words in wire order. @p l4_len is
+ * left out (0) for TSO, whose port adds each segment's own.
+ */
+static inline uint16_t
+ipv4_phdr_sum(const struct rte_ipv4_hdr *ih, uint16_t l4_len)
+{
+	uint64_t sum = (uint64_t)ih->src_addr + ih->dst_addr +
+		       rte_cpu_to_be_16((uint16_t)ih->next_proto_id) +
+		       rte_cpu_to_be_16(l4_len);
+
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)sum;
+}
+
 /* TCP checksum over the pseudo-header and the whole segment, which may
  * span segments; the TCP header itself is in the first one. */
 static void
@@ -240,18 +260,18 @@ ipv4_fill_tcp_cksum(const struct tern_ctx *ctx, struct rte_mbuf *m,
 		 * pseudo-header sum it starts from leaves the length out. */
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
 		ih->hdr_checksum = 0;
-		th->cksum = rte_ipv4_phdr_cksum(ih, m->ol_flags);
+		th->cksum = ipv4_phdr_sum(ih, 0);
 		return;
 	}
 	if (ctx->ifc.tx_tcp_cksum) {
 		/* The port adds the segment to the pseudo-header sum. */
 		m->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
-		th->cksum = rte_ipv4_phdr_cksum(ih, m->ol_flags);
+		th->cksum = ipv4_phdr_sum(ih, (uint16_t)l4_len);
 		return;
 	}
 	th->cksum = 0;
 	sum = (uint32_t)tern_net_cksum_mbuf(m, TERN_L2L3_HDR_LEN, l4_len) +
-	      rte_ipv4_phdr_cksum(ih, 0);
+	      ipv4_phdr_sum(ih, (uint16_t)l4_len);
 	sum = (sum & 0xffff) + (sum >> 16);
 	th->cksum = (uint16_t)~sum;
 }

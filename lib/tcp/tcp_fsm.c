@@ -315,7 +315,7 @@ tcp_fsm_exec_after(struct tern_ctx *ctx, struct tern_conn *c, uint32_t a)
 	if ((a & A_ARM_FW2) && (c->flags & CF_RCV_CLOSED)) {
 		c->fw2_deadline_ns = ctx->now_ns +
 			(uint64_t)tcp_of(ctx)->conf.fin_wait2_ms * NS_PER_MS;
-		tcp_timer_update(ctx, c);
+		tcp_timer_deadline_set(ctx, c, c->fw2_deadline_ns);
 	}
 	if (a & (A_SEND_ACK | A_SEND_FIN))
 		tcp_conn_work(ctx, c);

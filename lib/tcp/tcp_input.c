@@ -358,9 +358,15 @@ tcp_input_syn_sent(struct tern_ctx *ctx, struct tern_conn *c,
 
 /*
  * Header prediction (Van Jacobson; RFC 9293 leaves it to us): an
- * ESTABLISHED segment with just ACK (and PSH), in sequence, same window,
- * acceptable timestamp, and either a pure ACK of new data or in-order
- * data that acks nothing new. Returns false to take the full path.
+ * ESTABLISHED segment with just ACK (and PSH), in sequence, acceptable
+ * timestamp, an ACK within SND.UNA..SND.MAX, no SACK blocks, and either
+ * a pure ACK of new data or in-order data that fits the window (acking
+ * new data or not: a request that acks the last response). It skips the
+ * ordered checks such a segment passes anyway; its ACK field (window
+ * included) takes the same tcp_ack_input() as on the full path. Anything
+ * unusual -- other flags, SACK or D-SACK blocks, a duplicate ACK, a hole
+ * on either side, recovery, a FIN waiting above a hole -- takes the full
+ * path. Returns false to take it.
  */
 static bool
 tcp_fast_path(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg,
@@ -368,23 +374,20 @@ tcp_fast_path(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg,
 {
 	if (c->state != TERN_TCP_ESTABLISHED ||
 	    (seg->flags & ~TCP_PSH) != TCP_ACK || seg->seq != c->rcv_nxt ||
-	    (seg->wnd << c->snd_wscale) != c->snd_wnd ||
-	    (c->flags & (CF_RCV_CLOSED | CF_PEER_FIN | CF_RECOVERY)) != 0 ||
+	    (c->flags & (CF_RCV_CLOSED | CF_PEER_FIN | CF_RECOVERY |
+			 CF_OOO_FIN)) != 0 ||
 	    seg->opts.nsack > 0 || c->reass != NULL ||
+	    seq_lt(seg->ack, c->snd_una) || seq_gt(seg->ack, c->snd_max) ||
 	    tcp_paws_reject(c, seg))
 		return false;
 	if (seg->len == 0) {
-		if (!seq_gt(seg->ack, c->snd_una) ||
-		    seq_gt(seg->ack, c->snd_max))
-			return false;
-		tcp_ack_advance(ctx, c, seg);
-		c->snd_wl1 = seg->seq;
-		c->snd_wl2 = seg->ack;
+		if (seg->ack == c->snd_una)
+			return false;   /* a duplicate ACK or window update */
+		(void)tcp_ack_input(ctx, c, seg);
 	} else {
-		if (seg->ack != c->snd_una || seg->len > tcp_rcv_wnd(c))
+		if (seg->len > tcp_rcv_wnd(c) || !tcp_rx_queue(c, seg->m))
 			return false;
-		if (!tcp_rx_queue(c, seg->m))
-			return false;
+		(void)tcp_ack_input(ctx, c, seg);
 		c->rcv_nxt += seg->len;
 		*taken = true;
 		tcp_schedule_ack(ctx, c);

@@ -164,9 +164,9 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 	c->backoff = 0;
 	c->flags &= ~CF_TLP_SENT;
 	if (c->snd_una == c->snd_max) {
+		/* Cleared: the wheel entry finds nothing due (lazy). */
 		c->rtx_deadline_ns = 0;
 		c->tlp_deadline_ns = 0;
-		tcp_timer_update(ctx, c);
 	} else {
 		tcp_rtx_arm(ctx, c);
 		tcp_tlp_arm(ctx, c);
@@ -190,7 +190,6 @@ tcp_ack_of_syn(struct tern_ctx *ctx, struct tern_conn *c,
 	c->retries = 0;
 	c->backoff = 0;
 	c->rtx_deadline_ns = 0;
-	tcp_timer_update(ctx, c);
 }
 
 /*

@@ -76,7 +76,7 @@ tcp_schedule_ack(struct tern_ctx *ctx, struct tern_conn *c)
 	if (c->delack_deadline_ns == 0) {
 		c->delack_deadline_ns = ctx->now_ns +
 			(uint64_t)tcp_of(ctx)->conf.delack_ms * NS_PER_MS;
-		tcp_timer_update(ctx, c);
+		tcp_timer_deadline_set(ctx, c, c->delack_deadline_ns);
 	}
 }
 

@@ -11,6 +11,9 @@
 
 #include <string.h>
 
+#include <rte_byteorder.h>
+#include <rte_common.h>
+
 #include "tcp_isn.h"
 
 /* The initialisation constants of the paper: "somepseudorandomlygenerat
@@ -34,15 +37,33 @@ rotl64(uint64_t x, unsigned int b)
 	return (x << b) | (x >> (64 - b));
 }
 
-/* Little-endian load of @p n (0..8) bytes; the message is read as
- * little-endian words whatever the host's byte order. */
+/* The message is read as little-endian words whatever the host's byte
+ * order: a whole word in one load, ... */
 static inline uint64_t
-load_le(const uint8_t *p, unsigned int n)
+load_le64(const uint8_t *p)
+{
+	uint64_t w;
+
+	memcpy(&w, p, sizeof(w));
+	return rte_le_to_cpu_64(w);
+}
+
+/* ... the last @p n (0..7) bytes a half word and bytes at a time (the
+ * 4-tuple's 12 bytes end in one half word). */
+static inline uint64_t
+load_le_tail(const uint8_t *p, unsigned int n)
 {
 	uint64_t w = 0;
-	unsigned int i;
+	unsigned int i = 0;
 
-	for (i = 0; i < n; i++)
+	if (n >= 4) {
+		uint32_t h;
+
+		memcpy(&h, p, sizeof(h));
+		w = rte_le_to_cpu_32(h);
+		i = 4;
+	}
+	for (; i < n; i++)
 		w |= (uint64_t)p[i] << (8 * i);
 	return w;
 }
@@ -67,15 +88,27 @@ sip_round(struct sip_state *s)
 	s->v2 = rotl64(s->v2, 32);
 }
 
+/* The rounds written out: the compiler kept the loops (a counter and
+ * a branch per round, on every connection's ISN). */
 static inline void
 sip_compress(struct sip_state *s, uint64_t m)
 {
-	unsigned int r;
-
+	RTE_BUILD_BUG_ON(SIP_C_ROUNDS != 2);
 	s->v3 ^= m;
-	for (r = 0; r < SIP_C_ROUNDS; r++)
-		sip_round(s);
+	sip_round(s);
+	sip_round(s);
 	s->v0 ^= m;
+}
+
+static inline void
+sip_finalize(struct sip_state *s)
+{
+	RTE_BUILD_BUG_ON(SIP_D_ROUNDS != 4);
+	s->v2 ^= 0xff;
+	sip_round(s);
+	sip_round(s);
+	sip_round(s);
+	sip_round(s);
 }
 
 uint64_t
@@ -90,18 +123,14 @@ tern_siphash24(const void *data, unsigned int len, uint64_t k0, uint64_t k1)
 		.v2 = k0 ^ SIP_INIT_V2,
 		.v3 = k1 ^ SIP_INIT_V3,
 	};
-	unsigned int r;
-
 	for (; p != end; p += 8)
-		sip_compress(&s, load_le(p, 8));
+		sip_compress(&s, load_le64(p));
 	/* Last word: the remaining bytes, and the length mod 256 in the
 	 * top byte so that messages differing only in trailing zeros
 	 * hash differently. */
-	sip_compress(&s, load_le(p, tail) | ((uint64_t)(len & 0xff) << 56));
+	sip_compress(&s, load_le_tail(p, tail) | ((uint64_t)(len & 0xff) << 56));
 
-	s.v2 ^= 0xff;
-	for (r = 0; r < SIP_D_ROUNDS; r++)
-		sip_round(&s);
+	sip_finalize(&s);
 	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
 }
 

@@ -8,6 +8,8 @@
 
 #include <string.h>
 
+#include <rte_byteorder.h>
+
 #include "tcp_options.h"
 
 /* Lengths of the option kinds we understand, kind and length bytes
@@ -32,17 +34,33 @@
 	((TCP_OPT_NOP << 24) | (TCP_OPT_NOP << 16) | (TCP_OPT_TS << 8) | \
 	 TCP_OLEN_TS)
 
+_Static_assert(TCP_TS_ALIGNED_WORD == 0x0101080a &&
+	       TCP_EMIT_TS == TCP_OPTS_TS_LEN,
+	       "tcp_opts_write() in tcp_options.h writes NOP NOP TS");
+
+/* The SYN options Linux and tern send with everything on, 20 bytes:
+ * MSS, SACK-permitted + TS, NOP WS (the layouts of tcp_options.h). */
+#define TCP_SYN_LAYOUT_LEN 20
+#define TCP_SYN_MSS_HALF ((TCP_OPT_MSS << 8) | TCP_OLEN_MSS)
+#define TCP_SYN_SACK_TS_WORD \
+	((TCP_OPT_SACK_PERM << 24) | (TCP_OLEN_SACK_PERM << 16) | \
+	 (TCP_OPT_TS << 8) | TCP_OLEN_TS)
+#define TCP_SYN_WS_3BYTES ((TCP_OPT_NOP << 16) | (TCP_OPT_WS << 8) | TCP_OLEN_WS)
+
 static inline uint16_t
 get_be16(const uint8_t *p)
 {
 	return (uint16_t)((p[0] << 8) | p[1]);
 }
 
+/* memcpy: any alignment, one load and a byte swap. */
 static inline uint32_t
 get_be32(const uint8_t *p)
 {
-	return ((uint32_t)p[0] << 24) | ((uint32_t)p[1] << 16) |
-	       ((uint32_t)p[2] << 8) | (uint32_t)p[3];
+	uint32_t v;
+
+	memcpy(&v, p, sizeof(v));
+	return rte_be_to_cpu_32(v);
 }
 
 static inline uint8_t *
@@ -56,10 +74,9 @@ put_be16(uint8_t *p, uint16_t v)
 static inline uint8_t *
 put_be32(uint8_t *p, uint32_t v)
 {
-	p[0] = (uint8_t)(v >> 24);
-	p[1] = (uint8_t)(v >> 16);
-	p[2] = (uint8_t)(v >> 8);
-	p[3] = (uint8_t)v;
+	rte_be32_t w = rte_cpu_to_be_32(v);
+
+	memcpy(p, &w, sizeof(w));
 	return p + 4;
 }
 
@@ -134,22 +151,46 @@ opt_record(uint8_t kind, const uint8_t *data, unsigned int dlen, bool syn,
 	}
 }
 
+/*
+ * The usual SYN in three comparisons: what the general loop makes of
+ * these 20 bytes, without walking them. @return false for any other.
+ */
+static bool
+tcp_opts_parse_usual_syn(const uint8_t *opts, unsigned int len,
+			 struct tcp_opts *out)
+{
+	if (len != TCP_SYN_LAYOUT_LEN ||
+	    get_be16(opts) != TCP_SYN_MSS_HALF ||
+	    get_be32(opts + 4) != TCP_SYN_SACK_TS_WORD ||
+	    get_be32(opts + 16) >> 8 != TCP_SYN_WS_3BYTES)
+		return false;
+	out->mss_ok = true;
+	out->mss = get_be16(opts + 2);
+	out->sack_perm = true;
+	out->ts_ok = true;
+	out->tsval = get_be32(opts + 8);
+	out->tsecr = get_be32(opts + 12);
+	out->ws_ok = true;
+	out->ws = opts[19] > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : opts[19];
+	return true;
+}
+
 enum tcp_opts_result
-tcp_opts_parse(const uint8_t *opts, unsigned int len, bool syn,
-	       struct tcp_opts *out)
+tcp_opts_parse_any(const uint8_t *opts, unsigned int len, bool syn,
+		   struct tcp_opts *out)
 {
 	unsigned int off = 0;
 
 	memset(out, 0, sizeof(*out));
-	/* Most segments of a connection with timestamps carry exactly
-	 * NOP NOP TS: take them in one comparison (as Linux's
-	 * tcp_parse_aligned_timestamp does). */
+	/* (NOP NOP TS alone is taken in tcp_opts_parse(), inline.) */
 	if (len == TCP_EMIT_TS && get_be32(opts) == TCP_TS_ALIGNED_WORD) {
 		out->ts_ok = true;
 		out->tsval = get_be32(opts + 4);
 		out->tsecr = get_be32(opts + 8);
 		return TCP_OPTS_OK;
 	}
+	if (syn && tcp_opts_parse_usual_syn(opts, len, out))
+		return TCP_OPTS_OK;
 	while (off < len) {
 		uint8_t kind = opts[off];
 		unsigned int optlen;
@@ -213,9 +254,10 @@ fixed_opts_len(const struct tcp_opts_out *o)
 }
 
 unsigned int
-tcp_opts_len(const struct tcp_opts_out *o)
+tcp_opts_len_any(const struct tcp_opts_out *o)
 {
 	unsigned int len = fixed_opts_len(o);
+
 	unsigned int nsack = sack_blocks_that_fit(o, len);
 
 	if (nsack > 0)
@@ -224,12 +266,11 @@ tcp_opts_len(const struct tcp_opts_out *o)
 }
 
 unsigned int
-tcp_opts_write(uint8_t *buf, const struct tcp_opts_out *o)
+tcp_opts_write_any(uint8_t *buf, const struct tcp_opts_out *o)
 {
 	unsigned int nsack = sack_blocks_that_fit(o, fixed_opts_len(o));
 	uint8_t *p = buf;
 	unsigned int i;
-
 	if (o->mss_ok)
 		p = put_be16(put_2(p, TCP_OPT_MSS, TCP_OLEN_MSS), o->mss);
 	if (o->ts_ok) {

@@ -27,6 +27,9 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
 
 #define TCP_OPT_EOL 0
 #define TCP_OPT_NOP 1
@@ -59,13 +62,39 @@ struct tcp_opts {
 	struct tcp_sack_block sack[TCP_MAX_SACK_BLOCKS];
 };
 
+/** Bytes of NOP NOP TS, what a connection with timestamps sends. */
+#define TCP_OPTS_TS_LEN 12
+
+/* The general case of tcp_opts_parse() below. */
+enum tcp_opts_result tcp_opts_parse_any(const uint8_t *opts,
+					unsigned int len, bool syn,
+					struct tcp_opts *out);
+
 /**
  * Parse @p len option bytes at @p opts into @p out (zeroed first).
  * Reads only opts[0 .. len-1]; @p opts may be NULL when @p len is 0.
  * @return TCP_OPTS_OK; TCP_OPTS_MALFORMED (then @p out is all zero).
  */
-enum tcp_opts_result tcp_opts_parse(const uint8_t *opts, unsigned int len,
-				    bool syn, struct tcp_opts *out);
+static inline enum tcp_opts_result
+tcp_opts_parse(const uint8_t *opts, unsigned int len, bool syn,
+	       struct tcp_opts *out)
+{
+	rte_be32_t w[3];
+
+	/* Most segments of a connection with timestamps carry exactly
+	 * NOP NOP TS: taken in one comparison, here in the caller (as
+	 * Linux's tcp_parse_aligned_timestamp does). */
+	if (len != TCP_OPTS_TS_LEN)
+		return tcp_opts_parse_any(opts, len, syn, out);
+	memcpy(w, opts, sizeof(w));
+	if (w[0] != RTE_BE32(0x0101080a))
+		return tcp_opts_parse_any(opts, len, syn, out);
+	memset(out, 0, sizeof(*out));
+	out->ts_ok = true;
+	out->tsval = rte_be_to_cpu_32(w[1]);
+	out->tsecr = rte_be_to_cpu_32(w[2]);
+	return TCP_OPTS_OK;
+}
 
 /** What to put in an outgoing segment's options. */
 struct tcp_opts_out {
@@ -77,8 +106,26 @@ struct tcp_opts_out {
 	struct tcp_sack_block sack[TCP_MAX_SACK_BLOCKS];
 };
 
+/* The general cases of tcp_opts_len() and tcp_opts_write() below. */
+unsigned int tcp_opts_len_any(const struct tcp_opts_out *o);
+unsigned int tcp_opts_write_any(uint8_t *buf, const struct tcp_opts_out *o);
+
+/* Timestamps and nothing else: every segment of a connection that
+ * negotiated them, outside SYNs and SACK blocks. One test of the OR
+ * rather than a branch per field. */
+static inline bool
+tcp_opts_ts_only(const struct tcp_opts_out *o)
+{
+	return o->ts_ok &&
+	       (o->mss_ok | o->ws_ok | o->sack_perm | o->nsack) == 0;
+}
+
 /** Bytes tcp_opts_write() will write for @p o (a multiple of 4, <= 40). */
-unsigned int tcp_opts_len(const struct tcp_opts_out *o);
+static inline unsigned int
+tcp_opts_len(const struct tcp_opts_out *o)
+{
+	return tcp_opts_ts_only(o) ? TCP_OPTS_TS_LEN : tcp_opts_len_any(o);
+}
 
 /**
  * Write @p o at @p buf (tcp_opts_len(o) bytes), padded with NOPs to a
@@ -95,6 +142,19 @@ unsigned int tcp_opts_len(const struct tcp_opts_out *o);
  * Blocks beyond TCP_MAX_SACK_BLOCKS in @p o->nsack are ignored.
  * @return bytes written (== tcp_opts_len(o)).
  */
-unsigned int tcp_opts_write(uint8_t *buf, const struct tcp_opts_out *o);
+static inline unsigned int
+tcp_opts_write(uint8_t *buf, const struct tcp_opts_out *o)
+{
+	/* NOP NOP TS in three words, where the emit inlines it. */
+	rte_be32_t w[3] = {
+		RTE_BE32(0x0101080a), rte_cpu_to_be_32(o->tsval),
+		rte_cpu_to_be_32(o->tsecr),
+	};
+
+	if (!tcp_opts_ts_only(o))
+		return tcp_opts_write_any(buf, o);
+	memcpy(buf, w, sizeof(w));
+	return TCP_OPTS_TS_LEN;
+}
 
 #endif /* TCP_OPTIONS_H */

@@ -310,7 +310,6 @@ tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c)
 
 	tcp_emit_from_conn(ctx, c, &e, TCP_ACK, c->snd_nxt);
 	tcp_emit_conn(ctx, c, &e);
-	tcp_timer_update(ctx, c);
 }
 
 /* Reset @p c (RFC 9293 3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST>). */

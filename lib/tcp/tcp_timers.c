@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Connection timers. Each connection keeps its deadlines (retransmission,
- * delayed ACK, FIN_WAIT_2 reaper) and sits on the lcore's wheel once, at
- * the earliest of them, as FreeBSD 14 does with one callout per
- * connection. The TIME_WAIT FIFO has one timer of its own.
+ * delayed ACK, FIN_WAIT_2 reaper) and sits on the lcore's wheel once, no
+ * later than the earliest of them, as FreeBSD 14 does with one callout
+ * per connection. The TIME_WAIT FIFO has one timer of its own.
  */
 #include <stddef.h>
 
@@ -27,17 +27,26 @@ tcp_earliest_deadline(const struct tern_conn *c)
 	return d;
 }
 
-/* Put @p c on the wheel at its earliest deadline, or take it off. */
+/*
+ * Make sure @p c is on the wheel no later than its earliest deadline.
+ * Lazily, as Linux and FreeBSD do: a timer already due at or before
+ * that stays where it is, also when no deadline is left, and
+ * tcp_conn_timer_expired() re-checks every deadline and re-arms for
+ * what is still ahead. Moving the wheel entry on every ACK (the
+ * retransmission deadline cleared, the delayed ACK set) cost two wheel
+ * operations per segment; the early expiry costs one per timeout. So a
+ * deadline cleared needs no call at all, and one set needs only
+ * tcp_timer_deadline_set().
+ */
 void
 tcp_timer_update(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	struct tern_wheel *w = &tcp_of(ctx)->wheel;
 	uint64_t d = tcp_earliest_deadline(c);
 
-	if (d == UINT64_MAX)
-		tern_timer_cancel(w, &c->timer);
-	else
-		tern_timer_arm(w, &c->timer, d);
+	if (d == UINT64_MAX || tern_timer_due_by(w, &c->timer, d))
+		return;
+	tern_timer_arm(w, &c->timer, d);
 }
 
 /* (Re)start the retransmission timer: RTO with exponential backoff. */
@@ -50,7 +59,7 @@ tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c)
 	if (rto > conf->rto_max_ms)
 		rto = conf->rto_max_ms;
 	c->rtx_deadline_ns = ctx->now_ns + rto * NS_PER_MS;
-	tcp_timer_update(ctx, c);
+	tcp_timer_deadline_set(ctx, c, c->rtx_deadline_ns);
 }
 
 /* Floor of the probe timeout: Linux's TCP_TIMEOUT_MIN_US-like 10 ms. */
@@ -87,7 +96,8 @@ tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c)
 	c->tlp_deadline_ns = ctx->now_ns + pto;
 	if (c->rtx_deadline_ns != 0 && c->tlp_deadline_ns >= c->rtx_deadline_ns)
 		c->tlp_deadline_ns = 0;
-	tcp_timer_update(ctx, c);
+	else
+		tcp_timer_deadline_set(ctx, c, c->tlp_deadline_ns);
 }
 
 /* RFC 8985 7.3: the output pass sends new data if the windows allow,

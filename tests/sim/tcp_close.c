@@ -323,6 +323,38 @@ test_s23_fin_behind_hole(void)
 	peer_destroy(p);
 }
 
+/*
+ * Line 23: a bare FIN ahead of missing data is acted on as soon as the
+ * data fills the hole: that in-order segment must not take the header
+ * prediction path, which knows nothing of the FIN waiting above it.
+ */
+static void
+test_s23_bare_fin_behind_hole(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_conn *r = peer_open_passive(p, l);
+	uint8_t a[100];
+	struct sim_pkt seg;
+	uint32_t base = p->snd_nxt;
+
+	memset(a, 'a', sizeof(a));
+	peer_send_flags(p, SIM_FIN | SIM_ACK, base + 100, p->rcv_nxt, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, SEQ_ANY, base);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_EQ(r->peer_closed, 0);
+	peer_send_flags(p, SIM_ACK | SIM_PSH, base, p->rcv_nxt, a, 100);
+	PEER_EXPECT(p, 500 * SIM_MS, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, SEQ_ANY, base + 101);
+	p->snd_nxt = base + 101;
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_CLOSE_WAIT);
+	SIM_ASSERT_EQ(r->peer_closed, 1);
+	SIM_ASSERT_EQ(r->rx_bytes, 100);
+	SIM_CHECK(memcmp(r->rx, a, 100) == 0);
+	peer_destroy(p);
+}
+
 /* Line 23: an orphaned FIN_WAIT_2 is reaped after fin_wait2_ms. */
 static void
 test_s23_orphan_fin_wait_2_reaped(void)
@@ -1034,6 +1066,7 @@ const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_s22_data_after_close_fin_wait_2),
 	SIM_TEST(test_s23_fin_retransmission),
 	SIM_TEST(test_s23_fin_behind_hole),
+	SIM_TEST(test_s23_bare_fin_behind_hole),
 	SIM_TEST(test_s23_orphan_fin_wait_2_reaped),
 	SIM_TEST(test_s23_fin_wait_2_after_shutdown_kept),
 	SIM_TEST(test_s24_time_wait_reacks_fin),

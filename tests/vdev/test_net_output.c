@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <rte_eal.h>
+#include <rte_ip.h>
 #include <rte_tcp.h>
 
 #include "net_harness.h"
@@ -168,6 +169,33 @@ test_offloads_set_flags_and_pseudo_header(void **state)
 	assert_int_equal(th_cksum, nh_pseudo_sum(ip));
 }
 
+/* TSO: the port adds each segment's length, so the pseudo-header sum it
+ * starts from leaves the length out (as rte_ipv4_phdr_cksum() does). */
+static void
+test_tso_pseudo_header_without_length(void **state)
+{
+	struct rte_ipv4_hdr *ih;
+	struct rte_mbuf *m = nh_tcp_packet(1200, 1);
+	uint16_t th_cksum;
+
+	(void)state;
+	nh_env.ctx.ifc.tx_tso = true;
+	nh_env.ctx.ifc.mtu = 576;
+	m->ol_flags |= RTE_MBUF_F_TX_TCP_SEG;
+	m->tso_segsz = 536;
+	m->l4_len = 20;
+	assert_int_equal(tern_ipv4_output(&nh_env.ctx, m, NH_PEER_IP,
+					  IPPROTO_TCP), 0);
+	nh_flush();
+	assert_int_equal(nh_env.nsent, 1);
+	m = nh_env.sent[0];
+	ih = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, 14);
+	th_cksum = ((const struct rte_tcp_hdr *)(ih + 1))->cksum;
+	assert_int_equal(th_cksum,
+			 rte_ipv4_phdr_cksum(ih, RTE_MBUF_F_TX_TCP_SEG));
+	assert_int_not_equal(th_cksum, rte_ipv4_phdr_cksum(ih, 0));
+}
+
 static void
 test_off_link_goes_to_gateway(void **state)
 {
@@ -262,6 +290,7 @@ main(int argc, char **argv)
 		T(test_tcp_software_checksums),
 		T(test_tcp_multiseg_software_checksum),
 		T(test_offloads_set_flags_and_pseudo_header),
+		T(test_tso_pseudo_header_without_length),
 		T(test_off_link_goes_to_gateway),
 		T(test_no_route),
 		T(test_refusals_are_counted),

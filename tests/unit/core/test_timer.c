@@ -160,6 +160,30 @@ test_deadline_rounds_up_to_tick(void **state)
 	assert_ptr_equal(tern_wheel_pop_expired(&w), &t);
 }
 
+/*
+ * due_by: an armed timer fires no later than a deadline that rounds up
+ * to its tick or beyond (lazy re-arming leaves it there); an idle one
+ * is due by nothing.
+ */
+static void
+test_due_by(void **state)
+{
+	struct tern_wheel w;
+	struct tern_timer t;
+
+	(void)state;
+	tern_wheel_init(&w, 0, MS);
+	tern_timer_init(&t);
+	assert_false(tern_timer_due_by(&w, &t, UINT64_MAX));
+	tern_timer_arm(&w, &t, 5 * MS + 1);
+	assert_true(tern_timer_due_by(&w, &t, 5 * MS + 1));
+	assert_true(tern_timer_due_by(&w, &t, 6 * MS));
+	assert_true(tern_timer_due_by(&w, &t, UINT64_MAX));
+	assert_false(tern_timer_due_by(&w, &t, 5 * MS));
+	tern_timer_cancel(&w, &t);
+	assert_false(tern_timer_due_by(&w, &t, 6 * MS));
+}
+
 static void
 test_arm_cancel_same_tick(void **state)
 {
@@ -900,6 +924,7 @@ main(void)
 		cmocka_unit_test(test_init),
 		cmocka_unit_test(test_fires_at_deadline_not_before),
 		cmocka_unit_test(test_deadline_rounds_up_to_tick),
+		cmocka_unit_test(test_due_by),
 		cmocka_unit_test(test_arm_cancel_same_tick),
 		cmocka_unit_test(test_arm_in_past_fires_on_next_advance),
 		cmocka_unit_test(test_rearm_earlier_and_later),

@@ -101,6 +101,44 @@ test_linux_syn_parses(void **state)
 	assert_int_equal(o.nsack, 0);
 }
 
+/*
+ * The usual SYN layout is taken in a few comparisons: the same as the
+ * option loop makes of it (a trailing NOP sends the same options down
+ * the loop), for any MSS, timestamps and shift.
+ */
+static void
+test_usual_syn_layout_as_the_loop(void **state)
+{
+	static const uint8_t shifts[] = { 0, 7, 14, 15, 255 };
+	struct tcp_opts fast, loop;
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(shifts); i++) {
+		uint8_t s = shifts[i];
+
+		assert_int_equal(PARSE(SYN, &fast, O_MSS(536 + i),
+				       O_SACK_PERM, TCP_OPT_TS, 10, 0xde, 0xad,
+				       0xbe, 0xef, 0, 0, 0, i, NOP, O_WS(s)),
+				 TCP_OPTS_OK);
+		assert_int_equal(PARSE(SYN, &loop, O_MSS(536 + i),
+				       O_SACK_PERM, TCP_OPT_TS, 10, 0xde, 0xad,
+				       0xbe, 0xef, 0, 0, 0, i, NOP, O_WS(s),
+				       NOP),
+				 TCP_OPTS_OK);
+		assert_memory_equal(&fast, &loop, sizeof(fast));
+		assert_int_equal(fast.mss, 536 + i);
+		assert_int_equal(fast.tsval, 0xdeadbeef);
+		assert_int_equal(fast.tsecr, i);
+		assert_int_equal(fast.ws, s > 14 ? 14 : s);
+	}
+	/* Without SYN the layout is an ordinary list: MSS, WS ignored. */
+	assert_int_equal(PARSE(NOSYN, &fast, O_MSS(1460), O_SACK_PERM,
+			       O_TS_1_2, NOP, O_WS(7)),
+			 TCP_OPTS_OK);
+	assert_false(fast.mss_ok || fast.ws_ok || fast.sack_perm);
+	assert_ts_1_2(&fast);
+}
+
 /* MSS, WS and SACK-permitted mean something only on a SYN. */
 static void
 test_syn_only_options_ignored_without_syn(void **state)
@@ -668,6 +706,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_empty_list),
 		cmocka_unit_test(test_linux_syn_parses),
+		cmocka_unit_test(test_usual_syn_layout_as_the_loop),
 		cmocka_unit_test(test_syn_only_options_ignored_without_syn),
 		cmocka_unit_test(test_unknown_kinds_ignored),
 		cmocka_unit_test(test_length_zero_is_malformed),
