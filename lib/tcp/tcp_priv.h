@@ -85,6 +85,7 @@ enum tcp_action {
 	A_CLOSE_ABORTED = 1u << 16,
 	A_FREE = 1u << 17,
 	A_SEND_COOKIE = 1u << 18,
+	A_CLOSE_UNREACH = 1u << 19,
 };
 
 /* One index per table row, for the hit counters. */
@@ -209,6 +210,8 @@ struct tern_conn {
 	struct tcp_scoreboard sb;      /* what the peer SACKed */
 	uint32_t prior_cwnd, prior_ssthresh; /* undone by a spurious RTO */
 	uint32_t rto_tsval;            /* our TSval when the RTO fired */
+	uint8_t icmp_type, icmp_code;  /* last soft ICMP error (tcp_icmp.c) */
+	uint16_t pmtu;                 /* RFC 1191 path MTU; 0: none learned */
 
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: right edge advertised */
@@ -507,6 +510,7 @@ void tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
 			 const struct tcp_seg *seg, uint32_t acked,
 			 bool dup);
 void tcp_recovery_on_rto(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_recovery_on_pmtu(struct tern_ctx *ctx, struct tern_conn *c);
 uint32_t tcp_pipe(const struct tern_conn *c);
 void tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 

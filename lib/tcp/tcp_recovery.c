@@ -183,3 +183,26 @@ tcp_recovery_on_rto(struct tern_ctx *ctx, struct tern_conn *c)
 	tcp_cc_on_rto(&c->cc, flight);
 	c->rxt_next = c->snd_una;
 }
+
+/*
+ * The path MTU fell (RFC 1191, tcp_icmp.c): what is in flight went in
+ * segments too large for the path and was dropped on the way. Send it
+ * again at the new size now, as Linux's tcp_simple_retransmit() does:
+ * go back to SND.UNA like an RTO, but this is no congestion signal, so
+ * cwnd and ssthresh stay and no timeout is counted.
+ */
+void
+tcp_recovery_on_pmtu(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (!tcp_syn_acked(c) || c->snd_max == c->snd_una)
+		return;
+	c->flags &= ~(CF_RECOVERY | CF_RTT_TIMING);
+	/* Duplicate ACKs our resends cause start no fast retransmit. */
+	c->flags |= CF_AFTER_RTO;
+	c->recover = c->snd_max;
+	c->dupacks = 0;
+	tcp_sb_clear(&c->sb);
+	c->rxt_next = c->snd_una;
+	c->snd_nxt = c->snd_una;
+	tcp_conn_work(ctx, c);
+}
