@@ -23,6 +23,7 @@
 #include "tcp_seq.h"
 #include "tcp_reass.h"
 #include "tcp_sack.h"
+#include "tcp_rack.h"
 #include "tcp_cc.h"
 #include "tcp_syncookie.h"
 
@@ -210,6 +211,15 @@ struct tern_conn {
 	struct tcp_scoreboard sb;      /* what the peer SACKed */
 	uint32_t prior_cwnd, prior_ssthresh; /* undone by a spurious RTO */
 	uint32_t rto_tsval;            /* our TSval when the RTO fired */
+	struct tcp_rack rack;          /* RFC 8985 for our retransmissions */
+	uint64_t rack_deadline_ns;     /* RACK reordering timer; 0: unset */
+	/* Undo of a recovery proved spurious by D-SACK (RFC 2883 and
+	 * RFC 3708): the window before it, the bytes it resent that no
+	 * D-SACK has reported as duplicates yet, and their range. */
+	bool undo_armed;
+	uint32_t undo_cwnd, undo_ssthresh;
+	uint32_t undo_bytes, undo_marker, undo_high;
+	uint32_t dsack_start, dsack_end; /* D-SACK block owed; equal: none */
 	uint8_t icmp_type, icmp_code;  /* last soft ICMP error (tcp_icmp.c) */
 	uint16_t pmtu;                 /* RFC 1191 path MTU; 0: none learned */
 
@@ -511,6 +521,14 @@ void tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
 			 bool dup);
 void tcp_recovery_on_rto(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_recovery_on_pmtu(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_recovery_on_retransmit(struct tern_ctx *ctx, struct tern_conn *c,
+				uint32_t seq, uint32_t len);
+void tcp_recovery_on_dsack(struct tern_ctx *ctx, struct tern_conn *c,
+			   uint32_t start, uint32_t end);
+void tcp_rack_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_rack_timer(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_dsack_note(struct tern_ctx *ctx, struct tern_conn *c,
+		    uint32_t start, uint32_t end, tern_stat_t why);
 uint32_t tcp_pipe(const struct tern_conn *c);
 void tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 

@@ -3,7 +3,11 @@
  * Loss recovery: fast retransmit on three duplicate ACKs (RFC 5681 3.2),
  * NewReno partial ACKs when SACK is off (RFC 6582), and SACK-driven
  * recovery that resends only the holes (after RFC 6675) when both ends
- * agreed on SACK. The RTO path (tcp_timers.c) resets it all.
+ * agreed on SACK, with RACK (RFC 8985 6, tcp_rack.h) watching its
+ * retransmissions so a lost one is resent without waiting for the RTO.
+ * A recovery whose every retransmission D-SACK reports needless is
+ * undone (RFC 2883, RFC 3708). The RTO path (tcp_timers.c) resets it
+ * all.
  */
 #include "tcp_priv.h"
 
@@ -61,6 +65,29 @@ tcp_first_segment_len(const struct tern_conn *c)
 	return len < c->mss ? len : c->mss;
 }
 
+/* RACK's records and timer start over (recovery ended or restarted). */
+static void
+tcp_rack_reset(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	tcp_rack_clear(&c->rack);
+	if (c->rack_deadline_ns != 0) {
+		c->rack_deadline_ns = 0;
+		tcp_timer_update(ctx, c);
+	}
+}
+
+/* A loss episode begins: remember the window a D-SACK may restore. */
+static void
+tcp_undo_arm(struct tern_conn *c)
+{
+	c->undo_armed = true;
+	c->undo_cwnd = c->cc.cwnd;
+	c->undo_ssthresh = c->cc.ssthresh;
+	c->undo_bytes = 0;
+	c->undo_marker = c->snd_una;
+	c->undo_high = c->snd_una;
+}
+
 static void
 tcp_enter_recovery(struct tern_ctx *ctx, struct tern_conn *c)
 {
@@ -68,6 +95,8 @@ tcp_enter_recovery(struct tern_ctx *ctx, struct tern_conn *c)
 	uint32_t len = tcp_first_segment_len(c);
 	bool sack = (c->flags & CF_SACK_OK) != 0;
 
+	tcp_undo_arm(c);
+	tcp_rack_reset(ctx, c);
 	c->flags |= CF_RECOVERY;
 	c->recover = c->snd_max;
 	tcp_cc_on_loss(&c->cc, flight, ctx->now_ns);
@@ -86,8 +115,9 @@ tcp_enter_recovery(struct tern_ctx *ctx, struct tern_conn *c)
 }
 
 static void
-tcp_exit_recovery(struct tern_conn *c)
+tcp_exit_recovery(struct tern_ctx *ctx, struct tern_conn *c)
 {
+	tcp_rack_reset(ctx, c);
 	c->flags &= ~CF_RECOVERY;
 	/* RFC 6582 3.2 step 3, option 2: deflate to ssthresh. */
 	c->cc.cwnd = c->cc.ssthresh;
@@ -95,6 +125,132 @@ tcp_exit_recovery(struct tern_conn *c)
 	 * rxt_next so their duplicate ACKs do not start another round. */
 	if (seq_lt(c->rxt_next, c->snd_una))
 		c->rxt_next = c->snd_una;
+}
+
+/*
+ * RFC 8985 6.2's wait: RACK.rtt plus the reordering window. RFC 8985
+ * takes min_rtt / 4 for the window; tern tracks no minimum RTT and
+ * takes SRTT / 4, which errs towards waiting.
+ */
+static uint64_t
+tcp_rack_wait_ns(const struct tern_conn *c)
+{
+	uint64_t srtt = (uint64_t)c->srtt_us * NS_PER_US;
+
+	return srtt + srtt / 4;
+}
+
+/* RACK over this recovery's retransmissions: resend the lost ones (the
+ * output pass does), or time the wait of those that may be. */
+static void
+tcp_rack_check(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint64_t deadline;
+	unsigned int lost;
+
+	if (c->rack.n == 0)
+		return;
+	lost = tcp_rack_detect(&c->rack, &c->sb, c->snd_una, ctx->now_ns,
+			       tcp_rack_wait_ns(c), &deadline);
+	if (lost > 0) {
+		tern_stat_add(&ctx->stats, TERN_STAT_TCP_LOST_RETRANSMIT, lost);
+		tcp_conn_work(ctx, c);
+	}
+	if (deadline != c->rack_deadline_ns) {
+		c->rack_deadline_ns = deadline;
+		tcp_timer_update(ctx, c);
+	}
+}
+
+/* The reordering timer (tcp_timers.c): the wait of a retransmission
+ * with later data SACKed is over. */
+void
+tcp_rack_timer(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
+	    (CF_RECOVERY | CF_SACK_OK))
+		tcp_rack_check(ctx, c);
+}
+
+/*
+ * The output pass: resend the holes of what RACK found lost, ahead of
+ * the other holes. A lost retransmission is out of the network, so its
+ * replacement leaves whatever pipe says. Resending the head restarts
+ * the RTO, which now times this copy (as Linux does).
+ */
+void
+tcp_rack_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint32_t from = seq_max(c->rack.lost_start, c->snd_una);
+	uint32_t end = c->rack.lost_end, start, len;
+
+	c->rack.lost_owed = false;
+	while (seq_lt(from, end) &&
+	       tcp_sb_next_hole(&c->sb, from, c->mss, &start, &len) &&
+	       seq_lt(start, end) && seq_lt(start, c->snd_nxt)) {
+		len = RTE_MIN(len, end - start);
+		if (start == c->snd_una)
+			tcp_rtx_arm(ctx, c);
+		if (tcp_send_at(ctx, c, start, len) != 0) {
+			/* No mbuf: owed again, for the next pass. */
+			c->rack.lost_owed = true;
+			c->rack.lost_start = start;
+			break;
+		}
+		from = start + len;
+	}
+}
+
+/*
+ * @p len bytes at @p seq went out again: a D-SACK may prove them
+ * needless (undo), and RACK times them while SACK recovery runs.
+ */
+void
+tcp_recovery_on_retransmit(struct tern_ctx *ctx, struct tern_conn *c,
+			   uint32_t seq, uint32_t len)
+{
+	if (c->undo_armed) {
+		c->undo_bytes += len;
+		c->undo_high = seq_max(c->undo_high, seq + len);
+	}
+	if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
+	    (CF_RECOVERY | CF_SACK_OK) && len > 0)
+		tcp_rack_sent(&c->rack, seq, len, c->snd_max, ctx->now_ns);
+}
+
+/*
+ * RFC 3708 with RFC 2883: the peer got [start, end) twice. Once the
+ * duplicates reported cover every byte this episode resent, none of
+ * the retransmissions was needed -- the originals were late, not lost
+ * -- so the window goes back to what it was (as Linux's
+ * tcp_try_undo_dsack()), and a recovery still running ends without
+ * deflating.
+ */
+void
+tcp_recovery_on_dsack(struct tern_ctx *ctx, struct tern_conn *c,
+		      uint32_t start, uint32_t end)
+{
+	uint32_t s, e;
+
+	if (!c->undo_armed)
+		return;
+	s = seq_max(start, c->undo_marker);
+	e = seq_min(end, c->undo_high);
+	if (!seq_lt(s, e))
+		return;
+	c->undo_bytes = e - s >= c->undo_bytes ? 0 : c->undo_bytes - (e - s);
+	if (c->undo_bytes > 0)
+		return;
+	c->undo_armed = false;
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DSACK_UNDO);
+	c->cc.cwnd = RTE_MAX(c->cc.cwnd, c->undo_cwnd);
+	c->cc.ssthresh = RTE_MAX(c->cc.ssthresh, c->undo_ssthresh);
+	c->prior_cwnd = 0; /* nothing left for Eifel to undo */
+	if (c->flags & CF_RECOVERY) {
+		tcp_rack_reset(ctx, c);
+		c->flags &= ~CF_RECOVERY;
+	}
+	tcp_conn_work(ctx, c);
 }
 
 /*
@@ -114,6 +270,8 @@ tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
 		if (c->flags & CF_RECOVERY) {
 			if (!sack)
 				c->cc.cwnd += c->mss; /* RFC 6582 step 4 */
+			else
+				tcp_rack_check(ctx, c);
 			tcp_conn_work(ctx, c);
 			return;
 		}
@@ -140,13 +298,17 @@ tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
 		return;
 	}
 	if (seq_geq(seg->ack, c->recover)) {
-		tcp_exit_recovery(c);
+		tcp_exit_recovery(ctx, c);
 		return;
 	}
 	/* A partial ACK: the next hole is lost too. */
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_PARTIAL_ACKS);
 	if (seq_lt(c->rxt_next, c->snd_una))
 		c->rxt_next = c->snd_una;
+	if (sack) {
+		tcp_rack_advance(&c->rack, c->snd_una);
+		tcp_rack_check(ctx, c);
+	}
 	if (!sack) {
 		uint32_t len = tcp_first_segment_len(c);
 
@@ -173,7 +335,11 @@ tcp_recovery_on_rto(struct tern_ctx *ctx, struct tern_conn *c)
 		c->prior_ssthresh = c->cc.ssthresh;
 		c->rto_tsval = (c->flags & CF_TS_OK) ?
 			tcp_now_ms(ctx) + c->ts_offset : 0;
+		/* A recovery before this RTO keeps the older window. */
+		if (!(c->flags & CF_RECOVERY))
+			tcp_undo_arm(c);
 	}
+	tcp_rack_reset(ctx, c);
 	c->flags &= ~CF_RECOVERY;
 	c->flags |= CF_AFTER_RTO;
 	c->recover = c->snd_max;
@@ -197,6 +363,7 @@ tcp_recovery_on_pmtu(struct tern_ctx *ctx, struct tern_conn *c)
 	if (!tcp_syn_acked(c) || c->snd_max == c->snd_una)
 		return;
 	c->flags &= ~(CF_RECOVERY | CF_RTT_TIMING);
+	tcp_rack_reset(ctx, c);
 	/* Duplicate ACKs our resends cause start no fast retransmit. */
 	c->flags |= CF_AFTER_RTO;
 	c->recover = c->snd_max;

@@ -24,6 +24,8 @@ tcp_earliest_deadline(const struct tern_conn *c)
 		d = c->ka_deadline_ns;
 	if (c->tlp_deadline_ns != 0 && c->tlp_deadline_ns < d)
 		d = c->tlp_deadline_ns;
+	if (c->rack_deadline_ns != 0 && c->rack_deadline_ns < d)
+		d = c->rack_deadline_ns;
 	return d;
 }
 
@@ -254,6 +256,11 @@ tcp_conn_timer_expired(struct tern_ctx *ctx, struct tern_conn *c)
 	if (c->state != TERN_TCP_CLOSED && c->tlp_deadline_ns != 0 &&
 	    c->tlp_deadline_ns <= now)
 		tcp_tlp_expired(ctx, c);
+	if (c->state != TERN_TCP_CLOSED && c->rack_deadline_ns != 0 &&
+	    c->rack_deadline_ns <= now) {
+		c->rack_deadline_ns = 0;
+		tcp_rack_timer(ctx, c);
+	}
 	if (c->state != TERN_TCP_CLOSED)
 		tcp_timer_update(ctx, c);
 	tcp_conn_settle(ctx, c);
