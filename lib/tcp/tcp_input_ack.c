@@ -182,7 +182,6 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 	if (seq_lt(c->rxt_next, c->snd_una))
 		c->rxt_next = c->snd_una;
 	tcp_sb_advance(&c->sb, c->snd_una);
-	tcp_rack_advance(&c->rack, c->snd_una);
 	tcp_rtt_from_ack(ctx, c, seg);
 	tcp_check_spurious_rto(ctx, c, seg);
 	tcp_recovery_on_ack(ctx, c, seg, acked, false);

@@ -657,9 +657,6 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 	if (tcp_state_has(c->state, SP_SENDS) && tcp_syn_acked(c)) {
 		if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
 		    (CF_RECOVERY | CF_SACK_OK)) {
-			/* Lost retransmissions (RACK) before other holes. */
-			if (c->rack.lost_owed)
-				tcp_rack_retransmit(ctx, c);
 			tcp_sack_retransmit(ctx, c);
 		}
 		for (;;) {

@@ -65,22 +65,10 @@ tcp_first_segment_len(const struct tern_conn *c)
 	return len < c->mss ? len : c->mss;
 }
 
-/* RACK's records and timer start over (recovery ended or restarted). */
-static void
-tcp_rack_reset(struct tern_ctx *ctx, struct tern_conn *c)
-{
-	tcp_rack_clear(&c->rack);
-	if (c->rack_deadline_ns != 0) {
-		c->rack_deadline_ns = 0;
-		tcp_timer_update(ctx, c);
-	}
-}
-
 /* A loss episode begins: remember the window a D-SACK may restore. */
 static void
 tcp_undo_arm(struct tern_conn *c)
 {
-	c->undo_armed = true;
 	c->undo_cwnd = c->cc.cwnd;
 	c->undo_ssthresh = c->cc.ssthresh;
 	c->undo_bytes = 0;
@@ -96,7 +84,6 @@ tcp_enter_recovery(struct tern_ctx *ctx, struct tern_conn *c)
 	bool sack = (c->flags & CF_SACK_OK) != 0;
 
 	tcp_undo_arm(c);
-	tcp_rack_reset(ctx, c);
 	c->flags |= CF_RECOVERY;
 	c->recover = c->snd_max;
 	tcp_cc_on_loss(&c->cc, flight, ctx->now_ns);
@@ -115,9 +102,8 @@ tcp_enter_recovery(struct tern_ctx *ctx, struct tern_conn *c)
 }
 
 static void
-tcp_exit_recovery(struct tern_ctx *ctx, struct tern_conn *c)
+tcp_exit_recovery(struct tern_conn *c)
 {
-	tcp_rack_reset(ctx, c);
 	c->flags &= ~CF_RECOVERY;
 	/* RFC 6582 3.2 step 3, option 2: deflate to ssthresh. */
 	c->cc.cwnd = c->cc.ssthresh;
@@ -132,73 +118,52 @@ tcp_exit_recovery(struct tern_ctx *ctx, struct tern_conn *c)
  * takes min_rtt / 4 for the window; tern tracks no minimum RTT and
  * takes SRTT / 4, which errs towards waiting.
  */
-static uint64_t
-tcp_rack_wait_ns(const struct tern_conn *c)
+static uint32_t
+tcp_rack_wait_us(const struct tern_conn *c)
 {
-	uint64_t srtt = (uint64_t)c->srtt_us * NS_PER_US;
-
-	return srtt + srtt / 4;
+	return c->srtt_us + c->srtt_us / 4;
 }
 
-/* RACK over this recovery's retransmissions: resend the lost ones (the
- * output pass does), or time the wait of those that may be. */
+static uint32_t
+tcp_now_us(const struct tern_ctx *ctx)
+{
+	return (uint32_t)(ctx->now_ns / NS_PER_US);
+}
+
+/*
+ * RACK over this recovery's retransmissions (tcp_rack.h). Lost: every
+ * hole below rxt_next counts as not resent again, so the output pass
+ * resends them ahead of the others, within cwnd (pipe no longer counts
+ * them: they left the network). Not yet: the reordering timer, in the
+ * loss-probe slot that recovery leaves free.
+ */
 static void
 tcp_rack_check(struct tern_ctx *ctx, struct tern_conn *c)
 {
-	uint64_t deadline;
-	unsigned int lost;
+	uint32_t left_us;
 
-	if (c->rack.n == 0)
-		return;
-	lost = tcp_rack_detect(&c->rack, &c->sb, c->snd_una, ctx->now_ns,
-			       tcp_rack_wait_ns(c), &deadline);
-	if (lost > 0) {
-		tern_stat_add(&ctx->stats, TERN_STAT_TCP_LOST_RETRANSMIT, lost);
+	if (tcp_rack_lost(&c->sb, c->snd_una, c->rxt_next, c->rack_snd_max,
+			  c->rack_xmit_us, tcp_now_us(ctx),
+			  tcp_rack_wait_us(c), &left_us)) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_LOST_RETRANSMIT);
+		c->rxt_next = c->snd_una;
 		tcp_conn_work(ctx, c);
+		return;
 	}
-	if (deadline != c->rack_deadline_ns) {
-		c->rack_deadline_ns = deadline;
-		tcp_timer_update(ctx, c);
-	}
+	if (left_us == 0)
+		return;
+	c->tlp_deadline_ns = ctx->now_ns + (uint64_t)left_us * NS_PER_US;
+	tcp_timer_update(ctx, c);
 }
 
-/* The reordering timer (tcp_timers.c): the wait of a retransmission
- * with later data SACKed is over. */
+/* The reordering timer (tcp_timers.c): the wait of the retransmissions,
+ * with later data SACKed, is over. */
 void
 tcp_rack_timer(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
 	    (CF_RECOVERY | CF_SACK_OK))
 		tcp_rack_check(ctx, c);
-}
-
-/*
- * The output pass: resend the holes of what RACK found lost, ahead of
- * the other holes. A lost retransmission is out of the network, so its
- * replacement leaves whatever pipe says. Resending the head restarts
- * the RTO, which now times this copy (as Linux does).
- */
-void
-tcp_rack_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
-{
-	uint32_t from = seq_max(c->rack.lost_start, c->snd_una);
-	uint32_t end = c->rack.lost_end, start, len;
-
-	c->rack.lost_owed = false;
-	while (seq_lt(from, end) &&
-	       tcp_sb_next_hole(&c->sb, from, c->mss, &start, &len) &&
-	       seq_lt(start, end) && seq_lt(start, c->snd_nxt)) {
-		len = RTE_MIN(len, end - start);
-		if (start == c->snd_una)
-			tcp_rtx_arm(ctx, c);
-		if (tcp_send_at(ctx, c, start, len) != 0) {
-			/* No mbuf: owed again, for the next pass. */
-			c->rack.lost_owed = true;
-			c->rack.lost_start = start;
-			break;
-		}
-		from = start + len;
-	}
 }
 
 /*
@@ -209,13 +174,15 @@ void
 tcp_recovery_on_retransmit(struct tern_ctx *ctx, struct tern_conn *c,
 			   uint32_t seq, uint32_t len)
 {
-	if (c->undo_armed) {
+	if (c->undo_cwnd != 0) {
 		c->undo_bytes += len;
 		c->undo_high = seq_max(c->undo_high, seq + len);
 	}
 	if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
-	    (CF_RECOVERY | CF_SACK_OK) && len > 0)
-		tcp_rack_sent(&c->rack, seq, len, c->snd_max, ctx->now_ns);
+	    (CF_RECOVERY | CF_SACK_OK)) {
+		c->rack_snd_max = c->snd_max;
+		c->rack_xmit_us = tcp_now_us(ctx);
+	}
 }
 
 /*
@@ -232,7 +199,7 @@ tcp_recovery_on_dsack(struct tern_ctx *ctx, struct tern_conn *c,
 {
 	uint32_t s, e;
 
-	if (!c->undo_armed)
+	if (c->undo_cwnd == 0)
 		return;
 	s = seq_max(start, c->undo_marker);
 	e = seq_min(end, c->undo_high);
@@ -241,15 +208,12 @@ tcp_recovery_on_dsack(struct tern_ctx *ctx, struct tern_conn *c,
 	c->undo_bytes = e - s >= c->undo_bytes ? 0 : c->undo_bytes - (e - s);
 	if (c->undo_bytes > 0)
 		return;
-	c->undo_armed = false;
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DSACK_UNDO);
 	c->cc.cwnd = RTE_MAX(c->cc.cwnd, c->undo_cwnd);
 	c->cc.ssthresh = RTE_MAX(c->cc.ssthresh, c->undo_ssthresh);
+	c->undo_cwnd = 0;
 	c->prior_cwnd = 0; /* nothing left for Eifel to undo */
-	if (c->flags & CF_RECOVERY) {
-		tcp_rack_reset(ctx, c);
-		c->flags &= ~CF_RECOVERY;
-	}
+	c->flags &= ~CF_RECOVERY;
 	tcp_conn_work(ctx, c);
 }
 
@@ -298,17 +262,15 @@ tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
 		return;
 	}
 	if (seq_geq(seg->ack, c->recover)) {
-		tcp_exit_recovery(ctx, c);
+		tcp_exit_recovery(c);
 		return;
 	}
 	/* A partial ACK: the next hole is lost too. */
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_PARTIAL_ACKS);
 	if (seq_lt(c->rxt_next, c->snd_una))
 		c->rxt_next = c->snd_una;
-	if (sack) {
-		tcp_rack_advance(&c->rack, c->snd_una);
+	if (sack)
 		tcp_rack_check(ctx, c);
-	}
 	if (!sack) {
 		uint32_t len = tcp_first_segment_len(c);
 
@@ -339,7 +301,6 @@ tcp_recovery_on_rto(struct tern_ctx *ctx, struct tern_conn *c)
 		if (!(c->flags & CF_RECOVERY))
 			tcp_undo_arm(c);
 	}
-	tcp_rack_reset(ctx, c);
 	c->flags &= ~CF_RECOVERY;
 	c->flags |= CF_AFTER_RTO;
 	c->recover = c->snd_max;
@@ -363,7 +324,6 @@ tcp_recovery_on_pmtu(struct tern_ctx *ctx, struct tern_conn *c)
 	if (!tcp_syn_acked(c) || c->snd_max == c->snd_una)
 		return;
 	c->flags &= ~(CF_RECOVERY | CF_RTT_TIMING);
-	tcp_rack_reset(ctx, c);
 	/* Duplicate ACKs our resends cause start no fast retransmit. */
 	c->flags |= CF_AFTER_RTO;
 	c->recover = c->snd_max;

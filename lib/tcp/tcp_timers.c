@@ -24,8 +24,6 @@ tcp_earliest_deadline(const struct tern_conn *c)
 		d = c->ka_deadline_ns;
 	if (c->tlp_deadline_ns != 0 && c->tlp_deadline_ns < d)
 		d = c->tlp_deadline_ns;
-	if (c->rack_deadline_ns != 0 && c->rack_deadline_ns < d)
-		d = c->rack_deadline_ns;
 	return d;
 }
 
@@ -81,7 +79,9 @@ tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c)
 	uint64_t pto = 2ull * c->srtt_us * NS_PER_US;
 
 	if (!tcp_tlp_allowed(c)) {
-		c->tlp_deadline_ns = 0;
+		/* In recovery the slot is RACK's (tcp_rack_timer). */
+		if (!(c->flags & CF_RECOVERY))
+			c->tlp_deadline_ns = 0;
 		return;
 	}
 	if (pto < TCP_TLP_MIN_NS)
@@ -98,6 +98,10 @@ static void
 tcp_tlp_expired(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	c->tlp_deadline_ns = 0;
+	if (c->flags & CF_RECOVERY) {
+		tcp_rack_timer(ctx, c);
+		return;
+	}
 	if (!tcp_tlp_allowed(c))
 		return;
 	c->flags |= CF_TLP_SENT;
@@ -256,11 +260,6 @@ tcp_conn_timer_expired(struct tern_ctx *ctx, struct tern_conn *c)
 	if (c->state != TERN_TCP_CLOSED && c->tlp_deadline_ns != 0 &&
 	    c->tlp_deadline_ns <= now)
 		tcp_tlp_expired(ctx, c);
-	if (c->state != TERN_TCP_CLOSED && c->rack_deadline_ns != 0 &&
-	    c->rack_deadline_ns <= now) {
-		c->rack_deadline_ns = 0;
-		tcp_rack_timer(ctx, c);
-	}
 	if (c->state != TERN_TCP_CLOSED)
 		tcp_timer_update(ctx, c);
 	tcp_conn_settle(ctx, c);
