@@ -95,6 +95,7 @@ tcp_dsack_note(struct tern_ctx *ctx, struct tern_conn *c, uint32_t start,
 	c->dsack_start = start;
 	c->dsack_end = end;
 	tern_stat_inc(&ctx->stats, why);
+	tcp_ack_soon(ctx, c); /* RFC 5681 4.2: a duplicate is ACKed at once */
 }
 
 /* Return the reassembly record once it is empty. */
