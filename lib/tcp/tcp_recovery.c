@@ -213,7 +213,12 @@ tcp_recovery_on_dsack(struct tern_ctx *ctx, struct tern_conn *c,
 	c->cc.ssthresh = RTE_MAX(c->cc.ssthresh, c->undo_ssthresh);
 	c->undo_cwnd = 0;
 	c->prior_cwnd = 0; /* nothing left for Eifel to undo */
-	c->flags &= ~CF_RECOVERY;
+	if (c->flags & CF_RECOVERY) {
+		/* The loss-probe slot held RACK's timer: TLP's again. */
+		c->flags &= ~CF_RECOVERY;
+		c->tlp_deadline_ns = 0;
+		tcp_tlp_arm(ctx, c);
+	}
 	tcp_conn_work(ctx, c);
 }
 
