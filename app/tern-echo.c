@@ -534,6 +534,8 @@ close_reason_name(enum tern_tcp_close_reason why)
 		return "timed out";
 	case TERN_TCP_CLOSE_ABORTED:
 		return "aborted";
+	case TERN_TCP_CLOSE_UNREACHABLE:
+		return "unreachable";
 	}
 	return "?";
 }

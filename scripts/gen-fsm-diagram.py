@@ -21,7 +21,8 @@ ROW = re.compile(r'^TCP_FSM\(\s*(\w+)\s*,\s*(\w+)\s*,\s*(.*?)\s*,\s*(\w+)\s*,'
                  r'\s*"([^"]*)"\s*\)\s*$')
 
 # Edge colours by what raises the event.
-COLOURS = {"SEG": "black", "USER": "blue", "TIMER": "darkgreen"}
+COLOURS = {"SEG": "black", "USER": "blue", "TIMER": "darkgreen",
+           "ICMP": "darkred"}
 
 
 def rows():

@@ -200,3 +200,53 @@ net_icmp_parse(const void *l4, uint32_t seg_len, uint32_t icmp_len,
 	r->code = icmp->icmp_code;
 	return NET_ACCEPT;
 }
+
+/* The quoted TCP header bytes RFC 792 promises: ports and sequence. */
+#define NET_ICMP_QUOTE_L4 8u
+
+tern_stat_t
+net_icmp_err_parse(const void *l4, uint32_t seg_len, uint32_t icmp_len,
+		   const struct net_icmp_repr *r,
+		   const struct tern_if_conf *ifc, struct tern_icmp_err *e)
+{
+	const uint8_t *icmp = l4;
+	const struct rte_ipv4_hdr *ih;
+	const uint8_t *th;
+	uint32_t ihl;
+
+	if (icmp_len < NET_ICMP_HLEN + NET_IPV4_HLEN_MIN)
+		return TERN_STAT_ICMP_IN_BAD_QUOTE;
+	if (seg_len < NET_ICMP_HLEN + NET_IPV4_HLEN_MIN)
+		return TERN_STAT_NET_DROP_HDR_SPLIT;
+	ih = (const struct rte_ipv4_hdr *)(icmp + NET_ICMP_HLEN);
+	ihl = (uint32_t)(ih->version_ihl & RTE_IPV4_HDR_IHL_MASK) *
+	      RTE_IPV4_IHL_MULTIPLIER;
+	if ((ih->version_ihl >> 4) != 4 || ihl < NET_IPV4_HLEN_MIN ||
+	    icmp_len < NET_ICMP_HLEN + ihl + NET_ICMP_QUOTE_L4)
+		return TERN_STAT_ICMP_IN_BAD_QUOTE;
+	if (seg_len < NET_ICMP_HLEN + ihl + NET_ICMP_QUOTE_L4)
+		return TERN_STAT_NET_DROP_HDR_SPLIT;
+	/* An error about a datagram we did not send is forged or lost
+	 * its way: nothing of ours to tell. */
+	if (!tern_ifc_is_ours(ifc, ih->src_addr))
+		return TERN_STAT_ICMP_IN_BAD_QUOTE;
+	if (ih->next_proto_id != IPPROTO_TCP)
+		return TERN_STAT_ICMP_IN_UNHANDLED;
+	th = (const uint8_t *)ih + ihl;
+	e->type = r->type;
+	e->code = r->code;
+	/* RFC 1191 4: the next-hop MTU in the low half of the unused word. */
+	e->next_hop_mtu = (uint16_t)((icmp[6] << 8) | icmp[7]);
+	if (r->type != TERN_ICMP_DEST_UNREACH)
+		e->next_hop_mtu = 0;
+	e->quoted_len = rte_be_to_cpu_16(ih->total_length);
+	e->quoted_df = (ih->fragment_offset & RTE_BE16(RTE_IPV4_HDR_DF_FLAG))
+		       != 0;
+	e->src = ih->src_addr;
+	e->dst = ih->dst_addr;
+	memcpy(&e->sport, th, 2);
+	memcpy(&e->dport, th + 2, 2);
+	e->seq = ((uint32_t)th[4] << 24) | ((uint32_t)th[5] << 16) |
+		 ((uint32_t)th[6] << 8) | th[7];
+	return NET_ACCEPT;
+}

@@ -24,6 +24,7 @@
 #include "tern_ctx.h"
 #include "tern_arp.h"
 #include "tern_net_stats.h"
+#include "tern_net.h"
 
 /** Parser verdict "accepted"; anything else is the drop counter. */
 #define NET_ACCEPT TERN_STAT_NET_END
@@ -115,6 +116,20 @@ tern_stat_t net_arp_parse(const void *l3, uint32_t seg_len,
 tern_stat_t net_icmp_parse(const void *l4, uint32_t seg_len,
 			   uint32_t icmp_len, struct net_icmp_repr *r);
 
+/**
+ * The datagram an ICMP error (type 3, 11 or 12, already parsed into
+ * @p r) quotes: an IPv4 header and at least the first 8 bytes of a TCP
+ * header (RFC 792), from one of our addresses. @p l4 is the ICMP
+ * message, @p seg_len bytes of it readable, @p icmp_len long.
+ * @return NET_ACCEPT with @p e filled; IcmpInBadQuote (truncated,
+ *   malformed, or not sent by us); IcmpInUnhandled (not TCP).
+ */
+tern_stat_t net_icmp_err_parse(const void *l4, uint32_t seg_len,
+			       uint32_t icmp_len,
+			       const struct net_icmp_repr *r,
+			       const struct tern_if_conf *ifc,
+			       struct tern_icmp_err *e);
+
 /* tern_ipv4.c */
 
 /** What IPv4 input did with a datagram. */
@@ -130,8 +145,12 @@ enum net_l4 net_ipv4_input(struct tern_ctx *ctx, struct rte_mbuf *m,
 
 /* tern_icmp.c */
 
-/** ICMP message @p m from net_ipv4_input(); takes ownership. */
-void net_icmp_input(struct tern_ctx *ctx, struct rte_mbuf *m);
+/**
+ * ICMP message @p m from net_ipv4_input(); takes ownership. An error
+ * about a TCP segment of ours goes to @p errs (NULL: dropped, counted).
+ */
+void net_icmp_input(struct tern_ctx *ctx, struct rte_mbuf *m,
+		    struct tern_icmp_errs *errs);
 
 /* tern_arp.c */
 

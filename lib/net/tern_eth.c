@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Frame input: the whole RX burst is validated and sorted first (L2,
- * then L3), then ARP and ICMP are answered, then the TCP segments go
- * back to the caller (lib/stack), which hands them to TCP in one call --
+ * then L3), then ARP and ICMP are answered, then the TCP segments (and
+ * the ICMP errors about TCP segments of ours) go back to the caller
+ * (lib/stack), which hands them to TCP in one call --
  * after ARP, so that a reply learned in this burst is already usable by
  * whatever TCP sends in response. lib/net does not call up into TCP.
  */
@@ -89,7 +90,8 @@ net_sort_frame(struct tern_ctx *ctx, struct rte_mbuf *m,
 
 uint16_t
 tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
-		     uint16_t n, struct rte_mbuf **tcp)
+		     uint16_t n, struct rte_mbuf **tcp,
+		     struct tern_icmp_errs *errs)
 {
 	struct net_rx_sorted s;
 	uint16_t i;
@@ -109,7 +111,9 @@ tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
 	}
 	for (i = 0; i < s.narp; i++)
 		net_arp_input(ctx, s.arp[i]);
+	if (errs != NULL)
+		errs->n = 0;
 	for (i = 0; i < s.nicmp; i++)
-		net_icmp_input(ctx, s.icmp[i]);
+		net_icmp_input(ctx, s.icmp[i], errs);
 	return s.ntcp;
 }

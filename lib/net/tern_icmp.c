@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ICMP: echo requests are answered in the mbuf they came in; every other
- * type is counted and dropped (TCP reacts to no ICMP error yet).
+ * ICMP: echo requests are answered in the mbuf they came in; errors
+ * (destination unreachable, time exceeded, parameter problem) quoting a
+ * TCP segment of ours are reduced to struct tern_icmp_err for the caller
+ * to hand to TCP (lib/net does not call up); every other type --
+ * Source Quench included (RFC 6633) -- is counted and dropped.
  */
 #include <rte_icmp.h>
 #include <rte_ip.h>
@@ -40,8 +43,50 @@ icmp_echo_reply(struct tern_ctx *ctx, struct rte_mbuf *m)
 		tern_stat_inc(&ctx->stats, TERN_STAT_ICMP_OUT_ECHO_REPS);
 }
 
+/* The counter of an error type we pass on; NET_ACCEPT for any other. */
+static tern_stat_t
+icmp_err_counter(uint8_t type)
+{
+	switch (type) {
+	case TERN_ICMP_DEST_UNREACH:
+		return TERN_STAT_ICMP_IN_DEST_UNREACHS;
+	case TERN_ICMP_TIME_EXCEEDED:
+		return TERN_STAT_ICMP_IN_TIME_EXCDS;
+	case TERN_ICMP_PARAM_PROBLEM:
+		return TERN_STAT_ICMP_IN_PARM_PROBS;
+	default:
+		return NET_ACCEPT;
+	}
+}
+
+/* An error about one of our datagrams: its summary goes to @p errs. */
+static void
+icmp_error_input(struct tern_ctx *ctx, struct rte_mbuf *m,
+		 const struct net_icmp_repr *r, struct tern_icmp_errs *errs)
+{
+	struct tern_icmp_err *e;
+	tern_stat_t verdict;
+
+	tern_stat_inc(&ctx->stats, icmp_err_counter(r->type));
+	if (errs == NULL || errs->n == RTE_DIM(errs->e)) {
+		tern_drop(ctx, m, TERN_STAT_ICMP_IN_UNHANDLED);
+		return;
+	}
+	e = &errs->e[errs->n];
+	verdict = net_icmp_err_parse(rte_pktmbuf_mtod(m, const void *),
+				     rte_pktmbuf_data_len(m),
+				     rte_pktmbuf_pkt_len(m), r, &ctx->ifc, e);
+	if (verdict != NET_ACCEPT) {
+		tern_drop(ctx, m, verdict);
+		return;
+	}
+	errs->n++;
+	rte_pktmbuf_free(m);
+}
+
 void
-net_icmp_input(struct tern_ctx *ctx, struct rte_mbuf *m)
+net_icmp_input(struct tern_ctx *ctx, struct rte_mbuf *m,
+	       struct tern_icmp_errs *errs)
 {
 	uint32_t icmp_len = rte_pktmbuf_pkt_len(m);
 	struct net_icmp_repr r;
@@ -52,6 +97,10 @@ net_icmp_input(struct tern_ctx *ctx, struct rte_mbuf *m)
 				 rte_pktmbuf_data_len(m), icmp_len, &r);
 	if (verdict == NET_ACCEPT && icmp_raw_sum(m, icmp_len) != 0xffff)
 		verdict = TERN_STAT_ICMP_IN_CSUM_ERRORS;
+	if (verdict == NET_ACCEPT && icmp_err_counter(r.type) != NET_ACCEPT) {
+		icmp_error_input(ctx, m, &r, errs);
+		return;
+	}
 	if (verdict == NET_ACCEPT && r.type != RTE_IP_ICMP_ECHO_REQUEST)
 		verdict = TERN_STAT_ICMP_IN_UNHANDLED;
 	if (verdict != NET_ACCEPT) {

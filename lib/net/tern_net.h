@@ -8,26 +8,75 @@
  *
  * Input: tern_net_input_burst() parses and validates a whole RX burst,
  * answers ARP and ICMP echo, and returns the TCP segments, which the
- * stack layer (lib/stack) hands to tern_tcp_input_burst() in one batch:
- * lib/net never calls up into TCP. Every frame it does not deliver is
- * freed and counted under a named reason (net_stats.def).
+ * stack layer (lib/stack) hands to tern_tcp_input_burst() in one batch,
+ * and the ICMP errors about TCP segments we sent, reduced to struct
+ * tern_icmp_err, which it hands to tern_tcp_icmp_input(): lib/net never
+ * calls up into TCP. Every frame it does not deliver is freed and
+ * counted under a named reason (net_stats.def).
  *
  * Output: tern_ipv4_output() adds the IPv4 and Ethernet headers, fills
  * checksums (offloaded when the port offers it), resolves the next hop
  * and appends the frame to ctx->tx, or parks it until ARP answers.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <rte_byteorder.h>
 #include <rte_mbuf.h>
 
 #include "tern_arp.h"
+#include "tern_ctx.h"
 #include "tern_net_stats.h"
 
 struct tern_ctx;
 
 /** Headroom an L4 packet needs for tern_ipv4_output(). */
 #define TERN_L2L3_HDR_LEN (14 + 20)
+
+/** ICMP error types handed to TCP (RFC 792; DPDK 22.11 names none). */
+enum tern_icmp_err_type {
+	TERN_ICMP_DEST_UNREACH = 3,
+	TERN_ICMP_TIME_EXCEEDED = 11,
+	TERN_ICMP_PARAM_PROBLEM = 12,
+};
+
+/** Destination unreachable codes TCP tells apart (RFC 792, 1122). */
+enum tern_icmp_unreach_code {
+	TERN_ICMP_NET_UNREACH = 0,
+	TERN_ICMP_HOST_UNREACH = 1,
+	TERN_ICMP_PROTO_UNREACH = 2,
+	TERN_ICMP_PORT_UNREACH = 3,
+	TERN_ICMP_FRAG_NEEDED = 4,     /**< and DF set: RFC 1191 */
+	TERN_ICMP_SR_FAILED = 5,
+};
+
+/**
+ * An ICMP error (destination unreachable, time exceeded, parameter
+ * problem) quoting a TCP segment sent from one of our addresses
+ * (RFC 792, RFC 1122 3.2.2): what TCP needs to find the connection and
+ * check the report against its sequence space (RFC 5927). Everything is
+ * in host order but the addresses and ports, which stay in network
+ * order as in struct tern_flow_key.
+ */
+struct tern_icmp_err {
+	uint8_t type;            /**< 3, 11 or 12 */
+	uint8_t code;
+	uint16_t next_hop_mtu;   /**< type 3 code 4: RFC 1191's field; 0
+				      when the router left it out */
+	uint16_t quoted_len;     /**< total length of the quoted datagram */
+	bool quoted_df;          /**< the quoted datagram had DF set */
+	rte_be32_t src;          /**< the quoted datagram's source: ours */
+	rte_be32_t dst;          /**< ... and destination: the peer */
+	rte_be16_t sport;        /**< the quoted TCP header's ports */
+	rte_be16_t dport;
+	uint32_t seq;            /**< ... and sequence number */
+};
+
+/** The ICMP errors of one burst, for the caller to hand to TCP. */
+struct tern_icmp_errs {
+	uint16_t n;
+	struct tern_icmp_err e[TERN_RX_BURST];
+};
 
 /**
  * Allocate and set up ctx->arp (empty; retry_ns 1 s, retries_max 3,
@@ -53,10 +102,14 @@ void tern_net_fini(struct tern_ctx *ctx);
  * ours, source a unicast peer. Whenever the payload is long enough to
  * hold the TCP header (its data offset included), that header is in
  * the first segment.
+ * The ICMP errors about TCP segments of ours are stored in @p errs
+ * (errs->n of them; the frames themselves are freed); with @p errs
+ * NULL they are counted as unhandled and dropped.
  * @return the number of TCP segments stored in @p tcp.
  */
 uint16_t tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
-			      uint16_t n, struct rte_mbuf **tcp);
+			      uint16_t n, struct rte_mbuf **tcp,
+			      struct tern_icmp_errs *errs);
 
 /**
  * Send the L4 packet @p m (data at the L4 header) to @p dst.

@@ -2,8 +2,8 @@
 /*
  * The stack layer: wires one lcore's net and TCP together. It is the only
  * library that knows both, so it owns what crosses them: the order of
- * initialisation, the hand-over of received TCP segments from lib/net to
- * lib/tcp, the merged deadline, and the secrets (lib/tcp reads no random
+ * initialisation, the hand-over of received TCP segments and of the ICMP
+ * errors about ours from lib/net to lib/tcp, the merged deadline, and the secrets (lib/tcp reads no random
  * source).
  */
 #include <errno.h>
@@ -101,14 +101,19 @@ static void
 stack_input_frames(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 {
 	struct rte_mbuf *segs[TERN_RX_BURST];
+	struct tern_icmp_errs errs;
 
 	while (n > 0) {
 		uint16_t chunk = RTE_MIN(n, (uint16_t)TERN_RX_BURST);
-		uint16_t nsegs = tern_net_input_burst(ctx, pkts, chunk, segs);
+		uint16_t nsegs = tern_net_input_burst(ctx, pkts, chunk, segs,
+						      &errs);
 
 		/* After ARP and ICMP of the same chunk (lib/net/tern_eth.c). */
 		if (nsegs > 0)
 			tern_tcp_input_burst(ctx, segs, nsegs);
+		/* ICMP errors about our TCP segments (RFC 5927, 1191). */
+		if (errs.n > 0)
+			tern_tcp_icmp_input(ctx, errs.e, errs.n);
 		pkts += chunk;
 		n = (uint16_t)(n - chunk);
 	}

@@ -634,6 +634,9 @@ tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info)
 		.ooo_bytes = c->reass != NULL ? c->reass->bytes : 0,
 		.in_recovery = (c->flags & CF_RECOVERY) != 0,
 		.cc = (enum tern_tcp_cc)c->cc.algo,
+		.icmp_type = c->icmp_type,
+		.icmp_code = c->icmp_code,
+		.pmtu = c->pmtu,
 	};
 }
 

@@ -216,6 +216,8 @@ tcp_set_close_reason(struct tern_conn *c, uint32_t actions)
 		c->close_reason = TERN_TCP_CLOSE_TIMEOUT;
 	else if (actions & A_CLOSE_ABORTED)
 		c->close_reason = TERN_TCP_CLOSE_ABORTED;
+	else if (actions & A_CLOSE_UNREACH)
+		c->close_reason = TERN_TCP_CLOSE_UNREACHABLE;
 	else
 		c->close_reason = TERN_TCP_CLOSE_NORMAL;
 }
@@ -267,7 +269,8 @@ tcp_fsm_move(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 /* The actions that come before the move (they see the old state). */
 #define A_BEFORE_MOVE                                                     \
 	(A_CLOSE_NORMAL | A_CLOSE_RESET | A_CLOSE_REFUSED | A_CLOSE_TIMEOUT | \
-	 A_CLOSE_ABORTED | A_SEND_RST | A_RST_REPLY | A_CHALLENGE_ACK |       \
+	 A_CLOSE_ABORTED | A_CLOSE_UNREACH | A_SEND_RST | A_RST_REPLY |       \
+	 A_CHALLENGE_ACK |                                                    \
 	 A_SEND_COOKIE | A_RESTART_2MSL | A_TW_REUSE)
 static __rte_always_inline void
 tcp_fsm_exec_before(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
@@ -277,7 +280,7 @@ tcp_fsm_exec_before(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 
 	if (c != NULL && (a & (A_CLOSE_NORMAL | A_CLOSE_RESET |
 			       A_CLOSE_REFUSED | A_CLOSE_TIMEOUT |
-			       A_CLOSE_ABORTED)))
+			       A_CLOSE_ABORTED | A_CLOSE_UNREACH)))
 		tcp_set_close_reason(c, a);
 	if (c != NULL && (a & A_SEND_RST))
 		tcp_send_rst(ctx, c);

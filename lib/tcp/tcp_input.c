@@ -214,6 +214,10 @@ tcp_input_synchronized(struct tern_ctx *ctx, struct tern_conn *c,
 			return false;
 		}
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_OUT_OF_WINDOW);
+		/* Wholly received before: a duplicate (RFC 2883). */
+		if (seg->len > 0 && seq_leq(seg->seq + seg->len, c->rcv_nxt))
+			tcp_dsack_note(ctx, c, seg->seq, seg->seq + seg->len,
+				       TERN_STAT_TCP_DSACK_OLD_SENT);
 		tcp_ack_soon(ctx, c);
 		return false;
 	}

@@ -3,7 +3,7 @@
  * TCP input, the ACK field (RFC 9293 3.10.7.4, fifth): what an
  * acceptable ACK frees from the send queue, the round-trip samples it
  * gives (RFC 6298, RFC 7323), Eifel's undo of a spurious RTO (RFC 3522),
- * SACK blocks (RFC 2018), duplicate ACKs for recovery (RFC 5681), and
+ * SACK blocks (RFC 2018) and D-SACK blocks (RFC 2883), duplicate ACKs for recovery (RFC 5681), and
  * the send window with its WL1/WL2 rule.
  */
 #include "tcp_priv.h"
@@ -57,15 +57,40 @@ tcp_is_dup_ack(const struct tern_conn *c, const struct tcp_seg *seg)
 	       (seg->wnd << c->snd_wscale) == c->snd_wnd;
 }
 
-/* Merge the peer's SACK blocks into the scoreboard (RFC 2018). */
+/*
+ * RFC 2883 4: the first block is a D-SACK -- a duplicate the peer
+ * received -- when it lies below the cumulative ACK or inside the
+ * second block.
+ */
+static bool
+tcp_is_dsack(const struct tcp_seg *seg)
+{
+	const struct tcp_sack_block *b = seg->opts.sack;
+
+	if (!seq_lt(b[0].start, b[0].end))
+		return false;
+	if (seq_lt(b[0].start, seg->ack))
+		return seq_leq(b[0].end, seg->ack);
+	return seg->opts.nsack > 1 && seq_geq(b[0].start, b[1].start) &&
+	       seq_leq(b[0].end, b[1].end);
+}
+
+/* Merge the peer's SACK blocks into the scoreboard (RFC 2018); a
+ * D-SACK block goes to the undo logic instead. */
 static void
 tcp_take_sack(struct tern_ctx *ctx, struct tern_conn *c,
 	      const struct tcp_seg *seg)
 {
-	unsigned int rejected;
+	const struct tcp_sack_block *blocks = seg->opts.sack;
+	unsigned int n = seg->opts.nsack, rejected;
 
-	tcp_sb_update(&c->sb, c->snd_una, c->snd_max, seg->opts.sack,
-		      seg->opts.nsack, &rejected);
+	if (n <= TCP_MAX_SACK_BLOCKS && tcp_is_dsack(seg)) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DSACK_RECV);
+		tcp_recovery_on_dsack(ctx, c, blocks[0].start, blocks[0].end);
+		blocks++;
+		n--;
+	}
+	tcp_sb_update(&c->sb, c->snd_una, c->snd_max, blocks, n, &rejected);
 	if (rejected > 0)
 		tern_stat_add(&ctx->stats, TERN_STAT_TCP_SACK_DISCARD,
 			      rejected);

@@ -80,6 +80,24 @@ tcp_schedule_ack(struct tern_ctx *ctx, struct tern_conn *c)
 	}
 }
 
+/*
+ * RFC 2883: [start, end) arrived a second time; the next ACK reports it
+ * in its first SACK block (one block: the latest duplicate), so the
+ * sender can tell a needless retransmission (its undo). @p why counts
+ * whether it lay below RCV.NXT or in the out-of-order queue.
+ */
+void
+tcp_dsack_note(struct tern_ctx *ctx, struct tern_conn *c, uint32_t start,
+	       uint32_t end, tern_stat_t why)
+{
+	if (!(c->flags & CF_SACK_OK) || !seq_lt(start, end))
+		return;
+	c->dsack_start = start;
+	c->dsack_end = end;
+	tern_stat_inc(&ctx->stats, why);
+	tcp_ack_soon(ctx, c); /* RFC 5681 4.2: a duplicate is ACKed at once */
+}
+
 /* Return the reassembly record once it is empty. */
 static void
 tcp_reass_release(struct tern_ctx *ctx, struct tern_conn *c)
@@ -147,6 +165,9 @@ tcp_take_out_of_order(struct tern_ctx *ctx, struct tern_conn *c,
 	}
 	v = tcp_reass_insert(c->reass, seg->seq, len, seg->m,
 			     max != 0 ? max : tcp->conf.rcv_buf, &skip, &keep);
+	if (v == TCP_REASS_DUPLICATE)
+		tcp_dsack_note(ctx, c, seg->seq, seg->seq + len,
+			       TERN_STAT_TCP_DSACK_OFO_SENT);
 	if (v != TCP_REASS_QUEUED) {
 		tern_stat_inc(&ctx->stats, v == TCP_REASS_FULL ?
 					   TERN_STAT_TCP_DROP_OOO :
@@ -189,8 +210,11 @@ tcp_take_data(struct tern_ctx *ctx, struct tern_conn *c,
 	skip = c->rcv_nxt - seg->seq;
 	if (skip >= seg->len)
 		return false;
-	if (skip > 0)
+	if (skip > 0) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OVERLAP_TRIMMED);
+		tcp_dsack_note(ctx, c, seg->seq, c->rcv_nxt,
+			       TERN_STAT_TCP_DSACK_OLD_SENT);
+	}
 	len = seg->len - skip;
 	wnd = tcp_rcv_wnd(c);
 	if (len > wnd) {

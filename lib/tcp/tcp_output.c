@@ -166,6 +166,24 @@ tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 	return 0;
 }
 
+/* The SACK option of an ACK from @p c: a D-SACK block first when one
+ * is owed, then the out-of-order ranges (room for 3 beside timestamps). */
+static void
+tcp_emit_sack_blocks(const struct tern_conn *c, struct tcp_emit *e)
+{
+	unsigned int max = (c->flags & CF_TS_OK) ? 3 : TCP_MAX_SACK_BLOCKS;
+	unsigned int n = 0;
+
+	if (c->dsack_start != c->dsack_end) {
+		e->opts.sack[0].start = c->dsack_start;
+		e->opts.sack[0].end = c->dsack_end;
+		n = 1;
+	}
+	if (c->reass != NULL && c->reass->n > 0)
+		n += tcp_reass_sack_blocks(c->reass, e->opts.sack + n, max - n);
+	e->opts.nsack = (uint8_t)n;
+}
+
 /*
  * Fill seq/ack/window/timestamps for a segment of synchronized @p c.
  * What the segment tells the peer (ACK, window) is recorded by
@@ -196,12 +214,12 @@ tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
 		e->opts.tsval = tcp_now_ms(ctx) + c->ts_offset;
 		e->opts.tsecr = c->ts_recent;
 	}
-	/* RFC 2018: report what waits above the hole, newest first. */
-	if ((c->flags & CF_SACK_OK) && (flags & TCP_ACK) && c->reass != NULL &&
-	    c->reass->n > 0)
-		e->opts.nsack = (uint8_t)tcp_reass_sack_blocks(
-			c->reass, e->opts.sack,
-			(c->flags & CF_TS_OK) ? 3 : TCP_MAX_SACK_BLOCKS);
+	/* RFC 2018: report what waits above the hole, newest first;
+	 * RFC 2883: a duplicate just received, in the first block. */
+	if ((c->flags & CF_SACK_OK) && (flags & TCP_ACK) &&
+	    ((c->reass != NULL && c->reass->n > 0) ||
+	     c->dsack_start != c->dsack_end))
+		tcp_emit_sack_blocks(c, e);
 }
 
 /* Segment @p e of @p c went out carrying our ACK: nothing is owed now. */
@@ -210,6 +228,8 @@ tcp_ack_sent(struct tern_conn *c, const struct tcp_emit *e)
 {
 	c->rcv_adv = e->ack + e->rcv_wnd;
 	c->last_ack_sent = e->ack;
+	/* A D-SACK is reported once (RFC 2883 4: in the next ACK). */
+	c->dsack_end = c->dsack_start;
 	c->flags &= ~CF_ACK_NOW;
 	c->segs_unacked = 0;
 	c->delack_deadline_ns = 0;
@@ -493,6 +513,7 @@ tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 	if (seq_lt(seq, c->snd_max)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
 		c->retrans_total++;
+		tcp_recovery_on_retransmit(ctx, c, seq, len);
 	} else if (!(c->flags & (CF_TS_OK | CF_RTT_TIMING)) && len > 0) {
 		/* Karn: time only segments sent for the first time. */
 		c->flags |= CF_RTT_TIMING;
@@ -634,8 +655,9 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 	/* No data before our SYN is acknowledged. */
 	if (tcp_state_has(c->state, SP_SENDS) && tcp_syn_acked(c)) {
 		if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
-		    (CF_RECOVERY | CF_SACK_OK))
+		    (CF_RECOVERY | CF_SACK_OK)) {
 			tcp_sack_retransmit(ctx, c);
+		}
 		for (;;) {
 			uint32_t off = c->snd_nxt - c->snd_una;
 			uint32_t avail, len;

@@ -23,6 +23,7 @@
 #include "tcp_seq.h"
 #include "tcp_reass.h"
 #include "tcp_sack.h"
+#include "tcp_rack.h"
 #include "tcp_cc.h"
 #include "tcp_syncookie.h"
 
@@ -85,6 +86,7 @@ enum tcp_action {
 	A_CLOSE_ABORTED = 1u << 16,
 	A_FREE = 1u << 17,
 	A_SEND_COOKIE = 1u << 18,
+	A_CLOSE_UNREACH = 1u << 19,
 };
 
 /* One index per table row, for the hit counters. */
@@ -192,6 +194,8 @@ struct tern_conn {
 	uint8_t busy;                  /* inside a callback of this conn */
 	uint32_t flags;                /* enum tcp_conn_flag */
 	uint32_t id;                   /* per lcore, from 1, for shells */
+	uint32_t rack_xmit_us;         /* RACK: the latest retransmission
+					  left (tcp_rack.h) ... */
 	struct tern_ctx *ctx;
 	const struct tern_tcp_ops *ops;
 	void *user;
@@ -203,12 +207,20 @@ struct tern_conn {
 	uint16_t mss;                  /* payload per segment we send */
 	uint8_t snd_wscale, rcv_wscale;
 	uint8_t dupacks;               /* duplicate ACKs in a row */
+	uint8_t icmp_type, icmp_code;  /* last soft ICMP error (tcp_icmp.c) */
 	uint32_t recover;              /* RFC 6582: snd_max at loss */
 	uint32_t rxt_next;             /* SACK recovery: holes resent below */
 	struct tcp_cc cc;
 	struct tcp_scoreboard sb;      /* what the peer SACKed */
 	uint32_t prior_cwnd, prior_ssthresh; /* undone by a spurious RTO */
 	uint32_t rto_tsval;            /* our TSval when the RTO fired */
+	/* Undo of a loss episode proved needless by D-SACK (RFC 2883,
+	 * RFC 3708): the window before it (undo_cwnd 0: none to undo),
+	 * the bytes it resent that no D-SACK reported duplicate yet, and
+	 * the range they lie in. */
+	uint32_t undo_cwnd, undo_ssthresh;
+	uint32_t undo_bytes, undo_marker, undo_high;
+	uint32_t dsack_start, dsack_end; /* D-SACK block owed; equal: none */
 
 	/* receive sequence space */
 	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: right edge advertised */
@@ -227,6 +239,7 @@ struct tern_conn {
 	/* round-trip time (RFC 6298) */
 	uint32_t srtt_us, rttvar_us, rto_ms;
 	uint32_t rtt_seq;              /* timed segment (no timestamps) */
+	uint32_t rack_snd_max;         /* ... with SND.MAX at this */
 	uint64_t rtt_start_ns;
 
 	/* the send queue: bytes from snd_una on, in one mbuf chain whose
@@ -244,11 +257,15 @@ struct tern_conn {
 	uint64_t delack_deadline_ns;
 	uint64_t fw2_deadline_ns;
 	uint64_t ka_deadline_ns;       /* next keepalive check */
-	uint64_t tlp_deadline_ns;      /* tail loss probe (RFC 8985 7) */
+	uint64_t tlp_deadline_ns;      /* tail loss probe (RFC 8985 7); in
+					  SACK recovery RACK's reordering
+					  timer (RFC 8985 6.2): one slot, as
+					  Linux's loss-probe/REO timer */
 	uint64_t last_rx_ns;           /* for keepalive idleness */
 	uint64_t persist_start_ns;     /* first zero-window probe */
 	uint32_t ka_idle_ms, ka_intvl_ms;
 	uint8_t ka_cnt, ka_probes;
+	uint16_t pmtu;                 /* RFC 1191 path MTU; 0: none learned */
 
 	TAILQ_ENTRY(tern_conn) work;   /* output / ACK / writable pending */
 	TAILQ_ENTRY(tern_conn) sibling;/* listener's half-open children */
@@ -521,6 +538,14 @@ void tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
 			 const struct tcp_seg *seg, uint32_t acked,
 			 bool dup);
 void tcp_recovery_on_rto(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_recovery_on_pmtu(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_recovery_on_retransmit(struct tern_ctx *ctx, struct tern_conn *c,
+				uint32_t seq, uint32_t len);
+void tcp_recovery_on_dsack(struct tern_ctx *ctx, struct tern_conn *c,
+			   uint32_t start, uint32_t end);
+void tcp_rack_timer(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_dsack_note(struct tern_ctx *ctx, struct tern_conn *c,
+		    uint32_t start, uint32_t end, tern_stat_t why);
 uint32_t tcp_pipe(const struct tern_conn *c);
 void tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 

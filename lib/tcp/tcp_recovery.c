@@ -3,7 +3,11 @@
  * Loss recovery: fast retransmit on three duplicate ACKs (RFC 5681 3.2),
  * NewReno partial ACKs when SACK is off (RFC 6582), and SACK-driven
  * recovery that resends only the holes (after RFC 6675) when both ends
- * agreed on SACK. The RTO path (tcp_timers.c) resets it all.
+ * agreed on SACK, with RACK (RFC 8985 6, tcp_rack.h) watching its
+ * retransmissions so a lost one is resent without waiting for the RTO.
+ * A recovery whose every retransmission D-SACK reports needless is
+ * undone (RFC 2883, RFC 3708). The RTO path (tcp_timers.c) resets it
+ * all.
  */
 #include "tcp_priv.h"
 
@@ -61,6 +65,17 @@ tcp_first_segment_len(const struct tern_conn *c)
 	return len < c->mss ? len : c->mss;
 }
 
+/* A loss episode begins: remember the window a D-SACK may restore. */
+static void
+tcp_undo_arm(struct tern_conn *c)
+{
+	c->undo_cwnd = c->cc.cwnd;
+	c->undo_ssthresh = c->cc.ssthresh;
+	c->undo_bytes = 0;
+	c->undo_marker = c->snd_una;
+	c->undo_high = c->snd_una;
+}
+
 static void
 tcp_enter_recovery(struct tern_ctx *ctx, struct tern_conn *c)
 {
@@ -68,6 +83,7 @@ tcp_enter_recovery(struct tern_ctx *ctx, struct tern_conn *c)
 	uint32_t len = tcp_first_segment_len(c);
 	bool sack = (c->flags & CF_SACK_OK) != 0;
 
+	tcp_undo_arm(c);
 	c->flags |= CF_RECOVERY;
 	c->recover = c->snd_max;
 	tcp_cc_on_loss(&c->cc, flight, ctx->now_ns);
@@ -98,6 +114,115 @@ tcp_exit_recovery(struct tern_conn *c)
 }
 
 /*
+ * RFC 8985 6.2's wait: RACK.rtt plus the reordering window. RFC 8985
+ * takes min_rtt / 4 for the window; tern tracks no minimum RTT and
+ * takes SRTT / 4, which errs towards waiting.
+ */
+static uint32_t
+tcp_rack_wait_us(const struct tern_conn *c)
+{
+	return c->srtt_us + c->srtt_us / 4;
+}
+
+static uint32_t
+tcp_now_us(const struct tern_ctx *ctx)
+{
+	return (uint32_t)(ctx->now_ns / NS_PER_US);
+}
+
+/*
+ * RACK over this recovery's retransmissions (tcp_rack.h). Lost: every
+ * hole below rxt_next counts as not resent again, so the output pass
+ * resends them ahead of the others, within cwnd (pipe no longer counts
+ * them: they left the network). Not yet: the reordering timer, in the
+ * loss-probe slot that recovery leaves free.
+ */
+static void
+tcp_rack_check(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	uint32_t left_us;
+
+	if (tcp_rack_lost(&c->sb, c->snd_una, c->rxt_next, c->rack_snd_max,
+			  c->rack_xmit_us, tcp_now_us(ctx),
+			  tcp_rack_wait_us(c), &left_us)) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_LOST_RETRANSMIT);
+		c->rxt_next = c->snd_una;
+		tcp_conn_work(ctx, c);
+		return;
+	}
+	if (left_us == 0)
+		return;
+	c->tlp_deadline_ns = ctx->now_ns + (uint64_t)left_us * NS_PER_US;
+	tcp_timer_update(ctx, c);
+}
+
+/* The reordering timer (tcp_timers.c): the wait of the retransmissions,
+ * with later data SACKed, is over. */
+void
+tcp_rack_timer(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
+	    (CF_RECOVERY | CF_SACK_OK))
+		tcp_rack_check(ctx, c);
+}
+
+/*
+ * @p len bytes at @p seq went out again: a D-SACK may prove them
+ * needless (undo), and RACK times them while SACK recovery runs.
+ */
+void
+tcp_recovery_on_retransmit(struct tern_ctx *ctx, struct tern_conn *c,
+			   uint32_t seq, uint32_t len)
+{
+	if (c->undo_cwnd != 0) {
+		c->undo_bytes += len;
+		c->undo_high = seq_max(c->undo_high, seq + len);
+	}
+	if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
+	    (CF_RECOVERY | CF_SACK_OK)) {
+		c->rack_snd_max = c->snd_max;
+		c->rack_xmit_us = tcp_now_us(ctx);
+	}
+}
+
+/*
+ * RFC 3708 with RFC 2883: the peer got [start, end) twice. Once the
+ * duplicates reported cover every byte this episode resent, none of
+ * the retransmissions was needed -- the originals were late, not lost
+ * -- so the window goes back to what it was (as Linux's
+ * tcp_try_undo_dsack()), and a recovery still running ends without
+ * deflating.
+ */
+void
+tcp_recovery_on_dsack(struct tern_ctx *ctx, struct tern_conn *c,
+		      uint32_t start, uint32_t end)
+{
+	uint32_t s, e;
+
+	if (c->undo_cwnd == 0)
+		return;
+	s = seq_max(start, c->undo_marker);
+	e = seq_min(end, c->undo_high);
+	if (!seq_lt(s, e))
+		return;
+	c->undo_bytes = e - s >= c->undo_bytes ? 0 : c->undo_bytes - (e - s);
+	if (c->undo_bytes > 0)
+		return;
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DSACK_UNDO);
+	c->cc.cwnd = RTE_MAX(c->cc.cwnd, c->undo_cwnd);
+	c->cc.ssthresh = RTE_MAX(c->cc.ssthresh, c->undo_ssthresh);
+	c->undo_cwnd = 0;
+	c->prior_cwnd = 0; /* nothing left for Eifel to undo */
+	if (c->flags & CF_RECOVERY) {
+		/* The loss-probe slot held RACK's timer: TLP's again. */
+		c->flags &= ~CF_RECOVERY;
+		c->tlp_deadline_ns = 0;
+		tcp_tlp_arm(ctx, c);
+	}
+	tcp_conn_work(ctx, c);
+}
+
+/*
  * An ACK that was acceptable: @p acked new bytes (0 for a duplicate,
  * then @p dup is true). Called after the scoreboard and snd_una moved.
  */
@@ -114,6 +239,8 @@ tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
 		if (c->flags & CF_RECOVERY) {
 			if (!sack)
 				c->cc.cwnd += c->mss; /* RFC 6582 step 4 */
+			else
+				tcp_rack_check(ctx, c);
 			tcp_conn_work(ctx, c);
 			return;
 		}
@@ -147,6 +274,8 @@ tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_PARTIAL_ACKS);
 	if (seq_lt(c->rxt_next, c->snd_una))
 		c->rxt_next = c->snd_una;
+	if (sack)
+		tcp_rack_check(ctx, c);
 	if (!sack) {
 		uint32_t len = tcp_first_segment_len(c);
 
@@ -173,6 +302,9 @@ tcp_recovery_on_rto(struct tern_ctx *ctx, struct tern_conn *c)
 		c->prior_ssthresh = c->cc.ssthresh;
 		c->rto_tsval = (c->flags & CF_TS_OK) ?
 			tcp_now_ms(ctx) + c->ts_offset : 0;
+		/* A recovery before this RTO keeps the older window. */
+		if (!(c->flags & CF_RECOVERY))
+			tcp_undo_arm(c);
 	}
 	c->flags &= ~CF_RECOVERY;
 	c->flags |= CF_AFTER_RTO;
@@ -182,4 +314,27 @@ tcp_recovery_on_rto(struct tern_ctx *ctx, struct tern_conn *c)
 	tcp_sb_clear(&c->sb);
 	tcp_cc_on_rto(&c->cc, flight);
 	c->rxt_next = c->snd_una;
+}
+
+/*
+ * The path MTU fell (RFC 1191, tcp_icmp.c): what is in flight went in
+ * segments too large for the path and was dropped on the way. Send it
+ * again at the new size now, as Linux's tcp_simple_retransmit() does:
+ * go back to SND.UNA like an RTO, but this is no congestion signal, so
+ * cwnd and ssthresh stay and no timeout is counted.
+ */
+void
+tcp_recovery_on_pmtu(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (!tcp_syn_acked(c) || c->snd_max == c->snd_una)
+		return;
+	c->flags &= ~(CF_RECOVERY | CF_RTT_TIMING);
+	/* Duplicate ACKs our resends cause start no fast retransmit. */
+	c->flags |= CF_AFTER_RTO;
+	c->recover = c->snd_max;
+	c->dupacks = 0;
+	tcp_sb_clear(&c->sb);
+	c->rxt_next = c->snd_una;
+	c->snd_nxt = c->snd_una;
+	tcp_conn_work(ctx, c);
 }

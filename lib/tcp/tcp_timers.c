@@ -88,7 +88,9 @@ tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c)
 	uint64_t pto = 2ull * c->srtt_us * NS_PER_US;
 
 	if (!tcp_tlp_allowed(c)) {
-		c->tlp_deadline_ns = 0;
+		/* In recovery the slot is RACK's (tcp_rack_timer). */
+		if (!(c->flags & CF_RECOVERY))
+			c->tlp_deadline_ns = 0;
 		return;
 	}
 	if (pto < TCP_TLP_MIN_NS)
@@ -106,6 +108,10 @@ static void
 tcp_tlp_expired(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	c->tlp_deadline_ns = 0;
+	if (c->flags & CF_RECOVERY) {
+		tcp_rack_timer(ctx, c);
+		return;
+	}
 	if (!tcp_tlp_allowed(c))
 		return;
 	c->flags |= CF_TLP_SENT;

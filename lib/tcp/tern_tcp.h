@@ -43,6 +43,9 @@ enum tern_tcp_close_reason {
 	TERN_TCP_CLOSE_TIMEOUT,  /**< retransmission or attempt limit */
 	TERN_TCP_CLOSE_ABORTED,  /**< tern_tcp_abort(), or close() with
 				      unread data / data after close (RST) */
+	TERN_TCP_CLOSE_UNREACHABLE, /**< connect(): an ICMP error about our
+					 SYN (destination unreachable, time
+					 exceeded, parameter problem) */
 };
 
 struct tern_tcp_ops {
@@ -297,6 +300,11 @@ struct tern_tcp_info {
 	uint32_t ooo_bytes;         /**< held for reassembly */
 	bool in_recovery;
 	enum tern_tcp_cc cc;
+	uint8_t icmp_type, icmp_code; /**< the last soft ICMP error about
+					   the connection (RFC 1122 4.2.3.9);
+					   type 0: none */
+	uint16_t pmtu;              /**< path MTU learned from ICMP
+					 (RFC 1191); 0: none, the MTU */
 };
 
 void tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info);
@@ -334,6 +342,11 @@ int tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 void tern_tcp_fini(struct tern_ctx *ctx);
 void tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs,
 			  uint16_t n);
+struct tern_icmp_err;
+/** ICMP errors about our segments (tern_net_input_burst()); docs/tcp.md
+ *  "ICMP errors". */
+void tern_tcp_icmp_input(struct tern_ctx *ctx,
+			 const struct tern_icmp_err *errs, uint16_t n);
 void tern_tcp_poll(struct tern_ctx *ctx);
 uint64_t tern_tcp_next_deadline_ns(const struct tern_ctx *ctx);
 

@@ -128,6 +128,10 @@ extern const struct sim_test tcp_tests_workers[];
 extern const unsigned int tcp_tests_workers_n;
 extern const struct sim_test tcp_tests_view[];
 extern const unsigned int tcp_tests_view_n;
+extern const struct sim_test tcp_tests_icmp[];
+extern const unsigned int tcp_tests_icmp_n;
+extern const struct sim_test tcp_tests_rack[];
+extern const unsigned int tcp_tests_rack_n;
 /* Tests of requirements the engine does not meet yet: run only when
  * named (test_sim_tcp --only NAME, or --engine-bugs for all). */
 extern const struct sim_test tcp_tests_catalogue_must_bugs[];

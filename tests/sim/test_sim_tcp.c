@@ -54,6 +54,8 @@ static const struct tcp_group tcp_groups[] = {
 	{ tcp_tests_tx_batch, &tcp_tests_tx_batch_n },
 	{ tcp_tests_view, &tcp_tests_view_n },
 	{ tcp_tests_workers, &tcp_tests_workers_n },
+	{ tcp_tests_icmp, &tcp_tests_icmp_n },
+	{ tcp_tests_rack, &tcp_tests_rack_n },
 };
 
 /*

@@ -59,6 +59,7 @@ const tern_stat_t nh_drop_stats[] = {
 	TERN_STAT_ICMP_IN_ERRORS,
 	TERN_STAT_ICMP_IN_CSUM_ERRORS,
 	TERN_STAT_ICMP_IN_UNHANDLED,
+	TERN_STAT_ICMP_IN_BAD_QUOTE,
 };
 const unsigned int nh_ndrop_stats = RTE_DIM(nh_drop_stats);
 

@@ -295,10 +295,81 @@ test_other_types_are_dropped(void **state)
 	assert_int_equal(nh_env.nsent, 0);
 	assert_int_equal(nh_delta(&before, TERN_STAT_ICMP_IN_MSGS),
 			 RTE_DIM(types));
+	/* 3 and 11 are errors whose 12 bytes cannot hold a quoted
+	 * datagram; the others are types nobody takes */
 	assert_int_equal(nh_delta(&before, TERN_STAT_ICMP_IN_UNHANDLED),
-			 RTE_DIM(types));
+			 RTE_DIM(types) - 2);
+	assert_int_equal(nh_delta(&before, TERN_STAT_ICMP_IN_BAD_QUOTE), 2);
 	assert_int_equal(nh_drop_sum(&nh_env.ctx.stats) - nh_drop_sum(&before),
 			 RTE_DIM(types));
+}
+
+/* An ICMP error quoting @p src -> peer, protocol @p proto, TCP ports
+ * 80 -> 40000: a 28-byte quote (IPv4 header, 8 bytes of TCP). */
+static size_t
+icmp_error_frame(uint8_t *f, uint8_t type, uint8_t code, rte_be32_t src,
+		 uint8_t proto, size_t quote_len)
+{
+	size_t len = nh_icmp_echo_frame(f, quote_len, ECHO_ID, 1);
+	uint8_t *q = f + 14 + 20 + 8;
+	rte_be32_t dst = NH_PEER_IP;
+
+	f[14 + 20] = type;
+	f[14 + 20 + 1] = code;
+	memset(f + 14 + 20 + 4, 0, 4);
+	memset(q, 0, quote_len);
+	q[0] = 0x45;
+	q[3] = 40;
+	q[6] = 0x40;
+	q[8] = 64;
+	q[9] = proto;
+	memcpy(q + 12, &src, 4);
+	memcpy(q + 16, &dst, 4);
+	q[20] = 0;
+	q[21] = 80;
+	q[22] = 0x9c;
+	q[23] = 0x40;
+	nh_icmp_fix_cksum(f);
+	return len;
+}
+
+/*
+ * Errors about a TCP segment from our address go up to TCP (which finds
+ * no connection here: TCPIcmpNoConn); a quote from another source, a
+ * truncated one, or one about another protocol stops in lib/net,
+ * counted.
+ */
+static void
+test_errors_about_tcp_go_to_tcp(void **state)
+{
+	struct tern_stats before = nh_env.ctx.stats;
+	uint8_t f[NH_FRAME_MAX];
+	size_t len;
+
+	len = icmp_error_frame(f, 3, 4, NH_OUR_IP, IPPROTO_TCP, 28);
+	nh_input(nh_mbuf(f, len));
+	len = icmp_error_frame(f, 11, 0, NH_OUR_IP, IPPROTO_TCP, 28);
+	nh_input(nh_mbuf(f, len));
+	len = icmp_error_frame(f, 12, 0, NH_OUR_IP, IPPROTO_TCP, 48);
+	nh_input(nh_mbuf(f, len));
+	assert_int_equal(nh_delta(&before, TERN_STAT_ICMP_IN_DEST_UNREACHS), 1);
+	assert_int_equal(nh_delta(&before, TERN_STAT_ICMP_IN_TIME_EXCDS), 1);
+	assert_int_equal(nh_delta(&before, TERN_STAT_ICMP_IN_PARM_PROBS), 1);
+	assert_int_equal(nh_delta(&before, TERN_STAT_TCP_ICMP_NO_CONN), 3);
+	assert_int_equal(nh_drop_sum(&nh_env.ctx.stats), nh_drop_sum(&before));
+
+	len = icmp_error_frame(f, 3, 1, NH_PEER_IP, IPPROTO_TCP, 28);
+	nh_input(nh_mbuf(f, len));
+	len = icmp_error_frame(f, 3, 1, NH_OUR_IP, IPPROTO_TCP, 27);
+	nh_input(nh_mbuf(f, len));
+	len = icmp_error_frame(f, 3, 3, NH_OUR_IP, IPPROTO_UDP, 28);
+	nh_input(nh_mbuf(f, len));
+	assert_int_equal(nh_delta(&before, TERN_STAT_ICMP_IN_BAD_QUOTE), 2);
+	assert_int_equal(nh_delta(&before, TERN_STAT_ICMP_IN_UNHANDLED), 1);
+	assert_int_equal(nh_delta(&before, TERN_STAT_TCP_ICMP_NO_CONN), 3);
+	assert_int_equal(nh_drop_sum(&nh_env.ctx.stats) - nh_drop_sum(&before),
+			 3);
+	assert_int_equal(nh_env.nsent, 0);
 }
 
 static void
@@ -334,6 +405,7 @@ main(int argc, char **argv)
 		T(test_tx_ip_offload_for_reply),
 		T(test_echo_in_external_buffer),
 		T(test_other_types_are_dropped),
+		T(test_errors_about_tcp_go_to_tcp),
 		T(test_ip_options_accepted_not_echoed),
 #undef T
 	};

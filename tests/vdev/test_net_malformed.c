@@ -579,6 +579,9 @@ test_every_net_counter_is_classified(void **state)
 		TERN_STAT_IP_OUT_REQUESTS,
 		TERN_STAT_ICMP_IN_MSGS,
 		TERN_STAT_ICMP_IN_ECHOS,
+		TERN_STAT_ICMP_IN_DEST_UNREACHS,
+		TERN_STAT_ICMP_IN_TIME_EXCDS,
+		TERN_STAT_ICMP_IN_PARM_PROBS,
 		TERN_STAT_ICMP_OUT_ECHO_REPS,
 	};
 	unsigned int classified = 0;

@@ -482,6 +482,112 @@ test_icmp(void **state)
 	}
 }
 
+/* A Fragmentation Needed (next-hop MTU 1200) quoting a TCP segment
+ * 198.18.0.1:80 -> 198.18.0.2:40000, seq 0x01020304, DF, 1500 bytes. */
+static size_t
+icmp_err_msg(uint8_t *m, uint8_t ihl_words, uint8_t proto, rte_be32_t src)
+{
+	uint8_t *ip = m + 8, *th;
+	rte_be32_t dst = PEER_IP;
+
+	memset(m, 0, 8 + 60 + 8);
+	m[0] = 3;
+	m[1] = 4;
+	m[6] = 1200 >> 8;
+	m[7] = 1200 & 0xff;
+	ip[0] = (uint8_t)(0x40 | ihl_words);
+	ip[2] = 1500 >> 8;
+	ip[3] = 1500 & 0xff;
+	ip[6] = 0x40;
+	ip[9] = proto;
+	memcpy(ip + 12, &src, 4);
+	memcpy(ip + 16, &dst, 4);
+	th = ip + ihl_words * 4;
+	th[1] = 80;
+	th[2] = 0x9c;
+	th[3] = 0x40;
+	th[4] = 1;
+	th[5] = 2;
+	th[6] = 3;
+	th[7] = 4;
+	return 8 + ihl_words * 4u + 8;
+}
+
+/*
+ * The datagram an ICMP error quotes: every length short of IPv4 header
+ * plus 8 bytes refused (IcmpInBadQuote, or HDR_SPLIT when only the first
+ * segment is short), an IHL below 5 refused, IP options skipped, a
+ * source not ours refused, a protocol other than TCP unhandled; the
+ * fields of an accepted one, in host order.
+ */
+static void
+test_icmp_error_quote(void **state)
+{
+	struct net_icmp_repr r = { .type = 3, .code = 4 };
+	struct tern_if_conf ifc;
+	struct tern_icmp_err e;
+	uint8_t m[8 + 60 + 8];
+	size_t len;
+
+	ifc_init(&ifc);
+	len = icmp_err_msg(m, 5, IPPROTO_TCP, OUR_IP);
+	for (size_t l = 0; l < len; l++) {
+		uint8_t *p = exact(m, l);
+
+		assert_int_equal(net_icmp_err_parse(p, (uint32_t)l,
+						    (uint32_t)l, &r, &ifc, &e),
+				 TERN_STAT_ICMP_IN_BAD_QUOTE);
+		assert_int_equal(net_icmp_err_parse(p, (uint32_t)l, 100, &r,
+						    &ifc, &e),
+				 TERN_STAT_NET_DROP_HDR_SPLIT);
+		free(p);
+	}
+	{
+		uint8_t *p = exact(m, len);
+
+		assert_int_equal(net_icmp_err_parse(p, (uint32_t)len,
+						    (uint32_t)len, &r, &ifc,
+						    &e), NET_ACCEPT);
+		assert_int_equal(e.type, 3);
+		assert_int_equal(e.code, 4);
+		assert_int_equal(e.next_hop_mtu, 1200);
+		assert_int_equal(e.quoted_len, 1500);
+		assert_true(e.quoted_df);
+		assert_int_equal(e.src, OUR_IP);
+		assert_int_equal(e.dst, PEER_IP);
+		assert_int_equal(e.sport, RTE_BE16(80));
+		assert_int_equal(e.dport, RTE_BE16(40000));
+		assert_int_equal(e.seq, 0x01020304);
+		free(p);
+	}
+	len = icmp_err_msg(m, 4, IPPROTO_TCP, OUR_IP);
+	assert_int_equal(net_icmp_err_parse(m, (uint32_t)len, (uint32_t)len,
+					    &r, &ifc, &e),
+			 TERN_STAT_ICMP_IN_BAD_QUOTE);
+	len = icmp_err_msg(m, 15, IPPROTO_TCP, OUR_IP);
+	assert_int_equal(net_icmp_err_parse(m, (uint32_t)len, (uint32_t)len,
+					    &r, &ifc, &e), NET_ACCEPT);
+	assert_int_equal(e.seq, 0x01020304);
+	assert_int_equal(net_icmp_err_parse(m, (uint32_t)len - 1,
+					    (uint32_t)len - 1, &r, &ifc, &e),
+			 TERN_STAT_ICMP_IN_BAD_QUOTE);
+	len = icmp_err_msg(m, 5, IPPROTO_TCP, PEER_IP);
+	assert_int_equal(net_icmp_err_parse(m, (uint32_t)len, (uint32_t)len,
+					    &r, &ifc, &e),
+			 TERN_STAT_ICMP_IN_BAD_QUOTE);
+	len = icmp_err_msg(m, 5, IPPROTO_UDP, OUR_IP);
+	assert_int_equal(net_icmp_err_parse(m, (uint32_t)len, (uint32_t)len,
+					    &r, &ifc, &e),
+			 TERN_STAT_ICMP_IN_UNHANDLED);
+	/* time exceeded: no MTU field */
+	r.type = 11;
+	r.code = 0;
+	len = icmp_err_msg(m, 5, IPPROTO_TCP, OUR_IP);
+	assert_int_equal(net_icmp_err_parse(m, (uint32_t)len, (uint32_t)len,
+					    &r, &ifc, &e), NET_ACCEPT);
+	assert_int_equal(e.next_hop_mtu, 0);
+}
+
 int
 main(void)
 {
@@ -494,6 +600,7 @@ main(void)
 		cmocka_unit_test(test_ipv4_addresses),
 		cmocka_unit_test(test_arp),
 		cmocka_unit_test(test_icmp),
+		cmocka_unit_test(test_icmp_error_quote),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
