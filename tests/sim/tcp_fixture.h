@@ -124,6 +124,8 @@ extern const struct sim_test tcp_tests_mbuf_pressure[];
 extern const unsigned int tcp_tests_mbuf_pressure_n;
 extern const struct sim_test tcp_tests_tx_batch[];
 extern const unsigned int tcp_tests_tx_batch_n;
+extern const struct sim_test tcp_tests_hostile[];
+extern const unsigned int tcp_tests_hostile_n;
 extern const struct sim_test tcp_tests_view[];
 extern const unsigned int tcp_tests_view_n;
 /* Tests of requirements the engine does not meet yet: run only when

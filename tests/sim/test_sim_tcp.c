@@ -53,6 +53,7 @@ static const struct tcp_group tcp_groups[] = {
 	{ tcp_tests_mbuf_pressure, &tcp_tests_mbuf_pressure_n },
 	{ tcp_tests_tx_batch, &tcp_tests_tx_batch_n },
 	{ tcp_tests_view, &tcp_tests_view_n },
+	{ tcp_tests_hostile, &tcp_tests_hostile_n },
 };
 
 /*
