@@ -356,7 +356,7 @@ tcp_reply_rst(struct tern_ctx *ctx, const struct tcp_seg *seg)
 /*
  * May one more challenge ACK go out this second on the whole lcore? A
  * flood of forged segments over many connections must not turn into
- * as many ACKs (RFC 5961 10: the budget bounds the reflection). A fixed
+ * as many ACKs (RFC 5961 7: the budget bounds the reflection). A fixed
  * shared budget is an off-path side channel (CVE-2016-5696: exhaust it,
  * then see whether the victim's challenge came), so, as Linux since
  * 4.7, each second's budget is drawn from [n/2, 3n/2) with the secret.

@@ -4,9 +4,10 @@
  * while legitimate traffic goes on, pile-ups of idle connections, and
  * the pool and the connection table of a stack driven to their limit
  * (out-of-order and SACK floods: tests/sim/data/test_data_hostile.c and
- * tcp_catalogue_sack.c; the TIME_WAIT cap: tcp_close.c). Each test asserts what held (states, bytes
- * delivered, counters) and that the pools are back at baseline after;
- * docs/reliability.md lists them with the figures they print.
+ * tcp_catalogue_sack.c; the TIME_WAIT cap: tcp_close.c). Each test
+ * asserts what held (states, bytes delivered, counters) and that the
+ * pools are back at baseline after; docs/reliability.md lists them with
+ * the figures they print.
  *
  * The flooder is a script node "F" that forges frames; its own inbox
  * (what the victim answered) is read to measure amplification.
