@@ -724,7 +724,7 @@ stack_conf(struct tern_stack_conf *sc)
 	/* small tables and short timers: every input ends quickly */
 	sc->tcp.max_conns = 32;
 	sc->tcp.max_tw = 4;
-	sc->tcp.backlog = 4;
+	sc->tcp.backlog = 3;	/* the four peer flows can overflow it */
 	sc->tcp.msl_ms = 1000;
 	sc->tcp.fin_wait2_ms = 3000;
 	sc->tcp.syn_retries = 2;

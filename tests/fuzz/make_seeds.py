@@ -66,6 +66,17 @@ SEEDS = {
     # data the peer never acknowledges: retransmissions, then timeout
     "retransmit-timeout": handshake() + app(SEND, 0, bytes([200])) +
     clock(150) + clock(230) + clock(250),
+    # an acceptable RST in each closing state: FIN_WAIT_1, CLOSE_WAIT,
+    # LAST_ACK, CLOSING
+    "rst-closing-states": handshake(0, 11) + app(CLOSE, 0) + seg(0, RST) +
+    handshake(1, 22) + seg(1, ACK_FIN) + seg(1, RST) +
+    handshake(2, 33) + seg(2, ACK_FIN) + app(CLOSE, 0) + seg(2, RST) +
+    handshake(3, 44) + app(CLOSE, 0) +
+    seg(3, ACK_FIN, ack_delta=SEQ_MINUS_1) + seg(3, RST),
+    # four SYNs against a backlog of three: the fourth gets a cookie,
+    # its ACK makes the connection
+    "syn-cookie": syn(0, 1) + syn(1, 2) + syn(2, 3) + syn(3, 4) +
+    seg(3, ACK) + seg(3, ACK_PSH, 10),
     # odd frames between the handshake's segments
     "frames-mixed": syn(0, 5) + bytes([ARP, 0x08]) +
     bytes([IPV4, 0x00, 1, 8]) + bytes(8) + seg(0, ACK) +
