@@ -4,7 +4,7 @@
  * while legitimate traffic goes on, pile-ups of idle connections, and
  * the pool and the connection table of a stack driven to their limit
  * (out-of-order and SACK floods: tests/sim/data/test_data_hostile.c and
- * tcp_catalogue_sack.c; the TIME_WAIT cap: tcp_close.c). Each test
+ * tcp_catalogue_sack.c). Each test
  * asserts what held (states, bytes delivered, counters) and that the
  * pools are back at baseline after; docs/reliability.md lists them with
  * the figures they print.
@@ -569,6 +569,94 @@ test_exhaust_conn_table_cookies(void)
 	peer_destroy(p);
 }
 
+/* --- exhaustion: the TIME_WAIT table --- */
+
+#define TWX_MAX 4
+#define TWX_CONNS 10
+
+/* P's numbers for one port whose connection T left in TIME_WAIT. */
+struct twx_port {
+	uint16_t port;
+	uint32_t fin_seq, rcv_nxt;
+};
+
+/* Open from P's port @p port, T closes first, P acks and sends FIN:
+ * T's record goes to TIME_WAIT (or takes the oldest's place). */
+static void
+twx_close_into_time_wait(struct peer *p, struct sim_listener *l,
+			 struct twx_port *tp)
+{
+	struct sim_conn *r;
+	struct sim_pkt seg;
+
+	p->port = tp->port;
+	r = peer_open_passive(p, l);
+	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
+	PEER_EXPECT(p, 0, &seg);
+	/* peer_recv() moved P's rcv_nxt past the FIN */
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, p->rcv_nxt - 1, p->snd_nxt);
+	peer_send_ack(p);
+	tp->fin_seq = p->snd_nxt;
+	peer_send_fin(p);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, p->snd_nxt);
+	tp->rcv_nxt = p->rcv_nxt;
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+}
+
+/*
+ * max_tw 4 and 10 connections closed by T: each new TIME_WAIT record
+ * past the cap takes the oldest's place (TWRecycled 6, 4 records). A
+ * retransmitted FIN from the newest port is answered from its record
+ * (an ACK); from the oldest, whose record was recycled, it finds no
+ * connection (RST). New connections keep opening; once 2 MSL pass the
+ * table is empty and the pool at its idle count.
+ */
+static void
+test_exhaust_time_wait_table_recycles_oldest(void)
+{
+	struct twx_port tp[TWX_CONNS];
+	struct tern_tcp_conf conf;
+	struct sim_listener *l;
+	struct sim_pkt seg;
+	struct peer *p;
+	unsigned int idle;
+
+	sim_tcp_conf_defaults(&conf);
+	conf.max_tw = TWX_MAX;
+	conf.msl_ms = 1000;
+	p = fx_peer(&conf, &l);
+	idle = rte_mempool_in_use_count(p->t->pool);
+	for (unsigned int i = 0; i < TWX_CONNS; i++) {
+		tp[i].port = (uint16_t)(44000 + i);
+		twx_close_into_time_wait(p, l, &tp[i]);
+		SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT),
+			      RTE_MIN(i + 1, (unsigned int)TWX_MAX));
+	}
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_TW_RECYCLED),
+		      TWX_CONNS - TWX_MAX);
+
+	fx_wire_segment(p, tp[TWX_CONNS - 1].port, SIM_FIN | SIM_ACK,
+			tp[TWX_CONNS - 1].fin_seq, tp[TWX_CONNS - 1].rcv_nxt);
+	sim_settle(p->sim);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, tp[TWX_CONNS - 1].rcv_nxt,
+			tp[TWX_CONNS - 1].fin_seq + 1);
+	fx_wire_segment(p, tp[0].port, SIM_FIN | SIM_ACK, tp[0].fin_seq,
+			tp[0].rcv_nxt);
+	sim_settle(p->sim);
+	PEER_EXPECT(p, 0, &seg);
+	SIM_CHECK(seg.h.flags & SIM_RST);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), TWX_MAX);
+
+	for (int s = 0; s < 10 && sim_conn_count(p->t) > 0; s++)
+		sim_run_for(p->sim, SIM_S);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	SIM_ASSERT_EQ(rte_mempool_in_use_count(p->t->pool), idle);
+	fx_drain(p);
+	peer_destroy(p);
+}
+
 const struct sim_test tcp_tests_hostile[] = {
 	SIM_TEST(test_flood_syn_random_sources_with_legit),
 	SIM_TEST(test_flood_ack_rst_random_seq),
@@ -576,5 +664,6 @@ const struct sim_test tcp_tests_hostile[] = {
 	SIM_TEST(test_pileup_half_open_and_fin_wait2_reaped),
 	SIM_TEST(test_exhaust_pool_stalled_peer),
 	SIM_TEST(test_exhaust_conn_table_cookies),
+	SIM_TEST(test_exhaust_time_wait_table_recycles_oldest),
 };
 const unsigned int tcp_tests_hostile_n = RTE_DIM(tcp_tests_hostile);
