@@ -29,6 +29,12 @@
  *
  *   tern-inproc -l 0,1 --no-pci --no-huge --no-shconf -m 1024 --
  *       --mode rps --conns 64 --pipeline 8 --time 5
+ *
+ * --flood syn|ack|rst adds a flooder on the client's port (bench/flood.h):
+ * next to the legitimate load, the client's lcore sends --flood-burst
+ * forged segments every loop iteration, as fast as it goes (with
+ * --lockstep: every tick of virtual time while the load runs); the record
+ * then says how many, and how the server's pool did (docs/reliability.md).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -56,6 +62,7 @@
 #include "httpd_core.h"
 #include "load_core.h"
 #include "tern_bench.h"
+#include "flood.h"
 
 #define BENCH_NS_PER_S 1000000000ull
 /* 198.18.0.1 and .2 (RTE_IPV4 shifts an int: undefined above 127). */
@@ -146,6 +153,11 @@ struct inproc {
 	uint64_t line_t0_ns;
 	struct load_counters line_prev;
 	struct bench_tern_mem mem;  /* read before the stacks go */
+	struct bench_flood flood;   /* --flood */
+	uint64_t flood_t0_ns, flood_t1_ns;
+	uint32_t srv_mbufs_idle;    /* server pool in use before the load */
+	uint32_t srv_mbufs_peak;    /* ...and its peak, sampled */
+	uint64_t flood_loops;
 };
 
 /* ---- options ---- */
@@ -155,7 +167,7 @@ enum own_opt {
 	OPT_MAX_CONNS, OPT_MAX_TW, OPT_MSL_MS, OPT_RING_SIZE, OPT_MBUFS,
 	OPT_FRAME_LEN, OPT_FRAMES, OPT_SEED, OPT_REASS_CONNS, OPT_PCAP,
 	OPT_SND_BUF, OPT_NO_TW_REUSE, OPT_TW_REUSE_DELAY_MS, OPT_PORT_MIN,
-	OPT_PORT_MAX, OPT_SRC_ADDRS,
+	OPT_PORT_MAX, OPT_SRC_ADDRS, OPT_FLOOD, OPT_FLOOD_BURST,
 };
 
 struct own_opt_desc {
@@ -211,6 +223,10 @@ static const struct own_opt_desc own_opts[] = {
 	[OPT_SRC_ADDRS] = { "src-addrs", "N", "client source addresses: "
 			    "198.18.0.2 and N-1 from 198.18.0.10 (ip.extra; "
 			    "default 1)", 1, 1 + TERN_CFG_EXTRA_IP_MAX },
+	[OPT_FLOOD] = { "flood", "KIND", "also flood the server with forged "
+			"syn, ack or rst segments (bench/flood.h)", 0, 0 },
+	[OPT_FLOOD_BURST] = { "flood-burst", "N", "forged segments per client "
+			      "loop iteration (default 32)", 1, 64 },
 };
 
 static int
@@ -237,6 +253,8 @@ own_opt_set(struct inproc *ip, enum own_opt o, uint64_t v)
 	case OPT_PORT_MIN: ip->port_min = (uint16_t)v; break;
 	case OPT_PORT_MAX: ip->port_max = (uint16_t)v; break;
 	case OPT_SRC_ADDRS: ip->src_addrs = (uint32_t)v; break;
+	case OPT_FLOOD: break;
+	case OPT_FLOOD_BURST: ip->flood.burst = (uint16_t)v; break;
 	}
 	return 0;
 }
@@ -273,6 +291,16 @@ parse_one(struct inproc *ip, int argc, char **argv, int *i)
 			continue;
 		if (k == OPT_PCAP && *i + 1 < argc) {
 			ip->pcap_path = argv[++(*i)];
+			return 0;
+		}
+		if (k == OPT_FLOOD) {
+			if (*i + 1 >= argc ||
+			    bench_flood_parse(argv[*i + 1],
+					      &ip->flood.kind) != 0) {
+				fprintf(stderr, "--flood: syn, ack or rst\n");
+				return -EINVAL;
+			}
+			(*i)++;
 			return 0;
 		}
 		if (d->arg_name != NULL) {
@@ -324,6 +352,11 @@ parse_args(struct inproc *ip, int argc, char **argv)
 	if (ip->reflect && (ip->lockstep || ip->conf.time_s <= 0)) {
 		fprintf(stderr, "tern-inproc: --reflect needs --time and two "
 			"lcores\n");
+		return -EINVAL;
+	}
+	if (ip->flood.kind != BENCH_FLOOD_NONE && ip->reflect) {
+		fprintf(stderr, "tern-inproc: --flood measures a load, not "
+			"--reflect\n");
 		return -EINVAL;
 	}
 	if (ip->pcap_path != NULL && !ip->lockstep) {
@@ -506,6 +539,10 @@ stack_setup(struct inproc *ip, struct side *s, uint32_t addr,
 			sc.ifc.extra_ip[i] = rte_cpu_to_be_32(CLIENT_EXTRA_IP +
 							      i);
 	}
+	/* The flood's forged sources are off-link: the server answers
+	 * them through the client's port, as through a router. */
+	if (addr == SERVER_IP && ip->flood.kind != BENCH_FLOOD_NONE)
+		sc.ifc.gateway = rte_cpu_to_be_32(CLIENT_IP);
 	sc.ifc.mtu = RTE_ETHER_MTU;
 	sc.ifc.tx_ip_cksum = ip->offload;
 	sc.ifc.tx_tcp_cksum = ip->offload;
@@ -765,6 +802,31 @@ watch_phase(struct inproc *ip, uint64_t now)
 	ip->client_phase = ph;
 }
 
+/* How often the client's loop samples the server's pool (a count sums
+ * every lcore's cache: too dear for each iteration). */
+#define FLOOD_SAMPLE_LOOPS 1024
+
+/* --flood: one burst of forged segments onto the client's port. */
+static void
+flood_burst(struct inproc *ip, struct side *s)
+{
+	struct rte_mbuf *pkts[64];
+	uint16_t n, sent;
+
+	if (ip->flood_t0_ns == 0)
+		ip->flood_t0_ns = s->ctx.now_ns;
+	ip->flood_t1_ns = s->ctx.now_ns;
+	n = bench_flood_fill(&ip->flood, s->pool, pkts);
+	sent = rte_eth_tx_burst(s->port, 0, pkts, n);
+	if (sent < n)
+		rte_pktmbuf_free_bulk(pkts + sent, n - sent);
+	ip->flood.sent += sent;
+	ip->flood.refused += n - sent;
+	if (++ip->flood_loops % FLOOD_SAMPLE_LOOPS == 0)
+		ip->srv_mbufs_peak = RTE_MAX(ip->srv_mbufs_peak,
+				rte_mempool_in_use_count(ip->srv->pool));
+}
+
 static void
 client_loop(struct inproc *ip)
 {
@@ -783,6 +845,9 @@ client_loop(struct inproc *ip)
 		n = side_rx(s, pkts);
 		cli_step(s, pkts, n);
 		tw_sample(s);
+		if (ip->flood.kind != BENCH_FLOOD_NONE &&
+		    load_phase(s->load) < LOAD_PH_DRAIN)
+			flood_burst(ip, s);
 		watch_phase(ip, s->ctx.now_ns);
 		account(s, t0, rte_get_tsc_cycles(),
 			n > 0 || s->ctx.stats.c[TERN_STAT_TX_PKTS] != tx0,
@@ -854,6 +919,12 @@ run_lockstep(struct inproc *ip)
 			cli_step(cli, pkts, n);
 			tw_sample(cli);
 			worked |= n > 0;
+		}
+		/* the flooder sends every tick while the load runs */
+		if (ip->flood.kind != BENCH_FLOOD_NONE &&
+		    load_phase(cli->load) < LOAD_PH_DRAIN) {
+			flood_burst(ip, cli);
+			worked = true;
 		}
 		watch_phase(ip, ip->vnow_ns);
 		if (!ip->conf.quiet && ip->vnow_ns >= ip->next_line_ns) {
@@ -1117,6 +1188,19 @@ report_extra(struct inproc *ip, uint64_t leaked)
 		PRIu32 ",\"heap_run_growth\":%" PRId64 ",", ip->srv->tw_peak,
 		ip->srv->tw_end, ip->cli->tw_peak, ip->cli->tw_end,
 		ip->srv->heap_run_growth);
+	if (ip->flood.kind != BENCH_FLOOD_NONE) {
+		uint64_t fns = ip->flood_t1_ns - ip->flood_t0_ns;
+
+		fprintf(f, "\"flood\":{\"kind\":\"%s\",\"burst\":%u,"
+			"\"frames\":%" PRIu64 ",\"refused\":%" PRIu64
+			",\"pps\":%.1f},\"server_mbufs_idle\":%" PRIu32
+			",\"server_mbufs_peak\":%" PRIu32 ",",
+			bench_flood_name(ip->flood.kind), ip->flood.burst,
+			ip->flood.sent, ip->flood.refused,
+			fns > 0 ? (double)ip->flood.sent * BENCH_NS_PER_S /
+				  (double)fns : 0.0,
+			ip->srv_mbufs_idle, ip->srv_mbufs_peak);
+	}
 	fputs("\"server_tcp\":{", f);
 	bench_stats_json(f, &ip->srv->ctx.stats);
 	fputs("},\"client_tcp\":{", f);
@@ -1159,6 +1243,13 @@ report_load(struct inproc *ip, uint64_t leaked)
 	free(extra);
 	if (rc != 0)
 		return rc;
+	/* A SYN flood that never filled the backlog tested nothing. */
+	if (ip->flood.kind == BENCH_FLOOD_SYN &&
+	    ip->srv->ctx.stats.c[TERN_STAT_TCP_SYNCOOKIES_SENT] == 0) {
+		fprintf(stderr, "tern-inproc: FAILED: --flood syn: no SYN "
+			"cookie sent (the backlog never filled)\n");
+		return -EPROTO;
+	}
 	if (n.failed + n.bad_status + n.proto_errors > 0 || leaked > 0) {
 		fprintf(stderr, "tern-inproc: FAILED: %" PRIu64 " failed, %"
 			PRIu64 " bad status, %" PRIu64 " protocol errors, %"
@@ -1185,6 +1276,7 @@ inproc_defaults(struct inproc *ip)
 	ip->tw_reuse = true;
 	ip->tw_reuse_delay_ms = 1000;
 	ip->port_min = 32768;
+	ip->flood.burst = 32;
 	ip->port_max = 60999;
 	ip->src_addrs = 1;
 	ip->ring_size = 8192;
@@ -1199,6 +1291,24 @@ sides_alloc(struct inproc *ip)
 	ip->srv = rte_zmalloc("srv", sizeof(struct side), RTE_CACHE_LINE_SIZE);
 	ip->cli = rte_zmalloc("cli", sizeof(struct side), RTE_CACHE_LINE_SIZE);
 	return ip->srv != NULL && ip->cli != NULL ? 0 : -ENOMEM;
+}
+
+static void
+flood_setup(struct inproc *ip)
+{
+	struct bench_flood *f = &ip->flood;
+
+	f->src_mac = ip->cli->mac;
+	f->dst_mac = ip->srv->mac;
+	f->dst_ip = SERVER_IP;
+	f->client_ip = CLIENT_IP;
+	f->dport = ip->conf.dport;
+	f->nb_dports = ip->conf.nb_ports;
+	f->sport_min = ip->port_min;
+	f->sport_max = RTE_MAX(ip->port_max, ip->port_min);
+	f->rng = ip->seed != 0 ? ip->seed : rte_get_tsc_cycles();
+	ip->srv_mbufs_idle = rte_mempool_in_use_count(ip->srv->pool);
+	ip->srv_mbufs_peak = ip->srv_mbufs_idle;
 }
 
 static int
@@ -1225,6 +1335,8 @@ run(struct inproc *ip, unsigned int srv_lcore)
 	}
 	if (rc == 0)
 		rc = apps_setup(ip, &page);
+	if (rc == 0 && ip->flood.kind != BENCH_FLOOD_NONE)
+		flood_setup(ip);
 	if (rc == 0)
 		rc = ip->lockstep ? run_lockstep(ip)
 				  : run_threaded(ip, srv_lcore);

@@ -2,7 +2,9 @@
 # Everything CI checks: install what is missing, build the normal build
 # (build/) and the ASan+UBSan build (build-asan/), run every test suite
 # in both, build clang's release configuration (build-clang-release/)
-# and run its unit suite, all with warnings as errors, and end with
+# and run its unit suite, build the libFuzzer targets with clang, ASan
+# and UBSan (build-fuzz/) and run each for about a minute (suite fuzz,
+# tests/fuzz/README.md), all with warnings as errors, and end with
 # exactly one line "N passed, N failed" summed over the builds (meson's OK and EXPECTEDFAIL count as passed; FAIL,
 # TIMEOUT, ERROR and UNEXPECTEDPASS as failed; SKIP not at all). A build
 # that fails counts as one failed test. Exit status 0 iff none failed.
@@ -85,6 +87,11 @@ run_build build-asan 3 "$all_suites" -Dwerror=true \
 # with warnings as errors is the check; only the cheap unit suite runs.
 CC=clang run_build build-clang-release 1 unit -Dwerror=true \
 	--buildtype=release
+# libFuzzer targets (clang only): the library instrumented for coverage,
+# nothing else built; each target replays its seeds, then fuzzes for a
+# bounded time (tests/fuzz/meson.build).
+CC=clang run_build build-fuzz 1 fuzz -Dwerror=true -Dfuzz=true \
+	-Db_sanitize=address,undefined -Db_lundef=false
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -33,6 +33,7 @@ tern_tcp_conf_defaults(struct tern_tcp_conf *conf)
 		.snd_buf = 256 * 1024,
 		.backlog = 1024,
 		.challenge_ack_per_sec = 10,
+		.challenge_ack_global_per_sec = 1000,
 		.persist_max_ms = 0,
 		.keepalive_idle_ms = 0,
 		.keepalive_intvl_ms = 75000,

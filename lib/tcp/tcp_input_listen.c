@@ -114,8 +114,18 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 	}
 	c = tcp_spawn(ctx, l, seg, iss_floor);
 	if (c == NULL) {
-		/* Counted by tcp_conn_alloc; refuse rather than stay silent. */
-		tcp_reply_rst(ctx, seg);
+		/*
+		 * The connection table is full (counted by tcp_conn_alloc).
+		 * A cookie keeps nothing, so answer with one as for a full
+		 * backlog: the handshake completes if a record is free when
+		 * the ACK comes. Without cookies, refuse rather than stay
+		 * silent.
+		 */
+		if (tcp->conf.syn_cookies)
+			tcp_fsm_step_listener(ctx, l, TCP_EV_SEG_SYN_OVERFLOW,
+					      seg);
+		else
+			tcp_reply_rst(ctx, seg);
 		rte_pktmbuf_free(seg->m);
 		return;
 	}

@@ -351,6 +351,9 @@ struct tern_tcp {
 	uint32_t state_count[TERN_TCP_NSTATES];
 	uint64_t fsm_hits[TCP_FSM_NROWS];
 	uint32_t next_conn_id;         /* last struct tern_conn id given */
+	/* RFC 5961 challenge ACKs of all connections in chal_second, and
+	 * that second's budget (tcp_send_challenge_ack) */
+	uint32_t chal_second, chal_count, chal_budget;
 	bool stop_accepting;           /* tern_tcp_stop_accepting() */
 };
 

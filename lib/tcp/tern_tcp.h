@@ -100,6 +100,12 @@ struct tern_tcp_conf {
 	uint32_t backlog;         /**< default listen backlog
 				       (half-open per listener); 1024 */
 	uint32_t challenge_ack_per_sec; /**< per connection; 10 */
+	uint32_t challenge_ack_global_per_sec; /**< all connections of the
+					     lcore together, about: each
+					     second's budget is drawn from
+					     [n/2, 3n/2) so it cannot serve
+					     as a side channel
+					     (CVE-2016-5696); 1000 */
 	uint32_t persist_max_ms;  /**< abort a connection whose peer keeps
 				       its window shut this long; 0 = never
 				       (orphans: fin_wait2_ms); 0 */
@@ -183,6 +189,7 @@ uint32_t tern_tcp_tw_footprint_bytes(uint32_t max_tw);
 	X(snd_buf, 64, UINT32_C(1) << 30) \
 	X(backlog, 1, UINT32_C(1) << 24) \
 	X(challenge_ack_per_sec, 0, 1000000) \
+	X(challenge_ack_global_per_sec, 1, 1000000) \
 	X(persist_max_ms, 0, UINT32_MAX) \
 	X(keepalive_idle_ms, 0, UINT32_MAX) \
 	X(keepalive_intvl_ms, 1, UINT32_MAX) \

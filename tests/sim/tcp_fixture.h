@@ -126,6 +126,8 @@ extern const struct sim_test tcp_tests_tx_batch[];
 extern const unsigned int tcp_tests_tx_batch_n;
 extern const struct sim_test tcp_tests_workers[];
 extern const unsigned int tcp_tests_workers_n;
+extern const struct sim_test tcp_tests_hostile[];
+extern const unsigned int tcp_tests_hostile_n;
 extern const struct sim_test tcp_tests_view[];
 extern const unsigned int tcp_tests_view_n;
 extern const struct sim_test tcp_tests_icmp[];

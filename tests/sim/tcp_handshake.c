@@ -546,7 +546,9 @@ test_s52_syn_cookies(void)
 	peer_destroy(p);
 }
 
-/* A full connection table refuses, counted; connect() says -ENOMEM. */
+/* A full connection table refuses, counted; connect() says -ENOMEM.
+ * (With SYN cookies, the default, the SYN gets a cookie instead:
+ * tcp_hostile.c, test_exhaust_conn_table_cookies.) */
 static void
 test_table_full_refusal(void)
 {
@@ -560,6 +562,7 @@ test_table_full_refusal(void)
 
 	sim_tcp_conf_defaults(&conf);
 	conf.max_conns = 3;
+	conf.syn_cookies = false;
 	p = fx_peer(&conf, &l);
 	for (uint16_t i = 0; i < 3; i++) {
 		p->port = (uint16_t)(41000 + i);

@@ -56,6 +56,7 @@ static const struct tcp_group tcp_groups[] = {
 	{ tcp_tests_workers, &tcp_tests_workers_n },
 	{ tcp_tests_icmp, &tcp_tests_icmp_n },
 	{ tcp_tests_rack, &tcp_tests_rack_n },
+	{ tcp_tests_hostile, &tcp_tests_hostile_n },
 };
 
 /*
