@@ -31,10 +31,19 @@ net_eth_parse(const void *frame, uint32_t seg_len, uint32_t pkt_len,
 		return TERN_STAT_ETH_DROP_OVERSIZE;
 
 	r->link_bcast = rte_is_broadcast_ether_addr(&eh->dst_addr);
+	r->link_mcast = false;
 	if (!r->link_bcast) {
-		if (rte_is_multicast_ether_addr(&eh->dst_addr))
+		/* IPv6 groups map to 33:33:... (RFC 2464 7); IPv6 input
+		 * takes those of the groups it joined. */
+		r->link_mcast = eh->dst_addr.addr_bytes[0] == 0x33 &&
+				eh->dst_addr.addr_bytes[1] == 0x33 &&
+				eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
+				!tern_ip6_is_unspec(&ifc->ip6);
+		if (rte_is_multicast_ether_addr(&eh->dst_addr) &&
+		    !r->link_mcast)
 			return TERN_STAT_ETH_DROP_MULTICAST;
-		if (!rte_is_same_ether_addr(&eh->dst_addr, &ifc->mac))
+		if (!r->link_mcast &&
+		    !rte_is_same_ether_addr(&eh->dst_addr, &ifc->mac))
 			return TERN_STAT_ETH_DROP_FOREIGN;
 	}
 	/* A port with VLAN stripping on hands us untagged-looking frames
@@ -47,6 +56,12 @@ net_eth_parse(const void *frame, uint32_t seg_len, uint32_t pkt_len,
 	switch (type) {
 	case RTE_ETHER_TYPE_IPV4:
 	case RTE_ETHER_TYPE_ARP:
+		r->ethertype = type;
+		return NET_ACCEPT;
+	case RTE_ETHER_TYPE_IPV6:
+		/* IPv6 is off until an address is configured. */
+		if (tern_ip6_is_unspec(&ifc->ip6))
+			return TERN_STAT_ETH_DROP_ETHERTYPE;
 		r->ethertype = type;
 		return NET_ACCEPT;
 	case RTE_ETHER_TYPE_VLAN:

@@ -448,12 +448,16 @@ tern_net_poll(struct tern_ctx *ctx)
 		arp_retry_due(ctx);
 	if (ctx->now_ns >= tbl->next_sweep_ns)
 		arp_sweep(ctx);
+	net_nd_poll(ctx);
 }
 
 uint64_t
 tern_net_next_deadline_ns(const struct tern_ctx *ctx)
 {
-	return ctx->arp->nincomplete == 0 ? UINT64_MAX : ctx->arp->next_retry_ns;
+	uint64_t arp = ctx->arp->nincomplete == 0 ? UINT64_MAX :
+		       ctx->arp->next_retry_ns;
+
+	return RTE_MIN(arp, net_nd_next_deadline_ns(ctx));
 }
 
 void

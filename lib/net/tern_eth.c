@@ -25,9 +25,11 @@ struct net_rx_sorted {
 	uint16_t ntcp;
 	uint16_t narp;
 	uint16_t nicmp;
+	uint16_t nicmp6;
 	struct rte_mbuf **tcp;   /**< the caller's array */
 	struct rte_mbuf *arp[TERN_RX_BURST];
 	struct rte_mbuf *icmp[TERN_RX_BURST];
+	struct rte_mbuf *icmp6[TERN_RX_BURST];
 };
 
 int
@@ -40,15 +42,28 @@ tern_net_init(struct tern_ctx *ctx)
 				      RTE_CACHE_LINE_SIZE, socket);
 	if (ctx->arp == NULL)
 		return -ENOMEM;
+	ctx->nd = rte_zmalloc_socket("tern_nd", sizeof(*ctx->nd),
+				     RTE_CACHE_LINE_SIZE, socket);
+	if (ctx->nd == NULL) {
+		rte_free(ctx->arp);
+		ctx->arp = NULL;
+		return -ENOMEM;
+	}
 	if (ctx->ifc.mtu == 0)
 		ctx->ifc.mtu = RTE_ETHER_MTU;
 	net_arp_init(ctx);
+	net_nd_init(ctx);
 	return 0;
 }
 
 void
 tern_net_fini(struct tern_ctx *ctx)
 {
+	if (ctx->nd != NULL) {
+		net_nd_fini(ctx);
+		rte_free(ctx->nd);
+		ctx->nd = NULL;
+	}
 	if (ctx->arp == NULL)
 		return;
 	net_arp_fini(ctx);
@@ -75,6 +90,11 @@ net_sort_frame(struct tern_ctx *ctx, struct rte_mbuf *m,
 		s->arp[s->narp++] = m;
 		return;
 	}
+	if (eth.ethertype == RTE_ETHER_TYPE_IPV6) {
+		if (net_ipv6_input(ctx, m, &eth) == NET_L4_ICMP6)
+			s->icmp6[s->nicmp6++] = m;
+		return;
+	}
 	switch (net_ipv4_input(ctx, m, &eth)) {
 	case NET_L4_TCP:
 		s->tcp[s->ntcp++] = m;
@@ -82,6 +102,7 @@ net_sort_frame(struct tern_ctx *ctx, struct rte_mbuf *m,
 	case NET_L4_ICMP:
 		s->icmp[s->nicmp++] = m;
 		break;
+	case NET_L4_ICMP6:
 	case NET_L4_DROPPED:
 		break;
 	}
@@ -98,6 +119,7 @@ tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
 	s.ntcp = 0;
 	s.narp = 0;
 	s.nicmp = 0;
+	s.nicmp6 = 0;
 	s.tcp = tcp;
 	for (i = 0; i < n && i < NET_PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
@@ -111,5 +133,7 @@ tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
 		net_arp_input(ctx, s.arp[i]);
 	for (i = 0; i < s.nicmp; i++)
 		net_icmp_input(ctx, s.icmp[i]);
+	for (i = 0; i < s.nicmp6; i++)
+		net_icmp6_input(ctx, s.icmp6[i]);
 	return s.ntcp;
 }
