@@ -97,6 +97,7 @@ struct sim {
 	bool driver_flushing;   /**< in flush_all or a stack's teardown */
 	struct sim_block *blocks;
 	struct sim_recorder *rec;
+	bool ipv6;              /**< sim_use_ipv6() */
 };
 
 /*
@@ -684,6 +685,7 @@ node_new(struct sim *sim, const char *name, enum sim_node_kind kind)
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	n->mac = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0, host } };
 	n->ip = sim_ip(host);
+	n->ip6 = sim_ip6(host);
 	n->pool = pool_for(idx);
 	if (n->pool == NULL)
 		sim_test_fail(__FILE__, __LINE__, "pool != NULL",
@@ -708,6 +710,10 @@ sim_add_stack(struct sim *sim, const char *name,
 	sc.ifc.ip = n->ip;
 	sc.ifc.netmask = rte_cpu_to_be_32(0xffffff00);
 	sc.ifc.mtu = 1500;
+	if (sim->ipv6) {
+		sc.ifc.ip6 = n->ip6;
+		sc.ifc.ip6_prefix_len = 64;
+	}
 	if (tcp != NULL)
 		sc.tcp = *tcp;
 	else
@@ -734,6 +740,12 @@ sim_add_stack(struct sim *sim, const char *name,
 	}
 	n->pool_in_use_idle = rte_mempool_in_use_count(n->pool);
 	return n;
+}
+
+void
+sim_use_ipv6(struct sim *sim, bool on)
+{
+	sim->ipv6 = on;
 }
 
 struct sim_node *
