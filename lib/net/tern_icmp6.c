@@ -141,7 +141,9 @@ net_icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *m,
 		const struct net_ipv6_repr *r, uint8_t type, uint8_t code,
 		uint32_t pointer, bool may_mcast)
 {
-	uint32_t copy_len = RTE_MIN(rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN,
+	/* The datagram without Ethernet padding: net_ipv6_parse() has
+	 * checked the frame holds its payload length. */
+	uint32_t copy_len = RTE_MIN(NET_IPV6_HLEN + (uint32_t)r->payload_len,
 				    ICMP6_ERR_MAX);
 	const struct tern_ip6 *src = &r->dst;
 	struct rte_mbuf *e;
