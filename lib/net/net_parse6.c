@@ -47,6 +47,8 @@ net_ipv6_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
 	const struct rte_ipv6_hdr *ih = l3;
 	uint32_t vtc_flow;
 
+	r->pp_code = NET_PP_NONE;
+	r->pp_ptr = 0;
 	if (l3_len < NET_IPV6_HLEN)
 		return TERN_STAT_IP6_IN_HDR_ERRORS;
 	if (seg_len < NET_IPV6_HLEN)
@@ -75,8 +77,6 @@ net_ipv6_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
 		return TERN_STAT_IP6_IN_TRUNCATED;
 	r->hop_limit = ih->hop_limits;
 	r->tc_flow = vtc_flow & 0x0fffffffu;
-	r->pp_code = NET_PP_NONE;
-	r->pp_ptr = 0;
 	return NET_ACCEPT;
 }
 

@@ -82,7 +82,6 @@ ipv6_validate(struct tern_ctx *ctx, const struct rte_mbuf *m,
 	uint32_t seg_len = rte_pktmbuf_data_len(m) - NET_ETH_HLEN;
 	tern_stat_t verdict;
 
-	r->pp_code = NET_PP_NONE;
 	verdict = net_ipv6_parse(l3, seg_len,
 				 rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN, r);
 	if (verdict != NET_ACCEPT)
