@@ -43,12 +43,10 @@ net_eth_parse(const void *frame, uint32_t seg_len, uint32_t pkt_len,
 		return TERN_STAT_ETH_DROP_OVERSIZE;
 
 	r->link_bcast = rte_is_broadcast_ether_addr(&eh->dst_addr);
-	r->link_mcast = false;
 	if (!r->link_bcast) {
 		if (unlikely(rte_is_multicast_ether_addr(&eh->dst_addr))) {
 			if (!eth_is_ip6_group(eh, ifc))
 				return TERN_STAT_ETH_DROP_MULTICAST;
-			r->link_mcast = true;
 		} else if (!rte_is_same_ether_addr(&eh->dst_addr,
 						   &ifc->mac)) {
 			return TERN_STAT_ETH_DROP_FOREIGN;

@@ -57,8 +57,9 @@
 /** What the Ethernet parser learned about an accepted frame. */
 struct net_eth_repr {
 	uint16_t ethertype;      /**< host order: IPv4, ARP or IPv6 */
-	bool link_bcast;         /**< sent to ff:ff:ff:ff:ff:ff */
-	bool link_mcast;         /**< sent to an IPv6 group (33:33:...) */
+	bool link_bcast;         /**< sent to ff:ff:ff:ff:ff:ff (an IPv6
+				      group's 33:33:... frames are let
+				      through for IPv6 to judge) */
 };
 
 /** An accepted IPv6 header and the walk of its extension headers. */
@@ -265,11 +266,10 @@ void net_nd_init(struct tern_ctx *ctx);
 /** Free the packets still parked (counted) and empty the cache. */
 void net_nd_fini(struct tern_ctx *ctx);
 
-/** DAD steps and neighbour timers due at ctx->now_ns. */
+/** DAD steps and neighbour timers due at ctx->now_ns (when it has
+ * reached ctx->nd->next_due_ns, which ND keeps no later than ARP's
+ * next_sweep_ns: tern_net_poll() looks at ND only then). */
 void net_nd_poll(struct tern_ctx *ctx);
-
-/** Earliest time net_nd_poll() has work (UINT64_MAX: none). */
-uint64_t net_nd_next_deadline_ns(const struct tern_ctx *ctx);
 
 /** Is @p dst a group we listen to (all-nodes, our solicited-node ones,
  * tentative addresses' included)? */

@@ -64,6 +64,15 @@ nd_state_is_timed(uint8_t state)
 	       state == TERN_ND_PROBE;
 }
 
+/* Bring ARP's next housekeeping forward to ND's next timer: that is
+ * when tern_net_poll() looks at ND (tern_arp.c). */
+static void
+nd_wake_poll(struct tern_ctx *ctx)
+{
+	if (ctx->nd->next_due_ns < ctx->arp->next_sweep_ns)
+		ctx->arp->next_sweep_ns = ctx->nd->next_due_ns;
+}
+
 /* (Re)arm the timer of @p e, which is in a timed state. */
 static void
 nd_arm(struct tern_nd_table *tbl, struct tern_nd_entry *e, uint64_t due_ns)
@@ -283,9 +292,9 @@ nd_resolve_new(struct tern_ctx *ctx, struct rte_mbuf *m,
 	return 0;
 }
 
-int
-net_nd_output(struct tern_ctx *ctx, struct rte_mbuf *m,
-	      const struct tern_ip6 *nexthop)
+static int
+nd_output(struct tern_ctx *ctx, struct rte_mbuf *m,
+	  const struct tern_ip6 *nexthop)
 {
 	struct tern_nd_table *tbl = ctx->nd;
 	struct tern_nd_entry *e = nd_lookup(tbl, nexthop);
@@ -315,6 +324,16 @@ net_nd_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 	}
 	nd_xmit(ctx, e, m);
 	return 0;
+}
+
+int
+net_nd_output(struct tern_ctx *ctx, struct rte_mbuf *m,
+	      const struct tern_ip6 *nexthop)
+{
+	int rc = nd_output(ctx, m, nexthop);
+
+	nd_wake_poll(ctx);
+	return rc;
 }
 
 /* Timers of INCOMPLETE, DELAY and PROBE entries that are due. */
@@ -353,7 +372,7 @@ nd_timers_due(struct tern_ctx *ctx)
 		}
 		next = RTE_MIN(next, e->due_ns);
 	}
-	tbl->next_due_ns = next;
+	tbl->next_due_ns = RTE_MIN(next, tbl->dad_due_ns);
 }
 
 /* The slot of our address @p a in any state but NONE; -1 if none. */
@@ -510,6 +529,7 @@ net_nd_input(struct tern_ctx *ctx, struct rte_mbuf *m,
 		else if (slot < 0)
 			nd_input_na(ctx, &nd);
 	}
+	nd_wake_poll(ctx);
 	rte_pktmbuf_free(m);
 }
 
@@ -541,6 +561,8 @@ nd_dad_step(struct tern_ctx *ctx)
 	}
 	tbl->dad_due_ns = pending ? ctx->now_ns + ctx->arp->retry_ns :
 				    UINT64_MAX;
+	if (tbl->dad_due_ns < tbl->next_due_ns)
+		tbl->next_due_ns = tbl->dad_due_ns;
 }
 
 void
@@ -564,6 +586,8 @@ net_nd_init(struct tern_ctx *ctx)
 	}
 	/* The first probes go out at the first poll. */
 	tbl->dad_due_ns = ctx->now_ns;
+	tbl->next_due_ns = ctx->now_ns;
+	nd_wake_poll(ctx);
 }
 
 void
@@ -588,17 +612,12 @@ net_nd_poll(struct tern_ctx *ctx)
 {
 	struct tern_nd_table *tbl = ctx->nd;
 
+	/* Due now: recomputed below from what is still pending. */
+	tbl->next_due_ns = UINT64_MAX;
 	if (ctx->now_ns >= tbl->dad_due_ns)
 		nd_dad_step(ctx);
-	if (tbl->ntimed != 0 && ctx->now_ns >= tbl->next_due_ns)
+	if (tbl->ntimed != 0)
 		nd_timers_due(ctx);
-}
-
-uint64_t
-net_nd_next_deadline_ns(const struct tern_ctx *ctx)
-{
-	const struct tern_nd_table *tbl = ctx->nd;
-	uint64_t next = tbl->ntimed != 0 ? tbl->next_due_ns : UINT64_MAX;
-
-	return RTE_MIN(next, tbl->dad_due_ns);
+	else
+		tbl->next_due_ns = tbl->dad_due_ns;
 }

@@ -81,7 +81,12 @@ struct tern_nd_table {
 	uint8_t addr_state[TERN_ND_ADDR_MAX];  /**< enum tern_nd_addr_state */
 	uint8_t dad_probes[TERN_ND_ADDR_MAX];  /**< DAD solicitations sent */
 	uint64_t dad_due_ns;            /**< next DAD step; UINT64_MAX none */
-	uint64_t next_due_ns;           /**< no entry timer is due before */
+	uint64_t next_due_ns;           /**< no entry timer and no DAD step
+					     is due before this (may be
+					     early); the ARP table's
+					     next_sweep_ns is kept no later,
+					     which is when tern_net_poll()
+					     looks at ND */
 	uint32_t ntimed;                /**< entries INCOMPLETE/DELAY/PROBE */
 	uint32_t err_tokens;            /**< ICMPv6 errors we may send now */
 	uint64_t err_refill_ns;         /**< when the last token was added */

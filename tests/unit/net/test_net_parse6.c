@@ -584,7 +584,7 @@ test_eth_ipv6(void **state)
 	memcpy(ifc.ip6.b, our_ip6, 16);
 	ifc.ip6_prefix_len = 64;
 	assert_int_equal(net_eth_parse(f, 60, 60, 0, &ifc, &r), NET_ACCEPT);
-	assert_true(r.link_mcast);
+	assert_false(r.link_bcast);
 	assert_int_equal(r.ethertype, RTE_ETHER_TYPE_IPV6);
 	set16(f + 12, RTE_ETHER_TYPE_IPV4);
 	assert_int_equal(net_eth_parse(f, 60, 60, 0, &ifc, &r),
@@ -592,7 +592,12 @@ test_eth_ipv6(void **state)
 	memcpy(f, ifc.mac.addr_bytes, 6);
 	set16(f + 12, RTE_ETHER_TYPE_IPV6);
 	assert_int_equal(net_eth_parse(f, 60, 60, 0, &ifc, &r), NET_ACCEPT);
-	assert_false(r.link_mcast);
+	/* another group's frame is still refused */
+	f[0] = 0x01;
+	f[1] = 0x00;
+	f[2] = 0x5e;
+	assert_int_equal(net_eth_parse(f, 60, 60, 0, &ifc, &r),
+			 TERN_STAT_ETH_DROP_MULTICAST);
 }
 
 int
