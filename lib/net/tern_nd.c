@@ -36,6 +36,22 @@ static const struct tern_ip6 nd_all_nodes = {
 
 static const struct tern_ip6 nd_unspec;
 
+/* RFC 4861's names, indexed by enum tern_nd_state */
+static const char *const nd_state_names[] = {
+	[TERN_ND_FREE] = "FREE",
+	[TERN_ND_INCOMPLETE] = "INCOMPLETE",
+	[TERN_ND_REACHABLE] = "REACHABLE",
+	[TERN_ND_STALE] = "STALE",
+	[TERN_ND_DELAY] = "DELAY",
+	[TERN_ND_PROBE] = "PROBE",
+};
+
+const char *
+tern_nd_state_name(unsigned int state)
+{
+	return state < RTE_DIM(nd_state_names) ? nd_state_names[state] : "?";
+}
+
 static uint32_t
 nd_bucket(const struct tern_ip6 *ip)
 {
@@ -420,6 +436,17 @@ nd_dad_failed(struct tern_ctx *ctx, int slot)
 		a);
 }
 
+/* @p e has the unconfirmed MAC @p mac (learned from a message, not a
+ * solicited answer): STALE; its age counts from now. */
+static void
+nd_learned(struct tern_ctx *ctx, struct tern_nd_entry *e,
+	   const struct rte_ether_addr *mac)
+{
+	rte_ether_addr_copy(mac, &e->mac);
+	e->confirmed_ns = ctx->now_ns;
+	nd_set_state(ctx->nd, e, TERN_ND_STALE, 0);
+}
+
 /* RFC 4861 7.2.3: learn the solicitor (if it said its MAC), answer. */
 static void
 nd_input_ns(struct tern_ctx *ctx, const struct rte_ether_addr *eth_src,
@@ -450,15 +477,12 @@ nd_input_ns(struct tern_ctx *ctx, const struct rte_ether_addr *eth_src,
 		e = nd_lookup(tbl, &ip->src);
 		if (e == NULL) {
 			e = nd_entry_alloc(ctx, &ip->src);
-			if (e != NULL) {
-				rte_ether_addr_copy(&nd->lla, &e->mac);
-				nd_set_state(tbl, e, TERN_ND_STALE, 0);
-			}
+			if (e != NULL)
+				nd_learned(ctx, e, &nd->lla);
 		} else if (e->state == TERN_ND_INCOMPLETE) {
 			nd_resolved(ctx, e, &nd->lla, TERN_ND_STALE);
 		} else if (!rte_is_same_ether_addr(&e->mac, &nd->lla)) {
-			rte_ether_addr_copy(&nd->lla, &e->mac);
-			nd_set_state(tbl, e, TERN_ND_STALE, 0);
+			nd_learned(ctx, e, &nd->lla);
 		}
 	}
 	nd_send(ctx, ND_TYPE_NA, ND_NA_FLAG_S | ND_NA_FLAG_O, &nd->target,
@@ -488,13 +512,13 @@ nd_input_na(struct tern_ctx *ctx, const struct net_nd_repr *nd)
 			nd_set_state(tbl, e, TERN_ND_STALE, 0);
 		return;
 	}
-	if (new_mac)
-		rte_ether_addr_copy(&nd->lla, &e->mac);
 	if (nd->solicited) {
+		if (new_mac)
+			rte_ether_addr_copy(&nd->lla, &e->mac);
 		e->confirmed_ns = ctx->now_ns;
 		nd_set_state(tbl, e, TERN_ND_REACHABLE, 0);
 	} else if (new_mac) {
-		nd_set_state(tbl, e, TERN_ND_STALE, 0);
+		nd_learned(ctx, e, &nd->lla);
 	}
 }
 

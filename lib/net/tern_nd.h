@@ -95,4 +95,8 @@ struct tern_nd_table {
 	struct tern_nd_entry e[TERN_ND_ENTRIES];
 };
 
+/** RFC 4861's name of a neighbour state (enum tern_nd_state); "?" for
+ * a value out of range. */
+const char *tern_nd_state_name(unsigned int state);
+
 #endif /* TERN_ND_H */

@@ -344,22 +344,6 @@ tel_arp(struct tern_rt *rt, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-/* RFC 4861's names of enum tern_nd_state. */
-static const char *
-nd_state_name(uint8_t state)
-{
-	static const char *const names[] = {
-		[TERN_ND_INCOMPLETE] = "INCOMPLETE",
-		[TERN_ND_REACHABLE] = "REACHABLE",
-		[TERN_ND_STALE] = "STALE",
-		[TERN_ND_DELAY] = "DELAY",
-		[TERN_ND_PROBE] = "PROBE",
-	};
-
-	return state < RTE_DIM(names) && names[state] != NULL ?
-	       names[state] : "?";
-}
-
 static int
 tel_nd(struct tern_rt *rt, const char *params, struct rte_tel_data *d)
 {
@@ -383,7 +367,7 @@ tel_nd(struct tern_rt *rt, const char *params, struct rte_tel_data *d)
 		rte_ether_format_addr(s, sizeof(s), &list[i].mac);
 		rte_tel_data_add_dict_string(c, "mac", s);
 		rte_tel_data_add_dict_string(c, "state",
-					     nd_state_name(list[i].state));
+					     tern_nd_state_name(list[i].state));
 		rte_tel_data_add_dict_u64(c, "age_ms", list[i].age_ms);
 		rte_tel_data_add_dict_int(c, "pending", list[i].pending);
 		rte_tel_data_add_dict_int(c, "worker", (int)list[i].worker);
