@@ -434,6 +434,28 @@ cmd_arp(struct tp_app *app, int argc, char **argv, FILE *out)
 }
 
 static int
+cmd_nd(struct tp_app *app, int argc, char **argv, FILE *out)
+{
+	struct tern_rt_nd list[TERN_ND_ENTRIES * 4];
+	char ip[INET6_ADDRSTRLEN], mac[RTE_ETHER_ADDR_FMT_SIZE];
+	int n = tern_rt_snap_nd(app->rt, list, RTE_DIM(list));
+
+	if (n < 0)
+		return fail(out, n, "show nd");
+	fprintf(out, "%-40s %-18s %-11s %-9s %-8s %s\n", "Address",
+		"HWaddress", "State", "Age(ms)", "Pending", "Worker");
+	for (int i = 0; i < n; i++) {
+		inet_ntop(AF_INET6, list[i].ip.b, ip, sizeof(ip));
+		rte_ether_format_addr(mac, sizeof(mac), &list[i].mac);
+		fprintf(out, "%-40s %-18s %-11s %-9" PRIu64 " %-8u %u\n", ip,
+			list[i].state == TERN_ND_INCOMPLETE ? "-" : mac,
+			tern_nd_state_name(list[i].state), list[i].age_ms,
+			list[i].pending, list[i].worker);
+	}
+	return 0;
+}
+
+static int
 cmd_config(struct tp_app *app, int argc, char **argv, FILE *out)
 {
 	return tern_config_write(tern_rt_config(app->rt), out);
@@ -683,6 +705,7 @@ static const struct tp_cmd tp_cmds[] = {
 	{ "show fsm", "[all]", "TCP state-table rows taken, with counts",
 	  cmd_fsm },
 	{ "show arp", "", "ARP entries in use", cmd_arp },
+	{ "show nd", "", "IPv6 neighbour entries in use", cmd_nd },
 	{ "show config", "", "the effective configuration (INI)",
 	  cmd_config },
 	{ "listen", "PORT [echo|discard|chargen|http]", "serve PORT on "
@@ -772,7 +795,7 @@ tp_cmd_verbs(void)
 const char *
 tp_cmd_show_subjects(void)
 {
-	return "port#workers#tcp#net#conns#conn#fsm#arp#config";
+	return "port#workers#tcp#net#conns#conn#fsm#arp#nd#config";
 }
 
 void

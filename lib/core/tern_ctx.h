@@ -25,6 +25,7 @@
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
+#include "tern_ip6.h"
 #include "tern_stats.h"
 #include "tern_log.h"
 
@@ -47,6 +48,7 @@ struct tern_ctx;
 /* The layers above keep their per-lcore state behind these pointers:
  * the core cannot see inside (lib/core includes no net or TCP header). */
 struct tern_arp_table;
+struct tern_nd_table;
 struct tern_tcp;
 struct tern_steer;
 
@@ -66,6 +68,13 @@ struct tern_if_conf {
 	rte_be32_t netmask;   /**< e.g. 255.255.255.0 for /24 */
 	rte_be32_t gateway;   /**< next hop off-link; 0 = none */
 	uint16_t mtu;         /**< IP MTU (1500 by default) */
+	/** Our global IPv6 address; :: leaves IPv6 off (frames of
+	 *  ethertype IPv6 dropped as before). The link-local address is
+	 *  derived from mac (docs/ipv6.md). */
+	struct tern_ip6 ip6;
+	uint8_t ip6_prefix_len; /**< on-link prefix of ip6, 1..128 */
+	struct tern_ip6 gw6;  /**< default router (link-local or on-link
+				   global); :: = none */
 	bool tx_ip_cksum;     /**< port computes IPv4 header checksums */
 	bool tx_tcp_cksum;    /**< port computes TCP checksums */
 	bool tx_tso;          /**< port segments TCP (TSO): TCP builds
@@ -112,6 +121,7 @@ struct tern_ctx {
 	struct tern_if_conf ifc;
 	struct tern_stats stats;
 	struct tern_arp_table *arp;  /**< allocated by tern_net_init() */
+	struct tern_nd_table *nd;    /**< allocated by tern_net_init() */
 	struct tern_tcp *tcp;        /**< allocated by tern_tcp_init() */
 	uint32_t hash_seed;          /**< software flow-hash seed */
 	uint32_t rss_key_be[10];     /**< rss_key converted for softrss */

@@ -5,6 +5,7 @@
 /* Registered before main(), so that EAL's --log-level applies. */
 RTE_LOG_REGISTER(tern_logtype_net, tern.net, NOTICE);
 RTE_LOG_REGISTER(tern_logtype_arp, tern.arp, NOTICE);
+RTE_LOG_REGISTER(tern_logtype_nd, tern.nd, NOTICE);
 RTE_LOG_REGISTER(tern_logtype_tcp, tern.tcp, NOTICE);
 RTE_LOG_REGISTER(tern_logtype_tcp_fsm, tern.tcp.fsm, NOTICE);
 

@@ -11,6 +11,8 @@
  *   tern.runtime   EAL, port, workers, drain (lib/runtime)
  *   tern.net       every dropped frame and its counter (DEBUG)
  *   tern.arp       resolution failures (NOTICE)
+ *   tern.nd        IPv6 neighbour resolution failures (NOTICE), DAD
+ *                  results (duplicate address: ERR)
  *   tern.tcp       connections ended by timeout or reset (INFO)
  *   tern.tcp.fsm   every state change of a connection (DEBUG)
  *
@@ -32,6 +34,7 @@
 
 extern int tern_logtype_net;
 extern int tern_logtype_arp;
+extern int tern_logtype_nd;
 extern int tern_logtype_tcp;
 extern int tern_logtype_tcp_fsm;
 

@@ -15,6 +15,18 @@
 
 #include "net_priv.h"
 
+/* An IPv6 group's frame (33:33:..., RFC 2464 7) while IPv6 is on: IPv6
+ * input takes those of the groups it joined. */
+static bool
+eth_is_ip6_group(const struct rte_ether_hdr *eh,
+		 const struct tern_if_conf *ifc)
+{
+	return eh->dst_addr.addr_bytes[0] == 0x33 &&
+	       eh->dst_addr.addr_bytes[1] == 0x33 &&
+	       eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
+	       !tern_ip6_is_unspec(&ifc->ip6);
+}
+
 tern_stat_t
 net_eth_parse(const void *frame, uint32_t seg_len, uint32_t pkt_len,
 	      uint64_t ol_flags, const struct tern_if_conf *ifc,
@@ -32,10 +44,13 @@ net_eth_parse(const void *frame, uint32_t seg_len, uint32_t pkt_len,
 
 	r->link_bcast = rte_is_broadcast_ether_addr(&eh->dst_addr);
 	if (!r->link_bcast) {
-		if (rte_is_multicast_ether_addr(&eh->dst_addr))
-			return TERN_STAT_ETH_DROP_MULTICAST;
-		if (!rte_is_same_ether_addr(&eh->dst_addr, &ifc->mac))
+		if (unlikely(rte_is_multicast_ether_addr(&eh->dst_addr))) {
+			if (!eth_is_ip6_group(eh, ifc))
+				return TERN_STAT_ETH_DROP_MULTICAST;
+		} else if (!rte_is_same_ether_addr(&eh->dst_addr,
+						   &ifc->mac)) {
 			return TERN_STAT_ETH_DROP_FOREIGN;
+		}
 	}
 	/* A port with VLAN stripping on hands us untagged-looking frames
 	 * that belong to some VLAN: they are not ours either. */
@@ -47,6 +62,12 @@ net_eth_parse(const void *frame, uint32_t seg_len, uint32_t pkt_len,
 	switch (type) {
 	case RTE_ETHER_TYPE_IPV4:
 	case RTE_ETHER_TYPE_ARP:
+		r->ethertype = type;
+		return NET_ACCEPT;
+	case RTE_ETHER_TYPE_IPV6:
+		/* IPv6 is off until an address is configured. */
+		if (tern_ip6_is_unspec(&ifc->ip6))
+			return TERN_STAT_ETH_DROP_ETHERTYPE;
 		r->ethertype = type;
 		return NET_ACCEPT;
 	case RTE_ETHER_TYPE_VLAN:

@@ -23,6 +23,8 @@
 
 #include "tern_ctx.h"
 #include "tern_arp.h"
+#include "tern_ip6.h"
+#include "tern_nd.h"
 #include "tern_net_stats.h"
 #include "tern_net.h"
 
@@ -37,10 +39,57 @@
  * with zeros so no stale buffer bytes reach the wire. */
 #define NET_ETH_FRAME_MIN 60u
 
+#define NET_IPV6_HLEN 40u
+/* Extension headers walked before the upper layer: more is refused
+ * (Ip6InExtHdrLimit), so a chain of tiny headers cannot make one frame
+ * cost unbounded work. RFC 8200 4.1 recommends at most one of each
+ * kind (two destination options): 8 leaves room beyond that. */
+#define NET_IPV6_EXT_MAX 8u
+#define NET_ICMP6_HLEN 4u         /**< type, code, checksum */
+#define NET_ND_NS_LEN 24u         /**< NS/NA without options */
+#define NET_ND_HOP_LIMIT 255u     /**< RFC 4861 7.1: on-link only */
+/* ICMPv6 errors per lcore (RFC 4443 2.4(f)): a token bucket of
+ * Linux's global defaults, icmp_msgs_per_sec 1000 and burst 50. */
+#define NET_ICMP6_ERR_BURST 50u
+#define NET_ICMP6_ERR_TOKEN_NS 1000000u   /**< one token per ms */
+/** No ICMPv6 parameter problem is due (net_ipv6_repr.pp_code). */
+#define NET_PP_NONE UINT8_MAX
+
 /** What the Ethernet parser learned about an accepted frame. */
 struct net_eth_repr {
-	uint16_t ethertype;      /**< host order: IPv4 or ARP */
-	bool link_bcast;         /**< sent to ff:ff:ff:ff:ff:ff */
+	uint16_t ethertype;      /**< host order: IPv4, ARP or IPv6 */
+	bool link_bcast;         /**< sent to ff:ff:ff:ff:ff:ff (an IPv6
+				      group's 33:33:... frames are let
+				      through for IPv6 to judge) */
+};
+
+/** An accepted IPv6 header and the walk of its extension headers. */
+struct net_ipv6_repr {
+	struct tern_ip6 src;
+	struct tern_ip6 dst;
+	uint32_t tc_flow;        /**< host order: traffic class << 20 |
+				      flow label */
+	uint16_t payload_len;    /**< bytes after the fixed header */
+	uint16_t l4_off;         /**< upper-layer header, from the IPv6
+				      header (set by net_ipv6_parse_ext) */
+	uint8_t next_hdr;        /**< of the fixed header */
+	uint8_t proto;           /**< upper layer (net_ipv6_parse_ext) */
+	uint8_t hop_limit;
+	uint8_t pp_code;         /**< refused: the ICMPv6 parameter
+				      problem code due, or NET_PP_NONE */
+	uint16_t pp_ptr;         /**< its pointer, from the IPv6 header */
+};
+
+/** An accepted Neighbour Solicitation or Advertisement. */
+struct net_nd_repr {
+	uint8_t type;            /**< 135 NS or 136 NA */
+	bool router;             /**< NA R flag */
+	bool solicited;          /**< NA S flag */
+	bool override;           /**< NA O flag */
+	bool has_lla;            /**< source (NS) or target (NA) link-layer
+				      address option present */
+	struct rte_ether_addr lla;
+	struct tern_ip6 target;
 };
 
 /** An accepted IPv4 header. */
@@ -129,14 +178,130 @@ tern_stat_t net_icmp_err_parse(const void *l4, uint32_t seg_len,
 			       const struct net_icmp_repr *r,
 			       const struct tern_if_conf *ifc,
 			       struct tern_icmp_err *e);
+/* net_parse6.c: pure, no EAL, no mbuf. */
+
+/**
+ * The fixed IPv6 header at @p l3 (@p seg_len readable, @p l3_len in the
+ * frame), checked in the order of Linux's ip6_rcv_core(): length,
+ * version, loopback, multicast scopes 0 and 1, multicast source,
+ * payload length (a jumbogram is refused).
+ */
+tern_stat_t net_ipv6_parse(const void *l3, uint32_t seg_len,
+			   uint32_t l3_len, struct net_ipv6_repr *r);
+
+/**
+ * Walk the extension headers after the fixed header (net_ipv6_parse()
+ * accepted @p l3), at most NET_IPV6_EXT_MAX of them, to the upper
+ * layer: sets r->proto and r->l4_off. Hop-by-hop options only first;
+ * options with an unknown type handled by its two high bits (RFC 8200
+ * 4.2); a routing header with segments left refused, type 0 included
+ * (RFC 5095), one without skipped; a fragment refused unless atomic
+ * (RFC 6946). A refusal that RFC 8200 answers with a parameter problem
+ * sets r->pp_code and r->pp_ptr.
+ */
+tern_stat_t net_ipv6_parse_ext(const void *l3, uint32_t seg_len,
+			       struct net_ipv6_repr *r);
+
+/** ICMPv6 header at @p l4: @p seg_len readable, message @p len. */
+tern_stat_t net_icmp6_parse(const void *l4, uint32_t seg_len, uint32_t len,
+			    struct net_icmp_repr *r);
+
+/**
+ * An NS or NA (checksum already verified) carried in the datagram @p ip,
+ * validated as RFC 4861 7.1.1 / 7.1.2 require: hop limit 255, code 0,
+ * length, target not multicast, every option of non-zero length within
+ * the message, link-layer address options of Ethernet's size, no source
+ * link-layer address from the unspecified address, DAD probes only to
+ * the solicited-node group, no S flag to a multicast destination.
+ */
+tern_stat_t net_nd_parse(const void *l4, uint32_t seg_len, uint32_t len,
+			 const struct net_ipv6_repr *ip,
+			 struct net_nd_repr *nd);
+
+/* tern_ipv6.c */
+
+/** Validate the IPv6 datagram in frame @p m (data at Ethernet). */
+enum net_l4 net_ipv6_input(struct tern_ctx *ctx, struct rte_mbuf *m,
+			   const struct net_eth_repr *eth);
+
+/**
+ * Prepend IPv6 (@p hop_limit, @p tc_flow) and Ethernet headers (all but
+ * the destination MAC) to the L4 packet @p m and fill its TCP or ICMPv6
+ * checksum.
+ * @return 0; -ENOBUFS no headroom (@p m freed and counted).
+ */
+int net_ipv6_prepend(struct tern_ctx *ctx, struct rte_mbuf *m,
+		     const struct tern_ip6 *src, const struct tern_ip6 *dst,
+		     uint8_t proto, uint8_t hop_limit, uint32_t tc_flow);
+
+/** Is @p a one of our usable (preferred) addresses? */
+bool net_ip6_is_ours(const struct tern_ctx *ctx, const struct tern_ip6 *a);
+
+/**
+ * Our source address for @p dst (RFC 6724, reduced to our two): the
+ * link-local one for link-local and link-scope multicast destinations,
+ * else the global one. NULL when that address is not usable.
+ */
+const struct tern_ip6 *net_ip6_source_for(const struct tern_ctx *ctx,
+					  const struct tern_ip6 *dst);
+
+/* tern_icmp6.c */
+
+/** ICMPv6 message @p m from net_ipv6_input(); takes ownership. */
+void net_icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m);
+
+/**
+ * Send an ICMPv6 error about the datagram in frame @p m (data at
+ * Ethernet; not consumed), within the rate limit and never about an
+ * error, a multicast destination (but for @p may_mcast) or an
+ * unspecified or multicast source (RFC 4443 2.4).
+ */
+void net_icmp6_error(struct tern_ctx *ctx, const struct rte_mbuf *m,
+		     const struct net_ipv6_repr *r, uint8_t type,
+		     uint8_t code, uint32_t pointer, bool may_mcast);
+
+/* tern_nd.c */
+
+/** NS or NA @p m (data at ICMPv6, l3_len set); takes ownership. */
+void net_nd_input(struct tern_ctx *ctx, struct rte_mbuf *m,
+		  const struct net_ipv6_repr *ip);
+
+/**
+ * Send frame @p m (complete but for the destination MAC) to the on-link
+ * neighbour @p nexthop: now if its MAC is known, else parked. Takes
+ * ownership. @return 0; -ENOBUFS (dropped and counted).
+ */
+int net_nd_output(struct tern_ctx *ctx, struct rte_mbuf *m,
+		  const struct tern_ip6 *nexthop);
+
+/** Set up our addresses (DAD pending) and an empty neighbour cache. */
+void net_nd_init(struct tern_ctx *ctx);
+
+/** Free the packets still parked (counted) and empty the cache. */
+void net_nd_fini(struct tern_ctx *ctx);
+
+/** DAD steps and neighbour timers due at ctx->now_ns (when it has
+ * reached ctx->nd->next_due_ns, which ND keeps no later than ARP's
+ * next_sweep_ns: tern_net_poll() looks at ND only then). */
+void net_nd_poll(struct tern_ctx *ctx);
+
+/** Is @p dst a group we listen to (all-nodes, our solicited-node ones,
+ * tentative addresses' included)? */
+bool net_nd_is_our_group(const struct tern_ctx *ctx,
+			 const struct tern_ip6 *dst);
 
 /* tern_ipv4.c */
+
+/** Cut @p m to @p len bytes (less than pkt_len): Ethernet padding. */
+void net_mbuf_trim_to(struct rte_mbuf *m, uint32_t len);
 
 /** What IPv4 input did with a datagram. */
 enum net_l4 {
 	NET_L4_DROPPED,          /**< freed and counted */
 	NET_L4_TCP,              /**< data at TCP header, l2/l3_len set */
 	NET_L4_ICMP,             /**< data at ICMP header, l2/l3_len set */
+	NET_L4_ICMP6,            /**< data at ICMPv6 header, l2/l3_len set
+				      (l3_len: extension headers included) */
 };
 
 /** Validate the IPv4 datagram in frame @p m (data at Ethernet). */

@@ -487,14 +487,25 @@ tern_net_poll(struct tern_ctx *ctx)
 
 	if (tbl->nincomplete != 0 && ctx->now_ns >= tbl->next_retry_ns)
 		arp_retry_due(ctx);
-	if (ctx->now_ns >= tbl->next_sweep_ns)
+	if (ctx->now_ns >= tbl->next_sweep_ns) {
 		arp_sweep(ctx);
+		/* ND's timers (IPv6) wake this loop through next_sweep_ns
+		 * too, so a loop with nothing due pays no ND test; a sweep
+		 * made early reclaims nothing it should not. */
+		if (ctx->now_ns >= ctx->nd->next_due_ns)
+			net_nd_poll(ctx);
+		tbl->next_sweep_ns = RTE_MIN(tbl->next_sweep_ns,
+					     ctx->nd->next_due_ns);
+	}
 }
 
 uint64_t
 tern_net_next_deadline_ns(const struct tern_ctx *ctx)
 {
-	return ctx->arp->nincomplete == 0 ? UINT64_MAX : ctx->arp->next_retry_ns;
+	uint64_t arp = ctx->arp->nincomplete == 0 ? UINT64_MAX :
+		       ctx->arp->next_retry_ns;
+
+	return RTE_MIN(arp, ctx->nd->next_due_ns);
 }
 
 void

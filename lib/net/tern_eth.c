@@ -28,7 +28,7 @@ struct net_rx_sorted {
 	uint16_t nicmp;
 	struct rte_mbuf **tcp;   /**< the caller's array */
 	struct rte_mbuf *arp[TERN_RX_BURST];
-	struct rte_mbuf *icmp[TERN_RX_BURST];
+	struct rte_mbuf *icmp[TERN_RX_BURST];   /**< ICMP and ICMPv6 */
 };
 
 int
@@ -41,20 +41,42 @@ tern_net_init(struct tern_ctx *ctx)
 				      RTE_CACHE_LINE_SIZE, socket);
 	if (ctx->arp == NULL)
 		return -ENOMEM;
+	ctx->nd = rte_zmalloc_socket("tern_nd", sizeof(*ctx->nd),
+				     RTE_CACHE_LINE_SIZE, socket);
+	if (ctx->nd == NULL) {
+		rte_free(ctx->arp);
+		ctx->arp = NULL;
+		return -ENOMEM;
+	}
 	if (ctx->ifc.mtu == 0)
 		ctx->ifc.mtu = RTE_ETHER_MTU;
 	net_arp_init(ctx);
+	net_nd_init(ctx);
 	return 0;
 }
 
 void
 tern_net_fini(struct tern_ctx *ctx)
 {
+	if (ctx->nd != NULL) {
+		net_nd_fini(ctx);
+		rte_free(ctx->nd);
+		ctx->nd = NULL;
+	}
 	if (ctx->arp == NULL)
 		return;
 	net_arp_fini(ctx);
 	rte_free(ctx->arp);
 	ctx->arp = NULL;
+}
+
+/* Out of line: the IPv4 loop keeps its registers (callgrind). */
+static __rte_noinline void
+net_sort_ipv6(struct tern_ctx *ctx, struct rte_mbuf *m,
+	      const struct net_eth_repr *eth, struct net_rx_sorted *s)
+{
+	if (net_ipv6_input(ctx, m, eth) == NET_L4_ICMP6)
+		s->icmp[s->nicmp++] = m;
 }
 
 static void
@@ -72,20 +94,35 @@ net_sort_frame(struct tern_ctx *ctx, struct rte_mbuf *m,
 		tern_drop(ctx, m, verdict);
 		return;
 	}
+	/* IPv4 first: the frames of every TCP segment pass here. */
+	if (likely(eth.ethertype == RTE_ETHER_TYPE_IPV4)) {
+		enum net_l4 l4 = net_ipv4_input(ctx, m, &eth);
+
+		if (l4 == NET_L4_TCP)
+			s->tcp[s->ntcp++] = m;
+		else if (l4 == NET_L4_ICMP)
+			s->icmp[s->nicmp++] = m;
+		return;
+	}
 	if (eth.ethertype == RTE_ETHER_TYPE_ARP) {
 		s->arp[s->narp++] = m;
 		return;
 	}
-	switch (net_ipv4_input(ctx, m, &eth)) {
-	case NET_L4_TCP:
-		s->tcp[s->ntcp++] = m;
-		break;
-	case NET_L4_ICMP:
-		s->icmp[s->nicmp++] = m;
-		break;
-	case NET_L4_DROPPED:
-		break;
-	}
+	net_sort_ipv6(ctx, m, &eth, s);
+}
+
+/* ICMP or ICMPv6, by the version of the IP header before it. */
+static __rte_noinline void
+net_icmp_any_input(struct tern_ctx *ctx, struct rte_mbuf *m,
+		   struct tern_icmp_errs *errs)
+{
+	const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *,
+						    -(int)m->l3_len);
+
+	if ((ip[0] >> 4) == 6)
+		net_icmp6_input(ctx, m);
+	else
+		net_icmp_input(ctx, m, errs);
 }
 
 uint16_t
@@ -114,6 +151,6 @@ tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
 	if (errs != NULL)
 		errs->n = 0;
 	for (i = 0; i < s.nicmp; i++)
-		net_icmp_input(ctx, s.icmp[i], errs);
+		net_icmp_any_input(ctx, s.icmp[i], errs);
 	return s.ntcp;
 }

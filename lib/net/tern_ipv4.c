@@ -53,8 +53,8 @@ ipv4_tcp_hdr_split(const uint8_t *l4, uint32_t seg_len, uint32_t l4_len)
 
 /* Cut @p m to @p len bytes (less than pkt_len), freeing whole segments
  * past it: Ethernet padding after the IP datagram. */
-static void
-mbuf_trim_to(struct rte_mbuf *m, uint32_t len)
+void
+net_mbuf_trim_to(struct rte_mbuf *m, uint32_t len)
 {
 	struct rte_mbuf *seg = m;
 	uint32_t kept = 0;
@@ -186,7 +186,7 @@ net_ipv4_input(struct tern_ctx *ctx, struct rte_mbuf *m,
 		return NET_L4_DROPPED;
 	}
 	if (rte_pktmbuf_pkt_len(m) > NET_ETH_HLEN + r.total_len)
-		mbuf_trim_to(m, NET_ETH_HLEN + r.total_len);
+		net_mbuf_trim_to(m, NET_ETH_HLEN + r.total_len);
 	m->l2_len = NET_ETH_HLEN;
 	m->l3_len = r.hdr_len;
 	/* Both headers are in the first segment: adj cannot fail. */

@@ -4,7 +4,8 @@
 
 /**
  * @file
- * Ethernet II, ARP, IPv4 and ICMP: the layers below TCP.
+ * Ethernet II, ARP, IPv4, ICMP, IPv6, Neighbour Discovery and ICMPv6:
+ * the layers below TCP (IPv6: docs/ipv6.md).
  *
  * Input: tern_net_input_burst() parses and validates a whole RX burst,
  * answers ARP and ICMP echo, and returns the TCP segments, which the
@@ -26,12 +27,16 @@
 
 #include "tern_arp.h"
 #include "tern_ctx.h"
+#include "tern_ip6.h"
+#include "tern_nd.h"
 #include "tern_net_stats.h"
 
 struct tern_ctx;
 
 /** Headroom an L4 packet needs for tern_ipv4_output(). */
 #define TERN_L2L3_HDR_LEN (14 + 20)
+/** Headroom an L4 packet needs for tern_ipv6_output(). */
+#define TERN_L2L3_HDR_LEN6 (14 + 40)
 
 /** ICMP error types handed to TCP (RFC 792; DPDK 22.11 names none). */
 enum tern_icmp_err_type {
@@ -80,8 +85,11 @@ struct tern_icmp_errs {
 
 /**
  * Allocate and set up ctx->arp (empty; retry_ns 1 s, retries_max 3,
- * timeout_ns 60 s, which the runtime may change afterwards); ctx->ifc
- * must be filled, and ctx->ifc.mtu 0 becomes 1500.
+ * timeout_ns 60 s, which the runtime may change afterwards) and ctx->nd
+ * (the neighbour cache, which uses the ARP timers; with ctx->ifc.ip6
+ * set, the link-local and global addresses tentative until DAD has
+ * run in tern_net_poll()); ctx->ifc must be filled, and ctx->ifc.mtu 0
+ * becomes 1500.
  * @return 0, or -ENOMEM.
  */
 int tern_net_init(struct tern_ctx *ctx);
@@ -136,6 +144,34 @@ int tern_ipv4_output_from(struct tern_ctx *ctx, struct rte_mbuf *m,
 			  rte_be32_t src, rte_be32_t dst, uint8_t proto);
 
 /**
+ * Send the L4 packet @p m (data at the L4 header) to @p dst over IPv6.
+ * Prepends IPv6 (hop limit 64, traffic class and flow label from
+ * @p tc_flow: class << 20 | label) and Ethernet headers; fills the TCP
+ * or ICMPv6 checksum (TCP's offloaded when the port can). The next hop
+ * is @p dst when link-local or inside ifc.ip6's prefix, else ifc.gw6;
+ * multicast goes straight to its 33:33 group MAC. Always takes
+ * ownership of @p m; every refusal is counted and frees it.
+ * @param src one of our usable addresses, or NULL: the link-local one
+ *   for link-local and link-scope destinations, else ifc.ip6.
+ * @return 0 sent or queued for ND; -EHOSTUNREACH no route or no usable
+ *   source (IPv6 off, DAD not finished or failed); -ENOBUFS ND queue or
+ *   table full, or no headroom; -EMSGSIZE larger than the MTU (no
+ *   fragmentation); -EINVAL a TCP packet shorter than a TCP header in
+ *   its first segment.
+ */
+int tern_ipv6_output(struct tern_ctx *ctx, struct rte_mbuf *m,
+		     const struct tern_ip6 *src, const struct tern_ip6 *dst,
+		     uint8_t proto, uint32_t tc_flow);
+
+/**
+ * Our IPv6 address in @p slot (TERN_ND_ADDR_LL or TERN_ND_ADDR_GLOBAL)
+ * and its DAD state (enum tern_nd_addr_state); NONE when IPv6 is off.
+ */
+enum tern_nd_addr_state tern_ipv6_addr(const struct tern_ctx *ctx,
+				       enum tern_nd_addr_slot slot,
+				       struct tern_ip6 *addr);
+
+/**
  * One's complement sum (not complemented, folded to 16 bits) of @p len
  * bytes of @p m from offset @p off, across segments of any length.
  * Use it instead of rte_raw_cksum_mbuf(): in DPDK 22.11 that function
@@ -156,7 +192,8 @@ uint16_t tern_net_cksum_mbuf(const struct rte_mbuf *m, uint32_t off,
  */
 uint16_t tern_raw_cksum(const void *buf, size_t len);
 
-/** ARP housekeeping: retries, aging. Call once per loop iteration. */
+/** ARP and ND housekeeping: retries, aging, DAD. Call once per loop
+ * iteration. */
 void tern_net_poll(struct tern_ctx *ctx);
 
 /** Broadcast a gratuitous ARP for our address. */

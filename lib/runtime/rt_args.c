@@ -43,6 +43,10 @@ static const struct rt_opt rt_opts[] = {
 	{ "src-ip", "A.B.C.D[-A.B.C.D][,...]", "more addresses of ours: "
 	  "sources of active opens ('none' for none)", "ip", "extra" },
 	{ "mtu", "N", "IP MTU (0: the profile's)", "ip", "mtu" },
+	{ "ip6", "ADDR/LEN", "our IPv6 address and on-link prefix length "
+	  "('none': IPv6 off; docs/ipv6.md)", "ip6", "address" },
+	{ "gw6", "ADDR", "IPv6 default router ('none' for none)",
+	  "ip6", "gateway" },
 	{ "workers", "N", "at most N worker lcores (0: one per lcore)",
 	  "lcores", "workers" },
 	{ "mbufs", "N", "mbufs in each worker's pool", "mempool", "mbufs" },

@@ -350,3 +350,55 @@ tern_rss_key_fill(uint8_t *key, unsigned int len, uint16_t pattern)
 	for (unsigned int i = 0; i < len; i++)
 		key[i] = (uint8_t)(i % 2 == 0 ? pattern >> 8 : pattern);
 }
+
+int
+rt_cfg_parse_ipv6(const char *s, struct tern_ip6 *out)
+{
+	struct tern_ip6 a;
+
+	if (strcmp(s, "none") == 0) {
+		memset(out, 0, sizeof(*out));
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, a.b) != 1)
+		return -EINVAL;
+	*out = a;
+	return 0;
+}
+
+/* "ADDR/LEN", or "none" (IPv6 off). */
+int
+rt_cfg_parse_ipv6_prefix(const char *s, struct tern_ip6 *addr, uint8_t *len)
+{
+	char buf[INET6_ADDRSTRLEN];
+	const char *slash = strchr(s, '/');
+	struct tern_ip6 a;
+	uint64_t bits;
+
+	if (strcmp(s, "none") == 0) {
+		memset(addr, 0, sizeof(*addr));
+		*len = 0;
+		return 0;
+	}
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(buf))
+		return -EINVAL;
+	memcpy(buf, s, slash - s);
+	buf[slash - s] = '\0';
+	if (inet_pton(AF_INET6, buf, a.b) != 1 ||
+	    rt_cfg_parse_u64(slash + 1, &bits) != 0)
+		return -EINVAL;
+	if (bits < 1 || bits > 128)
+		return -ERANGE;
+	*addr = a;
+	*len = (uint8_t)bits;
+	return 0;
+}
+
+void
+rt_cfg_format_ipv6(const struct tern_ip6 *a, char *out, size_t len)
+{
+	if (tern_ip6_is_unspec(a))
+		strlcpy(out, "none", len);
+	else if (inet_ntop(AF_INET6, a->b, out, (socklen_t)len) == NULL)
+		strlcpy(out, "?", len);
+}

@@ -28,6 +28,10 @@ int rt_cfg_parse_offload(const char *s, enum tern_offload_mode *out);
 int rt_cfg_parse_rss_hf(const char *s, uint64_t *out);
 int rt_cfg_parse_rss_key(const char *s, uint16_t *out);
 void rt_cfg_format_ipv4(rte_be32_t a, char *out, size_t len);
+int rt_cfg_parse_ipv6(const char *s, struct tern_ip6 *out);
+int rt_cfg_parse_ipv6_prefix(const char *s, struct tern_ip6 *addr,
+			     uint8_t *len);
+void rt_cfg_format_ipv6(const struct tern_ip6 *a, char *out, size_t len);
 const char *rt_cfg_tcp_cc_name(enum tern_tcp_cc cc);
 
 #endif /* RT_CFG_VALUE_H */

@@ -600,6 +600,9 @@ rt_stack_conf_fill(const struct tern_rt *rt, const struct rt_worker *w,
 	memcpy(ifc->extra_ip, rt->cfg.extra_ip, sizeof(rt->cfg.extra_ip));
 	ifc->nb_extra_ip = rt->cfg.nb_extra_ip;
 	ifc->mtu = p->mtu;
+	ifc->ip6 = rt->cfg.ip6;
+	ifc->ip6_prefix_len = rt->cfg.ip6_prefix_len;
+	ifc->gw6 = rt->cfg.gw6;
 	ifc->tx_ip_cksum = p->tx_ip_cksum;
 	ifc->tx_tcp_cksum = p->tx_tcp_cksum;
 	ifc->tx_tso = p->tx_tso;
@@ -629,6 +632,48 @@ rt_stack_conf_fill(const struct tern_rt *rt, const struct rt_worker *w,
 	conf->now_ns = tern_clock_now_ns(&rt->clock);
 }
 
+/*
+ * IPv6 needs the frames of its groups (RFC 4861 7.2.1): all-nodes and
+ * the solicited-node group of each of our addresses. The port's
+ * multicast filter takes exactly those; a port without one receives
+ * all multicast, or everything (lib/net drops what is not ours).
+ */
+static int
+port_join_ip6_groups(struct tern_rt *rt)
+{
+	static const struct tern_ip6 all_nodes = {
+		.b = { 0xff, 0x02, [15] = 0x01 },
+	};
+	struct rt_port *p = &rt->port;
+	struct rte_ether_addr macs[3];
+	struct tern_ip6 ll, group;
+	int rc;
+
+	if (tern_ip6_is_unspec(&rt->cfg.ip6))
+		return 0;
+	tern_ip6_mc_mac(&all_nodes, &macs[0]);
+	tern_ip6_linklocal_from_mac(&p->mac, &ll);
+	tern_ip6_solicited_node(&ll, &group);
+	tern_ip6_mc_mac(&group, &macs[1]);
+	tern_ip6_solicited_node(&rt->cfg.ip6, &group);
+	tern_ip6_mc_mac(&group, &macs[2]);
+	rc = rte_eth_dev_set_mc_addr_list(p->id, macs, RTE_DIM(macs));
+	if (rc == 0)
+		return 0;
+	RT_LOG(rt, INFO, "port %s: no multicast filter (%s): receiving all "
+	       "multicast for IPv6", p->name, rte_strerror(-rc));
+	rc = rte_eth_allmulticast_enable(p->id);
+	if (rc == 0)
+		return 0;
+	RT_LOG(rt, INFO, "port %s: no all-multicast mode (%s): promiscuous "
+	       "for IPv6", p->name, rte_strerror(-rc));
+	rc = rte_eth_promiscuous_enable(p->id);
+	if (rc != 0)
+		RT_LOG(rt, ERR, "port %s: cannot receive IPv6 multicast "
+		       "(Neighbour Discovery): %s", p->name, rte_strerror(-rc));
+	return rc;
+}
+
 int
 rt_port_start(struct tern_rt *rt)
 {
@@ -641,7 +686,7 @@ rt_port_start(struct tern_rt *rt)
 		return rc;
 	}
 	p->started = true;
-	return 0;
+	return port_join_ip6_groups(rt);
 }
 
 void

@@ -262,6 +262,51 @@ tern_rt_snap_arp(struct tern_rt *rt, struct tern_rt_arp *out,
 	return (int)l.written;
 }
 
+struct nd_list {
+	struct tern_rt_nd *out;
+	unsigned int max;
+	unsigned int written;
+	unsigned int worker;
+};
+
+static void
+list_nd(struct tern_ctx *ctx, void *arg)
+{
+	struct nd_list *l = arg;
+
+	for (unsigned int i = 0; i < TERN_ND_ENTRIES; i++) {
+		const struct tern_nd_entry *e = &ctx->nd->e[i];
+		struct tern_rt_nd *a;
+
+		if (e->state == TERN_ND_FREE || l->written == l->max)
+			continue;
+		a = &l->out[l->written++];
+		a->worker = l->worker;
+		a->ip = e->ip;
+		a->mac = e->mac;
+		a->state = e->state;
+		a->pending = e->npending;
+		a->age_ms = ctx->now_ns > e->confirmed_ns ?
+			    (ctx->now_ns - e->confirmed_ns) / 1000000u : 0;
+	}
+}
+
+int
+tern_rt_snap_nd(struct tern_rt *rt, struct tern_rt_nd *out,
+		unsigned int max)
+{
+	struct nd_list l = { .out = out, .max = max };
+	int rc;
+
+	for (unsigned int i = 0; i < rt->nb_workers; i++) {
+		l.worker = i;
+		rc = tern_rt_worker_call(rt, i, list_nd, &l);
+		if (rc != 0)
+			return rc;
+	}
+	return (int)l.written;
+}
+
 char *
 tern_rt_format_addr(rte_be32_t ip, uint16_t port, char *buf, size_t len)
 {

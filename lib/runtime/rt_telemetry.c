@@ -2,7 +2,7 @@
 /*
  * rte_telemetry endpoints (read with dpdk-telemetry.py, tern-ss,
  * tern-nstat): /tern/info, /tern/stats, /tern/tcp/stats, /tern/conns,
- * /tern/fsm, /tern/arp. Every answer is a snapshot taken on the workers
+ * /tern/fsm, /tern/arp, /tern/nd. Every answer is a snapshot taken on the workers
  * (tern_rt_snap.h), the same the shell prints.
  *
  * DPDK 22.11 callbacks take no user argument and commands cannot be
@@ -10,6 +10,7 @@
  * DPDK objects are: a memzone holds a pointer to it and a lock that
  * destroy takes to unhook it while no callback runs.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -343,6 +344,39 @@ tel_arp(struct tern_rt *rt, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static int
+tel_nd(struct tern_rt *rt, const char *params, struct rte_tel_data *d)
+{
+	struct tern_rt_nd list[TEL_ARP_MAX];
+	int n = tern_rt_snap_nd(rt, list, TEL_ARP_MAX);
+	char s[INET6_ADDRSTRLEN];
+
+	RTE_SET_USED(params);
+	if (n < 0)
+		return n;
+	rte_tel_data_start_dict(d);     /* as /tern/arp */
+	for (int i = 0; i < n; i++) {
+		struct rte_tel_data *c = rte_tel_data_alloc();
+		char key[16];
+
+		if (c == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(c);
+		inet_ntop(AF_INET6, list[i].ip.b, s, sizeof(s));
+		rte_tel_data_add_dict_string(c, "ip", s);
+		rte_ether_format_addr(s, sizeof(s), &list[i].mac);
+		rte_tel_data_add_dict_string(c, "mac", s);
+		rte_tel_data_add_dict_string(c, "state",
+					     tern_nd_state_name(list[i].state));
+		rte_tel_data_add_dict_u64(c, "age_ms", list[i].age_ms);
+		rte_tel_data_add_dict_int(c, "pending", list[i].pending);
+		rte_tel_data_add_dict_int(c, "worker", (int)list[i].worker);
+		snprintf(key, sizeof(key), "%d", i);
+		rte_tel_data_add_dict_container(d, key, c, 0);
+	}
+	return 0;
+}
+
 typedef int (*tel_fn)(struct tern_rt *rt, const char *params,
 		      struct rte_tel_data *d);
 
@@ -380,6 +414,7 @@ TEL_CB(tcp_stats)
 TEL_CB(conns)
 TEL_CB(fsm)
 TEL_CB(arp)
+TEL_CB(nd)
 
 struct tel_cmd {
 	const char *cmd;
@@ -399,6 +434,8 @@ static const struct tel_cmd tel_cmds[] = {
 	{ "/tern/fsm", cb_fsm, "tern: TCP state-table rows taken, with "
 	  "counts. No parameters" },
 	{ "/tern/arp", cb_arp, "tern: ARP entries in use. No parameters" },
+	{ "/tern/nd", cb_nd, "tern: IPv6 neighbour entries in use. No "
+	  "parameters" },
 };
 
 int

@@ -43,6 +43,9 @@ enum cfg_type {
 	CFG_IPV4_OR_NONE, /**< "A.B.C.D" or "none" (0) */
 	CFG_IPV4_LIST,    /**< tern_parse_ipv4_list(); count (uint8_t) at
 			       aux, max entries in max */
+	CFG_IPV6_PREFIX,  /**< "ADDR/len" or "none" (::): struct tern_ip6
+			       + uint8_t at aux */
+	CFG_IPV6_OR_NONE, /**< "ADDR" or "none" (::) */
 	CFG_SECONDS_MS,   /**< decimal seconds stored as uint32_t ms */
 	CFG_OFFLOAD,      /**< enum tern_offload_mode */
 	CFG_RSS_HF,       /**< uint64_t RTE_ETH_RSS_* from names */
@@ -94,6 +97,10 @@ static const struct cfg_key config_keys[] = {
 	  TERN_CFG_EXTRA_IP_MAX, false },
 	NUM_KEY("ip", "mtu", CFG_U16, struct tern_config, mtu, MTU_MIN,
 		MTU_MAX, true),
+	{ "ip6", "address", CFG_IPV6_PREFIX, offsetof(struct tern_config, ip6),
+	  offsetof(struct tern_config, ip6_prefix_len), 1, 128, false },
+	TYPED_KEY("ip6", "gateway", CFG_IPV6_OR_NONE, struct tern_config,
+		  gw6),
 	STR_KEY("lcores", "list", struct tern_config, lcores),
 	NUM_KEY("lcores", "workers", CFG_U16, struct tern_config, workers, 1,
 		RTE_MAX_LCORE, true),
@@ -250,6 +257,11 @@ key_parse(const struct cfg_key *k, void *base, const char *value)
 		*((uint8_t *)base + k->aux) = (uint8_t)n;
 		return 0;
 	}
+	case CFG_IPV6_PREFIX:
+		return rt_cfg_parse_ipv6_prefix(value, (struct tern_ip6 *)field,
+					 (uint8_t *)base + k->aux);
+	case CFG_IPV6_OR_NONE:
+		return rt_cfg_parse_ipv6(value, (struct tern_ip6 *)field);
 	case CFG_SECONDS_MS:
 		return rt_cfg_parse_seconds_ms(value, (uint32_t *)field);
 	case CFG_OFFLOAD:
@@ -316,6 +328,18 @@ key_format(const struct cfg_key *k, const void *base, char *out, size_t len)
 		}
 		break;
 	}
+	case CFG_IPV6_PREFIX:
+		rt_cfg_format_ipv6((const struct tern_ip6 *)field, out, len);
+		if (!tern_ip6_is_unspec((const struct tern_ip6 *)field)) {
+			size_t used = strlen(out);
+
+			snprintf(out + used, len - used, "/%u",
+				 *((const uint8_t *)base + k->aux));
+		}
+		break;
+	case CFG_IPV6_OR_NONE:
+		rt_cfg_format_ipv6((const struct tern_ip6 *)field, out, len);
+		break;
 	case CFG_SECONDS_MS: {
 		uint32_t ms = *(const uint32_t *)field;
 
@@ -364,6 +388,13 @@ key_expects(const struct cfg_key *k, char *out, size_t len)
 	case CFG_IPV4_LIST:
 		snprintf(out, len, "A.B.C.D[-A.B.C.D][,...] or none, at most "
 			 "%u addresses", k->max);
+		break;
+	case CFG_IPV6_PREFIX:
+		snprintf(out, len, "an IPv6 address/LEN with LEN in [1, 128], "
+			 "or none");
+		break;
+	case CFG_IPV6_OR_NONE:
+		snprintf(out, len, "an IPv6 address or none");
 		break;
 	case CFG_SECONDS_MS:
 		snprintf(out, len, "seconds (decimals allowed), at most %u",
@@ -529,6 +560,37 @@ tern_prefix_netmask(uint8_t prefix_len)
 	return rte_cpu_to_be_32(UINT32_MAX << (32 - prefix_len));
 }
 
+/* [ip6]: a unicast address of ours; the router on-link (link-local or
+ * inside the prefix), and only with an address. */
+static int
+config_check_ip6(const struct tern_config *cfg)
+{
+	const struct tern_ip6 *a = &cfg->ip6, *gw = &cfg->gw6;
+
+	if (tern_ip6_is_unspec(a)) {
+		if (tern_ip6_is_unspec(gw))
+			return 0;
+		CFG_LOG(cfg->logtype, ERR, "[ip6] gateway without [ip6] "
+			"address");
+		return -EINVAL;
+	}
+	if (tern_ip6_is_multicast(a) || tern_ip6_is_loopback(a)) {
+		CFG_LOG(cfg->logtype, ERR, "[ip6] address is multicast or "
+			"loopback");
+		return -EINVAL;
+	}
+	if (!tern_ip6_is_unspec(gw) &&
+	    (tern_ip6_is_multicast(gw) || tern_ip6_eq(gw, a) ||
+	     !(tern_ip6_is_linklocal(gw) ||
+	       tern_ip6_prefix_eq(gw, a, cfg->ip6_prefix_len)))) {
+		CFG_LOG(cfg->logtype, ERR, "[ip6] gateway is not an on-link "
+			"unicast neighbour (link-local, or inside the "
+			"address's prefix)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 int
 tern_config_check(const struct tern_config *cfg)
 {
@@ -568,6 +630,8 @@ tern_config_check(const struct tern_config *cfg)
 			return -EINVAL;
 		}
 	}
+	if (config_check_ip6(cfg) != 0)
+		return -EINVAL;
 	/* rte_mempool_create() refuses a cache above n / 1.5. */
 	if ((uint64_t)cfg->mbuf_cache * 3 > (uint64_t)cfg->mbufs * 2) {
 		CFG_LOG(cfg->logtype, ERR, "[mempool] cache = %u: expected at "

@@ -26,6 +26,7 @@
 
 #include <rte_byteorder.h>
 
+#include "tern_ip6.h"
 #include "tern_tcp.h"
 
 /** Longest value (rte_cfgfile's CFG_VALUE_LEN). */
@@ -100,6 +101,11 @@ struct tern_config {
 						      opens (docs/tcp.md) */
 	uint8_t nb_extra_ip;
 	uint16_t mtu;                        /**< 0 = the profile's */
+	/* [ip6] */
+	struct tern_ip6 ip6;                 /**< our global address;
+						  :: = IPv6 off */
+	uint8_t ip6_prefix_len;              /**< on-link prefix, 1..128 */
+	struct tern_ip6 gw6;                 /**< default router; :: none */
 	/* [lcores] */
 	char lcores[TERN_CFG_NAME_LEN];      /**< EAL -l list, used when the
 						  command line gives none */

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "tern_arp.h"
+#include "tern_nd.h"
 #include "tern_rt_ctl.h"
 #include "tern_stats.h"
 #include "tern_tcp_view.h"
@@ -89,6 +90,20 @@ struct tern_rt_arp {
 /** List ARP entries in use. @return entries written; -errno. */
 int tern_rt_snap_arp(struct tern_rt *rt, struct tern_rt_arp *out,
 		     unsigned int max);
+
+/** One IPv6 neighbour cache entry in use. */
+struct tern_rt_nd {
+	unsigned int worker;
+	struct tern_ip6 ip;
+	struct rte_ether_addr mac;  /**< none while INCOMPLETE */
+	uint8_t state;              /**< enum tern_nd_state */
+	uint64_t age_ms;            /**< since last confirmed */
+	uint8_t pending;            /**< packets waiting for it */
+};
+
+/** List IPv6 neighbour entries in use. @return entries written; -errno. */
+int tern_rt_snap_nd(struct tern_rt *rt, struct tern_rt_nd *out,
+		    unsigned int max);
 
 /** "198.18.0.2:7" into @p buf. @return buf. */
 char *tern_rt_format_addr(rte_be32_t ip, uint16_t port, char *buf,

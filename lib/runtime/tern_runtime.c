@@ -322,6 +322,23 @@ ipv4_format(rte_be32_t addr, char *out, size_t len)
 		snprintf(out, len, "?");
 }
 
+/* Our IPv6 addresses (link-local from the MAC) while DAD runs. */
+static void
+print_banner_ip6(const struct tern_config *cfg, FILE *f)
+{
+	char a[INET6_ADDRSTRLEN], gw[INET6_ADDRSTRLEN];
+
+	if (tern_ip6_is_unspec(&cfg->ip6))
+		return;
+	inet_ntop(AF_INET6, cfg->ip6.b, a, sizeof(a));
+	if (tern_ip6_is_unspec(&cfg->gw6))
+		snprintf(gw, sizeof(gw), "none");
+	else
+		inet_ntop(AF_INET6, cfg->gw6.b, gw, sizeof(gw));
+	fprintf(f, "  ip6      %s/%u, gateway %s\n", a, cfg->ip6_prefix_len,
+		gw);
+}
+
 static void
 print_banner(const struct tern_rt *rt, FILE *f)
 {
@@ -348,6 +365,7 @@ print_banner(const struct tern_rt *rt, FILE *f)
 		cfg->profile.name, mac, link.link_status ? "up" : "down");
 	fprintf(f, "  ip       %s/%u, gateway %s, mtu %u\n", ip,
 		cfg->prefix_len, gw, p->mtu);
+	print_banner_ip6(cfg, f);
 	fprintf(f, "  lcores   %u, workers %u:", rte_lcore_count(),
 		rt->nb_workers);
 	for (unsigned int i = 0; i < rt->nb_workers; i++)

@@ -380,6 +380,87 @@ test_write_then_load_round_trip(void **state)
 	assert_memory_equal(&back, &cfg, sizeof(cfg));
 }
 
+/* [ip6]: off by default; an address with its prefix, a router on-link;
+ * what the check refuses; the file written and read back. */
+static void
+test_ip6_keys(void **state)
+{
+	struct tern_config cfg, back;
+	struct tern_ip6 a;
+	char path[64];
+	FILE *f;
+	int fd;
+
+	(void)state;
+	tern_config_defaults(&cfg, LOGTYPE);
+	assert_true(tern_ip6_is_unspec(&cfg.ip6));
+	assert_true(tern_ip6_is_unspec(&cfg.gw6));
+	assert_int_equal(tern_config_check(&cfg), 0);
+	assert_int_equal(tern_config_set(&cfg, "ip6", "address",
+					 "2001:2::2/64"), 0);
+	assert_int_equal(inet_pton(AF_INET6, "2001:2::2", a.b), 1);
+	assert_true(tern_ip6_eq(&cfg.ip6, &a));
+	assert_int_equal(cfg.ip6_prefix_len, 64);
+	assert_int_equal(tern_config_check(&cfg), 0);
+	/* bad values leave the key as it was */
+	assert_int_equal(tern_config_set(&cfg, "ip6", "address",
+					 "2001:2::2/129"), -ERANGE);
+	assert_int_equal(tern_config_set(&cfg, "ip6", "address",
+					 "2001:2::2/0"), -ERANGE);
+	assert_int_equal(tern_config_set(&cfg, "ip6", "address",
+					 "2001:2::2"), -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "ip6", "address",
+					 "198.18.0.2/24"), -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "ip6", "gateway", "fe80::"
+					 "1:2:3:4:5:6:7"), -EINVAL);
+	assert_true(tern_ip6_eq(&cfg.ip6, &a));
+	/* the router: link-local or inside the prefix */
+	assert_int_equal(tern_config_set(&cfg, "ip6", "gateway", "fe80::1"),
+			 0);
+	assert_int_equal(tern_config_check(&cfg), 0);
+	assert_int_equal(tern_config_set(&cfg, "ip6", "gateway", "2001:2::1"),
+			 0);
+	assert_int_equal(tern_config_check(&cfg), 0);
+	assert_int_equal(tern_config_set(&cfg, "ip6", "gateway", "2001:3::1"),
+			 0);
+	assert_int_equal(tern_config_check(&cfg), -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "ip6", "gateway", "ff02::1"),
+			 0);
+	assert_int_equal(tern_config_check(&cfg), -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "ip6", "gateway", "fe80::1"),
+			 0);
+	/* no multicast or loopback address; no router without address */
+	assert_int_equal(tern_config_set(&cfg, "ip6", "address", "::1/128"),
+			 0);
+	assert_int_equal(tern_config_check(&cfg), -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "ip6", "address", "ff02::5/64"),
+			 0);
+	assert_int_equal(tern_config_check(&cfg), -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "ip6", "address", "none"), 0);
+	assert_int_equal(tern_config_check(&cfg), -EINVAL);
+	assert_int_equal(tern_config_set(&cfg, "ip6", "gateway", "none"), 0);
+	assert_int_equal(tern_config_check(&cfg), 0);
+
+	/* written and read back, from a file with the section */
+	assert_int_equal(load_text(&cfg, "[ip6]\naddress = 2001:db8:1::10/48"
+				   "\ngateway = fe80::1\n"), 0);
+	assert_int_equal(cfg.ip6_prefix_len, 48);
+	assert_int_equal(tern_config_check(&cfg), 0);
+	snprintf(path, sizeof(path), "/tmp/tern-cfg-ip6.XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	assert_int_equal(tern_config_write(&cfg, f), 0);
+	fclose(f);
+	tern_config_defaults(&back, LOGTYPE);
+	assert_int_equal(tern_config_load(&back, path), 0);
+	unlink(path);
+	assert_true(tern_ip6_eq(&back.ip6, &cfg.ip6));
+	assert_true(tern_ip6_eq(&back.gw6, &cfg.gw6));
+	assert_int_equal(back.ip6_prefix_len, 48);
+}
+
 /* ---- profiles ------------------------------------------------------------- */
 
 struct shipped_profile {
@@ -750,6 +831,7 @@ main(void)
 		cmocka_unit_test(test_set_rejects_bad_values),
 		cmocka_unit_test(test_check_cross_fields),
 		cmocka_unit_test(test_ip_extra),
+		cmocka_unit_test(test_ip6_keys),
 		cmocka_unit_test(test_load_file_overrides_defaults),
 		cmocka_unit_test(test_load_file_errors),
 		cmocka_unit_test(test_write_then_load_round_trip),

@@ -104,6 +104,7 @@ struct sim {
 	} rxq[SIM_MAX_NODES];
 	struct sim_block *blocks;
 	struct sim_recorder *rec;
+	bool ipv6;              /**< sim_use_ipv6() */
 };
 
 /*
@@ -732,6 +733,7 @@ node_new(struct sim *sim, const char *name, enum sim_node_kind kind)
 	snprintf(n->name, sizeof(n->name), "%s", name);
 	n->mac = (struct rte_ether_addr){ { 0x02, 0, 0, 0, 0, host } };
 	n->ip = sim_ip(host);
+	n->ip6 = sim_ip6(host);
 	n->pool = pool_for(idx);
 	if (n->pool == NULL)
 		sim_test_fail(__FILE__, __LINE__, "pool != NULL",
@@ -753,6 +755,10 @@ stack_conf_fill(struct sim_node *n, const struct tern_tcp_conf *tcp,
 	sc->ifc.ip = n->ip;
 	sc->ifc.netmask = rte_cpu_to_be_32(0xffffff00);
 	sc->ifc.mtu = 1500;
+	if (n->sim->ipv6) {
+		sc->ifc.ip6 = n->ip6;
+		sc->ifc.ip6_prefix_len = 64;
+	}
 	if (tcp != NULL)
 		sc->tcp = *tcp;
 	else
@@ -851,6 +857,7 @@ sim_add_host(struct sim *sim, const char *name,
 		n->nb_workers = nb_workers;
 		n->mac = host->mac;
 		n->ip = host->ip;
+		n->ip6 = host->ip6;
 		stack_conf_fill(n, tcp, &sc, &secret);
 		/* ownership: our key, a table over the workers -- which the
 		 * NIC uses too in SIM_NIC_RSS */
@@ -863,6 +870,12 @@ sim_add_host(struct sim *sim, const char *name,
 		stack_start(n, &sc);
 	}
 	return host;
+}
+
+void
+sim_use_ipv6(struct sim *sim, bool on)
+{
+	sim->ipv6 = on;
 }
 
 struct sim_node *

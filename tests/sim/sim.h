@@ -50,6 +50,15 @@ sim_ip(uint8_t host)
 				host);
 }
 
+/** 2001:2::@p host (RFC 5180 benchmarking range). */
+static inline struct tern_ip6
+sim_ip6(uint8_t host)
+{
+	struct tern_ip6 a = { .b = { 0x20, 0x01, 0x00, 0x02, [15] = host } };
+
+	return a;
+}
+
 /* --- PRNG: xoshiro256** seeded through splitmix64 --- */
 
 struct sim_rng {
@@ -115,6 +124,8 @@ struct sim_node {
 	enum sim_node_kind kind;
 	struct rte_ether_addr mac;
 	rte_be32_t ip;
+	struct tern_ip6 ip6;            /**< 2001:2::(10 + index) once
+					     sim_use_ipv6(); :: before */
 	struct rte_mempool *pool;
 	unsigned int pool_in_use_base;  /**< before tern_stack_init */
 	unsigned int pool_in_use_idle;  /**< right after tern_stack_init */
@@ -221,6 +232,13 @@ struct sim_node *sim_add_stack(struct sim *sim, const char *name,
 struct sim_node *sim_add_host(struct sim *sim, const char *name,
 			      const struct tern_tcp_conf *tcp,
 			      unsigned int nb_workers, enum sim_nic_mode nic);
+
+/**
+ * Give the stacks added from now on IPv6 too: ifc.ip6 = n->ip6 (/64).
+ * Their addresses are tentative until DAD has run (1 s of virtual time:
+ * sim_run_for()).
+ */
+void sim_use_ipv6(struct sim *sim, bool on);
 
 /** Add a scripted endpoint (answers ARP for its address by default). */
 struct sim_node *sim_add_script(struct sim *sim, const char *name);

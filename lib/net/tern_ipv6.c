@@ -1,0 +1,265 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IPv6 (RFC 8200): input validation and delivery to ICMPv6, output with
+ * checksums and next-hop selection (on-link prefix, link-local, or the
+ * static default router). No fragmentation or reassembly, no extension
+ * headers on output, no jumbograms.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include <rte_ether.h>
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "net_priv.h"
+#include "tern_net.h"
+
+#define IPV6_HOP_LIMIT_DEFAULT 64  /* Linux's, as IPv4's TTL */
+#define TCP_HLEN_MIN 20u
+#define ICMP6_TYPE_PARAM_PROB 4
+
+bool
+net_ip6_is_ours(const struct tern_ctx *ctx, const struct tern_ip6 *a)
+{
+	const struct tern_nd_table *nd = ctx->nd;
+
+	for (unsigned int i = 0; i < TERN_ND_ADDR_MAX; i++)
+		if (nd->addr_state[i] == TERN_ND_ADDR_PREFERRED &&
+		    tern_ip6_eq(a, &nd->addr[i]))
+			return true;
+	return false;
+}
+
+const struct tern_ip6 *
+net_ip6_source_for(const struct tern_ctx *ctx, const struct tern_ip6 *dst)
+{
+	const struct tern_nd_table *nd = ctx->nd;
+	unsigned int slot = TERN_ND_ADDR_GLOBAL;
+
+	if (tern_ip6_is_linklocal(dst) ||
+	    (tern_ip6_is_multicast(dst) && tern_ip6_mc_scope(dst) <= 2))
+		slot = TERN_ND_ADDR_LL;
+	if (nd->addr_state[slot] != TERN_ND_ADDR_PREFERRED)
+		return NULL;
+	return &nd->addr[slot];
+}
+
+/* Is @p a a unicast address some peer may hold as its own? */
+static bool
+ipv6_src_is_ours(const struct tern_ctx *ctx, const struct tern_ip6 *a)
+{
+	const struct tern_nd_table *nd = ctx->nd;
+
+	/* Tentative and duplicate ones too: ours, or claimed by a twin. */
+	for (unsigned int i = 0; i < TERN_ND_ADDR_MAX; i++)
+		if (nd->addr_state[i] != TERN_ND_ADDR_NONE &&
+		    tern_ip6_eq(a, &nd->addr[i]))
+			return true;
+	return false;
+}
+
+static tern_stat_t
+ipv6_check_addrs(const struct tern_ctx *ctx, const struct net_ipv6_repr *r)
+{
+	if (tern_ip6_is_multicast(&r->dst)) {
+		if (!net_nd_is_our_group(ctx, &r->dst))
+			return TERN_STAT_IP6_IN_ADDR_ERRORS;
+	} else if (!net_ip6_is_ours(ctx, &r->dst)) {
+		return TERN_STAT_IP6_IN_ADDR_ERRORS;
+	}
+	if (ipv6_src_is_ours(ctx, &r->src))
+		return TERN_STAT_IP6_IN_BAD_SRC;
+	return NET_ACCEPT;
+}
+
+static tern_stat_t
+ipv6_validate(struct tern_ctx *ctx, const struct rte_mbuf *m,
+	      struct net_ipv6_repr *r)
+{
+	const uint8_t *l3 = rte_pktmbuf_mtod_offset(m, const uint8_t *,
+						    NET_ETH_HLEN);
+	uint32_t seg_len = rte_pktmbuf_data_len(m) - NET_ETH_HLEN;
+	tern_stat_t verdict;
+
+	verdict = net_ipv6_parse(l3, seg_len,
+				 rte_pktmbuf_pkt_len(m) - NET_ETH_HLEN, r);
+	if (verdict != NET_ACCEPT)
+		return verdict;
+	verdict = ipv6_check_addrs(ctx, r);
+	if (verdict != NET_ACCEPT)
+		return verdict;
+	verdict = net_ipv6_parse_ext(l3, seg_len, r);
+	if (verdict != NET_ACCEPT)
+		return verdict;
+	/* Only a DAD probe may come from nowhere (RFC 4862 5.4). */
+	if (tern_ip6_is_unspec(&r->src) && r->proto != IPPROTO_ICMPV6)
+		return TERN_STAT_IP6_IN_BAD_SRC;
+	/* TCP over IPv6 is not wired to the engine yet (docs/ipv6.md). */
+	if (r->proto == IPPROTO_TCP)
+		return TERN_STAT_IP6_IN_UNKNOWN_PROTO;
+	return NET_ACCEPT;
+}
+
+enum net_l4
+net_ipv6_input(struct tern_ctx *ctx, struct rte_mbuf *m,
+	       const struct net_eth_repr *eth)
+{
+	struct net_ipv6_repr r;
+	tern_stat_t verdict;
+	uint32_t ip_len;
+
+	RTE_SET_USED(eth);
+	tern_stat_inc(&ctx->stats, TERN_STAT_IP6_IN_RECEIVES);
+	verdict = ipv6_validate(ctx, m, &r);
+	if (verdict != NET_ACCEPT) {
+		if (r.pp_code != NET_PP_NONE)
+			net_icmp6_error(ctx, m, &r, ICMP6_TYPE_PARAM_PROB,
+					r.pp_code, r.pp_ptr, r.pp_code == 2);
+		tern_drop(ctx, m, verdict);
+		return NET_L4_DROPPED;
+	}
+	ip_len = NET_IPV6_HLEN + (uint32_t)r.payload_len;
+	if (rte_pktmbuf_pkt_len(m) > NET_ETH_HLEN + ip_len)
+		net_mbuf_trim_to(m, NET_ETH_HLEN + ip_len);
+	m->l2_len = NET_ETH_HLEN;
+	m->l3_len = r.l4_off;
+	/* The headers are in the first segment: adj cannot fail. */
+	rte_pktmbuf_adj(m, (uint16_t)(NET_ETH_HLEN + r.l4_off));
+	tern_stat_inc(&ctx->stats, TERN_STAT_IP6_IN_DELIVERS);
+	return NET_L4_ICMP6;
+}
+
+/* The on-link neighbour to send to for unicast @p dst; NULL: none. */
+static const struct tern_ip6 *
+ipv6_next_hop(const struct tern_ctx *ctx, const struct tern_ip6 *dst)
+{
+	const struct tern_if_conf *ifc = &ctx->ifc;
+
+	if (tern_ip6_is_unspec(dst) || tern_ip6_is_loopback(dst) ||
+	    ipv6_src_is_ours(ctx, dst))
+		return NULL;
+	if (tern_ip6_is_linklocal(dst) ||
+	    tern_ip6_prefix_eq(dst, &ifc->ip6, ifc->ip6_prefix_len))
+		return dst;
+	if (tern_ip6_is_unspec(&ifc->gw6))
+		return NULL;
+	return &ifc->gw6;
+}
+
+static void
+ipv6_fill_header(struct rte_ipv6_hdr *ih, const struct tern_ip6 *src,
+		 const struct tern_ip6 *dst, uint8_t proto,
+		 uint8_t hop_limit, uint32_t tc_flow, uint32_t l4_len)
+{
+	ih->vtc_flow = rte_cpu_to_be_32(6u << 28 | (tc_flow & 0x0fffffffu));
+	ih->payload_len = rte_cpu_to_be_16((uint16_t)l4_len);
+	ih->proto = proto;
+	ih->hop_limits = hop_limit;
+	memcpy(ih->src_addr, src->b, 16);
+	memcpy(ih->dst_addr, dst->b, 16);
+}
+
+/* TCP (offloaded when the port can) or ICMPv6 checksum: the upper-layer
+ * sum over the pseudo-header of RFC 8200 8.1. */
+static void
+ipv6_fill_l4_cksum(const struct tern_ctx *ctx, struct rte_mbuf *m,
+		   const struct rte_ipv6_hdr *ih, uint32_t l4_len)
+{
+	uint8_t *l4 = (uint8_t *)(uintptr_t)(ih + 1);
+	rte_be16_t *field;
+	uint32_t sum;
+
+	if (ih->proto == IPPROTO_TCP) {
+		field = &((struct rte_tcp_hdr *)l4)->cksum;
+		if (ctx->ifc.tx_tcp_cksum) {
+			m->ol_flags |= RTE_MBUF_F_TX_IPV6 |
+				       RTE_MBUF_F_TX_TCP_CKSUM;
+			*field = rte_ipv6_phdr_cksum(ih, m->ol_flags);
+			return;
+		}
+	} else if (ih->proto == IPPROTO_ICMPV6) {
+		field = (rte_be16_t *)(l4 + 2);
+	} else {
+		return;
+	}
+	*field = 0;
+	sum = (uint32_t)tern_net_cksum_mbuf(m, NET_ETH_HLEN + NET_IPV6_HLEN,
+					    l4_len) +
+	      rte_ipv6_phdr_cksum(ih, 0);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	*field = (uint16_t)~sum;
+}
+
+int
+net_ipv6_prepend(struct tern_ctx *ctx, struct rte_mbuf *m,
+		 const struct tern_ip6 *src, const struct tern_ip6 *dst,
+		 uint8_t proto, uint8_t hop_limit, uint32_t tc_flow)
+{
+	uint32_t l4_len = rte_pktmbuf_pkt_len(m);
+	struct rte_ether_hdr *eh;
+	struct rte_ipv6_hdr *ih;
+
+	eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m,
+				 (uint16_t)(NET_ETH_HLEN + NET_IPV6_HLEN));
+	if (eh == NULL) {
+		tern_drop(ctx, m, TERN_STAT_IP6_OUT_NO_HEADROOM);
+		return -ENOBUFS;
+	}
+	ih = (struct rte_ipv6_hdr *)(eh + 1);
+	ipv6_fill_header(ih, src, dst, proto, hop_limit, tc_flow, l4_len);
+	m->l2_len = NET_ETH_HLEN;
+	m->l3_len = NET_IPV6_HLEN;
+	m->ol_flags &= ~(RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IPV6 |
+			 RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK);
+	ipv6_fill_l4_cksum(ctx, m, ih, l4_len);
+	rte_ether_addr_copy(&ctx->ifc.mac, &eh->src_addr);
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	tern_stat_inc(&ctx->stats, TERN_STAT_IP6_OUT_REQUESTS);
+	return 0;
+}
+
+int
+tern_ipv6_output(struct tern_ctx *ctx, struct rte_mbuf *m,
+		 const struct tern_ip6 *src, const struct tern_ip6 *dst,
+		 uint8_t proto, uint32_t tc_flow)
+{
+	uint32_t l4_len = rte_pktmbuf_pkt_len(m);
+	const struct tern_ip6 *nexthop = NULL;
+	struct rte_ether_hdr *eh;
+
+	if (l4_len + NET_IPV6_HLEN > ctx->ifc.mtu) {
+		tern_drop(ctx, m, TERN_STAT_IP6_OUT_TOO_BIG);
+		return -EMSGSIZE;
+	}
+	if (proto == IPPROTO_TCP && rte_pktmbuf_data_len(m) < TCP_HLEN_MIN) {
+		tern_drop(ctx, m, TERN_STAT_IP_OUT_BAD_L4);
+		return -EINVAL;
+	}
+	if (!tern_ip6_is_multicast(dst))
+		nexthop = ipv6_next_hop(ctx, dst);
+	if (src == NULL)
+		src = net_ip6_source_for(ctx, dst);
+	if (src == NULL || (nexthop == NULL && !tern_ip6_is_multicast(dst))) {
+		tern_drop(ctx, m, TERN_STAT_IP6_OUT_NO_ROUTE);
+		return -EHOSTUNREACH;
+	}
+	if (net_ipv6_prepend(ctx, m, src, dst, proto, IPV6_HOP_LIMIT_DEFAULT,
+			     tc_flow) != 0)
+		return -ENOBUFS;
+	if (nexthop != NULL)
+		return net_nd_output(ctx, m, nexthop);
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	tern_ip6_mc_mac(dst, &eh->dst_addr);
+	tern_ctx_tx(ctx, m);
+	return 0;
+}
+
+enum tern_nd_addr_state
+tern_ipv6_addr(const struct tern_ctx *ctx, enum tern_nd_addr_slot slot,
+	       struct tern_ip6 *addr)
+{
+	*addr = ctx->nd->addr[slot];
+	return (enum tern_nd_addr_state)ctx->nd->addr_state[slot];
+}
