@@ -174,7 +174,9 @@ void
 tcp_recovery_on_retransmit(struct tern_ctx *ctx, struct tern_conn *c,
 			   uint32_t seq, uint32_t len)
 {
-	if (c->undo_cwnd != 0) {
+	/* Only the episode's own resends: a tail loss probe (never during
+	 * one) has its D-SACK too, which must not undo an old episode. */
+	if (c->undo_cwnd != 0 && (c->flags & (CF_RECOVERY | CF_AFTER_RTO))) {
 		c->undo_bytes += len;
 		c->undo_high = seq_max(c->undo_high, seq + len);
 	}
