@@ -3,8 +3,8 @@
  * The stack layer: wires one lcore's net and TCP together. It is the only
  * library that knows both, so it owns what crosses them: the order of
  * initialisation, the hand-over of received TCP segments and of the ICMP
- * errors about ours from lib/net to lib/tcp, the merged deadline, and the secrets (lib/tcp reads no random
- * source).
+ * errors about ours from lib/net to lib/tcp, the merged deadline, and
+ * the secrets (lib/tcp reads no random source).
  */
 #include <errno.h>
 #include <string.h>

@@ -3,8 +3,8 @@
  * TCP input, the ACK field (RFC 9293 3.10.7.4, fifth): what an
  * acceptable ACK frees from the send queue, the round-trip samples it
  * gives (RFC 6298, RFC 7323), Eifel's undo of a spurious RTO (RFC 3522),
- * SACK blocks (RFC 2018) and D-SACK blocks (RFC 2883), duplicate ACKs for recovery (RFC 5681), and
- * the send window with its WL1/WL2 rule.
+ * SACK blocks (RFC 2018) and D-SACK blocks (RFC 2883), duplicate ACKs
+ * for recovery (RFC 5681), and the send window with its WL1/WL2 rule.
  */
 #include "tcp_priv.h"
 

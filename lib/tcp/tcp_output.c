@@ -690,9 +690,8 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 	/* No data before our SYN is acknowledged. */
 	if (tcp_state_has(c->state, SP_SENDS) && tcp_syn_acked(c)) {
 		if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
-		    (CF_RECOVERY | CF_SACK_OK)) {
+		    (CF_RECOVERY | CF_SACK_OK))
 			tcp_sack_retransmit(ctx, c);
-		}
 		for (;;) {
 			uint32_t off = c->snd_nxt - c->snd_una;
 			uint32_t avail, len;

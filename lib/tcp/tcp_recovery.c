@@ -116,11 +116,14 @@ tcp_exit_recovery(struct tern_conn *c)
 /*
  * RFC 8985 6.2's wait: RACK.rtt plus the reordering window. RFC 8985
  * takes min_rtt / 4 for the window; tern tracks no minimum RTT and
- * takes SRTT / 4, which errs towards waiting.
+ * takes SRTT / 4, which errs towards waiting. Without an RTT sample
+ * yet, the RTO: no earlier than the timer would.
  */
 static uint32_t
 tcp_rack_wait_us(const struct tern_conn *c)
 {
+	if (c->srtt_us == 0)
+		return c->rto_ms * 1000;
 	return c->srtt_us + c->srtt_us / 4;
 }
 
@@ -174,7 +177,9 @@ void
 tcp_recovery_on_retransmit(struct tern_ctx *ctx, struct tern_conn *c,
 			   uint32_t seq, uint32_t len)
 {
-	if (c->undo_cwnd != 0) {
+	/* Only the episode's own resends: a tail loss probe (never during
+	 * one) has its D-SACK too, which must not undo an old episode. */
+	if (c->undo_cwnd != 0 && (c->flags & (CF_RECOVERY | CF_AFTER_RTO))) {
 		c->undo_bytes += len;
 		c->undo_high = seq_max(c->undo_high, seq + len);
 	}
@@ -274,9 +279,9 @@ tcp_recovery_on_ack(struct tern_ctx *ctx, struct tern_conn *c,
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_PARTIAL_ACKS);
 	if (seq_lt(c->rxt_next, c->snd_una))
 		c->rxt_next = c->snd_una;
-	if (sack)
+	if (sack) {
 		tcp_rack_check(ctx, c);
-	if (!sack) {
+	} else {
 		uint32_t len = tcp_first_segment_len(c);
 
 		/* RFC 6582 3.2 step 5: resend, deflate, re-inflate. */

@@ -49,6 +49,7 @@ pmtu_topology() {
 
 # icmp_out_dest_unreachs: the router's IcmpOutDestUnreachs.
 icmp_out_dest_unreachs() {
+	# shellcheck disable=SC2016 # awk's own $1, $i
 	ip netns exec "$TERN_NS" awk '$1 == "Icmp:" {
 		if (!c) { for (i = 2; i <= NF; i++)
 				if ($i == "OutDestUnreachs") c = i
@@ -80,8 +81,9 @@ tx_sha=$(sed -nE 's/.*sent [0-9]+ bytes \(sha256 ([0-9a-f-]+)\).*/\1/p' \
 	<<<"$line")
 [ "$sent" = "$bytes" ] || interop_fail "tern sent ${sent:-?} bytes"
 rx_sha=$(interop_field "$out" sha256_received)
-[ -n "$tx_sha" ] && [ "$tx_sha" = "$rx_sha" ] ||
+if [ -z "$tx_sha" ] || [ "$tx_sha" != "$rx_sha" ]; then
 	interop_fail "sha256 tern '$tx_sha' != host '$rx_sha'"
+fi
 tern_log "sha256 tern -> host: $tx_sha on both sides"
 interop_expect_counter IcmpInDestUnreachs -ge 1
 interop_expect_counter TCPPmtuLowered -ge 1
