@@ -181,6 +181,16 @@ test_request_errors(void **state)
 		{ "GET / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400 },
 		{ ": x\r\n\r\n", 400 },
 		{ "GET / HTTP/1.1\r\nHost: a\r\n: v\r\n\r\n", 400 },
+		/* Long values are scanned eight bytes at a time: a CTL or
+		 * DEL deep inside one is still refused, HTAB and obs-text
+		 * still taken. */
+		{ "GET / HTTP/1.1\r\nHost: abcdefghijk\x01lmnopqrstu\r\n\r\n",
+		  400 },
+		{ "GET / HTTP/1.1\r\nHost: abcdefghij\x7fklmnopqrstu\r\n\r\n",
+		  400 },
+		{ "GET / HTTP/1.1\r\nHost: abcdefghijklmnop\rq\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nX-Long: abcdefgh\tijklmnop"
+		  "\xe9qrstuvwxyz0123456789\r\n\r\n", 0 },
 	};
 
 	(void)state;

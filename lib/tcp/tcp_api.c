@@ -237,6 +237,8 @@ tern_tcp_fini(struct tern_ctx *ctx)
 		tcp_tw_free_all(ctx);
 	rte_mempool_free(tcp->tw_pool);
 	rte_mempool_free(tcp->reass_pool);
+	if (tcp->conn_pool != NULL)
+		tcp_conn_stash_drain(tcp);
 	rte_mempool_free(tcp->conn_pool);
 	tern_ctable_fini(&tcp->tws);
 	tern_ctable_fini(&tcp->conns);

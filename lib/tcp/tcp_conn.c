@@ -20,20 +20,47 @@ tcp_flow_hash(const struct tern_ctx *ctx, const struct tern_flow_key *key)
 				  key->lport);
 }
 
+/* A free record: the one freed last if any (warm), else the pool's. */
+static struct tern_conn *
+tcp_conn_get(struct tern_tcp *tcp)
+{
+	void *obj;
+
+	if (tcp->conn_stash_n > 0)
+		return tcp->conn_stash[--tcp->conn_stash_n];
+	return rte_mempool_get(tcp->conn_pool, &obj) == 0 ? obj : NULL;
+}
+
+static void
+tcp_conn_put(struct tern_tcp *tcp, struct tern_conn *c)
+{
+	if (tcp->conn_stash_n < TCP_CONN_STASH)
+		tcp->conn_stash[tcp->conn_stash_n++] = c;
+	else
+		rte_mempool_put(tcp->conn_pool, c);
+}
+
+/* Hand the stashed records back (before the pool goes). */
+void
+tcp_conn_stash_drain(struct tern_tcp *tcp)
+{
+	while (tcp->conn_stash_n > 0)
+		rte_mempool_put(tcp->conn_pool,
+				tcp->conn_stash[--tcp->conn_stash_n]);
+}
+
 struct tern_conn *
 tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	       uint32_t hash, uint8_t state)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 	struct tern_conn *c;
-	void *obj;
 
 	if (tcp->conns.count >= tcp->conns.capacity ||
-	    rte_mempool_get(tcp->conn_pool, &obj) != 0) {
+	    (c = tcp_conn_get(tcp)) == NULL) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_TABLE_FULL);
 		return NULL;
 	}
-	c = obj;
 	memset(c, 0, sizeof(*c));
 	c->node.key = *key;
 	c->node.hash = hash;
@@ -58,7 +85,7 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	c->chal_second = UINT32_MAX;
 	if (tern_ctable_insert(&tcp->conns, &c->node) != 0) {
 		tcp_fsm_conn_gone(ctx, c);
-		rte_mempool_put(tcp->conn_pool, c);
+		tcp_conn_put(tcp, c);
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_TABLE_FULL);
 		return NULL;
 	}
@@ -192,7 +219,7 @@ tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c)
 	tcp_sq_free(c);
 	tcp_rx_free(ctx, c);
 	tcp_fsm_conn_gone(ctx, c);
-	rte_mempool_put(tcp->conn_pool, c);
+	tcp_conn_put(tcp, c);
 }
 
 /* accepted() or connected(); a refusal by accepted() resets. */

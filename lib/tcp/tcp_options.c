@@ -8,8 +8,6 @@
 
 #include <string.h>
 
-#include <rte_byteorder.h>
-
 #include "tcp_options.h"
 
 /* Lengths of the option kinds we understand, kind and length bytes
@@ -60,7 +58,7 @@ get_be32(const uint8_t *p)
 	uint32_t v;
 
 	memcpy(&v, p, sizeof(v));
-	return rte_be_to_cpu_32(v);
+	return tcp_opts_be32(v);
 }
 
 static inline uint8_t *
@@ -74,7 +72,7 @@ put_be16(uint8_t *p, uint16_t v)
 static inline uint8_t *
 put_be32(uint8_t *p, uint32_t v)
 {
-	rte_be32_t w = rte_cpu_to_be_32(v);
+	uint32_t w = tcp_opts_be32(v);
 
 	memcpy(p, &w, sizeof(w));
 	return p + 4;

@@ -29,7 +29,17 @@
 #include <stdint.h>
 #include <string.h>
 
-#include <rte_byteorder.h>
+/* Host to network order and back (its own involution). This file and
+ * tcp_options.c build without DPDK (the fuzz target links them alone). */
+static inline uint32_t
+tcp_opts_be32(uint32_t v)
+{
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	return __builtin_bswap32(v);
+#else
+	return v;
+#endif
+}
 
 #define TCP_OPT_EOL 0
 #define TCP_OPT_NOP 1
@@ -79,7 +89,7 @@ static inline enum tcp_opts_result
 tcp_opts_parse(const uint8_t *opts, unsigned int len, bool syn,
 	       struct tcp_opts *out)
 {
-	rte_be32_t w[3];
+	uint32_t w[3];
 
 	/* Most segments of a connection with timestamps carry exactly
 	 * NOP NOP TS: taken in one comparison, here in the caller (as
@@ -87,12 +97,12 @@ tcp_opts_parse(const uint8_t *opts, unsigned int len, bool syn,
 	if (len != TCP_OPTS_TS_LEN)
 		return tcp_opts_parse_any(opts, len, syn, out);
 	memcpy(w, opts, sizeof(w));
-	if (w[0] != RTE_BE32(0x0101080a))
+	if (w[0] != tcp_opts_be32(0x0101080a))
 		return tcp_opts_parse_any(opts, len, syn, out);
 	memset(out, 0, sizeof(*out));
 	out->ts_ok = true;
-	out->tsval = rte_be_to_cpu_32(w[1]);
-	out->tsecr = rte_be_to_cpu_32(w[2]);
+	out->tsval = tcp_opts_be32(w[1]);
+	out->tsecr = tcp_opts_be32(w[2]);
 	return TCP_OPTS_OK;
 }
 
@@ -146,9 +156,9 @@ static inline unsigned int
 tcp_opts_write(uint8_t *buf, const struct tcp_opts_out *o)
 {
 	/* NOP NOP TS in three words, where the emit inlines it. */
-	rte_be32_t w[3] = {
-		RTE_BE32(0x0101080a), rte_cpu_to_be_32(o->tsval),
-		rte_cpu_to_be_32(o->tsecr),
+	uint32_t w[3] = {
+		tcp_opts_be32(0x0101080a), tcp_opts_be32(o->tsval),
+		tcp_opts_be32(o->tsecr),
 	};
 
 	if (!tcp_opts_ts_only(o))

@@ -327,6 +327,9 @@ struct tcp_port_memo {
 	uint32_t retry_ms;
 };
 
+/* Free connection records an lcore keeps out of its pool. */
+#define TCP_CONN_STASH 16
+
 /* Per-lcore TCP state, hung off ctx->tcp. */
 struct tern_tcp {
 	struct tern_tcp_conf conf;
@@ -335,6 +338,10 @@ struct tern_tcp {
 	struct rte_mempool *conn_pool;
 	struct rte_mempool *tw_pool;
 	struct rte_mempool *reass_pool;
+	/* Connection records freed last, taken first (tcp_conn.c): a get
+	 * or put through the pool's ring ops costs some 50 instructions. */
+	uint32_t conn_stash_n;
+	struct tern_conn *conn_stash[TCP_CONN_STASH];
 	struct tern_wheel wheel;
 	struct tern_timer tw_timer;    /* head of tw_fifo */
 	struct tcp_tw_list tw_fifo;
@@ -467,6 +474,7 @@ void tcp_fsm_tw_gone(struct tern_ctx *ctx);
 const char *tcp_event_name(enum tcp_event ev);
 
 /* tcp_conn.c */
+void tcp_conn_stash_drain(struct tern_tcp *tcp);
 struct tern_conn *tcp_conn_alloc(struct tern_ctx *ctx,
 				 const struct tern_flow_key *key,
 				 uint32_t hash, uint8_t state);
