@@ -200,6 +200,14 @@ int tern_tcp_listen(struct tern_ctx *ctx, uint16_t port,
 		    const struct tern_tcp_ops *ops, void *user,
 		    struct tern_listener **out);
 
+/**
+ * Pause (@p paused true) or resume taking SYNs on @p l. While paused,
+ * SYNs are dropped (counted: ListenDrops) without a SYN cookie, as
+ * Linux does when a listener's accept queue is full; connections
+ * already half-open still complete. For lib/socket's listen backlog.
+ */
+void tern_tcp_listen_pause(struct tern_listener *l, bool paused);
+
 /** Stop listening; half-open connections are reset. @return 0. */
 int tern_tcp_unlisten(struct tern_listener *l);
 
