@@ -24,12 +24,6 @@ sock_app_on_signal(int sig)
 	sock_app_stop = 1;
 }
 
-in_addr_t
-sock_app_listen_addr(void)
-{
-	return htonl(INADDR_ANY);
-}
-
 static int
 sock_app_parse(int argc, char **argv, const struct sock_app *app,
 	       double *duration_s)
@@ -111,12 +105,6 @@ struct sock_app_worker {
 /* The runtime hands the callbacks the app's settings (what the options
  * parse into); the app itself is process-wide, as main() is. */
 static const struct sock_app *sock_app_running;
-
-in_addr_t
-sock_app_listen_addr(void)
-{
-	return htonl(INADDR_ANY);
-}
 
 static int
 sock_app_lcore_init(struct tern_ctx *ctx, void *arg)

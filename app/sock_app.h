@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <arpa/inet.h>
 #include <netinet/in.h>
 
 #ifdef TERN_SOCK_KERNEL
@@ -55,7 +56,11 @@ struct sock_app {
 /** Run @p app; @return the process exit status. */
 int sock_app_main(int argc, char **argv, const struct sock_app *app);
 
-/** The address to listen on: INADDR_ANY on tern (its one address). */
-in_addr_t sock_app_listen_addr(void);
+/** The address to listen on: any (on tern: its one address). */
+static inline in_addr_t
+sock_app_listen_addr(void)
+{
+	return htonl(INADDR_ANY);
+}
 
 #endif /* SOCK_APP_H */

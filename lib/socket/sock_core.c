@@ -66,6 +66,9 @@ tern_sock_worker_destroy(struct tern_sock_worker *w)
 void
 tern_sock_worker_enter(struct tern_sock_worker *w)
 {
+	/* Also from another thread than the one that created it: the
+	 * worker's descriptors are found through this thread from now. */
+	sock_thread_set(w->id, w);
 	sock_thread_set_current(w);
 }
 
@@ -106,23 +109,6 @@ sock_fd_release(struct sock_file *f)
 	if (i < w->next_free)
 		w->next_free = i;
 	f->fd = -1;
-}
-
-struct sock_file *
-sock_lookup(int fd, int *err)
-{
-	struct tern_sock_worker *w;
-	uint32_t rel, i;
-
-	*err = EBADF;
-	if (fd < TERN_SOCK_FD_BASE)
-		return NULL;
-	rel = (uint32_t)(fd - TERN_SOCK_FD_BASE);
-	w = sock_thread_get(rel / TERN_SOCK_FD_SPAN);
-	i = rel % TERN_SOCK_FD_SPAN;
-	if (w == NULL || i >= w->max_fds || w->files[i] == NULL)
-		return NULL;
-	return w->files[i];
 }
 
 struct sock_file *
@@ -215,30 +201,30 @@ sock_rxq_purge(struct sock_rxq *q)
 {
 	while (q->count > 0) {
 		rte_pktmbuf_free(q->chain[q->head]);
-		q->head = (q->head + 1) % q->cap;
+		q->head = (q->head + 1) & (q->cap - 1);
 		q->count--;
 	}
 	q->head_off = 0;
 	q->bytes = 0;
 }
 
-static int
+static __rte_always_inline int
 sock_rxq_push(struct sock_rxq *q, struct rte_mbuf *m)
 {
-	if (q->count == q->cap) {
+	if (unlikely(q->count == q->cap)) {
 		uint32_t cap = q->cap == 0 ? 16 : q->cap * 2;
 		struct rte_mbuf **n = malloc(cap * sizeof(*n));
 
 		if (n == NULL)
 			return -ENOMEM;
 		for (uint32_t i = 0; i < q->count; i++)
-			n[i] = q->chain[(q->head + i) % q->cap];
+			n[i] = q->chain[(q->head + i) & (q->cap - 1)];
 		free(q->chain);
 		q->chain = n;
 		q->cap = cap;
 		q->head = 0;
 	}
-	q->chain[(q->head + q->count) % q->cap] = m;
+	q->chain[(q->head + q->count) & (q->cap - 1)] = m;
 	q->count++;
 	q->bytes += rte_pktmbuf_pkt_len(m);
 	return 0;
@@ -269,9 +255,8 @@ sock_set_conn(struct sock_file *f, struct tern_conn *c)
 	struct sock_tcp *t = &f->u.tcp;
 
 	t->conn = c;
+	t->rcv_manual = false;
 	tern_tcp_set_user(c, f);
-	/* Bytes count against the window until the app reads them. */
-	tern_tcp_set_recv_manual(c, true);
 	sock_opt_apply(f);
 }
 
@@ -370,6 +355,7 @@ sock_on_accepted(struct tern_conn *c, void *listen_user)
 		return -ENOMEM;
 	}
 	sock_set_conn(child, c);
+	child->u.tcp.synced = true;
 	sock_wake(l, EPOLLIN);
 	return 0;
 }
@@ -380,8 +366,10 @@ sock_on_connected(struct tern_conn *c, void *user)
 	struct sock_file *f = user;
 
 	RTE_SET_USED(c);
-	if (f != NULL)
-		sock_wake(f, 0);
+	if (f == NULL)
+		return;
+	f->u.tcp.synced = true;
+	sock_wake(f, 0);
 }
 
 static void
@@ -397,6 +385,13 @@ sock_on_recv(struct tern_conn *c, void *user, struct rte_mbuf *m)
 		return;
 	}
 	f->u.tcp.bytes_received += len;
+	/* Beyond SO_RCVBUF unread, tern holds the window: a reader that
+	 * does not keep up closes it (sock_rxq_consume reopens it). */
+	if (!f->u.tcp.rcv_manual &&
+	    f->u.tcp.rxq.bytes > (uint32_t)f->u.tcp.rcvbuf) {
+		f->u.tcp.rcv_manual = true;
+		tern_tcp_set_recv_manual(c, true);
+	}
 	sock_wake(f, EPOLLIN);
 }
 
@@ -477,7 +472,8 @@ sock_orphan(struct sock_file *f, bool reset)
 		tern_tcp_abort(c);
 		return;
 	}
-	tern_tcp_set_recv_manual(c, false);
+	if (f->u.tcp.rcv_manual)
+		tern_tcp_set_recv_manual(c, false);
 	tern_tcp_close(c);
 }
 
@@ -749,6 +745,7 @@ sock_disconnect(struct sock_file *f)
 	sock_rxq_purge(&t->rxq);
 	t->shut = 0;
 	t->done = false;
+	t->synced = false;
 	t->ss = SOCK_SS_UNCONNECTED;
 	t->faddr = 0;
 	t->fport = 0;

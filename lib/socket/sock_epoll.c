@@ -23,13 +23,25 @@ sock_writeable(const struct sock_file *f)
 	return t->conn == NULL || tern_tcp_send_space(t->conn) > 0;
 }
 
-static uint32_t
-sock_tcp_poll(const struct sock_file *f)
+/* tcp_poll(); @p want: the bits asked for (EPOLLOUT costs a call). */
+static inline uint32_t
+sock_tcp_poll(const struct sock_file *f, uint32_t want)
 {
 	const struct sock_tcp *t = &f->u.tcp;
-	enum tern_tcp_state s = sock_tcp_state(f);
+	enum tern_tcp_state s;
 	uint32_t mask = 0;
 
+	/* An open connection with nothing unusual (the common case). */
+	if (likely(t->synced && t->conn != NULL && t->shut == 0 &&
+		   t->err == 0)) {
+		if (t->rxq.bytes >= (uint32_t)RTE_MAX(t->rcvlowat, 1))
+			mask |= EPOLLIN | EPOLLRDNORM;
+		if ((want & (EPOLLOUT | EPOLLWRNORM)) &&
+		    tern_tcp_send_space(t->conn) > 0)
+			mask |= EPOLLOUT | EPOLLWRNORM;
+		return mask;
+	}
+	s = sock_tcp_state(f);
 	if (s == TERN_TCP_LISTEN)
 		return t->acq_count > 0 ? EPOLLIN | EPOLLRDNORM : 0;
 	if (t->shut == SOCK_SHUT_MASK || s == TERN_TCP_CLOSED)
@@ -61,6 +73,8 @@ sock_item_mask(const struct sock_epitem *it)
 	/* A disarmed EPOLLONESHOT item reports nothing, HUP and ERR too. */
 	if ((it->events & ~SOCK_EP_PRIVATE) == 0)
 		return 0;
+	if (likely(it->file->kind == SOCK_KIND_TCP))
+		return sock_tcp_poll(it->file, want) & want;
 	return sock_poll_mask(it->file) & want;
 }
 
@@ -80,7 +94,7 @@ sock_poll_mask(const struct sock_file *f)
 {
 	if (f->kind == SOCK_KIND_EPOLL)
 		return sock_ep_has_ready(f) ? EPOLLIN | EPOLLRDNORM : 0;
-	return sock_tcp_poll(f);
+	return sock_tcp_poll(f, UINT32_MAX);
 }
 
 static void
@@ -213,34 +227,45 @@ tern_epoll_ctl(int epfd, int op, int fd, struct epoll_event *ev)
 	return 0;
 }
 
-/* Move what is ready into @p evs. @return how many. */
+/*
+ * Move what is ready into @p evs. @return how many. Reported level-
+ * triggered items stay on the ready list; when @p evs filled up before
+ * the list ended they go behind the rest, as ep_send_events() puts
+ * them, so that no item starves the others.
+ */
 static int
 sock_ep_collect(struct sock_file *ep, struct epoll_event *evs, int max)
 {
-	struct sock_epitem_list relist = TAILQ_HEAD_INITIALIZER(relist);
-	struct sock_epitem *it;
+	struct sock_epitem_list *ready = &ep->u.ep.ready;
+	struct sock_epitem *it, *next;
 	int n = 0;
 
-	TAILQ_INIT(&relist);
-	while (n < max && (it = TAILQ_FIRST(&ep->u.ep.ready)) != NULL) {
+	for (it = TAILQ_FIRST(ready); it != NULL && n < max; it = next) {
 		uint32_t mask = sock_item_mask(it);
 
-		sock_ready_del(it);
-		if (mask == 0)
+		next = TAILQ_NEXT(it, on_ready);
+		if (mask == 0) {
+			sock_ready_del(it);
 			continue;
+		}
 		evs[n].events = mask;
 		evs[n].data.u64 = it->data;
 		n++;
-		if (it->events & EPOLLONESHOT)
+		if (it->events & EPOLLONESHOT) {
 			it->events &= SOCK_EP_PRIVATE;
-		else if (!(it->events & EPOLLET)) {
-			/* Level-triggered: back on the list, after the
-			 * others (ep_send_events()). */
-			it->ready = true;
-			TAILQ_INSERT_TAIL(&relist, it, on_ready);
+			sock_ready_del(it);
+		} else if (it->events & EPOLLET) {
+			sock_ready_del(it);
 		}
 	}
-	TAILQ_CONCAT(&ep->u.ep.ready, &relist, on_ready);
+	if (it != NULL) {
+		struct sock_epitem *first;
+
+		while ((first = TAILQ_FIRST(ready)) != it) {
+			TAILQ_REMOVE(ready, first, on_ready);
+			TAILQ_INSERT_TAIL(ready, first, on_ready);
+		}
+	}
 	return n;
 }
 

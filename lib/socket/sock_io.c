@@ -30,29 +30,26 @@ sock_rx_ready(void *arg)
 	       (t->shut & SOCK_RCV_SHUT) || t->conn == NULL;
 }
 
-/*
- * Copy up to @p len bytes from offset @p skip of the receive queue into
- * @p iov (from *@p iov_off on), without consuming. @return bytes copied.
- */
+/* Copy up to @p len bytes from offset @p skip of the queue (MSG_PEEK). */
 static uint32_t
-sock_rxq_copy(const struct sock_rxq *q, uint32_t skip, uint8_t *dst,
+sock_rxq_peek(const struct sock_rxq *q, uint32_t skip, uint8_t *dst,
 	      uint32_t len)
 {
 	uint32_t done = 0;
 
 	skip += q->head_off;
 	for (uint32_t i = 0; i < q->count && done < len; i++) {
-		const struct rte_mbuf *m = q->chain[(q->head + i) % q->cap];
+		const struct rte_mbuf *m =
+			q->chain[(q->head + i) & (q->cap - 1)];
 
 		for (; m != NULL && done < len; m = m->next) {
-			uint32_t seg = m->data_len;
 			uint32_t n;
 
-			if (skip >= seg) {
-				skip -= seg;
+			if (skip >= m->data_len) {
+				skip -= m->data_len;
 				continue;
 			}
-			n = RTE_MIN(seg - skip, len - done);
+			n = RTE_MIN(m->data_len - skip, len - done);
 			memcpy(dst + done,
 			       rte_pktmbuf_mtod_offset(m, const uint8_t *, skip),
 			       n);
@@ -63,32 +60,57 @@ sock_rxq_copy(const struct sock_rxq *q, uint32_t skip, uint8_t *dst,
 	return done;
 }
 
-/* Drop @p len bytes from the head of the queue; the window reopens. */
-static void
-sock_rxq_consume(struct sock_file *f, uint32_t len)
+/*
+ * @p len bytes left the receive queue. tern's window counts them only
+ * while it holds the window for a reader that fell behind (more than
+ * SO_RCVBUF unread, sock_on_recv); then they are handed back, and once
+ * the reader is down to half of SO_RCVBUF the window is tern's again.
+ */
+static __rte_always_inline void
+sock_rxq_release(struct sock_file *f, uint32_t len)
 {
 	struct sock_tcp *t = &f->u.tcp;
-	struct sock_rxq *q = &t->rxq;
-	uint32_t left = len;
 
-	while (left > 0 && q->count > 0) {
-		struct rte_mbuf *m = q->chain[q->head];
-		uint32_t rest = rte_pktmbuf_pkt_len(m) - q->head_off;
-
-		if (left < rest) {
-			q->head_off += left;
-			left = 0;
-			break;
-		}
-		left -= rest;
-		rte_pktmbuf_free(m);
-		q->head = (q->head + 1) % q->cap;
-		q->count--;
-		q->head_off = 0;
+	if (likely(!t->rcv_manual) || t->conn == NULL)
+		return;
+	tern_tcp_recv_done(t->conn, len);
+	if (t->rxq.bytes <= (uint32_t)t->rcvbuf / 2) {
+		t->rcv_manual = false;
+		tern_tcp_set_recv_manual(t->conn, false);
 	}
-	q->bytes -= len;
-	if (t->conn != NULL)
-		tern_tcp_recv_done(t->conn, len);
+}
+
+/* Move up to @p len bytes into @p dst, freeing what is read.
+ * @return bytes moved. */
+static __rte_always_inline uint32_t
+sock_rxq_take(struct sock_rxq *q, uint8_t *dst, uint32_t len)
+{
+	uint32_t done = 0;
+
+	while (done < len && q->count > 0) {
+		struct rte_mbuf *m = q->chain[q->head];
+		uint32_t n = RTE_MIN((uint32_t)m->data_len - q->head_off,
+				     len - done);
+
+		memcpy(dst + done, rte_pktmbuf_mtod_offset(m, const uint8_t *,
+							   q->head_off), n);
+		done += n;
+		q->head_off += n;
+		if (q->head_off < m->data_len)
+			break;
+		/* Segment read: free it, go on with the next one. */
+		q->head_off = 0;
+		q->chain[q->head] = m->next;
+		m->next = NULL;
+		m->nb_segs = 1;
+		rte_pktmbuf_free_seg(m);
+		if (q->chain[q->head] == NULL) {
+			q->head = (q->head + 1) & (q->cap - 1);
+			q->count--;
+		}
+	}
+	q->bytes -= done;
+	return done;
 }
 
 static uint64_t
@@ -125,6 +147,10 @@ sock_rx_avail(struct sock_file *f, uint32_t want, int flags)
 	uint64_t timeout = sock_rx_timeout(f, flags);
 	uint32_t target;
 
+	/* The common case: bytes queued, no flag asks for more. */
+	if (likely(t->rxq.bytes > 0 && want > 0 && t->rcvlowat <= 1 &&
+		   !(flags & (MSG_WAITALL | MSG_PEEK))))
+		return RTE_MIN(t->rxq.bytes, want);
 	if (t->listening)
 		return -ENOTCONN;
 	/* tcp_recvmsg(): at least one byte is waited for, even when none
@@ -166,17 +192,14 @@ sock_rx_avail(struct sock_file *f, uint32_t want, int flags)
 }
 
 static ssize_t
-sock_recv_iov(int fd, const struct iovec *iov, int iovcnt, int flags)
+sock_recv_iov(struct sock_file *f, const struct iovec *iov, int iovcnt,
+	      int flags)
 {
-	struct sock_file *f;
+	struct sock_rxq *q = &f->u.tcp.rxq;
 	size_t total = 0;
 	ssize_t n;
 	uint32_t off = 0;
-	int err;
 
-	f = sock_lookup(fd, &err);
-	if (f == NULL)
-		return sock_fail(err);
 	if (f->kind != SOCK_KIND_TCP)
 		return sock_fail(EINVAL);
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
@@ -192,20 +215,39 @@ sock_recv_iov(int fd, const struct iovec *iov, int iovcnt, int flags)
 		uint32_t want = (uint32_t)RTE_MIN(iov[i].iov_len,
 						  (size_t)n - off);
 
-		off += sock_rxq_copy(&f->u.tcp.rxq, off, iov[i].iov_base,
-				     want);
+		if (flags & MSG_PEEK)
+			off += sock_rxq_peek(q, off, iov[i].iov_base, want);
+		else
+			off += sock_rxq_take(q, iov[i].iov_base, want);
 	}
 	if (!(flags & MSG_PEEK))
-		sock_rxq_consume(f, off);
+		sock_rxq_release(f, off);
 	return off;
 }
 
 ssize_t
 tern_recv(int fd, void *buf, size_t len, int flags)
 {
-	struct iovec iov = { .iov_base = buf, .iov_len = len };
+	struct sock_file *f;
+	struct iovec iov;
+	int err;
 
-	return sock_recv_iov(fd, &iov, 1, flags);
+	f = sock_lookup(fd, &err);
+	if (unlikely(f == NULL))
+		return sock_fail(err);
+	/* The common case: bytes queued, a plain read. */
+	if (likely(f->kind == SOCK_KIND_TCP && flags == 0 && len > 0 &&
+		   f->u.tcp.rxq.bytes > 0 && f->u.tcp.rcvlowat <= 1)) {
+		uint32_t n = sock_rxq_take(&f->u.tcp.rxq, buf,
+					   len > INT32_MAX ? INT32_MAX :
+					   (uint32_t)len);
+
+		sock_rxq_release(f, n);
+		return n;
+	}
+	iov.iov_base = buf;
+	iov.iov_len = len;
+	return sock_recv_iov(f, &iov, 1, flags);
 }
 
 ssize_t
@@ -217,15 +259,45 @@ tern_read(int fd, void *buf, size_t len)
 ssize_t
 tern_readv(int fd, const struct iovec *iov, int iovcnt)
 {
-	return sock_recv_iov(fd, iov, iovcnt, 0);
+	struct sock_file *f;
+	int err;
+
+	f = sock_lookup(fd, &err);
+	if (f == NULL)
+		return sock_fail(err);
+	return sock_recv_iov(f, iov, iovcnt, 0);
+}
+
+/* The chain at the head of @p q, as received (trimmed of what was read),
+ * taken out of the queue. @return its bytes. */
+static uint32_t
+sock_rxq_take_chain(struct sock_rxq *q, struct rte_mbuf **out)
+{
+	struct rte_mbuf *m = q->chain[q->head];
+	uint32_t len = 0;
+	uint16_t segs = 0;
+
+	/* A head in the middle of its chain has stale totals: recount. */
+	rte_pktmbuf_adj(m, (uint16_t)q->head_off);
+	for (struct rte_mbuf *s = m; s != NULL; s = s->next) {
+		len += s->data_len;
+		segs++;
+	}
+	m->pkt_len = len;
+	m->nb_segs = segs;
+	q->head_off = 0;
+	q->chain[q->head] = NULL;
+	q->head = (q->head + 1) & (q->cap - 1);
+	q->count--;
+	q->bytes -= len;
+	*out = m;
+	return len;
 }
 
 ssize_t
 tern_recv_mbuf(int fd, struct rte_mbuf **out, size_t max_len, int flags)
 {
 	struct sock_file *f;
-	struct sock_rxq *q;
-	struct rte_mbuf *m;
 	ssize_t n;
 	int err;
 
@@ -240,20 +312,9 @@ tern_recv_mbuf(int fd, struct rte_mbuf **out, size_t max_len, int flags)
 			  flags & ~MSG_WAITALL);
 	if (n <= 0)
 		return n == 0 ? 0 : sock_fail((int)-n);
-	q = &f->u.tcp.rxq;
-	/* Whole chains only: the head chain, trimmed of what was read. */
-	m = q->chain[q->head];
-	if (q->head_off > 0 && rte_pktmbuf_adj(m, (uint16_t)RTE_MIN(
-			q->head_off, m->data_len)) == NULL)
-		return sock_fail(EIO);
-	n = rte_pktmbuf_pkt_len(m);
-	q->head_off = 0;
-	q->head = (q->head + 1) % q->cap;
-	q->count--;
-	q->bytes -= (uint32_t)n;
-	if (f->u.tcp.conn != NULL)
-		tern_tcp_recv_done(f->u.tcp.conn, (uint32_t)n);
-	*out = m;
+	/* Whole chains, as tern received them. */
+	n = sock_rxq_take_chain(&f->u.tcp.rxq, out);
+	sock_rxq_release(f, (uint32_t)n);
 	return n;
 }
 
@@ -304,29 +365,44 @@ sock_tx_wait_connect(struct sock_file *f, uint64_t timeout)
 }
 
 static ssize_t
-sock_send_iov(int fd, const struct iovec *iov, int iovcnt, int flags)
+sock_send_iov(struct sock_file *f, const struct iovec *iov, int iovcnt,
+	      int flags)
 {
-	struct sock_file *f;
 	struct sock_tcp *t;
 	uint64_t timeout;
 	size_t copied = 0;
-	int err, rc;
+	int rc;
 
-	f = sock_lookup(fd, &err);
-	if (f == NULL)
-		return sock_fail(err);
 	if (f->kind != SOCK_KIND_TCP)
 		return sock_fail(EINVAL);
 	if (iovcnt < 0 || iovcnt > IOV_MAX)
 		return sock_fail(EINVAL);
 	t = &f->u.tcp;
 	timeout = sock_tx_timeout(f, flags);
-	rc = sock_tx_wait_connect(f, timeout);
-	if (rc < 0)
-		return sock_fail(-rc);
+	/* ESTABLISHED or CLOSE_WAIT without asking tern: open, our FIN not
+	 * queued (that sets SND_SHUT), no error. */
+	if (unlikely(!t->synced || t->conn == NULL || t->err != 0 ||
+		     (t->shut & SOCK_SND_SHUT))) {
+		rc = sock_tx_wait_connect(f, timeout);
+		if (rc < 0)
+			return sock_fail(-rc);
+	}
+	/* The common case: it all fits. */
+	if (likely(iovcnt == 1 && t->synced && iov[0].iov_len > 0 &&
+		   iov[0].iov_len <= INT32_MAX)) {
+		int32_t n = tern_tcp_send(t->conn, iov[0].iov_base,
+					  (uint32_t)iov[0].iov_len);
+
+		if (likely(n == (int32_t)iov[0].iov_len))
+			return n;
+		if (n > 0)
+			copied = (size_t)n;
+	}
 	for (int i = 0; i < iovcnt; i++) {
-		const uint8_t *p = iov[i].iov_base;
-		size_t left = iov[i].iov_len;
+		/* Part of iov[0] may have gone in the fast path above. */
+		size_t skip = i == 0 ? copied : 0;
+		const uint8_t *p = (const uint8_t *)iov[i].iov_base + skip;
+		size_t left = iov[i].iov_len - skip;
 
 		while (left > 0) {
 			int32_t n;
@@ -367,8 +443,13 @@ tern_send(int fd, const void *buf, size_t len, int flags)
 {
 	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf,
 			     .iov_len = len };
+	struct sock_file *f;
+	int err;
 
-	return sock_send_iov(fd, &iov, 1, flags);
+	f = sock_lookup(fd, &err);
+	if (unlikely(f == NULL))
+		return sock_fail(err);
+	return sock_send_iov(f, &iov, 1, flags);
 }
 
 ssize_t
@@ -380,7 +461,13 @@ tern_write(int fd, const void *buf, size_t len)
 ssize_t
 tern_writev(int fd, const struct iovec *iov, int iovcnt)
 {
-	return sock_send_iov(fd, iov, iovcnt, 0);
+	struct sock_file *f;
+	int err;
+
+	f = sock_lookup(fd, &err);
+	if (unlikely(f == NULL))
+		return sock_fail(err);
+	return sock_send_iov(f, iov, iovcnt, 0);
 }
 
 ssize_t

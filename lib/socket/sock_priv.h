@@ -82,11 +82,17 @@ struct sock_epoll {
 	struct sock_epitem_list ready;
 };
 
-/* Received in-order data: mbuf chains in arrival order. */
+/*
+ * Received in-order data: mbuf chains in arrival order. Reading frees
+ * segments as it passes them, so chain[head] is the segment being read
+ * (possibly in the middle of its chain: then its pkt_len and nb_segs
+ * are stale) and head_off the bytes of it already read. cap is a power
+ * of two.
+ */
 struct sock_rxq {
 	struct rte_mbuf **chain;
 	uint32_t head, count, cap;
-	uint32_t head_off;      /* bytes of chain[head] already read */
+	uint32_t head_off;
 	uint32_t bytes;         /* readable */
 };
 
@@ -96,6 +102,8 @@ struct sock_tcp {
 	bool done;              /* the peer's FIN arrived (SOCK_DONE) */
 	bool listening;
 	bool bound;
+	bool synced;            /* the open completed (connected/accepted) */
+	bool rcv_manual;        /* tern holds the window (see sock_io.c) */
 	int err;                /* sk_err; 0: none */
 	struct tern_conn *conn; /* NULL before connect and after closed() */
 	struct tern_listener *l;

@@ -46,3 +46,23 @@ sock_thread_current(void)
 {
 	return sock_this_thread.current;
 }
+
+/* Here rather than in sock_core.c: every call starts with it, and this
+ * file reaches the thread's table without a call. */
+struct sock_file *
+sock_lookup(int fd, int *err)
+{
+	struct tern_sock_worker *w;
+	uint32_t rel = (uint32_t)fd - TERN_SOCK_FD_BASE;
+	uint32_t id = rel / TERN_SOCK_FD_SPAN;
+	uint32_t i = rel % TERN_SOCK_FD_SPAN;
+
+	*err = EBADF;
+	/* Below the base, rel wraps to a huge id. */
+	if (unlikely(fd < TERN_SOCK_FD_BASE || id >= TERN_SOCK_MAX_WORKERS))
+		return NULL;
+	w = sock_this_thread.by_id[id];
+	if (unlikely(w == NULL || i >= w->max_fds))
+		return NULL;
+	return w->files[i];
+}

@@ -74,8 +74,10 @@ void tern_sock_worker_destroy(struct tern_sock_worker *w);
 
 /**
  * Make @p w the worker that tern_socket() and tern_epoll_create1()
- * create on. Calls on an existing descriptor find their worker by
- * number; a thread may run several workers (the simulator does).
+ * create on, and let this thread reach its descriptors (a worker set
+ * up on one thread and run by another is entered there first). Calls
+ * on an existing descriptor find their worker by number; a thread may
+ * run several workers (the simulator does).
  */
 void tern_sock_worker_enter(struct tern_sock_worker *w);
 
