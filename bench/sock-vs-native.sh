@@ -52,9 +52,12 @@ for _ in $(seq "$rounds"); do
 done
 native_rps=$(median <"$work/native.rps")
 sock_rps=$(median <"$work/sock.rps")
-n1=$(ir native 4000) && n2=$(ir native 12000) &&
-	s1=$(ir sock 4000 --sock-server) && s2=$(ir sock 12000 --sock-server) ||
-	{ echo "callgrind failed" >&2; exit 1; }
+if ! n1=$(ir native 4000) || ! n2=$(ir native 12000) ||
+	! s1=$(ir sock 4000 --sock-server) ||
+	! s2=$(ir sock 12000 --sock-server); then
+	echo "callgrind failed" >&2
+	exit 1
+fi
 native_ir=$(( (n2 - n1) / 8000 ))
 sock_ir=$(( (s2 - s1) / 8000 ))
 printf '{"native_rps":%s,"sock_rps":%s,"native_ir_per_request":%s,' \
