@@ -153,6 +153,9 @@ sh_flush(struct sh_conn *c)
 {
 	uint32_t first = 0;
 
+	if (c->nb_out == 0)
+		return 1;
+
 	while (first < c->nb_out) {
 		ssize_t n = SK(writev)(c->fd, c->out + first,
 				       (int)(c->nb_out - first));

@@ -438,18 +438,58 @@ pipe:
 	return sock_fail(EPIPE);
 }
 
+/*
+ * One buffer on an open connection (the common case of a write), past
+ * the general path's checks: what tern takes of it at once.
+ * @return bytes taken (0..len); -1 when the general path must decide.
+ */
+static __rte_always_inline int32_t
+sock_send_fast(struct sock_file *f, const void *buf, size_t len)
+{
+	const struct sock_tcp *t = &f->u.tcp;
+	int32_t n;
+
+	if (unlikely(f->kind != SOCK_KIND_TCP || !t->synced ||
+		     t->conn == NULL || t->err != 0 ||
+		     (t->shut & SOCK_SND_SHUT) || len == 0 ||
+		     len > INT32_MAX))
+		return -1;
+	n = tern_tcp_send(t->conn, buf, (uint32_t)len);
+	return n > 0 ? n : -1;
+}
+
+/* Send @p len bytes of @p buf, the fast way when it all goes at once. */
+static ssize_t
+sock_send_buf(struct sock_file *f, const void *buf, size_t len, int flags)
+{
+	int32_t n = sock_send_fast(f, buf, len);
+	struct iovec iov;
+	ssize_t rest;
+
+	if (likely((size_t)n == len))
+		return n;
+	if (n < 0)
+		n = 0;
+	iov.iov_base = (uint8_t *)(uintptr_t)buf + n;
+	iov.iov_len = len - (size_t)n;
+	rest = sock_send_iov(f, &iov, 1, flags);
+	/* Bytes already taken are reported, an error after them is not
+	 * (tcp_sendmsg() does the same). */
+	if (rest < 0)
+		return n > 0 ? n : -1;
+	return n + rest;
+}
+
 ssize_t
 tern_send(int fd, const void *buf, size_t len, int flags)
 {
-	struct iovec iov = { .iov_base = (void *)(uintptr_t)buf,
-			     .iov_len = len };
 	struct sock_file *f;
 	int err;
 
 	f = sock_lookup(fd, &err);
 	if (unlikely(f == NULL))
 		return sock_fail(err);
-	return sock_send_iov(f, &iov, 1, flags);
+	return sock_send_buf(f, buf, len, flags);
 }
 
 ssize_t
@@ -467,6 +507,8 @@ tern_writev(int fd, const struct iovec *iov, int iovcnt)
 	f = sock_lookup(fd, &err);
 	if (unlikely(f == NULL))
 		return sock_fail(err);
+	if (likely(iovcnt == 1))
+		return sock_send_buf(f, iov[0].iov_base, iov[0].iov_len, 0);
 	return sock_send_iov(f, iov, iovcnt, 0);
 }
 
