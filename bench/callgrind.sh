@@ -87,6 +87,11 @@ print(json.dumps(rows[:15]))
 	cg_pair cps 1000 3000 --mode cps --conns 16 || exit 1
 	printf ','
 	cg_pair rps 4000 12000 --mode rps --conns 16 --pipeline 1 || exit 1
+	# The same requests served by tern-sock-httpd's epoll loop on
+	# tern_socket.h (docs/sockets.md): the socket layer's price.
+	printf ','
+	cg_pair rps_sock 4000 12000 --mode rps --conns 16 --pipeline 1 \
+		--sock-server || exit 1
 	printf ',"top_cps_server":%s' \
 		"$(top_functions "$work/cps-3000.srv.cg" 3000)"
 	printf ',"top_rps_server":%s' \

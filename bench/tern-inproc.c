@@ -60,6 +60,7 @@
 #include "tern_stack.h"
 #include "tern_tcp.h"
 #include "httpd_core.h"
+#include "sock_httpd.h"
 #include "load_core.h"
 #include "tern_bench.h"
 #include "flood.h"
@@ -88,6 +89,8 @@ struct side {
 	uint16_t port;
 	struct rte_mempool *pool;
 	struct httpd *httpd;        /* server */
+	void *sock;                 /* --sock-server: tern-sock-httpd */
+	struct tern_sock_worker *sockw;
 	struct load *load;          /* client */
 	bool offload;
 	bool spin;                  /* retry TX: the other lcore drains */
@@ -120,6 +123,7 @@ struct inproc {
 	struct load_conf conf;      /* first: load_opts parse into it */
 	bool reflect;
 	bool lockstep;
+	bool sock_server;
 	bool offload;
 	int64_t body_size;          /* -1: the hello page */
 	uint32_t max_conns;
@@ -168,6 +172,7 @@ enum own_opt {
 	OPT_FRAME_LEN, OPT_FRAMES, OPT_SEED, OPT_REASS_CONNS, OPT_PCAP,
 	OPT_SND_BUF, OPT_NO_TW_REUSE, OPT_TW_REUSE_DELAY_MS, OPT_PORT_MIN,
 	OPT_PORT_MAX, OPT_SRC_ADDRS, OPT_FLOOD, OPT_FLOOD_BURST,
+	OPT_SOCK_SERVER,
 };
 
 struct own_opt_desc {
@@ -227,6 +232,10 @@ static const struct own_opt_desc own_opts[] = {
 			"syn, ack or rst segments (bench/flood.h)", 0, 0 },
 	[OPT_FLOOD_BURST] = { "flood-burst", "N", "forged segments per client "
 			      "loop iteration (default 32)", 1, 64 },
+	[OPT_SOCK_SERVER] = { "sock-server", NULL, "serve with "
+			      "tern-sock-httpd's epoll loop on "
+			      "tern_socket.h instead of tern-httpd's "
+			      "callbacks", 0, 0 },
 };
 
 static int
@@ -255,6 +264,7 @@ own_opt_set(struct inproc *ip, enum own_opt o, uint64_t v)
 	case OPT_SRC_ADDRS: ip->src_addrs = (uint32_t)v; break;
 	case OPT_FLOOD: break;
 	case OPT_FLOOD_BURST: ip->flood.burst = (uint16_t)v; break;
+	case OPT_SOCK_SERVER: ip->sock_server = true; break;
 	}
 	return 0;
 }
@@ -579,6 +589,61 @@ heap_now(void)
 	return st.heap_allocsz_bytes;
 }
 
+/* --sock-server: a socket layer on the server's stack, and the loop of
+ * app/tern-sock-httpd on it. */
+static int
+sock_server_setup(struct inproc *ip)
+{
+	struct tern_sock_worker_conf wc = {
+		.ctx = &ip->srv->ctx,
+		.id = 0,
+		.max_fds = ip->max_conns + 16,
+	};
+	struct sh_conf sc = { .port = ip->conf.dport, .quiet = true };
+	int rc;
+
+	if (ip->body_size >= 0 || ip->conf.nb_ports > 1)
+		return -ENOTSUP;
+	rc = tern_sock_worker_create(&wc, &ip->srv->sockw);
+	if (rc != 0)
+		return rc;
+	ip->srv->sock = sh_new(&sc, 0);
+	return ip->srv->sock != NULL ? 0 : -EINVAL;
+}
+
+static void
+sock_server_fini(struct side *s)
+{
+	if (s->sockw == NULL)
+		return;
+	/* Descriptors are found through the calling thread. */
+	tern_sock_worker_enter(s->sockw);
+	if (s->sock != NULL)
+		sh_free(s->sock);
+	tern_sock_worker_destroy(s->sockw);
+	s->sock = NULL;
+	s->sockw = NULL;
+}
+
+/* Connections the server still has: for the socket server also those
+ * closed by the app that tern is still finishing (LAST_ACK...), as
+ * httpd_open_conns() counts them until closed(). */
+static uint32_t
+srv_open_conns(const struct side *s)
+{
+	uint32_t counts[TERN_TCP_NSTATES];
+	uint32_t n;
+
+	if (s->sock == NULL)
+		return httpd_open_conns(s->httpd);
+	n = (uint32_t)sh_open_conns(s->sock);
+	tern_tcp_state_counts(&s->ctx, counts);
+	for (unsigned int i = 0; i < TERN_TCP_NSTATES; i++)
+		if (i != TERN_TCP_LISTEN && i != TERN_TCP_TIME_WAIT)
+			n += counts[i];
+	return n;
+}
+
 static int
 apps_setup(struct inproc *ip, char **page_out)
 {
@@ -604,6 +669,14 @@ apps_setup(struct inproc *ip, char **page_out)
 	hc.max_conns = ip->max_conns;
 	hc.unix_sec = bench_unix_now();
 	hc.unix_at_ns = ip->srv->ctx.now_ns;
+	if (ip->sock_server) {
+		/* tern-httpd's core stays for the report, on a port no
+		 * one asks for. */
+		hc.port = (uint16_t)(ip->conf.dport + 1);
+		rc = sock_server_setup(ip);
+		if (rc != 0)
+			return rc;
+	}
 	rc = httpd_create(&ip->srv->ctx, &hc, &ip->srv->httpd);
 	ip->srv->heap_after = heap_now();
 	if (rc != 0)
@@ -621,7 +694,10 @@ srv_app_poll(struct tern_ctx *ctx, void *arg)
 	struct side *s = arg;
 
 	RTE_SET_USED(ctx);
-	httpd_poll(s->httpd);
+	if (s->sock != NULL)
+		sh_iter(s->sock, 0);
+	else
+		httpd_poll(s->httpd);
 }
 
 static void
@@ -720,6 +796,8 @@ server_lcore(void *arg)
 	struct rte_mbuf *pkts[TERN_RX_BURST];
 	uint64_t grace_end = UINT64_MAX;
 
+	if (s->sockw != NULL)
+		tern_sock_worker_enter(s->sockw);
 	cpu_sample(s, rte_get_tsc_cycles());
 	for (;;) {
 		uint64_t t0 = rte_get_tsc_cycles();
@@ -739,7 +817,7 @@ server_lcore(void *arg)
 		 * through (the final ACKs are still on the wire). */
 		if (grace_end == UINT64_MAX)
 			grace_end = s->ctx.now_ns + SERVER_GRACE_NS;
-		if (httpd_open_conns(s->httpd) == 0 ||
+		if (srv_open_conns(s) == 0 ||
 		    s->ctx.now_ns >= grace_end)
 			break;
 	}
@@ -899,7 +977,7 @@ run_lockstep(struct inproc *ip)
 	ip->line_t0_ns = ip->vnow_ns;
 	ip->next_line_ns = ip->vnow_ns + BENCH_NS_PER_S;
 	while (load_phase(cli->load) != LOAD_PH_DONE ||
-	       httpd_open_conns(srv->httpd) > 0) {
+	       srv_open_conns(srv) > 0) {
 		bool worked = false;
 		uint16_t n;
 
@@ -1348,6 +1426,7 @@ run(struct inproc *ip, unsigned int srv_lcore)
 	/* one heap for both sides: since the client's setup, the later */
 	ip->srv->heap_run_growth = (int64_t)(heap_now() - ip->cli->heap_after);
 	/* Our state first (it aborts what is open), then the stacks. */
+	sock_server_fini(ip->srv);
 	if (ip->srv->httpd != NULL)
 		httpd_stop(ip->srv->httpd);
 	if (ip->cli->load != NULL)

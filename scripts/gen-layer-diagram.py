@@ -25,7 +25,8 @@ END = "<!-- layers: end -->"
 
 # The intended order, top down (docs/architecture.md): a library may
 # depend only on libraries of a lower level, or of its own folder.
-LEVEL = {"app": 6, "lib/runtime": 5, "lib/stack": 4, "lib/http": 4,
+LEVEL = {"app": 6, "lib/runtime": 5, "lib/socket": 5, "lib/stack": 4,
+         "lib/http": 4,
          "lib/tcp": 3, "lib/net": 2, "lib/core": 1}
 
 TARGET_RE = re.compile(r"(\w+)\s*=\s*(static_library|executable)\s*\(")

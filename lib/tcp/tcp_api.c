@@ -294,6 +294,12 @@ tern_tcp_listen(struct tern_ctx *ctx, uint16_t port,
 	return 0;
 }
 
+void
+tern_tcp_listen_pause(struct tern_listener *l, bool paused)
+{
+	l->syn_paused = paused;
+}
+
 int
 tern_tcp_unlisten(struct tern_listener *l)
 {

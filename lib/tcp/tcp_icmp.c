@@ -115,6 +115,10 @@ tcp_icmp_one(struct tern_ctx *ctx, const struct tern_icmp_err *e)
 		tcp_pmtu_input(ctx, c, e);
 		return;
 	}
+	/* recorded first: the closed() callback of a SYN_SENT attempt ended
+	 * here reads it (the socket layer's errno, as Linux's) */
+	c->icmp_type = e->type;
+	c->icmp_code = e->code;
 	if (c->state == TERN_TCP_SYN_SENT) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_ICMP_HARD_ERRORS);
 		tcp_fsm_step(ctx, c, TCP_EV_ICMP_UNREACH, NULL);
@@ -122,8 +126,6 @@ tcp_icmp_one(struct tern_ctx *ctx, const struct tern_icmp_err *e)
 		return;
 	}
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_ICMP_SOFT_ERRORS);
-	c->icmp_type = e->type;
-	c->icmp_code = e->code;
 }
 
 void

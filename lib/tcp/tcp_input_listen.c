@@ -104,6 +104,13 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 		rte_pktmbuf_free(seg->m);
 		return;
 	}
+	if (unlikely(l->syn_paused)) {
+		/* The app's accept queue is full: as Linux, the SYN is
+		 * dropped (no cookie) and the peer retransmits it. */
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_LISTEN_DROPS);
+		rte_pktmbuf_free(seg->m);
+		return;
+	}
 	if (l->n_synrcvd >= l->backlog) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_LISTEN_OVERFLOWS);
 		if (tcp->conf.syn_cookies)

@@ -280,6 +280,7 @@ struct tern_listener {
 	uint16_t port;               /* host order */
 	uint32_t backlog;
 	uint32_t n_synrcvd;
+	bool syn_paused;             /* tern_tcp_listen_pause(): drop SYNs */
 	const struct tern_tcp_ops *ops;
 	void *user;
 	struct tcp_conn_list children; /* not yet accepted */

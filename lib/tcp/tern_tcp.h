@@ -218,6 +218,14 @@ int tern_tcp_listen(struct tern_ctx *ctx, uint16_t port,
 		    const struct tern_tcp_ops *ops, void *user,
 		    struct tern_listener **out);
 
+/**
+ * Pause (@p paused true) or resume taking SYNs on @p l. While paused,
+ * SYNs are dropped (counted: ListenDrops) without a SYN cookie, as
+ * Linux does when a listener's accept queue is full; connections
+ * already half-open still complete. For lib/socket's listen backlog.
+ */
+void tern_tcp_listen_pause(struct tern_listener *l, bool paused);
+
 /** Stop listening; half-open connections are reset. @return 0. */
 int tern_tcp_unlisten(struct tern_listener *l);
 
@@ -307,8 +315,10 @@ struct tern_tcp_info {
 	uint32_t ooo_bytes;         /**< held for reassembly */
 	bool in_recovery;
 	enum tern_tcp_cc cc;
-	uint8_t icmp_type, icmp_code; /**< the last soft ICMP error about
-					   the connection (RFC 1122 4.2.3.9);
+	uint8_t icmp_type, icmp_code; /**< the last ICMP error about
+					   the connection (RFC 1122 4.2.3.9;
+					   a SYN_SENT attempt ended by one
+					   keeps it for closed());
 					   type 0: none */
 	uint16_t pmtu;              /**< path MTU learned from ICMP
 					 (RFC 1191); 0: none, the MTU */

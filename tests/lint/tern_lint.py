@@ -34,6 +34,9 @@ import re
 import sys
 
 CLOCK_MODULE = "lib/runtime/tern_clock.h"
+# The POSIX calls carry no context: the socket layer finds its worker from
+# the calling thread, in this one file (lib/socket/sock_thread.c).
+SOCK_THREAD_MODULE = "lib/socket/sock_thread.c"
 FSM_FILE = "lib/tcp/tcp_fsm.c"
 TCP_DIR = "lib/tcp/"
 
@@ -294,7 +297,7 @@ def check_file(root, rel, findings):
                 "state and row counts are written only by the step in " +
                 FSM_FILE))
         m = THREAD_STATE_RE.search(line)
-        if m:
+        if m and rel != SOCK_THREAD_MODULE:
             findings.append(Finding(
                 rel, no, "file-state",
                 "%s: per-thread state; keep it in struct tern_ctx" %
@@ -317,7 +320,8 @@ def check_file(root, rel, findings):
 
     structural = blank_preprocessor(code)
     check_block_statics(rel, structural, findings)
-    check_file_scope(rel, structural, findings)
+    if rel != SOCK_THREAD_MODULE:
+        check_file_scope(rel, structural, findings)
 
 
 def tree_md_names(root):

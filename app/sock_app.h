@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SOCK_APP_H
+#define SOCK_APP_H
+
+/*
+ * The frame of the socket examples (tern-sock-echo, tern-sock-httpd):
+ * one event loop written against tern_socket.h that also compiles
+ * against the kernel's sockets. Build with -DTERN_SOCK_KERNEL and SK(x)
+ * is the libc call x; without it, tern_x. docs/sockets.md ("Porting").
+ *
+ * On tern, sock_app_main() starts the runtime; each worker lcore gets
+ * its own socket worker (descriptor range), the app's state (new) and
+ * its loop (iter) called once per runtime iteration with timeout 0 --
+ * the loop never blocks the worker. On Linux, one thread runs the same
+ * loop with a timeout until SIGINT/SIGTERM or --duration.
+ */
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#ifdef TERN_SOCK_KERNEL
+#include <poll.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+#define SK(name) name
+#else
+#include "tern_socket.h"
+#define SK(name) tern_##name
+#endif
+
+/** An option after "--" (tern) or on the command line (Linux). */
+struct sock_app_opt {
+	const char *name;        /**< long name without "--"; NULL ends */
+	const char *arg_name;    /**< NULL: takes no value */
+	const char *help;
+	int (*parse)(void *app_arg, const char *value);
+};
+
+struct sock_app {
+	const char *name;
+	const char *summary;
+	const struct sock_app_opt *opts;
+	void *arg;               /**< the app's settings (options) */
+	/** State of one worker: listen, epoll. NULL: failed. */
+	void *(*worker_new)(void *arg, unsigned int worker);
+	/** One pass of the event loop; may wait up to @p timeout_ms. */
+	void (*iter)(void *state, int timeout_ms);
+	/** Print the worker's account; close everything; free. */
+	void (*worker_free)(void *state);
+};
+
+/** Run @p app; @return the process exit status. */
+int sock_app_main(int argc, char **argv, const struct sock_app *app);
+
+/** The address to listen on: any (on tern: its one address). */
+static inline in_addr_t
+sock_app_listen_addr(void)
+{
+	return htonl(INADDR_ANY);
+}
+
+#endif /* SOCK_APP_H */

@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * tern_socket.h on the simulator, where Linux gives no figure to compare
+ * with (sock_dual.h covers those): a reader that falls behind closes
+ * tern's window instead of queueing without bound, the zero-copy calls,
+ * and what TCP_INFO reports after a transfer.
+ */
+#include <errno.h>
+#include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+
+#include "tern_socket.h"
+#include "sim.h"
+
+struct pair {
+	struct sim *sim;
+	struct tern_sock_worker *w[2];
+	int l, c, s;
+};
+
+static int
+drive(void *arg, uint64_t deadline_ns)
+{
+	struct sim *sim = arg;
+
+	if (deadline_ns == UINT64_MAX)
+		return sim_step(sim, sim_now(sim) + 3600 * SIM_S) ? 0 : -EDEADLK;
+	sim_step(sim, deadline_ns);
+	return 0;
+}
+
+/* Two stacks, a listener on the second and a connection to it. */
+static void
+pair_open(struct pair *p)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_port = htons(80) };
+	int one = 1;
+
+	p->sim = sim_create(sim_test_seed());
+	for (unsigned int n = 0; n < 2; n++) {
+		struct sim_node *node = sim_add_stack(p->sim, n ? "srv" : "cli",
+						      NULL);
+		struct tern_sock_worker_conf wc = {
+			.ctx = node->ctx, .id = n, .max_fds = 16,
+			.drive = drive, .drive_arg = p->sim,
+		};
+
+		SIM_ASSERT_EQ(tern_sock_worker_create(&wc, &p->w[n]), 0);
+	}
+	p->l = tern_socket(AF_INET, SOCK_STREAM, 0);
+	SIM_CHECK(p->l >= 0);
+	SIM_ASSERT_EQ(tern_bind(p->l, (struct sockaddr *)&sin, sizeof(sin)),
+		      0);
+	SIM_ASSERT_EQ(tern_listen(p->l, 4), 0);
+	tern_sock_worker_enter(p->w[0]);
+	p->c = tern_socket(AF_INET, SOCK_STREAM, 0);
+	sin.sin_addr.s_addr = sim_node(p->sim, 1)->ip;
+	SIM_ASSERT_EQ(tern_connect(p->c, (struct sockaddr *)&sin,
+				   sizeof(sin)), 0);
+	SIM_ASSERT_EQ(tern_setsockopt(p->c, IPPROTO_TCP, TCP_NODELAY, &one,
+				      sizeof(one)), 0);
+	p->s = tern_accept(p->l, NULL, NULL);
+	SIM_CHECK(p->s >= 0);
+}
+
+static void
+pair_close(struct pair *p)
+{
+	for (unsigned int n = 0; n < 2; n++)
+		tern_sock_worker_destroy(p->w[n]);
+	sim_run_for(p->sim, 300 * SIM_S);
+	SIM_ASSERT_EQ(sim_conn_count(sim_node(p->sim, 0)), 0);
+	SIM_ASSERT_EQ(sim_conn_count(sim_node(p->sim, 1)), 0);
+	sim_destroy(p->sim);
+}
+
+static void
+fill(uint8_t *buf, uint64_t off, uint32_t len)
+{
+	for (uint32_t i = 0; i < len; i++)
+		buf[i] = (uint8_t)((off + i) * 7 + 3);
+}
+
+static struct tcp_info
+info_of(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	memset(&ti, 0xff, sizeof(ti));
+	SIM_ASSERT_EQ(tern_getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len),
+		      0);
+	SIM_ASSERT_EQ(len, sizeof(ti));
+	return ti;
+}
+
+/*
+ * A server that does not read: the client's writes stop (EAGAIN) once
+ * SO_RCVBUF, tern's window and the client's send buffer are full; the
+ * server's advertised window is then 0. Reading everything then lets
+ * the rest through, every byte in order.
+ */
+static void
+test_slow_reader_closes_window(void)
+{
+	static uint8_t buf[65536];
+	struct pair p;
+	uint64_t sent = 0, got = 0;
+	const uint64_t total = 4u << 20;
+
+	pair_open(&p);
+	for (;;) {
+		ssize_t n;
+
+		fill(buf, sent, sizeof(buf));
+		n = tern_send(p.c, buf, sizeof(buf), MSG_DONTWAIT);
+		if (n < 0) {
+			SIM_ASSERT_EQ(errno, EAGAIN);
+			sim_run_for(p.sim, 2 * SIM_S);
+			n = tern_send(p.c, buf, sizeof(buf), MSG_DONTWAIT);
+			if (n < 0)
+				break;
+		}
+		sent += (uint64_t)n;
+		sim_settle(p.sim);
+		SIM_ASSERT(sent < total, "no back-pressure after %llu bytes",
+			   (unsigned long long)sent);
+	}
+	/* Bounded by SO_RCVBUF (128 KiB) + tern's 256 KiB window + the
+	 * client's 256 KiB send buffer, with slack for the last writes. */
+	SIM_ASSERT(sent < (768u << 10), "%llu bytes taken without reading",
+		   (unsigned long long)sent);
+	SIM_ASSERT_EQ(info_of(p.s).tcpi_rcv_space, 0);
+	while (got < total) {
+		ssize_t n;
+
+		if (sent < total) {
+			uint32_t len = (uint32_t)RTE_MIN((uint64_t)sizeof(buf),
+							 total - sent);
+
+			fill(buf, sent, len);
+			n = tern_send(p.c, buf, len, MSG_DONTWAIT);
+			if (n > 0)
+				sent += (uint64_t)n;
+		}
+		n = tern_recv(p.s, buf, sizeof(buf), 0);
+		SIM_CHECK(n > 0);
+		for (ssize_t i = 0; i < n; i++)
+			SIM_ASSERT(buf[i] == (uint8_t)((got + i) * 7 + 3),
+				   "byte %llu differs",
+				   (unsigned long long)(got + i));
+		got += (uint64_t)n;
+	}
+	SIM_ASSERT_EQ(info_of(p.s).tcpi_rcv_space > 0, 1);
+	SIM_ASSERT_EQ(info_of(p.s).tcpi_state, TCP_ESTABLISHED);
+	pair_close(&p);
+}
+
+/* tern_send_mbuf sends a chain and frees it; tern_recv_mbuf hands over
+ * what arrived without copying; the pools come back (sim_destroy). */
+static void
+test_mbuf_calls(void)
+{
+	struct pair p;
+	struct rte_mbuf *m, *seg;
+	uint64_t got = 0;
+	uint32_t sent = 0;
+
+	pair_open(&p);
+	m = rte_pktmbuf_alloc(sim_node(p.sim, 0)->pool);
+	SIM_CHECK(m != NULL);
+	for (unsigned int k = 0; k < 3; k++) {
+		struct rte_mbuf *s = k == 0 ? m :
+			rte_pktmbuf_alloc(sim_node(p.sim, 0)->pool);
+		uint8_t *d;
+
+		SIM_CHECK(s != NULL);
+		d = (uint8_t *)rte_pktmbuf_append(s, 1000);
+		SIM_CHECK(d != NULL);
+		fill(d, sent, 1000);
+		sent += 1000;
+		if (k > 0)
+			SIM_ASSERT_EQ(rte_pktmbuf_chain(m, s), 0);
+	}
+	SIM_ASSERT_EQ(tern_send_mbuf(p.c, m, 0), 3000);
+	while (got < 3000) {
+		ssize_t n = tern_recv_mbuf(p.s, &m, 0, 0);
+
+		SIM_CHECK(n > 0);
+		SIM_ASSERT_EQ(rte_pktmbuf_pkt_len(m), (uint64_t)n);
+		for (seg = m; seg != NULL; seg = seg->next)
+			for (uint16_t i = 0; i < seg->data_len; i++, got++)
+				SIM_ASSERT_EQ(rte_pktmbuf_mtod(seg,
+							       uint8_t *)[i],
+					      (uint8_t)(got * 7 + 3));
+		rte_pktmbuf_free(m);
+	}
+	SIM_ASSERT_EQ(got, 3000);
+	pair_close(&p);
+}
+
+/* TCP_INFO after 100 KB each way, as Linux fills it. */
+static void
+test_tcp_info_after_transfer(void)
+{
+	static uint8_t buf[100000];
+	struct pair p;
+	struct tcp_info ti;
+	ssize_t n;
+
+	pair_open(&p);
+	fill(buf, 0, sizeof(buf));
+	SIM_ASSERT_EQ(tern_send(p.c, buf, sizeof(buf), 0), sizeof(buf));
+	n = tern_recv(p.s, buf, sizeof(buf), MSG_WAITALL);
+	SIM_ASSERT_EQ(n, sizeof(buf));
+	sim_run_for(p.sim, 1 * SIM_S);
+	ti = info_of(p.c);
+	SIM_ASSERT_EQ(ti.tcpi_state, TCP_ESTABLISHED);
+	SIM_ASSERT_EQ(ti.tcpi_unacked, 0);
+	SIM_CHECK(ti.tcpi_snd_mss >= 536 && ti.tcpi_snd_mss <= 1460);
+	SIM_CHECK(ti.tcpi_rto >= 200000);
+	SIM_CHECK(ti.tcpi_snd_cwnd > 0);
+	SIM_CHECK(ti.tcpi_options & TCPI_OPT_SACK);
+	SIM_ASSERT_EQ(ti.tcpi_total_retrans, 0);
+	ti = info_of(p.s);
+	SIM_ASSERT_EQ(ti.tcpi_state, TCP_ESTABLISHED);
+	pair_close(&p);
+}
+
+/* bytes_acked / bytes_received lie past glibc's struct: read them at
+ * Linux's offsets (tcpi_total_retrans + 4 + two u64 pacing rates). */
+static void
+test_tcp_info_byte_counts(void)
+{
+	static uint8_t buf[30000];
+	uint8_t raw[sizeof(struct tcp_info) + 40];
+	socklen_t len = sizeof(raw);
+	size_t base = sizeof(struct tcp_info) + 16;
+	uint64_t acked, received;
+	struct pair p;
+
+	pair_open(&p);
+	fill(buf, 0, sizeof(buf));
+	SIM_ASSERT_EQ(tern_send(p.c, buf, sizeof(buf), 0), sizeof(buf));
+	SIM_ASSERT_EQ(tern_recv(p.s, buf, sizeof(buf), MSG_WAITALL),
+		      sizeof(buf));
+	sim_run_for(p.sim, 1 * SIM_S);
+	SIM_ASSERT_EQ(tern_getsockopt(p.c, IPPROTO_TCP, TCP_INFO, raw, &len),
+		      0);
+	SIM_ASSERT_EQ(len, sizeof(struct tcp_info) + 40);
+	memcpy(&acked, raw + base, sizeof(acked));
+	SIM_ASSERT_EQ(acked, sizeof(buf));
+	len = sizeof(raw);
+	SIM_ASSERT_EQ(tern_getsockopt(p.s, IPPROTO_TCP, TCP_INFO, raw, &len),
+		      0);
+	memcpy(&received, raw + base + 8, sizeof(received));
+	SIM_ASSERT_EQ(received, sizeof(buf));
+	pair_close(&p);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct sim_test tests[] = {
+		SIM_TEST(test_slow_reader_closes_window),
+		SIM_TEST(test_mbuf_calls),
+		SIM_TEST(test_tcp_info_after_transfer),
+		SIM_TEST(test_tcp_info_byte_counts),
+	};
+
+	sim_eal_init(argv[0]);
+	return sim_test_main(argc, argv, tests, RTE_DIM(tests), 13);
+}
