@@ -172,6 +172,43 @@ int sock_block(struct tern_sock_worker *w, uint64_t timeout_ns,
 	       sock_ready_fn ready, void *arg);
 uint32_t sock_rxq_bytes(const struct sock_file *f);
 
+/* sock_core.c */
+struct sock_file *sock_file_new(struct tern_sock_worker *w,
+				enum sock_kind kind);
+
+/* sock_events.c: the stack's callbacks, and the accept queue */
+extern const struct tern_tcp_ops sock_tcp_ops;
+void sock_set_conn(struct sock_file *f, struct tern_conn *c);
+/* Pause the listener while its accept queue is over the backlog. */
+void sock_acq_pause_check(struct sock_file *l);
+struct sock_file *sock_acq_pop(struct sock_file *l);
+/* Let go of the connection: no callback reaches @p f any more; with
+ * @p reset, a RST ends it. */
+void sock_orphan(struct sock_file *f, bool reset);
+
+/* Append @p m to the receive queue @p q (grown on demand). */
+static __rte_always_inline int
+sock_rxq_push(struct sock_rxq *q, struct rte_mbuf *m)
+{
+	if (unlikely(q->count == q->cap)) {
+		uint32_t cap = q->cap == 0 ? 16 : q->cap * 2;
+		struct rte_mbuf **n = malloc(cap * sizeof(*n));
+
+		if (n == NULL)
+			return -ENOMEM;
+		for (uint32_t i = 0; i < q->count; i++)
+			n[i] = q->chain[(q->head + i) & (q->cap - 1)];
+		free(q->chain);
+		q->chain = n;
+		q->cap = cap;
+		q->head = 0;
+	}
+	q->chain[(q->head + q->count) & (q->cap - 1)] = m;
+	q->count++;
+	q->bytes += rte_pktmbuf_pkt_len(m);
+	return 0;
+}
+
 /* sock_epoll.c */
 uint32_t sock_poll_mask(const struct sock_file *f);
 /* Something happened on @p f: @p key the poll bits it concerns, 0 all
