@@ -49,7 +49,7 @@ expect_counter() {
 	local v
 
 	v=$(tern_counter "$1" "$2")
-	[ "$v" "$3" "$4" ] || fail "$(basename "$1"): $2 = $v, expected $3 $4"
+	test "$v" "$3" "$4" || fail "$(basename "$1"): $2 = $v, expected $3 $4"
 	tern_log "$(basename "$1"): $2 = $v ($3 $4)"
 }
 
@@ -152,9 +152,10 @@ case_echo() {
 	# echoed (tern-load compared the echoes of the completed ones).
 	grep -qE "server: accepted $total, closed $total, echoed ([0-9]+) bytes; received \1, sent \1," \
 		"$tmp/server.log" || fail "tern-echo's own account differs"
-	[ $((${c0:-0} * 100)) -ge $((total * 30)) ] &&
-		[ $((${c1:-0} * 100)) -ge $((total * 30)) ] ||
+	if [ $((${c0:-0} * 100)) -lt $((total * 30)) ] ||
+	   [ $((${c1:-0} * 100)) -lt $((total * 30)) ]; then
 		fail "a server worker owns less than 30 % of the connections"
+	fi
 	expect_no_steering
 }
 
