@@ -349,6 +349,16 @@ pool_size_check(struct tern_rt *rt)
 	uint32_t need = p->rx_desc + p->tx_desc + TERN_RX_BURST +
 			TERN_TX_BATCH_MAX + 2 * rt->cfg.mbuf_cache;
 
+	/* Frames handed to the other workers hold mbufs of the sender's
+	 * pool until taken: a warning, since rings fill only behind a
+	 * stalled owner (then SteerRingFull or MbufAllocFail counts it). */
+	if (p->nb_queues > 1 && rt->cfg.mbufs <
+	    need + (uint32_t)(p->nb_queues - 1) * rt->cfg.steer_ring)
+		RT_LOG(rt, WARNING, "[mempool] mbufs = %u: full steering rings "
+		       "([lcores] steer_ring = %u, to %u other workers) would "
+		       "take %u of them", rt->cfg.mbufs, rt->cfg.steer_ring,
+		       p->nb_queues - 1,
+		       (uint32_t)(p->nb_queues - 1) * rt->cfg.steer_ring);
 	if (rt->cfg.mbufs >= need)
 		return 0;
 	RT_LOG(rt, ERR, "[mempool] mbufs = %u is less than the %u the "

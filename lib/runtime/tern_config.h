@@ -40,7 +40,8 @@
 /**
  * [tcp] max_tw of a deployment that does not set it: 2^20 TIME_WAIT
  * records per worker (17,476 closes a second held 2 x 30 s), shrunk to
- * what the EAL's memory holds (docs/architecture.md, "Sizing").
+ * what the EAL's memory holds (docs/architecture.md, "Sizing workers,
+ * queues and TIME_WAIT").
  */
 #define TERN_CFG_MAX_TW_DEFAULT (UINT32_C(1) << 20)
 /** The symmetric Toeplitz key pattern (Woo & Park): 0x6d5a repeated. */

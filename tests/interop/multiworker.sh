@@ -94,9 +94,10 @@ PY
 	tern_log "worker 0 owned ${c0:-0}, worker 1 ${c1:-0} of $total"
 	[ "$total" -eq "$conns" ] ||
 		interop_fail "the workers opened $total connections, not $conns"
-	[ $((c0 * 100)) -ge $((conns * 30)) ] &&
-		[ $((c1 * 100)) -ge $((conns * 30)) ] ||
+	if [ $((c0 * 100)) -lt $((conns * 30)) ] ||
+	   [ $((c1 * 100)) -lt $((conns * 30)) ]; then
 		interop_fail "a worker owns less than 30 % of the connections"
+	fi
 	interop_expect_counter SteeredOut -gt 0
 	interop_expect_counter SteeredIn -gt 0
 	interop_expect_counter SteerRingFull -eq 0
@@ -140,8 +141,9 @@ PY
 	a0=$(worker_active 0)
 	a1=$(worker_active 1)
 	tern_log "worker 0 opened ${a0:-0}, worker 1 ${a1:-0}"
-	[ "${a0:-0}" -gt 0 ] && [ "${a1:-0}" -gt 0 ] ||
+	if [ "${a0:-0}" -eq 0 ] || [ "${a1:-0}" -eq 0 ]; then
 		interop_fail "a worker opened no connection"
+	fi
 	interop_expect_counter ActiveOpens -ge "$load_conns"
 	interop_expect_counter SteerRingFull -eq 0
 	# A reply for a port the opener does not own would be reset by the
