@@ -1592,6 +1592,29 @@ workers_json(FILE *f, const struct inproc *ip)
 		ip->mbufs_run_growth);
 }
 
+/* A side's TIME_WAIT records: the workers' peaks (or what was left at
+ * the end, @p end), summed. */
+static uint32_t
+tw_sum(struct side *const *sides, uint16_t n, bool end)
+{
+	uint32_t sum = 0;
+
+	for (uint16_t w = 0; w < n; w++)
+		sum += end ? sides[w]->tw_end : sides[w]->tw_peak;
+	return sum;
+}
+
+/* The most connections the client's workers had open, summed. */
+static uint32_t
+peak_conns_sum(const struct inproc *ip)
+{
+	uint32_t sum = 0;
+
+	for (uint16_t w = 0; w < ip->workers; w++)
+		sum += load_peak_conns(ip->clis[w]->load);
+	return sum;
+}
+
 /* Members about the server and the wire, appended to the load record. */
 static char *
 report_extra(struct inproc *ip, uint64_t leaked)
@@ -1633,7 +1656,7 @@ report_extra(struct inproc *ip, uint64_t leaked)
 		ip->lockstep ? "true" : "false", ip->offload ? "true" : "false",
 		pps, pct(b->busy - a->busy, b->loop - a->loop),
 		pct(ip->cli->busy_cycles, ip->cli->loop_cycles),
-		load_peak_conns(ip->cli->load),
+		peak_conns_sum(ip),
 		(double)load_all_open_ns(ip->cli->load) / BENCH_NS_PER_S,
 		mem->conn_record, mem->conn_object, mem->tw_record,
 		mem->tw_object, mem->conn_pool_bytes, mem->tw_pool_bytes,
@@ -1647,11 +1670,15 @@ report_extra(struct inproc *ip, uint64_t leaked)
 		hs->responses_err, hs->closed_abnormal);
 	/* TIME_WAIT under churn: the population's peak and what is left,
 	 * and whether the heap moved while it turned over (it must not:
-	 * records come from pools made at start). */
+	 * records come from pools made at start). With several workers,
+	 * the sums of theirs. */
 	fprintf(f, "\"server_tw_peak\":%" PRIu32 ",\"server_tw_end\":%"
 		PRIu32 ",\"client_tw_peak\":%" PRIu32 ",\"client_tw_end\":%"
-		PRIu32 ",\"heap_run_growth\":%" PRId64 ",", ip->srv->tw_peak,
-		ip->srv->tw_end, ip->cli->tw_peak, ip->cli->tw_end,
+		PRIu32 ",\"heap_run_growth\":%" PRId64 ",",
+		tw_sum(ip->srvs, ip->workers, false),
+		tw_sum(ip->srvs, ip->workers, true),
+		tw_sum(ip->clis, ip->workers, false),
+		tw_sum(ip->clis, ip->workers, true),
 		ip->srv->heap_run_growth);
 	if (ip->flood.kind != BENCH_FLOOD_NONE) {
 		uint64_t fns = ip->flood_t1_ns - ip->flood_t0_ns;
