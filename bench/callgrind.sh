@@ -13,6 +13,17 @@
 # (requests) give the cost of one as (I(N2) - I(N1)) / (N2 - N1), which
 # cancels set-up and teardown.
 #
+# Many workers (issue 10): the same cps runs with 2 workers a side
+# (tern-inproc --workers 2: the sender picks the receiver's queue by its
+# Toeplitz table, as a NIC's RSS would, so nothing is steered; the
+# collection covers the steps of both workers), and again with --no-rss
+# (every frame on queue 0, worker 0 steers the other's flows in
+# software). Per connection with 2 workers against 1 is what ownership
+# costs with a NIC doing RSS; per steered frame is what the no-RSS run
+# costs over the RSS one, between N1 and N2, divided by the frames the
+# side steered between N1 and N2 -- the software Toeplitz hash of every
+# frame (a port without RSS gives none) and the hand-over.
+#
 #   bench/callgrind.sh BUILD_DIR OUT.json [WORK_DIR]
 set -uo pipefail
 
@@ -43,6 +54,45 @@ cg_run() {
 		return 1
 	}
 	awk '/^(summary|totals):/ { print $2; exit }' "$file"
+}
+
+# ir_of NAME SIDE: the total Ir of a finished run.
+ir_of() {
+	awk '/^(summary|totals):/ { print $2; exit }' "$work/$1.$2.cg"
+}
+
+# steered_of NAME SIDE: the frames that side's workers handed over.
+steered_of() {
+	/usr/bin/python3 -c '
+import json, sys
+r = json.load(open(sys.argv[1]))
+side = {"srv": "server", "cli": "client"}[sys.argv[2]]
+print(sum(w["steered_out"] for w in r[side + "_workers"]))
+' "$work/$1.$2.json" "$2"
+}
+
+# cg_steer RSS NORSS N1 N2: per steered frame, both sides, as JSON
+# (after cg_pair RSS and cg_pair NORSS with the same N1 and N2).
+cg_steer() {
+	local rss=$1 norss=$2 n1=$3 n2=$4 side extra frames
+
+	printf '"steer":{"n1":%s,"n2":%s' "$n1" "$n2"
+	for side in srv cli; do
+		extra=$(( $(ir_of "$norss-$n2" "$side") -
+			  $(ir_of "$norss-$n1" "$side") -
+			  $(ir_of "$rss-$n2" "$side") +
+			  $(ir_of "$rss-$n1" "$side") ))
+		frames=$(( $(steered_of "$norss-$n2" "$side") -
+			   $(steered_of "$norss-$n1" "$side") ))
+		[ "$frames" -gt 0 ] || {
+			echo "callgrind: $norss: nothing steered" >&2
+			return 1
+		}
+		printf ',"%s_extra_ir":%s,"%s_steered":%s,"%s_per_steered":%s' \
+			"$side" "$extra" "$side" "$frames" "$side" \
+			"$(( extra / frames ))"
+	done
+	printf '}'
 }
 
 # cg_pair KIND N1 N2 ARGS...: per-unit cost for both sides, as JSON.
@@ -92,6 +142,13 @@ print(json.dumps(rows[:15]))
 	printf ','
 	cg_pair rps_sock 4000 12000 --mode rps --conns 16 --pipeline 1 \
 		--sock-server || exit 1
+	printf ','
+	cg_pair cps_w2 1000 3000 --mode cps --conns 16 --workers 2 || exit 1
+	printf ','
+	cg_pair cps_w2_norss 1000 3000 --mode cps --conns 16 --workers 2 \
+		--no-rss || exit 1
+	printf ','
+	cg_steer cps_w2 cps_w2_norss 1000 3000 || exit 1
 	printf ',"top_cps_server":%s' \
 		"$(top_functions "$work/cps-3000.srv.cg" 3000)"
 	printf ',"top_rps_server":%s' \

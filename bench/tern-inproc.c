@@ -30,6 +30,17 @@
  *   tern-inproc -l 0,1 --no-pci --no-huge --no-shconf -m 1024 --
  *       --mode rps --conns 64 --pipeline 8 --time 5
  *
+ * --workers N (with --lockstep) runs N stacks a side, worker w on queue
+ * pair w of the wire; each side owns flows as the runtime does with
+ * several workers (tern_owner.h: a symmetric Toeplitz key, a table over
+ * the workers, source ports of active opens chosen to come back to the
+ * opening worker) and hands frames between its workers over steering
+ * rings (tern_steer.h). The sending side's flush stands in for the
+ * receiving NIC: a TCP frame goes onto the queue the peer's key and
+ * table name, its hash in hash.rss as RSS would give it, and nothing
+ * needs steering; with --no-rss every frame lands on queue 0 (a port
+ * without RSS) and the peer's worker 0 steers in software.
+ *
  * --flood syn|ack|rst adds a flooder on the client's port (bench/flood.h):
  * next to the legitimate load, the client's lcore sends --flood-burst
  * forged segments every loop iteration, as fast as it goes (with
@@ -57,7 +68,9 @@
 
 #include "tern_clock.h"
 #include "tern_config.h"
+#include "tern_owner.h"
 #include "tern_stack.h"
+#include "tern_steer.h"
 #include "tern_tcp.h"
 #include "httpd_core.h"
 #include "sock_httpd.h"
@@ -81,12 +94,21 @@
 #define LOCKSTEP_TICK_NS 1000
 /* A lockstep run that makes no progress for this long is stuck. */
 #define LOCKSTEP_IDLE_LIMIT_NS (600ull * BENCH_NS_PER_S)
+/* --workers: stacks a side (a steering group's bound). */
+#define INPROC_WORKERS_MAX TERN_STEER_WORKERS_MAX
+/* --workers: the redirection table's entries, as many NICs have. */
+#define INPROC_RETA_SIZE 128
 
 /* One port, one stack instance, one role. */
 struct side {
 	struct tern_ctx ctx;        /* first: cache aligned */
 	const char *name;
 	uint16_t port;
+	uint16_t queue;             /* --workers: this worker's queue pair */
+	uint16_t wire_queues;       /* queue pairs of the wire */
+	bool wire_one_queue;        /* --no-rss: all frames onto queue 0 */
+	bool nic_hash;              /* RX: hash.rss given, as by RSS */
+	const struct tern_ctx *peer; /* the receiving side's ownership */
 	struct rte_mempool *pool;
 	struct httpd *httpd;        /* server */
 	void *sock;                 /* --sock-server: tern-sock-httpd */
@@ -144,10 +166,16 @@ struct inproc {
 	uint64_t seed;
 	struct tern_clock clock;
 	uint64_t sample_cycles;     /* CPU_SAMPLE_US in TSC cycles */
-	struct rte_ring *ring_c2s;
-	struct rte_ring *ring_s2c;
-	struct side *srv;
-	struct side *cli;
+	uint16_t workers;           /* stacks a side, one queue pair each */
+	bool no_rss;                /* senders put all on queue 0 */
+	struct rte_ring *ring_c2s[INPROC_WORKERS_MAX];
+	struct rte_ring *ring_s2c[INPROC_WORKERS_MAX];
+	struct side *srv;           /* srvs[0] */
+	struct side *cli;           /* clis[0] */
+	struct side *srvs[INPROC_WORKERS_MAX];
+	struct side *clis[INPROC_WORKERS_MAX];
+	struct tern_steer *srv_steer; /* --workers > 1 */
+	struct tern_steer *cli_steer;
 	atomic_bool stop;
 	uint64_t vnow_ns;           /* lockstep clock */
 	struct srv_mark mark_start;
@@ -162,6 +190,8 @@ struct inproc {
 	uint32_t srv_mbufs_idle;    /* server pool in use before the load */
 	uint32_t srv_mbufs_peak;    /* ...and its peak, sampled */
 	uint64_t flood_loops;
+	uint64_t mbufs_idle;        /* both pools, before the load */
+	int64_t mbufs_run_growth;   /* ...after it, less those in flight */
 };
 
 /* ---- options ---- */
@@ -172,7 +202,7 @@ enum own_opt {
 	OPT_FRAME_LEN, OPT_FRAMES, OPT_SEED, OPT_REASS_CONNS, OPT_PCAP,
 	OPT_SND_BUF, OPT_NO_TW_REUSE, OPT_TW_REUSE_DELAY_MS, OPT_PORT_MIN,
 	OPT_PORT_MAX, OPT_SRC_ADDRS, OPT_FLOOD, OPT_FLOOD_BURST,
-	OPT_SOCK_SERVER,
+	OPT_SOCK_SERVER, OPT_WORKERS, OPT_NO_RSS,
 };
 
 struct own_opt_desc {
@@ -236,6 +266,13 @@ static const struct own_opt_desc own_opts[] = {
 			      "tern-sock-httpd's epoll loop on "
 			      "tern_socket.h instead of tern-httpd's "
 			      "callbacks", 0, 0 },
+	[OPT_WORKERS] = { "workers", "N", "stacks a side, each on a queue "
+			  "pair of the wire, flows spread by Toeplitz "
+			  "(default 1; more need --lockstep)", 1,
+			  INPROC_WORKERS_MAX },
+	[OPT_NO_RSS] = { "no-rss", NULL, "with --workers: senders put every "
+			 "frame on queue 0, the receiving workers steer in "
+			 "software", 0, 0 },
 };
 
 static int
@@ -265,6 +302,8 @@ own_opt_set(struct inproc *ip, enum own_opt o, uint64_t v)
 	case OPT_FLOOD: break;
 	case OPT_FLOOD_BURST: ip->flood.burst = (uint16_t)v; break;
 	case OPT_SOCK_SERVER: ip->sock_server = true; break;
+	case OPT_WORKERS: ip->workers = (uint16_t)v; break;
+	case OPT_NO_RSS: ip->no_rss = true; break;
 	}
 	return 0;
 }
@@ -340,6 +379,31 @@ parse_one(struct inproc *ip, int argc, char **argv, int *i)
 	return -EINVAL;
 }
 
+/* --workers N: lockstep's one thread drives them all; the load and the
+ * server are tern-load's and tern-httpd's cores, one per worker. */
+static int
+workers_check(const struct inproc *ip)
+{
+	if (ip->workers == 1) {
+		if (ip->no_rss)
+			fprintf(stderr, "tern-inproc: --no-rss needs "
+				"--workers 2 or more\n");
+		return ip->no_rss ? -EINVAL : 0;
+	}
+	if (!ip->lockstep || ip->reflect || ip->sock_server ||
+	    ip->flood.kind != BENCH_FLOOD_NONE) {
+		fprintf(stderr, "tern-inproc: --workers N needs --lockstep, "
+			"and neither --reflect, --sock-server nor --flood\n");
+		return -EINVAL;
+	}
+	if (ip->conf.conns < ip->workers) {
+		fprintf(stderr, "tern-inproc: --workers %u: give at least as "
+			"many --conns\n", ip->workers);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int
 parse_args(struct inproc *ip, int argc, char **argv)
 {
@@ -379,16 +443,17 @@ parse_args(struct inproc *ip, int argc, char **argv)
 	}
 	if (ip->lockstep && ip->seed == 0)
 		ip->seed = 1;
-	return 0;
+	return workers_check(ip);
 }
 
 /* ---- the wire ---- */
 
 static int
-port_setup(struct inproc *ip, const char *name, struct rte_ring *rx,
-	   struct rte_ring *tx, struct side *s)
+port_setup(struct inproc *ip, const char *name, struct rte_ring **rx,
+	   struct rte_ring **tx, struct side *s)
 {
 	struct rte_eth_conf conf = { 0 };
+	uint16_t nq = ip->workers;
 	int port, rc;
 	char pname[RTE_MEMPOOL_NAMESIZE];
 
@@ -398,49 +463,88 @@ port_setup(struct inproc *ip, const char *name, struct rte_ring *rx,
 					  (int)rte_socket_id());
 	if (s->pool == NULL)
 		return -ENOMEM;
-	port = rte_eth_from_rings(name, &rx, 1, &tx, 1, (unsigned int)
+	port = rte_eth_from_rings(name, rx, nq, tx, nq, (unsigned int)
 				  rte_socket_id());
 	if (port < 0)
 		return -rte_errno;
 	s->port = (uint16_t)port;
 	s->name = name;
-	rc = rte_eth_dev_configure(s->port, 1, 1, &conf);
-	if (rc == 0)
-		rc = rte_eth_rx_queue_setup(s->port, 0, ip->ring_size,
+	rc = rte_eth_dev_configure(s->port, nq, nq, &conf);
+	for (uint16_t q = 0; q < nq && rc == 0; q++) {
+		rc = rte_eth_rx_queue_setup(s->port, q, ip->ring_size,
 					    (unsigned int)rte_socket_id(),
 					    NULL, s->pool);
-	if (rc == 0)
-		rc = rte_eth_tx_queue_setup(s->port, 0, ip->ring_size,
+		if (rc == 0)
+			rc = rte_eth_tx_queue_setup(s->port, q, ip->ring_size,
 					    (unsigned int)rte_socket_id(),
 					    NULL);
+	}
 	if (rc == 0)
 		rc = rte_eth_dev_start(s->port);
 	return rc;
+}
+
+/* Worker @p w of a side: the port and pool of its worker 0, queue w. */
+static void
+workers_share_port(struct side *s, const struct side *first, uint16_t w)
+{
+	s->name = first->name;
+	s->port = first->port;
+	s->pool = first->pool;
+	s->queue = w;
 }
 
 static int
 wire_setup(struct inproc *ip)
 {
 	unsigned int flags = RING_F_SP_ENQ | RING_F_SC_DEQ;
+	char name[RTE_RING_NAMESIZE];
 	int rc;
 
-	ip->ring_c2s = rte_ring_create("c2s", ip->ring_size,
-				       (int)rte_socket_id(), flags);
-	ip->ring_s2c = rte_ring_create("s2c", ip->ring_size,
-				       (int)rte_socket_id(), flags);
-	if (ip->ring_c2s == NULL || ip->ring_s2c == NULL)
-		return -ENOMEM;
+	/* One ring each way per queue pair; with several workers all of
+	 * them run on lockstep's one thread, so one producer still. */
+	for (uint16_t q = 0; q < ip->workers; q++) {
+		snprintf(name, sizeof(name), "c2s%u", q);
+		ip->ring_c2s[q] = rte_ring_create(name, ip->ring_size,
+						  (int)rte_socket_id(), flags);
+		snprintf(name, sizeof(name), "s2c%u", q);
+		ip->ring_s2c[q] = rte_ring_create(name, ip->ring_size,
+						  (int)rte_socket_id(), flags);
+		if (ip->ring_c2s[q] == NULL || ip->ring_s2c[q] == NULL)
+			return -ENOMEM;
+	}
 	rc = port_setup(ip, "srv", ip->ring_c2s, ip->ring_s2c, ip->srv);
 	if (rc == 0)
 		rc = port_setup(ip, "cli", ip->ring_s2c, ip->ring_c2s,
 				ip->cli);
+	for (uint16_t w = 1; w < ip->workers && rc == 0; w++) {
+		workers_share_port(ip->srvs[w], ip->srv, w);
+		workers_share_port(ip->clis[w], ip->cli, w);
+	}
 	return rc;
+}
+
+/* --workers, RSS: the hash the sender's flush put in hash.rss (and
+ * flagged) stands for the NIC's; the rest as nic_rx(). */
+static void
+nic_rx_hashed(const struct side *s, struct rte_mbuf **pkts, uint16_t n)
+{
+	uint64_t cksum = s->offload ? RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+				      RTE_MBUF_F_RX_L4_CKSUM_GOOD : 0;
+
+	for (uint16_t i = 0; i < n; i++)
+		pkts[i]->ol_flags = cksum | (pkts[i]->ol_flags &
+					     RTE_MBUF_F_RX_RSS_HASH);
 }
 
 /* What a NIC with checksum offload reports on receive. */
 static inline void
 nic_rx(const struct side *s, struct rte_mbuf **pkts, uint16_t n)
 {
+	if (s->nic_hash) {
+		nic_rx_hashed(s, pkts, n);
+		return;
+	}
 	if (!s->offload)
 		return;
 	for (uint16_t i = 0; i < n; i++)
@@ -488,20 +592,97 @@ pcap_write(FILE *f, uint64_t now_ns, const struct rte_mbuf *m)
 		       f);
 }
 
+/* @return how many of @p pkts queue @p q of the port took. */
+static uint16_t
+side_tx_queue(const struct side *s, uint16_t q, struct rte_mbuf **pkts,
+	      uint16_t n)
+{
+	uint16_t sent = 0;
+
+	for (unsigned int i = 0; sent < n &&
+	     (i == 0 || (s->spin && i < TX_ATTEMPTS)); i++)
+		sent += rte_eth_tx_burst(s->port, q, pkts + sent, n - sent);
+	return sent;
+}
+
+/*
+ * The queue of the peer's port a frame lands on, as the peer's NIC
+ * would pick it: by RSS, the owner its key and table name
+ * (tern_owner.h), the hash left in hash.rss and flagged for nic_rx();
+ * queue 0 for what RSS does not hash (not IPv4 TCP) and, --no-rss,
+ * for everything.
+ */
+static uint16_t
+wire_queue(const struct side *s, struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eh;
+	const struct rte_ipv4_hdr *ip4;
+	const struct rte_tcp_hdr *th;
+	uint32_t hash;
+
+	if (s->wire_one_queue ||
+	    rte_pktmbuf_data_len(m) < sizeof(*eh) + sizeof(*ip4) + 4)
+		return 0;
+	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	ip4 = (const struct rte_ipv4_hdr *)(eh + 1);
+	if (eh->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
+	    ip4->next_proto_id != IPPROTO_TCP ||
+	    rte_pktmbuf_data_len(m) < sizeof(*eh) + rte_ipv4_hdr_len(ip4) + 4)
+		return 0;
+	th = (const struct rte_tcp_hdr *)((const uint8_t *)ip4 +
+					  rte_ipv4_hdr_len(ip4));
+	hash = tern_flow_toeplitz(s->peer, ip4->src_addr, ip4->dst_addr,
+				  th->src_port, th->dst_port);
+	m->hash.rss = hash;
+	m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	return tern_flow_owner(&s->peer->ifc, hash);
+}
+
+/* --workers: each frame onto the peer's queue its NIC would pick, in
+ * order per queue. @return the frames sent (the rest freed, counted). */
+static uint16_t
+side_tx_spread(struct side *s, struct tern_tx_batch *b)
+{
+	struct rte_mbuf *out[TERN_TX_BATCH_MAX];
+	uint16_t queue[TERN_TX_BATCH_MAX];
+	uint16_t sent = 0, n, k;
+
+	for (uint16_t i = 0; i < b->count; i++)
+		queue[i] = wire_queue(s, b->pkts[i]);
+	for (uint16_t q = 0; q < s->wire_queues; q++) {
+		n = 0;
+		for (uint16_t i = 0; i < b->count; i++)
+			if (queue[i] == q)
+				out[n++] = b->pkts[i];
+		if (n == 0)
+			continue;
+		k = side_tx_queue(s, q, out, n);
+		if (unlikely(k < n)) {
+			rte_pktmbuf_free_bulk(out + k, n - k);
+			tern_stat_add(&s->ctx.stats, TERN_STAT_TX_RING_FULL,
+				      n - k);
+		}
+		sent = (uint16_t)(sent + k);
+	}
+	return sent;
+}
+
 static void
 side_tx_flush(struct tern_ctx *ctx)
 {
 	struct side *s = ctx->tx_flush_arg;
 	struct tern_tx_batch *b = &ctx->tx;
-	uint16_t sent = 0;
+	uint16_t sent;
 
 	if (unlikely(s->pcap != NULL))
 		for (uint16_t i = 0; i < b->count; i++)
 			pcap_write(s->pcap, ctx->now_ns, b->pkts[i]);
-	for (unsigned int i = 0; sent < b->count &&
-	     (i == 0 || (s->spin && i < TX_ATTEMPTS)); i++)
-		sent += rte_eth_tx_burst(s->port, 0, b->pkts + sent,
-					 b->count - sent);
+	if (s->wire_queues > 1) {
+		sent = side_tx_spread(s, b);
+		b->count = sent;  /* what was not sent is freed and counted */
+	} else {
+		sent = side_tx_queue(s, 0, b->pkts, b->count);
+	}
 	if (unlikely(sent < b->count)) {
 		rte_pktmbuf_free_bulk(b->pkts + sent, b->count - sent);
 		tern_stat_add(&ctx->stats, TERN_STAT_TX_RING_FULL,
@@ -526,6 +707,32 @@ cli_tx_flush(struct tern_ctx *ctx)
 }
 
 /* ---- stacks ---- */
+
+/*
+ * --workers: worker @p w of a side owns the flows the runtime would
+ * give it -- the symmetric key ("symmetric" of [rss] key), a table of
+ * INPROC_RETA_SIZE entries over the workers -- and both sides use the
+ * same, as the two ends of a NIC pair configured alike would.
+ */
+static void
+stack_owner_conf(const struct inproc *ip, struct tern_stack_conf *sc,
+		 uint16_t w, struct tern_steer *steer)
+{
+	struct tern_if_conf *ifc = &sc->ifc;
+
+	for (size_t i = 0; i + 1 < sizeof(ifc->rss_key); i += 2) {
+		ifc->rss_key[i] = 0x6d;
+		ifc->rss_key[i + 1] = 0x5a;
+	}
+	ifc->rx_rss_hash = true;
+	ifc->nb_queues = ip->workers;
+	ifc->reta_size = INPROC_RETA_SIZE;
+	for (uint16_t i = 0; i < ifc->reta_size; i++)
+		ifc->reta[i] = (uint16_t)(i % ip->workers);
+	sc->worker_id = w;
+	sc->queue_id = w;
+	sc->steer = steer;
+}
 
 static int
 stack_setup(struct inproc *ip, struct side *s, uint32_t addr,
@@ -575,6 +782,13 @@ stack_setup(struct inproc *ip, struct side *s, uint32_t addr,
 	sc.port_id = s->port;
 	sc.now_ns = now;
 	sc.secret_seed = ip->seed != 0 ? ip->seed + addr : 0;
+	if (ip->workers > 1) {
+		stack_owner_conf(ip, &sc, s->queue, addr == SERVER_IP ?
+				 ip->srv_steer : ip->cli_steer);
+		/* each worker its own secrets, as in the runtime */
+		if (sc.secret_seed != 0)
+			sc.secret_seed += (uint64_t)s->queue << 32;
+	}
 	rte_malloc_get_socket_stats((int)rte_socket_id(), &st);
 	s->heap_before = st.heap_allocsz_bytes;
 	return tern_stack_init(&s->ctx, &sc);
@@ -644,15 +858,59 @@ srv_open_conns(const struct side *s)
 	return n;
 }
 
+/* Share @p total among @p n workers, worker @p i's part (as tern-load). */
+static uint64_t
+share_of(uint64_t total, unsigned int n, unsigned int i)
+{
+	return total / n + (i < total % n ? 1 : 0);
+}
+
+/* tern-load's engine on each client worker, with its share. */
+static int
+loads_create(struct inproc *ip)
+{
+	int rc = 0;
+
+	for (uint16_t w = 0; w < ip->workers && rc == 0; w++) {
+		struct load_share share = {
+			.conns = (uint32_t)share_of(ip->conf.conns,
+						    ip->workers, w),
+			.max_requests = share_of(ip->conf.max_requests,
+						 ip->workers, w),
+			.rate = ip->conf.rate / ip->workers,
+		};
+
+		rc = load_create(&ip->clis[w]->ctx, &ip->conf, &share,
+				 &ip->clis[w]->load);
+	}
+	return rc;
+}
+
+static uint32_t
+srv_open_all(const struct inproc *ip)
+{
+	uint32_t n = 0;
+
+	for (uint16_t w = 0; w < ip->workers; w++)
+		n += srv_open_conns(ip->srvs[w]);
+	return n;
+}
+
+/* The client's phase: its slowest worker's. */
+static enum load_phase
+cli_phase(const struct inproc *ip)
+{
+	enum load_phase ph = load_phase(ip->cli->load);
+
+	for (uint16_t w = 1; w < ip->workers; w++)
+		ph = RTE_MIN(ph, load_phase(ip->clis[w]->load));
+	return ph;
+}
+
 static int
 apps_setup(struct inproc *ip, char **page_out)
 {
 	struct httpd_conf hc = { 0 };
-	struct load_share share = {
-		.conns = ip->conf.conns,
-		.max_requests = ip->conf.max_requests,
-		.rate = ip->conf.rate,
-	};
 	char *page = NULL;
 	int rc;
 
@@ -677,11 +935,14 @@ apps_setup(struct inproc *ip, char **page_out)
 		if (rc != 0)
 			return rc;
 	}
-	rc = httpd_create(&ip->srv->ctx, &hc, &ip->srv->httpd);
+	/* a listener on every worker: each accepts the flows it owns */
+	rc = 0;
+	for (uint16_t w = 0; w < ip->workers && rc == 0; w++)
+		rc = httpd_create(&ip->srvs[w]->ctx, &hc, &ip->srvs[w]->httpd);
 	ip->srv->heap_after = heap_now();
 	if (rc != 0)
 		return rc;
-	rc = load_create(&ip->cli->ctx, &ip->conf, &share, &ip->cli->load);
+	rc = loads_create(ip);
 	ip->cli->heap_after = heap_now();
 	return rc;
 }
@@ -749,7 +1010,7 @@ tw_end_take(struct side *s)
 static uint16_t
 side_rx(struct side *s, struct rte_mbuf **pkts)
 {
-	uint16_t n = rte_eth_rx_burst(s->port, 0, pkts, TERN_RX_BURST);
+	uint16_t n = rte_eth_rx_burst(s->port, s->queue, pkts, TERN_RX_BURST);
 
 	nic_rx(s, pkts, n);
 	return n;
@@ -845,6 +1106,17 @@ srv_mark_take(struct inproc *ip, struct srv_mark *m, uint64_t now)
 	m->ns = now;
 }
 
+/* Add @p ctx's connections by state to @p sum. */
+static void
+states_add(const struct tern_ctx *ctx, uint32_t *sum)
+{
+	uint32_t counts[TERN_TCP_NSTATES];
+
+	tern_tcp_state_counts(ctx, counts);
+	for (unsigned int i = 0; i < TERN_TCP_NSTATES; i++)
+		sum[i] += counts[i];
+}
+
 static void
 live_line(struct inproc *ip, uint64_t now)
 {
@@ -852,11 +1124,17 @@ live_line(struct inproc *ip, uint64_t now)
 	struct load_counters n, d;
 	char cli[160], srv[160], states[340];
 
-	load_counters_now(ip->cli->load, &n);
+	memset(&n, 0, sizeof(n));
+	memset(cs, 0, sizeof(cs));
+	memset(ss, 0, sizeof(ss));
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		load_counters_now(ip->clis[w]->load, &d);
+		load_counters_add(&n, &d);
+		states_add(&ip->clis[w]->ctx, cs);
+		states_add(&ip->srvs[w]->ctx, ss);
+	}
 	load_counters_sub(&d, &n, &ip->line_prev);
 	ip->line_prev = n;
-	tern_tcp_state_counts(&ip->cli->ctx, cs);
-	tern_tcp_state_counts(&ip->srv->ctx, ss);
 	bench_states_format(cs, cli, sizeof(cli));
 	bench_states_format(ss, srv, sizeof(srv));
 	snprintf(states, sizeof(states), "client %s | server %s", cli, srv);
@@ -869,7 +1147,7 @@ live_line(struct inproc *ip, uint64_t now)
 static void
 watch_phase(struct inproc *ip, uint64_t now)
 {
-	uint8_t ph = (uint8_t)load_phase(ip->cli->load);
+	uint8_t ph = (uint8_t)cli_phase(ip);
 
 	if (ph == ip->client_phase)
 		return;
@@ -951,39 +1229,65 @@ run_threaded(struct inproc *ip, unsigned int srv_lcore)
 
 /* ---- lockstep ---- */
 
+/* A timer due, or frames its other workers handed it. */
 static bool
 side_due(const struct side *s, uint64_t now)
 {
-	return tern_stack_next_deadline_ns(&s->ctx) <= now;
+	return tern_stack_next_deadline_ns(&s->ctx) <= now ||
+	       (s->ctx.steer != NULL &&
+		tern_steer_pending(s->ctx.steer, s->ctx.worker_id) > 0);
 }
 
 static uint64_t
 next_event_ns(const struct inproc *ip)
 {
-	uint64_t a = tern_stack_next_deadline_ns(&ip->srv->ctx);
-	uint64_t b = tern_stack_next_deadline_ns(&ip->cli->ctx);
+	uint64_t next = UINT64_MAX;
 
-	return a < b ? a : b;
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		next = RTE_MIN(next,
+			       tern_stack_next_deadline_ns(&ip->srvs[w]->ctx));
+		next = RTE_MIN(next,
+			       tern_stack_next_deadline_ns(&ip->clis[w]->ctx));
+	}
+	return next;
 }
 
-static int
-run_lockstep(struct inproc *ip)
+/* Frames on the wire or on a steering ring. */
+static bool
+frames_in_flight(const struct inproc *ip)
 {
-	struct side *srv = ip->srv, *cli = ip->cli;
-	struct rte_mbuf *pkts[TERN_RX_BURST];
-	uint64_t idle_since = ip->vnow_ns;
+	for (uint16_t w = 0; w < ip->workers; w++)
+		if (rte_ring_count(ip->ring_c2s[w]) > 0 ||
+		    rte_ring_count(ip->ring_s2c[w]) > 0 ||
+		    (ip->srv_steer != NULL &&
+		     tern_steer_pending(ip->srv_steer, w) > 0) ||
+		    (ip->cli_steer != NULL &&
+		     tern_steer_pending(ip->cli_steer, w) > 0))
+			return true;
+	return false;
+}
 
-	/* Live lines on virtual time: per virtual second, load-independent. */
-	ip->line_t0_ns = ip->vnow_ns;
-	ip->next_line_ns = ip->vnow_ns + BENCH_NS_PER_S;
-	while (load_phase(cli->load) != LOAD_PH_DONE ||
-	       srv_open_conns(srv) > 0) {
-		bool worked = false;
-		uint16_t n;
+static bool
+loads_busy(const struct inproc *ip)
+{
+	for (uint16_t w = 0; w < ip->workers; w++)
+		if (load_busy(ip->clis[w]->load))
+			return true;
+	return false;
+}
 
-		ip->vnow_ns += LOCKSTEP_TICK_NS;
+/* One tick of every server worker, then of every client worker (the
+ * order of the one-worker run). @return whether any received frames. */
+static bool
+lockstep_tick(struct inproc *ip, struct rte_mbuf **pkts)
+{
+	bool worked = false;
+	uint16_t n;
+
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		struct side *srv = ip->srvs[w];
+
 		srv->ctx.now_ns = ip->vnow_ns;
-		cli->ctx.now_ns = ip->vnow_ns;
 		n = side_rx(srv, pkts);
 		if (n > 0 || side_due(srv, ip->vnow_ns) ||
 		    httpd_busy(srv->httpd)) {
@@ -991,6 +1295,11 @@ run_lockstep(struct inproc *ip)
 			tw_sample(srv);
 			worked |= n > 0;
 		}
+	}
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		struct side *cli = ip->clis[w];
+
+		cli->ctx.now_ns = ip->vnow_ns;
 		n = side_rx(cli, pkts);
 		if (n > 0 || side_due(cli, ip->vnow_ns) ||
 		    load_busy(cli->load)) {
@@ -998,6 +1307,25 @@ run_lockstep(struct inproc *ip)
 			tw_sample(cli);
 			worked |= n > 0;
 		}
+	}
+	return worked;
+}
+
+static int
+run_lockstep(struct inproc *ip)
+{
+	struct side *cli = ip->cli;
+	struct rte_mbuf *pkts[TERN_RX_BURST];
+	uint64_t idle_since = ip->vnow_ns;
+
+	/* Live lines on virtual time: per virtual second, load-independent. */
+	ip->line_t0_ns = ip->vnow_ns;
+	ip->next_line_ns = ip->vnow_ns + BENCH_NS_PER_S;
+	while (cli_phase(ip) != LOAD_PH_DONE || srv_open_all(ip) > 0) {
+		bool worked;
+
+		ip->vnow_ns += LOCKSTEP_TICK_NS;
+		worked = lockstep_tick(ip, pkts);
 		/* the flooder sends every tick while the load runs */
 		if (ip->flood.kind != BENCH_FLOOD_NONE &&
 		    load_phase(cli->load) < LOAD_PH_DRAIN) {
@@ -1009,13 +1337,12 @@ run_lockstep(struct inproc *ip)
 			ip->next_line_ns += BENCH_NS_PER_S;
 			live_line(ip, ip->vnow_ns);
 		}
-		if (worked || rte_ring_count(ip->ring_c2s) > 0 ||
-		    rte_ring_count(ip->ring_s2c) > 0) {
+		if (worked || frames_in_flight(ip)) {
 			idle_since = ip->vnow_ns;
 			continue;
 		}
 		/* Nothing on the wire: jump to the next timer. */
-		if (!load_busy(cli->load) && next_event_ns(ip) != UINT64_MAX &&
+		if (!loads_busy(ip) && next_event_ns(ip) != UINT64_MAX &&
 		    next_event_ns(ip) > ip->vnow_ns)
 			ip->vnow_ns = next_event_ns(ip) - LOCKSTEP_TICK_NS;
 		if (ip->vnow_ns - idle_since > LOCKSTEP_IDLE_LIMIT_NS) {
@@ -1208,11 +1535,92 @@ report_reflect(struct inproc *ip)
 	return 0;
 }
 
+/* The counters of a side's workers, summed. */
+static void
+stats_sum(struct side *const *sides, uint16_t n, struct tern_stats *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (uint16_t w = 0; w < n; w++)
+		for (unsigned int i = 0; i < TERN_STATS_CAPACITY; i++)
+			sum->c[i] += sides[w]->ctx.stats.c[i];
+}
+
+/* What the server's workers did, summed (the figures the record
+ * gives). */
+static void
+httpd_stats_sum(const struct inproc *ip, struct httpd_stats *sum)
+{
+	memset(sum, 0, sizeof(*sum));
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		const struct httpd_stats *hs = httpd_stats(ip->srvs[w]->httpd);
+
+		sum->accepted += hs->accepted;
+		sum->requests += hs->requests;
+		sum->responses_ok += hs->responses_ok;
+		sum->responses_err += hs->responses_err;
+		sum->closed_abnormal += hs->closed_abnormal;
+	}
+}
+
+/* Per worker: the connections it owned and the frames it handed over. */
+static void
+workers_json(FILE *f, const struct inproc *ip)
+{
+	fprintf(f, "\"workers\":%u,\"no_rss\":%s,\"server_workers\":[",
+		ip->workers, ip->no_rss ? "true" : "false");
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		const uint64_t *c = ip->srvs[w]->ctx.stats.c;
+
+		fprintf(f, "%s{\"accepted\":%" PRIu64 ",\"steered_out\":%"
+			PRIu64 ",\"steered_in\":%" PRIu64 ",\"steer_ring_full"
+			"\":%" PRIu64 "}", w > 0 ? "," : "",
+			httpd_stats(ip->srvs[w]->httpd)->accepted,
+			c[TERN_STAT_STEERED_OUT], c[TERN_STAT_STEERED_IN],
+			c[TERN_STAT_STEER_RING_FULL]);
+	}
+	fputs("],\"client_workers\":[", f);
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		const uint64_t *c = ip->clis[w]->ctx.stats.c;
+
+		fprintf(f, "%s{\"active_opens\":%" PRIu64 ",\"steered_out\":%"
+			PRIu64 ",\"steered_in\":%" PRIu64 ",\"steer_ring_full"
+			"\":%" PRIu64 "}", w > 0 ? "," : "",
+			c[TERN_STAT_TCP_ACTIVE_OPENS], c[TERN_STAT_STEERED_OUT],
+			c[TERN_STAT_STEERED_IN], c[TERN_STAT_STEER_RING_FULL]);
+	}
+	fprintf(f, "],\"mbufs_run_growth\":%" PRId64 ",",
+		ip->mbufs_run_growth);
+}
+
+/* A side's TIME_WAIT records: the workers' peaks (or what was left at
+ * the end, @p end), summed. */
+static uint32_t
+tw_sum(struct side *const *sides, uint16_t n, bool end)
+{
+	uint32_t sum = 0;
+
+	for (uint16_t w = 0; w < n; w++)
+		sum += end ? sides[w]->tw_end : sides[w]->tw_peak;
+	return sum;
+}
+
+/* The most connections the client's workers had open, summed. */
+static uint32_t
+peak_conns_sum(const struct inproc *ip)
+{
+	uint32_t sum = 0;
+
+	for (uint16_t w = 0; w < ip->workers; w++)
+		sum += load_peak_conns(ip->clis[w]->load);
+	return sum;
+}
+
 /* Members about the server and the wire, appended to the load record. */
 static char *
 report_extra(struct inproc *ip, uint64_t leaked)
 {
-	const struct httpd_stats *hs = httpd_stats(ip->srv->httpd);
+	struct httpd_stats sum, *hs = &sum;
+	struct tern_stats tcp_sum;
 	const struct srv_mark *a = &ip->mark_start, *b = &ip->mark_end;
 	uint64_t ns = b->ns - a->ns;
 	double pps = ns > 0 ? (double)(b->rx + b->tx - a->rx - a->tx) *
@@ -1224,6 +1632,8 @@ report_extra(struct inproc *ip, uint64_t leaked)
 
 	if (f == NULL)
 		return NULL;
+	httpd_stats_sum(ip, hs);
+	workers_json(f, ip);
 	fprintf(f, "\"server_stalled_pct\":%.2f,\"client_stalled_pct\":%.2f,",
 		stalled_pct(ip, a->srv_cpu_ns, a->srv_at, b->srv_cpu_ns,
 			    b->srv_at),
@@ -1246,7 +1656,7 @@ report_extra(struct inproc *ip, uint64_t leaked)
 		ip->lockstep ? "true" : "false", ip->offload ? "true" : "false",
 		pps, pct(b->busy - a->busy, b->loop - a->loop),
 		pct(ip->cli->busy_cycles, ip->cli->loop_cycles),
-		load_peak_conns(ip->cli->load),
+		peak_conns_sum(ip),
 		(double)load_all_open_ns(ip->cli->load) / BENCH_NS_PER_S,
 		mem->conn_record, mem->conn_object, mem->tw_record,
 		mem->tw_object, mem->conn_pool_bytes, mem->tw_pool_bytes,
@@ -1260,11 +1670,15 @@ report_extra(struct inproc *ip, uint64_t leaked)
 		hs->responses_err, hs->closed_abnormal);
 	/* TIME_WAIT under churn: the population's peak and what is left,
 	 * and whether the heap moved while it turned over (it must not:
-	 * records come from pools made at start). */
+	 * records come from pools made at start). With several workers,
+	 * the sums of theirs. */
 	fprintf(f, "\"server_tw_peak\":%" PRIu32 ",\"server_tw_end\":%"
 		PRIu32 ",\"client_tw_peak\":%" PRIu32 ",\"client_tw_end\":%"
-		PRIu32 ",\"heap_run_growth\":%" PRId64 ",", ip->srv->tw_peak,
-		ip->srv->tw_end, ip->cli->tw_peak, ip->cli->tw_end,
+		PRIu32 ",\"heap_run_growth\":%" PRId64 ",",
+		tw_sum(ip->srvs, ip->workers, false),
+		tw_sum(ip->srvs, ip->workers, true),
+		tw_sum(ip->clis, ip->workers, false),
+		tw_sum(ip->clis, ip->workers, true),
 		ip->srv->heap_run_growth);
 	if (ip->flood.kind != BENCH_FLOOD_NONE) {
 		uint64_t fns = ip->flood_t1_ns - ip->flood_t0_ns;
@@ -1280,12 +1694,31 @@ report_extra(struct inproc *ip, uint64_t leaked)
 			ip->srv_mbufs_idle, ip->srv_mbufs_peak);
 	}
 	fputs("\"server_tcp\":{", f);
-	bench_stats_json(f, &ip->srv->ctx.stats);
+	stats_sum(ip->srvs, ip->workers, &tcp_sum);
+	bench_stats_json(f, &tcp_sum);
 	fputs("},\"client_tcp\":{", f);
-	bench_stats_json(f, &ip->cli->ctx.stats);
+	stats_sum(ip->clis, ip->workers, &tcp_sum);
+	bench_stats_json(f, &tcp_sum);
 	fputs("}", f);
 	fclose(f);
 	return extra;
+}
+
+/* Frames on the wire and on the steering rings (nobody holds them). */
+static uint64_t
+frames_on_rings(const struct inproc *ip)
+{
+	uint64_t n = 0;
+
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		n += rte_ring_count(ip->ring_c2s[w]) +
+		     rte_ring_count(ip->ring_s2c[w]);
+		if (ip->srv_steer != NULL)
+			n += tern_steer_pending(ip->srv_steer, w);
+		if (ip->cli_steer != NULL)
+			n += tern_steer_pending(ip->cli_steer, w);
+	}
+	return n;
 }
 
 static void
@@ -1304,21 +1737,45 @@ mbufs_in_use(const struct inproc *ip)
 	       rte_mempool_in_use_count(ip->cli->pool);
 }
 
+/* The client workers' windows: counters summed, latencies merged; the
+ * window is the first worker's. */
+static void
+loads_window(const struct inproc *ip, struct load_counters *sum,
+	     uint64_t *window_ns, struct hist *lat)
+{
+	struct load_counters n;
+	uint64_t ns;
+
+	load_window(ip->cli->load, sum, window_ns);
+	*lat = *load_latency(ip->cli->load);
+	for (uint16_t w = 1; w < ip->workers; w++) {
+		load_window(ip->clis[w]->load, &n, &ns);
+		load_counters_add(sum, &n);
+		hist_merge(lat, load_latency(ip->clis[w]->load));
+	}
+}
+
 /* @return 0 when the run did what it was asked, cleanly. */
 static int
 report_load(struct inproc *ip, uint64_t leaked)
 {
 	struct load_counters n;
 	uint64_t window_ns;
+	struct hist *lat = malloc(sizeof(*lat));
 	char *extra = report_extra(ip, leaked);
 	int rc;
 
-	load_window(ip->cli->load, &n, &window_ns);
+	if (lat == NULL) {
+		free(extra);
+		return -ENOMEM;
+	}
+	loads_window(ip, &n, &window_ns, lat);
 	if (ip->lockstep)
 		window_ns = ip->mark_end.ns - ip->mark_start.ns;
-	rc = load_write_json(&ip->conf, "tern-inproc", &n, window_ns,
-			     load_latency(ip->cli->load), extra);
+	rc = load_write_json(&ip->conf, "tern-inproc", &n, window_ns, lat,
+			     extra);
 	free(extra);
+	free(lat);
 	if (rc != 0)
 		return rc;
 	/* A SYN flood that never filled the backlog tested nothing. */
@@ -1361,14 +1818,100 @@ inproc_defaults(struct inproc *ip)
 	ip->mbufs = 65535;
 	ip->frame_len = 64;
 	ip->frames = 1024;
+	ip->workers = 1;
 }
 
 static int
 sides_alloc(struct inproc *ip)
 {
-	ip->srv = rte_zmalloc("srv", sizeof(struct side), RTE_CACHE_LINE_SIZE);
-	ip->cli = rte_zmalloc("cli", sizeof(struct side), RTE_CACHE_LINE_SIZE);
-	return ip->srv != NULL && ip->cli != NULL ? 0 : -ENOMEM;
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		ip->srvs[w] = rte_zmalloc("srv", sizeof(struct side),
+					  RTE_CACHE_LINE_SIZE);
+		ip->clis[w] = rte_zmalloc("cli", sizeof(struct side),
+					  RTE_CACHE_LINE_SIZE);
+		if (ip->srvs[w] == NULL || ip->clis[w] == NULL)
+			return -ENOMEM;
+	}
+	ip->srv = ip->srvs[0];
+	ip->cli = ip->clis[0];
+	return 0;
+}
+
+/* --workers: a steering group a side; the wire's RSS gives the hash
+ * (port_hash) unless --no-rss. */
+static int
+steer_setup(struct inproc *ip)
+{
+	struct tern_steer_conf sc = {
+		.nb_workers = ip->workers,
+		.socket_id = (int)rte_socket_id(),
+		.port_hash = !ip->no_rss,
+	};
+	int rc;
+
+	if (ip->workers < 2)
+		return 0;
+	rc = tern_steer_create(&sc, &ip->srv_steer);
+	if (rc == 0)
+		rc = tern_steer_create(&sc, &ip->cli_steer);
+	return rc;
+}
+
+/* The wire between the workers of both sides: what each sender's
+ * flush needs to pick the receiving queue. */
+static void
+sides_link(struct inproc *ip)
+{
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		struct side *s = ip->srvs[w], *c = ip->clis[w];
+
+		s->peer = &ip->cli->ctx;
+		c->peer = &ip->srv->ctx;
+		s->wire_queues = ip->workers;
+		c->wire_queues = ip->workers;
+		s->wire_one_queue = ip->no_rss;
+		c->wire_one_queue = ip->no_rss;
+		s->nic_hash = ip->workers > 1 && !ip->no_rss;
+		c->nic_hash = s->nic_hash;
+	}
+}
+
+/* Every worker of both sides: @return the first failure. */
+static int
+stacks_setup(struct inproc *ip, unsigned int srv_lcore, uint64_t now)
+{
+	int rc = steer_setup(ip);
+
+	for (uint16_t w = 0; w < ip->workers && rc == 0; w++)
+		rc = stack_setup(ip, ip->srvs[w], SERVER_IP, srv_tx_flush,
+				 srv_lcore, now);
+	for (uint16_t w = 0; w < ip->workers && rc == 0; w++)
+		rc = stack_setup(ip, ip->clis[w], CLIENT_IP, cli_tx_flush,
+				 rte_lcore_id(), now);
+	sides_link(ip);
+	return rc;
+}
+
+/* Apps first (they abort what is open), then the stacks, then the
+ * steering rings (with what is still on them). */
+static void
+stacks_fini(struct inproc *ip)
+{
+	sock_server_fini(ip->srv);
+	for (uint16_t w = 0; w < ip->workers; w++)
+		if (ip->srvs[w]->httpd != NULL)
+			httpd_stop(ip->srvs[w]->httpd);
+	for (uint16_t w = 0; w < ip->workers; w++)
+		if (ip->clis[w]->load != NULL)
+			load_abort_all(ip->clis[w]->load);
+	for (uint16_t w = 0; w < ip->workers; w++)
+		tern_stack_fini(&ip->clis[w]->ctx);
+	for (uint16_t w = 0; w < ip->workers; w++)
+		tern_stack_fini(&ip->srvs[w]->ctx);
+	tern_steer_free(ip->srv_steer);
+	tern_steer_free(ip->cli_steer);
+	ip->srv_steer = NULL;
+	ip->cli_steer = NULL;
 }
 
 static void
@@ -1399,50 +1942,51 @@ run(struct inproc *ip, unsigned int srv_lcore)
 	int rc;
 
 	ip->vnow_ns = now;
-	rc = stack_setup(ip, ip->srv, SERVER_IP, srv_tx_flush, srv_lcore, now);
-	if (rc == 0)
-		rc = stack_setup(ip, ip->cli, CLIENT_IP, cli_tx_flush,
-				 rte_lcore_id(), now);
+	rc = stacks_setup(ip, srv_lcore, now);
 	if (rc == 0 && ip->pcap_path != NULL) {
 		ip->pcap = pcap_open(ip->pcap_path);
 		if (ip->pcap == NULL)
 			rc = -errno;
 		/* Both sides write: the lockstep loop keeps them in order. */
-		ip->srv->pcap = ip->pcap;
-		ip->cli->pcap = ip->pcap;
+		for (uint16_t w = 0; w < ip->workers; w++) {
+			ip->srvs[w]->pcap = ip->pcap;
+			ip->clis[w]->pcap = ip->pcap;
+		}
 	}
 	if (rc == 0)
 		rc = apps_setup(ip, &page);
 	if (rc == 0 && ip->flood.kind != BENCH_FLOOD_NONE)
 		flood_setup(ip);
+	ip->mbufs_idle = mbufs_in_use(ip);
 	if (rc == 0)
 		rc = ip->lockstep ? run_lockstep(ip)
 				  : run_threaded(ip, srv_lcore);
+	ip->mbufs_run_growth = (int64_t)(mbufs_in_use(ip) -
+					 frames_on_rings(ip) - ip->mbufs_idle);
 	if (rc == 0 && ip->mark_end.ns == 0)
 		srv_mark_take(ip, &ip->mark_end, ip->cli->ctx.now_ns);
 	bench_tern_mem_read(&ip->mem);
-	tw_end_take(ip->srv);
-	tw_end_take(ip->cli);
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		tw_end_take(ip->srvs[w]);
+		tw_end_take(ip->clis[w]);
+	}
 	/* one heap for both sides: since the client's setup, the later */
 	ip->srv->heap_run_growth = (int64_t)(heap_now() - ip->cli->heap_after);
-	/* Our state first (it aborts what is open), then the stacks. */
-	sock_server_fini(ip->srv);
-	if (ip->srv->httpd != NULL)
-		httpd_stop(ip->srv->httpd);
-	if (ip->cli->load != NULL)
-		load_abort_all(ip->cli->load);
-	tern_stack_fini(&ip->cli->ctx);
-	tern_stack_fini(&ip->srv->ctx);
+	stacks_fini(ip);
 	/* What is still on the wire is no one's leak. */
 	rte_eth_dev_stop(ip->srv->port);
 	rte_eth_dev_stop(ip->cli->port);
-	wire_drain(ip->ring_c2s);
-	wire_drain(ip->ring_s2c);
+	for (uint16_t q = 0; q < ip->workers; q++) {
+		wire_drain(ip->ring_c2s[q]);
+		wire_drain(ip->ring_s2c[q]);
+	}
 	leaked = mbufs_in_use(ip);
 	if (rc == 0)
 		rc = report_load(ip, leaked);
-	load_destroy(ip->cli->load);
-	httpd_destroy(ip->srv->httpd);
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		load_destroy(ip->clis[w]->load);
+		httpd_destroy(ip->srvs[w]->httpd);
+	}
 	free(page);
 	if (ip->pcap != NULL)
 		fclose(ip->pcap);
