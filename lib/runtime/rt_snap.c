@@ -217,17 +217,36 @@ tern_rt_conn_call(struct tern_rt *rt, uint64_t id, tern_rt_conn_fn fn,
 	return cc.found ? 0 : -ENOENT;
 }
 
-struct arp_list {
-	struct tern_rt_arp *out;
+/* A table listing that every worker adds its entries to, in turn. */
+struct snap_list {
+	void *out;
 	unsigned int max;
 	unsigned int written;
 	unsigned int worker;
 };
 
+/* Run @p list on every worker with @p l. @return entries or -errno. */
+static int
+snap_every_worker(struct tern_rt *rt,
+		  void (*list)(struct tern_ctx *ctx, void *arg),
+		  struct snap_list *l)
+{
+	int rc;
+
+	for (unsigned int i = 0; i < rt->nb_workers; i++) {
+		l->worker = i;
+		rc = tern_rt_worker_call(rt, i, list, l);
+		if (rc != 0)
+			return rc;
+	}
+	return (int)l->written;
+}
+
 static void
 list_arp(struct tern_ctx *ctx, void *arg)
 {
-	struct arp_list *l = arg;
+	struct snap_list *l = arg;
+	struct tern_rt_arp *out = l->out;
 
 	for (unsigned int i = 0; i < TERN_ARP_ENTRIES; i++) {
 		const struct tern_arp_entry *e = &ctx->arp->e[i];
@@ -235,7 +254,7 @@ list_arp(struct tern_ctx *ctx, void *arg)
 
 		if (e->state == TERN_ARP_FREE || l->written == l->max)
 			continue;
-		a = &l->out[l->written++];
+		a = &out[l->written++];
 		a->worker = l->worker;
 		a->ip = e->ip;
 		a->mac = e->mac;
@@ -250,29 +269,16 @@ int
 tern_rt_snap_arp(struct tern_rt *rt, struct tern_rt_arp *out,
 		 unsigned int max)
 {
-	struct arp_list l = { .out = out, .max = max };
-	int rc;
+	struct snap_list l = { .out = out, .max = max };
 
-	for (unsigned int i = 0; i < rt->nb_workers; i++) {
-		l.worker = i;
-		rc = tern_rt_worker_call(rt, i, list_arp, &l);
-		if (rc != 0)
-			return rc;
-	}
-	return (int)l.written;
+	return snap_every_worker(rt, list_arp, &l);
 }
-
-struct nd_list {
-	struct tern_rt_nd *out;
-	unsigned int max;
-	unsigned int written;
-	unsigned int worker;
-};
 
 static void
 list_nd(struct tern_ctx *ctx, void *arg)
 {
-	struct nd_list *l = arg;
+	struct snap_list *l = arg;
+	struct tern_rt_nd *out = l->out;
 
 	for (unsigned int i = 0; i < TERN_ND_ENTRIES; i++) {
 		const struct tern_nd_entry *e = &ctx->nd->e[i];
@@ -280,7 +286,7 @@ list_nd(struct tern_ctx *ctx, void *arg)
 
 		if (e->state == TERN_ND_FREE || l->written == l->max)
 			continue;
-		a = &l->out[l->written++];
+		a = &out[l->written++];
 		a->worker = l->worker;
 		a->ip = e->ip;
 		a->mac = e->mac;
@@ -295,16 +301,9 @@ int
 tern_rt_snap_nd(struct tern_rt *rt, struct tern_rt_nd *out,
 		unsigned int max)
 {
-	struct nd_list l = { .out = out, .max = max };
-	int rc;
+	struct snap_list l = { .out = out, .max = max };
 
-	for (unsigned int i = 0; i < rt->nb_workers; i++) {
-		l.worker = i;
-		rc = tern_rt_worker_call(rt, i, list_nd, &l);
-		if (rc != 0)
-			return rc;
-	}
-	return (int)l.written;
+	return snap_every_worker(rt, list_nd, &l);
 }
 
 char *
