@@ -247,6 +247,12 @@ tern_tcp_fini(struct tern_ctx *ctx)
 }
 
 void
+tern_tcp_output(struct tern_ctx *ctx)
+{
+	tcp_flush_work(ctx);
+}
+
+void
 tern_tcp_poll(struct tern_ctx *ctx)
 {
 	tcp_timers_run(ctx);

@@ -487,5 +487,6 @@ tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 			tcp_input_one(ctx, &seg[i]);
 		done += chunk;
 	}
-	tcp_flush_work(ctx);
+	/* What the segments owe leaves with the caller's output pass
+	 * (tern_tcp_output(), or tern_tcp_poll() after the app's poll). */
 }
