@@ -409,6 +409,7 @@ tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 {
 	bool taken = false;
 
+	c->segs_in++;
 	c->last_rx_ns = ctx->now_ns;
 	c->ka_probes = 0;
 	if (!tcp_fast_path(ctx, c, seg, &taken)) {

@@ -313,6 +313,9 @@ struct tern_tcp_info {
 	uint32_t cwnd, ssthresh;    /**< bytes; ssthresh UINT32_MAX: none */
 	uint32_t sacked_bytes;      /**< on the SACK scoreboard */
 	uint32_t ooo_bytes;         /**< held for reassembly */
+	uint32_t lost_bytes;        /**< deemed lost (tcp_lost_bytes()) */
+	uint32_t segs_in, segs_out; /**< segments received, sent (a TSO
+					 frame's segments each) */
 	bool in_recovery;
 	enum tern_tcp_cc cc;
 	uint8_t icmp_type, icmp_code; /**< the last ICMP error about
