@@ -87,6 +87,21 @@ sock_rxq_take(struct sock_rxq *q, uint8_t *dst, uint32_t len)
 {
 	uint32_t done = 0;
 
+	/* The common case of a request: one segment, unread, read whole. */
+	if (likely(q->count == 1 && q->head_off == 0)) {
+		struct rte_mbuf *m = q->chain[q->head];
+
+		if (likely(m->next == NULL && m->data_len <= len)) {
+			done = m->data_len;
+			memcpy(dst, rte_pktmbuf_mtod(m, const uint8_t *), done);
+			rte_pktmbuf_free_seg(m);
+			q->chain[q->head] = NULL;
+			q->head = (q->head + 1) & (q->cap - 1);
+			q->count = 0;
+			q->bytes -= done;
+			return done;
+		}
+	}
 	while (done < len && q->count > 0) {
 		struct rte_mbuf *m = q->chain[q->head];
 		uint32_t n = RTE_MIN((uint32_t)m->data_len - q->head_off,

@@ -110,7 +110,7 @@ sock_fill_tcp_info(const struct sock_file *f, struct sock_linux_tcp_info *li)
 	/* Linux counts these in segments; tern keeps bytes. */
 	ti->tcpi_unacked = (info.unacked_bytes + mss - 1) / mss;
 	ti->tcpi_sacked = (info.sacked_bytes + mss - 1) / mss;
-	ti->tcpi_lost = 0;
+	ti->tcpi_lost = (info.lost_bytes + mss - 1) / mss;
 	ti->tcpi_retrans = info.in_recovery ? 1 : 0;
 	ti->tcpi_total_retrans = info.retransmits;
 	ti->tcpi_rtt = info.srtt_us;
@@ -122,6 +122,8 @@ sock_fill_tcp_info(const struct sock_file *f, struct sock_linux_tcp_info *li)
 	/* snd_una - iss - 1: exact below 4 GiB sent. */
 	li->tcpi_bytes_acked = info.snd_una - info.iss -
 		(info.state != TERN_TCP_SYN_SENT ? 1 : 0);
+	li->tcpi_segs_in = info.segs_in;
+	li->tcpi_segs_out = info.segs_out;
 }
 
 /* ---- getsockopt ---- */

@@ -16,7 +16,12 @@ struct sock_thread {
 	struct tern_sock_worker *current;
 };
 
-static __thread struct sock_thread sock_this_thread;
+/* initial-exec: the libraries are linked into the program, never
+ * dlopen()ed, so the variable sits at a fixed offset from the thread
+ * pointer; without it -fPIC code saves registers around what the
+ * linker turns into that same load, in every socket call. */
+static __thread struct sock_thread sock_this_thread
+	__attribute__((tls_model("initial-exec")));
 
 void
 sock_thread_set(unsigned int id, struct tern_sock_worker *w)

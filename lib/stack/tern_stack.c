@@ -124,6 +124,7 @@ tern_stack_input(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 {
 	tern_stat_add(&ctx->stats, TERN_STAT_RX_PKTS, n);
 	stack_input_frames(ctx, pkts, n);
+	tern_tcp_output(ctx);
 }
 
 /*
@@ -172,12 +173,17 @@ tern_stack_step(struct tern_ctx *ctx, uint64_t now_ns, struct rte_mbuf **pkts,
 {
 	ctx->now_ns = now_ns;
 	ctx->in_step = true;
-	if (ctx->steer != NULL)
+	if (ctx->steer != NULL) {
 		stack_input_steered(ctx, pkts, n);
-	else if (n > 0)
-		tern_stack_input(ctx, pkts, n);
+	} else if (n > 0) {
+		tern_stat_add(&ctx->stats, TERN_STAT_RX_PKTS, n);
+		stack_input_frames(ctx, pkts, n);
+	}
 	if (app_poll != NULL)
 		app_poll(ctx, app_arg);
+	/* Timers, then the one TCP output pass of the step: what the input
+	 * owes and what the app wrote leave together (an answer and the
+	 * ACK of its request in one segment, each connection served once). */
 	tern_stack_poll(ctx);
 	ctx->in_step = false;
 	/* The only flush of the loop iteration (one output discipline). */

@@ -60,7 +60,9 @@ void tern_stack_step(struct tern_ctx *ctx, uint64_t now_ns,
 		     struct rte_mbuf **pkts, uint16_t n,
 		     tern_stack_app_poll_fn app_poll, void *app_arg);
 
-/** Feed @p n received frames (ownership taken); part of the step. */
+/** Feed @p n received frames (ownership taken) and build what they owe
+ *  (TCP's output pass). The step inputs alike but leaves that pass for
+ *  after the app's poll. */
 void tern_stack_input(struct tern_ctx *ctx, struct rte_mbuf **pkts,
 		      uint16_t n);
 

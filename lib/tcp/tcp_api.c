@@ -247,6 +247,12 @@ tern_tcp_fini(struct tern_ctx *ctx)
 }
 
 void
+tern_tcp_output(struct tern_ctx *ctx)
+{
+	tcp_flush_work(ctx);
+}
+
+void
 tern_tcp_poll(struct tern_ctx *ctx)
 {
 	tcp_timers_run(ctx);
@@ -641,6 +647,9 @@ tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info)
 		.ssthresh = c->cc.ssthresh,
 		.sacked_bytes = c->sb.sacked,
 		.ooo_bytes = c->reass != NULL ? c->reass->bytes : 0,
+		.lost_bytes = tcp_lost_bytes(c),
+		.segs_in = c->segs_in,
+		.segs_out = c->segs_out,
 		.in_recovery = (c->flags & CF_RECOVERY) != 0,
 		.cc = (enum tern_tcp_cc)c->cc.algo,
 		.icmp_type = c->icmp_type,

@@ -134,6 +134,6 @@ tern_tcp_icmp_input(struct tern_ctx *ctx, const struct tern_icmp_err *errs,
 {
 	for (uint16_t i = 0; i < n; i++)
 		tcp_icmp_one(ctx, &errs[i]);
-	/* Segments resent at a lower MSS leave with the output pass. */
-	tcp_flush_work(ctx);
+	/* Segments resent at a lower MSS leave with the caller's output
+	 * pass. */
 }

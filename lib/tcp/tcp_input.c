@@ -409,6 +409,7 @@ tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 {
 	bool taken = false;
 
+	c->segs_in++;
 	c->last_rx_ns = ctx->now_ns;
 	c->ka_probes = 0;
 	if (!tcp_fast_path(ctx, c, seg, &taken)) {
@@ -487,5 +488,6 @@ tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 			tcp_input_one(ctx, &seg[i]);
 		done += chunk;
 	}
-	tcp_flush_work(ctx);
+	/* What the segments owe leaves with the caller's output pass
+	 * (tern_tcp_output(), or tern_tcp_poll() after the app's poll). */
 }

@@ -142,6 +142,7 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 	c->snd_wnd = seg->wnd;
 	c->max_sndwnd = seg->wnd;
 	c->snd_wl1 = seg->seq;
+	c->segs_in = 1;                /* the SYN, as Linux's child counts */
 	tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN, seg);
 	rte_pktmbuf_free(seg->m);
 	tcp_conn_settle(ctx, c);

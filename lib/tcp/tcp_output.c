@@ -13,7 +13,8 @@
  * head of a fast retransmit -- is built during its step: at most a few
  * per segment, which the batch's reserve holds. Everything else is owed
  * (the work list, CF_*_OWED, CF_ACK_NOW) and built by the output pass,
- * tcp_flush_work(), at the end of the burst or the timer run: data, FINs,
+ * tcp_flush_work(), once per step after the app's poll and the timers
+ * (tern_tcp_poll(); tern_tcp_output() outside a step): data, FINs,
  * SYNs, delayed ACKs, timer-driven retransmissions and probes. The pass
  * stops TCP_TX_RESERVE frames short of a full batch; the connections left
  * wait on the work list for the next pass, after the driver's flush.
@@ -44,6 +45,7 @@ struct tcp_emit {
 	uint8_t flags;
 	struct tcp_opts_out opts;
 	const struct tern_conn *src;   /* send queue to copy from, or NULL */
+	struct tern_conn *owner;       /* counts the segments, or NULL */
 	uint32_t off, len;             /* payload: bytes from snd_una + off */
 	uint16_t tso_segsz;            /* > 0: the port may segment (TSO) */
 	uint32_t rcv_wnd;              /* bytes the window field offers */
@@ -111,6 +113,16 @@ tcp_fill_payload(struct tern_ctx *ctx, const struct tern_conn *c,
 	return 0;
 }
 
+/* Segments @p e becomes on the wire: a TSO frame is cut into several,
+ * and Linux's tcpi_segs_out counts each. */
+static uint32_t
+tcp_emit_segs(const struct tcp_emit *e)
+{
+	if (e->tso_segsz == 0 || e->len <= e->tso_segsz)
+		return 1;
+	return (e->len + e->tso_segsz - 1) / e->tso_segsz;
+}
+
 static int
 tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 {
@@ -154,6 +166,8 @@ tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 	}
 
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
+	if (e->owner != NULL)
+		e->owner->segs_out += tcp_emit_segs(e);
 	if (e->flags & TCP_RST)
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_RSTS);
 	/*
@@ -197,6 +211,7 @@ tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
 
 	memset(e, 0, sizeof(*e));
 	e->key = &c->node.key;
+	e->owner = c;
 	e->seq = seq;
 	e->flags = flags;
 	if (flags & TCP_ACK)
@@ -296,6 +311,7 @@ tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 
 	memset(&e, 0, sizeof(e));
 	e.key = &c->node.key;
+	e.owner = c;
 	e.seq = c->iss;
 	e.flags = TCP_SYN;
 	/* RFC 7323 2.2: the window of a SYN is never scaled. */
@@ -340,6 +356,7 @@ tcp_send_rst(struct tern_ctx *ctx, struct tern_conn *c)
 
 	memset(&e, 0, sizeof(e));
 	e.key = &c->node.key;
+	e.owner = c;
 	e.seq = c->snd_nxt;
 	e.flags = TCP_RST;
 	tcp_emit(ctx, &e);

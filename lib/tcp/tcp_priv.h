@@ -227,6 +227,7 @@ struct tern_conn {
 	uint32_t rcv_held;             /* delivered, not yet released
 					  (CF_RCV_MANUAL) */
 	uint32_t ooo_fin_seq;          /* sequence of a queued FIN */
+	uint32_t segs_in;              /* segments received (TCP_INFO) */
 	struct tcp_reass *reass;       /* out-of-order queue, when used */
 	uint32_t last_ack_sent;        /* RFC 7323 Last.ACK.sent */
 	uint32_t ts_recent, ts_offset;
@@ -266,10 +267,17 @@ struct tern_conn {
 	uint32_t ka_idle_ms, ka_intvl_ms;
 	uint8_t ka_cnt, ka_probes;
 	uint16_t pmtu;                 /* RFC 1191 path MTU; 0: none learned */
+	uint32_t segs_out;             /* segments sent, a TSO frame's each
+					  counted (TCP_INFO) */
 
 	TAILQ_ENTRY(tern_conn) work;   /* output / ACK / writable pending */
 	TAILQ_ENTRY(tern_conn) sibling;/* listener's half-open children */
 };
+
+/* Eight cache lines: the record pool's element (tcp_api.c); a field
+ * more goes into a hole (pahole, gdb's ptype /o) or costs a line. */
+_Static_assert(sizeof(struct tern_conn) <= 512,
+	       "struct tern_conn outgrew its 512 bytes");
 
 TAILQ_HEAD(tcp_conn_list, tern_conn);
 
@@ -559,6 +567,7 @@ void tcp_rack_timer(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_dsack_note(struct tern_ctx *ctx, struct tern_conn *c,
 		    uint32_t start, uint32_t end, tern_stat_t why);
 uint32_t tcp_pipe(const struct tern_conn *c);
+uint32_t tcp_lost_bytes(const struct tern_conn *c);
 void tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 
 /* tcp_input.c: parse, demultiplex, the ordered checks per state */

@@ -35,6 +35,28 @@ tcp_pipe(const struct tern_conn *c)
 	return (c->snd_nxt - una) - c->sb.sacked - (holes - resent);
 }
 
+/*
+ * Bytes deemed lost, as Linux's tcpi_lost reports them (lost_out, in
+ * bytes here): after an RTO everything outstanding and not SACKed
+ * (tcp_enter_loss()); in SACK recovery the holes below the highest
+ * SACKed byte (RFC 6675 IsLost(), as tcp_pipe() counts them); in
+ * NewReno recovery the first unacknowledged segment; else none.
+ */
+uint32_t
+tcp_lost_bytes(const struct tern_conn *c)
+{
+	uint32_t una = c->snd_una, high;
+
+	if (c->flags & CF_AFTER_RTO)
+		return (c->snd_max - una) - c->sb.sacked;
+	if (!(c->flags & CF_RECOVERY))
+		return 0;
+	if (!(c->flags & CF_SACK_OK) || c->sb.n == 0)
+		return RTE_MIN(c->snd_max - una, (uint32_t)c->mss);
+	high = tcp_sb_high(&c->sb, una);
+	return (high - una) - tcp_sb_sacked_in(&c->sb, una, high);
+}
+
 /* Resend holes below the highest SACKed byte while pipe < cwnd. */
 void
 tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c)

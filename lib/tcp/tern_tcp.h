@@ -313,6 +313,9 @@ struct tern_tcp_info {
 	uint32_t cwnd, ssthresh;    /**< bytes; ssthresh UINT32_MAX: none */
 	uint32_t sacked_bytes;      /**< on the SACK scoreboard */
 	uint32_t ooo_bytes;         /**< held for reassembly */
+	uint32_t lost_bytes;        /**< deemed lost (tcp_lost_bytes()) */
+	uint32_t segs_in, segs_out; /**< segments received, sent (a TSO
+					 frame's segments each) */
 	bool in_recovery;
 	enum tern_tcp_cc cc;
 	uint8_t icmp_type, icmp_code; /**< the last ICMP error about
@@ -357,6 +360,11 @@ int tern_tcp_mbuf_audit(const struct tern_ctx *ctx, uint16_t *lport,
 int tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 		  const struct tern_tcp_secret *secret);
 void tern_tcp_fini(struct tern_ctx *ctx);
+/** Input @p n segments. What they owe (data, ACKs, FINs: the work
+ *  list) is built by the next output pass, tern_tcp_output() or
+ *  tern_tcp_poll(): in a step, once, after the app's poll, so an answer
+ *  the app writes between input and timers leaves with the ACK it owes
+ *  rather than in a pass of its own. */
 void tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs,
 			  uint16_t n);
 struct tern_icmp_err;
@@ -364,6 +372,9 @@ struct tern_icmp_err;
  *  "ICMP errors". */
 void tern_tcp_icmp_input(struct tern_ctx *ctx,
 			 const struct tern_icmp_err *errs, uint16_t n);
+/** The output pass: build what the connections on the work list owe. */
+void tern_tcp_output(struct tern_ctx *ctx);
+/** Run the timers due at ctx->now_ns, then the output pass. */
 void tern_tcp_poll(struct tern_ctx *ctx);
 uint64_t tern_tcp_next_deadline_ns(const struct tern_ctx *ctx);
 

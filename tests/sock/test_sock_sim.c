@@ -3,7 +3,7 @@
  * tern_socket.h on the simulator, where Linux gives no figure to compare
  * with (sock_dual.h covers those): a reader that falls behind closes
  * tern's window instead of queueing without bound, the zero-copy calls,
- * and what TCP_INFO reports after a transfer.
+ * and what TCP_INFO reports after a transfer and after an RTO.
  */
 #include <errno.h>
 #include <string.h>
@@ -260,6 +260,105 @@ test_tcp_info_byte_counts(void)
 	pair_close(&p);
 }
 
+/* Linux's struct tcp_info past glibc's: bytes_acked, bytes_received,
+ * segs_out, segs_in (after tcpi_total_retrans + 4 + two u64 pacing
+ * rates). */
+struct info_tail {
+	uint64_t bytes_acked, bytes_received;
+	uint32_t segs_out, segs_in;
+};
+
+static struct info_tail
+info_tail_of(int fd)
+{
+	uint8_t raw[sizeof(struct tcp_info) + 40];
+	socklen_t len = sizeof(raw);
+	struct info_tail t;
+
+	memset(raw, 0xff, sizeof(raw));
+	SIM_ASSERT_EQ(tern_getsockopt(fd, IPPROTO_TCP, TCP_INFO, raw, &len),
+		      0);
+	SIM_ASSERT_EQ(len, sizeof(raw));
+	memcpy(&t, raw + sizeof(struct tcp_info) + 16, sizeof(t));
+	return t;
+}
+
+/*
+ * segs_in / segs_out count every segment of the connection, the
+ * handshake's and the pure ACKs included: with one connection per stack
+ * and a clean wire they are what each stack put on the wire, and what
+ * one end sent the other received.
+ */
+static void
+test_tcp_info_segment_counts(void)
+{
+	static uint8_t buf[20000];
+	struct info_tail c, s;
+	struct pair p;
+
+	pair_open(&p);
+	fill(buf, 0, sizeof(buf));
+	SIM_ASSERT_EQ(tern_send(p.c, buf, sizeof(buf), 0), sizeof(buf));
+	SIM_ASSERT_EQ(tern_recv(p.s, buf, sizeof(buf), MSG_WAITALL),
+		      sizeof(buf));
+	SIM_ASSERT_EQ(tern_send(p.s, buf, 100, 0), 100);
+	SIM_ASSERT_EQ(tern_recv(p.c, buf, 100, MSG_WAITALL), 100);
+	sim_run_for(p.sim, 1 * SIM_S);
+	c = info_tail_of(p.c);
+	s = info_tail_of(p.s);
+	/* SYN and at least 14 full segments of 1460 bytes or less. */
+	SIM_CHECK(c.segs_out >= 1 + sizeof(buf) / 1460);
+	SIM_ASSERT_EQ(c.segs_out, sim_node(p.sim, 0)->tcp_frames_out);
+	SIM_ASSERT_EQ(s.segs_out, sim_node(p.sim, 1)->tcp_frames_out);
+	SIM_ASSERT_EQ(c.segs_in, s.segs_out);
+	SIM_ASSERT_EQ(s.segs_in, c.segs_out);
+	SIM_ASSERT_EQ(info_of(p.c).tcpi_lost, 0);
+	pair_close(&p);
+}
+
+/*
+ * tcpi_lost: nothing while data is merely in flight; after an RTO every
+ * segment outstanding (Linux's tcp_enter_loss()); nothing once the
+ * retransmissions are acknowledged.
+ */
+static void
+test_tcp_info_lost_after_rto(void)
+{
+	static uint8_t buf[4 * 1000];
+	struct tcp_info ti;
+	struct pair p;
+	uint32_t segs;
+	int drop;
+
+	pair_open(&p);
+	drop = sim_drop_all(p.sim, sim_node(p.sim, 0), sim_node(p.sim, 1),
+			    SIM_ACK);
+	fill(buf, 0, sizeof(buf));
+	SIM_ASSERT_EQ(tern_send(p.c, buf, sizeof(buf), MSG_DONTWAIT),
+		      sizeof(buf));
+	sim_run_for(p.sim, 10 * SIM_MS);
+	ti = info_of(p.c);
+	SIM_CHECK(ti.tcpi_unacked >= 1);
+	SIM_ASSERT_EQ(ti.tcpi_lost, 0);
+	SIM_ASSERT_EQ(ti.tcpi_total_retrans, 0);
+	segs = ti.tcpi_unacked;
+	/* Past the first RTO (its floor is 200 ms), the wire still dead. */
+	sim_run_for(p.sim, 300 * SIM_MS);
+	ti = info_of(p.c);
+	SIM_CHECK(ti.tcpi_total_retrans >= 1);
+	SIM_ASSERT_EQ(ti.tcpi_lost, segs);
+	SIM_ASSERT_EQ(info_tail_of(p.c).segs_out,
+		      sim_node(p.sim, 0)->tcp_frames_out);
+	sim_tamper_del(p.sim, drop);
+	SIM_ASSERT_EQ(tern_recv(p.s, buf, sizeof(buf), MSG_WAITALL),
+		      sizeof(buf));
+	sim_run_for(p.sim, 1 * SIM_S);
+	ti = info_of(p.c);
+	SIM_ASSERT_EQ(ti.tcpi_unacked, 0);
+	SIM_ASSERT_EQ(ti.tcpi_lost, 0);
+	pair_close(&p);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -268,6 +367,8 @@ main(int argc, char **argv)
 		SIM_TEST(test_mbuf_calls),
 		SIM_TEST(test_tcp_info_after_transfer),
 		SIM_TEST(test_tcp_info_byte_counts),
+		SIM_TEST(test_tcp_info_segment_counts),
+		SIM_TEST(test_tcp_info_lost_after_rto),
 	};
 
 	sim_eal_init(argv[0]);
