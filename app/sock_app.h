@@ -15,8 +15,11 @@
  * loop with a timeout until SIGINT/SIGTERM or --duration.
  */
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -61,6 +64,52 @@ static inline in_addr_t
 sock_app_listen_addr(void)
 {
 	return htonl(INADDR_ANY);
+}
+
+/** --port's value into @p port. @return 0, or -EINVAL (said on stderr). */
+static inline int
+sock_app_parse_port(const char *v, uint16_t *port)
+{
+	long p = strtol(v, NULL, 10);
+
+	if (p <= 0 || p > 65535) {
+		fprintf(stderr, "--port %s: expected 1..65535\n", v);
+		return -EINVAL;
+	}
+	*port = (uint16_t)p;
+	return 0;
+}
+
+/**
+ * A worker's epoll set and its non-blocking listening socket on @p port
+ * (SO_REUSEADDR, @p backlog), registered for EPOLLIN with @p tag as its
+ * data. @return 0 with *ep and *lfd set; -1 (errno set, both closed).
+ */
+static inline int
+sock_app_listen(uint16_t port, int backlog, void *tag, int *ep, int *lfd)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = sock_app_listen_addr(),
+	};
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
+	int one = 1;
+
+	*ep = SK(epoll_create1)(0);
+	*lfd = SK(socket)(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (*ep >= 0 && *lfd >= 0 &&
+	    SK(setsockopt)(*lfd, SOL_SOCKET, SO_REUSEADDR, &one,
+			   sizeof(one)) == 0 &&
+	    SK(bind)(*lfd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    SK(listen)(*lfd, backlog) == 0 &&
+	    SK(epoll_ctl)(*ep, EPOLL_CTL_ADD, *lfd, &ev) == 0)
+		return 0;
+	if (*lfd >= 0)
+		SK(close)(*lfd);
+	if (*ep >= 0)
+		SK(close)(*ep);
+	return -1;
 }
 
 #endif /* SOCK_APP_H */

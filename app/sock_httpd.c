@@ -47,14 +47,8 @@ int
 sh_parse_port(void *arg, const char *v)
 {
 	struct sh_conf *conf = arg;
-	long p = strtol(v, NULL, 10);
 
-	if (p <= 0 || p > 65535) {
-		fprintf(stderr, "--port %s: expected 1..65535\n", v);
-		return -EINVAL;
-	}
-	conf->port = (uint16_t)p;
-	return 0;
+	return sock_app_parse_port(v, &conf->port);
 }
 
 static void
@@ -269,13 +263,6 @@ sh_new(void *arg, unsigned int worker)
 {
 	const struct sh_conf *conf = arg;
 	struct sh *h = calloc(1, sizeof(*h));
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(conf->port),
-		.sin_addr.s_addr = sock_app_listen_addr(),
-	};
-	struct epoll_event ev = { .events = EPOLLIN };
-	int one = 1;
 
 	(void)worker;
 	if (h == NULL)
@@ -286,15 +273,8 @@ sh_new(void *arg, unsigned int worker)
 		return NULL;
 	}
 	h->lst.listener = true;
-	h->ep = SK(epoll_create1)(0);
-	h->lst.fd = SK(socket)(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	ev.data.ptr = &h->lst;
-	if (h->ep < 0 || h->lst.fd < 0 ||
-	    SK(setsockopt)(h->lst.fd, SOL_SOCKET, SO_REUSEADDR, &one,
-			   sizeof(one)) < 0 ||
-	    SK(bind)(h->lst.fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    SK(listen)(h->lst.fd, 4096) < 0 ||
-	    SK(epoll_ctl)(h->ep, EPOLL_CTL_ADD, h->lst.fd, &ev) < 0) {
+	if (sock_app_listen(conf->port, 4096, &h->lst, &h->ep,
+			    &h->lst.fd) < 0) {
 		perror("tern-sock-httpd: listen");
 		http_resp_set_fini(&h->resp);
 		free(h);

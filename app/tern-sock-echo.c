@@ -47,14 +47,8 @@ static int
 echo_parse_port(void *arg, const char *v)
 {
 	struct echo_conf *conf = arg;
-	long p = strtol(v, NULL, 10);
 
-	if (p <= 0 || p > 65535) {
-		fprintf(stderr, "--port %s: expected 1..65535\n", v);
-		return -EINVAL;
-	}
-	conf->port = (uint16_t)p;
-	return 0;
+	return sock_app_parse_port(v, &conf->port);
 }
 
 static void
@@ -181,27 +175,13 @@ echo_new(void *arg, unsigned int worker)
 {
 	const struct echo_conf *conf = arg;
 	struct echo *e = calloc(1, sizeof(*e));
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(conf->port),
-		.sin_addr.s_addr = sock_app_listen_addr(),
-	};
-	struct epoll_event ev = { .events = EPOLLIN };
-	int one = 1;
 
 	(void)worker;
 	if (e == NULL)
 		return NULL;
 	e->lst.listener = true;
-	e->ep = SK(epoll_create1)(0);
-	e->lst.fd = SK(socket)(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	ev.data.ptr = &e->lst;
-	if (e->ep < 0 || e->lst.fd < 0 ||
-	    SK(setsockopt)(e->lst.fd, SOL_SOCKET, SO_REUSEADDR, &one,
-			   sizeof(one)) < 0 ||
-	    SK(bind)(e->lst.fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 ||
-	    SK(listen)(e->lst.fd, 1024) < 0 ||
-	    SK(epoll_ctl)(e->ep, EPOLL_CTL_ADD, e->lst.fd, &ev) < 0) {
+	if (sock_app_listen(conf->port, 1024, &e->lst, &e->ep,
+			    &e->lst.fd) < 0) {
 		perror("tern-sock-echo: listen");
 		free(e);
 		return NULL;
