@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -387,6 +388,20 @@ tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 	return 0;
 }
 
+int
+tern_tcp_connect6(struct tern_ctx *ctx, const struct tern_ip6 *daddr,
+		  uint16_t dport, const struct tern_tcp_ops *ops, void *user,
+		  struct tern_conn **out)
+{
+	RTE_SET_USED(ctx);
+	RTE_SET_USED(daddr);
+	RTE_SET_USED(dport);
+	RTE_SET_USED(ops);
+	RTE_SET_USED(user);
+	RTE_SET_USED(out);
+	return -EAFNOSUPPORT;
+}
+
 /* ---- data and closing ---- */
 
 uint32_t
@@ -621,6 +636,7 @@ tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info)
 {
 	*info = (struct tern_tcp_info){
 		.state = (enum tern_tcp_state)c->state,
+		.family = AF_INET,
 		.laddr = c->node.key.laddr,
 		.faddr = c->node.key.faddr,
 		.lport = rte_be_to_cpu_16(c->node.key.lport),
