@@ -243,11 +243,108 @@ test_tcp6_dual_stack_listener(void)
 	sim_destroy(sim);
 }
 
+/* The worker of host @p h that owns IPv6 record @p r's flow. */
+static unsigned int
+owner6_of(const struct sim_node *h, const struct sim_conn *r)
+{
+	struct tern_tcp_info info;
+
+	tern_tcp_get_info(r->c, &info);
+	return tern_flow_owner(&h->ctx->ifc,
+			       tern_flow_toeplitz6(h->ctx, &info.faddr6,
+						   &info.laddr6,
+						   rte_cpu_to_be_16(info.fport),
+						   rte_cpu_to_be_16(info.lport)));
+}
+
+/*
+ * Two workers behind a NIC that puts everything on queue 0: IPv6 flows
+ * are steered to the worker their Toeplitz hash names, which answers
+ * after learning the peer's MAC from the advertisement worker 0 shares;
+ * the other way, B's workers open IPv6 connections from ports that come
+ * back to them.
+ */
+static void
+test_tcp6_two_workers(void)
+{
+	struct sim *sim = sim_create(sim_test_seed());
+	struct sim_faults f = { .latency_ns = SIM_MS };
+	struct sim_listener *l[2], *la;
+	struct sim_conn *c[8], *back[2];
+	unsigned int accepted[2] = { 0, 0 };
+	struct sim_node *a, *b, *b1;
+
+	sim_use_ipv6(sim, true);
+	a = sim_add_stack(sim, "A", NULL);
+	b = sim_add_host(sim, "B", NULL, 2, SIM_NIC_QUEUE0);
+	b1 = sim_node(sim, b->idx + 1);
+	sim_set_faults_all(sim, &f);
+	sim_run_for(sim, 1100 * SIM_MS);
+	for (unsigned int w = 0; w < 2; w++) {
+		l[w] = sim_listen(sim_node(sim, b->idx + w), P6_PORT);
+		l[w]->close_on_peer_closed = true;
+	}
+	for (unsigned int i = 0; i < RTE_DIM(c); i++)
+		c[i] = sim_connect6(a, &b->ip6, P6_PORT);
+	SIM_WAIT(sim, l[0]->naccepted + l[1]->naccepted == RTE_DIM(c),
+		 5 * SIM_S);
+	for (struct sim_conn *r = sim_app_conns(b); r != NULL; r = r->next)
+		if (r->node == b && r->c != NULL)
+			SIM_ASSERT_EQ(owner6_of(b, r), 0);
+	for (struct sim_conn *r = sim_app_conns(b1); r != NULL; r = r->next)
+		if (r->node == b1 && r->c != NULL) {
+			SIM_ASSERT_EQ(owner6_of(b, r), 1);
+			accepted[1]++;
+		}
+	accepted[0] = l[0]->naccepted;
+	SIM_ASSERT(accepted[1] > 0 && accepted[0] > 0,
+		   "flows on one worker only: %u, %u", accepted[0],
+		   accepted[1]);
+	SIM_ASSERT_EQ(b1->frames_in, 0);
+	SIM_ASSERT(sim_stat(b1, TERN_STAT_STEERED_IN) > 0, "nothing steered");
+	SIM_ASSERT_EQ(sim_stat(a, TERN_STAT_TCP_OUT_RSTS) +
+		      sim_stat(b, TERN_STAT_TCP_OUT_RSTS) +
+		      sim_stat(b1, TERN_STAT_TCP_OUT_RSTS), 0);
+	/* data both ways on a flow worker 1 took */
+	for (unsigned int i = 0; i < RTE_DIM(c); i++)
+		if (c[i]->info.lport == l[1]->last->info.fport)
+			exchange(sim, c[i], l[1]->last, 20000);
+	SIM_ASSERT_EQ(l[1]->last->rx_bytes, 20000);
+	for (unsigned int i = 0; i < RTE_DIM(c); i++)
+		SIM_ASSERT_EQ(tern_tcp_close(c[i]->c), 0);
+	/* active opens from both workers, answered on queue 0 */
+	la = sim_listen(a, P6_PORT + 1);
+	la->close_on_peer_closed = true;
+	for (unsigned int w = 0; w < 2; w++) {
+		back[w] = sim_connect6(sim_node(sim, b->idx + w), &a->ip6,
+				       P6_PORT + 1);
+		SIM_WAIT(sim, back[w]->connected == 1, 5 * SIM_S);
+		SIM_ASSERT_EQ(owner6_of(b, back[w]), w);
+		SIM_ASSERT_EQ(tern_tcp_close(back[w]->c), 0);
+	}
+	sim_run_for(sim, 5 * SIM_S);
+	/* all closed: what is left is listeners and TIME_WAIT records */
+	SIM_ASSERT_EQ(sim_state_count(a, TERN_TCP_TIME_WAIT), RTE_DIM(c));
+	for (unsigned int st = 0; st < TERN_TCP_NSTATES; st++) {
+		if (st == TERN_TCP_LISTEN || st == TERN_TCP_TIME_WAIT)
+			continue;
+		SIM_ASSERT_EQ(sim_state_count(a, st) + sim_state_count(b, st) +
+			      sim_state_count(b1, st), 0);
+	}
+	sim_run_for(sim, 61 * SIM_S);
+	assert_no_peers(sim);
+	SIM_ASSERT_EQ(tern_tcp_unlisten(la->l), 0);
+	for (unsigned int w = 0; w < 2; w++)
+		SIM_ASSERT_EQ(tern_tcp_unlisten(l[w]->l), 0);
+	sim_destroy(sim);
+}
+
 static const struct sim_test tests[] = {
 	SIM_TEST(test_tcp6_handshake_data_close),
 	SIM_TEST(test_tcp6_close_orders),
 	SIM_TEST(test_tcp6_syn_cookies),
 	SIM_TEST(test_tcp6_dual_stack_listener),
+	SIM_TEST(test_tcp6_two_workers),
 };
 
 int
