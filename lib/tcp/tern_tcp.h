@@ -351,6 +351,13 @@ void tern_tcp_state_counts(const struct tern_ctx *ctx,
 			   uint32_t counts[TERN_TCP_NSTATES]);
 
 /**
+ * IPv6 peers this lcore's intern table holds (docs/ipv6.md): one per
+ * distinct peer address of its connections and TIME_WAIT records; 0
+ * when it has none (tests check nothing leaks).
+ */
+uint32_t tern_tcp_peers6_count(const struct tern_ctx *ctx);
+
+/**
  * One lcore's secrets, drawn by the caller (lib/stack): lib/tcp reads no
  * random source, so a test's seed reproduces every ISN and port.
  */
@@ -384,6 +391,11 @@ void tern_tcp_fini(struct tern_ctx *ctx);
  *  rather than in a pass of its own. */
 void tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs,
 			  uint16_t n);
+/** tern_tcp_input_burst() of TCP segments carried by IPv6 (data at the
+ *  TCP header, the IPv6 header m->l3_len bytes before, as lib/net
+ *  hands them over). */
+void tern_tcp_input_burst6(struct tern_ctx *ctx, struct rte_mbuf **segs,
+			   uint16_t n);
 struct tern_icmp_err;
 /** ICMP errors about our segments (tern_net_input_burst()); docs/tcp.md
  *  "ICMP errors". */

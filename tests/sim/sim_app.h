@@ -76,7 +76,7 @@ struct sim_listener *sim_listen(struct sim_node *n, uint16_t port);
 struct sim_conn *sim_connect(struct sim_node *n, rte_be32_t daddr,
 			     uint16_t port);
 
-/** sim_connect() to an IPv6 address. */
+/** sim_connect() to an IPv6 address (tern_tcp_connect6()). */
 struct sim_conn *sim_connect6(struct sim_node *n,
 			      const struct tern_ip6 *daddr, uint16_t port);
 
