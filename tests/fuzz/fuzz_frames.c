@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libFuzzer target: the frame input path of a whole stack (Ethernet ->
- * ARP / IPv4 / ICMP / TCP) with a listener and live connections.
+ * ARP / IPv4 / ICMP / IPv6 / ND / ICMPv6 / TCP over either) with a
+ * listener and live connections.
  *
  * An input is a program of operations (fuzz_frames.md has the byte
  * encoding): mostly well-formed segments from a scripted peer whose
@@ -15,7 +16,10 @@
  * After every input the application aborts what it holds, the clock
  * runs until every connection (orphans, half-open, TIME_WAIT) is gone,
  * and the mbuf pool must be back to its baseline: a leak aborts, and
- * libFuzzer reports it as a crash with the input that caused it.
+ * libFuzzer reports it as a crash with the input that caused it. Every
+ * IPv6 datagram or ND message the input builds (not TCP) must leave a
+ * mark in a counter other than the mere arrival counters: a frame
+ * dropped without a named reason aborts.
  *
  * Coverage of the state machine is counted: the TCP states and the rows
  * of the state table (lib/tcp/tcp_fsm.def) executed so far. At exit the
@@ -38,10 +42,12 @@
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <netinet/in.h>
 
 #include "sim_frame.h"
 #include "tcp_fsm.h"
 #include "tern_stack.h"
+#include "tern_stack_stats.h"
 #include "tern_tcp.h"
 #include "tern_tcp_view.h"
 #include "tern_test_eal.h"
@@ -59,6 +65,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 /* Timer steps one clock advance may take before it gives up (a stack
  * asking to run again at the same instant forever is a defect). */
 #define STEPS_MAX 4096
+/* Duplicate Address Detection of tern's IPv6 addresses: one probe and
+ * 1 s of silence (lib/net/tern_nd.c), with a margin. */
+#define DAD_NS 1100000000ull
 
 #define TERN_PORT 80
 #define PEER_PORT0 40000  /* flows 0..3: the peer's active opens */
@@ -69,6 +78,14 @@ static rte_be32_t
 fz_ip(uint8_t host)
 {
 	return rte_cpu_to_be_32(UINT32_C(0xc6120000) | host);
+}
+
+/* 2001:2::@p host (tern is ::a, the peer ::1). */
+static struct tern_ip6
+fz_ip6(uint8_t host)
+{
+	return (struct tern_ip6){ .b = { 0x20, 0x01, 0x00, 0x02,
+					 [15] = host } };
 }
 
 static const struct rte_ether_addr tern_mac = {{ 0x02, 0, 0, 0, 0, 0x0a }};
@@ -84,6 +101,7 @@ struct flow {
 	uint32_t peer_tsval;
 	bool ts;                 /* tern sends timestamps on this flow */
 	bool tern_seen;          /* tern_nxt holds something */
+	bool v6;                 /* over IPv6 */
 };
 
 /* Everything of one run; file scope because libFuzzer calls us with
@@ -189,10 +207,12 @@ flow_learn(uint16_t tport, uint16_t pport)
 	return NULL;
 }
 
-/* What tern sent: follow its sequence space; answer its ARP requests. */
+/* What tern sent: follow its sequence space; answer its ARP requests
+ * and its Neighbour Solicitations for the peer's address. */
 static void
 peer_observe(struct rte_mbuf *m)
 {
+	struct tern_ip6 peer6 = fz_ip6(1);
 	struct sim_hdr h;
 	struct flow *f;
 	uint32_t end;
@@ -205,11 +225,21 @@ peer_observe(struct rte_mbuf *m)
 				      h.arp_spa));
 		return;
 	}
+	if (h.kind == SIM_PKT_ICMP6 && h.icmp_type == SIM_ND_NS &&
+	    tern_ip6_eq(&h.nd_target, &peer6) &&
+	    !tern_ip6_is_unspec(&h.ip6_src)) {
+		rx_push(sim_build_na(fz.pool, &peer_mac, &tern_mac, &peer6,
+				     &h.ip6_src, &peer6, 0x60));
+		return;
+	}
 	if (h.kind != SIM_PKT_TCP)
 		return;
 	f = flow_find(h.sport, h.dport);
-	if (f == NULL && (h.flags & SIM_SYN) && !(h.flags & SIM_ACK))
+	if (f == NULL && (h.flags & SIM_SYN) && !(h.flags & SIM_ACK)) {
 		f = flow_learn(h.sport, h.dport);
+		if (f != NULL)
+			f->v6 = h.family == 6;
+	}
 	if (f == NULL)
 		return;
 	end = h.seq + h.payload_len + !!(h.flags & SIM_SYN) +
@@ -326,12 +356,26 @@ static const struct tern_tcp_ops app_ops = {
 
 static const uint8_t app_bytes[4096];
 
+/* An active open to the peer's listening port 5000 + (arg & 1), to its
+ * IPv6 address when arg has bit 0x80. */
+static int
+app_connect(uint8_t arg, struct tern_conn **nc)
+{
+	struct tern_ip6 peer6 = fz_ip6(1);
+	uint16_t port = (uint16_t)(PEER_LISTEN + arg % 2);
+
+	if (arg & 0x80)
+		return tern_tcp_connect6(fz.ctx, &peer6, port, &app_ops, NULL,
+					 nc);
+	return tern_tcp_connect(fz.ctx, fz_ip(1), port, &app_ops, NULL, nc);
+}
+
 static void
 op_app(struct cursor *in)
 {
 	uint8_t what = get8(in), arg = get8(in);
 	struct tern_conn *c = fz.handles[arg % NHANDLES];
-	struct tern_conn *nc;
+	struct tern_conn *nc = NULL;
 	unsigned int li = arg % NLISTEN;
 
 	switch (what % 9) {
@@ -366,9 +410,8 @@ op_app(struct cursor *in)
 		}
 		break;
 	case 6:
-		if (tern_tcp_connect(fz.ctx, fz_ip(1),
-				     (uint16_t)(PEER_LISTEN + arg % 2),
-				     &app_ops, NULL, &nc) == 0)
+		/* arg 0x80: to the peer's IPv6 address */
+		if (app_connect(arg, &nc) == 0)
 			handle_add(nc);
 		break;
 	case 7:
@@ -439,8 +482,11 @@ peer_segment(struct flow *f, uint8_t flags, struct cursor *in)
 	memset(&s, 0, sizeof(s));
 	s.eth_src = peer_mac;
 	s.eth_dst = tern_mac;
+	s.family = f->v6 ? 6 : 4;
 	s.ip_src = fz_ip(1);
 	s.ip_dst = fz_ip(10);
+	s.ip6_src = fz_ip6(1);
+	s.ip6_dst = fz_ip6(10);
 	s.sport = f->pport;
 	s.dport = f->tport;
 	s.flags = flags;
@@ -488,15 +534,18 @@ op_segment(struct cursor *in)
 				   (uint8_t)get8(in), in);
 }
 
-/* A new connection attempt from flow slot @p slot (a fresh ISN). */
+/* A new connection attempt from flow slot @p slot (a fresh ISN), to
+ * the listener the argument's bit 0 picks, over IPv6 when its bit 1 is
+ * set. */
 static void
 op_syn(struct cursor *in)
 {
-	uint8_t slot = get8(in) % 4;
+	uint8_t slot = get8(in) % 4, how = get8(in);
 	struct flow *f;
 
 	fz.flows[slot].used = false;
-	f = flow_slot(slot + NFLOWS * (get8(in) & 1));
+	f = flow_slot(slot + NFLOWS * (how & 1));
+	f->v6 = (how & 2) != 0;
 	f->peer_nxt = get32(in);
 	peer_segment(f, SIM_SYN, in);
 }
@@ -695,6 +744,377 @@ op_raw(struct cursor *in)
 	stack_step();
 }
 
+/* --- IPv6 --- */
+
+/* Counters that only say a frame arrived (not what became of it). */
+static bool
+arrival_counter(unsigned int id)
+{
+	return id == TERN_STAT_RX_PKTS || id == TERN_STAT_IP6_IN_RECEIVES ||
+	       id == TERN_STAT_ICMP6_IN_MSGS;
+}
+
+/* The frame injected since @p before was snapshotted must have been
+ * counted under what became of it: delivered, answered or a named drop
+ * (docs/ipv6.md: bad input is counted and dropped). */
+static void
+expect_counted(const uint64_t *before, const char *what)
+{
+	for (unsigned int i = 0; i < TERN_STAT_MAX; i++)
+		if (!arrival_counter(i) && fz.ctx->stats.c[i] != before[i])
+			return;
+	fuzz_fail("%s: dropped without a counter", what);
+}
+
+/* Put @p len bytes of IPv6 datagram @p ip on the wire to tern (group
+ * MAC for a multicast destination), cut by @p cut bytes; unless the
+ * datagram is TCP, require that tern counted what it did with it. */
+static void
+push_ipv6(const uint8_t *ip, uint32_t len, uint32_t cut, bool check,
+	  const char *what)
+{
+	uint64_t before[TERN_STAT_MAX];
+	struct rte_mbuf *m;
+	uint8_t *f;
+
+	cut = RTE_MIN(cut, len);
+	m = frame_alloc(14 + len - cut, &f);
+	if (m == NULL)
+		return;
+	memcpy(f, &tern_mac, 6);
+	if (len >= 40 && ip[24] == 0xff) {
+		f[0] = 0x33;
+		f[1] = 0x33;
+		memcpy(f + 2, ip + 36, 4);
+	}
+	memcpy(f + 6, &peer_mac, 6);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	memcpy(f + 14, ip, len - cut);
+	memcpy(before, fz.ctx->stats.c, sizeof(before));
+	rx_push(m);
+	stack_step();
+	if (check)
+		expect_counted(before, what);
+}
+
+/* tern's link-local address (from its MAC: fe80::ff:fe00:a). */
+static struct tern_ip6
+fz_ll6(const struct rte_ether_addr *mac)
+{
+	struct tern_ip6 a = { .b = { 0xfe, 0x80 } };
+
+	a.b[8] = mac->addr_bytes[0] ^ 0x02;
+	a.b[9] = mac->addr_bytes[1];
+	a.b[10] = mac->addr_bytes[2];
+	a.b[11] = 0xff;
+	a.b[12] = 0xfe;
+	a.b[13] = mac->addr_bytes[3];
+	a.b[14] = mac->addr_bytes[4];
+	a.b[15] = mac->addr_bytes[5];
+	return a;
+}
+
+/* Addresses that matter to IPv6's checks, picked by the input. */
+static struct tern_ip6
+pick_addr6(uint8_t b, bool as_dst)
+{
+	static const struct tern_ip6 fixed[] = {
+		{ .b = { 0 } },                                   /* :: */
+		{ .b = { [15] = 1 } },                            /* ::1 */
+		{ .b = { 0xff, 0x02, [15] = 1 } },                /* all nodes */
+		{ .b = { 0xff, 0x01, [15] = 1 } },                /* scope 1 */
+		{ .b = { 0x20, 0x01, 0, 2, 0, 1, [15] = 5 } },    /* off-link */
+		{ .b = { 0x20, 0x01, 0, 2, [15] = 0x77 } },       /* a stranger */
+	};
+	struct tern_ip6 a;
+
+	switch (b % 10) {
+	case 0:
+		return fz_ip6(as_dst ? 10 : 1);
+	case 1:
+		return fz_ip6(as_dst ? 1 : 10);
+	case 2:
+		return fz_ll6(as_dst ? &tern_mac : &peer_mac);
+	case 3:
+		a = fz_ip6(10);
+		tern_ip6_solicited_node(&a, &a);
+		return a;
+	default:
+		return fixed[(b % 10) - 4];
+	}
+}
+
+/* Fill the upper-layer checksum of the datagram @p ip whose upper layer
+ * @p nh starts at @p off (TCP and ICMPv6). */
+static void
+fix_l4_csum6(uint8_t *ip, uint32_t ip_len, uint32_t off, uint8_t nh)
+{
+	struct tern_ip6 src, dst;
+	uint32_t len = ip_len - off, at;
+	uint16_t c;
+
+	if (nh == IPPROTO_TCP && len >= 18)
+		at = 16;
+	else if (nh == IPPROTO_ICMPV6 && len >= 4)
+		at = 2;
+	else
+		return;
+	memcpy(src.b, ip + 8, 16);
+	memcpy(dst.b, ip + 24, 16);
+	ip[off + at] = 0;
+	ip[off + at + 1] = 0;
+	c = csum16(ip + off, len, sim_csum_pseudo6(&src, &dst, nh, len));
+	ip[off + at] = (uint8_t)(c >> 8);
+	ip[off + at + 1] = (uint8_t)c;
+}
+
+#define EXT6_MAX 12     /* past tern's limit of 8 */
+#define IP6_BUF (40 + EXT6_MAX * 16 + 256)
+
+/* One extension header of the input's choice at @p h (8 or 16 bytes,
+ * next header @p nh): hop-by-hop, destination options (PadN, or option
+ * bytes from the input), routing (segments left from the input), a
+ * fragment (offset and M flag from the input), or any type. */
+static uint32_t
+ext_header6(struct cursor *in, uint8_t *h, uint8_t *type, uint8_t nh)
+{
+	static const uint8_t types[] = { 0, 60, 43, 44, 60, 0, 43, 60 };
+	uint8_t b = get8(in), shape = get8(in);
+	uint32_t len = (shape & 1) ? 16 : 8;
+
+	*type = b < 248 ? types[b % RTE_DIM(types)] : get8(in);
+	memset(h, 0, 16);
+	h[0] = nh;
+	if (*type == 44) {
+		len = 8;
+		h[2] = (shape & 2) ? get8(in) : 0;
+		h[3] = (shape & 4) ? get8(in) : 0;
+		return len;
+	}
+	h[1] = (uint8_t)(len / 8 - 1);
+	if (*type == 43) {
+		h[2] = get8(in);        /* routing type: 0 is RH0 */
+		h[3] = (shape & 2) ? get8(in) : 0;
+	} else if (shape & 2) {
+		for (uint32_t i = 2; i < len; i++)
+			h[i] = get8(in);
+	} else {
+		h[2] = 1;               /* PadN over the rest */
+		h[3] = (uint8_t)(len - 4);
+	}
+	return len;
+}
+
+/*
+ * An IPv6 datagram whose fields the input chooses: version, hop limit,
+ * addresses, a payload length that may lie, a chain of up to 12
+ * extension headers (past tern's 8; loops of one type included), the
+ * upper layer (ICMPv6 echo, TCP to a listener, UDP, no next header, any
+ * value) and its bytes, checksums fixed unless asked, and a frame cut
+ * short. Reaches every check of IPv6 input and its counters.
+ */
+static void
+op_ipv6(struct cursor *in)
+{
+	static const uint8_t uppers[] = { IPPROTO_ICMPV6, IPPROTO_TCP,
+					  IPPROTO_UDP, 59, IPPROTO_ICMPV6 };
+	uint8_t ctl = get8(in), up_b = get8(in), plen = get8(in);
+	unsigned int next = get8(in) % (EXT6_MAX + 1);
+	uint8_t ip[IP6_BUF], types[EXT6_MAX], hdrs[EXT6_MAX][16];
+	uint32_t hlens[EXT6_MAX], off = 40, payload;
+	struct tern_ip6 src = fz_ip6(1), dst = fz_ip6(10);
+	uint8_t upper, nh;
+
+	upper = up_b < 240 ? uppers[up_b % RTE_DIM(uppers)] : get8(in);
+	memset(ip, 0, sizeof(ip));
+	ip[0] = (ctl & 0x02) ? get8(in) : 0x60;
+	ip[7] = (ctl & 0x10) ? get8(in) : 64;
+	if (ctl & 0x20) {
+		src = pick_addr6(get8(in), false);
+		dst = pick_addr6(get8(in), true);
+	}
+	memcpy(ip + 8, src.b, 16);
+	memcpy(ip + 24, dst.b, 16);
+	/* built back to front: each header names the one after it */
+	nh = upper;
+	for (unsigned int i = next; i-- > 0;) {
+		hlens[i] = ext_header6(in, hdrs[i], &types[i], nh);
+		nh = types[i];
+	}
+	ip[6] = nh;
+	for (unsigned int i = 0; i < next; i++) {
+		memcpy(ip + off, hdrs[i], hlens[i]);
+		off += hlens[i];
+	}
+	for (uint32_t i = 0; i < plen; i++)
+		ip[off + i] = get8(in);
+	if (upper == IPPROTO_ICMPV6 && plen >= 8 && !(ctl & 0x08)) {
+		ip[off] = 128;          /* echo request */
+		ip[off + 1] = 0;
+	} else if (upper == IPPROTO_TCP && plen >= 20 && !(ctl & 0x08)) {
+		ip[off + 2] = 0;        /* to the listener, doff 5 */
+		ip[off + 3] = TERN_PORT;
+		ip[off + 12] = 0x50;
+	}
+	payload = off - 40 + plen;
+	ip[4] = (uint8_t)(payload >> 8);
+	ip[5] = (uint8_t)payload;
+	if (!(ctl & 0x40))
+		fix_l4_csum6(ip, off + plen, off, upper);
+	if (ctl & 0x04) {           /* a lying payload length */
+		ip[4] = get8(in);
+		ip[5] = get8(in);
+	}
+	push_ipv6(ip, off + plen, (ctl & 0x80) ? get8(in) : 0,
+		  upper != IPPROTO_TCP, "an IPv6 datagram");
+}
+
+/*
+ * A Neighbour Solicitation or Advertisement with what RFC 4861 7.1
+ * checks chosen by the input: hop limit, code, target (ours, our
+ * link-local, a stranger's, a group), source (the peer, ::, ours),
+ * destination (tern, the target's solicited-node group, all nodes),
+ * flags, and options (link-layer address options of any length, zero
+ * length, past the message, unknown types).
+ */
+static void
+op_nd(struct cursor *in)
+{
+	uint8_t ctl = get8(in), sel = get8(in), nopts = get8(in) % 4;
+	uint8_t ip[IP6_BUF], *nd = ip + 40;
+	struct tern_ip6 target, src, dst;
+	uint32_t len = 24;
+
+	memset(ip, 0, sizeof(ip));
+	switch (sel & 3) {
+	case 0:
+		target = fz_ip6(10);
+		break;
+	case 1:
+		target = fz_ll6(&tern_mac);
+		break;
+	case 2:
+		target = fz_ip6(0x77);  /* not ours */
+		break;
+	default:
+		target = pick_addr6(6, true);   /* all nodes: a group */
+		break;
+	}
+	src = ((sel >> 2) & 3) == 1 ? pick_addr6(4, false) :   /* :: */
+	      ((sel >> 2) & 3) == 2 ? fz_ip6(10) : fz_ip6(1);
+	switch ((sel >> 4) & 3) {
+	case 0:
+		dst = fz_ip6(10);
+		break;
+	case 1:
+		tern_ip6_solicited_node(&target, &dst);
+		break;
+	case 2:
+		dst = pick_addr6(6, true);      /* all nodes */
+		break;
+	default:
+		dst = fz_ll6(&tern_mac);
+		break;
+	}
+	ip[0] = 0x60;
+	ip[6] = IPPROTO_ICMPV6;
+	ip[7] = (ctl & 0x02) ? get8(in) : 255;
+	memcpy(ip + 8, src.b, 16);
+	memcpy(ip + 24, dst.b, 16);
+	nd[0] = (ctl & 0x01) ? SIM_ND_NA : SIM_ND_NS;
+	nd[1] = (ctl & 0x04) ? get8(in) : 0;
+	nd[4] = (ctl & 0x01) ? get8(in) : 0;        /* R S O */
+	memcpy(nd + 8, target.b, 16);
+	for (unsigned int i = 0; i < nopts; i++) {
+		uint8_t type = get8(in), units = get8(in);
+		uint32_t olen = (uint32_t)(units % 4) * 8;
+
+		nd[len] = type < 128 ? (uint8_t)(type % 2 + 1) : type;
+		nd[len + 1] = units < 192 ? units % 4 : units;
+		if (olen == 0)
+			olen = 8;       /* a zero-length option's bytes */
+		if (units % 4 == 1 && (ctl & 0x08) == 0)
+			memcpy(nd + len + 2, &peer_mac, 6);
+		else
+			for (uint32_t k = 2; k < olen; k++)
+				nd[len + k] = get8(in);
+		len += olen;
+	}
+	ip[4] = (uint8_t)(len >> 8);
+	ip[5] = (uint8_t)len;
+	if (!(ctl & 0x40))
+		fix_l4_csum6(ip, 40 + len, 40, IPPROTO_ICMPV6);
+	push_ipv6(ip, 40 + len, (ctl & 0x80) ? get8(in) : 0, true,
+		  "an ND message");
+}
+
+/* An ICMPv6 error (unreachable, packet too big, time exceeded,
+ * parameter problem, or any type) quoting a segment tern sent on a
+ * live IPv6 flow, as a router or the peer reports it. */
+static void
+op_icmp6_error(struct cursor *in)
+{
+	uint8_t slot = get8(in), type = get8(in), code = get8(in);
+	uint8_t b_seq = get8(in), mtu_hi = get8(in), mtu_lo = get8(in);
+	struct tern_ip6 peer6 = fz_ip6(1), tern6 = fz_ip6(10);
+	struct flow *f = flow_slot(slot);
+	uint8_t ip[40 + 8 + 40 + 8], *msg = ip + 40, *q = msg + 8;
+	uint32_t seq;
+
+	if (f == NULL || !f->v6)
+		return;
+	memset(ip, 0, sizeof(ip));
+	ip[0] = 0x60;
+	ip[5] = 8 + 40 + 8;
+	ip[6] = IPPROTO_ICMPV6;
+	ip[7] = 64;
+	memcpy(ip + 8, peer6.b, 16);
+	memcpy(ip + 24, tern6.b, 16);
+	msg[0] = type < 200 ? (uint8_t)(1 + type % 4) : type;
+	msg[1] = (uint8_t)(code % 8);
+	msg[6] = mtu_hi;                /* MTU (2) or pointer (4) */
+	msg[7] = mtu_lo;
+	q[0] = 0x60;
+	q[5] = 20;
+	q[6] = IPPROTO_TCP;
+	q[7] = 64;
+	memcpy(q + 8, tern6.b, 16);
+	memcpy(q + 24, peer6.b, 16);
+	seq = f->tern_nxt - 1 + seq_delta(b_seq, in);
+	q[40] = (uint8_t)(f->tport >> 8);
+	q[41] = (uint8_t)f->tport;
+	q[42] = (uint8_t)(f->pport >> 8);
+	q[43] = (uint8_t)f->pport;
+	q[44] = (uint8_t)(seq >> 24);
+	q[45] = (uint8_t)(seq >> 16);
+	q[46] = (uint8_t)(seq >> 8);
+	q[47] = (uint8_t)seq;
+	fix_l4_csum6(ip, sizeof(ip), 40, IPPROTO_ICMPV6);
+	push_ipv6(ip, sizeof(ip), 0, true, "an ICMPv6 error");
+}
+
+/* Opcode 15: its high bits pick IPv6 operations; 15 itself (and what
+ * is not assigned) is a step with no input. */
+static void
+op_ext(uint8_t op, struct cursor *in)
+{
+	switch (op >> 4) {
+	case 1:
+		op_ipv6(in);
+		break;
+	case 2:
+		op_nd(in);
+		break;
+	case 3:
+		op_icmp6_error(in);
+		break;
+	default:
+		stack_step();
+		break;
+	}
+}
+
 static void
 op_clock(struct cursor *in)
 {
@@ -720,6 +1140,8 @@ stack_conf(struct tern_stack_conf *sc)
 	sc->ifc.ip = fz_ip(10);
 	sc->ifc.netmask = rte_cpu_to_be_32(0xffffff00);
 	sc->ifc.mtu = 1500;
+	sc->ifc.ip6 = fz_ip6(10);
+	sc->ifc.ip6_prefix_len = 64;
 	tern_tcp_conf_defaults(&sc->tcp);
 	/* small tables and short timers: every input ends quickly */
 	sc->tcp.max_conns = 32;
@@ -795,7 +1217,9 @@ static void
 run_ops(struct cursor *in)
 {
 	for (unsigned int n = 0; n < OPS_MAX && in->n > 0; n++) {
-		switch (get8(in) % 16) {
+		uint8_t op = get8(in);
+
+		switch (op % 16) {
 		case 0:
 		case 1:
 			op_syn(in);
@@ -824,7 +1248,7 @@ run_ops(struct cursor *in)
 			op_raw(in);
 			break;
 		default:
-			stack_step();
+			op_ext(op, in);
 			break;
 		}
 		note_states();
@@ -880,11 +1304,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (tern_stack_init(fz.ctx, &sc) != 0)
 		fuzz_fail("%s", "tern_stack_init failed");
 	fz.pool_idle = rte_mempool_in_use_count(fz.pool);
+	/* IPv6 usable from the first operation: DAD (one probe, 1 s,
+	 * unanswered) runs to its end */
+	clock_advance_to(fz.ctx->now_ns + DAD_NS);
 	if (tern_tcp_listen(fz.ctx, TERN_PORT, &app_ops, NULL,
 			    &fz.listeners[0]) != 0)
 		fuzz_fail("%s", "listen failed");
 	run_ops(&in);
 	wind_down();
+	/* what each input did, to check that a seed reaches what it is
+	 * meant to (e.g. the IPv6 drop counters) */
+	if (getenv("TERN_FUZZ_STATS") != NULL)
+		tern_stats_print(stderr, &fz.ctx->stats);
 	tern_stack_fini(fz.ctx);
 	if (rte_mempool_in_use_count(fz.pool) != fz.pool_base)
 		fuzz_fail("%s", "mbufs held after tern_stack_fini");

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libFuzzer target: the pure IPv4 / ARP / ICMP parsers of lib/net
- * (net_parse.c) alone, without EAL or a stack: fast, so the campaign
+ * libFuzzer target: the pure IPv4 / ARP / ICMP and IPv6 / extension
+ * header / ICMPv6 / Neighbour Discovery parsers of lib/net (net_parse.c,
+ * net_parse6.c) alone, without EAL or a stack: fast, so the campaign
  * tries millions of headers. Input: one control byte, then the frame.
  *
  * The control byte picks how the frame arrives: the length of its first
@@ -11,8 +12,13 @@
  * copied into a heap buffer of exactly that size, so ASan reports any
  * read past them. What a parser accepts must satisfy its contract
  * (lengths consistent, a learned ARP sender a valid unicast MAC that is
- * not ours, an accepted IPv4 source not ours nor martian); a violation
- * aborts.
+ * not ours, an accepted IPv4 source not ours nor martian; an accepted
+ * IPv6 header of version 6 from a unicast source, its extension headers
+ * walked to TCP or ICMPv6 inside the payload, at most 8 of them; an
+ * accepted NS or NA from hop limit 255 with a unicast target and any
+ * option sized as RFC 4861 says); a violation aborts. Every refusal is a
+ * counter: a parser that refuses returns the id of the counter that
+ * names the reason, and it must be a valid one.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -34,6 +40,15 @@ fuzz_fail(const char *why)
 	abort();
 }
 
+/* A refusal must name one of lib/net's counters (net_stats.def). */
+static void
+check_refusal(tern_stat_t v)
+{
+	if (v != NET_ACCEPT &&
+	    (v <= TERN_STAT_NET_BASE_ || v >= TERN_STAT_NET_END))
+		fuzz_fail("a refusal without a counter of lib/net");
+}
+
 static void
 ifc_init(struct tern_if_conf *ifc, uint8_t ctl)
 {
@@ -48,6 +63,10 @@ ifc_init(struct tern_if_conf *ifc, uint8_t ctl)
 		ifc->extra_ip[0] = rte_cpu_to_be_32(0xc612000b);
 		ifc->nb_extra_ip = 1;
 	}
+	/* 2001:2::a/64 (RFC 5180) */
+	ifc->ip6 = (struct tern_ip6){ .b = { 0x20, 0x01, 0x00, 0x02,
+					     [15] = 0x0a } };
+	ifc->ip6_prefix_len = 64;
 }
 
 static void
@@ -84,6 +103,110 @@ check_ipv4(const uint8_t *l3, uint32_t seg_len, uint32_t l3_len,
 			   (uint32_t)(r.total_len - r.hdr_len), &ir) ==
 	    NET_ACCEPT && (l4_seg < 8 || r.total_len - r.hdr_len < 8))
 		fuzz_fail("accepted a truncated ICMP header");
+}
+
+/* An accepted NS or NA meets RFC 4861 7.1.1 / 7.1.2. */
+static void
+check_nd(const uint8_t *l4, uint32_t seg_len, uint32_t len,
+	 const struct net_ipv6_repr *r)
+{
+	struct tern_ip6 group;
+	struct net_nd_repr nd;
+	tern_stat_t v;
+
+	memset(&nd, 0, sizeof(nd));
+	v = net_nd_parse(l4, seg_len, len, r, &nd);
+	check_refusal(v);
+	if (v != NET_ACCEPT)
+		return;
+	if (r->hop_limit != 255)
+		fuzz_fail("accepted ND from a hop limit other than 255");
+	if (len < 24 || seg_len < len || l4[1] != 0)
+		fuzz_fail("accepted a short ND message or a non-zero code");
+	if (tern_ip6_is_multicast(&nd.target))
+		fuzz_fail("accepted ND for a multicast target");
+	if (nd.has_lla && !rte_is_valid_assigned_ether_addr(&nd.lla))
+		fuzz_fail("accepted a link-layer address that is no host's");
+	for (uint32_t off = 24; off < len; off += l4[off + 1] * 8u)
+		if (off + 2 > len || l4[off + 1] == 0 ||
+		    off + l4[off + 1] * 8u > len)
+			fuzz_fail("accepted an ND option of a bad length");
+	if (nd.type == 135 && tern_ip6_is_unspec(&r->src)) {
+		tern_ip6_solicited_node(&nd.target, &group);
+		if (nd.has_lla || !tern_ip6_eq(&r->dst, &group))
+			fuzz_fail("accepted a DAD probe that is not one");
+	}
+	if (nd.type == 136 && nd.solicited &&
+	    tern_ip6_is_multicast(&r->dst))
+		fuzz_fail("accepted a solicited NA to a group");
+}
+
+static bool
+is_ext_header(uint8_t nh)
+{
+	return nh == 0 || nh == 43 || nh == 44 || nh == 60;
+}
+
+/* Extension headers from the fixed header to @p l4_off, walked again
+ * (all inside the first segment: the parser accepted them). */
+static unsigned int
+ext_count(const uint8_t *l3, uint8_t nh, uint32_t l4_off)
+{
+	unsigned int n = 0;
+
+	for (uint32_t off = 40; off < l4_off && is_ext_header(nh); n++) {
+		uint32_t len = nh == 44 ? 8u : (l3[off + 1] + 1u) * 8u;
+
+		nh = l3[off];
+		off += len;
+	}
+	return n;
+}
+
+static void
+check_ipv6(const uint8_t *l3, uint32_t seg_len, uint32_t l3_len)
+{
+	struct net_ipv6_repr r;
+	struct net_icmp_repr ir;
+	uint32_t ip_len, l4_seg;
+	tern_stat_t v;
+
+	memset(&r, 0, sizeof(r));
+	v = net_ipv6_parse(l3, seg_len, l3_len, &r);
+	check_refusal(v);
+	if (v != NET_ACCEPT)
+		return;
+	ip_len = 40u + r.payload_len;
+	if (seg_len < 40 || ip_len > l3_len || l3[0] >> 4 != 6)
+		fuzz_fail("accepted an IPv6 header cut short or of another "
+			  "version");
+	if (tern_ip6_is_multicast(&r.src) || tern_ip6_is_loopback(&r.src) ||
+	    tern_ip6_is_loopback(&r.dst))
+		fuzz_fail("accepted an IPv6 source or destination it must "
+			  "refuse");
+	v = net_ipv6_parse_ext(l3, seg_len, &r);
+	check_refusal(v);
+	if (v != NET_ACCEPT)
+		return;
+	if (r.l4_off < 40 || r.l4_off > ip_len || r.l4_off > seg_len)
+		fuzz_fail("the upper layer starts outside the datagram");
+	if (ext_count(l3, r.next_hdr, r.l4_off) > 8 ||
+	    is_ext_header(r.proto) ||
+	    (r.proto != IPPROTO_TCP && r.proto != IPPROTO_ICMPV6))
+		fuzz_fail("an extension header walk that did not end at TCP "
+			  "or ICMPv6");
+	if (r.proto != IPPROTO_ICMPV6)
+		return;
+	l4_seg = seg_len - r.l4_off;
+	memset(&ir, 0, sizeof(ir));
+	v = net_icmp6_parse(l3 + r.l4_off, l4_seg, ip_len - r.l4_off, &ir);
+	check_refusal(v);
+	if (v != NET_ACCEPT)
+		return;
+	if (l4_seg < 4 || ip_len - r.l4_off < 4)
+		fuzz_fail("accepted a truncated ICMPv6 header");
+	if (ir.type == 135 || ir.type == 136)
+		check_nd(l3 + r.l4_off, l4_seg, ip_len - r.l4_off, &r);
 }
 
 static void
@@ -138,6 +261,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else if (er.ethertype == RTE_ETHER_TYPE_ARP)
 			check_arp(frame + 14, seg_len - 14, pkt_len - 14,
 				  &ifc);
+		else if (er.ethertype == RTE_ETHER_TYPE_IPV6)
+			check_ipv6(frame + 14, seg_len - 14, pkt_len - 14);
 		else
 			fuzz_fail("accepted an ethertype it does not handle");
 	}

@@ -62,10 +62,7 @@ peer_seg(struct peer *p, uint8_t flags, uint32_t seq, uint32_t ack)
 	struct sim_tcp_spec s;
 
 	memset(&s, 0, sizeof(s));
-	s.eth_src = p->p->mac;
-	s.eth_dst = p->t->mac;
-	s.ip_src = p->p->ip;
-	s.ip_dst = p->t->ip;
+	sim_tcp_spec_route(&s, p->p, p->t);
 	s.sport = p->port;
 	s.dport = p->tport;
 	s.seq = seq;
@@ -272,7 +269,7 @@ peer_open_active(struct peer *p)
 	struct sim_conn *r;
 
 	p->tport = 0;
-	r = sim_connect(p->t, p->p->ip, p->port);
+	r = sim_connect_to(p->t, p->p, p->port);
 	PEER_EXPECT(p, 0, seg);
 	PEER_ASSERT_SEG(seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
 	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_SYN_SENT);

@@ -13,7 +13,9 @@
  *   PEER_EXPECT(p, 0, &seg);
  *   PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, iss + 1);
  *
- * P answers T's ARP requests itself. The helpers keep P's view of the
+ * P answers T's ARP requests and Neighbour Solicitations itself. The
+ * segments are IPv4 or IPv6 as the sim's family says (sim_family()):
+ * a script reads the same over both. The helpers keep P's view of the
  * connection (snd_nxt, rcv_nxt, the timestamp to echo) up to date from
  * what it sends and receives, so scripts need not do sequence sums.
  */

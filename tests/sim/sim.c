@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include <rte_arp.h>
 #include <rte_errno.h>
@@ -14,12 +15,14 @@
 #include <rte_mbuf.h>
 
 #include "tern_splitmix.h"
+#include "tern_net.h"
 #include "tern_stack.h"
 #include "tcp_fsm.h"
 #include "tern_test_eal.h"
 
 #include "sim.h"
 #include "tern_owner.h"
+#include <rte_thash.h>
 
 /* Per pool: frames of MTU 1500 with the default 2 KiB data room; 8192
  * of them (about 19 MiB) hold every send buffer of a soak's connections
@@ -105,6 +108,7 @@ struct sim {
 	struct sim_block *blocks;
 	struct sim_recorder *rec;
 	bool ipv6;              /**< sim_use_ipv6() */
+	uint8_t family;         /**< of the scenario (sim_family()) */
 };
 
 /*
@@ -518,7 +522,11 @@ nic_queue(struct sim *sim, struct sim_node *host, const struct sim_hdr *h,
 	if (host->nb_workers < 2 || h->kind != SIM_PKT_TCP ||
 	    host->nic == SIM_NIC_QUEUE0)
 		return host;
-	hash = tern_flow_toeplitz(host->ctx, h->ip_src, h->ip_dst,
+	hash = h->family == 6 ?
+	       sim_toeplitz6(host->ctx, &h->ip6_src, &h->ip6_dst,
+			     rte_cpu_to_be_16(h->sport),
+			     rte_cpu_to_be_16(h->dport)) :
+	       tern_flow_toeplitz(host->ctx, h->ip_src, h->ip_dst,
 				  rte_cpu_to_be_16(h->sport),
 				  rte_cpu_to_be_16(h->dport));
 	if (host->nic == SIM_NIC_RSS) {
@@ -683,7 +691,35 @@ sim_tx_flush(struct tern_ctx *ctx)
 	tern_stat_inc(&ctx->stats, TERN_STAT_TX_BATCH_FLUSHES);
 }
 
-/* A script node answers ARP for its address; the rest goes to its inbox. */
+/* A Neighbour Solicitation a host would take: hop limit 255, the
+ * checksum right (RFC 4861 7.1.1). */
+static bool
+script_ns_valid(const struct sim_hdr *h)
+{
+	return h->kind == SIM_PKT_ICMP6 && h->icmp_type == SIM_ND_NS &&
+	       h->icmp_code == 0 && h->ip_ttl == 255 && h->icmp_csum_ok;
+}
+
+/* Answer an NS for @p n's address as a host does: a solicited NA to
+ * the asker (RFC 4861 7.2.4); DAD probes (from ::) go unanswered, since
+ * the script holds no tentative address. */
+static void
+script_answer_ns(struct sim_node *n, const struct sim_hdr *h)
+{
+	struct rte_mbuf *reply;
+
+	if (!tern_ip6_eq(&h->nd_target, &n->ip6) ||
+	    tern_ip6_is_unspec(&h->ip6_src))
+		return;
+	reply = sim_build_na(n->pool, &n->mac, &h->eth_src, &n->ip6,
+			     &h->ip6_src, &n->ip6, 0x40 | 0x20);
+	if (reply != NULL)
+		sim_wire_send(n, reply);
+}
+
+/* A script node answers ARP and Neighbour Solicitations for its
+ * addresses and swallows the rest of both (other hosts' resolutions,
+ * DAD probes); everything else goes to its inbox. */
 static void
 script_receive(struct sim_node *n, struct rte_mbuf *m)
 {
@@ -691,6 +727,11 @@ script_receive(struct sim_node *n, struct rte_mbuf *m)
 	struct rte_mbuf *reply;
 
 	sim_hdr_parse(m, &h);
+	if (n->answer_arp && script_ns_valid(&h)) {
+		script_answer_ns(n, &h);
+		rte_pktmbuf_free(m);
+		return;
+	}
 	if (!n->answer_arp || h.kind != SIM_PKT_ARP) {
 		inbox_push(n, m);
 		return;
@@ -713,6 +754,40 @@ sim_tcp_conf_defaults(struct tern_tcp_conf *conf)
 	/* tables sized for a test, not a server: cheap to set up */
 	conf->max_conns = 256;
 	conf->max_tw = 256;
+}
+
+/* Every stack's IPv6 addresses usable (or given up as duplicates). */
+static bool
+dad_done(struct sim *sim, void *arg __rte_unused)
+{
+	struct tern_ip6 a;
+
+	for (unsigned int i = 0; i < sim->nnodes; i++) {
+		const struct tern_ctx *ctx = sim->nodes[i].ctx;
+
+		if (ctx == NULL)
+			continue;
+		for (int slot = 0; slot < TERN_ND_ADDR_MAX; slot++)
+			if (tern_ipv6_addr(ctx, slot, &a) ==
+			    TERN_ND_ADDR_TENTATIVE)
+				return false;
+	}
+	return true;
+}
+
+/*
+ * A scenario over IPv6 starts where the IPv4 one does: with addresses
+ * to send from. So in a sim of family 6 each new stack's Duplicate
+ * Address Detection runs to its end (1 s of virtual time) before the
+ * test goes on; sim_use_ipv6() alone leaves that to the test.
+ */
+static void
+dad_wait(struct sim *sim)
+{
+	if (sim->family != 6)
+		return;
+	SIM_ASSERT(sim_run_until(sim, dad_done, NULL, 3 * SIM_S),
+		   "DAD of the stacks' IPv6 addresses did not end");
 }
 
 static struct sim_node *
@@ -807,6 +882,7 @@ sim_add_stack(struct sim *sim, const char *name,
 
 	stack_conf_fill(n, tcp, &sc, &secret);
 	stack_start(n, &sc);
+	dad_wait(sim);
 	return n;
 }
 
@@ -869,6 +945,7 @@ sim_add_host(struct sim *sim, const char *name,
 			sc.ifc.reta[i] = (uint16_t)(i % nb_workers);
 		stack_start(n, &sc);
 	}
+	dad_wait(sim);
 	return host;
 }
 
@@ -876,6 +953,61 @@ void
 sim_use_ipv6(struct sim *sim, bool on)
 {
 	sim->ipv6 = on;
+}
+
+uint8_t
+sim_family(const struct sim *sim)
+{
+	return sim->family;
+}
+
+void
+sim_tcp_spec_route(struct sim_tcp_spec *s, const struct sim_node *from,
+		   const struct sim_node *to)
+{
+	s->eth_src = from->mac;
+	s->eth_dst = to->mac;
+	s->family = from->sim->family;
+	s->ip_src = from->ip;
+	s->ip_dst = to->ip;
+	s->ip6_src = from->ip6;
+	s->ip6_dst = to->ip6;
+}
+
+uint32_t
+sim_toeplitz6(const struct tern_ctx *ctx, const struct tern_ip6 *faddr,
+	      const struct tern_ip6 *laddr, rte_be16_t fport,
+	      rte_be16_t lport)
+{
+	uint32_t tuple[9];
+
+	for (int i = 0; i < 4; i++) {
+		tuple[i] = rte_be_to_cpu_32(faddr->w32[i]);
+		tuple[4 + i] = rte_be_to_cpu_32(laddr->w32[i]);
+	}
+	tuple[8] = ((uint32_t)rte_be_to_cpu_16(fport) << 16) |
+		   rte_be_to_cpu_16(lport);
+	return rte_softrss_be(tuple, 9, (const uint8_t *)ctx->rss_key_be);
+}
+
+bool
+sim_info_faddr_is(const struct tern_tcp_info *info, const struct sim_node *n)
+{
+	if (info->family == AF_INET6)
+		return tern_ip6_eq(&info->faddr6, &n->ip6);
+	return info->faddr == n->ip;
+}
+
+uint32_t
+sim_flow_hash(const struct tern_ctx *ctx, const struct tern_tcp_info *info)
+{
+	if (info->family == AF_INET6)
+		return sim_toeplitz6(ctx, &info->faddr6, &info->laddr6,
+				     rte_cpu_to_be_16(info->fport),
+				     rte_cpu_to_be_16(info->lport));
+	return tern_flow_toeplitz(ctx, info->faddr, info->laddr,
+				  rte_cpu_to_be_16(info->fport),
+				  rte_cpu_to_be_16(info->lport));
 }
 
 struct sim_node *
@@ -1047,6 +1179,8 @@ sim_create(uint64_t seed)
 	sim->stepping = -1;
 	sim_rng_seed(&sim->rng, seed ^ 0x5157e11a5eedull);
 	sim->trace_live = trace != NULL && strcmp(trace, "0") != 0;
+	sim->family = sim_test_family();
+	sim->ipv6 = sim->family == 6;
 	sim_test_register(sim);
 	return sim;
 }

@@ -132,7 +132,9 @@ struct sim_node {
 	struct tern_ctx *ctx;           /**< stacks only */
 	struct sim_inbox inbox;         /**< script nodes only */
 	struct sim_pool_hold pool_held; /**< sim_pool_hold() */
-	bool answer_arp;                /**< script: reply to ARP for ip */
+	bool answer_arp;                /**< script: reply to ARP for ip and
+					     to NS for ip6 (and swallow
+					     other ARP and NS) */
 	uint64_t frames_in, frames_out;
 	uint64_t tcp_frames_out;        /**< TCP segments among frames_out */
 	uint64_t flushes_in_step;       /**< TX flushes the stack made itself
@@ -240,7 +242,40 @@ struct sim_node *sim_add_host(struct sim *sim, const char *name,
  */
 void sim_use_ipv6(struct sim *sim, bool on);
 
-/** Add a scripted endpoint (answers ARP for its address by default). */
+/**
+ * The address family the scenario runs over: 4, or 6 when the runner
+ * was given --family 6 (sim_test_family()). A sim of family 6 gives
+ * every stack IPv6 as sim_use_ipv6() does (IPv4 stays configured) and
+ * lets each new stack's DAD run to its end (1 s of virtual time) inside
+ * sim_add_stack()/sim_add_host(), so the scenario starts with usable
+ * addresses; scripted nodes answer ND as they answer ARP.
+ */
+uint8_t sim_family(const struct sim *sim);
+
+/** Address @p s from node @p from to node @p to: their MACs and their
+ * addresses of the sim's family (both families' are filled). */
+void sim_tcp_spec_route(struct sim_tcp_spec *s, const struct sim_node *from,
+			const struct sim_node *to);
+
+/** Is node @p n the foreign address of the connection @p info
+ * describes (in @p info's family)? */
+bool sim_info_faddr_is(const struct tern_tcp_info *info,
+		       const struct sim_node *n);
+
+/** The NIC's Toeplitz hash of an IPv6 TCP segment from @p faddr to
+ * @p laddr (RSS input: source, destination, ports), with @p ctx's key. */
+uint32_t sim_toeplitz6(const struct tern_ctx *ctx,
+		       const struct tern_ip6 *faddr,
+		       const struct tern_ip6 *laddr, rte_be16_t fport,
+		       rte_be16_t lport);
+
+/** The Toeplitz hash of the connection @p info describes (either
+ * family), as the NIC computes it for a segment from the peer. */
+uint32_t sim_flow_hash(const struct tern_ctx *ctx,
+		       const struct tern_tcp_info *info);
+
+/** Add a scripted endpoint (answers ARP and ND for its addresses by
+ * default: answer_arp). */
 struct sim_node *sim_add_script(struct sim *sim, const char *name);
 
 /** Small-table TCP defaults used by sim_add_stack(NULL). */

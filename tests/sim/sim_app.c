@@ -240,8 +240,28 @@ sim_connect6(struct sim_node *n, const struct tern_ip6 *daddr, uint16_t port)
 	rc = tern_tcp_connect6(n->ctx, daddr, port, &sim_app_ops, r, &r->c);
 	SIM_ASSERT(rc == 0, "tern_tcp_connect6(%s, port %u) = %d", n->name,
 		   port, rc);
+	SIM_ASSERT(r->c != NULL, "connect gave no handle");
 	tern_tcp_get_info(r->c, &r->info);
 	return r;
+}
+
+struct sim_conn *
+sim_connect_to(struct sim_node *n, const struct sim_node *to, uint16_t port)
+{
+	if (sim_family(n->sim) == 6)
+		return sim_connect6(n, &to->ip6, port);
+	return sim_connect(n, to->ip, port);
+}
+
+int
+sim_tcp_connect_to(struct sim_node *n, const struct sim_node *to,
+		   uint16_t port, void *user, struct tern_conn **out)
+{
+	if (sim_family(n->sim) == 6)
+		return tern_tcp_connect6(n->ctx, &to->ip6, port, &sim_app_ops,
+					 user, out);
+	return tern_tcp_connect(n->ctx, to->ip, port, &sim_app_ops, user,
+				out);
 }
 
 int32_t

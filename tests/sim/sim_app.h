@@ -71,15 +71,26 @@ extern const struct tern_tcp_ops sim_app_ops;
 /** Listen on @p port of @p n; fails the test on error. */
 struct sim_listener *sim_listen(struct sim_node *n, uint16_t port);
 
-/** Connect from @p n to @p to : @p port; fails the test on error. */
+/** Connect from @p n to @p daddr : @p port (IPv4); fails the test on
+ * error. */
 struct sim_conn *sim_connect(struct sim_node *n, rte_be32_t daddr,
 			     uint16_t port);
 
-/** Current state; CLOSED once the handle is gone. */
 /** sim_connect() to an IPv6 address (tern_tcp_connect6()). */
 struct sim_conn *sim_connect6(struct sim_node *n,
 			      const struct tern_ip6 *daddr, uint16_t port);
 
+/** Connect from @p n to node @p to's address of the sim's family
+ * (sim_family()): what scenarios call, so that they run over both. */
+struct sim_conn *sim_connect_to(struct sim_node *n, const struct sim_node *to,
+				uint16_t port);
+
+/** tern_tcp_connect() or tern_tcp_connect6() with sim_app_ops to node
+ * @p to's address of the sim's family; its return value. */
+int sim_tcp_connect_to(struct sim_node *n, const struct sim_node *to,
+		       uint16_t port, void *user, struct tern_conn **out);
+
+/** Current state; CLOSED once the handle is gone. */
 enum tern_tcp_state sim_conn_state(const struct sim_conn *r);
 
 /** Byte @p off of the stream with key @p key. */

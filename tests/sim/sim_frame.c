@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdio.h>
 #include <string.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 
 #include <rte_arp.h>
 #include <rte_icmp.h>
@@ -11,6 +13,16 @@
 #define ETH_HLEN 14
 #define IP_HLEN_MIN 20
 #define TCP_HLEN_MIN 20
+#define IP6_HLEN 40
+/* Extension headers the parser walks before it gives up (lib/net's
+ * limit is 8; a trace only needs to show what the frame is). */
+#define IP6_EXT_MAX 8
+#define NH_HOPOPTS 0
+#define NH_ROUTING 43
+#define NH_FRAGMENT 44
+#define NH_DSTOPTS 60
+#define ND_OPT_SLLA 1
+#define ND_OPT_TLLA 2
 /* A frame never exceeds MTU 9000 plus L2 in these tests; 16 KiB is slack. */
 #define FRAME_COPY_MAX 16384
 
@@ -138,16 +150,13 @@ parse_tcp_opts(const uint8_t *p, unsigned int len, struct sim_tcp_opts *o)
 	}
 }
 
+/* @p pseudo: the sum of the pseudo-header of either family. */
 static void
-parse_tcp(const uint8_t *ip, const uint8_t *l4, uint32_t l4_len,
+parse_tcp(uint32_t pseudo, const uint8_t *l4, uint32_t l4_len,
 	  struct sim_hdr *h, const uint8_t **payload)
 {
-	uint32_t sum;
-
-	if (l4_len < TCP_HLEN_MIN) {
-		h->kind = SIM_PKT_IPV4;
+	if (l4_len < TCP_HLEN_MIN)
 		return;
-	}
 	h->kind = SIM_PKT_TCP;
 	h->sport = get16(l4);
 	h->dport = get16(l4 + 2);
@@ -157,11 +166,7 @@ parse_tcp(const uint8_t *ip, const uint8_t *l4, uint32_t l4_len,
 	h->flags = l4[13];
 	h->win = get16(l4 + 14);
 	h->urp = get16(l4 + 18);
-	/* pseudo-header: src, dst, zero+proto, TCP length */
-	sum = sim_csum_add(0, ip + 12, 8);
-	sum += IPPROTO_TCP + l4_len;
-	sum = sim_csum_add(sum, l4, l4_len);
-	h->tcp_csum_ok = sim_csum_fold(sum) == 0;
+	h->tcp_csum_ok = sim_csum_fold(sim_csum_add(pseudo, l4, l4_len)) == 0;
 	if (h->doff_bytes < TCP_HLEN_MIN || h->doff_bytes > l4_len) {
 		h->opts.malformed = true;
 		return;
@@ -172,22 +177,44 @@ parse_tcp(const uint8_t *ip, const uint8_t *l4, uint32_t l4_len,
 	*payload = l4 + h->doff_bytes;
 }
 
+/* ICMP (@p pseudo 0) or ICMPv6 (the pseudo-header's sum). */
 static void
-parse_icmp(const uint8_t *l4, uint32_t l4_len, struct sim_hdr *h,
-	   const uint8_t **payload)
+parse_icmp(uint32_t pseudo, const uint8_t *l4, uint32_t l4_len,
+	   struct sim_hdr *h, const uint8_t **payload)
 {
-	if (l4_len < 8) {
-		h->kind = SIM_PKT_IPV4;
+	if (l4_len < 8)
 		return;
-	}
-	h->kind = SIM_PKT_ICMP;
+	h->kind = h->family == 6 ? SIM_PKT_ICMP6 : SIM_PKT_ICMP;
 	h->icmp_type = l4[0];
 	h->icmp_code = l4[1];
 	h->icmp_id = get16(l4 + 4);
 	h->icmp_seq = get16(l4 + 6);
-	h->icmp_csum_ok = sim_csum_fold(sim_csum_add(0, l4, l4_len)) == 0;
+	h->icmp_csum_ok =
+		sim_csum_fold(sim_csum_add(pseudo, l4, l4_len)) == 0;
 	h->payload_len = l4_len - 8;
 	*payload = l4 + 8;
+}
+
+/* NS and NA (RFC 4861 4.3, 4.4): the target and a link-layer option. */
+static void
+parse_nd(const uint8_t *l4, uint32_t l4_len, struct sim_hdr *h)
+{
+	uint32_t off = 24;
+
+	if (h->kind != SIM_PKT_ICMP6 || l4_len < 24 ||
+	    (h->icmp_type != SIM_ND_NS && h->icmp_type != SIM_ND_NA))
+		return;
+	h->nd_flags = l4[4];
+	memcpy(h->nd_target.b, l4 + 8, 16);
+	while (off + 2 <= l4_len && l4[off + 1] != 0 &&
+	       off + l4[off + 1] * 8u <= l4_len) {
+		if ((l4[off] == ND_OPT_SLLA || l4[off] == ND_OPT_TLLA) &&
+		    l4[off + 1] == 1) {
+			h->nd_lladdr_ok = true;
+			memcpy(&h->nd_lladdr, l4 + off + 2, 6);
+		}
+		off += l4[off + 1] * 8u;
+	}
 }
 
 static void
@@ -198,6 +225,7 @@ parse_ipv4(const uint8_t *ip, uint32_t avail, struct sim_hdr *h,
 	uint32_t tot;
 
 	h->kind = SIM_PKT_IPV4;
+	h->family = 4;
 	if (avail < IP_HLEN_MIN)
 		return;
 	ihl = (ip[0] & 0x0f) * 4u;
@@ -212,10 +240,69 @@ parse_ipv4(const uint8_t *ip, uint32_t avail, struct sim_hdr *h,
 	if (ihl < IP_HLEN_MIN || ihl > avail || tot < ihl || tot > avail)
 		return;
 	h->ip_csum_ok = sim_csum_fold(sim_csum_add(0, ip, ihl)) == 0;
+	/* pseudo-header: src, dst, zero+proto, TCP length */
 	if (h->ip_proto == IPPROTO_TCP)
-		parse_tcp(ip, ip + ihl, tot - ihl, h, payload);
+		parse_tcp(sim_csum_add(0, ip + 12, 8) + IPPROTO_TCP + tot - ihl,
+			  ip + ihl, tot - ihl, h, payload);
 	else if (h->ip_proto == IPPROTO_ICMP)
-		parse_icmp(ip + ihl, tot - ihl, h, payload);
+		parse_icmp(0, ip + ihl, tot - ihl, h, payload);
+}
+
+uint32_t
+sim_csum_pseudo6(const struct tern_ip6 *src, const struct tern_ip6 *dst,
+		 uint8_t nh, uint32_t len)
+{
+	uint32_t sum = sim_csum_add(0, src->b, 16);
+
+	sum = sim_csum_add(sum, dst->b, 16);
+	return sum + (len >> 16) + (len & 0xffff) + nh;
+}
+
+/* IPv6 (RFC 8200): the fixed header, then hop-by-hop, routing and
+ * destination options headers skipped (at most IP6_EXT_MAX); a
+ * fragment or anything else but TCP and ICMPv6 stays SIM_PKT_IPV6. */
+static void
+parse_ipv6(const uint8_t *ip, uint32_t avail, struct sim_hdr *h,
+	   const uint8_t **payload)
+{
+	uint32_t off = IP6_HLEN, end;
+	uint8_t nh;
+
+	h->kind = SIM_PKT_IPV6;
+	h->family = 6;
+	if (avail < IP6_HLEN || ip[0] >> 4 != 6)
+		return;
+	h->ip6_tc_flow = get32(ip) & 0x0fffffff;
+	h->ip_len = (uint16_t)(IP6_HLEN + get16(ip + 4));
+	h->ip_ttl = ip[7];
+	memcpy(h->ip6_src.b, ip + 8, 16);
+	memcpy(h->ip6_dst.b, ip + 24, 16);
+	end = h->ip_len;
+	if (end > avail)
+		return;
+	h->ip_csum_ok = true;
+	nh = ip[6];
+	while ((nh == NH_HOPOPTS || nh == NH_ROUTING || nh == NH_DSTOPTS) &&
+	       h->ip6_ext < IP6_EXT_MAX && off + 8 <= end) {
+		uint32_t len = 8u + ip[off + 1] * 8u;
+
+		h->ip6_ext++;
+		nh = ip[off];
+		off += len;
+	}
+	h->ip_proto = nh;
+	if (off > end)
+		return;
+	if (nh == IPPROTO_TCP) {
+		parse_tcp(sim_csum_pseudo6(&h->ip6_src, &h->ip6_dst, nh,
+					   end - off),
+			  ip + off, end - off, h, payload);
+	} else if (nh == IPPROTO_ICMPV6) {
+		parse_icmp(sim_csum_pseudo6(&h->ip6_src, &h->ip6_dst, nh,
+					    end - off),
+			   ip + off, end - off, h, payload);
+		parse_nd(ip + off, end - off, h);
+	}
 }
 
 static void
@@ -248,6 +335,8 @@ parse_buf(const uint8_t *f, uint32_t len, struct sim_hdr *h,
 		parse_arp(f + ETH_HLEN, len - ETH_HLEN, h);
 	else if (h->ethertype == RTE_ETHER_TYPE_IPV4)
 		parse_ipv4(f + ETH_HLEN, len - ETH_HLEN, h, payload);
+	else if (h->ethertype == RTE_ETHER_TYPE_IPV6)
+		parse_ipv6(f + ETH_HLEN, len - ETH_HLEN, h, payload);
 }
 
 void
@@ -338,9 +427,42 @@ ip_format(rte_be32_t a, char *buf, size_t size)
 }
 
 void
+sim_ip6_format(const struct tern_ip6 *a, char *buf, size_t size)
+{
+	if (inet_ntop(AF_INET6, a->b, buf, (socklen_t)size) == NULL &&
+	    size > 0)
+		buf[0] = '\0';
+}
+
+static void
+icmp6_format(const struct sim_hdr *h, char *buf, size_t size)
+{
+	char t[INET6_ADDRSTRLEN], l[24] = "";
+
+	sim_ip6_format(&h->nd_target, t, sizeof(t));
+	if (h->nd_lladdr_ok)
+		snprintf(l, sizeof(l), " " RTE_ETHER_ADDR_PRT_FMT,
+			 RTE_ETHER_ADDR_BYTES(&h->nd_lladdr));
+	if (h->icmp_type == SIM_ND_NS)
+		snprintf(buf, size, "ND NS who-has %s%s%s%s", t,
+			 h->nd_lladdr_ok ? " tell" : "", l,
+			 h->icmp_csum_ok ? "" : " BADSUM");
+	else if (h->icmp_type == SIM_ND_NA)
+		snprintf(buf, size, "ND NA %s%s%s is-at%s%s", t,
+			 h->nd_flags & 0x40 ? " S" : "",
+			 h->nd_flags & 0x20 ? " O" : "", l,
+			 h->icmp_csum_ok ? "" : " BADSUM");
+	else
+		snprintf(buf, size, "ICMP6 type %u code %u id %u seq %u "
+			 "len %u%s", h->icmp_type, h->icmp_code, h->icmp_id,
+			 h->icmp_seq, h->payload_len,
+			 h->icmp_csum_ok ? "" : " BADSUM");
+}
+
+void
 sim_hdr_format(const struct sim_hdr *h, char *buf, size_t size)
 {
-	char a[16], b[16], fl[12], opts[160];
+	char a[INET6_ADDRSTRLEN], b[INET6_ADDRSTRLEN], fl[12], opts[160];
 
 	switch (h->kind) {
 	case SIM_PKT_ARP:
@@ -369,6 +491,15 @@ sim_hdr_format(const struct sim_hdr *h, char *buf, size_t size)
 			 opts[0] ? ">" : "",
 			 !h->ip_csum_ok ? " BAD-IP-CSUM" :
 			 !h->tcp_csum_ok ? " BAD-TCP-CSUM" : "");
+		return;
+	case SIM_PKT_ICMP6:
+		icmp6_format(h, buf, size);
+		return;
+	case SIM_PKT_IPV6:
+		sim_ip6_format(&h->ip6_src, a, sizeof(a));
+		sim_ip6_format(&h->ip6_dst, b, sizeof(b));
+		snprintf(buf, size, "IPv6 nh %u %s -> %s len %u", h->ip_proto,
+			 a, b, h->ip_len);
 		return;
 	case SIM_PKT_IPV4:
 		ip_format(h->ip_src, a, sizeof(a));
@@ -477,11 +608,23 @@ fill_ipv4(uint8_t *ip, uint32_t tot, uint8_t proto, uint8_t ttl,
 	put16(ip + 10, sim_csum_fold(sim_csum_add(0, ip, IP_HLEN_MIN)));
 }
 
+static void
+fill_ipv6(uint8_t *ip, uint32_t plen, uint8_t nh, uint8_t hlim,
+	  const struct tern_ip6 *src, const struct tern_ip6 *dst)
+{
+	ip[0] = 0x60;
+	put16(ip + 4, (uint16_t)plen);
+	ip[6] = nh;
+	ip[7] = hlim == 0 ? 64 : hlim;
+	memcpy(ip + 8, src->b, 16);
+	memcpy(ip + 24, dst->b, 16);
+}
+
 struct rte_mbuf *
 sim_build_tcp(struct rte_mempool *pool, const struct sim_tcp_spec *s)
 {
 	uint8_t opts[64] = { 0 };
-	unsigned int olen, hlen, doff;
+	unsigned int olen, hlen, doff, iphlen;
 	uint32_t tcp_len, sum;
 	struct rte_mbuf *m;
 	uint8_t *f, *ip, *th;
@@ -496,14 +639,24 @@ sim_build_tcp(struct rte_mempool *pool, const struct sim_tcp_spec *s)
 	hlen = TCP_HLEN_MIN + RTE_ALIGN_CEIL(olen, 4u);
 	doff = s->doff_words != 0 ? s->doff_words : hlen / 4;
 	tcp_len = hlen + s->len;
-	m = alloc_frame(pool, ETH_HLEN + IP_HLEN_MIN + tcp_len, &f);
+	iphlen = s->family == 6 ? IP6_HLEN : IP_HLEN_MIN;
+	m = alloc_frame(pool, ETH_HLEN + iphlen + tcp_len, &f);
 	if (m == NULL)
 		return NULL;
-	fill_eth(f, &s->eth_src, &s->eth_dst, RTE_ETHER_TYPE_IPV4);
 	ip = f + ETH_HLEN;
-	fill_ipv4(ip, IP_HLEN_MIN + tcp_len, IPPROTO_TCP, s->ttl, s->ip_src,
-		  s->ip_dst);
-	th = ip + IP_HLEN_MIN;
+	if (s->family == 6) {
+		fill_eth(f, &s->eth_src, &s->eth_dst, RTE_ETHER_TYPE_IPV6);
+		fill_ipv6(ip, tcp_len, IPPROTO_TCP, s->ttl, &s->ip6_src,
+			  &s->ip6_dst);
+		sum = sim_csum_pseudo6(&s->ip6_src, &s->ip6_dst, IPPROTO_TCP,
+				       tcp_len);
+	} else {
+		fill_eth(f, &s->eth_src, &s->eth_dst, RTE_ETHER_TYPE_IPV4);
+		fill_ipv4(ip, IP_HLEN_MIN + tcp_len, IPPROTO_TCP, s->ttl,
+			  s->ip_src, s->ip_dst);
+		sum = sim_csum_add(0, ip + 12, 8) + IPPROTO_TCP + tcp_len;
+	}
+	th = ip + iphlen;
 	put16(th, s->sport);
 	put16(th + 2, s->dport);
 	put32(th + 4, s->seq);
@@ -515,10 +668,7 @@ sim_build_tcp(struct rte_mempool *pool, const struct sim_tcp_spec *s)
 	memcpy(th + TCP_HLEN_MIN, opts, hlen - TCP_HLEN_MIN);
 	if (s->len > 0)
 		memcpy(th + hlen, s->data, s->len);
-	sum = sim_csum_add(0, ip + 12, 8);
-	sum += IPPROTO_TCP + tcp_len;
-	sum = sim_csum_add(sum, th, tcp_len);
-	csum = sim_csum_fold(sum);
+	csum = sim_csum_fold(sim_csum_add(sum, th, tcp_len));
 	/* 0 would mean "no checksum" in UDP; TCP sends it as 0xffff. */
 	if (csum == 0)
 		csum = 0xffff;
@@ -574,6 +724,53 @@ sim_build_ipv4(struct rte_mempool *pool,
 	if (len > 0)
 		memcpy(f + ETH_HLEN + IP_HLEN_MIN, l4, len);
 	return m;
+}
+
+struct rte_mbuf *
+sim_build_ipv6(struct rte_mempool *pool,
+	       const struct rte_ether_addr *eth_src,
+	       const struct rte_ether_addr *eth_dst,
+	       const struct tern_ip6 *src, const struct tern_ip6 *dst,
+	       uint8_t nh, uint8_t hlim, const void *l4, uint32_t len)
+{
+	struct rte_mbuf *m;
+	uint8_t *f, *l;
+	uint16_t csum;
+
+	m = alloc_frame(pool, ETH_HLEN + IP6_HLEN + len, &f);
+	if (m == NULL)
+		return NULL;
+	fill_eth(f, eth_src, eth_dst, RTE_ETHER_TYPE_IPV6);
+	fill_ipv6(f + ETH_HLEN, len, nh, hlim, src, dst);
+	l = f + ETH_HLEN + IP6_HLEN;
+	if (len > 0)
+		memcpy(l, l4, len);
+	if (nh == IPPROTO_ICMPV6 && len >= 4) {
+		l[2] = 0;
+		l[3] = 0;
+		csum = sim_csum_fold(sim_csum_add(sim_csum_pseudo6(src, dst,
+								   nh, len),
+						  l, len));
+		put16(l + 2, csum);
+	}
+	return m;
+}
+
+struct rte_mbuf *
+sim_build_na(struct rte_mempool *pool, const struct rte_ether_addr *sha,
+	     const struct rte_ether_addr *eth_dst, const struct tern_ip6 *src,
+	     const struct tern_ip6 *dst, const struct tern_ip6 *target,
+	     uint8_t flags)
+{
+	uint8_t na[32] = { SIM_ND_NA };
+
+	na[4] = flags;
+	memcpy(na + 8, target->b, 16);
+	na[24] = ND_OPT_TLLA;
+	na[25] = 1;
+	memcpy(na + 26, sha->addr_bytes, 6);
+	return sim_build_ipv6(pool, sha, eth_dst, src, dst, IPPROTO_ICMPV6,
+			      255, na, sizeof(na));
 }
 
 void

@@ -21,10 +21,17 @@ struct test_run {
 	uint64_t seed;
 	bool seed_forced;
 	bool quiet;
+	uint8_t family;
 	struct sim *live[MAX_LIVE_SIMS];
 };
 
 static struct test_run run;
+
+uint8_t
+sim_test_family(void)
+{
+	return run.family == 6 ? 6 : 4;
+}
 
 uint64_t
 sim_test_seed(void)
@@ -99,9 +106,10 @@ sim_test_fail(const char *file, int line, const char *expr,
 			sim_stats_dump(run.live[i]);
 	}
 	fprintf(stderr, "seed %" PRIu64 "; replay: TERN_SIM_SEED=%" PRIu64
-		" TERN_SIM_TRACE=1 %s --only %s\n"
+		" TERN_SIM_TRACE=1 %s%s --only %s\n"
 		"(TERN_SIM_STATS=1 adds the counters of each stack)\n\n",
-		run.seed, run.seed, run.prog, run.name);
+		run.seed, run.seed, run.prog,
+		run.family == 6 ? " --family 6" : "", run.name);
 unwind:
 	fflush(stderr);
 	if (!run.active)
@@ -183,9 +191,11 @@ run_one(const struct sim_test *t)
 static void
 usage(const char *prog, const struct sim_test *tests, unsigned int n)
 {
-	fprintf(stderr, "usage: %s [--only NAME[,NAME...]] [--list]\n"
+	fprintf(stderr, "usage: %s [--only NAME[,NAME...]] [--list] "
+		"[--family 4|6]\n"
 		"env: TERN_SIM_SEED=N (replay), TERN_SIM_TRACE=1 (print "
-		"every frame)\ntests:\n", prog);
+		"every frame), TERN_SIM_FAMILY=6 (as --family 6)\ntests:\n",
+		prog);
 	for (unsigned int i = 0; i < n; i++)
 		fprintf(stderr, "  %s\n", tests[i].name);
 }
@@ -196,12 +206,16 @@ sim_test_main(int argc, char **argv, const struct sim_test *tests,
 {
 	const char *only = NULL;
 	const char *seed_env = getenv("TERN_SIM_SEED");
-	unsigned int ran = 0, failed = 0;
+	const char *family_env = getenv("TERN_SIM_FAMILY");
+	unsigned int ran = 0, failed = 0, skipped_v4 = 0;
+	const char *family = family_env != NULL ? family_env : "4";
 
 	run.prog = argv[0];
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "--only") == 0 && i + 1 < argc) {
 			only = argv[++i];
+		} else if (strcmp(argv[i], "--family") == 0 && i + 1 < argc) {
+			family = argv[++i];
 		} else if (strcmp(argv[i], "--list") == 0) {
 			for (unsigned int k = 0; k < n; k++)
 				printf("%s\n", tests[k].name);
@@ -211,6 +225,11 @@ sim_test_main(int argc, char **argv, const struct sim_test *tests,
 			return 2;
 		}
 	}
+	if (strcmp(family, "4") != 0 && strcmp(family, "6") != 0) {
+		usage(argv[0], tests, n);
+		return 2;
+	}
+	run.family = (uint8_t)atoi(family);
 	sim_eal_init(argv[0]);
 	run.seed_forced = seed_env != NULL;
 	for (int pass = 0; pass < 2; pass++) {
@@ -227,6 +246,12 @@ sim_test_main(int argc, char **argv, const struct sim_test *tests,
 				       t->name);
 				continue;
 			}
+			if ((t->flags & SIM_TEST_IPV4_ONLY) &&
+			    run.family == 6) {
+				printf("skip %s (IPv4 only)\n", t->name);
+				skipped_v4++;
+				continue;
+			}
 			run.seed = seed_env != NULL ?
 				   strtoull(seed_env, NULL, 0) : default_seed;
 			ran++;
@@ -239,8 +264,11 @@ sim_test_main(int argc, char **argv, const struct sim_test *tests,
 			fflush(stdout);
 		}
 	}
-	printf("%u tests, %u passed, %u failed\n", ran, ran - failed, failed);
-	if (only != NULL && ran == 0) {
+	printf("%u tests, %u passed, %u failed", ran, ran - failed, failed);
+	if (run.family == 6)
+		printf(" over IPv6; %u IPv4-only tests skipped", skipped_v4);
+	printf("\n");
+	if (only != NULL && ran == 0 && skipped_v4 == 0) {
 		fprintf(stderr, "no test matches --only %s\n", only);
 		return 2;
 	}

@@ -26,6 +26,12 @@ typedef void (*sim_test_fn)(void);
 
 /** Runs after every other test, and only when no --only filter is set. */
 #define SIM_TEST_AFTER_ALL 0x1u
+/**
+ * IPv4 by nature (TTL, IP ID, DF and fragments, IPv4 options, ICMPv4,
+ * IPv4 address classes): skipped, and counted as skipped, when the
+ * runner is given --family 6.
+ */
+#define SIM_TEST_IPV4_ONLY 0x2u
 
 struct sim_test {
 	const char *name;
@@ -34,14 +40,20 @@ struct sim_test {
 };
 
 #define SIM_TEST(fn) { #fn, fn, 0 }
+#define SIM_TEST_V4(fn) { #fn, fn, SIM_TEST_IPV4_ONLY }
 
 /**
  * Run @p tests (or those named by --only a,b,c). Each test gets the seed
- * of TERN_SIM_SEED when set, else @p default_seed.
+ * of TERN_SIM_SEED when set, else @p default_seed. --family 6 runs them
+ * over IPv6 (sim_test_family(); env TERN_SIM_FAMILY=6 does the same),
+ * leaving out those flagged SIM_TEST_IPV4_ONLY.
  * @return process exit status: 0 when every test ran passed.
  */
 int sim_test_main(int argc, char **argv, const struct sim_test *tests,
 		  unsigned int n, uint64_t default_seed);
+
+/** Address family the tests run over: 4 (default) or 6. */
+uint8_t sim_test_family(void);
 
 /** Seed of the running test. */
 uint64_t sim_test_seed(void);

@@ -207,7 +207,7 @@ test_must56_soft_icmp_errors_do_not_abort(void)
 }
 
 const struct sim_test tcp_tests_catalogue_ip[] = {
-	SIM_TEST(test_must50_ip_options_ignored),
-	SIM_TEST(test_must56_soft_icmp_errors_do_not_abort),
+	SIM_TEST_V4(test_must50_ip_options_ignored),
+	SIM_TEST_V4(test_must56_soft_icmp_errors_do_not_abort),
 };
 const unsigned int tcp_tests_catalogue_ip_n = RTE_DIM(tcp_tests_catalogue_ip);

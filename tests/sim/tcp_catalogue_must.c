@@ -10,11 +10,12 @@
  * address (MUST-46), ACK aggregation over a burst (MUST-58, MUST-59) and
  * PUSH (MUST-60, MUST-61).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "tcp_fixture.h"
 
-#define MSS 1460
+#define MSS fx_mss()
 #define MAX_SEGS 512
 
 /* MUST-1: a window of 0xffff is 65535 bytes, not -1, both ways. */
@@ -85,7 +86,7 @@ largest_payload(struct peer *p, struct sim_conn *r, uint32_t total,
 		SIM_ASSERT(seg.h.payload_len > 0 && seg.h.payload_len <= limit,
 			   "%u-byte segment, limit %u", seg.h.payload_len,
 			   limit);
-		SIM_ASSERT(seg.h.ip_len <= 1500, "IPv4 packet of %u bytes",
+		SIM_ASSERT(seg.h.ip_len <= 1500, "IP packet of %u bytes",
 			   seg.h.ip_len);
 		got += seg.h.payload_len;
 		largest = RTE_MAX(largest, seg.h.payload_len);
@@ -209,7 +210,7 @@ test_must23_syn_retried_three_minutes(void)
 	sim_tcp_conf_defaults(&conf);
 	p = peer_create(sim_test_seed(), &conf);
 	t0 = sim_now(p->sim);
-	r = sim_connect(p->t, p->p->ip, p->port);
+	r = sim_connect_to(p->t, p->p, p->port);
 	while (r->closed == 0 && peer_recv(p, 600 * SIM_S, &seg)) {
 		PEER_ASSERT_SEG(&seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
 		last = p->last_rx_ns;
@@ -412,7 +413,7 @@ test_must42_listen_beside_opening_connection(void)
 		if (synrcvd) {
 			r = fx_simultaneous_syn_rcvd(p, &iss);
 		} else {
-			r = sim_connect(p->t, p->p->ip, p->port);
+			r = sim_connect_to(p->t, p->p, p->port);
 			PEER_EXPECT(p, 0, &seg);
 			PEER_ASSERT_SEG(&seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
 			iss = seg.h.seq;
@@ -440,8 +441,8 @@ test_must42_listen_beside_opening_connection(void)
 
 /*
  * MUST-46: an OPEN to an address no connection can have -- limited or
- * subnet broadcast, multicast, 0.0.0.0 -- fails with -EINVAL; nothing
- * is sent and nothing is left behind.
+ * subnet broadcast, multicast, 0.0.0.0; over IPv6 multicast and :: --
+ * fails with -EINVAL; nothing is sent and nothing is left behind.
  */
 static void
 test_must46_connect_to_invalid_address(void)
@@ -453,18 +454,37 @@ test_must46_connect_to_invalid_address(void)
 		0xefffffff,     /* 239.255.255.255: multicast */
 		0,
 	};
+	/* IPv6 has no broadcast: the unspecified address and multicast of
+	 * link, site and global scope */
+	static const struct tern_ip6 bad6[] = {
+		{ .b = { 0 } },
+		{ .b = { 0xff, 0x02, [15] = 1 } },
+		{ .b = { 0xff, 0x05, [15] = 2 } },
+		{ .b = { 0xff, 0x0e, [15] = 0x10 } },
+	};
 	struct peer *p = peer_create(sim_test_seed(), NULL);
 	struct sim_conn *spare = sim_alloc(p->sim, sizeof(*spare), NULL);
+	bool v6 = sim_family(p->sim) == 6;
 
 	spare->node = p->t;
-	for (unsigned int i = 0; i < RTE_DIM(bad); i++) {
+	for (unsigned int i = 0; i < (v6 ? RTE_DIM(bad6) : RTE_DIM(bad)); i++) {
 		struct tern_conn *c = NULL;
-		int rc = tern_tcp_connect(p->t->ctx, rte_cpu_to_be_32(bad[i]),
-					  80, &sim_app_ops, spare, &c);
+		char a[48];
+		int rc;
 
-		SIM_ASSERT(rc == -EINVAL, "connect() to %u.%u.%u.%u: %d",
-			   bad[i] >> 24, (bad[i] >> 16) & 0xff,
-			   (bad[i] >> 8) & 0xff, bad[i] & 0xff, rc);
+		if (v6) {
+			rc = tern_tcp_connect6(p->t->ctx, &bad6[i], 80,
+					       &sim_app_ops, spare, &c);
+			sim_ip6_format(&bad6[i], a, sizeof(a));
+		} else {
+			rc = tern_tcp_connect(p->t->ctx,
+					      rte_cpu_to_be_32(bad[i]), 80,
+					      &sim_app_ops, spare, &c);
+			snprintf(a, sizeof(a), "%u.%u.%u.%u", bad[i] >> 24,
+				 (bad[i] >> 16) & 0xff, (bad[i] >> 8) & 0xff,
+				 bad[i] & 0xff);
+		}
+		SIM_ASSERT(rc == -EINVAL, "connect() to %s: %d", a, rc);
 		SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
 	}
 	PEER_EXPECT_NONE(p, SIM_S);

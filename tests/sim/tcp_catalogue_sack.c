@@ -11,7 +11,7 @@
 #include "tcp_fixture.h"
 #include "tcp_sack.h"
 
-#define MSS 1460
+#define MSS fx_mss()
 #define MAX_SEGS 512
 
 /* Check @p seg's payload against T's stream, @p off bytes in. */
@@ -320,7 +320,7 @@ test_s53_tiny_mss_adversarial_sack(void)
 	a->una = p->rcv_nxt;
 	a->edge = TINY_WIN;
 
-	bt = sim_connect(b, t->ip, FX_PORT);
+	bt = sim_connect_to(b, t, FX_PORT);
 	SIM_WAIT(sim, bt->connected == 1 && l->naccepted == 2, 5 * SIM_S);
 	tb = l->last;
 	bt->tx_key = 0xb0b1;

@@ -15,7 +15,7 @@
 #include "tcp_fixture.h"
 #include "tcp_isn.h"
 
-#define MSS 1460
+#define MSS fx_mss()
 #define NSEGS 10
 #define MAX_SEGS 64
 

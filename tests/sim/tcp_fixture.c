@@ -112,7 +112,7 @@ fx_simultaneous_syn_rcvd(struct peer *p, uint32_t *iss)
 	struct sim_pkt seg;
 
 	p->tport = 0;
-	r = sim_connect(p->t, p->p->ip, p->port);
+	r = sim_connect_to(p->t, p->p, p->port);
 	PEER_EXPECT(p, 0, &seg);
 	PEER_ASSERT_SEG(&seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
 	*iss = seg.h.seq;
@@ -230,7 +230,7 @@ struct sim_conn *
 duo_connect(struct duo *d, struct sim_conn **server)
 {
 	unsigned int before = d->l->naccepted;
-	struct sim_conn *c = sim_connect(d->a, d->b->ip, DUO_PORT);
+	struct sim_conn *c = sim_connect_to(d->a, d->b, DUO_PORT);
 	struct sim_conn *s;
 
 	SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_SYN_SENT);
@@ -266,10 +266,7 @@ fx_wire_segment(struct peer *p, uint16_t sport, uint8_t flags, uint32_t seq,
 	struct rte_mbuf *m;
 
 	memset(&s, 0, sizeof(s));
-	s.eth_src = p->p->mac;
-	s.eth_dst = p->t->mac;
-	s.ip_src = p->p->ip;
-	s.ip_dst = p->t->ip;
+	sim_tcp_spec_route(&s, p->p, p->t);
 	s.sport = sport;
 	s.dport = FX_PORT;
 	s.seq = seq;

@@ -17,6 +17,14 @@
 #include "sim_test.h"
 #include "tcp_seq.h"
 
+/** The MSS a stack sends with on the sim's 1500-byte MTU: 1460 over
+ * IPv4, 1440 over IPv6 (a 40-byte IP header). */
+static inline uint32_t
+fx_mss(void)
+{
+	return sim_test_family() == 6 ? 1440 : 1460;
+}
+
 /** T's listening port in scripted tests. */
 #define FX_PORT 80
 

@@ -159,7 +159,7 @@ test_s03_connect_refused(void)
 
 	duo_create(&d, NULL);
 	t0 = sim_now(d.sim);
-	c = sim_connect(d.a, d.b->ip, DUO_PORT + 1);
+	c = sim_connect_to(d.a, d.b, DUO_PORT + 1);
 	SIM_WAIT(d.sim, c->closed == 1, 5 * SIM_S);
 	SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_REFUSED);
 	SIM_ASSERT_EQ(c->connected, 0);
@@ -292,7 +292,7 @@ test_s07_syn_retransmission_timeout(void)
 
 	sim_tcp_conf_defaults(&conf);
 	p = peer_create(sim_test_seed(), &conf);
-	r = sim_connect(p->t, p->p->ip, p->port);
+	r = sim_connect_to(p->t, p->p, p->port);
 	while (r->closed == 0 && peer_recv(p, 300 * SIM_S, &seg)) {
 		PEER_ASSERT_SEG(&seg, SIM_SYN, n == 0 ? SEQ_ANY : iss, SEQ_ANY);
 		iss = seg.h.seq;
@@ -372,7 +372,7 @@ test_s09_syn_sent_bad_ack_and_rst(void)
 	struct sim_pkt seg;
 	uint32_t iss;
 
-	r = sim_connect(p->t, p->p->ip, p->port);
+	r = sim_connect_to(p->t, p->p, p->port);
 	PEER_EXPECT(p, 0, &seg);
 	PEER_ASSERT_SEG(&seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
 	iss = seg.h.seq;
@@ -578,7 +578,7 @@ test_table_full_refusal(void)
 	/* a record for the callbacks, should connect() wrongly succeed */
 	spare = sim_alloc(p->sim, sizeof(*spare), NULL);
 	spare->node = p->t;
-	rc = tern_tcp_connect(p->t->ctx, p->p->ip, 9, &sim_app_ops, spare, &c);
+	rc = sim_tcp_connect_to(p->t, p->p, 9, spare, &c);
 	SIM_ASSERT_EQ(rc, -ENOMEM);
 	peer_destroy(p);
 }

@@ -20,20 +20,25 @@
 
 /* --- helpers --- */
 
+/* A source address of either family; the sim's family picks one. */
+struct forged_src {
+	rte_be32_t ip;
+	struct tern_ip6 ip6;
+};
+
 /* Forge a TCP segment on the wire from node @p from (any addresses). */
 static void
-forge_tcp(struct sim_node *from, const struct sim_node *to, rte_be32_t src,
-	  uint16_t sport, uint16_t dport, uint8_t flags, uint32_t seq,
-	  uint32_t ack)
+forge_tcp(struct sim_node *from, const struct sim_node *to,
+	  struct forged_src src, uint16_t sport, uint16_t dport,
+	  uint8_t flags, uint32_t seq, uint32_t ack)
 {
 	struct sim_tcp_spec s;
 	struct rte_mbuf *m;
 
 	memset(&s, 0, sizeof(s));
-	s.eth_src = from->mac;
-	s.eth_dst = to->mac;
-	s.ip_src = src;
-	s.ip_dst = to->ip;
+	sim_tcp_spec_route(&s, from, to);
+	s.ip_src = src.ip;
+	s.ip6_src = src.ip6;
 	s.sport = sport;
 	s.dport = dport;
 	s.seq = seq;
@@ -66,13 +71,20 @@ inbox_drain(struct sim_node *n)
 }
 
 /* A forged source off-link: 198.19.x.y (RFC 2544), never 0 or .255. */
-static rte_be32_t
+static struct forged_src
 random_source(struct sim_rng *r)
 {
 	uint32_t host = 1 + (uint32_t)sim_rng_below(r, 0xfffe);
+	/* 2001:2:0:1::host, off the stacks' 2001:2::/64 */
+	struct forged_src src = {
+		.ip = rte_cpu_to_be_32((uint32_t)198 << 24 |
+				       (uint32_t)19 << 16 | host),
+		.ip6 = { .b = { 0x20, 0x01, 0x00, 0x02, 0, 0, 0, 1,
+				[14] = (uint8_t)(host >> 8),
+				[15] = (uint8_t)host } },
+	};
 
-	return rte_cpu_to_be_32((uint32_t)198 << 24 | (uint32_t)19 << 16 |
-				host);
+	return src;
 }
 
 /* --- SYN flood with legitimate connections alongside --- */
@@ -108,6 +120,7 @@ test_flood_syn_random_sources_with_legit(void)
 	duo_create(&d, &conf);
 	f = sim_add_script(d.sim, "F");
 	d.b->ctx->ifc.gateway = f->ip;
+	d.b->ctx->ifc.gw6 = f->ip6;
 	sim_rng_seed(&rng, sim_seed(d.sim) ^ 0x5f1d);
 	legit = sim_alloc(d.sim, sizeof(*legit) *
 			  (SYNF_MS / SYNF_LEGIT_EVERY_MS), NULL);
@@ -121,7 +134,7 @@ test_flood_syn_random_sources_with_legit(void)
 				  DUO_PORT, SIM_SYN,
 				  (uint32_t)sim_rng_next(&rng), 0);
 		if (ms % SYNF_LEGIT_EVERY_MS == 0)
-			legit[nlegit++] = sim_connect(d.a, d.b->ip, DUO_PORT);
+			legit[nlegit++] = sim_connect_to(d.a, d.b, DUO_PORT);
 		sim_run_for(d.sim, SIM_MS);
 		answers += inbox_drain(f);
 		peak = RTE_MAX(peak, rte_mempool_in_use_count(d.b->pool));
@@ -263,7 +276,9 @@ test_flood_ack_rst_random_seq(void)
 				seq = bi.rcv_nxt + 1 + (uint32_t)sim_rng_below(
 					&rng, RTE_MAX(bi.rcv_wnd, 2u) - 1);
 			}
-			forge_tcp(f, d.b, d.a->ip, a->c[k]->info.lport,
+			forge_tcp(f, d.b, (struct forged_src){ d.a->ip,
+							       d.a->ip6 },
+				  a->c[k]->info.lport,
 				  DUO_PORT, flags, seq,
 				  (uint32_t)sim_rng_next(&rng));
 			forged++;

@@ -239,7 +239,7 @@ static void
 test_icmp_syn_sent_hard_error(void)
 {
 	struct peer *p = peer_create(sim_test_seed(), NULL);
-	struct sim_conn *r = sim_connect(p->t, p->p->ip, p->port);
+	struct sim_conn *r = sim_connect_to(p->t, p->p, p->port);
 	struct sim_pkt syn;
 	uint32_t iss;
 
@@ -338,10 +338,10 @@ test_icmp_pmtu_bulk_transfer(void)
 }
 
 const struct sim_test tcp_tests_icmp[] = {
-	SIM_TEST(test_icmp_frag_needed_lowers_mss),
-	SIM_TEST(test_icmp_frag_needed_floor_never_raised_df),
-	SIM_TEST(test_icmp_spoofed_out_of_window_ignored),
-	SIM_TEST(test_icmp_syn_sent_hard_error),
-	SIM_TEST(test_icmp_pmtu_bulk_transfer),
+	SIM_TEST_V4(test_icmp_frag_needed_lowers_mss),
+	SIM_TEST_V4(test_icmp_frag_needed_floor_never_raised_df),
+	SIM_TEST_V4(test_icmp_spoofed_out_of_window_ignored),
+	SIM_TEST_V4(test_icmp_syn_sent_hard_error),
+	SIM_TEST_V4(test_icmp_pmtu_bulk_transfer),
 };
 const unsigned int tcp_tests_icmp_n = RTE_DIM(tcp_tests_icmp);

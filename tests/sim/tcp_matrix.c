@@ -53,7 +53,7 @@ test_abort_every_state(void)
 			r = fx_simultaneous_syn_rcvd(p, &iss);
 		} else {
 			st = TERN_TCP_SYN_SENT;
-			r = sim_connect(p->t, p->p->ip, p->port);
+			r = sim_connect_to(p->t, p->p, p->port);
 			PEER_EXPECT(p, 0, &seg);
 		}
 		tern_tcp_abort(r->c);

@@ -16,7 +16,7 @@
 
 #include "tcp_fixture.h"
 
-#define MSS 1460
+#define MSS fx_mss()
 
 /* The echo server of the issue: asked to send 60,000 bytes, 8 mbufs free. */
 #define LIVELOCK_BYTES 60000
@@ -347,7 +347,7 @@ test_pool_pressure_100_conns(void)
 
 	sim_pool_keep_free(cr->d.b, CROWD_FREE_MBUFS);
 	for (unsigned int i = 0; i < CROWD_CONNS; i++) {
-		struct sim_conn *c = sim_connect(cr->d.a, cr->d.b->ip,
+		struct sim_conn *c = sim_connect_to(cr->d.a, cr->d.b,
 						 DUO_PORT);
 
 		c->tx_key = crowd_key(c->info.lport, true);

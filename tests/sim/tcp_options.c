@@ -440,6 +440,6 @@ const struct sim_test tcp_tests_options[] = {
 	SIM_TEST(test_s38_bogus_sack_blocks),
 	SIM_TEST(test_s39_tiny_peer_mss),
 	SIM_TEST(test_s57_malformed_headers),
-	SIM_TEST(test_s59_syn_bad_addresses),
+	SIM_TEST_V4(test_s59_syn_bad_addresses),
 };
 const unsigned int tcp_tests_options_n = RTE_DIM(tcp_tests_options);

@@ -10,7 +10,7 @@
 
 #include "tcp_fixture.h"
 
-#define MSS 1460
+#define MSS fx_mss()
 #define MAX_SEGS 64
 
 static struct tern_tcp_info

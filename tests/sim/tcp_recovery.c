@@ -9,7 +9,7 @@
 
 #include "tcp_fixture.h"
 
-#define MSS 1460
+#define MSS fx_mss()
 #define MAX_SEGS 256
 
 /* Line 12: segments beyond a hole are held; each draws an immediate

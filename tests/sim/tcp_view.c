@@ -75,7 +75,7 @@ test_view_walk_each_kind(void)
 		   "no other id is taken");
 	SIM_ASSERT_EQ(v->info.lport, DUO_PORT);
 	SIM_ASSERT_EQ(v->info.fport, c->info.lport);
-	SIM_ASSERT_EQ(v->info.faddr, d.a->ip);
+	SIM_CHECK(sim_info_faddr_is(&v->info, d.a));
 	SIM_ASSERT(v->app_owned, "the app holds it");
 
 	/* Queued and not yet acknowledged: Send-Q, and the RTO armed. */
@@ -127,7 +127,7 @@ test_view_stop_accepting_then_close_all(void)
 
 	tern_tcp_stop_accepting(d.b->ctx);
 	no_conn = sim_stat(d.b, TERN_STAT_TCP_DROP_NO_CONN);
-	late = sim_connect(d.a, d.b->ip, DUO_PORT);
+	late = sim_connect_to(d.a, d.b, DUO_PORT);
 	SIM_WAIT(d.sim, late->closed == 1, 5 * SIM_S);
 	SIM_ASSERT_EQ(late->why, TERN_TCP_CLOSE_REFUSED);
 	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_DROP_NO_CONN), no_conn + 1);

@@ -31,11 +31,7 @@ owner_of(const struct sim_node *h, const struct sim_conn *r)
 	struct tern_tcp_info info;
 
 	tern_tcp_get_info(r->c, &info);
-	return tern_flow_owner(&h->ctx->ifc,
-			       tern_flow_toeplitz(h->ctx, info.faddr,
-						  info.laddr,
-						  rte_cpu_to_be_16(info.fport),
-						  rte_cpu_to_be_16(info.lport)));
+	return tern_flow_owner(&h->ctx->ifc, sim_flow_hash(h->ctx, &info));
 }
 
 static uint64_t
@@ -99,7 +95,7 @@ test_workers_flow_on_wrong_queue(void)
 	/* Connections until one belongs to worker 1: all its frames reach
 	 * worker 0 first. */
 	for (unsigned int i = 1; i <= 16 && l[1]->naccepted == 0; i++) {
-		c = sim_connect(a, b->ip, WK_PORT);
+		c = sim_connect_to(a, b, WK_PORT);
 		SIM_WAIT(sim, c->connected == 1 &&
 			 l[0]->naccepted + l[1]->naccepted == i, 5 * SIM_S);
 	}
@@ -146,7 +142,7 @@ test_workers_listener_on_every_worker(void)
 	sim_set_faults_all(sim, &f);
 	listen_all(sim, b, l);
 	for (int i = 0; i < WK_LISTEN_CONNS; i++)
-		c[i] = sim_connect(a, b->ip, WK_PORT);
+		c[i] = sim_connect_to(a, b, WK_PORT);
 	SIM_WAIT(sim, l[0]->naccepted + l[1]->naccepted + l[2]->naccepted ==
 		 WK_LISTEN_CONNS, 5 * SIM_S);
 	for (int i = 0; i < WK_LISTEN_CONNS; i++)
@@ -195,7 +191,7 @@ opens_come_back(enum sim_nic_mode nic)
 	l->close_on_peer_closed = true;
 	for (unsigned int w = 0; w < 2; w++)
 		for (int i = 0; i < WK_OPENS; i++)
-			c[w][i] = sim_connect(sim_node(sim, b->idx + w), a->ip,
+			c[w][i] = sim_connect_to(sim_node(sim, b->idx + w), a,
 					      WK_PORT);
 	SIM_WAIT(sim, l->naccepted == 2 * WK_OPENS, 5 * SIM_S);
 	for (unsigned int w = 0; w < 2; w++) {
@@ -253,7 +249,7 @@ test_workers_arp_learned_on_one_used_by_another(void)
 
 	/* Worker 1 knows nobody: its SYN waits for ARP, whose reply the
 	 * NIC hands to worker 0. */
-	c = sim_connect(b1, a->ip, WK_PORT);
+	c = sim_connect_to(b1, a, WK_PORT);
 	SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_SYN_SENT);
 	SIM_WAIT(sim, c->connected == 1 && l->naccepted == 1, 500 * SIM_MS);
 	SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ARP_REQUESTS_SENT), 1);

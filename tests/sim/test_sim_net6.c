@@ -424,6 +424,170 @@ test_net6_malformed_dropped(void)
 	sim_destroy(sim);
 }
 
+/* An NS from P to T's address for T's address carrying @p opts
+ * (@p opt_len bytes) after the fixed part; its length as given. */
+static struct rte_mbuf *
+ns_with_options(struct sim_node *p, struct sim_node *t, const uint8_t *opts,
+		size_t opt_len, uint8_t hop)
+{
+	uint8_t ns[24 + 64];
+
+	memset(ns, 0, sizeof(ns));
+	ns[0] = ND_NS;
+	memcpy(ns + 8, t->ip6.b, 16);
+	memcpy(ns + 24, opts, opt_len);
+	return frame6(p, &t->mac, &p->ip6, &t->ip6, IPPROTO_ICMPV6, hop, ns,
+		      24 + opt_len, 0);
+}
+
+/* Send @p m from P; T must count @p id once more and answer with an
+ * ICMPv6 parameter problem of code @p code (which is read and freed). */
+static void
+expect_param_problem(struct sim_node *p, struct sim_node *t,
+		     struct rte_mbuf *m, tern_stat_t id, uint8_t code,
+		     const char *what)
+{
+	uint64_t before = sim_stat(t, id);
+	const uint8_t *f;
+
+	sim_wire_send(p, m);
+	sim_settle(p->sim);
+	SIM_ASSERT(sim_stat(t, id) == before + 1, "%s: counter %u %lu -> %lu",
+		   what, id, (unsigned long)before,
+		   (unsigned long)sim_stat(t, id));
+	m = sim_inbox_pop(p);
+	SIM_ASSERT(m != NULL, "%s: no parameter problem", what);
+	f = rte_pktmbuf_mtod(m, const uint8_t *);
+	SIM_ASSERT_EQ(f[54], PARAM_PROB);
+	SIM_ASSERT_EQ(f[55], code);
+	rte_pktmbuf_free(m);
+	SIM_ASSERT(sim_inbox_count(p) == 0, "%s: T answered twice", what);
+}
+
+/*
+ * The rest of issue 16's malformed datagrams, through the whole stack:
+ * extension headers in a loop (hop-by-hop again after the first: a
+ * parameter problem, RFC 8200 4.1), a chain of twelve past the limit of
+ * eight, one whose length runs past the payload, a routing header with
+ * segments left; ND options overlong, of a wrong size for Ethernet and
+ * past the message, a DAD probe carrying a link-layer address, a
+ * solicited NA to all nodes. Each is counted once under its reason, no
+ * neighbour is learned from any, and no mbuf is kept.
+ */
+static void
+test_net6_malformed_ext_and_nd(void)
+{
+	struct sim *sim = sim_create(sim_test_seed());
+	struct sim_node *t, *p;
+	struct tern_ip6 group, unspec = { .b = { 0 } };
+	uint8_t buf[FRAME_MAX];
+	struct rte_mbuf *m;
+	uint64_t learned;
+
+	sim_use_ipv6(sim, true);
+	t = sim_add_stack(sim, "T", NULL);
+	p = sim_add_script(sim, "P");
+	sim_run_for(sim, 1100 * SIM_MS);
+	while ((m = sim_inbox_pop(p)) != NULL)
+		rte_pktmbuf_free(m);
+	script_meets(p, t);
+
+	/* hop-by-hop, then hop-by-hop again: the second points back */
+	memset(buf, 0, sizeof(buf));
+	buf[0] = 0;                         /* next: hop-by-hop (a loop) */
+	buf[2] = 1;                         /* PadN over the rest */
+	buf[3] = 4;
+	buf[8] = IPPROTO_ICMPV6;
+	buf[10] = 1;
+	buf[11] = 4;
+	buf[16] = ECHO_REQUEST;
+	expect_param_problem(p, t, frame6(p, &t->mac, &p->ip6, &t->ip6, 0, 64,
+					  buf, 24, 16),
+			     TERN_STAT_IP6_IN_UNKNOWN_PROTO, 1,
+			     "hop-by-hop after the first header");
+	/* twelve destination options headers, 16 bytes each */
+	memset(buf, 0, sizeof(buf));
+	for (unsigned int i = 0; i < 12; i++) {
+		buf[i * 16] = i + 1 < 12 ? NH_DSTOPTS : IPPROTO_ICMPV6;
+		buf[i * 16 + 1] = 1;
+		buf[i * 16 + 2] = 1;
+		buf[i * 16 + 3] = 12;
+	}
+	buf[192] = ECHO_REQUEST;
+	expect_drop(p, t, frame6(p, &t->mac, &p->ip6, &t->ip6, NH_DSTOPTS,
+				 64, buf, 200, 192),
+		    TERN_STAT_IP6_IN_EXT_LIMIT, "12 extension headers");
+	/* an extension header longer than the payload */
+	memset(buf, 0, sizeof(buf));
+	buf[0] = IPPROTO_ICMPV6;
+	buf[1] = 4;                         /* 40 bytes, 16 there */
+	buf[8] = ECHO_REQUEST;
+	expect_drop(p, t, frame6(p, &t->mac, &p->ip6, &t->ip6, NH_DSTOPTS,
+				 64, buf, 16, 8),
+		    TERN_STAT_IP6_IN_HDR_ERRORS, "extension header past the "
+		    "payload");
+	/* a routing header (type 0) with segments left */
+	memset(buf, 0, sizeof(buf));
+	buf[0] = IPPROTO_ICMPV6;
+	buf[1] = 2;
+	buf[3] = 1;                         /* segments left */
+	buf[24] = ECHO_REQUEST;
+	expect_param_problem(p, t, frame6(p, &t->mac, &p->ip6, &t->ip6, 43,
+					  64, buf, 32, 24),
+			     TERN_STAT_IP6_IN_HDR_ERRORS, 0,
+			     "routing header with segments left");
+
+	learned = sim_stat(t, TERN_STAT_ND_IN_SOLICITS);
+	/* ND options: overlong (2 units, 8 bytes there), a source
+	 * link-layer address of 16 bytes, an option cut by the message */
+	{
+		static const uint8_t overlong[] = { 1, 2, 2, 0, 0, 0, 0, 1 };
+		static const uint8_t sll16[] = { 1, 2, 2, 0, 0, 0, 0, 1,
+						 0, 0, 0, 0, 0, 0, 0, 0 };
+		static const uint8_t cut[] = { 1, 1, 2, 0 };
+
+		expect_drop(p, t, ns_with_options(p, t, overlong,
+						  sizeof(overlong), 255),
+			    TERN_STAT_ND_DROP_BAD_OPTION, "overlong option");
+		expect_drop(p, t, ns_with_options(p, t, sll16, sizeof(sll16),
+						  255),
+			    TERN_STAT_ND_DROP_BAD_OPTION,
+			    "16-byte link-layer address");
+		expect_drop(p, t, ns_with_options(p, t, cut, sizeof(cut), 255),
+			    TERN_STAT_ND_DROP_BAD_OPTION, "option past the end");
+	}
+	/* a DAD probe with a source link-layer address (RFC 4861 7.1.1) */
+	memset(buf, 0, sizeof(buf));
+	buf[0] = ND_NS;
+	memcpy(buf + 8, t->ip6.b, 16);
+	buf[24] = 1;
+	buf[25] = 1;
+	memcpy(buf + 26, p->mac.addr_bytes, 6);
+	tern_ip6_solicited_node(&t->ip6, &group);
+	{
+		struct rte_ether_addr gmac;
+
+		tern_ip6_mc_mac(&group, &gmac);
+		expect_drop(p, t, frame6(p, &gmac, &unspec, &group,
+					 IPPROTO_ICMPV6, 255, buf, 32, 0),
+			    TERN_STAT_ND_DROP_BAD_SOURCE,
+			    "DAD probe with a link-layer address");
+	}
+	/* a solicited NA to all nodes */
+	memset(buf, 0, sizeof(buf));
+	buf[0] = ND_NA;
+	buf[4] = 0x60;
+	memcpy(buf + 8, p->ip6.b, 16);
+	expect_drop(p, t, frame6(p, &(struct rte_ether_addr){
+				 { 0x33, 0x33, 0, 0, 0, 1 } }, &p->ip6,
+				 &all_nodes, IPPROTO_ICMPV6, 255, buf, 24, 0),
+		    TERN_STAT_ND_DROP_MALFORMED, "solicited NA to a group");
+	SIM_ASSERT_EQ(sim_stat(t, TERN_STAT_ND_IN_SOLICITS), learned);
+	SIM_ASSERT_EQ(sim_stat(t, TERN_STAT_ICMP6_OUT_ECHO_REPS), 0);
+	sim_assert_quiescent(sim);
+	sim_destroy(sim);
+}
+
 /* UDP (not handled): a parameter problem, code 1, pointing at the next
  * header field; 60 at one instant: the burst of 50 goes, 10 are
  * counted as rate-limited; 5 ms later 5 more may go. */
@@ -577,6 +741,7 @@ static const struct sim_test tests[] = {
 	SIM_TEST(test_net6_dad_and_ping_two_stacks),
 	SIM_TEST(test_net6_ping_from_script),
 	SIM_TEST(test_net6_malformed_dropped),
+	SIM_TEST(test_net6_malformed_ext_and_nd),
 	SIM_TEST(test_net6_param_problem_rate_limit),
 	SIM_TEST(test_net6_dad_conflict),
 	SIM_TEST(test_net6_unresolved),

@@ -181,9 +181,7 @@ check_owner(const struct sim_conn *r)
 	uint32_t hash;
 
 	tern_tcp_get_info(r->c, &info);
-	hash = tern_flow_toeplitz(r->node->ctx, info.faddr, info.laddr,
-				  rte_cpu_to_be_16(info.fport),
-				  rte_cpu_to_be_16(info.lport));
+	hash = sim_flow_hash(r->node->ctx, &info);
 	SIM_ASSERT(tern_flow_owner(&r->node->ctx->ifc, hash) ==
 		   r->node->worker, "%s port %u->%u (%s, %s) is owned by "
 		   "worker %u", r->node->name, info.lport, info.fport,
@@ -266,7 +264,7 @@ act_open(struct soak *s)
 	/* from any worker of the host */
 	if (s->nw > 1)
 		from = s->n[side][sim_rng_below(&s->rng, s->nw)];
-	r = sim_connect(from, to->ip, SOAK_PORT);
+	r = sim_connect_to(from, to, SOAK_PORT);
 	rec_add(s, r);
 	s->opens++;
 }
@@ -639,6 +637,9 @@ soak(void)
 	       tot.bytes, tot.verified, tot.fin_checks, tot.frames, tot.lost,
 	       tot.corrupted, (double)(t1.tv_sec - t0.tv_sec) +
 	       (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	if (sim_test_family() == 6)
+		printf("soak: over IPv6 (each stack's DAD and ND included in "
+		       "the frames)\n");
 	if (nw > 1)
 		printf("soak: %u workers per host, %" PRIu64 " frames steered "
 		       "between workers\n", nw, tot.steered);

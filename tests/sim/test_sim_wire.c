@@ -3,7 +3,7 @@
  * Tests of the simulator itself, between two scripted endpoints (no tern
  * involved): frame builder and parser, latency, jitter without
  * reordering, each fault at its configured rate, determinism from the
- * seed, tamper hooks, ARP answers of script nodes.
+ * seed, tamper hooks, ARP and ND answers of script nodes, IPv6 frames.
  */
 #include <string.h>
 #include <netinet/in.h>
@@ -391,8 +391,112 @@ test_wire_script_answers_arp(void)
 	sim_destroy(sim);
 }
 
+/* IPv6: a TCP segment built and parsed back (pseudo-header checksum
+ * over the 128-bit addresses, hop limit, lengths), a flipped address
+ * byte caught by the TCP checksum, and a cut-short datagram not taken
+ * for TCP. */
+static void
+test_frame_roundtrip_ipv6(void)
+{
+	struct sim *sim = sim_create(sim_test_seed());
+	struct sim_node *a = sim_add_script(sim, "A");
+	struct sim_node *b = sim_add_script(sim, "B");
+	struct sim_tcp_spec s = spec_between(a, b, SIM_ACK | SIM_PSH, 77);
+	struct sim_pkt *p = sim_alloc(sim, sizeof(*p), NULL);
+	static const char data[] = "over IPv6";
+	struct rte_mbuf *m;
+	uint8_t *f;
+
+	sim_tcp_spec_route(&s, a, b);
+	s.family = 6;
+	s.opts.ts_ok = true;
+	s.opts.tsval = 5;
+	s.data = data;
+	s.len = sizeof(data);
+	s.ttl = 17;
+	m = sim_build_tcp(a->pool, &s);
+	SIM_CHECK(m != NULL);
+	SIM_ASSERT_EQ(rte_pktmbuf_pkt_len(m), 14 + 40 + 32 + sizeof(data));
+	sim_pkt_parse(m, p, true);
+	SIM_ASSERT_EQ(p->h.kind, SIM_PKT_TCP);
+	SIM_ASSERT_EQ(p->h.family, 6);
+	SIM_ASSERT_EQ(p->h.ethertype, RTE_ETHER_TYPE_IPV6);
+	SIM_CHECK(tern_ip6_eq(&p->h.ip6_src, &a->ip6) &&
+		  tern_ip6_eq(&p->h.ip6_dst, &b->ip6));
+	SIM_CHECK(p->h.ip_csum_ok && p->h.tcp_csum_ok);
+	SIM_ASSERT_EQ(p->h.ip_ttl, 17);
+	SIM_ASSERT_EQ(p->h.ip_len, 40 + 32 + sizeof(data));
+	SIM_ASSERT_EQ(p->h.seq, 77);
+	SIM_CHECK(p->h.opts.ts_ok && p->h.opts.tsval == 5);
+	SIM_ASSERT_EQ(p->h.payload_len, sizeof(data));
+	SIM_CHECK(memcmp(p->payload, data, sizeof(data)) == 0);
+	/* the pseudo-header covers every byte of the source address */
+	f = rte_pktmbuf_mtod(m, uint8_t *);
+	f[14 + 8 + 3] ^= 0x10;
+	sim_pkt_parse(m, p, false);
+	SIM_CHECK(p->h.kind == SIM_PKT_TCP && !p->h.tcp_csum_ok);
+	/* a payload length past the frame: IPv6, not TCP */
+	f[14 + 8 + 3] ^= 0x10;
+	f[14 + 4] = 0x05;
+	sim_pkt_parse(m, p, false);
+	SIM_ASSERT_EQ(p->h.kind, SIM_PKT_IPV6);
+	rte_pktmbuf_free(m);
+	sim_destroy(sim);
+}
+
+/* A script answers a Neighbour Solicitation for its address with a
+ * solicited NA carrying its MAC, to the asker; an NS for another
+ * address and a DAD probe (from ::) are swallowed unanswered. */
+static void
+test_wire_script_answers_nd(void)
+{
+	struct sim *sim = sim_create(sim_test_seed());
+	struct sim_node *a = sim_add_script(sim, "A");
+	struct sim_node *b = sim_add_script(sim, "B");
+	struct sim_pkt *p = sim_alloc(sim, sizeof(*p), NULL);
+	struct tern_ip6 group, unspec = { .b = { 0 } };
+	struct rte_ether_addr gmac;
+	struct rte_mbuf *m;
+	uint8_t ns[32] = { SIM_ND_NS };
+
+	a->answer_arp = false;
+	memcpy(ns + 8, b->ip6.b, 16);
+	ns[24] = 1;
+	ns[25] = 1;
+	memcpy(ns + 26, a->mac.addr_bytes, 6);
+	tern_ip6_solicited_node(&b->ip6, &group);
+	tern_ip6_mc_mac(&group, &gmac);
+	sim_wire_send(a, sim_build_ipv6(a->pool, &a->mac, &gmac, &a->ip6,
+					&group, IPPROTO_ICMPV6, 255, ns,
+					sizeof(ns)));
+	sim_settle(sim);
+	SIM_ASSERT_EQ(sim_inbox_count(b), 0);
+	m = sim_inbox_pop(a);
+	SIM_CHECK(m != NULL);
+	sim_pkt_parse(m, p, false);
+	rte_pktmbuf_free(m);
+	SIM_ASSERT_EQ(p->h.kind, SIM_PKT_ICMP6);
+	SIM_ASSERT_EQ(p->h.icmp_type, SIM_ND_NA);
+	SIM_CHECK(p->h.icmp_csum_ok);
+	SIM_ASSERT_EQ(p->h.ip_ttl, 255);
+	SIM_ASSERT_EQ(p->h.nd_flags, 0x60);
+	SIM_CHECK(tern_ip6_eq(&p->h.nd_target, &b->ip6));
+	SIM_CHECK(tern_ip6_eq(&p->h.ip6_dst, &a->ip6));
+	SIM_CHECK(p->h.nd_lladdr_ok &&
+		  rte_is_same_ether_addr(&p->h.nd_lladdr, &b->mac));
+	SIM_CHECK(rte_is_same_ether_addr(&p->h.eth_dst, &a->mac));
+	/* a DAD probe for B's address: no answer, nothing in any inbox */
+	sim_wire_send(a, sim_build_ipv6(a->pool, &a->mac, &gmac, &unspec,
+					&group, IPPROTO_ICMPV6, 255, ns, 24));
+	sim_settle(sim);
+	SIM_ASSERT_EQ(sim_inbox_count(a) + sim_inbox_count(b), 0);
+	sim_destroy(sim);
+}
+
 static const struct sim_test tests[] = {
 	SIM_TEST(test_frame_roundtrip),
+	SIM_TEST(test_frame_roundtrip_ipv6),
+	SIM_TEST(test_wire_script_answers_nd),
 	SIM_TEST(test_wire_latency_and_fifo),
 	SIM_TEST(test_wire_fault_rates),
 	SIM_TEST(test_wire_seed_determinism),
