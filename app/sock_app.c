@@ -106,6 +106,13 @@ struct sock_app_worker {
  * parse into); the app itself is process-wide, as main() is. */
 static const struct sock_app *sock_app_running;
 
+/* Blocking calls drive the worker they were made on (tern_rt_drive). */
+static int
+sock_app_drive(void *arg, uint64_t deadline_ns)
+{
+	return tern_rt_drive(arg, deadline_ns);
+}
+
 static int
 sock_app_lcore_init(struct tern_ctx *ctx, void *arg)
 {
@@ -115,7 +122,8 @@ sock_app_lcore_init(struct tern_ctx *ctx, void *arg)
 		.ctx = ctx,
 		.id = ctx->queue_id,
 		.max_fds = 1 << 16,
-		.drive = NULL,   /* the loop never blocks the worker */
+		.drive = sock_app_drive,
+		.drive_arg = ctx,
 	};
 	int rc;
 
