@@ -89,6 +89,8 @@ sock_app_main(int argc, char **argv, const struct sock_app *app)
 		app->iter(state, 100);
 	printf("%s: stopped\n", app->name);
 	app->worker_free(state);
+	if (app->report != NULL)
+		app->report(app->arg);
 	return 0;
 }
 
@@ -203,6 +205,9 @@ sock_app_main(int argc, char **argv, const struct sock_app *app)
 	}
 	if (rc == 0)
 		rc = tern_rt_run(rt);
+	/* tern_rt_run() has run every worker's lcore_fini. */
+	if (rc == 0 && app->report != NULL)
+		app->report(app->arg);
 	if (tern_rt_destroy(rt) < 0 && rc == 0)
 		rc = -EBUSY;
 	free(rt_opts);
