@@ -254,6 +254,7 @@ net_icmp_err_parse(const void *l4, uint32_t seg_len, uint32_t icmp_len,
 	if (ih->next_proto_id != IPPROTO_TCP)
 		return TERN_STAT_ICMP_IN_UNHANDLED;
 	th = (const uint8_t *)ih + ihl;
+	e->family = AF_INET;
 	e->type = r->type;
 	e->code = r->code;
 	/* RFC 1191 4: the next-hop MTU in the low half of the unused word. */

@@ -248,7 +248,8 @@ const struct tern_ip6 *net_ip6_source_for(const struct tern_ctx *ctx,
 /* tern_icmp6.c */
 
 /** ICMPv6 message @p m from net_ipv6_input(); takes ownership. */
-void net_icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m);
+void net_icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m,
+		     struct tern_icmp_errs *errs);
 
 /**
  * Send an ICMPv6 error about the datagram in frame @p m (data at

@@ -8,6 +8,7 @@
  * whatever TCP sends in response. lib/net does not call up into TCP.
  */
 #include <errno.h>
+#include <string.h>
 
 #include <rte_common.h>
 #include <rte_ether.h>
@@ -24,11 +25,13 @@
 
 struct net_rx_sorted {
 	uint16_t ntcp;
+	uint16_t ntcp6;
 	uint16_t narp;
 	uint16_t nicmp;
 	struct rte_mbuf **tcp;   /**< the caller's array */
 	struct rte_mbuf *arp[TERN_RX_BURST];
 	struct rte_mbuf *icmp[TERN_RX_BURST];   /**< ICMP and ICMPv6 */
+	struct rte_mbuf *tcp6[TERN_RX_BURST];
 };
 
 int
@@ -75,8 +78,16 @@ static __rte_noinline void
 net_sort_ipv6(struct tern_ctx *ctx, struct rte_mbuf *m,
 	      const struct net_eth_repr *eth, struct net_rx_sorted *s)
 {
-	if (net_ipv6_input(ctx, m, eth) == NET_L4_ICMP6)
+	switch (net_ipv6_input(ctx, m, eth)) {
+	case NET_L4_ICMP6:
 		s->icmp[s->nicmp++] = m;
+		break;
+	case NET_L4_TCP:
+		s->tcp6[s->ntcp6++] = m;
+		break;
+	default:
+		break;
+	}
 }
 
 static void
@@ -111,6 +122,22 @@ net_sort_frame(struct tern_ctx *ctx, struct rte_mbuf *m,
 	net_sort_ipv6(ctx, m, &eth, s);
 }
 
+/* The IPv6 TCP segments after the IPv4 ones, for the caller. */
+static __rte_noinline uint16_t
+net_append_tcp6(struct tern_ctx *ctx, struct net_rx_sorted *s,
+		uint16_t *ntcp6)
+{
+	if (ntcp6 == NULL) {
+		for (uint16_t i = 0; i < s->ntcp6; i++)
+			tern_drop(ctx, s->tcp6[i],
+				  TERN_STAT_IP6_IN_UNKNOWN_PROTO);
+		return s->ntcp;
+	}
+	memcpy(s->tcp + s->ntcp, s->tcp6, s->ntcp6 * sizeof(s->tcp6[0]));
+	*ntcp6 = s->ntcp6;
+	return (uint16_t)(s->ntcp + s->ntcp6);
+}
+
 /* ICMP or ICMPv6, by the version of the IP header before it. */
 static __rte_noinline void
 net_icmp_any_input(struct tern_ctx *ctx, struct rte_mbuf *m,
@@ -120,14 +147,14 @@ net_icmp_any_input(struct tern_ctx *ctx, struct rte_mbuf *m,
 						    -(int)m->l3_len);
 
 	if ((ip[0] >> 4) == 6)
-		net_icmp6_input(ctx, m);
+		net_icmp6_input(ctx, m, errs);
 	else
 		net_icmp_input(ctx, m, errs);
 }
 
 uint16_t
 tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
-		     uint16_t n, struct rte_mbuf **tcp,
+		     uint16_t n, struct rte_mbuf **tcp, uint16_t *ntcp6,
 		     struct tern_icmp_errs *errs)
 {
 	struct net_rx_sorted s;
@@ -135,6 +162,7 @@ tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
 
 	RTE_ASSERT(n <= TERN_RX_BURST);
 	s.ntcp = 0;
+	s.ntcp6 = 0;
 	s.narp = 0;
 	s.nicmp = 0;
 	s.tcp = tcp;
@@ -152,5 +180,9 @@ tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
 		errs->n = 0;
 	for (i = 0; i < s.nicmp; i++)
 		net_icmp_any_input(ctx, s.icmp[i], errs);
+	if (unlikely(s.ntcp6 > 0))
+		return net_append_tcp6(ctx, &s, ntcp6);
+	if (ntcp6 != NULL)
+		*ntcp6 = 0;
 	return s.ntcp;
 }

@@ -6,6 +6,7 @@
  * from peers, router advertisements, MLD) are counted and dropped.
  */
 #include <string.h>
+#include <netinet/in.h>
 
 #include <rte_ip.h>
 
@@ -75,8 +76,99 @@ icmp6_echo_reply(struct tern_ctx *ctx, struct rte_mbuf *m,
 		tern_stat_inc(&ctx->stats, TERN_STAT_ICMP6_OUT_ECHO_REPS);
 }
 
+/* The counter of an error type TCP may take; NET_ACCEPT for others. */
+static tern_stat_t
+icmp6_err_counter(uint8_t type)
+{
+	switch (type) {
+	case TERN_ICMP6_DEST_UNREACH:
+		return TERN_STAT_ICMP6_IN_DEST_UNREACHS;
+	case TERN_ICMP6_PKT_TOO_BIG:
+		return TERN_STAT_ICMP6_IN_PKT_TOO_BIGS;
+	case TERN_ICMP6_TIME_EXCEEDED:
+		return TERN_STAT_ICMP6_IN_TIME_EXCDS;
+	case TERN_ICMP6_PARAM_PROBLEM:
+		return TERN_STAT_ICMP6_IN_PARM_PROBS;
+	default:
+		return NET_ACCEPT;
+	}
+}
+
+/*
+ * The error message @p p (@p len bytes, all in the first segment)
+ * reduced to what TCP needs: the quoted IPv6 header must come from one
+ * of our usable addresses and carry TCP right after it (tern sends no
+ * extension headers), with the 8 bytes of TCP header RFC 4443 2.4(c)
+ * leaves room for.
+ */
+static tern_stat_t
+icmp6_err_parse(const struct tern_ctx *ctx, const uint8_t *p, uint32_t len,
+		struct tern_icmp_err *e)
+{
+	const struct rte_ipv6_hdr *ih =
+		(const struct rte_ipv6_hdr *)(p + ICMP6_ERR_HLEN);
+	const uint8_t *th = p + ICMP6_ERR_HLEN + NET_IPV6_HLEN;
+	uint32_t mtu;
+
+	if (len < ICMP6_ERR_HLEN + NET_IPV6_HLEN + 8u ||
+	    (rte_be_to_cpu_32(ih->vtc_flow) >> 28) != 6)
+		return TERN_STAT_ICMP6_IN_BAD_QUOTE;
+	memcpy(e->src6.b, ih->src_addr, 16);
+	memcpy(e->dst6.b, ih->dst_addr, 16);
+	if (!net_ip6_is_ours(ctx, &e->src6))
+		return TERN_STAT_ICMP6_IN_BAD_QUOTE;
+	if (ih->proto != IPPROTO_TCP)
+		return TERN_STAT_ICMP6_IN_UNHANDLED;
+	e->family = AF_INET6;
+	e->type = p[0];
+	e->code = p[1];
+	mtu = ((uint32_t)p[4] << 24) | ((uint32_t)p[5] << 16) |
+	      ((uint32_t)p[6] << 8) | p[7];
+	e->next_hop_mtu = e->type == TERN_ICMP6_PKT_TOO_BIG ?
+			  (uint16_t)RTE_MIN(mtu, (uint32_t)UINT16_MAX) : 0;
+	e->quoted_len = (uint16_t)(NET_IPV6_HLEN +
+				   rte_be_to_cpu_16(ih->payload_len));
+	e->quoted_df = true;       /* IPv6 routers never fragment */
+	e->src = 0;
+	e->dst = 0;
+	memcpy(&e->sport, th, 2);
+	memcpy(&e->dport, th + 2, 2);
+	e->seq = ((uint32_t)th[4] << 24) | ((uint32_t)th[5] << 16) |
+		 ((uint32_t)th[6] << 8) | th[7];
+	return NET_ACCEPT;
+}
+
+/* An error about one of our datagrams: its summary goes to @p errs. */
+static void
+icmp6_error_input(struct tern_ctx *ctx, struct rte_mbuf *m, uint8_t type,
+		  struct tern_icmp_errs *errs)
+{
+	uint32_t len = rte_pktmbuf_pkt_len(m);
+	tern_stat_t verdict;
+
+	tern_stat_inc(&ctx->stats, icmp6_err_counter(type));
+	if (errs == NULL || errs->n == RTE_DIM(errs->e)) {
+		tern_drop(ctx, m, TERN_STAT_ICMP6_IN_UNHANDLED);
+		return;
+	}
+	if (rte_pktmbuf_data_len(m) < RTE_MIN(len, ICMP6_ERR_HLEN +
+					      NET_IPV6_HLEN + 8u)) {
+		tern_drop(ctx, m, TERN_STAT_NET_DROP_HDR_SPLIT);
+		return;
+	}
+	verdict = icmp6_err_parse(ctx, rte_pktmbuf_mtod(m, const uint8_t *),
+				  len, &errs->e[errs->n]);
+	if (verdict != NET_ACCEPT) {
+		tern_drop(ctx, m, verdict);
+		return;
+	}
+	errs->n++;
+	rte_pktmbuf_free(m);
+}
+
 void
-net_icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m)
+net_icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m,
+		struct tern_icmp_errs *errs)
 {
 	uint32_t len = rte_pktmbuf_pkt_len(m);
 	struct net_ipv6_repr ip;
@@ -107,6 +199,12 @@ net_icmp6_input(struct tern_ctx *ctx, struct rte_mbuf *m)
 	case ICMP6_ND_NS:
 	case ICMP6_ND_NA:
 		net_nd_input(ctx, m, &ip);
+		return;
+	case TERN_ICMP6_DEST_UNREACH:
+	case TERN_ICMP6_PKT_TOO_BIG:
+	case TERN_ICMP6_TIME_EXCEEDED:
+	case TERN_ICMP6_PARAM_PROBLEM:
+		icmp6_error_input(ctx, m, r.type, errs);
 		return;
 	default:
 		tern_drop(ctx, m, TERN_STAT_ICMP6_IN_UNHANDLED);

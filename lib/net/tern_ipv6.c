@@ -95,9 +95,6 @@ ipv6_validate(struct tern_ctx *ctx, const struct rte_mbuf *m,
 	/* Only a DAD probe may come from nowhere (RFC 4862 5.4). */
 	if (tern_ip6_is_unspec(&r->src) && r->proto != IPPROTO_ICMPV6)
 		return TERN_STAT_IP6_IN_BAD_SRC;
-	/* TCP over IPv6 is not wired to the engine yet (docs/ipv6.md). */
-	if (r->proto == IPPROTO_TCP)
-		return TERN_STAT_IP6_IN_UNKNOWN_PROTO;
 	return NET_ACCEPT;
 }
 
@@ -127,7 +124,7 @@ net_ipv6_input(struct tern_ctx *ctx, struct rte_mbuf *m,
 	/* The headers are in the first segment: adj cannot fail. */
 	rte_pktmbuf_adj(m, (uint16_t)(NET_ETH_HLEN + r.l4_off));
 	tern_stat_inc(&ctx->stats, TERN_STAT_IP6_IN_DELIVERS);
-	return NET_L4_ICMP6;
+	return r.proto == IPPROTO_TCP ? NET_L4_TCP : NET_L4_ICMP6;
 }
 
 /* The on-link neighbour to send to for unicast @p dst; NULL: none. */

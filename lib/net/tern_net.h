@@ -64,10 +64,15 @@ enum tern_icmp_unreach_code {
  * order as in struct tern_flow_key.
  */
 struct tern_icmp_err {
-	uint8_t type;            /**< 3, 11 or 12 */
+	uint8_t family;          /**< AF_INET, or AF_INET6: ICMPv6 (type
+				      1, 2, 3 or 4, RFC 4443), addresses in
+				      src6 and dst6 */
+	uint8_t type;            /**< 3, 11 or 12 (ICMPv6: 1 to 4) */
 	uint8_t code;
 	uint16_t next_hop_mtu;   /**< type 3 code 4: RFC 1191's field; 0
-				      when the router left it out */
+				      when the router left it out (ICMPv6
+				      packet too big: its MTU, at most
+				      65535) */
 	uint16_t quoted_len;     /**< total length of the quoted datagram */
 	bool quoted_df;          /**< the quoted datagram had DF set */
 	rte_be32_t src;          /**< the quoted datagram's source: ours */
@@ -75,6 +80,15 @@ struct tern_icmp_err {
 	rte_be16_t sport;        /**< the quoted TCP header's ports */
 	rte_be16_t dport;
 	uint32_t seq;            /**< ... and sequence number */
+	struct tern_ip6 src6, dst6; /**< AF_INET6: src and dst */
+};
+
+/** ICMPv6 error types handed to TCP (RFC 4443). */
+enum tern_icmp6_err_type {
+	TERN_ICMP6_DEST_UNREACH = 1,
+	TERN_ICMP6_PKT_TOO_BIG = 2,
+	TERN_ICMP6_TIME_EXCEEDED = 3,
+	TERN_ICMP6_PARAM_PROBLEM = 4,
 };
 
 /** The ICMP errors of one burst, for the caller to hand to TCP. */
@@ -110,14 +124,18 @@ void tern_net_fini(struct tern_ctx *ctx);
  * ours, source a unicast peer. Whenever the payload is long enough to
  * hold the TCP header (its data offset included), that header is in
  * the first segment.
- * The ICMP errors about TCP segments of ours are stored in @p errs
- * (errs->n of them; the frames themselves are freed); with @p errs
- * NULL they are counted as unhandled and dropped.
+ * TCP segments carried by IPv6 follow the IPv4 ones in @p tcp: the
+ * last *@p ntcp6 of the returned count (the IPv6 header, extension
+ * headers walked, l3_len bytes before the data; @p ntcp6 NULL: they
+ * are dropped as Ip6InUnknownProtos).
+ * The ICMP and ICMPv6 errors about TCP segments of ours are stored in
+ * @p errs (errs->n of them; the frames themselves are freed); with
+ * @p errs NULL they are counted as unhandled and dropped.
  * @return the number of TCP segments stored in @p tcp.
  */
 uint16_t tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
 			      uint16_t n, struct rte_mbuf **tcp,
-			      struct tern_icmp_errs *errs);
+			      uint16_t *ntcp6, struct tern_icmp_errs *errs);
 
 /**
  * Send the L4 packet @p m (data at the L4 header) to @p dst.

@@ -105,12 +105,16 @@ stack_input_frames(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 
 	while (n > 0) {
 		uint16_t chunk = RTE_MIN(n, (uint16_t)TERN_RX_BURST);
+		uint16_t n6;
 		uint16_t nsegs = tern_net_input_burst(ctx, pkts, chunk, segs,
-						      &errs);
+						      &n6, &errs);
 
-		/* After ARP and ICMP of the same chunk (lib/net/tern_eth.c). */
-		if (nsegs > 0)
-			tern_tcp_input_burst(ctx, segs, nsegs);
+		/* After ARP and ICMP of the same chunk (lib/net/tern_eth.c);
+		 * the IPv6 segments come last. */
+		if (nsegs > n6)
+			tern_tcp_input_burst(ctx, segs, (uint16_t)(nsegs - n6));
+		if (unlikely(n6 > 0))
+			tern_tcp_input_burst6(ctx, segs + nsegs - n6, n6);
 		/* ICMP errors about our TCP segments (RFC 5927, 1191). */
 		if (errs.n > 0)
 			tern_tcp_icmp_input(ctx, errs.e, errs.n);

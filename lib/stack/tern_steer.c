@@ -2,8 +2,11 @@
 /*
  * Software steering between the workers of one port (tern_steer.h).
  * The classification reads just enough of a frame to name its flow's
- * owner; everything it cannot name (not IPv4 TCP, a fragment, a runt)
- * stays with the worker that received it, whose lib/net judges it.
+ * owner; everything it cannot name (not TCP, a fragment, an IPv6
+ * extension header, a runt) stays with the worker that received it,
+ * whose lib/net judges it. Neighbour advertisements are shared as ARP
+ * is: a worker whose solicitation was answered on another's queue
+ * learns the answer.
  */
 #include <errno.h>
 #include <string.h>
@@ -29,6 +32,8 @@ enum steer_kind {
 	STEER_KEEP,     /* this worker's, or for lib/net to judge */
 	STEER_TCP,      /* a TCP segment: goes to its owner */
 	STEER_ARP_US,   /* ARP for one of our addresses: shared */
+	STEER_ND_NA,    /* a neighbour advertisement: shared, each
+			   worker resolves by its own solicitations */
 };
 
 static struct rte_ring *
@@ -158,6 +163,43 @@ steer_arp_for_us(const struct tern_ctx *ctx, const struct rte_mbuf *m,
 	       tern_arp_frame_shareable(ctx, m);
 }
 
+#define STEER_IP6_HLEN 40u
+#define STEER_ICMP6_NA 136
+
+/*
+ * IPv6: TCP right after the fixed header goes to the owner of its flow
+ * by the Toeplitz hash of the full addresses, always computed here (a
+ * port may hash IPv6 by its addresses only; lib/tcp keys IPv6 flows by
+ * its own hash); an ICMPv6 neighbour advertisement is shared; anything
+ * else (extension headers first included) stays for lib/net to judge.
+ */
+static enum steer_kind
+steer_classify6(const struct tern_ctx *ctx, struct rte_mbuf *m,
+		uint32_t l3_off)
+{
+	const struct rte_ipv6_hdr *ip;
+	const uint8_t *l4;
+	struct tern_ip6 src, dst;
+	rte_be16_t ports[2];
+
+	if (rte_pktmbuf_data_len(m) < l3_off + STEER_IP6_HLEN + 4)
+		return STEER_KEEP;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, l3_off);
+	l4 = (const uint8_t *)(ip + 1);
+	if (ip->proto == IPPROTO_ICMPV6)
+		return l4[0] == STEER_ICMP6_NA &&
+		       l3_off == sizeof(struct rte_ether_hdr) ?
+		       STEER_ND_NA : STEER_KEEP;
+	if (ip->proto != IPPROTO_TCP)
+		return STEER_KEEP;
+	memcpy(src.b, ip->src_addr, 16);
+	memcpy(dst.b, ip->dst_addr, 16);
+	memcpy(ports, l4, 4);
+	m->hash.rss = tern_flow_toeplitz6(ctx, &src, &dst, ports[0], ports[1]);
+	m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	return STEER_TCP;
+}
+
 /*
  * The Toeplitz hash of a TCP segment's flow, into m->hash.rss (flagged,
  * so that lib/tcp takes it as the flow hash rather than hash again).
@@ -174,6 +216,8 @@ steer_classify(const struct tern_steer *st, const struct tern_ctx *ctx,
 	if (type == RTE_ETHER_TYPE_ARP)
 		return steer_arp_for_us(ctx, m, l3_off) ? STEER_ARP_US :
 							   STEER_KEEP;
+	if (unlikely(type == RTE_ETHER_TYPE_IPV6))
+		return steer_classify6(ctx, m, l3_off);
 	if (type != RTE_ETHER_TYPE_IPV4 ||
 	    rte_pktmbuf_data_len(m) < l3_off + sizeof(*ip))
 		return STEER_KEEP;
@@ -211,7 +255,8 @@ steer_send(struct tern_ctx *ctx, uint16_t to, struct rte_mbuf **pkts,
 	return done;
 }
 
-/* Every other worker gets a copy: ARP is rare, copies are cheap. */
+/* Every other worker gets a copy: ARP and ND are rare, copies cheap.
+ * (ND advertisements are counted with the ARP ones.) */
 static void
 steer_share_arp(struct tern_ctx *ctx, const struct rte_mbuf *m)
 {
@@ -251,6 +296,7 @@ steer_rx_chunk(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 			}
 			break;
 		case STEER_ARP_US:
+		case STEER_ND_NA:
 			steer_share_arp(ctx, m);
 			break;
 		case STEER_KEEP:

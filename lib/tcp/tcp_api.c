@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -163,7 +164,7 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	tern_wheel_init(&tcp->wheel, ctx->now_ns, NS_PER_MS);
 	tcp->isn_secret.k0 = secret->isn_k0;
 	tcp->isn_secret.k1 = secret->isn_k1;
-	for (unsigned int i = 0; i < TCP_NB_SRC_MAX; i++)
+	for (unsigned int i = 0; i < TCP_NB_SRC_ALL; i++)
 		tcp->next_eph_port[i] = (uint16_t)(conf->port_min +
 			tern_splitmix64(&x) %
 			((uint32_t)conf->port_max - conf->port_min + 1));
@@ -194,6 +195,9 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 		if (tcp->tw_pool == NULL)
 			goto nomem;
 	}
+	rc = tcp_peers6_setup(ctx, socket);
+	if (rc != 0)
+		goto fail;
 	return 0;
 nomem:
 	rc = -ENOMEM;
@@ -242,6 +246,7 @@ tern_tcp_fini(struct tern_ctx *ctx)
 	rte_mempool_free(tcp->conn_pool);
 	tern_ctable_fini(&tcp->tws);
 	tern_ctable_fini(&tcp->conns);
+	tcp_peers6_teardown(tcp);
 	rte_free(tcp);
 	ctx->tcp = NULL;
 }
@@ -621,6 +626,7 @@ tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info)
 {
 	*info = (struct tern_tcp_info){
 		.state = (enum tern_tcp_state)c->state,
+		.family = tcp_key_is6(&c->node.key) ? AF_INET6 : AF_INET,
 		.laddr = c->node.key.laddr,
 		.faddr = c->node.key.faddr,
 		.lport = rte_be_to_cpu_16(c->node.key.lport),
@@ -656,6 +662,12 @@ tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info)
 		.icmp_code = c->icmp_code,
 		.pmtu = c->pmtu,
 	};
+	if (info->family == AF_INET6) {
+		info->laddr = 0;
+		info->faddr = 0;
+		tcp_key6_addrs(c->ctx, &c->node.key, &info->laddr6,
+			       &info->faddr6);
+	}
 }
 
 void
@@ -664,6 +676,12 @@ tern_tcp_state_counts(const struct tern_ctx *ctx,
 {
 	memcpy(counts, tcp_of(ctx)->state_count,
 	       sizeof(tcp_of(ctx)->state_count));
+}
+
+uint32_t
+tern_tcp_peers6_count(const struct tern_ctx *ctx)
+{
+	return tcp_of(ctx)->peers6.used;
 }
 
 /* ---- mbuf chain audit (tests, debugging) ---- */

@@ -90,6 +90,8 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 		return NULL;
 	}
 	c->flags |= CF_IN_TABLE;
+	if (unlikely(tcp_key_is6(key)))
+		tcp_key6_hold(tcp, key);
 	return c;
 }
 
@@ -99,8 +101,13 @@ tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c,
 		  uint32_t iss_floor)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
-	uint32_t isn = tcp_isn_ts_offset(&tcp->isn_secret, &c->node.key,
-					 ctx->now_ns, &c->ts_offset);
+	uint32_t isn;
+
+	if (unlikely(tcp_key_is6(&c->node.key)))
+		isn = tcp_isn_ts_offset_key6(ctx, &c->node.key, &c->ts_offset);
+	else
+		isn = tcp_isn_ts_offset(&tcp->isn_secret, &c->node.key,
+					ctx->now_ns, &c->ts_offset);
 
 	/* After a TIME_WAIT reuse, stay above the old sequence space. */
 	if (iss_floor != 0 && seq_lt(isn, iss_floor))
@@ -145,7 +152,8 @@ tcp_conn_learn_opts(struct tern_ctx *ctx, struct tern_conn *c,
 		c->snd_wscale = 0;
 		c->rcv_wscale = 0;
 	}
-	mss = RTE_MIN(peer_mss, (uint32_t)tcp_of(ctx)->our_mss);
+	mss = RTE_MIN(peer_mss,
+		      (uint32_t)tcp_our_mss(tcp_of(ctx), &c->node.key));
 	mss = RTE_MAX(mss, (uint32_t)TCP_MIN_MSS);
 	if (c->flags & CF_TS_OK)
 		mss -= 12; /* every segment carries NOP NOP TS */
@@ -219,6 +227,9 @@ tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c)
 	tcp_sq_free(c);
 	tcp_rx_free(ctx, c);
 	tcp_fsm_conn_gone(ctx, c);
+	/* After the TIME_WAIT record, if any, took its own reference. */
+	if (unlikely(tcp_key_is6(&c->node.key)))
+		tcp_key6_put(tcp, &c->node.key);
 	tcp_conn_put(tcp, c);
 }
 

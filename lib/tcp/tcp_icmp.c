@@ -18,6 +18,8 @@
  *   the headers (never below TCP_PMTU_MIN, never raised), and what is
  *   in flight goes again in segments that fit.
  */
+#include <netinet/in.h>
+
 #include "tcp_priv.h"
 #include "tern_net.h"
 
@@ -97,10 +99,22 @@ tcp_pmtu_input(struct tern_ctx *ctx, struct tern_conn *c,
 	tcp_recovery_on_pmtu(ctx, c);
 }
 
+/* ICMPv6 Packet Too Big, or Destination Unreachable code 4 for IPv4:
+ * the path MTU report, which never ends a connection. */
+static bool
+tcp_icmp_is_pmtu(const struct tern_icmp_err *e)
+{
+	if (e->family == AF_INET6)
+		return e->type == TERN_ICMP6_PKT_TOO_BIG;
+	return e->type == TERN_ICMP_DEST_UNREACH &&
+	       e->code == TERN_ICMP_FRAG_NEEDED;
+}
+
 static void
 tcp_icmp_one(struct tern_ctx *ctx, const struct tern_icmp_err *e)
 {
-	struct tern_conn *c = tcp_icmp_lookup(ctx, e);
+	struct tern_conn *c = e->family == AF_INET6 ?
+		tcp_icmp6_lookup(ctx, e) : tcp_icmp_lookup(ctx, e);
 
 	if (c == NULL) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_ICMP_NO_CONN);
@@ -110,9 +124,11 @@ tcp_icmp_one(struct tern_ctx *ctx, const struct tern_icmp_err *e)
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_ICMP_OUT_OF_WINDOW);
 		return;
 	}
-	if (e->type == TERN_ICMP_DEST_UNREACH &&
-	    e->code == TERN_ICMP_FRAG_NEEDED) {
-		tcp_pmtu_input(ctx, c, e);
+	if (tcp_icmp_is_pmtu(e)) {
+		if (e->family == AF_INET6)
+			tcp_pmtu6_input(ctx, c, e->next_hop_mtu);
+		else
+			tcp_pmtu_input(ctx, c, e);
 		return;
 	}
 	/* recorded first: the closed() callback of a SYN_SENT attempt ended

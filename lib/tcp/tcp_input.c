@@ -41,10 +41,12 @@ tcp_cksum_ok(const struct tern_ctx *ctx, struct rte_mbuf *m,
 
 /*
  * Validate @p m (data at the TCP header) into @p seg. On failure the
- * reason is returned (the caller counts it and frees the mbuf).
+ * reason is returned (the caller counts it and frees the mbuf). One
+ * body for both families, @p v6 a constant in each caller.
  */
-static tern_stat_t
-tcp_parse(struct tern_ctx *ctx, struct rte_mbuf *m, struct tcp_seg *seg)
+static __rte_always_inline tern_stat_t
+tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
+		 struct tcp_seg *seg, bool v6)
 {
 	const struct rte_ipv4_hdr *ip =
 		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
@@ -63,7 +65,7 @@ tcp_parse(struct tern_ctx *ctx, struct rte_mbuf *m, struct tcp_seg *seg)
 		return TERN_STAT_TCP_DROP_BAD_HDR;
 	if (th->src_port == 0 || th->dst_port == 0)
 		return TERN_STAT_TCP_DROP_BAD_HDR;
-	if (!tcp_cksum_ok(ctx, m, ip))
+	if (v6 ? !tcp_cksum6_ok(ctx, m) : !tcp_cksum_ok(ctx, m, ip))
 		return TERN_STAT_TCP_IN_CSUM_ERRORS;
 
 	f = th->tcp_flags & (TCP_FIN | TCP_SYN | TCP_RST | TCP_PSH | TCP_ACK |
@@ -84,17 +86,31 @@ tcp_parse(struct tern_ctx *ctx, struct rte_mbuf *m, struct tcp_seg *seg)
 	seg->ack = rte_be_to_cpu_32(th->recv_ack);
 	seg->wnd = rte_be_to_cpu_16(th->rx_win);
 	seg->len = m->pkt_len - hdr_len;
-	seg->key.laddr = ip->dst_addr;
-	seg->key.faddr = ip->src_addr;
 	seg->key.lport = th->dst_port;
 	seg->key.fport = th->src_port;
-	if (ctx->ifc.rx_rss_hash && (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH))
-		seg->hash = m->hash.rss;
-	else
-		seg->hash = tcp_flow_hash(ctx, &seg->key);
+	if (v6) {
+		tern_stat_t why = tcp_key6_from_ip(ctx, m, seg);
+
+		if (why != TERN_STAT_MAX)
+			return why;
+	} else {
+		seg->key.laddr = ip->dst_addr;
+		seg->key.faddr = ip->src_addr;
+		if (ctx->ifc.rx_rss_hash &&
+		    (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH))
+			seg->hash = m->hash.rss;
+		else
+			seg->hash = tcp_flow_hash(ctx, &seg->key);
+	}
 	/* From here on the mbuf holds just the payload. */
 	rte_pktmbuf_adj(m, (uint16_t)hdr_len);
 	return TERN_STAT_MAX;
+}
+
+static tern_stat_t
+tcp_parse(struct tern_ctx *ctx, struct rte_mbuf *m, struct tcp_seg *seg)
+{
+	return tcp_parse_family(ctx, m, seg, false);
 }
 
 /* ---- the ordered checks of the synchronized states ---- */
@@ -442,7 +458,9 @@ tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 		return;
 	}
 	l = tcp_find_listener(tcp, seg->key.lport);
-	if (l != NULL && seg->key.laddr == ctx->ifc.ip) {
+	/* Listeners are dual-stack: our IPv4 address or any IPv6 one. */
+	if (l != NULL &&
+	    (seg->key.laddr == ctx->ifc.ip || tcp_key_is6(&seg->key))) {
 		tcp_input_listen(ctx, l, seg, 0);
 		return;
 	}
@@ -490,4 +508,41 @@ tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 	}
 	/* What the segments owe leaves with the caller's output pass
 	 * (tern_tcp_output(), or tern_tcp_poll() after the app's poll). */
+}
+
+/*
+ * IPv6 segments: one at a time, parsed just before they are processed,
+ * so that the peer each one interned is held (a reference of the
+ * segment's own) across its processing, and let go after it: a peer
+ * no record kept leaves the intern table with its segment.
+ */
+void
+tern_tcp_input_burst6(struct tern_ctx *ctx, struct rte_mbuf **segs,
+		      uint16_t n)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = segs[i];
+		struct tcp_seg seg;
+		tern_stat_t why;
+		uint32_t peer;
+
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_IN_SEGS);
+		if (unlikely(tcp->peers6.cap == 0)) {
+			/* IPv6 came on after TCP was set up: no table. */
+			why = TERN_STAT_TCP_IN6_PEERS_FULL;
+		} else {
+			why = tcp_parse_family(ctx, m, &seg, true);
+		}
+		if (why != TERN_STAT_MAX) {
+			tern_stat_inc(&ctx->stats, TERN_STAT_TCP_IN_ERRS);
+			tern_drop(ctx, m, why);
+			continue;
+		}
+		peer = seg.key.faddr;
+		tcp_peers6_hold(&tcp->peers6, peer);
+		tcp_input_one(ctx, &seg);
+		tcp_peers6_put(&tcp->peers6, peer);
+	}
 }

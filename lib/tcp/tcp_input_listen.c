@@ -44,8 +44,12 @@ tcp_listen_cookie_ack(struct tern_ctx *ctx, struct tern_listener *l,
 	if (!tcp->conf.syn_cookies ||
 	    (seg->flags & (TCP_SYN | TCP_RST | TCP_FIN)))
 		return false;
-	mss = tcp_cookie_check(&tcp->isn_secret, &seg->key, seg->seq - 1,
-			       seg->ack - 1, ctx->now_ns);
+	if (unlikely(tcp_key_is6(&seg->key)))
+		mss = tcp_cookie_check_key6(ctx, &seg->key, seg->seq - 1,
+					    seg->ack - 1);
+	else
+		mss = tcp_cookie_check(&tcp->isn_secret, &seg->key,
+				       seg->seq - 1, seg->ack - 1, ctx->now_ns);
 	if (mss == 0) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYNCOOKIES_FAILED);
 		return false;
@@ -65,8 +69,8 @@ tcp_listen_cookie_ack(struct tern_ctx *ctx, struct tern_listener *l,
 	c->rcv_adv = seg->seq;
 	c->rcv_wscale = 0;
 	c->snd_wscale = 0;
-	if (mss > tcp->our_mss)
-		mss = tcp->our_mss;
+	if (mss > tcp_our_mss(tcp, &seg->key))
+		mss = tcp_our_mss(tcp, &seg->key);
 	c->mss = RTE_MAX(mss, (uint16_t)TCP_MIN_MSS);
 	tcp_cc_init(&c->cc, (enum tcp_cc_algo)c->cc.algo, c->mss);
 	c->snd_wnd = seg->wnd;

@@ -178,3 +178,24 @@ tcp_isn_ts_offset(const struct tcp_isn_secret *s,
 	*ts_offset = (uint32_t)(h >> 32);
 	return m + (uint32_t)h;
 }
+
+uint32_t
+tcp_isn_ts_offset6(const struct tcp_isn_secret *s,
+		   const struct tern_ip6 *laddr, const struct tern_ip6 *faddr,
+		   uint16_t lport, uint16_t fport, uint64_t now_ns,
+		   uint32_t *ts_offset)
+{
+	uint8_t msg[16 + 2 + 16 + 2];
+	uint32_t m = (uint32_t)(now_ns / TCP_ISN_TICK_NS);
+	uint64_t h;
+
+	/* The IPv4 layout with 16-byte addresses: no IPv4 tuple has this
+	 * length, so the two families never share a hash input. */
+	memcpy(msg, laddr->b, 16);
+	memcpy(msg + 16, &lport, 2);
+	memcpy(msg + 18, faddr->b, 16);
+	memcpy(msg + 34, &fport, 2);
+	h = tern_siphash24(msg, sizeof(msg), s->k0, s->k1);
+	*ts_offset = (uint32_t)(h >> 32);
+	return m + (uint32_t)h;
+}

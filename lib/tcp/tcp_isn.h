@@ -11,6 +11,7 @@
 
 #include <stdint.h>
 #include "tern_ctable.h"
+#include "tern_ip6.h"
 
 /** M advances by one every 4 microseconds (RFC 9293 3.4.1). */
 #define TCP_ISN_TICK_NS 4000
@@ -45,5 +46,15 @@ uint32_t tcp_isn(const struct tcp_isn_secret *s,
 uint32_t tcp_isn_ts_offset(const struct tcp_isn_secret *s,
 			   const struct tern_flow_key *key, uint64_t now_ns,
 			   uint32_t *ts_offset);
+
+/**
+ * tcp_isn_ts_offset() of an IPv6 flow: the same function over the full
+ * addresses (@p laddr, @p faddr) and the ports (network order).
+ */
+uint32_t tcp_isn_ts_offset6(const struct tcp_isn_secret *s,
+			    const struct tern_ip6 *laddr,
+			    const struct tern_ip6 *faddr, uint16_t lport,
+			    uint16_t fport, uint64_t now_ns,
+			    uint32_t *ts_offset);
 
 #endif /* TCP_ISN_H */

@@ -175,8 +175,12 @@ tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 	 * there; to TCP it is a segment lost on the wire, which the
 	 * retransmission timer repairs.
 	 */
-	tern_ipv4_output_from(ctx, m, e->key->laddr, e->key->faddr,
-			      IPPROTO_TCP);
+	if (unlikely(tcp_key_is6(e->key)))
+		tcp_output6(ctx, m, e->key, e->owner != NULL ?
+			    tcp_conn_flow_label(tcp_of(ctx), e->owner) : 0);
+	else
+		tern_ipv4_output_from(ctx, m, e->key->laddr, e->key->faddr,
+				      IPPROTO_TCP);
 	return 0;
 }
 
@@ -317,7 +321,7 @@ tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 	/* RFC 7323 2.2: the window of a SYN is never scaled. */
 	e.wnd = (uint16_t)RTE_MIN(tcp->conf.rcv_buf, (uint32_t)UINT16_MAX);
 	e.opts.mss_ok = true;
-	e.opts.mss = tcp->our_mss;
+	e.opts.mss = tcp_our_mss(tcp, &c->node.key);
 	if (synack) {
 		e.flags |= TCP_ACK;
 		e.ack = c->rcv_nxt;
@@ -398,8 +402,10 @@ tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 	uint16_t peer = seg->opts.mss_ok ? seg->opts.mss : TCP_DEFAULT_MSS;
-	uint32_t iss = tcp_cookie_make(&tcp->isn_secret, &seg->key, seg->seq,
-				       peer, ctx->now_ns);
+	uint32_t iss = unlikely(tcp_key_is6(&seg->key)) ?
+		tcp_cookie_make_key6(ctx, &seg->key, seg->seq, peer) :
+		tcp_cookie_make(&tcp->isn_secret, &seg->key, seg->seq, peer,
+				ctx->now_ns);
 	uint16_t mss = tcp_cookie_mss[0] > peer ? tcp_cookie_mss[0] : peer;
 	struct tcp_emit e;
 
@@ -411,7 +417,7 @@ tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg)
 	e.flags = TCP_SYN | TCP_ACK;
 	e.wnd = (uint16_t)RTE_MIN(tcp->conf.rcv_buf, (uint32_t)UINT16_MAX);
 	e.opts.mss_ok = true;
-	e.opts.mss = RTE_MIN(mss, tcp->our_mss);
+	e.opts.mss = RTE_MIN(mss, tcp_our_mss(tcp, &seg->key));
 	tcp_emit(ctx, &e);
 }
 
@@ -465,7 +471,8 @@ tcp_segment_max(const struct tern_ctx *ctx, const struct tern_conn *c)
 {
 	uint32_t mss = tcp_mss_now(c);
 
-	if (!ctx->ifc.tx_tso)
+	/* IPv6: no TSO (tern_ipv6_output() sends one MTU at most). */
+	if (!ctx->ifc.tx_tso || tcp_key_is6(&c->node.key))
 		return mss;
 	return TCP_TSO_MAX_PAYLOAD / mss * mss;
 }

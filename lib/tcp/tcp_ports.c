@@ -35,7 +35,7 @@ tcp_port_memo_matches(const struct tcp_port_memo *m,
 	       m->fport == key->fport;
 }
 
-_Static_assert(TCP_NB_SRC_MAX <= 32, "no_port_valid is a 32-bit mask");
+_Static_assert(TCP_NB_SRC_ALL <= 32, "no_port_valid is a 32-bit mask");
 
 void
 tcp_port_freed(struct tern_tcp *tcp, const struct tern_flow_key *key)
@@ -118,9 +118,15 @@ tcp_pick_port(struct tern_ctx *ctx, unsigned int src,
 		uint32_t at_ms;
 
 		key->lport = rte_cpu_to_be_16(port);
-		*hash = tcp_flow_hash(ctx, key);
-		if (!tcp_port_comes_back(ctx, *hash))
-			continue;
+		if (unlikely(tcp_key_is6(key))) {
+			*hash = tcp_flow_hash_key6(ctx, key);
+			if (!tcp_key6_comes_back(ctx, key))
+				continue;
+		} else {
+			*hash = tcp_flow_hash(ctx, key);
+			if (!tcp_port_comes_back(ctx, *hash))
+				continue;
+		}
 		if (tern_ctable_lookup(&tcp->conns, key, *hash) != NULL)
 			continue;
 		tw = tcp_tw_lookup(tcp, key, *hash);
@@ -181,4 +187,18 @@ tcp_pick_src(struct tern_ctx *ctx, struct tern_flow_key *key,
 	}
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_CONNECT_NO_PORT);
 	return -EADDRNOTAVAIL;
+}
+
+/* The IPv6 active open: key->laddr names our address; its rotor and
+ * memory follow the IPv4 sources'. */
+int
+tcp_pick_port6(struct tern_ctx *ctx, struct tern_flow_key *key,
+	       uint32_t *hash, uint32_t *iss_floor)
+{
+	int rc = tcp_pick_port(ctx, TCP_NB_SRC_MAX + tcp_key6_slot(key), key,
+			       hash, iss_floor);
+
+	if (rc != 0)
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_CONNECT_NO_PORT);
+	return rc;
 }

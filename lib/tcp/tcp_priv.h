@@ -26,6 +26,7 @@
 #include "tcp_rack.h"
 #include "tcp_cc.h"
 #include "tcp_syncookie.h"
+#include "tcp_peer6.h"
 
 #define NS_PER_MS 1000000ull
 #define NS_PER_US 1000ull
@@ -53,6 +54,8 @@
 #define TCP_EPH_PORT_MAX 60999
 /* Source addresses of active opens: ifc.ip and ifc.extra_ip[]. */
 #define TCP_NB_SRC_MAX (1 + TERN_IFC_EXTRA_MAX)
+/* ... and after them our IPv6 addresses (link-local, global). */
+#define TCP_NB_SRC_ALL (TCP_NB_SRC_MAX + 2)
 /* ACK at least every second full-sized segment (RFC 9293 3.8.6.3). */
 #define TCP_DELACK_SEGS 2
 
@@ -359,8 +362,8 @@ struct tern_tcp {
 	struct tcp_isn_secret isn_secret;
 	/* Per source address (0: ifc.ip, i: ifc.extra_ip[i - 1]): the
 	 * rotor of tcp_pick_port() and its memory of a full destination. */
-	uint16_t next_eph_port[TCP_NB_SRC_MAX];
-	struct tcp_port_memo no_port[TCP_NB_SRC_MAX];
+	uint16_t next_eph_port[TCP_NB_SRC_ALL];
+	struct tcp_port_memo no_port[TCP_NB_SRC_ALL];
 	uint32_t no_port_valid;        /* bit i: no_port[i].valid */
 	uint8_t src_next;              /* source address of the next connect */
 	uint16_t our_mss;              /* from the MTU, or conf.mss */
@@ -371,7 +374,37 @@ struct tern_tcp {
 	 * that second's budget (tcp_send_challenge_ack) */
 	uint32_t chal_second, chal_count, chal_budget;
 	bool stop_accepting;           /* tern_tcp_stop_accepting() */
+	/* IPv6 peers of the flows (tcp_input6.c); cap 0: IPv6 off */
+	struct tcp_peers6 peers6;
+	uint16_t our_mss6;             /* the IPv6 MTU less 60, >= 1220 */
+	uint32_t next_flow_label;      /* RFC 6437 labels of active opens */
 };
+
+/*
+ * IPv6 flows in the IPv4 key (docs/ipv6.md, "TCP over IPv6"): laddr is
+ * 255.255.255.<slot of our address>, which no IPv4 flow can have (a
+ * broadcast source), faddr the peer's index in tcp->peers6.
+ */
+#define TCP_KEY6_LADDR_BASE 0xffffff00u
+
+static inline bool
+tcp_key_is6(const struct tern_flow_key *key)
+{
+	return (key->laddr & RTE_BE32(TCP_KEY6_LADDR_BASE)) ==
+	       RTE_BE32(TCP_KEY6_LADDR_BASE);
+}
+
+static inline rte_be32_t
+tcp_key6_laddr(unsigned int slot)
+{
+	return rte_cpu_to_be_32(TCP_KEY6_LADDR_BASE | slot);
+}
+
+static inline unsigned int
+tcp_key6_slot(const struct tern_flow_key *key)
+{
+	return rte_be_to_cpu_32(key->laddr) & 0xffu;
+}
 
 /* Has the peer acknowledged our SYN? */
 static inline bool
@@ -457,6 +490,65 @@ tcp_rcv_wnd(const struct tern_conn *c)
 	if (space <= cur || space - cur < step)
 		return cur;
 	return space;
+}
+
+/* tcp_input6.c: TCP over IPv6 (the rest of the engine is shared) */
+int tcp_peers6_setup(struct tern_ctx *ctx, int socket);
+void tcp_peers6_teardown(struct tern_tcp *tcp);
+void tcp_key6_addrs(const struct tern_ctx *ctx,
+		    const struct tern_flow_key *key, struct tern_ip6 *laddr,
+		    struct tern_ip6 *faddr);
+void tcp_key6_hold(struct tern_tcp *tcp, const struct tern_flow_key *key);
+void tcp_key6_put(struct tern_tcp *tcp, const struct tern_flow_key *key);
+uint32_t tcp_isn_ts_offset_key6(const struct tern_ctx *ctx,
+				const struct tern_flow_key *key,
+				uint32_t *ts_offset);
+uint32_t tcp_cookie_make_key6(const struct tern_ctx *ctx,
+			      const struct tern_flow_key *key,
+			      uint32_t peer_isn, uint16_t peer_mss);
+uint16_t tcp_cookie_check_key6(const struct tern_ctx *ctx,
+			       const struct tern_flow_key *key,
+			       uint32_t peer_isn, uint32_t cookie);
+/* @p flow_label 0: derived from the tuple (segments of no record) */
+void tcp_output6(struct tern_ctx *ctx, struct rte_mbuf *m,
+		 const struct tern_flow_key *key, uint32_t flow_label);
+uint32_t tcp_flow_label_key6(const struct tern_ctx *ctx,
+			     const struct tern_flow_key *key);
+uint32_t tcp_flow_hash_key6(const struct tern_ctx *ctx,
+			    const struct tern_flow_key *key);
+bool tcp_key6_comes_back(const struct tern_ctx *ctx,
+			 const struct tern_flow_key *key);
+bool tcp_cksum6_ok(const struct tern_ctx *ctx, const struct rte_mbuf *m);
+tern_stat_t tcp_key6_from_ip(struct tern_ctx *ctx, const struct rte_mbuf *m,
+			     struct tcp_seg *seg);
+void tcp_pmtu6_input(struct tern_ctx *ctx, struct tern_conn *c,
+		     uint32_t mtu);
+struct tern_icmp_err;
+struct tern_conn *tcp_icmp6_lookup(struct tern_ctx *ctx,
+				   const struct tern_icmp_err *e);
+int tcp_pick_port6(struct tern_ctx *ctx, struct tern_flow_key *key,
+		   uint32_t *hash, uint32_t *iss_floor);
+
+/*
+ * The IPv6 flow label of @p c (RFC 6437 3): a keyed mix of its ISS,
+ * which is itself a keyed hash of the tuple (RFC 6528): the same for
+ * every segment of the connection, different across connections, and
+ * no room in the 512-byte record.
+ */
+static inline uint32_t
+tcp_conn_flow_label(const struct tern_tcp *tcp, const struct tern_conn *c)
+{
+	uint32_t label = ((c->iss ^ (uint32_t)tcp->isn_secret.k1) *
+			  UINT32_C(0x9e3779b1)) >> 12;
+
+	return label != 0 ? label : 1;
+}
+
+/* Our MSS for the family of @p key (the SYN's option, the ceiling). */
+static inline uint16_t
+tcp_our_mss(const struct tern_tcp *tcp, const struct tern_flow_key *key)
+{
+	return unlikely(tcp_key_is6(key)) ? tcp->our_mss6 : tcp->our_mss;
 }
 
 /* tcp_ports.c: local addresses and ports of active opens */

@@ -42,4 +42,19 @@ uint16_t tcp_cookie_check(const struct tcp_isn_secret *s,
 			  const struct tern_flow_key *key, uint32_t peer_isn,
 			  uint32_t cookie, uint64_t now_ns);
 
+/**
+ * The cookie functions of an IPv6 flow: the same over the full
+ * addresses and the ports (network order) instead of the key.
+ */
+uint32_t tcp_cookie_make6(const struct tcp_isn_secret *s,
+			  const struct tern_ip6 *laddr,
+			  const struct tern_ip6 *faddr, uint16_t lport,
+			  uint16_t fport, uint32_t peer_isn,
+			  uint16_t peer_mss, uint64_t now_ns);
+uint16_t tcp_cookie_check6(const struct tcp_isn_secret *s,
+			   const struct tern_ip6 *laddr,
+			   const struct tern_ip6 *faddr, uint16_t lport,
+			   uint16_t fport, uint32_t peer_isn,
+			   uint32_t cookie, uint64_t now_ns);
+
 #endif /* TCP_SYNCOOKIE_H */

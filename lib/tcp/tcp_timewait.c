@@ -56,6 +56,8 @@ tcp_tw_release(struct tern_ctx *ctx, struct tcp_tw *tw)
 
 	TAILQ_REMOVE(&tcp->tw_fifo, tw, fifo);
 	tern_ctable_remove(&tcp->tws, &tw->node);
+	if (unlikely(tcp_key_is6(&tw->node.key)))
+		tcp_key6_put(tcp, &tw->node.key);
 	rte_mempool_put(tcp->tw_pool, tw);
 }
 
@@ -135,6 +137,8 @@ tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c)
 		return -ENOMEM;
 	}
 	TAILQ_INSERT_TAIL(&tcp->tw_fifo, tw, fifo);
+	if (unlikely(tcp_key_is6(&tw->node.key)))
+		tcp_key6_hold(tcp, &tw->node.key);
 	tcp_fsm_tw_born(ctx);
 	if (was_empty || TAILQ_FIRST(&tcp->tw_fifo) == tw)
 		tcp_tw_rearm(ctx);
@@ -177,8 +181,11 @@ tcp_tw_reusable(const struct tern_ctx *ctx, const struct tcp_tw *tw,
 	if ((int32_t)(now_ms - *at_ms) < 0)
 		return TCP_TW_REUSE_LATER;
 	/* The offset the new connection will get (tcp_conn_init_seq). */
-	(void)tcp_isn_ts_offset(&tcp->isn_secret, &tw->node.key, ctx->now_ns,
-				&new_off);
+	if (unlikely(tcp_key_is6(&tw->node.key)))
+		(void)tcp_isn_ts_offset_key6(ctx, &tw->node.key, &new_off);
+	else
+		(void)tcp_isn_ts_offset(&tcp->isn_secret, &tw->node.key,
+					ctx->now_ns, &new_off);
 	last_tsval = last_ms + tw->ts_offset;
 	if (!seq_gt(now_ms + new_off, last_tsval)) {
 		/* Our TSval would not be newer (a delay of 0, same ms). */

@@ -22,6 +22,7 @@
 #include <rte_byteorder.h>
 #include <rte_mbuf.h>
 
+#include "tern_ip6.h"
 #include "tern_tcp_stats.h"
 
 struct tern_ctx;
@@ -211,7 +212,9 @@ int tern_tcp_conf_check(const struct tern_tcp_conf *conf, char *err,
 const char *tern_tcp_state_name(enum tern_tcp_state s);
 
 /**
- * Listen on our address, TCP port @p port (host order).
+ * Listen on our address, TCP port @p port (host order). When IPv6 is
+ * configured the listener is dual-stack: it takes SYNs to our IPv4
+ * address and to our IPv6 addresses alike.
  * @return 0; -EADDRINUSE; -ENOMEM; -EINVAL (port 0 or ops->accepted NULL).
  */
 int tern_tcp_listen(struct tern_ctx *ctx, uint16_t port,
@@ -242,6 +245,18 @@ int tern_tcp_unlisten(struct tern_listener *l);
 int tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 		     const struct tern_tcp_ops *ops, void *user,
 		     struct tern_conn **out);
+
+/**
+ * tern_tcp_connect() to the IPv6 address @p daddr, from the source
+ * address the destination calls for (link-local for a link-local
+ * destination, the configured global one otherwise). Same semantics and
+ * errors as tern_tcp_connect(), plus:
+ * @return -EAFNOSUPPORT when IPv6 is not configured; -ENETUNREACH when
+ *   there is no route to @p daddr (outside the prefix, no --gw6).
+ */
+int tern_tcp_connect6(struct tern_ctx *ctx, const struct tern_ip6 *daddr,
+		      uint16_t dport, const struct tern_tcp_ops *ops,
+		      void *user, struct tern_conn **out);
 
 /**
  * Queue up to @p len bytes of @p buf for sending (copied into mbufs).
@@ -300,7 +315,9 @@ uint32_t tern_tcp_send_space(const struct tern_conn *c);
 /** A read-only view of one connection, for shells and tests. */
 struct tern_tcp_info {
 	enum tern_tcp_state state;
-	rte_be32_t laddr, faddr;
+	uint8_t family;             /**< AF_INET or AF_INET6 */
+	rte_be32_t laddr, faddr;    /**< AF_INET */
+	struct tern_ip6 laddr6, faddr6; /**< AF_INET6 */
 	uint16_t lport, fport;      /**< host order */
 	uint32_t snd_una, snd_nxt, snd_wnd, iss;
 	uint32_t rcv_nxt, rcv_wnd, irs;
@@ -332,6 +349,13 @@ void tern_tcp_get_info(const struct tern_conn *c, struct tern_tcp_info *info);
 /** Connections per state on this lcore (TIME_WAIT records included). */
 void tern_tcp_state_counts(const struct tern_ctx *ctx,
 			   uint32_t counts[TERN_TCP_NSTATES]);
+
+/**
+ * IPv6 peers this lcore's intern table holds (docs/ipv6.md): one per
+ * distinct peer address of its connections and TIME_WAIT records; 0
+ * when it has none (tests check nothing leaks).
+ */
+uint32_t tern_tcp_peers6_count(const struct tern_ctx *ctx);
 
 /**
  * One lcore's secrets, drawn by the caller (lib/stack): lib/tcp reads no
@@ -367,6 +391,11 @@ void tern_tcp_fini(struct tern_ctx *ctx);
  *  rather than in a pass of its own. */
 void tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs,
 			  uint16_t n);
+/** tern_tcp_input_burst() of TCP segments carried by IPv6 (data at the
+ *  TCP header, the IPv6 header m->l3_len bytes before, as lib/net
+ *  hands them over). */
+void tern_tcp_input_burst6(struct tern_ctx *ctx, struct rte_mbuf **segs,
+			   uint16_t n);
 struct tern_icmp_err;
 /** ICMP errors about our segments (tern_net_input_burst()); docs/tcp.md
  *  "ICMP errors". */

@@ -230,6 +230,20 @@ sim_connect(struct sim_node *n, rte_be32_t daddr, uint16_t port)
 	return r;
 }
 
+struct sim_conn *
+sim_connect6(struct sim_node *n, const struct tern_ip6 *daddr, uint16_t port)
+{
+	struct sim_conn *r = rec_new(n);
+	int rc;
+
+	r->active = true;
+	rc = tern_tcp_connect6(n->ctx, daddr, port, &sim_app_ops, r, &r->c);
+	SIM_ASSERT(rc == 0, "tern_tcp_connect6(%s, port %u) = %d", n->name,
+		   port, rc);
+	tern_tcp_get_info(r->c, &r->info);
+	return r;
+}
+
 int32_t
 sim_conn_send(struct sim_conn *r, const void *buf, uint32_t len)
 {

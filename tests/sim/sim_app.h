@@ -76,6 +76,10 @@ struct sim_conn *sim_connect(struct sim_node *n, rte_be32_t daddr,
 			     uint16_t port);
 
 /** Current state; CLOSED once the handle is gone. */
+/** sim_connect() to an IPv6 address (tern_tcp_connect6()). */
+struct sim_conn *sim_connect6(struct sim_node *n,
+			      const struct tern_ip6 *daddr, uint16_t port);
+
 enum tern_tcp_state sim_conn_state(const struct sim_conn *r);
 
 /** Byte @p off of the stream with key @p key. */

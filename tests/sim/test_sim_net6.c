@@ -406,12 +406,13 @@ test_net6_malformed_dropped(void)
 		   8, 0);
 	rte_pktmbuf_mtod(m, uint8_t *)[56] ^= 1;
 	expect_drop(p, t, m, TERN_STAT_ICMP6_IN_CSUM_ERRORS, "checksum");
-	/* TCP over IPv6: not wired to the engine, no error sent */
+	/* TCP over IPv6 reaches TCP (docs/ipv6.md): ports 0 are refused
+	 * there, with no RST and no ICMPv6 error */
 	memset(buf, 0, 20);
 	buf[12] = 0x50;
 	expect_drop(p, t, frame6(p, &t->mac, &p->ip6, &t->ip6, IPPROTO_TCP,
 				 64, buf, 20, -1),
-		    TERN_STAT_IP6_IN_UNKNOWN_PROTO, "TCP");
+		    TERN_STAT_TCP_DROP_BAD_HDR, "TCP with ports 0");
 	/* an echo from the unspecified address */
 	memset(buf, 0, 8);
 	buf[0] = ECHO_REQUEST;
