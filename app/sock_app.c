@@ -89,6 +89,8 @@ sock_app_main(int argc, char **argv, const struct sock_app *app)
 		app->iter(state, 100);
 	printf("%s: stopped\n", app->name);
 	app->worker_free(state);
+	if (app->report != NULL)
+		app->report(app->arg);
 	return 0;
 }
 
@@ -106,6 +108,13 @@ struct sock_app_worker {
  * parse into); the app itself is process-wide, as main() is. */
 static const struct sock_app *sock_app_running;
 
+/* Blocking calls drive the worker they were made on (tern_rt_drive). */
+static int
+sock_app_drive(void *arg, uint64_t deadline_ns)
+{
+	return tern_rt_drive(arg, deadline_ns);
+}
+
 static int
 sock_app_lcore_init(struct tern_ctx *ctx, void *arg)
 {
@@ -115,7 +124,8 @@ sock_app_lcore_init(struct tern_ctx *ctx, void *arg)
 		.ctx = ctx,
 		.id = ctx->queue_id,
 		.max_fds = 1 << 16,
-		.drive = NULL,   /* the loop never blocks the worker */
+		.drive = sock_app_drive,
+		.drive_arg = ctx,
 	};
 	int rc;
 
@@ -195,6 +205,9 @@ sock_app_main(int argc, char **argv, const struct sock_app *app)
 	}
 	if (rc == 0)
 		rc = tern_rt_run(rt);
+	/* tern_rt_run() has run every worker's lcore_fini. */
+	if (rc == 0 && app->report != NULL)
+		app->report(app->arg);
 	if (tern_rt_destroy(rt) < 0 && rc == 0)
 		rc = -EBUSY;
 	free(rt_opts);

@@ -54,6 +54,9 @@ struct sock_app {
 	void (*iter)(void *state, int timeout_ms);
 	/** Print the worker's account; close everything; free. */
 	void (*worker_free)(void *state);
+	/** After every worker_free: print the totals over the workers
+	 *  (one line, as tern-echo's). May be NULL. */
+	void (*report)(void *arg);
 };
 
 /** Run @p app; @return the process exit status. */

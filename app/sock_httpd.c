@@ -39,6 +39,8 @@ struct sh {
 	struct sh_conn lst;
 	struct http_resp_set resp;
 	uint64_t accepted, closed, requests, errors;
+	unsigned int worker;
+	struct sh_total *total;
 	bool quiet;
 	char buf[SH_READ_BUF];
 };
@@ -261,12 +263,15 @@ sh_iter(void *state, int timeout_ms)
 void *
 sh_new(void *arg, unsigned int worker)
 {
-	const struct sh_conf *conf = arg;
+	struct sh_conf *conf = arg;
 	struct sh *h = calloc(1, sizeof(*h));
 
-	(void)worker;
 	if (h == NULL)
 		return NULL;
+	h->worker = worker;
+	/* Quiet: nothing to account for, and the conf may be gone by
+	 * sh_free() (tern-inproc's is). */
+	h->total = conf->quiet ? NULL : &conf->total;
 	if (http_resp_set_init(&h->resp, "tern-sock", NULL, 0, NULL,
 			       (int64_t)time(NULL)) < 0) {
 		free(h);
@@ -292,13 +297,35 @@ sh_free(void *state)
 	struct sh *h = state;
 
 	if (!h->quiet)
-		printf("httpd: accepted %" PRIu64 ", closed %" PRIu64 ", requests %"
-		       PRIu64 ", errors %" PRIu64 "\n", h->accepted,
-		       h->closed, h->requests, h->errors);
+		printf("tern-sock-httpd: worker %u: accepted %" PRIu64
+		       ", closed %" PRIu64 ", requests %" PRIu64 ", errors %"
+		       PRIu64 "\n", h->worker, h->accepted, h->closed,
+		       h->requests, h->errors);
+	if (h->total != NULL) {
+		atomic_fetch_add(&h->total->accepted, h->accepted);
+		atomic_fetch_add(&h->total->closed, h->closed);
+		atomic_fetch_add(&h->total->requests, h->requests);
+		atomic_fetch_add(&h->total->errors, h->errors);
+	}
 	SK(close)(h->lst.fd);
 	SK(close)(h->ep);
 	http_resp_set_fini(&h->resp);
 	free(h);
+}
+
+void
+sh_report(void *arg)
+{
+	struct sh_conf *conf = arg;
+
+	if (conf->quiet)
+		return;
+	printf("httpd: accepted %" PRIu64 ", closed %" PRIu64 ", requests %"
+	       PRIu64 ", errors %" PRIu64 "\n",
+	       atomic_load(&conf->total.accepted),
+	       atomic_load(&conf->total.closed),
+	       atomic_load(&conf->total.requests),
+	       atomic_load(&conf->total.errors));
 }
 
 uint64_t

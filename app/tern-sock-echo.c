@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,8 +26,14 @@
 #define ECHO_BUF (64u << 10)
 #define ECHO_EVENTS 64
 
+/* The account of all workers, added to by each as it ends. */
+struct echo_total {
+	_Atomic uint64_t accepted, closed, echoed;
+};
+
 struct echo_conf {
 	uint16_t port;
+	struct echo_total total;
 };
 
 struct echo_conn {
@@ -39,6 +46,8 @@ struct echo_conn {
 
 struct echo {
 	int ep;
+	unsigned int worker;
+	struct echo_total *total;
 	struct echo_conn lst;
 	uint64_t accepted, closed, echoed;
 };
@@ -173,12 +182,13 @@ echo_iter(void *state, int timeout_ms)
 static void *
 echo_new(void *arg, unsigned int worker)
 {
-	const struct echo_conf *conf = arg;
+	struct echo_conf *conf = arg;
 	struct echo *e = calloc(1, sizeof(*e));
 
-	(void)worker;
 	if (e == NULL)
 		return NULL;
+	e->worker = worker;
+	e->total = &conf->total;
 	e->lst.listener = true;
 	if (sock_app_listen(conf->port, 1024, &e->lst, &e->ep,
 			    &e->lst.fd) < 0) {
@@ -197,12 +207,27 @@ echo_free(void *state)
 
 	/* Connections still open are closed with the worker (tern) or
 	 * the process (Linux). */
-	printf("server: accepted %" PRIu64 ", closed %" PRIu64
-	       ", echoed %" PRIu64 " bytes\n", e->accepted, e->closed,
-	       e->echoed);
+	printf("tern-sock-echo: worker %u: accepted %" PRIu64 ", closed %"
+	       PRIu64 ", echoed %" PRIu64 " bytes\n", e->worker, e->accepted,
+	       e->closed, e->echoed);
+	atomic_fetch_add(&e->total->accepted, e->accepted);
+	atomic_fetch_add(&e->total->closed, e->closed);
+	atomic_fetch_add(&e->total->echoed, e->echoed);
 	SK(close)(e->lst.fd);
 	SK(close)(e->ep);
 	free(e);
+}
+
+static void
+echo_report(void *arg)
+{
+	struct echo_conf *conf = arg;
+
+	printf("tern-sock-echo: server: accepted %" PRIu64 ", closed %"
+	       PRIu64 ", echoed %" PRIu64 " bytes\n",
+	       atomic_load(&conf->total.accepted),
+	       atomic_load(&conf->total.closed),
+	       atomic_load(&conf->total.echoed));
 }
 
 static struct echo_conf echo_conf = { .port = 7 };
@@ -223,6 +248,7 @@ main(int argc, char **argv)
 		.worker_new = echo_new,
 		.iter = echo_iter,
 		.worker_free = echo_free,
+		.report = echo_report,
 	};
 
 	return sock_app_main(argc, argv, &app);

@@ -30,6 +30,7 @@ main(int argc, char **argv)
 		.worker_new = sh_new,
 		.iter = sh_iter,
 		.worker_free = sh_free,
+		.report = sh_report,
 	};
 
 	return sock_app_main(argc, argv, &app);

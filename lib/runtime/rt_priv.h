@@ -43,6 +43,8 @@ struct rt_worker {
 	int rc;                     /* result of this worker's last phase */
 	bool stack_ready;           /* tern_stack_init() done, not fini'd */
 	bool app_ready;             /* app lcore_init() succeeded */
+	bool in_app_poll;           /* inside the app's lcore_poll */
+	bool driving;               /* inside tern_rt_drive() */
 	/* [fault]: the RX callback dropping frames, and the PRNG state of
 	 * the drop decisions (only this worker's lcore draws from it). */
 	const struct rte_eth_rxtx_callback *fault_cb;

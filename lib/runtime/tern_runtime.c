@@ -121,34 +121,73 @@ worker_app_poll(struct tern_ctx *ctx, void *arg)
 	struct rt_worker *w = arg;
 	const struct tern_rt_app *app = &w->rt->app;
 
-	if (app->lcore_poll != NULL)
+	if (app->lcore_poll != NULL) {
+		w->in_app_poll = true;
 		app->lcore_poll(ctx, app->arg);
+		w->in_app_poll = false;
+	}
 	rt_ctl_serve(w);
+}
+
+/* One loop iteration: receive a burst, step the stack (input, @p poll,
+ * timers, one flush). */
+static void
+worker_iteration(struct tern_rt *rt, struct rt_worker *w,
+		 tern_stack_app_poll_fn poll)
+{
+	struct tern_ctx *ctx = &w->ctx;
+	struct rte_mbuf *pkts[TERN_RX_BURST];
+	uint64_t loops, idle;
+	uint16_t n;
+
+	n = rte_eth_rx_burst(ctx->port_id, ctx->queue_id, pkts,
+			     TERN_RX_BURST);
+	tern_stack_step(ctx, tern_clock_now_ns(&rt->clock), pkts, n, poll, w);
+	/* Single writer: plain stores, read by the shell. */
+	loops = atomic_load_explicit(&w->loops, memory_order_relaxed);
+	atomic_store_explicit(&w->loops, loops + 1, memory_order_relaxed);
+	if (n == 0) {
+		idle = atomic_load_explicit(&w->idle_loops,
+					    memory_order_relaxed);
+		atomic_store_explicit(&w->idle_loops, idle + 1,
+				      memory_order_relaxed);
+	}
 }
 
 static void
 worker_loop(struct tern_rt *rt, struct rt_worker *w)
 {
-	struct tern_ctx *ctx = &w->ctx;
-	struct rte_mbuf *pkts[TERN_RX_BURST];
-	uint64_t loops = 0, idle = 0;
-	uint16_t n;
-
 	rt_ctl_worker_start(w);
-	while (!tern_rt_stopping(rt)) {
-		n = rte_eth_rx_burst(ctx->port_id, ctx->queue_id, pkts,
-				     TERN_RX_BURST);
-		if (n == 0)
-			idle++;
-		tern_stack_step(ctx, tern_clock_now_ns(&rt->clock), pkts, n,
-				worker_app_poll, w);
-		/* Single writer: plain stores, read by the shell. */
-		atomic_store_explicit(&w->loops, ++loops,
-				      memory_order_relaxed);
-		atomic_store_explicit(&w->idle_loops, idle,
-				      memory_order_relaxed);
-	}
+	while (!tern_rt_stopping(rt))
+		worker_iteration(rt, w, worker_app_poll);
 	rt_ctl_worker_stop(w);
+}
+
+int
+tern_rt_drive(struct tern_ctx *ctx, uint64_t deadline_ns)
+{
+	struct rt_worker *w = (struct rt_worker *)ctx;
+	bool outer_in_step = ctx->in_step;
+
+	/* The deadline is the caller's to check against ctx->now_ns: one
+	 * busy-polling iteration never waits long enough to overrun it. */
+	RTE_SET_USED(deadline_ns);
+	/* Inside a stack callback, or inside a drive (whose step calls
+	 * no app code but the stack's callbacks), the stack is half-way
+	 * through a step: stepping it again would re-enter it. Only the
+	 * app's poll, or a point outside any step, may drive. */
+	if (w->driving || (ctx->in_step && !w->in_app_poll))
+		return -EDEADLK;
+	if (tern_rt_stopping(w->rt))
+		return -ECANCELED;
+	w->driving = true;
+	/* No app poll and no control requests: a request may call into
+	 * the app (a drain), which is blocked in this very call. */
+	worker_iteration(w->rt, w, NULL);
+	w->driving = false;
+	/* Called from the app's poll: the outer step resumes. */
+	ctx->in_step = outer_in_step;
+	return 0;
 }
 
 static int

@@ -121,6 +121,20 @@ void tern_rt_request_stop(struct tern_rt *rt);
 /** True once a stop was requested (signal, duration or request). */
 bool tern_rt_stopping(const struct tern_rt *rt);
 
+/**
+ * One iteration of @p ctx's worker loop on behalf of a blocking call
+ * made on that worker (lib/socket's tern_sock_worker_conf.drive): a
+ * receive burst, tern_stack_step() with the clock read now (input,
+ * timers, one flush), without calling the app's lcore_poll or serving
+ * control requests. It busy-polls and returns after the iteration; the
+ * caller compares ctx->now_ns with @p deadline_ns (runtime clock) and
+ * calls again. Allowed from the app's lcore_poll, lcore_init, or any
+ * code of the worker's lcore outside the stack.
+ * @return 0; -EDEADLK called from inside a stack callback or another
+ *   drive (the stack is mid-step); -ECANCELED the runtime is stopping.
+ */
+int tern_rt_drive(struct tern_ctx *ctx, uint64_t deadline_ns);
+
 /** The runtime that drives @p ctx (only for a ctx made by the runtime). */
 struct tern_rt *tern_rt_of_ctx(const struct tern_ctx *ctx);
 

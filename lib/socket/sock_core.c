@@ -159,11 +159,17 @@ sock_block(struct tern_sock_worker *w, uint64_t timeout_ns,
 	uint64_t deadline = timeout_ns == UINT64_MAX ? UINT64_MAX :
 		w->ctx->now_ns + timeout_ns;
 
+	int rc;
+
 	while (!ready(arg)) {
 		if (w->drive == NULL || w->ctx->now_ns >= deadline)
 			return -EAGAIN;
-		if (w->drive(w->drive_arg, deadline) < 0)
-			return -EINTR;
+		rc = w->drive(w->drive_arg, deadline);
+		/* EDEADLK: a blocking call where the stack cannot be
+		 * stepped (a stack callback); anything else: no more
+		 * progress, as a signal ends a blocking call. */
+		if (rc < 0)
+			return rc == -EDEADLK ? rc : -EINTR;
 	}
 	return 0;
 }

@@ -156,10 +156,10 @@ sock_state_closed(const struct sock_file *f)
  * -errno.
  */
 static ssize_t
-sock_rx_avail(struct sock_file *f, uint32_t want, int flags)
+sock_rx_avail_within(struct sock_file *f, uint32_t want, int flags,
+		     uint64_t timeout)
 {
 	struct sock_tcp *t = &f->u.tcp;
-	uint64_t timeout = sock_rx_timeout(f, flags);
 	uint32_t target;
 
 	/* The common case: bytes queued, no flag asks for more. */
@@ -207,6 +207,73 @@ sock_rx_avail(struct sock_file *f, uint32_t want, int flags)
 }
 
 static ssize_t
+sock_rx_avail(struct sock_file *f, uint32_t want, int flags)
+{
+	return sock_rx_avail_within(f, want, flags,
+				    sock_rx_timeout(f, flags));
+}
+
+/* What is left of @p timeout (UINT64_MAX: none) that started at
+ * @p start_ns. */
+static uint64_t
+sock_timeout_left(const struct sock_file *f, uint64_t timeout,
+		  uint64_t start_ns)
+{
+	uint64_t spent = f->w->ctx->now_ns - start_ns;
+
+	if (timeout == UINT64_MAX)
+		return UINT64_MAX;
+	return spent >= timeout ? 0 : timeout - spent;
+}
+
+/*
+ * MSG_WAITALL (without MSG_PEEK) for @p total bytes: take them as they
+ * arrive, so that the receive window reopens -- waiting for all of them
+ * to be queued first stalls once @p total exceeds the receive buffer.
+ * One timeout for the whole call; the stream ending, an error or the
+ * timeout return what was read, if anything (tcp_recvmsg_locked()).
+ */
+static ssize_t
+sock_recv_waitall(struct sock_file *f, const struct iovec *iov, int iovcnt,
+		  uint32_t total, int flags)
+{
+	uint64_t timeout = sock_rx_timeout(f, flags);
+	uint64_t start_ns = f->w->ctx->now_ns;
+	uint32_t done = 0;
+	size_t in_iov = 0;      /* bytes of iov[i] filled */
+	int i = 0;
+
+	flags &= ~MSG_WAITALL;
+	while (done < total) {
+		ssize_t n = sock_rx_avail_within(f, total - done, flags,
+				sock_timeout_left(f, timeout, start_ns));
+		uint32_t got = 0;
+
+		if (n <= 0) {
+			if (done > 0 || n == 0)
+				return done;
+			return sock_fail((int)-n);
+		}
+		while (got < (uint32_t)n && i < iovcnt) {
+			uint32_t want = (uint32_t)RTE_MIN(
+				iov[i].iov_len - in_iov, (size_t)n - got);
+
+			got += sock_rxq_take(&f->u.tcp.rxq,
+					     (uint8_t *)iov[i].iov_base +
+					     in_iov, want);
+			in_iov += want;
+			if (in_iov == iov[i].iov_len) {
+				i++;
+				in_iov = 0;
+			}
+		}
+		sock_rxq_release(f, got);
+		done += got;
+	}
+	return done;
+}
+
+static ssize_t
 sock_recv_iov(struct sock_file *f, const struct iovec *iov, int iovcnt,
 	      int flags)
 {
@@ -223,6 +290,10 @@ sock_recv_iov(struct sock_file *f, const struct iovec *iov, int iovcnt,
 		total += iov[i].iov_len;
 	if (total > INT32_MAX)
 		total = INT32_MAX;
+	if ((flags & (MSG_WAITALL | MSG_PEEK)) == MSG_WAITALL && total > 0 &&
+	    !f->u.tcp.listening)
+		return sock_recv_waitall(f, iov, iovcnt, (uint32_t)total,
+					 flags);
 	n = sock_rx_avail(f, (uint32_t)total, flags);
 	if (n < 0)
 		return sock_fail((int)-n);

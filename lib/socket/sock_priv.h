@@ -165,7 +165,8 @@ int sock_take_error(struct sock_file *f);
 /*
  * Drive the worker until @p ready(@p arg) holds or @p timeout_ns passes
  * (UINT64_MAX: no limit). @return 0 ready; -EAGAIN timed out; -EINTR
- * nothing more can happen.
+ * nothing more can happen; -EDEADLK the drive refused (the stack is
+ * mid-step).
  */
 typedef bool (*sock_ready_fn)(void *arg);
 int sock_block(struct tern_sock_worker *w, uint64_t timeout_ns,

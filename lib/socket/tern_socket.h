@@ -46,8 +46,11 @@ struct tern_sock_worker;
  * Run one iteration of the worker's loop (receive, timers, transmit),
  * waiting at most until @p deadline_ns (the ctx's clock; UINT64_MAX: no
  * limit) for something to happen. Called by blocking socket calls.
- * @return 0; a negative errno when nothing can ever happen (a blocking
- *   call then fails with EINTR).
+ * @return 0; -EDEADLK when the worker cannot be driven from where the
+ *   call was made (inside a stack callback, or inside a drive: the
+ *   blocking call fails with EDEADLK); another negative errno when
+ *   nothing more can happen, as the runtime stopping (the blocking
+ *   call fails with EINTR, as on a signal).
  */
 typedef int (*tern_sock_drive_fn)(void *arg, uint64_t deadline_ns);
 
@@ -56,7 +59,8 @@ struct tern_sock_worker_conf {
 	unsigned int id;            /**< descriptor range, < MAX_WORKERS */
 	uint32_t max_fds;           /**< sockets + epoll instances; <= SPAN */
 	tern_sock_drive_fn drive;   /**< NULL: blocking calls time out at
-					 once (a loop called by the runtime) */
+					 once; under lib/runtime, a wrapper
+					 of tern_rt_drive() */
 	void *drive_arg;
 };
 

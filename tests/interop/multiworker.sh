@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # interop: two workers on one net_tap port with two queues (issue 10).
-#   multiworker.sh echo TERN_ECHO_BINARY
+#   multiworker.sh echo TERN_ECHO_BINARY (tern-echo, or tern-sock-echo: each
+#     prints the total over its workers in the same line)
 #     the kernel opens CONNS connections to tern-echo (2 workers), each
 #     sends BYTES random bytes and reads them back, every byte checked.
 #     The kernel's tap picks a queue per flow by its own hash, not by

@@ -158,6 +158,39 @@ test_slow_reader_closes_window(void)
 	pair_close(&p);
 }
 
+/*
+ * MSG_WAITALL for more than SO_RCVBUF: the reader takes the bytes as
+ * they arrive, so tern's window stays open and the call completes
+ * (waiting for all of them to be queued first closed the window and
+ * stalled until SO_RCVTIMEO, with a short count).
+ */
+static void
+test_waitall_beyond_rcvbuf(void)
+{
+	static uint8_t buf[512u << 10];
+	const struct timeval tv = { .tv_sec = 10 };
+	struct pair p;
+	uint32_t sent = 0;
+	ssize_t n;
+
+	pair_open(&p);
+	while (sent < sizeof(buf)) {
+		fill(buf, sent, sizeof(buf) - sent);
+		n = tern_send(p.c, buf, sizeof(buf) - sent, MSG_DONTWAIT);
+		if (n > 0)
+			sent += (uint32_t)n;
+		sim_run_for(p.sim, SIM_MS);
+	}
+	SIM_ASSERT_EQ(tern_setsockopt(p.s, SOL_SOCKET, SO_RCVTIMEO, &tv,
+				      sizeof(tv)), 0);
+	memset(buf, 0, sizeof(buf));
+	n = tern_recv(p.s, buf, sizeof(buf), MSG_WAITALL);
+	SIM_ASSERT_EQ(n, (ssize_t)sizeof(buf));
+	for (uint32_t i = 0; i < sizeof(buf); i++)
+		SIM_ASSERT(buf[i] == (uint8_t)(i * 7 + 3), "byte %u differs", i);
+	pair_close(&p);
+}
+
 /* tern_send_mbuf sends a chain and frees it; tern_recv_mbuf hands over
  * what arrived without copying; the pools come back (sim_destroy). */
 static void
@@ -364,6 +397,7 @@ main(int argc, char **argv)
 {
 	static const struct sim_test tests[] = {
 		SIM_TEST(test_slow_reader_closes_window),
+		SIM_TEST(test_waitall_beyond_rcvbuf),
 		SIM_TEST(test_mbuf_calls),
 		SIM_TEST(test_tcp_info_after_transfer),
 		SIM_TEST(test_tcp_info_byte_counts),
