@@ -168,12 +168,11 @@ parse(struct kh *h, struct kh_conn *kc, const char *p, uint32_t len)
 	uint32_t off = 0, used;
 
 	while (!kc->closing) {
-		enum http_ev ev = http_reader_feed(&kc->rd, p + off,
-						   len - off, &used);
 		struct http_request req;
-		const char *head;
-		uint32_t hlen;
-		int status;
+		int status = 0;
+		enum http_ev ev = http_reader_feed_request(&kc->rd, p + off,
+							   len - off, &used,
+							   &req, &status);
 
 		off += used;
 		if (ev == HTTP_EV_NEED_MORE)
@@ -190,8 +189,6 @@ parse(struct kh *h, struct kh_conn *kc, const char *p, uint32_t len)
 			break;
 		}
 		h->requests++;
-		head = http_reader_head(&kc->rd, &hlen);
-		status = http_parse_request(head, hlen, &req);
 		if (status == 0 && req.body == HTTP_BODY_LENGTH &&
 		    req.content_length > h->max_body)
 			status = 413;

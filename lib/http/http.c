@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "http.h"
+#include "http_prefix.h"
 
 /* Digits of a Content-Length we accept: 10^18 fits in 63 bits. */
 #define HTTP_CONTENT_LENGTH_DIGITS_MAX 18
@@ -346,20 +347,17 @@ parse_request_line(struct scan *s, struct http_request *req)
 	return 0;
 }
 
-int
-http_parse_request(const char *p, uint32_t len, struct http_request *req)
+/* The request head at s; @return 0 or the status it deserves. */
+static int
+parse_request(struct scan *s, struct http_request *req)
 {
-	struct scan s;
 	struct fields f;
 	int rc;
 
-	memset(req, 0, sizeof(*req));
-	if (!scan_init(&s, p, len))
-		return 400;
-	rc = parse_request_line(&s, req);
+	rc = parse_request_line(s, req);
 	if (rc != 0)
 		return rc;
-	if (parse_fields(&s, &f) != 0)
+	if (parse_fields(s, &f) != 0)
 		return 400;
 	/* RFC 9112 3.2: exactly one Host in HTTP/1.1; at most one in 1.0. */
 	if ((req->version_minor == 1 && f.hosts != 1) || f.hosts > 1)
@@ -385,6 +383,28 @@ http_parse_request(const char *p, uint32_t len, struct http_request *req)
 	return 0;
 }
 
+int
+http_parse_request(const char *p, uint32_t len, struct http_request *req)
+{
+	struct scan s;
+
+	memset(req, 0, sizeof(*req));
+	if (!scan_init(&s, p, len))
+		return 400;
+	return parse_request(&s, req);
+}
+
+uint32_t
+http_request_prefix(const char *p, uint32_t len, struct http_request *req)
+{
+	struct scan s;
+
+	memset(req, 0, sizeof(*req));
+	if (!scan_init(&s, p, len) || parse_request(&s, req) != 0)
+		return 0;
+	return (uint32_t)(s.p - (const unsigned char *)p);
+}
+
 /* status-line = HTTP-version SP status-code SP [ reason-phrase ] */
 static int
 parse_status_line(struct scan *s, struct http_response *resp)
@@ -406,16 +426,13 @@ parse_status_line(struct scan *s, struct http_response *resp)
 	return eol(s) ? 0 : -1;
 }
 
-int
-http_parse_response(const char *p, uint32_t len, bool head_request,
-		    struct http_response *resp)
+/* The response head at s; @return 0 or -1 malformed. */
+static int
+parse_response(struct scan *s, bool head_request, struct http_response *resp)
 {
-	struct scan s;
 	struct fields f;
 
-	memset(resp, 0, sizeof(*resp));
-	if (!scan_init(&s, p, len) || parse_status_line(&s, resp) != 0 ||
-	    parse_fields(&s, &f) != 0)
+	if (parse_status_line(s, resp) != 0 || parse_fields(s, &f) != 0)
 		return -1;
 	if (f.has_te && f.has_length)
 		return -1;
@@ -441,4 +458,28 @@ http_parse_response(const char *p, uint32_t len, bool head_request,
 		resp->keep_alive = false;
 	}
 	return 0;
+}
+
+int
+http_parse_response(const char *p, uint32_t len, bool head_request,
+		    struct http_response *resp)
+{
+	struct scan s;
+
+	memset(resp, 0, sizeof(*resp));
+	if (!scan_init(&s, p, len))
+		return -1;
+	return parse_response(&s, head_request, resp);
+}
+
+uint32_t
+http_response_prefix(const char *p, uint32_t len, bool head_request,
+		     struct http_response *resp)
+{
+	struct scan s;
+
+	memset(resp, 0, sizeof(*resp));
+	if (!scan_init(&s, p, len) || parse_response(&s, head_request, resp))
+		return 0;
+	return (uint32_t)(s.p - (const unsigned char *)p);
 }

@@ -146,4 +146,24 @@ int http_parse_request(const char *p, uint32_t len, struct http_request *req);
 int http_parse_response(const char *p, uint32_t len, bool head_request,
 			struct http_response *resp);
 
+/**
+ * http_reader_feed() and, on HTTP_EV_HEAD, http_parse_request() of the
+ * head: @p req and @p status are what it gives. A head that arrives
+ * whole in one piece is parsed in the same pass that finds its end (no
+ * second scan); any other (split, malformed, too long) goes the two
+ * steps, with the same events and statuses.
+ */
+enum http_ev http_reader_feed_request(struct http_reader *r, const char *p,
+				      uint32_t len, uint32_t *used,
+				      struct http_request *req, int *status);
+
+/**
+ * The same for responses: on HTTP_EV_HEAD, @p resp and @p rc are what
+ * http_parse_response() gives for the head.
+ */
+enum http_ev http_reader_feed_response(struct http_reader *r, const char *p,
+				       uint32_t len, uint32_t *used,
+				       bool head_request,
+				       struct http_response *resp, int *rc);
+
 #endif /* TERN_HTTP_H */
