@@ -231,6 +231,14 @@ test_request_errors(void **state)
 		{ "GET / HTTP/1.1\r\nHost: abcdefghij\x7fklmnopqrstu\r\n\r\n",
 		  400 },
 		{ "GET / HTTP/1.1\r\nHost: abcdefghijklmnop\rq\r\n\r\n", 400 },
+		/* The first stop byte of a word is found exactly: an HTAB
+		 * before a CTL or DEL in the same eight bytes. */
+		{ "GET / HTTP/1.1\r\nHost: a\r\nX: ab\tc\x01" "defghijklmn\r\n\r\n",
+		  400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nX: a\t\tb\x7f" "defghijklm\r\n\r\n",
+		  400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nX: a\t\tb\tdefghijklm\r\n\r\n",
+		  0 },
 		{ "GET / HTTP/1.1\r\nHost: a\r\nX-Long: abcdefgh\tijklmnop"
 		  "\xe9qrstuvwxyz0123456789\r\n\r\n", 0 },
 	};

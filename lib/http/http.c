@@ -87,12 +87,27 @@ skip(struct scan *s, enum char_class k)
 	return (uint32_t)(p - start);
 }
 
+/* Eight bytes from @p p, the first in the least significant byte. */
+static inline uint64_t
+load_le64(const unsigned char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
+}
+
 /*
  * skip(s, C_FIELD) eight bytes at a time while eight are left: a field
- * value is mostly visible ASCII, and a word with no byte below 0x20
- * (HTAB included, left to the byte loop) and none equal to 0x7f holds
- * field bytes only. The tests are the "has a byte less than n" and "has
- * a zero byte" words of Anderson's bit hacks, exact for "any byte".
+ * value is mostly visible ASCII, and the bytes that end it are those
+ * below 0x20 (HTAB excepted) and 0x7f. The "has a byte less than n"
+ * and "has a zero byte" words of Anderson's bit hacks flag them; the
+ * lowest flag of either is exact (a false flag needs a borrow from a
+ * true one below it), so the first stop byte is found without a byte
+ * loop: a line end, a CTL, or an HTAB, which the value may hold.
  */
 static inline void
 skip_field_value(struct scan *s)
@@ -102,14 +117,21 @@ skip_field_value(struct scan *s)
 	const unsigned char *p = s->p;
 
 	while (s->end - p >= 8) {
-		uint64_t x, del;
+		uint64_t x = load_le64(p);
+		uint64_t del = x ^ (ones * 0x7f);
+		uint64_t stop = (((x - ones * 0x20) & ~x) |
+				 ((del - ones) & ~del)) & highs;
 
-		memcpy(&x, p, sizeof(x));
-		del = x ^ (ones * 0x7f);
-		if ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) &
-		    highs)
-			break;
-		p += 8;
+		if (stop == 0) {
+			p += 8;
+			continue;
+		}
+		p += (uint32_t)__builtin_ctzll(stop) / 8;
+		if (*p != '\t') {
+			s->p = p;
+			return;
+		}
+		p++;
 	}
 	s->p = p;
 	skip(s, C_FIELD);
