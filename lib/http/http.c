@@ -73,18 +73,27 @@ scan_init(struct scan *s, const char *p, uint32_t len)
 	return len > 0 && s->end[-1] == '\n';
 }
 
-/* Skip bytes of class @p k (stops at the final LF); @return how many.
- * A local cursor: a byte load may alias s->p, which would keep the
- * compiler storing and reloading it every byte. */
+/* The first byte at or after @p p not of class @p k (the final LF
+ * stops every class). Four bytes a step: the loop's own increment and
+ * branch cost as much as the test of a byte. */
+static inline const unsigned char *
+skip_class(const unsigned char *p, enum char_class k)
+{
+	while (is(p[0], k) && is(p[1], k) && is(p[2], k) && is(p[3], k))
+		p += 4;
+	while (is(*p, k))
+		p++;
+	return p;
+}
+
+/* Skip bytes of class @p k; @return how many. */
 static inline uint32_t
 skip(struct scan *s, enum char_class k)
 {
-	const unsigned char *start = s->p, *p = start;
+	const unsigned char *start = s->p;
 
-	while (is(*p, k))
-		p++;
-	s->p = p;
-	return (uint32_t)(p - start);
+	s->p = skip_class(start, k);
+	return (uint32_t)(s->p - start);
 }
 
 /* Eight bytes from @p p, the first in the least significant byte. */
@@ -109,14 +118,13 @@ load_le64(const unsigned char *p)
  * true one below it), so the first stop byte is found without a byte
  * loop: a line end, a CTL, or an HTAB, which the value may hold.
  */
-static inline void
-skip_field_value(struct scan *s)
+static inline const unsigned char *
+field_value_end(const unsigned char *p, const unsigned char *end)
 {
 	const uint64_t ones = UINT64_C(0x0101010101010101);
 	const uint64_t highs = UINT64_C(0x8080808080808080);
-	const unsigned char *p = s->p;
 
-	while (s->end - p >= 8) {
+	while (end - p >= 8) {
 		uint64_t x = load_le64(p);
 		uint64_t del = x ^ (ones * 0x7f);
 		uint64_t stop = (((x - ones * 0x20) & ~x) |
@@ -127,31 +135,42 @@ skip_field_value(struct scan *s)
 			continue;
 		}
 		p += (uint32_t)__builtin_ctzll(stop) / 8;
-		if (*p != '\t') {
-			s->p = p;
-			return;
-		}
+		if (*p != '\t')
+			return p;
 		p++;
 	}
-	s->p = p;
-	skip(s, C_FIELD);
+	return skip_class(p, C_FIELD);
 }
 
-/* A line ending here: CRLF, or a bare LF (RFC 9112 2.2). A CR not
+static inline void
+skip_field_value(struct scan *s)
+{
+	s->p = field_value_end(s->p, s->end);
+}
+
+/* A line ending at @p p: CRLF, or a bare LF (RFC 9112 2.2). A CR not
  * followed by LF is a bare CR, rejected. (A CR is never the last byte,
- * so reading the one after it stays inside the head.) */
+ * so reading the one after it stays inside the head.)
+ * @return the byte after it, or NULL when no line ends here. */
+static inline const unsigned char *
+line_end(const unsigned char *p)
+{
+	if (*p == '\n')
+		return p + 1;
+	if (p[0] == '\r' && p[1] == '\n')
+		return p + 2;
+	return NULL;
+}
+
 static inline bool
 eol(struct scan *s)
 {
-	if (*s->p == '\n') {
-		s->p++;
-		return true;
-	}
-	if (s->p[0] == '\r' && s->p[1] == '\n') {
-		s->p += 2;
-		return true;
-	}
-	return false;
+	const unsigned char *next = line_end(s->p);
+
+	if (next == NULL)
+		return false;
+	s->p = next;
+	return true;
 }
 
 /* "HTTP/1.x": @return the minor version, -1 malformed, -2 not HTTP/1.
@@ -317,27 +336,36 @@ field(struct fields *f, const unsigned char *name, uint32_t name_len,
 static int
 parse_fields(struct scan *s, struct fields *f)
 {
+	/* Cursors in locals: a byte load may alias s->p, which would keep
+	 * the compiler storing and reloading it every step. */
+	const unsigned char *p = s->p, *end = s->end, *next;
+
 	memset(f, 0, sizeof(*f));
 	for (;;) {
-		const unsigned char *name = s->p, *v, *vend;
+		const unsigned char *name = p, *v, *vend;
 		uint32_t name_len;
 
-		if (s->p == s->end)
+		if (p == end)
 			return -1;      /* no empty line */
-		if (eol(s))
+		next = line_end(p);
+		if (next != NULL) {
+			s->p = next;
 			return 0;
-		name_len = skip(s, C_TCHAR);
-		if (name_len == 0 || *s->p != ':')
+		}
+		p = skip_class(p, C_TCHAR);
+		name_len = (uint32_t)(p - name);
+		if (name_len == 0 || *p != ':')
 			return -1;
-		v = s->p + 1;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		s->p = v;
-		skip_field_value(s);
-		vend = s->p;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		v = p;
+		p = field_value_end(p, end);
+		vend = p;
 		while (vend > v && (vend[-1] == ' ' || vend[-1] == '\t'))
 			vend--;
-		if (!eol(s))
+		p = line_end(p);
+		if (p == NULL)
 			return -1;   /* a CTL, a bare CR, or no line end */
 		if (field(f, name, name_len, v, (uint32_t)(vend - v)) != 0)
 			return -1;
