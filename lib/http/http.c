@@ -112,23 +112,24 @@ load_le64(const unsigned char *p)
 /*
  * skip(s, C_FIELD) eight bytes at a time while eight are left: a field
  * value is mostly visible ASCII, and the bytes that end it are those
- * below 0x20 (HTAB excepted) and 0x7f. The "has a byte less than n"
- * and "has a zero byte" words of Anderson's bit hacks flag them; the
- * lowest flag of either is exact (a false flag needs a borrow from a
- * true one below it), so the first stop byte is found without a byte
- * loop: a line end, a CTL, or an HTAB, which the value may hold.
+ * below 0x20 (HTAB excepted) and 0x7f. With the high bit of each byte
+ * cleared first, adding 0x60 sets it exactly in the bytes from 0x20 up
+ * and adding 0x01 exactly in 0x7f: no sum carries into the next byte,
+ * so every byte's flag is its own and the first stop byte is at the
+ * lowest flag (obs-text, high bit set, never stops). Only an HTAB there
+ * goes on scanning.
  */
 static inline const unsigned char *
 field_value_end(const unsigned char *p, const unsigned char *end)
 {
 	const uint64_t ones = UINT64_C(0x0101010101010101);
-	const uint64_t highs = UINT64_C(0x8080808080808080);
+	const uint64_t highs = ones * 0x80;
 
 	while (end - p >= 8) {
 		uint64_t x = load_le64(p);
-		uint64_t del = x ^ (ones * 0x7f);
-		uint64_t stop = (((x - ones * 0x20) & ~x) |
-				 ((del - ones) & ~del)) & highs;
+		uint64_t low7 = x & ~highs;
+		uint64_t stop = (~(low7 + ones * 0x60) | (low7 + ones)) & ~x &
+				highs;
 
 		if (stop == 0) {
 			p += 8;
