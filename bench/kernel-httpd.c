@@ -199,6 +199,10 @@ parse(struct kh *h, struct kh_conn *kc, const char *p, uint32_t len)
 		kc->pending = (uint8_t)http_resp_for_request(&req);
 		kc->pending_head = req.is_head;
 		http_reader_set_body(&kc->rd, req.body, req.content_length);
+		/* No body: the request is complete already. */
+		if (http_reader_take_done(&kc->rd))
+			respond(h, kc, (enum http_resp_kind)kc->pending,
+				kc->pending_head);
 	}
 	return off;
 }

@@ -38,7 +38,8 @@ trace_add(struct trace *t, const char *fmt, ...)
 
 /* Feed @p msg in pieces of at most @p piece bytes (0: the split at
  * @p cut only) as a server would, recording every event; with @p fused,
- * through http_reader_feed_request() (one pass over a whole head). */
+ * through http_reader_feed_request() (one pass over a whole head) and
+ * http_reader_take_done(), as tern-httpd does. */
 static void
 feed_requests(const char *msg, size_t len, size_t piece, size_t cut,
 	      bool fused, struct trace *t)
@@ -88,6 +89,10 @@ feed_requests(const char *msg, size_t len, size_t piece, size_t cut,
 				  (int)req.body,
 				  (unsigned long long)req.content_length);
 			http_reader_set_body(&r, req.body, req.content_length);
+			/* The server's way: a message without a body is
+			 * complete at once, no feed to report it. */
+			if (fused && http_reader_take_done(&r))
+				trace_add(t, "done;");
 		}
 		pos += n;
 	}

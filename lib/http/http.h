@@ -99,6 +99,13 @@ http_reader_head(const struct http_reader *r, uint32_t *len)
 void http_reader_set_body(struct http_reader *r, enum http_body kind,
 			  uint64_t length);
 
+/**
+ * The message is complete once set_body() said there is no body: true
+ * then, and the reader goes on to the next head, as a feed would after
+ * reporting HTTP_EV_DONE -- without the feed. False otherwise.
+ */
+bool http_reader_take_done(struct http_reader *r);
+
 /** Drop the current head (an interim 1xx response) and collect the next. */
 void http_reader_next_head(struct http_reader *r);
 

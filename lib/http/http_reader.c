@@ -214,6 +214,15 @@ http_reader_set_body(struct http_reader *r, enum http_body kind,
 	}
 }
 
+bool
+http_reader_take_done(struct http_reader *r)
+{
+	if (r->phase != PH_DONE_PENDING)
+		return false;
+	r->phase = PH_HEAD;
+	return true;
+}
+
 void
 http_reader_next_head(struct http_reader *r)
 {

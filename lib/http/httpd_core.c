@@ -380,12 +380,16 @@ parse_piece(struct httpd_conn *hc, const char *p, uint32_t len, int *state)
 		off += used;
 		if (ev == HTTP_EV_NEED_MORE)
 			return off;
-		if (ev == HTTP_EV_HEAD)
+		if (ev == HTTP_EV_HEAD) {
 			*state = on_request_head(hc, &req, status);
-		else if (ev == HTTP_EV_DONE)
+			/* No body: the request is complete already. */
+			if (*state == 1 && http_reader_take_done(&hc->rd))
+				ev = HTTP_EV_DONE;
+		}
+		if (ev == HTTP_EV_DONE)
 			*state = respond(hc, (enum http_resp_kind)hc->pending,
 					 hc->pending_head);
-		else
+		else if (ev != HTTP_EV_HEAD)
 			*state = on_reader_error(hc, ev);
 		if (*state == 1 && (hc->flags & HC_CLOSING))
 			*state = -1;
