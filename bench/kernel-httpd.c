@@ -168,12 +168,11 @@ parse(struct kh *h, struct kh_conn *kc, const char *p, uint32_t len)
 	uint32_t off = 0, used;
 
 	while (!kc->closing) {
-		enum http_ev ev = http_reader_feed(&kc->rd, p + off,
-						   len - off, &used);
 		struct http_request req;
-		const char *head;
-		uint32_t hlen;
-		int status;
+		int status = 0;
+		enum http_ev ev = http_reader_feed_request(&kc->rd, p + off,
+							   len - off, &used,
+							   &req, &status);
 
 		off += used;
 		if (ev == HTTP_EV_NEED_MORE)
@@ -190,8 +189,6 @@ parse(struct kh *h, struct kh_conn *kc, const char *p, uint32_t len)
 			break;
 		}
 		h->requests++;
-		head = http_reader_head(&kc->rd, &hlen);
-		status = http_parse_request(head, hlen, &req);
 		if (status == 0 && req.body == HTTP_BODY_LENGTH &&
 		    req.content_length > h->max_body)
 			status = 413;
@@ -202,6 +199,10 @@ parse(struct kh *h, struct kh_conn *kc, const char *p, uint32_t len)
 		kc->pending = (uint8_t)http_resp_for_request(&req);
 		kc->pending_head = req.is_head;
 		http_reader_set_body(&kc->rd, req.body, req.content_length);
+		/* No body: the request is complete already. */
+		if (http_reader_take_done(&kc->rd))
+			respond(h, kc, (enum http_resp_kind)kc->pending,
+				kc->pending_head);
 	}
 	return off;
 }

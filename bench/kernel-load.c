@@ -447,11 +447,11 @@ http_input(struct kl *L, struct kl_conn *lc, const char *p, uint32_t len)
 	uint32_t off = 0, used;
 
 	for (;;) {
-		enum http_ev ev = http_reader_feed(&lc->rd, p + off, len - off,
-						   &used);
 		struct http_response resp;
-		const char *head;
-		uint32_t hlen;
+		int rc = -1;
+		enum http_ev ev = http_reader_feed_response(&lc->rd, p + off,
+							    len - off, &used,
+							    false, &resp, &rc);
 
 		off += used;
 		if (ev == HTTP_EV_NEED_MORE)
@@ -462,8 +462,7 @@ http_input(struct kl *L, struct kl_conn *lc, const char *p, uint32_t len)
 			continue;
 		}
 		if (ev == HTTP_EV_HEAD) {
-			head = http_reader_head(&lc->rd, &hlen);
-			if (http_parse_response(head, hlen, false, &resp) == 0) {
+			if (rc == 0) {
 				if (resp.status < 200) {
 					http_reader_next_head(&lc->rd);
 					continue;

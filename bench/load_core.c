@@ -498,25 +498,19 @@ on_response(struct load_conn *lc, bool ok)
 	}
 }
 
-static bool
-on_http_head(struct load_conn *lc)
+/* A response head, parsed and well formed. */
+static void
+on_http_head(struct load_conn *lc, const struct http_response *resp)
 {
-	struct http_response resp;
-	uint32_t len;
-	const char *p = http_reader_head(&lc->rd, &len);
-
-	if (http_parse_response(p, len, false, &resp) != 0)
-		return false;
-	if (resp.status >= 100 && resp.status < 200) {
+	if (resp->status >= 100 && resp->status < 200) {
 		/* Interim (100 Continue): the real response follows. */
 		http_reader_next_head(&lc->rd);
-		return true;
+		return;
 	}
-	if (!resp.keep_alive)
+	if (!resp->keep_alive)
 		lc->no_more = true;
-	lc->exchange_done = resp.status >= 200 && resp.status < 300;
-	http_reader_set_body(&lc->rd, resp.body, resp.content_length);
-	return true;
+	lc->exchange_done = resp->status >= 200 && resp->status < 300;
+	http_reader_set_body(&lc->rd, resp->body, resp->content_length);
 }
 
 /* Parse HTTP from @p p. @return false when @p lc may be gone. */
@@ -526,15 +520,20 @@ http_input(struct load_conn *lc, const char *p, uint32_t len)
 	uint32_t off = 0, used;
 
 	for (;;) {
-		enum http_ev ev = http_reader_feed(&lc->rd, p + off, len - off,
-						   &used);
+		struct http_response resp;
+		int rc = -1;
+		enum http_ev ev = http_reader_feed_response(&lc->rd, p + off,
+							    len - off, &used,
+							    false, &resp, &rc);
 
 		off += used;
 		if (ev == HTTP_EV_NEED_MORE)
 			return true;
 		if (ev == HTTP_EV_HEAD) {
-			if (on_http_head(lc))
+			if (rc == 0) {
+				on_http_head(lc, &resp);
 				continue;
+			}
 		} else if (ev == HTTP_EV_DONE) {
 			if (lc->in_flight == 0) {
 				/* A response nobody asked for. */

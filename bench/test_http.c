@@ -37,10 +37,12 @@ trace_add(struct trace *t, const char *fmt, ...)
 }
 
 /* Feed @p msg in pieces of at most @p piece bytes (0: the split at
- * @p cut only) as a server would, recording every event. */
+ * @p cut only) as a server would, recording every event; with @p fused,
+ * through http_reader_feed_request() (one pass over a whole head) and
+ * http_reader_take_done(), as tern-httpd does. */
 static void
 feed_requests(const char *msg, size_t len, size_t piece, size_t cut,
-	      struct trace *t)
+	      bool fused, struct trace *t)
 {
 	struct http_reader r;
 	size_t pos = 0;
@@ -54,13 +56,16 @@ feed_requests(const char *msg, size_t len, size_t piece, size_t cut,
 		if (n > len - pos)
 			n = len - pos;
 		for (;;) {
-			enum http_ev ev = http_reader_feed(&r, msg + pos + off,
-							   (uint32_t)(n - off),
-							   &used);
 			struct http_request req;
 			const char *head;
 			uint32_t hlen;
-			int st;
+			int st = -1;
+			enum http_ev ev = fused ?
+				http_reader_feed_request(&r, msg + pos + off,
+							 (uint32_t)(n - off),
+							 &used, &req, &st) :
+				http_reader_feed(&r, msg + pos + off,
+						 (uint32_t)(n - off), &used);
 
 			off += used;
 			if (ev == HTTP_EV_NEED_MORE)
@@ -74,14 +79,20 @@ feed_requests(const char *msg, size_t len, size_t piece, size_t cut,
 				t->errors++;
 				break;
 			}
-			head = http_reader_head(&r, &hlen);
-			st = http_parse_request(head, hlen, &req);
+			if (!fused) {
+				head = http_reader_head(&r, &hlen);
+				st = http_parse_request(head, hlen, &req);
+			}
 			trace_add(t, "head %d %s 1.%d ka%d body%d/%llu;", st,
 				  req.is_head ? "HEAD" : "-",
 				  req.version_minor, req.keep_alive,
 				  (int)req.body,
 				  (unsigned long long)req.content_length);
 			http_reader_set_body(&r, req.body, req.content_length);
+			/* The server's way: a message without a body is
+			 * complete at once, no feed to report it. */
+			if (fused && http_reader_take_done(&r))
+				trace_add(t, "done;");
 		}
 		pos += n;
 	}
@@ -110,9 +121,12 @@ test_pipeline_whole(void **state)
 	struct trace t;
 
 	(void)state;
-	feed_requests(pipeline, sizeof(pipeline) - 1, sizeof(pipeline), 0, &t);
-	assert_int_equal(t.errors, 0);
-	assert_string_equal(t.log, pipeline_trace);
+	for (int fused = 0; fused <= 1; fused++) {
+		feed_requests(pipeline, sizeof(pipeline) - 1,
+			      sizeof(pipeline), 0, fused, &t);
+		assert_int_equal(t.errors, 0);
+		assert_string_equal(t.log, pipeline_trace);
+	}
 }
 
 static void
@@ -121,8 +135,10 @@ test_pipeline_bytewise(void **state)
 	struct trace t;
 
 	(void)state;
-	feed_requests(pipeline, sizeof(pipeline) - 1, 1, 0, &t);
-	assert_string_equal(t.log, pipeline_trace);
+	for (int fused = 0; fused <= 1; fused++) {
+		feed_requests(pipeline, sizeof(pipeline) - 1, 1, 0, fused, &t);
+		assert_string_equal(t.log, pipeline_trace);
+	}
 }
 
 static void
@@ -131,10 +147,15 @@ test_pipeline_every_split(void **state)
 	struct trace t;
 
 	(void)state;
-	for (size_t cut = 1; cut < sizeof(pipeline) - 1; cut++) {
-		feed_requests(pipeline, sizeof(pipeline) - 1, 0, cut, &t);
-		if (strcmp(t.log, pipeline_trace) != 0)
-			fail_msg("split at %zu: %s", cut, t.log);
+	for (int fused = 0; fused <= 1; fused++) {
+		for (size_t cut = 1; cut < sizeof(pipeline) - 1; cut++) {
+			feed_requests(pipeline, sizeof(pipeline) - 1, 0, cut,
+				      fused, &t);
+			if (strcmp(t.log, pipeline_trace) != 0)
+				fail_msg("%s split at %zu: %s",
+					 fused ? "fused" : "two-step", cut,
+					 t.log);
+		}
 	}
 }
 
@@ -144,6 +165,32 @@ status_of(const char *head)
 	struct http_request req;
 
 	return http_parse_request(head, (uint32_t)strlen(head), &req);
+}
+
+/*
+ * The status of @p head fed whole to http_reader_feed_request(), as the
+ * first message of a piece that ends after it (@p tail follows): -1
+ * when no head event came or it did not end where the head does.
+ */
+static int
+fused_status_of(const char *head, const char *tail)
+{
+	char buf[512];
+	size_t hlen = strlen(head), len = hlen + strlen(tail);
+	struct http_reader r;
+	struct http_request req;
+	uint32_t used;
+	int st = -1;
+
+	assert_true(len <= sizeof(buf));
+	memcpy(buf, head, hlen);
+	memcpy(buf + hlen, tail, len - hlen);
+	http_reader_init(&r, 256);
+	if (http_reader_feed_request(&r, buf, (uint32_t)len, &used, &req,
+				     &st) != HTTP_EV_HEAD || used != hlen)
+		st = -1;
+	http_reader_fini(&r);
+	return st;
 }
 
 static void
@@ -189,15 +236,36 @@ test_request_errors(void **state)
 		{ "GET / HTTP/1.1\r\nHost: abcdefghij\x7fklmnopqrstu\r\n\r\n",
 		  400 },
 		{ "GET / HTTP/1.1\r\nHost: abcdefghijklmnop\rq\r\n\r\n", 400 },
+		/* The first stop byte of a word is found exactly: an HTAB
+		 * before a CTL or DEL in the same eight bytes. */
+		{ "GET / HTTP/1.1\r\nHost: a\r\nX: ab\tc\x01" "defghijklmn\r\n\r\n",
+		  400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nX: a\t\tb\x7f" "defghijklm\r\n\r\n",
+		  400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nX: a\t\tb\tdefghijklm\r\n\r\n",
+		  0 },
 		{ "GET / HTTP/1.1\r\nHost: a\r\nX-Long: abcdefgh\tijklmnop"
 		  "\xe9qrstuvwxyz0123456789\r\n\r\n", 0 },
 	};
 
+	/* What may follow a head in the same piece: nothing, a body, the
+	 * next request (with or without a line end in it). */
+	static const char *const tails[] = {
+		"", "hello", "GET / HTTP/1.1\r\n", "GET / HTTP/1.1\r\nHost: a",
+	};
+
 	(void)state;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		if (status_of(cases[i].head) != cases[i].status)
 			fail_msg("case %zu: got %d, want %d", i,
 				 status_of(cases[i].head), cases[i].status);
+		for (size_t k = 0; k < sizeof(tails) / sizeof(tails[0]); k++)
+			if (fused_status_of(cases[i].head, tails[k]) !=
+			    cases[i].status)
+				fail_msg("case %zu tail %zu: fused got %d", i,
+					 k, fused_status_of(cases[i].head,
+							    tails[k]));
+	}
 }
 
 static enum http_ev
@@ -257,6 +325,33 @@ test_chunk_errors(void **state)
 	}
 }
 
+/*
+ * @p head fed to http_reader_feed_response() in one piece with a body
+ * after it: @return what it says of the head (-2: no head event, or
+ * it did not end where the head does).
+ */
+static int
+fused_response(const char *head, bool head_req, struct http_response *resp)
+{
+	static const char body[] = "<p>\n</p>";
+	char buf[512];
+	size_t hlen = strlen(head);
+	struct http_reader r;
+	uint32_t used;
+	int rc = -2;
+
+	assert_true(hlen + sizeof(body) <= sizeof(buf));
+	memcpy(buf, head, hlen);
+	memcpy(buf + hlen, body, sizeof(body));
+	http_reader_init(&r, 256);
+	if (http_reader_feed_response(&r, buf, (uint32_t)(hlen + sizeof(body)),
+				      &used, head_req, resp, &rc) !=
+	    HTTP_EV_HEAD || used != hlen)
+		rc = -2;
+	http_reader_fini(&r);
+	return rc;
+}
+
 static void
 test_responses(void **state)
 {
@@ -294,12 +389,18 @@ test_responses(void **state)
 					     (uint32_t)strlen(cases[i].head),
 					     cases[i].head_req, &resp);
 
+		struct http_response fresp;
+		int frc = fused_response(cases[i].head, cases[i].head_req,
+					 &fresp);
+
 		assert_int_equal(rc, cases[i].rc);
+		assert_int_equal(frc, cases[i].rc);
 		if (rc != 0)
 			continue;
 		assert_int_equal(resp.status, cases[i].status);
 		assert_int_equal(resp.body, cases[i].body);
 		assert_int_equal(resp.keep_alive, cases[i].keep_alive);
+		assert_memory_equal(&fresp, &resp, sizeof(resp));
 	}
 }
 

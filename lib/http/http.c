@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "http.h"
+#include "http_prefix.h"
 
 /* Digits of a Content-Length we accept: 10^18 fits in 63 bits. */
 #define HTTP_CONTENT_LENGTH_DIGITS_MAX 18
@@ -72,63 +73,105 @@ scan_init(struct scan *s, const char *p, uint32_t len)
 	return len > 0 && s->end[-1] == '\n';
 }
 
-/* Skip bytes of class @p k (stops at the final LF); @return how many.
- * A local cursor: a byte load may alias s->p, which would keep the
- * compiler storing and reloading it every byte. */
+/* The first byte at or after @p p not of class @p k (the final LF
+ * stops every class). Four bytes a step: the loop's own increment and
+ * branch cost as much as the test of a byte. */
+static inline const unsigned char *
+skip_class(const unsigned char *p, enum char_class k)
+{
+	while (is(p[0], k) && is(p[1], k) && is(p[2], k) && is(p[3], k))
+		p += 4;
+	while (is(*p, k))
+		p++;
+	return p;
+}
+
+/* Skip bytes of class @p k; @return how many. */
 static inline uint32_t
 skip(struct scan *s, enum char_class k)
 {
-	const unsigned char *start = s->p, *p = start;
+	const unsigned char *start = s->p;
 
-	while (is(*p, k))
-		p++;
-	s->p = p;
-	return (uint32_t)(p - start);
+	s->p = skip_class(start, k);
+	return (uint32_t)(s->p - start);
+}
+
+/* Eight bytes from @p p, the first in the least significant byte. */
+static inline uint64_t
+load_le64(const unsigned char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
 }
 
 /*
  * skip(s, C_FIELD) eight bytes at a time while eight are left: a field
- * value is mostly visible ASCII, and a word with no byte below 0x20
- * (HTAB included, left to the byte loop) and none equal to 0x7f holds
- * field bytes only. The tests are the "has a byte less than n" and "has
- * a zero byte" words of Anderson's bit hacks, exact for "any byte".
+ * value is mostly visible ASCII, and the bytes that end it are those
+ * below 0x20 (HTAB excepted) and 0x7f. With the high bit of each byte
+ * cleared first, adding 0x60 sets it exactly in the bytes from 0x20 up
+ * and adding 0x01 exactly in 0x7f: no sum carries into the next byte,
+ * so every byte's flag is its own and the first stop byte is at the
+ * lowest flag (obs-text, high bit set, never stops). Only an HTAB there
+ * goes on scanning.
  */
+static inline const unsigned char *
+field_value_end(const unsigned char *p, const unsigned char *end)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	const uint64_t highs = ones * 0x80;
+
+	while (end - p >= 8) {
+		uint64_t x = load_le64(p);
+		uint64_t low7 = x & ~highs;
+		uint64_t stop = (~(low7 + ones * 0x60) | (low7 + ones)) & ~x &
+				highs;
+
+		if (stop == 0) {
+			p += 8;
+			continue;
+		}
+		p += (uint32_t)__builtin_ctzll(stop) / 8;
+		if (*p != '\t')
+			return p;
+		p++;
+	}
+	return skip_class(p, C_FIELD);
+}
+
 static inline void
 skip_field_value(struct scan *s)
 {
-	const uint64_t ones = UINT64_C(0x0101010101010101);
-	const uint64_t highs = UINT64_C(0x8080808080808080);
-	const unsigned char *p = s->p;
-
-	while (s->end - p >= 8) {
-		uint64_t x, del;
-
-		memcpy(&x, p, sizeof(x));
-		del = x ^ (ones * 0x7f);
-		if ((((x - ones * 0x20) & ~x) | ((del - ones) & ~del)) &
-		    highs)
-			break;
-		p += 8;
-	}
-	s->p = p;
-	skip(s, C_FIELD);
+	s->p = field_value_end(s->p, s->end);
 }
 
-/* A line ending here: CRLF, or a bare LF (RFC 9112 2.2). A CR not
+/* A line ending at @p p: CRLF, or a bare LF (RFC 9112 2.2). A CR not
  * followed by LF is a bare CR, rejected. (A CR is never the last byte,
- * so reading the one after it stays inside the head.) */
+ * so reading the one after it stays inside the head.)
+ * @return the byte after it, or NULL when no line ends here. */
+static inline const unsigned char *
+line_end(const unsigned char *p)
+{
+	if (*p == '\n')
+		return p + 1;
+	if (p[0] == '\r' && p[1] == '\n')
+		return p + 2;
+	return NULL;
+}
+
 static inline bool
 eol(struct scan *s)
 {
-	if (*s->p == '\n') {
-		s->p++;
-		return true;
-	}
-	if (s->p[0] == '\r' && s->p[1] == '\n') {
-		s->p += 2;
-		return true;
-	}
-	return false;
+	const unsigned char *next = line_end(s->p);
+
+	if (next == NULL)
+		return false;
+	s->p = next;
+	return true;
 }
 
 /* "HTTP/1.x": @return the minor version, -1 malformed, -2 not HTTP/1.
@@ -294,27 +337,36 @@ field(struct fields *f, const unsigned char *name, uint32_t name_len,
 static int
 parse_fields(struct scan *s, struct fields *f)
 {
+	/* Cursors in locals: a byte load may alias s->p, which would keep
+	 * the compiler storing and reloading it every step. */
+	const unsigned char *p = s->p, *end = s->end, *next;
+
 	memset(f, 0, sizeof(*f));
 	for (;;) {
-		const unsigned char *name = s->p, *v, *vend;
+		const unsigned char *name = p, *v, *vend;
 		uint32_t name_len;
 
-		if (s->p == s->end)
+		if (p == end)
 			return -1;      /* no empty line */
-		if (eol(s))
+		next = line_end(p);
+		if (next != NULL) {
+			s->p = next;
 			return 0;
-		name_len = skip(s, C_TCHAR);
-		if (name_len == 0 || *s->p != ':')
+		}
+		p = skip_class(p, C_TCHAR);
+		name_len = (uint32_t)(p - name);
+		if (name_len == 0 || *p != ':')
 			return -1;
-		v = s->p + 1;
-		while (*v == ' ' || *v == '\t')
-			v++;
-		s->p = v;
-		skip_field_value(s);
-		vend = s->p;
+		p++;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		v = p;
+		p = field_value_end(p, end);
+		vend = p;
 		while (vend > v && (vend[-1] == ' ' || vend[-1] == '\t'))
 			vend--;
-		if (!eol(s))
+		p = line_end(p);
+		if (p == NULL)
 			return -1;   /* a CTL, a bare CR, or no line end */
 		if (field(f, name, name_len, v, (uint32_t)(vend - v)) != 0)
 			return -1;
@@ -346,20 +398,17 @@ parse_request_line(struct scan *s, struct http_request *req)
 	return 0;
 }
 
-int
-http_parse_request(const char *p, uint32_t len, struct http_request *req)
+/* The request head at s; @return 0 or the status it deserves. */
+static int
+parse_request(struct scan *s, struct http_request *req)
 {
-	struct scan s;
 	struct fields f;
 	int rc;
 
-	memset(req, 0, sizeof(*req));
-	if (!scan_init(&s, p, len))
-		return 400;
-	rc = parse_request_line(&s, req);
+	rc = parse_request_line(s, req);
 	if (rc != 0)
 		return rc;
-	if (parse_fields(&s, &f) != 0)
+	if (parse_fields(s, &f) != 0)
 		return 400;
 	/* RFC 9112 3.2: exactly one Host in HTTP/1.1; at most one in 1.0. */
 	if ((req->version_minor == 1 && f.hosts != 1) || f.hosts > 1)
@@ -385,6 +434,28 @@ http_parse_request(const char *p, uint32_t len, struct http_request *req)
 	return 0;
 }
 
+int
+http_parse_request(const char *p, uint32_t len, struct http_request *req)
+{
+	struct scan s;
+
+	memset(req, 0, sizeof(*req));
+	if (!scan_init(&s, p, len))
+		return 400;
+	return parse_request(&s, req);
+}
+
+uint32_t
+http_request_prefix(const char *p, uint32_t len, struct http_request *req)
+{
+	struct scan s;
+
+	memset(req, 0, sizeof(*req));
+	if (!scan_init(&s, p, len) || parse_request(&s, req) != 0)
+		return 0;
+	return (uint32_t)(s.p - (const unsigned char *)p);
+}
+
 /* status-line = HTTP-version SP status-code SP [ reason-phrase ] */
 static int
 parse_status_line(struct scan *s, struct http_response *resp)
@@ -406,16 +477,13 @@ parse_status_line(struct scan *s, struct http_response *resp)
 	return eol(s) ? 0 : -1;
 }
 
-int
-http_parse_response(const char *p, uint32_t len, bool head_request,
-		    struct http_response *resp)
+/* The response head at s; @return 0 or -1 malformed. */
+static int
+parse_response(struct scan *s, bool head_request, struct http_response *resp)
 {
-	struct scan s;
 	struct fields f;
 
-	memset(resp, 0, sizeof(*resp));
-	if (!scan_init(&s, p, len) || parse_status_line(&s, resp) != 0 ||
-	    parse_fields(&s, &f) != 0)
+	if (parse_status_line(s, resp) != 0 || parse_fields(s, &f) != 0)
 		return -1;
 	if (f.has_te && f.has_length)
 		return -1;
@@ -441,4 +509,28 @@ http_parse_response(const char *p, uint32_t len, bool head_request,
 		resp->keep_alive = false;
 	}
 	return 0;
+}
+
+int
+http_parse_response(const char *p, uint32_t len, bool head_request,
+		    struct http_response *resp)
+{
+	struct scan s;
+
+	memset(resp, 0, sizeof(*resp));
+	if (!scan_init(&s, p, len))
+		return -1;
+	return parse_response(&s, head_request, resp);
+}
+
+uint32_t
+http_response_prefix(const char *p, uint32_t len, bool head_request,
+		     struct http_response *resp)
+{
+	struct scan s;
+
+	memset(resp, 0, sizeof(*resp));
+	if (!scan_init(&s, p, len) || parse_response(&s, head_request, resp))
+		return 0;
+	return (uint32_t)(s.p - (const unsigned char *)p);
 }

@@ -99,6 +99,13 @@ http_reader_head(const struct http_reader *r, uint32_t *len)
 void http_reader_set_body(struct http_reader *r, enum http_body kind,
 			  uint64_t length);
 
+/**
+ * The message is complete once set_body() said there is no body: true
+ * then, and the reader goes on to the next head, as a feed would after
+ * reporting HTTP_EV_DONE -- without the feed. False otherwise.
+ */
+bool http_reader_take_done(struct http_reader *r);
+
 /** Drop the current head (an interim 1xx response) and collect the next. */
 void http_reader_next_head(struct http_reader *r);
 
@@ -145,5 +152,25 @@ int http_parse_request(const char *p, uint32_t len, struct http_request *req);
  */
 int http_parse_response(const char *p, uint32_t len, bool head_request,
 			struct http_response *resp);
+
+/**
+ * http_reader_feed() and, on HTTP_EV_HEAD, http_parse_request() of the
+ * head: @p req and @p status are what it gives. A head that arrives
+ * whole in one piece is parsed in the same pass that finds its end (no
+ * second scan); any other (split, malformed, too long) goes the two
+ * steps, with the same events and statuses.
+ */
+enum http_ev http_reader_feed_request(struct http_reader *r, const char *p,
+				      uint32_t len, uint32_t *used,
+				      struct http_request *req, int *status);
+
+/**
+ * The same for responses: on HTTP_EV_HEAD, @p resp and @p rc are what
+ * http_parse_response() gives for the head.
+ */
+enum http_ev http_reader_feed_response(struct http_reader *r, const char *p,
+				       uint32_t len, uint32_t *used,
+				       bool head_request,
+				       struct http_response *resp, int *rc);
 
 #endif /* TERN_HTTP_H */

@@ -11,6 +11,7 @@
 #include <strings.h>
 
 #include "http.h"
+#include "http_prefix.h"
 
 enum http_phase {
 	PH_HEAD,             /* collecting a head */
@@ -133,6 +134,17 @@ feed_head_carry(struct http_reader *r, const char *p, uint32_t len,
 	return HTTP_EV_NEED_MORE;
 }
 
+/* Empty lines before a message are ignored (RFC 9112 2.2). */
+static uint32_t
+skip_empty_lines(const char *p, uint32_t len)
+{
+	uint32_t i = 0;
+
+	while (i < len && (p[i] == '\r' || p[i] == '\n'))
+		i++;
+	return i;
+}
+
 static enum http_ev
 feed_head(struct http_reader *r, const char *p, uint32_t len, uint32_t *used)
 {
@@ -140,9 +152,7 @@ feed_head(struct http_reader *r, const char *p, uint32_t len, uint32_t *used)
 
 	if (r->carry_len > 0)
 		return feed_head_carry(r, p, len, used);
-	/* Empty lines before a message are ignored (RFC 9112 2.2). */
-	while (i < len && (p[i] == '\r' || p[i] == '\n'))
-		i++;
+	i = skip_empty_lines(p, len);
 	if (i == len) {
 		*used = len;
 		return HTTP_EV_NEED_MORE;
@@ -202,6 +212,15 @@ http_reader_set_body(struct http_reader *r, enum http_body kind,
 		r->phase = PH_DONE_PENDING;
 		break;
 	}
+}
+
+bool
+http_reader_take_done(struct http_reader *r)
+{
+	if (r->phase != PH_DONE_PENDING)
+		return false;
+	r->phase = PH_HEAD;
+	return true;
 }
 
 void
@@ -374,4 +393,74 @@ http_reader_feed(struct http_reader *r, const char *p, uint32_t len,
 	default:
 		return feed_chunked(r, p, len, used);
 	}
+}
+
+/*
+ * Whether a head may start at p + *start and lie whole in the piece (no
+ * part of one is held); *len is cut to the last line feed of the piece,
+ * the bound the prefix parsers need.
+ */
+static bool
+head_may_be_whole(const struct http_reader *r, const char *p, uint32_t *len,
+		  uint32_t *start)
+{
+	const char *lf;
+
+	if (r->phase != PH_HEAD || r->carry_len != 0 || *len == 0)
+		return false;
+	if (p[*len - 1] != '\n') {
+		/* A head with a body after it: bound the scans by the
+		 * last line feed in the piece. */
+		lf = memrchr(p, '\n', *len);
+		if (lf == NULL)
+			return false;
+		*len = (uint32_t)(lf - p) + 1;
+	}
+	*start = skip_empty_lines(p, *len);
+	return *start < *len;
+}
+
+enum http_ev
+http_reader_feed_request(struct http_reader *r, const char *p, uint32_t len,
+			 uint32_t *used, struct http_request *req,
+			 int *status)
+{
+	uint32_t i, n, whole = len;
+	enum http_ev ev;
+
+	if (head_may_be_whole(r, p, &whole, &i)) {
+		n = http_request_prefix(p + i, whole - i, req);
+		if (n != 0 && n <= r->max_head) {
+			*used = i + n;
+			*status = 0;
+			return head_found(r, p + i, n, false);
+		}
+	}
+	ev = http_reader_feed(r, p, len, used);
+	if (ev == HTTP_EV_HEAD)
+		*status = http_parse_request(r->head, r->head_len, req);
+	return ev;
+}
+
+enum http_ev
+http_reader_feed_response(struct http_reader *r, const char *p, uint32_t len,
+			  uint32_t *used, bool head_request,
+			  struct http_response *resp, int *rc)
+{
+	uint32_t i, n, whole = len;
+	enum http_ev ev;
+
+	if (head_may_be_whole(r, p, &whole, &i)) {
+		n = http_response_prefix(p + i, whole - i, head_request, resp);
+		if (n != 0 && n <= r->max_head) {
+			*used = i + n;
+			*rc = 0;
+			return head_found(r, p + i, n, false);
+		}
+	}
+	ev = http_reader_feed(r, p, len, used);
+	if (ev == HTTP_EV_HEAD)
+		*rc = http_parse_response(r->head, r->head_len, head_request,
+					  resp);
+	return ev;
 }

@@ -322,27 +322,24 @@ respond(struct httpd_conn *hc, enum http_resp_kind kind, bool head_only)
 
 /* ---- input ---- */
 
-/* A complete request head: check it and decide the response. */
+/* A complete request head, parsed (@p status as http_parse_request()
+ * gives): check it and decide the response. */
 static int
-on_request_head(struct httpd_conn *hc)
+on_request_head(struct httpd_conn *hc, const struct http_request *req,
+		int status)
 {
-	struct http_request req;
-	uint32_t len;
-	const char *p = http_reader_head(&hc->rd, &len);
-	int status = http_parse_request(p, len, &req);
-
 	hc->h->st.requests++;
-	if (status == 0 && req.body == HTTP_BODY_LENGTH &&
-	    req.content_length > hc->h->conf.max_body)
+	if (status == 0 && req->body == HTTP_BODY_LENGTH &&
+	    req->content_length > hc->h->conf.max_body)
 		status = 413;
 	if (status != 0)
 		return respond(hc, http_resp_for_status(status), false);
 	/* The response goes once the body has been skipped. */
-	hc->pending = (uint8_t)http_resp_for_request(&req);
-	hc->pending_head = req.is_head;
-	http_reader_set_body(&hc->rd, req.body, req.content_length);
+	hc->pending = (uint8_t)http_resp_for_request(req);
+	hc->pending_head = req->is_head;
+	http_reader_set_body(&hc->rd, req->body, req->content_length);
 	/* The client waits for this before sending the body. */
-	if (req.expect_continue)
+	if (req->expect_continue)
 		return respond(hc, HTTP_RESP_100, false);
 	return 1;
 }
@@ -372,20 +369,27 @@ static uint32_t
 parse_piece(struct httpd_conn *hc, const char *p, uint32_t len, int *state)
 {
 	uint32_t off = 0, used;
+	struct http_request req;
 	enum http_ev ev;
+	int status = 0;
 
 	*state = 1;
 	for (;;) {
-		ev = http_reader_feed(&hc->rd, p + off, len - off, &used);
+		ev = http_reader_feed_request(&hc->rd, p + off, len - off,
+					      &used, &req, &status);
 		off += used;
 		if (ev == HTTP_EV_NEED_MORE)
 			return off;
-		if (ev == HTTP_EV_HEAD)
-			*state = on_request_head(hc);
-		else if (ev == HTTP_EV_DONE)
+		if (ev == HTTP_EV_HEAD) {
+			*state = on_request_head(hc, &req, status);
+			/* No body: the request is complete already. */
+			if (*state == 1 && http_reader_take_done(&hc->rd))
+				ev = HTTP_EV_DONE;
+		}
+		if (ev == HTTP_EV_DONE)
 			*state = respond(hc, (enum http_resp_kind)hc->pending,
 					 hc->pending_head);
-		else
+		else if (ev != HTTP_EV_HEAD)
 			*state = on_reader_error(hc, ev);
 		if (*state == 1 && (hc->flags & HC_CLOSING))
 			*state = -1;
