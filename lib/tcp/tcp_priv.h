@@ -566,7 +566,38 @@ void tcp_recovery_on_dsack(struct tern_ctx *ctx, struct tern_conn *c,
 void tcp_rack_timer(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_dsack_note(struct tern_ctx *ctx, struct tern_conn *c,
 		    uint32_t start, uint32_t end, tern_stat_t why);
-uint32_t tcp_pipe(const struct tern_conn *c);
+uint32_t tcp_pipe_sack_recovery(const struct tern_conn *c);
+
+/*
+ * RFC 6675 "pipe": bytes believed in the network. Outside SACK recovery
+ * (every segment of the fast path) that is everything sent and not
+ * acknowledged; the rest is tcp_recovery.c's.
+ */
+static inline uint32_t
+tcp_pipe(const struct tern_conn *c)
+{
+	if (likely(!(c->flags & CF_RECOVERY) || !(c->flags & CF_SACK_OK) ||
+		   c->sb.n == 0))
+		return c->snd_nxt - c->snd_una;
+	return tcp_pipe_sack_recovery(c);
+}
+
+/*
+ * An ACK of @p acked new bytes (tcp_ack_advance()). Outside recovery
+ * and after an RTO's aftermath it only grows cwnd: that case skips the
+ * call into tcp_recovery.c.
+ */
+static inline void
+tcp_recovery_on_new_ack(struct tern_ctx *ctx, struct tern_conn *c,
+			const struct tcp_seg *seg, uint32_t acked)
+{
+	if (likely(!(c->flags & (CF_RECOVERY | CF_AFTER_RTO)))) {
+		c->dupacks = 0;
+		tcp_cc_on_ack(&c->cc, acked, ctx->now_ns, c->srtt_us);
+		return;
+	}
+	tcp_recovery_on_ack(ctx, c, seg, acked, false);
+}
 uint32_t tcp_lost_bytes(const struct tern_conn *c);
 void tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 
