@@ -366,6 +366,10 @@ struct tern_tcp {
 	uint16_t our_mss;              /* from the MTU, or conf.mss */
 	uint32_t state_count[TERN_TCP_NSTATES];
 	uint64_t fsm_hits[TCP_FSM_NROWS];
+	/* tern.tcp.fsm at DEBUG, as of this lcore's last output pass
+	 * (tcp_fsm_log_refresh): one rte_log_can_log() call per step
+	 * instead of one per state change. */
+	bool log_fsm;
 	uint32_t next_conn_id;         /* last struct tern_conn id given */
 	/* RFC 5961 challenge ACKs of all connections in chal_second, and
 	 * that second's budget (tcp_send_challenge_ack) */
@@ -475,6 +479,7 @@ int tcp_fsm_step_tw(struct tern_ctx *ctx, struct tcp_tw *tw,
 		    enum tcp_event ev, const struct tcp_seg *seg);
 int tcp_fsm_step_closed(struct tern_ctx *ctx, enum tcp_event ev,
 			const struct tcp_seg *seg);
+void tcp_fsm_log_refresh(struct tern_ctx *ctx);
 void tcp_fsm_conn_born(struct tern_ctx *ctx, struct tern_conn *c,
 		       uint8_t state);
 void tcp_fsm_conn_gone(struct tern_ctx *ctx, const struct tern_conn *c);
