@@ -14,7 +14,9 @@
  *   tern.nd        IPv6 neighbour resolution failures (NOTICE), DAD
  *                  results (duplicate address: ERR)
  *   tern.tcp       connections ended by timeout or reset (INFO)
- *   tern.tcp.fsm   every state change of a connection (DEBUG)
+ *   tern.tcp.fsm   every state change of a connection (DEBUG; its
+ *                  level is read once per step, so a change applies
+ *                  from the next step)
  *
  * Messages from the data path go through TERN_DP_LOG: nothing is
  * formatted unless the type's level lets it through, and each lcore

@@ -158,6 +158,7 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 		return -ENOMEM;
 	tcp->conf = *conf;
 	ctx->tcp = tcp;
+	tcp_fsm_log_refresh(ctx);
 	TAILQ_INIT(&tcp->tw_fifo);
 	TAILQ_INIT(&tcp->work);
 	tern_timer_init(&tcp->tw_timer);
@@ -260,6 +261,7 @@ tern_tcp_output(struct tern_ctx *ctx)
 void
 tern_tcp_poll(struct tern_ctx *ctx)
 {
+	tcp_fsm_log_refresh(ctx);
 	tcp_timers_run(ctx);
 	tcp_flush_work(ctx);
 }

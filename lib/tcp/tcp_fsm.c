@@ -143,6 +143,17 @@ tcp_fsm_tw_gone(struct tern_ctx *ctx)
 
 /* ---- the state of a connection ---- */
 
+/*
+ * Is tern.tcp.fsm at DEBUG? Asked once per output pass (tern_tcp_poll(),
+ * every step), so a level set at run time applies from the next step.
+ */
+void
+tcp_fsm_log_refresh(struct tern_ctx *ctx)
+{
+	tcp_of(ctx)->log_fsm =
+		rte_log_can_log((uint32_t)tern_logtype_tcp_fsm, RTE_LOG_DEBUG);
+}
+
 /* tern.tcp.fsm: every change; tern.tcp: ends that were not asked for. */
 static void
 tcp_log_state(struct tern_ctx *ctx, const struct tern_conn *c, uint8_t prev)
@@ -151,10 +162,12 @@ tcp_log_state(struct tern_ctx *ctx, const struct tern_conn *c, uint8_t prev)
 	uint16_t lport = rte_be_to_cpu_16(c->node.key.lport);
 	uint16_t fport = rte_be_to_cpu_16(c->node.key.fport);
 
-	TERN_DP_LOG(ctx, tern_logtype_tcp_fsm, DEBUG,
-		    "tern.tcp.fsm: lcore %u: :%u <-> %u.%u.%u.%u:%u %s -> %s",
-		    ctx->lcore_id, lport, f[0], f[1], f[2], f[3], fport,
-		    tern_tcp_state_name(prev), tern_tcp_state_name(c->state));
+	if (unlikely(tcp_of(ctx)->log_fsm))
+		TERN_DP_LOG(ctx, tern_logtype_tcp_fsm, DEBUG,
+			    "tern.tcp.fsm: lcore %u: :%u <-> %u.%u.%u.%u:%u "
+			    "%s -> %s", ctx->lcore_id, lport, f[0], f[1], f[2],
+			    f[3], fport, tern_tcp_state_name(prev),
+			    tern_tcp_state_name(c->state));
 	if (c->state == TERN_TCP_CLOSED &&
 	    (c->close_reason == TERN_TCP_CLOSE_TIMEOUT ||
 	     c->close_reason == TERN_TCP_CLOSE_RESET))
@@ -363,6 +376,25 @@ tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
 	const struct tcp_fsm_subject s = { .c = c, .seg = seg };
 
 	return tcp_fsm_exec(ctx, &s, c->state, ev);
+}
+
+/*
+ * The fast path's step (tcp_fast_path()): its rows (ESTABLISHED's ACK)
+ * neither act nor move, so the step only counts the row, without the
+ * general step's frame; any other row takes tcp_fsm_step().
+ */
+int
+tcp_fsm_step_quiet(struct tern_ctx *ctx, struct tern_conn *c,
+		   enum tcp_event ev, const struct tcp_seg *seg)
+{
+	const struct tcp_fsm_cell *cell = &tcp_fsm[c->state][ev];
+
+	if (likely(cell->valid && cell->actions == 0 &&
+		   cell->next == c->state)) {
+		tcp_fsm_done(ctx, cell);
+		return 0;
+	}
+	return tcp_fsm_step(ctx, c, ev, seg);
 }
 
 /*

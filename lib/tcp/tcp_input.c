@@ -416,7 +416,7 @@ tcp_fast_path(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg,
 	    seq_leq(seg->seq, c->last_ack_sent) &&
 	    seq_geq(seg->opts.tsval, c->ts_recent))
 		c->ts_recent = seg->opts.tsval;
-	tcp_fsm_step(ctx, c, TCP_EV_SEG_ACK, seg);
+	tcp_fsm_step_quiet(ctx, c, TCP_EV_SEG_ACK, seg);
 	return true;
 }
 

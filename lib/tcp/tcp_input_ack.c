@@ -181,10 +181,12 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 		c->snd_nxt = c->snd_una;
 	if (seq_lt(c->rxt_next, c->snd_una))
 		c->rxt_next = c->snd_una;
-	tcp_sb_advance(&c->sb, c->snd_una);
+	/* An empty scoreboard (no SACK blocks) has nothing to move. */
+	if (c->sb.n > 0)
+		tcp_sb_advance(&c->sb, c->snd_una);
 	tcp_rtt_from_ack(ctx, c, seg);
 	tcp_check_spurious_rto(ctx, c, seg);
-	tcp_recovery_on_ack(ctx, c, seg, acked, false);
+	tcp_recovery_on_new_ack(ctx, c, seg, acked);
 	c->retries = 0;
 	c->backoff = 0;
 	c->flags &= ~CF_TLP_SENT;

@@ -152,18 +152,24 @@ tcp_opts_len(const struct tcp_opts_out *o)
  * Blocks beyond TCP_MAX_SACK_BLOCKS in @p o->nsack are ignored.
  * @return bytes written (== tcp_opts_len(o)).
  */
+/* NOP NOP TS in three words, where the emit inlines it. */
+static inline void
+tcp_opts_write_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr)
+{
+	uint32_t w[3] = {
+		tcp_opts_be32(0x0101080a), tcp_opts_be32(tsval),
+		tcp_opts_be32(tsecr),
+	};
+
+	memcpy(buf, w, sizeof(w));
+}
+
 static inline unsigned int
 tcp_opts_write(uint8_t *buf, const struct tcp_opts_out *o)
 {
-	/* NOP NOP TS in three words, where the emit inlines it. */
-	uint32_t w[3] = {
-		tcp_opts_be32(0x0101080a), tcp_opts_be32(o->tsval),
-		tcp_opts_be32(o->tsecr),
-	};
-
 	if (!tcp_opts_ts_only(o))
 		return tcp_opts_write_any(buf, o);
-	memcpy(buf, w, sizeof(w));
+	tcp_opts_write_ts(buf, o->tsval, o->tsecr);
 	return TCP_OPTS_TS_LEN;
 }
 

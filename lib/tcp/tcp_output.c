@@ -123,6 +123,23 @@ tcp_emit_segs(const struct tcp_emit *e)
 	return (e->len + e->tso_segsz - 1) / e->tso_segsz;
 }
 
+/* The fixed TCP header (the checksum is the port's or IPv4 output's). */
+static inline void
+tcp_hdr_write(struct rte_tcp_hdr *th, const struct tern_flow_key *key,
+	      uint32_t seq, uint32_t ack, unsigned int hdr_len, uint8_t flags,
+	      uint16_t wnd)
+{
+	th->src_port = key->lport;
+	th->dst_port = key->fport;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)((hdr_len / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(wnd);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+}
+
 static int
 tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 {
@@ -143,15 +160,7 @@ tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 		return -ENOBUFS;
 	}
 	th = (struct rte_tcp_hdr *)p;
-	th->src_port = e->key->lport;
-	th->dst_port = e->key->fport;
-	th->sent_seq = rte_cpu_to_be_32(e->seq);
-	th->recv_ack = rte_cpu_to_be_32(e->ack);
-	th->data_off = (uint8_t)((hdr_len / 4) << 4);
-	th->tcp_flags = e->flags;
-	th->rx_win = rte_cpu_to_be_16(e->wnd);
-	th->cksum = 0;
-	th->tcp_urp = 0;
+	tcp_hdr_write(th, e->key, e->seq, e->ack, hdr_len, e->flags, e->wnd);
 	tcp_opts_write(p + TCP_HDR_LEN, &e->opts);
 	if (e->len > 0 &&
 	    tcp_fill_payload(ctx, e->src, m, e->off, e->len) != 0) {
@@ -202,6 +211,22 @@ tcp_emit_sack_blocks(const struct tern_conn *c, struct tcp_emit *e)
 	e->opts.nsack = (uint8_t)n;
 }
 
+/* The window field of a segment of @p c offering @p wnd bytes; a
+ * zero window is counted once per closing (ZeroWindowAdv). */
+static inline uint16_t
+tcp_wnd_field(struct tern_ctx *ctx, struct tern_conn *c, uint32_t wnd)
+{
+	uint16_t field = (uint16_t)(wnd >> c->rcv_wscale);
+
+	if (field == 0 && !(c->flags & CF_ZERO_WND)) {
+		c->flags |= CF_ZERO_WND;
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_ZERO_WINDOW_ADV);
+	} else if (field != 0) {
+		c->flags &= ~CF_ZERO_WND;
+	}
+	return field;
+}
+
 /*
  * Fill seq/ack/window/timestamps for a segment of synchronized @p c.
  * What the segment tells the peer (ACK, window) is recorded by
@@ -221,13 +246,7 @@ tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
 	if (flags & TCP_ACK)
 		e->ack = c->rcv_nxt;
 	e->rcv_wnd = wnd;
-	e->wnd = (uint16_t)(wnd >> c->rcv_wscale);
-	if (e->wnd == 0 && !(c->flags & CF_ZERO_WND)) {
-		c->flags |= CF_ZERO_WND;
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_ZERO_WINDOW_ADV);
-	} else if (e->wnd != 0) {
-		c->flags &= ~CF_ZERO_WND;
-	}
+	e->wnd = tcp_wnd_field(ctx, c, wnd);
 	if (c->flags & CF_TS_OK) {
 		e->opts.ts_ok = true;
 		e->opts.tsval = tcp_now_ms(ctx) + c->ts_offset;
@@ -241,12 +260,13 @@ tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
 		tcp_emit_sack_blocks(c, e);
 }
 
-/* Segment @p e of @p c went out carrying our ACK: nothing is owed now. */
+/* A segment of @p c went out acknowledging @p ack and offering
+ * @p rcv_wnd bytes: nothing is owed now. */
 static void
-tcp_ack_sent(struct tern_conn *c, const struct tcp_emit *e)
+tcp_ack_sent(struct tern_conn *c, uint32_t ack, uint32_t rcv_wnd)
 {
-	c->rcv_adv = e->ack + e->rcv_wnd;
-	c->last_ack_sent = e->ack;
+	c->rcv_adv = ack + rcv_wnd;
+	c->last_ack_sent = ack;
 	/* A D-SACK is reported once (RFC 2883 4: in the next ACK). */
 	c->dsack_end = c->dsack_start;
 	c->flags &= ~CF_ACK_NOW;
@@ -281,10 +301,76 @@ tcp_emit_conn(struct tern_ctx *ctx, struct tern_conn *c,
 	if (!(e->flags & TCP_ACK))
 		return rc;
 	if (rc == 0)
-		tcp_ack_sent(c, e);
+		tcp_ack_sent(c, e->ack, e->rcv_wnd);
 	else
 		tcp_ack_deferred(ctx, c);
 	return rc;
+}
+
+/*
+ * Can a segment of @p c with the ACK and @p len bytes take
+ * tcp_emit_plain()? No SACK or D-SACK block to report (so NOP NOP TS or
+ * no option at all) and at most one MSS (no TSO frame).
+ */
+static inline bool
+tcp_plain_ok(const struct tern_conn *c, uint32_t len)
+{
+	return len <= c->mss &&
+	       (!(c->flags & CF_SACK_OK) ||
+		((c->reass == NULL || c->reass->n == 0) &&
+		 c->dsack_start == c->dsack_end));
+}
+
+/*
+ * The usual segment of a synchronized connection (tcp_plain_ok()): an
+ * ACK, with @p len bytes of the send queue from @p seq, written straight
+ * into the mbuf -- what tcp_emit_from_conn(), tcp_emit() and
+ * tcp_emit_conn() do for it, without struct tcp_emit. Returns -ENOBUFS
+ * when no mbuf could be had (the ACK stays owed).
+ */
+static int
+tcp_emit_plain(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
+	       uint32_t seq, uint32_t len)
+{
+	bool ts = (c->flags & CF_TS_OK) != 0;
+	unsigned int hdr_len = TCP_HDR_LEN + (ts ? TCP_OPTS_TS_LEN : 0);
+	uint32_t wnd = tcp_rcv_wnd(c);
+	uint16_t field = tcp_wnd_field(ctx, c, wnd);
+	uint32_t ack = c->rcv_nxt;
+	struct rte_mbuf *m;
+	uint8_t *p;
+
+	m = tern_mbuf_alloc(ctx);
+	if (m == NULL)
+		goto nobufs;
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)hdr_len);
+	if (p == NULL) {
+		/* A data room smaller than a TCP header: too small to use. */
+		rte_pktmbuf_free(m);
+		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
+		goto nobufs;
+	}
+	tcp_hdr_write((struct rte_tcp_hdr *)p, &c->node.key, seq, ack,
+		      hdr_len, flags, field);
+	if (ts)
+		tcp_opts_write_ts(p + TCP_HDR_LEN,
+				  tcp_now_ms(ctx) + c->ts_offset,
+				  c->ts_recent);
+	if (len > 0 &&
+	    tcp_fill_payload(ctx, c, m, seq - c->snd_una, len) != 0) {
+		rte_pktmbuf_free(m);
+		goto nobufs;
+	}
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
+	c->segs_out++;
+	/* A frame lost below us is a segment lost on the wire (tcp_emit). */
+	tern_ipv4_output_from(ctx, m, c->node.key.laddr, c->node.key.faddr,
+			      IPPROTO_TCP);
+	tcp_ack_sent(c, ack, wnd);
+	return 0;
+nobufs:
+	tcp_ack_deferred(ctx, c);
+	return -ENOBUFS;
 }
 
 /*
@@ -348,6 +434,10 @@ tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	struct tcp_emit e;
 
+	if (tcp_plain_ok(c, 0)) {
+		tcp_emit_plain(ctx, c, TCP_ACK, c->snd_nxt, 0);
+		return;
+	}
 	tcp_emit_from_conn(ctx, c, &e, TCP_ACK, c->snd_nxt);
 	tcp_emit_conn(ctx, c, &e);
 }
@@ -502,15 +592,20 @@ tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 	uint8_t flags = TCP_ACK | (fin ? TCP_FIN : 0) | (len > 0 ? TCP_PSH : 0);
 	struct tcp_emit e;
 
-	tcp_emit_from_conn(ctx, c, &e, flags, seq);
-	e.src = c;
-	e.off = seq - c->snd_una;
-	e.len = len;
-	tcp_fit_options(c, &e);
-	if (ctx->ifc.tx_tso)
-		e.tso_segsz = (uint16_t)tcp_mss_now(c);
-	if (tcp_emit_conn(ctx, c, &e) != 0)
-		return -ENOBUFS;
+	if (tcp_plain_ok(c, len)) {
+		if (tcp_emit_plain(ctx, c, flags, seq, len) != 0)
+			return -ENOBUFS;
+	} else {
+		tcp_emit_from_conn(ctx, c, &e, flags, seq);
+		e.src = c;
+		e.off = seq - c->snd_una;
+		e.len = len;
+		tcp_fit_options(c, &e);
+		if (ctx->ifc.tx_tso)
+			e.tso_segsz = (uint16_t)tcp_mss_now(c);
+		if (tcp_emit_conn(ctx, c, &e) != 0)
+			return -ENOBUFS;
+	}
 	if (seq_lt(seq, c->snd_max)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
 		c->retrans_total++;

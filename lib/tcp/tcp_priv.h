@@ -369,6 +369,10 @@ struct tern_tcp {
 	uint16_t our_mss;              /* from the MTU, or conf.mss */
 	uint32_t state_count[TERN_TCP_NSTATES];
 	uint64_t fsm_hits[TCP_FSM_NROWS];
+	/* tern.tcp.fsm at DEBUG, as of this lcore's last output pass
+	 * (tcp_fsm_log_refresh): one rte_log_can_log() call per step
+	 * instead of one per state change. */
+	bool log_fsm;
 	uint32_t next_conn_id;         /* last struct tern_conn id given */
 	/* RFC 5961 challenge ACKs of all connections in chal_second, and
 	 * that second's budget (tcp_send_challenge_ack) */
@@ -561,12 +565,15 @@ int tcp_pick_src(struct tern_ctx *ctx, struct tern_flow_key *key,
 bool tcp_fsm_has(uint8_t state, enum tcp_event ev);
 int tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c,
 		 enum tcp_event ev, const struct tcp_seg *seg);
+int tcp_fsm_step_quiet(struct tern_ctx *ctx, struct tern_conn *c,
+		       enum tcp_event ev, const struct tcp_seg *seg);
 int tcp_fsm_step_listener(struct tern_ctx *ctx, struct tern_listener *l,
 			  enum tcp_event ev, const struct tcp_seg *seg);
 int tcp_fsm_step_tw(struct tern_ctx *ctx, struct tcp_tw *tw,
 		    enum tcp_event ev, const struct tcp_seg *seg);
 int tcp_fsm_step_closed(struct tern_ctx *ctx, enum tcp_event ev,
 			const struct tcp_seg *seg);
+void tcp_fsm_log_refresh(struct tern_ctx *ctx);
 void tcp_fsm_conn_born(struct tern_ctx *ctx, struct tern_conn *c,
 		       uint8_t state);
 void tcp_fsm_conn_gone(struct tern_ctx *ctx, const struct tern_conn *c);
@@ -658,7 +665,38 @@ void tcp_recovery_on_dsack(struct tern_ctx *ctx, struct tern_conn *c,
 void tcp_rack_timer(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_dsack_note(struct tern_ctx *ctx, struct tern_conn *c,
 		    uint32_t start, uint32_t end, tern_stat_t why);
-uint32_t tcp_pipe(const struct tern_conn *c);
+uint32_t tcp_pipe_sack_recovery(const struct tern_conn *c);
+
+/*
+ * RFC 6675 "pipe": bytes believed in the network. Outside SACK recovery
+ * (every segment of the fast path) that is everything sent and not
+ * acknowledged; the rest is tcp_recovery.c's.
+ */
+static inline uint32_t
+tcp_pipe(const struct tern_conn *c)
+{
+	if (likely(!(c->flags & CF_RECOVERY) || !(c->flags & CF_SACK_OK) ||
+		   c->sb.n == 0))
+		return c->snd_nxt - c->snd_una;
+	return tcp_pipe_sack_recovery(c);
+}
+
+/*
+ * An ACK of @p acked new bytes (tcp_ack_advance()). Outside recovery
+ * and after an RTO's aftermath it only grows cwnd: that case skips the
+ * call into tcp_recovery.c.
+ */
+static inline void
+tcp_recovery_on_new_ack(struct tern_ctx *ctx, struct tern_conn *c,
+			const struct tcp_seg *seg, uint32_t acked)
+{
+	if (likely(!(c->flags & (CF_RECOVERY | CF_AFTER_RTO)))) {
+		c->dupacks = 0;
+		tcp_cc_on_ack(&c->cc, acked, ctx->now_ns, c->srtt_us);
+		return;
+	}
+	tcp_recovery_on_ack(ctx, c, seg, acked, false);
+}
 uint32_t tcp_lost_bytes(const struct tern_conn *c);
 void tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 

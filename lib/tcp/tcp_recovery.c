@@ -14,18 +14,15 @@
 #define TCP_DUPTHRESH 3
 
 /*
- * RFC 6675 "pipe": bytes believed in the network. Outside SACK recovery
- * that is everything sent and not acknowledged; inside it, SACKed bytes
- * and holes not yet resent (deemed lost) do not count.
+ * RFC 6675 "pipe" in SACK recovery with a scoreboard (tcp_pipe() has
+ * the other cases): SACKed bytes and holes not yet resent (deemed lost)
+ * do not count.
  */
 uint32_t
-tcp_pipe(const struct tern_conn *c)
+tcp_pipe_sack_recovery(const struct tern_conn *c)
 {
 	uint32_t una = c->snd_una, high, holes, upto, resent;
 
-	if (!(c->flags & CF_RECOVERY) || !(c->flags & CF_SACK_OK) ||
-	    c->sb.n == 0)
-		return c->snd_nxt - una;
 	high = tcp_sb_high(&c->sb, una);
 	holes = (high - una) - tcp_sb_sacked_in(&c->sb, una, high);
 	upto = seq_max(c->rxt_next, una);
