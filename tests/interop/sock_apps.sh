@@ -10,6 +10,7 @@
 #   sock_apps.sh echo6 BINARY: the echo over IPv6 (the example's
 #     dual-stack AF_INET6 listener), then one more over IPv4 to the
 #     same listener (v4-mapped).
+#   sock_apps.sh httpd6 BINARY: the wrk check over IPv6.
 # A BINARY whose name ends in -kernel runs on Linux sockets at
 # 127.0.0.1 and ::1; otherwise on tern at 198.18.0.2 and 2001:2::2.
 set -uo pipefail
@@ -130,12 +131,15 @@ echo6_test() {
 		interop_fail "the server's own account differs"
 }
 
+# httpd_test [ipv6]: wrk against the server, over IPv6 with ipv6.
 httpd_test() {
-	local out=$INTEROP_TMP/wrk.out requests
+	local out=$INTEROP_TMP/wrk.out requests v6=${1:-} host
 
-	start_server 80
+	start_server 80 "$v6"
+	host=$server_ip
+	[ -n "$v6" ] && host="[$server_ip6]"
 	ip netns exec "$TERN_NS" timeout 30 wrk -t 2 -c 64 -d 3s \
-		--timeout 2s "http://$server_ip:80/" >"$out" 2>&1 ||
+		--timeout 2s "http://$host:80/" >"$out" 2>&1 ||
 		interop_fail "wrk failed: $(cat "$out")"
 	cat "$out"
 	requests=$(awk '/requests in/ { print $1 }' "$out")
@@ -152,6 +156,7 @@ interop_require_cmd socat wrk
 case "$app" in
 echo) interop_run_scenario echo_test ;;
 echo6) interop_run_scenario echo6_test ;;
+httpd6) interop_run_scenario httpd_test ipv6 ;;
 httpd) interop_run_scenario httpd_test ;;
-*) echo "usage: $0 echo|echo6|httpd BINARY" >&2; exit 2 ;;
+*) echo "usage: $0 echo|echo6|httpd|httpd6 BINARY" >&2; exit 2 ;;
 esac
