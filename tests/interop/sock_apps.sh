@@ -35,10 +35,11 @@ KERNEL_IP6=2001:2::1
 kernel_ipv6_up() {
 	ip -n "$TERN_NS" addr add "$KERNEL_IP6/64" dev "$INTEROP_IFACE" nodad ||
 		interop_fail "cannot give the kernel side $KERNEL_IP6"
-	ip -n "$TERN_NS" -6 addr flush dev "$INTEROP_IFACE" scope link &&
-		ip -n "$TERN_NS" addr add fe80::ff:fe00:1/64 \
-			dev "$INTEROP_IFACE" nodad ||
+	if ! ip -n "$TERN_NS" -6 addr flush dev "$INTEROP_IFACE" scope link ||
+	   ! ip -n "$TERN_NS" addr add fe80::ff:fe00:1/64 \
+		dev "$INTEROP_IFACE" nodad; then
 		interop_fail "cannot give the kernel side a link-local address"
+	fi
 	tern_wait_until 20 ip netns exec "$TERN_NS" ping -6 -n -c 1 -W 1 \
 		"$TERN_IP6" ||
 		interop_fail "tern never answered a ping over IPv6"
