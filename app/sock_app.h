@@ -62,13 +62,6 @@ struct sock_app {
 /** Run @p app; @return the process exit status. */
 int sock_app_main(int argc, char **argv, const struct sock_app *app);
 
-/** The address to listen on: any (on tern: its one address). */
-static inline in_addr_t
-sock_app_listen_addr(void)
-{
-	return htonl(INADDR_ANY);
-}
-
 /** --port's value into @p port. @return 0, or -EINVAL (said on stderr). */
 static inline int
 sock_app_parse_port(const char *v, uint16_t *port)
@@ -84,27 +77,61 @@ sock_app_parse_port(const char *v, uint16_t *port)
 }
 
 /**
+ * A non-blocking socket bound to any address, port @p port: AF_INET6
+ * with IPV6_V6ONLY off, taking IPv6 and IPv4 (v4-mapped) alike, or
+ * AF_INET where the stack has no IPv6 sockets. @return it, or -1.
+ */
+static inline int
+sock_app_bind_any(uint16_t port)
+{
+	struct sockaddr_in6 sin6 = {
+		.sin6_family = AF_INET6,
+		.sin6_port = htons(port),
+		.sin6_addr = IN6ADDR_ANY_INIT,
+	};
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_ANY),
+	};
+	int one = 1, off = 0;
+	int fd = SK(socket)(AF_INET6, SOCK_STREAM | SOCK_NONBLOCK, 0);
+
+	if (fd < 0 && errno == EAFNOSUPPORT) {
+		fd = SK(socket)(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (fd < 0)
+			return -1;
+		if (SK(setsockopt)(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+				   sizeof(one)) == 0 &&
+		    SK(bind)(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0)
+			return fd;
+	} else if (fd >= 0 &&
+		   SK(setsockopt)(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+				  sizeof(off)) == 0 &&
+		   SK(setsockopt)(fd, SOL_SOCKET, SO_REUSEADDR, &one,
+				  sizeof(one)) == 0 &&
+		   SK(bind)(fd, (struct sockaddr *)&sin6, sizeof(sin6)) == 0) {
+		return fd;
+	}
+	if (fd >= 0)
+		SK(close)(fd);
+	return -1;
+}
+
+/**
  * A worker's epoll set and its non-blocking listening socket on @p port
- * (SO_REUSEADDR, @p backlog), registered for EPOLLIN with @p tag as its
- * data. @return 0 with *ep and *lfd set; -1 (errno set, both closed).
+ * (sock_app_bind_any(), SO_REUSEADDR, @p backlog), registered for
+ * EPOLLIN with @p tag as its data. @return 0 with *ep and *lfd set; -1
+ * (errno set, both closed).
  */
 static inline int
 sock_app_listen(uint16_t port, int backlog, void *tag, int *ep, int *lfd)
 {
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_port = htons(port),
-		.sin_addr.s_addr = sock_app_listen_addr(),
-	};
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = tag };
-	int one = 1;
 
 	*ep = SK(epoll_create1)(0);
-	*lfd = SK(socket)(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	*lfd = *ep >= 0 ? sock_app_bind_any(port) : -1;
 	if (*ep >= 0 && *lfd >= 0 &&
-	    SK(setsockopt)(*lfd, SOL_SOCKET, SO_REUSEADDR, &one,
-			   sizeof(one)) == 0 &&
-	    SK(bind)(*lfd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
 	    SK(listen)(*lfd, backlog) == 0 &&
 	    SK(epoll_ctl)(*ep, EPOLL_CTL_ADD, *lfd, &ev) == 0)
 		return 0;

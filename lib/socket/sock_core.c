@@ -224,7 +224,7 @@ tern_socket(int domain, int type, int protocol)
 	int kind = type & ~(SOCK_NONBLOCK | SOCK_CLOEXEC);
 	struct sock_file *f;
 
-	if (domain != AF_INET)
+	if (domain != AF_INET && domain != AF_INET6)
 		return sock_fail(EAFNOSUPPORT);
 	if (kind != SOCK_STREAM)
 		return sock_fail(kind == SOCK_DGRAM || kind == SOCK_RAW ?
@@ -238,6 +238,7 @@ tern_socket(int domain, int type, int protocol)
 		return sock_fail(ENOBUFS);
 	f->nonblock = (type & SOCK_NONBLOCK) != 0;
 	f->cloexec = (type & SOCK_CLOEXEC) != 0;
+	f->u.tcp.domain = domain;
 	if (sock_fd_alloc(w, f) < 0) {
 		sock_file_free(f);
 		return sock_fail(EMFILE);
@@ -302,7 +303,7 @@ sock_pick_port(const struct sock_file *f)
 int
 tern_bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
+	struct sock_name name;
 	struct sock_file *f;
 	struct sock_tcp *t;
 	uint16_t port;
@@ -312,23 +313,39 @@ tern_bind(int fd, const struct sockaddr *addr, socklen_t len)
 	if (f == NULL)
 		return sock_fail(err);
 	t = &f->u.tcp;
-	if (addr == NULL || len < sizeof(*sin))
-		return sock_fail(EINVAL);
-	if (sin->sin_family != AF_INET)
-		return sock_fail(EAFNOSUPPORT);
-	if (sin->sin_addr.s_addr != INADDR_ANY &&
-	    !tern_ifc_is_ours(&f->w->ctx->ifc, sin->sin_addr.s_addr))
+	err = sock_name_parse(f, addr, len, &name);
+	if (err < 0)
+		return sock_fail(-err);
+	if (t->domain == AF_INET6) {
+		/* __inet6_bind(): a stream socket on a multicast address,
+		 * then a second bind, then v4-mapped on a v6-only socket,
+		 * a link-local address without its interface -- before
+		 * the address is looked up. */
+		if (name.is6 && tern_ip6_is_multicast(&name.ip6))
+			return sock_fail(EINVAL);
+		if (t->bound || sock_tcp_state(f) != TERN_TCP_CLOSED)
+			return sock_fail(EINVAL);
+		if (name.mapped && t->v6only)
+			return sock_fail(EINVAL);
+		if (name.is6 && tern_ip6_is_linklocal(&name.ip6) &&
+		    name.scope_id == 0)
+			return sock_fail(EINVAL);
+	}
+	/* __inet_bind() looks the address up first. */
+	if (!sock_name_is_local(f, &name))
 		return sock_fail(EADDRNOTAVAIL);
 	if (t->bound || sock_tcp_state(f) != TERN_TCP_CLOSED)
 		return sock_fail(EINVAL);
-	port = rte_be_to_cpu_16(sin->sin_port);
+	port = name.port;
 	if (port == 0)
 		port = sock_pick_port(f);
 	else if (sock_port_in_use(f, port))
 		return sock_fail(EADDRINUSE);
 	if (port == 0)
 		return sock_fail(EADDRINUSE);
-	t->laddr = sin->sin_addr.s_addr;
+	t->laddr = name.is6 ? 0 : name.v4;
+	t->laddr_is6 = name.is6 && !tern_ip6_is_unspec(&name.ip6);
+	t->laddr6 = name.ip6;
 	t->lport = port;
 	t->bound = true;
 	return 0;
@@ -404,22 +421,6 @@ sock_acq_ready(void *arg)
 	return f->u.tcp.acq_count > 0 || !f->u.tcp.listening;
 }
 
-static void
-sock_fill_addr(struct sockaddr *addr, socklen_t *len, rte_be32_t a,
-	       uint16_t port)
-{
-	struct sockaddr_in sin;
-
-	if (addr == NULL || len == NULL)
-		return;
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_addr.s_addr = a;
-	sin.sin_port = rte_cpu_to_be_16(port);
-	memcpy(addr, &sin, RTE_MIN((size_t)*len, sizeof(sin)));
-	*len = sizeof(sin);
-}
-
 int
 tern_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 {
@@ -453,7 +454,7 @@ tern_accept4(int fd, struct sockaddr *addr, socklen_t *len, int flags)
 	child->u.tcp.parent = NULL;
 	child->nonblock = (flags & SOCK_NONBLOCK) != 0;
 	child->cloexec = (flags & SOCK_CLOEXEC) != 0;
-	sock_fill_addr(addr, len, child->u.tcp.faddr, child->u.tcp.fport);
+	sock_name_fill(child, true, addr, len);
 	return child->fd;
 }
 
@@ -486,32 +487,34 @@ sock_disconnect(struct sock_file *f)
 	t->synced = false;
 	t->ss = SOCK_SS_UNCONNECTED;
 	t->faddr = 0;
+	t->faddr_is6 = false;
 	t->fport = 0;
 	if (!t->listening) {
 		t->bound = false;
 		t->laddr = 0;
+		t->laddr_is6 = false;
 		t->lport = 0;
 	}
 }
 
 static int
-sock_connect_start(struct sock_file *f, const struct sockaddr_in *sin)
+sock_connect_start(struct sock_file *f, const struct sock_name *to)
 {
 	struct sock_tcp *t = &f->u.tcp;
 	struct tern_conn *c;
 	struct tern_tcp_info info;
 	int rc;
 
-	rc = tern_tcp_connect(f->w->ctx, sin->sin_addr.s_addr,
-			      rte_be_to_cpu_16(sin->sin_port), &sock_tcp_ops,
-			      f, &c);
+	if (to->is6)
+		rc = tern_tcp_connect6(f->w->ctx, &to->ip6, to->port,
+				       &sock_tcp_ops, f, &c);
+	else
+		rc = tern_tcp_connect(f->w->ctx, to->v4, to->port,
+				      &sock_tcp_ops, f, &c);
 	if (rc < 0)
 		return rc == -ENOMEM ? -ENOBUFS : rc;
 	tern_tcp_get_info(c, &info);
-	t->laddr = info.laddr;
-	t->lport = info.lport;
-	t->faddr = sin->sin_addr.s_addr;
-	t->fport = rte_be_to_cpu_16(sin->sin_port);
+	sock_name_set_conn(f, &info);
 	t->bound = true;
 	t->shut = 0;
 	t->done = false;
@@ -522,7 +525,7 @@ sock_connect_start(struct sock_file *f, const struct sockaddr_in *sin)
 int
 tern_connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	const struct sockaddr_in *sin = (const struct sockaddr_in *)addr;
+	struct sock_name to;
 	struct sock_file *f;
 	struct sock_tcp *t;
 	uint64_t timeout;
@@ -534,10 +537,12 @@ tern_connect(int fd, const struct sockaddr *addr, socklen_t len)
 	t = &f->u.tcp;
 	if (addr == NULL || len < sizeof(sa_family_t))
 		return sock_fail(EINVAL);
-	if (len < sizeof(*sin))
-		return sock_fail(EINVAL);
-	if (sin->sin_family != AF_INET)
-		return sock_fail(EAFNOSUPPORT);
+	err = sock_name_parse(f, addr, len, &to);
+	if (err < 0)
+		return sock_fail(-err);
+	/* tcp_v6_connect(): a v6-only socket has no route to IPv4. */
+	if (to.mapped && t->v6only)
+		return sock_fail(ENETUNREACH);
 	switch (t->ss) {
 	case SOCK_SS_CONNECTED:
 		return sock_fail(EISCONN);
@@ -548,7 +553,7 @@ tern_connect(int fd, const struct sockaddr *addr, socklen_t len)
 	default:
 		if (sock_tcp_state(f) != TERN_TCP_CLOSED)
 			return sock_fail(EISCONN);
-		rc = sock_connect_start(f, sin);
+		rc = sock_connect_start(f, &to);
 		if (rc < 0)
 			return sock_fail(-rc);
 		t->ss = SOCK_SS_CONNECTING;
@@ -670,7 +675,7 @@ tern_getsockname(int fd, struct sockaddr *addr, socklen_t *len)
 		return sock_fail(EFAULT);
 	if ((int)*len < 0)
 		return sock_fail(EINVAL);
-	sock_fill_addr(addr, len, f->u.tcp.laddr, f->u.tcp.lport);
+	sock_name_fill(f, false, addr, len);
 	return 0;
 }
 
@@ -690,6 +695,6 @@ tern_getpeername(int fd, struct sockaddr *addr, socklen_t *len)
 	if (f->u.tcp.fport == 0 || s == TERN_TCP_CLOSED ||
 	    s == TERN_TCP_SYN_SENT || s == TERN_TCP_LISTEN)
 		return sock_fail(ENOTCONN);
-	sock_fill_addr(addr, len, f->u.tcp.faddr, f->u.tcp.fport);
+	sock_name_fill(f, true, addr, len);
 	return 0;
 }

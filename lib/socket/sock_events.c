@@ -107,6 +107,8 @@ sock_inherit(struct sock_tcp *child, const struct sock_tcp *parent)
 	child->cc = parent->cc;
 	child->rcvtimeo_ns = parent->rcvtimeo_ns;
 	child->sndtimeo_ns = parent->sndtimeo_ns;
+	child->domain = parent->domain;
+	child->v6only = parent->v6only;
 }
 
 static int
@@ -118,15 +120,16 @@ sock_on_accepted(struct tern_conn *c, void *listen_user)
 
 	if (l == NULL)
 		return -ECONNREFUSED;
+	tern_tcp_get_info(c, &info);
+	/* The stack's listener takes both families on the port; this
+	 * socket may not (AF_INET, IPV6_V6ONLY, its bound address). */
+	if (!sock_listener_takes(l, info.family))
+		return -ECONNREFUSED;
 	child = sock_file_new(l->w, SOCK_KIND_TCP);
 	if (child == NULL)
 		return -ENOMEM;
 	sock_inherit(&child->u.tcp, &l->u.tcp);
-	tern_tcp_get_info(c, &info);
-	child->u.tcp.laddr = info.laddr;
-	child->u.tcp.lport = info.lport;
-	child->u.tcp.faddr = info.faddr;
-	child->u.tcp.fport = info.fport;
+	sock_name_set_conn(child, &info);
 	child->u.tcp.bound = true;
 	child->u.tcp.ss = SOCK_SS_CONNECTED;
 	child->u.tcp.parent = l;

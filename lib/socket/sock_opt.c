@@ -154,7 +154,7 @@ sock_get_socket_opt(struct sock_file *f, int name, void *val, socklen_t *len)
 	case SO_SNDBUF: return sock_put_int(val, len, t->sndbuf);
 	case SO_RCVLOWAT: return sock_put_int(val, len, t->rcvlowat);
 	case SO_TYPE: return sock_put_int(val, len, SOCK_STREAM);
-	case SO_DOMAIN: return sock_put_int(val, len, AF_INET);
+	case SO_DOMAIN: return sock_put_int(val, len, t->domain);
 	case SO_PROTOCOL: return sock_put_int(val, len, IPPROTO_TCP);
 	case SO_ACCEPTCONN: return sock_put_int(val, len, t->listening);
 	case SO_ERROR: return sock_put_int(val, len, sock_take_error(f));
@@ -256,6 +256,13 @@ tern_getsockopt(int fd, int level, int name, void *val, socklen_t *len)
 		rc = sock_get_socket_opt(f, name, val, len);
 	else if (level == IPPROTO_TCP)
 		rc = sock_get_tcp_opt(f, name, val, len);
+	else if (level == IPPROTO_IPV6 && f->u.tcp.domain == AF_INET6 &&
+		 name == IPV6_V6ONLY)
+		rc = sock_put_int(val, len, f->u.tcp.v6only);
+	/* do_ip_getsockopt(): a level other than IP's is EOPNOTSUPP on an
+	 * AF_INET socket (setsockopt says ENOPROTOOPT). */
+	else if (level != IPPROTO_IP && f->u.tcp.domain == AF_INET)
+		rc = -EOPNOTSUPP;
 	else
 		rc = -ENOPROTOOPT;
 	return rc < 0 ? sock_fail(-rc) : 0;
@@ -424,6 +431,21 @@ apply:
 	return rc;
 }
 
+/* do_ipv6_setsockopt(): only before the socket has a port. */
+static int
+sock_set_v6only(struct sock_file *f, const void *val, socklen_t len)
+{
+	int v, rc;
+
+	rc = sock_get_int_arg(val, len, &v);
+	if (rc < 0)
+		return rc;
+	if (f->u.tcp.bound)
+		return -EINVAL;
+	f->u.tcp.v6only = v != 0;
+	return 0;
+}
+
 int
 tern_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 {
@@ -439,6 +461,9 @@ tern_setsockopt(int fd, int level, int name, const void *val, socklen_t len)
 		rc = sock_set_socket_opt(f, name, val, len);
 	else if (level == IPPROTO_TCP)
 		rc = sock_set_tcp_opt(f, name, val, len);
+	else if (level == IPPROTO_IPV6 && f->u.tcp.domain == AF_INET6 &&
+		 name == IPV6_V6ONLY)
+		rc = sock_set_v6only(f, val, len);
 	else
 		rc = -ENOPROTOOPT;
 	return rc < 0 ? sock_fail(-rc) : 0;

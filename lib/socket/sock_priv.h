@@ -108,7 +108,14 @@ struct sock_tcp {
 	struct tern_conn *conn; /* NULL before connect and after closed() */
 	struct tern_listener *l;
 	struct sock_file *parent; /* accept queue we sit on, until accept */
+	int domain;             /* AF_INET or AF_INET6 */
+	bool v6only;            /* IPV6_V6ONLY (AF_INET6) */
+	/* The addresses: IPv4 in laddr/faddr (0: any, not connected), and
+	 * an AF_INET6 socket reports them v4-mapped; IPv6 (bound to an
+	 * IPv6 address, or an IPv6 connection) in laddr6/faddr6. */
+	bool laddr_is6, faddr_is6;
 	rte_be32_t laddr, faddr;
+	struct tern_ip6 laddr6, faddr6;
 	uint16_t lport, fport;  /* host order */
 	struct sock_rxq rxq;
 	/* accept queue (listener) */
@@ -217,6 +224,33 @@ uint32_t sock_poll_mask(const struct sock_file *f);
 void sock_wake(struct sock_file *f, uint32_t key);
 void sock_epoll_forget(struct sock_file *f);
 void sock_epoll_close(struct sock_file *f);
+
+/* sock_addr.c: socket addresses, as AF_INET or AF_INET6 sockets see
+ * them. */
+struct sock_name {
+	bool is6;               /* ip6 holds it; else v4 */
+	bool mapped;            /* given as ::ffff:a.b.c.d */
+	rte_be32_t v4;
+	struct tern_ip6 ip6;
+	uint32_t scope_id;
+	uint16_t port;          /* host order */
+};
+/* The address @p addr of @p len bytes that bind() or connect() gives
+ * socket @p f. @return 0; -EINVAL; -EAFNOSUPPORT (Linux's order). */
+int sock_name_parse(const struct sock_file *f, const struct sockaddr *addr,
+		    socklen_t len, struct sock_name *n);
+/* Write @p f's local (or, @p peer, remote) address into @p addr as its
+ * domain has it, truncated to *@p len; *@p len becomes its full size. */
+void sock_name_fill(const struct sock_file *f, bool peer,
+		    struct sockaddr *addr, socklen_t *len);
+/* Is @p n one of the worker's addresses (or any)? */
+bool sock_name_is_local(const struct sock_file *f, const struct sock_name *n);
+/* May listener @p l take a connection of @p family (IPV6_V6ONLY, the
+ * family and address it is bound to)? */
+bool sock_listener_takes(const struct sock_file *l, uint8_t family);
+/* Record the addresses of connection @p info on @p f. */
+void sock_name_set_conn(struct sock_file *f,
+			const struct tern_tcp_info *info);
 
 /* sock_opt.c */
 void sock_opt_defaults(struct sock_tcp *t);

@@ -97,7 +97,9 @@ tern_sock_is_fd(int fd)
 
 /* --- POSIX calls; -1 and errno on failure, as Linux --- */
 
-/** AF_INET, SOCK_STREAM (| SOCK_NONBLOCK | SOCK_CLOEXEC), 0 or TCP. */
+/** AF_INET or AF_INET6 (dual-stack unless IPV6_V6ONLY, IPv4 as
+ *  v4-mapped addresses), SOCK_STREAM (| SOCK_NONBLOCK | SOCK_CLOEXEC),
+ *  0 or TCP. */
 int tern_socket(int domain, int type, int protocol);
 int tern_bind(int fd, const struct sockaddr *addr, socklen_t len);
 int tern_listen(int fd, int backlog);

@@ -8,7 +8,7 @@
 # drops what is not for its address: a black hole for connect().
 set -uo pipefail
 bin=${1:-}
-TERN_LOG_TAG=sock-block-memif
+TERN_LOG_TAG="sock-block-memif"
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/common.sh"
 

@@ -19,6 +19,9 @@ ip netns add "$ns" || exit 1
 ip -n "$ns" link set lo up || exit 1
 ip -n "$ns" addr add 198.18.0.10/32 dev lo || exit 1
 ip -n "$ns" addr add 198.18.0.11/32 dev lo || exit 1
+# The inet6_* scenarios: the simulator's IPv6 addresses (2001:2::/48).
+ip -n "$ns" addr add 2001:2::a/128 dev lo nodad || exit 1
+ip -n "$ns" addr add 2001:2::b/128 dev lo nodad || exit 1
 # 198.18.0.99 is out a veth whose other end nobody answers ARP on:
 # every SYN to it is lost.
 ip -n "$ns" link add sx0 type veth peer name sx1 || exit 1

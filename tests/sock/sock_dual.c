@@ -69,21 +69,80 @@ sx_addr(int node)
 	}
 }
 
+static bool
+sx_node_is6(int node)
+{
+	return node >= CLI6;
+}
+
+/* The IPv6 form of @p node (sock_dual.h). */
+static struct in6_addr
+sx_addr6(int node)
+{
+	struct in6_addr a;
+	static const int v4_of[] = {
+		[CLI_MAP] = CLI, [SRV_MAP] = SRV, [NOBODY_MAP] = NOBODY,
+	};
+	static const uint8_t host_of[] = {
+		[CLI6] = 0x0a, [SRV6] = 0x0b, [NOBODY6] = 0x63,
+	};
+	in_addr_t v4;
+
+	memset(&a, 0, sizeof(a));
+	switch (node) {
+	case CLI6:
+	case SRV6:
+	case NOBODY6:
+		a.s6_addr[0] = 0x20;
+		a.s6_addr[1] = 0x01;
+		a.s6_addr[3] = 0x02;
+		a.s6_addr[15] = host_of[node];
+		break;
+	case CLI_MAP:
+	case SRV_MAP:
+	case NOBODY_MAP:
+		v4 = sx_addr(v4_of[node]);
+		a.s6_addr[10] = 0xff;
+		a.s6_addr[11] = 0xff;
+		memcpy(&a.s6_addr[12], &v4, sizeof(v4));
+		break;
+	default:
+		break;          /* ANY6: :: */
+	}
+	return a;
+}
+
 static uint16_t
 sx_port(const struct sx_run *r, int n)
 {
 	return n == 0 ? 0 : (uint16_t)(SX_PORT_BASE + r->idx * 4 + n);
 }
 
-static void
-sx_sockaddr(const struct sx_run *r, struct sockaddr_in *sin, int node,
+/* @p node's address and @p port into @p ss: a sockaddr_in, or for an
+ * IPv6 node a sockaddr_in6; @p family overrides the family field.
+ * @return its length. */
+static socklen_t
+sx_sockaddr(const struct sx_run *r, struct sockaddr_storage *ss, int node,
 	    int port, int family)
 {
-	memset(sin, 0, sizeof(*sin));
+	memset(ss, 0, sizeof(*ss));
+	if (sx_node_is6(node)) {
+		struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+
+		sin6->sin6_family = (sa_family_t)(family != 0 ? family :
+						  AF_INET6);
+		sin6->sin6_addr = sx_addr6(node);
+		sin6->sin6_port = htons(sx_port(r, port));
+		return sizeof(*sin6);
+	}
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+
 	sin->sin_family = (sa_family_t)(family != 0 ? family : AF_INET);
 	sin->sin_addr.s_addr = sx_addr(node);
 	sin->sin_port = htons(sx_port(r, port));
+	return sizeof(*sin);
 }
+
 
 /* ---- the two stacks ---- */
 
@@ -123,7 +182,9 @@ sx_badfd(void)
 static void
 sx_enter(struct sx_run *r, int node)
 {
-	tern_sock_worker_enter(r->w[node == SRV ? 1 : 0]);
+	bool srv = node == SRV || node == SRV6 || node == SRV_MAP;
+
+	tern_sock_worker_enter(r->w[srv ? 1 : 0]);
 }
 
 static void
@@ -175,6 +236,7 @@ static const struct {
 	[SX_RCVTIMEO] = { SOL_SOCKET, SO_RCVTIMEO },
 	[SX_SNDTIMEO] = { SOL_SOCKET, SO_SNDTIMEO },
 	[SX_BADOPT] = { SOL_SOCKET, 9999 },
+	[SX_V6ONLY] = { IPPROTO_IPV6, IPV6_V6ONLY },
 };
 
 static int
@@ -316,6 +378,38 @@ sx_name(struct sx_run *r, const struct sx_step *st, bool peer, bool *ok)
 }
 
 static int
+sx_name6(struct sx_run *r, const struct sx_step *st, bool *ok)
+{
+	struct sockaddr_in6 sin6;
+	struct in6_addr want = sx_addr6(st->b);
+	socklen_t len = sizeof(sin6);
+	char got_s[INET6_ADDRSTRLEN], want_s[INET6_ADDRSTRLEN];
+	int rc;
+
+	memset(&sin6, 0xff, sizeof(sin6));
+	rc = st->y ? X(getpeername)(sx_fd(r, st->a),
+				    (struct sockaddr *)&sin6, &len) :
+		X(getsockname)(sx_fd(r, st->a), (struct sockaddr *)&sin6,
+			       &len);
+	*ok = true;
+	if (rc != 0)
+		return rc;
+	if (len != sizeof(sin6) || sin6.sin6_family != AF_INET6 ||
+	    memcmp(&sin6.sin6_addr, &want, sizeof(want)) != 0 ||
+	    (st->x != -2 && ntohs(sin6.sin6_port) != sx_port(r, st->x))) {
+		inet_ntop(AF_INET6, &sin6.sin6_addr, got_s, sizeof(got_s));
+		inet_ntop(AF_INET6, &want, want_s, sizeof(want_s));
+		snprintf(r->why, sizeof(r->why),
+			 "length %u family %u [%s]:%u, expected [%s]:%d",
+			 (unsigned int)len, sin6.sin6_family, got_s,
+			 ntohs(sin6.sin6_port), want_s,
+			 st->x == -2 ? -1 : sx_port(r, st->x));
+		*ok = false;
+	}
+	return rc;
+}
+
+static int
 sx_congestion(struct sx_run *r, const struct sx_step *st)
 {
 	static const char *const names[] = { "cubic", "reno", "nonesuch" };
@@ -356,7 +450,8 @@ sx_tcpinfo(struct sx_run *r, const struct sx_step *st)
 static bool
 sx_step(struct sx_run *r, const struct sx_step *st)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_storage ss;
+	socklen_t sslen;
 	struct epoll_event eev;
 	struct pollfd pfd;
 	uint32_t ev = 0;
@@ -367,7 +462,8 @@ sx_step(struct sx_run *r, const struct sx_step *st)
 	switch (st->op) {
 	case OP_SOCKET:
 		sx_enter(r, st->b);
-		ret = X(socket)(AF_INET, SOCK_STREAM | st->x, 0);
+		ret = X(socket)(st->y != 0 ? st->y : AF_INET,
+				SOCK_STREAM | st->x, 0);
 		if (ret >= 0)
 			r->fd[st->a] = ret;
 		break;
@@ -378,26 +474,24 @@ sx_step(struct sx_run *r, const struct sx_step *st)
 			X(close)(ret);
 		break;
 	case OP_BIND:
-		sx_sockaddr(r, &sin, st->b, st->x, st->y);
-		ret = X(bind)(sx_fd(r, st->a), (struct sockaddr *)&sin,
-			      sizeof(sin));
+		sslen = sx_sockaddr(r, &ss, st->b, st->x, st->y);
+		ret = X(bind)(sx_fd(r, st->a), (struct sockaddr *)&ss, sslen);
 		break;
 	case OP_LISTEN:
 		ret = X(listen)(sx_fd(r, st->a), st->x);
 		break;
 	case OP_ACCEPT: {
-		socklen_t len = sizeof(sin);
-
-		ret = X(accept4)(sx_fd(r, st->a), (struct sockaddr *)&sin,
-				 &len, st->x);
+		sslen = sizeof(ss);
+		ret = X(accept4)(sx_fd(r, st->a), (struct sockaddr *)&ss,
+				 &sslen, st->x);
 		if (ret >= 0)
 			r->fd[st->b] = ret;
 		break;
 	}
 	case OP_CONNECT:
-		sx_sockaddr(r, &sin, st->b, st->x, st->y);
-		ret = X(connect)(sx_fd(r, st->a), (struct sockaddr *)&sin,
-				 sizeof(sin));
+		sslen = sx_sockaddr(r, &ss, st->b, st->x, st->y);
+		ret = X(connect)(sx_fd(r, st->a), (struct sockaddr *)&ss,
+				 sslen);
 		break;
 	case OP_SEND:
 	case OP_WRITEV:
@@ -489,6 +583,9 @@ sx_step(struct sx_run *r, const struct sx_step *st)
 	case OP_SOCKNAME:
 	case OP_PEERNAME:
 		ret = sx_name(r, st, st->op == OP_PEERNAME, &ok);
+		break;
+	case OP_NAME6:
+		ret = sx_name6(r, st, &ok);
 		break;
 	case OP_SLEEP:
 		sx_sleep(r, st->x);
@@ -635,6 +732,13 @@ sx_drive(void *arg, uint64_t deadline_ns)
 	return 0;
 }
 
+/* Scenarios that need IPv6 on both stacks. */
+static bool
+sx_needs_ipv6(const struct sx_scenario *sc)
+{
+	return strncmp(sc->name, "inet6_", 6) == 0;
+}
+
 static void
 sx_sim_run(void)
 {
@@ -654,6 +758,7 @@ sx_sim_run(void)
 	r.buf = buf;
 	memset(r.fd, -1, sizeof(r.fd));
 	r.sim = sim_create(sim_test_seed());
+	sim_use_ipv6(r.sim, sx_needs_ipv6(r.sc));
 	for (unsigned int n = 0; n < 2; n++) {
 		struct sim_node *node = sim_add_stack(r.sim, n ? "srv" : "cli",
 						      NULL);
@@ -664,6 +769,10 @@ sx_sim_run(void)
 
 		SIM_ASSERT_EQ(tern_sock_worker_create(&wc, &r.w[n]), 0);
 	}
+	/* DAD (1 s) makes the IPv6 addresses usable, as they are on the
+	 * kernel's lo (added with nodad). */
+	if (sx_needs_ipv6(r.sc))
+		sim_run_for(r.sim, 2 * SIM_S);
 	step = sx_run_steps(&r);
 	sx_close_all(&r);
 	for (unsigned int n = 0; n < 2; n++) {

@@ -35,17 +35,27 @@ enum sx_slot {
 	BADFD = 15, /* a descriptor number that is not open */
 };
 
-/* Nodes (tern: stack; Linux: one address each on lo). */
+/* Nodes (tern: stack; Linux: one address each on lo). The IPv6 ones
+ * name their address as an AF_INET6 socket gives it (sockaddr_in6);
+ * scenarios named inet6_* run with IPv6 on both stacks. */
 enum sx_node {
 	CLI,    /* 198.18.0.10 */
 	SRV,    /* 198.18.0.11 */
 	ANY,    /* INADDR_ANY (bind only) */
 	NOBODY, /* 198.18.0.99: nobody answers */
+	CLI6,   /* 2001:2::a */
+	SRV6,   /* 2001:2::b */
+	ANY6,   /* :: (bind only) */
+	NOBODY6, /* 2001:2::63: not ours */
+	CLI_MAP, /* ::ffff:198.18.0.10 */
+	SRV_MAP, /* ::ffff:198.18.0.11 */
+	NOBODY_MAP, /* ::ffff:198.18.0.99 */
 };
 
 enum sx_op {
 	OP_END,
-	OP_SOCKET,      /* a=slot b=node x=type flags (SOCK_NONBLOCK...) */
+	OP_SOCKET,      /* a=slot b=node x=type flags (SOCK_NONBLOCK...)
+			   y=domain (0: AF_INET) */
 	OP_SOCKET_RAW,  /* x=domain y=type: expect an error */
 	OP_BIND,        /* a b=node x=port# (0: any port) y=family (0 INET) */
 	OP_LISTEN,      /* a x=backlog */
@@ -76,6 +86,8 @@ enum sx_op {
 	OP_SOCKNAME,    /* a: ret = 0 and x = port# (-1: 0, -2: don't care) */
 	OP_PEERNAME,    /* a: ret = 0, or -1 and errno */
 	OP_SLEEP,       /* x=ms of time passing */
+	OP_NAME6,       /* a b=node x=port# (-2: don't care) y=1 peer, 0
+			   local: ret = 0 and an AF_INET6 address of b */
 };
 
 enum sx_opt {
@@ -97,6 +109,7 @@ enum sx_opt {
 	SX_RCVTIMEO,
 	SX_SNDTIMEO,
 	SX_BADOPT,
+	SX_V6ONLY,
 	SX_NOPTS,
 };
 

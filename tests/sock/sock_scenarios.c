@@ -405,6 +405,76 @@ SC(listen_backlog_full,
 
 #define SCN(name) { #name, name }
 
+/* ---- AF_INET6 (scenarios named inet6_* run with IPv6 on) ---- */
+
+#define SOCK6(s, node) T(OP_SOCKET, s, node, 0, AF_INET6, R_FD, 0, 0)
+#define SOCK6_NB(s, node) \
+	T(OP_SOCKET, s, node, SOCK_NONBLOCK, AF_INET6, R_FD, 0, 0)
+/* getsockname (NAME6) / getpeername (PEER6): an AF_INET6 address equal
+ * to node's, port p (0: port 0; -2: any). */
+#define NAME6(s, node, p) T(OP_NAME6, s, node, p, 0, 0, 0, 0)
+#define PEER6(s, node, p) T(OP_NAME6, s, node, p, 1, 0, 0, 0)
+#define PEER6_E(s, e) T(OP_NAME6, s, ANY6, -2, 1, -1, e, 0)
+/* An address of node's length (IPv6: sockaddr_in6) with family fam. */
+#define BIND_AT_FAM_E(s, node, p, fam, e) T(OP_BIND, s, node, p, fam, -1, e, 0)
+#define CONNECT_AT_FAM_E(s, node, p, fam, e) \
+	T(OP_CONNECT, s, node, p, fam, -1, e, 0)
+#define LISTENING6 SOCK6(L, SRV6), BIND(L, SRV6, 1), LISTEN(L, 8)
+
+SC(inet6_socket_options,
+   SOCK6(C, CLI6), GETINT(C, SX_V6ONLY, 0), SETINT(C, SX_V6ONLY, 1),
+   GETINT(C, SX_V6ONLY, 1), SETINT(C, SX_V6ONLY, 0),
+   GETINT(C, SX_V6ONLY, 0), NAME6(C, ANY6, 0), PEER6_E(C, ENOTCONN),
+   SOCK(C2, CLI), SETINT_E(C2, SX_V6ONLY, 1, ENOPROTOOPT),
+   GETINT_E(C2, SX_V6ONLY, EOPNOTSUPP));
+SC(inet6_establish,
+   LISTENING6, NAME6(L, SRV6, 1), SOCK6(C, CLI6), BIND(C, CLI6, 0),
+   CONNECT(C, SRV6, 1), ACCEPT(L, S),
+   NAME6(C, CLI6, -2), PEER6(C, SRV6, 1), NAME6(S, SRV6, 1),
+   PEER6(S, CLI6, -2), SEND(C, 3000, 3000), RECV(S, 3000, 3000),
+   SEND(S, 100, 100), RECV(C, 100, 100), TCPINFO(S, ST_ESTABLISHED),
+   CLOSE(C), RECV(S, 10, 0), TCPINFO(S, ST_CLOSE_WAIT));
+SC(inet6_dual_stack_listener,
+   SOCK6(L, SRV6), BIND(L, ANY6, 1), LISTEN(L, 8), NAME6(L, ANY6, 1),
+   SOCK(C, CLI), BIND(C, CLI, 0), CONNECT(C, SRV, 1), ACCEPT(L, S),
+   PEER6(S, CLI_MAP, -2), NAME6(S, SRV_MAP, 1),
+   SEND(C, 100, 100), RECV(S, 100, 100),
+   SOCK6(C2, CLI6), BIND(C2, CLI6, 0), CONNECT(C2, SRV6, 1),
+   ACCEPT(L, S2), PEER6(S2, CLI6, -2), NAME6(S2, SRV6, 1),
+   SEND(S2, 10, 10), RECV(C2, 10, 10));
+SC(inet6_connect_v4_mapped,
+   LISTENING, SOCK6(C, CLI6), BIND(C, CLI_MAP, 0), CONNECT(C, SRV_MAP, 1),
+   ACCEPT(L, S), NAME6(C, CLI_MAP, -2), PEER6(C, SRV_MAP, 1),
+   SOCKNAME(S, 1), SEND(C, 100, 100), RECV(S, 100, 100),
+   SOCK6(C2, CLI6), SETINT(C2, SX_V6ONLY, 1),
+   CONNECT_E(C2, SRV_MAP, 1, ENETUNREACH));
+SC(inet6_bind_errors,
+   SOCK6(C, CLI6),
+   BIND_AT_FAM_E(C, SRV, 1, AF_INET, EINVAL),       /* 16 bytes */
+   BIND_AT_FAM_E(C, SRV6, 1, AF_INET, EAFNOSUPPORT),
+   BIND_E(C, NOBODY6, 1, EADDRNOTAVAIL),
+   BIND_E(C, NOBODY_MAP, 1, EADDRNOTAVAIL),
+   SETINT(C, SX_V6ONLY, 1), BIND_E(C, CLI_MAP, 1, EINVAL),
+   BIND(C, CLI6, 1), NAME6(C, CLI6, 1),
+   SETINT_E(C, SX_V6ONLY, 0, EINVAL), BIND_E(C, CLI6, 2, EINVAL),
+   BIND_E(C, NOBODY6, 2, EINVAL),                   /* bound: first */
+   SOCK(C2, CLI), BIND_E(C2, CLI6, 1, EAFNOSUPPORT));
+SC(inet6_connect_errors,
+   SOCK6(C, CLI6),
+   CONNECT_AT_FAM_E(C, SRV, 1, AF_INET, EINVAL),    /* 16 bytes */
+   CONNECT_AT_FAM_E(C, SRV6, 1, AF_INET, EAFNOSUPPORT),
+   CONNECT_E(C, SRV6, 1, ECONNREFUSED), SOERR(C, 0),
+   LISTENING6, CONNECT(C, SRV6, 1), CONNECT_E(C, SRV6, 1, EISCONN),
+   SOCK(C2, CLI), CONNECT_E(C2, SRV6, 1, EAFNOSUPPORT));
+SC(inet6_nonblock_connect_epoll,
+   LISTENING6, SOCK6_NB(C, CLI6), EPCREATE(E, CLI),
+   CONNECT_E(C, SRV6, 1, EINPROGRESS),
+   EPCTL(E, C, EPOLL_CTL_ADD, EPOLLOUT | EPOLLIN),
+   EPWAIT(E, C, 1000, 1, EPOLLOUT), SOERR(C, 0), CONNECT(C, SRV6, 1),
+   CONNECT_E(C, SRV6, 1, EISCONN), ACCEPT(L, S), PEER6(C, SRV6, 1),
+   SEND(S, 10, 10), EPWAIT(E, C, 1000, 1, EPOLLOUT | EPOLLIN),
+   RECV(C, 10, 10));
+
 const struct sx_scenario sx_scenarios[] = {
 	SCN(socket_bad_domain),
 	SCN(socket_bad_type),
@@ -497,6 +567,13 @@ const struct sx_scenario sx_scenarios[] = {
 	SCN(poll_basic),
 	SCN(poll_listener),
 	SCN(listen_backlog_full),
+	SCN(inet6_socket_options),
+	SCN(inet6_establish),
+	SCN(inet6_dual_stack_listener),
+	SCN(inet6_connect_v4_mapped),
+	SCN(inet6_bind_errors),
+	SCN(inet6_connect_errors),
+	SCN(inet6_nonblock_connect_epoll),
 };
 
 const unsigned int sx_nscenarios = sizeof(sx_scenarios) / sizeof(sx_scenarios[0]);
