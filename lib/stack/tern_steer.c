@@ -173,7 +173,7 @@ steer_arp_for_us(const struct tern_ctx *ctx, const struct rte_mbuf *m,
  * its own hash); an ICMPv6 neighbour advertisement is shared; anything
  * else (extension headers first included) stays for lib/net to judge.
  */
-static enum steer_kind
+static __rte_noinline enum steer_kind
 steer_classify6(const struct tern_ctx *ctx, struct rte_mbuf *m,
 		uint32_t l3_off)
 {
@@ -216,10 +216,11 @@ steer_classify(const struct tern_steer *st, const struct tern_ctx *ctx,
 	if (type == RTE_ETHER_TYPE_ARP)
 		return steer_arp_for_us(ctx, m, l3_off) ? STEER_ARP_US :
 							   STEER_KEEP;
-	if (unlikely(type == RTE_ETHER_TYPE_IPV6))
-		return steer_classify6(ctx, m, l3_off);
-	if (type != RTE_ETHER_TYPE_IPV4 ||
-	    rte_pktmbuf_data_len(m) < l3_off + sizeof(*ip))
+	/* IPv6 past IPv4's test: IPv4 frames pay nothing for it. */
+	if (type != RTE_ETHER_TYPE_IPV4)
+		return unlikely(type == RTE_ETHER_TYPE_IPV6) ?
+		       steer_classify6(ctx, m, l3_off) : STEER_KEEP;
+	if (rte_pktmbuf_data_len(m) < l3_off + sizeof(*ip))
 		return STEER_KEEP;
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l3_off);
 	if (ip->next_proto_id != IPPROTO_TCP ||
