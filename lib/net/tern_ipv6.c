@@ -169,13 +169,6 @@ ipv6_fill_l4_cksum(const struct tern_ctx *ctx, struct rte_mbuf *m,
 
 	if (ih->proto == IPPROTO_TCP) {
 		field = &((struct rte_tcp_hdr *)l4)->cksum;
-		/* TSO: the port fills every segment's lengths and sums
-		 * from a pseudo-header sum without the length. */
-		if (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) {
-			m->ol_flags |= RTE_MBUF_F_TX_IPV6;
-			*field = rte_ipv6_phdr_cksum(ih, m->ol_flags);
-			return;
-		}
 		if (ctx->ifc.tx_tcp_cksum) {
 			m->ol_flags |= RTE_MBUF_F_TX_IPV6 |
 				       RTE_MBUF_F_TX_TCP_CKSUM;
@@ -224,17 +217,6 @@ net_ipv6_prepend(struct tern_ctx *ctx, struct rte_mbuf *m,
 	return 0;
 }
 
-/* A TSO frame may exceed the MTU: each segment the port cuts may not. */
-static bool
-ipv6_tso_fits(const struct tern_ctx *ctx, const struct rte_mbuf *m,
-	      uint32_t l4_len)
-{
-	return (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) && ctx->ifc.tx_tso &&
-	       m->tso_segsz != 0 &&
-	       NET_IPV6_HLEN + m->l4_len + m->tso_segsz <= ctx->ifc.mtu &&
-	       l4_len <= UINT16_MAX;
-}
-
 int
 tern_ipv6_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 		 const struct tern_ip6 *src, const struct tern_ip6 *dst,
@@ -244,8 +226,7 @@ tern_ipv6_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 	const struct tern_ip6 *nexthop = NULL;
 	struct rte_ether_hdr *eh;
 
-	if (l4_len + NET_IPV6_HLEN > ctx->ifc.mtu &&
-	    !ipv6_tso_fits(ctx, m, l4_len)) {
+	if (l4_len + NET_IPV6_HLEN > ctx->ifc.mtu) {
 		tern_drop(ctx, m, TERN_STAT_IP6_OUT_TOO_BIG);
 		return -EMSGSIZE;
 	}
