@@ -17,7 +17,7 @@
  * In the --discard and --source modes each connection ends with a line
  * giving its bytes, their SHA-256, its duration and throughput.
  *
- * Client (--connect A:P --send-bytes N): one connection from the first
+ * Client (--connect A:P or [ADDR6]:P, --send-bytes N): one connection from the first
  * worker; sends N pseudo-random bytes, half-closes (--close-last: waits
  * for the peer to close first instead), checks every byte that comes
  * back, and exits 0 iff all N bytes came back unchanged.
@@ -151,6 +151,8 @@ struct echo_app {
 	bool client_mode;
 	bool close_last;             /* client: the peer closes first */
 	rte_be32_t peer_ip;
+	bool peer_v6;                /* --connect [ADDR6]:P */
+	struct tern_ip6 peer_ip6;
 	uint16_t peer_port;
 	uint64_t send_bytes;
 	uint64_t seed;
@@ -725,8 +727,12 @@ echo_lcore_init(struct tern_ctx *ctx, void *arg)
 	if (ctx->queue_id != 0)
 		return 0;
 	cl->hash = FNV64_OFFSET;
-	rc = tern_tcp_connect(ctx, app->peer_ip, app->peer_port, &client_ops,
-			      app, &cl->c);
+	if (app->peer_v6)
+		rc = tern_tcp_connect6(ctx, &app->peer_ip6, app->peer_port,
+				       &client_ops, app, &cl->c);
+	else
+		rc = tern_tcp_connect(ctx, app->peer_ip, app->peer_port,
+				      &client_ops, app, &cl->c);
 	if (rc != 0) {
 		cl->connect_rc = rc;
 		fprintf(stderr, "tern-echo: connect: %s\n", strerror(-rc));
@@ -777,6 +783,28 @@ opt_port(void *arg, const char *value)
 	return 0;
 }
 
+/* --connect [ADDR6]:P */
+static int
+opt_connect6(struct echo_app *app, const char *value)
+{
+	const char *close = strchr(value, ']');
+	char ip[INET6_ADDRSTRLEN];
+	uint64_t port;
+
+	if (close == NULL || close[1] != ':' ||
+	    (size_t)(close - value - 1) >= sizeof(ip))
+		return -EINVAL;
+	memcpy(ip, value + 1, close - value - 1);
+	ip[close - value - 1] = '\0';
+	if (inet_pton(AF_INET6, ip, app->peer_ip6.b) != 1 ||
+	    tern_parse_u64(close + 2, 1, UINT16_MAX, &port) != 0)
+		return -EINVAL;
+	app->client_mode = true;
+	app->peer_v6 = true;
+	app->peer_port = (uint16_t)port;
+	return 0;
+}
+
 static int
 opt_connect(void *arg, const char *value)
 {
@@ -786,6 +814,11 @@ opt_connect(void *arg, const char *value)
 	struct in_addr a;
 	uint64_t port;
 
+	if (value[0] == '[') {
+		if (opt_connect6(app, value) == 0)
+			return 0;
+		goto bad;
+	}
 	if (colon == NULL || (size_t)(colon - value) >= sizeof(ip))
 		goto bad;
 	memcpy(ip, value, colon - value);
@@ -798,7 +831,8 @@ opt_connect(void *arg, const char *value)
 	app->peer_port = (uint16_t)port;
 	return 0;
 bad:
-	fprintf(stderr, "tern-echo: --connect: expected A.B.C.D:PORT, got "
+	fprintf(stderr, "tern-echo: --connect: expected A.B.C.D:PORT or "
+		"[ADDR6]:PORT, got "
 		"'%s'\n", value);
 	return -EINVAL;
 }
@@ -894,7 +928,8 @@ static const struct tern_rt_opt echo_opts[] = {
 	  opt_source },
 	{ "close-after", "N", "server: echo N bytes, then FIN (tern closes "
 	  "first)", opt_close_after },
-	{ "connect", "A.B.C.D:P", "client mode: connect to this echo server",
+	{ "connect", "A.B.C.D:P", "client mode: connect to this echo server "
+	  "([ADDR6]:P over IPv6, with --ip6)",
 	  opt_connect },
 	{ "send-bytes", "N", "client: bytes to send and check (default 1 MiB)",
 	  opt_send_bytes },

@@ -742,6 +742,11 @@ parse_args(struct kl *L, int argc, char **argv)
 							    : NULL) != 0)
 			return -EINVAL;
 	}
+	if (L->conf.v6) {
+		fprintf(stderr, "kernel-load: IPv6 targets are tern-load's "
+			"only\n");
+		return -EINVAL;
+	}
 	return load_conf_finish(&L->conf, "kernel-load");
 bad:
 	fprintf(stderr, "usage: kernel-load [--cpu N] [load options]:\n");

@@ -111,6 +111,28 @@ opt_proto(void *arg, const char *v)
 	return 0;
 }
 
+/* [ADDR6]:PORT */
+static int
+opt_connect6(struct load_conf *c, const char *v)
+{
+	const char *close = strchr(v, ']');
+	char ip[INET6_ADDRSTRLEN];
+	uint64_t port;
+
+	if (close == NULL || close[1] != ':' ||
+	    (size_t)(close - v - 1) >= sizeof(ip))
+		return bad("connect", "[ADDR6]:PORT", v);
+	memcpy(ip, v + 1, (size_t)(close - v - 1));
+	ip[close - v - 1] = '\0';
+	if (inet_pton(AF_INET6, ip, c->daddr6) != 1 ||
+	    parse_u64(close + 2, 1, UINT16_MAX, &port) != 0)
+		return bad("connect", "[ADDR6]:PORT", v);
+	c->v6 = true;
+	c->daddr = 0;
+	c->dport = (uint16_t)port;
+	return 0;
+}
+
 static int
 opt_connect(void *arg, const char *v)
 {
@@ -120,6 +142,8 @@ opt_connect(void *arg, const char *v)
 	struct in_addr a;
 	uint64_t port;
 
+	if (v[0] == '[')
+		return opt_connect6(c, v);
 	if (colon == NULL || (size_t)(colon - v) >= sizeof(ip))
 		return bad("connect", "A.B.C.D:PORT", v);
 	memcpy(ip, v, (size_t)(colon - v));
@@ -128,6 +152,7 @@ opt_connect(void *arg, const char *v)
 	    parse_u64(colon + 1, 1, UINT16_MAX, &port) != 0)
 		return bad("connect", "A.B.C.D:PORT", v);
 	c->daddr = a.s_addr;
+	c->v6 = false;
 	c->dport = (uint16_t)port;
 	return 0;
 }
@@ -257,7 +282,8 @@ const struct load_opt load_opts[] = {
 	  opt_mode },
 	{ "proto", "P", "http (default) or echo (raw bytes echoed back)",
 	  opt_proto },
-	{ "connect", "A.B.C.D:PORT", "the server (default port 80)",
+	{ "connect", "A.B.C.D:PORT", "the server (default port 80); "
+	  "[ADDR6]:PORT for IPv6 (tern-load, with --ip6)",
 	  opt_connect },
 	{ "ports", "N", "spread connections over N ports from PORT",
 	  opt_ports },
@@ -289,10 +315,25 @@ const struct load_opt load_opts[] = {
 	{ NULL, NULL, NULL, NULL },
 };
 
+/* The server's address as text: A.B.C.D, or [ADDR6] (RFC 3986's
+ * form, fit for a Host header). */
+static int
+load_target_addr(const struct load_conf *c, char *out, size_t len)
+{
+	char a6[INET6_ADDRSTRLEN];
+
+	if (!c->v6)
+		return inet_ntop(AF_INET, &c->daddr, out, (socklen_t)len) ==
+		       NULL ? -EINVAL : 0;
+	if (inet_ntop(AF_INET6, c->daddr6, a6, sizeof(a6)) == NULL)
+		return -EINVAL;
+	return snprintf(out, len, "[%s]", a6) < (int)len ? 0 : -EINVAL;
+}
+
 int
 load_conf_finish(struct load_conf *c, const char *prog)
 {
-	if (c->daddr == 0) {
+	if (c->daddr == 0 && !c->v6) {
 		fprintf(stderr, "%s: --connect A.B.C.D:PORT is required\n",
 			prog);
 		return -EINVAL;
@@ -303,8 +344,8 @@ load_conf_finish(struct load_conf *c, const char *prog)
 	}
 	if (c->mode == LOAD_CPS || c->mode == LOAD_BULK)
 		c->pipeline = 1;
-	if (c->host[0] == '\0' &&
-	    inet_ntop(AF_INET, &c->daddr, c->host, sizeof(c->host)) == NULL)
+	if (c->host[0] == '\0' && load_target_addr(c, c->host,
+						   sizeof(c->host)) != 0)
 		return -EINVAL;
 	if (c->label[0] == '\0')
 		snprintf(c->label, sizeof(c->label), "unknown");
@@ -411,7 +452,7 @@ load_write_json(const struct load_conf *c, const char *tool,
 		const struct hist *lat, const char *extra)
 {
 	FILE *f = stdout;
-	char addr[INET_ADDRSTRLEN] = "?";
+	char addr[INET6_ADDRSTRLEN + 2] = "?";
 
 	if (c->json_path[0] != '\0') {
 		f = fopen(c->json_path, "w");
@@ -421,7 +462,7 @@ load_write_json(const struct load_conf *c, const char *tool,
 			return -errno;
 		}
 	}
-	inet_ntop(AF_INET, &c->daddr, addr, sizeof(addr));
+	(void)load_target_addr(c, addr, sizeof(addr));
 	fprintf(f, "{\"tool\":\"%s\",\"stack\":\"%s\",\"mode\":\"%s\","
 		"\"proto\":\"%s\",\"target\":\"%s:%u\",\"ports\":%u,"
 		"\"conns\":%u,\"pipeline\":%u,\"server_closes\":%s,"

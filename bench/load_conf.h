@@ -50,6 +50,8 @@ struct load_conf {
 	enum load_mode mode;
 	enum load_proto proto;
 	uint32_t daddr;           /**< server, network order */
+	bool v6;                  /**< the server is daddr6 (tern-load) */
+	uint8_t daddr6[16];       /**< --connect [ADDR6]:PORT */
 	uint16_t dport;           /**< first server port */
 	uint16_t nb_ports;        /**< spread over this many ports */
 	uint32_t conns;           /**< C */

@@ -294,8 +294,16 @@ slot_open(struct load *L, struct load_conn *lc)
 	L->nb_opening++;
 	if (L->nb_open > L->peak_open)
 		L->peak_open = L->nb_open;
-	rc = tern_tcp_connect(L->ctx, conf->daddr, port, &load_ops, lc,
-			      &lc->c);
+	if (unlikely(conf->v6)) {
+		struct tern_ip6 d;
+
+		memcpy(d.b, conf->daddr6, sizeof(d.b));
+		rc = tern_tcp_connect6(L->ctx, &d, port, &load_ops, lc,
+				       &lc->c);
+	} else {
+		rc = tern_tcp_connect(L->ctx, conf->daddr, port, &load_ops,
+				      lc, &lc->c);
+	}
 	if (rc != 0) {
 		/* No closed() will come: undo here. No port is no attempt
 		 * (the stack refused at once; the next poll tries again). */

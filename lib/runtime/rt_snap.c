@@ -321,6 +321,18 @@ tern_rt_format_addr(rte_be32_t ip, uint16_t port, char *buf, size_t len)
 	return buf;
 }
 
+char *
+tern_rt_format_addr6(const struct tern_ip6 *ip, uint16_t port, char *buf,
+		     size_t len)
+{
+	char s[INET6_ADDRSTRLEN];
+
+	if (inet_ntop(AF_INET6, ip->b, s, sizeof(s)) == NULL)
+		snprintf(s, sizeof(s), "?");
+	snprintf(buf, len, "[%s]:%u", s, port);
+	return buf;
+}
+
 const char *
 tern_rt_conn_header(void)
 {
@@ -332,13 +344,21 @@ void
 tern_rt_format_conn(const struct tern_rt_conn *c, char *buf, size_t len)
 {
 	const struct tern_tcp_info *i = &c->v.info;
-	char local[32], peer[32], id[24], ssthresh[16];
+	char local[64], peer[64], id[24], ssthresh[16];
 
-	tern_rt_format_addr(i->laddr, i->lport, local, sizeof(local));
-	if (i->state == TERN_TCP_LISTEN)
-		snprintf(peer, sizeof(peer), "0.0.0.0:*");
-	else
-		tern_rt_format_addr(i->faddr, i->fport, peer, sizeof(peer));
+	if (i->family == AF_INET6) {
+		tern_rt_format_addr6(&i->laddr6, i->lport, local,
+				     sizeof(local));
+		tern_rt_format_addr6(&i->faddr6, i->fport, peer,
+				     sizeof(peer));
+	} else {
+		tern_rt_format_addr(i->laddr, i->lport, local, sizeof(local));
+		if (i->state == TERN_TCP_LISTEN)
+			snprintf(peer, sizeof(peer), "0.0.0.0:*");
+		else
+			tern_rt_format_addr(i->faddr, i->fport, peer,
+					    sizeof(peer));
+	}
 	if (c->id != 0)
 		snprintf(id, sizeof(id), "%" PRIu64, c->id);
 	else

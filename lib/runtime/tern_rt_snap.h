@@ -109,6 +109,10 @@ int tern_rt_snap_nd(struct tern_rt *rt, struct tern_rt_nd *out,
 char *tern_rt_format_addr(rte_be32_t ip, uint16_t port, char *buf,
 			  size_t len);
 
+/** "[2001:2::2]:7" into @p buf. @return buf. */
+char *tern_rt_format_addr6(const struct tern_ip6 *ip, uint16_t port,
+			   char *buf, size_t len);
+
 /** One line in the manner of `ss -tin` for @p c (no newline). */
 void tern_rt_format_conn(const struct tern_rt_conn *c, char *buf,
 			 size_t len);

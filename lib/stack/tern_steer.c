@@ -34,6 +34,7 @@ enum steer_kind {
 	STEER_ARP_US,   /* ARP for one of our addresses: shared */
 	STEER_ND_NA,    /* a neighbour advertisement: shared, each
 			   worker resolves by its own solicitations */
+	STEER_IP6,      /* IPv6: classified after the chunk's IPv4 */
 };
 
 static struct rte_ring *
@@ -173,7 +174,7 @@ steer_arp_for_us(const struct tern_ctx *ctx, const struct rte_mbuf *m,
  * its own hash); an ICMPv6 neighbour advertisement is shared; anything
  * else (extension headers first included) stays for lib/net to judge.
  */
-static enum steer_kind
+static __rte_noinline enum steer_kind
 steer_classify6(const struct tern_ctx *ctx, struct rte_mbuf *m,
 		uint32_t l3_off)
 {
@@ -216,10 +217,11 @@ steer_classify(const struct tern_steer *st, const struct tern_ctx *ctx,
 	if (type == RTE_ETHER_TYPE_ARP)
 		return steer_arp_for_us(ctx, m, l3_off) ? STEER_ARP_US :
 							   STEER_KEEP;
-	if (unlikely(type == RTE_ETHER_TYPE_IPV6))
-		return steer_classify6(ctx, m, l3_off);
-	if (type != RTE_ETHER_TYPE_IPV4 ||
-	    rte_pktmbuf_data_len(m) < l3_off + sizeof(*ip))
+	/* IPv6 past IPv4's test, and looked at after the chunk: the loop
+	 * over IPv4 frames keeps its code. */
+	if (type != RTE_ETHER_TYPE_IPV4)
+		return type == RTE_ETHER_TYPE_IPV6 ? STEER_IP6 : STEER_KEEP;
+	if (rte_pktmbuf_data_len(m) < l3_off + sizeof(*ip))
 		return STEER_KEEP;
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l3_off);
 	if (ip->next_proto_id != IPPROTO_TCP ||
@@ -276,13 +278,49 @@ steer_share_arp(struct tern_ctx *ctx, const struct rte_mbuf *m)
 	}
 }
 
+/* The IPv6 frames among the @p n kept ones: TCP to its owner (into
+ * @p out), advertisements shared; the rest stays, in order. */
+static __rte_noinline uint16_t
+steer_rx_ip6(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
+	     struct rte_mbuf *out[][TERN_RX_BURST], uint16_t *nout)
+{
+	const struct tern_steer *st = ctx->steer;
+	uint16_t kept = 0, owner;
+	uint32_t l3_off = 0;
+
+	for (uint16_t i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
+		if (steer_l3(m, &l3_off) == RTE_ETHER_TYPE_IPV6) {
+			switch (steer_classify6(ctx, m, l3_off)) {
+			case STEER_TCP:
+				owner = tern_flow_owner(&ctx->ifc,
+							m->hash.rss);
+				if (owner != ctx->worker_id &&
+				    owner < st->nb_workers) {
+					out[owner][nout[owner]++] = m;
+					continue;
+				}
+				break;
+			case STEER_ND_NA:
+				steer_share_arp(ctx, m);
+				break;
+			default:
+				break;
+			}
+		}
+		pkts[kept++] = m;
+	}
+	return kept;
+}
+
 static uint16_t
 steer_rx_chunk(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 {
 	const struct tern_steer *st = ctx->steer;
 	struct rte_mbuf *out[TERN_STEER_WORKERS_MAX][TERN_RX_BURST];
 	uint16_t nout[TERN_STEER_WORKERS_MAX] = { 0 };
-	uint16_t kept = 0, owner;
+	uint16_t kept = 0, n6 = 0, owner;
 
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = pkts[i];
@@ -296,14 +334,18 @@ steer_rx_chunk(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 			}
 			break;
 		case STEER_ARP_US:
-		case STEER_ND_NA:
 			steer_share_arp(ctx, m);
 			break;
-		case STEER_KEEP:
+		case STEER_IP6:
+			n6++;
+			break;
+		default:
 			break;
 		}
 		pkts[kept++] = m;
 	}
+	if (unlikely(n6 > 0))
+		kept = steer_rx_ip6(ctx, pkts, kept, out, nout);
 	for (uint16_t to = 0; to < st->nb_workers; to++)
 		if (nout[to] > 0)
 			tern_stat_add(&ctx->stats, TERN_STAT_STEERED_OUT,

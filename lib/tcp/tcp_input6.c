@@ -346,8 +346,15 @@ tern_tcp_connect6(struct tern_ctx *ctx, const struct tern_ip6 *daddr,
 				     ctx->ifc.ip6_prefix_len) &&
 		 tern_ip6_is_unspec(&ctx->ifc.gw6))
 		return -ENETUNREACH;
-	if (tern_ipv6_addr(ctx, slot, &src) != TERN_ND_ADDR_PREFERRED)
-		return -EADDRNOTAVAIL;  /* DAD not done, or a duplicate */
+	/* A tentative source will do (the SYN is dropped as Ip6OutNoRoutes
+	 * until DAD ends, and resent after the RTO); a duplicate will not. */
+	switch (tern_ipv6_addr(ctx, slot, &src)) {
+	case TERN_ND_ADDR_PREFERRED:
+	case TERN_ND_ADDR_TENTATIVE:
+		break;
+	default:
+		return -EADDRNOTAVAIL;
+	}
 	peer = tcp_peers6_intern(&tcp->peers6, daddr);
 	if (peer == TCP_PEER6_NONE)
 		return -ENOMEM;

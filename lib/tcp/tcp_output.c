@@ -471,7 +471,8 @@ tcp_segment_max(const struct tern_ctx *ctx, const struct tern_conn *c)
 {
 	uint32_t mss = tcp_mss_now(c);
 
-	/* IPv6: no TSO (tern_ipv6_output() sends one MTU at most). */
+	/* IPv6: no TSO (tern_ipv6_output() sends one MTU at most; DPDK
+	 * 22.11's software GSO, net_tap's TSO, cuts IPv4 TCP only). */
 	if (!ctx->ifc.tx_tso || tcp_key_is6(&c->node.key))
 		return mss;
 	return TCP_TSO_MAX_PAYLOAD / mss * mss;

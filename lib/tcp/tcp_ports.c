@@ -96,7 +96,8 @@ tcp_port_rotor_next(struct tern_tcp *tcp, unsigned int src)
  */
 #define TCP_PORT_YOUNG_MAX 64
 
-static int
+/* Inlined in both families' callers: IPv4 keeps the code it had. */
+static __rte_always_inline int
 tcp_pick_port(struct tern_ctx *ctx, unsigned int src,
 	      struct tern_flow_key *key, uint32_t *hash, uint32_t *iss_floor)
 {

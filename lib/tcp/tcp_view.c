@@ -6,6 +6,8 @@
  */
 #include <string.h>
 
+#include <netinet/in.h>
+
 #include "tcp_priv.h"
 #include "tern_tcp_view.h"
 
@@ -80,6 +82,7 @@ view_of_tw(const struct tern_ctx *ctx, const struct tcp_tw *tw,
 	memset(v, 0, sizeof(*v));
 	v->info = (struct tern_tcp_info){
 		.state = TERN_TCP_TIME_WAIT,
+		.family = AF_INET,
 		.laddr = tw->node.key.laddr,
 		.faddr = tw->node.key.faddr,
 		.lport = rte_be_to_cpu_16(tw->node.key.lport),
@@ -89,6 +92,13 @@ view_of_tw(const struct tern_ctx *ctx, const struct tcp_tw *tw,
 		.ts_ok = tw->ts_ok != 0,
 		.ssthresh = UINT32_MAX,
 	};
+	if (tcp_key_is6(&tw->node.key)) {
+		v->info.family = AF_INET6;
+		v->info.laddr = 0;
+		v->info.faddr = 0;
+		tcp_key6_addrs(ctx, &tw->node.key, &v->info.laddr6,
+			       &v->info.faddr6);
+	}
 	v->timer = TERN_TCP_TIMER_TIME_WAIT;
 	v->timer_ms = left > 0 ? (uint64_t)left : 0;
 }
@@ -99,6 +109,7 @@ view_of_listener(const struct tern_listener *l, struct tern_tcp_conn_view *v)
 	memset(v, 0, sizeof(*v));
 	v->info = (struct tern_tcp_info){
 		.state = TERN_TCP_LISTEN,
+		.family = AF_INET,
 		.laddr = l->ctx->ifc.ip,
 		.lport = l->port,
 		.ssthresh = UINT32_MAX,

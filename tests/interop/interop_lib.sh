@@ -8,8 +8,23 @@
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/common.sh"
 
-INTEROP_TERN_IP=198.18.0.2
-INTEROP_KERNEL_IP=198.18.0.1
+INTEROP_TERN_IP4=198.18.0.2
+INTEROP_KERNEL_IP4=198.18.0.1
+# TERN_INTEROP_FAMILY=6: the same tests over IPv6 (2001:2::/48, RFC
+# 5180's benchmarking range): tern has both families, the tests use
+# INTEROP_TERN_IP and INTEROP_KERNEL_IP, which are then IPv6.
+INTEROP_FAMILY=${TERN_INTEROP_FAMILY:-4}
+INTEROP_TERN_IP6=2001:2::2
+INTEROP_KERNEL_IP6=2001:2::1
+if [ "$INTEROP_FAMILY" = 6 ]; then
+	INTEROP_TERN_IP=$INTEROP_TERN_IP6
+	INTEROP_KERNEL_IP=$INTEROP_KERNEL_IP6
+	# kernel_peer.py's servers listen on :: then
+	export TERN_PEER_FAMILY=6
+else
+	INTEROP_TERN_IP=$INTEROP_TERN_IP4
+	INTEROP_KERNEL_IP=$INTEROP_KERNEL_IP4
+fi
 INTEROP_KERNEL_MAC=02:00:00:00:00:01
 INTEROP_LOG=
 INTEROP_TMP=
@@ -118,20 +133,62 @@ interop_bg() {
 	INTEROP_PIDS+=("$!")
 }
 
+# interop_hostport IP PORT: IP:PORT, or [IP]:PORT for IPv6 (as ss and
+# the apps' --connect write it).
+interop_hostport() {
+	case $1 in
+	*:*) echo "[$1]:$2" ;;
+	*) echo "$1:$2" ;;
+	esac
+}
+
+# interop_socat_tcp IP PORT: socat's address of a TCP client to IP.
+interop_socat_tcp() {
+	case $1 in
+	*:*) echo "TCP6:[$1]:$2" ;;
+	*) echo "TCP:$1:$2" ;;
+	esac
+}
+
+# interop_kernel_ip6_up: the kernel side of the tap gets its IPv6
+# address, and a link-local address of its own MAC (it made one from
+# tern's MAC at first, which tern defends: tests/interop/ping6.sh);
+# returns once tern, past DAD, answers a ping.
+interop_kernel_ip6_up() {
+	ip -n "$TERN_NS" addr add "$INTEROP_KERNEL_IP6/64" \
+		dev "$INTEROP_IFACE" nodad ||
+		interop_fail "cannot give the kernel side $INTEROP_KERNEL_IP6"
+	if ! ip -n "$TERN_NS" -6 addr flush dev "$INTEROP_IFACE" scope link ||
+		! ip -n "$TERN_NS" addr add fe80::ff:fe00:1/64 \
+			dev "$INTEROP_IFACE" nodad; then
+		interop_fail "cannot give the kernel a link-local address"
+	fi
+	for _ in $(seq 20); do
+		ip netns exec "$TERN_NS" ping -6 -n -c 1 -W 1 \
+			"$INTEROP_TERN_IP6" >/dev/null 2>&1 && return 0
+	done
+	interop_fail "tern never answered a ping over IPv6"
+}
+
 # interop_echo_start BINARY [app options...]: tern-echo running on tap
-# NAME0 and the kernel side of the tap configured.
+# NAME0 and the kernel side of the tap configured (IPv6 too with
+# TERN_INTEROP_FAMILY=6).
 interop_echo_start() {
-	local bin=$1
+	local bin=$1 ip6=()
 	shift
 
 	[ -x "$bin" ] || interop_fail "no tern-echo binary at '$bin'"
+	[ "$INTEROP_FAMILY" = 6 ] && ip6=(--ip6 "$INTEROP_TERN_IP6/64")
 	# --duration bounds tern-echo even if this script is killed.
 	tern_echo_start "$bin" "$INTEROP_LOG" "$INTEROP_IFACE" -- \
-		--ip "$INTEROP_TERN_IP/24" --duration 60 "$@"
+		--ip "$INTEROP_TERN_IP4/24" "${ip6[@]}" --duration 60 "$@"
 	tern_tap_up "$INTEROP_LOG" "$INTEROP_IFACE" "$INTEROP_KERNEL_MAC" \
-		"$INTEROP_KERNEL_IP/24" ||
+		"$INTEROP_KERNEL_IP4/24" ||
 		interop_fail "tern-echo or its tap $INTEROP_IFACE did not" \
 			"come up"
+	if [ "$INTEROP_FAMILY" = 6 ]; then
+		interop_kernel_ip6_up
+	fi
 }
 
 # interop_start NAME BINARY [app options...]: both of the above.

@@ -121,9 +121,8 @@ class KernelView:
     def __init__(self, sock, after_bytes):
         self.sock = sock
         self.after_bytes = after_bytes
-        lip, lport = sock.getsockname()
-        pip, pport = sock.getpeername()
-        self.filter = ["src", f"{lip}:{lport}", "dst", f"{pip}:{pport}"]
+        self.filter = ["src", hostport(sock.getsockname()),
+                       "dst", hostport(sock.getpeername())]
         self.ss_info = None
         self.options = 0
         self.total_retrans = 0
@@ -225,10 +224,15 @@ def report(op, sock_names, source, sink, seconds, ok, extra=None):
     return 0 if ok else 1
 
 
+def hostport(name):
+    """A:P, or [A6]:P as ss prints an IPv6 socket."""
+    ip, port = name[0], name[1]
+    return f"[{ip}]:{port}" if ":" in ip else f"{ip}:{port}"
+
+
 def names(sock):
-    lip, lport = sock.getsockname()
-    pip, pport = sock.getpeername()
-    return {"local": f"{lip}:{lport}", "peer": f"{pip}:{pport}"}
+    return {"local": hostport(sock.getsockname()),
+            "peer": hostport(sock.getpeername())}
 
 
 def connect(args):
@@ -265,9 +269,13 @@ def cmd_transfer(args, send_bytes, expect_echo, half_close):
 
 def cmd_echo_server(args):
     deadline = time.monotonic() + args.timeout
-    lsock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # TERN_PEER_FAMILY=6: the IPv6 interop tests (IPv6 only, so that an
+    # IPv4 peer's name never turns into ::ffff:A.B.C.D)
+    v6 = os.environ.get("TERN_PEER_FAMILY") == "6"
+    lsock = socket.socket(socket.AF_INET6 if v6 else socket.AF_INET,
+                          socket.SOCK_STREAM)
     lsock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    lsock.bind(("0.0.0.0", args.port))
+    lsock.bind(("::" if v6 else "0.0.0.0", args.port))
     lsock.listen(1)
     lsock.settimeout(args.timeout)
     print(f"listening on port {args.port}", flush=True)

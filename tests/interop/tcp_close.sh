@@ -98,7 +98,7 @@ kernel_first_test() {
 		"$bytes" || interop_fail "kernel echo client"
 	expect_echo_intact "$out"
 	expect_kernel_state "$(interop_field "$out" local)" \
-		"$INTEROP_TERN_IP:$echo_port" TIME-WAIT
+		"$(interop_hostport "$INTEROP_TERN_IP" "$echo_port")" TIME-WAIT
 	interop_stop
 	expect_tern_passive_close
 	interop_expect_counter OutRsts -eq 0
@@ -115,7 +115,7 @@ tern_first_test() {
 		"$bytes" || interop_fail "kernel echo-exact client"
 	expect_echo_intact "$out"
 	expect_kernel_state "$(interop_field "$out" local)" \
-		"$INTEROP_TERN_IP:$echo_port" ""
+		"$(interop_hostport "$INTEROP_TERN_IP" "$echo_port")" ""
 	interop_stop
 	expect_tern_active_close
 	interop_expect_counter OutRsts -eq 0
@@ -135,7 +135,8 @@ client_run() {
 		interop_fail "kernel echo server did not start"
 	}
 	# shellcheck disable=SC2086
-	interop_echo_start "$bin" --connect "$INTEROP_KERNEL_IP:$kernel_port" \
+	interop_echo_start "$bin" --connect \
+		"$(interop_hostport "$INTEROP_KERNEL_IP" "$kernel_port")" \
 		--send-bytes "$bytes" --seed 7 $tern_args "${long_msl[@]}"
 	# The client stops tern-echo itself once its connection is over.
 	wait "$TERN_ECHO_PID"
@@ -159,7 +160,8 @@ client_tern_first_test() {
 	[ "$(interop_field "$server_out" closed_first)" = no ] ||
 		interop_fail "the kernel server closed before tern's FIN"
 	expect_tern_active_close
-	expect_kernel_state "$INTEROP_KERNEL_IP:$kernel_port" \
+	expect_kernel_state \
+		"$(interop_hostport "$INTEROP_KERNEL_IP" "$kernel_port")" \
 		"$(interop_field "$server_out" peer)" ""
 }
 
@@ -168,7 +170,8 @@ client_kernel_first_test() {
 	[ "$(interop_field "$server_out" closed_first)" = yes ] ||
 		interop_fail "the kernel server did not close first"
 	expect_tern_passive_close
-	expect_kernel_state "$INTEROP_KERNEL_IP:$kernel_port" \
+	expect_kernel_state \
+		"$(interop_hostport "$INTEROP_KERNEL_IP" "$kernel_port")" \
 		"$(interop_field "$server_out" peer)" TIME-WAIT
 }
 
@@ -177,7 +180,8 @@ refused_by_kernel_test() {
 
 	interop_setup tclr
 	# Nothing listens on the kernel's port 9 in a fresh namespace.
-	interop_echo_start "$1" --connect "$INTEROP_KERNEL_IP:9" \
+	interop_echo_start "$1" \
+		--connect "$(interop_hostport "$INTEROP_KERNEL_IP" 9)" \
 		--send-bytes 1000
 	wait "$TERN_ECHO_PID"
 	rc=$?

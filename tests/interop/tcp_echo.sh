@@ -36,7 +36,7 @@ server_test() {
 	head -c "$bytes" /dev/urandom >"$INTEROP_TMP/sent"
 	# -t: after our FIN, how long to wait for the echo to finish.
 	ip netns exec "$TERN_NS" timeout 30 socat -t 20 - \
-		"TCP:$INTEROP_TERN_IP:7,connect-timeout=10" \
+		"$(interop_socat_tcp "$INTEROP_TERN_IP" 7),connect-timeout=10" \
 		<"$INTEROP_TMP/sent" >"$INTEROP_TMP/received" ||
 		interop_fail "socat client failed"
 	cmp "$INTEROP_TMP/sent" "$INTEROP_TMP/received" ||
@@ -121,7 +121,8 @@ client_test() {
 	# One connection; cat echoes until tern's FIN, then socat closes.
 	interop_bg timeout 60 socat -T 30 "TCP-LISTEN:$port,reuseaddr" \
 		EXEC:cat
-	interop_echo_start "$1" --connect "$INTEROP_KERNEL_IP:$port" \
+	interop_echo_start "$1" --connect \
+		"$(interop_hostport "$INTEROP_KERNEL_IP" "$port")" \
 		--send-bytes "$bytes" --seed 7
 	# The client stops tern-echo itself once its connection is over.
 	wait "$TERN_ECHO_PID"

@@ -243,6 +243,163 @@ test_tcp6_dual_stack_listener(void)
 	sim_destroy(sim);
 }
 
+/* ---- Packet Too Big (RFC 8201) ---- */
+
+#define PTB_QUOTE 120u
+
+struct ptb_capture {
+	const struct sim_node *a;
+	bool done;
+	bool hold;                  /* drop A's data segments meanwhile */
+	uint8_t quote[PTB_QUOTE];   /* IPv6 and TCP header, some data */
+};
+
+/* Drop the first IPv6 TCP segment with data that A sends, keeping its
+ * first bytes for the quote, and the ones after it while cap->hold:
+ * nothing is acknowledged, its sequence stays in flight. */
+static enum sim_verdict
+ptb_grab(const struct sim_frame_ctx *fc, struct rte_mbuf *m, void *arg)
+{
+	struct ptb_capture *cap = arg;
+	const uint8_t *f = rte_pktmbuf_mtod(m, const uint8_t *);
+
+	if (fc->from != cap->a ||
+	    rte_pktmbuf_data_len(m) < 14 + PTB_QUOTE || f[12] != 0x86 ||
+	    f[13] != 0xdd || f[20] != IPPROTO_TCP ||
+	    ((uint32_t)f[18] << 8 | f[19]) < 32u + 100u)
+		return SIM_PASS;
+	if (cap->done)
+		return cap->hold ? SIM_DROP : SIM_PASS;
+	memcpy(cap->quote, f + 14, PTB_QUOTE);
+	cap->done = true;
+	return SIM_DROP;
+}
+
+static uint16_t
+sum16(const uint8_t *p, size_t len, uint32_t s)
+{
+	for (size_t i = 0; i + 1 < len; i += 2)
+		s += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		s += (uint32_t)p[len - 1] << 8;
+	while (s >> 16)
+		s = (s & 0xffff) + (s >> 16);
+	return (uint16_t)s;
+}
+
+/* An ICMPv6 Packet Too Big (MTU @p mtu) from router @p r to @p to,
+ * quoting @p quote. */
+static void
+send_ptb(struct sim_node *r, const struct sim_node *to, uint32_t mtu,
+	 const uint8_t *quote)
+{
+	size_t len = 8 + PTB_QUOTE;
+	struct rte_mbuf *m = rte_pktmbuf_alloc(r->pool);
+	uint8_t ph[40] = { 0 };
+	uint8_t *f, *icmp;
+	uint16_t sum;
+
+	SIM_CHECK(m != NULL);
+	f = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)(14 + 40 + len));
+	SIM_CHECK(f != NULL);
+	memset(f, 0, 14 + 40 + len);
+	memcpy(f, to->mac.addr_bytes, 6);
+	memcpy(f + 6, r->mac.addr_bytes, 6);
+	f[12] = 0x86;
+	f[13] = 0xdd;
+	f[14] = 0x60;
+	f[18] = (uint8_t)(len >> 8);
+	f[19] = (uint8_t)len;
+	f[20] = IPPROTO_ICMPV6;
+	f[21] = 64;
+	memcpy(f + 22, r->ip6.b, 16);
+	memcpy(f + 38, to->ip6.b, 16);
+	icmp = f + 54;
+	icmp[0] = 2;                        /* Packet Too Big */
+	icmp[4] = (uint8_t)(mtu >> 24);
+	icmp[5] = (uint8_t)(mtu >> 16);
+	icmp[6] = (uint8_t)(mtu >> 8);
+	icmp[7] = (uint8_t)mtu;
+	memcpy(icmp + 8, quote, PTB_QUOTE);
+	memcpy(ph, r->ip6.b, 16);
+	memcpy(ph + 16, to->ip6.b, 16);
+	ph[34] = (uint8_t)(len >> 8);
+	ph[35] = (uint8_t)len;
+	ph[39] = IPPROTO_ICMPV6;
+	sum = sum16(icmp, len, sum16(ph, sizeof(ph), 0));
+	icmp[2] = (uint8_t)(~sum >> 8);
+	icmp[3] = (uint8_t)~sum;
+	sim_wire_send(r, m);
+}
+
+/*
+ * A router's Packet Too Big of 1280 about a segment in flight lowers
+ * A's MSS to 1280 - 60 - 12 (timestamps) and what is in flight goes
+ * again in segments that fit; one below 1280 counts as 1280 (RFC 8201
+ * 4); one quoting a sequence number outside SND.UNA..SND.NXT is
+ * ignored (RFC 5927), before and after; the data arrives intact.
+ */
+static void
+test_tcp6_packet_too_big(void)
+{
+	struct sim *sim = sim_create(sim_test_seed());
+	struct ptb_capture cap = { 0 };
+	struct sim_node *a, *b, *r;
+	struct sim_listener *l;
+	struct sim_conn *c, *s;
+	struct tern_tcp_info info;
+	uint8_t stale[PTB_QUOTE];
+	int id;
+
+	two_stacks(sim, NULL, &a, &b);
+	r = sim_add_script(sim, "R");
+	l = sim_listen(b, P6_PORT);
+	c = open6(sim, a, b, l, &s);
+	SIM_ASSERT_EQ(c->info.mss, 1440 - 12);
+	cap.a = a;
+	cap.hold = true;
+	id = sim_tamper_add(sim, &(struct sim_tamper){ .from = a,
+						      .fn = ptb_grab,
+						      .arg = &cap });
+	c->tx_key = 0x6e6;
+	s->rx_key = c->tx_key;
+	SIM_ASSERT_EQ(sim_conn_send_pattern(c, P6_BYTES), (int32_t)P6_BYTES);
+	SIM_WAIT(sim, cap.done, 5 * SIM_S);
+	/* a quote whose sequence number is far from the window */
+	memcpy(stale, cap.quote, sizeof(stale));
+	stale[44] ^= 0x80;
+	send_ptb(r, a, 1280, stale);
+	sim_run_for(sim, 5 * SIM_MS);
+	SIM_ASSERT_EQ(sim_stat(a, TERN_STAT_TCP_ICMP_OUT_OF_WINDOW), 1);
+	SIM_ASSERT_EQ(sim_stat(a, TERN_STAT_TCP_PMTU_LOWERED), 0);
+	/* the real one, with an MTU below IPv6's minimum */
+	send_ptb(r, a, 1000, cap.quote);
+	sim_run_for(sim, 5 * SIM_MS);
+	SIM_ASSERT_EQ(sim_stat(a, TERN_STAT_ICMP6_IN_PKT_TOO_BIGS), 2);
+	SIM_ASSERT_EQ(sim_stat(a, TERN_STAT_TCP_PMTU_LOWERED), 1);
+	tern_tcp_get_info(c->c, &info);
+	SIM_ASSERT_EQ(info.pmtu, 1280);
+	SIM_ASSERT_EQ(info.mss, 1280 - 60 - 12);
+	cap.hold = false;
+	sim_tamper_del(sim, id);
+	SIM_WAIT(sim, s->rx_bytes == P6_BYTES, 20 * SIM_S);
+	SIM_ASSERT_EQ(s->rx_bad_at, 0);
+	/* once acknowledged, the quote is stale */
+	send_ptb(r, a, 1400, cap.quote);
+	sim_run_for(sim, 5 * SIM_MS);
+	SIM_ASSERT_EQ(sim_stat(a, TERN_STAT_TCP_ICMP_OUT_OF_WINDOW), 2);
+	SIM_ASSERT_EQ(sim_stat(a, TERN_STAT_TCP_PMTU_LOWERED), 1);
+	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+	SIM_ASSERT_EQ(tern_tcp_close(s->c), 0);
+	SIM_WAIT(sim, c->closed == 1 && s->closed == 1, 5 * SIM_S);
+	sim_run_for(sim, 61 * SIM_S);
+	assert_no_peers(sim);
+	SIM_ASSERT_EQ(tern_tcp_unlisten(l->l), 0);
+	while (sim_inbox_count(r) > 0)
+		rte_pktmbuf_free(sim_inbox_pop(r));
+	sim_destroy(sim);
+}
+
 /* The worker of host @p h that owns IPv6 record @p r's flow. */
 static unsigned int
 owner6_of(const struct sim_node *h, const struct sim_conn *r)
@@ -345,6 +502,7 @@ static const struct sim_test tests[] = {
 	SIM_TEST(test_tcp6_syn_cookies),
 	SIM_TEST(test_tcp6_dual_stack_listener),
 	SIM_TEST(test_tcp6_two_workers),
+	SIM_TEST(test_tcp6_packet_too_big),
 };
 
 int
