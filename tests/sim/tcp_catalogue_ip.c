@@ -7,8 +7,8 @@
  * (MUST-56). Soft errors are recorded on the connection (MUST-54,
  * tcp_icmp.c) and must otherwise leave it exactly as it was. Over IPv6
  * the ICMPv6 soft errors (RFC 4443: unreachable, hop limit exceeded,
- * parameter problem) do the same; IPv6 has no Source Quench and no
- * IPv4 options (MUST-50 stays IPv4's).
+ * parameter problem) do the same; IPv6 has no Source Quench, and its
+ * counterpart of IPv4 options is extension headers (MUST-50).
  */
 #include <string.h>
 #include <netinet/in.h>
@@ -22,8 +22,48 @@
 #define PARAM_PTR_TCP (sim_family(p->sim) == 6 ? 40u : 20u << 24)
 
 /*
+ * Send @p s (over IPv6) from P with the extension headers @p ext
+ * (@p ext_len bytes, the first naming TCP... as the caller chains them)
+ * between the IPv6 header and TCP; P's sequence tracking follows.
+ */
+static void
+send_with_ext_headers(struct peer *p, const struct sim_tcp_spec *s,
+		      const uint8_t *ext, uint8_t ext_len, uint8_t first_nh)
+{
+	struct rte_mbuf *m = sim_build_tcp(p->p->pool, s);
+	uint8_t frame[ETH_HLEN + 40 + 255 + 1600];
+	uint8_t *ip = frame + ETH_HLEN;
+	const uint8_t *src;
+	uint16_t plen;
+	uint32_t len;
+
+	SIM_ASSERT(m != NULL && m->nb_segs == 1, "cannot build the segment");
+	len = rte_pktmbuf_pkt_len(m);
+	SIM_ASSERT(len + ext_len <= sizeof(frame), "frame too long");
+	src = rte_pktmbuf_mtod(m, const uint8_t *);
+	memcpy(frame, src, ETH_HLEN + 40);
+	memcpy(ip + 40, ext, ext_len);
+	memcpy(ip + 40 + ext_len, src + ETH_HLEN + 40, len - ETH_HLEN - 40);
+	rte_pktmbuf_free(m);
+	/* the payload length grows and the chain starts with the first
+	 * extension header; the TCP checksum is unchanged (its
+	 * pseudo-header has the upper-layer length and next header) */
+	plen = (uint16_t)(((ip[4] << 8) | ip[5]) + ext_len);
+	ip[4] = (uint8_t)(plen >> 8);
+	ip[5] = (uint8_t)plen;
+	ip[6] = first_nh;
+	peer_send_frame(p, frame, len + ext_len);
+	if (s->seq == p->snd_nxt || (s->flags & SIM_SYN))
+		p->snd_nxt = s->seq + s->len + !!(s->flags & SIM_SYN) +
+			     !!(s->flags & SIM_FIN);
+}
+
+/*
  * Send @p s from P as a frame whose IPv4 header carries the @p opt_len
  * (a multiple of 4) option bytes @p opts; P's sequence tracking follows.
+ * Over IPv6 the counterpart: a hop-by-hop header with a Router Alert
+ * and a PadN, and a destination options header with an option of an
+ * unknown type that says "skip" (RFC 8200 4.2).
  */
 static void
 send_with_ip_options(struct peer *p, const struct sim_tcp_spec *s,
@@ -36,6 +76,19 @@ send_with_ip_options(struct peer *p, const struct sim_tcp_spec *s,
 	uint16_t total, csum;
 	uint32_t len;
 
+	if (sim_family(p->sim) == 6) {
+		static const uint8_t ext[] = {
+			/* hop-by-hop: next dst options; RA(0), PadN */
+			60, 0, 0x05, 0x02, 0x00, 0x00, 0x01, 0x00,
+			/* dst options: next TCP; unknown type 0x1e (skip),
+			 * 4 bytes, then PadN of 0 */
+			IPPROTO_TCP, 0, 0x1e, 0x04, 0xde, 0xad, 0x01, 0x00,
+		};
+
+		rte_pktmbuf_free(m);
+		send_with_ext_headers(p, s, ext, sizeof(ext), 0);
+		return;
+	}
 	SIM_ASSERT(m != NULL && m->nb_segs == 1, "cannot build the segment");
 	len = rte_pktmbuf_pkt_len(m);
 	SIM_ASSERT(len + opt_len <= sizeof(frame), "frame too long");
@@ -65,7 +118,8 @@ send_with_ip_options(struct peer *p, const struct sim_tcp_spec *s,
 /*
  * MUST-50: a SYN and a data segment whose IPv4 headers carry options
  * TCP does not understand (NOPs, Router Alert, an unassigned kind,
- * EOL) are processed as if the options were absent.
+ * EOL) are processed as if the options were absent; over IPv6, with
+ * hop-by-hop and destination options headers before TCP.
  */
 static void
 test_must50_ip_options_ignored(void)
@@ -98,8 +152,9 @@ test_must50_ip_options_ignored(void)
 	SIM_CHECK(memcmp(r->rx, "options", 7) == 0);
 	PEER_EXPECT(p, SIM_S, &seg);
 	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, p->snd_nxt);
-	/* T's own datagrams carry no option */
-	SIM_ASSERT_EQ(seg.h.ip_len, IP_HLEN + seg.h.doff_bytes);
+	/* T's own datagrams carry no option (no extension header) */
+	SIM_ASSERT_EQ(seg.h.ip_len, (sim_family(p->sim) == 6 ? 40 : IP_HLEN) +
+		      seg.h.doff_bytes);
 	SIM_ASSERT_EQ(fx_tcp_drops(p->t), 0);
 	peer_destroy(p);
 }
@@ -190,7 +245,7 @@ test_must56_soft_icmp_errors_do_not_abort(void)
 }
 
 const struct sim_test tcp_tests_catalogue_ip[] = {
-	SIM_TEST_V4(test_must50_ip_options_ignored),
+	SIM_TEST(test_must50_ip_options_ignored),
 	SIM_TEST(test_must56_soft_icmp_errors_do_not_abort),
 };
 const unsigned int tcp_tests_catalogue_ip_n = RTE_DIM(tcp_tests_catalogue_ip);
