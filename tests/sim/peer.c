@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <stdio.h>
 #include <string.h>
+#include <netinet/in.h>
 
 #include "peer.h"
 #include "tcp_seq.h"
@@ -138,6 +139,64 @@ peer_send_frame(struct peer *p, const void *frame, uint32_t len)
 	d = rte_pktmbuf_append(m, (uint16_t)len);
 	SIM_ASSERT(d != NULL, "frame of %u bytes too long", len);
 	memcpy(d, frame, len);
+	sim_wire_send(p->p, m);
+	sim_settle(p->sim);
+}
+
+void
+peer_send_icmp_error(struct peer *p, uint8_t type, uint8_t code,
+		     uint32_t word, uint32_t seq)
+{
+	bool v6 = sim_family(p->sim) == 6;
+	uint32_t iphl = v6 ? 40 : 20;
+	uint8_t msg[8 + 40 + 8] = { type, code };
+	uint8_t *ip = msg + 8, *th = msg + 8 + iphl;
+	uint32_t len = 8 + iphl + 8;
+	struct rte_mbuf *m;
+	uint16_t csum;
+
+	msg[4] = (uint8_t)(word >> 24);
+	msg[5] = (uint8_t)(word >> 16);
+	msg[6] = (uint8_t)(word >> 8);
+	msg[7] = (uint8_t)word;
+	if (v6) {
+		ip[0] = 0x60;
+		ip[5] = 20;             /* the quoted TCP header */
+		ip[6] = IPPROTO_TCP;
+		ip[7] = 64;
+		memcpy(ip + 8, p->t->ip6.b, 16);
+		memcpy(ip + 24, p->p->ip6.b, 16);
+	} else {
+		ip[0] = 0x45;
+		ip[3] = 20 + 20;
+		ip[8] = 64;
+		ip[9] = IPPROTO_TCP;
+		memcpy(ip + 12, &p->t->ip, 4);
+		memcpy(ip + 16, &p->p->ip, 4);
+		csum = sim_csum_fold(sim_csum_add(0, ip, 20));
+		ip[10] = (uint8_t)(csum >> 8);
+		ip[11] = (uint8_t)csum;
+	}
+	th[0] = (uint8_t)(p->tport >> 8);
+	th[1] = (uint8_t)p->tport;
+	th[2] = (uint8_t)(p->port >> 8);
+	th[3] = (uint8_t)p->port;
+	th[4] = (uint8_t)(seq >> 24);
+	th[5] = (uint8_t)(seq >> 16);
+	th[6] = (uint8_t)(seq >> 8);
+	th[7] = (uint8_t)seq;
+	if (v6) {
+		m = sim_build_ipv6(p->p->pool, &p->p->mac, &p->t->mac,
+				   &p->p->ip6, &p->t->ip6, IPPROTO_ICMPV6, 64,
+				   msg, len);
+	} else {
+		csum = sim_csum_fold(sim_csum_add(0, msg, len));
+		msg[2] = (uint8_t)(csum >> 8);
+		msg[3] = (uint8_t)csum;
+		m = sim_build_ipv4(p->p->pool, &p->p->mac, &p->t->mac,
+				   p->p->ip, p->t->ip, IPPROTO_ICMP, msg, len);
+	}
+	SIM_ASSERT(m != NULL, "cannot build the ICMP message");
 	sim_wire_send(p->p, m);
 	sim_settle(p->sim);
 }

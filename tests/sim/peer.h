@@ -84,6 +84,16 @@ void peer_send_fin(struct peer *p);
 void peer_send_frame(struct peer *p, const void *frame, uint32_t len);
 
 /**
+ * An ICMP error from P about T's segment to P at @p seq, quoting the IP
+ * header and the first 8 bytes of TCP (RFC 792, RFC 4443 2.4): ICMP
+ * @p type / @p code over IPv4, ICMPv6 @p type / @p code over IPv6 (the
+ * caller picks the message of the sim's family); @p word is the 32 bits
+ * after the checksum (an MTU, a pointer). Settles.
+ */
+void peer_send_icmp_error(struct peer *p, uint8_t type, uint8_t code,
+			  uint32_t word, uint32_t seq);
+
+/**
  * Pop the next frame T sent to P, running the sim up to @p max_ns for
  * it to come. TCP frames update rcv_nxt / ts_recent.
  * @return false when none came.

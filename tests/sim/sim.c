@@ -22,7 +22,6 @@
 
 #include "sim.h"
 #include "tern_owner.h"
-#include <rte_thash.h>
 
 /* Per pool: frames of MTU 1500 with the default 2 KiB data room; 8192
  * of them (about 19 MiB) hold every send buffer of a soak's connections
@@ -523,9 +522,9 @@ nic_queue(struct sim *sim, struct sim_node *host, const struct sim_hdr *h,
 	    host->nic == SIM_NIC_QUEUE0)
 		return host;
 	hash = h->family == 6 ?
-	       sim_toeplitz6(host->ctx, &h->ip6_src, &h->ip6_dst,
-			     rte_cpu_to_be_16(h->sport),
-			     rte_cpu_to_be_16(h->dport)) :
+	       tern_flow_toeplitz6(host->ctx, &h->ip6_src, &h->ip6_dst,
+				   rte_cpu_to_be_16(h->sport),
+				   rte_cpu_to_be_16(h->dport)) :
 	       tern_flow_toeplitz(host->ctx, h->ip_src, h->ip_dst,
 				  rte_cpu_to_be_16(h->sport),
 				  rte_cpu_to_be_16(h->dport));
@@ -974,22 +973,6 @@ sim_tcp_spec_route(struct sim_tcp_spec *s, const struct sim_node *from,
 	s->ip6_dst = to->ip6;
 }
 
-uint32_t
-sim_toeplitz6(const struct tern_ctx *ctx, const struct tern_ip6 *faddr,
-	      const struct tern_ip6 *laddr, rte_be16_t fport,
-	      rte_be16_t lport)
-{
-	uint32_t tuple[9];
-
-	for (int i = 0; i < 4; i++) {
-		tuple[i] = rte_be_to_cpu_32(faddr->w32[i]);
-		tuple[4 + i] = rte_be_to_cpu_32(laddr->w32[i]);
-	}
-	tuple[8] = ((uint32_t)rte_be_to_cpu_16(fport) << 16) |
-		   rte_be_to_cpu_16(lport);
-	return rte_softrss_be(tuple, 9, (const uint8_t *)ctx->rss_key_be);
-}
-
 bool
 sim_info_faddr_is(const struct tern_tcp_info *info, const struct sim_node *n)
 {
@@ -1002,9 +985,9 @@ uint32_t
 sim_flow_hash(const struct tern_ctx *ctx, const struct tern_tcp_info *info)
 {
 	if (info->family == AF_INET6)
-		return sim_toeplitz6(ctx, &info->faddr6, &info->laddr6,
-				     rte_cpu_to_be_16(info->fport),
-				     rte_cpu_to_be_16(info->lport));
+		return tern_flow_toeplitz6(ctx, &info->faddr6, &info->laddr6,
+					   rte_cpu_to_be_16(info->fport),
+					   rte_cpu_to_be_16(info->lport));
 	return tern_flow_toeplitz(ctx, info->faddr, info->laddr,
 				  rte_cpu_to_be_16(info->fport),
 				  rte_cpu_to_be_16(info->lport));
@@ -1532,6 +1515,12 @@ sim_state_count(const struct sim_node *n, enum tern_tcp_state s)
 
 	tern_tcp_state_counts(n->ctx, counts);
 	return counts[s];
+}
+
+unsigned int
+sim_in_flight(const struct sim *sim)
+{
+	return sim->nheap;
 }
 
 uint32_t

@@ -262,13 +262,6 @@ void sim_tcp_spec_route(struct sim_tcp_spec *s, const struct sim_node *from,
 bool sim_info_faddr_is(const struct tern_tcp_info *info,
 		       const struct sim_node *n);
 
-/** The NIC's Toeplitz hash of an IPv6 TCP segment from @p faddr to
- * @p laddr (RSS input: source, destination, ports), with @p ctx's key. */
-uint32_t sim_toeplitz6(const struct tern_ctx *ctx,
-		       const struct tern_ip6 *faddr,
-		       const struct tern_ip6 *laddr, rte_be16_t fport,
-		       rte_be16_t lport);
-
 /** The Toeplitz hash of the connection @p info describes (either
  * family), as the NIC computes it for a segment from the peer. */
 uint32_t sim_flow_hash(const struct tern_ctx *ctx,
@@ -421,6 +414,9 @@ void sim_pool_release(struct sim_node *n);
 unsigned int sim_pool_free_count(const struct sim_node *n);
 
 /* --- checks --- */
+
+/** Frames on the wire, not yet delivered. */
+unsigned int sim_in_flight(const struct sim *sim);
 
 /** Sum of the stack's per-state connection counts except LISTEN. */
 uint32_t sim_conn_count(const struct sim_node *n);

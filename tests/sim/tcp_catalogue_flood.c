@@ -133,7 +133,7 @@ legit_during_flood(struct peer *p, struct sim_listener *l, bool cookies)
 	r = peer_open_passive(p, l);
 	SIM_CHECK(!r->info.sack_ok && !r->info.ts_ok);
 	SIM_ASSERT_EQ(r->info.snd_wscale, 0);
-	SIM_ASSERT_EQ(r->info.mss, 1460);
+	SIM_ASSERT_EQ(r->info.mss, fx_mss());
 	peer_send_data(p, "legit", 5);
 	SIM_ASSERT_EQ(r->rx_bytes, 5);
 	SIM_ASSERT_EQ(sim_conn_send(r, "welcome", 7), 7);

@@ -5,7 +5,10 @@
  * (MUST-55); soft ICMP errors -- destination unreachable codes 0, 1 and
  * 5, time exceeded, parameter problem -- never abort a connection
  * (MUST-56). Soft errors are recorded on the connection (MUST-54,
- * tcp_icmp.c) and must otherwise leave it exactly as it was.
+ * tcp_icmp.c) and must otherwise leave it exactly as it was. Over IPv6
+ * the ICMPv6 soft errors (RFC 4443: unreachable, hop limit exceeded,
+ * parameter problem) do the same; IPv6 has no Source Quench, and its
+ * counterpart of IPv4 options is extension headers (MUST-50).
  */
 #include <string.h>
 #include <netinet/in.h>
@@ -14,10 +17,53 @@
 
 #define ETH_HLEN 14
 #define IP_HLEN 20
+/* A parameter problem's pointer at the quoted TCP header (IPv4's 20
+ * bytes in; ICMPv6's is a 32-bit field, 40 bytes in) */
+#define PARAM_PTR_TCP (sim_family(p->sim) == 6 ? 40u : 20u << 24)
+
+/*
+ * Send @p s (over IPv6) from P with the extension headers @p ext
+ * (@p ext_len bytes, the first naming TCP... as the caller chains them)
+ * between the IPv6 header and TCP; P's sequence tracking follows.
+ */
+static void
+send_with_ext_headers(struct peer *p, const struct sim_tcp_spec *s,
+		      const uint8_t *ext, uint8_t ext_len, uint8_t first_nh)
+{
+	struct rte_mbuf *m = sim_build_tcp(p->p->pool, s);
+	uint8_t frame[ETH_HLEN + 40 + 255 + 1600];
+	uint8_t *ip = frame + ETH_HLEN;
+	const uint8_t *src;
+	uint16_t plen;
+	uint32_t len;
+
+	SIM_ASSERT(m != NULL && m->nb_segs == 1, "cannot build the segment");
+	len = rte_pktmbuf_pkt_len(m);
+	SIM_ASSERT(len + ext_len <= sizeof(frame), "frame too long");
+	src = rte_pktmbuf_mtod(m, const uint8_t *);
+	memcpy(frame, src, ETH_HLEN + 40);
+	memcpy(ip + 40, ext, ext_len);
+	memcpy(ip + 40 + ext_len, src + ETH_HLEN + 40, len - ETH_HLEN - 40);
+	rte_pktmbuf_free(m);
+	/* the payload length grows and the chain starts with the first
+	 * extension header; the TCP checksum is unchanged (its
+	 * pseudo-header has the upper-layer length and next header) */
+	plen = (uint16_t)(((ip[4] << 8) | ip[5]) + ext_len);
+	ip[4] = (uint8_t)(plen >> 8);
+	ip[5] = (uint8_t)plen;
+	ip[6] = first_nh;
+	peer_send_frame(p, frame, len + ext_len);
+	if (s->seq == p->snd_nxt || (s->flags & SIM_SYN))
+		p->snd_nxt = s->seq + s->len + !!(s->flags & SIM_SYN) +
+			     !!(s->flags & SIM_FIN);
+}
 
 /*
  * Send @p s from P as a frame whose IPv4 header carries the @p opt_len
  * (a multiple of 4) option bytes @p opts; P's sequence tracking follows.
+ * Over IPv6 the counterpart: a hop-by-hop header with a Router Alert
+ * and a PadN, and a destination options header with an option of an
+ * unknown type that says "skip" (RFC 8200 4.2).
  */
 static void
 send_with_ip_options(struct peer *p, const struct sim_tcp_spec *s,
@@ -30,6 +76,19 @@ send_with_ip_options(struct peer *p, const struct sim_tcp_spec *s,
 	uint16_t total, csum;
 	uint32_t len;
 
+	if (sim_family(p->sim) == 6) {
+		static const uint8_t ext[] = {
+			/* hop-by-hop: next dst options; RA(0), PadN */
+			60, 0, 0x05, 0x02, 0x00, 0x00, 0x01, 0x00,
+			/* dst options: next TCP; unknown type 0x1e (skip),
+			 * 4 bytes, then PadN of 0 */
+			IPPROTO_TCP, 0, 0x1e, 0x04, 0xde, 0xad, 0x01, 0x00,
+		};
+
+		rte_pktmbuf_free(m);
+		send_with_ext_headers(p, s, ext, sizeof(ext), 0);
+		return;
+	}
 	SIM_ASSERT(m != NULL && m->nb_segs == 1, "cannot build the segment");
 	len = rte_pktmbuf_pkt_len(m);
 	SIM_ASSERT(len + opt_len <= sizeof(frame), "frame too long");
@@ -59,7 +118,8 @@ send_with_ip_options(struct peer *p, const struct sim_tcp_spec *s,
 /*
  * MUST-50: a SYN and a data segment whose IPv4 headers carry options
  * TCP does not understand (NOPs, Router Alert, an unassigned kind,
- * EOL) are processed as if the options were absent.
+ * EOL) are processed as if the options were absent; over IPv6, with
+ * hop-by-hop and destination options headers before TCP.
  */
 static void
 test_must50_ip_options_ignored(void)
@@ -92,52 +152,11 @@ test_must50_ip_options_ignored(void)
 	SIM_CHECK(memcmp(r->rx, "options", 7) == 0);
 	PEER_EXPECT(p, SIM_S, &seg);
 	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, p->snd_nxt);
-	/* T's own datagrams carry no option */
-	SIM_ASSERT_EQ(seg.h.ip_len, IP_HLEN + seg.h.doff_bytes);
+	/* T's own datagrams carry no option (no extension header) */
+	SIM_ASSERT_EQ(seg.h.ip_len, (sim_family(p->sim) == 6 ? 40 : IP_HLEN) +
+		      seg.h.doff_bytes);
 	SIM_ASSERT_EQ(fx_tcp_drops(p->t), 0);
 	peer_destroy(p);
-}
-
-/*
- * An ICMP error from P's address about T's segment to P: the quoted
- * IPv4 header and the first 8 bytes of a TCP header from T's port to
- * P's with sequence number @p seq.
- */
-static void
-send_icmp_error(struct peer *p, uint8_t type, uint8_t code, uint32_t seq)
-{
-	uint8_t icmp[8 + IP_HLEN + 8] = { type, code };
-	uint8_t *ip = icmp + 8, *th = icmp + 8 + IP_HLEN;
-	struct rte_mbuf *m;
-	uint16_t csum;
-
-	if (type == 12)
-		icmp[4] = 20;	/* parameter problem: pointer into TCP */
-	ip[0] = 0x45;
-	ip[3] = IP_HLEN + 20;
-	ip[8] = 64;
-	ip[9] = IPPROTO_TCP;
-	memcpy(ip + 12, &p->t->ip, 4);
-	memcpy(ip + 16, &p->p->ip, 4);
-	csum = sim_csum_fold(sim_csum_add(0, ip, IP_HLEN));
-	ip[10] = (uint8_t)(csum >> 8);
-	ip[11] = (uint8_t)csum;
-	th[0] = (uint8_t)(p->tport >> 8);
-	th[1] = (uint8_t)p->tport;
-	th[2] = (uint8_t)(p->port >> 8);
-	th[3] = (uint8_t)p->port;
-	th[4] = (uint8_t)(seq >> 24);
-	th[5] = (uint8_t)(seq >> 16);
-	th[6] = (uint8_t)(seq >> 8);
-	th[7] = (uint8_t)seq;
-	csum = sim_csum_fold(sim_csum_add(0, icmp, sizeof(icmp)));
-	icmp[2] = (uint8_t)(csum >> 8);
-	icmp[3] = (uint8_t)csum;
-	m = sim_build_ipv4(p->p->pool, &p->p->mac, &p->t->mac, p->p->ip,
-			   p->t->ip, IPPROTO_ICMP, icmp, sizeof(icmp));
-	SIM_ASSERT(m != NULL, "cannot build the ICMP message");
-	sim_wire_send(p->p, m);
-	sim_settle(p->sim);
 }
 
 /*
@@ -149,6 +168,8 @@ send_icmp_error(struct peer *p, uint8_t type, uint8_t code, uint32_t seq)
 static void
 test_must56_soft_icmp_errors_do_not_abort(void)
 {
+	/* the last of each list is a parameter problem, pointing into
+	 * the TCP header */
 	static const struct {
 		uint8_t type, code;
 	} errs[] = {
@@ -159,11 +180,22 @@ test_must56_soft_icmp_errors_do_not_abort(void)
 		{ 11, 0 },   /* time exceeded in transit */
 		{ 11, 1 },   /* reassembly time exceeded */
 		{ 12, 0 },   /* parameter problem */
+	}, errs6[] = {
+		{ 1, 0 },    /* destination unreachable: no route */
+		{ 1, 2 },    /* beyond the scope of the source address */
+		{ 1, 3 },    /* address unreachable */
+		{ 3, 0 },    /* hop limit exceeded in transit */
+		{ 3, 1 },    /* reassembly time exceeded */
+		{ 4, 0 },    /* parameter problem */
 	};
 	struct sim_listener *l;
 	struct peer *p = fx_peer(NULL, &l);
 	struct sim_conn *r = peer_open_passive(p, l);
-	uint64_t icmp_in = sim_stat(p->t, TERN_STAT_ICMP_IN_MSGS);
+	bool v6 = sim_family(p->sim) == 6;
+	unsigned int nerrs = v6 ? RTE_DIM(errs6) : RTE_DIM(errs);
+	tern_stat_t in_msgs = v6 ? TERN_STAT_ICMP6_IN_MSGS :
+				   TERN_STAT_ICMP_IN_MSGS;
+	uint64_t icmp_in = sim_stat(p->t, in_msgs);
 	uint64_t out = sim_stat(p->t, TERN_STAT_TCP_OUT_SEGS);
 	struct tern_tcp_info info;
 	struct sim_pkt seg;
@@ -173,23 +205,29 @@ test_must56_soft_icmp_errors_do_not_abort(void)
 	PEER_EXPECT(p, 0, &seg);
 	inflight = seg.h.seq;
 	out = sim_stat(p->t, TERN_STAT_TCP_OUT_SEGS);
-	for (unsigned int i = 0; i < RTE_DIM(errs); i++) {
-		send_icmp_error(p, errs[i].type, errs[i].code, inflight);
+	icmp_in = sim_stat(p->t, in_msgs);
+	for (unsigned int i = 0; i < nerrs; i++) {
+		uint8_t type = v6 ? errs6[i].type : errs[i].type;
+		uint8_t code = v6 ? errs6[i].code : errs[i].code;
+
+		peer_send_icmp_error(p, type, code,
+				     i + 1 == nerrs ? PARAM_PTR_TCP : 0,
+				     inflight);
 		SIM_ASSERT(sim_conn_state(r) == TERN_TCP_ESTABLISHED &&
 			   r->closed == 0, "ICMP type %u code %u ended it",
-			   errs[i].type, errs[i].code);
+			   type, code);
 	}
 	PEER_EXPECT_NONE(p, 0);
-	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_ICMP_IN_MSGS),
-		      icmp_in + RTE_DIM(errs));
-	/* Source Quench is discarded below TCP; the six soft errors reach
-	 * the connection (it quotes the segment in flight) and are
-	 * recorded, the last one readable by the app */
-	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_ICMP_IN_UNHANDLED), 1);
+	SIM_ASSERT_EQ(sim_stat(p->t, in_msgs), icmp_in + nerrs);
+	/* Source Quench is discarded below TCP; the soft errors reach the
+	 * connection (it quotes the segment in flight) and are recorded,
+	 * the last one readable by the app */
+	if (!v6)
+		SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_ICMP_IN_UNHANDLED), 1);
 	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_ICMP_SOFT_ERRORS),
-		      RTE_DIM(errs) - 1);
+		      v6 ? nerrs : nerrs - 1);
 	tern_tcp_get_info(r->c, &info);
-	SIM_ASSERT_EQ(info.icmp_type, 12);
+	SIM_ASSERT_EQ(info.icmp_type, v6 ? 4 : 12);
 	SIM_ASSERT_EQ(info.icmp_code, 0);
 	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_OUT_SEGS), out);
 	/* the segment in flight is acknowledged as usual; data goes on */
@@ -207,7 +245,7 @@ test_must56_soft_icmp_errors_do_not_abort(void)
 }
 
 const struct sim_test tcp_tests_catalogue_ip[] = {
-	SIM_TEST_V4(test_must50_ip_options_ignored),
-	SIM_TEST_V4(test_must56_soft_icmp_errors_do_not_abort),
+	SIM_TEST(test_must50_ip_options_ignored),
+	SIM_TEST(test_must56_soft_icmp_errors_do_not_abort),
 };
 const unsigned int tcp_tests_catalogue_ip_n = RTE_DIM(tcp_tests_catalogue_ip);

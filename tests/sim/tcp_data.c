@@ -431,46 +431,25 @@ test_s48_keepalive_off_by_default(void)
 	peer_destroy(p);
 }
 
-/* Line 49: an ICMP unreachable about the connection does not abort it. */
+/* Line 49: an ICMP unreachable about the connection does not abort it
+ * (host unreachable; over IPv6 destination unreachable, address
+ * unreachable). */
 static void
 test_s49_icmp_unreachable_no_abort(void)
 {
 	struct sim_listener *l;
 	struct peer *p = fx_peer(NULL, &l);
 	struct sim_conn *r = peer_open_passive(p, l);
-	/* type 3 code 1 (host unreachable), then the quoted datagram: the
-	 * IPv4 header and first 8 bytes of T's segment to P */
-	uint8_t icmp[8 + 20 + 8] = { 3, 1 };
-	uint8_t *ip = icmp + 8, *th = icmp + 28;
-	struct rte_mbuf *m;
+	bool v6 = sim_family(p->sim) == 6;
+	tern_stat_t in_msgs = v6 ? TERN_STAT_ICMP6_IN_MSGS :
+				   TERN_STAT_ICMP_IN_MSGS;
+	uint64_t before = sim_stat(p->t, in_msgs);
 	struct sim_pkt seg;
-	uint16_t csum;
 
-	ip[0] = 0x45;
-	ip[3] = 40;
-	ip[8] = 64;
-	ip[9] = IPPROTO_TCP;
-	memcpy(ip + 12, &p->t->ip, 4);
-	memcpy(ip + 16, &p->p->ip, 4);
-	th[0] = (uint8_t)(FX_PORT >> 8);
-	th[1] = (uint8_t)FX_PORT;
-	th[2] = (uint8_t)(p->port >> 8);
-	th[3] = (uint8_t)p->port;
-	th[4] = (uint8_t)(p->rcv_nxt >> 24);
-	th[5] = (uint8_t)(p->rcv_nxt >> 16);
-	th[6] = (uint8_t)(p->rcv_nxt >> 8);
-	th[7] = (uint8_t)p->rcv_nxt;
-	csum = sim_csum_fold(sim_csum_add(0, icmp, sizeof(icmp)));
-	icmp[2] = (uint8_t)(csum >> 8);
-	icmp[3] = (uint8_t)csum;
-	m = sim_build_ipv4(p->p->pool, &p->p->mac, &p->t->mac, p->p->ip,
-			   p->t->ip, IPPROTO_ICMP, icmp, sizeof(icmp));
-	SIM_CHECK(m != NULL);
-	sim_wire_send(p->p, m);
-	sim_settle(p->sim);
+	peer_send_icmp_error(p, v6 ? 1 : 3, v6 ? 3 : 1, 0, p->rcv_nxt);
 	PEER_EXPECT_NONE(p, SIM_S);
 	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
-	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_ICMP_IN_MSGS), 1);
+	SIM_ASSERT_EQ(sim_stat(p->t, in_msgs), before + 1);
 	SIM_ASSERT_EQ(sim_conn_send(r, "alive", 5), 5);
 	PEER_EXPECT(p, 0, &seg);
 	SIM_ASSERT_EQ(seg.h.payload_len, 5);
@@ -653,7 +632,7 @@ const struct sim_test tcp_tests_data[] = {
 	SIM_TEST(test_s43_rto_backoff_and_timeout),
 	SIM_TEST(test_s47_ack_above_snd_nxt),
 	SIM_TEST(test_s48_keepalive_off_by_default),
-	SIM_TEST_V4(test_s49_icmp_unreachable_no_abort),
+	SIM_TEST(test_s49_icmp_unreachable_no_abort),
 	SIM_TEST(test_s51_ack_far_below_snd_una),
 	SIM_TEST(test_s56_bad_checksum),
 	SIM_TEST(test_s58_urgent_pointer),

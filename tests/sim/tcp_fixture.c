@@ -188,6 +188,12 @@ no_connections(struct sim *sim, void *arg)
 	return true;
 }
 
+static bool
+wire_idle(struct sim *sim, void *arg)
+{
+	return sim_in_flight(sim) == 0;
+}
+
 void
 fx_run_out(struct sim *sim)
 {
@@ -207,8 +213,12 @@ fx_run_out(struct sim *sim)
 	}
 	SIM_ASSERT(idle, "connections left after %.0f s of virtual time",
 		   FX_RUN_OUT_MAX / 1e9);
-	/* what the last state changes sent is delivered and handled */
+	/* what the last state changes sent is delivered and handled, and
+	 * the neighbour probes they set off (IPv6's DELAY -> PROBE, RFC
+	 * 4861 7.3.3) are answered */
 	sim_run_for(sim, SIM_S);
+	SIM_ASSERT(sim_run_until(sim, wire_idle, NULL, 10 * SIM_S),
+		   "frames still in flight after 10 s more");
 	sim_assert_quiescent(sim);
 }
 

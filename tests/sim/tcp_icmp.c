@@ -5,7 +5,11 @@
  * 4.2.3.9 soft errors recorded but never fatal, hard errors ending an
  * attempt in SYN_SENT (as Linux), and RFC 1191 Fragmentation Needed
  * lowering the MSS -- with a floor, never raised, only for datagrams
- * sent with DF -- and what no longer fits resent at once.
+ * sent with DF -- and what no longer fits resent at once. The RFC 5927
+ * check and the hard error in SYN_SENT run over IPv6 too, with the
+ * ICMPv6 counterparts of the errors (icmp6_of()); the rest is about
+ * ICMPv4's Fragmentation Needed and DF (IPv6's Packet Too Big has its
+ * tests in tcp_ipv6.c).
  */
 #include <string.h>
 #include <netinet/in.h>
@@ -15,17 +19,76 @@
 
 #define IP_HLEN 20
 
-/* What an ICMP error quotes of the datagram it is about. */
+/* What an ICMP error quotes of the datagram it is about (the
+ * addresses of the sim's family). */
 struct quote {
 	rte_be32_t src, dst;
+	struct tern_ip6 src6, dst6;
 	uint16_t sport, dport;      /* host order */
 	uint32_t seq;
 	uint16_t total_len;
 	bool df;
 };
 
+/* The ICMPv6 message (RFC 4443) of ICMP type @p type code @p code:
+ * unreachable net/host/port -> destination unreachable no route/
+ * address/port, fragmentation needed -> packet too big, time exceeded
+ * and parameter problem -> theirs; type in the high byte. */
+static uint16_t
+icmp6_of(uint8_t type, uint8_t code)
+{
+	switch (type) {
+	case 3:
+		return code == 4 ? 2u << 8 :
+		       code == 1 ? 1u << 8 | 3u :
+		       code == 3 ? 1u << 8 | 4u : 1u << 8;
+	case 11:
+		return 3u << 8 | code;
+	default:
+		return 4u << 8;
+	}
+}
+
+/* The ICMPv6 counterpart of icmp_err_send(): the error of icmp6_of()
+ * quoting the IPv6 header and 8 bytes of TCP; the MTU of a packet too
+ * big in its 32-bit field. */
+static void
+icmp6_err_send(struct sim_node *from, const struct sim_node *to,
+	       uint8_t type, uint8_t code, uint16_t mtu, const struct quote *q)
+{
+	uint8_t msg[8 + 40 + 8] = { 0 };
+	uint8_t *ip = msg + 8, *th = msg + 8 + 40;
+	uint16_t t6 = icmp6_of(type, code);
+	struct rte_mbuf *m;
+
+	msg[0] = (uint8_t)(t6 >> 8);
+	msg[1] = (uint8_t)t6;
+	msg[6] = (uint8_t)(mtu >> 8);
+	msg[7] = (uint8_t)mtu;
+	ip[0] = 0x60;
+	ip[4] = (uint8_t)((q->total_len - 40) >> 8);
+	ip[5] = (uint8_t)(q->total_len - 40);
+	ip[6] = IPPROTO_TCP;
+	ip[7] = 64;
+	memcpy(ip + 8, q->src6.b, 16);
+	memcpy(ip + 24, q->dst6.b, 16);
+	th[0] = (uint8_t)(q->sport >> 8);
+	th[1] = (uint8_t)q->sport;
+	th[2] = (uint8_t)(q->dport >> 8);
+	th[3] = (uint8_t)q->dport;
+	th[4] = (uint8_t)(q->seq >> 24);
+	th[5] = (uint8_t)(q->seq >> 16);
+	th[6] = (uint8_t)(q->seq >> 8);
+	th[7] = (uint8_t)q->seq;
+	m = sim_build_ipv6(from->pool, &from->mac, &to->mac, &from->ip6,
+			   &to->ip6, IPPROTO_ICMPV6, 64, msg, sizeof(msg));
+	SIM_ASSERT(m != NULL, "cannot build the ICMPv6 message");
+	sim_wire_send(from, m);
+}
+
 /* Put on the wire, from @p from to @p to, an ICMP error quoting @p q:
- * its IPv4 header and the first 8 bytes of the TCP header (RFC 792). */
+ * its IPv4 header and the first 8 bytes of the TCP header (RFC 792);
+ * over IPv6 its ICMPv6 counterpart (icmp6_err_send()). */
 static void
 icmp_err_send(struct sim_node *from, const struct sim_node *to, uint8_t type,
 	      uint8_t code, uint16_t mtu, const struct quote *q)
@@ -35,6 +98,10 @@ icmp_err_send(struct sim_node *from, const struct sim_node *to, uint8_t type,
 	struct rte_mbuf *m;
 	uint16_t csum;
 
+	if (sim_family(from->sim) == 6) {
+		icmp6_err_send(from, to, type, code, mtu, q);
+		return;
+	}
 	icmp[6] = (uint8_t)(mtu >> 8);
 	icmp[7] = (uint8_t)mtu;
 	ip[0] = 0x45;
@@ -72,6 +139,7 @@ peer_icmp(struct peer *p, uint8_t type, uint8_t code, uint16_t mtu,
 {
 	struct quote q = {
 		.src = p->t->ip, .dst = p->p->ip,
+		.src6 = p->t->ip6, .dst6 = p->p->ip6,
 		.sport = p->tport, .dport = p->port,
 		.seq = seq, .total_len = 1500, .df = df,
 	};
@@ -204,23 +272,27 @@ test_icmp_spoofed_out_of_window_ignored(void)
 	}
 	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_ICMP_OUT_OF_WINDOW),
 		      2 * RTE_DIM(off));
-	SIM_ASSERT_EQ(conn_info(r).mss, 1460);
+	SIM_ASSERT_EQ(conn_info(r).mss, fx_mss());
 	SIM_ASSERT_EQ(conn_info(r).icmp_type, 0);
 	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_ICMP_SOFT_ERRORS), 0);
 	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_PMTU_LOWERED), 0);
 	PEER_EXPECT_NONE(p, 0);
 	/* the 4-tuple of no connection */
 	q = (struct quote){ .src = p->t->ip, .dst = p->p->ip,
+			    .src6 = p->t->ip6, .dst6 = p->p->ip6,
 			    .sport = p->tport, .dport = p->port + 1,
 			    .seq = base, .total_len = 1040, .df = true };
 	icmp_err_send(p->p, p->t, 3, 4, 576, &q);
 	sim_settle(p->sim);
 	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_ICMP_NO_CONN), 1);
-	SIM_ASSERT_EQ(conn_info(r).mss, 1460);
-	/* in window it counts */
+	SIM_ASSERT_EQ(conn_info(r).mss, fx_mss());
+	/* in window it counts (host unreachable; over IPv6 destination
+	 * unreachable, address unreachable) */
 	peer_icmp(p, 3, 1, 0, base + 999, true);
-	SIM_ASSERT_EQ(conn_info(r).icmp_type, 3);
-	SIM_ASSERT_EQ(conn_info(r).icmp_code, 1);
+	SIM_ASSERT_EQ(conn_info(r).icmp_type,
+		      sim_family(p->sim) == 6 ? icmp6_of(3, 1) >> 8 : 3);
+	SIM_ASSERT_EQ(conn_info(r).icmp_code,
+		      sim_family(p->sim) == 6 ? icmp6_of(3, 1) & 0xff : 1);
 	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_ICMP_SOFT_ERRORS), 1);
 	peer_send_ack(p);
 	PEER_EXPECT_NONE(p, SIM_S);
@@ -340,8 +412,8 @@ test_icmp_pmtu_bulk_transfer(void)
 const struct sim_test tcp_tests_icmp[] = {
 	SIM_TEST_V4(test_icmp_frag_needed_lowers_mss),
 	SIM_TEST_V4(test_icmp_frag_needed_floor_never_raised_df),
-	SIM_TEST_V4(test_icmp_spoofed_out_of_window_ignored),
-	SIM_TEST_V4(test_icmp_syn_sent_hard_error),
+	SIM_TEST(test_icmp_spoofed_out_of_window_ignored),
+	SIM_TEST(test_icmp_syn_sent_hard_error),
 	SIM_TEST_V4(test_icmp_pmtu_bulk_transfer),
 };
 const unsigned int tcp_tests_icmp_n = RTE_DIM(tcp_tests_icmp);

@@ -371,6 +371,65 @@ test_s57_malformed_headers(void)
 
 /* Line 59: SYNs to broadcast/multicast or from unusable sources are
  * discarded silently and counted. */
+static uint64_t
+s59_drops(const struct sim_node *t)
+{
+	return fx_tcp_drops(t) +
+	       sim_stat(t, TERN_STAT_IP_IN_ADDR_ERRORS) +
+	       sim_stat(t, TERN_STAT_IP_IN_LINK_BCAST) +
+	       sim_stat(t, TERN_STAT_IP_IN_BAD_SRC) +
+	       sim_stat(t, TERN_STAT_ETH_DROP_MULTICAST) +
+	       sim_stat(t, TERN_STAT_IP6_IN_ADDR_ERRORS) +
+	       sim_stat(t, TERN_STAT_IP6_IN_BAD_SRC) +
+	       sim_stat(t, TERN_STAT_IP6_IN_HDR_ERRORS) +
+	       sim_stat(t, TERN_STAT_TCP_IN6_NOT_UNICAST);
+}
+
+/* Over IPv6 (no broadcast): from ::, from a group, from T's own
+ * address, to all nodes and to a group T has not joined. */
+static void
+s59_cases6(struct peer *p)
+{
+	static const struct rte_ether_addr all_nodes_mac = {
+		{ 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 } };
+	static const struct rte_ether_addr group_mac = {
+		{ 0x33, 0x33, 0x00, 0x00, 0x01, 0x01 } };
+	const struct tern_ip6 unspec = { .b = { 0 } };
+	const struct tern_ip6 all_nodes = { .b = { 0xff, 0x02, [15] = 1 } };
+	const struct tern_ip6 group = { .b = { 0xff, 0x0e, [14] = 1,
+					       [15] = 1 } };
+	struct {
+		const struct tern_ip6 *src, *dst;
+		const struct rte_ether_addr *eth_dst;
+	} cases[] = {
+		{ &unspec, NULL, NULL },
+		{ &all_nodes, NULL, NULL },
+		{ &p->t->ip6, NULL, NULL },
+		{ NULL, &all_nodes, &all_nodes_mac },
+		{ NULL, &group, &group_mac },
+	};
+	uint64_t nd = sim_stat(p->t, TERN_STAT_ND_OUT_SOLICITS);
+
+	for (unsigned int i = 0; i < RTE_DIM(cases); i++) {
+		struct sim_tcp_spec s = peer_seg(p, SIM_SYN, p->iss, 0);
+		uint64_t before = s59_drops(p->t);
+
+		if (cases[i].src != NULL)
+			s.ip6_src = *cases[i].src;
+		if (cases[i].dst != NULL)
+			s.ip6_dst = *cases[i].dst;
+		if (cases[i].eth_dst != NULL)
+			s.eth_dst = *cases[i].eth_dst;
+		p->port = (uint16_t)(42000 + i);
+		s.sport = p->port;
+		peer_send(p, &s);
+		PEER_EXPECT_NONE(p, 0);
+		SIM_ASSERT(s59_drops(p->t) == before + 1, "case %u: %" PRIu64
+			   " drops counted", i, s59_drops(p->t) - before);
+	}
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_ND_OUT_SOLICITS), nd);
+}
+
 static void
 test_s59_syn_bad_addresses(void)
 {
@@ -395,13 +454,12 @@ test_s59_syn_bad_addresses(void)
 	uint64_t arp = sim_stat(p->t, TERN_STAT_ARP_REQUESTS_SENT);
 
 	p->tport = FX_PORT;
-	for (unsigned int i = 0; i < RTE_DIM(cases); i++) {
+	if (sim_family(p->sim) == 6)
+		s59_cases6(p);
+	for (unsigned int i = 0; i < RTE_DIM(cases) &&
+	     sim_family(p->sim) == 4; i++) {
 		struct sim_tcp_spec s = peer_seg(p, SIM_SYN, p->iss, 0);
-		uint64_t before = fx_tcp_drops(p->t) +
-			sim_stat(p->t, TERN_STAT_IP_IN_ADDR_ERRORS) +
-			sim_stat(p->t, TERN_STAT_IP_IN_LINK_BCAST) +
-			sim_stat(p->t, TERN_STAT_IP_IN_BAD_SRC) +
-			sim_stat(p->t, TERN_STAT_ETH_DROP_MULTICAST);
+		uint64_t before = s59_drops(p->t);
 		uint64_t after;
 
 		if (cases[i].src != 0)
@@ -416,11 +474,7 @@ test_s59_syn_bad_addresses(void)
 		s.sport = p->port;
 		peer_send(p, &s);
 		PEER_EXPECT_NONE(p, 0);
-		after = fx_tcp_drops(p->t) +
-			sim_stat(p->t, TERN_STAT_IP_IN_ADDR_ERRORS) +
-			sim_stat(p->t, TERN_STAT_IP_IN_LINK_BCAST) +
-			sim_stat(p->t, TERN_STAT_IP_IN_BAD_SRC) +
-			sim_stat(p->t, TERN_STAT_ETH_DROP_MULTICAST);
+		after = s59_drops(p->t);
 		SIM_ASSERT(after == before + 1, "case %u: %" PRIu64
 			   " drops counted", i, after - before);
 	}
@@ -440,6 +494,6 @@ const struct sim_test tcp_tests_options[] = {
 	SIM_TEST(test_s38_bogus_sack_blocks),
 	SIM_TEST(test_s39_tiny_peer_mss),
 	SIM_TEST(test_s57_malformed_headers),
-	SIM_TEST_V4(test_s59_syn_bad_addresses),
+	SIM_TEST(test_s59_syn_bad_addresses),
 };
 const unsigned int tcp_tests_options_n = RTE_DIM(tcp_tests_options);

@@ -126,45 +126,61 @@ test_workers_flow_on_wrong_queue(void)
 }
 
 #define WK_LISTEN_CONNS 30
+/* One client's ports are consecutive and the Toeplitz hash of a
+ * symmetric key is linear in them: a range may miss a worker (over
+ * IPv6 the first 30 ports tern picks do), so more connections come
+ * until each worker has one. */
+#define WK_LISTEN_CONNS_MAX 96
+
+static unsigned int
+accepted_by_all(struct sim_listener *const l[3])
+{
+	return l[0]->naccepted + l[1]->naccepted + l[2]->naccepted;
+}
 
 static void
 test_workers_listener_on_every_worker(void)
 {
 	struct sim *sim = sim_create(sim_test_seed());
 	struct sim_faults f = { .latency_ns = SIM_MS };
-	struct sim_conn *c[WK_LISTEN_CONNS];
+	struct sim_conn *c[WK_LISTEN_CONNS_MAX];
 	struct sim_listener *l[3];
-	unsigned int accepted = 0;
+	unsigned int accepted = 0, n = 0;
 	struct sim_node *a, *b;
 
 	a = sim_add_stack(sim, "A", NULL);
 	b = sim_add_host(sim, "B", NULL, 3, SIM_NIC_RSS);
 	sim_set_faults_all(sim, &f);
 	listen_all(sim, b, l);
-	for (int i = 0; i < WK_LISTEN_CONNS; i++)
-		c[i] = sim_connect_to(a, b, WK_PORT);
-	SIM_WAIT(sim, l[0]->naccepted + l[1]->naccepted + l[2]->naccepted ==
-		 WK_LISTEN_CONNS, 5 * SIM_S);
-	for (int i = 0; i < WK_LISTEN_CONNS; i++)
+	for (; n < WK_LISTEN_CONNS; n++)
+		c[n] = sim_connect_to(a, b, WK_PORT);
+	SIM_WAIT(sim, accepted_by_all(l) == n, 5 * SIM_S);
+	while ((l[0]->naccepted == 0 || l[1]->naccepted == 0 ||
+		l[2]->naccepted == 0) && n < WK_LISTEN_CONNS_MAX) {
+		c[n++] = sim_connect_to(a, b, WK_PORT);
+		SIM_WAIT(sim, accepted_by_all(l) == n, 5 * SIM_S);
+	}
+	for (unsigned int i = 0; i < n; i++)
 		SIM_ASSERT_STATE(sim_conn_state(c[i]), TERN_TCP_ESTABLISHED);
 	for (unsigned int w = 0; w < 3; w++) {
-		struct sim_node *n = sim_node(sim, b->idx + w);
+		struct sim_node *wn = sim_node(sim, b->idx + w);
 
 		/* each worker accepted its share, only flows it owns */
-		SIM_ASSERT(l[w]->naccepted > 0, "worker %u accepted none", w);
-		for (struct sim_conn *r = sim_app_conns(n); r != NULL;
+		SIM_ASSERT(l[w]->naccepted > 0, "worker %u accepted none of "
+			   "%u", w, n);
+		for (struct sim_conn *r = sim_app_conns(wn); r != NULL;
 		     r = r->next) {
 			SIM_ASSERT_EQ(owner_of(b, r), w);
 			accepted++;
 		}
-		SIM_ASSERT_EQ(sim_state_count(n, TERN_TCP_ESTABLISHED),
+		SIM_ASSERT_EQ(sim_state_count(wn, TERN_TCP_ESTABLISHED),
 			      l[w]->naccepted);
 		/* the NIC steers by the same table: nothing to hand over */
-		SIM_ASSERT_EQ(sim_stat(n, TERN_STAT_STEERED_OUT), 0);
-		SIM_ASSERT_EQ(sim_stat(n, TERN_STAT_STEERED_IN), 0);
+		SIM_ASSERT_EQ(sim_stat(wn, TERN_STAT_STEERED_OUT), 0);
+		SIM_ASSERT_EQ(sim_stat(wn, TERN_STAT_STEERED_IN), 0);
 	}
-	SIM_ASSERT_EQ(accepted, WK_LISTEN_CONNS);
-	for (int i = 0; i < WK_LISTEN_CONNS; i++)
+	SIM_ASSERT_EQ(accepted, n);
+	for (unsigned int i = 0; i < n; i++)
 		SIM_ASSERT_EQ(tern_tcp_close(c[i]->c), 0);
 	unlisten_all(b, l);
 	fx_run_out(sim);
@@ -239,6 +255,7 @@ test_workers_arp_learned_on_one_used_by_another(void)
 	struct sim_node *a, *b, *b1;
 	struct sim_listener *l;
 	struct sim_conn *c;
+	uint64_t solicits;
 
 	a = sim_add_stack(sim, "A", NULL);
 	b = sim_add_host(sim, "B", NULL, 2, SIM_NIC_QUEUE0);
@@ -247,17 +264,26 @@ test_workers_arp_learned_on_one_used_by_another(void)
 	l = sim_listen(a, WK_PORT);
 	l->close_on_peer_closed = true;
 
-	/* Worker 1 knows nobody: its SYN waits for ARP, whose reply the
-	 * NIC hands to worker 0. */
+	/* Worker 1 knows nobody: its SYN waits for ARP (over IPv6: ND),
+	 * whose reply the NIC hands to worker 0. */
+	solicits = sim_stat(b1, TERN_STAT_ND_OUT_SOLICITS);
 	c = sim_connect_to(b1, a, WK_PORT);
 	SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_SYN_SENT);
 	SIM_WAIT(sim, c->connected == 1 && l->naccepted == 1, 500 * SIM_MS);
-	SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ARP_REQUESTS_SENT), 1);
 	SIM_ASSERT_EQ(b1->frames_in, 0);
 	SIM_ASSERT_EQ(sim_stat(b, TERN_STAT_ARP_SHARED), 1);
-	SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ARP_LEARNED_SHARED), 1);
 	SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_TCP_SYN_RETRANS), 0);
-	SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ARP_RESOLVE_FAILED), 0);
+	if (sim_family(sim) == 6) {
+		/* one solicitation; the advertisement B0 shared learned */
+		SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ND_OUT_SOLICITS),
+			      solicits + 1);
+		SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ND_IN_ADVERTS), 1);
+		SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ND_RESOLVE_FAILED), 0);
+	} else {
+		SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ARP_REQUESTS_SENT), 1);
+		SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ARP_LEARNED_SHARED), 1);
+		SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ARP_RESOLVE_FAILED), 0);
+	}
 
 	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
 	SIM_ASSERT_EQ(tern_tcp_unlisten(l->l), 0);

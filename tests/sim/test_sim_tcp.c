@@ -71,6 +71,65 @@ static const struct tcp_group tcp_bug_groups[] = {
 	{ tcp_tests_catalogue_must_bugs, &tcp_tests_catalogue_must_bugs_n },
 };
 
+/*
+ * Scenarios that fail over IPv6 because of the engine, not of the
+ * scenario (reported on issue 16). A full --family 6 run leaves them out
+ * and names them; meson runs each alone over IPv6 as a test expected to
+ * fail (sim-tcp-ip6-engine-bug-*), which reports an unexpected pass once
+ * the engine is fixed: then the name leaves this list.
+ */
+static const char *const tcp_ip6_engine_bugs[] = {
+	/* SteeredIn counts the neighbour advertisements another worker
+	 * shared (tern_steer_take keeps all but ARP), while the sharing
+	 * worker counts them under ArpShared, not SteeredOut */
+	"test_workers_flow_on_wrong_queue",
+	"test_workers_listener_on_every_worker",
+	/* a segment after extension headers fails TCP's checksum: the
+	 * pseudo-header takes the fixed header's next header (hop-by-hop,
+	 * 0), not TCP's (tcp_cksum6_ok copies the IPv6 header, proto
+	 * included; RFC 8200 8.1) */
+	"test_must50_ip_options_ignored",
+};
+
+/* Over IPv6, without --only: drop the known engine bugs from @p all
+ * (@p n tests), saying so. @return the tests left. */
+static unsigned int
+drop_ip6_engine_bugs(struct sim_test *all, unsigned int n)
+{
+	unsigned int kept = 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		bool bug = false;
+
+		for (unsigned int k = 0; k < RTE_DIM(tcp_ip6_engine_bugs); k++)
+			bug = bug || strcmp(all[i].name,
+					    tcp_ip6_engine_bugs[k]) == 0;
+		if (bug) {
+			printf("skip %s (fails over IPv6: engine bug, run "
+			       "alone as sim-tcp-ip6-engine-bug-*)\n",
+			       all[i].name);
+			continue;
+		}
+		all[kept++] = all[i];
+	}
+	if (kept < n)
+		printf("%u tests left out over IPv6 as known engine bugs\n",
+		       n - kept);
+	return kept;
+}
+
+static bool
+family6_asked(int argc, char **argv)
+{
+	const char *env = getenv("TERN_SIM_FAMILY");
+	bool v6 = env != NULL && strcmp(env, "6") == 0;
+
+	for (int i = 1; i + 1 < argc; i++)
+		if (strcmp(argv[i], "--family") == 0)
+			v6 = strcmp(argv[i + 1], "6") == 0;
+	return v6;
+}
+
 static unsigned int
 tcp_groups_add(struct sim_test *out, const struct tcp_group *g,
 	       unsigned int ng)
@@ -117,6 +176,8 @@ main(int argc, char **argv)
 	if (engine_bugs || only)
 		n += tcp_groups_add(all + n, tcp_bug_groups,
 				    RTE_DIM(tcp_bug_groups));
+	if (!only && family6_asked(args, argv))
+		n = drop_ip6_engine_bugs(all, n);
 	if (!engine_bugs)
 		all[n++] = coverage;
 	rc = sim_test_main(args, argv, all, n, 1);
