@@ -83,8 +83,19 @@ static int
 tcp_fill_payload(struct tern_ctx *ctx, const struct tern_conn *c,
 		 struct rte_mbuf *m, uint32_t off, uint32_t len)
 {
+	const struct rte_mbuf *q = c->sq_head;
 	struct rte_mbuf *last = m;
 
+	/* Usually the bytes lie in the queue's first mbuf and fit behind
+	 * the header of @p m, still one segment: one copy. */
+	if (likely(m->next == NULL && off + len <= q->data_len &&
+		   len <= rte_pktmbuf_tailroom(m))) {
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
+		       rte_pktmbuf_mtod_offset(q, const uint8_t *, off), len);
+		m->data_len = (uint16_t)(m->data_len + len);
+		m->pkt_len += len;
+		return 0;
+	}
 	while (len > 0) {
 		uint32_t room = rte_pktmbuf_tailroom(last);
 		uint32_t n;
