@@ -370,6 +370,8 @@ struct tern_tcp {
 	 * (tcp_fsm_log_refresh): one rte_log_can_log() call per step
 	 * instead of one per state change. */
 	bool log_fsm;
+	/* receiver SWS avoidance: min(rcv_buf / 2, our MSS), set once */
+	uint32_t rcv_wnd_step;
 	uint32_t next_conn_id;         /* last struct tern_conn id given */
 	/* RFC 5961 challenge ACKs of all connections in chal_second, and
 	 * that second's budget (tcp_send_challenge_ack) */
@@ -455,12 +457,23 @@ tcp_rcv_wnd(const struct tern_conn *c)
 	uint32_t space = RTE_MIN(tcp_rcv_space(c), max);
 	uint32_t cur = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt
 						       : 0;
-	uint32_t step = RTE_MIN(tcp_of(c->ctx)->conf.rcv_buf / 2,
-				(uint32_t)tcp_of(c->ctx)->our_mss);
+	uint32_t step = tcp_of(c->ctx)->rcv_wnd_step;
 
 	if (space <= cur || space - cur < step)
 		return cur;
 	return space;
+}
+
+/*
+ * Do @p len bytes from RCV.NXT fit the receive window? Within what we
+ * advertised they do (its right edge never moves left, so
+ * tcp_rcv_wnd() is at least that): only data beyond it needs the window
+ * worked out.
+ */
+static inline bool
+tcp_rcv_wnd_fits(const struct tern_conn *c, uint32_t len)
+{
+	return seq_leq(c->rcv_nxt + len, c->rcv_adv) || len <= tcp_rcv_wnd(c);
 }
 
 /* tcp_ports.c: local addresses and ports of active opens */
