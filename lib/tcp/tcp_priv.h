@@ -520,13 +520,17 @@ void tcp_rx_free(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_notify_closed(struct tern_conn *c);
 void tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c);
 
+/* tcp_sq.c: the send queue's bytes from @p off, @p len of them, appended
+ * to segment @p m (chained as needed); -ENOBUFS without an mbuf */
+int tcp_fill_payload(struct tern_ctx *ctx, const struct tern_conn *c,
+		     struct rte_mbuf *m, uint32_t off, uint32_t len);
+
 /* tcp_output.c */
 void tcp_owe_syn(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_send_rst(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_reply_rst(struct tern_ctx *ctx, const struct tcp_seg *seg);
 void tcp_send_challenge_ack(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 int tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 		uint32_t len);
 void tcp_owe_probe(struct tern_ctx *ctx, struct tern_conn *c);
@@ -552,6 +556,7 @@ tcp_timer_deadline_set(struct tern_ctx *ctx, struct tern_conn *c,
 		tcp_timer_update(ctx, c);
 }
 void tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_rtt_sample(struct tern_conn *c, uint32_t rtt_us,
 		    const struct tern_tcp_conf *conf);
 void tcp_timers_run(struct tern_ctx *ctx);
