@@ -173,6 +173,7 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	tcp->our_mss = (uint16_t)(ctx->ifc.mtu - 40);
 	if (conf->mss != 0 && conf->mss < tcp->our_mss)
 		tcp->our_mss = conf->mss;
+	tcp->rcv_wnd_step = RTE_MIN(conf->rcv_buf / 2, (uint32_t)tcp->our_mss);
 
 	rc = tern_ctable_init(&tcp->conns, conf->max_conns, socket);
 	if (rc == 0 && conf->max_tw > 0)

@@ -405,7 +405,7 @@ tcp_fast_path(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg,
 			return false;   /* a duplicate ACK or window update */
 		(void)tcp_ack_input(ctx, c, seg);
 	} else {
-		if (seg->len > tcp_rcv_wnd(c) || !tcp_rx_queue(c, seg->m))
+		if (!tcp_rcv_wnd_fits(c, seg->len) || !tcp_rx_queue(c, seg->m))
 			return false;
 		(void)tcp_ack_input(ctx, c, seg);
 		c->rcv_nxt += seg->len;

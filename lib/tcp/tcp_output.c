@@ -51,68 +51,6 @@ struct tcp_emit {
 	uint32_t rcv_wnd;              /* bytes the window field offers */
 };
 
-/* Copy @p len bytes starting @p off bytes into c's send queue to @p dst. */
-static void
-tcp_sq_copy(const struct tern_conn *c, uint32_t off, uint32_t len,
-	    uint8_t *dst)
-{
-	const struct rte_mbuf *m = c->sq_head;
-
-	while (m != NULL && off >= m->data_len) {
-		off -= m->data_len;
-		m = m->next;
-	}
-	while (len > 0 && m != NULL) {
-		uint32_t n = RTE_MIN(len, (uint32_t)(m->data_len - off));
-
-		memcpy(dst, rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
-		       n);
-		dst += n;
-		len -= n;
-		off = 0;
-		m = m->next;
-	}
-}
-
-/*
- * Append @p len bytes of the send queue from @p off to @p m, chaining
- * fresh mbufs when the first is full (TSO segments span several).
- * Returns -ENOBUFS when an mbuf could not be had.
- */
-static int
-tcp_fill_payload(struct tern_ctx *ctx, const struct tern_conn *c,
-		 struct rte_mbuf *m, uint32_t off, uint32_t len)
-{
-	struct rte_mbuf *last = m;
-
-	while (len > 0) {
-		uint32_t room = rte_pktmbuf_tailroom(last);
-		uint32_t n;
-
-		if (room == 0) {
-			struct rte_mbuf *next = tern_mbuf_alloc(ctx);
-
-			if (next == NULL)
-				return -ENOBUFS;
-			if (rte_pktmbuf_chain(m, next) != 0) {
-				rte_pktmbuf_free(next);
-				return -ENOBUFS;
-			}
-			last = next;
-			room = rte_pktmbuf_tailroom(last);
-		}
-		n = RTE_MIN(room, len);
-		tcp_sq_copy(c, off, n, (uint8_t *)rte_pktmbuf_append(last,
-								      (uint16_t)n));
-		/* rte_pktmbuf_append() on a chained tail updates only it. */
-		if (last != m)
-			m->pkt_len += n;
-		off += n;
-		len -= n;
-	}
-	return 0;
-}
-
 /* Segments @p e becomes on the wire: a TSO frame is cut into several,
  * and Linux's tcpi_segs_out counts each. */
 static uint32_t
@@ -839,48 +777,4 @@ tcp_flush_work(struct tern_ctx *ctx)
 		c->flags &= ~CF_ON_WORK;
 		tcp_output(ctx, c);
 	}
-}
-
-/*
- * The retransmission timer fired: owe the SYN or SYN+ACK again, a
- * zero-window probe, or go back to snd_una (RFC 6298 5.4-5.6, RFC 5681
- * 3.1); the output pass sends it. The caller has counted the attempt
- * against the retry limit.
- */
-void
-tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
-{
-	if (!tcp_syn_acked(c)) {
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYN_RETRANS);
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
-		c->retrans_total++;
-		tcp_owe_syn(ctx, c);
-		return;
-	}
-	c->flags &= ~CF_RTT_TIMING;
-	if (c->snd_wnd == 0 && c->sq_bytes > 0) {
-		/*
-		 * Persist (RFC 9293 3.8.6.1): ask for the window again. With
-		 * data in flight (the peer shrank its window over it) the
-		 * first unacknowledged segment is the probe; otherwise an
-		 * ACK of SND.UNA - 1.
-		 */
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_WIN_PROBES);
-		tcp_owe_probe(ctx, c);
-		tcp_rtx_arm(ctx, c);
-		return;
-	}
-	if (c->snd_max == c->snd_una) {
-		/*
-		 * Nothing was in flight: the timer was armed because output
-		 * found no mbuf. No loss happened, so cwnd stays; just try
-		 * again (the retry still counts against the limit, so a pool
-		 * that never recovers ends the connection).
-		 */
-		tcp_conn_work(ctx, c);
-		return;
-	}
-	tcp_recovery_on_rto(ctx, c);
-	c->snd_nxt = c->snd_una;
-	tcp_conn_work(ctx, c);
 }

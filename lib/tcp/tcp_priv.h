@@ -373,6 +373,8 @@ struct tern_tcp {
 	 * (tcp_fsm_log_refresh): one rte_log_can_log() call per step
 	 * instead of one per state change. */
 	bool log_fsm;
+	/* receiver SWS avoidance: min(rcv_buf / 2, our MSS), set once */
+	uint32_t rcv_wnd_step;
 	uint32_t next_conn_id;         /* last struct tern_conn id given */
 	/* RFC 5961 challenge ACKs of all connections in chal_second, and
 	 * that second's budget (tcp_send_challenge_ack) */
@@ -488,8 +490,7 @@ tcp_rcv_wnd(const struct tern_conn *c)
 	uint32_t space = RTE_MIN(tcp_rcv_space(c), max);
 	uint32_t cur = seq_gt(c->rcv_adv, c->rcv_nxt) ? c->rcv_adv - c->rcv_nxt
 						       : 0;
-	uint32_t step = RTE_MIN(tcp_of(c->ctx)->conf.rcv_buf / 2,
-				(uint32_t)tcp_of(c->ctx)->our_mss);
+	uint32_t step = tcp_of(c->ctx)->rcv_wnd_step;
 
 	if (space <= cur || space - cur < step)
 		return cur;
@@ -555,6 +556,18 @@ tcp_our_mss(const struct tern_tcp *tcp, const struct tern_flow_key *key)
 	return unlikely(tcp_key_is6(key)) ? tcp->our_mss6 : tcp->our_mss;
 }
 
+/*
+ * Do @p len bytes from RCV.NXT fit the receive window? Within what we
+ * advertised they do (its right edge never moves left, so
+ * tcp_rcv_wnd() is at least that): only data beyond it needs the window
+ * worked out.
+ */
+static inline bool
+tcp_rcv_wnd_fits(const struct tern_conn *c, uint32_t len)
+{
+	return seq_leq(c->rcv_nxt + len, c->rcv_adv) || len <= tcp_rcv_wnd(c);
+}
+
 /* tcp_ports.c: local addresses and ports of active opens */
 /* @p key left both tables: a port scan to its destination may find it. */
 void tcp_port_freed(struct tern_tcp *tcp, const struct tern_flow_key *key);
@@ -599,13 +612,17 @@ void tcp_rx_free(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_notify_closed(struct tern_conn *c);
 void tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c);
 
+/* tcp_sq.c: the send queue's bytes from @p off, @p len of them, appended
+ * to segment @p m (chained as needed); -ENOBUFS without an mbuf */
+int tcp_fill_payload(struct tern_ctx *ctx, const struct tern_conn *c,
+		     struct rte_mbuf *m, uint32_t off, uint32_t len);
+
 /* tcp_output.c */
 void tcp_owe_syn(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_send_rst(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_reply_rst(struct tern_ctx *ctx, const struct tcp_seg *seg);
 void tcp_send_challenge_ack(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 int tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 		uint32_t len);
 void tcp_owe_probe(struct tern_ctx *ctx, struct tern_conn *c);
@@ -631,6 +648,7 @@ tcp_timer_deadline_set(struct tern_ctx *ctx, struct tern_conn *c,
 		tcp_timer_update(ctx, c);
 }
 void tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_rtt_sample(struct tern_conn *c, uint32_t rtt_us,
 		    const struct tern_tcp_conf *conf);
 void tcp_timers_run(struct tern_ctx *ctx);

@@ -293,3 +293,47 @@ tcp_timers_run(struct tern_ctx *ctx)
 					     offsetof(struct tern_conn, timer)));
 	}
 }
+
+/*
+ * The retransmission timer fired: owe the SYN or SYN+ACK again, a
+ * zero-window probe, or go back to snd_una (RFC 6298 5.4-5.6, RFC 5681
+ * 3.1); the output pass sends it. The caller has counted the attempt
+ * against the retry limit.
+ */
+void
+tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (!tcp_syn_acked(c)) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYN_RETRANS);
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
+		c->retrans_total++;
+		tcp_owe_syn(ctx, c);
+		return;
+	}
+	c->flags &= ~CF_RTT_TIMING;
+	if (c->snd_wnd == 0 && c->sq_bytes > 0) {
+		/*
+		 * Persist (RFC 9293 3.8.6.1): ask for the window again. With
+		 * data in flight (the peer shrank its window over it) the
+		 * first unacknowledged segment is the probe; otherwise an
+		 * ACK of SND.UNA - 1.
+		 */
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_WIN_PROBES);
+		tcp_owe_probe(ctx, c);
+		tcp_rtx_arm(ctx, c);
+		return;
+	}
+	if (c->snd_max == c->snd_una) {
+		/*
+		 * Nothing was in flight: the timer was armed because output
+		 * found no mbuf. No loss happened, so cwnd stays; just try
+		 * again (the retry still counts against the limit, so a pool
+		 * that never recovers ends the connection).
+		 */
+		tcp_conn_work(ctx, c);
+		return;
+	}
+	tcp_recovery_on_rto(ctx, c);
+	c->snd_nxt = c->snd_una;
+	tcp_conn_work(ctx, c);
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The send queue's bytes into the segments that carry them: the output
+ * layer (tcp_output.c) appends @p len bytes from an offset of the queue
+ * to a segment's mbuf. The app appends to the queue (tern_tcp_send(),
+ * tcp_api.c) and ACKs trim it (tcp_input_ack.c).
+ */
+#include <string.h>
+
+#include "tcp_priv.h"
+
+/* Copy @p len bytes starting @p off bytes into c's send queue to @p dst. */
+static void
+tcp_sq_copy(const struct tern_conn *c, uint32_t off, uint32_t len,
+	    uint8_t *dst)
+{
+	const struct rte_mbuf *m = c->sq_head;
+
+	while (m != NULL && off >= m->data_len) {
+		off -= m->data_len;
+		m = m->next;
+	}
+	while (len > 0 && m != NULL) {
+		uint32_t n = RTE_MIN(len, (uint32_t)(m->data_len - off));
+
+		memcpy(dst, rte_pktmbuf_mtod_offset(m, const uint8_t *, off),
+		       n);
+		dst += n;
+		len -= n;
+		off = 0;
+		m = m->next;
+	}
+}
+
+/*
+ * Append @p len bytes of the send queue from @p off to @p m, chaining
+ * fresh mbufs when the first is full (TSO segments span several).
+ * Returns -ENOBUFS when an mbuf could not be had.
+ */
+int
+tcp_fill_payload(struct tern_ctx *ctx, const struct tern_conn *c,
+		 struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	const struct rte_mbuf *q = c->sq_head;
+	struct rte_mbuf *last = m;
+
+	/* Usually the bytes lie in the queue's first mbuf and fit behind
+	 * the header of @p m, still one segment: one copy. */
+	if (likely(m->next == NULL && off + len <= q->data_len &&
+		   len <= rte_pktmbuf_tailroom(m))) {
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
+		       rte_pktmbuf_mtod_offset(q, const uint8_t *, off), len);
+		m->data_len = (uint16_t)(m->data_len + len);
+		m->pkt_len += len;
+		return 0;
+	}
+	while (len > 0) {
+		uint32_t room = rte_pktmbuf_tailroom(last);
+		uint32_t n;
+
+		if (room == 0) {
+			struct rte_mbuf *next = tern_mbuf_alloc(ctx);
+
+			if (next == NULL)
+				return -ENOBUFS;
+			if (rte_pktmbuf_chain(m, next) != 0) {
+				rte_pktmbuf_free(next);
+				return -ENOBUFS;
+			}
+			last = next;
+			room = rte_pktmbuf_tailroom(last);
+		}
+		n = RTE_MIN(room, len);
+		tcp_sq_copy(c, off, n, (uint8_t *)rte_pktmbuf_append(last,
+								      (uint16_t)n));
+		/* rte_pktmbuf_append() on a chained tail updates only it. */
+		if (last != m)
+			m->pkt_len += n;
+		off += n;
+		len -= n;
+	}
+	return 0;
+}
