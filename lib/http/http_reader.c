@@ -397,27 +397,32 @@ http_reader_feed(struct http_reader *r, const char *p, uint32_t len,
 
 /*
  * Whether a head may start at p + *start and lie whole in the piece (no
- * part of one is held); *len is cut to the last line feed of the piece,
- * the bound the prefix parsers need.
+ * part of one is held); *len is cut to the last line feed within a
+ * head's bound from there, the bound the prefix parsers need (and a
+ * piece of body after a head is not searched beyond it).
  */
 static bool
 head_may_be_whole(const struct http_reader *r, const char *p, uint32_t *len,
 		  uint32_t *start)
 {
 	const char *lf;
+	uint32_t i, lim;
 
-	if (r->phase != PH_HEAD || r->carry_len != 0 || *len == 0)
+	if (r->phase != PH_HEAD || r->carry_len != 0)
 		return false;
-	if (p[*len - 1] != '\n') {
-		/* A head with a body after it: bound the scans by the
-		 * last line feed in the piece. */
-		lf = memrchr(p, '\n', *len);
+	i = skip_empty_lines(p, *len);
+	if (i == *len)
+		return false;
+	lim = *len - i < r->max_head ? *len : i + r->max_head;
+	if (p[lim - 1] != '\n') {
+		lf = memrchr(p + i, '\n', lim - i);
 		if (lf == NULL)
 			return false;
-		*len = (uint32_t)(lf - p) + 1;
+		lim = (uint32_t)(lf - p) + 1;
 	}
-	*start = skip_empty_lines(p, *len);
-	return *start < *len;
+	*start = i;
+	*len = lim;
+	return true;
 }
 
 enum http_ev
