@@ -74,16 +74,13 @@ scan_init(struct scan *s, const char *p, uint32_t len)
 }
 
 /* The first byte at or after @p p not of class @p k (the final LF
- * stops every class). Four bytes a step: the loop's own increment and
- * branch cost as much as the test of a byte. */
+ * stops every class). */
 static inline const unsigned char *
 skip_class(const unsigned char *p, enum char_class k)
 {
-	while (is(p[0], k) && is(p[1], k) && is(p[2], k) && is(p[3], k))
-		p += 4;
-	while (is(*p, k))
-		p++;
-	return p;
+	while (is(p[0], k) && is(p[1], k))
+		p += 2;
+	return p + is(p[0], k);
 }
 
 /* Skip bytes of class @p k; @return how many. */
