@@ -238,10 +238,10 @@ test_request_errors(void **state)
 		{ "GET / HTTP/1.1\r\nHost: abcdefghijklmnop\rq\r\n\r\n", 400 },
 		/* The first stop byte of a word is found exactly: an HTAB
 		 * before a CTL or DEL in the same eight bytes. */
-		{ "GET / HTTP/1.1\r\nHost: a\r\nX: ab\tc\x01" "defghijklmn\r\n\r\n",
-		  400 },
-		{ "GET / HTTP/1.1\r\nHost: a\r\nX: a\t\tb\x7f" "defghijklm\r\n\r\n",
-		  400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\n"
+		  "X: ab\tc\x01" "defghijklmn\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\n"
+		  "X: a\t\tb\x7f" "defghijklm\r\n\r\n", 400 },
 		{ "GET / HTTP/1.1\r\nHost: a\r\nX: a\t\tb\tdefghijklm\r\n\r\n",
 		  0 },
 		{ "GET / HTTP/1.1\r\nHost: a\r\nX-Long: abcdefgh\tijklmnop"
@@ -294,6 +294,27 @@ test_bounds(void **state)
 	assert_int_equal(feed_all(&r, big, 100), HTTP_EV_NEED_MORE);
 	assert_int_equal(feed_all(&r, big + 100, 500), HTTP_EV_BAD_LINE);
 	http_reader_fini(&r);
+	/* A whole head, then more body than a head's bound without a line
+	 * end (the one-pass parse searches a line end within the bound
+	 * only): the head is reported, with what it consumed. */
+	{
+		static const char head[] = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+		char piece[600];
+		struct http_request req;
+		uint32_t used;
+		int st = -1;
+
+		memset(piece, 'x', sizeof(piece));
+		memcpy(piece, head, sizeof(head) - 1);
+		http_reader_init(&r, 256);
+		assert_int_equal(http_reader_feed_request(&r, piece,
+							  sizeof(piece), &used,
+							  &req, &st),
+				 HTTP_EV_HEAD);
+		assert_int_equal(used, sizeof(head) - 1);
+		assert_int_equal(st, 0);
+		http_reader_fini(&r);
+	}
 	/* Fields that do not fit: 431. */
 	memcpy(big, "GET / HTTP/1.1\r\nX: ", 19);
 	http_reader_init(&r, 256);

@@ -74,16 +74,13 @@ scan_init(struct scan *s, const char *p, uint32_t len)
 }
 
 /* The first byte at or after @p p not of class @p k (the final LF
- * stops every class). Four bytes a step: the loop's own increment and
- * branch cost as much as the test of a byte. */
+ * stops every class). */
 static inline const unsigned char *
 skip_class(const unsigned char *p, enum char_class k)
 {
-	while (is(p[0], k) && is(p[1], k) && is(p[2], k) && is(p[3], k))
-		p += 4;
-	while (is(*p, k))
-		p++;
-	return p;
+	while (is(p[0], k) && is(p[1], k))
+		p += 2;
+	return p + is(p[0], k);
 }
 
 /* Skip bytes of class @p k; @return how many. */
@@ -434,26 +431,38 @@ parse_request(struct scan *s, struct http_request *req)
 	return 0;
 }
 
-int
-http_parse_request(const char *p, uint32_t len, struct http_request *req)
+/* The request head at @p p (its bytes up to the last line feed of
+ * p[0..len)): @return 0 or the status; *head_len its length. The one
+ * function both entries call, so that the parse is inlined once. */
+static int
+request_head(const char *p, uint32_t len, struct http_request *req,
+	     uint32_t *head_len)
 {
 	struct scan s;
+	int status;
 
 	memset(req, 0, sizeof(*req));
 	if (!scan_init(&s, p, len))
 		return 400;
-	return parse_request(&s, req);
+	status = parse_request(&s, req);
+	*head_len = (uint32_t)(s.p - (const unsigned char *)p);
+	return status;
+}
+
+int
+http_parse_request(const char *p, uint32_t len, struct http_request *req)
+{
+	uint32_t head_len;
+
+	return request_head(p, len, req, &head_len);
 }
 
 uint32_t
 http_request_prefix(const char *p, uint32_t len, struct http_request *req)
 {
-	struct scan s;
+	uint32_t head_len;
 
-	memset(req, 0, sizeof(*req));
-	if (!scan_init(&s, p, len) || parse_request(&s, req) != 0)
-		return 0;
-	return (uint32_t)(s.p - (const unsigned char *)p);
+	return request_head(p, len, req, &head_len) == 0 ? head_len : 0;
 }
 
 /* status-line = HTTP-version SP status-code SP [ reason-phrase ] */
@@ -511,26 +520,37 @@ parse_response(struct scan *s, bool head_request, struct http_response *resp)
 	return 0;
 }
 
-int
-http_parse_response(const char *p, uint32_t len, bool head_request,
-		    struct http_response *resp)
+/* The response head at @p p, as request_head() for requests. */
+static int
+response_head(const char *p, uint32_t len, bool head_request,
+	      struct http_response *resp, uint32_t *head_len)
 {
 	struct scan s;
+	int rc;
 
 	memset(resp, 0, sizeof(*resp));
 	if (!scan_init(&s, p, len))
 		return -1;
-	return parse_response(&s, head_request, resp);
+	rc = parse_response(&s, head_request, resp);
+	*head_len = (uint32_t)(s.p - (const unsigned char *)p);
+	return rc;
+}
+
+int
+http_parse_response(const char *p, uint32_t len, bool head_request,
+		    struct http_response *resp)
+{
+	uint32_t head_len;
+
+	return response_head(p, len, head_request, resp, &head_len);
 }
 
 uint32_t
 http_response_prefix(const char *p, uint32_t len, bool head_request,
 		     struct http_response *resp)
 {
-	struct scan s;
+	uint32_t head_len;
 
-	memset(resp, 0, sizeof(*resp));
-	if (!scan_init(&s, p, len) || parse_response(&s, head_request, resp))
-		return 0;
-	return (uint32_t)(s.p - (const unsigned char *)p);
+	return response_head(p, len, head_request, resp, &head_len) == 0 ?
+		head_len : 0;
 }

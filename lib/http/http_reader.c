@@ -395,29 +395,45 @@ http_reader_feed(struct http_reader *r, const char *p, uint32_t len,
 	}
 }
 
+/* The end of the last line in p[from .. lim), 0 when there is none:
+ * the bound of a one-pass parse when a body follows the head. */
+static uint32_t
+last_line_end(const char *p, uint32_t from, uint32_t lim)
+{
+	const char *lf = memrchr(p + from, '\n', lim - from);
+
+	return lf != NULL ? (uint32_t)(lf - p) + 1 : 0;
+}
+
 /*
  * Whether a head may start at p + *start and lie whole in the piece (no
- * part of one is held); *len is cut to the last line feed of the piece,
- * the bound the prefix parsers need.
+ * part of one is held); *len is cut to the last line feed within a
+ * head's bound from there, the bound the prefix parsers need (and a
+ * piece of body after a head is not searched beyond it). The usual
+ * piece starts with the head and ends with a line feed: two tests.
  */
-static bool
+static inline bool
 head_may_be_whole(const struct http_reader *r, const char *p, uint32_t *len,
 		  uint32_t *start)
 {
-	const char *lf;
+	uint32_t i = 0, lim;
 
 	if (r->phase != PH_HEAD || r->carry_len != 0 || *len == 0)
 		return false;
-	if (p[*len - 1] != '\n') {
-		/* A head with a body after it: bound the scans by the
-		 * last line feed in the piece. */
-		lf = memrchr(p, '\n', *len);
-		if (lf == NULL)
+	if (p[0] == '\r' || p[0] == '\n') {
+		i = skip_empty_lines(p, *len);
+		if (i == *len)
 			return false;
-		*len = (uint32_t)(lf - p) + 1;
 	}
-	*start = skip_empty_lines(p, *len);
-	return *start < *len;
+	lim = *len - i < r->max_head ? *len : i + r->max_head;
+	if (p[lim - 1] != '\n') {
+		lim = last_line_end(p, i, lim);
+		if (lim == 0)
+			return false;
+	}
+	*start = i;
+	*len = lim;
+	return true;
 }
 
 enum http_ev
