@@ -192,7 +192,9 @@ tcp_set_state(struct tern_ctx *ctx, struct tern_conn *c, uint8_t next)
 	tcp->state_count[prev]--;
 	tcp->state_count[next]++;
 	c->state = next;
-	tcp_log_state(ctx, c, prev);
+	/* Logged: every change at DEBUG, an unasked end at INFO. */
+	if (unlikely(tcp->log_fsm) || next == TERN_TCP_CLOSED)
+		tcp_log_state(ctx, c, prev);
 
 	switch (next) {
 	case TERN_TCP_SYN_SENT:

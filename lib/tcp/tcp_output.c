@@ -733,6 +733,10 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 			/* Out of mbufs: retrying now would spin forever. */
 			if (tcp_send_segment(ctx, c, len, fin) != 0 || fin)
 				break;
+			/* All of the queue went, and no FIN is owed (it
+			 * would have gone with it): nothing left to send. */
+			if (len == avail)
+				break;
 		}
 		/* A zero window with data waiting: the persist timer. */
 		if (c->snd_wnd == 0 && c->snd_nxt == c->snd_una &&
