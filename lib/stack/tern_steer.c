@@ -214,13 +214,14 @@ steer_classify(const struct tern_steer *st, const struct tern_ctx *ctx,
 	uint32_t l3_off = 0, l4_off;
 	uint16_t type = steer_l3(m, &l3_off);
 
-	if (type == RTE_ETHER_TYPE_ARP)
-		return steer_arp_for_us(ctx, m, l3_off) ? STEER_ARP_US :
-							   STEER_KEEP;
-	/* IPv6 past IPv4's test, and looked at after the chunk: the loop
-	 * over IPv4 frames keeps its code. */
-	if (type != RTE_ETHER_TYPE_IPV4)
+	/* IPv4 first; IPv6 is looked at after the chunk, out of this
+	 * loop (steer_rx_ip6()). */
+	if (unlikely(type != RTE_ETHER_TYPE_IPV4)) {
+		if (type == RTE_ETHER_TYPE_ARP)
+			return steer_arp_for_us(ctx, m, l3_off) ?
+			       STEER_ARP_US : STEER_KEEP;
 		return type == RTE_ETHER_TYPE_IPV6 ? STEER_IP6 : STEER_KEEP;
+	}
 	if (rte_pktmbuf_data_len(m) < l3_off + sizeof(*ip))
 		return STEER_KEEP;
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *, l3_off);

@@ -96,10 +96,12 @@ tcp_port_rotor_next(struct tern_tcp *tcp, unsigned int src)
  */
 #define TCP_PORT_YOUNG_MAX 64
 
-/* Inlined in both families' callers: IPv4 keeps the code it had. */
+/* Inlined in both families' callers with @p v6 a constant: IPv4 keeps
+ * the code it had. */
 static __rte_always_inline int
 tcp_pick_port(struct tern_ctx *ctx, unsigned int src,
-	      struct tern_flow_key *key, uint32_t *hash, uint32_t *iss_floor)
+	      struct tern_flow_key *key, uint32_t *hash, uint32_t *iss_floor,
+	      bool v6)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 	const uint32_t range = (uint32_t)tcp->conf.port_max -
@@ -119,7 +121,7 @@ tcp_pick_port(struct tern_ctx *ctx, unsigned int src,
 		uint32_t at_ms;
 
 		key->lport = rte_cpu_to_be_16(port);
-		if (unlikely(tcp_key_is6(key))) {
+		if (v6) {
 			*hash = tcp_flow_hash_key6(ctx, key);
 			if (!tcp_key6_comes_back(ctx, key))
 				continue;
@@ -181,7 +183,8 @@ tcp_pick_src(struct tern_ctx *ctx, struct tern_flow_key *key,
 		unsigned int src = (tcp->src_next + k) % nb_src;
 
 		key->laddr = tcp_src_addr(ctx, src);
-		if (tcp_pick_port(ctx, src, key, hash, iss_floor) == 0) {
+		if (tcp_pick_port(ctx, src, key, hash, iss_floor,
+				  false) == 0) {
 			tcp->src_next = (uint8_t)((src + 1) % nb_src);
 			return 0;
 		}
@@ -197,7 +200,7 @@ tcp_pick_port6(struct tern_ctx *ctx, struct tern_flow_key *key,
 	       uint32_t *hash, uint32_t *iss_floor)
 {
 	int rc = tcp_pick_port(ctx, TCP_NB_SRC_MAX + tcp_key6_slot(key), key,
-			       hash, iss_floor);
+			       hash, iss_floor, true);
 
 	if (rc != 0)
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_CONNECT_NO_PORT);
