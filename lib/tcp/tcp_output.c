@@ -302,8 +302,12 @@ tcp_emit_plain(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
 	c->segs_out++;
 	/* A frame lost below us is a segment lost on the wire (tcp_emit). */
-	tern_ipv4_output_from(ctx, m, c->node.key.laddr, c->node.key.faddr,
-			      IPPROTO_TCP);
+	if (unlikely(tcp_key_is6(&c->node.key)))
+		tcp_output6(ctx, m, &c->node.key,
+			    tcp_conn_flow_label(tcp_of(ctx), c));
+	else
+		tern_ipv4_output_from(ctx, m, c->node.key.laddr,
+				      c->node.key.faddr, IPPROTO_TCP);
 	tcp_ack_sent(c, ack, wnd);
 	return 0;
 nobufs:
