@@ -150,6 +150,16 @@ interop_socat_tcp() {
 	esac
 }
 
+# interop_socat_listen PORT: socat's address of a TCP listener on the
+# kernel side in the run's family (TERN_INTEROP_FAMILY).
+interop_socat_listen() {
+	if [ "$INTEROP_FAMILY" = 6 ]; then
+		echo "TCP6-LISTEN:$1,ipv6only=1"
+	else
+		echo "TCP-LISTEN:$1"
+	fi
+}
+
 # interop_kernel_ip6_up: the kernel side of the tap gets its IPv6
 # address, and a link-local address of its own MAC (it made one from
 # tern's MAC at first, which tern defends: tests/interop/ping6.sh);

@@ -119,8 +119,8 @@ client_test() {
 
 	interop_setup ttcpc
 	# One connection; cat echoes until tern's FIN, then socat closes.
-	interop_bg timeout 60 socat -T 30 "TCP-LISTEN:$port,reuseaddr" \
-		EXEC:cat
+	interop_bg timeout 60 socat -T 30 \
+		"$(interop_socat_listen "$port"),reuseaddr" EXEC:cat
 	interop_echo_start "$1" --connect \
 		"$(interop_hostport "$INTEROP_KERNEL_IP" "$port")" \
 		--send-bytes "$bytes" --seed 7
