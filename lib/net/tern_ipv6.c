@@ -258,11 +258,3 @@ tern_ipv6_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 	tern_ctx_tx(ctx, m);
 	return 0;
 }
-
-enum tern_nd_addr_state
-tern_ipv6_addr(const struct tern_ctx *ctx, enum tern_nd_addr_slot slot,
-	       struct tern_ip6 *addr)
-{
-	*addr = ctx->nd->addr[slot];
-	return (enum tern_nd_addr_state)ctx->nd->addr_state[slot];
-}
