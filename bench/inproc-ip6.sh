@@ -3,8 +3,10 @@
 # and over --ip6 (2001:2::1 and ::2, DAD done before the load), and
 # each IPv6 run held to what its IPv4 twin does.
 # Asserted on the runs' JSON: family 6; every request answered
-# (client and server counts); no failed connection, no retransmission
-# (a SYN sent during DAD would have needed one); the same requests,
+# (client and server counts); no failed connection, no retransmission;
+# the load's virtual time within half a second of IPv4's (a load
+# started during DAD waits the second DAD takes for its first neighbour
+# resolution: no NS from a tentative address); the same requests,
 # responses and bytes received as over IPv4 (the same response), and
 # one byte more sent per request (the request's Host: [2001:2::1] is a
 # byte longer than 198.18.0.1); the mbuf pools back to where they were before the load.
@@ -37,13 +39,16 @@ same = ("connects", "requests", "responses", "rx_bytes")
 host_extra = len("[2001:2::1]") - len("198.18.0.1")
 print(f"inproc-ip6: {name}: family {r6['family']}, {r6['responses']} of "
       f"{asked} requests answered (server ok {h['ok']}), failed "
-      f"{r6['failed']}, retransmits {r6['retransmits']}, "
+      f"{r6['failed']}, retransmits {r6['retransmits']}, virtual time "
+      f"{r6['elapsed_s']:.6f} s (IPv4 {r4['elapsed_s']:.6f} s), "
       + ", ".join(f"{k} {r6[k]} (IPv4 {r4[k]})" for k in same + ("tx_bytes",))
       + f", mbufs after the run less before {r6['mbufs_run_growth']}")
 ok = (r4["family"] == 4 and r6["family"] == 6 and
       r6["responses"] >= asked and h["ok"] == h["requests"] and
       h["ok"] >= asked and h["errors"] == 0 and r6["failed"] == 0 and
-      r6["retransmits"] == 0 and r6["mbufs_run_growth"] == 0 and
+      r6["retransmits"] == 0 and
+      r6["elapsed_s"] < r4["elapsed_s"] + 0.5 and
+      r6["mbufs_run_growth"] == 0 and
       r6["mbufs_leaked"] == 0 and all(r6[k] == r4[k] for k in same) and
       r6["tx_bytes"] == r4["tx_bytes"] + host_extra * r6["requests"])
 sys.exit(0 if ok else 1)
