@@ -24,6 +24,11 @@
 # side steered between N1 and N2 -- the software Toeplitz hash of every
 # frame (a port without RSS gives none) and the hand-over.
 #
+# IPv6 (issue 16): cps6 and rps6 are cps and rps with tern-inproc
+# --ip6 (the same load between 2001:2::1 and 2001:2::2; DAD runs before
+# the load, outside the collection); ip6_vs_ip4 gives IPv6's cost per
+# unit over IPv4's, per side.
+#
 #   bench/callgrind.sh BUILD_DIR OUT.json [WORK_DIR]
 set -uo pipefail
 
@@ -111,6 +116,26 @@ cg_pair() {
 	printf '}'
 }
 
+# per_unit KIND N1 N2 SIDE: the cost of one unit of a finished cg_pair.
+per_unit() {
+	echo $(( ($(ir_of "$1-$3" "$4") - $(ir_of "$1-$2" "$4")) / ($3 - $2) ))
+}
+
+# cg_ratio NAME KIND6 KIND4 N1 N2: IPv6 per unit over IPv4, both sides,
+# as JSON (after cg_pair of both kinds with the same N1 and N2).
+cg_ratio() {
+	local name=$1 k6=$2 k4=$3 n1=$4 n2=$5 side sep=''
+
+	printf '"%s":{' "$name"
+	for side in srv cli; do
+		printf '%s"%s":%s' "$sep" "$side" "$(awk -v a="$(per_unit \
+			"$k6" "$n1" "$n2" "$side")" -v b="$(per_unit "$k4" \
+			"$n1" "$n2" "$side")" 'BEGIN { printf "%.4f", a / b }')"
+		sep=','
+	done
+	printf '}'
+}
+
 # top_functions FILE N: the server's most expensive functions (self
 # cost) per unit, as a JSON list.
 top_functions() {
@@ -137,6 +162,16 @@ print(json.dumps(rows[:15]))
 	cg_pair cps 1000 3000 --mode cps --conns 16 || exit 1
 	printf ','
 	cg_pair rps 4000 12000 --mode rps --conns 16 --pipeline 1 || exit 1
+	printf ','
+	cg_pair cps6 1000 3000 --mode cps --conns 16 --ip6 || exit 1
+	printf ','
+	cg_pair rps6 4000 12000 --mode rps --conns 16 --pipeline 1 --ip6 ||
+		exit 1
+	printf ',"ip6_vs_ip4":{'
+	cg_ratio cps cps6 cps 1000 3000 || exit 1
+	printf ','
+	cg_ratio rps rps6 rps 4000 12000 || exit 1
+	printf '}'
 	# The same requests served by tern-sock-httpd's epoll loop on
 	# tern_socket.h (docs/sockets.md): the socket layer's price.
 	printf ','
@@ -153,5 +188,7 @@ print(json.dumps(rows[:15]))
 		"$(top_functions "$work/cps-3000.srv.cg" 3000)"
 	printf ',"top_rps_server":%s' \
 		"$(top_functions "$work/rps-12000.srv.cg" 12000)"
+	printf ',"top_rps6_server":%s' \
+		"$(top_functions "$work/rps6-12000.srv.cg" 12000)"
 	printf ',"valgrind":"%s"}\n' "$(valgrind --version)"
 } >"$out"

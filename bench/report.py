@@ -28,6 +28,9 @@ WORKLOADS = [
     ("rps-c64-p1", "rps C=64 P=1", "req/s"),
     ("rps-c64-p16", "rps C=64 P=16", "req/s"),
     ("rps-c1000-p1", "rps C=1000 P=1", "req/s"),
+    # tern-inproc --ip6: tern only (kernel-load is IPv4 only)
+    ("cps-ip6", "cps over IPv6, tern only (C=64)", "conn/s"),
+    ("rps-c64-p1-ip6", "rps C=64 P=1 over IPv6, tern only", "req/s"),
     ("bulk-down", "bulk down (1 MiB GETs, C=4)", "bit/s"),
     ("bulk-up", "bulk up (16 MiB POSTs, C=4)", "bit/s"),
 ]
@@ -383,7 +386,9 @@ def keys_for(run, tgt):
     cg = run.get("callgrind") or {}
     crow = []
     for kind, label in (("cps", "connection lifecycle"),
-                        ("rps", "keep-alive request")):
+                        ("rps", "keep-alive request"),
+                        ("cps6", "connection lifecycle, IPv6"),
+                        ("rps6", "keep-alive request, IPv6")):
         c = cg.get(kind)
         if c:
             crow.append([label, "{:,}".format(c["srv_per_unit"]),
@@ -391,6 +396,11 @@ def keys_for(run, tgt):
                          "%d / %d" % (c["n1"], c["n2"])])
             k["ir_%s_srv" % kind] = "{:,}".format(c["srv_per_unit"])
             k["ir_%s_cli" % kind] = "{:,}".format(c["cli_per_unit"])
+    # IPv6 over IPv4 per unit (issue 16: at most 1.10 per request)
+    for kind, r in (cg.get("ip6_vs_ip4") or {}).items():
+        crow.append(["IPv6 / IPv4, %s" % ("connection" if kind == "cps"
+                                          else "request"),
+                     "%.3f" % r["srv"], "%.3f" % r["cli"], ""])
     k["callgrind_table"] = table(["per", "server", "client (tern-load)",
                                   "runs N1 / N2"], crow) if crow else \
         "callgrind was not run."

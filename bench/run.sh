@@ -206,6 +206,10 @@ both cps-server-closes "--ports 8" --mode cps --server-closes --conns 64 \
 both rps-c64-p1 "" --mode rps --conns 64 --pipeline 1 $LOADW
 both rps-c64-p16 "" --mode rps --conns 64 --pipeline 16 $LOADW
 both rps-c1000-p1 "" --mode rps --conns 1000 --pipeline 1 $LOADW
+# The same cps and rps over IPv6 (tern-inproc --ip6, 2001:2::/48; DAD
+# adds a second before each): tern only, kernel-load is IPv4 only.
+inproc cps-ip6 --mode cps --conns 64 --ports 8 --ip6 $LOADW
+inproc rps-c64-p1-ip6 --mode rps --conns 64 --pipeline 1 --ip6 $LOADW
 both bulk-down "--body-size 1048576" --mode bulk --conns 4 $LOADW
 both bulk-up "" --mode bulk --direction up --conns 4 \
 	--bulk-bytes 16777216 $LOADW

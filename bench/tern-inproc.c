@@ -41,6 +41,12 @@
  * needs steering; with --no-rss every frame lands on queue 0 (a port
  * without RSS) and the peer's worker 0 steers in software.
  *
+ * --ip6 runs the same load over IPv6: the server is 2001:2::1, the client
+ * 2001:2::2 (/64, from the benchmarking range 2001:2::/48, RFC 5180);
+ * both stacks run their duplicate address detection (docs/ipv6.md: one
+ * probe, then 1 s of silence -- virtual time with --lockstep) before the
+ * apps start, so the client's first SYN finds its address usable.
+ *
  * --flood syn|ack|rst adds a flooder on the client's port (bench/flood.h):
  * next to the legitimate load, the client's lcore sends --flood-burst
  * forged segments every loop iteration, as fast as it goes (with
@@ -68,6 +74,7 @@
 
 #include "tern_clock.h"
 #include "tern_config.h"
+#include "tern_net.h"
 #include "tern_owner.h"
 #include "tern_stack.h"
 #include "tern_steer.h"
@@ -85,6 +92,11 @@
 #define PREFIX_LEN 24
 /* The client's --src-addrs beyond CLIENT_IP: 198.18.0.10 on. */
 #define CLIENT_EXTRA_IP ((198u << 24) | (18u << 16) | 10u)
+/* --ip6: 2001:2::1 and 2001:2::2 (the last byte the IPv4 one's). */
+#define PREFIX6_LEN 64
+/* --ip6: how long both stacks may take to finish DAD before the load
+ * (one probe and 1 s of silence each, docs/ipv6.md). */
+#define DAD_LIMIT_NS (5ull * BENCH_NS_PER_S)
 /* TX attempts per flush while the other lcore drains the ring. */
 #define TX_ATTEMPTS 64
 /* After the client is done, how long the server may take to see its
@@ -147,6 +159,7 @@ struct inproc {
 	bool lockstep;
 	bool sock_server;
 	bool offload;
+	bool ip6;                   /* --ip6: both stacks and the load */
 	int64_t body_size;          /* -1: the hello page */
 	uint32_t max_conns;
 	uint32_t max_tw;
@@ -202,7 +215,7 @@ enum own_opt {
 	OPT_FRAME_LEN, OPT_FRAMES, OPT_SEED, OPT_REASS_CONNS, OPT_PCAP,
 	OPT_SND_BUF, OPT_NO_TW_REUSE, OPT_TW_REUSE_DELAY_MS, OPT_PORT_MIN,
 	OPT_PORT_MAX, OPT_SRC_ADDRS, OPT_FLOOD, OPT_FLOOD_BURST,
-	OPT_SOCK_SERVER, OPT_WORKERS, OPT_NO_RSS,
+	OPT_SOCK_SERVER, OPT_WORKERS, OPT_NO_RSS, OPT_IP6,
 };
 
 struct own_opt_desc {
@@ -273,6 +286,8 @@ static const struct own_opt_desc own_opts[] = {
 	[OPT_NO_RSS] = { "no-rss", NULL, "with --workers: senders put every "
 			 "frame on queue 0, the receiving workers steer in "
 			 "software", 0, 0 },
+	[OPT_IP6] = { "ip6", NULL, "the load over IPv6: server 2001:2::1, "
+		      "client 2001:2::2 (DAD done before it starts)", 0, 0 },
 };
 
 static int
@@ -304,6 +319,7 @@ own_opt_set(struct inproc *ip, enum own_opt o, uint64_t v)
 	case OPT_SOCK_SERVER: ip->sock_server = true; break;
 	case OPT_WORKERS: ip->workers = (uint16_t)v; break;
 	case OPT_NO_RSS: ip->no_rss = true; break;
+	case OPT_IP6: ip->ip6 = true; break;
 	}
 	return 0;
 }
@@ -404,6 +420,40 @@ workers_check(const struct inproc *ip)
 	return 0;
 }
 
+/* The IPv6 address of @p addr's side: 2001:2::, the IPv4 one's last
+ * byte. */
+static struct tern_ip6
+side_ip6(uint32_t addr)
+{
+	struct tern_ip6 a = { .b = { 0x20, 0x01, 0x00, 0x02 } };
+
+	a.b[15] = (uint8_t)(addr & 0xff);
+	return a;
+}
+
+/* --ip6: the client connects to the server's IPv6 address; what builds
+ * IPv4 frames itself (the reflector, the flooder) or has IPv4-only
+ * settings (extra source addresses, --connect A.B.C.D) is refused. */
+static int
+ip6_check(struct inproc *ip)
+{
+	struct tern_ip6 srv = side_ip6(SERVER_IP);
+
+	if (!ip->ip6)
+		return 0;
+	if (ip->reflect || ip->flood.kind != BENCH_FLOOD_NONE ||
+	    ip->src_addrs > 1 || ip->conf.v6 ||
+	    ip->conf.daddr != rte_cpu_to_be_32(SERVER_IP)) {
+		fprintf(stderr, "tern-inproc: --ip6 takes neither --reflect, "
+			"--flood, --src-addrs nor --connect\n");
+		return -EINVAL;
+	}
+	ip->conf.v6 = true;
+	ip->conf.daddr = 0;
+	memcpy(ip->conf.daddr6, srv.b, sizeof(ip->conf.daddr6));
+	return 0;
+}
+
 static int
 parse_args(struct inproc *ip, int argc, char **argv)
 {
@@ -443,6 +493,8 @@ parse_args(struct inproc *ip, int argc, char **argv)
 	}
 	if (ip->lockstep && ip->seed == 0)
 		ip->seed = 1;
+	if (ip6_check(ip) != 0)
+		return -EINVAL;
 	return workers_check(ip);
 }
 
@@ -605,11 +657,36 @@ side_tx_queue(const struct side *s, uint16_t q, struct rte_mbuf **pkts,
 	return sent;
 }
 
+/* wire_queue() of an IPv6 frame: RSS hashes TCP with no extension
+ * header (what tern sends); the rest lands on queue 0. */
+static uint16_t
+wire_queue6(const struct side *s, struct rte_mbuf *m)
+{
+	const struct rte_ether_hdr *eh =
+		rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	const struct rte_ipv6_hdr *ip6 =
+		(const struct rte_ipv6_hdr *)(eh + 1);
+	const struct rte_tcp_hdr *th = (const struct rte_tcp_hdr *)(ip6 + 1);
+	struct tern_ip6 src, dst;
+	uint32_t hash;
+
+	if (rte_pktmbuf_data_len(m) < sizeof(*eh) + sizeof(*ip6) + 4 ||
+	    ip6->proto != IPPROTO_TCP)
+		return 0;
+	memcpy(src.b, ip6->src_addr, sizeof(src.b));
+	memcpy(dst.b, ip6->dst_addr, sizeof(dst.b));
+	hash = tern_flow_toeplitz6(s->peer, &src, &dst, th->src_port,
+				   th->dst_port);
+	m->hash.rss = hash;
+	m->ol_flags |= RTE_MBUF_F_RX_RSS_HASH;
+	return tern_flow_owner(&s->peer->ifc, hash);
+}
+
 /*
  * The queue of the peer's port a frame lands on, as the peer's NIC
  * would pick it: by RSS, the owner its key and table name
  * (tern_owner.h), the hash left in hash.rss and flagged for nic_rx();
- * queue 0 for what RSS does not hash (not IPv4 TCP) and, --no-rss,
+ * queue 0 for what RSS does not hash (not TCP) and, --no-rss,
  * for everything.
  */
 static uint16_t
@@ -624,6 +701,8 @@ wire_queue(const struct side *s, struct rte_mbuf *m)
 	    rte_pktmbuf_data_len(m) < sizeof(*eh) + sizeof(*ip4) + 4)
 		return 0;
 	eh = rte_pktmbuf_mtod(m, const struct rte_ether_hdr *);
+	if (eh->ether_type == rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV6))
+		return wire_queue6(s, m);
 	ip4 = (const struct rte_ipv4_hdr *)(eh + 1);
 	if (eh->ether_type != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) ||
 	    ip4->next_proto_id != IPPROTO_TCP ||
@@ -760,6 +839,12 @@ stack_setup(struct inproc *ip, struct side *s, uint32_t addr,
 	 * them through the client's port, as through a router. */
 	if (addr == SERVER_IP && ip->flood.kind != BENCH_FLOOD_NONE)
 		sc.ifc.gateway = rte_cpu_to_be_32(CLIENT_IP);
+	/* --ip6: IPv4 stays on (dual stack, as deployed); the load does
+	 * not use it. */
+	if (ip->ip6) {
+		sc.ifc.ip6 = side_ip6(addr);
+		sc.ifc.ip6_prefix_len = PREFIX6_LEN;
+	}
 	sc.ifc.mtu = RTE_ETHER_MTU;
 	sc.ifc.tx_ip_cksum = ip->offload;
 	sc.ifc.tx_tcp_cksum = ip->offload;
@@ -1639,7 +1724,8 @@ report_extra(struct inproc *ip, uint64_t leaked)
 			    b->srv_at),
 		stalled_pct(ip, a->cli_cpu_ns, a->cli_at, b->cli_cpu_ns,
 			    b->cli_at));
-	fprintf(f, "\"topology\":\"inproc-ring\",\"lockstep\":%s,"
+	fprintf(f, "\"topology\":\"inproc-ring\",\"family\":%d,"
+		"\"lockstep\":%s,"
 		"\"offload\":%s,\"server_pps\":%.1f,\"server_busy_pct\":%.2f,"
 		"\"client_busy_pct\":%.2f,\"peak_conns\":%" PRIu32
 		",\"all_open_s\":%.6f,\"conn_record_bytes\":%" PRIu32
@@ -1653,6 +1739,7 @@ report_extra(struct inproc *ip, uint64_t leaked)
 		",\"httpd\":{\"accepted\":%" PRIu64 ",\"requests\":%" PRIu64
 		",\"ok\":%" PRIu64 ",\"errors\":%" PRIu64 ",\"abnormal\":%"
 		PRIu64 "},",
+		ip->ip6 ? 6 : 4,
 		ip->lockstep ? "true" : "false", ip->offload ? "true" : "false",
 		pps, pct(b->busy - a->busy, b->loop - a->loop),
 		pct(ip->cli->busy_cycles, ip->cli->loop_cycles),
@@ -1756,6 +1843,28 @@ loads_window(const struct inproc *ip, struct load_counters *sum,
 }
 
 /* @return 0 when the run did what it was asked, cleanly. */
+/* Datagrams of family @p ip6 both sides' workers took, or 0 when any
+ * of the other family reached a side's TCP. */
+static uint64_t
+family_delivers(const struct inproc *ip, bool ip6)
+{
+	uint64_t ours = 0, other = 0;
+
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		const struct side *s[2] = { ip->srvs[w], ip->clis[w] };
+
+		for (unsigned int i = 0; i < 2; i++) {
+			const uint64_t *c = s[i]->ctx.stats.c;
+
+			ours += c[ip6 ? TERN_STAT_IP6_IN_DELIVERS :
+					TERN_STAT_IP_IN_DELIVERS];
+			other += c[ip6 ? TERN_STAT_IP_IN_DELIVERS :
+					 TERN_STAT_IP6_IN_DELIVERS];
+		}
+	}
+	return other == 0 ? ours : 0;
+}
+
 static int
 report_load(struct inproc *ip, uint64_t leaked)
 {
@@ -1783,6 +1892,12 @@ report_load(struct inproc *ip, uint64_t leaked)
 	    ip->srv->ctx.stats.c[TERN_STAT_TCP_SYNCOOKIES_SENT] == 0) {
 		fprintf(stderr, "tern-inproc: FAILED: --flood syn: no SYN "
 			"cookie sent (the backlog never filled)\n");
+		return -EPROTO;
+	}
+	/* The load went over the family asked for, and only over it. */
+	if (ip->conf.mode != LOAD_HOLD && family_delivers(ip, ip->ip6) == 0) {
+		fprintf(stderr, "tern-inproc: FAILED: the load did not go "
+			"over IPv%d alone\n", ip->ip6 ? 6 : 4);
 		return -EPROTO;
 	}
 	if (n.failed + n.bad_status + n.proto_errors > 0 || leaked > 0) {
@@ -1932,6 +2047,78 @@ flood_setup(struct inproc *ip)
 	ip->srv_mbufs_peak = ip->srv_mbufs_idle;
 }
 
+/* --ip6: both addresses of every worker of both sides usable. */
+static bool
+ip6_ready(const struct inproc *ip)
+{
+	const struct side *all[2 * INPROC_WORKERS_MAX];
+	struct tern_ip6 a;
+	unsigned int n = 0;
+
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		all[n++] = ip->srvs[w];
+		all[n++] = ip->clis[w];
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (tern_ipv6_addr(&all[i]->ctx, TERN_ND_ADDR_LL, &a) !=
+			    TERN_ND_ADDR_PREFERRED ||
+		    tern_ipv6_addr(&all[i]->ctx, TERN_ND_ADDR_GLOBAL, &a) !=
+			    TERN_ND_ADDR_PREFERRED)
+			return false;
+	return true;
+}
+
+/* One step of @p s with no app (before the apps exist). */
+static void
+dad_step(struct side *s, uint64_t now)
+{
+	struct rte_mbuf *pkts[TERN_RX_BURST];
+	uint16_t n;
+
+	s->ctx.now_ns = now;
+	n = side_rx(s, pkts);
+	tern_stack_step(&s->ctx, now, pkts, n, NULL, NULL);
+}
+
+/*
+ * --ip6: run every stack, with no app yet, until DAD has made all their
+ * addresses usable, so that the load starts as over IPv4 (an active
+ * open during DAD loses its first SYN to an RTO). On the main lcore in
+ * both modes: the server's lcore starts with the load. Not stepped
+ * through srv_step()/cli_step(): callgrind leaves it out.
+ */
+static int
+dad_settle(struct inproc *ip)
+{
+	uint64_t t0 = ip->lockstep ? ip->vnow_ns
+				   : tern_clock_now_ns(&ip->clock);
+	uint64_t now = t0, next;
+
+	while (!ip6_ready(ip)) {
+		if (now - t0 > DAD_LIMIT_NS) {
+			fprintf(stderr, "tern-inproc: --ip6: DAD not done "
+				"after %llu s\n", DAD_LIMIT_NS / BENCH_NS_PER_S);
+			return -ETIMEDOUT;
+		}
+		for (uint16_t w = 0; w < ip->workers; w++)
+			dad_step(ip->srvs[w], now);
+		for (uint16_t w = 0; w < ip->workers; w++)
+			dad_step(ip->clis[w], now);
+		if (!ip->lockstep) {
+			now = tern_clock_now_ns(&ip->clock);
+			continue;
+		}
+		/* virtual time: a tick, or straight to the next timer */
+		next = next_event_ns(ip);
+		ip->vnow_ns += LOCKSTEP_TICK_NS;
+		if (!frames_in_flight(ip) && next != UINT64_MAX &&
+		    next > ip->vnow_ns)
+			ip->vnow_ns = next;
+		now = ip->vnow_ns;
+	}
+	return 0;
+}
+
 static int
 run(struct inproc *ip, unsigned int srv_lcore)
 {
@@ -1953,6 +2140,8 @@ run(struct inproc *ip, unsigned int srv_lcore)
 			ip->clis[w]->pcap = ip->pcap;
 		}
 	}
+	if (rc == 0 && ip->ip6)
+		rc = dad_settle(ip);
 	if (rc == 0)
 		rc = apps_setup(ip, &page);
 	if (rc == 0 && ip->flood.kind != BENCH_FLOOD_NONE)

@@ -158,10 +158,12 @@ ipv6_fill_header(struct rte_ipv6_hdr *ih, const struct tern_ip6 *src,
 }
 
 /* TCP (offloaded when the port can) or ICMPv6 checksum: the upper-layer
- * sum over the pseudo-header of RFC 8200 8.1. */
+ * sum over the pseudo-header of RFC 8200 8.1 (from @p src and @p dst,
+ * aligned, rather than the frame's copies). */
 static void
 ipv6_fill_l4_cksum(const struct tern_ctx *ctx, struct rte_mbuf *m,
-		   const struct rte_ipv6_hdr *ih, uint32_t l4_len)
+		   const struct rte_ipv6_hdr *ih, const struct tern_ip6 *src,
+		   const struct tern_ip6 *dst, uint32_t l4_len)
 {
 	uint8_t *l4 = (uint8_t *)(uintptr_t)(ih + 1);
 	rte_be16_t *field;
@@ -172,7 +174,11 @@ ipv6_fill_l4_cksum(const struct tern_ctx *ctx, struct rte_mbuf *m,
 		if (ctx->ifc.tx_tcp_cksum) {
 			m->ol_flags |= RTE_MBUF_F_TX_IPV6 |
 				       RTE_MBUF_F_TX_TCP_CKSUM;
-			*field = rte_ipv6_phdr_cksum(ih, m->ol_flags);
+			/* TSO: the length is left out, as the NIC adds
+			 * each segment's */
+			*field = tern_ip6_phdr_sum(src, dst,
+				(m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) ? 0 :
+				l4_len, ih->proto);
 			return;
 		}
 	} else if (ih->proto == IPPROTO_ICMPV6) {
@@ -183,7 +189,7 @@ ipv6_fill_l4_cksum(const struct tern_ctx *ctx, struct rte_mbuf *m,
 	*field = 0;
 	sum = (uint32_t)tern_net_cksum_mbuf(m, NET_ETH_HLEN + NET_IPV6_HLEN,
 					    l4_len) +
-	      rte_ipv6_phdr_cksum(ih, 0);
+	      tern_ip6_phdr_sum(src, dst, l4_len, ih->proto);
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	*field = (uint16_t)~sum;
@@ -210,7 +216,7 @@ net_ipv6_prepend(struct tern_ctx *ctx, struct rte_mbuf *m,
 	m->l3_len = NET_IPV6_HLEN;
 	m->ol_flags &= ~(RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IPV6 |
 			 RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK);
-	ipv6_fill_l4_cksum(ctx, m, ih, l4_len);
+	ipv6_fill_l4_cksum(ctx, m, ih, src, dst, l4_len);
 	rte_ether_addr_copy(&ctx->ifc.mac, &eh->src_addr);
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
 	tern_stat_inc(&ctx->stats, TERN_STAT_IP6_OUT_REQUESTS);
@@ -251,12 +257,4 @@ tern_ipv6_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 	tern_ip6_mc_mac(dst, &eh->dst_addr);
 	tern_ctx_tx(ctx, m);
 	return 0;
-}
-
-enum tern_nd_addr_state
-tern_ipv6_addr(const struct tern_ctx *ctx, enum tern_nd_addr_slot slot,
-	       struct tern_ip6 *addr)
-{
-	*addr = ctx->nd->addr[slot];
-	return (enum tern_nd_addr_state)ctx->nd->addr_state[slot];
 }

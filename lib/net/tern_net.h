@@ -184,10 +184,15 @@ int tern_ipv6_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 /**
  * Our IPv6 address in @p slot (TERN_ND_ADDR_LL or TERN_ND_ADDR_GLOBAL)
  * and its DAD state (enum tern_nd_addr_state); NONE when IPv6 is off.
+ * Inline: TCP reads its source through it on every IPv6 segment.
  */
-enum tern_nd_addr_state tern_ipv6_addr(const struct tern_ctx *ctx,
-				       enum tern_nd_addr_slot slot,
-				       struct tern_ip6 *addr);
+static inline enum tern_nd_addr_state
+tern_ipv6_addr(const struct tern_ctx *ctx, enum tern_nd_addr_slot slot,
+	       struct tern_ip6 *addr)
+{
+	*addr = ctx->nd->addr[slot];
+	return (enum tern_nd_addr_state)ctx->nd->addr_state[slot];
+}
 
 /**
  * One's complement sum (not complemented, folded to 16 bits) of @p len

@@ -600,6 +600,77 @@ test_eth_ipv6(void **state)
 			 TERN_STAT_ETH_DROP_MULTICAST);
 }
 
+/* The bit-by-bit reading of "the first @p len bits are equal". */
+static bool
+prefix_eq_bitwise(const struct tern_ip6 *a, const struct tern_ip6 *b,
+		  unsigned int len)
+{
+	for (unsigned int i = 0; i < len; i++) {
+		unsigned int bit = 0x80u >> (i % 8);
+
+		if ((a->b[i / 8] & bit) != (b->b[i / 8] & bit))
+			return false;
+	}
+	return true;
+}
+
+/* Word-wise prefix test: every length 0..128 against the bitwise one,
+ * for addresses differing in one bit at every position. */
+static void
+test_ip6_prefix_eq(void **state)
+{
+	struct tern_ip6 a, b;
+
+	(void)state;
+	memcpy(a.b, our_ip6, 16);
+	for (unsigned int diff = 0; diff <= 128; diff++) {
+		b = a;
+		if (diff < 128)
+			b.b[diff / 8] ^= (uint8_t)(0x80u >> (diff % 8));
+		for (unsigned int len = 0; len <= 128; len++)
+			assert_int_equal(tern_ip6_prefix_eq(&a, &b,
+							    (uint8_t)len),
+					 prefix_eq_bitwise(&a, &b, len));
+	}
+	/* 2001:2::/48 (the benchmarking range) holds both test addresses */
+	memcpy(b.b, peer_ip6, 16);
+	assert_true(tern_ip6_prefix_eq(&a, &b, 48));
+	assert_true(tern_ip6_prefix_eq(&a, &b, 126));
+	assert_false(tern_ip6_prefix_eq(&a, &b, 127));
+}
+
+/* The pseudo-header sum equals DPDK's over a header of the same
+ * addresses, length and protocol, for addresses and lengths that make
+ * every fold carry. */
+static void
+test_ip6_phdr_sum(void **state)
+{
+	static const uint16_t lens[] = { 0, 1, 20, 226, 1440, 65535 };
+	struct rte_ipv6_hdr ih;
+	struct tern_ip6 src, dst;
+	uint32_t x = 0x9e3779b9u;
+
+	(void)state;
+	for (unsigned int round = 0; round < 64; round++) {
+		for (unsigned int i = 0; i < 16; i++) {
+			x = x * 1664525u + 1013904223u;
+			src.b[i] = round == 0 ? 0xff : (uint8_t)(x >> 24);
+			dst.b[i] = round == 0 ? 0xff : (uint8_t)(x >> 16);
+		}
+		memcpy(ih.src_addr, src.b, 16);
+		memcpy(ih.dst_addr, dst.b, 16);
+		for (unsigned int k = 0; k < RTE_DIM(lens); k++) {
+			uint8_t proto = k % 2 ? IPPROTO_TCP : IPPROTO_ICMPV6;
+
+			ih.proto = proto;
+			ih.payload_len = rte_cpu_to_be_16(lens[k]);
+			assert_int_equal(tern_ip6_phdr_sum(&src, &dst, lens[k],
+							   proto),
+					 rte_ipv6_phdr_cksum(&ih, 0));
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -620,6 +691,8 @@ main(void)
 		cmocka_unit_test(test_nd_bad_options),
 		cmocka_unit_test(test_nd_dad_probe),
 		cmocka_unit_test(test_eth_ipv6),
+		cmocka_unit_test(test_ip6_prefix_eq),
+		cmocka_unit_test(test_ip6_phdr_sum),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
