@@ -84,11 +84,6 @@ static const char *const tcp_ip6_engine_bugs[] = {
 	 * worker counts them under ArpShared, not SteeredOut */
 	"test_workers_flow_on_wrong_queue",
 	"test_workers_listener_on_every_worker",
-	/* a segment after extension headers fails TCP's checksum: the
-	 * pseudo-header takes the fixed header's next header (hop-by-hop,
-	 * 0), not TCP's (tcp_cksum6_ok copies the IPv6 header, proto
-	 * included; RFC 8200 8.1) */
-	"test_must50_ip_options_ignored",
 };
 
 /* Over IPv6, without --only: drop the known engine bugs from @p all
