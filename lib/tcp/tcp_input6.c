@@ -366,16 +366,15 @@ tern_tcp_connect6(struct tern_ctx *ctx, const struct tern_ip6 *daddr,
 	 * lets its reference go. */
 	tcp_peers6_hold(&tcp->peers6, peer);
 	rc = tcp_pick_port6(ctx, &key, &hash, &iss_floor);
-	if (rc == 0) {
-		c = tcp_conn_alloc(ctx, &key, hash, TERN_TCP_CLOSED);
-		if (c == NULL) {
-			if (iss_floor != 0)
-				tcp_port_freed(tcp, &key);
-			rc = -ENOMEM;
-		}
+	c = rc == 0 ? tcp_conn_alloc(ctx, &key, hash, TERN_TCP_CLOSED) :
+		      NULL;
+	if (rc == 0 && c == NULL) {
+		if (iss_floor != 0)
+			tcp_port_freed(tcp, &key);
+		rc = -ENOMEM;
 	}
 	tcp_peers6_put(&tcp->peers6, peer);
-	if (rc != 0)
+	if (c == NULL)
 		return rc;
 	c->ops = ops;
 	c->user = user;
