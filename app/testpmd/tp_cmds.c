@@ -333,8 +333,8 @@ cmd_conn(struct tp_app *app, int argc, char **argv, FILE *out)
 	struct tern_rt_conn *list;
 	const struct tern_tcp_info *i;
 	unsigned int total = 0;
+	char local[TERN_RT_ADDR_STRLEN], peer[TERN_RT_ADDR_STRLEN];
 	uint64_t id;
-	char a[32], b[32];
 	int n, found = -1;
 
 	if (argc != 1 || parse_u64(argv[0], UINT64_MAX, &id) != 0 || id == 0)
@@ -354,10 +354,9 @@ cmd_conn(struct tp_app *app, int argc, char **argv, FILE *out)
 	fprintf(out, "connection %" PRIu64 " (worker %u)\n", id,
 		list[found].worker);
 	fprintf(out, "  state        %s\n", tern_tcp_state_name(i->state));
-	fprintf(out, "  local        %s\n",
-		tern_rt_format_addr(i->laddr, i->lport, a, sizeof(a)));
-	fprintf(out, "  peer         %s\n",
-		tern_rt_format_addr(i->faddr, i->fport, b, sizeof(b)));
+	tern_rt_format_conn_addrs(i, local, peer);
+	fprintf(out, "  local        %s\n", local);
+	fprintf(out, "  peer         %s\n", peer);
 	fprintf(out, "  send         iss %u snd_una %u snd_nxt %u snd_wnd %u "
 		"wscale %u\n", i->iss, i->snd_una, i->snd_nxt, i->snd_wnd,
 		i->snd_wscale);

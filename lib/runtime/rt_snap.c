@@ -333,6 +333,30 @@ tern_rt_format_addr6(const struct tern_ip6 *ip, uint16_t port, char *buf,
 	return buf;
 }
 
+void
+tern_rt_format_conn_addrs(const struct tern_tcp_info *i,
+			  char local[TERN_RT_ADDR_STRLEN],
+			  char peer[TERN_RT_ADDR_STRLEN])
+{
+	bool v6 = i->family == AF_INET6;
+
+	if (v6)
+		tern_rt_format_addr6(&i->laddr6, i->lport, local,
+				     TERN_RT_ADDR_STRLEN);
+	else
+		tern_rt_format_addr(i->laddr, i->lport, local,
+				    TERN_RT_ADDR_STRLEN);
+	if (i->state == TERN_TCP_LISTEN)
+		snprintf(peer, TERN_RT_ADDR_STRLEN, "%s",
+			 v6 ? "[::]:*" : "0.0.0.0:*");
+	else if (v6)
+		tern_rt_format_addr6(&i->faddr6, i->fport, peer,
+				     TERN_RT_ADDR_STRLEN);
+	else
+		tern_rt_format_addr(i->faddr, i->fport, peer,
+				    TERN_RT_ADDR_STRLEN);
+}
+
 const char *
 tern_rt_conn_header(void)
 {
@@ -344,21 +368,10 @@ void
 tern_rt_format_conn(const struct tern_rt_conn *c, char *buf, size_t len)
 {
 	const struct tern_tcp_info *i = &c->v.info;
-	char local[64], peer[64], id[24], ssthresh[16];
+	char local[TERN_RT_ADDR_STRLEN], peer[TERN_RT_ADDR_STRLEN];
+	char id[24], ssthresh[16];
 
-	if (i->family == AF_INET6) {
-		tern_rt_format_addr6(&i->laddr6, i->lport, local,
-				     sizeof(local));
-		tern_rt_format_addr6(&i->faddr6, i->fport, peer,
-				     sizeof(peer));
-	} else {
-		tern_rt_format_addr(i->laddr, i->lport, local, sizeof(local));
-		if (i->state == TERN_TCP_LISTEN)
-			snprintf(peer, sizeof(peer), "0.0.0.0:*");
-		else
-			tern_rt_format_addr(i->faddr, i->fport, peer,
-					    sizeof(peer));
-	}
+	tern_rt_format_conn_addrs(i, local, peer);
 	if (c->id != 0)
 		snprintf(id, sizeof(id), "%" PRIu64, c->id);
 	else

@@ -205,7 +205,7 @@ conn_dict(const struct tern_rt_conn *c)
 {
 	const struct tern_tcp_info *i = &c->v.info;
 	struct rte_tel_data *d = rte_tel_data_alloc();
-	char a[32];
+	char local[TERN_RT_ADDR_STRLEN], peer[TERN_RT_ADDR_STRLEN];
 
 	if (d == NULL)
 		return NULL;
@@ -213,13 +213,9 @@ conn_dict(const struct tern_rt_conn *c)
 	rte_tel_data_add_dict_u64(d, "id", c->id);
 	rte_tel_data_add_dict_int(d, "worker", (int)c->worker);
 	rte_tel_data_add_dict_string(d, "state", tern_tcp_state_name(i->state));
-	rte_tel_data_add_dict_string(d, "local",
-		tern_rt_format_addr(i->laddr, i->lport, a, sizeof(a)));
-	if (i->state == TERN_TCP_LISTEN)
-		snprintf(a, sizeof(a), "0.0.0.0:*");
-	else
-		tern_rt_format_addr(i->faddr, i->fport, a, sizeof(a));
-	rte_tel_data_add_dict_string(d, "peer", a);
+	tern_rt_format_conn_addrs(i, local, peer);
+	rte_tel_data_add_dict_string(d, "local", local);
+	rte_tel_data_add_dict_string(d, "peer", peer);
 	rte_tel_data_add_dict_u64(d, "recv_q", c->v.recv_q);
 	rte_tel_data_add_dict_u64(d, "send_q", c->v.send_q);
 	rte_tel_data_add_dict_u64(d, "rtt_us", i->srtt_us);

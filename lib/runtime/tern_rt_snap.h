@@ -113,6 +113,18 @@ char *tern_rt_format_addr(rte_be32_t ip, uint16_t port, char *buf,
 char *tern_rt_format_addr6(const struct tern_ip6 *ip, uint16_t port,
 			   char *buf, size_t len);
 
+/** Room for an address and port of either family ("[v6]:65535"). */
+#define TERN_RT_ADDR_STRLEN 56
+
+/**
+ * The local and peer address of connection @p i as the views show them,
+ * in its family ("198.18.0.2:7", "[2001:2::2]:7"; a listener's peer
+ * "0.0.0.0:*" or "[::]:*"), each into TERN_RT_ADDR_STRLEN bytes.
+ */
+void tern_rt_format_conn_addrs(const struct tern_tcp_info *i,
+			       char local[TERN_RT_ADDR_STRLEN],
+			       char peer[TERN_RT_ADDR_STRLEN]);
+
 /** One line in the manner of `ss -tin` for @p c (no newline). */
 void tern_rt_format_conn(const struct tern_rt_conn *c, char *buf,
 			 size_t len);

@@ -385,6 +385,10 @@ tern_listen(int fd, int backlog)
 	rc = tern_tcp_listen(f->w->ctx, t->lport, &sock_tcp_ops, f, &t->l);
 	if (rc < 0)
 		return sock_fail(-rc);
+	/* A SYN of a family the socket does not take is refused as Linux
+	 * refuses it, by the stack (RST), never handed over. */
+	tern_tcp_listen_families(t->l, sock_listener_takes(f, AF_INET),
+				 sock_listener_takes(f, AF_INET6));
 	t->backlog = (uint32_t)backlog;
 	t->listening = true;
 	t->shut = 0;

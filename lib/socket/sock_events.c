@@ -121,8 +121,8 @@ sock_on_accepted(struct tern_conn *c, void *listen_user)
 	if (l == NULL)
 		return -ECONNREFUSED;
 	tern_tcp_get_info(c, &info);
-	/* The stack's listener takes both families on the port; this
-	 * socket may not (AF_INET, IPV6_V6ONLY, its bound address). */
+	/* The stack refuses the families this socket does not take
+	 * (tern_listen()); kept in case a connection got past. */
 	if (!sock_listener_takes(l, info.family))
 		return -ECONNREFUSED;
 	child = sock_file_new(l->w, SOCK_KIND_TCP);

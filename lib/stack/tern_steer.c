@@ -167,6 +167,22 @@ steer_arp_for_us(const struct tern_ctx *ctx, const struct rte_mbuf *m,
 #define STEER_IP6_HLEN 40u
 #define STEER_ICMP6_NA 136
 
+/* Whether IPv6 frame @p m (fixed header at @p l3_off) is a neighbour
+ * advertisement lib/net reads (right after an untagged header). */
+static bool
+steer_ip6_is_na(const struct rte_mbuf *m, uint32_t l3_off)
+{
+	const struct rte_ipv6_hdr *ip;
+	const uint8_t *l4;
+
+	if (l3_off != sizeof(struct rte_ether_hdr) ||
+	    rte_pktmbuf_data_len(m) < l3_off + STEER_IP6_HLEN + 4)
+		return false;
+	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, l3_off);
+	l4 = (const uint8_t *)(ip + 1);
+	return ip->proto == IPPROTO_ICMPV6 && l4[0] == STEER_ICMP6_NA;
+}
+
 /*
  * IPv6: TCP right after the fixed header goes to the owner of its flow
  * by the Toeplitz hash of the full addresses, always computed here (a
@@ -188,9 +204,7 @@ steer_classify6(const struct tern_ctx *ctx, struct rte_mbuf *m,
 	ip = rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *, l3_off);
 	l4 = (const uint8_t *)(ip + 1);
 	if (ip->proto == IPPROTO_ICMPV6)
-		return l4[0] == STEER_ICMP6_NA &&
-		       l3_off == sizeof(struct rte_ether_hdr) ?
-		       STEER_ND_NA : STEER_KEEP;
+		return steer_ip6_is_na(m, l3_off) ? STEER_ND_NA : STEER_KEEP;
 	if (ip->proto != IPPROTO_TCP)
 		return STEER_KEEP;
 	memcpy(src.b, ip->src_addr, 16);
@@ -258,10 +272,11 @@ steer_send(struct tern_ctx *ctx, uint16_t to, struct rte_mbuf **pkts,
 	return done;
 }
 
-/* Every other worker gets a copy: ARP and ND are rare, copies cheap.
- * (ND advertisements are counted with the ARP ones.) */
+/* Every other worker gets a copy of @p m, counted under @p stat: ARP
+ * and ND are rare, copies cheap. */
 static void
-steer_share_arp(struct tern_ctx *ctx, const struct rte_mbuf *m)
+steer_share(struct tern_ctx *ctx, const struct rte_mbuf *m,
+	    tern_stat_t stat)
 {
 	const struct tern_steer *st = ctx->steer;
 	struct rte_mbuf *copy;
@@ -274,8 +289,7 @@ steer_share_arp(struct tern_ctx *ctx, const struct rte_mbuf *m)
 			tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
 			continue;
 		}
-		tern_stat_add(&ctx->stats, TERN_STAT_ARP_SHARED,
-			      steer_send(ctx, to, &copy, 1));
+		tern_stat_add(&ctx->stats, stat, steer_send(ctx, to, &copy, 1));
 	}
 }
 
@@ -304,7 +318,7 @@ steer_rx_ip6(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n,
 				}
 				break;
 			case STEER_ND_NA:
-				steer_share_arp(ctx, m);
+				steer_share(ctx, m, TERN_STAT_ND_SHARED);
 				break;
 			default:
 				break;
@@ -335,7 +349,7 @@ steer_rx_chunk(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 			}
 			break;
 		case STEER_ARP_US:
-			steer_share_arp(ctx, m);
+			steer_share(ctx, m, TERN_STAT_ARP_SHARED);
 			break;
 		case STEER_IP6:
 			n6++;
@@ -376,7 +390,7 @@ uint16_t
 tern_steer_take(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t max)
 {
 	const struct tern_steer *st = ctx->steer;
-	uint16_t n = 0, kept = 0;
+	uint16_t n = 0, kept = 0, steered = 0;
 
 	for (uint16_t from = 0; from < st->nb_workers && n < max; from++) {
 		if (from == ctx->worker_id)
@@ -387,14 +401,21 @@ tern_steer_take(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t max)
 	}
 	for (uint16_t i = 0; i < n; i++) {
 		uint32_t l3_off = 0;
+		uint16_t type = steer_l3(pkts[i], &l3_off);
 
-		/* Nothing but TCP is steered: ARP here is a shared copy. */
-		if (steer_l3(pkts[i], &l3_off) == RTE_ETHER_TYPE_ARP) {
+		/* Nothing but TCP is steered: ARP and neighbour
+		 * advertisements here are shared copies (counted by their
+		 * sender as ArpShared and NdShared, not SteeredOut); an
+		 * advertisement is input as received. */
+		if (type == RTE_ETHER_TYPE_ARP) {
 			tern_arp_learn_frame(ctx, pkts[i]);
 			continue;
 		}
+		if (type != RTE_ETHER_TYPE_IPV6 ||
+		    !steer_ip6_is_na(pkts[i], l3_off))
+			steered++;
 		pkts[kept++] = pkts[i];
 	}
-	tern_stat_add(&ctx->stats, TERN_STAT_STEERED_IN, kept);
+	tern_stat_add(&ctx->stats, TERN_STAT_STEERED_IN, steered);
 	return kept;
 }

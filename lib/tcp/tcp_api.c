@@ -314,6 +314,13 @@ tern_tcp_listen_pause(struct tern_listener *l, bool paused)
 	l->syn_paused = paused;
 }
 
+void
+tern_tcp_listen_families(struct tern_listener *l, bool v4, bool v6)
+{
+	l->no_v4 = !v4;
+	l->no_v6 = !v6;
+}
+
 int
 tern_tcp_unlisten(struct tern_listener *l)
 {

@@ -459,8 +459,9 @@ tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 		return;
 	}
 	l = tcp_find_listener(tcp, seg->key.lport);
-	/* Listeners are dual-stack: our IPv4 address or any IPv6 one. */
-	if (l != NULL &&
+	/* Listeners are dual-stack unless told otherwise: our IPv4 address
+	 * or any IPv6 one. */
+	if (l != NULL && tcp_listener_takes(l, &seg->key) &&
 	    (seg->key.laddr == ctx->ifc.ip || tcp_key_is6(&seg->key))) {
 		tcp_input_listen(ctx, l, seg, 0);
 		return;

@@ -215,10 +215,12 @@ tcp_cksum6_ok(const struct tern_ctx *ctx, const struct rte_mbuf *m)
 		return true;
 	if (ctx->ifc.rx_cksum && st == RTE_MBUF_F_RX_L4_CKSUM_BAD)
 		return false;
-	/* The pseudo-header's length is TCP's, not the payload's (an
-	 * extension header may sit between). */
+	/* The pseudo-header carries TCP's length and next header, not the
+	 * fixed header's: extension headers may sit between (RFC 8200
+	 * 8.1). */
 	ph = *ip;
 	ph.payload_len = rte_cpu_to_be_16((uint16_t)m->pkt_len);
+	ph.proto = IPPROTO_TCP;
 	sum = (uint32_t)tern_net_cksum_mbuf(m, 0, m->pkt_len) +
 	      rte_ipv6_phdr_cksum(&ph, 0);
 	sum = (sum & 0xffff) + (sum >> 16);
@@ -364,16 +366,15 @@ tern_tcp_connect6(struct tern_ctx *ctx, const struct tern_ip6 *daddr,
 	 * lets its reference go. */
 	tcp_peers6_hold(&tcp->peers6, peer);
 	rc = tcp_pick_port6(ctx, &key, &hash, &iss_floor);
-	if (rc == 0) {
-		c = tcp_conn_alloc(ctx, &key, hash, TERN_TCP_CLOSED);
-		if (c == NULL) {
-			if (iss_floor != 0)
-				tcp_port_freed(tcp, &key);
-			rc = -ENOMEM;
-		}
+	c = rc == 0 ? tcp_conn_alloc(ctx, &key, hash, TERN_TCP_CLOSED) :
+		      NULL;
+	if (rc == 0 && c == NULL) {
+		if (iss_floor != 0)
+			tcp_port_freed(tcp, &key);
+		rc = -ENOMEM;
 	}
 	tcp_peers6_put(&tcp->peers6, peer);
-	if (rc != 0)
+	if (c == NULL)
 		return rc;
 	c->ops = ops;
 	c->user = user;

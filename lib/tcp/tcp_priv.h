@@ -292,6 +292,7 @@ struct tern_listener {
 	uint32_t backlog;
 	uint32_t n_synrcvd;
 	bool syn_paused;             /* tern_tcp_listen_pause(): drop SYNs */
+	bool no_v4, no_v6;           /* tern_tcp_listen_families(): refused */
 	const struct tern_tcp_ops *ops;
 	void *user;
 	struct tcp_conn_list children; /* not yet accepted */
@@ -739,6 +740,15 @@ tcp_find_listener(const struct tern_tcp *tcp, rte_be16_t port)
 		if (rte_cpu_to_be_16(l->port) == port)
 			return l;
 	return NULL;
+}
+
+/* Whether @p l takes a SYN of @p key's family (tern_tcp_listen_families);
+ * one it does not is answered as on a closed port. */
+static inline bool
+tcp_listener_takes(const struct tern_listener *l,
+		   const struct tern_flow_key *key)
+{
+	return tcp_key_is6(key) ? !l->no_v6 : !l->no_v4;
 }
 
 /* tcp_input_ack.c: the ACK field, RTT samples, the send window */

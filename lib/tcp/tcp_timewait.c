@@ -255,7 +255,7 @@ tcp_tw_input(struct tern_ctx *ctx, struct tcp_tw *tw, struct tcp_seg *seg)
 		}
 		/* A_TW_REUSE: the record is gone; the SYN opens anew. */
 		l = tcp_find_listener(tcp, seg->key.lport);
-		if (l == NULL) {
+		if (l == NULL || !tcp_listener_takes(l, &seg->key)) {
 			tcp_fsm_step_closed(ctx, TCP_EV_SEG_ANY, seg);
 			rte_pktmbuf_free(seg->m);
 			return;

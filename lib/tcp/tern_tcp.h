@@ -229,6 +229,15 @@ int tern_tcp_listen(struct tern_ctx *ctx, uint16_t port,
  */
 void tern_tcp_listen_pause(struct tern_listener *l, bool paused);
 
+/**
+ * Which families @p l takes SYNs of: IPv4 (@p v4), IPv6 (@p v6); both
+ * after tern_tcp_listen(). A SYN of a family not taken is answered as
+ * on a closed port (RST, counted TcpDropNoConn and OutRsts), as Linux
+ * refuses an IPv6 SYN on an AF_INET listener or an IPv4 one on an
+ * IPV6_V6ONLY listener. For lib/socket.
+ */
+void tern_tcp_listen_families(struct tern_listener *l, bool v4, bool v6);
+
 /** Stop listening; half-open connections are reset. @return 0. */
 int tern_tcp_unlisten(struct tern_listener *l);
 

@@ -271,15 +271,21 @@ test_workers_arp_learned_on_one_used_by_another(void)
 	SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_SYN_SENT);
 	SIM_WAIT(sim, c->connected == 1 && l->naccepted == 1, 500 * SIM_MS);
 	SIM_ASSERT_EQ(b1->frames_in, 0);
-	SIM_ASSERT_EQ(sim_stat(b, TERN_STAT_ARP_SHARED), 1);
 	SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_TCP_SYN_RETRANS), 0);
+	/* the shared copy is no steered frame on either side */
+	SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_STEERED_IN),
+		      sim_stat(b, TERN_STAT_STEERED_OUT));
 	if (sim_family(sim) == 6) {
+		SIM_ASSERT_EQ(sim_stat(b, TERN_STAT_ND_SHARED), 1);
+		SIM_ASSERT_EQ(sim_stat(b, TERN_STAT_ARP_SHARED), 0);
 		/* one solicitation; the advertisement B0 shared learned */
 		SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ND_OUT_SOLICITS),
 			      solicits + 1);
 		SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ND_IN_ADVERTS), 1);
 		SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ND_RESOLVE_FAILED), 0);
 	} else {
+		SIM_ASSERT_EQ(sim_stat(b, TERN_STAT_ARP_SHARED), 1);
+		SIM_ASSERT_EQ(sim_stat(b, TERN_STAT_ND_SHARED), 0);
 		SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ARP_REQUESTS_SENT), 1);
 		SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ARP_LEARNED_SHARED), 1);
 		SIM_ASSERT_EQ(sim_stat(b1, TERN_STAT_ARP_RESOLVE_FAILED), 0);

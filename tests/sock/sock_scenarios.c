@@ -466,6 +466,16 @@ SC(inet6_connect_errors,
    CONNECT_E(C, SRV6, 1, ECONNREFUSED), SOERR(C, 0),
    LISTENING6, CONNECT(C, SRV6, 1), CONNECT_E(C, SRV6, 1, EISCONN),
    SOCK(C2, CLI), CONNECT_E(C2, SRV6, 1, EAFNOSUPPORT));
+/* A listener refuses the SYN of a family it does not take (an AF_INET
+ * socket, an IPV6_V6ONLY one in S2): ECONNREFUSED; its own family gets
+ * in. */
+SC(inet6_listener_family_refused,
+   LISTENING, SOCK6(C, CLI6), CONNECT_E(C, SRV6, 1, ECONNREFUSED),
+   SOERR(C, 0), SOCK6(S2, SRV6), SETINT(S2, SX_V6ONLY, 1),
+   BIND(S2, ANY6, 2), LISTEN(S2, 8),
+   SOCK(C2, CLI), CONNECT_E(C2, SRV, 2, ECONNREFUSED), SOERR(C2, 0),
+   SOCK6(C3, CLI6), BIND(C3, CLI6, 0), CONNECT(C3, SRV6, 2), ACCEPT(S2, S),
+   PEER6(S, CLI6, -2));
 SC(inet6_nonblock_connect_epoll,
    LISTENING6, SOCK6_NB(C, CLI6), EPCREATE(E, CLI),
    CONNECT_E(C, SRV6, 1, EINPROGRESS),
@@ -574,6 +584,7 @@ const struct sx_scenario sx_scenarios[] = {
 	SCN(inet6_bind_errors),
 	SCN(inet6_connect_errors),
 	SCN(inet6_nonblock_connect_epoll),
+	SCN(inet6_listener_family_refused),
 };
 
 const unsigned int sx_nscenarios = sizeof(sx_scenarios) / sizeof(sx_scenarios[0]);

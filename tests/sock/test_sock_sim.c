@@ -194,7 +194,7 @@ test_waitall_beyond_rcvbuf(void)
 /* Connect a socket of @p domain on worker 0 to port @p port of node 1
  * (its IPv4 or IPv6 address); @return the descriptor, connected. */
 static int
-family_connect(struct pair *p, int domain, uint16_t port)
+family_connect_rc(struct pair *p, int domain, uint16_t port, int *fd_out)
 {
 	struct sockaddr_in sin = { .sin_family = AF_INET,
 				   .sin_port = htons(port),
@@ -207,10 +207,19 @@ family_connect(struct pair *p, int domain, uint16_t port)
 	tern_sock_worker_enter(p->w[0]);
 	fd = tern_socket(domain, SOCK_STREAM, 0);
 	SIM_CHECK(fd >= 0);
-	SIM_ASSERT_EQ(domain == AF_INET ?
-		      tern_connect(fd, (struct sockaddr *)&sin, sizeof(sin)) :
-		      tern_connect(fd, (struct sockaddr *)&sin6,
-				   sizeof(sin6)), 0);
+	*fd_out = fd;
+	return domain == AF_INET ?
+	       tern_connect(fd, (struct sockaddr *)&sin, sizeof(sin)) :
+	       tern_connect(fd, (struct sockaddr *)&sin6, sizeof(sin6));
+}
+
+/* A connected client of @p domain on node 0 to node 1's @p port. */
+static int
+family_connect(struct pair *p, int domain, uint16_t port)
+{
+	int fd;
+
+	SIM_ASSERT_EQ(family_connect_rc(p, domain, port, &fd), 0);
 	return fd;
 }
 
@@ -239,18 +248,18 @@ family_listen(struct pair *p, int domain, bool v6only, uint16_t port)
 }
 
 /*
- * The stack's listener takes both families on its port; a socket that
- * may not (AF_INET, or IPV6_V6ONLY) resets a connection of the other
- * family once the stack hands it over, after the handshake: the client
- * sees its connect() succeed and then ECONNRESET, where Linux refuses
- * the SYN (ECONNREFUSED; docs/sockets.md, difference 3). Nothing
- * reaches the accept queue; a connection of the right family does.
+ * A socket that does not take a family (AF_INET, or IPV6_V6ONLY) has
+ * the stack refuse its SYNs as Linux does: RST to the SYN, the client's
+ * connect ends in ECONNREFUSED, the server had no connection of it and
+ * nothing reaches the accept queue; a connection of the right family
+ * gets through.
  */
 static void
 test_listener_family_refused(void)
 {
 	struct pair p = { 0 };
-	char b;
+	struct sim_node *srv;
+	uint64_t rsts, no_conn;
 	int l4, l6, c, s;
 
 	p.sim = sim_create(sim_test_seed());
@@ -266,15 +275,24 @@ test_listener_family_refused(void)
 		SIM_ASSERT_EQ(tern_sock_worker_create(&wc, &p.w[n]), 0);
 	}
 	sim_run_for(p.sim, 2 * SIM_S);  /* DAD */
+	srv = sim_node(p.sim, 1);
 	l4 = family_listen(&p, AF_INET, false, 80);
 	l6 = family_listen(&p, AF_INET6, true, 81);
 	for (int i = 0; i < 2; i++) {
 		int l = i == 0 ? l4 : l6;
 
-		c = family_connect(&p, i == 0 ? AF_INET6 : AF_INET,
-				   i == 0 ? 80 : 81);
-		SIM_ASSERT_EQ(tern_recv(c, &b, 1, 0), -1);
-		SIM_ASSERT_EQ(errno, ECONNRESET);
+		rsts = sim_stat(srv, TERN_STAT_TCP_OUT_RSTS);
+		no_conn = sim_stat(srv, TERN_STAT_TCP_DROP_NO_CONN);
+		SIM_ASSERT_EQ(family_connect_rc(&p, i == 0 ? AF_INET6 :
+						AF_INET, i == 0 ? 80 : 81, &c),
+			      -1);
+		SIM_ASSERT_EQ(errno, ECONNREFUSED);
+		/* the SYN met a closed port: one RST, no connection */
+		SIM_ASSERT_EQ(sim_stat(srv, TERN_STAT_TCP_OUT_RSTS), rsts + 1);
+		SIM_ASSERT_EQ(sim_stat(srv, TERN_STAT_TCP_DROP_NO_CONN),
+			      no_conn + 1);
+		SIM_ASSERT_EQ(sim_state_count(srv, TERN_TCP_SYN_RCVD), 0);
+		SIM_ASSERT_EQ(sim_state_count(srv, TERN_TCP_ESTABLISHED), 0);
 		SIM_ASSERT_EQ(tern_accept(l, NULL, NULL), -1);
 		SIM_ASSERT_EQ(errno, EAGAIN);
 		SIM_ASSERT_EQ(tern_close(c), 0);
