@@ -325,11 +325,42 @@ void net_arp_input(struct tern_ctx *ctx, struct rte_mbuf *m);
 
 /**
  * Send frame @p m (complete but for the destination MAC) to the on-link
- * neighbour @p nexthop: now if resolved, else parked. Takes ownership.
+ * neighbour @p nexthop, the next hop to IPv4 destination @p dst: now if
+ * resolved (remembering a fresh entry for @p dst, net_arp_last_fresh()),
+ * else parked. Takes ownership.
  * @return 0; -ENOBUFS (dropped and counted).
  */
 int net_neigh_output(struct tern_ctx *ctx, struct rte_mbuf *m,
-		     rte_be32_t nexthop);
+		     rte_be32_t nexthop, rte_be32_t dst);
+
+/**
+ * The entry the last output to @p dst went through, while no entry has
+ * been freed since and it is still fresh; else NULL (take the full path:
+ * next hop, then net_neigh_output()). The next hop depends only on @p dst
+ * and the interface's addresses, which do not change while it runs.
+ */
+static inline const struct tern_arp_entry *
+net_arp_last_fresh(const struct tern_ctx *ctx, rte_be32_t dst)
+{
+	const struct tern_arp_table *tbl = ctx->arp;
+	const struct tern_arp_entry *e = &tbl->e[tbl->last.idx];
+
+	if (tbl->last.dst != dst || tbl->last.gen != tbl->gen ||
+	    ctx->now_ns - e->confirmed_ns >= tbl->timeout_ns)
+		return NULL;
+	return e;
+}
+
+/** Frame @p m out to resolved entry @p e's MAC. Takes ownership. */
+static inline void
+net_arp_xmit(struct tern_ctx *ctx, const struct tern_arp_entry *e,
+	     struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	rte_ether_addr_copy(&e->mac, &eh->dst_addr);
+	tern_ctx_tx(ctx, m);
+}
 
 /** Set the table empty with default timers. */
 void net_arp_init(struct tern_ctx *ctx);
