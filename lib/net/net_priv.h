@@ -19,6 +19,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 
 #include "tern_ctx.h"
@@ -134,27 +135,114 @@ tern_stat_t net_eth_parse(const void *frame, uint32_t seg_len,
 			  const struct tern_if_conf *ifc,
 			  struct net_eth_repr *r);
 
+/*
+ * The IPv4 parsers are inline (pure, as the rest of net_parse.c): on
+ * every segment in (and the martian test on every one out), where a
+ * call and a representation passed through memory cost more than the
+ * checks (issue 11).
+ */
+
+/* Length checks in the order Linux's ip_rcv_core() makes them, so the
+ * same frame lands in the same MIB counter on both stacks. */
+static inline tern_stat_t
+net_ipv4_check_lengths(const struct rte_ipv4_hdr *ih, uint32_t seg_len,
+		   uint32_t l3_len, struct net_ipv4_repr *r)
+{
+	if (l3_len < NET_IPV4_HLEN_MIN)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	if (seg_len < NET_IPV4_HLEN_MIN)
+		return TERN_STAT_NET_DROP_HDR_SPLIT;
+	if ((ih->version_ihl >> 4) != 4)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	r->hdr_len = (uint16_t)((ih->version_ihl & RTE_IPV4_HDR_IHL_MASK) *
+				RTE_IPV4_IHL_MULTIPLIER);
+	if (r->hdr_len < NET_IPV4_HLEN_MIN || r->hdr_len > l3_len)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	if (r->hdr_len > seg_len)
+		return TERN_STAT_NET_DROP_HDR_SPLIT;
+	r->total_len = rte_be_to_cpu_16(ih->total_length);
+	if (r->total_len < r->hdr_len)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	if (r->total_len > l3_len)
+		return TERN_STAT_IP_IN_TRUNCATED;
+	return NET_ACCEPT;
+}
+
 /**
  * IPv4 header syntax: @p l3 has @p seg_len readable bytes; the frame
  * carries @p l3_len bytes from @p l3 on (so total length may be less:
  * Ethernet padding). Addresses are not judged here.
  */
-tern_stat_t net_ipv4_parse(const void *l3, uint32_t seg_len,
-			   uint32_t l3_len, enum net_cksum_mode cksum,
-			   struct net_ipv4_repr *r);
+static inline tern_stat_t
+net_ipv4_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
+	       enum net_cksum_mode cksum, struct net_ipv4_repr *r)
+{
+	const struct rte_ipv4_hdr *ih = l3;
+	tern_stat_t verdict;
+
+	verdict = net_ipv4_check_lengths(ih, seg_len, l3_len, r);
+	if (verdict != NET_ACCEPT)
+		return verdict;
+	if (cksum == NET_CKSUM_BAD)
+		return TERN_STAT_IP_IN_CSUM_ERRORS;
+	/* The one's complement sum of a correct header, its checksum
+	 * included, is all ones. */
+	if (cksum == NET_CKSUM_VERIFY &&
+	    rte_raw_cksum(ih, r->hdr_len) != 0xffff)
+		return TERN_STAT_IP_IN_CSUM_ERRORS;
+	if ((rte_be_to_cpu_16(ih->fragment_offset) &
+	     (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0)
+		return TERN_STAT_IP_IN_FRAGMENTS;
+	if (ih->time_to_live == 0)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	r->src = ih->src_addr;
+	r->dst = ih->dst_addr;
+	r->proto = ih->next_proto_id;
+	return NET_ACCEPT;
+}
+
+/*
+ * True for 0, 255.255.255.255, multicast, loopback or our subnet's
+ * broadcast: addresses no peer may use as its own.
+ * Tested in network byte order (masks and compares do not care which),
+ * once per segment in and out: only the rare candidate for the subnet
+ * broadcast converts its mask.
+ */
+static inline bool
+net_ipv4_addr_is_martian(rte_be32_t addr, const struct tern_if_conf *ifc)
+{
+	rte_be32_t mask = ifc->netmask;
+
+	if (addr == 0 || addr == UINT32_MAX)
+		return true;
+	if ((addr & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
+		return true;    /* 224.0.0.0/4 */
+	if ((addr & RTE_BE32(0xff000000)) == RTE_BE32(0x7f000000))
+		return true;    /* 127.0.0.0/8 */
+	if ((addr | mask) != UINT32_MAX || ((addr ^ ifc->ip) & mask) != 0)
+		return false;
+	/* All host bits set in our subnet: its broadcast address, except
+	 * in a /31 or /32, which have none (RFC 3021). */
+	return (~rte_be_to_cpu_32(mask) >> 1) != 0;
+}
 
 /**
  * IPv4 addresses: destination ours (and not by link broadcast), source
  * a possible unicast peer.
  */
-tern_stat_t net_ipv4_check_addrs(const struct net_ipv4_repr *r,
-				 const struct tern_if_conf *ifc,
-				 bool link_bcast);
-
-/** True for 0, 255.255.255.255, multicast, loopback or our subnet's
- * broadcast: addresses no peer may use as its own. */
-bool net_ipv4_addr_is_martian(rte_be32_t addr,
-			      const struct tern_if_conf *ifc);
+static inline tern_stat_t
+net_ipv4_check_addrs(const struct net_ipv4_repr *r,
+		     const struct tern_if_conf *ifc, bool link_bcast)
+{
+	if (!tern_ifc_is_ours(ifc, r->dst))
+		return TERN_STAT_IP_IN_ADDR_ERRORS;
+	if (link_bcast)
+		return TERN_STAT_IP_IN_LINK_BCAST;
+	if (tern_ifc_is_ours(ifc, r->src) ||
+	    net_ipv4_addr_is_martian(r->src, ifc))
+		return TERN_STAT_IP_IN_BAD_SRC;
+	return NET_ACCEPT;
+}
 
 /** ARP packet at @p l3 (@p seg_len readable, @p l3_len in the frame). */
 tern_stat_t net_arp_parse(const void *l3, uint32_t seg_len,
