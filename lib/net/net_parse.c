@@ -4,7 +4,8 @@
  * or a drop reason out. Each check reads only bytes it has just proven
  * to be within seg_len; a header that the frame holds but the first
  * segment does not is refused as NET_DROP_HDR_SPLIT (every real PMD puts
- * at least the first 2 KiB of a frame in the first segment).
+ * at least the first 2 KiB of a frame in the first segment). Those of
+ * every frame (Ethernet, IPv4) are inline in net_priv.h.
  */
 #include <string.h>
 
@@ -14,72 +15,6 @@
 #include <rte_ip.h>
 
 #include "net_priv.h"
-
-/* An IPv6 group's frame (33:33:..., RFC 2464 7) while IPv6 is on: IPv6
- * input takes those of the groups it joined. */
-static bool
-eth_is_ip6_group(const struct rte_ether_hdr *eh,
-		 const struct tern_if_conf *ifc)
-{
-	return eh->dst_addr.addr_bytes[0] == 0x33 &&
-	       eh->dst_addr.addr_bytes[1] == 0x33 &&
-	       eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
-	       !tern_ip6_is_unspec(&ifc->ip6);
-}
-
-tern_stat_t
-net_eth_parse(const void *frame, uint32_t seg_len, uint32_t pkt_len,
-	      uint64_t ol_flags, const struct tern_if_conf *ifc,
-	      struct net_eth_repr *r)
-{
-	const struct rte_ether_hdr *eh = frame;
-	uint16_t type;
-
-	if (pkt_len < NET_ETH_HLEN)
-		return TERN_STAT_ETH_DROP_RUNT;
-	if (seg_len < NET_ETH_HLEN)
-		return TERN_STAT_NET_DROP_HDR_SPLIT;
-	if (pkt_len > (uint32_t)ifc->mtu + NET_ETH_HLEN)
-		return TERN_STAT_ETH_DROP_OVERSIZE;
-
-	r->link_bcast = rte_is_broadcast_ether_addr(&eh->dst_addr);
-	if (!r->link_bcast) {
-		if (unlikely(rte_is_multicast_ether_addr(&eh->dst_addr))) {
-			if (!eth_is_ip6_group(eh, ifc))
-				return TERN_STAT_ETH_DROP_MULTICAST;
-		} else if (!rte_is_same_ether_addr(&eh->dst_addr,
-						   &ifc->mac)) {
-			return TERN_STAT_ETH_DROP_FOREIGN;
-		}
-	}
-	/* A port with VLAN stripping on hands us untagged-looking frames
-	 * that belong to some VLAN: they are not ours either. */
-	if ((ol_flags & (RTE_MBUF_F_RX_VLAN_STRIPPED |
-			 RTE_MBUF_F_RX_QINQ_STRIPPED)) != 0)
-		return TERN_STAT_ETH_DROP_VLAN;
-
-	type = rte_be_to_cpu_16(eh->ether_type);
-	switch (type) {
-	case RTE_ETHER_TYPE_IPV4:
-	case RTE_ETHER_TYPE_ARP:
-		r->ethertype = type;
-		return NET_ACCEPT;
-	case RTE_ETHER_TYPE_IPV6:
-		/* IPv6 is off until an address is configured. */
-		if (tern_ip6_is_unspec(&ifc->ip6))
-			return TERN_STAT_ETH_DROP_ETHERTYPE;
-		r->ethertype = type;
-		return NET_ACCEPT;
-	case RTE_ETHER_TYPE_VLAN:
-	case RTE_ETHER_TYPE_QINQ:
-	case RTE_ETHER_TYPE_QINQ1:
-	case RTE_ETHER_TYPE_QINQ2:
-	case RTE_ETHER_TYPE_QINQ3:
-		return TERN_STAT_ETH_DROP_VLAN;
-	default:
-		return TERN_STAT_ETH_DROP_ETHERTYPE;
-	}
-}
 
 tern_stat_t
 net_arp_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
