@@ -19,6 +19,7 @@
 
 #include <rte_byteorder.h>
 #include <rte_ether.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 
 #include "tern_ctx.h"
@@ -123,38 +124,186 @@ struct net_icmp_repr {
 	uint8_t code;
 };
 
-/* net_parse.c: pure, no EAL, no mbuf. */
+/*
+ * Pure parsers, no EAL, no mbuf (net_parse.c, and inline here the ones
+ * every frame or segment passes: Ethernet, the IPv4 header and
+ * addresses, the martian test of output too -- a call and a
+ * representation passed through memory cost more than their checks,
+ * issue 11).
+ */
+
+/* An IPv6 group's frame (33:33:..., RFC 2464 7) while IPv6 is on: IPv6
+ * input takes those of the groups it joined. */
+static inline bool
+net_eth_is_ip6_group(const struct rte_ether_hdr *eh,
+		     const struct tern_if_conf *ifc)
+{
+	return eh->dst_addr.addr_bytes[0] == 0x33 &&
+	       eh->dst_addr.addr_bytes[1] == 0x33 &&
+	       eh->ether_type == RTE_BE16(RTE_ETHER_TYPE_IPV6) &&
+	       !tern_ip6_is_unspec(&ifc->ip6);
+}
 
 /**
  * Ethernet II: @p frame has @p seg_len readable bytes, the whole frame
  * @p pkt_len. @p ol_flags are the mbuf's RX flags (VLAN stripping).
+ * Inline: every frame in passes here (issue 11).
  */
-tern_stat_t net_eth_parse(const void *frame, uint32_t seg_len,
-			  uint32_t pkt_len, uint64_t ol_flags,
-			  const struct tern_if_conf *ifc,
-			  struct net_eth_repr *r);
+static inline tern_stat_t
+net_eth_parse(const void *frame, uint32_t seg_len, uint32_t pkt_len,
+	      uint64_t ol_flags, const struct tern_if_conf *ifc,
+	      struct net_eth_repr *r)
+{
+	const struct rte_ether_hdr *eh = frame;
+	uint16_t type;
+
+	if (pkt_len < NET_ETH_HLEN)
+		return TERN_STAT_ETH_DROP_RUNT;
+	if (seg_len < NET_ETH_HLEN)
+		return TERN_STAT_NET_DROP_HDR_SPLIT;
+	if (pkt_len > (uint32_t)ifc->mtu + NET_ETH_HLEN)
+		return TERN_STAT_ETH_DROP_OVERSIZE;
+
+	r->link_bcast = rte_is_broadcast_ether_addr(&eh->dst_addr);
+	if (!r->link_bcast) {
+		if (unlikely(rte_is_multicast_ether_addr(&eh->dst_addr))) {
+			if (!net_eth_is_ip6_group(eh, ifc))
+				return TERN_STAT_ETH_DROP_MULTICAST;
+		} else if (!rte_is_same_ether_addr(&eh->dst_addr,
+						   &ifc->mac)) {
+			return TERN_STAT_ETH_DROP_FOREIGN;
+		}
+	}
+	/* A port with VLAN stripping on hands us untagged-looking frames
+	 * that belong to some VLAN: they are not ours either. */
+	if ((ol_flags & (RTE_MBUF_F_RX_VLAN_STRIPPED |
+			 RTE_MBUF_F_RX_QINQ_STRIPPED)) != 0)
+		return TERN_STAT_ETH_DROP_VLAN;
+
+	type = rte_be_to_cpu_16(eh->ether_type);
+	switch (type) {
+	case RTE_ETHER_TYPE_IPV4:
+	case RTE_ETHER_TYPE_ARP:
+		r->ethertype = type;
+		return NET_ACCEPT;
+	case RTE_ETHER_TYPE_IPV6:
+		/* IPv6 is off until an address is configured. */
+		if (tern_ip6_is_unspec(&ifc->ip6))
+			return TERN_STAT_ETH_DROP_ETHERTYPE;
+		r->ethertype = type;
+		return NET_ACCEPT;
+	case RTE_ETHER_TYPE_VLAN:
+	case RTE_ETHER_TYPE_QINQ:
+	case RTE_ETHER_TYPE_QINQ1:
+	case RTE_ETHER_TYPE_QINQ2:
+	case RTE_ETHER_TYPE_QINQ3:
+		return TERN_STAT_ETH_DROP_VLAN;
+	default:
+		return TERN_STAT_ETH_DROP_ETHERTYPE;
+	}
+}
+
+/* Length checks in the order Linux's ip_rcv_core() makes them, so the
+ * same frame lands in the same MIB counter on both stacks. */
+static inline tern_stat_t
+net_ipv4_check_lengths(const struct rte_ipv4_hdr *ih, uint32_t seg_len,
+		   uint32_t l3_len, struct net_ipv4_repr *r)
+{
+	if (l3_len < NET_IPV4_HLEN_MIN)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	if (seg_len < NET_IPV4_HLEN_MIN)
+		return TERN_STAT_NET_DROP_HDR_SPLIT;
+	if ((ih->version_ihl >> 4) != 4)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	r->hdr_len = (uint16_t)((ih->version_ihl & RTE_IPV4_HDR_IHL_MASK) *
+				RTE_IPV4_IHL_MULTIPLIER);
+	if (r->hdr_len < NET_IPV4_HLEN_MIN || r->hdr_len > l3_len)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	if (r->hdr_len > seg_len)
+		return TERN_STAT_NET_DROP_HDR_SPLIT;
+	r->total_len = rte_be_to_cpu_16(ih->total_length);
+	if (r->total_len < r->hdr_len)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	if (r->total_len > l3_len)
+		return TERN_STAT_IP_IN_TRUNCATED;
+	return NET_ACCEPT;
+}
 
 /**
  * IPv4 header syntax: @p l3 has @p seg_len readable bytes; the frame
  * carries @p l3_len bytes from @p l3 on (so total length may be less:
  * Ethernet padding). Addresses are not judged here.
  */
-tern_stat_t net_ipv4_parse(const void *l3, uint32_t seg_len,
-			   uint32_t l3_len, enum net_cksum_mode cksum,
-			   struct net_ipv4_repr *r);
+static inline tern_stat_t
+net_ipv4_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
+	       enum net_cksum_mode cksum, struct net_ipv4_repr *r)
+{
+	const struct rte_ipv4_hdr *ih = l3;
+	tern_stat_t verdict;
+
+	verdict = net_ipv4_check_lengths(ih, seg_len, l3_len, r);
+	if (verdict != NET_ACCEPT)
+		return verdict;
+	if (cksum == NET_CKSUM_BAD)
+		return TERN_STAT_IP_IN_CSUM_ERRORS;
+	/* The one's complement sum of a correct header, its checksum
+	 * included, is all ones. */
+	if (cksum == NET_CKSUM_VERIFY &&
+	    rte_raw_cksum(ih, r->hdr_len) != 0xffff)
+		return TERN_STAT_IP_IN_CSUM_ERRORS;
+	if ((rte_be_to_cpu_16(ih->fragment_offset) &
+	     (RTE_IPV4_HDR_MF_FLAG | RTE_IPV4_HDR_OFFSET_MASK)) != 0)
+		return TERN_STAT_IP_IN_FRAGMENTS;
+	if (ih->time_to_live == 0)
+		return TERN_STAT_IP_IN_HDR_ERRORS;
+	r->src = ih->src_addr;
+	r->dst = ih->dst_addr;
+	r->proto = ih->next_proto_id;
+	return NET_ACCEPT;
+}
+
+/*
+ * True for 0, 255.255.255.255, multicast, loopback or our subnet's
+ * broadcast: addresses no peer may use as its own.
+ * Tested in network byte order (masks and compares do not care which),
+ * once per segment in and out: only the rare candidate for the subnet
+ * broadcast converts its mask.
+ */
+static inline bool
+net_ipv4_addr_is_martian(rte_be32_t addr, const struct tern_if_conf *ifc)
+{
+	rte_be32_t mask = ifc->netmask;
+
+	if (addr == 0 || addr == UINT32_MAX)
+		return true;
+	if ((addr & RTE_BE32(0xf0000000)) == RTE_BE32(0xe0000000))
+		return true;    /* 224.0.0.0/4 */
+	if ((addr & RTE_BE32(0xff000000)) == RTE_BE32(0x7f000000))
+		return true;    /* 127.0.0.0/8 */
+	if ((addr | mask) != UINT32_MAX || ((addr ^ ifc->ip) & mask) != 0)
+		return false;
+	/* All host bits set in our subnet: its broadcast address, except
+	 * in a /31 or /32, which have none (RFC 3021). */
+	return (~rte_be_to_cpu_32(mask) >> 1) != 0;
+}
 
 /**
  * IPv4 addresses: destination ours (and not by link broadcast), source
  * a possible unicast peer.
  */
-tern_stat_t net_ipv4_check_addrs(const struct net_ipv4_repr *r,
-				 const struct tern_if_conf *ifc,
-				 bool link_bcast);
-
-/** True for 0, 255.255.255.255, multicast, loopback or our subnet's
- * broadcast: addresses no peer may use as its own. */
-bool net_ipv4_addr_is_martian(rte_be32_t addr,
-			      const struct tern_if_conf *ifc);
+static inline tern_stat_t
+net_ipv4_check_addrs(const struct net_ipv4_repr *r,
+		     const struct tern_if_conf *ifc, bool link_bcast)
+{
+	if (!tern_ifc_is_ours(ifc, r->dst))
+		return TERN_STAT_IP_IN_ADDR_ERRORS;
+	if (link_bcast)
+		return TERN_STAT_IP_IN_LINK_BCAST;
+	if (tern_ifc_is_ours(ifc, r->src) ||
+	    net_ipv4_addr_is_martian(r->src, ifc))
+		return TERN_STAT_IP_IN_BAD_SRC;
+	return NET_ACCEPT;
+}
 
 /** ARP packet at @p l3 (@p seg_len readable, @p l3_len in the frame). */
 tern_stat_t net_arp_parse(const void *l3, uint32_t seg_len,
@@ -325,11 +474,42 @@ void net_arp_input(struct tern_ctx *ctx, struct rte_mbuf *m);
 
 /**
  * Send frame @p m (complete but for the destination MAC) to the on-link
- * neighbour @p nexthop: now if resolved, else parked. Takes ownership.
+ * neighbour @p nexthop, the next hop to IPv4 destination @p dst: now if
+ * resolved (remembering a fresh entry for @p dst, net_arp_last_fresh()),
+ * else parked. Takes ownership.
  * @return 0; -ENOBUFS (dropped and counted).
  */
 int net_neigh_output(struct tern_ctx *ctx, struct rte_mbuf *m,
-		     rte_be32_t nexthop);
+		     rte_be32_t nexthop, rte_be32_t dst);
+
+/**
+ * The entry the last output to @p dst went through, while no entry has
+ * been freed since and it is still fresh; else NULL (take the full path:
+ * next hop, then net_neigh_output()). The next hop depends only on @p dst
+ * and the interface's addresses, which do not change while it runs.
+ */
+static inline const struct tern_arp_entry *
+net_arp_last_fresh(const struct tern_ctx *ctx, rte_be32_t dst)
+{
+	const struct tern_arp_table *tbl = ctx->arp;
+	const struct tern_arp_entry *e = &tbl->e[tbl->last.idx];
+
+	if (tbl->last.dst != dst || tbl->last.gen != tbl->gen ||
+	    ctx->now_ns - e->confirmed_ns >= tbl->timeout_ns)
+		return NULL;
+	return e;
+}
+
+/** Frame @p m out to resolved entry @p e's MAC. Takes ownership. */
+static inline void
+net_arp_xmit(struct tern_ctx *ctx, const struct tern_arp_entry *e,
+	     struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	rte_ether_addr_copy(&e->mac, &eh->dst_addr);
+	tern_ctx_tx(ctx, m);
+}
 
 /** Set the table empty with default timers. */
 void net_arp_init(struct tern_ctx *ctx);

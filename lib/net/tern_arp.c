@@ -56,6 +56,7 @@ arp_table_reset(struct tern_arp_table *tbl)
 	tbl->free_head = 0;
 	tbl->nincomplete = 0;
 	tbl->next_retry_ns = UINT64_MAX;
+	tbl->gen++;
 }
 
 /* Unlink @p e from its hash chain and return it to the free list. Its
@@ -74,6 +75,7 @@ arp_entry_free(struct tern_arp_table *tbl, struct tern_arp_entry *e)
 	memset(e, 0, sizeof(*e));
 	e->next = tbl->free_head;
 	tbl->free_head = idx;
+	tbl->gen++;             /* e[idx] may hold another address next */
 }
 
 /* The resolved entry confirmed longest ago, or NULL when every entry is
@@ -186,10 +188,7 @@ static void
 arp_xmit(struct tern_ctx *ctx, const struct tern_arp_entry *e,
 	 struct rte_mbuf *m)
 {
-	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-
-	rte_ether_addr_copy(&e->mac, &eh->dst_addr);
-	tern_ctx_tx(ctx, m);
+	net_arp_xmit(ctx, e, m);
 }
 
 /* @p mac answered for e->ip: (re)validate the entry and send what waited
@@ -378,9 +377,19 @@ arp_resolve_new(struct tern_ctx *ctx, struct rte_mbuf *m, rte_be32_t nexthop)
 	return 0;
 }
 
+/* Output to @p dst goes through fresh entry @p e until gen changes. */
+static void
+arp_remember(struct tern_arp_table *tbl, const struct tern_arp_entry *e,
+	     rte_be32_t dst)
+{
+	tbl->last.dst = dst;
+	tbl->last.gen = tbl->gen;
+	tbl->last.idx = (uint8_t)(e - tbl->e);
+}
+
 int
 net_neigh_output(struct tern_ctx *ctx, struct rte_mbuf *m,
-		 rte_be32_t nexthop)
+		 rte_be32_t nexthop, rte_be32_t dst)
 {
 	struct tern_arp_table *tbl = ctx->arp;
 	struct tern_arp_entry *e = arp_lookup(tbl, nexthop);
@@ -389,8 +398,9 @@ net_neigh_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 		return arp_resolve_new(ctx, m, nexthop);
 	if (e->state == TERN_ARP_INCOMPLETE)
 		return arp_park(ctx, e, m);
-	if (ctx->now_ns - e->confirmed_ns >= tbl->timeout_ns &&
-	    !arp_refresh(ctx, e)) {
+	if (ctx->now_ns - e->confirmed_ns < tbl->timeout_ns) {
+		arp_remember(tbl, e, dst);
+	} else if (!arp_refresh(ctx, e)) {
 		arp_entry_free(tbl, e);
 		return arp_resolve_new(ctx, m, nexthop);
 	}

@@ -29,6 +29,15 @@
  *               it and the next packet starts over as INCOMPLETE.
  *               Entries unused for timeout_ns + (retries_max + 2) *
  *               retry_ns are reclaimed by a sweep every timeout_ns.
+ *
+ * IPv4 output remembers the last destination it sent to through a fresh
+ * entry (struct tern_arp_last): a segment to the same destination skips
+ * the next-hop choice and the lookup. gen is bumped whenever an entry
+ * is freed (and by a reset), so while it is unchanged the remembered
+ * place still holds the same next hop, RESOLVED; the MAC is read from
+ * the entry, so a neighbour that moved is followed at once, and the
+ * entry is used this way only while fresh (confirmed within timeout_ns:
+ * a stale one takes the full path, which refreshes it).
  */
 
 #include <stdint.h>
@@ -68,6 +77,13 @@ struct tern_arp_entry {
 							     frames */
 };
 
+/** The last destination sent to through a fresh entry. */
+struct tern_arp_last {
+	rte_be32_t dst;                 /**< 0: none (never a destination) */
+	uint32_t gen;                   /**< tern_arp_table.gen then */
+	uint8_t idx;                    /**< the entry in e[] */
+};
+
 struct tern_arp_table {
 	uint64_t timeout_ns;            /**< resolved entry stays fresh */
 	uint64_t retry_ns;              /**< interval between requests */
@@ -78,6 +94,8 @@ struct tern_arp_table {
 	uint64_t next_sweep_ns;         /**< next reclaim of aged entries */
 	uint8_t bucket[TERN_ARP_ENTRIES];
 	uint8_t free_head;
+	uint32_t gen;                   /**< bumped when an entry is freed */
+	struct tern_arp_last last;
 	struct tern_arp_entry e[TERN_ARP_ENTRIES];
 };
 

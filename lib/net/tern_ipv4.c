@@ -315,9 +315,10 @@ tern_ipv4_output_from(struct tern_ctx *ctx, struct rte_mbuf *m,
 		      rte_be32_t src, rte_be32_t dst, uint8_t proto)
 {
 	uint32_t l4_len = rte_pktmbuf_pkt_len(m);
+	const struct tern_arp_entry *last;
 	struct rte_ether_hdr *eh;
 	struct rte_ipv4_hdr *ih;
-	rte_be32_t nexthop;
+	rte_be32_t nexthop = 0;
 
 	if (l4_len + NET_IPV4_HLEN_MIN > ctx->ifc.mtu &&
 	    !ipv4_tso_fits(ctx, m, l4_len)) {
@@ -328,10 +329,15 @@ tern_ipv4_output_from(struct tern_ctx *ctx, struct rte_mbuf *m,
 		tern_drop(ctx, m, TERN_STAT_IP_OUT_BAD_L4);
 		return -EINVAL;
 	}
-	nexthop = ipv4_next_hop(&ctx->ifc, dst);
-	if (nexthop == 0) {
-		tern_drop(ctx, m, TERN_STAT_IP_OUT_NO_ROUTE);
-		return -EHOSTUNREACH;
+	/* A segment to where the last one went: same next hop, entry
+	 * still fresh (lib/net/tern_arp.h). */
+	last = net_arp_last_fresh(ctx, dst);
+	if (last == NULL) {
+		nexthop = ipv4_next_hop(&ctx->ifc, dst);
+		if (nexthop == 0) {
+			tern_drop(ctx, m, TERN_STAT_IP_OUT_NO_ROUTE);
+			return -EHOSTUNREACH;
+		}
 	}
 	eh = (struct rte_ether_hdr *)rte_pktmbuf_prepend(m,
 						 TERN_L2L3_HDR_LEN);
@@ -345,5 +351,9 @@ tern_ipv4_output_from(struct tern_ctx *ctx, struct rte_mbuf *m,
 	rte_ether_addr_copy(&ctx->ifc.mac, &eh->src_addr);
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
 	tern_stat_inc(&ctx->stats, TERN_STAT_IP_OUT_REQUESTS);
-	return net_neigh_output(ctx, m, nexthop);
+	if (last != NULL) {
+		net_arp_xmit(ctx, last, m);
+		return 0;
+	}
+	return net_neigh_output(ctx, m, nexthop, dst);
 }

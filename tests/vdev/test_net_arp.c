@@ -88,6 +88,12 @@ send_tcp(rte_be32_t dst, uint32_t seq)
 				IPPROTO_TCP);
 }
 
+static rte_be32_t
+host(unsigned int i)
+{
+	return rte_cpu_to_be_32(NH_IPV4(198, 18, 0, 10 + i));
+}
+
 static void
 test_request_for_us_is_answered(void **state)
 {
@@ -440,6 +446,64 @@ test_cache_refreshed_by_arp_not_for_us(void **state)
 	check_tcp_to(nh_env.sent[0], &peer_mac2, NH_PEER_IP, 1);
 }
 
+/*
+ * Output remembers the entry of the last destination (tern_arp.h); an
+ * entry whose MAC changed in between is not the remembered one.
+ */
+static void
+test_moved_peer_followed_right_after_output(void **state)
+{
+	struct tern_stats before;
+
+	nh_learn(NH_PEER_IP, &nh_peer_mac);
+	assert_int_equal(send_tcp(NH_PEER_IP, 1), 0);
+	nh_flush();
+	check_tcp_to(nh_env.sent[0], &nh_peer_mac, NH_PEER_IP, 1);
+	nh_clear_sent();
+	before = nh_env.ctx.stats;
+	input_arp(RTE_ARP_OP_REQUEST, &nh_bcast_mac, &peer_mac2, NH_PEER_IP,
+		  &nh_zero_mac, NH_PEER_IP);
+	assert_int_equal(send_tcp(NH_PEER_IP, 2), 0);
+	assert_int_equal(send_tcp(NH_PEER_IP, 3), 0);
+	nh_flush();
+	assert_int_equal(nh_env.nsent, 2);
+	check_tcp_to(nh_env.sent[0], &peer_mac2, NH_PEER_IP, 2);
+	check_tcp_to(nh_env.sent[1], &peer_mac2, NH_PEER_IP, 3);
+	assert_int_equal(nh_delta(&before, TERN_STAT_ARP_REQUESTS_SENT), 0);
+}
+
+/* The remembered entry evicted and its place taken by another address:
+ * output to the old one resolves it again. */
+static void
+test_remembered_entry_evicted(void **state)
+{
+	struct tern_ctx *ctx = &nh_env.ctx;
+	struct tern_stats before = ctx->stats;
+	unsigned int i;
+
+	for (i = 0; i < TERN_ARP_ENTRIES; i++) {
+		ctx->now_ns = NH_T0_NS + i;
+		nh_learn(host(i), &nh_peer_mac);
+	}
+	assert_int_equal(send_tcp(host(0), 1), 0);   /* remembered */
+	assert_int_equal(send_tcp(host(i), 2), 0);   /* evicts host(0) */
+	input_arp(RTE_ARP_OP_REPLY, &nh_our_mac, &peer_mac2, host(i),
+		  &nh_our_mac, NH_OUR_IP);
+	nh_flush();
+	assert_int_equal(nh_delta(&before, TERN_STAT_ARP_EVICTIONS), 1);
+	assert_int_equal(nh_env.nsent, 3);
+	check_tcp_to(nh_env.sent[0], &nh_peer_mac, host(0), 1);
+	check_arp(nh_env.sent[1], RTE_ARP_OP_REQUEST, &nh_bcast_mac,
+		  &nh_zero_mac, host(i));
+	check_tcp_to(nh_env.sent[2], &peer_mac2, host(i), 2);
+	nh_clear_sent();
+	assert_int_equal(send_tcp(host(0), 3), 0);
+	nh_flush();
+	assert_int_equal(nh_env.nsent, 1);
+	check_arp(nh_env.sent[0], RTE_ARP_OP_REQUEST, &nh_bcast_mac,
+		  &nh_zero_mac, host(0));
+}
+
 static void
 test_announce(void **state)
 {
@@ -451,12 +515,6 @@ test_announce(void **state)
 	check_arp(nh_env.sent[0], RTE_ARP_OP_REQUEST, &nh_bcast_mac,
 		  &nh_zero_mac, NH_OUR_IP);
 	assert_int_equal(nh_delta(&before, TERN_STAT_ARP_ANNOUNCES_SENT), 1);
-}
-
-static rte_be32_t
-host(unsigned int i)
-{
-	return rte_cpu_to_be_32(NH_IPV4(198, 18, 0, 10 + i));
 }
 
 static void
@@ -552,6 +610,8 @@ main(int argc, char **argv)
 		T(test_sweep_reclaims_unused_entries),
 		T(test_sweep_keeps_recently_confirmed),
 		T(test_cache_refreshed_by_arp_not_for_us),
+		T(test_moved_peer_followed_right_after_output),
+		T(test_remembered_entry_evicted),
 		T(test_announce),
 		T(test_eviction_then_table_full),
 		T(test_hash_chains_survive_churn),
