@@ -214,7 +214,8 @@ const char *tern_tcp_state_name(enum tern_tcp_state s);
 /**
  * Listen on our address, TCP port @p port (host order). When IPv6 is
  * configured the listener is dual-stack: it takes SYNs to our IPv4
- * address and to our IPv6 addresses alike.
+ * address and to our IPv6 addresses alike (tern_tcp_listen_families()
+ * narrows it to one).
  * @return 0; -EADDRINUSE; -ENOMEM; -EINVAL (port 0 or ops->accepted NULL).
  */
 int tern_tcp_listen(struct tern_ctx *ctx, uint16_t port,

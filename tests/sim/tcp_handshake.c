@@ -171,6 +171,43 @@ test_s03_connect_refused(void)
 	duo_finish(&d);
 }
 
+/*
+ * Line 3 for a listener that does not take the SYN's family
+ * (tern_tcp_listen_families(), as lib/socket sets it for an AF_INET or
+ * IPV6_V6ONLY socket): a closed port, REFUSED, nothing half-open; taking
+ * the family again, the next SYN gets in.
+ */
+static void
+test_s03_listener_family_refused(void)
+{
+	struct duo d;
+	struct sim_conn *c, *s;
+	bool v6;
+
+	duo_create(&d, NULL);
+	v6 = sim_family(d.sim) == 6;
+	tern_tcp_listen_families(d.l->l, v6, !v6);
+	c = sim_connect_to(d.a, d.b, DUO_PORT);
+	SIM_WAIT(d.sim, c->closed == 1, 5 * SIM_S);
+	SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_REFUSED);
+	SIM_ASSERT_EQ(c->connected, 0);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_ATTEMPT_FAILS), 1);
+	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_OUT_RSTS), 1);
+	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_DROP_NO_CONN), 1);
+	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_PASSIVE_OPENS), 0);
+	SIM_ASSERT_EQ(sim_conn_count(d.b), 0);
+	SIM_ASSERT_EQ(d.l->naccepted, 0);
+
+	tern_tcp_listen_families(d.l->l, true, true);
+	c = duo_connect(&d, &s);
+	SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_EQ(d.l->naccepted, 1);
+	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+	SIM_ASSERT_EQ(tern_tcp_close(s->c), 0);
+	duo_finish(&d);
+}
+
 /* Line 4: what a listener does with anything but a SYN. */
 static void
 test_s04_listener_ignores_non_syn(void)
@@ -588,6 +625,7 @@ const struct sim_test tcp_tests_handshake[] = {
 	SIM_TEST(test_s02_synack_without_options),
 	SIM_TEST(test_s03_segments_to_no_connection),
 	SIM_TEST(test_s03_connect_refused),
+	SIM_TEST(test_s03_listener_family_refused),
 	SIM_TEST(test_s04_listener_ignores_non_syn),
 	SIM_TEST(test_s05_isn),
 	SIM_TEST(test_s06_synack_retransmission),
