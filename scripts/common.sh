@@ -10,6 +10,38 @@ tern_log() {
 	printf '%s: %s\n' "${TERN_LOG_TAG:-tern}" "$*"
 }
 
+# tern_scratch PREFIX: a scratch directory, $tmp, for the logs of the
+# processes a test starts (their PIDs go in the array pids); at exit
+# every one of them is killed and the directory removed.
+# tern_scratch_fail MSG: report MSG and every log in $tmp, then exit 1.
+tern_scratch() {
+	tmp=$(mktemp -d "/tmp/$1.XXXXXX")
+	pids=()
+	trap tern_scratch_end EXIT
+}
+
+tern_scratch_end() {
+	local p
+
+	for p in "${pids[@]}"; do
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	rm -rf "$tmp"
+}
+
+tern_scratch_fail() {
+	local f
+
+	tern_log "FAIL: $*"
+	for f in "$tmp"/*.log; do
+		[ -f "$f" ] || continue
+		echo "---- $f"
+		cat "$f"
+	done
+	exit 1
+}
+
 # Free 2 MiB hugepages (0 when the kernel has none).
 tern_free_hugepages() {
 	local f=/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages

@@ -391,6 +391,15 @@ tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 			tcp_port_freed(tcp, &key); /* a taken TIME_WAIT */
 		return -ENOMEM;
 	}
+	tcp_connect_start(ctx, c, ops, user, iss_floor, out);
+	return 0;
+}
+
+void
+tcp_connect_start(struct tern_ctx *ctx, struct tern_conn *c,
+		  const struct tern_tcp_ops *ops, void *user,
+		  uint32_t iss_floor, struct tern_conn **out)
+{
 	c->ops = ops;
 	c->user = user;
 	c->flags |= CF_APP_OWNED;
@@ -399,7 +408,6 @@ tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 	c->mss = TCP_DEFAULT_MSS;
 	*out = c;
 	tcp_fsm_step(ctx, c, TCP_EV_USER_CONNECT, NULL);
-	return 0;
 }
 
 /* ---- data and closing ---- */

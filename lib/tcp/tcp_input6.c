@@ -376,12 +376,6 @@ tern_tcp_connect6(struct tern_ctx *ctx, const struct tern_ip6 *daddr,
 	tcp_peers6_put(&tcp->peers6, peer);
 	if (c == NULL)
 		return rc;
-	c->ops = ops;
-	c->user = user;
-	c->flags |= CF_APP_OWNED;
-	tcp_conn_init_seq(ctx, c, iss_floor);
-	c->mss = TCP_DEFAULT_MSS;
-	*out = c;
-	tcp_fsm_step(ctx, c, TCP_EV_USER_CONNECT, NULL);
+	tcp_connect_start(ctx, c, ops, user, iss_floor, out);
 	return 0;
 }

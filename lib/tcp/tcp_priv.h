@@ -569,6 +569,12 @@ tcp_rcv_wnd_fits(const struct tern_conn *c, uint32_t len)
 	return seq_leq(c->rcv_nxt + len, c->rcv_adv) || len <= tcp_rcv_wnd(c);
 }
 
+/* tcp_api.c: an active open's connection, just allocated, handed to the
+ * app (*out) and its SYN on its way; both families' connect calls. */
+void tcp_connect_start(struct tern_ctx *ctx, struct tern_conn *c,
+		       const struct tern_tcp_ops *ops, void *user,
+		       uint32_t iss_floor, struct tern_conn **out);
+
 /* tcp_ports.c: local addresses and ports of active opens */
 /* @p key left both tables: a port scan to its destination may find it. */
 void tcp_port_freed(struct tern_tcp *tcp, const struct tern_flow_key *key);

@@ -20,30 +20,8 @@ TERN_LOG_TAG=vdev-multiworker-memif-$case_name
 # Two processes of 2 workers: ordinary memory, not hugepages the other
 # users of a shared machine may hold (memif shares its own regions).
 export TERN_NO_HUGE=1
-tmp=$(mktemp -d /tmp/tern-mwmemif.XXXXXX)
-pids=()
-finish() {
-	local p
-
-	for p in "${pids[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap finish EXIT
-
-fail() {
-	local f
-
-	tern_log "FAIL: $*"
-	for f in "$tmp"/*.log; do
-		[ -f "$f" ] || continue
-		echo "---- $f"
-		cat "$f"
-	done
-	exit 1
-}
+tern_scratch tern-mwmemif
+fail() { tern_scratch_fail "$@"; }
 
 expect_counter() {
 	local v

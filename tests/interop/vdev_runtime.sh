@@ -23,30 +23,8 @@ TERN_LOG_TAG=vdev-runtime-$case_name
 # shellcheck source=scripts/common.sh
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/common.sh"
 
-tmp=$(mktemp -d /tmp/tern-vdev.XXXXXX)
-pids=()
-finish() {
-	local p
-
-	for p in "${pids[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap finish EXIT
-
-fail() {
-	local f
-
-	tern_log "FAIL: $*"
-	for f in "$tmp"/*.log; do
-		[ -f "$f" ] || continue
-		echo "---- $f"
-		cat "$f"
-	done
-	exit 1
-}
+tern_scratch tern-vdev
+fail() { tern_scratch_fail "$@"; }
 
 expect_counter() {
 	local v
@@ -115,7 +93,7 @@ case_memif() {
 	# No `timeout` wrapper: it forwards a signal twice (to the process
 	# and to its group), and the two SIGINTs below must stay apart.
 	# --duration and the hold's own limit (60 s) bound both processes;
-	# finish() kills them on any failure.
+	# tern_scratch_end kills them on any failure.
 	# shellcheck disable=SC2046
 	"$bin" -l 0 $(tern_eal_mem_args) \
 		--vdev="net_memif0,role=server,socket=$sock" -- \

@@ -13,29 +13,8 @@ TERN_LOG_TAG="sock-block-memif"
 . "$(dirname "${BASH_SOURCE[0]}")/../../scripts/common.sh"
 
 [ -x "$bin" ] || { tern_log "no test binary at '$bin'"; exit 1; }
-tmp=$(mktemp -d /tmp/tern-block.XXXXXX)
-pids=()
-finish() {
-	local p
-
-	for p in "${pids[@]}"; do
-		kill -KILL "$p" 2>/dev/null
-		wait "$p" 2>/dev/null
-	done
-	rm -rf "$tmp"
-}
-trap finish EXIT
-
-fail() {
-	local f
-
-	tern_log "FAIL: $*"
-	for f in "$tmp"/*.log; do
-		echo "---- $f"
-		cat "$f"
-	done
-	exit 1
-}
+tern_scratch tern-block
+fail() { tern_scratch_fail "$@"; }
 
 sock=tern-block-$$
 slog=$tmp/server.log
