@@ -418,11 +418,58 @@ void net_nd_input(struct tern_ctx *ctx, struct rte_mbuf *m,
 
 /**
  * Send frame @p m (complete but for the destination MAC) to the on-link
- * neighbour @p nexthop: now if its MAC is known, else parked. Takes
- * ownership. @return 0; -ENOBUFS (dropped and counted).
+ * neighbour @p nexthop, the next hop to unicast IPv6 destination @p dst:
+ * now if its MAC is known (remembering the entry for @p dst,
+ * net_nd_last()), else parked. Takes ownership.
+ * @return 0; -ENOBUFS (dropped and counted).
  */
 int net_nd_output(struct tern_ctx *ctx, struct rte_mbuf *m,
-		  const struct tern_ip6 *nexthop);
+		  const struct tern_ip6 *nexthop, const struct tern_ip6 *dst);
+
+/**
+ * Send frame @p m through entry @p e, which net_nd_last() returned but
+ * net_nd_is_reachable() did not accept: ND's state machine runs as in
+ * net_nd_output() (a STALE or expired entry enters DELAY). Takes
+ * ownership.
+ */
+void net_nd_output_entry(struct tern_ctx *ctx, struct rte_mbuf *m,
+			 struct tern_nd_entry *e);
+
+/**
+ * The entry (resolved: its MAC is known) the last output to @p dst went
+ * through, while no entry has been freed since; else NULL (take the full
+ * path: next hop, then net_nd_output()). The next hop depends only on
+ * @p dst and our addresses, which do not change while it runs
+ * (tern_nd.h).
+ */
+static inline struct tern_nd_entry *
+net_nd_last(const struct tern_ctx *ctx, const struct tern_ip6 *dst)
+{
+	struct tern_nd_table *tbl = ctx->nd;
+
+	if (tbl->last.gen != tbl->gen || !tern_ip6_eq(&tbl->last.dst, dst))
+		return NULL;
+	return &tbl->e[tbl->last.idx];
+}
+
+/** Is @p e REACHABLE within timeout_ns (output needs no state change)? */
+static inline bool
+net_nd_is_reachable(const struct tern_ctx *ctx, const struct tern_nd_entry *e)
+{
+	return e->state == TERN_ND_REACHABLE &&
+	       ctx->now_ns - e->confirmed_ns < ctx->arp->timeout_ns;
+}
+
+/** Frame @p m out to entry @p e's MAC (known). Takes ownership. */
+static inline void
+net_nd_xmit(struct tern_ctx *ctx, const struct tern_nd_entry *e,
+	    struct rte_mbuf *m)
+{
+	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+
+	rte_ether_addr_copy(&e->mac, &eh->dst_addr);
+	tern_ctx_tx(ctx, m);
+}
 
 /** Set up our addresses (DAD pending) and an empty neighbour cache. */
 void net_nd_init(struct tern_ctx *ctx);

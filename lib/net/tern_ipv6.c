@@ -230,6 +230,7 @@ tern_ipv6_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 {
 	uint32_t l4_len = rte_pktmbuf_pkt_len(m);
 	const struct tern_ip6 *nexthop = NULL;
+	struct tern_nd_entry *last;
 	struct rte_ether_hdr *eh;
 
 	if (l4_len + NET_IPV6_HLEN > ctx->ifc.mtu) {
@@ -240,19 +241,30 @@ tern_ipv6_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 		tern_drop(ctx, m, TERN_STAT_IP_OUT_BAD_L4);
 		return -EINVAL;
 	}
-	if (!tern_ip6_is_multicast(dst))
+	/* A segment to where the last one went: same next hop, same
+	 * entry (lib/net/tern_nd.h). */
+	last = net_nd_last(ctx, dst);
+	if (last == NULL && !tern_ip6_is_multicast(dst))
 		nexthop = ipv6_next_hop(ctx, dst);
 	if (src == NULL)
 		src = net_ip6_source_for(ctx, dst);
-	if (src == NULL || (nexthop == NULL && !tern_ip6_is_multicast(dst))) {
+	if (src == NULL || (last == NULL && nexthop == NULL &&
+			    !tern_ip6_is_multicast(dst))) {
 		tern_drop(ctx, m, TERN_STAT_IP6_OUT_NO_ROUTE);
 		return -EHOSTUNREACH;
 	}
 	if (net_ipv6_prepend(ctx, m, src, dst, proto, IPV6_HOP_LIMIT_DEFAULT,
 			     tc_flow) != 0)
 		return -ENOBUFS;
+	if (last != NULL) {
+		if (net_nd_is_reachable(ctx, last))
+			net_nd_xmit(ctx, last, m);
+		else
+			net_nd_output_entry(ctx, m, last);
+		return 0;
+	}
 	if (nexthop != NULL)
-		return net_nd_output(ctx, m, nexthop);
+		return net_nd_output(ctx, m, nexthop, dst);
 	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
 	tern_ip6_mc_mac(dst, &eh->dst_addr);
 	tern_ctx_tx(ctx, m);

@@ -127,6 +127,7 @@ nd_table_reset(struct tern_nd_table *tbl)
 	tbl->free_head = 0;
 	tbl->ntimed = 0;
 	tbl->next_due_ns = UINT64_MAX;
+	tbl->gen++;
 }
 
 /* Unlink @p e and return it to the free list; its packets are gone. */
@@ -144,6 +145,7 @@ nd_entry_free(struct tern_nd_table *tbl, struct tern_nd_entry *e)
 	memset(e, 0, sizeof(*e));
 	e->next = tbl->free_head;
 	tbl->free_head = idx;
+	tbl->gen++;             /* e[idx] may hold another address next */
 }
 
 /* The entry confirmed longest ago among those holding no packets. */
@@ -257,10 +259,7 @@ static void
 nd_xmit(struct tern_ctx *ctx, const struct tern_nd_entry *e,
 	struct rte_mbuf *m)
 {
-	struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-
-	rte_ether_addr_copy(&e->mac, &eh->dst_addr);
-	tern_ctx_tx(ctx, m);
+	net_nd_xmit(ctx, e, m);
 }
 
 /* INCOMPLETE @p e learned @p mac: send what waited, oldest first. */
@@ -308,48 +307,70 @@ nd_resolve_new(struct tern_ctx *ctx, struct rte_mbuf *m,
 	return 0;
 }
 
+/* Output to @p dst goes through resolved @p e until gen changes. */
+static void
+nd_remember(struct tern_nd_table *tbl, const struct tern_nd_entry *e,
+	    const struct tern_ip6 *dst)
+{
+	tbl->last.dst = *dst;
+	tbl->last.gen = tbl->gen;
+	tbl->last.idx = (uint8_t)(e - tbl->e);
+}
+
+/* Frame @p m out through resolved (not INCOMPLETE) @p e. */
+static void
+nd_output_resolved(struct tern_ctx *ctx, struct rte_mbuf *m,
+		   struct tern_nd_entry *e)
+{
+	/* RFC 4861 7.3.3: the first packet to a stale neighbour (a
+	 * reachable one past timeout_ns is stale) starts the wait for a
+	 * confirmation. DELAY and PROBE run on their timers. */
+	if (e->state == TERN_ND_STALE ||
+	    (e->state == TERN_ND_REACHABLE &&
+	     ctx->now_ns - e->confirmed_ns >= ctx->arp->timeout_ns))
+		nd_set_state(ctx->nd, e, TERN_ND_DELAY,
+			     ctx->now_ns + ctx->arp->retry_ns);
+	nd_xmit(ctx, e, m);
+}
+
 static int
 nd_output(struct tern_ctx *ctx, struct rte_mbuf *m,
-	  const struct tern_ip6 *nexthop)
+	  const struct tern_ip6 *nexthop, const struct tern_ip6 *dst)
 {
 	struct tern_nd_table *tbl = ctx->nd;
 	struct tern_nd_entry *e = nd_lookup(tbl, nexthop);
 
 	if (e == NULL)
 		return nd_resolve_new(ctx, m, nexthop);
-	switch (e->state) {
-	case TERN_ND_INCOMPLETE:
+	if (e->state == TERN_ND_INCOMPLETE) {
 		if (e->npending == TERN_ND_PENDING_MAX) {
 			tern_drop(ctx, m, TERN_STAT_ND_PENDING_OVERFLOW);
 			return -ENOBUFS;
 		}
 		e->pending[e->npending++] = m;
 		return 0;
-	case TERN_ND_REACHABLE:
-	case TERN_ND_STALE:
-		/* RFC 4861 7.3.3: the first packet to a stale neighbour (a
-		 * reachable one past timeout_ns is stale) starts the wait
-		 * for a confirmation. */
-		if (e->state == TERN_ND_STALE ||
-		    ctx->now_ns - e->confirmed_ns >= ctx->arp->timeout_ns)
-			nd_set_state(tbl, e, TERN_ND_DELAY,
-				     ctx->now_ns + ctx->arp->retry_ns);
-		break;
-	default:
-		break;
 	}
-	nd_xmit(ctx, e, m);
+	nd_remember(tbl, e, dst);
+	nd_output_resolved(ctx, m, e);
 	return 0;
 }
 
 int
 net_nd_output(struct tern_ctx *ctx, struct rte_mbuf *m,
-	      const struct tern_ip6 *nexthop)
+	      const struct tern_ip6 *nexthop, const struct tern_ip6 *dst)
 {
-	int rc = nd_output(ctx, m, nexthop);
+	int rc = nd_output(ctx, m, nexthop, dst);
 
 	nd_wake_poll(ctx);
 	return rc;
+}
+
+void
+net_nd_output_entry(struct tern_ctx *ctx, struct rte_mbuf *m,
+		    struct tern_nd_entry *e)
+{
+	nd_output_resolved(ctx, m, e);
+	nd_wake_poll(ctx);
 }
 
 /* Timers of INCOMPLETE, DELAY and PROBE entries that are due. */

@@ -26,6 +26,18 @@
  *               over as INCOMPLETE).
  * The MAC of a STALE/DELAY/PROBE entry is used meanwhile (no stall on
  * the fast path), as RFC 4861 7.3.3 prescribes.
+ *
+ * IPv6 output remembers the last unicast destination it sent to and the
+ * resolved entry it went through (struct tern_nd_last), as IPv4 output
+ * does with ARP (tern_arp.h): a segment to the same destination skips
+ * the next-hop choice and the lookup. gen is bumped whenever an entry
+ * is freed (and by a reset), so while it is unchanged the remembered
+ * place still holds the same next hop, resolved (an entry becomes
+ * INCOMPLETE only when allocated); the MAC is read from the entry. Only
+ * a REACHABLE entry within timeout_ns is sent through inline; any other
+ * (STALE, DELAY, PROBE, or past timeout_ns) goes through the same state
+ * code as a looked-up entry (net_nd_output_entry()), so the state
+ * machine above still runs.
  */
 
 #include <stdbool.h>
@@ -76,6 +88,13 @@ enum tern_nd_addr_state {
 	TERN_ND_ADDR_DUPLICATE,         /**< another node has it: unused */
 };
 
+/** The last unicast destination sent to through a resolved entry. */
+struct tern_nd_last {
+	struct tern_ip6 dst;
+	uint32_t gen;                   /**< tern_nd_table.gen then */
+	uint8_t idx;                    /**< the entry in e[] */
+};
+
 struct tern_nd_table {
 	struct tern_ip6 addr[TERN_ND_ADDR_MAX];
 	uint8_t addr_state[TERN_ND_ADDR_MAX];  /**< enum tern_nd_addr_state */
@@ -92,6 +111,8 @@ struct tern_nd_table {
 	uint64_t err_refill_ns;         /**< when the last token was added */
 	uint8_t bucket[TERN_ND_ENTRIES];
 	uint8_t free_head;
+	uint32_t gen;                   /**< bumped when an entry is freed */
+	struct tern_nd_last last;
 	struct tern_nd_entry e[TERN_ND_ENTRIES];
 };
 
