@@ -40,46 +40,6 @@ enum {
 #define ND_NA_FLAG_S 0x40
 #define ND_NA_FLAG_O 0x20
 
-tern_stat_t
-net_ipv6_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
-	       struct net_ipv6_repr *r)
-{
-	const struct rte_ipv6_hdr *ih = l3;
-	uint32_t vtc_flow;
-
-	r->pp_code = NET_PP_NONE;
-	r->pp_ptr = 0;
-	if (l3_len < NET_IPV6_HLEN)
-		return TERN_STAT_IP6_IN_HDR_ERRORS;
-	if (seg_len < NET_IPV6_HLEN)
-		return TERN_STAT_NET_DROP_HDR_SPLIT;
-	vtc_flow = rte_be_to_cpu_32(ih->vtc_flow);
-	if ((vtc_flow >> 28) != 6)
-		return TERN_STAT_IP6_IN_HDR_ERRORS;
-	memcpy(r->src.b, ih->src_addr, 16);
-	memcpy(r->dst.b, ih->dst_addr, 16);
-	/* RFC 4291 2.5.3: loopback never appears on a link. */
-	if (tern_ip6_is_loopback(&r->src) || tern_ip6_is_loopback(&r->dst))
-		return TERN_STAT_IP6_IN_HDR_ERRORS;
-	/* RFC 4291 2.7: scope 1 stays in the node, scope 0 is reserved. */
-	if (tern_ip6_is_multicast(&r->dst) &&
-	    tern_ip6_mc_scope(&r->dst) <= 1)
-		return TERN_STAT_IP6_IN_HDR_ERRORS;
-	if (tern_ip6_is_multicast(&r->src))
-		return TERN_STAT_IP6_IN_HDR_ERRORS;
-	r->payload_len = rte_be_to_cpu_16(ih->payload_len);
-	r->next_hdr = ih->proto;
-	/* Payload length 0 before a hop-by-hop header announces a
-	 * jumbogram (RFC 2675): not supported. */
-	if (r->payload_len == 0 && r->next_hdr == NH_HOP)
-		return TERN_STAT_IP6_IN_HDR_ERRORS;
-	if (NET_IPV6_HLEN + (uint32_t)r->payload_len > l3_len)
-		return TERN_STAT_IP6_IN_TRUNCATED;
-	r->hop_limit = ih->hop_limits;
-	r->tc_flow = vtc_flow & 0x0fffffffu;
-	return NET_ACCEPT;
-}
-
 static tern_stat_t
 ext_param_problem(struct net_ipv6_repr *r, uint8_t code, uint32_t ptr)
 {
@@ -190,8 +150,8 @@ ext_is_extension(uint8_t nh)
 }
 
 tern_stat_t
-net_ipv6_parse_ext(const void *l3, uint32_t seg_len,
-		   struct net_ipv6_repr *r)
+net_ipv6_parse_ext_walk(const void *l3, uint32_t seg_len,
+			struct net_ipv6_repr *r)
 {
 	const uint8_t *p = l3;
 	uint32_t ip_len = NET_IPV6_HLEN + (uint32_t)r->payload_len;

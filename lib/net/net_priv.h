@@ -327,7 +327,8 @@ tern_stat_t net_icmp_err_parse(const void *l4, uint32_t seg_len,
 			       const struct net_icmp_repr *r,
 			       const struct tern_if_conf *ifc,
 			       struct tern_icmp_err *e);
-/* net_parse6.c: pure, no EAL, no mbuf. */
+/* net_parse6.c and here (inline, as IPv4's: called per frame): pure, no
+ * EAL, no mbuf. */
 
 /**
  * The fixed IPv6 header at @p l3 (@p seg_len readable, @p l3_len in the
@@ -335,8 +336,45 @@ tern_stat_t net_icmp_err_parse(const void *l4, uint32_t seg_len,
  * version, loopback, multicast scopes 0 and 1, multicast source,
  * payload length (a jumbogram is refused).
  */
-tern_stat_t net_ipv6_parse(const void *l3, uint32_t seg_len,
-			   uint32_t l3_len, struct net_ipv6_repr *r);
+static inline tern_stat_t
+net_ipv6_parse(const void *l3, uint32_t seg_len, uint32_t l3_len,
+	       struct net_ipv6_repr *r)
+{
+	const struct rte_ipv6_hdr *ih = l3;
+	uint32_t vtc_flow;
+
+	r->pp_code = NET_PP_NONE;
+	r->pp_ptr = 0;
+	if (l3_len < NET_IPV6_HLEN)
+		return TERN_STAT_IP6_IN_HDR_ERRORS;
+	if (seg_len < NET_IPV6_HLEN)
+		return TERN_STAT_NET_DROP_HDR_SPLIT;
+	vtc_flow = rte_be_to_cpu_32(ih->vtc_flow);
+	if ((vtc_flow >> 28) != 6)
+		return TERN_STAT_IP6_IN_HDR_ERRORS;
+	memcpy(r->src.b, ih->src_addr, 16);
+	memcpy(r->dst.b, ih->dst_addr, 16);
+	/* RFC 4291 2.5.3: loopback never appears on a link. */
+	if (tern_ip6_is_loopback(&r->src) || tern_ip6_is_loopback(&r->dst))
+		return TERN_STAT_IP6_IN_HDR_ERRORS;
+	/* RFC 4291 2.7: scope 1 stays in the node, scope 0 is reserved. */
+	if (tern_ip6_is_multicast(&r->dst) &&
+	    tern_ip6_mc_scope(&r->dst) <= 1)
+		return TERN_STAT_IP6_IN_HDR_ERRORS;
+	if (tern_ip6_is_multicast(&r->src))
+		return TERN_STAT_IP6_IN_HDR_ERRORS;
+	r->payload_len = rte_be_to_cpu_16(ih->payload_len);
+	r->next_hdr = ih->proto;
+	/* Payload length 0 before a hop-by-hop header announces a
+	 * jumbogram (RFC 2675): not supported. */
+	if (r->payload_len == 0 && r->next_hdr == 0 /* hop-by-hop */)
+		return TERN_STAT_IP6_IN_HDR_ERRORS;
+	if (NET_IPV6_HLEN + (uint32_t)r->payload_len > l3_len)
+		return TERN_STAT_IP6_IN_TRUNCATED;
+	r->hop_limit = ih->hop_limits;
+	r->tc_flow = vtc_flow & 0x0fffffffu;
+	return NET_ACCEPT;
+}
 
 /**
  * Walk the extension headers after the fixed header (net_ipv6_parse()
@@ -348,8 +386,21 @@ tern_stat_t net_ipv6_parse(const void *l3, uint32_t seg_len,
  * (RFC 6946). A refusal that RFC 8200 answers with a parameter problem
  * sets r->pp_code and r->pp_ptr.
  */
-tern_stat_t net_ipv6_parse_ext(const void *l3, uint32_t seg_len,
-			       struct net_ipv6_repr *r);
+tern_stat_t net_ipv6_parse_ext_walk(const void *l3, uint32_t seg_len,
+				    struct net_ipv6_repr *r);
+
+/** As net_ipv6_parse_ext_walk(), which it is, inline when the fixed
+ * header carries TCP or ICMPv6 directly (no extension header). */
+static inline tern_stat_t
+net_ipv6_parse_ext(const void *l3, uint32_t seg_len, struct net_ipv6_repr *r)
+{
+	if (r->next_hdr == IPPROTO_TCP || r->next_hdr == IPPROTO_ICMPV6) {
+		r->proto = r->next_hdr;
+		r->l4_off = NET_IPV6_HLEN;
+		return NET_ACCEPT;
+	}
+	return net_ipv6_parse_ext_walk(l3, seg_len, r);
+}
 
 /** ICMPv6 header at @p l4: @p seg_len readable, message @p len. */
 tern_stat_t net_icmp6_parse(const void *l4, uint32_t seg_len, uint32_t len,
@@ -383,8 +434,19 @@ int net_ipv6_prepend(struct tern_ctx *ctx, struct rte_mbuf *m,
 		     const struct tern_ip6 *src, const struct tern_ip6 *dst,
 		     uint8_t proto, uint8_t hop_limit, uint32_t tc_flow);
 
-/** Is @p a one of our usable (preferred) addresses? */
-bool net_ip6_is_ours(const struct tern_ctx *ctx, const struct tern_ip6 *a);
+/** Is @p a one of our usable (preferred) addresses? Inline: IPv6 input
+ * asks for every frame. */
+static inline bool
+net_ip6_is_ours(const struct tern_ctx *ctx, const struct tern_ip6 *a)
+{
+	const struct tern_nd_table *nd = ctx->nd;
+
+	for (unsigned int i = 0; i < TERN_ND_ADDR_MAX; i++)
+		if (nd->addr_state[i] == TERN_ND_ADDR_PREFERRED &&
+		    tern_ip6_eq(a, &nd->addr[i]))
+			return true;
+	return false;
+}
 
 /**
  * Our source address for @p dst (RFC 6724, reduced to our two): the

@@ -19,18 +19,6 @@
 #define TCP_HLEN_MIN 20u
 #define ICMP6_TYPE_PARAM_PROB 4
 
-bool
-net_ip6_is_ours(const struct tern_ctx *ctx, const struct tern_ip6 *a)
-{
-	const struct tern_nd_table *nd = ctx->nd;
-
-	for (unsigned int i = 0; i < TERN_ND_ADDR_MAX; i++)
-		if (nd->addr_state[i] == TERN_ND_ADDR_PREFERRED &&
-		    tern_ip6_eq(a, &nd->addr[i]))
-			return true;
-	return false;
-}
-
 const struct tern_ip6 *
 net_ip6_source_for(const struct tern_ctx *ctx, const struct tern_ip6 *dst)
 {
