@@ -36,6 +36,7 @@ tcp_peers6_init(struct tcp_peers6 *t, struct tcp_peer6 *e, uint32_t cap,
 		e[i].next = i + 1 < cap ? i + 1 : TCP_PEER6_NONE;
 	}
 	t->free_head = cap > 0 ? 0 : TCP_PEER6_NONE;
+	t->last = TCP_PEER6_NONE;
 }
 
 /* Keyed mix of the two halves: the seed keeps a peer from choosing
@@ -66,12 +67,16 @@ tcp_peers6_find(const struct tcp_peers6 *t, const struct tern_ip6 *a)
 }
 
 uint32_t
-tcp_peers6_intern(struct tcp_peers6 *t, const struct tern_ip6 *a)
+tcp_peers6_intern_chain(struct tcp_peers6 *t, const struct tern_ip6 *a)
 {
 	uint32_t i = tcp_peers6_find(t, a);
 	uint32_t b;
 
-	if (i != TCP_PEER6_NONE || t->free_head == TCP_PEER6_NONE)
+	if (i != TCP_PEER6_NONE) {
+		t->last = i;
+		return i;
+	}
+	if (t->free_head == TCP_PEER6_NONE)
 		return i;
 	i = t->free_head;
 	t->free_head = t->e[i].next;
@@ -81,6 +86,7 @@ tcp_peers6_intern(struct tcp_peers6 *t, const struct tern_ip6 *a)
 	t->e[i].next = t->bucket[b];
 	t->bucket[b] = i;
 	t->used++;
+	t->last = i;
 	return i;
 }
 
@@ -94,6 +100,8 @@ tcp_peers6_forget(struct tcp_peers6 *t, uint32_t i)
 	for (pp = &t->bucket[peers6_bucket(t, &t->e[i].addr)];
 	     *pp != TCP_PEER6_NONE; pp = &t->e[*pp].next)
 		if (*pp == i) {
+			if (t->last == i)
+				t->last = TCP_PEER6_NONE;
 			*pp = t->e[i].next;
 			t->e[i].next = t->free_head;
 			t->free_head = i;

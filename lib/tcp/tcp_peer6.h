@@ -33,6 +33,9 @@ struct tcp_peers6 {
 	uint32_t used;           /**< entries interned */
 	uint32_t free_head;
 	uint32_t seed;
+	uint32_t last;           /**< the entry interned last (a segment
+				      mostly comes from the previous one's
+				      peer); TCP_PEER6_NONE once freed */
 };
 
 /** Buckets a table of @p cap entries needs (a power of two >= cap). */
@@ -47,9 +50,20 @@ void tcp_peers6_init(struct tcp_peers6 *t, struct tcp_peer6 *e,
 uint32_t tcp_peers6_find(const struct tcp_peers6 *t,
 			 const struct tern_ip6 *a);
 
+/** tcp_peers6_intern() past the last entry interned. */
+uint32_t tcp_peers6_intern_chain(struct tcp_peers6 *t,
+				 const struct tern_ip6 *a);
+
 /** The index of @p a, added with no reference when absent;
- *  TCP_PEER6_NONE when the table is full. */
-uint32_t tcp_peers6_intern(struct tcp_peers6 *t, const struct tern_ip6 *a);
+ *  TCP_PEER6_NONE when the table is full. Inline when @p a is the
+ *  address interned last: every segment of a flow interns its source. */
+static inline uint32_t
+tcp_peers6_intern(struct tcp_peers6 *t, const struct tern_ip6 *a)
+{
+	if (t->last != TCP_PEER6_NONE && tern_ip6_eq(&t->e[t->last].addr, a))
+		return t->last;
+	return tcp_peers6_intern_chain(t, a);
+}
 
 /** One more holder of entry @p i. */
 static inline void

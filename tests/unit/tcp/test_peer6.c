@@ -3,7 +3,8 @@
  * The intern table of IPv6 peers (lib/tcp/tcp_peer6.c): an address
  * interned twice is one entry, references keep it, the last put frees
  * it, a full table refuses, freed entries are reused, colliding chains
- * unlink the right entry, and forget leaves a held entry alone.
+ * unlink the right entry, forget leaves a held entry alone, and the
+ * entry interned last is not found again once freed.
  */
 
 #include <setjmp.h>
@@ -90,6 +91,30 @@ test_references(void **state)
 	assert_int_equal(tb.t.used, 0);
 }
 
+/* The entry interned last answers the next intern of its address
+ * without the chain walk, but not once it is back on the free list. */
+static void
+test_last_interned_forgotten(void **state)
+{
+	struct table tb;
+	struct tern_ip6 a = addr(1, 0), b = addr(2, 0);
+	uint32_t ia, ib;
+
+	(void)state;
+	table_init(&tb, CAP);
+	ia = tcp_peers6_intern(&tb.t, &a);
+	assert_int_equal(tcp_peers6_intern(&tb.t, &a), ia);
+	tcp_peers6_forget(&tb.t, ia);
+	assert_int_equal(tb.t.used, 0);
+	ia = tcp_peers6_intern(&tb.t, &a);      /* interned anew */
+	assert_int_equal(tb.t.used, 1);
+	assert_int_equal(tcp_peers6_find(&tb.t, &a), ia);
+	ib = tcp_peers6_intern(&tb.t, &b);
+	assert_int_equal(tcp_peers6_intern(&tb.t, &a), ia);
+	assert_int_equal(tcp_peers6_intern(&tb.t, &b), ib);
+	assert_int_equal(tb.t.used, 2);
+}
+
 static void
 test_full_and_reuse(void **state)
 {
@@ -152,6 +177,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_intern_is_idempotent),
 		cmocka_unit_test(test_references),
+		cmocka_unit_test(test_last_interned_forgotten),
 		cmocka_unit_test(test_full_and_reuse),
 		cmocka_unit_test(test_one_chain),
 	};
