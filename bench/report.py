@@ -268,6 +268,9 @@ def keys_for(run, tgt):
     k["commit"] = run["commit"] + (" (uncommitted changes)"
                                    if run.get("dirty") else "")
     k["date"] = run["date"]
+    # A record whose callgrind counts were taken again on a later commit
+    # (bench/callgrind.sh alone; they are exact) names that commit.
+    k["callgrind_commit"] = run.get("callgrind_commit", run["commit"])
     k["machine"] = "%s, %s CPUs, %.1f GiB, Linux %s, %s; DPDK %s; %s" % (
         m.get("cpu", "?"), m.get("cpus", "?"),
         (m.get("mem_bytes") or 0) / 2**30, m.get("kernel", "?"),
