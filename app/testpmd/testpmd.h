@@ -68,7 +68,15 @@ int tp_svc_parse(const char *name, enum tp_svc *out);
 int tp_svc_listen(struct tern_ctx *ctx, uint16_t port, enum tp_svc svc);
 int tp_svc_unlisten(struct tern_ctx *ctx, uint16_t port);
 void tp_svc_unlisten_all(struct tern_ctx *ctx);
-int tp_svc_connect(struct tern_ctx *ctx, rte_be32_t ip, uint16_t port,
+/* Where `connect` goes: an IPv4 or an IPv6 address and a port. */
+struct tp_dest {
+	int family;             /* AF_INET or AF_INET6 */
+	rte_be32_t ip;
+	struct tern_ip6 ip6;
+	uint16_t port;
+};
+
+int tp_svc_connect(struct tern_ctx *ctx, const struct tp_dest *to,
 		   uint64_t bytes, bool echo, uint32_t *conn_id);
 
 /* tp_cmds.c */

@@ -527,8 +527,7 @@ cmd_unlisten(struct tp_app *app, int argc, char **argv, FILE *out)
 }
 
 struct connect_req {
-	rte_be32_t ip;
-	uint16_t port;
+	struct tp_dest to;
 	uint64_t bytes;
 	bool echo;
 	uint32_t id;
@@ -540,26 +539,40 @@ connect_on_worker(struct tern_ctx *ctx, void *arg)
 {
 	struct connect_req *r = arg;
 
-	r->rc = tp_svc_connect(ctx, r->ip, r->port, r->bytes, r->echo,
-			       &r->id);
+	r->rc = tp_svc_connect(ctx, &r->to, r->bytes, r->echo, &r->id);
 }
 
+/* IPV4:PORT or [IPV6]:PORT (the brackets of RFC 3986's URIs). */
 static int
-parse_ip_port(const char *s, rte_be32_t *ip, uint16_t *port)
+parse_ip_port(const char *s, struct tp_dest *to)
 {
 	char buf[64];
-	char *colon;
-	struct in_addr a;
+	char *colon, *host = buf;
 
 	snprintf(buf, sizeof(buf), "%s", s);
 	colon = strrchr(buf, ':');
 	if (colon == NULL)
 		return -EINVAL;
 	*colon = '\0';
-	if (inet_pton(AF_INET, buf, &a) != 1)
-		return -EINVAL;
-	*ip = a.s_addr;
-	return parse_port(colon + 1, port);
+	if (buf[0] == '[') {
+		size_t n = strlen(buf);
+
+		if (n < 3 || buf[n - 1] != ']')
+			return -EINVAL;
+		buf[n - 1] = '\0';
+		host = buf + 1;
+		if (inet_pton(AF_INET6, host, to->ip6.b) != 1)
+			return -EINVAL;
+		to->family = AF_INET6;
+	} else {
+		struct in_addr a;
+
+		if (inet_pton(AF_INET, host, &a) != 1)
+			return -EINVAL;
+		to->family = AF_INET;
+		to->ip = a.s_addr;
+	}
+	return parse_port(colon + 1, &to->port);
 }
 
 static int
@@ -568,7 +581,7 @@ cmd_connect(struct tp_app *app, int argc, char **argv, FILE *out)
 	struct connect_req r = { .echo = false };
 	int rc;
 
-	if (argc < 1 || parse_ip_port(argv[0], &r.ip, &r.port) != 0)
+	if (argc < 1 || parse_ip_port(argv[0], &r.to) != 0)
 		goto usage;
 	for (int i = 1; i < argc; i += 2) {
 		if (i + 1 >= argc)
@@ -595,7 +608,7 @@ cmd_connect(struct tp_app *app, int argc, char **argv, FILE *out)
 		tern_rt_conn_id(app->rt, 0, r.id), argv[0]);
 	return 0;
 usage:
-	return fail(out, -EINVAL, "connect IP:PORT [bytes N] "
+	return fail(out, -EINVAL, "connect IP:PORT|[IPV6]:PORT [bytes N] "
 		    "[mode echo|discard]");
 }
 
@@ -710,8 +723,8 @@ static const struct tp_cmd tp_cmds[] = {
 	{ "listen", "PORT [echo|discard|chargen|http]", "serve PORT on "
 	  "every worker (default echo)", cmd_listen },
 	{ "unlisten", "PORT", "stop serving PORT", cmd_unlisten },
-	{ "connect", "IP:PORT [bytes N] [mode echo|discard]", "open a "
-	  "connection, send N bytes, expect them back (echo) or not",
+	{ "connect", "IP:PORT|[IPV6]:PORT [bytes N] [mode echo|discard]",
+	  "open a connection, send N bytes, expect them back (echo) or not",
 	  cmd_connect },
 	{ "close", "ID", "close a connection (FIN)", cmd_close },
 	{ "abort", "ID", "abort a connection (RST)", cmd_abort },

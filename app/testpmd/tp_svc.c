@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "testpmd.h"
 #include "tern_tcp_view.h"
@@ -326,7 +327,7 @@ tp_svc_unlisten_all(struct tern_ctx *ctx)
 }
 
 int
-tp_svc_connect(struct tern_ctx *ctx, rte_be32_t ip, uint16_t port,
+tp_svc_connect(struct tern_ctx *ctx, const struct tp_dest *to,
 	       uint64_t bytes, bool echo, uint32_t *conn_id)
 {
 	struct tp_conn *tc = calloc(1, sizeof(*tc));
@@ -340,7 +341,11 @@ tp_svc_connect(struct tern_ctx *ctx, rte_be32_t ip, uint16_t port,
 	tc->client_echo = echo;
 	tc->to_send = bytes;
 	tc->expect = echo ? bytes : 0;
-	rc = tern_tcp_connect(ctx, ip, port, &svc_ops, tc, &c);
+	if (to->family == AF_INET6)
+		rc = tern_tcp_connect6(ctx, &to->ip6, to->port, &svc_ops, tc,
+				       &c);
+	else
+		rc = tern_tcp_connect(ctx, to->ip, to->port, &svc_ops, tc, &c);
 	if (rc != 0) {
 		free(tc);
 		return rc;

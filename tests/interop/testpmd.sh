@@ -3,8 +3,8 @@
 # (a FIFO the test writes commands into, one step at a time) or through
 # its interactive prompt under tmux (send-keys, capture-pane).
 #
-#   testpmd.sh null-cmdfile|null-tmux|tap-cmdfile|tap-tmux|tap-signal
-#              TERN_TESTPMD
+#   testpmd.sh null-cmdfile|null-tmux|tap-cmdfile|tap-tmux|tap-signal|
+#              tap-connect6 TERN_TESTPMD
 #
 # net_null: listen, connect (the SYN goes nowhere), show conns/tcp
 # stats/fsm, quit: the open connection is closed by the drain.
@@ -17,6 +17,10 @@
 # tap-signal: SIGINT starts the drain; the kernel client reads the FIN
 # but never closes, so the drain waits; a second SIGINT aborts at once:
 # the report says 1 aborted and the kernel's socket is reset.
+# tap-connect6: `connect [2001:2::1]:PORT bytes N mode echo` to a kernel
+# echo server over IPv6: the kernel receives exactly N bytes and reads
+# tern's FIN (tern closes only once all N came back); the state table
+# counts the active open and the close.
 MODE=$1
 BIN=$2
 TERN_LOG_TAG="testpmd-$MODE"
@@ -24,13 +28,14 @@ TERN_LOG_TAG="testpmd-$MODE"
 . "$(dirname "${BASH_SOURCE[0]}")/interop_lib.sh"
 
 case $MODE in
-null-cmdfile|null-tmux|tap-cmdfile|tap-tmux|tap-signal) ;;
-*) echo "usage: $0 null-cmdfile|null-tmux|tap-cmdfile|tap-tmux|tap-signal BIN" >&2
+null-cmdfile|null-tmux|tap-cmdfile|tap-tmux|tap-signal|tap-connect6) ;;
+*) echo "usage: $0 null-cmdfile|null-tmux|tap-cmdfile|tap-tmux|tap-signal|tap-connect6 BIN" >&2
    exit 2 ;;
 esac
 DEV=${MODE%%-*}
 DRIVE=${MODE#*-}
 [ "$DRIVE" = signal ] && DRIVE=cmdfile SIGNAL=1
+[ "$DRIVE" = connect6 ] && DRIVE=cmdfile CONNECT6=1
 
 interop_require_root_netns
 # No hugepages needed (the socket of telemetry lives in the runtime
@@ -280,8 +285,41 @@ tp_second_signal() {
 		interop_fail "the kernel's socket was not reset"
 }
 
+tp_connect6() {
+	local peer_out=$INTEROP_TMP/peer.out port=7007 bytes=20000
+
+	tp_start "net_tap0,iface=$INTEROP_IFACE" --ip6 "$INTEROP_TERN_IP6/64"
+	tern_tap_up "$INTEROP_LOG" "$INTEROP_IFACE" "$INTEROP_KERNEL_MAC" \
+		"$INTEROP_KERNEL_IP4/24" ||
+		interop_fail "tern-testpmd or its tap did not come up"
+	interop_kernel_ip6_up
+	interop_bg timeout 120 /usr/bin/python3 \
+		"$(dirname "${BASH_SOURCE[0]}")/testpmd_peer.py" serve \
+		"$INTEROP_KERNEL_IP6" "$port" "$bytes" --timeout 90 \
+		>"$peer_out" 2>&1
+	tern_wait_until 30 grep -q '^listening' "$peer_out" ||
+		{ cat "$peer_out"; interop_fail "the kernel server did not start"; }
+	tp_cmd "connect [$INTEROP_KERNEL_IP6]:$port bytes $bytes mode echo"
+	tp_expect "connection 1: connecting to \[$INTEROP_KERNEL_IP6\]:$port"
+	tern_wait_until 60 grep -q '^served ' "$peer_out" ||
+		{ cat "$peer_out"; interop_fail "the kernel server never ended"; }
+	cat "$peer_out"
+	grep -qx "served bytes=$bytes peer=$INTEROP_TERN_IP6 end=eof" \
+		"$peer_out" || interop_fail "the kernel did not get $bytes bytes and a FIN from $INTEROP_TERN_IP6"
+	tp_cmd "show tcp stats"
+	tp_expect "^ActiveOpens +1$"
+	tp_cmd "show fsm"
+	tp_expect "SYN_SENT --SEG_SYN_ACK--> ESTABLISHED +1$"
+	tp_expect "ESTABLISHED --USER_CLOSE--> FIN_WAIT_1 +1$"
+	tp_cmd "connect [2001:2::zz]:$port"
+	tp_expect "error: connect IP:PORT\|\[IPV6\]:PORT"
+	tp_quit
+}
+
 if [ "$DEV" = null ]; then
 	tp_start_null
+elif [ -n "${CONNECT6:-}" ]; then
+	tp_connect6
 elif [ -n "${SIGNAL:-}" ]; then
 	tp_second_signal
 else
