@@ -7,7 +7,7 @@
  * tern-httpd; the responses to all requests found in one read() go out
  * in one writev(), as a good event-loop server batches them.
  *
- *   kernel-httpd --ip 127.0.0.1 --port 8080 [--ports N] [--cpu 1]
+ *   kernel-httpd --ip 127.0.0.1|::1 --port 8080 [--ports N] [--cpu 1]
  *                [--body-size N] [--time SEC]
  */
 #include <arpa/inet.h>
@@ -69,7 +69,9 @@ struct kh {
 	struct kh_sock listeners[KH_MAX_PORTS];
 	uint16_t nb_ports;
 	uint16_t port;
+	int family;             /* of --ip: AF_INET or AF_INET6 */
 	struct in_addr ip;
+	struct in6_addr ip6;
 	int cpu;
 	double time_s;
 	int64_t body_size;
@@ -313,19 +315,29 @@ static int
 listen_all(struct kh *h)
 {
 	for (uint16_t i = 0; i < h->nb_ports; i++) {
+		uint16_t port = htons((uint16_t)(h->port + i));
 		struct sockaddr_in a = {
 			.sin_family = AF_INET,
-			.sin_port = htons((uint16_t)(h->port + i)),
+			.sin_port = port,
 			.sin_addr = h->ip,
 		};
+		struct sockaddr_in6 a6 = {
+			.sin6_family = AF_INET6,
+			.sin6_port = port,
+			.sin6_addr = h->ip6,
+		};
+		bool v6 = h->family == AF_INET6;
+		const struct sockaddr *at = v6 ? (const struct sockaddr *)&a6 :
+					   (const struct sockaddr *)&a;
+		socklen_t at_len = v6 ? sizeof(a6) : sizeof(a);
 		struct epoll_event ev = { .events = EPOLLIN };
 		int one = 1;
-		int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		int fd = socket(h->family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 
 		if (fd < 0)
 			return -errno;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-		if (bind(fd, (struct sockaddr *)&a, sizeof(a)) != 0 ||
+		if (bind(fd, at, at_len) != 0 ||
 		    listen(fd, 65535) != 0) {
 			int e = errno;
 
@@ -409,7 +421,11 @@ parse_args(struct kh *h, int argc, char **argv)
 		if (v == NULL)
 			goto bad;
 		if (strcmp(o, "--ip") == 0) {
-			if (inet_pton(AF_INET, v, &h->ip) != 1)
+			if (inet_pton(AF_INET, v, &h->ip) == 1)
+				h->family = AF_INET;
+			else if (inet_pton(AF_INET6, v, &h->ip6) == 1)
+				h->family = AF_INET6;
+			else
 				goto bad;
 		} else if (strcmp(o, "--port") == 0) {
 			h->port = (uint16_t)strtoul(v, &end, 0);
@@ -434,7 +450,7 @@ parse_args(struct kh *h, int argc, char **argv)
 		goto bad;
 	return 0;
 bad:
-	fprintf(stderr, "usage: kernel-httpd --ip A --port N [--ports K] "
+	fprintf(stderr, "usage: kernel-httpd --ip A|A6 --port N [--ports K] "
 		"[--cpu C] [--body-size N] [--max-head N] [--time SEC]\n");
 	return -EINVAL;
 }
@@ -454,6 +470,7 @@ main(int argc, char **argv)
 	h->cpu = -1;
 	h->body_size = -1;
 	h->max_body = 64ull << 20;
+	h->family = AF_INET;
 	h->ip.s_addr = htonl(INADDR_LOOPBACK);
 	h->stop = &kh_stop_flag;
 	rc = parse_args(h, argc, argv);
@@ -480,9 +497,13 @@ main(int argc, char **argv)
 		rc = h->ep < 0 ? -errno : listen_all(h);
 	}
 	if (rc == 0) {
-		fprintf(stderr, "kernel-httpd: serving %s:%u (%u ports), "
-			"cpu %d\n", inet_ntoa(h->ip), h->port, h->nb_ports,
-			h->cpu);
+		char addr[INET6_ADDRSTRLEN];
+
+		inet_ntop(h->family, h->family == AF_INET6 ?
+				     (const void *)&h->ip6 :
+				     (const void *)&h->ip, addr, sizeof(addr));
+		fprintf(stderr, "kernel-httpd: serving %s port %u (%u ports), "
+			"cpu %d\n", addr, h->port, h->nb_ports, h->cpu);
 		rc = serve(h);
 	}
 	if (rc != 0)

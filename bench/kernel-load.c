@@ -265,12 +265,19 @@ slot_open(struct kl *L)
 {
 	const struct load_conf *c = &L->conf;
 	struct kl_conn *lc = L->idle;
+	uint16_t port = htons((uint16_t)(c->dport +
+					 L->n.connects % c->nb_ports));
 	struct sockaddr_in a = {
 		.sin_family = AF_INET,
-		.sin_port = htons((uint16_t)(c->dport +
-					     L->n.connects % c->nb_ports)),
+		.sin_port = port,
 		.sin_addr.s_addr = c->daddr,
 	};
+	struct sockaddr_in6 a6 = {
+		.sin6_family = AF_INET6,
+		.sin6_port = port,
+	};
+	const struct sockaddr *to = (const struct sockaddr *)&a;
+	socklen_t to_len = sizeof(a);
 	int one = 1;
 
 	L->idle = lc->next_idle;
@@ -286,7 +293,12 @@ slot_open(struct kl *L)
 	if (L->nb_open > L->peak_open)
 		L->peak_open = L->nb_open;
 	lc->state = KL_OPENING;
-	lc->fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (c->v6) {
+		memcpy(&a6.sin6_addr, c->daddr6, sizeof(a6.sin6_addr));
+		to = (const struct sockaddr *)&a6;
+		to_len = sizeof(a6);
+	}
+	lc->fd = socket(to->sa_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (lc->fd < 0) {
 		L->n.failed++;
 		lc->state = KL_IDLE;
@@ -297,7 +309,7 @@ slot_open(struct kl *L)
 		return;
 	}
 	setsockopt(lc->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-	if ((connect(lc->fd, (struct sockaddr *)&a, sizeof(a)) != 0 &&
+	if ((connect(lc->fd, to, to_len) != 0 &&
 	     errno != EINPROGRESS) ||
 	    ev_set(L, lc, EPOLL_CTL_ADD, EPOLLOUT) != 0)
 		slot_release(L, lc, false);
@@ -740,11 +752,6 @@ parse_args(struct kl *L, int argc, char **argv)
 		if (o->parse(&L->conf, o->arg_name != NULL ? argv[++i]
 							    : NULL) != 0)
 			return -EINVAL;
-	}
-	if (L->conf.v6) {
-		fprintf(stderr, "kernel-load: IPv6 targets are tern-load's "
-			"only\n");
-		return -EINVAL;
 	}
 	return load_conf_finish(&L->conf, "kernel-load");
 bad:

@@ -28,9 +28,9 @@ WORKLOADS = [
     ("rps-c64-p1", "rps C=64 P=1", "req/s"),
     ("rps-c64-p16", "rps C=64 P=16", "req/s"),
     ("rps-c1000-p1", "rps C=1000 P=1", "req/s"),
-    # tern-inproc --ip6: tern only (kernel-load is IPv4 only)
-    ("cps-ip6", "cps over IPv6, tern only (C=64)", "conn/s"),
-    ("rps-c64-p1-ip6", "rps C=64 P=1 over IPv6, tern only", "req/s"),
+    # tern-inproc --ip6 against kernel-load over ::1
+    ("cps-ip6", "cps over IPv6 (C=64)", "conn/s"),
+    ("rps-c64-p1-ip6", "rps C=64 P=1 over IPv6", "req/s"),
     ("bulk-down", "bulk down (1 MiB GETs, C=4)", "bit/s"),
     ("bulk-up", "bulk up (16 MiB POSTs, C=4)", "bit/s"),
 ]

@@ -142,9 +142,11 @@ inproc() {
 }
 
 KPORT=8080
-# kernel NAME SERVER_ARGS -- LOAD_ARGS...: the same over loopback.
+KIP=127.0.0.1
+# kernel NAME SERVER_ARGS -- LOAD_ARGS...: the same over loopback
+# (over ::1 with KIP=::1).
 kernel() {
-	local name=$1 sargs=() pid
+	local name=$1 sargs=() pid target
 	shift
 	while [ $# -gt 0 ] && [ "$1" != -- ]; do
 		sargs+=("$1")
@@ -154,14 +156,18 @@ kernel() {
 	bench_log "linux   $name"
 	note_load "linux-$name"
 	bench_bg_ns "$RAW/linux-$name.server.log" "$KHTTPD" \
-		--ip 127.0.0.1 --port "$KPORT" --cpu 1 "${sargs[@]}"
+		--ip "$KIP" --port "$KPORT" --cpu 1 "${sargs[@]}"
 	pid=$BENCH_LAST_PID
 	if ! bench_wait 10 grep -q serving "$RAW/linux-$name.server.log"; then
 		bench_log "kernel-httpd did not start"
 		bench_stop "$pid"
 		return
 	fi
-	bench_in_ns "$KLOAD" --cpu 0 --connect "127.0.0.1:$KPORT" --quiet \
+	case $KIP in
+	*:*) target="[$KIP]:$KPORT" ;;
+	*) target="$KIP:$KPORT" ;;
+	esac
+	bench_in_ns "$KLOAD" --cpu 0 --connect "$target" --quiet \
 		--json "$RAW/linux-$name.json" "$@" \
 		>"$RAW/linux-$name.log" 2>&1 ||
 		bench_log "linux $name FAILED (see $RAW/linux-$name.log)"
@@ -206,10 +212,12 @@ both cps-server-closes "--ports 8" --mode cps --server-closes --conns 64 \
 both rps-c64-p1 "" --mode rps --conns 64 --pipeline 1 $LOADW
 both rps-c64-p16 "" --mode rps --conns 64 --pipeline 16 $LOADW
 both rps-c1000-p1 "" --mode rps --conns 1000 --pipeline 1 $LOADW
-# The same cps and rps over IPv6 (tern-inproc --ip6, 2001:2::/48; DAD
-# adds a second before each): tern only, kernel-load is IPv4 only.
+# The same cps and rps over IPv6: tern-inproc --ip6 (2001:2::/48; DAD
+# adds a second before each) and the kernel over ::1.
 inproc cps-ip6 --mode cps --conns 64 --ports 8 --ip6 $LOADW
+KIP=::1 kernel cps-ip6 --ports 8 -- --mode cps --conns 64 --ports 8 $LOADW
 inproc rps-c64-p1-ip6 --mode rps --conns 64 --pipeline 1 --ip6 $LOADW
+KIP=::1 kernel rps-c64-p1-ip6 -- --mode rps --conns 64 --pipeline 1 $LOADW
 both bulk-down "--body-size 1048576" --mode bulk --conns 4 $LOADW
 both bulk-up "" --mode bulk --direction up --conns 4 \
 	--bulk-bytes 16777216 $LOADW
