@@ -22,16 +22,7 @@ secs=${2:-20}
 shift $(($# < 2 ? $# : 2))
 iface=tcp1p0
 kern=198.18.7.1
-tmp=
-
-finish() {
-	bench_cleanup
-	[ -z "$tmp" ] || rm -rf "$tmp"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
-
-tmp=$(mktemp -d /tmp/tern-cps-one-port.XXXXXX)
+bench_scratch tern-cps-one-port
 
 # summary JSON: the rate, and what the client's stack says about ports.
 summary() {

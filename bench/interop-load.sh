@@ -18,28 +18,9 @@ tload="$build/bench/tern-load"
 khttpd="$build/bench/kernel-httpd"
 iface=til0
 kern=198.18.6.1
-failures=0
 tmp=
 
 bench_need_root
-
-finish() {
-	bench_cleanup
-	[ -z "$tmp" ] || rm -rf "$tmp"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
-
-check() {
-	local what=$1
-	shift
-	if "$@"; then
-		bench_log "ok: $what"
-	else
-		bench_log "FAIL: $what"
-		failures=$((failures + 1))
-	fi
-}
 
 # load NAME ARGS...: one tern-load process on a fresh tap; its JSON
 # record goes to $tmp/NAME.json. @return its exit status.
@@ -74,7 +55,7 @@ clean() {
 		[ "$(field "$1" proto_errors)" = 0 ]
 }
 
-tmp=$(mktemp -d /tmp/tern-interop-load.XXXXXX)
+bench_scratch tern-interop-load
 bench_netns tern-il || exit 1
 bench_bg_ns "$tmp/khttpd.log" "$khttpd" --ip 0.0.0.0 --port 8080
 bench_bg_ns "$tmp/khttpd-big.log" "$khttpd" --ip 0.0.0.0 --port 8081 \
@@ -88,63 +69,63 @@ if command -v socat >/dev/null; then
 fi
 bench_wait 30 grep -q serving "$tmp/khttpd.log" || exit 1
 
-check "rps: 2000 keep-alive requests, 8 connections x 4 in flight" \
+bench_check "rps: 2000 keep-alive requests, 8 connections x 4 in flight" \
 	load rps --connect "$kern:8080" --mode rps --conns 8 --pipeline 4 \
 	--requests 2000
-check "rps: 2000 responses, no errors" \
+bench_check "rps: 2000 responses, no errors" \
 	bash -c '[ "$1" -ge 2000 ] && [ "$2" = 8 ]' _ \
 	"$(field rps responses)" "$(field rps established)"
-check "rps: clean" clean rps
+bench_check "rps: clean" clean rps
 
-check "cps: 500 connections, client closes first" \
+bench_check "cps: 500 connections, client closes first" \
 	load cps --connect "$kern:8080" --mode cps --conns 8 --requests 500
-check "cps: 500 completed, no errors" \
+bench_check "cps: 500 completed, no errors" \
 	bash -c '[ "$1" -ge 500 ]' _ "$(field cps completed)"
-check "cps: clean" clean cps
+bench_check "cps: clean" clean cps
 
-check "cps: 200 connections, server closes (Connection: close)" \
+bench_check "cps: 200 connections, server closes (Connection: close)" \
 	load cps-sc --connect "$kern:8080" --mode cps --conns 8 --requests 200 \
 	--server-closes
-check "cps --server-closes: 200 completed" \
+bench_check "cps --server-closes: 200 completed" \
 	bash -c '[ "$1" -ge 200 ]' _ "$(field cps-sc completed)"
-check "cps --server-closes: clean" clean cps-sc
+bench_check "cps --server-closes: clean" clean cps-sc
 
 # Counts, not seconds: a busy machine moves fewer bytes in 2 s, and the
 # test is about every page arriving, not how fast.
-check "bulk down: 8 pages of 1 MiB on 2 connections" \
+bench_check "bulk down: 8 pages of 1 MiB on 2 connections" \
 	load bulk --connect "$kern:8081" --mode bulk --conns 2 --requests 8
-check "bulk down: 8 MiB received, no errors" \
+bench_check "bulk down: 8 MiB received, no errors" \
 	bash -c '[ "$1" -ge $((8 << 20)) ] && [ "$2" -ge 8 ]' _ \
 	"$(field bulk rx_bytes)" "$(field bulk responses)"
-check "bulk: clean" clean bulk
+bench_check "bulk: clean" clean bulk
 
-check "latency: 2000 requests offered at 1000 req/s" \
+bench_check "latency: 2000 requests offered at 1000 req/s" \
 	load lat --connect "$kern:8080" --mode latency --conns 4 --rate 1000 \
 	--requests 2000
-check "latency: 2000 responses with a p99" \
+bench_check "latency: 2000 responses with a p99" \
 	bash -c '[ "$1" -ge 2000 ] && [ "$2" -gt 0 ]' _ \
 	"$(field lat responses)" "$(field lat latency_ns.p99)"
-check "latency: clean" clean lat
+bench_check "latency: clean" clean lat
 
-check "Python http.server (HTTP/1.0): 50 connections" \
+bench_check "Python http.server (HTTP/1.0): 50 connections" \
 	load py --connect "$kern:8082" --mode cps --conns 2 --requests 50 \
 	--path /index.html
-check "Python http.server: 50 completed, 5000-byte bodies" \
+bench_check "Python http.server: 50 completed, 5000-byte bodies" \
 	bash -c '[ "$1" -ge 50 ] && [ "$2" -ge $((50 * 5000)) ]' _ \
 	"$(field py completed)" "$(field py rx_bytes)"
-check "Python http.server: clean" clean py
+bench_check "Python http.server: clean" clean py
 
 if command -v socat >/dev/null; then
-	check "echo (socat): 300 echoes of 100 bytes, 2 connections" \
+	bench_check "echo (socat): 300 echoes of 100 bytes, 2 connections" \
 		load echo --connect "$kern:7" --proto echo --mode rps \
 		--conns 2 --requests 300 --req-size 100
-	check "echo: 300 echoes checked byte for byte" \
+	bench_check "echo: 300 echoes checked byte for byte" \
 		bash -c '[ "$1" -ge 300 ]' _ "$(field echo responses)"
-	check "echo: clean" clean echo
+	bench_check "echo: clean" clean echo
 fi
 
-if [ "$failures" -ne 0 ]; then
-	bench_log "$failures check(s) failed"
+if [ "$BENCH_FAILURES" -ne 0 ]; then
+	bench_log "$BENCH_FAILURES check(s) failed"
 	exit 1
 fi
 bench_log "all checks passed"

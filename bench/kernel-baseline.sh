@@ -16,19 +16,9 @@ BENCH_TAG=kernel-baseline
 build=${1:?build dir}
 khttpd="$build/bench/kernel-httpd"
 kload="$build/bench/kernel-load"
-failures=0
-tmp=
 
 bench_need_root
-
-finish() {
-	bench_cleanup
-	[ -z "$tmp" ] || rm -rf "$tmp"
-}
-trap finish EXIT
-trap 'exit 130' INT TERM
-
-tmp=$(mktemp -d /tmp/tern-kbase.XXXXXX)
+bench_scratch tern-kbase
 bench_netns tern-kbase || exit 1
 
 # field NAME KEY: a value of run NAME's JSON record.
@@ -47,7 +37,7 @@ run() {
 	if ! bench_wait 10 grep -q serving "$tmp/$name.server.log"; then
 		bench_log "FAIL: $name: kernel-httpd did not start"
 		cat "$tmp/$name.server.log" >&2
-		failures=$((failures + 1))
+		BENCH_FAILURES=$((BENCH_FAILURES + 1))
 		bench_stop "$pid"
 		return
 	fi
@@ -55,17 +45,22 @@ run() {
 		--requests "$n" --quiet --json "$tmp/$name.json" "$@" \
 		>"$tmp/$name.log" 2>&1 || ok=0
 	bench_stop "$pid"
-	if [ "$ok" = 1 ] && [ "$(field "$name" responses)" -ge "$n" ] &&
-	   [ "$(field "$name" failed)" = 0 ] &&
-	   [ "$(field "$name" bad_status)" = 0 ] &&
-	   [ "$(field "$name" proto_errors)" = 0 ] &&
-	   [ "$(field "$name" target)" = "$target" ]; then
-		bench_log "ok: $name: $(field "$name" responses) responses from $target"
-	else
-		bench_log "FAIL: $name"
+	if [ "$ok" = 0 ] || ! run_clean "$name" "$n" "$target"; then
 		cat "$tmp/$name.log" >&2
-		failures=$((failures + 1))
+		ok=0
 	fi
+	bench_check "$name: $n responses from $target, none failed" \
+		[ "$ok" = 1 ]
+}
+
+# run_clean NAME N TARGET: run NAME's record has N responses, no
+# failure, no error, from TARGET.
+run_clean() {
+	[ "$(field "$1" responses)" -ge "$2" ] &&
+		[ "$(field "$1" failed)" = 0 ] &&
+		[ "$(field "$1" bad_status)" = 0 ] &&
+		[ "$(field "$1" proto_errors)" = 0 ] &&
+		[ "$(field "$1" target)" = "$3" ]
 }
 
 run cps4 127.0.0.1 127.0.0.1:8080 2000 --mode cps --conns 8
@@ -73,5 +68,5 @@ run rps4 127.0.0.1 127.0.0.1:8080 5000 --mode rps --conns 8
 run cps6 ::1 '[::1]:8080' 2000 --mode cps --conns 8
 run rps6 ::1 '[::1]:8080' 5000 --mode rps --conns 8
 
-bench_log "$failures failed"
-[ "$failures" = 0 ]
+bench_log "$BENCH_FAILURES failed"
+[ "$BENCH_FAILURES" = 0 ]

@@ -118,6 +118,33 @@ bench_tap_up() {
 		ip -n "$BENCH_NS" link set "$iface" up
 }
 
+# bench_scratch PREFIX: a scratch directory, $tmp; at exit (or on a
+# signal) bench_cleanup runs and the directory is removed.
+bench_scratch() {
+	tmp=$(mktemp -d "/tmp/$1.XXXXXX")
+	trap bench_scratch_end EXIT
+	trap 'exit 130' INT TERM
+}
+
+bench_scratch_end() {
+	bench_cleanup
+	[ -z "${tmp:-}" ] || rm -rf "$tmp"
+}
+
+# bench_check WHAT COMMAND...: run COMMAND, log "ok: WHAT" or
+# "FAIL: WHAT"; failures count in BENCH_FAILURES.
+BENCH_FAILURES=0
+bench_check() {
+	local what=$1
+	shift
+	if "$@"; then
+		bench_log "ok: $what"
+	else
+		bench_log "FAIL: $what"
+		BENCH_FAILURES=$((BENCH_FAILURES + 1))
+	fi
+}
+
 # bench_need_root: exit 77 (meson: skipped) unless root with ip netns.
 bench_need_root() {
 	if [ "$(id -u)" -ne 0 ] || ! command -v ip >/dev/null ||
