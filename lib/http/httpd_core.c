@@ -443,8 +443,9 @@ input_direct(struct httpd_conn *hc, struct rte_mbuf *data)
 	uint32_t n = parse_piece(hc, rte_pktmbuf_mtod(data, const char *),
 				 data->data_len, &state);
 
+	/* One segment: freed as such, without walking a chain. */
 	if (state < 0) {
-		rte_pktmbuf_free(data);   /* hc may be gone */
+		rte_pktmbuf_free_seg(data);   /* hc may be gone */
 		return;
 	}
 	if (n < data->data_len) {
@@ -453,7 +454,7 @@ input_direct(struct httpd_conn *hc, struct rte_mbuf *data)
 		hc->in_bytes -= n;
 		return;
 	}
-	rte_pktmbuf_free(data);
+	rte_pktmbuf_free_seg(data);
 	if (state == 1 && (hc->flags & HC_PEER_CLOSED) && hc->out == NULL)
 		conn_close(hc);
 }
