@@ -498,19 +498,21 @@ on_response(struct load_conn *lc, bool ok)
 	}
 }
 
-/* A response head, parsed and well formed. */
-static void
+/* A response head, parsed and well formed. @return whether a body (or
+ * the end of a body-less message) follows, not another head. */
+static bool
 on_http_head(struct load_conn *lc, const struct http_response *resp)
 {
 	if (resp->status >= 100 && resp->status < 200) {
 		/* Interim (100 Continue): the real response follows. */
 		http_reader_next_head(&lc->rd);
-		return;
+		return false;
 	}
 	if (!resp->keep_alive)
 		lc->no_more = true;
 	lc->exchange_done = resp->status >= 200 && resp->status < 300;
 	http_reader_set_body(&lc->rd, resp->body, resp->content_length);
+	return true;
 }
 
 /* Parse HTTP from @p p. @return false when @p lc may be gone. */
@@ -518,20 +520,24 @@ static bool
 http_input(struct load_conn *lc, const char *p, uint32_t len)
 {
 	uint32_t off = 0, used;
+	bool body = false;
 
 	for (;;) {
 		struct http_response resp;
 		int rc = -1;
-		enum http_ev ev = http_reader_feed_response(&lc->rd, p + off,
-							    len - off, &used,
-							    false, &resp, &rc);
+		/* After a head, its body: no head to look for. */
+		enum http_ev ev = body ?
+			http_reader_feed(&lc->rd, p + off, len - off, &used) :
+			http_reader_feed_response(&lc->rd, p + off, len - off,
+						  &used, false, &resp, &rc);
 
 		off += used;
+		body = false;
 		if (ev == HTTP_EV_NEED_MORE)
 			return true;
 		if (ev == HTTP_EV_HEAD) {
 			if (rc == 0) {
-				on_http_head(lc, &resp);
+				body = on_http_head(lc, &resp);
 				continue;
 			}
 		} else if (ev == HTTP_EV_DONE) {

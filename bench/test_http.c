@@ -268,6 +268,187 @@ test_request_errors(void **state)
 	}
 }
 
+/* A request head with one field "name: value" after Host. */
+static int
+field_status(const char *name, const char *value, const char *tail)
+{
+	char head[256];
+	int st, fst;
+
+	snprintf(head, sizeof(head), "GET / HTTP/1.1\r\nHost: a\r\n%s: %s\r\n\r\n",
+		 name, value);
+	st = status_of(head);
+	fst = fused_status_of(head, tail);
+	if (fst != st)
+		fail_msg("%s: two-step %d, fused %d", head, st, fst);
+	return st;
+}
+
+/*
+ * The head scans take sixteen bytes at a time (and the last few from
+ * the sixteen ending the head): a byte that ends a name, a value or a
+ * target is found wherever it falls in those blocks, for every length
+ * of what precedes it, and the bytes that do not end one never do.
+ */
+static void
+test_scan_positions(void **state)
+{
+	static const char *const tails[] = { "", "GET / HTTP/1.1\r\n" };
+	static const unsigned char value_stops[] = { 0x01, 0x7f, 0x1f, 0x00,
+						     '\r' };
+	static const unsigned char value_ok[] = { '\t', 0x80, 0xff, ' ', '~',
+						  '"' };
+	static const unsigned char name_stops[] = { '(', '/', '@', '[', '{',
+						    '"', ' ', 0x80, 0x7f, 0x01,
+						    '\t', '}', ',', '=' };
+	static const char name_ok[] = "!#$%&'*+-.^_`|~09AZaz";
+	char value[48], name[40], target[48], head[160];
+
+	(void)state;
+	for (size_t t = 0; t < sizeof(tails) / sizeof(tails[0]); t++) {
+		for (size_t len = 1; len < sizeof(value); len++) {
+			memset(value, 'v', len);
+			value[len] = '\0';
+			assert_int_equal(field_status("X", value, tails[t]), 0);
+			for (size_t at = 0; at + 1 < len; at++) {
+				for (size_t k = 0; k < sizeof(value_stops); k++) {
+					value[at] = (char)value_stops[k];
+					/* A NUL ends the string: at least
+					 * the line end is missing then. */
+					if (value_stops[k] == 0)
+						continue;
+					if (field_status("X", value,
+							 tails[t]) != 400)
+						fail_msg("value stop %#x at %zu/%zu",
+							 value_stops[k], at, len);
+				}
+				for (size_t k = 0; k < sizeof(value_ok); k++) {
+					value[at + 1] = (char)value_ok[k];
+					value[at] = 'v';
+					if (field_status("X", value,
+							 tails[t]) != 0)
+						fail_msg("value byte %#x at %zu/%zu",
+							 value_ok[k], at + 1, len);
+				}
+				memset(value, 'v', len);
+			}
+		}
+		for (size_t len = 1; len < sizeof(name); len++) {
+			memset(name, 'n', len);
+			name[len] = '\0';
+			assert_int_equal(field_status(name, "v", tails[t]), 0);
+			for (size_t at = 0; at < len; at++) {
+				for (size_t k = 0; k < sizeof(name_stops); k++) {
+					name[at] = (char)name_stops[k];
+					if (field_status(name, "v",
+							 tails[t]) != 400)
+						fail_msg("name stop %#x at %zu/%zu",
+							 name_stops[k], at, len);
+				}
+				for (size_t k = 0; k + 1 < sizeof(name_ok); k++) {
+					name[at] = name_ok[k];
+					if (field_status(name, "v",
+							 tails[t]) != 0)
+						fail_msg("name byte %c at %zu/%zu",
+							 name_ok[k], at, len);
+				}
+				name[at] = 'n';
+			}
+		}
+		/* A request target ends at SP: a CTL or DEL in it is bad. */
+		for (size_t len = 1; len < sizeof(target); len++) {
+			memset(target, 't', len);
+			target[0] = '/';
+			target[len] = '\0';
+			snprintf(head, sizeof(head),
+				 "GET %s HTTP/1.1\r\nHost: a\r\n\r\n", target);
+			assert_int_equal(status_of(head), 0);
+			assert_int_equal(fused_status_of(head, tails[t]), 0);
+			for (size_t at = 1; at < len; at++) {
+				target[at] = (at & 1) ? 0x7f : 0x01;
+				snprintf(head, sizeof(head),
+					 "GET %s HTTP/1.1\r\nHost: a\r\n\r\n",
+					 target);
+				if (status_of(head) != 400 ||
+				    fused_status_of(head, tails[t]) != 400)
+					fail_msg("target stop at %zu/%zu", at,
+						 len);
+				target[at] = (char)0x80;  /* obs-text: taken */
+				snprintf(head, sizeof(head),
+					 "GET %s HTTP/1.1\r\nHost: a\r\n\r\n",
+					 target);
+				if (status_of(head) != 0)
+					fail_msg("target 0x80 at %zu/%zu", at,
+						 len);
+				target[at] = 't';
+			}
+		}
+	}
+}
+
+/* Field names in any case; values trimmed of OWS only where read. */
+static void
+test_field_case(void **state)
+{
+	static const struct {
+		const char *head;
+		int status;
+		bool keep_alive;
+		enum http_body body;
+		uint64_t length;
+	} cases[] = {
+		{ "GET / HTTP/1.1\r\nhOsT: a\r\n\r\n", 0, true, HTTP_BODY_NONE,
+		  0 },
+		{ "GET / HTTP/1.1\r\nHOST: a\r\ncOnNeCtIoN: ClOsE\r\n\r\n", 0,
+		  false, HTTP_BODY_NONE, 0 },
+		{ "POST / HTTP/1.1\r\nHost: a\r\nCONTENT-LENGTH: \t 7 \t\r\n\r\n",
+		  0, true, HTTP_BODY_LENGTH, 7 },
+		{ "POST / HTTP/1.1\r\nHost: a\r\ncontent-length:7\r\n\r\n", 0,
+		  true, HTTP_BODY_LENGTH, 7 },
+		{ "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 7 7\r\n\r\n",
+		  400, false, HTTP_BODY_NONE, 0 },
+		{ "POST / HTTP/1.1\r\nHost: a\r\nContent-Length: \r\n\r\n", 400,
+		  false, HTTP_BODY_NONE, 0 },
+		{ "POST / HTTP/1.1\r\nHost: a\r\nTRANSFER-encoding:  Chunked \r\n"
+		  "\r\n", 0, true, HTTP_BODY_CHUNKED, 0 },
+		{ "GET / HTTP/1.0\r\nConnection:keep-alive\r\n\r\n", 0, true,
+		  HTTP_BODY_NONE, 0 },
+		/* A known name's length, another name. */
+		{ "GET / HTTP/1.1\r\nHost: a\r\nContent-Lengtx: zz\r\n"
+		  "Connectiox: close\r\n\r\n", 0, true, HTTP_BODY_NONE, 0 },
+		/* Obs-fold and a field without colon stay refused. */
+		{ "GET / HTTP/1.1\r\nHost: a\r\nX: y\r\n\tz\r\n\r\n", 400, false,
+		  HTTP_BODY_NONE, 0 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nGarbage\r\n\r\n", 400, false,
+		  HTTP_BODY_NONE, 0 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nX: y\r\n\r", 400, false,
+		  HTTP_BODY_NONE, 0 },
+		/* Heads shorter than a block (and than "GET " plus a
+		 * version): byte by byte. */
+		{ "GET\n", 400, false, HTTP_BODY_NONE, 0 },
+		{ "GET /\n", 400, false, HTTP_BODY_NONE, 0 },
+		{ "GET / HTTP/1.0\n\n", 0, false, HTTP_BODY_NONE, 0 },
+		{ "GET /x HTTP/1.0\r\n\r\n", 0, false, HTTP_BODY_NONE, 0 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct http_request req;
+		int st = http_parse_request(cases[i].head,
+					    (uint32_t)strlen(cases[i].head),
+					    &req);
+
+		if (st != cases[i].status)
+			fail_msg("case %zu: got %d, want %d", i, st,
+				 cases[i].status);
+		if (st != 0)
+			continue;
+		assert_int_equal(req.keep_alive, cases[i].keep_alive);
+		assert_int_equal(req.body, cases[i].body);
+		assert_int_equal(req.content_length, cases[i].length);
+	}
+}
+
 static enum http_ev
 feed_all(struct http_reader *r, const char *p, uint32_t len)
 {
@@ -499,6 +680,8 @@ main(void)
 		cmocka_unit_test(test_pipeline_bytewise),
 		cmocka_unit_test(test_pipeline_every_split),
 		cmocka_unit_test(test_request_errors),
+		cmocka_unit_test(test_scan_positions),
+		cmocka_unit_test(test_field_case),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_chunk_errors),
 		cmocka_unit_test(test_responses),

@@ -431,6 +431,34 @@ input_process(struct httpd_conn *hc)
 		conn_close(hc);
 }
 
+/*
+ * The usual piece -- one segment, nothing held, no response waiting --
+ * is parsed where it lies, and held (its rest) only when a response
+ * blocks on send space.
+ */
+static void
+input_direct(struct httpd_conn *hc, struct rte_mbuf *data)
+{
+	int state;
+	uint32_t n = parse_piece(hc, rte_pktmbuf_mtod(data, const char *),
+				 data->data_len, &state);
+
+	/* One segment: freed as such, without walking a chain. */
+	if (state < 0) {
+		rte_pktmbuf_free_seg(data);   /* hc may be gone */
+		return;
+	}
+	if (n < data->data_len) {
+		input_append(hc, data);
+		hc->in_off = n;
+		hc->in_bytes -= n;
+		return;
+	}
+	rte_pktmbuf_free_seg(data);
+	if (state == 1 && (hc->flags & HC_PEER_CLOSED) && hc->out == NULL)
+		conn_close(hc);
+}
+
 /* ---- callbacks ---- */
 
 static int
@@ -471,6 +499,10 @@ on_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
 			hc->h->st.linger_aborts++;
 			tern_tcp_abort(c);
 		}
+		return;
+	}
+	if (hc->in == NULL && hc->out == NULL && data->nb_segs == 1) {
+		input_direct(hc, data);
 		return;
 	}
 	input_append(hc, data);
