@@ -656,8 +656,6 @@ tcp_timer_deadline_set(struct tern_ctx *ctx, struct tern_conn *c,
 }
 void tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_rtt_sample(struct tern_conn *c, uint32_t rtt_us,
-		    const struct tern_tcp_conf *conf);
 void tcp_timers_run(struct tern_ctx *ctx);
 void tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c);
 
@@ -762,6 +760,8 @@ bool tcp_ack_input(struct tern_ctx *ctx, struct tern_conn *c,
 		   const struct tcp_seg *seg);
 bool tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 		     const struct tcp_seg *seg);
+void tcp_ack_fast(struct tern_ctx *ctx, struct tern_conn *c,
+		  const struct tcp_seg *seg);
 void tcp_ack_of_syn(struct tern_ctx *ctx, struct tern_conn *c,
 		    const struct tcp_seg *seg);
 
