@@ -157,9 +157,22 @@ tcp_rtt_from_ack(struct tern_ctx *ctx, struct tern_conn *c,
 	const struct tern_tcp_conf *conf = &tcp_of(ctx)->conf;
 
 	if ((c->flags & CF_TS_OK) && seg->opts.ts_ok && seg->opts.tsecr != 0) {
-		/* RFC 7323 4.1: TSecr echoes our clock (plus offset). */
-		uint32_t ms = tcp_now_ms(ctx) + c->ts_offset - seg->opts.tsecr;
+		/*
+		 * RFC 7323 4.1: TSecr echoes our clock (plus offset). ACKs
+		 * with the same echo within one tick of our clock (a burst
+		 * of them, or the next request over a fast link) measure
+		 * exactly what the first did: one sample, not one per ACK,
+		 * which would also shorten the estimator's memory (RFC 7323
+		 * appendix G).
+		 */
+		uint32_t tsecr = seg->opts.tsecr;
+		uint32_t ts_now = tcp_now_ms(ctx) + c->ts_offset;
+		uint32_t ms = ts_now - tsecr;
 
+		if (tsecr == c->rtt_tsecr && ts_now == c->rtt_ts_now)
+			return;
+		c->rtt_tsecr = tsecr;
+		c->rtt_ts_now = ts_now;
 		if (ms < 60 * 1000)
 			tcp_rtt_sample(c, ms * 1000, conf);
 	} else if ((c->flags & CF_RTT_TIMING) && seq_gt(seg->ack, c->rtt_seq)) {

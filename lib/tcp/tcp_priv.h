@@ -244,7 +244,18 @@ struct tern_conn {
 	uint32_t srtt_us, rttvar_us, rto_ms;
 	uint32_t rtt_seq;              /* timed segment (no timestamps) */
 	uint32_t rack_snd_max;         /* ... with SND.MAX at this */
-	uint64_t rtt_start_ns;
+	union {
+		/* Without timestamps: when rtt_seq left (CF_RTT_TIMING;
+		 * only a connection without them times segments). */
+		uint64_t rtt_start_ns;
+		/* With them: the TSecr and our TS clock of the last RTT
+		 * sample -- the same pair again is the same sample
+		 * (tcp_rtt_from_ack()). */
+		struct {
+			uint32_t rtt_tsecr;
+			uint32_t rtt_ts_now;
+		};
+	};
 
 	/* the send queue: bytes from snd_una on, in one mbuf chain whose
 	 * head keeps nb_segs and pkt_len (rte_mbuf_check() holds) */
