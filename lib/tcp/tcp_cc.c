@@ -53,19 +53,14 @@ cc_min_ssthresh(const struct tcp_cc *cc)
 	return 2u * cc->mss;
 }
 
-/* RFC 5681 3.1: slow start and congestion avoidance (byte counting). */
+/* RFC 5681 3.1: congestion avoidance (slow start: tcp_cc.h). */
 static void
-reno_on_ack(struct tcp_cc *cc, uint32_t acked)
+reno_on_ack(struct tcp_cc *cc)
 {
-	uint32_t inc;
+	uint32_t inc = (uint32_t)((uint64_t)cc->mss * cc->mss / cc->cwnd);
 
-	if (cc->cwnd < cc->ssthresh) {
-		inc = acked < cc->mss ? acked : cc->mss;
-	} else {
-		inc = (uint32_t)((uint64_t)cc->mss * cc->mss / cc->cwnd);
-		if (inc == 0)
-			inc = 1;
-	}
+	if (inc == 0)
+		inc = 1;
 	cc->cwnd = cc->cwnd > UINT32_MAX - inc ? UINT32_MAX : cc->cwnd + inc;
 }
 
@@ -105,13 +100,13 @@ cubic_on_ack(struct tcp_cc *cc, uint32_t acked, uint64_t now_ns,
 }
 
 void
-tcp_cc_on_ack(struct tcp_cc *cc, uint32_t acked, uint64_t now_ns,
-	      uint32_t srtt_us)
+tcp_cc_on_ack_avoid(struct tcp_cc *cc, uint32_t acked, uint64_t now_ns,
+		    uint32_t srtt_us)
 {
-	if (cc->algo == TCP_CC_CUBIC && cc->cwnd >= cc->ssthresh)
+	if (cc->algo == TCP_CC_CUBIC)
 		cubic_on_ack(cc, acked, now_ns, srtt_us);
 	else
-		reno_on_ack(cc, acked);
+		reno_on_ack(cc);
 }
 
 void

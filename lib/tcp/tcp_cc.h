@@ -39,9 +39,29 @@ void tcp_cc_init(struct tcp_cc *cc, enum tcp_cc_algo algo, uint16_t mss);
 /** The MSS became known (SYN+ACK): rescale the initial window. */
 void tcp_cc_set_mss(struct tcp_cc *cc, uint16_t mss);
 
-/** @p acked new bytes were acknowledged at @p now_ns (not in recovery). */
-void tcp_cc_on_ack(struct tcp_cc *cc, uint32_t acked, uint64_t now_ns,
-		   uint32_t srtt_us);
+/* tcp_cc_on_ack() above ssthresh: congestion avoidance. */
+void tcp_cc_on_ack_avoid(struct tcp_cc *cc, uint32_t acked, uint64_t now_ns,
+			 uint32_t srtt_us);
+
+/**
+ * @p acked new bytes were acknowledged at @p now_ns (not in recovery).
+ * Slow start (RFC 5681 3.1, byte counting, at most one MSS per ACK) is
+ * the same for every algorithm, and inline: the ACK clock of a
+ * connection that never lost a segment runs here.
+ */
+static inline void
+tcp_cc_on_ack(struct tcp_cc *cc, uint32_t acked, uint64_t now_ns,
+	      uint32_t srtt_us)
+{
+	uint32_t inc;
+
+	if (cc->cwnd >= cc->ssthresh) {
+		tcp_cc_on_ack_avoid(cc, acked, now_ns, srtt_us);
+		return;
+	}
+	inc = acked < cc->mss ? acked : cc->mss;
+	cc->cwnd = cc->cwnd > UINT32_MAX - inc ? UINT32_MAX : cc->cwnd + inc;
+}
 
 /** Loss detected by duplicate ACKs or SACK: @p flight bytes outstanding. */
 void tcp_cc_on_loss(struct tcp_cc *cc, uint32_t flight, uint64_t now_ns);

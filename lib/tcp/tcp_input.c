@@ -377,66 +377,96 @@ tcp_input_syn_sent(struct tern_ctx *ctx, struct tern_conn *c,
 }
 
 /*
+ * What keeps a connection off the header-prediction fast path: the
+ * app closed its receiving side, the peer's FIN came, loss recovery or
+ * an RTO's aftermath, a FIN waiting above a hole, a zero-window probe
+ * (and, never set in ESTABLISHED, our FIN sent). CF_SYN_ACKED must be
+ * set: tcp_ack_fast() counts no SYN.
+ */
+#define TCP_FAST_PATH_BLOCKERS \
+	(CF_RCV_CLOSED | CF_PEER_FIN | CF_RECOVERY | CF_AFTER_RTO | \
+	 CF_OOO_FIN | CF_PERSIST | CF_FIN_SENT)
+
+/*
  * Header prediction (Van Jacobson; RFC 9293 leaves it to us): an
  * ESTABLISHED segment with just ACK (and PSH), in sequence, acceptable
  * timestamp, an ACK within SND.UNA..SND.MAX, no SACK blocks, and either
  * a pure ACK of new data or in-order data that fits the window (acking
  * new data or not: a request that acks the last response). It skips the
  * ordered checks such a segment passes anyway; its ACK field (window
- * included) takes the same tcp_ack_input() as on the full path. Anything
- * unusual -- other flags, SACK or D-SACK blocks, a duplicate ACK, a hole
- * on either side, recovery, a FIN waiting above a hole -- takes the full
- * path. Returns false to take it.
+ * included) takes tcp_ack_fast(), which does what tcp_ack_input() does
+ * for it. Anything unusual -- other flags, SACK or D-SACK blocks, a
+ * duplicate ACK, a hole on either side, recovery, a FIN waiting above a
+ * hole -- takes the full path. Returns false to take it, with nothing
+ * changed; true when the segment is done with (its mbuf kept or freed).
  */
-static bool
-tcp_fast_path(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg,
-	      bool *taken)
+static __rte_always_inline bool
+tcp_fast_path(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 {
+	uint32_t cf = c->flags;
+	bool ts = (cf & CF_TS_OK) && seg->opts.ts_ok;
+
 	if (c->state != TERN_TCP_ESTABLISHED ||
 	    (seg->flags & ~TCP_PSH) != TCP_ACK || seg->seq != c->rcv_nxt ||
-	    (c->flags & (CF_RCV_CLOSED | CF_PEER_FIN | CF_RECOVERY |
-			 CF_OOO_FIN)) != 0 ||
+	    (cf & (TCP_FAST_PATH_BLOCKERS | CF_SYN_ACKED)) != CF_SYN_ACKED ||
 	    seg->opts.nsack > 0 || c->reass != NULL ||
-	    seq_lt(seg->ack, c->snd_una) || seq_gt(seg->ack, c->snd_max) ||
-	    tcp_paws_reject(c, seg))
+	    seq_lt(seg->ack, c->snd_una) || seq_gt(seg->ack, c->snd_max))
+		return false;
+	/* RFC 7323 5.3 PAWS (tcp_paws_reject(): no RST here). */
+	if (ts && seq_lt(seg->opts.tsval, c->ts_recent))
 		return false;
 	if (seg->len == 0) {
 		if (seg->ack == c->snd_una)
 			return false;   /* a duplicate ACK or window update */
-		(void)tcp_ack_input(ctx, c, seg);
+		tcp_ack_fast(ctx, c, seg);
+		rte_pktmbuf_free(seg->m);
 	} else {
 		if (!tcp_rcv_wnd_fits(c, seg->len) || !tcp_rx_queue(c, seg->m))
 			return false;
-		(void)tcp_ack_input(ctx, c, seg);
+		tcp_ack_fast(ctx, c, seg);
 		c->rcv_nxt += seg->len;
-		*taken = true;
 		tcp_schedule_ack(ctx, c);
 	}
-	if ((c->flags & CF_TS_OK) && seg->opts.ts_ok &&
-	    seq_leq(seg->seq, c->last_ack_sent) &&
-	    seq_geq(seg->opts.tsval, c->ts_recent))
+	/* RFC 7323 4.3, as on the full path; PAWS passed above. */
+	if (ts && seq_leq(seg->seq, c->last_ack_sent))
 		c->ts_recent = seg->opts.tsval;
 	tcp_fsm_step_quiet(ctx, c, TCP_EV_SEG_ACK, seg);
 	return true;
 }
 
-void
-tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
+/* Everything but the fast path: the ordered checks of each state. */
+static __rte_noinline void
+tcp_input_full(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 {
-	bool taken = false;
+	bool taken;
 
-	c->segs_in++;
-	c->last_rx_ns = ctx->now_ns;
-	c->ka_probes = 0;
-	if (!tcp_fast_path(ctx, c, seg, &taken)) {
-		if (c->state == TERN_TCP_SYN_SENT)
-			tcp_input_syn_sent(ctx, c, seg);
-		else
-			taken = tcp_input_synchronized(ctx, c, seg);
+	if (c->state == TERN_TCP_SYN_SENT) {
+		tcp_input_syn_sent(ctx, c, seg);
+		taken = false;
+	} else {
+		taken = tcp_input_synchronized(ctx, c, seg);
 	}
 	if (!taken)
 		rte_pktmbuf_free(seg->m);
 	tcp_conn_settle(ctx, c);
+}
+
+void
+tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
+{
+	c->segs_in++;
+	c->last_rx_ns = ctx->now_ns;
+	c->ka_probes = 0;
+	if (!tcp_fast_path(ctx, c, seg)) {
+		tcp_input_full(ctx, c, seg);
+		return;
+	}
+	/*
+	 * The fast path leaves the connection ESTABLISHED and in use:
+	 * tcp_conn_settle() has only the app to tell, if anything.
+	 */
+	if (c->notify != 0)
+		tcp_conn_settle(ctx, c);
 }
 
 /* Inlined in both families' loops: IPv4 keeps the code it had. */

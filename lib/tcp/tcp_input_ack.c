@@ -9,9 +9,24 @@
 #include "tcp_priv.h"
 
 /* Drop @p n acknowledged bytes from the head of the send queue. */
-static void
+static __rte_always_inline void
 tcp_sq_trim(struct tern_conn *c, uint32_t n)
 {
+	if (n == c->sq_bytes && n > 0) {
+		/* All of it (a request-response exchange, every time):
+		 * the chain goes whole, segment by segment. */
+		struct rte_mbuf *m = c->sq_head, *next;
+
+		do {
+			next = m->next;
+			rte_pktmbuf_free_seg(m);
+			m = next;
+		} while (m != NULL);
+		c->sq_head = NULL;
+		c->sq_tail = NULL;
+		c->sq_bytes = 0;
+		return;
+	}
 	c->sq_bytes -= n;
 	while (n > 0) {
 		struct rte_mbuf *m = c->sq_head;
@@ -96,7 +111,7 @@ tcp_take_sack(struct tern_ctx *ctx, struct tern_conn *c,
 			      rejected);
 }
 
-static void
+static __rte_always_inline void
 tcp_update_window(struct tern_ctx *ctx, struct tern_conn *c,
 		  const struct tcp_seg *seg)
 {
@@ -108,9 +123,31 @@ tcp_update_window(struct tern_ctx *ctx, struct tern_conn *c,
 		c->snd_wl2 = seg->ack;
 		if (c->snd_wnd > c->max_sndwnd)
 			c->max_sndwnd = c->snd_wnd;
-		if (c->snd_wnd > 0 && (c->flags & CF_PERSIST))
+		if (unlikely(c->snd_wnd > 0 && (c->flags & CF_PERSIST)))
 			tcp_window_reopened(ctx, c);
 	}
+}
+
+/* RFC 6298 2.2-2.3 with alpha 1/8, beta 1/4, K 4, G 1 ms. */
+static __rte_always_inline void
+tcp_rtt_sample(struct tern_conn *c, uint32_t rtt_us,
+	       const struct tern_tcp_conf *conf)
+{
+	uint32_t rto_us, rto_ms;
+
+	if (c->srtt_us == 0) {
+		c->srtt_us = rtt_us;
+		c->rttvar_us = rtt_us / 2;
+	} else {
+		uint32_t delta = c->srtt_us > rtt_us ? c->srtt_us - rtt_us
+						     : rtt_us - c->srtt_us;
+
+		c->rttvar_us = (3 * c->rttvar_us + delta) / 4;
+		c->srtt_us = (7 * c->srtt_us + rtt_us) / 8;
+	}
+	rto_us = c->srtt_us + RTE_MAX(1000u, 4 * c->rttvar_us);
+	rto_ms = RTE_MAX(rto_us / 1000, conf->rto_min_ms);
+	c->rto_ms = RTE_MIN(rto_ms, conf->rto_max_ms);
 }
 
 static __rte_always_inline void
@@ -120,9 +157,22 @@ tcp_rtt_from_ack(struct tern_ctx *ctx, struct tern_conn *c,
 	const struct tern_tcp_conf *conf = &tcp_of(ctx)->conf;
 
 	if ((c->flags & CF_TS_OK) && seg->opts.ts_ok && seg->opts.tsecr != 0) {
-		/* RFC 7323 4.1: TSecr echoes our clock (plus offset). */
-		uint32_t ms = tcp_now_ms(ctx) + c->ts_offset - seg->opts.tsecr;
+		/*
+		 * RFC 7323 4.1: TSecr echoes our clock (plus offset). ACKs
+		 * with the same echo within one tick of our clock (a burst
+		 * of them, or the next request over a fast link) measure
+		 * exactly what the first did: one sample, not one per ACK,
+		 * which would also shorten the estimator's memory (RFC 7323
+		 * appendix G).
+		 */
+		uint32_t tsecr = seg->opts.tsecr;
+		uint32_t ts_now = tcp_now_ms(ctx) + c->ts_offset;
+		uint32_t ms = ts_now - tsecr;
 
+		if (tsecr == c->rtt_tsecr && ts_now == c->rtt_ts_now)
+			return;
+		c->rtt_tsecr = tsecr;
+		c->rtt_ts_now = ts_now;
 		if (ms < 60 * 1000)
 			tcp_rtt_sample(c, ms * 1000, conf);
 	} else if ((c->flags & CF_RTT_TIMING) && seq_gt(seg->ack, c->rtt_seq)) {
@@ -137,13 +187,12 @@ tcp_rtt_from_ack(struct tern_ctx *ctx, struct tern_conn *c,
 /*
  * RFC 3522 (Eifel): the first ACK after an RTO echoes a timestamp older
  * than the retransmission, so the original arrived: undo the collapse.
+ * Only asked while an RTO's collapse may be undone (prior_cwnd set).
  */
 static void
 tcp_check_spurious_rto(struct tern_ctx *ctx, struct tern_conn *c,
 		       const struct tcp_seg *seg)
 {
-	if (c->prior_cwnd == 0)
-		return;
 	if ((c->flags & CF_TS_OK) && seg->opts.ts_ok && seg->opts.tsecr != 0 &&
 	    seq_lt(seg->opts.tsecr, c->rto_tsval)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SPURIOUS_RTO);
@@ -154,27 +203,15 @@ tcp_check_spurious_rto(struct tern_ctx *ctx, struct tern_conn *c,
 }
 
 /*
- * SND.UNA < SEG.ACK <= SND.MAX: free what is acknowledged, sample the
- * RTT, let congestion control and recovery see it, restart or stop the
- * retransmission timer. Returns true when this ACK covers our FIN for
- * the first time.
+ * @p acked new bytes of data (SYN and FIN not counted) are
+ * acknowledged: free them, sample the RTT, let congestion control and
+ * recovery see it, restart or stop the retransmission timer. Both the
+ * full path and the fast path take it, inlined.
  */
-bool
-tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
-		const struct tcp_seg *seg)
+static __rte_always_inline void
+tcp_ack_take(struct tern_ctx *ctx, struct tern_conn *c,
+	     const struct tcp_seg *seg, uint32_t acked)
 {
-	uint32_t acked = seg->ack - c->snd_una;
-	bool fin_acked = false;
-
-	if (!tcp_syn_acked(c)) {
-		acked--; /* our SYN */
-		c->flags |= CF_SYN_ACKED;
-	}
-	if ((c->flags & CF_FIN_SENT) && acked > c->sq_bytes) {
-		acked--; /* our FIN */
-		fin_acked = true;
-		c->flags |= CF_FIN_ACKED;
-	}
 	tcp_sq_trim(c, acked);
 	c->snd_una = seg->ack;
 	if (seq_lt(c->snd_nxt, c->snd_una))
@@ -185,7 +222,8 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 	if (c->sb.n > 0)
 		tcp_sb_advance(&c->sb, c->snd_una);
 	tcp_rtt_from_ack(ctx, c, seg);
-	tcp_check_spurious_rto(ctx, c, seg);
+	if (unlikely(c->prior_cwnd != 0))
+		tcp_check_spurious_rto(ctx, c, seg);
 	tcp_recovery_on_new_ack(ctx, c, seg, acked);
 	c->retries = 0;
 	c->backoff = 0;
@@ -203,6 +241,30 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 		c->notify |= N_WRITABLE;
 	}
 	tcp_conn_work(ctx, c);
+}
+
+/*
+ * SND.UNA < SEG.ACK <= SND.MAX: what it acknowledges of our SYN, our
+ * data and our FIN (tcp_ack_take()). Returns true when this ACK covers
+ * our FIN for the first time.
+ */
+bool
+tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
+		const struct tcp_seg *seg)
+{
+	uint32_t acked = seg->ack - c->snd_una;
+	bool fin_acked = false;
+
+	if (!tcp_syn_acked(c)) {
+		acked--; /* our SYN */
+		c->flags |= CF_SYN_ACKED;
+	}
+	if ((c->flags & CF_FIN_SENT) && acked > c->sq_bytes) {
+		acked--; /* our FIN */
+		fin_acked = true;
+		c->flags |= CF_FIN_ACKED;
+	}
+	tcp_ack_take(ctx, c, seg, acked);
 	return fin_acked;
 }
 
@@ -241,4 +303,22 @@ tcp_ack_input(struct tern_ctx *ctx, struct tern_conn *c,
 	if (c->snd_wnd > 0 && c->sq_bytes > 0)
 		tcp_conn_work(ctx, c);
 	return fin_acked;
+}
+
+/*
+ * The ACK field of a segment on the header-prediction fast path
+ * (tcp_input.c): ESTABLISHED, our SYN acknowledged and no FIN sent, no
+ * SACK blocks, SND.UNA <= SEG.ACK <= SND.MAX, and not a duplicate ACK.
+ * What tcp_ack_input() does for such a segment, without the cases it
+ * cannot meet.
+ */
+void
+tcp_ack_fast(struct tern_ctx *ctx, struct tern_conn *c,
+	     const struct tcp_seg *seg)
+{
+	if (seg->ack != c->snd_una)
+		tcp_ack_take(ctx, c, seg, seg->ack - c->snd_una);
+	tcp_update_window(ctx, c, seg);
+	if (c->snd_wnd > 0 && c->sq_bytes > 0)
+		tcp_conn_work(ctx, c);
 }

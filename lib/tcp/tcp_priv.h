@@ -244,7 +244,18 @@ struct tern_conn {
 	uint32_t srtt_us, rttvar_us, rto_ms;
 	uint32_t rtt_seq;              /* timed segment (no timestamps) */
 	uint32_t rack_snd_max;         /* ... with SND.MAX at this */
-	uint64_t rtt_start_ns;
+	union {
+		/* Without timestamps: when rtt_seq left (CF_RTT_TIMING;
+		 * only a connection without them times segments). */
+		uint64_t rtt_start_ns;
+		/* With them: the TSecr and our TS clock of the last RTT
+		 * sample -- the same pair again is the same sample
+		 * (tcp_rtt_from_ack()). */
+		struct {
+			uint32_t rtt_tsecr;
+			uint32_t rtt_ts_now;
+		};
+	};
 
 	/* the send queue: bytes from snd_una on, in one mbuf chain whose
 	 * head keeps nb_segs and pkt_len (rte_mbuf_check() holds) */
@@ -656,8 +667,6 @@ tcp_timer_deadline_set(struct tern_ctx *ctx, struct tern_conn *c,
 }
 void tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_rtt_sample(struct tern_conn *c, uint32_t rtt_us,
-		    const struct tern_tcp_conf *conf);
 void tcp_timers_run(struct tern_ctx *ctx);
 void tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c);
 
@@ -762,14 +771,14 @@ bool tcp_ack_input(struct tern_ctx *ctx, struct tern_conn *c,
 		   const struct tcp_seg *seg);
 bool tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 		     const struct tcp_seg *seg);
+void tcp_ack_fast(struct tern_ctx *ctx, struct tern_conn *c,
+		  const struct tcp_seg *seg);
 void tcp_ack_of_syn(struct tern_ctx *ctx, struct tern_conn *c,
 		    const struct tcp_seg *seg);
 
 /* tcp_input_data.c: the payload, reassembly, the ACKs receiving owes */
 bool tcp_take_data(struct tern_ctx *ctx, struct tern_conn *c,
 		   struct tcp_seg *seg);
-bool tcp_rx_queue(struct tern_conn *c, struct rte_mbuf *m);
-void tcp_schedule_ack(struct tern_ctx *ctx, struct tern_conn *c);
 
 /* An ACK at the end of the burst (coalesced, maybe piggybacked). */
 static inline void
@@ -777,6 +786,39 @@ tcp_ack_soon(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	c->flags |= CF_ACK_NOW;
 	tcp_conn_work(ctx, c);
+}
+
+/*
+ * Hold in-order payload for the app until the step is complete. Each
+ * segment is settled before the next, so at most one is normally
+ * waiting. Returns false when @p m cannot be linked (a chain at the
+ * segment limit): the caller then leaves it unacknowledged, to come again.
+ * Inline: every data segment of the fast path takes it.
+ */
+static inline bool
+tcp_rx_queue(struct tern_conn *c, struct rte_mbuf *m)
+{
+	if (likely(c->rx_pending == NULL))
+		c->rx_pending = m;
+	else if (rte_pktmbuf_chain(c->rx_pending, m) != 0)
+		return false;
+	c->notify |= N_DATA;
+	return true;
+}
+
+/* Delayed ACK (RFC 9293 3.8.6.3): every second segment, or the timer. */
+static inline void
+tcp_schedule_ack(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (++c->segs_unacked >= TCP_DELACK_SEGS) {
+		tcp_ack_soon(ctx, c);
+		return;
+	}
+	if (c->delack_deadline_ns == 0) {
+		c->delack_deadline_ns = ctx->now_ns +
+			(uint64_t)tcp_of(ctx)->conf.delack_ms * NS_PER_MS;
+		tcp_timer_deadline_set(ctx, c, c->delack_deadline_ns);
+	}
 }
 
 #endif /* TCP_PRIV_H */

@@ -119,28 +119,6 @@ tcp_tlp_expired(struct tern_ctx *ctx, struct tern_conn *c)
 	tcp_owe_tlp(ctx, c);
 }
 
-/* RFC 6298 2.2-2.3 with alpha 1/8, beta 1/4, K 4, G 1 ms. */
-void
-tcp_rtt_sample(struct tern_conn *c, uint32_t rtt_us,
-	       const struct tern_tcp_conf *conf)
-{
-	uint32_t rto_us;
-
-	if (c->srtt_us == 0) {
-		c->srtt_us = rtt_us;
-		c->rttvar_us = rtt_us / 2;
-	} else {
-		uint32_t delta = c->srtt_us > rtt_us ? c->srtt_us - rtt_us
-						     : rtt_us - c->srtt_us;
-
-		c->rttvar_us = (3 * c->rttvar_us + delta) / 4;
-		c->srtt_us = (7 * c->srtt_us + rtt_us) / 8;
-	}
-	rto_us = c->srtt_us + RTE_MAX(1000u, 4 * c->rttvar_us);
-	c->rto_ms = RTE_MAX(rto_us / 1000, conf->rto_min_ms);
-	c->rto_ms = RTE_MIN(c->rto_ms, conf->rto_max_ms);
-}
-
 /* The RETRY column of tcp_states.def. */
 static uint32_t
 tcp_retry_limit(const struct tern_tcp_conf *conf, uint8_t state)

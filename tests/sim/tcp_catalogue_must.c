@@ -193,6 +193,90 @@ test_must18_rto_and_karn(void)
 	peer_destroy(p);
 }
 
+/* T's segments of one write (PEER_EXPECT), each asserted full-sized. */
+static void
+expect_full_segments(struct peer *p, struct sim_pkt *segs, unsigned int n,
+		     uint32_t mss)
+{
+	for (unsigned int i = 0; i < n; i++) {
+		PEER_EXPECT(p, 0, &segs[i]);
+		SIM_ASSERT_EQ(segs[i].h.payload_len, mss);
+	}
+}
+
+/*
+ * RFC 7323 4.1 with RFC 6298 (MUST-18): with timestamps every ACK of
+ * new data is a sample, but two ACKs with the same TSecr within one
+ * tick of T's clock measure the same thing: one sample. Two segments
+ * sent in one tick carry one TSval; acking them one after the other
+ * 20 ms later gives one 20 ms sample (SRTT 100 -> 90 ms, RTTVAR 50 ->
+ * 57.5 ms), not two (81.25 ms). The same echo a tick later is a new
+ * measurement (50 ms), and sampled.
+ */
+static void
+test_must18_one_rtt_sample_per_echo_and_tick(void)
+{
+	struct tern_tcp_conf conf;
+	struct tern_tcp_info info;
+	struct sim_listener *l;
+	struct sim_pkt segs[2];
+	struct sim_conn *r;
+	struct peer *p;
+	uint32_t mss;
+
+	/* Samples alone: no tail loss probe within the waits. */
+	sim_tcp_conf_defaults(&conf);
+	conf.tlp = false;
+	p = fx_peer(&conf, &l);
+	p->syn_opts.ts_ok = true;
+	r = peer_open_passive(p, l);
+	SIM_CHECK(r->info.ts_ok);
+	mss = r->info.mss; /* less NOP NOP TS */
+	/* The handshake's echo was a 0 ms sample: a new tick first. */
+	sim_run_for(p->sim, 10 * SIM_MS);
+
+	SIM_ASSERT_EQ(sim_conn_send_pattern(r, mss), mss);
+	expect_full_segments(p, segs, 1, mss);
+	sim_run_for(p->sim, 100 * SIM_MS);
+	peer_send_ack(p);
+	tern_tcp_get_info(r->c, &info);
+	SIM_ASSERT_EQ(info.srtt_us, 100000);
+	SIM_ASSERT_EQ(info.rttvar_us, 50000);
+	SIM_ASSERT_EQ(info.rto_ms, 300);
+
+	/* two segments, one TSval; each ACKed alone, in the same tick */
+	SIM_ASSERT_EQ(sim_conn_send_pattern(r, 2 * mss), 2 * mss);
+	expect_full_segments(p, segs, 2, mss);
+	SIM_ASSERT_EQ(segs[0].h.opts.tsval, segs[1].h.opts.tsval);
+	sim_run_for(p->sim, 20 * SIM_MS);
+	peer_send_flags(p, SIM_ACK, p->snd_nxt,
+			segs[0].h.seq + segs[0].h.payload_len, NULL, 0);
+	tern_tcp_get_info(r->c, &info);
+	SIM_ASSERT_EQ(info.srtt_us, 90000);
+	SIM_ASSERT_EQ(info.rttvar_us, 57500);
+	SIM_ASSERT_EQ(info.rto_ms, 320);
+	peer_send_ack(p);
+	tern_tcp_get_info(r->c, &info);
+	SIM_ASSERT_EQ(info.srtt_us, 90000);
+	SIM_ASSERT_EQ(info.rttvar_us, 57500);
+
+	/* the same again, the second ACK 30 ms after the first: sampled */
+	SIM_ASSERT_EQ(sim_conn_send_pattern(r, 2 * mss), 2 * mss);
+	expect_full_segments(p, segs, 2, mss);
+	sim_run_for(p->sim, 20 * SIM_MS);
+	peer_send_flags(p, SIM_ACK, p->snd_nxt,
+			segs[0].h.seq + segs[0].h.payload_len, NULL, 0);
+	tern_tcp_get_info(r->c, &info);
+	SIM_ASSERT_EQ(info.srtt_us, 81250);    /* (7 * 90 + 20) / 8 */
+	sim_run_for(p->sim, 30 * SIM_MS);
+	peer_send_ack(p);
+	tern_tcp_get_info(r->c, &info);
+	SIM_ASSERT_EQ(info.srtt_us, 77343);    /* (7 * 81.25 + 50) / 8 */
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_RTO_EXPIRED), 0);
+	PEER_EXPECT_NONE(p, SIM_S);
+	peer_destroy(p);
+}
+
 /*
  * MUST-22, MUST-23: with the default configuration an unanswered SYN
  * is retransmitted for at least 3 minutes before the attempt fails,
@@ -601,6 +685,7 @@ const struct sim_test tcp_tests_catalogue_must[] = {
 	SIM_TEST(test_must01_window_is_unsigned),
 	SIM_TEST(test_must16_effective_send_mss),
 	SIM_TEST(test_must18_rto_and_karn),
+	SIM_TEST(test_must18_one_rtt_sample_per_echo_and_tick),
 	SIM_TEST(test_must23_syn_retried_three_minutes),
 	SIM_TEST(test_must26_keepalive_only_when_idle),
 	SIM_TEST(test_must38_sender_sws_avoidance),
