@@ -444,15 +444,19 @@ tcp_sq_grow(struct tern_ctx *ctx, struct tern_conn *c)
 	return m;
 }
 
-/* Append @p len bytes to the send queue; returns how many fitted. */
+/*
+ * Append @p len bytes to the send queue; returns how many fitted. The
+ * head's pkt_len counts the whole chain, each segment's data_len its
+ * own (rte_mbuf_check() holds).
+ */
 static uint32_t
 tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c, const uint8_t *buf,
 	      uint32_t len)
 {
+	struct rte_mbuf *m = c->sq_tail;
 	uint32_t done = 0;
 
 	while (done < len) {
-		struct rte_mbuf *m = c->sq_tail;
 		uint32_t room = m != NULL ? rte_pktmbuf_tailroom(m) : 0;
 		uint32_t n;
 
@@ -463,12 +467,13 @@ tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c, const uint8_t *buf,
 			room = rte_pktmbuf_tailroom(m);
 		}
 		n = RTE_MIN(room, len - done);
-		/* Appending to the tail segment updates its lengths only. */
-		memcpy(rte_pktmbuf_append(m, (uint16_t)n), buf + done, n);
-		if (m != c->sq_head)
-			c->sq_head->pkt_len += n;
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
+		       buf + done, n);
+		m->data_len = (uint16_t)(m->data_len + n);
 		done += n;
 	}
+	if (done > 0)
+		c->sq_head->pkt_len += done;
 	c->sq_bytes += done;
 	return done;
 }
@@ -477,15 +482,16 @@ int32_t
 tern_tcp_send(struct tern_conn *c, const void *buf, uint32_t len)
 {
 	struct tern_ctx *ctx = c->ctx;
-	uint32_t want, done;
+	uint32_t max = tcp_of(ctx)->conf.snd_buf;
+	uint32_t space = c->sq_bytes >= max ? 0 : max - c->sq_bytes;
+	uint32_t want = RTE_MIN(len, space);
+	uint32_t done;
 
 	if (c->flags & (CF_FIN_QUEUED | CF_CLOSED_CB))
 		return -EPIPE;
 	if (!tcp_state_has(c->state, SP_APP_SENDS))
 		return -ENOTCONN;
-	if (len > INT32_MAX)
-		len = INT32_MAX;
-	want = RTE_MIN(len, tern_tcp_send_space(c));
+	/* snd_buf is at most 2^30 (tern_tcp.h): done fits the int32_t. */
 	done = tcp_sq_append(ctx, c, buf, want);
 	if (done < len)
 		c->flags |= CF_WANT_WRITABLE;

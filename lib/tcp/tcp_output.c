@@ -260,6 +260,27 @@ tcp_plain_ok(const struct tern_conn *c, uint32_t len)
 }
 
 /*
+ * tcp_fill_payload() for one segment of at most an MSS: usually its
+ * bytes lie in the send queue's first mbuf and fit behind the header of
+ * @p m, one copy without a call; anything else takes the general way.
+ */
+static inline int
+tcp_copy_payload(struct tern_ctx *ctx, const struct tern_conn *c,
+		 struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	const struct rte_mbuf *q = c->sq_head;
+
+	if (unlikely(off + len > q->data_len ||
+		     len > rte_pktmbuf_tailroom(m)))
+		return tcp_fill_payload(ctx, c, m, off, len);
+	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
+	       rte_pktmbuf_mtod_offset(q, const uint8_t *, off), len);
+	m->data_len = (uint16_t)(m->data_len + len);
+	m->pkt_len += len;
+	return 0;
+}
+
+/*
  * The usual segment of a synchronized connection (tcp_plain_ok()): an
  * ACK, with @p len bytes of the send queue from @p seq, written straight
  * into the mbuf -- what tcp_emit_from_conn(), tcp_emit() and
@@ -295,7 +316,7 @@ tcp_emit_plain(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
 				  tcp_now_ms(ctx) + c->ts_offset,
 				  c->ts_recent);
 	if (len > 0 &&
-	    tcp_fill_payload(ctx, c, m, seq - c->snd_una, len) != 0) {
+	    tcp_copy_payload(ctx, c, m, seq - c->snd_una, len) != 0) {
 		rte_pktmbuf_free(m);
 		goto nobufs;
 	}
@@ -475,34 +496,42 @@ tcp_emit_tw_ack(struct tern_ctx *ctx, const struct tcp_tw *tw)
 	tcp_emit(ctx, &e);
 }
 
-/*
- * Payload bytes a segment may carry now: c->mss leaves room for the
- * timestamp option, and while we hold out-of-order data our segments
- * carry SACK blocks too (RFC 2018: in every ACK), which take room from
- * the payload as in Linux's tcp_current_mss().
- */
+/* tcp_mss_now() while out-of-order data waits: less the SACK blocks. */
 static uint32_t
-tcp_mss_now(const struct tern_conn *c)
+tcp_mss_sack(const struct tern_conn *c)
 {
 	struct tcp_sack_block blocks[TCP_MAX_SACK_BLOCKS];
 	unsigned int n;
 
-	if (!(c->flags & CF_SACK_OK) || c->reass == NULL || c->reass->n == 0)
-		return c->mss;
 	n = tcp_reass_sack_blocks(c->reass, blocks,
 				  (c->flags & CF_TS_OK) ? 3 : TCP_MAX_SACK_BLOCKS);
 	return c->mss - (n > 0 ? 4 + 8 * n : 0);
 }
 
 /*
- * Bytes one segment we build may carry: one MSS, or with TSO a whole
- * number of MSS up to what one IPv4 datagram can hold; the port cuts it.
+ * Payload bytes a segment may carry now: c->mss leaves room for the
+ * timestamp option, and while we hold out-of-order data our segments
+ * carry SACK blocks too (RFC 2018: in every ACK), which take room from
+ * the payload as in Linux's tcp_current_mss().
  */
-static uint32_t
-tcp_segment_max(const struct tern_ctx *ctx, const struct tern_conn *c)
+static inline uint32_t
+tcp_mss_now(const struct tern_conn *c)
 {
-	uint32_t mss = tcp_mss_now(c);
+	if (likely(!(c->flags & CF_SACK_OK) || c->reass == NULL ||
+		   c->reass->n == 0))
+		return c->mss;
+	return tcp_mss_sack(c);
+}
 
+/*
+ * Bytes one segment we build may carry, @p mss being tcp_mss_now(): one
+ * MSS, or with TSO a whole number of MSS up to what one IPv4 datagram
+ * can hold; the port cuts it.
+ */
+static inline uint32_t
+tcp_segment_max(const struct tern_ctx *ctx, const struct tern_conn *c,
+		uint32_t mss)
+{
 	/* IPv6: no TSO (tern_ipv6_output() sends one MTU at most; DPDK
 	 * 22.11's software GSO, net_tap's TSO, cuts IPv4 TCP only). */
 	if (!ctx->ifc.tx_tso || tcp_key_is6(&c->node.key))
@@ -528,7 +557,7 @@ tcp_fit_options(const struct tern_conn *c, struct tcp_emit *e)
  * Returns -ENOBUFS (counted as MbufAllocFail) when no mbuf could be had:
  * nothing went out and nothing was recorded as sent.
  */
-static int
+static __rte_always_inline int
 tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 	      uint32_t len, bool fin)
 {
@@ -643,7 +672,7 @@ tcp_emit_tlp(struct tern_ctx *ctx, struct tern_conn *c, bool sent_new)
  * segment waits for the next ACK or the retransmission timer (armed
  * here), which finds nothing in flight and simply tries again.
  */
-static int
+static __rte_always_inline int
 tcp_send_segment(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
 		 bool fin)
 {
@@ -693,6 +722,9 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 		tcp_emit_syn(ctx, c);
 	/* No data before our SYN is acknowledged. */
 	if (tcp_state_has(c->state, SP_SENDS) && tcp_syn_acked(c)) {
+		/* The receive side does not change during the pass. */
+		uint32_t mss = tcp_mss_now(c);
+
 		if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
 		    (CF_RECOVERY | CF_SACK_OK))
 			tcp_sack_retransmit(ctx, c);
@@ -710,7 +742,7 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 				    CF_FIN_QUEUED)
 				break;
 			len = RTE_MIN(avail, tcp_usable_window(c));
-			len = RTE_MIN(len, tcp_segment_max(ctx, c));
+			len = RTE_MIN(len, tcp_segment_max(ctx, c, mss));
 			fin = (c->flags & (CF_FIN_QUEUED | CF_FIN_ACKED)) ==
 				      CF_FIN_QUEUED && len == avail;
 			if (len == 0 && !fin)
@@ -720,12 +752,12 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 			 * short segment the window cut short while there is
 			 * data in flight to bring the window back.
 			 */
-			if (len < tcp_mss_now(c) && len < avail &&
+			if (len < mss && len < avail &&
 			    c->snd_nxt != c->snd_una &&
 			    len < c->max_sndwnd / 2)
 				break;
 			/* Nagle: one small segment in flight at a time. */
-			if ((c->flags & CF_NAGLE) && len < tcp_mss_now(c) &&
+			if ((c->flags & CF_NAGLE) && len < mss &&
 			    !fin &&
 			    c->snd_nxt != c->snd_una)
 				break;
