@@ -449,6 +449,26 @@ net_ip6_is_ours(const struct tern_ctx *ctx, const struct tern_ip6 *a)
 }
 
 /**
+ * May a TCP segment come from @p a: neither unspecified, loopback nor
+ * multicast, nor one of our addresses in any state (tentative and
+ * duplicate ones too)? As the general input path judges a source.
+ */
+static inline bool
+net_ip6_tcp_src_ok(const struct tern_ctx *ctx, const struct tern_ip6 *a)
+{
+	const struct tern_nd_table *nd = ctx->nd;
+
+	if (tern_ip6_is_unspec(a) || tern_ip6_is_loopback(a) ||
+	    tern_ip6_is_multicast(a))
+		return false;
+	for (unsigned int i = 0; i < TERN_ND_ADDR_MAX; i++)
+		if (nd->addr_state[i] != TERN_ND_ADDR_NONE &&
+		    tern_ip6_eq(a, &nd->addr[i]))
+			return false;
+	return true;
+}
+
+/**
  * Our source address for @p dst (RFC 6724, reduced to our two): the
  * link-local one for link-local and link-scope multicast destinations,
  * else the global one. NULL when that address is not usable.

@@ -23,16 +23,227 @@
  * to cover a DRAM miss at a few hundred cycles of parsing per frame. */
 #define NET_PREFETCH_AHEAD 4
 
+/* Where the frames other than IPv4 TCP go (those to the caller's array,
+ * counted in a register of the burst's loop). */
 struct net_rx_sorted {
-	uint16_t ntcp;
 	uint16_t ntcp6;
 	uint16_t narp;
 	uint16_t nicmp;
-	struct rte_mbuf **tcp;   /**< the caller's array */
 	struct rte_mbuf *arp[TERN_RX_BURST];
 	struct rte_mbuf *icmp[TERN_RX_BURST];   /**< ICMP and ICMPv6 */
 	struct rte_mbuf *tcp6[TERN_RX_BURST];
 };
+
+/*
+ * What the frame of a plain IPv4 TCP segment to us is compared with,
+ * loaded once per burst: nearly every frame is one, and its checks then
+ * cost a few word compares instead of the general parsers' walk
+ * (issue 11). Anything else -- and any frame that fails one of these
+ * checks -- takes the general path, which judges and counts it afresh.
+ */
+struct net_rx_quick {
+	uint32_t mac_lo;          /**< our MAC's bytes 0-3, as loaded */
+	uint16_t mac_hi;          /**< its bytes 4-5 */
+	uint32_t frame_max;       /**< MTU + Ethernet */
+	rte_be32_t type4;         /**< EtherType, version and IHL as loaded;
+				       all ones (never): no address */
+	rte_be32_t ip;
+	rte_be32_t src_ok;        /**< a source found acceptable ... */
+	bool src_known;           /**< ... if true */
+	uint64_t cksum_trusted;   /**< RX flag: header checksum verified */
+	uint64_t cksum_bad;       /**< RX flag: header checksum wrong */
+	uint32_t n4;              /**< IPv4 datagrams delivered */
+	/* IPv6, to our global address while it is usable */
+	rte_be32_t type6;         /**< EtherType and version as loaded;
+				       0: no quick path for IPv6 */
+	struct tern_ip6 ip6;
+	struct tern_ip6 src6_ok;  /**< a source found acceptable ... */
+	bool src6_known;          /**< ... if true */
+	uint32_t n6;              /**< IPv6 datagrams delivered */
+};
+
+static void
+net_rx_quick_init(const struct tern_ctx *ctx, struct net_rx_quick *q)
+{
+	const struct tern_if_conf *ifc = &ctx->ifc;
+
+	memcpy(&q->mac_lo, &ifc->mac.addr_bytes[0], sizeof(q->mac_lo));
+	memcpy(&q->mac_hi, &ifc->mac.addr_bytes[4], sizeof(q->mac_hi));
+	q->frame_max = (uint32_t)ifc->mtu + NET_ETH_HLEN;
+	/* Without an address no datagram is ours: the general path says
+	 * why. */
+	q->type4 = ifc->ip != 0 ? RTE_BE32(0x08004500) : UINT32_MAX;
+	q->ip = ifc->ip;
+	q->src_ok = 0;
+	q->src_known = false;
+	/* As ipv4_rx_cksum_mode(): GOOD or NONE trusted, BAD refused, else
+	 * verified here. */
+	q->cksum_trusted = ifc->rx_cksum ? RTE_MBUF_F_RX_IP_CKSUM_GOOD : 0;
+	q->cksum_bad = ifc->rx_cksum ? RTE_MBUF_F_RX_IP_CKSUM_BAD : 0;
+	q->n4 = 0;
+	q->type6 = 0;
+	q->src6_known = false;
+	q->n6 = 0;
+	if (!tern_ip6_is_unspec(&ifc->ip6) &&
+	    ctx->nd->addr_state[TERN_ND_ADDR_GLOBAL] ==
+	    TERN_ND_ADDR_PREFERRED) {
+		q->type6 = RTE_BE32(0x86dd6000);
+		q->ip6 = ctx->nd->addr[TERN_ND_ADDR_GLOBAL];
+	}
+}
+
+/* The one's complement sum of an option-less IPv4 header, its checksum
+ * included, is all ones when it is right (rte_raw_cksum()'s sum, in
+ * 32-bit words). */
+static __rte_always_inline bool
+net_ipv4_hdr20_cksum_ok(const uint8_t *ih)
+{
+	uint32_t w[5];
+	uint64_t sum;
+
+	memcpy(w, ih, sizeof(w));
+	sum = (uint64_t)w[0] + w[1] + w[2] + w[3] + w[4];
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return sum == 0xffff;
+}
+
+/*
+ * Frame @p m holds, all in its first segment, an IPv6 datagram to our
+ * global address whose fixed header carries TCP, and passes every check
+ * of net_eth_parse(), net_ipv6_parse(), ipv6_check_addrs() and
+ * ipv6_validate(): then it is trimmed to the datagram, its data moved to
+ * the TCP header (l2_len, l3_len set) and true returned. False: @p m is
+ * as it was. The caller checked the frame's length and Ethernet header.
+ */
+static __rte_noinline bool
+net_rx_ipv6_quick(const struct tern_ctx *ctx, struct net_rx_quick *q,
+		  struct rte_mbuf *m, uint32_t frame_len)
+{
+	const uint8_t *ih = rte_pktmbuf_mtod_offset(m, const uint8_t *,
+						    NET_ETH_HLEN);
+	struct tern_ip6 a;
+	uint32_t ip_len;
+	uint16_t h;
+
+	/* Payload length: room for a minimal TCP header (less is TCP's to
+	 * count), within the frame. */
+	memcpy(&h, ih + 4, sizeof(h));
+	ip_len = NET_IPV6_HLEN + rte_be_to_cpu_16(h);
+	if (ih[6] != IPPROTO_TCP || ip_len < NET_IPV6_HLEN + 20 ||
+	    NET_ETH_HLEN + ip_len > frame_len)
+		return false;
+	memcpy(&a, ih + 24, sizeof(a));
+	if (!tern_ip6_eq(&a, &q->ip6))
+		return false;
+	memcpy(&a, ih + 8, sizeof(a));
+	if (!q->src6_known || !tern_ip6_eq(&a, &q->src6_ok)) {
+		if (!net_ip6_tcp_src_ok(ctx, &a))
+			return false;
+		q->src6_ok = a;
+		q->src6_known = true;
+	}
+	if (unlikely(frame_len > NET_ETH_HLEN + ip_len)) {
+		if (m->next != NULL)
+			return false;
+		frame_len = NET_ETH_HLEN + ip_len;
+	}
+	m->l2_len = NET_ETH_HLEN;
+	m->l3_len = NET_IPV6_HLEN;
+	m->data_off = (uint16_t)(m->data_off + NET_ETH_HLEN + NET_IPV6_HLEN);
+	m->data_len = (uint16_t)(frame_len - NET_ETH_HLEN - NET_IPV6_HLEN);
+	m->pkt_len = frame_len - NET_ETH_HLEN - NET_IPV6_HLEN;
+	q->n6++;
+	return true;
+}
+
+/* What net_rx_quick() made of a frame. */
+enum net_rx_quick_verdict {
+	NET_RX_GENERAL,           /**< untouched: the general path's */
+	NET_RX_TCP4,
+	NET_RX_TCP6,
+};
+
+/*
+ * Frame @p m holds, all in its first segment, an option-less IPv4
+ * datagram to our address carrying TCP, and passes every check of
+ * net_eth_parse(), net_ipv4_parse() and net_ipv4_check_addrs(): then it
+ * is trimmed to the datagram, its data moved to the TCP header (l2_len,
+ * l3_len set) and NET_RX_TCP4 returned. The same for IPv6
+ * (net_rx_ipv6_quick()): NET_RX_TCP6. Else @p m is as it was.
+ */
+static __rte_always_inline enum net_rx_quick_verdict
+net_rx_quick(const struct tern_ctx *ctx, struct net_rx_quick *q,
+	     struct rte_mbuf *m)
+{
+	const uint8_t *eh = rte_pktmbuf_mtod(m, const uint8_t *);
+	const uint8_t *ih = eh + NET_ETH_HLEN;
+	uint32_t frame_len = rte_pktmbuf_pkt_len(m);
+	uint64_t flags = m->ol_flags;
+	uint32_t w, ip_len;
+	rte_be32_t src;
+	uint16_t h;
+
+	if (frame_len != rte_pktmbuf_data_len(m) || frame_len > q->frame_max)
+		return NET_RX_GENERAL;
+	memcpy(&w, eh, sizeof(w));
+	memcpy(&h, eh + 4, sizeof(h));
+	if (w != q->mac_lo || h != q->mac_hi)
+		return NET_RX_GENERAL;
+	if ((flags & (RTE_MBUF_F_RX_VLAN_STRIPPED |
+		      RTE_MBUF_F_RX_QINQ_STRIPPED)) != 0)
+		return NET_RX_GENERAL;
+	/* EtherType IPv4, version 4, IHL 5 (no options), in one word. */
+	memcpy(&w, eh + 12, sizeof(w));
+	if ((w & RTE_BE32(0xffffff00)) != q->type4) {
+		if ((w & RTE_BE32(0xfffff000)) == q->type6 &&
+		    net_rx_ipv6_quick(ctx, q, m, frame_len))
+			return NET_RX_TCP6;
+		return NET_RX_GENERAL;
+	}
+	/* Flags and fragment offset, TTL, protocol: no MF, offset 0,
+	 * TTL not 0, TCP. */
+	memcpy(&w, ih + 6, sizeof(w));
+	if ((w & RTE_BE32(0x3fff00ff)) != RTE_BE32(IPPROTO_TCP) ||
+	    (w & RTE_BE32(0x0000ff00)) == 0)
+		return NET_RX_GENERAL;
+	/* Room for a minimal TCP header: a shorter datagram is TCP's to
+	 * count, through the general path. */
+	memcpy(&h, ih + 2, sizeof(h));
+	ip_len = rte_be_to_cpu_16(h);
+	if (ip_len < NET_IPV4_HLEN_MIN + 20 || NET_ETH_HLEN + ip_len > frame_len)
+		return NET_RX_GENERAL;
+	memcpy(&w, ih + 16, sizeof(w));
+	if (w != q->ip)
+		return NET_RX_GENERAL;
+	memcpy(&src, ih + 12, sizeof(src));
+	if (src != q->src_ok || !q->src_known) {
+		if (tern_ifc_is_ours(&ctx->ifc, src) ||
+		    net_ipv4_addr_is_martian(src, &ctx->ifc))
+			return NET_RX_GENERAL;
+		q->src_ok = src;
+		q->src_known = true;
+	}
+	if ((flags & q->cksum_trusted) == 0 &&
+	    ((flags & q->cksum_bad) != 0 || !net_ipv4_hdr20_cksum_ok(ih)))
+		return NET_RX_GENERAL;
+	/* Ethernet padding after the datagram. */
+	if (unlikely(frame_len > NET_ETH_HLEN + ip_len)) {
+		if (m->next != NULL)
+			return NET_RX_GENERAL;
+		frame_len = NET_ETH_HLEN + ip_len;
+	}
+	m->l2_len = NET_ETH_HLEN;
+	m->l3_len = NET_IPV4_HLEN_MIN;
+	m->data_off = (uint16_t)(m->data_off + NET_ETH_HLEN +
+				 NET_IPV4_HLEN_MIN);
+	m->data_len = (uint16_t)(frame_len - NET_ETH_HLEN - NET_IPV4_HLEN_MIN);
+	m->pkt_len = frame_len - NET_ETH_HLEN - NET_IPV4_HLEN_MIN;
+	q->n4++;
+	return NET_RX_TCP4;
+}
 
 int
 tern_net_init(struct tern_ctx *ctx)
@@ -90,7 +301,9 @@ net_sort_ipv6(struct tern_ctx *ctx, struct rte_mbuf *m,
 	}
 }
 
-static void
+/* The general path: true when @p m is a TCP segment over IPv4 (for the
+ * caller's array), else it went to @p s or was dropped. */
+static __rte_noinline bool
 net_sort_frame(struct tern_ctx *ctx, struct rte_mbuf *m,
 	       struct net_rx_sorted *s)
 {
@@ -103,39 +316,40 @@ net_sort_frame(struct tern_ctx *ctx, struct rte_mbuf *m,
 				&ctx->ifc, &eth);
 	if (verdict != NET_ACCEPT) {
 		tern_drop(ctx, m, verdict);
-		return;
+		return false;
 	}
 	/* IPv4 first: the frames of every TCP segment pass here. */
 	if (likely(eth.ethertype == RTE_ETHER_TYPE_IPV4)) {
 		enum net_l4 l4 = net_ipv4_input(ctx, m, &eth);
 
 		if (l4 == NET_L4_TCP)
-			s->tcp[s->ntcp++] = m;
-		else if (l4 == NET_L4_ICMP)
+			return true;
+		if (l4 == NET_L4_ICMP)
 			s->icmp[s->nicmp++] = m;
-		return;
+		return false;
 	}
 	if (eth.ethertype == RTE_ETHER_TYPE_ARP) {
 		s->arp[s->narp++] = m;
-		return;
+		return false;
 	}
 	net_sort_ipv6(ctx, m, &eth, s);
+	return false;
 }
 
 /* The IPv6 TCP segments after the IPv4 ones, for the caller. */
 static __rte_noinline uint16_t
 net_append_tcp6(struct tern_ctx *ctx, struct net_rx_sorted *s,
-		uint16_t *ntcp6)
+		struct rte_mbuf **tcp, uint16_t ntcp, uint16_t *ntcp6)
 {
 	if (ntcp6 == NULL) {
 		for (uint16_t i = 0; i < s->ntcp6; i++)
 			tern_drop(ctx, s->tcp6[i],
 				  TERN_STAT_IP6_IN_UNKNOWN_PROTO);
-		return s->ntcp;
+		return ntcp;
 	}
-	memcpy(s->tcp + s->ntcp, s->tcp6, s->ntcp6 * sizeof(s->tcp6[0]));
+	memcpy(tcp + ntcp, s->tcp6, s->ntcp6 * sizeof(s->tcp6[0]));
 	*ntcp6 = s->ntcp6;
-	return (uint16_t)(s->ntcp + s->ntcp6);
+	return (uint16_t)(ntcp + s->ntcp6);
 }
 
 /* ICMP or ICMPv6, by the version of the IP header before it. */
@@ -158,21 +372,41 @@ tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
 		     struct tern_icmp_errs *errs)
 {
 	struct net_rx_sorted s;
-	uint16_t i;
+	struct net_rx_quick q;
+	uint16_t i, ntcp = 0;
 
 	RTE_ASSERT(n <= TERN_RX_BURST);
-	s.ntcp = 0;
 	s.ntcp6 = 0;
 	s.narp = 0;
 	s.nicmp = 0;
-	s.tcp = tcp;
+	net_rx_quick_init(ctx, &q);
 	for (i = 0; i < n && i < NET_PREFETCH_AHEAD; i++)
 		rte_prefetch0(rte_pktmbuf_mtod(pkts[i], void *));
 	for (i = 0; i < n; i++) {
+		struct rte_mbuf *m = pkts[i];
+
 		if (i + NET_PREFETCH_AHEAD < n)
 			rte_prefetch0(rte_pktmbuf_mtod(
 				pkts[i + NET_PREFETCH_AHEAD], void *));
-		net_sort_frame(ctx, pkts[i], &s);
+		switch (net_rx_quick(ctx, &q, m)) {
+		case NET_RX_TCP4:
+			tcp[ntcp++] = m;
+			break;
+		case NET_RX_TCP6:
+			s.tcp6[s.ntcp6++] = m;
+			break;
+		default:
+			if (net_sort_frame(ctx, m, &s))
+				tcp[ntcp++] = m;
+			break;
+		}
+	}
+	/* Each such datagram counted as the general path counts it. */
+	tern_stat_add(&ctx->stats, TERN_STAT_IP_IN_RECEIVES, q.n4);
+	tern_stat_add(&ctx->stats, TERN_STAT_IP_IN_DELIVERS, q.n4);
+	if (q.n6 > 0) {
+		tern_stat_add(&ctx->stats, TERN_STAT_IP6_IN_RECEIVES, q.n6);
+		tern_stat_add(&ctx->stats, TERN_STAT_IP6_IN_DELIVERS, q.n6);
 	}
 	for (i = 0; i < s.narp; i++)
 		net_arp_input(ctx, s.arp[i]);
@@ -181,8 +415,8 @@ tern_net_input_burst(struct tern_ctx *ctx, struct rte_mbuf **pkts,
 	for (i = 0; i < s.nicmp; i++)
 		net_icmp_any_input(ctx, s.icmp[i], errs);
 	if (unlikely(s.ntcp6 > 0))
-		return net_append_tcp6(ctx, &s, ntcp6);
+		return net_append_tcp6(ctx, &s, tcp, ntcp, ntcp6);
 	if (ntcp6 != NULL)
 		*ntcp6 = 0;
-	return s.ntcp;
+	return ntcp;
 }

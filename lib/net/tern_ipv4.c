@@ -310,15 +310,140 @@ tern_ipv4_output(struct tern_ctx *ctx, struct rte_mbuf *m, rte_be32_t dst,
 	return tern_ipv4_output_from(ctx, m, ctx->ifc.ip, dst, proto);
 }
 
-int
-tern_ipv4_output_from(struct tern_ctx *ctx, struct rte_mbuf *m,
-		      rte_be32_t src, rte_be32_t dst, uint8_t proto)
+/* A one's complement sum folded to 16 bits (never 0 unless all its
+ * words are). */
+static inline uint32_t
+ipv4_fold(uint64_t sum)
+{
+	sum = (sum & 0xffffffff) + (sum >> 32);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	sum = (sum & 0xffff) + (sum >> 16);
+	return (uint32_t)sum;
+}
+
+/* Two folded sums (at most 0xffff each) added and folded: one carry. */
+static inline uint32_t
+ipv4_fold2(uint32_t a, uint32_t b)
+{
+	uint32_t sum = a + b;
+
+	return (sum & 0xffff) + (sum >> 16);
+}
+
+/* The header of TCP segments from @p src to @p dst through fresh entry
+ * @p e, for ipv4_output_tcp_quick(). */
+static void
+ipv4_tx4_build(struct tern_ctx *ctx, const struct tern_arp_entry *e,
+	       rte_be32_t src, rte_be32_t dst)
+{
+	struct tern_arp_table *tbl = ctx->arp;
+	struct tern_arp_tx4 *t = &tbl->tx4;
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)t->hdr;
+	struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(eh + 1);
+	uint32_t w[5];
+
+	memset(t->hdr, 0, sizeof(t->hdr));
+	rte_ether_addr_copy(&ctx->ifc.mac, &eh->src_addr);
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	ipv4_fill_header(ih, src, dst, IPPROTO_TCP, 0);
+	ih->total_length = 0;
+	memcpy(w, ih, sizeof(w));
+	t->ip_sum = ipv4_fold((uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]);
+	t->phdr_sum = ipv4_phdr_sum(ih, 0);
+	t->ol_flags = 0;
+	if (ctx->ifc.tx_ip_cksum)
+		t->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	if (ctx->ifc.tx_tcp_cksum)
+		t->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+	t->l4_max = (uint16_t)(ctx->ifc.mtu - NET_IPV4_HLEN_MIN);
+	t->idx = (uint8_t)(e - tbl->e);
+	t->gen = tbl->gen;
+	t->src = src;
+	t->dst = dst;
+}
+
+/* The TCP checksum in software: th->cksum holds the pseudo-header sum.
+ * Out of line: the quick path then keeps few registers. */
+static __rte_noinline void
+ipv4_tcp_cksum_sw(const struct rte_mbuf *m, struct rte_tcp_hdr *th,
+		  uint32_t l4_len)
+{
+	uint32_t phdr = th->cksum;
+
+	th->cksum = 0;
+	th->cksum = (uint16_t)~ipv4_fold2(
+		tern_net_cksum_mbuf(m, TERN_L2L3_HDR_LEN, l4_len), phdr);
+}
+
+/*
+ * The TCP segment @p m (not TSO) from @p src to @p dst, when the header
+ * kept for them still holds (ctx->arp->tx4: the same entry, still
+ * fresh): its frame is the kept header, the lengths and the checksums
+ * (as ipv4_fill_header() and ipv4_fill_cksums() would write them), and
+ * it is queued. False: nothing done, the general path takes it.
+ */
+static __rte_always_inline bool
+ipv4_output_tcp_quick(struct tern_ctx *ctx, struct rte_mbuf *m,
+		      rte_be32_t src, rte_be32_t dst)
+{
+	const struct tern_arp_table *tbl = ctx->arp;
+	const struct tern_arp_tx4 *t = &tbl->tx4;
+	const struct tern_arp_entry *e = &tbl->e[t->idx];
+	uint32_t l4_len = rte_pktmbuf_pkt_len(m);
+	struct rte_ether_hdr *eh;
+	struct rte_ipv4_hdr *ih;
+	struct rte_tcp_hdr *th;
+	rte_be16_t ip_len;
+
+	if (t->dst != dst || t->src != src || t->gen != tbl->gen ||
+	    ctx->now_ns - e->confirmed_ns >= tbl->timeout_ns)
+		return false;
+	/* A full batch is the general path's to count (TxBatchFull). */
+	if (l4_len > t->l4_max || rte_pktmbuf_data_len(m) < TCP_HLEN_MIN ||
+	    m->data_off < TERN_L2L3_HDR_LEN ||
+	    (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0 ||
+	    ctx->tx.count == TERN_TX_BATCH_MAX)
+		return false;
+	m->data_off = (uint16_t)(m->data_off - TERN_L2L3_HDR_LEN);
+	m->data_len = (uint16_t)(m->data_len + TERN_L2L3_HDR_LEN);
+	m->pkt_len += TERN_L2L3_HDR_LEN;
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	memcpy(eh, t->hdr, sizeof(t->hdr));
+	rte_ether_addr_copy(&e->mac, &eh->dst_addr);
+	ih = (struct rte_ipv4_hdr *)(eh + 1);
+	th = (struct rte_tcp_hdr *)(ih + 1);
+	ip_len = rte_cpu_to_be_16((uint16_t)(NET_IPV4_HLEN_MIN + l4_len));
+	ih->total_length = ip_len;
+	if (!ctx->ifc.tx_ip_cksum)
+		ih->hdr_checksum = (uint16_t)~ipv4_fold2(t->ip_sum, ip_len);
+	m->l2_len = NET_ETH_HLEN;
+	m->l3_len = NET_IPV4_HLEN_MIN;
+	m->ol_flags = (m->ol_flags & ~(RTE_MBUF_F_TX_IPV4 |
+				       RTE_MBUF_F_TX_IP_CKSUM |
+				       RTE_MBUF_F_TX_L4_MASK)) | t->ol_flags;
+	/* The port adds the segment to the pseudo-header sum. */
+	th->cksum = (uint16_t)ipv4_fold2(t->phdr_sum,
+					 rte_cpu_to_be_16((uint16_t)l4_len));
+	if (!ctx->ifc.tx_tcp_cksum)
+		ipv4_tcp_cksum_sw(m, th, l4_len);
+	tern_stat_inc(&ctx->stats, TERN_STAT_IP_OUT_REQUESTS);
+	ctx->tx.pkts[ctx->tx.count++] = m;
+	return true;
+}
+
+/* Everything but the quick way: out of line, so that the quick one
+ * saves no registers for it. */
+static __rte_noinline int
+ipv4_output_general(struct tern_ctx *ctx, struct rte_mbuf *m,
+		    rte_be32_t src, rte_be32_t dst, uint8_t proto)
 {
 	uint32_t l4_len = rte_pktmbuf_pkt_len(m);
 	const struct tern_arp_entry *last;
 	struct rte_ether_hdr *eh;
 	struct rte_ipv4_hdr *ih;
 	rte_be32_t nexthop = 0;
+	int rc;
 
 	if (l4_len + NET_IPV4_HLEN_MIN > ctx->ifc.mtu &&
 	    !ipv4_tso_fits(ctx, m, l4_len)) {
@@ -353,7 +478,25 @@ tern_ipv4_output_from(struct tern_ctx *ctx, struct rte_mbuf *m,
 	tern_stat_inc(&ctx->stats, TERN_STAT_IP_OUT_REQUESTS);
 	if (last != NULL) {
 		net_arp_xmit(ctx, last, m);
-		return 0;
+		rc = 0;
+	} else {
+		rc = net_neigh_output(ctx, m, nexthop, dst);
+		last = net_arp_last_fresh(ctx, dst);
 	}
-	return net_neigh_output(ctx, m, nexthop, dst);
+	/* The next segment to where this one went takes the quick way
+	 * (this one did not: another source or destination, TSO, or the
+	 * entry was not the kept one). */
+	if (proto == IPPROTO_TCP && last != NULL)
+		ipv4_tx4_build(ctx, last, src, dst);
+	return rc;
+}
+
+int
+tern_ipv4_output_from(struct tern_ctx *ctx, struct rte_mbuf *m,
+		      rte_be32_t src, rte_be32_t dst, uint8_t proto)
+{
+	if (likely(proto == IPPROTO_TCP) &&
+	    ipv4_output_tcp_quick(ctx, m, src, dst))
+		return 0;
+	return ipv4_output_general(ctx, m, src, dst, proto);
 }
