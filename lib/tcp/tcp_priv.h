@@ -391,6 +391,8 @@ struct tern_tcp {
 	bool log_fsm;
 	/* receiver SWS avoidance: min(rcv_buf / 2, our MSS), set once */
 	uint32_t rcv_wnd_step;
+	/* the window scale we offer (0 without window_scale), set once */
+	uint8_t rcv_wscale;
 	uint32_t next_conn_id;         /* last struct tern_conn id given */
 	/* RFC 5961 challenge ACKs of all connections in chal_second, and
 	 * that second's budget (tcp_send_challenge_ack) */
