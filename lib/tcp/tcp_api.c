@@ -174,6 +174,10 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	if (conf->mss != 0 && conf->mss < tcp->our_mss)
 		tcp->our_mss = conf->mss;
 	tcp->rcv_wnd_step = RTE_MIN(conf->rcv_buf / 2, (uint32_t)tcp->our_mss);
+	/* The least shift that lets rcv_buf fit the 16-bit window field. */
+	while (conf->window_scale && tcp->rcv_wscale < TCP_MAX_WSCALE &&
+	       (conf->rcv_buf >> tcp->rcv_wscale) > UINT16_MAX)
+		tcp->rcv_wscale++;
 
 	rc = tern_ctable_init(&tcp->conns, conf->max_conns, socket);
 	if (rc == 0 && conf->max_tw > 0)

@@ -118,12 +118,7 @@ tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c,
 	c->snd_max = isn;
 	c->rxt_next = isn;
 	/* c->ts_offset, set above, keeps TSval from leaking our uptime. */
-	c->rcv_wscale = 0;
-	if (tcp->conf.window_scale) {
-		while (c->rcv_wscale < TCP_MAX_WSCALE &&
-		       (tcp->conf.rcv_buf >> c->rcv_wscale) > UINT16_MAX)
-			c->rcv_wscale++;
-	}
+	c->rcv_wscale = tcp->rcv_wscale;
 }
 
 /*

@@ -10,17 +10,93 @@
 #include "tcp_priv.h"
 #include "tcp_fsm.h"
 
+/*
+ * Columns derived from a row's ACTIONS, FROM and TO when the table is
+ * built, so that a connection's step ORs them in instead of testing
+ * action bits one by one: the connection flags and app notifications
+ * the actions set, the close reason the A_CLOSE_* bits give (the first
+ * in this order wins), and the RFC 4022 counter the move bumps.
+ */
+#define TCP_FSM_CONN_FLAGS(act)                                             \
+	((((act) & A_SEND_ACK) ? CF_ACK_NOW : 0u) |                         \
+	 (((act) & A_SEND_FIN) ? CF_FIN_QUEUED : 0u) |                      \
+	 (((act) & A_FREE) ? CF_FREE : 0u))
+#define TCP_FSM_NOTIFY(act)                                                 \
+	((((act) & A_NOTIFY_ESTAB) ? N_ESTAB : 0u) |                        \
+	 (((act) & A_NOTIFY_FIN) ? N_PEER_FIN : 0u))
+#define TCP_FSM_CLOSE_REASON(act)                                           \
+	(((act) & A_CLOSE_RESET) ? TERN_TCP_CLOSE_RESET :                   \
+	 ((act) & A_CLOSE_REFUSED) ? TERN_TCP_CLOSE_REFUSED :               \
+	 ((act) & A_CLOSE_TIMEOUT) ? TERN_TCP_CLOSE_TIMEOUT :               \
+	 ((act) & A_CLOSE_ABORTED) ? TERN_TCP_CLOSE_ABORTED :               \
+	 ((act) & A_CLOSE_UNREACH) ? TERN_TCP_CLOSE_UNREACHABLE :           \
+	 TERN_TCP_CLOSE_NORMAL)
+#define TCP_FSM_ENDS(to) (TERN_TCP_##to == TERN_TCP_CLOSED ||               \
+			  TERN_TCP_##to == TERN_TCP_LISTEN)
+/*
+ * ActiveOpens, PassiveOpens, and RFC 4022 tcpAttemptFails and
+ * tcpEstabResets. A synchronized connection is reset only by a row with
+ * A_CLOSE_RESET (every row that ends one names its close reason, and
+ * RESET comes first), so the row alone tells an EstabReset.
+ */
+#define TCP_FSM_MIB(from, to, act)                                          \
+	(TERN_TCP_##from == TERN_TCP_##to ? TCP_FSM_NO_MIB :                \
+	 TERN_TCP_##to == TERN_TCP_SYN_SENT ? TERN_STAT_TCP_ACTIVE_OPENS :   \
+	 TERN_TCP_##to == TERN_TCP_SYN_RCVD &&                              \
+	 TERN_TCP_##from == TERN_TCP_LISTEN ? TERN_STAT_TCP_PASSIVE_OPENS :  \
+	 TCP_FSM_ENDS(to) && (TERN_TCP_##from == TERN_TCP_SYN_SENT ||       \
+			      TERN_TCP_##from == TERN_TCP_SYN_RCVD) ?       \
+		TERN_STAT_TCP_ATTEMPT_FAILS :                               \
+	 TCP_FSM_ENDS(to) && (TERN_TCP_##from == TERN_TCP_ESTABLISHED ||    \
+			      TERN_TCP_##from == TERN_TCP_CLOSE_WAIT) &&    \
+	 ((act) & A_CLOSE_RESET) ? TERN_STAT_TCP_ESTAB_RESETS :             \
+	 TCP_FSM_NO_MIB)
+
+/* The actions of a connection that answer the segment or the peer
+ * before the move (they see the old state). */
+#define A_CONN_BEFORE_MOVE (A_SEND_RST | A_RST_REPLY | A_CHALLENGE_ACK)
+/*
+ * A connection's step takes tcp_fsm_step_slow() for the rows that answer
+ * before the move, and for those that end it logged (tcp_log_state():
+ * timed out or reset; CLOSED with no reason of its own keeps the one it
+ * has).
+ */
+#define TCP_FSM_SLOW(to, act)                                               \
+	(((act) & A_CONN_BEFORE_MOVE) != 0 ||                               \
+	 (TERN_TCP_##to == TERN_TCP_CLOSED &&                               \
+	  (((act) & A_CLOSE_ANY) == 0 ||                                    \
+	   TCP_FSM_CLOSE_REASON(act) == TERN_TCP_CLOSE_TIMEOUT ||           \
+	   TCP_FSM_CLOSE_REASON(act) == TERN_TCP_CLOSE_RESET)))
+
+_Static_assert(TCP_FSM_NROWS <= UINT8_MAX + 1, "a row index is a byte");
+
 static const struct tcp_fsm_cell tcp_fsm[TERN_TCP_NSTATES][TCP_EV_MAX] = {
 #define TCP_FSM(from, ev, act, to, rfc)                                     \
 	[TERN_TCP_##from][TCP_EV_##ev] = {                                  \
 		.actions = (act),                                           \
+		.conn_flags = TCP_FSM_CONN_FLAGS(act),                      \
 		.next = TERN_TCP_##to,                                      \
 		.valid = 1,                                                 \
 		.row = TCP_ROW_##from##__##ev,                              \
+		.notify = TCP_FSM_NOTIFY(act),                              \
+		.close_reason = TCP_FSM_CLOSE_REASON(act),                  \
+		.slow = TCP_FSM_SLOW(to, act),                              \
+		.mib = TCP_FSM_MIB(from, to, act),                          \
 	},
 #include "tcp_fsm.def"
 #undef TCP_FSM
 };
+
+/* TCP_FSM_MIB's EstabResets reads A_CLOSE_RESET off the row: a row that
+ * ends a synchronized connection must name its close reason. */
+#define TCP_FSM(from, ev, act, to, rfc)                                     \
+	_Static_assert(!TCP_FSM_ENDS(to) ||                                 \
+		       (TERN_TCP_##from != TERN_TCP_ESTABLISHED &&          \
+			TERN_TCP_##from != TERN_TCP_CLOSE_WAIT) ||          \
+		       ((act) & A_CLOSE_ANY) != 0,                          \
+		       #from " --" #ev "--> " #to ": no A_CLOSE_* reason");
+#include "tcp_fsm.def"
+#undef TCP_FSM
 
 static const char *const tcp_fsm_row_names[TCP_FSM_NROWS] = {
 #define TCP_FSM(from, ev, act, to, rfc)                                     \
@@ -154,8 +230,9 @@ tcp_fsm_log_refresh(struct tern_ctx *ctx)
 		rte_log_can_log((uint32_t)tern_logtype_tcp_fsm, RTE_LOG_DEBUG);
 }
 
-/* tern.tcp.fsm: every change; tern.tcp: ends that were not asked for. */
-static void
+/* tern.tcp.fsm: every change; tern.tcp: ends that were not asked for.
+ * Out of line: the step's frame stays small. */
+static __rte_noinline __rte_cold void
 tcp_log_state(struct tern_ctx *ctx, const struct tern_conn *c, uint8_t prev)
 {
 	const uint8_t *f = (const uint8_t *)&c->node.key.faddr;
@@ -179,79 +256,36 @@ tcp_log_state(struct tern_ctx *ctx, const struct tern_conn *c, uint8_t prev)
 			    "timed out" : "reset by the peer");
 }
 
-/* The only place a connection's state changes (the lint's state-assign
- * rule, tests/lint/README.md). */
-static void
-tcp_set_state(struct tern_ctx *ctx, struct tern_conn *c, uint8_t next)
+/*
+ * The only place a connection's state changes (the lint's state-assign
+ * rule, tests/lint/README.md): the state counts, the log, and the
+ * counter the cell names (its mib column). @p quiet: the caller knows
+ * the move logs nothing (tcp_fsm_step()'s fast way).
+ */
+static __rte_always_inline void
+tcp_set_state(struct tern_ctx *ctx, struct tern_conn *c,
+	      const struct tcp_fsm_cell *cell, bool quiet)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 	uint8_t prev = c->state;
+	uint8_t next = cell->next;
 
-	if (prev == next)
-		return;
 	tcp->state_count[prev]--;
 	tcp->state_count[next]++;
 	c->state = next;
 	/* Logged: every change at DEBUG, an unasked end at INFO. */
-	if (unlikely(tcp->log_fsm) || next == TERN_TCP_CLOSED)
+	if (!quiet && (unlikely(tcp->log_fsm) || next == TERN_TCP_CLOSED))
 		tcp_log_state(ctx, c, prev);
-
-	switch (next) {
-	case TERN_TCP_SYN_SENT:
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_ACTIVE_OPENS);
-		break;
-	case TERN_TCP_SYN_RCVD:
-		if (prev == TERN_TCP_LISTEN)
-			tern_stat_inc(&ctx->stats,
-				      TERN_STAT_TCP_PASSIVE_OPENS);
-		break;
-	case TERN_TCP_CLOSED:
-	case TERN_TCP_LISTEN:
-		/* RFC 4022 tcpAttemptFails / tcpEstabResets. */
-		if (prev == TERN_TCP_SYN_SENT || prev == TERN_TCP_SYN_RCVD)
-			tern_stat_inc(&ctx->stats, TERN_STAT_TCP_ATTEMPT_FAILS);
-		else if ((prev == TERN_TCP_ESTABLISHED ||
-			  prev == TERN_TCP_CLOSE_WAIT) &&
-			 c->close_reason == TERN_TCP_CLOSE_RESET)
-			tern_stat_inc(&ctx->stats, TERN_STAT_TCP_ESTAB_RESETS);
-		break;
-	default:
-		break;
-	}
-}
-
-static void
-tcp_set_close_reason(struct tern_conn *c, uint32_t actions)
-{
-	if (actions & A_CLOSE_RESET)
-		c->close_reason = TERN_TCP_CLOSE_RESET;
-	else if (actions & A_CLOSE_REFUSED)
-		c->close_reason = TERN_TCP_CLOSE_REFUSED;
-	else if (actions & A_CLOSE_TIMEOUT)
-		c->close_reason = TERN_TCP_CLOSE_TIMEOUT;
-	else if (actions & A_CLOSE_ABORTED)
-		c->close_reason = TERN_TCP_CLOSE_ABORTED;
-	else if (actions & A_CLOSE_UNREACH)
-		c->close_reason = TERN_TCP_CLOSE_UNREACHABLE;
-	else
-		c->close_reason = TERN_TCP_CLOSE_NORMAL;
-}
-
-static void
-tcp_queue_fin(struct tern_ctx *ctx, struct tern_conn *c)
-{
-	c->flags |= CF_FIN_QUEUED;
-	tcp_conn_work(ctx, c);
+	if (cell->mib != TCP_FSM_NO_MIB)
+		tern_stat_inc(&ctx->stats, cell->mib);
 }
 
 /*
- * What a step acts on: a connection (or half-open) record, a listener,
- * a TIME_WAIT record, or none of them (a segment for no one, CLOSED);
- * and the segment that raised the event (NULL for user and timer
- * events).
+ * What a step acts on, when not a connection record: a listener, a
+ * TIME_WAIT record, or neither (a segment for no one, CLOSED); and the
+ * segment that raised the event (NULL for user and timer events).
  */
 struct tcp_fsm_subject {
-	struct tern_conn *c;
 	struct tern_listener *l;
 	struct tcp_tw *tw;
 	const struct tcp_seg *seg;
@@ -264,9 +298,7 @@ tcp_fsm_move(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 
-	if (s->c != NULL) {
-		tcp_set_state(ctx, s->c, next);
-	} else if (s->l != NULL) {
+	if (s->l != NULL) {
 		/* A CLOSED listener is no record: only LISTEN is counted. */
 		if (s->l->state != TERN_TCP_CLOSED)
 			tcp->state_count[s->l->state]--;
@@ -281,28 +313,14 @@ tcp_fsm_move(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 	}
 }
 
-/* The actions that come before the move (they see the old state). */
-#define A_BEFORE_MOVE                                                     \
-	(A_CLOSE_NORMAL | A_CLOSE_RESET | A_CLOSE_REFUSED | A_CLOSE_TIMEOUT | \
-	 A_CLOSE_ABORTED | A_CLOSE_UNREACH | A_SEND_RST | A_RST_REPLY |       \
-	 A_CHALLENGE_ACK |                                                    \
-	 A_SEND_COOKIE | A_RESTART_2MSL | A_TW_REUSE)
+/* The actions of a listener, a TIME_WAIT record or no one (all come
+ * before the move: they see the old state). */
 static __rte_always_inline void
-tcp_fsm_exec_before(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
-		    enum tcp_event ev, uint32_t a)
+tcp_fsm_exec_actions(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
+		     enum tcp_event ev, uint32_t a)
 {
-	struct tern_conn *c = s->c;
-
-	if (c != NULL && (a & (A_CLOSE_NORMAL | A_CLOSE_RESET |
-			       A_CLOSE_REFUSED | A_CLOSE_TIMEOUT |
-			       A_CLOSE_ABORTED | A_CLOSE_UNREACH)))
-		tcp_set_close_reason(c, a);
-	if (c != NULL && (a & A_SEND_RST))
-		tcp_send_rst(ctx, c);
 	if ((a & A_RST_REPLY) && s->seg != NULL)
 		tcp_reply_rst(ctx, s->seg);
-	if (c != NULL && (a & A_CHALLENGE_ACK))
-		tcp_send_challenge_ack(ctx, c);
 	if (s->l != NULL && (a & A_SEND_COOKIE) && s->seg != NULL)
 		tcp_send_cookie_synack(ctx, s->seg);
 	if (s->tw != NULL && (a & A_RESTART_2MSL))
@@ -316,39 +334,13 @@ tcp_fsm_exec_before(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 					   TERN_STAT_TCP_TW_REUSED);
 }
 
-/* The actions of a connection that come after the move. */
-static void
-tcp_fsm_exec_after(struct tern_ctx *ctx, struct tern_conn *c, uint32_t a)
-{
-	if (a & (A_SEND_SYN | A_SEND_SYNACK))
-		tcp_owe_syn(ctx, c);
-	if (a & A_SEND_ACK)
-		c->flags |= CF_ACK_NOW;
-	if (a & A_SEND_FIN)
-		tcp_queue_fin(ctx, c);
-	if (a & A_NOTIFY_ESTAB)
-		c->notify |= N_ESTAB;
-	if (a & A_NOTIFY_FIN)
-		c->notify |= N_PEER_FIN;
-	if ((a & A_ARM_FW2) && (c->flags & CF_RCV_CLOSED)) {
-		c->fw2_deadline_ns = ctx->now_ns +
-			(uint64_t)tcp_of(ctx)->conf.fin_wait2_ms * NS_PER_MS;
-		tcp_timer_deadline_set(ctx, c, c->fw2_deadline_ns);
-	}
-	if (a & (A_SEND_ACK | A_SEND_FIN))
-		tcp_conn_work(ctx, c);
-	if (a & A_FREE)
-		c->flags |= CF_FREE;
-}
-
 /*
- * The step: take the transition (state, ev) of subject @p s -- run the
- * cell's actions, move to its next state -- and only then count the
- * row. Every row of every kind of subject is executed here. Returns -1
- * when the table has no such cell (counted as a drop; the caller drops
- * the segment), 0 otherwise. App callbacks the actions ask for are only
- * recorded; tcp_conn_settle() makes them. Inlined into each kind of
- * subject's entry point, where the compiler drops what cannot apply.
+ * The step of a subject that is not a connection record: take the
+ * transition (state, ev) -- run the cell's actions, move to its next
+ * state -- and only then count the row. Returns -1 when the table has
+ * no such cell (counted as a drop; the caller drops the segment), 0
+ * otherwise. Inlined into each kind of subject's entry point, where the
+ * compiler drops what cannot apply.
  */
 static __rte_always_inline int
 tcp_fsm_exec(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
@@ -358,26 +350,113 @@ tcp_fsm_exec(struct tern_ctx *ctx, const struct tcp_fsm_subject *s,
 
 	if (cell == NULL)
 		return -1;
-	/* A TIME_WAIT record's ACK goes before its move too. */
-	if ((cell->actions & A_BEFORE_MOVE) ||
-	    (s->tw != NULL && cell->actions != 0))
-		tcp_fsm_exec_before(ctx, s, ev, cell->actions);
+	if (cell->actions != 0)
+		tcp_fsm_exec_actions(ctx, s, ev, cell->actions);
 	if (cell->next != state)
 		tcp_fsm_move(ctx, s, cell->next);
-	if (s->c != NULL && (cell->actions & ~A_BEFORE_MOVE))
-		tcp_fsm_exec_after(ctx, s->c, cell->actions);
 	tcp_fsm_done(ctx, cell);
 	return 0;
 }
 
-/* A connection or half-open record. */
+/* A row's SYN, SYN+ACK or FIN_WAIT_2 reaper is the last of its actions
+ * (tcp_fsm_step()): such a row sets no flag, tells the app nothing and
+ * has no other of these. */
+#define TCP_FSM(from, ev, act, to, rfc)                                     \
+	_Static_assert(!((act) & (A_SEND_SYN | A_SEND_SYNACK | A_ARM_FW2)) || \
+		       (TCP_FSM_CONN_FLAGS(act) == 0 &&                     \
+			TCP_FSM_NOTIFY(act) == 0 &&                         \
+			(!((act) & A_ARM_FW2) ||                            \
+			 !((act) & (A_SEND_SYN | A_SEND_SYNACK)))),         \
+		       #from " --" #ev "--> " #to ": SYN or FW2 with more");
+#include "tcp_fsm.def"
+#undef TCP_FSM
+
+/* An orphan's FIN_WAIT_2 reaper (A_ARM_FW2). */
+static void
+tcp_fsm_arm_fw2(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (!(c->flags & CF_RCV_CLOSED))
+		return;
+	c->fw2_deadline_ns = ctx->now_ns +
+		(uint64_t)tcp_of(ctx)->conf.fin_wait2_ms * NS_PER_MS;
+	tcp_timer_deadline_set(ctx, c, c->fw2_deadline_ns);
+}
+
+/*
+ * tcp_fsm_step() of a slow cell, or of any move while tern.tcp.fsm logs:
+ * every action in order -- the close reason, what answers before the
+ * move, the move, then what the actions owe -- and only then the row.
+ */
+static __rte_noinline int
+tcp_fsm_step_slow(struct tern_ctx *ctx, struct tern_conn *c,
+		  const struct tcp_fsm_cell *cell, const struct tcp_seg *seg)
+{
+	uint32_t a = cell->actions;
+
+	if (a & A_CLOSE_ANY)
+		c->close_reason = cell->close_reason;
+	if (a & A_SEND_RST)
+		tcp_send_rst(ctx, c);
+	if ((a & A_RST_REPLY) && seg != NULL)
+		tcp_reply_rst(ctx, seg);
+	if (a & A_CHALLENGE_ACK)
+		tcp_send_challenge_ack(ctx, c);
+	if (cell->next != c->state)
+		tcp_set_state(ctx, c, cell, false);
+	if (a & (A_SEND_SYN | A_SEND_SYNACK))
+		tcp_owe_syn(ctx, c);
+	c->flags |= cell->conn_flags;
+	c->notify |= cell->notify;
+	if (a & A_ARM_FW2)
+		tcp_fsm_arm_fw2(ctx, c);
+	if (a & (A_SEND_ACK | A_SEND_FIN))
+		tcp_conn_work(ctx, c);
+	tcp_fsm_done(ctx, cell);
+	return 0;
+}
+
+/*
+ * The step of a connection (or half-open) record: take the transition
+ * (state, ev) -- the close reason, the move, then what the actions owe:
+ * the ACK or FIN (a flag and the output pass), the app notifications,
+ * the SYN or SYN+ACK, the FIN_WAIT_2 reaper -- and count the row. The
+ * flags and notifications are the cell's derived columns, ORed in. The
+ * rows that answer before the move or end the connection logged take
+ * tcp_fsm_step_slow(), so that this way calls nothing but its last
+ * action and needs no frame. Returns -1 when the table has no such cell
+ * (counted as a drop; the caller drops the segment), 0 otherwise. App
+ * callbacks are only recorded; tcp_conn_settle() makes them.
+ */
 int
 tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
 	     const struct tcp_seg *seg)
 {
-	const struct tcp_fsm_subject s = { .c = c, .seg = seg };
+	const struct tcp_fsm_cell *cell = tcp_fsm_lookup(ctx, c->state, ev);
+	uint32_t a;
+	uint8_t row;
 
-	return tcp_fsm_exec(ctx, &s, c->state, ev);
+	if (cell == NULL)
+		return -1;
+	if (unlikely(cell->slow ||
+		     (cell->next != c->state && tcp_of(ctx)->log_fsm)))
+		return tcp_fsm_step_slow(ctx, c, cell, seg);
+	a = cell->actions;
+	row = cell->row;
+	if (a & A_CLOSE_ANY)
+		c->close_reason = cell->close_reason;
+	if (cell->next != c->state)
+		tcp_set_state(ctx, c, cell, true);
+	c->flags |= cell->conn_flags;
+	c->notify |= cell->notify;
+	if (a & (A_SEND_ACK | A_SEND_FIN))
+		tcp_conn_work(ctx, c);
+	tcp_of(ctx)->fsm_hits[row]++;
+	/* Last: the row has nothing else to do (see the assertion above). */
+	if (a & (A_SEND_SYN | A_SEND_SYNACK))
+		tcp_owe_syn(ctx, c);
+	else if (a & A_ARM_FW2)
+		tcp_fsm_arm_fw2(ctx, c);
+	return 0;
 }
 
 /*

@@ -134,23 +134,34 @@ tern_siphash24(const void *data, unsigned int len, uint64_t k0, uint64_t k1)
 	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
 }
 
-/* SipHash of the 4-tuple's wire bytes, field by field, so that struct
- * padding or layout never reaches the hash. */
+/*
+ * SipHash-2-4 of the 4-tuple's 12 wire bytes, laddr | lport | faddr |
+ * fport -- tern_siphash24() of them, with the two message words built
+ * from the key's fields in registers rather than copied into a buffer
+ * and read back (one per connection, and again for a TIME_WAIT reuse).
+ */
 static uint64_t
 tcp_tuple_hash(const struct tcp_isn_secret *s, const struct tern_flow_key *key)
 {
-	uint8_t msg[sizeof(key->laddr) + sizeof(key->lport) +
-		    sizeof(key->faddr) + sizeof(key->fport)];
-	uint8_t *p = msg;
+	/* The bytes in wire order are the fields' memory bytes, so a
+	 * little-endian read of each gives its share of the words. */
+	uint64_t laddr = rte_le_to_cpu_32(key->laddr);
+	uint64_t faddr = rte_le_to_cpu_32(key->faddr);
+	uint64_t lport = rte_le_to_cpu_16(key->lport);
+	uint64_t fport = rte_le_to_cpu_16(key->fport);
+	struct sip_state st = {
+		.v0 = s->k0 ^ SIP_INIT_V0,
+		.v1 = s->k1 ^ SIP_INIT_V1,
+		.v2 = s->k0 ^ SIP_INIT_V2,
+		.v3 = s->k1 ^ SIP_INIT_V3,
+	};
 
-	memcpy(p, &key->laddr, sizeof(key->laddr));
-	p += sizeof(key->laddr);
-	memcpy(p, &key->lport, sizeof(key->lport));
-	p += sizeof(key->lport);
-	memcpy(p, &key->faddr, sizeof(key->faddr));
-	p += sizeof(key->faddr);
-	memcpy(p, &key->fport, sizeof(key->fport));
-	return tern_siphash24(msg, sizeof(msg), s->k0, s->k1);
+	/* bytes 0-7: laddr, lport, faddr's first two */
+	sip_compress(&st, laddr | lport << 32 | (faddr & 0xffff) << 48);
+	/* bytes 8-11: faddr's last two, fport; the length (12) on top */
+	sip_compress(&st, faddr >> 16 | fport << 16 | UINT64_C(12) << 56);
+	sip_finalize(&st);
+	return st.v0 ^ st.v1 ^ st.v2 ^ st.v3;
 }
 
 uint32_t

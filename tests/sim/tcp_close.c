@@ -5,7 +5,11 @@
  * 4.2.2.13, 4.2.2.20; RFC 1337; RFC 6191).
  */
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include <rte_log.h>
 
 #include "tcp_fixture.h"
 
@@ -1053,6 +1057,113 @@ test_abort_resets_peer(void)
 	duo_finish(&d);
 }
 
+/* How often @p what occurs in @p text. */
+static unsigned int
+count_of(const char *text, const char *what)
+{
+	unsigned int n = 0;
+
+	for (const char *p = text; (p = strstr(p, what)) != NULL; p++)
+		n++;
+	return n;
+}
+
+/*
+ * One connection closed normally and one reset, with tern.tcp.fsm at
+ * @p fsm_level and tern.tcp at INFO; returns what was logged (free()).
+ */
+static char *
+log_two_lifecycles(uint32_t fsm_level)
+{
+	int fsm_was = rte_log_get_level((uint32_t)tern_logtype_tcp_fsm);
+	int tcp_was = rte_log_get_level((uint32_t)tern_logtype_tcp);
+	struct sim_conn *c, *s;
+	char *text = NULL;
+	size_t len = 0;
+	struct duo d;
+	FILE *f;
+
+	f = open_memstream(&text, &len);
+	SIM_ASSERT(f != NULL, "open_memstream");
+	SIM_ASSERT_EQ(rte_openlog_stream(f), 0);
+	rte_log_set_level((uint32_t)tern_logtype_tcp_fsm, fsm_level);
+	rte_log_set_level((uint32_t)tern_logtype_tcp, RTE_LOG_INFO);
+	duo_create(&d, NULL);
+	/* A closes first: its end is TIME_WAIT, B's LAST_ACK -> CLOSED */
+	c = duo_connect(&d, &s);
+	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+	SIM_WAIT(d.sim, s->peer_closed == 1, SIM_S);
+	SIM_ASSERT_EQ(tern_tcp_close(s->c), 0);
+	SIM_WAIT(d.sim, s->closed == 1 && c->closed == 1, SIM_S);
+	/* A aborts: B is reset by the peer */
+	c = duo_connect(&d, &s);
+	tern_tcp_abort(c->c);
+	SIM_WAIT(d.sim, s->closed == 1, SIM_S);
+	SIM_ASSERT_EQ(s->why, TERN_TCP_CLOSE_RESET);
+	duo_finish(&d);
+	rte_log_set_level((uint32_t)tern_logtype_tcp_fsm, (uint32_t)fsm_was);
+	rte_log_set_level((uint32_t)tern_logtype_tcp, (uint32_t)tcp_was);
+	rte_openlog_stream(NULL);
+	fclose(f);
+	return text;
+}
+
+/*
+ * tern.tcp.fsm at DEBUG traces every state change of both ends, in
+ * order; tern.tcp reports the end that was not asked for (the reset),
+ * and only that one, whatever tern.tcp.fsm's level.
+ */
+static void
+assert_logged_in_order(const char *text, const char *const *changes,
+		       unsigned int n)
+{
+	const char *prev = text;
+
+	for (unsigned int i = 0; i < n; i++) {
+		const char *at = strstr(text, changes[i]);
+
+		SIM_ASSERT(at != NULL, "no \"%s\" in:\n%s", changes[i], text);
+		SIM_ASSERT(at >= prev, "\"%s\" before \"%s\" in:\n%s",
+			   changes[i], changes[i - 1], text);
+		prev = at;
+	}
+}
+
+static void
+test_fsm_log_traces_every_change(void)
+{
+	static const char *const active[] = {
+		"CLOSED -> SYN_SENT", "SYN_SENT -> ESTABLISHED",
+		"ESTABLISHED -> FIN_WAIT_1", "FIN_WAIT_1 -> FIN_WAIT_2",
+		"FIN_WAIT_2 -> TIME_WAIT",
+	};
+	static const char *const passive[] = {
+		"LISTEN -> SYN_RCVD", "SYN_RCVD -> ESTABLISHED",
+		"ESTABLISHED -> CLOSE_WAIT", "CLOSE_WAIT -> LAST_ACK",
+		"LAST_ACK -> CLOSED",
+	};
+	char *text = log_two_lifecycles(RTE_LOG_DEBUG);
+
+	/* the normal lifecycle: five changes each end, in order */
+	assert_logged_in_order(text, active, RTE_DIM(active));
+	assert_logged_in_order(text, passive, RTE_DIM(passive));
+	/* the reset one's: opened as above, then ESTABLISHED -> CLOSED on
+	 * both ends; 16 in all */
+	SIM_ASSERT_EQ(count_of(text, "CLOSED -> SYN_SENT"), 2);
+	SIM_ASSERT_EQ(count_of(text, "ESTABLISHED -> CLOSED"), 2);
+	SIM_ASSERT_EQ(count_of(text, " -> "), 16);
+	SIM_ASSERT_EQ(count_of(text, "tern.tcp.fsm: "), 16);
+	SIM_ASSERT_EQ(count_of(text, "in ESTABLISHED: reset by the peer"), 1);
+	SIM_ASSERT_EQ(count_of(text, "tern.tcp: "), 1);
+	free(text);
+
+	text = log_two_lifecycles(RTE_LOG_NOTICE);
+	SIM_ASSERT_EQ(count_of(text, " -> "), 0);
+	SIM_ASSERT_EQ(count_of(text, "in ESTABLISHED: reset by the peer"), 1);
+	SIM_ASSERT_EQ(count_of(text, "tern.tcp: "), 1);
+	free(text);
+}
+
 const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_s18_active_close),
 	SIM_TEST(test_s18_fin_wait_1_fin_ack_to_time_wait),
@@ -1085,5 +1196,6 @@ const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_close_in_syn_rcvd),
 	SIM_TEST(test_shutdown_in_syn_rcvd_no_data_before_connected),
 	SIM_TEST(test_abort_resets_peer),
+	SIM_TEST(test_fsm_log_traces_every_change),
 };
 const unsigned int tcp_tests_close_n = RTE_DIM(tcp_tests_close);

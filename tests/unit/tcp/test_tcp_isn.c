@@ -269,6 +269,41 @@ test_isn_increases_with_time(void **state)
 			 tcp_isn(&secret, &k, wrap_ns + 12345 * 4000));
 }
 
+/*
+ * F is SipHash-2-4 of the tuple's 12 wire bytes, laddr | lport | faddr
+ * | fport (the header's promise), its low half the ISN's share and its
+ * high half the timestamp offset: whatever way tcp_isn.c builds the
+ * message, the values are those of tern_siphash24() over these bytes.
+ */
+static void
+test_isn_is_siphash_of_wire_tuple(void **state)
+{
+	static const uint16_t ports[][2] = {
+		{ 80, 40000 }, { 40000, 80 }, { 1, 65535 }, { 0x1234, 0xabcd },
+	};
+	const uint64_t now_ns = UINT64_C(987654321000);
+
+	(void)state;
+	for (unsigned int i = 0; i < RTE_DIM(ports); i++) {
+		const struct tern_flow_key k = flow(A_198_18_0_1 + i, ports[i][0],
+						    A_198_18_0_2 << i,
+						    ports[i][1]);
+		uint8_t msg[12];
+		uint32_t off;
+		uint64_t h;
+
+		memcpy(msg, &k.laddr, 4);
+		memcpy(msg + 4, &k.lport, 2);
+		memcpy(msg + 6, &k.faddr, 4);
+		memcpy(msg + 10, &k.fport, 2);
+		h = tern_siphash24(msg, sizeof(msg), secret.k0, secret.k1);
+		assert_int_equal(tcp_isn_ts_offset(&secret, &k, now_ns, &off),
+				 (uint32_t)(now_ns / TCP_ISN_TICK_NS) +
+				 (uint32_t)h);
+		assert_int_equal(off, (uint32_t)(h >> 32));
+	}
+}
+
 int
 main(void)
 {
@@ -280,6 +315,7 @@ main(void)
 		cmocka_unit_test(test_isn_offset_between_tuples_depends_on_key),
 		cmocka_unit_test(test_isn_follows_4us_clock),
 		cmocka_unit_test(test_isn_increases_with_time),
+		cmocka_unit_test(test_isn_is_siphash_of_wire_tuple),
 	};
 
 	return cmocka_run_group_tests_name("tcp_isn", tests, NULL, NULL);
