@@ -465,7 +465,9 @@ parse_fields(struct scan *s, struct fields *f)
 
 		if (p == end)
 			return -1;      /* no empty line */
-		if (*p == '\r' || *p == '\n') {
+		/* A byte up to CR: the empty line (CRLF or LF), or a line
+		 * refused either way (no name starts with a control). */
+		if (*p <= '\r') {
 			next = line_end(p);
 			if (next == NULL)
 				return -1;
