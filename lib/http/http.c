@@ -265,8 +265,8 @@ eol(struct scan *s)
 
 /* "HTTP/1.x": @return the minor version, -1 malformed, -2 not HTTP/1.
  * "HTTP" in one 4-byte comparison: a memcmp() call cost more than the
- * rest of the version. */
-static int
+ * rest of the version. Inline: a call cost a third of it. */
+static inline int
 parse_version(const unsigned char *p, const unsigned char *end)
 {
 	uint32_t got, want;
