@@ -582,7 +582,8 @@ on_closed(struct tern_conn *c, void *user, enum tern_tcp_close_reason why)
 	linger_del(hc);
 	input_free(hc);
 	http_reader_fini(&hc->rd);
-	free(hc->out_hdr);
+	if (hc->out_hdr != NULL)   /* only after a partial send */
+		free(hc->out_hdr);
 	TAILQ_REMOVE(&h->conns, hc, link);
 	h->nb_conns--;
 	h->st.closed++;
