@@ -422,6 +422,23 @@ issue(struct load_conn *lc, uint64_t at_ns)
 	lc->in_flight++;
 	lc->unsent++;
 	L->n.requests++;
+	if (lc->unsent == 1 && L->conf->proto == LOAD_HTTP &&
+	    L->body_len == 0) {
+		/* The usual request: nothing before it unsent, its text
+		 * taken whole (or in part: writable() resumes). Anything
+		 * else (no room, no mbufs, an error) goes pump()'s way. */
+		int32_t n = tern_tcp_send(lc->c, L->req, L->req_len);
+
+		if (n > 0) {
+			L->n.tx_bytes += (uint32_t)n;
+			lc->tx_stream += (uint32_t)n;
+			if ((uint32_t)n == L->req_len)
+				lc->unsent = 0;
+			else
+				lc->req_off = (uint32_t)n;
+			return true;
+		}
+	}
 	return pump(lc);
 }
 

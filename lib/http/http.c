@@ -265,8 +265,8 @@ eol(struct scan *s)
 
 /* "HTTP/1.x": @return the minor version, -1 malformed, -2 not HTTP/1.
  * "HTTP" in one 4-byte comparison: a memcmp() call cost more than the
- * rest of the version. */
-static int
+ * rest of the version. Inline: a call cost a third of it. */
+static inline int
 parse_version(const unsigned char *p, const unsigned char *end)
 {
 	uint32_t got, want;
@@ -465,7 +465,9 @@ parse_fields(struct scan *s, struct fields *f)
 
 		if (p == end)
 			return -1;      /* no empty line */
-		if (*p == '\r' || *p == '\n') {
+		/* A byte up to CR: the empty line (CRLF or LF), or a line
+		 * refused either way (no name starts with a control). */
+		if (*p <= '\r') {
 			next = line_end(p);
 			if (next == NULL)
 				return -1;

@@ -47,6 +47,9 @@ http_reader_init(struct http_reader *r, uint32_t max_head)
 void
 http_reader_fini(struct http_reader *r)
 {
+	/* Most readers never held a split head: no free() call for them. */
+	if (r->carry == NULL)
+		return;
 	free(r->carry);
 	r->carry = NULL;
 	r->carry_len = 0;

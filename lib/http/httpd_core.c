@@ -238,6 +238,29 @@ linger_end(struct httpd_conn *hc)
 /* ---- output ---- */
 
 /*
+ * Part of the response went: keep the rest for writable() (or the
+ * retry). @return 0, or -1 when the connection was aborted.
+ */
+static int
+output_wait(struct httpd_conn *hc)
+{
+	/* The Date field may be rewritten before the rest goes. */
+	if (hc->out_hdr == NULL && hc->out->date_off != UINT32_MAX &&
+	    hc->out_off < hc->out->date_off + HTTP_DATE_LEN) {
+		hc->out_hdr_len = hc->out->hdr_len - hc->out_off;
+		hc->out_hdr = malloc(hc->out_hdr_len);
+		if (hc->out_hdr == NULL) {
+			hc->h->st.nomem++;
+			tern_tcp_abort(hc->c);
+			return -1;
+		}
+		memcpy(hc->out_hdr, hc->out->buf + hc->out_off,
+		       hc->out_hdr_len);
+	}
+	return 0;
+}
+
+/*
  * Send what is left of the current response.
  * @return 1 all queued; 0 waiting (writable or retry); -1 done with the
  *   connection (closing after the response, or aborted): @p hc may be
@@ -279,22 +302,8 @@ output_flush(struct httpd_conn *hc)
 		if ((uint32_t)n < len)
 			break;
 	}
-	if (hc->out_off < hc->out_len) {
-		/* The Date field may be rewritten before the rest goes. */
-		if (hc->out_hdr == NULL && hc->out->date_off != UINT32_MAX &&
-		    hc->out_off < hc->out->date_off + HTTP_DATE_LEN) {
-			hc->out_hdr_len = hc->out->hdr_len - hc->out_off;
-			hc->out_hdr = malloc(hc->out_hdr_len);
-			if (hc->out_hdr == NULL) {
-				hc->h->st.nomem++;
-				tern_tcp_abort(hc->c);
-				return -1;
-			}
-			memcpy(hc->out_hdr, hc->out->buf + hc->out_off,
-			       hc->out_hdr_len);
-		}
-		return 0;
-	}
+	if (hc->out_off < hc->out_len)
+		return output_wait(hc);
 	close = hc->out->close;
 	hc->out = NULL;
 	if (close) {
@@ -310,14 +319,38 @@ respond(struct httpd_conn *hc, enum http_resp_kind kind, bool head_only)
 {
 	const struct http_resp *r = &hc->h->resp.r[kind];
 
+	uint32_t len = head_only ? r->hdr_len : r->len;
+	int32_t n;
+
 	if (kind <= HTTP_RESP_OK_CLOSE)
 		hc->h->st.responses_ok++;
 	else if (kind != HTTP_RESP_100)
 		hc->h->st.responses_err++;
+	/* Nothing is waiting (parsing stops while a response does): the
+	 * usual send takes it all, and nothing is left to keep. */
+	n = tern_tcp_send(hc->c, r->buf, len);
+	if (likely(n == (int32_t)len)) {
+		hc->h->st.bytes_out += len;
+		if (r->close) {
+			conn_close(hc);     /* may free hc */
+			return -1;
+		}
+		return 1;
+	}
 	hc->out = r;
 	hc->out_off = 0;
-	hc->out_len = head_only ? r->hdr_len : r->len;
-	return output_flush(hc);
+	hc->out_len = len;
+	if (n == -ENOBUFS) {
+		retry_add(hc);
+		return 0;
+	}
+	if (n < 0) {
+		tern_tcp_abort(hc->c);
+		return -1;
+	}
+	hc->out_off = (uint32_t)n;
+	hc->h->st.bytes_out += (uint32_t)n;
+	return output_wait(hc);
 }
 
 /* ---- input ---- */
@@ -549,7 +582,8 @@ on_closed(struct tern_conn *c, void *user, enum tern_tcp_close_reason why)
 	linger_del(hc);
 	input_free(hc);
 	http_reader_fini(&hc->rd);
-	free(hc->out_hdr);
+	if (hc->out_hdr != NULL)   /* only after a partial send */
+		free(hc->out_hdr);
 	TAILQ_REMOVE(&h->conns, hc, link);
 	h->nb_conns--;
 	h->st.closed++;
