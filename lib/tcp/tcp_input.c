@@ -9,10 +9,13 @@
  * ACK field, RTT and the send window (tcp_input_ack.c), the payload and
  * reassembly (tcp_input_data.c).
  */
+#include <string.h>
+
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
 #include "tcp_priv.h"
+#include "tcp_rx.h"
 #include "tern_net.h"
 
 /* ---- parsing: bytes to struct tcp_seg, once, at the edge ---- */
@@ -37,6 +40,37 @@ tcp_cksum_ok(const struct tern_ctx *ctx, struct rte_mbuf *m,
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return sum == 0xffff;
+}
+
+/*
+ * The options of a segment into @p o; false when malformed. NOP NOP TS
+ * alone -- nearly every segment of a connection with timestamps -- is
+ * read at its fixed place, and only the fields the engine reads of a
+ * segment without SACK blocks are written (the blocks are read only up
+ * to nsack); anything else takes the general parser.
+ */
+static __rte_always_inline bool
+tcp_opts_parse_seg(const uint8_t *opts, unsigned int len, bool syn,
+		   struct tcp_opts *o)
+{
+	uint32_t w[3];
+
+	if (len == TCP_OPTS_TS_LEN) {
+		memcpy(w, opts, sizeof(w));
+		if (w[0] == RTE_BE32(0x0101080a)) {
+			o->mss_ok = false;
+			o->ws_ok = false;
+			o->sack_perm = false;
+			o->ts_ok = true;
+			o->ws = 0;
+			o->nsack = 0;
+			o->mss = 0;
+			o->tsval = rte_be_to_cpu_32(w[1]);
+			o->tsecr = rte_be_to_cpu_32(w[2]);
+			return true;
+		}
+	}
+	return tcp_opts_parse_any(opts, len, syn, o) == TCP_OPTS_OK;
 }
 
 /*
@@ -70,13 +104,18 @@ tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
 
 	f = th->tcp_flags & (TCP_FIN | TCP_SYN | TCP_RST | TCP_PSH | TCP_ACK |
 			     TCP_URG);
-	/* Impossible mixes, and the flagless "null" segment. */
-	if ((f & (TCP_SYN | TCP_FIN)) == (TCP_SYN | TCP_FIN) ||
-	    (f & (TCP_SYN | TCP_RST)) == (TCP_SYN | TCP_RST) ||
-	    (f & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == 0)
+	if (likely((f & (TCP_SYN | TCP_RST | TCP_FIN)) == 0)) {
+		/* Most segments: only ACK (with PSH, URG) can be wrong. */
+		if (!(f & TCP_ACK))
+			return TERN_STAT_TCP_DROP_BAD_FLAGS;
+	} else if ((f & (TCP_SYN | TCP_FIN)) == (TCP_SYN | TCP_FIN) ||
+		   (f & (TCP_SYN | TCP_RST)) == (TCP_SYN | TCP_RST)) {
+		/* Impossible mixes (the flagless segment is above). */
 		return TERN_STAT_TCP_DROP_BAD_FLAGS;
-	if (tcp_opts_parse((const uint8_t *)(th + 1), hdr_len - TCP_HDR_LEN,
-			   (f & TCP_SYN) != 0, &seg->opts) != TCP_OPTS_OK)
+	}
+	if (!tcp_opts_parse_seg((const uint8_t *)(th + 1),
+				hdr_len - TCP_HDR_LEN, (f & TCP_SYN) != 0,
+				&seg->opts))
 		return TERN_STAT_TCP_DROP_BAD_OPTS;
 
 	seg->m = m;
@@ -102,8 +141,11 @@ tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
 		else
 			seg->hash = tcp_flow_hash(ctx, &seg->key);
 	}
-	/* From here on the mbuf holds just the payload. */
-	rte_pktmbuf_adj(m, (uint16_t)hdr_len);
+	/* From here on the mbuf holds just the payload (hdr_len was
+	 * checked against data_len: rte_pktmbuf_adj() without its test). */
+	m->data_off = (uint16_t)(m->data_off + hdr_len);
+	m->data_len = (uint16_t)(m->data_len - hdr_len);
+	m->pkt_len -= hdr_len;
 	return TERN_STAT_MAX;
 }
 
