@@ -16,6 +16,7 @@
 
 #include "tcp_priv.h"
 #include "tcp_rx.h"
+#include "tern_flow_hash.h"
 #include "tern_net.h"
 
 /* ---- parsing: bytes to struct tcp_seg, once, at the edge ---- */
@@ -135,8 +136,10 @@ tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
 	} else {
 		seg->key.laddr = ip->dst_addr;
 		seg->key.faddr = ip->src_addr;
-		if (ctx->ifc.rx_rss_hash &&
-		    (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH))
+		if (!ctx->ifc.rx_rss_hash)
+			seg->hash = tern_flow_hash_sw_inline(&seg->key,
+							     ctx->hash_seed);
+		else if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
 			seg->hash = m->hash.rss;
 		else
 			seg->hash = tcp_flow_hash(ctx, &seg->key);
