@@ -508,10 +508,10 @@ tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 	}
 	/*
 	 * The fast path leaves the connection ESTABLISHED and in use:
-	 * tcp_conn_settle() has only the app to tell, if anything.
+	 * there is only the app to tell, if anything.
 	 */
 	if (c->notify != 0)
-		tcp_conn_settle(ctx, c);
+		tcp_conn_settle_data(ctx, c);
 }
 
 /* Inlined in both families' loops: IPv4 keeps the code it had. */
