@@ -164,10 +164,20 @@ tcp_parse(struct tern_ctx *ctx, struct rte_mbuf *m, struct tcp_seg *seg)
 static bool
 tcp_seq_acceptable(const struct tern_conn *c, const struct tcp_seg *seg)
 {
-	uint32_t wnd = tcp_rcv_wnd(c);
 	uint32_t len = seg->len + !!(seg->flags & TCP_SYN) +
 		       !!(seg->flags & TCP_FIN);
+	uint32_t wnd;
 
+	/*
+	 * The usual segment starts at RCV.NXT: acceptable when empty, or
+	 * when the window is open -- and it is while the edge we
+	 * advertised lies ahead (tcp_rcv_wnd() never returns less), so
+	 * the window need not be worked out.
+	 */
+	if (seg->seq == c->rcv_nxt &&
+	    (len == 0 || seq_gt(c->rcv_adv, c->rcv_nxt)))
+		return true;
+	wnd = tcp_rcv_wnd(c);
 	if (len == 0) {
 		if (wnd == 0)
 			return seg->seq == c->rcv_nxt;
