@@ -3,10 +3,10 @@
 #include <string.h>
 
 #include <rte_common.h>
-#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 
 #include "tern_ctable.h"
+#include "tern_flow_hash.h"
 
 /* The hash covers exactly the key bytes: no padding may hide in it. */
 _Static_assert(sizeof(struct tern_flow_key) == 12,
@@ -74,7 +74,7 @@ tern_ctable_fini(struct tern_ctable *t)
 uint32_t
 tern_flow_hash_sw(const struct tern_flow_key *k, uint32_t seed)
 {
-	return rte_hash_crc(k, sizeof(*k), seed);
+	return tern_flow_hash_sw_inline(k, seed);
 }
 
 int

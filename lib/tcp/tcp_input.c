@@ -9,10 +9,14 @@
  * ACK field, RTT and the send window (tcp_input_ack.c), the payload and
  * reassembly (tcp_input_data.c).
  */
+#include <string.h>
+
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
 #include "tcp_priv.h"
+#include "tcp_rx.h"
+#include "tern_flow_hash.h"
 #include "tern_net.h"
 
 /* ---- parsing: bytes to struct tcp_seg, once, at the edge ---- */
@@ -37,6 +41,37 @@ tcp_cksum_ok(const struct tern_ctx *ctx, struct rte_mbuf *m,
 	sum = (sum & 0xffff) + (sum >> 16);
 	sum = (sum & 0xffff) + (sum >> 16);
 	return sum == 0xffff;
+}
+
+/*
+ * The options of a segment into @p o; false when malformed. NOP NOP TS
+ * alone -- nearly every segment of a connection with timestamps -- is
+ * read at its fixed place, and only the fields the engine reads of a
+ * segment without SACK blocks are written (the blocks are read only up
+ * to nsack); anything else takes the general parser.
+ */
+static __rte_always_inline bool
+tcp_opts_parse_seg(const uint8_t *opts, unsigned int len, bool syn,
+		   struct tcp_opts *o)
+{
+	uint32_t w[3];
+
+	if (len == TCP_OPTS_TS_LEN) {
+		memcpy(w, opts, sizeof(w));
+		if (w[0] == RTE_BE32(0x0101080a)) {
+			o->mss_ok = false;
+			o->ws_ok = false;
+			o->sack_perm = false;
+			o->ts_ok = true;
+			o->ws = 0;
+			o->nsack = 0;
+			o->mss = 0;
+			o->tsval = rte_be_to_cpu_32(w[1]);
+			o->tsecr = rte_be_to_cpu_32(w[2]);
+			return true;
+		}
+	}
+	return tcp_opts_parse_any(opts, len, syn, o) == TCP_OPTS_OK;
 }
 
 /*
@@ -70,13 +105,18 @@ tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
 
 	f = th->tcp_flags & (TCP_FIN | TCP_SYN | TCP_RST | TCP_PSH | TCP_ACK |
 			     TCP_URG);
-	/* Impossible mixes, and the flagless "null" segment. */
-	if ((f & (TCP_SYN | TCP_FIN)) == (TCP_SYN | TCP_FIN) ||
-	    (f & (TCP_SYN | TCP_RST)) == (TCP_SYN | TCP_RST) ||
-	    (f & (TCP_SYN | TCP_ACK | TCP_RST | TCP_FIN)) == 0)
+	if (likely((f & (TCP_SYN | TCP_RST | TCP_FIN)) == 0)) {
+		/* Most segments: only ACK (with PSH, URG) can be wrong. */
+		if (!(f & TCP_ACK))
+			return TERN_STAT_TCP_DROP_BAD_FLAGS;
+	} else if ((f & (TCP_SYN | TCP_FIN)) == (TCP_SYN | TCP_FIN) ||
+		   (f & (TCP_SYN | TCP_RST)) == (TCP_SYN | TCP_RST)) {
+		/* Impossible mixes (the flagless segment is above). */
 		return TERN_STAT_TCP_DROP_BAD_FLAGS;
-	if (tcp_opts_parse((const uint8_t *)(th + 1), hdr_len - TCP_HDR_LEN,
-			   (f & TCP_SYN) != 0, &seg->opts) != TCP_OPTS_OK)
+	}
+	if (!tcp_opts_parse_seg((const uint8_t *)(th + 1),
+				hdr_len - TCP_HDR_LEN, (f & TCP_SYN) != 0,
+				&seg->opts))
 		return TERN_STAT_TCP_DROP_BAD_OPTS;
 
 	seg->m = m;
@@ -96,14 +136,19 @@ tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
 	} else {
 		seg->key.laddr = ip->dst_addr;
 		seg->key.faddr = ip->src_addr;
-		if (ctx->ifc.rx_rss_hash &&
-		    (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH))
+		if (!ctx->ifc.rx_rss_hash)
+			seg->hash = tern_flow_hash_sw_inline(&seg->key,
+							     ctx->hash_seed);
+		else if (m->ol_flags & RTE_MBUF_F_RX_RSS_HASH)
 			seg->hash = m->hash.rss;
 		else
 			seg->hash = tcp_flow_hash(ctx, &seg->key);
 	}
-	/* From here on the mbuf holds just the payload. */
-	rte_pktmbuf_adj(m, (uint16_t)hdr_len);
+	/* From here on the mbuf holds just the payload (hdr_len was
+	 * checked against data_len: rte_pktmbuf_adj() without its test). */
+	m->data_off = (uint16_t)(m->data_off + hdr_len);
+	m->data_len = (uint16_t)(m->data_len - hdr_len);
+	m->pkt_len -= hdr_len;
 	return TERN_STAT_MAX;
 }
 
@@ -119,10 +164,20 @@ tcp_parse(struct tern_ctx *ctx, struct rte_mbuf *m, struct tcp_seg *seg)
 static bool
 tcp_seq_acceptable(const struct tern_conn *c, const struct tcp_seg *seg)
 {
-	uint32_t wnd = tcp_rcv_wnd(c);
 	uint32_t len = seg->len + !!(seg->flags & TCP_SYN) +
 		       !!(seg->flags & TCP_FIN);
+	uint32_t wnd;
 
+	/*
+	 * The usual segment starts at RCV.NXT: acceptable when empty, or
+	 * when the window is open -- and it is while the edge we
+	 * advertised lies ahead (tcp_rcv_wnd() never returns less), so
+	 * the window need not be worked out.
+	 */
+	if (seg->seq == c->rcv_nxt &&
+	    (len == 0 || seq_gt(c->rcv_adv, c->rcv_nxt)))
+		return true;
+	wnd = tcp_rcv_wnd(c);
 	if (len == 0) {
 		if (wnd == 0)
 			return seg->seq == c->rcv_nxt;
@@ -463,10 +518,10 @@ tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 	}
 	/*
 	 * The fast path leaves the connection ESTABLISHED and in use:
-	 * tcp_conn_settle() has only the app to tell, if anything.
+	 * there is only the app to tell, if anything.
 	 */
 	if (c->notify != 0)
-		tcp_conn_settle(ctx, c);
+		tcp_conn_settle_data(ctx, c);
 }
 
 /* Inlined in both families' loops: IPv4 keeps the code it had. */

@@ -127,7 +127,7 @@ tcp_cookie_check_key6(const struct tern_ctx *ctx,
 /* The table hash of an IPv6 flow: CRC32-C over the full addresses and
  * the ports, seeded. Never the NIC's: a port may hash IPv6 by its
  * addresses only (docs/ipv6.md). */
-static uint32_t
+static __rte_always_inline uint32_t
 tcp_flow_hash6(const struct tern_ctx *ctx, const struct tern_ip6 *laddr,
 	       const struct tern_ip6 *faddr, rte_be16_t lport,
 	       rte_be16_t fport)

@@ -7,6 +7,7 @@
  * out-of-order data (RFC 5681 4.2).
  */
 #include "tcp_priv.h"
+#include "tcp_rx.h"
 
 /*
  * Keep bytes [skip, skip + len) of chain @p m: whole leading segments

@@ -635,6 +635,7 @@ struct tern_conn *tcp_conn_alloc(struct tern_ctx *ctx,
 				 const struct tern_flow_key *key,
 				 uint32_t hash, uint8_t state);
 void tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_conn_settle_data(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c,
 		       uint32_t iss_floor);
 void tcp_conn_abort(struct tern_ctx *ctx, struct tern_conn *c);
@@ -803,39 +804,6 @@ tcp_ack_soon(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	c->flags |= CF_ACK_NOW;
 	tcp_conn_work(ctx, c);
-}
-
-/*
- * Hold in-order payload for the app until the step is complete. Each
- * segment is settled before the next, so at most one is normally
- * waiting. Returns false when @p m cannot be linked (a chain at the
- * segment limit): the caller then leaves it unacknowledged, to come again.
- * Inline: every data segment of the fast path takes it.
- */
-static inline bool
-tcp_rx_queue(struct tern_conn *c, struct rte_mbuf *m)
-{
-	if (likely(c->rx_pending == NULL))
-		c->rx_pending = m;
-	else if (rte_pktmbuf_chain(c->rx_pending, m) != 0)
-		return false;
-	c->notify |= N_DATA;
-	return true;
-}
-
-/* Delayed ACK (RFC 9293 3.8.6.3): every second segment, or the timer. */
-static inline void
-tcp_schedule_ack(struct tern_ctx *ctx, struct tern_conn *c)
-{
-	if (++c->segs_unacked >= TCP_DELACK_SEGS) {
-		tcp_ack_soon(ctx, c);
-		return;
-	}
-	if (c->delack_deadline_ns == 0) {
-		c->delack_deadline_ns = ctx->now_ns +
-			(uint64_t)tcp_of(ctx)->conf.delack_ms * NS_PER_MS;
-		tcp_timer_deadline_set(ctx, c, c->delack_deadline_ns);
-	}
 }
 
 #endif /* TCP_PRIV_H */
