@@ -659,6 +659,9 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 	    c->sq_bytes == 0 && c->snd_nxt == c->iss + 1 &&
 	    (c->flags & CF_FIN_QUEUED))
 		tcp_send_segment(ctx, c, 0, true);
+	/* Usually none of these: a segment that went carried the ACK. */
+	if (!(c->flags & (CF_TLP_OWED | CF_PROBE_OWED | CF_ACK_NOW)))
+		return;
 	if (c->flags & CF_TLP_OWED)
 		tcp_emit_tlp(ctx, c, c->snd_max != snd_max);
 	if (c->flags & CF_PROBE_OWED)

@@ -165,6 +165,9 @@ tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
 	if (hdr_len > TCP_HDR_LEN)
 		tcp_opts_write_ts(t->frame + t->ip.hdr_len + TCP_HDR_LEN, 0, 0);
 	t->tcp_hdr_len = (uint8_t)hdr_len;
+	t->max_len = (uint16_t)RTE_MAX((int)ctx->ifc.mtu -
+				       (t->ip.hdr_len - RTE_ETHER_HDR_LEN) -
+				       (int)hdr_len, 0);
 	if (!is6)
 		tcp_of(ctx)->tmpl_last = *t;
 }
@@ -247,9 +250,7 @@ tcp_emit_plain(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
 	/* Built for this connection (tcp_conn_alloc() clears it) with
 	 * its options; a segment past the MTU takes the IP output, which
 	 * drops it (IpOutTooBig). */
-	if (likely(t->tcp_hdr_len == hdr_len &&
-		   t->ip.hdr_len - RTE_ETHER_HDR_LEN + hdr_len + len <=
-			   ctx->ifc.mtu) &&
+	if (likely(t->tcp_hdr_len == hdr_len && len <= t->max_len) &&
 	    (mac = tern_ip_tmpl_mac(ctx, &t->ip)) != NULL)
 		return tcp_emit_tmpl(ctx, c, t, mac, flags, seq, len);
 	rc = tcp_emit_plain_full(ctx, c, flags, seq, len);

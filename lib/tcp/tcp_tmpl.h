@@ -21,6 +21,7 @@ struct tcp_tmpl {
 	uint8_t frame[TERN_IP_TMPL_HDR_MAX + sizeof(struct rte_tcp_hdr) +
 		      TCP_OPTS_TS_LEN];
 	uint8_t tcp_hdr_len;           /* TCP header and options; 0: none */
+	uint16_t max_len;              /* payload within the interface MTU */
 	struct tern_ip_tmpl ip;
 };
 
