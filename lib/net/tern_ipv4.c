@@ -500,3 +500,31 @@ tern_ipv4_output_from(struct tern_ctx *ctx, struct rte_mbuf *m,
 		return 0;
 	return ipv4_output_general(ctx, m, src, dst, proto);
 }
+
+int
+tern_ipv4_tmpl_build(const struct tern_ctx *ctx, rte_be32_t src,
+		     rte_be32_t dst, uint8_t proto, uint8_t *hdr,
+		     struct tern_ip_tmpl *t)
+{
+	const struct tern_arp_entry *e = net_arp_last_fresh(ctx, dst);
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)hdr;
+	struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(eh + 1);
+
+	if (e == NULL)
+		return -EAGAIN;
+	rte_ether_addr_copy(&e->mac, &eh->dst_addr);
+	rte_ether_addr_copy(&ctx->ifc.mac, &eh->src_addr);
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
+	/* Lengths 0: tern_ip_tmpl_send() adds each datagram's to the sums. */
+	ipv4_fill_header(ih, src, dst, proto, 0);
+	ih->total_length = 0;
+	t->gen = ctx->arp->gen;
+	t->idx = ctx->arp->last.idx;
+	t->is6 = 0;
+	t->hdr_len = TERN_L2L3_HDR_LEN;
+	t->proto = proto;
+	/* Only a port without IPv4 checksum offload needs the sum. */
+	t->ip_sum = ctx->ifc.tx_ip_cksum ? 0 : rte_raw_cksum(ih, sizeof(*ih));
+	t->phdr_sum = ipv4_phdr_sum(ih, 0);
+	return 0;
+}

@@ -258,3 +258,30 @@ tern_ipv6_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 	tern_ctx_tx(ctx, m);
 	return 0;
 }
+
+int
+tern_ipv6_tmpl_build(const struct tern_ctx *ctx, const struct tern_ip6 *src,
+		     const struct tern_ip6 *dst, uint8_t proto,
+		     uint32_t tc_flow, uint8_t *hdr, struct tern_ip_tmpl *t)
+{
+	const struct tern_nd_entry *e = net_nd_last(ctx, dst);
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)hdr;
+	struct rte_ipv6_hdr *ih = (struct rte_ipv6_hdr *)(eh + 1);
+
+	if (e == NULL || !tern_nd_entry_sendable(ctx, e))
+		return -EAGAIN;
+	rte_ether_addr_copy(&e->mac, &eh->dst_addr);
+	rte_ether_addr_copy(&ctx->ifc.mac, &eh->src_addr);
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	/* Length 0: tern_ip_tmpl_send() writes each datagram's. */
+	ipv6_fill_header(ih, src, dst, proto, IPV6_HOP_LIMIT_DEFAULT, tc_flow,
+			 0);
+	t->gen = ctx->nd->gen;
+	t->idx = ctx->nd->last.idx;
+	t->is6 = 1;
+	t->hdr_len = TERN_L2L3_HDR_LEN6;
+	t->proto = proto;
+	t->ip_sum = 0;
+	t->phdr_sum = tern_ip6_phdr_sum(src, dst, 0, proto);
+	return 0;
+}

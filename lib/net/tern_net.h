@@ -23,7 +23,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <rte_byteorder.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
+#include <rte_tcp.h>
 
 #include "tern_arp.h"
 #include "tern_ctx.h"
@@ -240,5 +242,166 @@ void tern_arp_learn_frame(struct tern_ctx *ctx, struct rte_mbuf *m);
 
 /** Earliest time tern_net_poll() has work to do (UINT64_MAX: none). */
 uint64_t tern_net_next_deadline_ns(const struct tern_ctx *ctx);
+
+/**
+ * A flow's Ethernet and IP headers built once (tern_ipv4_tmpl_build(),
+ * tern_ipv6_tmpl_build()), for a transport that sends many datagrams on
+ * it: each is then a copy of the headers and a few field writes
+ * (tern_ip_tmpl_send()). The neighbour entry the headers go through is
+ * remembered by its place and the table's generation, as IPv4 and IPv6
+ * output remember their last destination (tern_arp.h, tern_nd.h): the
+ * template is used only while that entry is still the same and fresh
+ * (tern_ip_tmpl_mac()), and its MAC is read from the entry each time.
+ */
+struct tern_ip_tmpl {
+	uint32_t gen;           /**< neighbour table generation when built */
+	uint8_t idx;            /**< the neighbour entry */
+	uint8_t is6;
+	uint8_t hdr_len;        /**< Ethernet + IP: 34 or 54 */
+	uint8_t proto;
+	uint32_t phdr_sum;      /**< pseudo-header sum less the length,
+				     folded to 16 bits */
+	uint32_t ip_sum;        /**< IPv4 header sum less total_length,
+				     folded to 16 bits */
+};
+
+/** Bytes the headers of a template take at most. */
+#define TERN_IP_TMPL_HDR_MAX TERN_L2L3_HDR_LEN6
+
+/**
+ * Build the Ethernet and IPv4 headers from @p src to @p dst (protocol
+ * @p proto) into @p hdr (TERN_L2L3_HDR_LEN bytes; the lengths and the
+ * checksum are left to tern_ip_tmpl_send()) and @p t, when the last
+ * datagram to @p dst went through a fresh ARP entry.
+ * @return 0; -EAGAIN: no such entry (send through tern_ipv4_output_from(),
+ *   which resolves or refreshes it, and build again after).
+ */
+int tern_ipv4_tmpl_build(const struct tern_ctx *ctx, rte_be32_t src,
+			 rte_be32_t dst, uint8_t proto, uint8_t *hdr,
+			 struct tern_ip_tmpl *t);
+
+/**
+ * The same for IPv6 (TERN_L2L3_HDR_LEN6 bytes), with traffic class and
+ * flow label @p tc_flow, when the last datagram to @p dst went through
+ * a neighbour entry that needs no state change to send through
+ * (tern_nd_entry_sendable()).
+ * @return 0; -EAGAIN: no such entry (send through tern_ipv6_output()).
+ */
+int tern_ipv6_tmpl_build(const struct tern_ctx *ctx,
+			 const struct tern_ip6 *src,
+			 const struct tern_ip6 *dst, uint8_t proto,
+			 uint32_t tc_flow, uint8_t *hdr,
+			 struct tern_ip_tmpl *t);
+
+/**
+ * May a datagram go to resolved neighbour entry @p e's MAC without a
+ * state change? REACHABLE within timeout_ns, or DELAY or PROBE, which
+ * run on their timers (RFC 4861 7.3.3: packets go to the cached
+ * address meanwhile). Not STALE or a REACHABLE one past its timeout:
+ * the first packet moves those to DELAY (the full output's work).
+ */
+static inline bool
+tern_nd_entry_sendable(const struct tern_ctx *ctx,
+		       const struct tern_nd_entry *e)
+{
+	if (e->state == TERN_ND_REACHABLE)
+		return ctx->now_ns - e->confirmed_ns < ctx->arp->timeout_ns;
+	return e->state == TERN_ND_DELAY || e->state == TERN_ND_PROBE;
+}
+
+/**
+ * The MAC a datagram built from @p t goes to now, or NULL when the entry
+ * is no longer the one it was built with or not fresh any more (send
+ * through the full output, which runs ARP's or ND's state machine).
+ */
+static inline const struct rte_ether_addr *
+tern_ip_tmpl_mac(const struct tern_ctx *ctx, const struct tern_ip_tmpl *t)
+{
+	if (likely(!t->is6)) {
+		const struct tern_arp_table *tbl = ctx->arp;
+		const struct tern_arp_entry *e = &tbl->e[t->idx];
+
+		if (t->gen != tbl->gen ||
+		    ctx->now_ns - e->confirmed_ns >= tbl->timeout_ns)
+			return NULL;
+		return &e->mac;
+	} else {
+		const struct tern_nd_table *tbl = ctx->nd;
+		const struct tern_nd_entry *e = &tbl->e[t->idx];
+
+		if (t->gen != tbl->gen || !tern_nd_entry_sendable(ctx, e))
+			return NULL;
+		return &e->mac;
+	}
+}
+
+/* The one's complement sum @p sum (at most 0xffff) plus @p v16. */
+static inline uint16_t
+tern_ip_tmpl_sum_add(uint32_t sum, uint16_t v16)
+{
+	sum += v16;
+	return (uint16_t)((sum & 0xffff) + (sum >> 16));
+}
+
+/**
+ * Send frame @p m, which starts with @p t's headers followed by an
+ * @p l4_len-byte TCP segment (its checksum field zero), all in the
+ * first segment of @p m, to @p mac (tern_ip_tmpl_mac()): the lengths
+ * and checksums (offloaded where the port offers it), counted as the
+ * full output counts, into the TX batch. Takes ownership.
+ */
+static inline void
+tern_ip_tmpl_send(struct tern_ctx *ctx, struct rte_mbuf *m,
+		  const struct tern_ip_tmpl *t,
+		  const struct rte_ether_addr *mac, uint32_t l4_len)
+{
+	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
+	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(p + t->hdr_len);
+	uint16_t len_be = rte_cpu_to_be_16((uint16_t)l4_len);
+	uint64_t ol = 0;
+
+	rte_ether_addr_copy(mac, (struct rte_ether_addr *)p);
+	m->l2_len = RTE_ETHER_HDR_LEN;
+	if (likely(!t->is6)) {
+		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)
+			(p + RTE_ETHER_HDR_LEN);
+		uint16_t tot_be = rte_cpu_to_be_16((uint16_t)(l4_len +
+					sizeof(struct rte_ipv4_hdr)));
+
+		m->l3_len = sizeof(struct rte_ipv4_hdr);
+		ih->total_length = tot_be;
+		if (ctx->ifc.tx_ip_cksum) {
+			ol = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+		} else {
+			uint16_t ck = (uint16_t)~tern_ip_tmpl_sum_add(t->ip_sum,
+								      tot_be);
+
+			/* As rte_ipv4_cksum(): 0 is sent as 0xffff. */
+			ih->hdr_checksum = ck != 0 ? ck : 0xffff;
+		}
+		tern_stat_inc(&ctx->stats, TERN_STAT_IP_OUT_REQUESTS);
+	} else {
+		struct rte_ipv6_hdr *ih = (struct rte_ipv6_hdr *)
+			(p + RTE_ETHER_HDR_LEN);
+
+		m->l3_len = sizeof(struct rte_ipv6_hdr);
+		ih->payload_len = len_be;
+		tern_stat_inc(&ctx->stats, TERN_STAT_IP6_OUT_REQUESTS);
+	}
+	if (ctx->ifc.tx_tcp_cksum) {
+		/* The port adds the segment to the pseudo-header sum. */
+		ol |= (t->is6 ? RTE_MBUF_F_TX_IPV6 : RTE_MBUF_F_TX_IPV4) |
+		      RTE_MBUF_F_TX_TCP_CKSUM;
+		th->cksum = tern_ip_tmpl_sum_add(t->phdr_sum, len_be);
+	} else {
+		uint16_t sum = tern_ip_tmpl_sum_add(
+			tern_net_cksum_mbuf(m, t->hdr_len, l4_len),
+			tern_ip_tmpl_sum_add(t->phdr_sum, len_be));
+
+		th->cksum = (uint16_t)~sum;
+	}
+	m->ol_flags |= ol;
+	tern_ctx_tx(ctx, m);
+}
 
 #endif /* TERN_NET_H */

@@ -185,7 +185,7 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	if (rc != 0)
 		goto fail;
 	tcp->conn_pool = tcp_pool_create("tcpc", ctx, conf->max_conns,
-					 sizeof(struct tern_conn), 0, socket);
+					 TCP_CONN_ELT_SIZE, 0, socket);
 	if (tcp->conn_pool == NULL)
 		goto nomem;
 	tcp->reass_pool = tcp_pool_create("tcpr", ctx,

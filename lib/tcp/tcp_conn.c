@@ -62,6 +62,7 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 		return NULL;
 	}
 	memset(c, 0, sizeof(*c));
+	tcp_tmpl_of(c)->tcp_hdr_len = 0; /* no header template (tcp_tmpl.c) */
 	c->node.key = *key;
 	c->node.hash = hash;
 	c->ctx = ctx;

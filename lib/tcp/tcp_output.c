@@ -24,6 +24,7 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
+#include "tcp_emit.h"
 #include "tcp_priv.h"
 #include "tern_net.h"
 
@@ -59,23 +60,6 @@ tcp_emit_segs(const struct tcp_emit *e)
 	if (e->tso_segsz == 0 || e->len <= e->tso_segsz)
 		return 1;
 	return (e->len + e->tso_segsz - 1) / e->tso_segsz;
-}
-
-/* The fixed TCP header (the checksum is the port's or IPv4 output's). */
-static inline void
-tcp_hdr_write(struct rte_tcp_hdr *th, const struct tern_flow_key *key,
-	      uint32_t seq, uint32_t ack, unsigned int hdr_len, uint8_t flags,
-	      uint16_t wnd)
-{
-	th->src_port = key->lport;
-	th->dst_port = key->fport;
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->data_off = (uint8_t)((hdr_len / 4) << 4);
-	th->tcp_flags = flags;
-	th->rx_win = rte_cpu_to_be_16(wnd);
-	th->cksum = 0;
-	th->tcp_urp = 0;
 }
 
 static int
@@ -149,22 +133,6 @@ tcp_emit_sack_blocks(const struct tern_conn *c, struct tcp_emit *e)
 	e->opts.nsack = (uint8_t)n;
 }
 
-/* The window field of a segment of @p c offering @p wnd bytes; a
- * zero window is counted once per closing (ZeroWindowAdv). */
-static inline uint16_t
-tcp_wnd_field(struct tern_ctx *ctx, struct tern_conn *c, uint32_t wnd)
-{
-	uint16_t field = (uint16_t)(wnd >> c->rcv_wscale);
-
-	if (field == 0 && !(c->flags & CF_ZERO_WND)) {
-		c->flags |= CF_ZERO_WND;
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_ZERO_WINDOW_ADV);
-	} else if (field != 0) {
-		c->flags &= ~CF_ZERO_WND;
-	}
-	return field;
-}
-
 /*
  * Fill seq/ack/window/timestamps for a segment of synchronized @p c.
  * What the segment tells the peer (ACK, window) is recorded by
@@ -198,26 +166,12 @@ tcp_emit_from_conn(struct tern_ctx *ctx, struct tern_conn *c,
 		tcp_emit_sack_blocks(c, e);
 }
 
-/* A segment of @p c went out acknowledging @p ack and offering
- * @p rcv_wnd bytes: nothing is owed now. */
-static void
-tcp_ack_sent(struct tern_conn *c, uint32_t ack, uint32_t rcv_wnd)
-{
-	c->rcv_adv = ack + rcv_wnd;
-	c->last_ack_sent = ack;
-	/* A D-SACK is reported once (RFC 2883 4: in the next ACK). */
-	c->dsack_end = c->dsack_start;
-	c->flags &= ~CF_ACK_NOW;
-	c->segs_unacked = 0;
-	c->delack_deadline_ns = 0;
-}
-
 /*
  * No mbuf for a segment of @p c that carried an ACK we owe: the ACK
  * stays owed and the delayed-ACK timer sends it later, as Linux's
  * tcp_send_ack() does, unless an earlier output opportunity does.
  */
-static void
+void
 tcp_ack_deferred(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	if (!(c->flags & CF_ACK_NOW) && c->last_ack_sent == c->rcv_nxt)
@@ -243,97 +197,6 @@ tcp_emit_conn(struct tern_ctx *ctx, struct tern_conn *c,
 	else
 		tcp_ack_deferred(ctx, c);
 	return rc;
-}
-
-/*
- * Can a segment of @p c with the ACK and @p len bytes take
- * tcp_emit_plain()? No SACK or D-SACK block to report (so NOP NOP TS or
- * no option at all) and at most one MSS (no TSO frame).
- */
-static inline bool
-tcp_plain_ok(const struct tern_conn *c, uint32_t len)
-{
-	return len <= c->mss &&
-	       (!(c->flags & CF_SACK_OK) ||
-		((c->reass == NULL || c->reass->n == 0) &&
-		 c->dsack_start == c->dsack_end));
-}
-
-/*
- * tcp_fill_payload() for one segment of at most an MSS: usually its
- * bytes lie in the send queue's first mbuf and fit behind the header of
- * @p m, one copy without a call; anything else takes the general way.
- */
-static inline int
-tcp_copy_payload(struct tern_ctx *ctx, const struct tern_conn *c,
-		 struct rte_mbuf *m, uint32_t off, uint32_t len)
-{
-	const struct rte_mbuf *q = c->sq_head;
-
-	if (unlikely(off + len > q->data_len ||
-		     len > rte_pktmbuf_tailroom(m)))
-		return tcp_fill_payload(ctx, c, m, off, len);
-	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
-	       rte_pktmbuf_mtod_offset(q, const uint8_t *, off), len);
-	m->data_len = (uint16_t)(m->data_len + len);
-	m->pkt_len += len;
-	return 0;
-}
-
-/*
- * The usual segment of a synchronized connection (tcp_plain_ok()): an
- * ACK, with @p len bytes of the send queue from @p seq, written straight
- * into the mbuf -- what tcp_emit_from_conn(), tcp_emit() and
- * tcp_emit_conn() do for it, without struct tcp_emit. Returns -ENOBUFS
- * when no mbuf could be had (the ACK stays owed).
- */
-static int
-tcp_emit_plain(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
-	       uint32_t seq, uint32_t len)
-{
-	bool ts = (c->flags & CF_TS_OK) != 0;
-	unsigned int hdr_len = TCP_HDR_LEN + (ts ? TCP_OPTS_TS_LEN : 0);
-	uint32_t wnd = tcp_rcv_wnd(c);
-	uint16_t field = tcp_wnd_field(ctx, c, wnd);
-	uint32_t ack = c->rcv_nxt;
-	struct rte_mbuf *m;
-	uint8_t *p;
-
-	m = tern_mbuf_alloc(ctx);
-	if (m == NULL)
-		goto nobufs;
-	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)hdr_len);
-	if (p == NULL) {
-		/* A data room smaller than a TCP header: too small to use. */
-		rte_pktmbuf_free(m);
-		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
-		goto nobufs;
-	}
-	tcp_hdr_write((struct rte_tcp_hdr *)p, &c->node.key, seq, ack,
-		      hdr_len, flags, field);
-	if (ts)
-		tcp_opts_write_ts(p + TCP_HDR_LEN,
-				  tcp_now_ms(ctx) + c->ts_offset,
-				  c->ts_recent);
-	if (len > 0 &&
-	    tcp_copy_payload(ctx, c, m, seq - c->snd_una, len) != 0) {
-		rte_pktmbuf_free(m);
-		goto nobufs;
-	}
-	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
-	c->segs_out++;
-	/* A frame lost below us is a segment lost on the wire (tcp_emit). */
-	if (unlikely(tcp_key_is6(&c->node.key)))
-		tcp_output6(ctx, m, &c->node.key,
-			    tcp_conn_flow_label(tcp_of(ctx), c));
-	else
-		tern_ipv4_output_from(ctx, m, c->node.key.laddr,
-				      c->node.key.faddr, IPPROTO_TCP);
-	tcp_ack_sent(c, ack, wnd);
-	return 0;
-nobufs:
-	tcp_ack_deferred(ctx, c);
-	return -ENOBUFS;
 }
 
 /*
@@ -389,7 +252,11 @@ tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 	c->rcv_adv = c->rcv_nxt + e.wnd;
 	c->flags &= ~CF_SYN_OWED;
 	/* Without an mbuf the SYN is as good as lost: the RTO resends it. */
-	tcp_emit(ctx, &e);
+	if (tcp_emit(ctx, &e) == 0 && synack)
+		/* The options are agreed: the segments to come can go
+		 * from the header template from the first. */
+		tcp_tmpl_build(ctx, c, tcp_tmpl_of(c), TCP_HDR_LEN +
+			       ((c->flags & CF_TS_OK) ? TCP_OPTS_TS_LEN : 0));
 }
 
 void
@@ -792,6 +659,9 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 	    c->sq_bytes == 0 && c->snd_nxt == c->iss + 1 &&
 	    (c->flags & CF_FIN_QUEUED))
 		tcp_send_segment(ctx, c, 0, true);
+	/* Usually none of these: a segment that went carried the ACK. */
+	if (!(c->flags & (CF_TLP_OWED | CF_PROBE_OWED | CF_ACK_NOW)))
+		return;
 	if (c->flags & CF_TLP_OWED)
 		tcp_emit_tlp(ctx, c, c->snd_max != snd_max);
 	if (c->flags & CF_PROBE_OWED)

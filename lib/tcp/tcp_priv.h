@@ -27,6 +27,7 @@
 #include "tcp_cc.h"
 #include "tcp_syncookie.h"
 #include "tcp_peer6.h"
+#include "tcp_tmpl.h"
 
 #define NS_PER_MS 1000000ull
 #define NS_PER_US 1000ull
@@ -308,6 +309,15 @@ struct tern_conn {
 _Static_assert(sizeof(struct tern_conn) <= 512,
 	       "struct tern_conn outgrew its 512 bytes");
 
+/* The record pool's element: a record and its template. */
+#define TCP_CONN_ELT_SIZE (sizeof(struct tern_conn) + sizeof(struct tcp_tmpl))
+
+static inline struct tcp_tmpl *
+tcp_tmpl_of(struct tern_conn *c)
+{
+	return (struct tcp_tmpl *)(void *)(c + 1);
+}
+
 TAILQ_HEAD(tcp_conn_list, tern_conn);
 
 struct tern_listener {
@@ -413,6 +423,9 @@ struct tern_tcp {
 	struct tcp_peers6 peers6;
 	uint16_t our_mss6;             /* the IPv6 MTU less 60, >= 1220 */
 	uint32_t next_flow_label;      /* RFC 6437 labels of active opens */
+	/* The IPv4 header template built last (tcp_tmpl.c): the next
+	 * connection between the same addresses starts from a copy. */
+	struct tcp_tmpl tmpl_last;
 };
 
 /*

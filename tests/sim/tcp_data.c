@@ -7,7 +7,10 @@
 #include <string.h>
 #include <netinet/in.h>
 
+#include <rte_arp.h>
+
 #include "tcp_fixture.h"
+#include "tern_net.h"
 
 #define MSS fx_mss()
 #define MAX_SEGS 512
@@ -619,6 +622,68 @@ test_data_bulk_lossy_wire(void)
 	duo_finish(&d);
 }
 
+/*
+ * T's segments of an open connection go from its header template
+ * (tcp_output.c) to the peer's MAC as the ARP entry has it now, and only
+ * while the entry is fresh: after P moved to another MAC (an ARP request
+ * from the new one updates T's entry in place) the next segment goes to
+ * the new one; once the entry is older than the ARP timeout the segment
+ * takes the IP output, which sends the unicast refresh. IPv4 only (an
+ * ARP exchange).
+ */
+static void
+tmpl_send_expect(struct peer *p, struct sim_conn *r,
+		 const struct rte_ether_addr *to)
+{
+	struct sim_pkt seg;
+	uint8_t buf[100];
+
+	fill(buf, sizeof(buf), 3);
+	SIM_ASSERT_EQ(sim_conn_send(r, buf, sizeof(buf)), sizeof(buf));
+	PEER_EXPECT(p, SIM_S, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, SEQ_ANY, p->snd_nxt);
+	SIM_ASSERT_EQ(seg.h.payload_len, sizeof(buf));
+	SIM_CHECK(memcmp(seg.payload, buf, sizeof(buf)) == 0);
+	SIM_CHECK(seg.h.ip_csum_ok && seg.h.tcp_csum_ok);
+	SIM_CHECK(rte_is_same_ether_addr(&seg.h.eth_dst, to));
+	peer_send_ack(p);
+}
+
+static void
+test_data_template_follows_neighbour(void)
+{
+	static const struct rte_ether_addr bcast = {
+		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	static const struct rte_ether_addr none;
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_conn *r = peer_open_passive(p, l);
+	struct rte_ether_addr moved = p->p->mac;
+	struct rte_mbuf *m;
+	uint64_t requests;
+
+	tmpl_send_expect(p, r, &p->p->mac);
+	tmpl_send_expect(p, r, &p->p->mac);
+	moved.addr_bytes[5] ^= 0x5a;
+	p->p->mac = moved;
+	m = sim_build_arp(p->p->pool, RTE_ARP_OP_REQUEST, &bcast, &moved,
+			  p->p->ip, &none, p->t->ip);
+	SIM_CHECK(m != NULL);
+	sim_wire_send(p->p, m);
+	sim_settle(p->sim);
+	tmpl_send_expect(p, r, &moved);
+	requests = sim_stat(p->t, TERN_STAT_ARP_REQUESTS_SENT);
+	sim_run_for(p->sim, p->t->ctx->arp->timeout_ns + SIM_S);
+	tmpl_send_expect(p, r, &moved);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_ARP_REQUESTS_SENT),
+		      requests + 1);
+	tmpl_send_expect(p, r, &moved);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_ARP_REQUESTS_SENT),
+		      requests + 1);
+	SIM_ASSERT_EQ(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	peer_destroy(p);
+}
+
 const struct sim_test tcp_tests_data[] = {
 	SIM_TEST(test_s11_ack_every_second_segment),
 	SIM_TEST(test_s12_out_of_order_dup_ack),
@@ -638,5 +703,6 @@ const struct sim_test tcp_tests_data[] = {
 	SIM_TEST(test_s58_urgent_pointer),
 	SIM_TEST(test_data_bulk_two_stacks),
 	SIM_TEST(test_data_bulk_lossy_wire),
+	SIM_TEST_V4(test_data_template_follows_neighbour),
 };
 const unsigned int tcp_tests_data_n = RTE_DIM(tcp_tests_data);

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * What the output layer's two emits share (tcp_output.c: the general
+ * one and its callers; tcp_tmpl.c: the usual segment of an open
+ * connection, from its header template).
+ */
+#ifndef TCP_EMIT_H
+#define TCP_EMIT_H
+
+#include <rte_tcp.h>
+
+#include "tcp_priv.h"
+
+/* The fixed TCP header (the checksum is the port's or IPv4 output's). */
+static inline void
+tcp_hdr_write(struct rte_tcp_hdr *th, const struct tern_flow_key *key,
+	      uint32_t seq, uint32_t ack, unsigned int hdr_len, uint8_t flags,
+	      uint16_t wnd)
+{
+	th->src_port = key->lport;
+	th->dst_port = key->fport;
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->data_off = (uint8_t)((hdr_len / 4) << 4);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(wnd);
+	th->cksum = 0;
+	th->tcp_urp = 0;
+}
+
+/* The window field of a segment of @p c offering @p wnd bytes; a
+ * zero window is counted once per closing (ZeroWindowAdv). */
+static inline uint16_t
+tcp_wnd_field(struct tern_ctx *ctx, struct tern_conn *c, uint32_t wnd)
+{
+	uint16_t field = (uint16_t)(wnd >> c->rcv_wscale);
+
+	if (field == 0 && !(c->flags & CF_ZERO_WND)) {
+		c->flags |= CF_ZERO_WND;
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_ZERO_WINDOW_ADV);
+	} else if (field != 0) {
+		c->flags &= ~CF_ZERO_WND;
+	}
+	return field;
+}
+
+/* A segment of @p c went out acknowledging @p ack and offering
+ * @p rcv_wnd bytes: nothing is owed now. */
+static inline void
+tcp_ack_sent(struct tern_conn *c, uint32_t ack, uint32_t rcv_wnd)
+{
+	c->rcv_adv = ack + rcv_wnd;
+	c->last_ack_sent = ack;
+	/* A D-SACK is reported once (RFC 2883 4: in the next ACK). */
+	c->dsack_end = c->dsack_start;
+	c->flags &= ~CF_ACK_NOW;
+	c->segs_unacked = 0;
+	c->delack_deadline_ns = 0;
+}
+
+/*
+ * Can a segment of @p c with the ACK and @p len bytes take
+ * tcp_emit_plain()? No SACK or D-SACK block to report (so NOP NOP TS or
+ * no option at all) and at most one MSS (no TSO frame).
+ */
+static inline bool
+tcp_plain_ok(const struct tern_conn *c, uint32_t len)
+{
+	return len <= c->mss &&
+	       (!(c->flags & CF_SACK_OK) ||
+		((c->reass == NULL || c->reass->n == 0) &&
+		 c->dsack_start == c->dsack_end));
+}
+
+/*
+ * No mbuf for a segment of @p c that carried an ACK we owe: the ACK
+ * stays owed (the delayed-ACK timer sends it).
+ */
+void tcp_ack_deferred(struct tern_ctx *ctx, struct tern_conn *c);
+
+/*
+ * The usual segment of a synchronized connection (tcp_plain_ok()): an
+ * ACK with @p len bytes of the send queue from @p seq and @p flags.
+ * Returns -ENOBUFS when no mbuf could be had (the ACK stays owed).
+ */
+int tcp_emit_plain(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
+		   uint32_t seq, uint32_t len);
+
+/*
+ * Build c's header template for segments with a @p hdr_len-byte TCP
+ * header, right after a segment of c went through the IP output.
+ */
+void tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
+		    struct tcp_tmpl *t, unsigned int hdr_len);
+
+#endif /* TCP_EMIT_H */

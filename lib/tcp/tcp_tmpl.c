@@ -1,0 +1,260 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The usual segment of an open connection (tcp_plain_ok(): an ACK, NOP
+ * NOP TS or no option, at most one MSS of data) from the connection's
+ * header template: its Ethernet, IP and TCP headers built once (after
+ * the SYN+ACK, or after the first such segment went through the IP
+ * output), then per segment one copy and the fields that change --
+ * sequence numbers, flags, window, timestamps, lengths, checksums.
+ * lib/net builds and checks the Ethernet and IP part (struct
+ * tern_ip_tmpl): it is used only while the neighbour entry it goes
+ * through is the same and fresh, and the MAC is read from the entry;
+ * otherwise the segment takes the IP output, which runs ARP's or ND's
+ * state machine, and the template is built again after.
+ */
+#include <string.h>
+
+#include <rte_ip.h>
+#include <rte_tcp.h>
+
+#include "tcp_emit.h"
+#include "tcp_priv.h"
+#include "tern_net.h"
+
+/*
+ * tcp_fill_payload() for one segment of at most an MSS: usually its
+ * bytes lie in the send queue's first mbuf and fit behind the header of
+ * @p m, one copy without a call; anything else takes the general way.
+ */
+static inline int
+tcp_copy_payload(struct tern_ctx *ctx, const struct tern_conn *c,
+		 struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	const struct rte_mbuf *q = c->sq_head;
+
+	if (unlikely(off + len > q->data_len ||
+		     len > rte_pktmbuf_tailroom(m)))
+		return tcp_fill_payload(ctx, c, m, off, len);
+	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
+	       rte_pktmbuf_mtod_offset(q, const uint8_t *, off), len);
+	m->data_len = (uint16_t)(m->data_len + len);
+	m->pkt_len += len;
+	return 0;
+}
+
+/*
+ * The usual segment of a synchronized connection (tcp_plain_ok()): an
+ * ACK, with @p len bytes of the send queue from @p seq, written straight
+ * into the mbuf -- what tcp_emit_from_conn(), tcp_emit() and
+ * tcp_emit_conn() do for it, without struct tcp_emit -- and sent through
+ * the IP output. Returns -ENOBUFS when no mbuf could be had (the ACK
+ * stays owed).
+ */
+static int
+tcp_emit_plain_full(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
+		    uint32_t seq, uint32_t len)
+{
+	bool ts = (c->flags & CF_TS_OK) != 0;
+	unsigned int hdr_len = TCP_HDR_LEN + (ts ? TCP_OPTS_TS_LEN : 0);
+	uint32_t wnd = tcp_rcv_wnd(c);
+	uint16_t field = tcp_wnd_field(ctx, c, wnd);
+	uint32_t ack = c->rcv_nxt;
+	struct rte_mbuf *m;
+	uint8_t *p;
+
+	m = tern_mbuf_alloc(ctx);
+	if (m == NULL)
+		goto nobufs;
+	p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)hdr_len);
+	if (p == NULL) {
+		/* A data room smaller than a TCP header: too small to use. */
+		rte_pktmbuf_free(m);
+		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
+		goto nobufs;
+	}
+	tcp_hdr_write((struct rte_tcp_hdr *)p, &c->node.key, seq, ack,
+		      hdr_len, flags, field);
+	if (ts)
+		tcp_opts_write_ts(p + TCP_HDR_LEN,
+				  tcp_now_ms(ctx) + c->ts_offset,
+				  c->ts_recent);
+	if (len > 0 &&
+	    tcp_copy_payload(ctx, c, m, seq - c->snd_una, len) != 0) {
+		rte_pktmbuf_free(m);
+		goto nobufs;
+	}
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
+	c->segs_out++;
+	/* A frame lost below us is a segment lost on the wire (tcp_emit). */
+	if (unlikely(tcp_key_is6(&c->node.key)))
+		tcp_output6(ctx, m, &c->node.key,
+			    tcp_conn_flow_label(tcp_of(ctx), c));
+	else
+		tern_ipv4_output_from(ctx, m, c->node.key.laddr,
+				      c->node.key.faddr, IPPROTO_TCP);
+	tcp_ack_sent(c, ack, wnd);
+	return 0;
+nobufs:
+	tcp_ack_deferred(ctx, c);
+	return -ENOBUFS;
+}
+
+
+/*
+ * Copy to @p t the IPv4 template built last (tcp->tmpl_last) if it is
+ * one between c's addresses, with @p hdr_len, and still holds; only the
+ * ports differ. Returns false when there is none such.
+ */
+static bool
+tcp_tmpl_copy_last(struct tern_ctx *ctx, const struct tern_conn *c,
+		   struct tcp_tmpl *t, unsigned int hdr_len)
+{
+	const struct tcp_tmpl *last = &tcp_of(ctx)->tmpl_last;
+	const struct rte_ipv4_hdr *ih = (const struct rte_ipv4_hdr *)
+		(last->frame + RTE_ETHER_HDR_LEN);
+	struct rte_tcp_hdr *th;
+
+	if (last->tcp_hdr_len != hdr_len ||
+	    ih->src_addr != c->node.key.laddr ||
+	    ih->dst_addr != c->node.key.faddr ||
+	    tern_ip_tmpl_mac(ctx, &last->ip) == NULL)
+		return false;
+	*t = *last;
+	th = (struct rte_tcp_hdr *)(t->frame + TERN_L2L3_HDR_LEN);
+	th->src_port = c->node.key.lport;
+	th->dst_port = c->node.key.fport;
+	return true;
+}
+
+/*
+ * Build c's header template (struct tcp_tmpl) for segments with a
+ * @p hdr_len-byte TCP header, after a segment went to the peer through
+ * the IP output: lib/net's part needs the neighbour entry that output
+ * remembered. Without one (not resolved, or not fresh: the output
+ * refreshes it) the template stays unbuilt and the next segment takes
+ * the IP output again.
+ */
+void
+tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
+	       struct tcp_tmpl *t, unsigned int hdr_len)
+{
+	const struct tern_flow_key *key = &c->node.key;
+	bool is6 = tcp_key_is6(key);
+	int rc;
+
+	if (likely(!is6) && tcp_tmpl_copy_last(ctx, c, t, hdr_len))
+		return;
+	memset(t->frame, 0, sizeof(t->frame));
+	if (unlikely(is6)) {
+		struct tern_ip6 l, f;
+
+		tcp_key6_addrs(ctx, key, &l, &f);
+		rc = tern_ipv6_tmpl_build(ctx, &l, &f, IPPROTO_TCP,
+					  tcp_conn_flow_label(tcp_of(ctx), c),
+					  t->frame, &t->ip);
+	} else {
+		rc = tern_ipv4_tmpl_build(ctx, key->laddr, key->faddr,
+					  IPPROTO_TCP, t->frame, &t->ip);
+	}
+	if (rc != 0) {
+		t->tcp_hdr_len = 0;
+		return;
+	}
+	tcp_hdr_write((struct rte_tcp_hdr *)(t->frame + t->ip.hdr_len), key,
+		      0, 0, hdr_len, 0, 0);
+	if (hdr_len > TCP_HDR_LEN)
+		tcp_opts_write_ts(t->frame + t->ip.hdr_len + TCP_HDR_LEN, 0, 0);
+	t->tcp_hdr_len = (uint8_t)hdr_len;
+	t->max_len = (uint16_t)RTE_MAX((int)ctx->ifc.mtu -
+				       (t->ip.hdr_len - RTE_ETHER_HDR_LEN) -
+				       (int)hdr_len, 0);
+	if (!is6)
+		tcp_of(ctx)->tmpl_last = *t;
+}
+
+/*
+ * tcp_emit_plain() from c's template @p t to @p mac: one copy of the
+ * headers, then the fields that change (sequence numbers, flags,
+ * window, timestamps) and the payload; tern_ip_tmpl_send() adds the
+ * lengths and checksums.
+ */
+static __rte_always_inline int
+tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
+	      const struct tcp_tmpl *t, const struct rte_ether_addr *mac,
+	      uint8_t flags, uint32_t seq, uint32_t len)
+{
+	unsigned int hdr_len = t->tcp_hdr_len;
+	uint32_t wnd = tcp_rcv_wnd(c);
+	uint16_t field = tcp_wnd_field(ctx, c, wnd);
+	uint32_t ack = c->rcv_nxt;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+	uint8_t *p;
+
+	/* tern_mbuf_alloc(), which the compiler keeps out of line here. */
+	m = rte_pktmbuf_alloc(ctx->pool);
+	if (unlikely(m == NULL)) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
+		goto nobufs;
+	}
+	if (unlikely(rte_pktmbuf_tailroom(m) < sizeof(t->frame))) {
+		/* A data room smaller than the headers: too small to use. */
+		rte_pktmbuf_free(m);
+		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
+		goto nobufs;
+	}
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	memcpy(p, t->frame, sizeof(t->frame));
+	m->data_len = (uint16_t)(t->ip.hdr_len + hdr_len);
+	m->pkt_len = m->data_len;
+	th = (struct rte_tcp_hdr *)(p + t->ip.hdr_len);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(field);
+	if (hdr_len > TCP_HDR_LEN)
+		tcp_opts_write_ts((uint8_t *)(th + 1),
+				  tcp_now_ms(ctx) + c->ts_offset,
+				  c->ts_recent);
+	if (len > 0 &&
+	    tcp_copy_payload(ctx, c, m, seq - c->snd_una, len) != 0) {
+		rte_pktmbuf_free(m);
+		goto nobufs;
+	}
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
+	c->segs_out++;
+	tern_ip_tmpl_send(ctx, m, &t->ip, mac, hdr_len + len);
+	tcp_ack_sent(c, ack, wnd);
+	return 0;
+nobufs:
+	tcp_ack_deferred(ctx, c);
+	return -ENOBUFS;
+}
+
+/*
+ * The usual segment of a synchronized connection (tcp_plain_ok()): from
+ * the connection's header template while it holds (tcp_emit_tmpl()),
+ * else through the IP output, after which the template is built again.
+ * Returns -ENOBUFS when no mbuf could be had (the ACK stays owed).
+ */
+int
+tcp_emit_plain(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
+	       uint32_t seq, uint32_t len)
+{
+	unsigned int hdr_len = TCP_HDR_LEN +
+			       ((c->flags & CF_TS_OK) ? TCP_OPTS_TS_LEN : 0);
+	struct tcp_tmpl *t = tcp_tmpl_of(c);
+	const struct rte_ether_addr *mac;
+	int rc;
+
+	/* Built for this connection (tcp_conn_alloc() clears it) with
+	 * its options; a segment past the MTU takes the IP output, which
+	 * drops it (IpOutTooBig). */
+	if (likely(t->tcp_hdr_len == hdr_len && len <= t->max_len) &&
+	    (mac = tern_ip_tmpl_mac(ctx, &t->ip)) != NULL)
+		return tcp_emit_tmpl(ctx, c, t, mac, flags, seq, len);
+	rc = tcp_emit_plain_full(ctx, c, flags, seq, len);
+	if (rc == 0)
+		tcp_tmpl_build(ctx, c, t, hdr_len);
+	return rc;
+}
