@@ -90,18 +90,17 @@ struct tern_arp_last {
  * (same gen): a segment is then one copy of hdr and a few field
  * writes. hdr is the Ethernet header but for the destination MAC (read
  * from the entry at each use, as tern_arp_last's users do) and the IPv4
- * header but for its total length and checksum (zero).
+ * header but for its total length and checksum (zero). The MTU and
+ * the offloads are read from the interface at each use.
  */
 struct tern_arp_tx4 {
 	rte_be32_t dst;                 /**< 0: none (never a destination) */
 	rte_be32_t src;
 	uint32_t gen;                   /**< tern_arp_table.gen then */
 	uint8_t idx;                    /**< the entry in e[] */
-	uint16_t l4_max;                /**< MTU less the IPv4 header */
 	uint32_t ip_sum;                /**< hdr's IPv4 words, folded */
 	uint32_t phdr_sum;              /**< TCP pseudo-header without the
 					     length, folded */
-	uint64_t ol_flags;              /**< TX offload flags to set */
 	uint8_t hdr[14 + 20] __rte_aligned(8);
 };
 

@@ -351,12 +351,6 @@ ipv4_tx4_build(struct tern_ctx *ctx, const struct tern_arp_entry *e,
 	memcpy(w, ih, sizeof(w));
 	t->ip_sum = ipv4_fold((uint64_t)w[0] + w[1] + w[2] + w[3] + w[4]);
 	t->phdr_sum = ipv4_phdr_sum(ih, 0);
-	t->ol_flags = 0;
-	if (ctx->ifc.tx_ip_cksum)
-		t->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
-	if (ctx->ifc.tx_tcp_cksum)
-		t->ol_flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
-	t->l4_max = (uint16_t)(ctx->ifc.mtu - NET_IPV4_HLEN_MIN);
 	t->idx = (uint8_t)(e - tbl->e);
 	t->gen = tbl->gen;
 	t->src = src;
@@ -395,12 +389,14 @@ ipv4_output_tcp_quick(struct tern_ctx *ctx, struct rte_mbuf *m,
 	struct rte_ipv4_hdr *ih;
 	struct rte_tcp_hdr *th;
 	rte_be16_t ip_len;
+	uint64_t flags;
 
 	if (t->dst != dst || t->src != src || t->gen != tbl->gen ||
 	    ctx->now_ns - e->confirmed_ns >= tbl->timeout_ns)
 		return false;
 	/* A full batch is the general path's to count (TxBatchFull). */
-	if (l4_len > t->l4_max || rte_pktmbuf_data_len(m) < TCP_HLEN_MIN ||
+	if (l4_len + NET_IPV4_HLEN_MIN > ctx->ifc.mtu ||
+	    rte_pktmbuf_data_len(m) < TCP_HLEN_MIN ||
 	    m->data_off < TERN_L2L3_HDR_LEN ||
 	    (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0 ||
 	    ctx->tx.count == TERN_TX_BATCH_MAX)
@@ -415,13 +411,17 @@ ipv4_output_tcp_quick(struct tern_ctx *ctx, struct rte_mbuf *m,
 	th = (struct rte_tcp_hdr *)(ih + 1);
 	ip_len = rte_cpu_to_be_16((uint16_t)(NET_IPV4_HLEN_MIN + l4_len));
 	ih->total_length = ip_len;
-	if (!ctx->ifc.tx_ip_cksum)
-		ih->hdr_checksum = (uint16_t)~ipv4_fold2(t->ip_sum, ip_len);
 	m->l2_len = NET_ETH_HLEN;
 	m->l3_len = NET_IPV4_HLEN_MIN;
-	m->ol_flags = (m->ol_flags & ~(RTE_MBUF_F_TX_IPV4 |
-				       RTE_MBUF_F_TX_IP_CKSUM |
-				       RTE_MBUF_F_TX_L4_MASK)) | t->ol_flags;
+	flags = m->ol_flags & ~(RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM |
+				RTE_MBUF_F_TX_L4_MASK);
+	if (ctx->ifc.tx_ip_cksum)
+		flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
+	else
+		ih->hdr_checksum = (uint16_t)~ipv4_fold2(t->ip_sum, ip_len);
+	if (ctx->ifc.tx_tcp_cksum)
+		flags |= RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+	m->ol_flags = flags;
 	/* The port adds the segment to the pseudo-header sum. */
 	th->cksum = (uint16_t)ipv4_fold2(t->phdr_sum,
 					 rte_cpu_to_be_16((uint16_t)l4_len));

@@ -211,15 +211,136 @@ net_ipv6_prepend(struct tern_ctx *ctx, struct rte_mbuf *m,
 	return 0;
 }
 
-int
-tern_ipv6_output(struct tern_ctx *ctx, struct rte_mbuf *m,
-		 const struct tern_ip6 *src, const struct tern_ip6 *dst,
-		 uint8_t proto, uint32_t tc_flow)
+/* Two folded sums (at most 0xffff each) added and folded: one carry. */
+static inline uint32_t
+ipv6_fold2(uint32_t a, uint32_t b)
+{
+	uint32_t sum = a + b;
+
+	return (sum & 0xffff) + (sum >> 16);
+}
+
+/*
+ * Does output through resolved entry @p e send at once without a state
+ * change (as nd_output_resolved() does for it)? REACHABLE within its
+ * timeout, DELAY and PROBE (which run on their timers) do; STALE and an
+ * expired REACHABLE enter DELAY, the general path's to do.
+ */
+static inline bool
+ipv6_nd_sends_as_is(const struct tern_ctx *ctx, const struct tern_nd_entry *e)
+{
+	return net_nd_is_reachable(ctx, e) || e->state == TERN_ND_DELAY ||
+	       e->state == TERN_ND_PROBE;
+}
+
+/* The header of TCP segments from @p src to @p dst through entry @p e,
+ * for ipv6_output_tcp_quick(). */
+static void
+ipv6_tx6_build(struct tern_ctx *ctx, const struct tern_nd_entry *e,
+	       const struct tern_ip6 *src, const struct tern_ip6 *dst)
+{
+	struct tern_nd_table *tbl = ctx->nd;
+	struct tern_nd_tx6 *t = &tbl->tx6;
+	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)t->hdr;
+	struct rte_ipv6_hdr *ih = (struct rte_ipv6_hdr *)(eh + 1);
+
+	memset(t->hdr, 0, sizeof(t->hdr));
+	rte_ether_addr_copy(&ctx->ifc.mac, &eh->src_addr);
+	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
+	ipv6_fill_header(ih, src, dst, IPPROTO_TCP, IPV6_HOP_LIMIT_DEFAULT,
+			 0, 0);
+	t->phdr_sum = tern_ip6_phdr_sum(src, dst, 0, IPPROTO_TCP);
+	t->idx = (uint8_t)(e - tbl->e);
+	t->gen = tbl->gen;
+	t->src = *src;
+	t->dst = *dst;
+}
+
+/* The TCP checksum in software: th->cksum holds the pseudo-header sum.
+ * Out of line: the quick path then keeps few registers. */
+static __rte_noinline void
+ipv6_tcp_cksum_sw(const struct rte_mbuf *m, struct rte_tcp_hdr *th,
+		  uint32_t l4_len)
+{
+	uint32_t phdr = th->cksum;
+
+	th->cksum = 0;
+	th->cksum = (uint16_t)~ipv6_fold2(
+		tern_net_cksum_mbuf(m, TERN_L2L3_HDR_LEN6, l4_len), phdr);
+}
+
+/*
+ * The TCP segment @p m (not TSO) from @p src to @p dst, when the header
+ * kept for them still holds (ctx->nd->tx6: the same entry, REACHABLE
+ * within its timeout): its frame is the kept header, the first word,
+ * the length and the checksum (as net_ipv6_prepend() would write them),
+ * and it is queued. False: nothing done, the general path takes it.
+ */
+static __rte_always_inline bool
+ipv6_output_tcp_quick(struct tern_ctx *ctx, struct rte_mbuf *m,
+		      const struct tern_ip6 *src, const struct tern_ip6 *dst,
+		      uint32_t tc_flow)
+{
+	const struct tern_nd_table *tbl = ctx->nd;
+	const struct tern_nd_tx6 *t = &tbl->tx6;
+	const struct tern_nd_entry *e = &tbl->e[t->idx];
+	uint32_t l4_len = rte_pktmbuf_pkt_len(m);
+	struct rte_ether_hdr *eh;
+	struct rte_ipv6_hdr *ih;
+	struct rte_tcp_hdr *th;
+	uint64_t flags;
+
+	if (!tern_ip6_eq(&t->dst, dst) || !tern_ip6_eq(&t->src, src) ||
+	    t->gen != tbl->gen || !ipv6_nd_sends_as_is(ctx, e))
+		return false;
+	/* A full batch is the general path's to count (TxBatchFull). */
+	if (l4_len + NET_IPV6_HLEN > ctx->ifc.mtu ||
+	    rte_pktmbuf_data_len(m) < TCP_HLEN_MIN ||
+	    m->data_off < TERN_L2L3_HDR_LEN6 ||
+	    (m->ol_flags & RTE_MBUF_F_TX_TCP_SEG) != 0 ||
+	    ctx->tx.count == TERN_TX_BATCH_MAX)
+		return false;
+	m->data_off = (uint16_t)(m->data_off - TERN_L2L3_HDR_LEN6);
+	m->data_len = (uint16_t)(m->data_len + TERN_L2L3_HDR_LEN6);
+	m->pkt_len += TERN_L2L3_HDR_LEN6;
+	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+	memcpy(eh, t->hdr, sizeof(t->hdr));
+	rte_ether_addr_copy(&e->mac, &eh->dst_addr);
+	ih = (struct rte_ipv6_hdr *)(eh + 1);
+	th = (struct rte_tcp_hdr *)(ih + 1);
+	ih->vtc_flow = rte_cpu_to_be_32(6u << 28 | (tc_flow & 0x0fffffffu));
+	ih->payload_len = rte_cpu_to_be_16((uint16_t)l4_len);
+	m->l2_len = NET_ETH_HLEN;
+	m->l3_len = NET_IPV6_HLEN;
+	flags = m->ol_flags & ~(RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IPV6 |
+				RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_L4_MASK);
+	/* The port adds the segment to the pseudo-header sum. */
+	th->cksum = (uint16_t)ipv6_fold2(t->phdr_sum, ih->payload_len);
+	if (ctx->ifc.tx_tcp_cksum)
+		flags |= RTE_MBUF_F_TX_IPV6 | RTE_MBUF_F_TX_TCP_CKSUM;
+	else
+		ipv6_tcp_cksum_sw(m, th, l4_len);
+	m->ol_flags = flags;
+	tern_stat_inc(&ctx->stats, TERN_STAT_IP6_OUT_REQUESTS);
+	ctx->tx.pkts[ctx->tx.count++] = m;
+	/* As net_nd_output_entry(): ND's next timer within the poll's. */
+	if (tbl->next_due_ns < ctx->arp->next_sweep_ns)
+		ctx->arp->next_sweep_ns = tbl->next_due_ns;
+	return true;
+}
+
+/* Everything but the quick way: out of line, so that the quick one
+ * saves no registers for it. */
+static __rte_noinline int
+ipv6_output_general(struct tern_ctx *ctx, struct rte_mbuf *m,
+		    const struct tern_ip6 *src, const struct tern_ip6 *dst,
+		    uint8_t proto, uint32_t tc_flow)
 {
 	uint32_t l4_len = rte_pktmbuf_pkt_len(m);
 	const struct tern_ip6 *nexthop = NULL;
 	struct tern_nd_entry *last;
 	struct rte_ether_hdr *eh;
+	int rc;
 
 	if (l4_len + NET_IPV6_HLEN > ctx->ifc.mtu) {
 		tern_drop(ctx, m, TERN_STAT_IP6_OUT_TOO_BIG);
@@ -249,14 +370,34 @@ tern_ipv6_output(struct tern_ctx *ctx, struct rte_mbuf *m,
 			net_nd_xmit(ctx, last, m);
 		else
 			net_nd_output_entry(ctx, m, last);
+		rc = 0;
+	} else if (nexthop != NULL) {
+		rc = net_nd_output(ctx, m, nexthop, dst);
+	} else {
+		eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+		tern_ip6_mc_mac(dst, &eh->dst_addr);
+		tern_ctx_tx(ctx, m);
 		return 0;
 	}
-	if (nexthop != NULL)
-		return net_nd_output(ctx, m, nexthop, dst);
-	eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
-	tern_ip6_mc_mac(dst, &eh->dst_addr);
-	tern_ctx_tx(ctx, m);
-	return 0;
+	/* The next segment to where this one went takes the quick way
+	 * (this one did not: another source or destination, or the entry
+	 * was not the kept one, or not REACHABLE). */
+	last = net_nd_last(ctx, dst);
+	if (proto == IPPROTO_TCP && last != NULL &&
+	    ipv6_nd_sends_as_is(ctx, last))
+		ipv6_tx6_build(ctx, last, src, dst);
+	return rc;
+}
+
+int
+tern_ipv6_output(struct tern_ctx *ctx, struct rte_mbuf *m,
+		 const struct tern_ip6 *src, const struct tern_ip6 *dst,
+		 uint8_t proto, uint32_t tc_flow)
+{
+	if (likely(proto == IPPROTO_TCP && src != NULL) &&
+	    ipv6_output_tcp_quick(ctx, m, src, dst, tc_flow))
+		return 0;
+	return ipv6_output_general(ctx, m, src, dst, proto, tc_flow);
 }
 
 int

@@ -95,6 +95,26 @@ struct tern_nd_last {
 	uint8_t idx;                    /**< the entry in e[] */
 };
 
+/**
+ * IPv6 output's frame header for TCP from src to dst (lib/net/tern_ipv6.c),
+ * kept while e[idx] is the entry to dst as for tern_nd_last (same gen)
+ * and used while output through that entry changes no state (REACHABLE
+ * within its timeout, DELAY, PROBE): a segment
+ * is then one copy of hdr and a few field writes. hdr is the Ethernet
+ * header but for the destination MAC (read from the entry at each use)
+ * and the IPv6 header but for its first word and payload length. The
+ * MTU and the offloads are read from the interface at each use.
+ */
+struct tern_nd_tx6 {
+	struct tern_ip6 dst;            /**< :: none (never a destination) */
+	struct tern_ip6 src;
+	uint32_t gen;                   /**< tern_nd_table.gen then */
+	uint8_t idx;                    /**< the entry in e[] */
+	uint32_t phdr_sum;              /**< TCP pseudo-header without the
+					     length, folded */
+	uint8_t hdr[14 + 40] __rte_aligned(8);
+};
+
 struct tern_nd_table {
 	struct tern_ip6 addr[TERN_ND_ADDR_MAX];
 	uint8_t addr_state[TERN_ND_ADDR_MAX];  /**< enum tern_nd_addr_state */
@@ -113,6 +133,7 @@ struct tern_nd_table {
 	uint8_t free_head;
 	uint32_t gen;                   /**< bumped when an entry is freed */
 	struct tern_nd_last last;
+	struct tern_nd_tx6 tx6;
 	struct tern_nd_entry e[TERN_ND_ENTRIES];
 };
 
