@@ -13,8 +13,9 @@
  *  - the top level is a ring: E < N + span, so a slot at or before N's
  *    top digit stands for the next 2^36-tick block;
  *  - the level of an armed timer is a function of (E, N) that does not
- *    change while N moves up to the start of the timer's slot, so cancel
- *    recomputes it instead of storing it in the node;
+ *    change while N moves up to the start of the timer's slot, so the
+ *    node need not store it; cancel needs it only when the slot empties,
+ *    and then the timer was the slot's head, whose address names it;
  *  - E > N holds exactly for timers in slots; E <= N for timers on the
  *    expired or overdue list.
  * Advance repeatedly takes the first occupied slot of the lowest
@@ -97,13 +98,22 @@ wheel_place(struct tern_wheel *w, struct tern_timer *t)
 static void
 wheel_remove(struct tern_wheel *w, struct tern_timer *t)
 {
-	if (t->expire_tick > w->now_tick) {
-		unsigned int level = wheel_level(t->expire_tick, w->now_tick);
-		unsigned int slot = tick_digit(t->expire_tick, level);
+	struct tern_timer **pprev = t->pprev;
+	bool last = t->next == NULL;
+	/* How far into the slot heads pprev points, if it does. */
+	uintptr_t off = (uintptr_t)pprev - (uintptr_t)&w->slots[0][0];
 
+	if (t->expire_tick > w->now_tick) {
 		timer_unlink(t);
-		if (w->slots[level][slot] == NULL)
-			w->occupied[level] &= ~(UINT64_C(1) << slot);
+		/* The slot is empty when @p t was its only timer: the head
+		 * pointed at it and nothing came after (the slot's index
+		 * comes from the head's address; no level to work out). */
+		if (last && off < sizeof(w->slots)) {
+			unsigned int i = (unsigned int)(off / sizeof(*pprev));
+
+			w->occupied[i / TERN_WHEEL_SLOTS] &=
+				~(UINT64_C(1) << (i % TERN_WHEEL_SLOTS));
+		}
 		return;
 	}
 	/* On a list: its tail pointer must not be left dangling. */

@@ -1,12 +1,19 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * SipHash-2-4 (Aumasson and Bernstein, "SipHash: a fast short-input
- * PRF", 2012) and RFC 6528 initial sequence numbers built on it.
+ * SipHash (Aumasson and Bernstein, "SipHash: a fast short-input PRF",
+ * 2012), its 2-4 and 1-3 variants, and RFC 6528 initial sequence
+ * numbers built on SipHash-1-3.
  *
  * SipHash is used rather than a general-purpose hash because RFC 9293
  * MUST-9 asks that F() not be computable from outside: with a secret
  * 128-bit key, SipHash is a PRF, so seeing the ISNs of some connections
- * does not reveal those of others.
+ * does not reveal those of others. The ISN takes SipHash-1-3 (one
+ * compression round per word, three to finish: five rounds for the
+ * 12-byte tuple instead of eight), as CPython's str hash and Rust's
+ * HashMap do and as Linux's hsiphash does on 64-bit machines: no attack
+ * on it is known, and an observer sees at most 32 bits of it mixed with
+ * a clock. The SYN cookies, whose 24 bits are all an attacker must
+ * guess, keep SipHash-2-4 (tcp_syncookie.c).
  */
 
 #include <string.h>
@@ -23,9 +30,11 @@
 #define SIP_INIT_V2 UINT64_C(0x6c7967656e657261)
 #define SIP_INIT_V3 UINT64_C(0x7465646279746573)
 
-/* 2 compression rounds per message word, 4 finalisation rounds. */
-#define SIP_C_ROUNDS 2
-#define SIP_D_ROUNDS 4
+/* SipHash-c-d: c compression rounds per message word, d finalisation
+ * rounds. 2-4 is the paper's recommendation (the SYN cookies); 1-3 the
+ * lighter variant (the ISN and timestamp offset, see tcp_isn.h). */
+#define SIP_C_ROUNDS_MAX 2
+#define SIP_D_ROUNDS_MAX 4
 
 struct sip_state {
 	uint64_t v0, v1, v2, v3;
@@ -89,54 +98,83 @@ sip_round(struct sip_state *s)
 }
 
 /* The rounds written out: the compiler kept the loops (a counter and
- * a branch per round, on every connection's ISN). */
-static inline void
-sip_compress(struct sip_state *s, uint64_t m)
+ * a branch per round, on every connection's ISN); with @p c and @p d
+ * constants the branches below fold away. */
+static __rte_always_inline void
+sip_compress(struct sip_state *s, uint64_t m, unsigned int c)
 {
-	RTE_BUILD_BUG_ON(SIP_C_ROUNDS != 2);
+	RTE_BUILD_BUG_ON(SIP_C_ROUNDS_MAX != 2);
 	s->v3 ^= m;
 	sip_round(s);
-	sip_round(s);
+	if (c == 2)
+		sip_round(s);
 	s->v0 ^= m;
 }
 
-static inline void
-sip_finalize(struct sip_state *s)
+static __rte_always_inline void
+sip_finalize(struct sip_state *s, unsigned int d)
 {
-	RTE_BUILD_BUG_ON(SIP_D_ROUNDS != 4);
+	RTE_BUILD_BUG_ON(SIP_D_ROUNDS_MAX != 4);
 	s->v2 ^= 0xff;
 	sip_round(s);
 	sip_round(s);
 	sip_round(s);
-	sip_round(s);
+	if (d == 4)
+		sip_round(s);
+}
+
+static __rte_always_inline void
+sip_init(struct sip_state *s, uint64_t k0, uint64_t k1)
+{
+	s->v0 = k0 ^ SIP_INIT_V0;
+	s->v1 = k1 ^ SIP_INIT_V1;
+	s->v2 = k0 ^ SIP_INIT_V2;
+	s->v3 = k1 ^ SIP_INIT_V3;
+}
+
+static __rte_always_inline uint64_t
+sip_result(const struct sip_state *s)
+{
+	return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
+}
+
+/* SipHash-c-d of @p len bytes (c: 1 or 2, d: 3 or 4). */
+static __rte_always_inline uint64_t
+siphash_cd(const void *data, unsigned int len, uint64_t k0, uint64_t k1,
+	   unsigned int c, unsigned int d)
+{
+	const uint8_t *p = data;
+	unsigned int tail = len % 8;
+	const uint8_t *end = p + (len - tail);
+	struct sip_state s;
+
+	sip_init(&s, k0, k1);
+	for (; p != end; p += 8)
+		sip_compress(&s, load_le64(p), c);
+	/* Last word: the remaining bytes, and the length mod 256 in the
+	 * top byte so that messages differing only in trailing zeros
+	 * hash differently. */
+	sip_compress(&s, load_le_tail(p, tail) | ((uint64_t)(len & 0xff) << 56),
+		     c);
+	sip_finalize(&s, d);
+	return sip_result(&s);
 }
 
 uint64_t
 tern_siphash24(const void *data, unsigned int len, uint64_t k0, uint64_t k1)
 {
-	const uint8_t *p = data;
-	unsigned int tail = len % 8;
-	const uint8_t *end = p + (len - tail);
-	struct sip_state s = {
-		.v0 = k0 ^ SIP_INIT_V0,
-		.v1 = k1 ^ SIP_INIT_V1,
-		.v2 = k0 ^ SIP_INIT_V2,
-		.v3 = k1 ^ SIP_INIT_V3,
-	};
-	for (; p != end; p += 8)
-		sip_compress(&s, load_le64(p));
-	/* Last word: the remaining bytes, and the length mod 256 in the
-	 * top byte so that messages differing only in trailing zeros
-	 * hash differently. */
-	sip_compress(&s, load_le_tail(p, tail) | ((uint64_t)(len & 0xff) << 56));
+	return siphash_cd(data, len, k0, k1, 2, 4);
+}
 
-	sip_finalize(&s);
-	return s.v0 ^ s.v1 ^ s.v2 ^ s.v3;
+uint64_t
+tern_siphash13(const void *data, unsigned int len, uint64_t k0, uint64_t k1)
+{
+	return siphash_cd(data, len, k0, k1, 1, 3);
 }
 
 /*
- * SipHash-2-4 of the 4-tuple's 12 wire bytes, laddr | lport | faddr |
- * fport -- tern_siphash24() of them, with the two message words built
+ * SipHash-1-3 of the 4-tuple's 12 wire bytes, laddr | lport | faddr |
+ * fport -- tern_siphash13() of them, with the two message words built
  * from the key's fields in registers rather than copied into a buffer
  * and read back (one per connection, and again for a TIME_WAIT reuse).
  */
@@ -149,19 +187,15 @@ tcp_tuple_hash(const struct tcp_isn_secret *s, const struct tern_flow_key *key)
 	uint64_t faddr = rte_le_to_cpu_32(key->faddr);
 	uint64_t lport = rte_le_to_cpu_16(key->lport);
 	uint64_t fport = rte_le_to_cpu_16(key->fport);
-	struct sip_state st = {
-		.v0 = s->k0 ^ SIP_INIT_V0,
-		.v1 = s->k1 ^ SIP_INIT_V1,
-		.v2 = s->k0 ^ SIP_INIT_V2,
-		.v3 = s->k1 ^ SIP_INIT_V3,
-	};
+	struct sip_state st;
 
+	sip_init(&st, s->k0, s->k1);
 	/* bytes 0-7: laddr, lport, faddr's first two */
-	sip_compress(&st, laddr | lport << 32 | (faddr & 0xffff) << 48);
+	sip_compress(&st, laddr | lport << 32 | (faddr & 0xffff) << 48, 1);
 	/* bytes 8-11: faddr's last two, fport; the length (12) on top */
-	sip_compress(&st, faddr >> 16 | fport << 16 | UINT64_C(12) << 56);
-	sip_finalize(&st);
-	return st.v0 ^ st.v1 ^ st.v2 ^ st.v3;
+	sip_compress(&st, faddr >> 16 | fport << 16 | UINT64_C(12) << 56, 1);
+	sip_finalize(&st, 3);
+	return sip_result(&st);
 }
 
 uint32_t
@@ -206,7 +240,7 @@ tcp_isn_ts_offset6(const struct tcp_isn_secret *s,
 	memcpy(msg + 16, &lport, 2);
 	memcpy(msg + 18, faddr->b, 16);
 	memcpy(msg + 34, &fport, 2);
-	h = tern_siphash24(msg, sizeof(msg), s->k0, s->k1);
+	h = tern_siphash13(msg, sizeof(msg), s->k0, s->k1);
 	*ts_offset = (uint32_t)(h >> 32);
 	return m + (uint32_t)h;
 }

@@ -682,19 +682,22 @@ void tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg);
 
 /* tcp_timers.c */
 void tcp_timer_update(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_timer_rearm(struct tern_ctx *ctx, struct tern_conn *c);
 
 /*
  * One deadline of @p c was just set to @p deadline_ns. The wheel entry
  * is never later than the earliest deadline (tcp_timer_update()), so
  * an entry due by this one is due by the new earliest too: nothing to
- * recompute in the common case (a later RTO, a delayed ACK).
+ * recompute in the common case (a later RTO, a delayed ACK). An entry
+ * due after it is due after the earliest too: it moves there
+ * (tcp_timer_rearm()).
  */
 static inline void
 tcp_timer_deadline_set(struct tern_ctx *ctx, struct tern_conn *c,
 		       uint64_t deadline_ns)
 {
 	if (!tern_timer_due_by(&tcp_of(ctx)->wheel, &c->timer, deadline_ns))
-		tcp_timer_update(ctx, c);
+		tcp_timer_rearm(ctx, c);
 }
 void tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);

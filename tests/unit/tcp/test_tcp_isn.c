@@ -177,6 +177,44 @@ flow(uint32_t laddr, uint16_t lport, uint32_t faddr, uint16_t fport)
 #define A_198_18_0_1 UINT32_C(0xc6120001)
 #define A_198_18_0_2 UINT32_C(0xc6120002)
 
+/*
+ * SipHash-1-3 with the all-zero key over 00 01 02 ... (n bytes): the
+ * values CPython 3.11 gives (its bytes hash is SipHash-1-3, keyed with
+ * zeros under PYTHONHASHSEED=0):
+ *   PYTHONHASHSEED=0 python3 -c 'print(hex(hash(bytes(range(n))) % 2**64))'
+ */
+static void
+test_siphash13_reference_vectors(void **state)
+{
+	static const struct {
+		unsigned int len;
+		uint64_t h;
+	} ref[] = {
+		{ 1, UINT64_C(0x68a914128e01e473) },
+		{ 2, UINT64_C(0x010bac45c41e3669) },
+		{ 3, UINT64_C(0x4d4c9a4a8ef6e0ad) },
+		{ 4, UINT64_C(0x7cc43f98813e4dbd) },
+		{ 7, UINT64_C(0x2f098ab0c751325a) },
+		{ 8, UINT64_C(0xead411e67ebe2eea) },
+		{ 9, UINT64_C(0x75927f9d95124362) },
+		{ 12, UINT64_C(0xa6baf4fb0f9fe1c2) },
+		{ 15, UINT64_C(0xf30eb725bb91c9ea) },
+		{ 16, UINT64_C(0x8972188433a5c5b7) },
+		{ 36, UINT64_C(0xac77921fcc642bd3) },
+	};
+	uint8_t msg[36];
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(msg); i++)
+		msg[i] = (uint8_t)i;
+	for (unsigned int i = 0; i < RTE_DIM(ref); i++)
+		assert_int_equal(tern_siphash13(msg, ref[i].len, 0, 0),
+				 ref[i].h);
+	/* not SipHash-2-4 */
+	assert_int_not_equal(tern_siphash13(msg, 12, REF_K0, REF_K1),
+			     tern_siphash24(msg, 12, REF_K0, REF_K1));
+}
+
 /* Scenario 5: every field of the 4-tuple feeds F. */
 static void
 test_isn_differs_per_tuple(void **state)
@@ -270,10 +308,10 @@ test_isn_increases_with_time(void **state)
 }
 
 /*
- * F is SipHash-2-4 of the tuple's 12 wire bytes, laddr | lport | faddr
+ * F is SipHash-1-3 of the tuple's 12 wire bytes, laddr | lport | faddr
  * | fport (the header's promise), its low half the ISN's share and its
  * high half the timestamp offset: whatever way tcp_isn.c builds the
- * message, the values are those of tern_siphash24() over these bytes.
+ * message, the values are those of tern_siphash13() over these bytes.
  */
 static void
 test_isn_is_siphash_of_wire_tuple(void **state)
@@ -296,7 +334,7 @@ test_isn_is_siphash_of_wire_tuple(void **state)
 		memcpy(msg + 4, &k.lport, 2);
 		memcpy(msg + 6, &k.faddr, 4);
 		memcpy(msg + 10, &k.fport, 2);
-		h = tern_siphash24(msg, sizeof(msg), secret.k0, secret.k1);
+		h = tern_siphash13(msg, sizeof(msg), secret.k0, secret.k1);
 		assert_int_equal(tcp_isn_ts_offset(&secret, &k, now_ns, &off),
 				 (uint32_t)(now_ns / TCP_ISN_TICK_NS) +
 				 (uint32_t)h);
@@ -311,6 +349,7 @@ main(void)
 		cmocka_unit_test(test_siphash_reference_vectors),
 		cmocka_unit_test(test_siphash_reads_only_len_bytes),
 		cmocka_unit_test(test_siphash_key_matters),
+		cmocka_unit_test(test_siphash13_reference_vectors),
 		cmocka_unit_test(test_isn_differs_per_tuple),
 		cmocka_unit_test(test_isn_offset_between_tuples_depends_on_key),
 		cmocka_unit_test(test_isn_follows_4us_clock),
