@@ -10,6 +10,29 @@
 #include "tcp_priv.h"
 #include "tcp_fsm.h"
 
+/* The A_CLOSE_* bits: an end with a reason for closed(). */
+#define A_CLOSE_ANY                                                       \
+	(A_CLOSE_NORMAL | A_CLOSE_RESET | A_CLOSE_REFUSED | A_CLOSE_TIMEOUT | \
+	 A_CLOSE_ABORTED | A_CLOSE_UNREACH)
+
+/* A cell's move bumps no counter (struct tcp_fsm_cell's mib). */
+#define TCP_FSM_NO_MIB 0
+
+/* One (state, event) cell: actions, next, valid and row are the row of
+ * tcp_fsm.def; the others are derived from it when the table is built
+ * (below). */
+struct tcp_fsm_cell {
+	uint32_t actions;   /* enum tcp_action bits */
+	uint32_t conn_flags; /* enum tcp_conn_flag bits the actions set */
+	uint8_t next;       /* enum tern_tcp_state */
+	uint8_t valid;
+	uint8_t row;        /* enum tcp_fsm_row */
+	uint8_t notify;     /* enum tcp_notify bits the actions set */
+	uint8_t close_reason; /* of the A_CLOSE_* bits, if any */
+	uint8_t slow;       /* a connection's step takes the slow way */
+	uint16_t mib;       /* tern_stat_t the move bumps, or TCP_FSM_NO_MIB */
+};
+
 /*
  * Columns derived from a row's ACTIONS, FROM and TO when the table is
  * built, so that a connection's step ORs them in instead of testing

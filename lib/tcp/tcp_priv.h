@@ -120,28 +120,6 @@ tcp_state_has(uint8_t state, enum tcp_state_prop prop)
 	return (tcp_state_props[state] & prop) != 0;
 }
 
-/* The A_CLOSE_* bits: an end with a reason for closed(). */
-#define A_CLOSE_ANY                                                       \
-	(A_CLOSE_NORMAL | A_CLOSE_RESET | A_CLOSE_REFUSED | A_CLOSE_TIMEOUT | \
-	 A_CLOSE_ABORTED | A_CLOSE_UNREACH)
-
-/* A cell's move bumps no counter (struct tcp_fsm_cell's mib). */
-#define TCP_FSM_NO_MIB 0
-
-/* One (state, event) cell; all but the first four derived from them
- * when the table is built (tcp_fsm.c). */
-struct tcp_fsm_cell {
-	uint32_t actions;   /* enum tcp_action bits */
-	uint32_t conn_flags; /* enum tcp_conn_flag bits the actions set */
-	uint8_t next;       /* enum tern_tcp_state */
-	uint8_t valid;
-	uint8_t row;        /* enum tcp_fsm_row */
-	uint8_t notify;     /* enum tcp_notify bits the actions set */
-	uint8_t close_reason; /* of the A_CLOSE_* bits, if any */
-	uint8_t slow;       /* a connection's step takes the slow way */
-	uint16_t mib;       /* tern_stat_t the move bumps, or TCP_FSM_NO_MIB */
-};
-
 /* ---- a parsed, validated segment (habit 1: parse once) ---- */
 
 struct tcp_seg {
