@@ -112,9 +112,19 @@ struct tern_tx_batch {
 	struct rte_mbuf *pkts[TERN_TX_BATCH_MAX];
 };
 
+/** Received mbufs freed later, with one mempool call (tern_rx_free()). */
+#define TERN_RX_FREE_MAX 64
+
+struct tern_rx_free {
+	uint16_t count;
+	struct rte_mempool *pool;    /**< of every mbuf in m[] */
+	struct rte_mbuf *m[TERN_RX_FREE_MAX];
+};
+
 struct tern_ctx {
 	uint64_t now_ns;             /**< monotonic, set by the driver */
 	struct tern_tx_batch tx;
+	struct tern_rx_free rx_free;  /**< emptied by the stack per step */
 	tern_tx_flush_fn tx_flush;
 	void *tx_flush_arg;          /**< for the driver of tx_flush */
 	struct rte_mempool *pool;    /**< NUMA-local mbufs of this lcore */
@@ -175,6 +185,42 @@ tern_drop(struct tern_ctx *ctx, struct rte_mbuf *m, tern_stat_t reason)
 		    (unsigned int)reason,
 		    m != NULL ? rte_pktmbuf_pkt_len(m) : 0);
 	rte_pktmbuf_free(m);
+}
+
+/** Return the mbufs tern_rx_free() held to their pool. */
+static inline void
+tern_rx_free_flush(struct tern_ctx *ctx)
+{
+	struct tern_rx_free *f = &ctx->rx_free;
+
+	if (f->count == 0)
+		return;
+	rte_mempool_put_bulk(f->pool, (void **)f->m, f->count);
+	f->count = 0;
+}
+
+/**
+ * Free @p m, a received segment the stack is done with: a plain mbuf
+ * (direct, one segment, its only reference) waits, with others of its
+ * pool, for one rte_mempool_put_bulk() (tern_rx_free_flush(), called by
+ * the stack at the end of each step), cheaper than a free each; any
+ * other mbuf is freed at once.
+ */
+static inline void
+tern_rx_free(struct tern_ctx *ctx, struct rte_mbuf *m)
+{
+	struct tern_rx_free *f = &ctx->rx_free;
+
+	if (unlikely(!RTE_MBUF_DIRECT(m) || m->next != NULL ||
+		     m->nb_segs != 1 || rte_mbuf_refcnt_read(m) != 1)) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (unlikely(m->pool != f->pool || f->count == TERN_RX_FREE_MAX)) {
+		tern_rx_free_flush(ctx);
+		f->pool = m->pool;
+	}
+	f->m[f->count++] = m;
 }
 
 /** Allocate an mbuf from this lcore's pool, counting failures. */

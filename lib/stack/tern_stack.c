@@ -91,6 +91,7 @@ tern_stack_init(struct tern_ctx *ctx, const struct tern_stack_conf *conf)
 void
 tern_stack_fini(struct tern_ctx *ctx)
 {
+	tern_rx_free_flush(ctx);
 	tern_tcp_fini(ctx);
 	tern_net_fini(ctx);
 	if (ctx->tx.count > 0)
@@ -130,6 +131,7 @@ tern_stack_input(struct tern_ctx *ctx, struct rte_mbuf **pkts, uint16_t n)
 	tern_stat_add(&ctx->stats, TERN_STAT_RX_PKTS, n);
 	stack_input_frames(ctx, pkts, n);
 	tern_tcp_output(ctx);
+	tern_rx_free_flush(ctx);
 }
 
 /*
@@ -190,6 +192,7 @@ tern_stack_step(struct tern_ctx *ctx, uint64_t now_ns, struct rte_mbuf **pkts,
 	 * owes and what the app wrote leave together (an answer and the
 	 * ACK of its request in one segment, each connection served once). */
 	tern_stack_poll(ctx);
+	tern_rx_free_flush(ctx);
 	ctx->in_step = false;
 	/* The only flush of the loop iteration (one output discipline). */
 	if (ctx->tx.count > 0)

@@ -502,7 +502,7 @@ tcp_input_full(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 		taken = tcp_input_synchronized(ctx, c, seg);
 	}
 	if (!taken)
-		rte_pktmbuf_free(seg->m);
+		tern_rx_free(ctx, seg->m);
 	tcp_conn_settle(ctx, c);
 }
 

@@ -148,6 +148,6 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 	c->snd_wl1 = seg->seq;
 	c->segs_in = 1;                /* the SYN, as Linux's child counts */
 	tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN, seg);
-	rte_pktmbuf_free(seg->m);
+	tern_rx_free(ctx, seg->m);
 	tcp_conn_settle(ctx, c);
 }

@@ -17,6 +17,9 @@
 #include "net_harness.h"
 #include "tern_net.h"
 
+/* A second address of ours (ifc.extra_ip). */
+#define NH_EXTRA_IP RTE_BE32(NH_IPV4(198, 18, 0, 3))
+
 static int
 setup_peer_known(void **state)
 {
@@ -281,6 +284,55 @@ test_refusals_are_counted(void **state)
 	assert_int_equal(nh_env.nsent, 1);
 }
 
+/*
+ * TCP segments to one destination from our two addresses in turn, then
+ * to another destination: each frame carries its own source, its own
+ * destination and MAC, and checksums right for them (the header IPv4
+ * output keeps for the last source and destination is not reused for
+ * another pair).
+ */
+static void
+test_kept_header_per_source_and_destination(void **state)
+{
+	static const struct {
+		rte_be32_t src;
+		rte_be32_t dst;
+	} segs[] = {
+		{ NH_OUR_IP, NH_PEER_IP },
+		{ NH_OUR_IP, NH_PEER_IP },
+		{ NH_EXTRA_IP, NH_PEER_IP },
+		{ NH_OUR_IP, NH_PEER_IP },
+		{ NH_OUR_IP, NH_FAR_IP },
+		{ NH_OUR_IP, NH_PEER_IP },
+	};
+	uint64_t out0 = nh_env.ctx.stats.c[TERN_STAT_IP_OUT_REQUESTS];
+	uint8_t f[NH_FRAME_MAX];
+
+	nh_env.ctx.ifc.extra_ip[0] = NH_EXTRA_IP;
+	nh_env.ctx.ifc.nb_extra_ip = 1;
+	for (unsigned int i = 0; i < RTE_DIM(segs); i++) {
+		const uint8_t *ip = f + 14;
+		const struct rte_ether_addr *mac = segs[i].dst == NH_FAR_IP ?
+						   &nh_gw_mac : &nh_peer_mac;
+
+		assert_int_equal(tern_ipv4_output_from(&nh_env.ctx,
+				 nh_tcp_packet(10 + i, 1), segs[i].src,
+				 segs[i].dst, IPPROTO_TCP), 0);
+		nh_flush();
+		assert_int_equal(nh_env.nsent, 1);
+		nh_linearize(nh_env.sent[0], f, sizeof(f));
+		assert_memory_equal(f, mac, RTE_ETHER_ADDR_LEN);
+		assert_memory_equal(ip + 12, &segs[i].src, 4);
+		assert_memory_equal(ip + 16, &segs[i].dst, 4);
+		assert_int_equal(ip[2] << 8 | ip[3], 20 + 20 + 10 + i);
+		assert_true(nh_ipv4_cksum_ok(ip));
+		assert_true(nh_l4_cksum_ok(ip));
+		nh_clear_sent();
+	}
+	assert_int_equal(nh_env.ctx.stats.c[TERN_STAT_IP_OUT_REQUESTS] - out0,
+			 RTE_DIM(segs));
+}
+
 int
 main(int argc, char **argv)
 {
@@ -294,6 +346,7 @@ main(int argc, char **argv)
 		T(test_off_link_goes_to_gateway),
 		T(test_no_route),
 		T(test_refusals_are_counted),
+		T(test_kept_header_per_source_and_destination),
 #undef T
 	};
 	int rc;
