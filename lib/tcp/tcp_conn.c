@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "tcp_input6.h"
 #include "tcp_priv.h"
 #include "tern_owner.h"
 

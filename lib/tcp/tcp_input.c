@@ -14,6 +14,7 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
+#include "tcp_input6.h"
 #include "tcp_priv.h"
 #include "tcp_rx.h"
 #include "tern_flow_hash.h"

@@ -17,6 +17,7 @@
 #include <rte_malloc.h>
 #include <rte_thash.h>
 
+#include "tcp_input6.h"
 #include "tcp_priv.h"
 #include "tern_net.h"
 #include "tern_owner.h"

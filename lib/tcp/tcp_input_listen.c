@@ -6,6 +6,7 @@
  * nothing; the final ACK of a cookie handshake makes a connection from
  * what the cookie proves.
  */
+#include "tcp_input6.h"
 #include "tcp_priv.h"
 
 /* A new record for a handshake on @p l, in LISTEN until its first step. */

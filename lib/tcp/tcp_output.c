@@ -25,6 +25,7 @@
 #include <rte_tcp.h>
 
 #include "tcp_emit.h"
+#include "tcp_input6.h"
 #include "tcp_priv.h"
 #include "tern_net.h"
 

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 
+#include "tcp_input6.h"
 #include "tcp_priv.h"
 #include "tern_owner.h"
 

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "tcp_input6.h"
 #include "tcp_priv.h"
 
 _Static_assert(sizeof(struct tcp_tw) <= 64, "TIME_WAIT record too big");

@@ -8,6 +8,7 @@
 
 #include <netinet/in.h>
 
+#include "tcp_input6.h"
 #include "tcp_priv.h"
 #include "tern_tcp_view.h"
 
