@@ -203,7 +203,8 @@ tern_rx_free_flush(struct tern_ctx *ctx)
  * Free @p m, a received segment the stack is done with: a plain mbuf
  * (direct, one segment, its only reference) waits, with others of its
  * pool, for one rte_mempool_put_bulk() (tern_rx_free_flush(), called by
- * the stack at the end of each step), cheaper than a free each; any
+ * the stack once a step's input is done and again at its end), cheaper
+ * than a free each; any
  * other mbuf is freed at once.
  */
 static inline void

@@ -186,7 +186,10 @@ net_rx_quick(const struct tern_ctx *ctx, struct net_rx_quick *q,
 	rte_be32_t src;
 	uint16_t h;
 
-	if (frame_len != rte_pktmbuf_data_len(m) || frame_len > q->frame_max)
+	/* Nothing is read past the frame: a runt, even one shorter than
+	 * the Ethernet header, is the general path's to count. */
+	if (frame_len != rte_pktmbuf_data_len(m) || frame_len > q->frame_max ||
+	    frame_len < NET_ETH_HLEN + NET_IPV4_HLEN_MIN + 20)
 		return NET_RX_GENERAL;
 	memcpy(&w, eh, sizeof(w));
 	memcpy(&h, eh + 4, sizeof(h));

@@ -186,6 +186,9 @@ tern_stack_step(struct tern_ctx *ctx, uint64_t now_ns, struct rte_mbuf **pkts,
 		tern_stat_add(&ctx->stats, TERN_STAT_RX_PKTS, n);
 		stack_input_frames(ctx, pkts, n);
 	}
+	/* The input's spent mbufs back to the pool before the app and the
+	 * output pass allocate (a small pool must not run dry on them). */
+	tern_rx_free_flush(ctx);
 	if (app_poll != NULL)
 		app_poll(ctx, app_arg);
 	/* Timers, then the one TCP output pass of the step: what the input

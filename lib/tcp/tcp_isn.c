@@ -10,9 +10,10 @@
  * does not reveal those of others. The ISN takes SipHash-1-3 (one
  * compression round per word, three to finish: five rounds for the
  * 12-byte tuple instead of eight), as CPython's str hash and Rust's
- * HashMap do and as Linux's hsiphash does on 64-bit machines: no attack
- * on it is known, and an observer sees at most 32 bits of it mixed with
- * a clock. The SYN cookies, whose 24 bits are all an attacker must
+ * HashMap do (Linux's secure_tcp_seq() keeps SipHash-2-4; its
+ * hsiphash, SipHash-1-3 on 64-bit machines, serves its hash tables): no
+ * attack on SipHash-1-3 as a PRF is known, and an observer sees at most
+ * 32 bits of it mixed with a clock. The SYN cookies, whose 24 bits are all an attacker must
  * guess, keep SipHash-2-4 (tcp_syncookie.c).
  */
 
