@@ -4,6 +4,7 @@
  * every message is fed whole, byte by byte and split at every offset,
  * and must give the same events; malformed heads get their status.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -823,6 +824,80 @@ test_response_offsets(void **state)
 	}
 }
 
+/*
+ * The names acted on are compared a word at a time, folded to lower
+ * case: each in any case is that field, and each with any one byte
+ * changed (to another letter, or '-' to '_') is some other field.
+ */
+static void
+test_name_words(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *value;      /* refused or noticed when matched */
+	} names[] = {
+		{ "host", "b" },                  /* a second Host: 400 */
+		{ "expect", "100-continue" },
+		{ "connection", "close" },
+		{ "content-length", "x" },        /* not digits: 400 */
+		{ "transfer-encoding", "gzip" },  /* not chunked: 400 */
+	};
+	char head[256], name[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i].name);
+
+		for (size_t at = 0; at <= n; at++) {
+			for (int change = 0; change < 2; change++) {
+				struct http_request req;
+				bool matched;
+				int st;
+
+				memcpy(name, names[i].name, n + 1);
+				if (at < n && change == 0)
+					name[at] = (char)toupper(name[at]);
+				else if (at < n)
+					name[at] = name[at] == '-' ? '_' :
+						   name[at] == 'z' ? 'a' :
+						   (char)(name[at] + 1);
+				else if (change == 1)
+					continue;
+				snprintf(head, sizeof(head),
+					 "POST / HTTP/1.1\r\nHost: a\r\n"
+					 "Content-Length: 0\r\n%s: %s\r\n\r\n",
+					 name, names[i].value);
+				st = http_parse_request(head,
+							(uint32_t)strlen(head),
+							&req);
+				if (i == 1)
+					matched = st == 0 &&
+						  req.expect_continue;
+				else if (i == 2)
+					matched = st == 0 && !req.keep_alive;
+				else
+					matched = st == 400;
+				if (i == 1 && st == 0 && !matched) {
+					/* No body: Expect is moot; ask with
+					 * one. */
+					snprintf(head, sizeof(head),
+						 "POST / HTTP/1.1\r\nHost: a\r\n"
+						 "Content-Length: 1\r\n"
+						 "%s: %s\r\n\r\n", name,
+						 names[i].value);
+					st = http_parse_request(head,
+						(uint32_t)strlen(head), &req);
+					matched = st == 0 &&
+						  req.expect_continue;
+				}
+				if (matched != (change == 0))
+					fail_msg("%s: matched %d", name,
+						 matched);
+			}
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -834,6 +909,7 @@ main(void)
 		cmocka_unit_test(test_scan_positions),
 		cmocka_unit_test(test_line_end_offsets),
 		cmocka_unit_test(test_response_offsets),
+		cmocka_unit_test(test_name_words),
 		cmocka_unit_test(test_field_case),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_chunk_errors),
