@@ -583,6 +583,24 @@ test_responses(void **state)
 		  true },
 		{ "HTTP/1.1 2x0 OK\r\n\r\n", false, -1, 0, HTTP_BODY_NONE,
 		  false },
+		/* "OK" and its line end are compared whole: the line ends
+		 * and reason phrases around that comparison. */
+		{ "HTTP/1.1 200 OK\nContent-Length: 3\n\n", false, 0, 200,
+		  HTTP_BODY_LENGTH, true },
+		{ "HTTP/1.1 200 OKAY\r\nContent-Length: 3\r\n\r\n", false, 0,
+		  200, HTTP_BODY_LENGTH, true },
+		{ "HTTP/1.1 200 OK \r\nContent-Length: 3\r\n\r\n", false, 0,
+		  200, HTTP_BODY_LENGTH, true },
+		{ "HTTP/1.1 200 \r\nContent-Length: 3\r\n\r\n", false, 0,
+		  200, HTTP_BODY_LENGTH, true },
+		{ "HTTP/1.1 200 OK\rContent-Length: 3\r\n\r\n", false, -1, 0,
+		  HTTP_BODY_NONE, false },
+		{ "HTTP/1.1 200 O\x01\r\nContent-Length: 3\r\n\r\n", false, -1,
+		  0, HTTP_BODY_NONE, false },
+		{ "HTTP/1.1 200OK\r\nContent-Length: 3\r\n\r\n", false, -1, 0,
+		  HTTP_BODY_NONE, false },
+		{ "HTTP/1.1 200\tOK\r\nContent-Length: 3\r\n\r\n", false, -1,
+		  0, HTTP_BODY_NONE, false },
 	};
 
 	(void)state;

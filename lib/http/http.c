@@ -652,6 +652,18 @@ parse_status_line(struct scan *s, struct http_response *resp)
 				  (p[11] - '0'));
 	resp->version_minor = minor > 0 ? 1 : 0;
 	s->p += 12;
+	/* The commonest reason phrase and its line end in one comparison,
+	 * as the request line's "GET / ": a scan costs more. */
+	if (s->end - s->p >= 5) {
+		uint32_t got, ok;
+
+		memcpy(&got, s->p + 1, sizeof(got));
+		memcpy(&ok, "OK\r\n", sizeof(ok));
+		if (got == ok && s->p[0] == ' ') {
+			s->p += 5;
+			return 0;
+		}
+	}
 	if (*s->p == ' ') {
 		s->p++;
 		skip_field_value(s);   /* reason-phrase */
