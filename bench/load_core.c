@@ -669,7 +669,12 @@ on_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
 			alive = echo_input(lc, rte_pktmbuf_mtod(seg,
 					   const uint8_t *), seg->data_len);
 	}
-	rte_pktmbuf_free(data);
+	/* The usual payload is one segment: freed as such, without
+	 * rte_pktmbuf_free()'s walk of a chain. */
+	if (data->next == NULL)
+		rte_pktmbuf_free_seg(data);
+	else
+		rte_pktmbuf_free(data);
 }
 
 static void

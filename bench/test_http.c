@@ -4,6 +4,7 @@
  * every message is fed whole, byte by byte and split at every offset,
  * and must give the same events; malformed heads get their status.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -582,6 +583,24 @@ test_responses(void **state)
 		  true },
 		{ "HTTP/1.1 2x0 OK\r\n\r\n", false, -1, 0, HTTP_BODY_NONE,
 		  false },
+		/* "OK" and its line end are compared whole: the line ends
+		 * and reason phrases around that comparison. */
+		{ "HTTP/1.1 200 OK\nContent-Length: 3\n\n", false, 0, 200,
+		  HTTP_BODY_LENGTH, true },
+		{ "HTTP/1.1 200 OKAY\r\nContent-Length: 3\r\n\r\n", false, 0,
+		  200, HTTP_BODY_LENGTH, true },
+		{ "HTTP/1.1 200 OK \r\nContent-Length: 3\r\n\r\n", false, 0,
+		  200, HTTP_BODY_LENGTH, true },
+		{ "HTTP/1.1 200 \r\nContent-Length: 3\r\n\r\n", false, 0,
+		  200, HTTP_BODY_LENGTH, true },
+		{ "HTTP/1.1 200 OK\rContent-Length: 3\r\n\r\n", false, -1, 0,
+		  HTTP_BODY_NONE, false },
+		{ "HTTP/1.1 200 O\x01\r\nContent-Length: 3\r\n\r\n", false, -1,
+		  0, HTTP_BODY_NONE, false },
+		{ "HTTP/1.1 200OK\r\nContent-Length: 3\r\n\r\n", false, -1, 0,
+		  HTTP_BODY_NONE, false },
+		{ "HTTP/1.1 200\tOK\r\nContent-Length: 3\r\n\r\n", false, -1,
+		  0, HTTP_BODY_NONE, false },
 	};
 
 	(void)state;
@@ -672,6 +691,231 @@ test_hist(void **state)
 	free(h);
 }
 
+/*
+ * The status of the request head p[0..len) (NULs allowed), parsed alone
+ * and fed whole to the reader with the next request after it; the two
+ * must agree.
+ */
+static int
+status_of_bytes(const char *p, size_t len)
+{
+	static const char next[] = "GET / HTTP/1.1\r\n";
+	char buf[600];
+	struct http_reader r;
+	struct http_request req;
+	uint32_t used;
+	int st, fst = -1;
+
+	assert_true(len + sizeof(next) <= sizeof(buf));
+	st = http_parse_request(p, (uint32_t)len, &req);
+	memcpy(buf, p, len);
+	memcpy(buf + len, next, sizeof(next) - 1);
+	http_reader_init(&r, 512);
+	if (http_reader_feed_request(&r, buf,
+				     (uint32_t)(len + sizeof(next) - 1),
+				     &used, &req, &fst) != HTTP_EV_HEAD ||
+	    used != len)
+		fst = st == 0 ? -1 : fst;
+	http_reader_fini(&r);
+	if (st == 0 && fst != 0)
+		fail_msg("parsed alone 0, fed whole %d", fst);
+	return st;
+}
+
+/*
+ * Line ends and the bytes that end names and values at every offset of
+ * heads up to a few hundred bytes: each 16-byte block boundary (CR at
+ * 15, 16, 31, 32, 63, 64, ...) and past the 64 bytes of four blocks. A
+ * bare LF ends a line, a bare CR, NUL or DEL in a value or a name is
+ * refused, whatever block it falls in.
+ */
+static void
+test_line_end_offsets(void **state)
+{
+	static const char pre[] = "GET / HTTP/1.1\r\nHost: a\r\nX: ";
+	static const unsigned char bad[] = { '\r', 0x00, 0x7f, 0x01 };
+	char head[600];
+
+	(void)state;
+	for (size_t vlen = 0; vlen < 200; vlen++) {
+		size_t at = sizeof(pre) - 1, cr = at + vlen, len;
+
+		memcpy(head, pre, at);
+		memset(head + at, 'v', vlen);
+		/* "X: v..v\r\nY-Name: w\r\n\r\n": CR of X at offset cr. */
+		len = cr + (size_t)snprintf(head + cr, sizeof(head) - cr,
+					    "\r\nY-Name: w\r\n\r\n");
+		if (status_of_bytes(head, len) != 0)
+			fail_msg("CR at %zu: refused", cr);
+		/* A bare LF: the same line end. */
+		memmove(head + cr, head + cr + 1, len - cr - 1);
+		if (status_of_bytes(head, len - 1) != 0)
+			fail_msg("bare LF at %zu: refused", cr);
+		memmove(head + cr + 1, head + cr, len - cr - 1);
+		head[cr] = '\r';
+		/* A bare CR: the CR at cr followed by no LF. */
+		head[cr + 1] = 'Z';
+		if (status_of_bytes(head, len) != 400)
+			fail_msg("bare CR at %zu: taken", cr);
+		head[cr + 1] = '\n';
+		/* A stop byte as the value's last byte, then in the name of
+		 * the next line at each of its bytes. */
+		for (size_t k = 0; k < sizeof(bad) && vlen > 0; k++) {
+			head[cr - 1] = (char)bad[k];
+			if (status_of_bytes(head, len) != 400)
+				fail_msg("value byte %#x at %zu: taken",
+					 bad[k], cr - 1);
+			head[cr - 1] = 'v';
+		}
+		for (size_t i = 0; i < 6; i++) {
+			for (size_t k = 0; k < sizeof(bad); k++) {
+				char was = head[cr + 2 + i];
+
+				head[cr + 2 + i] = (char)bad[k];
+				if (status_of_bytes(head, len) != 400)
+					fail_msg("name byte %#x at %zu: taken",
+						 bad[k], cr + 2 + i);
+				head[cr + 2 + i] = was;
+			}
+		}
+		/* An obs-fold: the next line starts with SP or HTAB. */
+		head[cr + 2] = ' ';
+		if (status_of_bytes(head, len) != 400)
+			fail_msg("fold at %zu: taken", cr + 2);
+		head[cr + 2] = '\t';
+		if (status_of_bytes(head, len) != 400)
+			fail_msg("fold at %zu: taken", cr + 2);
+	}
+}
+
+/*
+ * A response head whose Content-Length line starts at every offset up
+ * to past four blocks: its value is read wherever it lies, and the
+ * reader parses the same head fed whole or split anywhere.
+ */
+static void
+test_response_offsets(void **state)
+{
+	char head[400], buf[420];
+
+	(void)state;
+	for (size_t slen = 1; slen < 160; slen++) {
+		struct http_response resp;
+		struct http_reader r;
+		uint32_t used;
+		int len, rc;
+
+		len = snprintf(head, sizeof(head),
+			       "HTTP/1.1 200 OK\r\nServer: %.*s\r\n"
+			       "Content-Length: 3\r\n\r\n", (int)slen,
+			       "ssssssssssssssssssssssssssssssssssssssss"
+			       "ssssssssssssssssssssssssssssssssssssssss"
+			       "ssssssssssssssssssssssssssssssssssssssss"
+			       "ssssssssssssssssssssssssssssssssssssssss");
+		assert_int_equal(http_parse_response(head, (uint32_t)len,
+						     false, &resp), 0);
+		assert_int_equal(resp.body, HTTP_BODY_LENGTH);
+		assert_int_equal(resp.content_length, 3);
+		for (int split = 0; split < len; split++) {
+			memcpy(buf, head, (size_t)len);
+			memcpy(buf + len, "abc", 3);
+			http_reader_init(&r, 512);
+			rc = -2;
+			used = 0;
+			if (split > 0 &&
+			    http_reader_feed_response(&r, buf, (uint32_t)split,
+						      &used, false, &resp,
+						      &rc) == HTTP_EV_HEAD)
+				fail_msg("head before its end at %d", split);
+			assert_int_equal(used, (uint32_t)split);
+			if (http_reader_feed_response(&r, buf + split,
+						      (uint32_t)(len + 3 -
+								 split),
+						      &used, false, &resp,
+						      &rc) != HTTP_EV_HEAD ||
+			    rc != 0 || used != (uint32_t)(len - split) ||
+			    resp.content_length != 3)
+				fail_msg("Server of %zu split at %d", slen,
+					 split);
+			http_reader_fini(&r);
+		}
+	}
+}
+
+/*
+ * The names acted on are compared a word at a time, folded to lower
+ * case: each in any case is that field, and each with any one byte
+ * changed (to another letter, or '-' to '_') is some other field.
+ */
+static void
+test_name_words(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *value;      /* refused or noticed when matched */
+	} names[] = {
+		{ "host", "b" },                  /* a second Host: 400 */
+		{ "expect", "100-continue" },
+		{ "connection", "close" },
+		{ "content-length", "x" },        /* not digits: 400 */
+		{ "transfer-encoding", "gzip" },  /* not chunked: 400 */
+	};
+	char head[256], name[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i].name);
+
+		for (size_t at = 0; at <= n; at++) {
+			for (int change = 0; change < 2; change++) {
+				struct http_request req;
+				bool matched;
+				int st;
+
+				memcpy(name, names[i].name, n + 1);
+				if (at < n && change == 0)
+					name[at] = (char)toupper(name[at]);
+				else if (at < n)
+					name[at] = name[at] == '-' ? '_' :
+						   name[at] == 'z' ? 'a' :
+						   (char)(name[at] + 1);
+				else if (change == 1)
+					continue;
+				snprintf(head, sizeof(head),
+					 "POST / HTTP/1.1\r\nHost: a\r\n"
+					 "Content-Length: 0\r\n%s: %s\r\n\r\n",
+					 name, names[i].value);
+				st = http_parse_request(head,
+							(uint32_t)strlen(head),
+							&req);
+				if (i == 1)
+					matched = st == 0 &&
+						  req.expect_continue;
+				else if (i == 2)
+					matched = st == 0 && !req.keep_alive;
+				else
+					matched = st == 400;
+				if (i == 1 && st == 0 && !matched) {
+					/* No body: Expect is moot; ask with
+					 * one. */
+					snprintf(head, sizeof(head),
+						 "POST / HTTP/1.1\r\nHost: a\r\n"
+						 "Content-Length: 1\r\n"
+						 "%s: %s\r\n\r\n", name,
+						 names[i].value);
+					st = http_parse_request(head,
+						(uint32_t)strlen(head), &req);
+					matched = st == 0 &&
+						  req.expect_continue;
+				}
+				if (matched != (change == 0))
+					fail_msg("%s: matched %d", name,
+						 matched);
+			}
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -681,6 +925,9 @@ main(void)
 		cmocka_unit_test(test_pipeline_every_split),
 		cmocka_unit_test(test_request_errors),
 		cmocka_unit_test(test_scan_positions),
+		cmocka_unit_test(test_line_end_offsets),
+		cmocka_unit_test(test_response_offsets),
+		cmocka_unit_test(test_name_words),
 		cmocka_unit_test(test_field_case),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_chunk_errors),

@@ -304,6 +304,46 @@ name_eq(const unsigned char *p, const char *lit, uint32_t n)
 	return true;
 }
 
+/* Eight name bytes from @p p, letters folded to lower case (a tchar
+ * ORed with 0x20 is a lower-case letter only when it was that letter in
+ * either case, and '-' stays '-'), against the first eight of @p lit. */
+static inline bool
+word_is(const unsigned char *p, const char *lit)
+{
+	return (load_le64(p) | UINT64_C(0x2020202020202020)) ==
+	       load_le64((const unsigned char *)lit);
+}
+
+/*
+ * Is the name p[0..n) (tchars) the lower-case @p lit of the same length
+ * (4, 6, or 8 to 16)? Two word comparisons at most, overlapping where
+ * the length is no multiple of the word, none reading outside either.
+ */
+static inline bool
+name_is(const unsigned char *p, uint32_t n, const char *lit)
+{
+	uint32_t a, b;
+
+	switch (n) {
+	case 4:
+		memcpy(&a, p, sizeof(a));
+		memcpy(&b, lit, sizeof(b));
+		return (a | 0x20202020u) == b;
+	case 6:
+		/* The first four and the last four. */
+		memcpy(&a, p, sizeof(a));
+		memcpy(&b, lit, sizeof(b));
+		if ((a | 0x20202020u) != b)
+			return false;
+		memcpy(&a, p + 2, sizeof(a));
+		memcpy(&b, lit + 2, sizeof(b));
+		return (a | 0x20202020u) == b;
+	default:
+		/* 8 to 16 bytes: the first and the last eight. */
+		return word_is(p, lit) && word_is(p + n - 8, lit + n - 8);
+	}
+}
+
 /* Does the comma-separated token list @p v contain @p tok (any case)? */
 static bool
 list_has(const unsigned char *v, uint32_t len, const char *tok)
@@ -400,25 +440,25 @@ field(struct fields *f, const unsigned char *name, uint32_t name_len,
 
 	switch (name_len) {
 	case 4:
-		if (name_eq(name, "host", 4))
+		if (name_is(name, 4, "host"))
 			f->hosts++;
 		break;
 	case 6:
-		if (!name_eq(name, "expect", 6))
+		if (!name_is(name, 6, "expect"))
 			break;
 		vlen = trim_ows(&v, vend);
 		if (vlen == 12 && name_eq(v, "100-continue", 12))
 			f->expect_continue = true;
 		break;
 	case 10:
-		if (!name_eq(name, "connection", 10))
+		if (!name_is(name, 10, "connection"))
 			break;
 		vlen = trim_ows(&v, vend);
 		f->conn_close |= list_has(v, vlen, "close");
 		f->conn_keep_alive |= list_has(v, vlen, "keep-alive");
 		break;
 	case 14:
-		if (!name_eq(name, "content-length", 14))
+		if (!name_is(name, 14, "content-length"))
 			break;
 		vlen = trim_ows(&v, vend);
 		if (parse_length(v, vlen, &length) != 0)
@@ -430,7 +470,8 @@ field(struct fields *f, const unsigned char *name, uint32_t name_len,
 		f->length = length;
 		break;
 	case 17:
-		if (!name_eq(name, "transfer-encoding", 17))
+		if (!(word_is(name, "transfer") &&
+		      name_is(name + 8, 9, "-encoding")))
 			break;
 		vlen = trim_ows(&v, vend);
 		f->has_te = true;
@@ -611,6 +652,18 @@ parse_status_line(struct scan *s, struct http_response *resp)
 				  (p[11] - '0'));
 	resp->version_minor = minor > 0 ? 1 : 0;
 	s->p += 12;
+	/* The commonest reason phrase and its line end in one comparison,
+	 * as the request line's "GET / ": a scan costs more. */
+	if (s->end - s->p >= 5) {
+		uint32_t got, ok;
+
+		memcpy(&got, s->p + 1, sizeof(got));
+		memcpy(&ok, "OK\r\n", sizeof(ok));
+		if (got == ok && s->p[0] == ' ') {
+			s->p += 5;
+			return 0;
+		}
+	}
 	if (*s->p == ' ') {
 		s->p++;
 		skip_field_value(s);   /* reason-phrase */
