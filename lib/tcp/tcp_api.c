@@ -426,76 +426,51 @@ tern_tcp_send_space(const struct tern_conn *c)
 }
 
 /*
- * A fresh mbuf at the tail of the send queue, or NULL when none can be
- * had or the chain is at its segment limit (nb_segs is 16 bits).
+ * tern_tcp_send() of @p len bytes the send buffer takes whole and that
+ * fit in the queue's first mbuf, the usual case of a request or a
+ * response (every ACK that empties the queue frees its mbufs): one
+ * copy into a fresh mbuf. False when the general way must go on.
  */
-static struct rte_mbuf *
-tcp_sq_grow(struct tern_ctx *ctx, struct tern_conn *c)
+static __rte_always_inline bool
+tcp_sq_put_first(struct tern_ctx *ctx, struct tern_conn *c, const void *buf,
+		 uint32_t len)
 {
 	struct rte_mbuf *m;
 
-	if (c->sq_head != NULL && c->sq_head->nb_segs == RTE_MBUF_MAX_NB_SEGS)
-		return NULL;
-	m = tern_mbuf_alloc(ctx);
-	if (m == NULL)
-		return NULL;
-	if (c->sq_head == NULL) {
-		c->sq_head = m;
-	} else {
-		c->sq_tail->next = m;
-		c->sq_head->nb_segs++;
-	}
+	if (c->sq_head != NULL || len - 1 >= tcp_of(ctx)->conf.snd_buf)
+		return false;
+	m = rte_pktmbuf_alloc(ctx->pool);
+	if (unlikely(m == NULL))
+		return false; /* tcp_sq_append() tries again, and counts */
+	c->sq_head = m;
 	c->sq_tail = m;
-	return m;
-}
-
-/*
- * Append @p len bytes to the send queue; returns how many fitted. The
- * head's pkt_len counts the whole chain, each segment's data_len its
- * own (rte_mbuf_check() holds).
- */
-static uint32_t
-tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c, const uint8_t *buf,
-	      uint32_t len)
-{
-	struct rte_mbuf *m = c->sq_tail;
-	uint32_t done = 0;
-
-	while (done < len) {
-		uint32_t room = m != NULL ? rte_pktmbuf_tailroom(m) : 0;
-		uint32_t n;
-
-		if (room == 0) {
-			m = tcp_sq_grow(ctx, c);
-			if (m == NULL)
-				break;
-			room = rte_pktmbuf_tailroom(m);
-		}
-		n = RTE_MIN(room, len - done);
-		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
-		       buf + done, n);
-		m->data_len = (uint16_t)(m->data_len + n);
-		done += n;
-	}
-	if (done > 0)
-		c->sq_head->pkt_len += done;
-	c->sq_bytes += done;
-	return done;
+	/* More than one mbuf holds: tcp_sq_append() fills this one on. */
+	if (unlikely(len > rte_pktmbuf_tailroom(m)))
+		return false;
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), buf, len);
+	m->data_len = (uint16_t)len;
+	m->pkt_len = len;
+	c->sq_bytes = len;
+	return true;
 }
 
 int32_t
 tern_tcp_send(struct tern_conn *c, const void *buf, uint32_t len)
 {
 	struct tern_ctx *ctx = c->ctx;
-	uint32_t max = tcp_of(ctx)->conf.snd_buf;
-	uint32_t space = c->sq_bytes >= max ? 0 : max - c->sq_bytes;
-	uint32_t want = RTE_MIN(len, space);
-	uint32_t done;
+	uint32_t max, space, want, done;
 
 	if (c->flags & (CF_FIN_QUEUED | CF_CLOSED_CB))
 		return -EPIPE;
 	if (!tcp_state_has(c->state, SP_APP_SENDS))
 		return -ENOTCONN;
+	if (likely(tcp_sq_put_first(ctx, c, buf, len))) {
+		tcp_conn_work(ctx, c);
+		return (int32_t)len;
+	}
+	max = tcp_of(ctx)->conf.snd_buf;
+	space = c->sq_bytes >= max ? 0 : max - c->sq_bytes;
+	want = RTE_MIN(len, space);
 	/* snd_buf is at most 2^30 (tern_tcp.h): done fits the int32_t. */
 	done = tcp_sq_append(ctx, c, buf, want);
 	if (done < len)

@@ -577,9 +577,96 @@ tcp_usable_window(const struct tern_conn *c)
 }
 
 /*
+ * The usual pass in one test: nothing in flight (so nothing to resend
+ * and an empty pipe), no FIN queued, and queued data of at most one MSS
+ * that both windows take whole, with room in the batch. Then the loop of
+ * tcp_output_data() would send it as one segment: the windows cut
+ * nothing, so sender SWS avoidance and Nagle hold nothing back.
+ */
+static __rte_always_inline bool
+tcp_output_one(const struct tern_ctx *ctx, const struct tern_conn *c,
+	       uint32_t mss)
+{
+	uint32_t len = c->sq_bytes;
+
+	return !(c->flags & (CF_RECOVERY | CF_FIN_QUEUED)) &&
+	       c->snd_nxt == c->snd_una && c->snd_max == c->snd_una &&
+	       len - 1 < mss && len <= c->snd_wnd && len <= c->cc.cwnd &&
+	       tern_ctx_tx_room(ctx) > TCP_TX_RESERVE;
+}
+
+/*
  * Send what the windows allow: holes first during SACK recovery, then
- * queued data in MSS-sized segments, then our FIN once all data has
- * gone; an ACK if one is owed and nothing else carried it.
+ * queued data in MSS-sized segments (each at most @p mss, or a TSO
+ * frame of several), then our FIN once all data has gone.
+ */
+static void
+tcp_output_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t mss)
+{
+	if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
+	    (CF_RECOVERY | CF_SACK_OK))
+		tcp_sack_retransmit(ctx, c);
+	for (;;) {
+		uint32_t off = c->snd_nxt - c->snd_una;
+		uint32_t avail, len;
+		bool fin;
+
+		if (off > c->sq_bytes)
+			break; /* our FIN is out */
+		avail = c->sq_bytes - off;
+		/* Nothing queued and no FIN owed: spare the windows. */
+		if (avail == 0 &&
+		    (c->flags & (CF_FIN_QUEUED | CF_FIN_ACKED)) !=
+			    CF_FIN_QUEUED)
+			break;
+		len = RTE_MIN(avail, tcp_usable_window(c));
+		len = RTE_MIN(len, tcp_segment_max(ctx, c, mss));
+		fin = (c->flags & (CF_FIN_QUEUED | CF_FIN_ACKED)) ==
+			      CF_FIN_QUEUED && len == avail;
+		if (len == 0 && !fin)
+			break;
+		/*
+		 * Sender SWS avoidance (RFC 9293 3.8.6.2.1): hold a
+		 * short segment the window cut short while there is
+		 * data in flight to bring the window back.
+		 */
+		if (len < mss && len < avail &&
+		    c->snd_nxt != c->snd_una &&
+		    len < c->max_sndwnd / 2)
+			break;
+		/* Nagle: one small segment in flight at a time. */
+		if ((c->flags & CF_NAGLE) && len < mss &&
+		    !fin &&
+		    c->snd_nxt != c->snd_una)
+			break;
+		/* The batch is full enough: the next pass goes on. */
+		if (tern_ctx_tx_room(ctx) <= TCP_TX_RESERVE) {
+			tcp_conn_work(ctx, c);
+			break;
+		}
+		/* Out of mbufs: retrying now would spin forever. */
+		if (tcp_send_segment(ctx, c, len, fin) != 0 || fin)
+			break;
+		/* All of the queue went, and no FIN is owed (it
+		 * would have gone with it): nothing left to send. */
+		if (len == avail)
+			break;
+	}
+	/* A zero window with data waiting: the persist timer. */
+	if (c->snd_wnd == 0 && c->snd_nxt == c->snd_una &&
+	    c->sq_bytes > 0 && c->rtx_deadline_ns == 0) {
+		if (!(c->flags & CF_PERSIST)) {
+			c->flags |= CF_PERSIST;
+			c->persist_start_ns = ctx->now_ns;
+		}
+		tcp_rtx_arm(ctx, c);
+	}
+}
+
+/*
+ * The output pass for @p c: our SYN if owed, then data and FIN as the
+ * windows allow (tcp_output_data(), or the usual single segment at
+ * once); an ACK if one is owed and nothing else carried it.
  */
 static void
 tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
@@ -593,64 +680,13 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 		/* The receive side does not change during the pass. */
 		uint32_t mss = tcp_mss_now(c);
 
-		if ((c->flags & (CF_RECOVERY | CF_SACK_OK)) ==
-		    (CF_RECOVERY | CF_SACK_OK))
-			tcp_sack_retransmit(ctx, c);
-		for (;;) {
-			uint32_t off = c->snd_nxt - c->snd_una;
-			uint32_t avail, len;
-			bool fin;
-
-			if (off > c->sq_bytes)
-				break; /* our FIN is out */
-			avail = c->sq_bytes - off;
-			/* Nothing queued and no FIN owed: spare the windows. */
-			if (avail == 0 &&
-			    (c->flags & (CF_FIN_QUEUED | CF_FIN_ACKED)) !=
-				    CF_FIN_QUEUED)
-				break;
-			len = RTE_MIN(avail, tcp_usable_window(c));
-			len = RTE_MIN(len, tcp_segment_max(ctx, c, mss));
-			fin = (c->flags & (CF_FIN_QUEUED | CF_FIN_ACKED)) ==
-				      CF_FIN_QUEUED && len == avail;
-			if (len == 0 && !fin)
-				break;
-			/*
-			 * Sender SWS avoidance (RFC 9293 3.8.6.2.1): hold a
-			 * short segment the window cut short while there is
-			 * data in flight to bring the window back.
-			 */
-			if (len < mss && len < avail &&
-			    c->snd_nxt != c->snd_una &&
-			    len < c->max_sndwnd / 2)
-				break;
-			/* Nagle: one small segment in flight at a time. */
-			if ((c->flags & CF_NAGLE) && len < mss &&
-			    !fin &&
-			    c->snd_nxt != c->snd_una)
-				break;
-			/* The batch is full enough: the next pass goes on. */
-			if (tern_ctx_tx_room(ctx) <= TCP_TX_RESERVE) {
-				tcp_conn_work(ctx, c);
-				break;
-			}
-			/* Out of mbufs: retrying now would spin forever. */
-			if (tcp_send_segment(ctx, c, len, fin) != 0 || fin)
-				break;
-			/* All of the queue went, and no FIN is owed (it
-			 * would have gone with it): nothing left to send. */
-			if (len == avail)
-				break;
-		}
-		/* A zero window with data waiting: the persist timer. */
-		if (c->snd_wnd == 0 && c->snd_nxt == c->snd_una &&
-		    c->sq_bytes > 0 && c->rtx_deadline_ns == 0) {
-			if (!(c->flags & CF_PERSIST)) {
-				c->flags |= CF_PERSIST;
-				c->persist_start_ns = ctx->now_ns;
-			}
-			tcp_rtx_arm(ctx, c);
-		}
+		/* Without a segment (no mbuf) the RTO armed tries again;
+		 * the zero-window test of tcp_output_data() cannot hold,
+		 * the window having taken the data. */
+		if (tcp_output_one(ctx, c, mss))
+			tcp_send_segment(ctx, c, c->sq_bytes, false);
+		else
+			tcp_output_data(ctx, c, mss);
 	}
 	/*
 	 * RFC 9293 3.10.4: close() in SYN_RCVD with nothing queued sends

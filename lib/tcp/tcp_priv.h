@@ -606,6 +606,10 @@ void tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c);
  * to segment @p m (chained as needed); -ENOBUFS without an mbuf */
 int tcp_fill_payload(struct tern_ctx *ctx, const struct tern_conn *c,
 		     struct rte_mbuf *m, uint32_t off, uint32_t len);
+/* tcp_sq.c: append @p len bytes from @p buf to c's send queue, chaining
+ * fresh mbufs; returns how many fitted */
+uint32_t tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c,
+		       const uint8_t *buf, uint32_t len);
 
 /* tcp_output.c */
 void tcp_owe_syn(struct tern_ctx *ctx, struct tern_conn *c);

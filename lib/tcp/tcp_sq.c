@@ -3,7 +3,8 @@
  * The send queue's bytes into the segments that carry them: the output
  * layer (tcp_output.c) appends @p len bytes from an offset of the queue
  * to a segment's mbuf. The app appends to the queue (tern_tcp_send(),
- * tcp_api.c) and ACKs trim it (tcp_input_ack.c).
+ * tcp_api.c, which puts the usual send into an empty queue itself, else
+ * tcp_sq_append() here) and ACKs trim it (tcp_input_ack.c).
  */
 #include <string.h>
 
@@ -80,4 +81,62 @@ tcp_fill_payload(struct tern_ctx *ctx, const struct tern_conn *c,
 		len -= n;
 	}
 	return 0;
+}
+
+/*
+ * A fresh mbuf at the tail of the send queue, or NULL when none can be
+ * had or the chain is at its segment limit (nb_segs is 16 bits).
+ */
+static struct rte_mbuf *
+tcp_sq_grow(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct rte_mbuf *m;
+
+	if (c->sq_head != NULL && c->sq_head->nb_segs == RTE_MBUF_MAX_NB_SEGS)
+		return NULL;
+	m = tern_mbuf_alloc(ctx);
+	if (m == NULL)
+		return NULL;
+	if (c->sq_head == NULL) {
+		c->sq_head = m;
+	} else {
+		c->sq_tail->next = m;
+		c->sq_head->nb_segs++;
+	}
+	c->sq_tail = m;
+	return m;
+}
+
+/*
+ * Append @p len bytes to the send queue; returns how many fitted. The
+ * head's pkt_len counts the whole chain, each segment's data_len its
+ * own (rte_mbuf_check() holds).
+ */
+uint32_t
+tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c, const uint8_t *buf,
+	      uint32_t len)
+{
+	struct rte_mbuf *m = c->sq_tail;
+	uint32_t done = 0;
+
+	while (done < len) {
+		uint32_t room = m != NULL ? rte_pktmbuf_tailroom(m) : 0;
+		uint32_t n;
+
+		if (room == 0) {
+			m = tcp_sq_grow(ctx, c);
+			if (m == NULL)
+				break;
+			room = rte_pktmbuf_tailroom(m);
+		}
+		n = RTE_MIN(room, len - done);
+		memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
+		       buf + done, n);
+		m->data_len = (uint16_t)(m->data_len + n);
+		done += n;
+	}
+	if (done > 0)
+		c->sq_head->pkt_len += done;
+	c->sq_bytes += done;
+	return done;
 }
