@@ -44,6 +44,29 @@ tcp_copy_payload(struct tern_ctx *ctx, const struct tern_conn *c,
 }
 
 /*
+ * The part of the usual segment both builders share: the timestamp
+ * option at @p opts (when the header has room for one), @p len bytes of
+ * the send queue from @p seq, the counters. Returns -ENOBUFS (and frees
+ * @p m) when the payload could not be had.
+ */
+static __rte_always_inline int
+tcp_plain_fill(struct tern_ctx *ctx, struct tern_conn *c, struct rte_mbuf *m,
+	       uint8_t *opts, bool ts, uint32_t seq, uint32_t len)
+{
+	if (ts)
+		tcp_opts_write_ts(opts, tcp_now_ms(ctx) + c->ts_offset,
+				  c->ts_recent);
+	if (len > 0 &&
+	    tcp_copy_payload(ctx, c, m, seq - c->snd_una, len) != 0) {
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
+	c->segs_out++;
+	return 0;
+}
+
+/*
  * The usual segment of a synchronized connection (tcp_plain_ok()): an
  * ACK, with @p len bytes of the send queue from @p seq, written straight
  * into the mbuf -- what tcp_emit_from_conn(), tcp_emit() and
@@ -75,17 +98,8 @@ tcp_emit_plain_full(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
 	}
 	tcp_hdr_write((struct rte_tcp_hdr *)p, &c->node.key, seq, ack,
 		      hdr_len, flags, field);
-	if (ts)
-		tcp_opts_write_ts(p + TCP_HDR_LEN,
-				  tcp_now_ms(ctx) + c->ts_offset,
-				  c->ts_recent);
-	if (len > 0 &&
-	    tcp_copy_payload(ctx, c, m, seq - c->snd_una, len) != 0) {
-		rte_pktmbuf_free(m);
+	if (tcp_plain_fill(ctx, c, m, p + TCP_HDR_LEN, ts, seq, len) != 0)
 		goto nobufs;
-	}
-	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
-	c->segs_out++;
 	/* A frame lost below us is a segment lost on the wire (tcp_emit). */
 	if (unlikely(tcp_key_is6(&c->node.key)))
 		tcp_output6(ctx, m, &c->node.key,
@@ -213,17 +227,9 @@ tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 	th->recv_ack = rte_cpu_to_be_32(ack);
 	th->tcp_flags = flags;
 	th->rx_win = rte_cpu_to_be_16(field);
-	if (hdr_len > TCP_HDR_LEN)
-		tcp_opts_write_ts((uint8_t *)(th + 1),
-				  tcp_now_ms(ctx) + c->ts_offset,
-				  c->ts_recent);
-	if (len > 0 &&
-	    tcp_copy_payload(ctx, c, m, seq - c->snd_una, len) != 0) {
-		rte_pktmbuf_free(m);
+	if (tcp_plain_fill(ctx, c, m, (uint8_t *)(th + 1),
+			   hdr_len > TCP_HDR_LEN, seq, len) != 0)
 		goto nobufs;
-	}
-	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
-	c->segs_out++;
 	tern_ip_tmpl_send(ctx, m, &t->ip, mac, hdr_len + len);
 	tcp_ack_sent(c, ack, wnd);
 	return 0;
