@@ -261,6 +261,21 @@ output_wait(struct httpd_conn *hc)
 }
 
 /*
+ * tern_tcp_send() refused (@p n < 0): with no mbuf, try again later;
+ * else the connection is broken. Same return values as output_flush().
+ */
+static int
+output_refused(struct httpd_conn *hc, int32_t n)
+{
+	if (n == -ENOBUFS) {
+		retry_add(hc);
+		return 0;
+	}
+	tern_tcp_abort(hc->c);
+	return -1;
+}
+
+/*
  * Send what is left of the current response.
  * @return 1 all queued; 0 waiting (writable or retry); -1 done with the
  *   connection (closing after the response, or aborted): @p hc may be
@@ -285,14 +300,8 @@ output_flush(struct httpd_conn *hc)
 			len = hc->out_len - hc->out_off;
 		}
 		n = tern_tcp_send(hc->c, p, len);
-		if (n == -ENOBUFS) {
-			retry_add(hc);
-			return 0;
-		}
-		if (n < 0) {
-			tern_tcp_abort(hc->c);
-			return -1;
-		}
+		if (n < 0)
+			return output_refused(hc, n);
 		hc->out_off += (uint32_t)n;
 		hc->h->st.bytes_out += (uint32_t)n;
 		if (hc->out_hdr != NULL && hc->out_off >= hc->out->hdr_len) {
@@ -340,14 +349,8 @@ respond(struct httpd_conn *hc, enum http_resp_kind kind, bool head_only)
 	hc->out = r;
 	hc->out_off = 0;
 	hc->out_len = len;
-	if (n == -ENOBUFS) {
-		retry_add(hc);
-		return 0;
-	}
-	if (n < 0) {
-		tern_tcp_abort(hc->c);
-		return -1;
-	}
+	if (n < 0)
+		return output_refused(hc, n);
 	hc->out_off = (uint32_t)n;
 	hc->h->st.bytes_out += (uint32_t)n;
 	return output_wait(hc);
