@@ -78,12 +78,27 @@ tcp_opts_parse_syn_usual(const uint8_t *opts, struct tcp_opts *o)
 }
 
 /*
+ * Options other than NOP NOP TS: the usual SYN, else the general
+ * parser. Out of line, so that the burst loop around the inlined
+ * NOP NOP TS test stays as small as it was.
+ */
+static __rte_noinline bool
+tcp_opts_parse_other(const uint8_t *opts, unsigned int len, bool syn,
+		     struct tcp_opts *o)
+{
+	if (syn && len == TCP_SYN_USUAL_LEN &&
+	    tcp_opts_parse_syn_usual(opts, o))
+		return true;
+	return tcp_opts_parse_any(opts, len, syn, o) == TCP_OPTS_OK;
+}
+
+/*
  * The options of a segment into @p o; false when malformed. NOP NOP TS
- * alone -- nearly every segment of a connection with timestamps -- and
- * the usual SYN layout are read at their fixed places, and only the
- * fields the engine reads of a segment without SACK blocks are written
- * (the blocks are read only up to nsack); anything else takes the
- * general parser.
+ * alone -- nearly every segment of a connection with timestamps -- is
+ * read here at its fixed place, the usual SYN layout at its own in
+ * tcp_opts_parse_other(), and only the fields the engine reads of a
+ * segment without SACK blocks are written (the blocks are read only up
+ * to nsack); anything else takes the general parser.
  */
 static __rte_always_inline bool
 tcp_opts_parse_seg(const uint8_t *opts, unsigned int len, bool syn,
@@ -91,9 +106,6 @@ tcp_opts_parse_seg(const uint8_t *opts, unsigned int len, bool syn,
 {
 	uint32_t w[3];
 
-	if (syn && len == TCP_SYN_USUAL_LEN &&
-	    tcp_opts_parse_syn_usual(opts, o))
-		return true;
 	if (len == TCP_OPTS_TS_LEN) {
 		memcpy(w, opts, sizeof(w));
 		if (w[0] == RTE_BE32(0x0101080a)) {
@@ -109,7 +121,7 @@ tcp_opts_parse_seg(const uint8_t *opts, unsigned int len, bool syn,
 			return true;
 		}
 	}
-	return tcp_opts_parse_any(opts, len, syn, o) == TCP_OPTS_OK;
+	return tcp_opts_parse_other(opts, len, syn, o);
 }
 
 /*
