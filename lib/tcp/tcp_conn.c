@@ -221,8 +221,13 @@ tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c)
 		if (tcp_state_has(c->state, SP_HALF_OPEN))
 			c->listener->n_synrcvd--;
 	}
-	tcp_sq_free(c);
-	tcp_rx_free(ctx, c);
+	/* Both are empty at the end of the usual connection: no calls
+	 * that free nothing (the record is zeroed again at its next
+	 * tcp_conn_alloc()). */
+	if (unlikely(c->sq_head != NULL))
+		tcp_sq_free(c);
+	if (unlikely(c->rx_pending != NULL || c->reass != NULL))
+		tcp_rx_free(ctx, c);
 	tcp_fsm_conn_gone(ctx, c);
 	/* After the TIME_WAIT record, if any, took its own reference. */
 	if (unlikely(tcp_key_is6(&c->node.key)))

@@ -44,10 +44,59 @@ tcp_cksum_ok(const struct tern_ctx *ctx, struct rte_mbuf *m,
 	return sum == 0xffff;
 }
 
+/* A SYN's options as Linux and tern send them with everything on,
+ * 20 bytes: MSS, SACK-permitted + TS, NOP WS (tcp_options.h). */
+#define TCP_SYN_USUAL_LEN 20
+
+/*
+ * The usual SYN (or SYN+ACK) in three word compares, written as
+ * tcp_opts_parse_any() would record it (RFC 7323 2.3's clamp of the
+ * shift included); false for any other layout.
+ */
+static __rte_always_inline bool
+tcp_opts_parse_syn_usual(const uint8_t *opts, struct tcp_opts *o)
+{
+	uint32_t w[5];
+	uint8_t ws;
+
+	memcpy(w, opts, sizeof(w));
+	if ((w[0] & RTE_BE32(0xffff0000)) != RTE_BE32(0x02040000) ||
+	    w[1] != RTE_BE32(0x0402080a) ||
+	    (w[4] & RTE_BE32(0xffffff00)) != RTE_BE32(0x01030300))
+		return false;
+	ws = (uint8_t)rte_be_to_cpu_32(w[4]);
+	o->mss_ok = true;
+	o->ws_ok = true;
+	o->sack_perm = true;
+	o->ts_ok = true;
+	o->ws = ws > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : ws;
+	o->nsack = 0;
+	o->mss = (uint16_t)rte_be_to_cpu_32(w[0]);
+	o->tsval = rte_be_to_cpu_32(w[2]);
+	o->tsecr = rte_be_to_cpu_32(w[3]);
+	return true;
+}
+
+/*
+ * Options other than NOP NOP TS: the usual SYN, else the general
+ * parser. Out of line, so that the burst loop around the inlined
+ * NOP NOP TS test stays as small as it was.
+ */
+static __rte_noinline bool
+tcp_opts_parse_other(const uint8_t *opts, unsigned int len, bool syn,
+		     struct tcp_opts *o)
+{
+	if (syn && len == TCP_SYN_USUAL_LEN &&
+	    tcp_opts_parse_syn_usual(opts, o))
+		return true;
+	return tcp_opts_parse_any(opts, len, syn, o) == TCP_OPTS_OK;
+}
+
 /*
  * The options of a segment into @p o; false when malformed. NOP NOP TS
  * alone -- nearly every segment of a connection with timestamps -- is
- * read at its fixed place, and only the fields the engine reads of a
+ * read here at its fixed place, the usual SYN layout at its own in
+ * tcp_opts_parse_other(), and only the fields the engine reads of a
  * segment without SACK blocks are written (the blocks are read only up
  * to nsack); anything else takes the general parser.
  */
@@ -72,7 +121,7 @@ tcp_opts_parse_seg(const uint8_t *opts, unsigned int len, bool syn,
 			return true;
 		}
 	}
-	return tcp_opts_parse_any(opts, len, syn, o) == TCP_OPTS_OK;
+	return tcp_opts_parse_other(opts, len, syn, o);
 }
 
 /*

@@ -174,6 +174,19 @@ tcp_take_data(struct tern_ctx *ctx, struct tern_conn *c,
 	uint32_t skip, len, wnd;
 	struct rte_mbuf *m;
 
+	/*
+	 * The usual segment -- at RCV.NXT, nothing held above it, all of
+	 * it inside the window (the data on the handshake's final ACK, a
+	 * FIN's last bytes) -- queued whole, as the fast path queues it:
+	 * there is nothing to cut and nothing to drain.
+	 */
+	if (seg->seq == c->rcv_nxt && c->reass == NULL &&
+	    tcp_rcv_wnd_fits(c, seg->len) && tcp_rx_queue(c, seg->m)) {
+		seg->m = NULL;
+		c->rcv_nxt += seg->len;
+		tcp_schedule_ack(ctx, c);
+		return true;
+	}
 	if (seq_gt(seg->seq, c->rcv_nxt))
 		return tcp_take_out_of_order(ctx, c, seg);
 	skip = c->rcv_nxt - seg->seq;

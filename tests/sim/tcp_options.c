@@ -318,6 +318,39 @@ test_s39_tiny_peer_mss(void)
 	}
 }
 
+/*
+ * Line 36's neighbour: the usual SYN layout (MSS, SACK-permitted + TS,
+ * NOP WS; read at its fixed place, not by the general loop) with a
+ * shift above 14 and a small MSS: the shift is used as 14 (RFC 7323
+ * 2.3), the MSS as sent, SACK and timestamps agreed.
+ */
+static void
+test_s36_usual_syn_layout(void)
+{
+	static const uint8_t opts[20] = {
+		2, 4, 0x02, 0x18,               /* MSS 536 */
+		4, 2, 8, 10, 0, 0, 0x10, 0x01,  /* SACK-perm, TS 4097 */
+		0, 0, 0, 0,                     /* TSecr 0 */
+		1, 3, 3, 15,                    /* NOP, WS 15 */
+	};
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_pkt synack;
+	struct sim_conn *r;
+
+	p->tport = FX_PORT;
+	send_syn_raw(p, opts, sizeof(opts));
+	r = complete_raw_handshake(p, l, &synack);
+	SIM_CHECK(synack.h.opts.ws_ok && synack.h.opts.ts_ok &&
+		  synack.h.opts.sack_perm);
+	SIM_ASSERT_EQ(r->info.snd_wscale, 14);
+	SIM_ASSERT_EQ(r->info.mss, 536 - 12);
+	SIM_ASSERT(r->info.ts_ok && r->info.sack_ok, "TS %d SACK %d",
+		   r->info.ts_ok, r->info.sack_ok);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	peer_destroy(p);
+}
+
 /* Line 57: bad data offsets and impossible flag sets are dropped and
  * counted; nothing is delivered; the connection lives on. */
 static void
@@ -490,6 +523,7 @@ const struct sim_test tcp_tests_options[] = {
 	SIM_TEST(test_s34_malformed_options),
 	SIM_TEST(test_s35_unaligned_options_and_eol),
 	SIM_TEST(test_s36_known_options_wrong_length),
+	SIM_TEST(test_s36_usual_syn_layout),
 	SIM_TEST(test_s37_timestamps_and_paws),
 	SIM_TEST(test_s38_bogus_sack_blocks),
 	SIM_TEST(test_s39_tiny_peer_mss),
