@@ -173,14 +173,19 @@ tcp_rtt_from_ack(struct tern_ctx *ctx, struct tern_conn *c,
 			return;
 		c->rtt_tsecr = tsecr;
 		c->rtt_ts_now = ts_now;
+		/* A round trip under one tick reads 0: it counts as one tick
+		 * (as Linux's tcp_rtt_tsopt_us() does), never as "no sample",
+		 * which would keep TLP off on a LAN (RFC 8985 7.2 wants
+		 * an SRTT). */
 		if (ms < 60 * 1000)
-			tcp_rtt_sample(c, ms * 1000, conf);
+			tcp_rtt_sample(c, (ms != 0 ? ms : 1) * 1000, conf);
 	} else if ((c->flags & CF_RTT_TIMING) && seq_gt(seg->ack, c->rtt_seq)) {
+		uint32_t us = (uint32_t)((ctx->now_ns - c->rtt_start_ns) /
+					 NS_PER_US);
+
 		c->flags &= ~CF_RTT_TIMING;
-		tcp_rtt_sample(c,
-			       (uint32_t)((ctx->now_ns - c->rtt_start_ns) /
-					  NS_PER_US),
-			       conf);
+		/* Under a microsecond still counts (srtt_us 0: no sample). */
+		tcp_rtt_sample(c, us != 0 ? us : 1, conf);
 	}
 }
 

@@ -207,10 +207,11 @@ expect_full_segments(struct peer *p, struct sim_pkt *segs, unsigned int n,
 /*
  * RFC 7323 4.1 with RFC 6298 (MUST-18): with timestamps every ACK of
  * new data is a sample, but two ACKs with the same TSecr within one
- * tick of T's clock measure the same thing: one sample. Two segments
- * sent in one tick carry one TSval; acking them one after the other
- * 20 ms later gives one 20 ms sample (SRTT 100 -> 90 ms, RTTVAR 50 ->
- * 57.5 ms), not two (81.25 ms). The same echo a tick later is a new
+ * tick of T's clock measure the same thing: one sample. After a first
+ * sample of 100 ms (the handshake's), two segments sent in one tick
+ * carry one TSval; acking them one after the other 20 ms later gives
+ * one 20 ms sample (SRTT 100 -> 90 ms, RTTVAR 50 -> 57.5 ms), not two
+ * (81.25 ms). The same echo a tick later is a new
  * measurement (50 ms), and sampled.
  */
 static void
@@ -229,16 +230,20 @@ test_must18_one_rtt_sample_per_echo_and_tick(void)
 	conf.tlp = false;
 	p = fx_peer(&conf, &l);
 	p->syn_opts.ts_ok = true;
-	r = peer_open_passive(p, l);
-	SIM_CHECK(r->info.ts_ok);
-	mss = r->info.mss; /* less NOP NOP TS */
-	/* The handshake's echo was a 0 ms sample: a new tick first. */
-	sim_run_for(p->sim, 10 * SIM_MS);
-
-	SIM_ASSERT_EQ(sim_conn_send_pattern(r, mss), mss);
-	expect_full_segments(p, segs, 1, mss);
+	/* The handshake's ACK, 100 ms after the SYN+ACK, is the first
+	 * sample (a same-instant ACK would be one of a tick: 1 ms). */
+	p->tport = l->port;
+	p->snd_nxt = p->iss;
+	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+	PEER_EXPECT(p, 0, &segs[0]);
+	PEER_ASSERT_SEG(&segs[0], SIM_SYN | SIM_ACK, SEQ_ANY, p->iss + 1);
 	sim_run_for(p->sim, 100 * SIM_MS);
 	peer_send_ack(p);
+	SIM_ASSERT_EQ(l->naccepted, 1);
+	r = l->last;
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	SIM_CHECK(r->info.ts_ok);
+	mss = r->info.mss; /* less NOP NOP TS */
 	tern_tcp_get_info(r->c, &info);
 	SIM_ASSERT_EQ(info.srtt_us, 100000);
 	SIM_ASSERT_EQ(info.rttvar_us, 50000);

@@ -27,13 +27,20 @@
 #define FIRST_LOSS 200
 
 static void
-create_pair(struct dpair *p, const struct tern_tcp_conf *conf_a,
-	    const struct tern_tcp_conf *conf_b)
+create_pair_latency(struct dpair *p, const struct tern_tcp_conf *conf_a,
+		    const struct tern_tcp_conf *conf_b, uint64_t latency_ns)
 {
-	const struct sim_faults f = { .latency_ns = LATENCY };
+	const struct sim_faults f = { .latency_ns = latency_ns };
 
 	dpair_create(p, sim_test_seed(), conf_a, conf_b, &f);
 	dpair_connect(p, 5 * SIM_S);
+}
+
+static void
+create_pair(struct dpair *p, const struct tern_tcp_conf *conf_a,
+	    const struct tern_tcp_conf *conf_b)
+{
+	create_pair_latency(p, conf_a, conf_b, LATENCY);
 }
 
 static void
@@ -196,10 +203,13 @@ test_lost_retransmission_found_by_rack(void)
 
 /*
  * The last data segment of a transfer is lost: no later segment makes
- * a duplicate ACK, so the RTO (and nothing else) resends it, once.
+ * a duplicate ACK, so the RTO (and nothing else) resends it, once --
+ * or, with TLP, the loss probe. @p latency_ns one way: under half a
+ * millisecond the round trip is under one tick of the timestamp clock
+ * (1 ms), whose samples then read 0.
  */
 static void
-tail_loss(bool tlp)
+tail_loss(bool tlp, uint64_t latency_ns)
 {
 	/* 64 full segments: 64 x MSS of data (MSS 1448 with timestamps) */
 	struct tern_tcp_conf conf;
@@ -209,7 +219,7 @@ tail_loss(bool tlp)
 
 	data_conf(&conf);
 	conf.tlp = tlp;
-	create_pair(&p, &conf, NULL);
+	create_pair_latency(&p, &conf, NULL, latency_ns);
 	mss = p.c->info.mss;
 	SIM_ASSERT(mss > 0, "no MSS");
 	memset(&d, 0, sizeof(d));
@@ -232,13 +242,24 @@ tail_loss(bool tlp)
 static void
 test_tail_loss_rto(void)
 {
-	tail_loss(false);
+	tail_loss(false, LATENCY);
 }
 
 static void
 test_tail_loss_probe(void)
 {
-	tail_loss(true);
+	tail_loss(true, LATENCY);
+}
+
+/*
+ * A LAN's round trip (100 us) is under the timestamp clock's tick: its
+ * samples read 0 ms. They are still samples (one tick, as Linux counts
+ * them): the probe must not wait for an SRTT that never comes.
+ */
+static void
+test_tail_loss_probe_sub_ms_rtt(void)
+{
+	tail_loss(true, 50 * SIM_US);
 }
 
 /* What A's window looked like just before and just after a loss. */
@@ -415,6 +436,7 @@ main(int argc, char **argv)
 		SIM_TEST(test_lost_retransmission_found_by_rack),
 		SIM_TEST(test_tail_loss_rto),
 	SIM_TEST(test_tail_loss_probe),
+	SIM_TEST(test_tail_loss_probe_sub_ms_rtt),
 		SIM_TEST(test_newreno_ssthresh_half_flight),
 		SIM_TEST(test_cubic_ssthresh_seven_tenths),
 		SIM_TEST(test_sack_blocks_on_full_data_segments),
