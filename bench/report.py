@@ -96,7 +96,8 @@ def summary(rec):
         "completed", "failed", "requests", "responses", "bad_status",
         "proto_errors", "retransmits", "rx_bytes", "tx_bytes",
         "server_pps", "server_busy_pct", "client_busy_pct", "peak_conns",
-        "all_open_s", "conn_record_bytes", "tw_record_bytes",
+        "all_open_s", "conn_record_bytes", "conn_tmpl_bytes",
+        "tw_record_bytes",
         "conn_object_bytes", "server_app_conn_bytes",
         "client_app_conn_bytes", "kernel_slab_per_socket",
         "server_heap_per_conn", "client_heap_per_conn", "max_conns",
@@ -420,13 +421,16 @@ def keys_for(run, tgt):
             (ht.get("server_app_conn_bytes") or 0)
         mrows.append(["tern (server side)", si(ht.get("peak_conns")),
                       "%.2f s" % (ht.get("all_open_s") or 0),
-                      "%d B record + 8 B hash bucket + %d B httpd state = "
+                      "%d B record and header template + 8 B hash bucket"
+                      " + %d B httpd state = "
                       "%d B" % (ht.get("conn_object_bytes") or 0,
                                 ht.get("server_app_conn_bytes") or 0, per),
                       "%.0f B" % (ht.get("server_heap_per_conn") or 0),
                       ht.get("errors")])
         k["hold_tern"] = si(ht.get("peak_conns"))
         k["hold_tern_bytes"] = "%d B" % per
+        k["conn_tmpl_bytes"] = "%d" % (ht.get("conn_tmpl_bytes") or 0)
+        k["conn_object_bytes"] = "%d" % (ht.get("conn_object_bytes") or 0)
     if hl:
         mrows.append(["Linux (one socket)", si(hl.get("peak_conns")),
                       "%.2f s" % (hl.get("all_open_s") or 0),

@@ -1729,6 +1729,7 @@ report_extra(struct inproc *ip, uint64_t leaked)
 		"\"offload\":%s,\"server_pps\":%.1f,\"server_busy_pct\":%.2f,"
 		"\"client_busy_pct\":%.2f,\"peak_conns\":%" PRIu32
 		",\"all_open_s\":%.6f,\"conn_record_bytes\":%" PRIu32
+		",\"conn_tmpl_bytes\":%" PRIu32
 		",\"conn_object_bytes\":%" PRIu32 ",\"tw_record_bytes\":%"
 		PRIu32 ",\"tw_object_bytes\":%" PRIu32
 		",\"conn_pools_bytes\":%" PRIu64 ",\"tw_pools_bytes\":%" PRIu64
@@ -1745,9 +1746,9 @@ report_extra(struct inproc *ip, uint64_t leaked)
 		pct(ip->cli->busy_cycles, ip->cli->loop_cycles),
 		peak_conns_sum(ip),
 		(double)load_all_open_ns(ip->cli->load) / BENCH_NS_PER_S,
-		mem->conn_record, mem->conn_object, mem->tw_record,
-		mem->tw_object, mem->conn_pool_bytes, mem->tw_pool_bytes,
-		mem->reass_pool_bytes,
+		mem->conn_record, mem->conn_tmpl, mem->conn_object,
+		mem->tw_record, mem->tw_object, mem->conn_pool_bytes,
+		mem->tw_pool_bytes, mem->reass_pool_bytes,
 		httpd_conn_size(), load_conn_size(&ip->conf), ip->max_conns,
 		(double)(ip->srv->heap_after - ip->srv->heap_before) /
 			ip->max_conns,

@@ -220,11 +220,12 @@ report(struct tload_app *app)
 	 * hash bucket pointer, and this program's slot. */
 	fprintf(f, "\"lcores\":%u,\"peak_conns\":%" PRIu32
 		",\"all_open_s\":%.6f,\"conn_record_bytes\":%" PRIu32
+		",\"conn_tmpl_bytes\":%" PRIu32
 		",\"conn_object_bytes\":%" PRIu32 ",\"tw_record_bytes\":%"
 		PRIu32 ",\"app_conn_bytes\":%zu,\"memory_per_conn_bytes\":%zu"
 		",\"tcp\":{", app->nb_workers, peak,
 		(double)all_open_ns / BENCH_NS_PER_S, mem.conn_record,
-		mem.conn_object, mem.tw_record, load_conn_size(&app->conf),
+		mem.conn_tmpl, mem.conn_object, mem.tw_record, load_conn_size(&app->conf),
 		(size_t)mem.conn_object + sizeof(void *) +
 		load_conn_size(&app->conf));
 	bench_stats_json(f, &stats);

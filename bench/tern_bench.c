@@ -42,7 +42,9 @@ mem_walk(struct rte_mempool *mp, void *arg)
 	uint64_t bytes = (uint64_t)obj * mp->size;
 
 	if (strncmp(mp->name, "tcpc", 4) == 0) {
-		m->conn_record = mp->elt_size;
+		/* The element is the record, then its header template. */
+		m->conn_record = tern_tcp_conn_record_bytes();
+		m->conn_tmpl = tern_tcp_conn_tmpl_bytes();
 		m->conn_object = obj;
 		m->conn_pool_bytes += bytes;
 	} else if (strncmp(mp->name, "tcpw", 4) == 0) {

@@ -23,6 +23,7 @@ void bench_states_format(const uint32_t counts[TERN_TCP_NSTATES], char *buf,
 /** What tern's records of one lcore take, as found in its mempools. */
 struct bench_tern_mem {
 	uint32_t conn_record;       /**< sizeof the connection record */
+	uint32_t conn_tmpl;         /**< its header template, behind it */
 	uint32_t conn_object;       /**< ... with mempool header/trailer */
 	uint32_t tw_record;         /**< compact TIME_WAIT record */
 	uint32_t tw_object;

@@ -81,6 +81,18 @@ tcp_pool_create(const char *what, const struct tern_ctx *ctx, uint32_t n,
 }
 
 uint32_t
+tern_tcp_conn_record_bytes(void)
+{
+	return sizeof(struct tern_conn);
+}
+
+uint32_t
+tern_tcp_conn_tmpl_bytes(void)
+{
+	return sizeof(struct tcp_tmpl);
+}
+
+uint32_t
 tern_tcp_tw_footprint_bytes(uint32_t max_tw)
 {
 	uint64_t buckets;

@@ -154,6 +154,16 @@ void tern_tcp_conf_defaults(struct tern_tcp_conf *conf);
  */
 uint32_t tern_tcp_tw_footprint_bytes(uint32_t max_tw);
 
+/** Bytes of one connection record (struct tern_conn), buffers aside. */
+uint32_t tern_tcp_conn_record_bytes(void);
+
+/**
+ * Bytes of the per-connection Ethernet+IP+TCP header template that sits
+ * behind each connection record in its pool element (lib/tcp/tcp_tmpl.h):
+ * a record pool's element is the record plus this, rounded up to 8.
+ */
+uint32_t tern_tcp_conn_tmpl_bytes(void);
+
 /*
  * Upper bounds of the sizing fields: each is one mempool object (and a
  * hash bucket) per lcore, created at start-up, so a value must fit
