@@ -615,6 +615,21 @@ tcp_output_one(const struct tern_ctx *ctx, const struct tern_conn *c,
 }
 
 /*
+ * The pass of a close() in one test: all queued data is out, our FIN is
+ * owed and not yet sent, no recovery, room in the batch. Then the loop
+ * of tcp_output_data() would send the FIN alone (it takes no window)
+ * and nothing else; the zero-window test after it cannot hold.
+ */
+static __rte_always_inline bool
+tcp_output_fin_alone(const struct tern_ctx *ctx, const struct tern_conn *c)
+{
+	return (c->flags & (CF_FIN_QUEUED | CF_FIN_ACKED | CF_RECOVERY)) ==
+		       CF_FIN_QUEUED &&
+	       c->snd_nxt - c->snd_una == c->sq_bytes &&
+	       tern_ctx_tx_room(ctx) > TCP_TX_RESERVE;
+}
+
+/*
  * Send what the windows allow: holes first during SACK recovery, then
  * queued data in MSS-sized segments (each at most @p mss, or a TSO
  * frame of several), then our FIN once all data has gone.
@@ -704,6 +719,8 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 		 * the window having taken the data. */
 		if (tcp_output_one(ctx, c, mss))
 			tcp_send_segment(ctx, c, c->sq_bytes, false);
+		else if (tcp_output_fin_alone(ctx, c))
+			tcp_send_segment(ctx, c, 0, true);
 		else
 			tcp_output_data(ctx, c, mss);
 	}
