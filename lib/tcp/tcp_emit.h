@@ -93,4 +93,14 @@ int tcp_emit_plain(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
 void tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
 		    struct tcp_tmpl *t, unsigned int hdr_len);
 
+/*
+ * Our SYN (SYN+ACK if @p synack) with the unscaled window @p wnd and
+ * options @p o, from c's header template @p t to @p mac
+ * (tern_ip_tmpl_mac()). Returns -ENOBUFS when no mbuf could be had.
+ */
+int tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
+		      const struct tcp_tmpl *t,
+		      const struct rte_ether_addr *mac, bool synack,
+		      uint16_t wnd, const struct tcp_opts_out *o);
+
 #endif /* TCP_EMIT_H */

@@ -251,47 +251,21 @@ fixed_opts_len(const struct tcp_opts_out *o)
 	return len;
 }
 
-/*
- * The usual SYN and SYN+ACK: MSS, SACK-permitted, timestamps and window
- * scale, no SACK block. Its 20 bytes are written as five words.
- */
-static inline bool
-syn_opts_usual(const struct tcp_opts_out *o)
-{
-	return o->mss_ok && o->ts_ok && o->sack_perm && o->ws_ok &&
-	       o->nsack == 0;
-}
-
 #define TCP_EMIT_SYN_USUAL \
 	(TCP_EMIT_MSS + TCP_EMIT_TS + TCP_EMIT_WS)
 
-static unsigned int
-syn_opts_usual_write(uint8_t *buf, const struct tcp_opts_out *o)
-{
-	uint8_t ws = o->ws > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : o->ws;
-	uint32_t w[5] = {
-		tcp_opts_be32((uint32_t)TCP_OPT_MSS << 24 |
-			      (uint32_t)TCP_OLEN_MSS << 16 | o->mss),
-		tcp_opts_be32((uint32_t)TCP_OPT_SACK_PERM << 24 |
-			      (uint32_t)TCP_OLEN_SACK_PERM << 16 |
-			      (uint32_t)TCP_OPT_TS << 8 | TCP_OLEN_TS),
-		tcp_opts_be32(o->tsval),
-		tcp_opts_be32(o->tsecr),
-		tcp_opts_be32((uint32_t)TCP_OPT_NOP << 24 |
-			      (uint32_t)TCP_OPT_WS << 16 |
-			      (uint32_t)TCP_OLEN_WS << 8 | ws),
-	};
-
-	memcpy(buf, w, sizeof(w));
-	return TCP_EMIT_SYN_USUAL;
-}
+_Static_assert(TCP_EMIT_SYN_USUAL == TCP_OPTS_SYN_USUAL_LEN &&
+	       TCP_OLEN_MSS == 4 && TCP_OLEN_SACK_PERM == 2 &&
+	       TCP_OLEN_WS == 3,
+	       "tcp_opts_write_syn_usual() in tcp_options.h writes MSS, "
+	       "SACK-permitted + TS, NOP WS");
 
 unsigned int
 tcp_opts_len_any(const struct tcp_opts_out *o)
 {
 	unsigned int len;
 
-	if (syn_opts_usual(o))
+	if (tcp_opts_syn_usual(o))
 		return TCP_EMIT_SYN_USUAL;
 	len = fixed_opts_len(o);
 
@@ -308,8 +282,10 @@ tcp_opts_write_any(uint8_t *buf, const struct tcp_opts_out *o)
 	unsigned int nsack, i;
 	uint8_t *p = buf;
 
-	if (syn_opts_usual(o))
-		return syn_opts_usual_write(buf, o);
+	if (tcp_opts_syn_usual(o)) {
+		tcp_opts_write_syn_usual(buf, o);
+		return TCP_EMIT_SYN_USUAL;
+	}
 	nsack = sack_blocks_that_fit(o, fixed_opts_len(o));
 	if (o->mss_ok)
 		p = put_be16(put_2(p, TCP_OPT_MSS, TCP_OLEN_MSS), o->mss);

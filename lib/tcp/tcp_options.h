@@ -164,6 +164,37 @@ tcp_opts_write_ts(uint8_t *buf, uint32_t tsval, uint32_t tsecr)
 	memcpy(buf, w, sizeof(w));
 }
 
+/** Bytes of the usual SYN's options (tcp_opts_write_syn_usual()). */
+#define TCP_OPTS_SYN_USUAL_LEN 20
+
+/* The usual SYN and SYN+ACK: MSS, SACK-permitted, timestamps and window
+ * scale, no SACK block. */
+static inline bool
+tcp_opts_syn_usual(const struct tcp_opts_out *o)
+{
+	return o->mss_ok && o->ts_ok && o->sack_perm && o->ws_ok &&
+	       o->nsack == 0;
+}
+
+/* Its 20 bytes (MSS, SACK-permitted + TS, NOP WS: the layout of
+ * tcp_opts_write()) as five words, where a SYN's emit inlines it. */
+static inline void
+tcp_opts_write_syn_usual(uint8_t *buf, const struct tcp_opts_out *o)
+{
+	uint32_t ws = o->ws > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : o->ws;
+	uint32_t w[5] = {
+		tcp_opts_be32((uint32_t)TCP_OPT_MSS << 24 | 4u << 16 | o->mss),
+		tcp_opts_be32((uint32_t)TCP_OPT_SACK_PERM << 24 | 2u << 16 |
+			      (uint32_t)TCP_OPT_TS << 8 | 10u),
+		tcp_opts_be32(o->tsval),
+		tcp_opts_be32(o->tsecr),
+		tcp_opts_be32((uint32_t)TCP_OPT_NOP << 24 |
+			      (uint32_t)TCP_OPT_WS << 16 | 3u << 8 | ws),
+	};
+
+	memcpy(buf, w, sizeof(w));
+}
+
 static inline unsigned int
 tcp_opts_write(uint8_t *buf, const struct tcp_opts_out *o)
 {

@@ -217,6 +217,13 @@ tcp_owe_syn(struct tern_ctx *ctx, struct tern_conn *c)
 	tcp_conn_work(ctx, c);
 }
 
+/*
+ * Our SYN (SYN_SENT) or SYN+ACK: from c's header template, built now
+ * for the segments to come (with timestamps if this SYN offers or
+ * agrees them: a SYN+ACK without them makes the first segment build it
+ * again), while lib/net's part holds; otherwise through the IP output
+ * (ARP's or ND's state machine), after which the template is built.
+ */
 static void
 tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 {
@@ -224,40 +231,52 @@ tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 	/* Past SYN_SENT we know the peer's ISN: SYN+ACK (also after close()
 	 * moved a SYN_RCVD connection to FIN_WAIT_1). */
 	bool synack = c->state != TERN_TCP_SYN_SENT;
+	/* RFC 7323 2.2: the window of a SYN is never scaled. */
+	uint16_t wnd = (uint16_t)RTE_MIN(tcp->conf.rcv_buf,
+					 (uint32_t)UINT16_MAX);
+	struct tcp_opts_out o = {
+		.mss_ok = true,
+		.mss = tcp_our_mss(tcp, &c->node.key),
+		.ws = c->rcv_wscale,
+		.tsval = tcp_now_ms(ctx) + c->ts_offset,
+	};
+	struct tcp_tmpl *t = tcp_tmpl_of(c);
+	const struct rte_ether_addr *mac;
+	unsigned int plain_len;
 	struct tcp_emit e;
 
+	if (synack) {
+		o.ws_ok = (c->flags & CF_WS_OK) != 0;
+		o.sack_perm = (c->flags & CF_SACK_OK) != 0;
+		o.ts_ok = (c->flags & CF_TS_OK) != 0;
+		o.tsecr = c->ts_recent;
+		c->last_ack_sent = c->rcv_nxt;
+	} else {
+		o.ws_ok = tcp->conf.window_scale;
+		o.sack_perm = tcp->conf.sack;
+		o.ts_ok = tcp->conf.timestamps;
+	}
+	c->rcv_adv = c->rcv_nxt + wnd;
+	c->flags &= ~CF_SYN_OWED;
+	plain_len = TCP_HDR_LEN + (o.ts_ok ? TCP_OPTS_TS_LEN : 0);
+	if (t->tcp_hdr_len != plain_len)
+		tcp_tmpl_build(ctx, c, t, plain_len);
+	/* Without an mbuf the SYN is as good as lost: the RTO resends it. */
+	if (likely(t->tcp_hdr_len == plain_len) &&
+	    (mac = tern_ip_tmpl_mac(ctx, &t->ip)) != NULL) {
+		tcp_emit_syn_tmpl(ctx, c, t, mac, synack, wnd, &o);
+		return;
+	}
 	memset(&e, 0, sizeof(e));
 	e.key = &c->node.key;
 	e.owner = c;
 	e.seq = c->iss;
-	e.flags = TCP_SYN;
-	/* RFC 7323 2.2: the window of a SYN is never scaled. */
-	e.wnd = (uint16_t)RTE_MIN(tcp->conf.rcv_buf, (uint32_t)UINT16_MAX);
-	e.opts.mss_ok = true;
-	e.opts.mss = tcp_our_mss(tcp, &c->node.key);
-	if (synack) {
-		e.flags |= TCP_ACK;
-		e.ack = c->rcv_nxt;
-		c->last_ack_sent = c->rcv_nxt;
-		e.opts.ws_ok = (c->flags & CF_WS_OK) != 0;
-		e.opts.sack_perm = (c->flags & CF_SACK_OK) != 0;
-		e.opts.ts_ok = (c->flags & CF_TS_OK) != 0;
-		e.opts.tsecr = c->ts_recent;
-	} else {
-		e.opts.ws_ok = tcp->conf.window_scale;
-		e.opts.sack_perm = tcp->conf.sack;
-		e.opts.ts_ok = tcp->conf.timestamps;
-	}
-	e.opts.ws = c->rcv_wscale;
-	e.opts.tsval = tcp_now_ms(ctx) + c->ts_offset;
-	c->rcv_adv = c->rcv_nxt + e.wnd;
-	c->flags &= ~CF_SYN_OWED;
-	/* Without an mbuf the SYN is as good as lost: the RTO resends it. */
-	if (tcp_emit(ctx, &e) == 0 && synack)
-		/* The options are agreed: the segments to come can go
-		 * from the header template from the first. */
-		tcp_tmpl_build(ctx, c, tcp_tmpl_of(c), TCP_HDR_LEN +
-			       ((c->flags & CF_TS_OK) ? TCP_OPTS_TS_LEN : 0));
+	e.flags = synack ? TCP_SYN | TCP_ACK : TCP_SYN;
+	e.ack = synack ? c->rcv_nxt : 0;
+	e.wnd = wnd;
+	e.opts = o;
+	if (tcp_emit(ctx, &e) == 0)
+		tcp_tmpl_build(ctx, c, t, plain_len);
 }
 
 void
@@ -596,6 +615,21 @@ tcp_output_one(const struct tern_ctx *ctx, const struct tern_conn *c,
 }
 
 /*
+ * The pass of a close() in one test: all queued data is out, our FIN is
+ * owed and not yet sent, no recovery, room in the batch. Then the loop
+ * of tcp_output_data() would send the FIN alone (it takes no window)
+ * and nothing else; the zero-window test after it cannot hold.
+ */
+static __rte_always_inline bool
+tcp_output_fin_alone(const struct tern_ctx *ctx, const struct tern_conn *c)
+{
+	return (c->flags & (CF_FIN_QUEUED | CF_FIN_ACKED | CF_RECOVERY)) ==
+		       CF_FIN_QUEUED &&
+	       c->snd_nxt - c->snd_una == c->sq_bytes &&
+	       tern_ctx_tx_room(ctx) > TCP_TX_RESERVE;
+}
+
+/*
  * Send what the windows allow: holes first during SACK recovery, then
  * queued data in MSS-sized segments (each at most @p mss, or a TSO
  * frame of several), then our FIN once all data has gone.
@@ -685,6 +719,8 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 		 * the window having taken the data. */
 		if (tcp_output_one(ctx, c, mss))
 			tcp_send_segment(ctx, c, c->sq_bytes, false);
+		else if (tcp_output_fin_alone(ctx, c))
+			tcp_send_segment(ctx, c, 0, true);
 		else
 			tcp_output_data(ctx, c, mss);
 	}

@@ -239,6 +239,56 @@ nobufs:
 }
 
 /*
+ * Our SYN (or SYN+ACK if @p synack) from c's template @p t to @p mac:
+ * the template's Ethernet, IP and fixed TCP headers, then the fields
+ * of the SYN and its options @p o (the usual four in five stores),
+ * which make its header longer than the template's; tern_ip_tmpl_send()
+ * adds the lengths and checksums. Returns -ENOBUFS when no mbuf could
+ * be had.
+ */
+int
+tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
+		  const struct tcp_tmpl *t, const struct rte_ether_addr *mac,
+		  bool synack, uint16_t wnd, const struct tcp_opts_out *o)
+{
+	unsigned int hdr_len = TCP_HDR_LEN;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+	uint8_t *p;
+
+	m = tern_mbuf_alloc(ctx);
+	if (m == NULL)
+		return -ENOBUFS;
+	if (unlikely(rte_pktmbuf_tailroom(m) <
+		     sizeof(t->frame) + TCP_MAX_OPT_LEN)) {
+		/* A data room smaller than the headers: too small to use. */
+		rte_pktmbuf_free(m);
+		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
+		return -ENOBUFS;
+	}
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	memcpy(p, t->frame, sizeof(t->frame));
+	th = (struct rte_tcp_hdr *)(p + t->ip.hdr_len);
+	if (likely(tcp_opts_syn_usual(o))) {
+		tcp_opts_write_syn_usual((uint8_t *)(th + 1), o);
+		hdr_len += TCP_OPTS_SYN_USUAL_LEN;
+	} else {
+		hdr_len += tcp_opts_write((uint8_t *)(th + 1), o);
+	}
+	th->sent_seq = rte_cpu_to_be_32(c->iss);
+	th->recv_ack = synack ? rte_cpu_to_be_32(c->rcv_nxt) : 0;
+	th->data_off = (uint8_t)((hdr_len / 4) << 4);
+	th->tcp_flags = synack ? TCP_SYN | TCP_ACK : TCP_SYN;
+	th->rx_win = rte_cpu_to_be_16(wnd);
+	m->data_len = (uint16_t)(t->ip.hdr_len + hdr_len);
+	m->pkt_len = m->data_len;
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
+	c->segs_out++;
+	tern_ip_tmpl_send(ctx, m, &t->ip, mac, hdr_len);
+	return 0;
+}
+
+/*
  * The usual segment of a synchronized connection (tcp_plain_ok()): from
  * the connection's header template while it holds (tcp_emit_tmpl()),
  * else through the IP output, after which the template is built again.

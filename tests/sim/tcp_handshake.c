@@ -6,6 +6,8 @@
  */
 #include <string.h>
 
+#include <rte_arp.h>
+
 #include "tcp_fixture.h"
 
 #define TS0 7000u
@@ -620,6 +622,141 @@ test_table_full_refusal(void)
 	peer_destroy(p);
 }
 
+/*
+ * Our SYN and SYN+ACK go from the connection's header template, built
+ * for the segments to come before the first of them (tcp_output.c), and
+ * carry what tcp_emit() wrote: the usual four options, the unscaled
+ * window, checksums, the MAC the ARP entry has now.
+ */
+static struct sim_hdr
+syn_expect(struct peer *p, uint8_t flags, const struct rte_ether_addr *to,
+	   uint64_t max_ns)
+{
+	struct tern_tcp_conf conf;
+	struct sim_pkt seg;
+
+	sim_tcp_conf_defaults(&conf);
+	PEER_EXPECT(p, max_ns, &seg);
+	PEER_ASSERT_SEG(&seg, flags, SEQ_ANY,
+			(flags & SIM_ACK) ? p->iss + 1 : SEQ_ANY);
+	SIM_CHECK(seg.h.opts.mss_ok && seg.h.opts.mss == fx_mss());
+	SIM_CHECK(seg.h.opts.ws_ok && seg.h.opts.sack_perm &&
+		  seg.h.opts.ts_ok);
+	SIM_ASSERT_EQ(seg.h.win, RTE_MIN(conf.rcv_buf, 65535u));
+	SIM_ASSERT_EQ(seg.h.doff_bytes, 20 + 20);
+	SIM_ASSERT_EQ(seg.h.payload_len, 0);
+	SIM_CHECK(seg.h.ip_csum_ok && seg.h.tcp_csum_ok);
+	SIM_CHECK(rte_is_same_ether_addr(&seg.h.eth_dst, to));
+	return seg.h;
+}
+
+/* The data segment T sends on @p r after the handshake: timestamps
+ * (@p ts) or no option, checksums, payload, MAC. */
+static void
+tmpl_data_expect(struct peer *p, struct sim_conn *r, bool ts,
+		 const struct rte_ether_addr *to)
+{
+	static const char msg[] = "after the handshake";
+	uint32_t seq = p->rcv_nxt;
+	struct sim_pkt seg;
+
+	SIM_ASSERT_EQ(sim_conn_send(r, msg, sizeof(msg)), sizeof(msg));
+	PEER_EXPECT(p, SIM_S, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, seq, p->snd_nxt);
+	SIM_ASSERT_EQ(seg.h.payload_len, sizeof(msg));
+	SIM_CHECK(memcmp(seg.payload, msg, sizeof(msg)) == 0);
+	SIM_ASSERT_EQ(seg.h.opts.ts_ok, ts);
+	SIM_ASSERT_EQ(seg.h.doff_bytes, ts ? 20 + 12 : 20);
+	SIM_CHECK(!seg.h.opts.mss_ok && !seg.h.opts.ws_ok &&
+		  !seg.h.opts.sack_perm);
+	SIM_CHECK(seg.h.ip_csum_ok && seg.h.tcp_csum_ok);
+	SIM_CHECK(rte_is_same_ether_addr(&seg.h.eth_dst, to));
+	peer_send_ack(p);
+}
+
+/* Passive: the SYN+ACK again, after P moved to another MAC (an ARP
+ * request from the new one), goes to the new one; the data after the
+ * handshake goes from the same template, timestamps included. IPv4 only
+ * (an ARP exchange). */
+static void
+test_synack_template_follows_neighbour(void)
+{
+	static const struct rte_ether_addr bcast = {
+		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	static const struct rte_ether_addr none;
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct rte_ether_addr moved = p->p->mac;
+	struct rte_mbuf *m;
+	uint32_t iss;
+
+	p->syn_opts = (struct sim_tcp_opts){
+		.mss_ok = true, .mss = 1460, .sack_perm = true, .ts_ok = true,
+		.ws_ok = true, .ws = 7,
+	};
+	p->tport = FX_PORT;
+	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+	iss = syn_expect(p, SIM_SYN | SIM_ACK, &p->p->mac, 0).seq;
+	moved.addr_bytes[5] ^= 0x5a;
+	p->p->mac = moved;
+	m = sim_build_arp(p->p->pool, RTE_ARP_OP_REQUEST, &bcast, &moved,
+			  p->p->ip, &none, p->t->ip);
+	SIM_CHECK(m != NULL);
+	sim_wire_send(p->p, m);
+	sim_settle(p->sim);
+	/* P's ACK was lost: the RTO sends the SYN+ACK again. */
+	SIM_ASSERT_EQ(syn_expect(p, SIM_SYN | SIM_ACK, &moved,
+				 4 * SIM_S).seq, iss);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_SYN_RETRANS), 1);
+	peer_send_ack(p);
+	SIM_ASSERT_EQ(l->naccepted, 1);
+	SIM_ASSERT_STATE(sim_conn_state(l->last), TERN_TCP_ESTABLISHED);
+	tmpl_data_expect(p, l->last, true, &moved);
+	tmpl_data_expect(p, l->last, true, &moved);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_OUT_SEGS), 4);
+	peer_destroy(p);
+}
+
+/* Active: the template is built with the timestamps our SYN offers
+ * (T knows P's MAC from an earlier connection, so the SYN goes from
+ * it); P agrees none of the options, so the segments after the
+ * handshake cannot use it: they go without options (20-byte header),
+ * from the template built again. */
+static void
+test_syn_template_peer_refuses_timestamps(void)
+{
+	struct peer *p = peer_create(sim_test_seed(), NULL);
+	struct sim_conn *r = peer_open_active(p);
+	struct sim_pkt seg;
+	uint64_t out0;
+
+	/* The first connection resolved P's address: end it. */
+	tern_tcp_abort(r->c);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, SEQ_ANY, SEQ_ANY);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	out0 = sim_stat(p->t, TERN_STAT_TCP_OUT_SEGS);
+	p->port++;
+	r = sim_connect_to(p->t, p->p, p->port);
+	p->tport = 0;
+	p->tport = syn_expect(p, SIM_SYN, &p->p->mac, 0).sport;
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_SYN_SENT);
+	p->snd_nxt = p->iss;
+	p->syn_opts = (struct sim_tcp_opts){ .mss_ok = true, .mss = 1460 };
+	peer_send_flags(p, SIM_SYN | SIM_ACK, p->iss, p->rcv_nxt, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->irs + 1, p->iss + 1);
+	SIM_CHECK(!seg.h.opts.ts_ok);
+	SIM_CHECK(seg.h.ip_csum_ok && seg.h.tcp_csum_ok);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	SIM_CHECK(!r->info.ts_ok && !r->info.sack_ok);
+	tmpl_data_expect(p, r, false, &p->p->mac);
+	tmpl_data_expect(p, r, false, &p->p->mac);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_OUT_SEGS), out0 + 4);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	peer_destroy(p);
+}
+
 const struct sim_test tcp_tests_handshake[] = {
 	SIM_TEST(test_s01_synack_echoes_options),
 	SIM_TEST(test_s02_synack_without_options),
@@ -637,5 +774,7 @@ const struct sim_test tcp_tests_handshake[] = {
 	SIM_TEST(test_s52_listen_backlog_overflow),
 	SIM_TEST(test_s52_syn_cookies),
 	SIM_TEST(test_table_full_refusal),
+	SIM_TEST_V4(test_synack_template_follows_neighbour),
+	SIM_TEST(test_syn_template_peer_refuses_timestamps),
 };
 const unsigned int tcp_tests_handshake_n = RTE_DIM(tcp_tests_handshake);
