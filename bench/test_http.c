@@ -916,6 +916,82 @@ test_name_words(void **state)
 	}
 }
 
+/*
+ * Two responses, the first split anywhere, the second in the same piece
+ * as the end of the first; each head's body taken as tern-load takes
+ * it (set_body_at_hand(), then feeds while it says the body is not at
+ * hand): both complete, whatever the split, with every body byte
+ * counted once and nothing of the second taken by the first.
+ */
+static void
+test_body_at_hand(void **state)
+{
+	static const char two[] =
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+		"HTTP/1.1 204 No Content\r\n\r\n"
+		"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+		"3\r\nabc\r\n0\r\n\r\n";
+	const uint32_t len = sizeof(two) - 1;
+
+	(void)state;
+	for (uint32_t split = 0; split <= len; split++) {
+		const char *piece[2] = { two, two + split };
+		uint32_t plen[2] = { split, len - split };
+		uint32_t done = 0, at_hand = 0, body_bytes = 0;
+		struct http_reader r;
+
+		http_reader_init(&r, 256);
+		for (int k = 0; k < 2; k++) {
+			uint32_t off = 0, used;
+			bool body = false;
+
+			for (;;) {
+				struct http_response resp;
+				int rc = -1;
+				enum http_ev ev = body ?
+					http_reader_feed(&r, piece[k] + off,
+							 plen[k] - off,
+							 &used) :
+					http_reader_feed_response(&r,
+						piece[k] + off, plen[k] - off,
+						&used, false, &resp, &rc);
+
+				off += used;
+				body = false;
+				if (ev == HTTP_EV_NEED_MORE)
+					break;
+				if (ev == HTTP_EV_HEAD) {
+					assert_int_equal(rc, 0);
+					if (http_reader_set_body_at_hand(&r,
+						resp.body, resp.content_length,
+						plen[k] - off, &used)) {
+						off += used;
+						body_bytes += used;
+						at_hand++;
+						done++;
+					} else {
+						assert_int_equal(used, 0);
+						body = true;
+					}
+					continue;
+				}
+				assert_int_equal(ev, HTTP_EV_DONE);
+				body_bytes += (uint32_t)r.body_bytes;
+				done++;
+			}
+			assert_int_equal(off, plen[k]);
+		}
+		if (done != 4 || body_bytes != 5 + 3 || !http_reader_idle(&r))
+			fail_msg("split %u: %u done, %u body bytes", split,
+				 done, body_bytes);
+		/* Whole: the three bodies by length or none are at hand. */
+		if (split == 0 && at_hand != 3)
+			fail_msg("whole: %u at hand", at_hand);
+		http_reader_fini(&r);
+	}
+}
+
 int
 main(void)
 {
@@ -932,6 +1008,7 @@ main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_chunk_errors),
 		cmocka_unit_test(test_responses),
+		cmocka_unit_test(test_body_at_hand),
 		cmocka_unit_test(test_resp_set),
 		cmocka_unit_test(test_hist),
 	};
