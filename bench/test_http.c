@@ -625,6 +625,59 @@ test_responses(void **state)
 	}
 }
 
+/*
+ * The status line's SP and three digits, compared as one word: every
+ * byte value at each of those four places is taken exactly when it is
+ * what RFC 9112 4 asks there (SP, then DIGIT), and the code read back;
+ * other versions go the byte-wise way.
+ */
+static void
+test_status_code_bytes(void **state)
+{
+	static const char *const versions[] = {
+		"HTTP/1.1", "HTTP/1.0", "HTTP/1.9", "HTTP/2.0", "HTTP/1.x",
+		"HTTQ/1.1", "http/1.1",
+	};
+	char head[64];
+
+	(void)state;
+	for (uint32_t at = 8; at < 12; at++) {
+		for (uint32_t b = 0; b < 256; b++) {
+			struct http_response resp;
+			bool want = at == 8 ? b == ' ' : isdigit((int)b) != 0;
+			int rc;
+
+			memcpy(head, "HTTP/1.1 205 OK\r\nContent-Length: 0"
+			       "\r\n\r\n", 39);
+			head[at] = (char)b;
+			rc = http_parse_response(head, 38, false, &resp);
+			if ((rc == 0) != want)
+				fail_msg("byte 0x%02x at %u: %d", b, at, rc);
+			if (rc == 0)
+				assert_int_equal(resp.status,
+						 (head[9] - '0') * 100 +
+						 (head[10] - '0') * 10 +
+						 (head[11] - '0'));
+		}
+	}
+	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		struct http_response resp;
+		int rc;
+
+		snprintf(head, sizeof(head), "%s 200 OK\r\n\r\n",
+			 versions[i]);
+		rc = http_parse_response(head, (uint32_t)strlen(head), false,
+					 &resp);
+		assert_int_equal(rc, i < 3 ? 0 : -1);
+		if (rc == 0)
+			assert_int_equal(resp.version_minor, i == 1 ? 0 : 1);
+	}
+	/* Too short for a status code. */
+	assert_int_equal(http_parse_response("HTTP/1.1 20\n\n", 13, false,
+					     &(struct http_response){ 0 }),
+			 -1);
+}
+
 /* Every pre-rendered response parses back with its own body length. */
 static void
 test_resp_set(void **state)
@@ -1008,6 +1061,7 @@ main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_chunk_errors),
 		cmocka_unit_test(test_responses),
+		cmocka_unit_test(test_status_code_bytes),
 		cmocka_unit_test(test_body_at_hand),
 		cmocka_unit_test(test_resp_set),
 		cmocka_unit_test(test_hist),

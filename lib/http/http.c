@@ -643,10 +643,19 @@ static int
 parse_status_line(struct scan *s, struct http_response *resp)
 {
 	const unsigned char *p = s->p;
-	int minor = parse_version(p, s->end);
+	uint32_t code;
+	int minor;
 
-	if (minor < 0 || s->end - p < 12 || p[8] != ' ' ||
-	    !is(p[9], C_DIGIT) || !is(p[10], C_DIGIT) || !is(p[11], C_DIGIT))
+	if (s->end - p < 12)
+		return -1;
+	/* The usual version in one word comparison, the parse otherwise. */
+	minor = load_le64(p) == load_le64((const unsigned char *)"HTTP/1.1") ?
+		1 : parse_version(p, s->end);
+	/* SP and three digits: every high nibble what it must be, and no
+	 * digit above 9 (adding 6 to it would carry out of its nibble). */
+	code = (uint32_t)(load_le64(p + 4) >> 32);   /* bytes 8 to 11 */
+	if (minor < 0 || (code & 0xf0f0f0ffu) != 0x30303020u ||
+	    ((code + 0x06060600u) & 0xf0f0f000u) != 0x30303000u)
 		return -1;
 	resp->status = (uint16_t)((p[9] - '0') * 100 + (p[10] - '0') * 10 +
 				  (p[11] - '0'));
