@@ -678,6 +678,114 @@ test_status_code_bytes(void **state)
 			 -1);
 }
 
+/*
+ * A response's field lines go a loop of their own (content-length read
+ * there), which hands anything unusual to the request's field pass:
+ * each set of lines below, after a Server line of every length from 1
+ * to 40 (every alignment to the sixteen-byte loads), as the whole
+ * buffer or followed by a body with line feeds, gets the verdict, the
+ * length and the persistence a request with the same lines gets.
+ */
+static void
+test_response_fields_as_requests(void **state)
+{
+	static const char *const lines[] = {
+		"Content-Length: 226\r\n",
+		"Content-Length:226\r\n",
+		"Content-Length: \t 226 \t\r\n",
+		"Content-Length: 2 26\r\n",
+		"Content-Length: 22x\r\n",
+		"Content-Length: \r\n",
+		"Content-Length: 123456789012345678\r\n",
+		"Content-Length: 1234567890123456789\r\n",
+		"Content-Length: 5\r\nContent-Length: 5\r\n",
+		"Content-Length: 5\r\nContent-Length: 6\r\n",
+		"content-LENGTH: 7\n",
+		"Content-Length : 5\r\n",
+		" Content-Length: 5\r\n",
+		"Content-Length: 5\r\r\n",
+		"Content-Length: 5\r",
+		"X: a\r\n b\r\nContent-Length: 1\r\n",
+		"X: a\rb\r\nContent-Length: 1\r\n",
+		"X: a\x01" "b\r\nContent-Length: 1\r\n",
+		"X: a\x7f\r\nContent-Length: 1\r\n",
+		"X: caf\xc3\xa9\r\nContent-Length: 1\r\n",
+		"X: a\tb\r\nContent-Length: 1\r\n",
+		"X:\r\nContent-Length: 1\r\n",
+		": a\r\nContent-Length: 1\r\n",
+		"X\"Y: v\r\nContent-Length: 1\r\n",
+		"X Y: v\r\nContent-Length: 1\r\n",
+		"X-A-Field-Name-Of-Thirty-Bytes: v\r\nContent-Length: 2\r\n",
+		"X-Sixteen-Bytes!: v\r\nContent-Length: 2\r\n",
+		"Content-Lengthy: 4\r\nContent-Length: 3\r\n",
+		"Connection: close\r\nContent-Length: 1\r\n",
+		"Connection: keep-alive, Close\r\nContent-Length: 1\r\n",
+		"Connectiom: close\r\nContent-Length: 1\r\n",
+		"Transfer-Encoding: chunked\r\n",
+		"Transfer-Encoding: chunked\r\nContent-Length: 1\r\n",
+		"Transfer-Encodinx: chunked\r\nContent-Length: 1\r\n",
+		"Date: Sun, 06 Dec 2026 13:38:24 GMT\r\n"
+		"Content-Type: text/plain\r\nContent-Length: 110\r\n",
+		"Content-Length: 1\r\n\x01\r\n",
+		"Content-Length: 1\r\n\x0e: v\r\n",
+		"",
+	};
+	char head[256], buf[320];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		for (int slen = 1; slen <= 40; slen++) {
+			struct http_response resp, fresp;
+			struct http_request req;
+			struct http_reader r;
+			int len, st, rc, frc = -2;
+			uint32_t used;
+
+			len = snprintf(head, sizeof(head),
+				       "GET / HTTP/1.1\r\nHost: a\r\n"
+				       "Server: %.*s\r\n%s\r\n", slen,
+				       "ssssssssssssssssssssssssssssssssssssssss",
+				       lines[i]);
+			st = http_parse_request(head, (uint32_t)len, &req);
+			/* The same lines after a status line. */
+			len = snprintf(head, sizeof(head),
+				       "HTTP/1.1 200 OK\r\n"
+				       "Server: %.*s\r\n%s\r\n", slen,
+				       "ssssssssssssssssssssssssssssssssssssssss",
+				       lines[i]);
+			rc = http_parse_response(head, (uint32_t)len, false,
+						 &resp);
+			memcpy(buf, head, (size_t)len);
+			memcpy(buf + len, "body\nof twenty-four bytes\n", 26);
+			http_reader_init(&r, 256);
+			if (http_reader_feed_response(&r, buf,
+						      (uint32_t)len + 26,
+						      &used, false, &fresp,
+						      &frc) != HTTP_EV_HEAD)
+				frc = -1;
+			else if (frc == 0 && used != (uint32_t)len)
+				fail_msg("line %zu, Server %d: head of %u",
+					 i, slen, used);
+			http_reader_fini(&r);
+			if (rc != (st == 0 ? 0 : -1) || frc != rc)
+				fail_msg("line %zu, Server %d: %d/%d, "
+					 "request %d", i, slen, rc, frc, st);
+			if (rc != 0)
+				continue;
+			assert_memory_equal(&fresp, &resp, sizeof(resp));
+			/* A body to the end closes; otherwise the same. */
+			assert_int_equal(resp.keep_alive,
+					 req.keep_alive &&
+					 resp.body != HTTP_BODY_TO_EOF);
+			if (req.body == HTTP_BODY_LENGTH)
+				assert_int_equal(resp.content_length,
+						 req.content_length);
+			else if (req.body == HTTP_BODY_CHUNKED)
+				assert_int_equal(resp.body, HTTP_BODY_CHUNKED);
+		}
+	}
+}
+
 /* Every pre-rendered response parses back with its own body length. */
 static void
 test_resp_set(void **state)
@@ -1061,6 +1169,7 @@ main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_chunk_errors),
 		cmocka_unit_test(test_responses),
+		cmocka_unit_test(test_response_fields_as_requests),
 		cmocka_unit_test(test_status_code_bytes),
 		cmocka_unit_test(test_body_at_hand),
 		cmocka_unit_test(test_resp_set),

@@ -544,6 +544,79 @@ http_request_prefix(const char *p, uint32_t len, struct http_request *req)
 	return request_head(p, len, req, &head_len) == 0 ? head_len : 0;
 }
 
+/* Content-Length as field() takes it (OWS, 1 to 18 digits, OWS, a
+ * repeat the same), in one pass: @p vend is a non-field byte, so
+ * neither OWS nor a digit. @return 0 or -1. */
+static inline int
+resp_content_length(struct fields *f, const unsigned char *v,
+		    const unsigned char *vend)
+{
+	uint64_t length = 0;
+	uint32_t digits = 0;
+
+	while (*v == ' ' || *v == '\t')
+		v++;
+	for (; (unsigned int)(v[digits] - '0') <= 9; digits++)
+		length = length * 10 + (uint64_t)(v[digits] - '0');
+	for (v += digits; *v == ' ' || *v == '\t'; v++)
+		;
+	if (digits == 0 || digits > HTTP_CONTENT_LENGTH_DIGITS_MAX ||
+	    v != vend || (f->has_length && f->length != length))
+		return -1;
+	f->has_length = true;
+	f->length = length;
+	return 0;
+}
+
+/*
+ * The field lines of a response, as parse_fields() takes them, in a
+ * loop of its own: a load for the name's tchars, one per sixteen bytes
+ * of value from the colon on, and of the fields a client acts on only
+ * Content-Length read here. A name of sixteen bytes or more, a
+ * Connection or Transfer-Encoding field (lists), or anything malformed:
+ * parse_fields() takes the fields over from their start and gives every
+ * verdict.
+ */
+static int
+parse_resp_fields(struct scan *s, struct fields *f)
+{
+#ifdef HTTP_SIMD
+	const unsigned char *p = s->p, *v, *end = s->end;
+	uint32_t name_len, stop = 0;
+
+	memset(f, 0, sizeof(*f));
+	while (p != end && *p > '\r') {
+		if (end - p >= 16)
+			stop = stop_bits(load16(p), C_TCHAR) | 0x10000;
+		name_len = end - p >= 16 ? (uint32_t)__builtin_ctz(stop) :
+			(uint32_t)(class_end(s, p, C_TCHAR) - p);
+		v = p + name_len + 1;
+		if (name_len == 0 || name_len == 16 || v[-1] != ':')
+			break;
+		while (end - v >= 16 &&
+		       (stop = stop_bits(load16(v), C_FIELD)) == 0)
+			v += 16;
+		v = end - v >= 16 ? v + __builtin_ctz(stop) :
+				    class_end(s, v, C_FIELD);
+		if (name_len == 14 && name_is(p, 14, "content-length")) {
+			if (resp_content_length(f, p + 15, v) != 0)
+				break;
+		} else if ((name_len == 10 && name_is(p, 10, "connection")) ||
+			   (name_len == 17 && word_is(p, "transfer"))) {
+			break;   /* lists: parse_fields() reads them */
+		}
+		p = line_end(v);
+		if (p == NULL)
+			break;
+	}
+	if (p != NULL && p != end && line_end(p) != NULL) {
+		s->p = line_end(p);   /* the empty line */
+		return 0;
+	}
+#endif
+	return parse_fields(s, f);
+}
+
 /* status-line = HTTP-version SP status-code SP [ reason-phrase ] */
 static int
 parse_status_line(struct scan *s, struct http_response *resp)
@@ -592,7 +665,8 @@ parse_response(struct scan *s, bool head_request, struct http_response *resp)
 {
 	struct fields f;
 
-	if (parse_status_line(s, resp) != 0 || parse_fields(s, &f) != 0)
+	if (parse_status_line(s, resp) != 0 ||
+	    parse_resp_fields(s, &f) != 0)
 		return -1;
 	if (f.has_te && f.has_length)
 		return -1;
