@@ -544,6 +544,7 @@ http_request_prefix(const char *p, uint32_t len, struct http_request *req)
 	return request_head(p, len, req, &head_len) == 0 ? head_len : 0;
 }
 
+#ifdef HTTP_SIMD
 /* Content-Length as field() takes it (OWS, 1 to 18 digits, OWS, a
  * repeat the same), in one pass: @p vend is a non-field byte, so
  * neither OWS nor a digit. @return 0 or -1. */
@@ -567,6 +568,7 @@ resp_content_length(struct fields *f, const unsigned char *v,
 	f->length = length;
 	return 0;
 }
+#endif
 
 /*
  * The field lines of a response, as parse_fields() takes them, in a
