@@ -414,9 +414,11 @@ issue(struct load_conn *lc, uint64_t at_ns)
 	struct load *L = lc->L;
 
 	if (lc->issued_ns != NULL) {
-		uint32_t slot = (lc->ring_head + lc->in_flight) %
-				L->conf->pipeline;
+		uint32_t slot = lc->ring_head + lc->in_flight;
 
+		/* Both below P: a compare, not a division. */
+		if (slot >= L->conf->pipeline)
+			slot -= L->conf->pipeline;
 		lc->issued_ns[slot] = at_ns;
 	}
 	lc->in_flight++;
@@ -464,7 +466,8 @@ record_latency(struct load_conn *lc)
 
 	if (lc->issued_ns != NULL && lc->in_flight > 0) {
 		at = lc->issued_ns[lc->ring_head];
-		lc->ring_head = (lc->ring_head + 1) % L->conf->pipeline;
+		if (++lc->ring_head == L->conf->pipeline)
+			lc->ring_head = 0;
 	}
 	if (L->phase == LOAD_PH_MEASURE)
 		hist_record(&L->lat, L->ctx->now_ns - at);
@@ -515,21 +518,33 @@ on_response(struct load_conn *lc, bool ok)
 	}
 }
 
-/* A response head, parsed and well formed. @return whether a body (or
- * the end of a body-less message) follows, not another head. */
-static bool
-on_http_head(struct load_conn *lc, const struct http_response *resp)
+/* What a response head says to do next. */
+enum head_next {
+	HEAD_NEXT_HEAD,      /* an interim response: another head follows */
+	HEAD_NEXT_BODY,      /* its body follows, fed piece by piece */
+	HEAD_NEXT_DONE,      /* the response is complete (body at hand) */
+};
+
+/* A response head, parsed and well formed, with @p avail bytes of the
+ * piece after it; *used is what of them its body took. */
+static enum head_next
+on_http_head(struct load_conn *lc, const struct http_response *resp,
+	     uint32_t avail, uint32_t *used)
 {
+	*used = 0;
 	if (resp->status >= 100 && resp->status < 200) {
 		/* Interim (100 Continue): the real response follows. */
 		http_reader_next_head(&lc->rd);
-		return false;
+		return HEAD_NEXT_HEAD;
 	}
 	if (!resp->keep_alive)
 		lc->no_more = true;
 	lc->exchange_done = resp->status >= 200 && resp->status < 300;
-	http_reader_set_body(&lc->rd, resp->body, resp->content_length);
-	return true;
+	/* The usual response lies whole in its piece: no second feed. */
+	return http_reader_set_body_at_hand(&lc->rd, resp->body,
+					    resp->content_length, avail,
+					    used) ? HEAD_NEXT_DONE
+						  : HEAD_NEXT_BODY;
 }
 
 /* Parse HTTP from @p p. @return false when @p lc may be gone. */
@@ -552,12 +567,17 @@ http_input(struct load_conn *lc, const char *p, uint32_t len)
 		body = false;
 		if (ev == HTTP_EV_NEED_MORE)
 			return true;
-		if (ev == HTTP_EV_HEAD) {
-			if (rc == 0) {
-				body = on_http_head(lc, &resp);
+		if (ev == HTTP_EV_HEAD && rc == 0) {
+			enum head_next next = on_http_head(lc, &resp,
+							   len - off, &used);
+
+			off += used;
+			body = next == HEAD_NEXT_BODY;
+			if (next != HEAD_NEXT_DONE)
 				continue;
-			}
-		} else if (ev == HTTP_EV_DONE) {
+			ev = HTTP_EV_DONE;
+		}
+		if (ev == HTTP_EV_DONE) {
 			if (lc->in_flight == 0) {
 				/* A response nobody asked for. */
 				lc->L->n.proto_errors++;

@@ -625,6 +625,167 @@ test_responses(void **state)
 	}
 }
 
+/*
+ * The status line's SP and three digits, compared as one word: every
+ * byte value at each of those four places is taken exactly when it is
+ * what RFC 9112 4 asks there (SP, then DIGIT), and the code read back;
+ * other versions go the byte-wise way.
+ */
+static void
+test_status_code_bytes(void **state)
+{
+	static const char *const versions[] = {
+		"HTTP/1.1", "HTTP/1.0", "HTTP/1.9", "HTTP/2.0", "HTTP/1.x",
+		"HTTQ/1.1", "http/1.1",
+	};
+	char head[64];
+
+	(void)state;
+	for (uint32_t at = 8; at < 12; at++) {
+		for (uint32_t b = 0; b < 256; b++) {
+			struct http_response resp;
+			bool want = at == 8 ? b == ' ' : isdigit((int)b) != 0;
+			int rc;
+
+			memcpy(head, "HTTP/1.1 205 OK\r\nContent-Length: 0"
+			       "\r\n\r\n", 39);
+			head[at] = (char)b;
+			rc = http_parse_response(head, 38, false, &resp);
+			if ((rc == 0) != want)
+				fail_msg("byte 0x%02x at %u: %d", b, at, rc);
+			if (rc == 0)
+				assert_int_equal(resp.status,
+						 (head[9] - '0') * 100 +
+						 (head[10] - '0') * 10 +
+						 (head[11] - '0'));
+		}
+	}
+	for (size_t i = 0; i < sizeof(versions) / sizeof(versions[0]); i++) {
+		struct http_response resp;
+		int rc;
+
+		snprintf(head, sizeof(head), "%s 200 OK\r\n\r\n",
+			 versions[i]);
+		rc = http_parse_response(head, (uint32_t)strlen(head), false,
+					 &resp);
+		assert_int_equal(rc, i < 3 ? 0 : -1);
+		if (rc == 0)
+			assert_int_equal(resp.version_minor, i == 1 ? 0 : 1);
+	}
+	/* Too short for a status code. */
+	assert_int_equal(http_parse_response("HTTP/1.1 20\n\n", 13, false,
+					     &(struct http_response){ 0 }),
+			 -1);
+}
+
+/*
+ * A response's field lines go a loop of their own (content-length read
+ * there), which hands anything unusual to the request's field pass:
+ * each set of lines below, after a Server line of every length from 1
+ * to 40 (every alignment to the sixteen-byte loads), as the whole
+ * buffer or followed by a body with line feeds, gets the verdict, the
+ * length and the persistence a request with the same lines gets.
+ */
+static void
+test_response_fields_as_requests(void **state)
+{
+	static const char *const lines[] = {
+		"Content-Length: 226\r\n",
+		"Content-Length:226\r\n",
+		"Content-Length: \t 226 \t\r\n",
+		"Content-Length: 2 26\r\n",
+		"Content-Length: 22x\r\n",
+		"Content-Length: \r\n",
+		"Content-Length: 123456789012345678\r\n",
+		"Content-Length: 1234567890123456789\r\n",
+		"Content-Length: 5\r\nContent-Length: 5\r\n",
+		"Content-Length: 5\r\nContent-Length: 6\r\n",
+		"content-LENGTH: 7\n",
+		"Content-Length : 5\r\n",
+		" Content-Length: 5\r\n",
+		"Content-Length: 5\r\r\n",
+		"Content-Length: 5\r",
+		"X: a\r\n b\r\nContent-Length: 1\r\n",
+		"X: a\rb\r\nContent-Length: 1\r\n",
+		"X: a\x01" "b\r\nContent-Length: 1\r\n",
+		"X: a\x7f\r\nContent-Length: 1\r\n",
+		"X: caf\xc3\xa9\r\nContent-Length: 1\r\n",
+		"X: a\tb\r\nContent-Length: 1\r\n",
+		"X:\r\nContent-Length: 1\r\n",
+		": a\r\nContent-Length: 1\r\n",
+		"X\"Y: v\r\nContent-Length: 1\r\n",
+		"X Y: v\r\nContent-Length: 1\r\n",
+		"X-A-Field-Name-Of-Thirty-Bytes: v\r\nContent-Length: 2\r\n",
+		"X-Sixteen-Bytes!: v\r\nContent-Length: 2\r\n",
+		"Content-Lengthy: 4\r\nContent-Length: 3\r\n",
+		"Connection: close\r\nContent-Length: 1\r\n",
+		"Connection: keep-alive, Close\r\nContent-Length: 1\r\n",
+		"Connectiom: close\r\nContent-Length: 1\r\n",
+		"Transfer-Encoding: chunked\r\n",
+		"Transfer-Encoding: chunked\r\nContent-Length: 1\r\n",
+		"Transfer-Encodinx: chunked\r\nContent-Length: 1\r\n",
+		"Date: Sun, 06 Dec 2026 13:38:24 GMT\r\n"
+		"Content-Type: text/plain\r\nContent-Length: 110\r\n",
+		"Content-Length: 1\r\n\x01\r\n",
+		"Content-Length: 1\r\n\x0e: v\r\n",
+		"",
+	};
+	char head[256], buf[320];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		for (int slen = 1; slen <= 40; slen++) {
+			struct http_response resp, fresp;
+			struct http_request req;
+			struct http_reader r;
+			int len, st, rc, frc = -2;
+			uint32_t used;
+
+			len = snprintf(head, sizeof(head),
+				       "GET / HTTP/1.1\r\nHost: a\r\n"
+				       "Server: %.*s\r\n%s\r\n", slen,
+				       "ssssssssssssssssssssssssssssssssssssssss",
+				       lines[i]);
+			st = http_parse_request(head, (uint32_t)len, &req);
+			/* The same lines after a status line. */
+			len = snprintf(head, sizeof(head),
+				       "HTTP/1.1 200 OK\r\n"
+				       "Server: %.*s\r\n%s\r\n", slen,
+				       "ssssssssssssssssssssssssssssssssssssssss",
+				       lines[i]);
+			rc = http_parse_response(head, (uint32_t)len, false,
+						 &resp);
+			memcpy(buf, head, (size_t)len);
+			memcpy(buf + len, "body\nof twenty-four bytes\n", 26);
+			http_reader_init(&r, 256);
+			if (http_reader_feed_response(&r, buf,
+						      (uint32_t)len + 26,
+						      &used, false, &fresp,
+						      &frc) != HTTP_EV_HEAD)
+				frc = -1;
+			else if (frc == 0 && used != (uint32_t)len)
+				fail_msg("line %zu, Server %d: head of %u",
+					 i, slen, used);
+			http_reader_fini(&r);
+			if (rc != (st == 0 ? 0 : -1) || frc != rc)
+				fail_msg("line %zu, Server %d: %d/%d, "
+					 "request %d", i, slen, rc, frc, st);
+			if (rc != 0)
+				continue;
+			assert_memory_equal(&fresp, &resp, sizeof(resp));
+			/* A body to the end closes; otherwise the same. */
+			assert_int_equal(resp.keep_alive,
+					 req.keep_alive &&
+					 resp.body != HTTP_BODY_TO_EOF);
+			if (req.body == HTTP_BODY_LENGTH)
+				assert_int_equal(resp.content_length,
+						 req.content_length);
+			else if (req.body == HTTP_BODY_CHUNKED)
+				assert_int_equal(resp.body, HTTP_BODY_CHUNKED);
+		}
+	}
+}
+
 /* Every pre-rendered response parses back with its own body length. */
 static void
 test_resp_set(void **state)
@@ -916,6 +1077,82 @@ test_name_words(void **state)
 	}
 }
 
+/*
+ * Two responses, the first split anywhere, the second in the same piece
+ * as the end of the first; each head's body taken as tern-load takes
+ * it (set_body_at_hand(), then feeds while it says the body is not at
+ * hand): both complete, whatever the split, with every body byte
+ * counted once and nothing of the second taken by the first.
+ */
+static void
+test_body_at_hand(void **state)
+{
+	static const char two[] =
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+		"HTTP/1.1 204 No Content\r\n\r\n"
+		"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+		"3\r\nabc\r\n0\r\n\r\n";
+	const uint32_t len = sizeof(two) - 1;
+
+	(void)state;
+	for (uint32_t split = 0; split <= len; split++) {
+		const char *piece[2] = { two, two + split };
+		uint32_t plen[2] = { split, len - split };
+		uint32_t done = 0, at_hand = 0, body_bytes = 0;
+		struct http_reader r;
+
+		http_reader_init(&r, 256);
+		for (int k = 0; k < 2; k++) {
+			uint32_t off = 0, used;
+			bool body = false;
+
+			for (;;) {
+				struct http_response resp;
+				int rc = -1;
+				enum http_ev ev = body ?
+					http_reader_feed(&r, piece[k] + off,
+							 plen[k] - off,
+							 &used) :
+					http_reader_feed_response(&r,
+						piece[k] + off, plen[k] - off,
+						&used, false, &resp, &rc);
+
+				off += used;
+				body = false;
+				if (ev == HTTP_EV_NEED_MORE)
+					break;
+				if (ev == HTTP_EV_HEAD) {
+					assert_int_equal(rc, 0);
+					if (http_reader_set_body_at_hand(&r,
+						resp.body, resp.content_length,
+						plen[k] - off, &used)) {
+						off += used;
+						body_bytes += used;
+						at_hand++;
+						done++;
+					} else {
+						assert_int_equal(used, 0);
+						body = true;
+					}
+					continue;
+				}
+				assert_int_equal(ev, HTTP_EV_DONE);
+				body_bytes += (uint32_t)r.body_bytes;
+				done++;
+			}
+			assert_int_equal(off, plen[k]);
+		}
+		if (done != 4 || body_bytes != 5 + 3 || !http_reader_idle(&r))
+			fail_msg("split %u: %u done, %u body bytes", split,
+				 done, body_bytes);
+		/* Whole: the three bodies by length or none are at hand. */
+		if (split == 0 && at_hand != 3)
+			fail_msg("whole: %u at hand", at_hand);
+		http_reader_fini(&r);
+	}
+}
+
 int
 main(void)
 {
@@ -932,6 +1169,9 @@ main(void)
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_chunk_errors),
 		cmocka_unit_test(test_responses),
+		cmocka_unit_test(test_response_fields_as_requests),
+		cmocka_unit_test(test_status_code_bytes),
+		cmocka_unit_test(test_body_at_hand),
 		cmocka_unit_test(test_resp_set),
 		cmocka_unit_test(test_hist),
 	};

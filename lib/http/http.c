@@ -9,15 +9,8 @@
 #include <strings.h>
 
 #include "http.h"
+#include "http_class.h"
 #include "http_prefix.h"
-
-/* Sixteen bytes at a time where SSSE3 is there (every x86-64 CPU DPDK
- * runs on); TERN_HTTP_SCALAR builds the byte-table scans alone, which
- * the unit suite runs too (bench-http-scalar). */
-#if defined(__SSSE3__) && !defined(TERN_HTTP_SCALAR)
-#include <tmmintrin.h>
-#define HTTP_SIMD 1
-#endif
 
 /* Digits of a Content-Length we accept: 10^18 fits in 63 bits. */
 #define HTTP_CONTENT_LENGTH_DIGITS_MAX 18
@@ -28,40 +21,6 @@
  * a few dozen bytes costs a few instructions per byte, with no second
  * scan for line ends, carriage returns or colons.
  */
-
-enum char_class {
-	C_TCHAR = 1u << 0,   /* token character (RFC 9110 5.6.2) */
-	C_FIELD = 1u << 1,   /* field-value byte: VCHAR, obs-text, SP, HTAB */
-	C_TARGET = 1u << 2,  /* request-target byte: visible, not SP */
-	C_DIGIT = 1u << 3,
-};
-
-#define TCHAR_VIS (C_TCHAR | C_FIELD | C_TARGET)
-#define VIS (C_FIELD | C_TARGET)
-
-static const uint8_t char_class[256] = {
-	['\t'] = C_FIELD,
-	[' '] = C_FIELD,
-	['!'] = TCHAR_VIS, ['"'] = VIS, ['#'] = TCHAR_VIS, ['$'] = TCHAR_VIS,
-	['%'] = TCHAR_VIS, ['&'] = TCHAR_VIS, ['\''] = TCHAR_VIS,
-	['('] = VIS, [')'] = VIS, ['*'] = TCHAR_VIS, ['+'] = TCHAR_VIS,
-	[','] = VIS, ['-'] = TCHAR_VIS, ['.'] = TCHAR_VIS, ['/'] = VIS,
-	['0' ... '9'] = TCHAR_VIS | C_DIGIT,
-	[':'] = VIS, [';'] = VIS, ['<'] = VIS, ['='] = VIS, ['>'] = VIS,
-	['?'] = VIS, ['@'] = VIS,
-	['A' ... 'Z'] = TCHAR_VIS,
-	['['] = VIS, ['\\'] = VIS, [']'] = VIS, ['^'] = TCHAR_VIS,
-	['_'] = TCHAR_VIS, ['`'] = TCHAR_VIS,
-	['a' ... 'z'] = TCHAR_VIS,
-	['{'] = VIS, ['|'] = TCHAR_VIS, ['}'] = VIS, ['~'] = TCHAR_VIS,
-	[0x80 ... 0xff] = VIS,   /* obs-text */
-};
-
-static inline bool
-is(unsigned char c, enum char_class k)
-{
-	return (char_class[c] & k) != 0;
-}
 
 /*
  * A cursor over the head. Every head ends with a line feed (the reader
@@ -139,59 +98,6 @@ field_value_end(const unsigned char *p, const unsigned char *end)
 	}
 	return skip_class(p, C_FIELD);
 }
-
-#ifdef HTTP_SIMD
-/*
- * The stop bytes of class @p k among sixteen: bit i set when byte i is
- * not of the class. Field values and targets by comparison (a byte
- * below 0x20 or 0x21 is one its unsigned minimum with that bound leaves
- * unchanged); tokens by two nibble lookups: byte h:l is a tchar when
- * the bit for its high nibble h is set in the low nibble's entry
- * (obs-text, h >= 8, has none).
- */
-static inline uint32_t
-stop_bits(__m128i x, enum char_class k)
-{
-	const __m128i del = _mm_cmpeq_epi8(x, _mm_set1_epi8(0x7f));
-	__m128i stop;
-
-	if (k == C_TCHAR) {
-		/* tchar_of_low[l]: bit h set when h:l is a tchar. */
-		const __m128i tchar_of_low = _mm_setr_epi8(
-			(char)0xe8, (char)0xfc, (char)0xf8, (char)0xfc,
-			(char)0xfc, (char)0xfc, (char)0xfc, (char)0xfc,
-			(char)0xf8, (char)0xf8, (char)0xf4, 0x54,
-			(char)0xd0, 0x54, (char)0xf4, 0x70);
-		const __m128i bit_of_high = _mm_setr_epi8(
-			1, 2, 4, 8, 16, 32, 64, (char)0x80, 0, 0, 0, 0, 0, 0,
-			0, 0);
-		const __m128i nib = _mm_set1_epi8(0x0f);
-		__m128i lo = _mm_shuffle_epi8(tchar_of_low,
-					      _mm_and_si128(x, nib));
-		__m128i hi = _mm_shuffle_epi8(bit_of_high,
-			_mm_and_si128(_mm_srli_epi16(x, 4), nib));
-
-		stop = _mm_cmpeq_epi8(_mm_and_si128(lo, hi),
-				      _mm_setzero_si128());
-	} else if (k == C_FIELD) {
-		__m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(x,
-					     _mm_set1_epi8(0x1f)), x);
-
-		stop = _mm_or_si128(_mm_andnot_si128(_mm_cmpeq_epi8(x,
-				    _mm_set1_epi8('\t')), ctl), del);
-	} else {
-		stop = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(x,
-				    _mm_set1_epi8(0x20)), x), del);
-	}
-	return (uint32_t)_mm_movemask_epi8(stop);
-}
-
-static inline __m128i
-load16(const unsigned char *p)
-{
-	return _mm_loadu_si128((const __m128i *)(const void *)p);
-}
-#endif
 
 /*
  * The first byte at or after @p p not of class @p k, sixteen at a time:
@@ -638,15 +544,99 @@ http_request_prefix(const char *p, uint32_t len, struct http_request *req)
 	return request_head(p, len, req, &head_len) == 0 ? head_len : 0;
 }
 
+#ifdef HTTP_SIMD
+/* Content-Length as field() takes it (OWS, 1 to 18 digits, OWS, a
+ * repeat the same), in one pass: @p vend is a non-field byte, so
+ * neither OWS nor a digit. @return 0 or -1. */
+static inline int
+resp_content_length(struct fields *f, const unsigned char *v,
+		    const unsigned char *vend)
+{
+	uint64_t length = 0;
+	uint32_t digits = 0;
+
+	while (*v == ' ' || *v == '\t')
+		v++;
+	for (; (unsigned int)(v[digits] - '0') <= 9; digits++)
+		length = length * 10 + (uint64_t)(v[digits] - '0');
+	for (v += digits; *v == ' ' || *v == '\t'; v++)
+		;
+	if (digits == 0 || digits > HTTP_CONTENT_LENGTH_DIGITS_MAX ||
+	    v != vend || (f->has_length && f->length != length))
+		return -1;
+	f->has_length = true;
+	f->length = length;
+	return 0;
+}
+#endif
+
+/*
+ * The field lines of a response, as parse_fields() takes them, in a
+ * loop of its own: a load for the name's tchars, one per sixteen bytes
+ * of value from the colon on, and of the fields a client acts on only
+ * Content-Length read here. A name of sixteen bytes or more, a
+ * Connection or Transfer-Encoding field (lists), or anything malformed:
+ * parse_fields() takes the fields over from their start and gives every
+ * verdict.
+ */
+static int
+parse_resp_fields(struct scan *s, struct fields *f)
+{
+#ifdef HTTP_SIMD
+	const unsigned char *p = s->p, *v, *end = s->end;
+	uint32_t name_len, stop = 0;
+
+	memset(f, 0, sizeof(*f));
+	while (p != end && *p > '\r') {
+		if (end - p >= 16)
+			stop = stop_bits(load16(p), C_TCHAR) | 0x10000;
+		name_len = end - p >= 16 ? (uint32_t)__builtin_ctz(stop) :
+			(uint32_t)(class_end(s, p, C_TCHAR) - p);
+		v = p + name_len + 1;
+		if (name_len == 0 || name_len == 16 || v[-1] != ':')
+			break;
+		while (end - v >= 16 &&
+		       (stop = stop_bits(load16(v), C_FIELD)) == 0)
+			v += 16;
+		v = end - v >= 16 ? v + __builtin_ctz(stop) :
+				    class_end(s, v, C_FIELD);
+		if (name_len == 14 && name_is(p, 14, "content-length")) {
+			if (resp_content_length(f, p + 15, v) != 0)
+				break;
+		} else if ((name_len == 10 && name_is(p, 10, "connection")) ||
+			   (name_len == 17 && word_is(p, "transfer"))) {
+			break;   /* lists: parse_fields() reads them */
+		}
+		p = line_end(v);
+		if (p == NULL)
+			break;
+	}
+	if (p != NULL && p != end && line_end(p) != NULL) {
+		s->p = line_end(p);   /* the empty line */
+		return 0;
+	}
+#endif
+	return parse_fields(s, f);
+}
+
 /* status-line = HTTP-version SP status-code SP [ reason-phrase ] */
 static int
 parse_status_line(struct scan *s, struct http_response *resp)
 {
 	const unsigned char *p = s->p;
-	int minor = parse_version(p, s->end);
+	uint32_t code;
+	int minor;
 
-	if (minor < 0 || s->end - p < 12 || p[8] != ' ' ||
-	    !is(p[9], C_DIGIT) || !is(p[10], C_DIGIT) || !is(p[11], C_DIGIT))
+	if (s->end - p < 12)
+		return -1;
+	/* The usual version in one word comparison, the parse otherwise. */
+	minor = load_le64(p) == load_le64((const unsigned char *)"HTTP/1.1") ?
+		1 : parse_version(p, s->end);
+	/* SP and three digits: every high nibble what it must be, and no
+	 * digit above 9 (adding 6 to it would carry out of its nibble). */
+	code = (uint32_t)(load_le64(p + 4) >> 32);   /* bytes 8 to 11 */
+	if (minor < 0 || (code & 0xf0f0f0ffu) != 0x30303020u ||
+	    ((code + 0x06060600u) & 0xf0f0f000u) != 0x30303000u)
 		return -1;
 	resp->status = (uint16_t)((p[9] - '0') * 100 + (p[10] - '0') * 10 +
 				  (p[11] - '0'));
@@ -677,7 +667,8 @@ parse_response(struct scan *s, bool head_request, struct http_response *resp)
 {
 	struct fields f;
 
-	if (parse_status_line(s, resp) != 0 || parse_fields(s, &f) != 0)
+	if (parse_status_line(s, resp) != 0 ||
+	    parse_resp_fields(s, &f) != 0)
 		return -1;
 	if (f.has_te && f.has_length)
 		return -1;

@@ -100,6 +100,19 @@ void http_reader_set_body(struct http_reader *r, enum http_body kind,
 			  uint64_t length);
 
 /**
+ * http_reader_set_body(), and when the body lies whole in the @p avail
+ * bytes that follow the head (no body, or a Content-Length of at most
+ * @p avail), its end too, as the feed that would follow reports
+ * HTTP_EV_DONE: then true, @p used the body bytes taken, and the reader
+ * goes on to the next head. False otherwise (the body is fed as after
+ * set_body()). The usual response, head and body in one piece, so
+ * completes without a second feed.
+ */
+bool http_reader_set_body_at_hand(struct http_reader *r, enum http_body kind,
+				  uint64_t length, uint32_t avail,
+				  uint32_t *used);
+
+/**
  * The message is complete once set_body() said there is no body: true
  * then, and the reader goes on to the next head, as a feed would after
  * reporting HTTP_EV_DONE -- without the feed. False otherwise.

@@ -218,6 +218,33 @@ http_reader_set_body(struct http_reader *r, enum http_body kind,
 }
 
 bool
+http_reader_set_body_at_hand(struct http_reader *r, enum http_body kind,
+			     uint64_t length, uint32_t avail, uint32_t *used)
+{
+	if (kind != HTTP_BODY_NONE &&
+	    (kind != HTTP_BODY_LENGTH || length > avail)) {
+		*used = 0;
+		http_reader_set_body(r, kind, length);
+		return false;
+	}
+	/* The message ends here: set_body() and the feed reporting
+	 * HTTP_EV_DONE in one step. */
+	if (kind == HTTP_BODY_NONE)
+		length = 0;
+	if (r->carry_is_head) {
+		r->carry_len = 0;
+		r->carry_is_head = false;
+	}
+	r->head = NULL;
+	r->head_len = 0;
+	r->body_bytes = length;
+	r->trailer_bytes = 0;
+	r->phase = PH_HEAD;
+	*used = (uint32_t)length;
+	return true;
+}
+
+bool
 http_reader_take_done(struct http_reader *r)
 {
 	if (r->phase != PH_DONE_PENDING)
