@@ -49,17 +49,6 @@ tcp_timer_update(struct tern_ctx *ctx, struct tern_conn *c)
 	tern_timer_arm(w, &c->timer, d);
 }
 
-/*
- * tcp_timer_update() when the entry of @p c is known not to be due by
- * the earliest deadline (tcp_timer_deadline_set()): no second look.
- */
-void
-tcp_timer_rearm(struct tern_ctx *ctx, struct tern_conn *c)
-{
-	tern_timer_arm(&tcp_of(ctx)->wheel, &c->timer,
-		       tcp_earliest_deadline(c));
-}
-
 /* (Re)start the retransmission timer: RTO with exponential backoff. */
 void
 tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c)
