@@ -29,7 +29,8 @@ struct tcp_fsm_cell {
 	uint8_t row;        /* enum tcp_fsm_row */
 	uint8_t notify;     /* enum tcp_notify bits the actions set */
 	uint8_t close_reason; /* of the A_CLOSE_* bits, if any */
-	uint8_t slow;       /* a connection's step takes the slow way */
+	uint8_t fast;       /* a connection's step takes the fast way (a
+			       valid cell; an empty one is 0 here too) */
 	uint16_t mib;       /* tern_stat_t the move bumps, or TCP_FSM_NO_MIB */
 };
 
@@ -103,7 +104,7 @@ static const struct tcp_fsm_cell tcp_fsm[TERN_TCP_NSTATES][TCP_EV_MAX] = {
 		.row = TCP_ROW_##from##__##ev,                              \
 		.notify = TCP_FSM_NOTIFY(act),                              \
 		.close_reason = TCP_FSM_CLOSE_REASON(act),                  \
-		.slow = TCP_FSM_SLOW(to, act),                              \
+		.fast = !TCP_FSM_SLOW(to, act),                             \
 		.mib = TCP_FSM_MIB(from, to, act),                          \
 	},
 #include "tcp_fsm.def"
@@ -454,15 +455,17 @@ int
 tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
 	     const struct tcp_seg *seg)
 {
-	const struct tcp_fsm_cell *cell = tcp_fsm_lookup(ctx, c->state, ev);
+	const struct tcp_fsm_cell *cell = &tcp_fsm[c->state][ev];
 	uint32_t a;
 	uint8_t row;
 
-	if (cell == NULL)
-		return -1;
-	if (unlikely(cell->slow ||
-		     (cell->next != c->state && tcp_of(ctx)->log_fsm)))
+	/* One test for the usual cell: valid, and not a slow one. */
+	if (unlikely(!cell->fast ||
+		     (cell->next != c->state && tcp_of(ctx)->log_fsm))) {
+		if (tcp_fsm_lookup(ctx, c->state, ev) == NULL)
+			return -1;
 		return tcp_fsm_step_slow(ctx, c, cell, seg);
+	}
 	a = cell->actions;
 	row = cell->row;
 	if (a & A_CLOSE_ANY)

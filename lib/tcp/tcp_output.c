@@ -733,7 +733,8 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 	    (c->flags & CF_FIN_QUEUED))
 		tcp_send_segment(ctx, c, 0, true);
 	/* Usually none of these: a segment that went carried the ACK. */
-	if (!(c->flags & (CF_TLP_OWED | CF_PROBE_OWED | CF_ACK_NOW)))
+	if (!(c->flags & (CF_TLP_OWED | CF_PROBE_OWED | CF_ACK_NOW |
+			  CF_TIMER_MOVE)))
 		return;
 	if (c->flags & CF_TLP_OWED)
 		tcp_emit_tlp(ctx, c, c->snd_max != snd_max);
@@ -741,6 +742,12 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 		tcp_emit_probe(ctx, c);
 	if (c->flags & CF_ACK_NOW)
 		tcp_send_ack(ctx, c);
+	/* Last, once: the wheel entry to the earliest deadline the step
+	 * and this pass set (tcp_timer_deadline_set()). */
+	if (c->flags & CF_TIMER_MOVE) {
+		c->flags &= ~CF_TIMER_MOVE;
+		tcp_timer_update(ctx, c);
+	}
 }
 
 /*
@@ -758,6 +765,8 @@ tcp_flush_work(struct tern_ctx *ctx)
 	       (c = TAILQ_FIRST(&tcp->work)) != NULL) {
 		TAILQ_REMOVE(&tcp->work, c, work);
 		c->flags &= ~CF_ON_WORK;
+		tcp->in_output = c;
 		tcp_output(ctx, c);
 	}
+	tcp->in_output = NULL;
 }

@@ -173,6 +173,9 @@ enum tcp_conn_flag {
 	CF_SYN_OWED = 1u << 27,   /* our SYN or SYN+ACK, first or again */
 	CF_PROBE_OWED = 1u << 28, /* a zero-window or keepalive probe */
 	CF_TLP_OWED = 1u << 29,   /* a tail loss probe */
+	CF_TIMER_MOVE = 1u << 30, /* a deadline came before the wheel entry:
+				     it moves at the end of the output pass
+				     (tcp_timer_deadline_set) */
 };
 
 /* What the app is told after the state-machine step (habit 9). */
@@ -373,6 +376,8 @@ struct tern_tcp {
 	struct tern_timer tw_timer;    /* head of tw_fifo */
 	struct tcp_tw_list tw_fifo;
 	struct tcp_conn_list work;     /* conns with output pending */
+	/* the conn tcp_output() serves; NULL outside tcp_flush_work() */
+	struct tern_conn *in_output;
 	struct tern_listener *listeners;
 	struct tcp_isn_secret isn_secret;
 	/* Per source address (0: ifc.ip, i: ifc.extra_ip[i - 1]): the
@@ -627,22 +632,32 @@ void tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg);
 
 /* tcp_timers.c */
 void tcp_timer_update(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_timer_rearm(struct tern_ctx *ctx, struct tern_conn *c);
 
 /*
  * One deadline of @p c was just set to @p deadline_ns. The wheel entry
  * is never later than the earliest deadline (tcp_timer_update()), so
  * an entry due by this one is due by the new earliest too: nothing to
  * recompute in the common case (a later RTO, a delayed ACK). An entry
- * due after it is due after the earliest too: it moves there
- * (tcp_timer_rearm()).
+ * due after it moves, but once per output pass, to the earliest
+ * deadline left then (tcp_flush_work()): a segment that sets the
+ * delayed ACK and the reply that sets the RTO and the probe timeout --
+ * each earlier than the last -- move it once, not three times, and a
+ * delayed ACK the reply carried does not move it at all. Until then
+ * the work list is not empty, so the lcore runs again at once
+ * (tern_tcp_next_deadline_ns()): the entry is never late.
  */
 static inline void
 tcp_timer_deadline_set(struct tern_ctx *ctx, struct tern_conn *c,
 		       uint64_t deadline_ns)
 {
-	if (!tern_timer_due_by(&tcp_of(ctx)->wheel, &c->timer, deadline_ns))
-		tcp_timer_rearm(ctx, c);
+	struct tern_tcp *tcp = tcp_of(ctx);
+
+	if (tern_timer_due_by(&tcp->wheel, &c->timer, deadline_ns))
+		return;
+	c->flags |= CF_TIMER_MOVE;
+	/* The connection being served is seen to right after. */
+	if (c != tcp->in_output)
+		tcp_conn_work(ctx, c);
 }
 void tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);

@@ -9,22 +9,21 @@
 
 #include "tcp_priv.h"
 
+/*
+ * The earliest deadline of @p c, 0 (unset, as each of them) when none
+ * is. An unset deadline less one is UINT64_MAX, which no set one less
+ * one exceeds: a minimum of five without a test for "set" each.
+ */
 static uint64_t
 tcp_earliest_deadline(const struct tern_conn *c)
 {
-	uint64_t d = UINT64_MAX;
+	uint64_t d = c->rtx_deadline_ns - 1;
 
-	if (c->rtx_deadline_ns != 0)
-		d = c->rtx_deadline_ns;
-	if (c->delack_deadline_ns != 0 && c->delack_deadline_ns < d)
-		d = c->delack_deadline_ns;
-	if (c->fw2_deadline_ns != 0 && c->fw2_deadline_ns < d)
-		d = c->fw2_deadline_ns;
-	if (c->ka_deadline_ns != 0 && c->ka_deadline_ns < d)
-		d = c->ka_deadline_ns;
-	if (c->tlp_deadline_ns != 0 && c->tlp_deadline_ns < d)
-		d = c->tlp_deadline_ns;
-	return d;
+	d = RTE_MIN(d, c->delack_deadline_ns - 1);
+	d = RTE_MIN(d, c->fw2_deadline_ns - 1);
+	d = RTE_MIN(d, c->ka_deadline_ns - 1);
+	d = RTE_MIN(d, c->tlp_deadline_ns - 1);
+	return d + 1;
 }
 
 /*
@@ -44,20 +43,9 @@ tcp_timer_update(struct tern_ctx *ctx, struct tern_conn *c)
 	struct tern_wheel *w = &tcp_of(ctx)->wheel;
 	uint64_t d = tcp_earliest_deadline(c);
 
-	if (d == UINT64_MAX || tern_timer_due_by(w, &c->timer, d))
+	if (d == 0 || tern_timer_due_by(w, &c->timer, d))
 		return;
 	tern_timer_arm(w, &c->timer, d);
-}
-
-/*
- * tcp_timer_update() when the entry of @p c is known not to be due by
- * the earliest deadline (tcp_timer_deadline_set()): no second look.
- */
-void
-tcp_timer_rearm(struct tern_ctx *ctx, struct tern_conn *c)
-{
-	tern_timer_arm(&tcp_of(ctx)->wheel, &c->timer,
-		       tcp_earliest_deadline(c));
 }
 
 /* (Re)start the retransmission timer: RTO with exponential backoff. */

@@ -441,6 +441,39 @@ test_s09_syn_sent_bad_ack_and_rst(void)
 	peer_destroy(p);
 }
 
+/*
+ * Line 9, and RFC 9293 3.10.7.3's last SYN_SENT case: an acceptable ACK
+ * without SYN or RST is dropped -- the table has no such cell -- and
+ * counted; the connection stays where it was, and P's SYN+ACK still
+ * completes it.
+ */
+static void
+test_s09_syn_sent_ack_without_syn(void)
+{
+	struct peer *p = peer_create(sim_test_seed(), NULL);
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	uint32_t iss;
+
+	r = sim_connect_to(p->t, p->p, p->port);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
+	iss = seg.h.seq;
+	peer_send_flags(p, SIM_ACK, p->iss + 1, iss + 1, NULL, 0);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_SYN_SENT);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_DROP_STATE), 1);
+	SIM_ASSERT_EQ(r->connected, 0);
+	SIM_ASSERT_EQ(r->closed, 0);
+	peer_send_flags(p, SIM_SYN | SIM_ACK, p->iss, iss + 1, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, iss + 1, p->iss + 1);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_EQ(r->connected, 1);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_DROP_STATE), 1);
+	peer_destroy(p);
+}
+
 /* Line 10: data on a SYN reaches the app once, after ESTABLISHED. */
 static void
 test_s10_data_on_syn(void)
@@ -770,6 +803,7 @@ const struct sim_test tcp_tests_handshake[] = {
 	SIM_TEST(test_s08_simultaneous_open),
 	SIM_TEST(test_s08_simultaneous_open_ack),
 	SIM_TEST(test_s09_syn_sent_bad_ack_and_rst),
+	SIM_TEST(test_s09_syn_sent_ack_without_syn),
 	SIM_TEST(test_s10_data_on_syn),
 	SIM_TEST(test_s52_listen_backlog_overflow),
 	SIM_TEST(test_s52_syn_cookies),
