@@ -17,47 +17,33 @@
 #include "tern_net.h"
 
 /*
- * tcp_fill_payload() for one segment of at most an MSS: usually its
- * bytes lie in the send queue's first mbuf and fit behind the header of
- * @p m, one copy without a call; anything else takes the general way.
+ * The payload of the usual segment, @p len bytes of the send queue from
+ * @p off, behind the @p hdr_bytes of headers in fresh mbuf @p m with
+ * @p room bytes of tailroom: usually the bytes lie in the queue's first
+ * mbuf and fit, one copy and the lengths written once; anything else
+ * takes tcp_fill_payload(). Returns -ENOBUFS when an mbuf it needed
+ * could not be had.
  */
-static inline int
-tcp_copy_payload(struct tern_ctx *ctx, const struct tern_conn *c,
-		 struct rte_mbuf *m, uint32_t off, uint32_t len)
+static __rte_always_inline int
+tcp_tmpl_payload(struct tern_ctx *ctx, const struct tern_conn *c,
+		 struct rte_mbuf *m, uint32_t hdr_bytes, uint32_t room,
+		 uint32_t off, uint32_t len)
 {
 	const struct rte_mbuf *q = c->sq_head;
 
-	if (unlikely(off + len > q->data_len ||
-		     len > rte_pktmbuf_tailroom(m)))
-		return tcp_fill_payload(ctx, c, m, off, len);
-	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
-	       rte_pktmbuf_mtod_offset(q, const uint8_t *, off), len);
-	m->data_len = (uint16_t)(m->data_len + len);
-	m->pkt_len += len;
-	return 0;
-}
-
-/*
- * The part of the usual segment both builders share: the timestamp
- * option at @p opts (when the header has room for one), @p len bytes of
- * the send queue from @p seq, the counters. Returns -ENOBUFS (and frees
- * @p m) when the payload could not be had.
- */
-static __rte_always_inline int
-tcp_plain_fill(struct tern_ctx *ctx, struct tern_conn *c, struct rte_mbuf *m,
-	       uint8_t *opts, bool ts, uint32_t seq, uint32_t len)
-{
-	if (ts)
-		tcp_opts_write_ts(opts, tcp_now_ms(ctx) + c->ts_offset,
-				  c->ts_recent);
-	if (len > 0 &&
-	    tcp_copy_payload(ctx, c, m, seq - c->snd_una, len) != 0) {
-		rte_pktmbuf_free(m);
-		return -ENOBUFS;
+	if (likely(len == 0 ||
+		   (off + len <= q->data_len && hdr_bytes + len <= room))) {
+		if (len > 0)
+			memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, hdr_bytes),
+			       rte_pktmbuf_mtod_offset(q, const uint8_t *, off),
+			       len);
+		m->data_len = (uint16_t)(hdr_bytes + len);
+		m->pkt_len = hdr_bytes + len;
+		return 0;
 	}
-	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
-	c->segs_out++;
-	return 0;
+	m->data_len = (uint16_t)hdr_bytes;
+	m->pkt_len = hdr_bytes;
+	return tcp_fill_payload(ctx, c, m, off, len);
 }
 
 /*
@@ -72,11 +58,13 @@ tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 	      uint8_t flags, uint32_t seq, uint32_t len)
 {
 	unsigned int hdr_len = t->tcp_hdr_len;
+	uint32_t hdr_bytes = t->ip.hdr_len + hdr_len;
 	uint32_t wnd = tcp_rcv_wnd(c);
 	uint16_t field = tcp_wnd_field(ctx, c, wnd);
 	uint32_t ack = c->rcv_nxt;
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
+	uint32_t room;
 	uint8_t *p;
 
 	/* tern_mbuf_alloc(), which the compiler keeps out of line here. */
@@ -85,7 +73,8 @@ tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
 		goto nobufs;
 	}
-	if (unlikely(rte_pktmbuf_tailroom(m) < sizeof(t->frame))) {
+	room = rte_pktmbuf_tailroom(m);
+	if (unlikely(room < sizeof(t->frame))) {
 		/* A data room smaller than the headers: too small to use. */
 		rte_pktmbuf_free(m);
 		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
@@ -93,16 +82,22 @@ tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 	}
 	p = rte_pktmbuf_mtod(m, uint8_t *);
 	memcpy(p, t->frame, sizeof(t->frame));
-	m->data_len = (uint16_t)(t->ip.hdr_len + hdr_len);
-	m->pkt_len = m->data_len;
 	th = (struct rte_tcp_hdr *)(p + t->ip.hdr_len);
 	th->sent_seq = rte_cpu_to_be_32(seq);
 	th->recv_ack = rte_cpu_to_be_32(ack);
 	th->tcp_flags = flags;
 	th->rx_win = rte_cpu_to_be_16(field);
-	if (tcp_plain_fill(ctx, c, m, (uint8_t *)(th + 1),
-			   hdr_len > TCP_HDR_LEN, seq, len) != 0)
+	if (hdr_len > TCP_HDR_LEN)
+		tcp_opts_write_ts((uint8_t *)(th + 1),
+				  tcp_now_ms(ctx) + c->ts_offset,
+				  c->ts_recent);
+	if (unlikely(tcp_tmpl_payload(ctx, c, m, hdr_bytes, room,
+				      seq - c->snd_una, len) != 0)) {
+		rte_pktmbuf_free(m);
 		goto nobufs;
+	}
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
+	c->segs_out++;
 	tern_ip_tmpl_send(ctx, m, &t->ip, mac, hdr_len + len);
 	tcp_ack_sent(c, ack, wnd);
 	return 0;

@@ -24,6 +24,50 @@
 #include "tern_net.h"
 
 /*
+ * tcp_fill_payload() for one segment of at most an MSS: usually its
+ * bytes lie in the send queue's first mbuf and fit behind the header of
+ * @p m, one copy without a call; anything else takes the general way.
+ */
+static inline int
+tcp_copy_payload(struct tern_ctx *ctx, const struct tern_conn *c,
+		 struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+	const struct rte_mbuf *q = c->sq_head;
+
+	if (unlikely(off + len > q->data_len ||
+		     len > rte_pktmbuf_tailroom(m)))
+		return tcp_fill_payload(ctx, c, m, off, len);
+	memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, m->data_len),
+	       rte_pktmbuf_mtod_offset(q, const uint8_t *, off), len);
+	m->data_len = (uint16_t)(m->data_len + len);
+	m->pkt_len += len;
+	return 0;
+}
+
+/*
+ * The part of the usual segment both builders share: the timestamp
+ * option at @p opts (when the header has room for one), @p len bytes of
+ * the send queue from @p seq, the counters. Returns -ENOBUFS (and frees
+ * @p m) when the payload could not be had.
+ */
+static __rte_always_inline int
+tcp_plain_fill(struct tern_ctx *ctx, struct tern_conn *c, struct rte_mbuf *m,
+	       uint8_t *opts, bool ts, uint32_t seq, uint32_t len)
+{
+	if (ts)
+		tcp_opts_write_ts(opts, tcp_now_ms(ctx) + c->ts_offset,
+				  c->ts_recent);
+	if (len > 0 &&
+	    tcp_copy_payload(ctx, c, m, seq - c->snd_una, len) != 0) {
+		rte_pktmbuf_free(m);
+		return -ENOBUFS;
+	}
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
+	c->segs_out++;
+	return 0;
+}
+
+/*
  * The usual segment of a synchronized connection (tcp_plain_ok()): an
  * ACK, with @p len bytes of the send queue from @p seq, written straight
  * into the mbuf -- what tcp_emit_from_conn(), tcp_emit() and
