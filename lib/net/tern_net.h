@@ -348,7 +348,8 @@ tern_ip_tmpl_sum_add(uint32_t sum, uint16_t v16)
  * @p l4_len-byte TCP segment (its checksum field zero), all in the
  * first segment of @p m, to @p mac (tern_ip_tmpl_mac()): the lengths
  * and checksums (offloaded where the port offers it), counted as the
- * full output counts, into the TX batch. Takes ownership.
+ * full output counts, into the TX batch. Sets all of m's tx_offload
+ * (not a TSO frame: one MTU at most). Takes ownership.
  */
 static inline void
 tern_ip_tmpl_send(struct tern_ctx *ctx, struct rte_mbuf *m,

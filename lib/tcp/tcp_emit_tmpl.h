@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The usual segment of an open connection from its header template
- * (tcp_tmpl.c), inline: tcp_emit_plain() out of line for every caller,
- * and the output pass's usual segment (tcp_output.c) with the emit in
- * its own frame, one call and one register save less per segment.
+ * The usual segment of an open connection from its header template,
+ * inline, shared by tcp_emit_plain() (tcp_tmpl.c, out of line, for every
+ * caller) and the output pass's usual segment (tcp_output_usual() in
+ * tcp_output.c, which takes it into its own frame: one call and one
+ * register save less per request or response).
  */
 #ifndef TCP_EMIT_TMPL_H
 #define TCP_EMIT_TMPL_H
