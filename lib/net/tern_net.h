@@ -348,7 +348,8 @@ tern_ip_tmpl_sum_add(uint32_t sum, uint16_t v16)
  * @p l4_len-byte TCP segment (its checksum field zero), all in the
  * first segment of @p m, to @p mac (tern_ip_tmpl_mac()): the lengths
  * and checksums (offloaded where the port offers it), counted as the
- * full output counts, into the TX batch. Takes ownership.
+ * full output counts, into the TX batch. Sets all of m's tx_offload
+ * (not a TSO frame: one MTU at most). Takes ownership.
  */
 static inline void
 tern_ip_tmpl_send(struct tern_ctx *ctx, struct rte_mbuf *m,
@@ -361,14 +362,16 @@ tern_ip_tmpl_send(struct tern_ctx *ctx, struct rte_mbuf *m,
 	uint64_t ol = 0;
 
 	rte_ether_addr_copy(mac, (struct rte_ether_addr *)p);
-	m->l2_len = RTE_ETHER_HDR_LEN;
+	/* All the offload lengths in one write: no TSO here (one MTU). */
+	m->tx_offload = rte_mbuf_tx_offload(RTE_ETHER_HDR_LEN, t->is6 ?
+		sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr),
+		0, 0, 0, 0, 0);
 	if (likely(!t->is6)) {
 		struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)
 			(p + RTE_ETHER_HDR_LEN);
 		uint16_t tot_be = rte_cpu_to_be_16((uint16_t)(l4_len +
 					sizeof(struct rte_ipv4_hdr)));
 
-		m->l3_len = sizeof(struct rte_ipv4_hdr);
 		ih->total_length = tot_be;
 		if (ctx->ifc.tx_ip_cksum) {
 			ol = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM;
@@ -384,7 +387,6 @@ tern_ip_tmpl_send(struct tern_ctx *ctx, struct rte_mbuf *m,
 		struct rte_ipv6_hdr *ih = (struct rte_ipv6_hdr *)
 			(p + RTE_ETHER_HDR_LEN);
 
-		m->l3_len = sizeof(struct rte_ipv6_hdr);
 		ih->payload_len = len_be;
 		tern_stat_inc(&ctx->stats, TERN_STAT_IP6_OUT_REQUESTS);
 	}

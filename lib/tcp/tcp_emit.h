@@ -85,6 +85,9 @@ void tcp_ack_deferred(struct tern_ctx *ctx, struct tern_conn *c);
  */
 int tcp_emit_plain(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
 		   uint32_t seq, uint32_t len);
+/* tcp_emit_plain() when c's header template does not hold. */
+int tcp_emit_plain_slow(struct tern_ctx *ctx, struct tern_conn *c,
+			uint8_t flags, uint32_t seq, uint32_t len);
 
 /*
  * Build c's header template for segments with a @p hdr_len-byte TCP

@@ -25,6 +25,7 @@
 #include <rte_tcp.h>
 
 #include "tcp_emit.h"
+#include "tcp_emit_tmpl.h"
 #include "tcp_input6.h"
 #include "tcp_priv.h"
 #include "tern_net.h"
@@ -442,17 +443,20 @@ tcp_fit_options(const struct tern_conn *c, struct tcp_emit *e)
 /*
  * Emit @p len queued bytes starting at @p seq (and a FIN after them).
  * Returns -ENOBUFS (counted as MbufAllocFail) when no mbuf could be had:
- * nothing went out and nothing was recorded as sent.
+ * nothing went out and nothing was recorded as sent. @p usual (a
+ * constant): the output pass's usual segment, with the template emit
+ * inline (tcp_output_usual()).
  */
 static __rte_always_inline int
 tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
-	      uint32_t len, bool fin)
+	      uint32_t len, bool fin, bool usual)
 {
 	uint8_t flags = TCP_ACK | (fin ? TCP_FIN : 0) | (len > 0 ? TCP_PSH : 0);
 	struct tcp_emit e;
 
 	if (tcp_plain_ok(c, len)) {
-		if (tcp_emit_plain(ctx, c, flags, seq, len) != 0)
+		if ((usual ? tcp_emit_plain_inline(ctx, c, flags, seq, len) :
+			     tcp_emit_plain(ctx, c, flags, seq, len)) != 0)
 			return -ENOBUFS;
 	} else {
 		tcp_emit_from_conn(ctx, c, &e, flags, seq);
@@ -487,7 +491,7 @@ int
 tcp_send_at(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 	    uint32_t len)
 {
-	int rc = tcp_xmit_data(ctx, c, seq, len, false);
+	int rc = tcp_xmit_data(ctx, c, seq, len, false, false);
 
 	if (c->rtx_deadline_ns == 0)
 		tcp_rtx_arm(ctx, c);
@@ -560,10 +564,10 @@ tcp_emit_tlp(struct tern_ctx *ctx, struct tern_conn *c, bool sent_new)
  * here), which finds nothing in flight and simply tries again.
  */
 static __rte_always_inline int
-tcp_send_segment(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
-		 bool fin)
+tcp_send_segment_as(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
+		    bool fin, bool usual)
 {
-	if (tcp_xmit_data(ctx, c, c->snd_nxt, len, fin) != 0) {
+	if (tcp_xmit_data(ctx, c, c->snd_nxt, len, fin, usual) != 0) {
 		if (c->rtx_deadline_ns == 0)
 			tcp_rtx_arm(ctx, c);
 		return -ENOBUFS;
@@ -578,6 +582,13 @@ tcp_send_segment(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
 	if (c->tlp_deadline_ns == 0)
 		tcp_tlp_arm(ctx, c);
 	return 0;
+}
+
+static __rte_always_inline int
+tcp_send_segment(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
+		 bool fin)
+{
+	return tcp_send_segment_as(ctx, c, len, fin, false);
 }
 
 /*
@@ -627,6 +638,44 @@ tcp_output_fin_alone(const struct tern_ctx *ctx, const struct tern_conn *c)
 		       CF_FIN_QUEUED &&
 	       c->snd_nxt - c->snd_una == c->sq_bytes &&
 	       tern_ctx_tx_room(ctx) > TCP_TX_RESERVE;
+}
+
+/*
+ * The usual pass of an open connection in one test: none of our SYN, a
+ * loss probe or a window probe owed, our SYN acknowledged, and
+ * tcp_output_one(): the whole queue goes as one segment. The other
+ * passes (SYNs, FINs, ACKs with nothing queued) fail the first two
+ * tests, the cheapest: tcp_mss_now() is at most c->mss.
+ */
+static __rte_always_inline bool
+tcp_output_usual_ok(const struct tern_ctx *ctx, const struct tern_conn *c)
+{
+	return (c->flags & (CF_SYN_OWED | CF_TLP_OWED | CF_PROBE_OWED |
+			    CF_FIN_QUEUED | CF_SYN_ACKED)) == CF_SYN_ACKED &&
+	       c->sq_bytes - 1 < c->mss &&
+	       tcp_state_has(c->state, SP_SENDS) &&
+	       tcp_output_one(ctx, c, tcp_mss_now(c));
+}
+
+/*
+ * The usual pass (tcp_output_usual_ok()), what tcp_output() does for it
+ * in a frame of its own, with the segment's template emit inline: a
+ * request or a response, once per request on each side.
+ */
+static __rte_noinline void
+tcp_output_usual(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	/* Without a segment (no mbuf) the RTO armed tries again and the
+	 * ACK stays owed: the full pass would send it on its own. */
+	if (unlikely(tcp_send_segment_as(ctx, c, c->sq_bytes, false,
+					 true) != 0) &&
+	    (c->flags & CF_ACK_NOW))
+		tcp_send_ack(ctx, c);
+	/* As tcp_output() ends: the wheel entry moved once, if it must. */
+	if (c->flags & CF_TIMER_MOVE) {
+		c->flags &= ~CF_TIMER_MOVE;
+		tcp_timer_update(ctx, c);
+	}
 }
 
 /*
@@ -701,6 +750,8 @@ tcp_output_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t mss)
  * The output pass for @p c: our SYN if owed, then data and FIN as the
  * windows allow (tcp_output_data(), or the usual single segment at
  * once); an ACK if one is owed and nothing else carried it.
+ * tcp_flush_work() takes the usual pass of an open connection to
+ * tcp_output_usual() before it comes here.
  */
 static void
 tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
@@ -766,7 +817,10 @@ tcp_flush_work(struct tern_ctx *ctx)
 		TAILQ_REMOVE(&tcp->work, c, work);
 		c->flags &= ~CF_ON_WORK;
 		tcp->in_output = c;
-		tcp_output(ctx, c);
+		if (likely(tcp_output_usual_ok(ctx, c)))
+			tcp_output_usual(ctx, c);
+		else
+			tcp_output(ctx, c);
 	}
 	tcp->in_output = NULL;
 }

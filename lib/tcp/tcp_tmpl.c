@@ -18,6 +18,7 @@
 #include <rte_tcp.h>
 
 #include "tcp_emit.h"
+#include "tcp_emit_tmpl.h"
 #include "tcp_input6.h"
 #include "tcp_priv.h"
 #include "tern_net.h"
@@ -188,54 +189,21 @@ tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
 }
 
 /*
- * tcp_emit_plain() from c's template @p t to @p mac: one copy of the
- * headers, then the fields that change (sequence numbers, flags,
- * window, timestamps) and the payload; tern_ip_tmpl_send() adds the
- * lengths and checksums.
+ * tcp_emit_plain() when the template does not hold: through the IP
+ * output, after which the template is built again.
  */
-static __rte_always_inline int
-tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
-	      const struct tcp_tmpl *t, const struct rte_ether_addr *mac,
-	      uint8_t flags, uint32_t seq, uint32_t len)
+int
+tcp_emit_plain_slow(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
+		    uint32_t seq, uint32_t len)
 {
-	unsigned int hdr_len = t->tcp_hdr_len;
-	uint32_t wnd = tcp_rcv_wnd(c);
-	uint16_t field = tcp_wnd_field(ctx, c, wnd);
-	uint32_t ack = c->rcv_nxt;
-	struct rte_tcp_hdr *th;
-	struct rte_mbuf *m;
-	uint8_t *p;
+	unsigned int hdr_len = TCP_HDR_LEN +
+			       ((c->flags & CF_TS_OK) ? TCP_OPTS_TS_LEN : 0);
+	int rc;
 
-	/* tern_mbuf_alloc(), which the compiler keeps out of line here. */
-	m = rte_pktmbuf_alloc(ctx->pool);
-	if (unlikely(m == NULL)) {
-		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
-		goto nobufs;
-	}
-	if (unlikely(rte_pktmbuf_tailroom(m) < sizeof(t->frame))) {
-		/* A data room smaller than the headers: too small to use. */
-		rte_pktmbuf_free(m);
-		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
-		goto nobufs;
-	}
-	p = rte_pktmbuf_mtod(m, uint8_t *);
-	memcpy(p, t->frame, sizeof(t->frame));
-	m->data_len = (uint16_t)(t->ip.hdr_len + hdr_len);
-	m->pkt_len = m->data_len;
-	th = (struct rte_tcp_hdr *)(p + t->ip.hdr_len);
-	th->sent_seq = rte_cpu_to_be_32(seq);
-	th->recv_ack = rte_cpu_to_be_32(ack);
-	th->tcp_flags = flags;
-	th->rx_win = rte_cpu_to_be_16(field);
-	if (tcp_plain_fill(ctx, c, m, (uint8_t *)(th + 1),
-			   hdr_len > TCP_HDR_LEN, seq, len) != 0)
-		goto nobufs;
-	tern_ip_tmpl_send(ctx, m, &t->ip, mac, hdr_len + len);
-	tcp_ack_sent(c, ack, wnd);
-	return 0;
-nobufs:
-	tcp_ack_deferred(ctx, c);
-	return -ENOBUFS;
+	rc = tcp_emit_plain_full(ctx, c, flags, seq, len);
+	if (rc == 0)
+		tcp_tmpl_build(ctx, c, tcp_tmpl_of(c), hdr_len);
+	return rc;
 }
 
 /*
@@ -290,7 +258,7 @@ tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 
 /*
  * The usual segment of a synchronized connection (tcp_plain_ok()): from
- * the connection's header template while it holds (tcp_emit_tmpl()),
+ * the connection's header template while it holds (tcp_emit_tmpl.h),
  * else through the IP output, after which the template is built again.
  * Returns -ENOBUFS when no mbuf could be had (the ACK stays owed).
  */
@@ -298,20 +266,5 @@ int
 tcp_emit_plain(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
 	       uint32_t seq, uint32_t len)
 {
-	unsigned int hdr_len = TCP_HDR_LEN +
-			       ((c->flags & CF_TS_OK) ? TCP_OPTS_TS_LEN : 0);
-	struct tcp_tmpl *t = tcp_tmpl_of(c);
-	const struct rte_ether_addr *mac;
-	int rc;
-
-	/* Built for this connection (tcp_conn_alloc() clears it) with
-	 * its options; a segment past the MTU takes the IP output, which
-	 * drops it (IpOutTooBig). */
-	if (likely(t->tcp_hdr_len == hdr_len && len <= t->max_len) &&
-	    (mac = tern_ip_tmpl_mac(ctx, &t->ip)) != NULL)
-		return tcp_emit_tmpl(ctx, c, t, mac, flags, seq, len);
-	rc = tcp_emit_plain_full(ctx, c, flags, seq, len);
-	if (rc == 0)
-		tcp_tmpl_build(ctx, c, t, hdr_len);
-	return rc;
+	return tcp_emit_plain_inline(ctx, c, flags, seq, len);
 }

@@ -191,6 +191,54 @@ test_pool_empty_ack_is_sent_later(void)
 	peer_destroy(p);
 }
 
+/*
+ * A response of less than an MSS (the output pass's usual segment,
+ * tcp_output_usual()) after a request whose ACK is owed, with the one
+ * mbuf left taken by the send queue: no segment, nothing sent as sent
+ * (snd_nxt stays), the ACK still owed. Once mbufs are back the response
+ * goes, as new data, carrying the ACK of the request.
+ */
+static void
+test_pool_empty_usual_segment_waits(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_conn *r = peer_open_passive(p, l);
+	uint32_t una = p->rcv_nxt;
+	struct tern_tcp_info info;
+	struct sim_pkt seg;
+	uint8_t req[100];
+
+	memset(req, 0x33, sizeof(req));
+	peer_send_data(p, req, sizeof(req));
+	SIM_ASSERT_EQ(r->rx_bytes, sizeof(req));
+	r->tx_key = 9;
+	sim_pool_hold(p->t, 1);
+	SIM_ASSERT_EQ(sim_conn_send_pattern(r, 226), 226);
+	SIM_ASSERT_EQ(sim_pool_free_count(p->t), 0);
+
+	PEER_EXPECT_NONE(p, SIM_S);
+	SIM_ASSERT(sim_stat(p->t, TERN_STAT_MBUF_ALLOC_FAIL) >= 2,
+		   "MbufAllocFail %" PRIu64 ": the segment should have been "
+		   "tried again", sim_stat(p->t, TERN_STAT_MBUF_ALLOC_FAIL));
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	tern_tcp_get_info(r->c, &info);
+	SIM_ASSERT_EQ(info.snd_nxt, una);
+	SIM_ASSERT_EQ(info.queued_bytes, 226);
+
+	sim_pool_release(p->t);
+	PEER_EXPECT(p, 5 * SIM_S, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, una, p->snd_nxt);
+	SIM_ASSERT_EQ(take_data(p, r, &seg), 226);
+	peer_send_ack(p);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	tern_tcp_get_info(r->c, &info);
+	SIM_ASSERT_EQ(info.queued_bytes, 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	PEER_EXPECT_NONE(p, SIM_S);
+	peer_destroy(p);
+}
+
 /* --- a crowd of connections on a starved worker --- */
 
 /* One end of a crowd connection and how far its app got. */
@@ -401,6 +449,7 @@ const struct sim_test tcp_tests_mbuf_pressure[] = {
 	SIM_TEST(test_sq_chain_valid_across_partial_acks),
 	SIM_TEST(test_pool_empty_send_waits_and_completes),
 	SIM_TEST(test_pool_empty_ack_is_sent_later),
+	SIM_TEST(test_pool_empty_usual_segment_waits),
 	SIM_TEST(test_pool_pressure_100_conns),
 };
 const unsigned int tcp_tests_mbuf_pressure_n =

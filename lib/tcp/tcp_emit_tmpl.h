@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The usual segment of an open connection from its header template,
+ * inline, shared by tcp_emit_plain() (tcp_tmpl.c, out of line, for every
+ * caller) and the output pass's usual segment (tcp_output_usual() in
+ * tcp_output.c, which takes it into its own frame: one call and one
+ * register save less per request or response).
+ */
+#ifndef TCP_EMIT_TMPL_H
+#define TCP_EMIT_TMPL_H
+
+#include <string.h>
+
+#include <rte_tcp.h>
+
+#include "tcp_emit.h"
+#include "tcp_priv.h"
+#include "tern_net.h"
+
+/*
+ * The payload of the usual segment, @p len bytes of the send queue from
+ * @p off, behind the @p hdr_bytes of headers in fresh mbuf @p m with
+ * @p room bytes of tailroom: usually the bytes lie in the queue's first
+ * mbuf and fit, one copy and the lengths written once; anything else
+ * takes tcp_fill_payload(). Returns -ENOBUFS when an mbuf it needed
+ * could not be had.
+ */
+static __rte_always_inline int
+tcp_tmpl_payload(struct tern_ctx *ctx, const struct tern_conn *c,
+		 struct rte_mbuf *m, uint32_t hdr_bytes, uint32_t room,
+		 uint32_t off, uint32_t len)
+{
+	const struct rte_mbuf *q = c->sq_head;
+
+	if (likely(len == 0 ||
+		   (off + len <= q->data_len && hdr_bytes + len <= room))) {
+		if (len > 0)
+			memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, hdr_bytes),
+			       rte_pktmbuf_mtod_offset(q, const uint8_t *, off),
+			       len);
+		m->data_len = (uint16_t)(hdr_bytes + len);
+		m->pkt_len = hdr_bytes + len;
+		return 0;
+	}
+	m->data_len = (uint16_t)hdr_bytes;
+	m->pkt_len = hdr_bytes;
+	return tcp_fill_payload(ctx, c, m, off, len);
+}
+
+/*
+ * tcp_emit_plain() from c's template @p t to @p mac: one copy of the
+ * headers, then the fields that change (sequence numbers, flags,
+ * window, timestamps) and the payload; tern_ip_tmpl_send() adds the
+ * lengths and checksums.
+ */
+static __rte_always_inline int
+tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
+	      const struct tcp_tmpl *t, const struct rte_ether_addr *mac,
+	      uint8_t flags, uint32_t seq, uint32_t len)
+{
+	unsigned int hdr_len = t->tcp_hdr_len;
+	uint32_t hdr_bytes = t->ip.hdr_len + hdr_len;
+	uint32_t wnd = tcp_rcv_wnd(c);
+	uint16_t field = tcp_wnd_field(ctx, c, wnd);
+	uint32_t ack = c->rcv_nxt;
+	struct rte_tcp_hdr *th;
+	struct rte_mbuf *m;
+	uint32_t room;
+	uint8_t *p;
+
+	/* tern_mbuf_alloc(), which the compiler keeps out of line here. */
+	m = rte_pktmbuf_alloc(ctx->pool);
+	if (unlikely(m == NULL)) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
+		goto nobufs;
+	}
+	room = rte_pktmbuf_tailroom(m);
+	if (unlikely(room < sizeof(t->frame))) {
+		/* A data room smaller than the headers: too small to use. */
+		rte_pktmbuf_free(m);
+		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
+		goto nobufs;
+	}
+	p = rte_pktmbuf_mtod(m, uint8_t *);
+	memcpy(p, t->frame, sizeof(t->frame));
+	th = (struct rte_tcp_hdr *)(p + t->ip.hdr_len);
+	th->sent_seq = rte_cpu_to_be_32(seq);
+	th->recv_ack = rte_cpu_to_be_32(ack);
+	th->tcp_flags = flags;
+	th->rx_win = rte_cpu_to_be_16(field);
+	if (hdr_len > TCP_HDR_LEN)
+		tcp_opts_write_ts((uint8_t *)(th + 1),
+				  tcp_now_ms(ctx) + c->ts_offset,
+				  c->ts_recent);
+	if (unlikely(tcp_tmpl_payload(ctx, c, m, hdr_bytes, room,
+				      seq - c->snd_una, len) != 0)) {
+		rte_pktmbuf_free(m);
+		goto nobufs;
+	}
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
+	c->segs_out++;
+	tern_ip_tmpl_send(ctx, m, &t->ip, mac, hdr_len + len);
+	tcp_ack_sent(c, ack, wnd);
+	return 0;
+nobufs:
+	tcp_ack_deferred(ctx, c);
+	return -ENOBUFS;
+}
+
+/*
+ * tcp_emit_plain(), inline: from the connection's header template
+ * while it holds (tcp_emit_tmpl()), else tcp_emit_plain_slow().
+ */
+static __rte_always_inline int
+tcp_emit_plain_inline(struct tern_ctx *ctx, struct tern_conn *c,
+		      uint8_t flags, uint32_t seq, uint32_t len)
+{
+	unsigned int hdr_len = TCP_HDR_LEN +
+			       ((c->flags & CF_TS_OK) ? TCP_OPTS_TS_LEN : 0);
+	struct tcp_tmpl *t = tcp_tmpl_of(c);
+	const struct rte_ether_addr *mac;
+
+	/* Built for this connection (tcp_conn_alloc() clears it) with
+	 * its options; a segment past the MTU takes the IP output, which
+	 * drops it (IpOutTooBig). */
+	if (likely(t->tcp_hdr_len == hdr_len && len <= t->max_len) &&
+	    (mac = tern_ip_tmpl_mac(ctx, &t->ip)) != NULL)
+		return tcp_emit_tmpl(ctx, c, t, mac, flags, seq, len);
+	return tcp_emit_plain_slow(ctx, c, flags, seq, len);
+}
+
+#endif /* TCP_EMIT_TMPL_H */
