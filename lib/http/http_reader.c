@@ -461,6 +461,25 @@ http_reader_feed_request(struct http_reader *r, const char *p, uint32_t len,
 	return ev;
 }
 
+uint32_t
+http_reader_take_request(struct http_reader *r, const char *p, uint32_t len,
+			 struct http_request *req)
+{
+	uint32_t n;
+
+	/* The prefix parser needs the piece to end with a line feed; a
+	 * piece starting with an empty line, or holding more than a head's
+	 * bound, is left to the general feed. */
+	if (r->phase != PH_HEAD || r->carry_len != 0 || len == 0 ||
+	    len > r->max_head || p[len - 1] != '\n' || p[0] == '\r' ||
+	    p[0] == '\n')
+		return 0;
+	n = http_request_prefix(p, len, req);
+	if (n != 0 && req->body != HTTP_BODY_NONE)
+		http_reader_set_body(r, req->body, req->content_length);
+	return n;
+}
+
 enum http_ev
 http_reader_feed_response(struct http_reader *r, const char *p, uint32_t len,
 			  uint32_t *used, bool head_request,

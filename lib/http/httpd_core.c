@@ -358,22 +358,20 @@ respond(struct httpd_conn *hc, enum http_resp_kind kind, bool head_only)
 
 /* ---- input ---- */
 
-/* A complete request head, parsed (@p status as http_parse_request()
- * gives): check it and decide the response. */
+/*
+ * A valid request head, its body (if any) being skipped by the reader:
+ * respond now when the request is complete, else once the body is.
+ */
 static int
-on_request_head(struct httpd_conn *hc, const struct http_request *req,
-		int status)
+on_request(struct httpd_conn *hc, const struct http_request *req)
 {
-	hc->h->st.requests++;
-	if (status == 0 && req->body == HTTP_BODY_LENGTH &&
+	if (req->body == HTTP_BODY_NONE)
+		return respond(hc, http_resp_for_request(req), req->is_head);
+	if (req->body == HTTP_BODY_LENGTH &&
 	    req->content_length > hc->h->conf.max_body)
-		status = 413;
-	if (status != 0)
-		return respond(hc, http_resp_for_status(status), false);
-	/* The response goes once the body has been skipped. */
+		return respond(hc, HTTP_RESP_413, false);
 	hc->pending = (uint8_t)http_resp_for_request(req);
 	hc->pending_head = req->is_head;
-	http_reader_set_body(&hc->rd, req->body, req->content_length);
 	/* The client waits for this before sending the body. */
 	if (req->expect_continue)
 		return respond(hc, HTTP_RESP_100, false);
@@ -397,7 +395,36 @@ on_reader_error(struct httpd_conn *hc, enum http_ev ev)
 }
 
 /*
- * Parse from @p p as far as the output allows.
+ * An event of the general feed (not HTTP_EV_NEED_MORE); @p req and
+ * @p status as http_reader_feed_request() gives them on a head. Same
+ * return values as parse_piece()'s *state.
+ */
+static int
+on_feed_event(struct httpd_conn *hc, enum http_ev ev,
+	      const struct http_request *req, int status)
+{
+	switch (ev) {
+	case HTTP_EV_HEAD:
+		hc->h->st.requests++;
+		if (status != 0)
+			return respond(hc, http_resp_for_status(status),
+				       false);
+		http_reader_set_body(&hc->rd, req->body, req->content_length);
+		/* No body: the message is complete already. */
+		http_reader_take_done(&hc->rd);
+		return on_request(hc, req);
+	case HTTP_EV_DONE:
+		return respond(hc, (enum http_resp_kind)hc->pending,
+			       hc->pending_head);
+	default:
+		return on_reader_error(hc, ev);
+	}
+}
+
+/*
+ * Parse from @p p as far as the output allows: the usual request whole
+ * in one step (http_reader_take_request()), anything else through the
+ * general feed.
  * @return bytes consumed; *state 1 go on, 0 blocked on output, -1 done
  *   with this connection (closing or aborted).
  */
@@ -409,32 +436,30 @@ parse_piece(struct httpd_conn *hc, const char *p, uint32_t len, int *state)
 	enum http_ev ev;
 	int status = 0;
 
-	*state = 1;
 	for (;;) {
-		ev = http_reader_feed_request(&hc->rd, p + off, len - off,
-					      &used, &req, &status);
-		off += used;
-		if (ev == HTTP_EV_NEED_MORE)
-			return off;
-		if (ev == HTTP_EV_HEAD) {
-			*state = on_request_head(hc, &req, status);
-			/* No body: the request is complete already. */
-			if (*state == 1 && http_reader_take_done(&hc->rd))
-				ev = HTTP_EV_DONE;
+		used = http_reader_take_request(&hc->rd, p + off, len - off,
+						&req);
+		if (likely(used != 0)) {
+			off += used;
+			hc->h->st.requests++;
+			*state = on_request(hc, &req);
+		} else {
+			ev = http_reader_feed_request(&hc->rd, p + off,
+						      len - off, &used, &req,
+						      &status);
+			off += used;
+			if (ev == HTTP_EV_NEED_MORE) {
+				*state = 1;
+				return off;
+			}
+			*state = on_feed_event(hc, ev, &req, status);
 		}
-		if (ev == HTTP_EV_DONE)
-			*state = respond(hc, (enum http_resp_kind)hc->pending,
-					 hc->pending_head);
-		else if (ev != HTTP_EV_HEAD)
-			*state = on_reader_error(hc, ev);
 		if (*state == 1 && (hc->flags & HC_CLOSING))
 			*state = -1;
-		if (*state != 1)
-			return off;
-		/* A message is done and no byte is left: the reader would
-		 * only say it needs more (a head's zero-length body still
-		 * has its DONE to report). */
-		if (ev == HTTP_EV_DONE && off == len)
+		/* No byte left: the reader would only say it needs more
+		 * (it never holds a DONE to report: a head's empty body
+		 * is taken at once). */
+		if (*state != 1 || off == len)
 			return off;
 	}
 }
