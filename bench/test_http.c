@@ -329,6 +329,15 @@ test_request_errors(void **state)
 		{ "GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505 },
 		{ "GET / HTTQ/1.1\r\nHost: a\r\n\r\n", 400 },
 		{ "GET / HTTP/1.1 \r\nHost: a\r\n\r\n", 400 },
+		/* The version and line end compared as one word and one
+		 * half: whatever differs goes the byte-wise way. */
+		{ "GET / HTTP/1.1\rX\nHost: a\r\n\r\n", 400 }, /* bare CR */
+		{ "GET / HTTP/1.11\r\nHost: a\r\n\r\n", 400 },
+		{ "GET / http/1.1\r\nHost: a\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\nHost: a\n\n", 0 },           /* bare LF */
+		{ "GET / HTTP/1.1\nHost: a\r\n\r\n", 0 },
+		{ "GET / HTTP/1.9\r\nHost: a\r\n\r\n", 0 },
+		{ "GET / HTTP/3.1\r\nHost: a\r\n\r\n", 505 },
 		{ "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1x\r\n\r\n",
 		  400 },
 		{ "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n"

@@ -245,11 +245,16 @@ skip_field_value(struct scan *s)
 static inline const unsigned char *
 line_end(const unsigned char *p)
 {
-	if (*p == '\n')
-		return p + 1;
-	if (p[0] == '\r' && p[1] == '\n')
-		return p + 2;
-	return NULL;
+	uint16_t got, crlf;
+
+	/* The usual CRLF in one comparison; the LF of a CRLF is inside
+	 * the head as well. */
+	if (*p == '\r') {
+		memcpy(&got, p, sizeof(got));
+		memcpy(&crlf, "\r\n", sizeof(crlf));
+		return got == crlf ? p + 2 : NULL;
+	}
+	return *p == '\n' ? p + 1 : NULL;
 }
 
 static inline bool
@@ -555,14 +560,22 @@ parse_request_line(struct scan *s, struct http_request *req)
 		s->p += 2;
 	else if (skip(s, C_TARGET) == 0 || *s->p++ != ' ')
 		return 400;
-	minor = parse_version(s->p, s->end);
-	if (minor == -2)
-		return 505;
-	if (minor < 0)
-		return 400;
-	s->p += 8;
-	if (!eol(s))
-		return 400;
+	/* The usual version and line end in one word and one half. */
+	if (s->end - s->p >= 10 &&
+	    load_le64(s->p) == load_le64((const unsigned char *)"HTTP/1.1") &&
+	    line_end(s->p + 8) == s->p + 10) {
+		minor = 1;
+		s->p += 10;
+	} else {
+		minor = parse_version(s->p, s->end);
+		if (minor == -2)
+			return 505;
+		if (minor < 0)
+			return 400;
+		s->p += 8;
+		if (!eol(s))
+			return 400;
+	}
 	req->is_head = mlen == 4 && memcmp(method, "HEAD", 4) == 0;
 	req->version_minor = minor > 0 ? 1 : 0;
 	return 0;
