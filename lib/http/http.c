@@ -617,12 +617,11 @@ parse_request(struct scan *s, struct http_request *req)
 	return 0;
 }
 
-/* The request head at @p p (its bytes up to the last line feed of
- * p[0..len)): @return 0 or the status; *head_len its length. The one
- * function both entries call, so that the parse is inlined once. */
-static int
-request_head(const char *p, uint32_t len, struct http_request *req,
-	     uint32_t *head_len)
+/* The one function every entry calls, so that the parse is inlined
+ * once (see http_prefix.h). */
+int
+http_request_head(const char *p, uint32_t len, struct http_request *req,
+		  uint32_t *head_len)
 {
 	struct scan s;
 	int status;
@@ -640,15 +639,7 @@ http_parse_request(const char *p, uint32_t len, struct http_request *req)
 {
 	uint32_t head_len;
 
-	return request_head(p, len, req, &head_len);
-}
-
-uint32_t
-http_request_prefix(const char *p, uint32_t len, struct http_request *req)
-{
-	uint32_t head_len;
-
-	return request_head(p, len, req, &head_len) == 0 ? head_len : 0;
+	return http_request_head(p, len, req, &head_len);
 }
 
 /* status-line = HTTP-version SP status-code SP [ reason-phrase ] */
@@ -718,7 +709,7 @@ parse_response(struct scan *s, bool head_request, struct http_response *resp)
 	return 0;
 }
 
-/* The response head at @p p, as request_head() for requests. */
+/* The response head at @p p, as http_request_head() for requests. */
 static int
 response_head(const char *p, uint32_t len, bool head_request,
 	      struct http_response *resp, uint32_t *head_len)

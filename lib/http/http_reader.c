@@ -448,8 +448,8 @@ http_reader_feed_request(struct http_reader *r, const char *p, uint32_t len,
 	enum http_ev ev;
 
 	if (head_may_be_whole(r, p, &whole, &i)) {
-		n = http_request_prefix(p + i, whole - i, req);
-		if (n != 0 && n <= r->max_head) {
+		if (http_request_head(p + i, whole - i, req, &n) == 0 &&
+		    n <= r->max_head) {
 			*used = i + n;
 			*status = 0;
 			return head_found(r, p + i, n, false);
@@ -474,8 +474,9 @@ http_reader_take_request(struct http_reader *r, const char *p, uint32_t len,
 	    len > r->max_head || p[len - 1] != '\n' || p[0] == '\r' ||
 	    p[0] == '\n')
 		return 0;
-	n = http_request_prefix(p, len, req);
-	if (n != 0 && req->body != HTTP_BODY_NONE)
+	if (http_request_head(p, len, req, &n) != 0)
+		return 0;
+	if (req->body != HTTP_BODY_NONE)
 		http_reader_set_body(r, req->body, req->content_length);
 	return n;
 }
