@@ -1038,6 +1038,54 @@ test_name_words(void **state)
 	}
 }
 
+/* The names of the fields acted on are recognised by word comparisons
+ * before any byte-class scan: a byte that is no tchar (a CR where the
+ * '-' is, a space before the colon, a control) anywhere in one still
+ * makes the head malformed, with a value that would be taken if the
+ * name were. */
+static void
+test_known_name_bad_bytes(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *value;
+	} names[] = {
+		{ "Host", "a" },
+		{ "Expect", "100-continue" },
+		{ "Connection", "close" },
+		{ "Content-Length", "1" },
+		{ "Transfer-Encoding", "chunked" },
+	};
+	static const char bad[] = { '\r', ' ', '\t', 0x01, 0x7f, '\n' };
+	char head[256], name[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i].name);
+
+		for (size_t at = 0; at < n; at++) {
+			for (size_t b = 0; b < sizeof(bad); b++) {
+				struct http_request req;
+				int len, st;
+
+				memcpy(name, names[i].name, n + 1);
+				name[at] = bad[b];
+				len = snprintf(head, sizeof(head),
+					       "POST / HTTP/1.1\r\n%s: %s\r\n"
+					       "%s\r\n\r\n", name,
+					       names[i].value,
+					       i == 0 ? "X: y"
+						      : "Host: b");
+				st = http_parse_request(head, (uint32_t)len,
+							&req);
+				if (st != 400)
+					fail_msg("%zu %zu %d: status %d", i,
+						 at, bad[b], st);
+			}
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -1051,6 +1099,7 @@ main(void)
 		cmocka_unit_test(test_line_end_offsets),
 		cmocka_unit_test(test_response_offsets),
 		cmocka_unit_test(test_name_words),
+		cmocka_unit_test(test_known_name_bad_bytes),
 		cmocka_unit_test(test_field_case),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_chunk_errors),
