@@ -500,13 +500,15 @@ input_process(struct httpd_conn *hc)
 static void
 input_direct(struct httpd_conn *hc, struct rte_mbuf *data)
 {
+	struct tern_ctx *ctx = hc->h->ctx;
 	int state;
 	uint32_t n = parse_piece(hc, rte_pktmbuf_mtod(data, const char *),
 				 data->data_len, &state);
 
-	/* One segment: freed as such, without walking a chain. */
+	/* Parsed whole: freed with the step's other received mbufs, in one
+	 * mempool call (the stack flushes them as the step's input ends). */
 	if (state < 0) {
-		rte_pktmbuf_free_seg(data);   /* hc may be gone */
+		tern_rx_free(ctx, data);   /* hc may be gone */
 		return;
 	}
 	if (n < data->data_len) {
@@ -515,7 +517,7 @@ input_direct(struct httpd_conn *hc, struct rte_mbuf *data)
 		hc->in_bytes -= n;
 		return;
 	}
-	rte_pktmbuf_free_seg(data);
+	tern_rx_free(ctx, data);
 	if (state == 1 && (hc->flags & HC_PEER_CLOSED) && hc->out == NULL)
 		conn_close(hc);
 }
