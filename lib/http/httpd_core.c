@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,10 +46,8 @@ enum httpd_conn_flag {
 };
 
 struct httpd_conn {
-	struct tern_conn *c;
-	struct httpd *h;
-	struct http_reader rd;
-	/* Input not parsed yet because a response waits for send space. */
+	/* Up to c: zeroed when the record is taken. Input not parsed yet
+	 * because a response waits for send space. */
 	struct rte_mbuf *in;
 	struct rte_mbuf *in_tail;
 	uint32_t in_off;            /* bytes of the first segment consumed */
@@ -65,7 +64,12 @@ struct httpd_conn {
 				       whose body is being skipped */
 	bool pending_head;          /* ... and it was a HEAD */
 	uint32_t lingered_bytes;    /* input discarded while lingering */
-	uint64_t linger_end_ns;
+	/* From here on: each set by its own rule, not zeroed (the reader
+	 * zeroes itself; the rest is valid once on its list or flagged). */
+	struct tern_conn *c;
+	struct httpd *h;
+	struct http_reader rd;
+	uint64_t linger_end_ns;     /* with HC_LINGER */
 	TAILQ_ENTRY(httpd_conn) link;
 	/* The retry list, or the linger list: never both at once (a
 	 * lingering connection sends nothing more). */
@@ -159,6 +163,9 @@ retry_del(struct httpd_conn *hc)
 static void
 input_free(struct httpd_conn *hc)
 {
+	/* The usual connection holds nothing when it closes: no call. */
+	if (hc->in == NULL)
+		return;
 	rte_pktmbuf_free(hc->in);
 	hc->in = NULL;
 	hc->in_tail = NULL;
@@ -538,7 +545,7 @@ on_accepted(struct tern_conn *c, void *listen_user)
 		return -ENOMEM;
 	}
 	hc = obj;
-	memset(hc, 0, sizeof(*hc));
+	memset(hc, 0, offsetof(struct httpd_conn, c));
 	hc->c = c;
 	hc->h = h;
 	http_reader_init(&hc->rd, h->conf.max_head);
