@@ -431,11 +431,12 @@ on_feed_event(struct httpd_conn *hc, enum http_ev ev,
 /*
  * Parse from @p p as far as the output allows: the usual request whole
  * in one step (http_reader_take_request()), anything else through the
- * general feed.
+ * general feed. Inlined into both callers: the call and *state in
+ * memory cost some 20 instructions a request.
  * @return bytes consumed; *state 1 go on, 0 blocked on output, -1 done
  *   with this connection (closing or aborted).
  */
-static uint32_t
+static inline __attribute__((always_inline)) uint32_t
 parse_piece(struct httpd_conn *hc, const char *p, uint32_t len, int *state)
 {
 	uint32_t off = 0, used;
