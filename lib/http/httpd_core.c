@@ -329,29 +329,18 @@ output_flush(struct httpd_conn *hc)
 	return 1;
 }
 
-/* Start response @p kind. Same return values as output_flush(). */
+/*
+ * The rest of respond() once tern_tcp_send() gave @p n for @p r's
+ * @p len bytes: a response that closes, or one not taken whole.
+ */
 static int
-respond(struct httpd_conn *hc, enum http_resp_kind kind, bool head_only)
+respond_rest(struct httpd_conn *hc, const struct http_resp *r, uint32_t len,
+	     int32_t n)
 {
-	const struct http_resp *r = &hc->h->resp.r[kind];
-
-	uint32_t len = head_only ? r->hdr_len : r->len;
-	int32_t n;
-
-	if (kind <= HTTP_RESP_OK_CLOSE)
-		hc->h->st.responses_ok++;
-	else if (kind != HTTP_RESP_100)
-		hc->h->st.responses_err++;
-	/* Nothing is waiting (parsing stops while a response does): the
-	 * usual send takes it all, and nothing is left to keep. */
-	n = tern_tcp_send(hc->c, r->buf, len);
-	if (likely(n == (int32_t)len)) {
+	if (n == (int32_t)len) {
 		hc->h->st.bytes_out += len;
-		if (r->close) {
-			conn_close(hc);     /* may free hc */
-			return -1;
-		}
-		return 1;
+		conn_close(hc);     /* may free hc */
+		return -1;
 	}
 	hc->out = r;
 	hc->out_off = 0;
@@ -363,13 +352,37 @@ respond(struct httpd_conn *hc, enum http_resp_kind kind, bool head_only)
 	return output_wait(hc);
 }
 
+/* Start response @p kind. Same return values as output_flush(). Inline:
+ * the usual response (taken whole, the connection kept) is a send and
+ * two counters, less than a call costs. */
+static inline int
+respond(struct httpd_conn *hc, enum http_resp_kind kind, bool head_only)
+{
+	const struct http_resp *r = &hc->h->resp.r[kind];
+	uint32_t len = head_only ? r->hdr_len : r->len;
+	int32_t n;
+
+	if (kind <= HTTP_RESP_OK_CLOSE)
+		hc->h->st.responses_ok++;
+	else if (kind != HTTP_RESP_100)
+		hc->h->st.responses_err++;
+	/* Nothing is waiting (parsing stops while a response does): the
+	 * usual send takes it all, and nothing is left to keep. */
+	n = tern_tcp_send(hc->c, r->buf, len);
+	if (likely(n == (int32_t)len && !r->close)) {
+		hc->h->st.bytes_out += len;
+		return 1;
+	}
+	return respond_rest(hc, r, len, n);
+}
+
 /* ---- input ---- */
 
 /*
  * A valid request head, its body (if any) being skipped by the reader:
  * respond now when the request is complete, else once the body is.
  */
-static int
+static inline __attribute__((always_inline)) int
 on_request(struct httpd_conn *hc, const struct http_request *req)
 {
 	if (req->body == HTTP_BODY_NONE)
