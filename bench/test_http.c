@@ -229,8 +229,8 @@ test_take_request(void **state)
 		"GET / HTTP/1.1\r\nHost: a\r\n",          /* head split */
 		"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /",  /* ends mid-line */
 		"GET / HTTP/1.1\r\nHost : a\r\n\r\n",      /* malformed: 400 */
-		"GET / HTTP/1.1\r\nHost: a\r\nX-Long: "      /* over 64 bytes */
-		"0123456789012345678901234567890123\r\n\r\n",
+		("GET / HTTP/1.1\r\nHost: a\r\nX-Long: "     /* over 64 bytes */
+		 "0123456789012345678901234567890123\r\n\r\n"),
 	};
 	struct http_request req;
 	struct http_reader r;

@@ -238,17 +238,15 @@ skip_field_value(struct scan *s)
 	s->p = class_end(s, s->p, C_FIELD);
 }
 
-/* A line ending at @p p: CRLF, or a bare LF (RFC 9112 2.2). A CR not
- * followed by LF is a bare CR, rejected. (A CR is never the last byte,
- * so reading the one after it stays inside the head.)
- * @return the byte after it, or NULL when no line ends here. */
+/* A line ending at @p p: CRLF (in one comparison), or a bare LF (RFC
+ * 9112 2.2). A CR not followed by LF is a bare CR, rejected. (A CR is
+ * never the last byte, so reading the one after it stays inside the
+ * head.) @return the byte after it, or NULL when no line ends here. */
 static inline const unsigned char *
 line_end(const unsigned char *p)
 {
 	uint16_t got, crlf;
 
-	/* The usual CRLF in one comparison; the LF of a CRLF is inside
-	 * the head as well. */
 	if (*p == '\r') {
 		memcpy(&got, p, sizeof(got));
 		memcpy(&crlf, "\r\n", sizeof(crlf));
@@ -431,11 +429,10 @@ trim_ows(const unsigned char **v, const unsigned char *vend)
 	return (uint32_t)(vend - p);
 }
 
-/* Is @p p the lower-case name @p lit of @p n bytes followed by its
- * colon, within the @p left bytes before the head's end? The bytes are
- * not known to be tchars yet: ORed with 0x20 a letter matches only
- * itself, but a '-' matches a CR too, so the '-' at @p dash (0: none)
- * is compared exactly. */
+/* Is @p p the lower-case @p lit (@p n bytes) and a colon, within the
+ * @p left bytes to the head's end? The bytes are no known tchars: ORed
+ * with 0x20 a letter matches only itself, but a '-' matches a CR too,
+ * so the '-' at @p dash (0: none) is compared exactly. */
 static inline bool
 known_name_at(const unsigned char *p, size_t left, const char *lit,
 	      uint32_t n, uint32_t dash)
@@ -444,12 +441,9 @@ known_name_at(const unsigned char *p, size_t left, const char *lit,
 	       name_is(p, n, lit);
 }
 
-/*
- * The length of the name of the field line at @p p when it is one tern
- * acts on, followed at once by its colon: recognised by its first letter
- * and word comparisons, with no byte-class scan. @return 0 when not (any
- * other name, or a malformed one): the caller scans the name.
- */
+/* The length of the name at @p p when it is one tern acts on, followed
+ * at once by its colon: told by its first letter and word comparisons,
+ * no byte-class scan. @return 0 when not: the caller scans the name. */
 static inline uint32_t
 known_name_len(const unsigned char *p, const unsigned char *end)
 {
@@ -459,10 +453,8 @@ known_name_len(const unsigned char *p, const unsigned char *end)
 	case 'h':
 		return known_name_at(p, left, "host", 4, 0) ? 4 : 0;
 	case 'c':
-		if (known_name_at(p, left, "connection", 10, 0))
-			return 10;
-		return known_name_at(p, left, "content-length", 14, 7) ? 14
-								       : 0;
+		return known_name_at(p, left, "connection", 10, 0) ? 10 :
+		       known_name_at(p, left, "content-length", 14, 7) ? 14 : 0;
 	case 'e':
 		return known_name_at(p, left, "expect", 6, 0) ? 6 : 0;
 	case 't':
@@ -535,10 +527,9 @@ field(struct fields *f, const unsigned char *name, uint32_t name_len,
  * Field lines up to the empty line: name ":" OWS value OWS (RFC 9112 5).
  * No whitespace between name and colon; a line starting with whitespace
  * is obsolete line folding: both rejected (RFC 9112 5.1, 5.2). With
- * @p known_first, the name of a field tern acts on is recognised whole
- * (known_name_len()) before any is scanned as tchars. A value is checked
- * (field bytes up to its line end) in one scan from the colon: OWS are
- * field bytes too, and only the fields acted on need them cut off.
+ * @p known_first, the names acted on are tried whole first. A value is
+ * checked (field bytes up to its line end) in one scan from the colon:
+ * OWS are field bytes too, and only the fields acted on need them cut.
  * @return 0 or -1 malformed.
  */
 static inline __attribute__((always_inline)) int
@@ -583,18 +574,16 @@ fields_parse(struct scan *s, struct fields *f, bool known_first)
 	}
 }
 
-/* The fields of a request: Host is in every HTTP/1.1 request, and the
- * others acted on are common, so their names are tried first. Apart
- * from the response's, so that each has the loop inlined as it suits. */
+/* A request's fields: Host is in every HTTP/1.1 request, and the others
+ * acted on are common, so their names are tried first. A response's are
+ * mostly ones tern does not act on (Server, Date, Content-Type): there
+ * trying them first cost more than it saved. Each its own copy. */
 static __attribute__((noinline)) int
 parse_request_fields(struct scan *s, struct fields *f)
 {
 	return fields_parse(s, f, true);
 }
 
-/* The fields of a response: mostly ones tern does not act on (Server,
- * Date, Content-Type), where trying the known names first cost more
- * than it saved. */
 static __attribute__((noinline)) int
 parse_fields(struct scan *s, struct fields *f)
 {
@@ -635,10 +624,8 @@ parse_request_line(struct scan *s, struct http_request *req)
 		s->p += 10;
 	} else {
 		minor = parse_version(s->p, s->end);
-		if (minor == -2)
-			return 505;
 		if (minor < 0)
-			return 400;
+			return minor == -2 ? 505 : 400;
 		s->p += 8;
 		if (!eol(s))
 			return 400;
