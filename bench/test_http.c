@@ -24,6 +24,7 @@ struct trace {
 	char log[4096];
 	size_t len;
 	int errors;
+	int takes;      /* heads http_reader_take_request() took */
 };
 
 static void
@@ -37,14 +38,57 @@ trace_add(struct trace *t, const char *fmt, ...)
 	va_end(ap);
 }
 
+/* How feed_requests() reads: http_reader_feed() and http_parse_request()
+ * apart; http_reader_feed_request() (one pass over a whole head) and
+ * http_reader_take_done(); or, as tern-httpd does, the usual request by
+ * http_reader_take_request() and the rest as FEED_FUSED. */
+enum feed_mode {
+	FEED_TWO_STEP,
+	FEED_FUSED,
+	FEED_TAKE,
+	FEED_MODES,
+};
+
+static const char *const feed_mode_name[FEED_MODES] = {
+	"two-step", "fused", "take",
+};
+
+static void
+trace_head(struct trace *t, int st, const struct http_request *req)
+{
+	trace_add(t, "head %d %s 1.%d ka%d body%d/%llu;", st,
+		  req->is_head ? "HEAD" : "-", req->version_minor,
+		  req->keep_alive, (int)req->body,
+		  (unsigned long long)req->content_length);
+}
+
+/* FEED_TAKE's first step on p[0..n): @return the bytes taken (0: none,
+ * feed as FEED_FUSED), with the trace a feed would leave. */
+static uint32_t
+take_request(struct http_reader *r, const char *p, uint32_t n,
+	     struct trace *t)
+{
+	struct http_request req;
+	uint32_t used = http_reader_take_request(r, p, n, &req);
+
+	if (used == 0)
+		return 0;
+	t->takes++;
+	trace_head(t, 0, &req);
+	if (req.body == HTTP_BODY_NONE)
+		trace_add(t, "done;");
+	return used;
+}
+
 /* Feed @p msg in pieces of at most @p piece bytes (0: the split at
- * @p cut only) as a server would, recording every event; with @p fused,
- * through http_reader_feed_request() (one pass over a whole head) and
- * http_reader_take_done(), as tern-httpd does. */
+ * @p cut only) as a server would, recording every event, read as
+ * @p mode says. */
 static void
 feed_requests(const char *msg, size_t len, size_t piece, size_t cut,
-	      bool fused, struct trace *t)
+	      enum feed_mode mode, struct trace *t)
 {
+	bool fused = mode != FEED_TWO_STEP;
+
 	struct http_reader r;
 	size_t pos = 0;
 
@@ -61,7 +105,18 @@ feed_requests(const char *msg, size_t len, size_t piece, size_t cut,
 			const char *head;
 			uint32_t hlen;
 			int st = -1;
-			enum http_ev ev = fused ?
+			enum http_ev ev;
+
+			if (mode == FEED_TAKE) {
+				used = take_request(&r, msg + pos + off,
+						    (uint32_t)(n - off), t);
+				off += used;
+				if (used != 0 && off == n)
+					break;
+				if (used != 0)
+					continue;
+			}
+			ev = fused ?
 				http_reader_feed_request(&r, msg + pos + off,
 							 (uint32_t)(n - off),
 							 &used, &req, &st) :
@@ -84,11 +139,7 @@ feed_requests(const char *msg, size_t len, size_t piece, size_t cut,
 				head = http_reader_head(&r, &hlen);
 				st = http_parse_request(head, hlen, &req);
 			}
-			trace_add(t, "head %d %s 1.%d ka%d body%d/%llu;", st,
-				  req.is_head ? "HEAD" : "-",
-				  req.version_minor, req.keep_alive,
-				  (int)req.body,
-				  (unsigned long long)req.content_length);
+			trace_head(t, st, &req);
 			http_reader_set_body(&r, req.body, req.content_length);
 			/* The server's way: a message without a body is
 			 * complete at once, no feed to report it. */
@@ -122,9 +173,9 @@ test_pipeline_whole(void **state)
 	struct trace t;
 
 	(void)state;
-	for (int fused = 0; fused <= 1; fused++) {
+	for (int mode = 0; mode < FEED_MODES; mode++) {
 		feed_requests(pipeline, sizeof(pipeline) - 1,
-			      sizeof(pipeline), 0, fused, &t);
+			      sizeof(pipeline), 0, mode, &t);
 		assert_int_equal(t.errors, 0);
 		assert_string_equal(t.log, pipeline_trace);
 	}
@@ -136,8 +187,8 @@ test_pipeline_bytewise(void **state)
 	struct trace t;
 
 	(void)state;
-	for (int fused = 0; fused <= 1; fused++) {
-		feed_requests(pipeline, sizeof(pipeline) - 1, 1, 0, fused, &t);
+	for (int mode = 0; mode < FEED_MODES; mode++) {
+		feed_requests(pipeline, sizeof(pipeline) - 1, 1, 0, mode, &t);
 		assert_string_equal(t.log, pipeline_trace);
 	}
 }
@@ -148,16 +199,78 @@ test_pipeline_every_split(void **state)
 	struct trace t;
 
 	(void)state;
-	for (int fused = 0; fused <= 1; fused++) {
+	for (int mode = 0; mode < FEED_MODES; mode++) {
+		int takes = 0;
+
 		for (size_t cut = 1; cut < sizeof(pipeline) - 1; cut++) {
 			feed_requests(pipeline, sizeof(pipeline) - 1, 0, cut,
-				      fused, &t);
+				      mode, &t);
+			takes += t.takes;
 			if (strcmp(t.log, pipeline_trace) != 0)
 				fail_msg("%s split at %zu: %s",
-					 fused ? "fused" : "two-step", cut,
-					 t.log);
+					 feed_mode_name[mode], cut, t.log);
 		}
+		/* Heads that start a piece whole were taken in one step. */
+		assert_true((mode == FEED_TAKE) == (takes > 0));
 	}
+}
+
+/* http_reader_take_request() takes a whole head at the start of a
+ * piece, setting its body as set_body() would, and leaves anything else
+ * to the feed with the reader untouched. */
+static void
+test_take_request(void **state)
+{
+	static const char get[] = "GET / HTTP/1.1\r\nHost: a\r\n\r\n";
+	static const char post[] = "POST / HTTP/1.1\r\nHost: a\r\n"
+				   "Content-Length: 3\r\n\r\n";
+	static const char *const declined[] = {
+		"\r\nGET / HTTP/1.1\r\nHost: a\r\n\r\n",  /* empty line */
+		"GET / HTTP/1.1\r\nHost: a\r\n",          /* head split */
+		"GET / HTTP/1.1\r\nHost: a\r\n\r\nGET /",  /* ends mid-line */
+		"GET / HTTP/1.1\r\nHost : a\r\n\r\n",      /* malformed: 400 */
+		("GET / HTTP/1.1\r\nHost: a\r\nX-Long: "     /* over 64 bytes */
+		 "0123456789012345678901234567890123\r\n\r\n"),
+	};
+	struct http_request req;
+	struct http_reader r;
+	uint32_t used;
+	int st;
+
+	(void)state;
+	http_reader_init(&r, 64);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(http_reader_take_request(&r, get,
+			sizeof(get) - 1, &req), sizeof(get) - 1);
+		assert_int_equal(req.body, HTTP_BODY_NONE);
+		assert_true(req.keep_alive);
+		assert_true(http_reader_idle(&r));
+	}
+	/* With a body: skipped by the next feed, which reports the end. */
+	assert_int_equal(http_reader_take_request(&r, post, sizeof(post) - 1,
+						  &req), sizeof(post) - 1);
+	assert_int_equal(req.body, HTTP_BODY_LENGTH);
+	assert_int_equal(req.content_length, 3);
+	assert_false(http_reader_idle(&r));
+	assert_int_equal(http_reader_take_request(&r, get, sizeof(get) - 1,
+						  &req), 0);
+	assert_int_equal(http_reader_feed(&r, "abcGET", 6, &used),
+			 HTTP_EV_DONE);
+	assert_int_equal(used, 3);
+	assert_true(http_reader_idle(&r));
+	for (size_t i = 0; i < sizeof(declined) / sizeof(declined[0]); i++) {
+		uint32_t len = (uint32_t)strlen(declined[i]);
+
+		assert_int_equal(http_reader_take_request(&r, declined[i],
+							  len, &req), 0);
+		assert_true(http_reader_idle(&r));
+	}
+	/* The malformed head gets its status from the feed. */
+	assert_int_equal(http_reader_feed_request(&r, declined[3],
+		(uint32_t)strlen(declined[3]), &used, &req, &st),
+		HTTP_EV_HEAD);
+	assert_int_equal(st, 400);
+	http_reader_fini(&r);
 }
 
 static int
@@ -216,6 +329,15 @@ test_request_errors(void **state)
 		{ "GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505 },
 		{ "GET / HTTQ/1.1\r\nHost: a\r\n\r\n", 400 },
 		{ "GET / HTTP/1.1 \r\nHost: a\r\n\r\n", 400 },
+		/* The version and line end compared as one word and one
+		 * half: whatever differs goes the byte-wise way. */
+		{ "GET / HTTP/1.1\rX\nHost: a\r\n\r\n", 400 }, /* bare CR */
+		{ "GET / HTTP/1.11\r\nHost: a\r\n\r\n", 400 },
+		{ "GET / http/1.1\r\nHost: a\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\nHost: a\n\n", 0 },           /* bare LF */
+		{ "GET / HTTP/1.1\nHost: a\r\n\r\n", 0 },
+		{ "GET / HTTP/1.9\r\nHost: a\r\n\r\n", 0 },
+		{ "GET / HTTP/3.1\r\nHost: a\r\n\r\n", 505 },
 		{ "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1x\r\n\r\n",
 		  400 },
 		{ "GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\n"
@@ -1153,6 +1275,54 @@ test_body_at_hand(void **state)
 	}
 }
 
+/* The names of the fields acted on are recognised by word comparisons
+ * before any byte-class scan: a byte that is no tchar (a CR where the
+ * '-' is, a space before the colon, a control) anywhere in one still
+ * makes the head malformed, with a value that would be taken if the
+ * name were. */
+static void
+test_known_name_bad_bytes(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *value;
+	} names[] = {
+		{ "Host", "a" },
+		{ "Expect", "100-continue" },
+		{ "Connection", "close" },
+		{ "Content-Length", "1" },
+		{ "Transfer-Encoding", "chunked" },
+	};
+	static const char bad[] = { '\r', ' ', '\t', 0x01, 0x7f, '\n' };
+	char head[256], name[32];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i].name);
+
+		for (size_t at = 0; at < n; at++) {
+			for (size_t b = 0; b < sizeof(bad); b++) {
+				struct http_request req;
+				int len, st;
+
+				memcpy(name, names[i].name, n + 1);
+				name[at] = bad[b];
+				len = snprintf(head, sizeof(head),
+					       "POST / HTTP/1.1\r\n%s: %s\r\n"
+					       "%s\r\n\r\n", name,
+					       names[i].value,
+					       i == 0 ? "X: y"
+						      : "Host: b");
+				st = http_parse_request(head, (uint32_t)len,
+							&req);
+				if (st != 400)
+					fail_msg("%zu %zu %d: status %d", i,
+						 at, bad[b], st);
+			}
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -1160,11 +1330,13 @@ main(void)
 		cmocka_unit_test(test_pipeline_whole),
 		cmocka_unit_test(test_pipeline_bytewise),
 		cmocka_unit_test(test_pipeline_every_split),
+		cmocka_unit_test(test_take_request),
 		cmocka_unit_test(test_request_errors),
 		cmocka_unit_test(test_scan_positions),
 		cmocka_unit_test(test_line_end_offsets),
 		cmocka_unit_test(test_response_offsets),
 		cmocka_unit_test(test_name_words),
+		cmocka_unit_test(test_known_name_bad_bytes),
 		cmocka_unit_test(test_field_case),
 		cmocka_unit_test(test_bounds),
 		cmocka_unit_test(test_chunk_errors),

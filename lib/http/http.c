@@ -144,18 +144,21 @@ skip_field_value(struct scan *s)
 	s->p = class_end(s, s->p, C_FIELD);
 }
 
-/* A line ending at @p p: CRLF, or a bare LF (RFC 9112 2.2). A CR not
- * followed by LF is a bare CR, rejected. (A CR is never the last byte,
- * so reading the one after it stays inside the head.)
- * @return the byte after it, or NULL when no line ends here. */
+/* A line ending at @p p: CRLF (in one comparison), or a bare LF (RFC
+ * 9112 2.2). A CR not followed by LF is a bare CR, rejected. (A CR is
+ * never the last byte, so reading the one after it stays inside the
+ * head.) @return the byte after it, or NULL when no line ends here. */
 static inline const unsigned char *
 line_end(const unsigned char *p)
 {
-	if (*p == '\n')
-		return p + 1;
-	if (p[0] == '\r' && p[1] == '\n')
-		return p + 2;
-	return NULL;
+	uint16_t got, crlf;
+
+	if (*p == '\r') {
+		memcpy(&got, p, sizeof(got));
+		memcpy(&crlf, "\r\n", sizeof(crlf));
+		return got == crlf ? p + 2 : NULL;
+	}
+	return *p == '\n' ? p + 1 : NULL;
 }
 
 static inline bool
@@ -332,12 +335,49 @@ trim_ows(const unsigned char **v, const unsigned char *vend)
 	return (uint32_t)(vend - p);
 }
 
+/* Is @p p the lower-case @p lit (@p n bytes) and a colon, within the
+ * @p left bytes to the head's end? The bytes are no known tchars: ORed
+ * with 0x20 a letter matches only itself, but a '-' matches a CR too,
+ * so the '-' at @p dash (0: none) is compared exactly. */
+static inline bool
+known_name_at(const unsigned char *p, size_t left, const char *lit,
+	      uint32_t n, uint32_t dash)
+{
+	return left > n && p[n] == ':' && (dash == 0 || p[dash] == '-') &&
+	       name_is(p, n, lit);
+}
+
+/* The length of the name at @p p when it is one tern acts on, followed
+ * at once by its colon: told by its first letter and word comparisons,
+ * no byte-class scan. @return 0 when not: the caller scans the name. */
+static inline uint32_t
+known_name_len(const unsigned char *p, const unsigned char *end)
+{
+	size_t left = (size_t)(end - p);
+
+	switch (*p | 0x20) {
+	case 'h':
+		return known_name_at(p, left, "host", 4, 0) ? 4 : 0;
+	case 'c':
+		return known_name_at(p, left, "connection", 10, 0) ? 10 :
+		       known_name_at(p, left, "content-length", 14, 7) ? 14 : 0;
+	case 'e':
+		return known_name_at(p, left, "expect", 6, 0) ? 6 : 0;
+	case 't':
+		return left > 17 && p[17] == ':' && p[8] == '-' &&
+		       word_is(p, "transfer") &&
+		       name_is(p + 8, 9, "-encoding") ? 17 : 0;
+	default:
+		return 0;
+	}
+}
+
 /*
  * Act on one field line: name, and the raw value from after the colon
  * up to the line end (@p vend). Names are told apart by length first;
  * only a field tern acts on has its value trimmed and read.
  */
-static int
+static inline __attribute__((always_inline)) int
 field(struct fields *f, const unsigned char *name, uint32_t name_len,
       const unsigned char *v, const unsigned char *vend)
 {
@@ -392,14 +432,14 @@ field(struct fields *f, const unsigned char *name, uint32_t name_len,
 /*
  * Field lines up to the empty line: name ":" OWS value OWS (RFC 9112 5).
  * No whitespace between name and colon; a line starting with whitespace
- * is obsolete line folding: both rejected (RFC 9112 5.1, 5.2). A value
- * is checked (field bytes up to its line end) in one scan from the
- * colon: OWS are field bytes too, and only the fields acted on need
- * them cut off.
+ * is obsolete line folding: both rejected (RFC 9112 5.1, 5.2). With
+ * @p known_first, the names acted on are tried whole first. A value is
+ * checked (field bytes up to its line end) in one scan from the colon:
+ * OWS are field bytes too, and only the fields acted on need them cut.
  * @return 0 or -1 malformed.
  */
-static int
-parse_fields(struct scan *s, struct fields *f)
+static inline __attribute__((always_inline)) int
+fields_parse(struct scan *s, struct fields *f, bool known_first)
 {
 	/* Cursors in locals: a byte load may alias s->p, which would keep
 	 * the compiler storing and reloading it every step. */
@@ -421,10 +461,15 @@ parse_fields(struct scan *s, struct fields *f)
 			s->p = next;
 			return 0;
 		}
-		p = class_end(s, p, C_TCHAR);
-		name_len = (uint32_t)(p - name);
-		if (name_len == 0 || *p != ':')
-			return -1;
+		name_len = known_first ? known_name_len(p, end) : 0;
+		if (name_len != 0) {
+			p += name_len;
+		} else {
+			p = class_end(s, p, C_TCHAR);
+			name_len = (uint32_t)(p - name);
+			if (name_len == 0 || *p != ':')
+				return -1;
+		}
 		v = p + 1;
 		p = class_end(s, v, C_FIELD);
 		if (field(f, name, name_len, v, p) != 0)
@@ -433,6 +478,22 @@ parse_fields(struct scan *s, struct fields *f)
 		if (p == NULL)
 			return -1;   /* a CTL, a bare CR, or no line end */
 	}
+}
+
+/* A request's fields: Host is in every HTTP/1.1 request, and the others
+ * acted on are common, so their names are tried first. A response's are
+ * mostly ones tern does not act on (Server, Date, Content-Type): there
+ * trying them first cost more than it saved. Each its own copy. */
+static __attribute__((noinline)) int
+parse_request_fields(struct scan *s, struct fields *f)
+{
+	return fields_parse(s, f, true);
+}
+
+static __attribute__((noinline)) int
+parse_fields(struct scan *s, struct fields *f)
+{
+	return fields_parse(s, f, false);
 }
 
 /* request-line = method SP request-target SP HTTP-version */
@@ -461,14 +522,20 @@ parse_request_line(struct scan *s, struct http_request *req)
 		s->p += 2;
 	else if (skip(s, C_TARGET) == 0 || *s->p++ != ' ')
 		return 400;
-	minor = parse_version(s->p, s->end);
-	if (minor == -2)
-		return 505;
-	if (minor < 0)
-		return 400;
-	s->p += 8;
-	if (!eol(s))
-		return 400;
+	/* The usual version and line end in one word and one half. */
+	if (s->end - s->p >= 10 &&
+	    load_le64(s->p) == load_le64((const unsigned char *)"HTTP/1.1") &&
+	    line_end(s->p + 8) == s->p + 10) {
+		minor = 1;
+		s->p += 10;
+	} else {
+		minor = parse_version(s->p, s->end);
+		if (minor < 0)
+			return minor == -2 ? 505 : 400;
+		s->p += 8;
+		if (!eol(s))
+			return 400;
+	}
 	req->is_head = mlen == 4 && memcmp(method, "HEAD", 4) == 0;
 	req->version_minor = minor > 0 ? 1 : 0;
 	return 0;
@@ -484,7 +551,7 @@ parse_request(struct scan *s, struct http_request *req)
 	rc = parse_request_line(s, req);
 	if (rc != 0)
 		return rc;
-	if (parse_fields(s, &f) != 0)
+	if (parse_request_fields(s, &f) != 0)
 		return 400;
 	/* RFC 9112 3.2: exactly one Host in HTTP/1.1; at most one in 1.0. */
 	if ((req->version_minor == 1 && f.hosts != 1) || f.hosts > 1)
@@ -510,12 +577,11 @@ parse_request(struct scan *s, struct http_request *req)
 	return 0;
 }
 
-/* The request head at @p p (its bytes up to the last line feed of
- * p[0..len)): @return 0 or the status; *head_len its length. The one
- * function both entries call, so that the parse is inlined once. */
-static int
-request_head(const char *p, uint32_t len, struct http_request *req,
-	     uint32_t *head_len)
+/* The one function every entry calls, so that the parse is inlined
+ * once (see http_prefix.h). */
+int
+http_request_head(const char *p, uint32_t len, struct http_request *req,
+		  uint32_t *head_len)
 {
 	struct scan s;
 	int status;
@@ -533,15 +599,7 @@ http_parse_request(const char *p, uint32_t len, struct http_request *req)
 {
 	uint32_t head_len;
 
-	return request_head(p, len, req, &head_len);
-}
-
-uint32_t
-http_request_prefix(const char *p, uint32_t len, struct http_request *req)
-{
-	uint32_t head_len;
-
-	return request_head(p, len, req, &head_len) == 0 ? head_len : 0;
+	return http_request_head(p, len, req, &head_len);
 }
 
 #ifdef HTTP_SIMD
@@ -696,7 +754,7 @@ parse_response(struct scan *s, bool head_request, struct http_response *resp)
 	return 0;
 }
 
-/* The response head at @p p, as request_head() for requests. */
+/* The response head at @p p, as http_request_head() for requests. */
 static int
 response_head(const char *p, uint32_t len, bool head_request,
 	      struct http_response *resp, uint32_t *head_len)

@@ -178,6 +178,20 @@ enum http_ev http_reader_feed_request(struct http_reader *r, const char *p,
 				      struct http_request *req, int *status);
 
 /**
+ * The usual request in one step: when @p r is collecting a head, none
+ * of it held, and p[0..len) starts with a whole valid request head and
+ * ends with a line feed (within the head bound), parse the head into
+ * @p req and go on as http_reader_set_body() would for @p req's body: a
+ * message without one is complete (no event reports it), one with a
+ * body has it skipped by the next feeds, which report HTTP_EV_DONE.
+ * @return the head's length; 0 when not so (a split, malformed or
+ *   oversized head, or leading empty lines): nothing consumed, @p r
+ *   unchanged, and http_reader_feed_request() handles the piece.
+ */
+uint32_t http_reader_take_request(struct http_reader *r, const char *p,
+				  uint32_t len, struct http_request *req);
+
+/**
  * The same for responses: on HTTP_EV_HEAD, @p resp and @p rc are what
  * http_parse_response() gives for the head.
  */

@@ -20,8 +20,13 @@
 
 #include "http.h"
 
-uint32_t http_request_prefix(const char *p, uint32_t len,
-			     struct http_request *req);
+/* The request head at @p p, its bytes up to the last line feed of
+ * p[0..len): @return 0 or the status it deserves, as
+ * http_parse_request(); *head_len its length, up to and including the
+ * empty line when the status is 0. (The reader's usual request calls
+ * this at once: a wrapper giving only the length cost a call.) */
+int http_request_head(const char *p, uint32_t len, struct http_request *req,
+		      uint32_t *head_len);
 
 uint32_t http_response_prefix(const char *p, uint32_t len, bool head_request,
 			      struct http_response *resp);

@@ -475,8 +475,8 @@ http_reader_feed_request(struct http_reader *r, const char *p, uint32_t len,
 	enum http_ev ev;
 
 	if (head_may_be_whole(r, p, &whole, &i)) {
-		n = http_request_prefix(p + i, whole - i, req);
-		if (n != 0 && n <= r->max_head) {
+		if (http_request_head(p + i, whole - i, req, &n) == 0 &&
+		    n <= r->max_head) {
 			*used = i + n;
 			*status = 0;
 			return head_found(r, p + i, n, false);
@@ -486,6 +486,26 @@ http_reader_feed_request(struct http_reader *r, const char *p, uint32_t len,
 	if (ev == HTTP_EV_HEAD)
 		*status = http_parse_request(r->head, r->head_len, req);
 	return ev;
+}
+
+uint32_t
+http_reader_take_request(struct http_reader *r, const char *p, uint32_t len,
+			 struct http_request *req)
+{
+	uint32_t n;
+
+	/* The prefix parser needs the piece to end with a line feed; a
+	 * piece starting with an empty line, or holding more than a head's
+	 * bound, is left to the general feed. */
+	if (r->phase != PH_HEAD || r->carry_len != 0 || len == 0 ||
+	    len > r->max_head || p[len - 1] != '\n' || p[0] == '\r' ||
+	    p[0] == '\n')
+		return 0;
+	if (http_request_head(p, len, req, &n) != 0)
+		return 0;
+	if (req->body != HTTP_BODY_NONE)
+		http_reader_set_body(r, req->body, req->content_length);
+	return n;
 }
 
 enum http_ev

@@ -251,14 +251,6 @@ out:
 }
 
 enum http_resp_kind
-http_resp_for_request(const struct http_request *req)
-{
-	if (!req->keep_alive)
-		return HTTP_RESP_OK_CLOSE;
-	return req->version_minor == 0 ? HTTP_RESP_OK_KEEP_10 : HTTP_RESP_OK;
-}
-
-enum http_resp_kind
 http_resp_for_status(int status)
 {
 	switch (status) {

@@ -70,8 +70,15 @@ void http_resp_set_fini(struct http_resp_set *s);
 /** Show @p unix_sec in every Date field (cheap when unchanged). */
 void http_resp_set_date(struct http_resp_set *s, int64_t unix_sec);
 
-/** The response to a parsed request (keep-alive rules applied). */
-enum http_resp_kind http_resp_for_request(const struct http_request *req);
+/** The response to a parsed request (keep-alive rules applied); inline,
+ * as it runs once per request. */
+static inline enum http_resp_kind
+http_resp_for_request(const struct http_request *req)
+{
+	if (!req->keep_alive)
+		return HTTP_RESP_OK_CLOSE;
+	return req->version_minor == 0 ? HTTP_RESP_OK_KEEP_10 : HTTP_RESP_OK;
+}
 
 /** The error response for a parse status (400, 505...) or reader event. */
 enum http_resp_kind http_resp_for_status(int status);
