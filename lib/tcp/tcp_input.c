@@ -535,7 +535,7 @@ tcp_fast_path(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 	/* RFC 7323 4.3, as on the full path; PAWS passed above. */
 	if (ts && seq_leq(seg->seq, c->last_ack_sent))
 		c->ts_recent = seg->opts.tsval;
-	tcp_fsm_step_quiet(ctx, c, TCP_EV_SEG_ACK, seg);
+	/* ESTABLISHED --SEG_ACK--> ESTABLISHED: counted by the caller. */
 	return true;
 }
 
@@ -556,7 +556,7 @@ tcp_input_full(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 	tcp_conn_settle(ctx, c);
 }
 
-void
+bool
 tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 {
 	c->segs_in++;
@@ -564,7 +564,7 @@ tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 	c->ka_probes = 0;
 	if (!tcp_fast_path(ctx, c, seg)) {
 		tcp_input_full(ctx, c, seg);
-		return;
+		return false;
 	}
 	/*
 	 * The fast path leaves the connection ESTABLISHED and in use:
@@ -572,10 +572,12 @@ tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 	 */
 	if (c->notify != 0)
 		tcp_conn_settle_data(ctx, c);
+	return true;
 }
 
-/* Inlined in both families' loops: IPv4 keeps the code it had. */
-static __rte_always_inline void
+/* Inlined in both families' loops: IPv4 keeps the code it had. True
+ * when @p seg took the fast path (the caller counts its row). */
+static __rte_always_inline bool
 tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
@@ -584,14 +586,12 @@ tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 	struct tcp_tw *tw;
 
 	n = tern_ctable_lookup(&tcp->conns, &seg->key, seg->hash);
-	if (n != NULL) {
-		tcp_input_conn(ctx, (struct tern_conn *)n, seg);
-		return;
-	}
+	if (n != NULL)
+		return tcp_input_conn(ctx, (struct tern_conn *)n, seg);
 	tw = tcp_tw_lookup(tcp, &seg->key, seg->hash);
 	if (tw != NULL) {
 		tcp_tw_input(ctx, tw, seg);
-		return;
+		return false;
 	}
 	l = tcp_find_listener(tcp, seg->key.lport);
 	/* Listeners are dual-stack unless told otherwise: our IPv4 address
@@ -599,13 +599,14 @@ tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 	if (l != NULL && tcp_listener_takes(l, &seg->key) &&
 	    (seg->key.laddr == ctx->ifc.ip || tcp_key_is6(&seg->key))) {
 		tcp_input_listen(ctx, l, seg, 0);
-		return;
+		return false;
 	}
 	/* RFC 9293 3.10.7.1: CLOSED. Never answer a RST. */
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_NO_CONN);
 	if (!(seg->flags & TCP_RST))
 		tcp_fsm_step_closed(ctx, TCP_EV_SEG_ANY, seg);
 	rte_pktmbuf_free(seg->m);
+	return false;
 }
 
 void
@@ -613,8 +614,10 @@ tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 {
 	struct tcp_seg seg[TERN_RX_BURST];
 	struct tern_tcp *tcp = tcp_of(ctx);
+	uint32_t nfast = 0;
 	uint16_t done = 0;
 
+	tern_stat_add(&ctx->stats, TERN_STAT_TCP_IN_SEGS, n);
 	while (done < n) {
 		uint16_t chunk = RTE_MIN((uint16_t)(n - done),
 					 (uint16_t)TERN_RX_BURST);
@@ -624,7 +627,6 @@ tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 			struct rte_mbuf *m = segs[done + i];
 			tern_stat_t why;
 
-			tern_stat_inc(&ctx->stats, TERN_STAT_TCP_IN_SEGS);
 			why = tcp_parse(ctx, m, &seg[nvalid]);
 			if (why != TERN_STAT_MAX) {
 				tern_stat_inc(&ctx->stats,
@@ -640,9 +642,12 @@ tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 		 * one may have closed or created a connection.
 		 */
 		for (i = 0; i < nvalid; i++)
-			tcp_input_one(ctx, &seg[i]);
+			nfast += tcp_input_one(ctx, &seg[i]);
 		done += chunk;
 	}
+	/* The fast path's row, once for the burst (its segments are done). */
+	if (nfast > 0)
+		tcp_fsm_count_fast(ctx, nfast);
 	/* What the segments owe leaves with the caller's output pass
 	 * (tern_tcp_output(), or tern_tcp_poll() after the app's poll). */
 }
@@ -658,14 +663,15 @@ tern_tcp_input_burst6(struct tern_ctx *ctx, struct rte_mbuf **segs,
 		      uint16_t n)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
+	uint32_t nfast = 0;
 
+	tern_stat_add(&ctx->stats, TERN_STAT_TCP_IN_SEGS, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = segs[i];
 		struct tcp_seg seg;
 		tern_stat_t why;
 		uint32_t peer;
 
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_IN_SEGS);
 		if (unlikely(tcp->peers6.cap == 0)) {
 			/* IPv6 came on after TCP was set up: no table. */
 			why = TERN_STAT_TCP_IN6_PEERS_FULL;
@@ -679,7 +685,9 @@ tern_tcp_input_burst6(struct tern_ctx *ctx, struct rte_mbuf **segs,
 		}
 		peer = seg.key.faddr;
 		tcp_peers6_hold(&tcp->peers6, peer);
-		tcp_input_one(ctx, &seg);
+		nfast += tcp_input_one(ctx, &seg);
 		tcp_peers6_put(&tcp->peers6, peer);
 	}
+	if (nfast > 0)
+		tcp_fsm_count_fast(ctx, nfast);
 }
