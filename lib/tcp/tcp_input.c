@@ -140,13 +140,14 @@ tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
 	unsigned int hdr_len;
 	uint8_t f;
 
-	if (m->pkt_len < TCP_HDR_LEN || m->data_len < TCP_HDR_LEN)
+	/* The first segment's data_len is at most pkt_len (an mbuf
+	 * invariant): what fits in it fits in the packet. */
+	if (m->data_len < TCP_HDR_LEN)
 		return TERN_STAT_TCP_DROP_BAD_HDR;
 	th = rte_pktmbuf_mtod(m, const struct rte_tcp_hdr *);
 	hdr_len = (th->data_off >> 4) * 4u;
 	/* Options must sit in the first segment of an LRO chain too. */
-	if (hdr_len < TCP_HDR_LEN || hdr_len > m->pkt_len ||
-	    hdr_len > m->data_len)
+	if (hdr_len < TCP_HDR_LEN || hdr_len > m->data_len)
 		return TERN_STAT_TCP_DROP_BAD_HDR;
 	if (th->src_port == 0 || th->dst_port == 0)
 		return TERN_STAT_TCP_DROP_BAD_HDR;
