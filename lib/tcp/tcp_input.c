@@ -557,8 +557,10 @@ tcp_input_full(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 	tcp_conn_settle(ctx, c);
 }
 
-bool
-tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
+/* A segment for connection @p c; inlined in the burst loops. */
+static __rte_always_inline bool
+tcp_input_conn_inline(struct tern_ctx *ctx, struct tern_conn *c,
+		      struct tcp_seg *seg)
 {
 	c->segs_in++;
 	c->last_rx_ns = ctx->now_ns;
@@ -576,6 +578,12 @@ tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 	return true;
 }
 
+bool
+tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
+{
+	return tcp_input_conn_inline(ctx, c, seg);
+}
+
 /* Inlined in both families' loops: IPv4 keeps the code it had. True
  * when @p seg took the fast path (the caller counts its row). */
 static __rte_always_inline bool
@@ -588,7 +596,7 @@ tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 
 	n = tern_ctable_lookup(&tcp->conns, &seg->key, seg->hash);
 	if (n != NULL)
-		return tcp_input_conn(ctx, (struct tern_conn *)n, seg);
+		return tcp_input_conn_inline(ctx, (struct tern_conn *)n, seg);
 	tw = tcp_tw_lookup(tcp, &seg->key, seg->hash);
 	if (tw != NULL) {
 		tcp_tw_input(ctx, tw, seg);
