@@ -11,8 +11,10 @@
  * before any lookup.
  */
 
-#include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
 #include <rte_byteorder.h>
 #include <rte_prefetch.h>
 
@@ -81,11 +83,23 @@ void tern_ctable_fini(struct tern_ctable *t);
  */
 uint32_t tern_flow_hash_sw(const struct tern_flow_key *k, uint32_t seed);
 
+_Static_assert(sizeof(struct tern_flow_key) == 12 &&
+	       offsetof(struct tern_flow_key, lport) == sizeof(uint64_t),
+	       "a flow key is two addresses, then two ports, unpadded");
+
+/* Equal keys: the addresses as one 64-bit word, the ports as one 32-bit
+ * word, without a branch (every segment's lookup compares one). */
 static inline bool
 tern_flow_key_eq(const struct tern_flow_key *a, const struct tern_flow_key *b)
 {
-	return a->laddr == b->laddr && a->faddr == b->faddr &&
-	       a->lport == b->lport && a->fport == b->fport;
+	uint64_t addrs_a, addrs_b;
+	uint32_t ports_a, ports_b;
+
+	memcpy(&addrs_a, a, sizeof(addrs_a));
+	memcpy(&addrs_b, b, sizeof(addrs_b));
+	memcpy(&ports_a, (const uint8_t *)a + sizeof(addrs_a), sizeof(ports_a));
+	memcpy(&ports_b, (const uint8_t *)b + sizeof(addrs_b), sizeof(ports_b));
+	return ((addrs_a ^ addrs_b) | (ports_a ^ ports_b)) == 0;
 }
 
 static inline void

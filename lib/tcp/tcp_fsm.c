@@ -178,6 +178,30 @@ tern_tcp_fsm_hits(const struct tern_ctx *ctx, unsigned int i)
 }
 
 
+/* The header-prediction fast path counts its segments under this row
+ * without a step (tcp_fsm_count_fast()): it must stay a row that does
+ * nothing but count. */
+#define TCP_FSM(from, ev, act, to, rfc)                                     \
+	_Static_assert(TCP_ROW_##from##__##ev !=                            \
+		       TCP_ROW_ESTABLISHED__SEG_ACK ||                      \
+		       ((act) == 0 && TERN_TCP_##from == TERN_TCP_##to),    \
+		       #from " --" #ev "--> " #to ": the fast path's row "  \
+		       "must have no action and keep the state");
+#include "tcp_fsm.def"
+#undef TCP_FSM
+
+/*
+ * @p n segments of one RX burst took the header-prediction fast path
+ * (tcp_input.c): each of them was ESTABLISHED --SEG_ACK--> ESTABLISHED,
+ * a row with nothing to do, so the burst counts them once instead of
+ * stepping each.
+ */
+void
+tcp_fsm_count_fast(struct tern_ctx *ctx, uint32_t n)
+{
+	tcp_of(ctx)->fsm_hits[TCP_ROW_ESTABLISHED__SEG_ACK] += n;
+}
+
 /* Does the table have a transition for (state, ev)? Nothing is counted. */
 bool
 tcp_fsm_has(uint8_t state, enum tcp_event ev)

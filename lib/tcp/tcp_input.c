@@ -140,13 +140,14 @@ tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
 	unsigned int hdr_len;
 	uint8_t f;
 
-	if (m->pkt_len < TCP_HDR_LEN || m->data_len < TCP_HDR_LEN)
+	/* The first segment's data_len is at most pkt_len (an mbuf
+	 * invariant): what fits in it fits in the packet. */
+	if (m->data_len < TCP_HDR_LEN)
 		return TERN_STAT_TCP_DROP_BAD_HDR;
 	th = rte_pktmbuf_mtod(m, const struct rte_tcp_hdr *);
 	hdr_len = (th->data_off >> 4) * 4u;
 	/* Options must sit in the first segment of an LRO chain too. */
-	if (hdr_len < TCP_HDR_LEN || hdr_len > m->pkt_len ||
-	    hdr_len > m->data_len)
+	if (hdr_len < TCP_HDR_LEN || hdr_len > m->data_len)
 		return TERN_STAT_TCP_DROP_BAD_HDR;
 	if (th->src_port == 0 || th->dst_port == 0)
 		return TERN_STAT_TCP_DROP_BAD_HDR;
@@ -535,7 +536,7 @@ tcp_fast_path(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 	/* RFC 7323 4.3, as on the full path; PAWS passed above. */
 	if (ts && seq_leq(seg->seq, c->last_ack_sent))
 		c->ts_recent = seg->opts.tsval;
-	tcp_fsm_step_quiet(ctx, c, TCP_EV_SEG_ACK, seg);
+	/* ESTABLISHED --SEG_ACK--> ESTABLISHED: counted by the caller. */
 	return true;
 }
 
@@ -556,15 +557,17 @@ tcp_input_full(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 	tcp_conn_settle(ctx, c);
 }
 
-void
-tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
+/* A segment for connection @p c; inlined in the burst loops. */
+static __rte_always_inline bool
+tcp_input_conn_inline(struct tern_ctx *ctx, struct tern_conn *c,
+		      struct tcp_seg *seg)
 {
 	c->segs_in++;
 	c->last_rx_ns = ctx->now_ns;
 	c->ka_probes = 0;
 	if (!tcp_fast_path(ctx, c, seg)) {
 		tcp_input_full(ctx, c, seg);
-		return;
+		return false;
 	}
 	/*
 	 * The fast path leaves the connection ESTABLISHED and in use:
@@ -572,10 +575,18 @@ tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 	 */
 	if (c->notify != 0)
 		tcp_conn_settle_data(ctx, c);
+	return true;
 }
 
-/* Inlined in both families' loops: IPv4 keeps the code it had. */
-static __rte_always_inline void
+bool
+tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
+{
+	return tcp_input_conn_inline(ctx, c, seg);
+}
+
+/* Inlined in both families' loops: IPv4 keeps the code it had. True
+ * when @p seg took the fast path (the caller counts its row). */
+static __rte_always_inline bool
 tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
@@ -584,14 +595,12 @@ tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 	struct tcp_tw *tw;
 
 	n = tern_ctable_lookup(&tcp->conns, &seg->key, seg->hash);
-	if (n != NULL) {
-		tcp_input_conn(ctx, (struct tern_conn *)n, seg);
-		return;
-	}
+	if (n != NULL)
+		return tcp_input_conn_inline(ctx, (struct tern_conn *)n, seg);
 	tw = tcp_tw_lookup(tcp, &seg->key, seg->hash);
 	if (tw != NULL) {
 		tcp_tw_input(ctx, tw, seg);
-		return;
+		return false;
 	}
 	l = tcp_find_listener(tcp, seg->key.lport);
 	/* Listeners are dual-stack unless told otherwise: our IPv4 address
@@ -599,13 +608,14 @@ tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 	if (l != NULL && tcp_listener_takes(l, &seg->key) &&
 	    (seg->key.laddr == ctx->ifc.ip || tcp_key_is6(&seg->key))) {
 		tcp_input_listen(ctx, l, seg, 0);
-		return;
+		return false;
 	}
 	/* RFC 9293 3.10.7.1: CLOSED. Never answer a RST. */
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_NO_CONN);
 	if (!(seg->flags & TCP_RST))
 		tcp_fsm_step_closed(ctx, TCP_EV_SEG_ANY, seg);
 	rte_pktmbuf_free(seg->m);
+	return false;
 }
 
 void
@@ -613,8 +623,10 @@ tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 {
 	struct tcp_seg seg[TERN_RX_BURST];
 	struct tern_tcp *tcp = tcp_of(ctx);
+	uint32_t nfast = 0;
 	uint16_t done = 0;
 
+	tern_stat_add(&ctx->stats, TERN_STAT_TCP_IN_SEGS, n);
 	while (done < n) {
 		uint16_t chunk = RTE_MIN((uint16_t)(n - done),
 					 (uint16_t)TERN_RX_BURST);
@@ -624,7 +636,6 @@ tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 			struct rte_mbuf *m = segs[done + i];
 			tern_stat_t why;
 
-			tern_stat_inc(&ctx->stats, TERN_STAT_TCP_IN_SEGS);
 			why = tcp_parse(ctx, m, &seg[nvalid]);
 			if (why != TERN_STAT_MAX) {
 				tern_stat_inc(&ctx->stats,
@@ -640,9 +651,12 @@ tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 		 * one may have closed or created a connection.
 		 */
 		for (i = 0; i < nvalid; i++)
-			tcp_input_one(ctx, &seg[i]);
+			nfast += tcp_input_one(ctx, &seg[i]);
 		done += chunk;
 	}
+	/* The fast path's row, once for the burst (its segments are done). */
+	if (nfast > 0)
+		tcp_fsm_count_fast(ctx, nfast);
 	/* What the segments owe leaves with the caller's output pass
 	 * (tern_tcp_output(), or tern_tcp_poll() after the app's poll). */
 }
@@ -658,14 +672,15 @@ tern_tcp_input_burst6(struct tern_ctx *ctx, struct rte_mbuf **segs,
 		      uint16_t n)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
+	uint32_t nfast = 0;
 
+	tern_stat_add(&ctx->stats, TERN_STAT_TCP_IN_SEGS, n);
 	for (uint16_t i = 0; i < n; i++) {
 		struct rte_mbuf *m = segs[i];
 		struct tcp_seg seg;
 		tern_stat_t why;
 		uint32_t peer;
 
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_IN_SEGS);
 		if (unlikely(tcp->peers6.cap == 0)) {
 			/* IPv6 came on after TCP was set up: no table. */
 			why = TERN_STAT_TCP_IN6_PEERS_FULL;
@@ -679,7 +694,9 @@ tern_tcp_input_burst6(struct tern_ctx *ctx, struct rte_mbuf **segs,
 		}
 		peer = seg.key.faddr;
 		tcp_peers6_hold(&tcp->peers6, peer);
-		tcp_input_one(ctx, &seg);
+		nfast += tcp_input_one(ctx, &seg);
 		tcp_peers6_put(&tcp->peers6, peer);
 	}
+	if (nfast > 0)
+		tcp_fsm_count_fast(ctx, nfast);
 }

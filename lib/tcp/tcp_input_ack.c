@@ -10,18 +10,13 @@
 
 /* Drop @p n acknowledged bytes from the head of the send queue. */
 static __rte_always_inline void
-tcp_sq_trim(struct tern_conn *c, uint32_t n)
+tcp_sq_trim(struct tern_ctx *ctx, struct tern_conn *c, uint32_t n)
 {
 	if (n == c->sq_bytes && n > 0) {
-		/* All of it (a request-response exchange, every time):
-		 * the chain goes whole, segment by segment. */
-		struct rte_mbuf *m = c->sq_head, *next;
-
-		do {
-			next = m->next;
-			rte_pktmbuf_free_seg(m);
-			m = next;
-		} while (m != NULL);
+		/* All of it (a request-response exchange, every time): the
+		 * chain goes whole, with the step's received mbufs in one
+		 * bulk put (cheaper than a free each). */
+		tern_free_chain_later(ctx, c->sq_head);
 		c->sq_head = NULL;
 		c->sq_tail = NULL;
 		c->sq_bytes = 0;
@@ -217,7 +212,7 @@ static __rte_always_inline void
 tcp_ack_take(struct tern_ctx *ctx, struct tern_conn *c,
 	     const struct tcp_seg *seg, uint32_t acked)
 {
-	tcp_sq_trim(c, acked);
+	tcp_sq_trim(ctx, c, acked);
 	c->snd_una = seg->ack;
 	if (seq_lt(c->snd_nxt, c->snd_una))
 		c->snd_nxt = c->snd_una;

@@ -80,7 +80,8 @@ tcp_listen_cookie_ack(struct tern_ctx *ctx, struct tern_listener *l,
 	c->snd_wl2 = seg->ack;
 	tcp_fsm_step(ctx, c, TCP_EV_SEG_COOKIE_ACK, seg);
 	/* The rest of the segment (data, FIN) as in ESTABLISHED. */
-	tcp_input_conn(ctx, c, seg);
+	if (tcp_input_conn(ctx, c, seg))
+		tcp_fsm_count_fast(ctx, 1);
 	return true;
 }
 

@@ -574,6 +574,8 @@ int tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c,
 		 enum tcp_event ev, const struct tcp_seg *seg);
 int tcp_fsm_step_quiet(struct tern_ctx *ctx, struct tern_conn *c,
 		       enum tcp_event ev, const struct tcp_seg *seg);
+/* @p n segments took the fast path: its row counted once per burst. */
+void tcp_fsm_count_fast(struct tern_ctx *ctx, uint32_t n);
 int tcp_fsm_step_listener(struct tern_ctx *ctx, struct tern_listener *l,
 			  enum tcp_event ev, const struct tcp_seg *seg);
 int tcp_fsm_step_tw(struct tern_ctx *ctx, struct tcp_tw *tw,
@@ -594,7 +596,6 @@ struct tern_conn *tcp_conn_alloc(struct tern_ctx *ctx,
 				 const struct tern_flow_key *key,
 				 uint32_t hash, uint8_t state);
 void tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_conn_settle_data(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c,
 		       uint32_t iss_floor);
 void tcp_conn_abort(struct tern_ctx *ctx, struct tern_conn *c);
@@ -729,7 +730,9 @@ uint32_t tcp_lost_bytes(const struct tern_conn *c);
 void tcp_sack_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 
 /* tcp_input.c: parse, demultiplex, the ordered checks per state */
-void tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c,
+/* True when @p seg took the header-prediction fast path: its caller
+ * counts the row (tcp_fsm_count_fast()). */
+bool tcp_input_conn(struct tern_ctx *ctx, struct tern_conn *c,
 		    struct tcp_seg *seg);
 
 /* tcp_input_listen.c: listeners and half-open records */

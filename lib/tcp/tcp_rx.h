@@ -42,4 +42,34 @@ tcp_schedule_ack(struct tern_ctx *ctx, struct tern_conn *c)
 	}
 }
 
+/*
+ * tcp_conn_settle() after the header-prediction fast path, which leaves
+ * the connection ESTABLISHED: in the usual case (in-order data, nothing
+ * else to tell, the app takes it through recv()) the data goes straight
+ * to the app; anything else -- and whatever the callback left to do --
+ * is tcp_conn_settle()'s, which then does what its loop would have.
+ * Inline: every data segment of the fast path takes it.
+ */
+static __rte_always_inline void
+tcp_conn_settle_data(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct rte_mbuf *m = c->rx_pending;
+
+	if (unlikely(c->busy != 0 || c->notify != N_DATA || m == NULL ||
+		     (c->flags & (CF_RCV_MANUAL | CF_CLOSED_CB)) != 0 ||
+		     c->state != TERN_TCP_ESTABLISHED ||
+		     c->ops->recv == NULL)) {
+		tcp_conn_settle(ctx, c);
+		return;
+	}
+	c->notify = 0;
+	c->rx_pending = NULL;
+	c->busy = 1;
+	c->ops->recv(c, c->user, m);
+	c->busy = 0;
+	if (unlikely(c->notify != 0 || c->state != TERN_TCP_ESTABLISHED ||
+		     (c->flags & CF_FREE) != 0))
+		tcp_conn_settle(ctx, c);
+}
+
 #endif /* TCP_RX_H */

@@ -10,6 +10,7 @@
 #include <rte_arp.h>
 
 #include "tcp_fixture.h"
+#include "tcp_fsm.h"
 #include "tern_net.h"
 
 #define MSS fx_mss()
@@ -684,6 +685,52 @@ test_data_template_follows_neighbour(void)
 	peer_destroy(p);
 }
 
+/* The index of the state table's row called @p name. */
+static unsigned int
+fsm_row(const char *name)
+{
+	unsigned int n = tern_tcp_fsm_entries();
+
+	for (unsigned int i = 0; i < n; i++)
+		if (strcmp(tern_tcp_fsm_entry_name(i), name) == 0)
+			return i;
+	SIM_ASSERT(false, "no row %s", name);
+	return n;
+}
+
+/* In-order data on the header-prediction fast path is counted under
+ * its row once per RX burst (tcp_fsm_count_fast()): still one hit per
+ * segment, bursts of one and of several alike. */
+static void
+test_fast_path_counts_its_row(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_conn *r = peer_open_passive(p, l);
+	unsigned int row = fsm_row("ESTABLISHED --SEG_ACK--> ESTABLISHED");
+	uint64_t before = tern_tcp_fsm_hits(p->t->ctx, row);
+	uint8_t buf[100];
+	struct sim_pkt seg;
+
+	fill(buf, sizeof(buf), 7);
+	/* One segment in a step of its own ... */
+	peer_send_data(p, buf, sizeof(buf));
+	PEER_EXPECT(p, 500 * SIM_MS, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, SEQ_ANY, p->snd_nxt);
+	SIM_ASSERT_EQ(tern_tcp_fsm_hits(p->t->ctx, row) - before, 1);
+	/* ... then nine in one burst. */
+	for (int i = 0; i < 9; i++)
+		peer_send_data(p, buf, sizeof(buf));
+	do {
+		PEER_EXPECT(p, 500 * SIM_MS, &seg);
+		PEER_ASSERT_SEG(&seg, SIM_ACK, SEQ_ANY, SEQ_ANY);
+	} while (seg.h.ack != p->snd_nxt);
+	SIM_ASSERT_EQ(tern_tcp_fsm_hits(p->t->ctx, row) - before, 10);
+	SIM_ASSERT_EQ(r->rx_bytes, 10 * sizeof(buf));
+	SIM_ASSERT_EQ(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	peer_destroy(p);
+}
+
 const struct sim_test tcp_tests_data[] = {
 	SIM_TEST(test_s11_ack_every_second_segment),
 	SIM_TEST(test_s12_out_of_order_dup_ack),
@@ -704,5 +751,6 @@ const struct sim_test tcp_tests_data[] = {
 	SIM_TEST(test_data_bulk_two_stacks),
 	SIM_TEST(test_data_bulk_lossy_wire),
 	SIM_TEST_V4(test_data_template_follows_neighbour),
+	SIM_TEST(test_fast_path_counts_its_row),
 };
 const unsigned int tcp_tests_data_n = RTE_DIM(tcp_tests_data);
