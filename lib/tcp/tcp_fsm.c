@@ -510,25 +510,6 @@ tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
 }
 
 /*
- * The fast path's step (tcp_fast_path()): its rows (ESTABLISHED's ACK)
- * neither act nor move, so the step only counts the row, without the
- * general step's frame; any other row takes tcp_fsm_step().
- */
-int
-tcp_fsm_step_quiet(struct tern_ctx *ctx, struct tern_conn *c,
-		   enum tcp_event ev, const struct tcp_seg *seg)
-{
-	const struct tcp_fsm_cell *cell = &tcp_fsm[c->state][ev];
-
-	if (likely(cell->valid && cell->actions == 0 &&
-		   cell->next == c->state)) {
-		tcp_fsm_done(ctx, cell);
-		return 0;
-	}
-	return tcp_fsm_step(ctx, c, ev, seg);
-}
-
-/*
  * A listener: listen(), a stray ACK (reset), a SYN past the backlog (a
  * cookie), unlisten(). Its SYNs and cookie ACKs are stepped on the
  * child record, born in LISTEN.

@@ -572,8 +572,6 @@ int tcp_pick_src(struct tern_ctx *ctx, struct tern_flow_key *key,
 bool tcp_fsm_has(uint8_t state, enum tcp_event ev);
 int tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c,
 		 enum tcp_event ev, const struct tcp_seg *seg);
-int tcp_fsm_step_quiet(struct tern_ctx *ctx, struct tern_conn *c,
-		       enum tcp_event ev, const struct tcp_seg *seg);
 /* @p n segments took the fast path: its row counted once per burst. */
 void tcp_fsm_count_fast(struct tern_ctx *ctx, uint32_t n);
 int tcp_fsm_step_listener(struct tern_ctx *ctx, struct tern_listener *l,
