@@ -78,6 +78,26 @@ tcp_plain_ok(const struct tern_conn *c, uint32_t len)
  */
 void tcp_ack_deferred(struct tern_ctx *ctx, struct tern_conn *c);
 
+/* Everything one outgoing segment needs; payload comes from c's queue. */
+struct tcp_emit {
+	const struct tern_flow_key *key;
+	uint32_t seq, ack;
+	uint16_t wnd;
+	uint8_t flags;
+	struct tcp_opts_out opts;
+	const struct tern_conn *src;   /* send queue to copy from, or NULL */
+	struct tern_conn *owner;       /* counts the segments, or NULL */
+	uint32_t off, len;             /* payload: bytes from snd_una + off */
+	uint16_t tso_segsz;            /* > 0: the port may segment (TSO) */
+	uint32_t rcv_wnd;              /* bytes the window field offers */
+};
+
+/*
+ * Build and send the segment @p e describes, through the IP output
+ * (tcp_output.c). Returns -ENOBUFS when no mbuf could be had.
+ */
+int tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e);
+
 /*
  * The usual segment of a synchronized connection (tcp_plain_ok()): an
  * ACK with @p len bytes of the send queue from @p seq and @p flags.

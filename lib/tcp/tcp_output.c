@@ -2,8 +2,9 @@
 /*
  * The output layer: every segment the stack sends is built here --
  * control segments, data from the send queue within the peer's window
- * and cwnd, retransmissions and probes, and RSTs for segments that
- * belong to no connection. Segments go to tern_ipv4_output(), which adds
+ * and cwnd, retransmissions and probes (the replies sent outside a
+ * connection's output -- RSTs, cookie SYN+ACKs, TIME_WAIT's ACKs -- are
+ * in tcp_reply.c). Segments go to tern_ipv4_output(), which adds
  * the IPv4 and Ethernet headers and the checksums, and appends the frame
  * to this lcore's TX batch; only the driver flushes the batch, between
  * steps.
@@ -40,20 +41,6 @@
 /* IPv4 total length limit less the largest IPv4 and TCP headers. */
 #define TCP_TSO_MAX_PAYLOAD (UINT16_MAX - 20 - 60)
 
-/* Everything one outgoing segment needs; payload comes from c's queue. */
-struct tcp_emit {
-	const struct tern_flow_key *key;
-	uint32_t seq, ack;
-	uint16_t wnd;
-	uint8_t flags;
-	struct tcp_opts_out opts;
-	const struct tern_conn *src;   /* send queue to copy from, or NULL */
-	struct tern_conn *owner;       /* counts the segments, or NULL */
-	uint32_t off, len;             /* payload: bytes from snd_una + off */
-	uint16_t tso_segsz;            /* > 0: the port may segment (TSO) */
-	uint32_t rcv_wnd;              /* bytes the window field offers */
-};
-
 /* Segments @p e becomes on the wire: a TSO frame is cut into several,
  * and Linux's tcpi_segs_out counts each. */
 static uint32_t
@@ -64,7 +51,7 @@ tcp_emit_segs(const struct tcp_emit *e)
 	return (e->len + e->tso_segsz - 1) / e->tso_segsz;
 }
 
-static int
+int
 tcp_emit(struct tern_ctx *ctx, const struct tcp_emit *e)
 {
 	unsigned int opt_len = tcp_opts_len(&e->opts);
@@ -291,97 +278,6 @@ tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c)
 	}
 	tcp_emit_from_conn(ctx, c, &e, TCP_ACK, c->snd_nxt);
 	tcp_emit_conn(ctx, c, &e);
-}
-
-/* Reset @p c (RFC 9293 3.10.5 ABORT: <SEQ=SND.NXT><CTL=RST>). */
-void
-tcp_send_rst(struct tern_ctx *ctx, struct tern_conn *c)
-{
-	struct tcp_emit e;
-
-	memset(&e, 0, sizeof(e));
-	e.key = &c->node.key;
-	e.owner = c;
-	e.seq = c->snd_nxt;
-	e.flags = TCP_RST;
-	tcp_emit(ctx, &e);
-}
-
-/*
- * Answer @p seg, which belongs to no connection (RFC 9293 3.10.7.1):
- * with ACK set, <SEQ=SEG.ACK><CTL=RST>; otherwise
- * <SEQ=0><ACK=SEG.SEQ+SEG.LEN><CTL=RST,ACK>. Never answer a RST.
- */
-void
-tcp_reply_rst(struct tern_ctx *ctx, const struct tcp_seg *seg)
-{
-	struct tcp_emit e;
-
-	if (seg->flags & TCP_RST)
-		return;
-	memset(&e, 0, sizeof(e));
-	e.key = &seg->key;
-	if (seg->flags & TCP_ACK) {
-		e.seq = seg->ack;
-		e.flags = TCP_RST;
-	} else {
-		e.seq = 0;
-		e.ack = seg->seq + seg->len + !!(seg->flags & TCP_SYN) +
-			!!(seg->flags & TCP_FIN);
-		e.flags = TCP_RST | TCP_ACK;
-	}
-	tcp_emit(ctx, &e);
-}
-
-/*
- * SYN+ACK for a listener whose backlog (or the connection table) is full
- * (A_SEND_COOKIE): the ISS is the cookie, only MSS is offered (the cookie
- * cannot remember more), and nothing is kept. RFC 4987 3.6.
- */
-void
-tcp_send_cookie_synack(struct tern_ctx *ctx, const struct tcp_seg *seg)
-{
-	struct tern_tcp *tcp = tcp_of(ctx);
-	uint16_t peer = seg->opts.mss_ok ? seg->opts.mss : TCP_DEFAULT_MSS;
-	uint32_t iss = unlikely(tcp_key_is6(&seg->key)) ?
-		tcp_cookie_make_key6(ctx, &seg->key, seg->seq, peer) :
-		tcp_cookie_make(&tcp->isn_secret, &seg->key, seg->seq, peer,
-				ctx->now_ns);
-	uint16_t mss = tcp_cookie_mss[0] > peer ? tcp_cookie_mss[0] : peer;
-	struct tcp_emit e;
-
-	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_SYNCOOKIES_SENT);
-	memset(&e, 0, sizeof(e));
-	e.key = &seg->key;
-	e.seq = iss;
-	e.ack = seg->seq + 1;
-	e.flags = TCP_SYN | TCP_ACK;
-	e.wnd = (uint16_t)RTE_MIN(tcp->conf.rcv_buf, (uint32_t)UINT16_MAX);
-	e.opts.mss_ok = true;
-	e.opts.mss = RTE_MIN(mss, tcp_our_mss(tcp, &seg->key));
-	tcp_emit(ctx, &e);
-}
-
-void
-tcp_emit_tw_ack(struct tern_ctx *ctx, const struct tcp_tw *tw)
-{
-	const struct tern_tcp *tcp = tcp_of(ctx);
-	struct tcp_emit e;
-	uint32_t wnd = RTE_MIN(tcp->conf.rcv_buf,
-			       (uint32_t)UINT16_MAX << tw->rcv_wscale);
-
-	memset(&e, 0, sizeof(e));
-	e.key = &tw->node.key;
-	e.seq = tw->snd_nxt;
-	e.ack = tw->rcv_nxt;
-	e.flags = TCP_ACK;
-	e.wnd = (uint16_t)(wnd >> tw->rcv_wscale);
-	if (tw->ts_ok) {
-		e.opts.ts_ok = true;
-		e.opts.tsval = tcp_now_ms(ctx) + tw->ts_offset;
-		e.opts.tsecr = tw->ts_recent;
-	}
-	tcp_emit(ctx, &e);
 }
 
 /* tcp_mss_now() while out-of-order data waits: less the SACK blocks. */
