@@ -603,20 +603,56 @@ http_parse_request(const char *p, uint32_t len, struct http_request *req)
 }
 
 #ifdef HTTP_SIMD
+/*
+ * The digits at @p v when fewer than eight of them are followed by a
+ * non-digit within the eight bytes from @p v (which the caller has),
+ * read as one word: each byte XOR '0' is its digit, 0 to 9, only for a
+ * digit (a byte of 10 or more gets its high bit set by adding 0x76 to
+ * its low seven bits, with no carry out of the byte), and the digits
+ * moved to the top of the word, behind zeros, are summed pairwise
+ * (10, then 100, then 10^4 at a time). @return how many digits, 0 when
+ * eight or more (the caller reads them a byte at a time), with their
+ * value in @p out.
+ */
+static inline uint32_t
+short_decimal(const unsigned char *v, uint64_t *out)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	uint64_t d = load_le64(v) ^ (ones * '0');
+	uint64_t not_digit = (((d & ~(ones * 0x80)) + ones * 0x76) | d) &
+			     (ones * 0x80);
+	uint32_t n;
+
+	if (not_digit == 0)
+		return 0;
+	n = (uint32_t)__builtin_ctzll(not_digit) / 8;
+	if (n == 0)
+		return 0;
+	d <<= 64 - 8 * n;   /* the first digit lands in byte 8 - n */
+	d = (d * 10 + (d >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
+	d = (d * 100 + (d >> 16)) & UINT64_C(0x0000ffff0000ffff);
+	*out = (uint32_t)(d * 10000 + (d >> 32));
+	return n;
+}
+
 /* Content-Length as field() takes it (OWS, 1 to 18 digits, OWS, a
  * repeat the same), in one pass: @p vend is a non-field byte, so
- * neither OWS nor a digit. @return 0 or -1. */
+ * neither OWS nor a digit. The usual short value in one word. @return
+ * 0 or -1. */
 static inline int
 resp_content_length(struct fields *f, const unsigned char *v,
-		    const unsigned char *vend)
+		    const unsigned char *vend, const unsigned char *end)
 {
 	uint64_t length = 0;
 	uint32_t digits = 0;
 
 	while (*v == ' ' || *v == '\t')
 		v++;
-	for (; (unsigned int)(v[digits] - '0') <= 9; digits++)
-		length = length * 10 + (uint64_t)(v[digits] - '0');
+	if (end - v >= 8)
+		digits = short_decimal(v, &length);
+	if (digits == 0)
+		for (; (unsigned int)(v[digits] - '0') <= 9; digits++)
+			length = length * 10 + (uint64_t)(v[digits] - '0');
 	for (v += digits; *v == ' ' || *v == '\t'; v++)
 		;
 	if (digits == 0 || digits > HTTP_CONTENT_LENGTH_DIGITS_MAX ||
@@ -659,7 +695,7 @@ parse_resp_fields(struct scan *s, struct fields *f)
 		v = end - v >= 16 ? v + __builtin_ctz(stop) :
 				    class_end(s, v, C_FIELD);
 		if (name_len == 14 && name_is(p, 14, "content-length")) {
-			if (resp_content_length(f, p + 15, v) != 0)
+			if (resp_content_length(f, p + 15, v, end) != 0)
 				break;
 		} else if ((name_len == 10 && name_is(p, 10, "connection")) ||
 			   (name_len == 17 && word_is(p, "transfer"))) {
