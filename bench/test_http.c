@@ -848,6 +848,8 @@ test_response_fields_as_requests(void **state)
 		"X-A-Field-Name-Of-Thirty-Bytes: v\r\nContent-Length: 2\r\n",
 		"X-Sixteen-Bytes!: v\r\nContent-Length: 2\r\n",
 		"Content-Lengthy: 4\r\nContent-Length: 3\r\n",
+		"Content-Lenght: 4\r\nContent-Length: 3\r\n",
+		"Connections: close\r\nContent-Length: 3\r\n",
 		"Connection: close\r\nContent-Length: 1\r\n",
 		"Connection: keep-alive, Close\r\nContent-Length: 1\r\n",
 		"Connectiom: close\r\nContent-Length: 1\r\n",

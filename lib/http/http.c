@@ -673,6 +673,10 @@ resp_content_length(struct fields *f, const unsigned char *v,
  * parse_fields() takes the fields over from their start and gives every
  * verdict.
  */
+/* Bit n set: a name of n bytes may be one parse_resp_fields() acts on
+ * (Connection, Content-Length). */
+#define RESP_NAME_LENS_ACTED_ON ((1u << 10) | (1u << 14))
+
 static int
 parse_resp_fields(struct scan *s, struct fields *f)
 {
@@ -694,12 +698,18 @@ parse_resp_fields(struct scan *s, struct fields *f)
 			v += 16;
 		v = end - v >= 16 ? v + __builtin_ctz(stop) :
 				    class_end(s, v, C_FIELD);
-		if (name_len == 14 && name_is(p, 14, "content-length")) {
-			if (resp_content_length(f, p + 15, v, end) != 0)
-				break;
-		} else if ((name_len == 10 && name_is(p, 10, "connection")) ||
-			   (name_len == 17 && word_is(p, "transfer"))) {
-			break;   /* lists: parse_fields() reads them */
+		/* Most names are of neither length acted on: one test. (A
+		 * Transfer-Encoding, 17 bytes, left at name_len == 16.) */
+		if (((1u << name_len) & RESP_NAME_LENS_ACTED_ON) != 0) {
+			if (name_len == 14 &&
+			    name_is(p, 14, "content-length")) {
+				if (resp_content_length(f, p + 15, v,
+							end) != 0)
+					break;
+			} else if (name_len == 10 &&
+				   name_is(p, 10, "connection")) {
+				break;   /* a list: parse_fields() reads it */
+			}
 		}
 		p = line_end(v);
 		if (p == NULL)
@@ -806,15 +816,6 @@ response_head(const char *p, uint32_t len, bool head_request,
 	return rc;
 }
 
-int
-http_parse_response(const char *p, uint32_t len, bool head_request,
-		    struct http_response *resp)
-{
-	uint32_t head_len;
-
-	return response_head(p, len, head_request, resp, &head_len);
-}
-
 uint32_t
 http_response_prefix(const char *p, uint32_t len, bool head_request,
 		     struct http_response *resp)
@@ -823,4 +824,14 @@ http_response_prefix(const char *p, uint32_t len, bool head_request,
 
 	return response_head(p, len, head_request, resp, &head_len) == 0 ?
 		head_len : 0;
+}
+
+/* A well-formed head has a status line, so its length is never 0: the
+ * prefix's verdict, and response_head() inlined in one caller alone
+ * (the reader's, per response) instead of called from two. */
+int
+http_parse_response(const char *p, uint32_t len, bool head_request,
+		    struct http_response *resp)
+{
+	return http_response_prefix(p, len, head_request, resp) != 0 ? 0 : -1;
 }
