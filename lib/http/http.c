@@ -52,19 +52,6 @@ skip_class(const unsigned char *p, enum char_class k)
 	return p + is(p[0], k);
 }
 
-/* Eight bytes from @p p, the first in the least significant byte. */
-static inline uint64_t
-load_le64(const unsigned char *p)
-{
-	uint64_t x;
-
-	memcpy(&x, p, sizeof(x));
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	x = __builtin_bswap64(x);
-#endif
-	return x;
-}
-
 /*
  * skip(s, C_FIELD) eight bytes at a time while eight are left: a field
  * value is mostly visible ASCII, and the bytes that end it are those
@@ -603,38 +590,6 @@ http_parse_request(const char *p, uint32_t len, struct http_request *req)
 }
 
 #ifdef HTTP_SIMD
-/*
- * The digits at @p v when fewer than eight of them are followed by a
- * non-digit within the eight bytes from @p v (which the caller has),
- * read as one word: each byte XOR '0' is its digit, 0 to 9, only for a
- * digit (a byte of 10 or more gets its high bit set by adding 0x76 to
- * its low seven bits, with no carry out of the byte), and the digits
- * moved to the top of the word, behind zeros, are summed pairwise
- * (10, then 100, then 10^4 at a time). @return how many digits, 0 when
- * eight or more (the caller reads them a byte at a time), with their
- * value in @p out.
- */
-static inline uint32_t
-short_decimal(const unsigned char *v, uint64_t *out)
-{
-	const uint64_t ones = UINT64_C(0x0101010101010101);
-	uint64_t d = load_le64(v) ^ (ones * '0');
-	uint64_t not_digit = (((d & ~(ones * 0x80)) + ones * 0x76) | d) &
-			     (ones * 0x80);
-	uint32_t n;
-
-	if (not_digit == 0)
-		return 0;
-	n = (uint32_t)__builtin_ctzll(not_digit) / 8;
-	if (n == 0)
-		return 0;
-	d <<= 64 - 8 * n;   /* the first digit lands in byte 8 - n */
-	d = (d * 10 + (d >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
-	d = (d * 100 + (d >> 16)) & UINT64_C(0x0000ffff0000ffff);
-	*out = (uint32_t)(d * 10000 + (d >> 32));
-	return n;
-}
-
 /* Content-Length as field() takes it (OWS, 1 to 18 digits, OWS, a
  * repeat the same), in one pass: @p vend is a non-field byte, so
  * neither OWS nor a digit. The usual short value in one word. @return
