@@ -52,19 +52,6 @@ skip_class(const unsigned char *p, enum char_class k)
 	return p + is(p[0], k);
 }
 
-/* Eight bytes from @p p, the first in the least significant byte. */
-static inline uint64_t
-load_le64(const unsigned char *p)
-{
-	uint64_t x;
-
-	memcpy(&x, p, sizeof(x));
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	x = __builtin_bswap64(x);
-#endif
-	return x;
-}
-
 /*
  * skip(s, C_FIELD) eight bytes at a time while eight are left: a field
  * value is mostly visible ASCII, and the bytes that end it are those
@@ -605,18 +592,22 @@ http_parse_request(const char *p, uint32_t len, struct http_request *req)
 #ifdef HTTP_SIMD
 /* Content-Length as field() takes it (OWS, 1 to 18 digits, OWS, a
  * repeat the same), in one pass: @p vend is a non-field byte, so
- * neither OWS nor a digit. @return 0 or -1. */
+ * neither OWS nor a digit. The usual short value in one word. @return
+ * 0 or -1. */
 static inline int
 resp_content_length(struct fields *f, const unsigned char *v,
-		    const unsigned char *vend)
+		    const unsigned char *vend, const unsigned char *end)
 {
 	uint64_t length = 0;
 	uint32_t digits = 0;
 
 	while (*v == ' ' || *v == '\t')
 		v++;
-	for (; (unsigned int)(v[digits] - '0') <= 9; digits++)
-		length = length * 10 + (uint64_t)(v[digits] - '0');
+	if (end - v >= 8)
+		digits = short_decimal(v, &length);
+	if (digits == 0)
+		for (; (unsigned int)(v[digits] - '0') <= 9; digits++)
+			length = length * 10 + (uint64_t)(v[digits] - '0');
 	for (v += digits; *v == ' ' || *v == '\t'; v++)
 		;
 	if (digits == 0 || digits > HTTP_CONTENT_LENGTH_DIGITS_MAX ||
@@ -637,6 +628,10 @@ resp_content_length(struct fields *f, const unsigned char *v,
  * parse_fields() takes the fields over from their start and gives every
  * verdict.
  */
+/* Bit n set: a name of n bytes may be one parse_resp_fields() acts on
+ * (Connection, Content-Length). */
+#define RESP_NAME_LENS_ACTED_ON ((1u << 10) | (1u << 14))
+
 static int
 parse_resp_fields(struct scan *s, struct fields *f)
 {
@@ -658,12 +653,18 @@ parse_resp_fields(struct scan *s, struct fields *f)
 			v += 16;
 		v = end - v >= 16 ? v + __builtin_ctz(stop) :
 				    class_end(s, v, C_FIELD);
-		if (name_len == 14 && name_is(p, 14, "content-length")) {
-			if (resp_content_length(f, p + 15, v) != 0)
-				break;
-		} else if ((name_len == 10 && name_is(p, 10, "connection")) ||
-			   (name_len == 17 && word_is(p, "transfer"))) {
-			break;   /* lists: parse_fields() reads them */
+		/* Most names are of neither length acted on: one test. (A
+		 * Transfer-Encoding, 17 bytes, left at name_len == 16.) */
+		if (((1u << name_len) & RESP_NAME_LENS_ACTED_ON) != 0) {
+			if (name_len == 14 &&
+			    name_is(p, 14, "content-length")) {
+				if (resp_content_length(f, p + 15, v,
+							end) != 0)
+					break;
+			} else if (name_len == 10 &&
+				   name_is(p, 10, "connection")) {
+				break;   /* a list: parse_fields() reads it */
+			}
 		}
 		p = line_end(v);
 		if (p == NULL)
@@ -770,15 +771,6 @@ response_head(const char *p, uint32_t len, bool head_request,
 	return rc;
 }
 
-int
-http_parse_response(const char *p, uint32_t len, bool head_request,
-		    struct http_response *resp)
-{
-	uint32_t head_len;
-
-	return response_head(p, len, head_request, resp, &head_len);
-}
-
 uint32_t
 http_response_prefix(const char *p, uint32_t len, bool head_request,
 		     struct http_response *resp)
@@ -787,4 +779,14 @@ http_response_prefix(const char *p, uint32_t len, bool head_request,
 
 	return response_head(p, len, head_request, resp, &head_len) == 0 ?
 		head_len : 0;
+}
+
+/* A well-formed head has a status line, so its length is never 0: the
+ * prefix's verdict, and response_head() inlined in one caller alone
+ * (the reader's, per response) instead of called from two. */
+int
+http_parse_response(const char *p, uint32_t len, bool head_request,
+		    struct http_response *resp)
+{
+	return http_response_prefix(p, len, head_request, resp) != 0 ? 0 : -1;
 }

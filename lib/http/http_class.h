@@ -5,11 +5,13 @@
 /*
  * Inside lib/http: the byte classes of HTTP/1.1 heads (RFC 9110 5.6.2,
  * RFC 9112 5) from a table, and where SSSE3 is there the stop bytes of
- * a class among sixteen at once, for the head parsers of http.c.
+ * a class among sixteen at once, and the word reads (a short decimal in
+ * one load), for the head parsers of http.c.
  */
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Sixteen bytes at a time where SSSE3 is there (every x86-64 CPU DPDK
  * runs on); TERN_HTTP_SCALAR builds the byte-table scans alone, which
@@ -51,6 +53,51 @@ static inline bool
 is(unsigned char c, enum char_class k)
 {
 	return (char_class[c] & k) != 0;
+}
+
+/* Eight bytes from @p p, the first in the least significant byte. */
+static inline uint64_t
+load_le64(const unsigned char *p)
+{
+	uint64_t x;
+
+	memcpy(&x, p, sizeof(x));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap64(x);
+#endif
+	return x;
+}
+
+/*
+ * The digits at @p v when fewer than eight of them are followed by a
+ * non-digit within the eight bytes from @p v (which the caller has),
+ * read as one word: each byte XOR '0' is its digit, 0 to 9, only for a
+ * digit (a byte of 10 or more gets its high bit set by adding 0x76 to
+ * its low seven bits, with no carry out of the byte), and the digits
+ * moved to the top of the word, behind zeros, are summed pairwise
+ * (10, then 100, then 10^4 at a time). @return how many digits, 0 when
+ * eight or more (the caller reads them a byte at a time), with their
+ * value in @p out.
+ */
+static inline uint32_t
+short_decimal(const unsigned char *v, uint64_t *out)
+{
+	const uint64_t ones = UINT64_C(0x0101010101010101);
+	uint64_t d = load_le64(v) ^ (ones * '0');
+	uint64_t not_digit = (((d & ~(ones * 0x80)) + ones * 0x76) | d) &
+			     (ones * 0x80);
+	uint32_t n;
+
+	if (not_digit == 0)
+		return 0;
+	n = (uint32_t)__builtin_ctzll(not_digit) / 8;
+	if (n == 0)
+		return 0;
+	d <<= 64 - 8 * n;   /* the first digit lands in byte 8 - n */
+	d = (d * 10 + (d >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
+	d = (d * 100 + (d >> 16)) & UINT64_C(0x0000ffff0000ffff);
+	*out = (uint32_t)(d * 10000 + (d >> 32));
+	return n;
 }
 
 #ifdef HTTP_SIMD
