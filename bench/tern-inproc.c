@@ -1150,7 +1150,8 @@ server_lcore(void *arg)
 		uint64_t tx0 = s->ctx.stats.c[TERN_STAT_TX_PKTS];
 		uint16_t n;
 
-		s->ctx.now_ns = tern_clock_cycles_to_ns(&ip->clock, t0);
+		tern_ctx_set_now(&s->ctx,
+				 tern_clock_cycles_to_ns(&ip->clock, t0));
 		n = side_rx(s, pkts);
 		srv_step(s, pkts, n);
 		tw_sample(s);
@@ -1282,7 +1283,8 @@ client_loop(struct inproc *ip)
 		uint64_t tx0 = s->ctx.stats.c[TERN_STAT_TX_PKTS];
 		uint16_t n;
 
-		s->ctx.now_ns = tern_clock_cycles_to_ns(&ip->clock, t0);
+		tern_ctx_set_now(&s->ctx,
+				 tern_clock_cycles_to_ns(&ip->clock, t0));
 		n = side_rx(s, pkts);
 		cli_step(s, pkts, n);
 		tw_sample(s);
@@ -1372,7 +1374,7 @@ lockstep_tick(struct inproc *ip, struct rte_mbuf **pkts)
 	for (uint16_t w = 0; w < ip->workers; w++) {
 		struct side *srv = ip->srvs[w];
 
-		srv->ctx.now_ns = ip->vnow_ns;
+		tern_ctx_set_now(&srv->ctx, ip->vnow_ns);
 		n = side_rx(srv, pkts);
 		if (n > 0 || side_due(srv, ip->vnow_ns) ||
 		    httpd_busy(srv->httpd)) {
@@ -1384,7 +1386,7 @@ lockstep_tick(struct inproc *ip, struct rte_mbuf **pkts)
 	for (uint16_t w = 0; w < ip->workers; w++) {
 		struct side *cli = ip->clis[w];
 
-		cli->ctx.now_ns = ip->vnow_ns;
+		tern_ctx_set_now(&cli->ctx, ip->vnow_ns);
 		n = side_rx(cli, pkts);
 		if (n > 0 || side_due(cli, ip->vnow_ns) ||
 		    load_busy(cli->load)) {
@@ -2076,7 +2078,7 @@ dad_step(struct side *s, uint64_t now)
 	struct rte_mbuf *pkts[TERN_RX_BURST];
 	uint16_t n;
 
-	s->ctx.now_ns = now;
+	tern_ctx_set_now(&s->ctx, now);
 	n = side_rx(s, pkts);
 	tern_stack_step(&s->ctx, now, pkts, n, NULL, NULL);
 }

@@ -7,9 +7,10 @@
  * The per-lcore context: everything one run-to-completion loop owns.
  *
  * The protocol code (lib/net, lib/tcp) reads time only from ctx->now_ns
- * and sends only by appending to ctx->tx. Whoever drives the context --
- * the DPDK runtime (lib/runtime) or the simulator (tests/sim) -- sets
- * now_ns once per loop iteration and supplies tx_flush, which empties
+ * (or its conversions next to it) and sends only by appending to ctx->tx.
+ * Whoever drives the context -- the DPDK runtime (lib/runtime) or the
+ * simulator (tests/sim) -- sets the time once per loop iteration with
+ * tern_ctx_set_now() and supplies tx_flush, which empties
  * the batch into a port or onto a simulated wire. That is the seam that
  * keeps the core pure and deterministic under test. Randomness comes the
  * same way: lib/stack draws the secrets (or derives them from a test's
@@ -125,6 +126,7 @@ struct tern_rx_free {
 
 struct tern_ctx {
 	uint64_t now_ns;             /**< monotonic, set by the driver */
+	uint32_t now_ms;             /**< now_ns in ms, mod 2^32 */
 	struct tern_tx_batch tx;
 	struct tern_rx_free rx_free;  /**< emptied by the stack per step */
 	/** Acknowledged send-queue mbufs, likewise; a list of their own
@@ -155,6 +157,22 @@ struct tern_ctx {
 	 *  not the driver's (tests/sim checks the output discipline). */
 	bool in_step;
 } __rte_cache_aligned;
+
+/** Nanoseconds per millisecond, the unit of tern_ctx.now_ms. */
+#define TERN_NS_PER_MS UINT64_C(1000000)
+
+/**
+ * Set the time of @p ctx to @p now_ns, the driver's one clock read of
+ * the step, with its millisecond form: the TCP timestamp clock, RTT
+ * samples and the TIME-WAIT deadlines read it per segment, so it is
+ * converted here once rather than divided out at every use.
+ */
+static inline void
+tern_ctx_set_now(struct tern_ctx *ctx, uint64_t now_ns)
+{
+	ctx->now_ns = now_ns;
+	ctx->now_ms = (uint32_t)(now_ns / TERN_NS_PER_MS);
+}
 
 /**
  * Queue @p m for transmission. Never flushes: frames reach the wire only

@@ -191,6 +191,15 @@ wheel_splice_overdue(struct tern_wheel *w)
 	w->overdue_tail = &w->overdue;
 }
 
+/* Move the wheel's time to @p tick, with the horizon arm clamps to. */
+static void
+wheel_set_now_tick(struct tern_wheel *w, uint64_t tick)
+{
+	w->now_tick = tick;
+	w->last_tick = tick > UINT64_MAX - (TERN_WHEEL_SPAN_TICKS - 1) ?
+		       UINT64_MAX : tick + (TERN_WHEEL_SPAN_TICKS - 1);
+}
+
 int
 tern_wheel_init(struct tern_wheel *w, uint64_t now_ns, uint64_t tick_ns)
 {
@@ -200,7 +209,7 @@ tern_wheel_init(struct tern_wheel *w, uint64_t now_ns, uint64_t tick_ns)
 	if (tick_ns == 0)
 		return -EINVAL;
 	w->tick_ns = tick_ns;
-	w->now_tick = now_ns / tick_ns;
+	wheel_set_now_tick(w, now_ns / tick_ns);
 	return 0;
 }
 
@@ -211,8 +220,6 @@ tern_timer_arm(struct tern_wheel *w, struct tern_timer *t,
 	/* Round up: a timer must never fire before its deadline. */
 	uint64_t expire = deadline_ns / w->tick_ns +
 			  (deadline_ns % w->tick_ns != 0);
-	uint64_t last = w->now_tick > UINT64_MAX - (TERN_WHEEL_SPAN_TICKS - 1) ?
-			UINT64_MAX : w->now_tick + (TERN_WHEEL_SPAN_TICKS - 1);
 
 	if (tern_timer_armed(t))
 		wheel_remove(w, t);
@@ -223,7 +230,7 @@ tern_timer_arm(struct tern_wheel *w, struct tern_timer *t,
 		list_append(&w->overdue_tail, t);
 		return;
 	}
-	t->expire_tick = expire < last ? expire : last;
+	t->expire_tick = expire < w->last_tick ? expire : w->last_tick;
 	wheel_place(w, t);
 }
 
@@ -247,11 +254,11 @@ tern_wheel_advance(struct tern_wheel *w, uint64_t now_ns)
 	wheel_splice_overdue(w);
 	while (wheel_earliest_slot(w, &level, &slot, &start) &&
 	       start <= target) {
-		w->now_tick = start;
+		wheel_set_now_tick(w, start);
 		wheel_run_slot(w, level, slot);
 	}
 	if (target > w->now_tick)
-		w->now_tick = target;
+		wheel_set_now_tick(w, target);
 }
 
 struct tern_timer *

@@ -59,6 +59,9 @@ struct tern_timer {
 struct tern_wheel {
 	uint64_t tick_ns;      /**< length of one tick */
 	uint64_t now_tick;     /**< last tick processed by advance */
+	/** Latest tick arm places a timer at: now_tick + span - 1 (at most
+	 *  UINT64_MAX), moved with now_tick rather than summed per arm. */
+	uint64_t last_tick;
 	uint32_t count;        /**< timers armed (incl. expired, not popped) */
 	struct tern_timer *expired;        /**< due, waiting to be popped */
 	struct tern_timer **expired_tail;

@@ -199,7 +199,7 @@ phase_run(void *arg)
 
 	if (w == NULL || !w->stack_ready)
 		return 0;
-	w->ctx.now_ns = tern_clock_now_ns(&rt->clock);
+	tern_ctx_set_now(&w->ctx, tern_clock_now_ns(&rt->clock));
 	if (rt->app.lcore_init != NULL)
 		rc = rt->app.lcore_init(&w->ctx, rt->app.arg);
 	if (rc != 0) {
@@ -225,7 +225,7 @@ phase_teardown(void *arg)
 
 	if (w == NULL)
 		return 0;
-	w->ctx.now_ns = tern_clock_now_ns(&rt->clock);
+	tern_ctx_set_now(&w->ctx, tern_clock_now_ns(&rt->clock));
 	if (w->app_ready && rt->app.lcore_fini != NULL)
 		rt->app.lcore_fini(&w->ctx, rt->app.arg);
 	w->app_ready = false;

@@ -16,7 +16,7 @@
  * struct tern_rt_opt. Lcores are EAL's (-l / --lcores).
  *
  * The loop of each worker, per iteration:
- *   ctx->now_ns = clock; rte_eth_rx_burst(32) -> tern_stack_input();
+ *   tern_ctx_set_now(ctx, clock); rte_eth_rx_burst(32) -> tern_stack_input();
  *   app lcore_poll(); tern_stack_poll(); one flush of ctx->tx.
  *
  * A typical application:

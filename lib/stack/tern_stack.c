@@ -62,7 +62,7 @@ tern_stack_init(struct tern_ctx *ctx, const struct tern_stack_conf *conf)
 	if (conf->pool == NULL || conf->tx_flush == NULL)
 		return -EINVAL;
 	memset(ctx, 0, sizeof(*ctx));
-	ctx->now_ns = conf->now_ns;
+	tern_ctx_set_now(ctx, conf->now_ns);
 	ctx->pool = conf->pool;
 	ctx->tx_flush = conf->tx_flush;
 	ctx->tx_flush_arg = conf->tx_flush_arg;
@@ -178,7 +178,7 @@ void
 tern_stack_step(struct tern_ctx *ctx, uint64_t now_ns, struct rte_mbuf **pkts,
 		uint16_t n, tern_stack_app_poll_fn app_poll, void *app_arg)
 {
-	ctx->now_ns = now_ns;
+	tern_ctx_set_now(ctx, now_ns);
 	ctx->in_step = true;
 	if (ctx->steer != NULL) {
 		stack_input_steered(ctx, pkts, n);

@@ -481,10 +481,12 @@ tcp_mbuf_free_head(struct rte_mbuf *m)
 	return next;
 }
 
+/* The step's time in ms (the timestamp clock's tick), converted once per
+ * step by tern_ctx_set_now(). */
 static inline uint32_t
 tcp_now_ms(const struct tern_ctx *ctx)
 {
-	return (uint32_t)(ctx->now_ns / NS_PER_MS);
+	return ctx->now_ms;
 }
 
 /* ---- the receive window (used by input and output alike) ---- */

@@ -296,11 +296,11 @@ clock_advance_to(uint64_t until_ns)
 		if (next > until_ns)
 			break;
 		if (next > fz.ctx->now_ns)
-			fz.ctx->now_ns = next;
+			tern_ctx_set_now(fz.ctx, next);
 		stack_step();
 	}
 	if (until_ns > fz.ctx->now_ns)
-		fz.ctx->now_ns = until_ns;
+		tern_ctx_set_now(fz.ctx, until_ns);
 	stack_step();
 }
 

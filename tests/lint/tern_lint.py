@@ -13,6 +13,8 @@ devtools/checkpatches.sh. Standard library only.
 
 Rules (see tests/lint/README.md for the reasons):
   clock-read    a clock read outside lib/runtime/tern_clock.h
+  time-set      a write of a context's now_ns, or of any now_ms, outside
+                lib/core/tern_ctx.h (tern_ctx_set_now() sets both)
   no-exit       rte_panic, rte_exit, RTE_VERIFY, abort(), exit() in lib/
   state-assign  assignment to a `state` field in lib/tcp/ outside
                 lib/tcp/tcp_fsm.c (tcp_set_state() is the one place)
@@ -34,13 +36,14 @@ import re
 import sys
 
 CLOCK_MODULE = "lib/runtime/tern_clock.h"
+CTX_MODULE = "lib/core/tern_ctx.h"
 # The POSIX calls carry no context: the socket layer finds its worker from
 # the calling thread, in this one file (lib/socket/sock_thread.c).
 SOCK_THREAD_MODULE = "lib/socket/sock_thread.c"
 FSM_FILE = "lib/tcp/tcp_fsm.c"
 TCP_DIR = "lib/tcp/"
 
-RULES = ("clock-read", "no-exit", "state-assign", "fsm-count",
+RULES = ("clock-read", "time-set", "no-exit", "state-assign", "fsm-count",
          "static-local", "file-state", "todo", "docs-ref", "file-length")
 
 # A file of lib/ that grows past this holds more than one concern: split
@@ -64,6 +67,12 @@ CLOCK_RE = re.compile(
     NOT_MEMBER + r"(rte_get_tsc_cycles|rte_rdtsc\w*|rte_get_timer_cycles|"
     r"rte_get_hpet_cycles|clock_gettime|gettimeofday|timespec_get|"
     r"__rdtsc\w*|__builtin_ia32_rdtsc\w*|time|clock)\s*\(")
+# ctx->now_ns = t, w->ctx.now_ns += d, x->now_ms = m: the step's time and
+# its conversions change together, in tern_ctx_set_now() only. A conf's
+# now_ns (struct tern_stack_conf) is not the context's.
+TIME_SET_RE = re.compile(
+    r"(\bctx\s*(?:->|\.)\s*now_ns|(?:->|\.)\s*now_ms)\s*" +
+    r"(?:(?:<<|>>|[-+*/%&|^])?=(?!=)|\+\+|--)")
 EXIT_RE = re.compile(
     NOT_MEMBER + r"(rte_panic|rte_exit|RTE_VERIFY|abort|exit|_exit|_Exit|"
     r"quick_exit)\s*\(")
@@ -281,6 +290,11 @@ def check_file(root, rel, findings):
                     rel, no, "clock-read",
                     "%s(): read time from ctx->now_ns; only %s reads a "
                     "clock" % (m.group(1), CLOCK_MODULE)))
+        if rel != CTX_MODULE and TIME_SET_RE.search(line):
+            findings.append(Finding(
+                rel, no, "time-set",
+                "set the step's time with tern_ctx_set_now(), which "
+                "converts it once for the fast path"))
         m = EXIT_RE.search(line)
         if m:
             findings.append(Finding(

@@ -1196,7 +1196,7 @@ release(struct sim *sim)
 		if (n->ctx == NULL)
 			continue;
 		fsm_tally_add(n->ctx);
-		n->ctx->now_ns = sim->now_ns;
+		tern_ctx_set_now(n->ctx, sim->now_ns);
 		sim->driver_flushing = true;
 		tern_stack_fini(n->ctx);
 		sim->driver_flushing = false;
@@ -1305,7 +1305,7 @@ set_clock(struct sim *sim, uint64_t now_ns)
 	}
 	for (unsigned int i = 0; i < sim->nnodes; i++)
 		if (sim->nodes[i].ctx != NULL)
-			sim->nodes[i].ctx->now_ns = sim->now_ns;
+			tern_ctx_set_now(sim->nodes[i].ctx, sim->now_ns);
 }
 
 static uint64_t

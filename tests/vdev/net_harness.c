@@ -197,7 +197,7 @@ nh_input_burst(struct rte_mbuf **pkts, uint16_t n)
 void
 nh_poll_at(uint64_t now_ns)
 {
-	nh_env.ctx.now_ns = now_ns;
+	tern_ctx_set_now(&nh_env.ctx, now_ns);
 	tern_stack_poll(&nh_env.ctx);
 	nh_flush();
 }

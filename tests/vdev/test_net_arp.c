@@ -169,7 +169,7 @@ test_reply_sends_parked_packets_in_order(void **state)
 	assert_int_equal(tern_net_next_deadline_ns(&nh_env.ctx),
 			 NH_T0_NS + nh_env.ctx.arp->retry_ns);
 
-	nh_env.ctx.now_ns += 3 * MS;
+	tern_ctx_set_now(&nh_env.ctx, nh_env.ctx.now_ns + 3 * MS);
 	input_arp(RTE_ARP_OP_REPLY, &nh_our_mac, &nh_peer_mac, NH_PEER_IP,
 		  &nh_our_mac, NH_OUR_IP);
 	assert_int_equal(nh_env.nsent, 5);
@@ -291,7 +291,7 @@ test_deadline_tracks_earliest_entry(void **state)
 	rte_be32_t other = RTE_BE32(NH_IPV4(198, 18, 0, 3));
 
 	assert_int_equal(send_tcp(NH_PEER_IP, 1), 0);
-	ctx->now_ns += 300 * MS;
+	tern_ctx_set_now(ctx, ctx->now_ns + 300 * MS);
 	assert_int_equal(send_tcp(other, 1), 0);
 	nh_flush();
 	assert_int_equal(tern_net_next_deadline_ns(ctx), NH_T0_NS + SEC);
@@ -308,7 +308,7 @@ test_deadline_tracks_earliest_entry(void **state)
 		  &nh_our_mac, NH_OUR_IP);
 	assert_int_equal(tern_net_next_deadline_ns(ctx), UINT64_MAX);
 	/* A later resolution owes nothing to the deadlines of the past. */
-	ctx->now_ns = NH_T0_NS + 5 * SEC;
+	tern_ctx_set_now(ctx, NH_T0_NS + 5 * SEC);
 	assert_int_equal(send_tcp(NH_GW_IP, 1), 0);
 	assert_int_equal(tern_net_next_deadline_ns(ctx), NH_T0_NS + 6 * SEC);
 }
@@ -320,13 +320,13 @@ test_stale_entry_is_used_and_refreshed(void **state)
 	uint64_t stale = NH_T0_NS + ctx->arp->timeout_ns;
 
 	nh_learn(NH_PEER_IP, &nh_peer_mac);
-	ctx->now_ns = stale - 1;
+	tern_ctx_set_now(ctx, stale - 1);
 	assert_int_equal(send_tcp(NH_PEER_IP, 1), 0);
 	nh_flush();
 	assert_int_equal(nh_env.nsent, 1);   /* fresh: no request */
 	nh_clear_sent();
 
-	ctx->now_ns = stale;
+	tern_ctx_set_now(ctx, stale);
 	assert_int_equal(send_tcp(NH_PEER_IP, 2), 0);
 	assert_int_equal(send_tcp(NH_PEER_IP, 3), 0);
 	nh_flush();
@@ -341,11 +341,11 @@ test_stale_entry_is_used_and_refreshed(void **state)
 	assert_int_equal(tern_net_next_deadline_ns(ctx), UINT64_MAX);
 
 	/* The answer makes it fresh for another timeout. */
-	ctx->now_ns = stale + 2 * MS;
+	tern_ctx_set_now(ctx, stale + 2 * MS);
 	input_arp(RTE_ARP_OP_REPLY, &nh_our_mac, &peer_mac2, NH_PEER_IP,
 		  &nh_our_mac, NH_OUR_IP);
 	assert_int_equal(nh_env.nsent, 0);
-	ctx->now_ns = stale + 2 * MS + ctx->arp->timeout_ns - 1;
+	tern_ctx_set_now(ctx, stale + 2 * MS + ctx->arp->timeout_ns - 1);
 	assert_int_equal(send_tcp(NH_PEER_IP, 4), 0);
 	nh_flush();
 	assert_int_equal(nh_env.nsent, 1);
@@ -363,10 +363,10 @@ test_stale_entry_unanswered_starts_over(void **state)
 	before = ctx->stats;
 	/* Traffic every retry interval; each one carries a refresh. */
 	for (unsigned int i = 0; i <= ctx->arp->retries_max; i++) {
-		ctx->now_ns = t + i * ctx->arp->retry_ns;
+		tern_ctx_set_now(ctx, t + i * ctx->arp->retry_ns);
 		assert_int_equal(send_tcp(NH_PEER_IP, i), 0);
 		/* Within the interval no second request. */
-		ctx->now_ns += ctx->arp->retry_ns - 1;
+		tern_ctx_set_now(ctx, ctx->now_ns + ctx->arp->retry_ns - 1);
 		assert_int_equal(send_tcp(NH_PEER_IP, 100 + i), 0);
 		nh_flush();
 		assert_int_equal(nh_env.nsent, 3);
@@ -378,7 +378,8 @@ test_stale_entry_unanswered_starts_over(void **state)
 	}
 	/* Every refresh went unanswered: the next packet waits for a
 	 * broadcast request like the first one ever did. */
-	ctx->now_ns = t + (ctx->arp->retries_max + 1) * ctx->arp->retry_ns;
+	tern_ctx_set_now(ctx, t + (ctx->arp->retries_max + 1) *
+			      ctx->arp->retry_ns);
 	assert_int_equal(send_tcp(NH_PEER_IP, 9), 0);
 	nh_flush();
 	assert_int_equal(nh_env.nsent, 1);
@@ -482,7 +483,7 @@ test_remembered_entry_evicted(void **state)
 	unsigned int i;
 
 	for (i = 0; i < TERN_ARP_ENTRIES; i++) {
-		ctx->now_ns = NH_T0_NS + i;
+		tern_ctx_set_now(ctx, NH_T0_NS + i);
 		nh_learn(host(i), &nh_peer_mac);
 	}
 	assert_int_equal(send_tcp(host(0), 1), 0);   /* remembered */
@@ -525,7 +526,7 @@ test_eviction_then_table_full(void **state)
 	unsigned int i;
 
 	for (i = 0; i < TERN_ARP_ENTRIES; i++) {
-		ctx->now_ns = NH_T0_NS + i;
+		tern_ctx_set_now(ctx, NH_T0_NS + i);
 		nh_learn(host(i), &nh_peer_mac);
 	}
 	/* A new next hop evicts the entry confirmed longest ago. */
@@ -575,7 +576,7 @@ test_hash_chains_survive_churn(void **state)
 	 * lookup must still find exactly what is there. */
 	for (unsigned int round = 0; round < 4; round++) {
 		for (unsigned int i = 0; i < 3 * TERN_ARP_ENTRIES; i++) {
-			ctx->now_ns = NH_T0_NS + round * 1000 + i;
+			tern_ctx_set_now(ctx, NH_T0_NS + round * 1000 + i);
 			nh_learn(host(i), &nh_peer_mac);
 		}
 	}

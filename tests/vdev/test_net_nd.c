@@ -134,7 +134,7 @@ setup(void **state)
 		nh_poll_at(t);
 	assert_int_equal(nh_env.ctx.nd->addr_state[TERN_ND_ADDR_GLOBAL],
 			 TERN_ND_ADDR_PREFERRED);
-	nh_env.ctx.now_ns = NH_T0_NS;
+	tern_ctx_set_now(&nh_env.ctx, NH_T0_NS);
 	nh_clear_sent();
 	return 0;
 }
@@ -150,7 +150,7 @@ test_remembered_entry_evicted(void **state)
 	for (i = 0; i < TERN_ND_ENTRIES; i++) {
 		struct tern_ip6 h = host(i);
 
-		ctx->now_ns = NH_T0_NS + i;
+		tern_ctx_set_now(ctx, NH_T0_NS + i);
 		resolve(&h, &nh_peer_mac);
 	}
 	nh_flush();
@@ -184,7 +184,7 @@ test_remembered_entry_goes_stale(void **state)
 	nh_flush();
 	nh_clear_sent();
 	/* Past timeout_ns: the full path moves it to DELAY, then PROBE. */
-	ctx->now_ns = NH_T0_NS + timeout;
+	tern_ctx_set_now(ctx, NH_T0_NS + timeout);
 	assert_int_equal(send_tcp6(&h0, 2), 0);
 	nh_poll_at(NH_T0_NS + timeout + retry);
 	assert_int_equal(nh_env.nsent, 2);

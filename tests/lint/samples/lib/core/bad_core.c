@@ -35,6 +35,20 @@ sample_clocks(void)
 }
 
 static void
+sample_time_sets(struct tern_ctx *ctx, struct tern_rt_worker *w,
+		 struct tern_stack_conf *conf, uint64_t t)
+{
+	conf->now_ns = t;
+	ctx->now_ns = t; /* lint-expect: time-set */
+	w->ctx.now_ns += t; /* lint-expect: time-set */
+	ctx->now_ms = (uint32_t)t; /* lint-expect: time-set */
+	ctx->now_ms++; /* lint-expect: time-set */
+	t = ctx->now_ns + ctx->now_ms;
+	if (ctx->now_ns == t)
+		tern_ctx_set_now(ctx, t);
+}
+
+static void
 sample_exits(int rc)
 {
 	if (rc == 1)
