@@ -258,10 +258,16 @@ tern_mbuf_cache(struct tern_ctx *ctx)
 static __rte_always_inline struct rte_mbuf *
 tern_mbuf_get(struct tern_ctx *ctx)
 {
+	struct rte_mempool_cache *cache = tern_mbuf_cache(ctx);
 	struct rte_mbuf *m;
 
-	if (unlikely(rte_mempool_generic_get(ctx->pool, (void **)&m, 1,
-					     tern_mbuf_cache(ctx)) != 0))
+	/* One from the cache's top, what rte_mempool_generic_get() does
+	 * for one object (its loops are not folded away for n == 1);
+	 * it refills an empty cache or takes the ring without one. */
+	if (likely(cache != NULL && cache->len != 0))
+		m = cache->objs[--cache->len];
+	else if (unlikely(rte_mempool_generic_get(ctx->pool, (void **)&m, 1,
+						  cache) != 0))
 		return NULL;
 	/* rte_pktmbuf_reset(), less next and nb_segs: every mbuf in a
 	 * pool has NULL and 1 there (rte_mbuf_raw_alloc()'s contract, kept
