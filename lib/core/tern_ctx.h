@@ -135,6 +135,12 @@ struct tern_ctx {
 	tern_tx_flush_fn tx_flush;
 	void *tx_flush_arg;          /**< for the driver of tx_flush */
 	struct rte_mempool *pool;    /**< NUMA-local mbufs of this lcore */
+	/** pool's cache for the lcore mcache_lcore, as
+	 *  rte_mempool_default_cache() gives it (NULL: none, the pool's
+	 *  ring); looked up again when the caller's lcore is another
+	 *  (tern_mbuf_cache()). */
+	struct rte_mempool_cache *mcache;
+	unsigned int mcache_lcore;
 	struct tern_if_conf ifc;
 	struct tern_stats stats;
 	struct tern_arp_table *arp;  /**< allocated by tern_net_init() */
@@ -286,11 +292,65 @@ tern_free_chain_later(struct tern_ctx *ctx, struct rte_mbuf *m)
 	} while (m != NULL);
 }
 
+/**
+ * The cache of ctx->pool for the calling thread's lcore. Resolved once
+ * and kept: rte_mempool_default_cache() per mbuf costs a dozen
+ * instructions. A context may run on another lcore than the one that
+ * resolved it (or on a thread of none, which gets NULL: the pool's ring,
+ * safe from any thread), so the lcore id is compared each time; a cache
+ * is only ever used from its own lcore.
+ */
+static inline struct rte_mempool_cache *
+tern_mbuf_cache(struct tern_ctx *ctx)
+{
+	unsigned int lcore = rte_lcore_id();
+
+	if (unlikely(lcore != ctx->mcache_lcore)) {
+		ctx->mcache = rte_mempool_default_cache(ctx->pool, lcore);
+		ctx->mcache_lcore = lcore;
+	}
+	return ctx->mcache;
+}
+
+/**
+ * An mbuf from this lcore's pool, reset as rte_pktmbuf_alloc() resets
+ * it, or NULL (not counted: see tern_mbuf_alloc()). Always inline: the
+ * send path's two allocations per segment take it.
+ */
+static __rte_always_inline struct rte_mbuf *
+tern_mbuf_get(struct tern_ctx *ctx)
+{
+	struct rte_mempool_cache *cache = tern_mbuf_cache(ctx);
+	struct rte_mbuf *m;
+
+	/* One from the cache's top, what rte_mempool_generic_get() does
+	 * for one object (its loops are not folded away for n == 1);
+	 * it refills an empty cache or takes the ring without one. */
+	if (likely(cache != NULL && cache->len != 0))
+		m = cache->objs[--cache->len];
+	else if (unlikely(rte_mempool_generic_get(ctx->pool, (void **)&m, 1,
+						  cache) != 0))
+		return NULL;
+	/* rte_pktmbuf_reset(), less next and nb_segs: every mbuf in a
+	 * pool has NULL and 1 there (rte_mbuf_raw_alloc()'s contract, kept
+	 * by every free). */
+	m->pkt_len = 0;
+	m->data_len = 0;
+	m->tx_offload = 0;
+	m->vlan_tci = 0;
+	m->vlan_tci_outer = 0;
+	m->port = RTE_MBUF_PORT_INVALID;
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL;
+	m->packet_type = 0;
+	rte_pktmbuf_reset_headroom(m);
+	return m;
+}
+
 /** Allocate an mbuf from this lcore's pool, counting failures. */
 static inline struct rte_mbuf *
 tern_mbuf_alloc(struct tern_ctx *ctx)
 {
-	struct rte_mbuf *m = rte_pktmbuf_alloc(ctx->pool);
+	struct rte_mbuf *m = tern_mbuf_get(ctx);
 
 	if (unlikely(m == NULL))
 		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);

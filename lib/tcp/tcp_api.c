@@ -451,7 +451,7 @@ tcp_sq_put_first(struct tern_ctx *ctx, struct tern_conn *c, const void *buf,
 
 	if (c->sq_head != NULL || len - 1 >= tcp_of(ctx)->conf.snd_buf)
 		return false;
-	m = rte_pktmbuf_alloc(ctx->pool);
+	m = tern_mbuf_get(ctx);
 	if (unlikely(m == NULL))
 		return false; /* tcp_sq_append() tries again, and counts */
 	c->sq_head = m;

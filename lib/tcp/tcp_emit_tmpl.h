@@ -69,7 +69,7 @@ tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 	uint8_t *p;
 
 	/* tern_mbuf_alloc(), which the compiler keeps out of line here. */
-	m = rte_pktmbuf_alloc(ctx->pool);
+	m = tern_mbuf_get(ctx);
 	if (unlikely(m == NULL)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
 		goto nobufs;

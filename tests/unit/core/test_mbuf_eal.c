@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The context's mbuf allocation (suite 'vdev': in-process EAL):
+ * tern_mbuf_cache() gives the pool's cache of the calling lcore only,
+ * NULL on a thread of no lcore, and the lcore's again after;
+ * tern_mbuf_alloc() hands back an mbuf reset as rte_pktmbuf_alloc()
+ * resets it, whatever its last user left, and counts a failure.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <rte_common.h>
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "tern_ctx.h"
+#include "tern_test_eal.h"
+
+#define POOL_MBUFS 255
+#define POOL_CACHE 32
+
+static struct rte_mempool *pool;
+static struct tern_ctx ctx;
+
+static void
+ctx_reset(void)
+{
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.pool = pool;
+	ctx.mcache_lcore = LCORE_ID_ANY; /* as tern_stack_init() sets it */
+}
+
+struct thread_get {
+	struct rte_mempool_cache *cache;
+	struct rte_mbuf *m;
+	unsigned int lcore;
+};
+
+/* Runs on a thread of no lcore (LCORE_ID_ANY). */
+static void *
+get_off_lcore(void *arg)
+{
+	struct thread_get *g = arg;
+
+	g->lcore = rte_lcore_id();
+	g->cache = tern_mbuf_cache(&ctx);
+	g->m = tern_mbuf_alloc(&ctx);
+	return NULL;
+}
+
+static void
+test_cache_of_the_calling_lcore(void **state)
+{
+	struct rte_mempool_cache *mine =
+		rte_mempool_default_cache(pool, rte_lcore_id());
+	struct thread_get g = { 0 };
+	pthread_t t;
+
+	(void)state;
+	ctx_reset();
+	assert_non_null(mine);
+	assert_ptr_equal(tern_mbuf_cache(&ctx), mine);
+	assert_int_equal(ctx.mcache_lcore, rte_lcore_id());
+
+	/* Another thread calls in: not this lcore's cache, the ring. */
+	assert_int_equal(pthread_create(&t, NULL, get_off_lcore, &g), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(g.lcore, LCORE_ID_ANY);
+	assert_null(g.cache);
+	assert_non_null(g.m);
+	rte_pktmbuf_free(g.m);
+
+	/* Back on the lcore: its cache again. */
+	assert_ptr_equal(tern_mbuf_cache(&ctx), mine);
+	rte_mempool_cache_flush(mine, pool);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_MBUFS);
+}
+
+static void
+test_alloc_resets_what_the_last_user_left(void **state)
+{
+	struct rte_mbuf *m, *again;
+
+	(void)state;
+	ctx_reset();
+	m = tern_mbuf_alloc(&ctx);
+	assert_non_null(m);
+	rte_pktmbuf_append(m, 100);
+	rte_pktmbuf_adj(m, 10);
+	m->tx_offload = UINT64_MAX;
+	m->vlan_tci = 7;
+	m->vlan_tci_outer = 8;
+	m->port = 3;
+	m->ol_flags = RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_TCP_CKSUM;
+	m->packet_type = RTE_PTYPE_L3_IPV4;
+	rte_pktmbuf_free(m);
+
+	/* The cache gives back the mbuf it took last. */
+	again = tern_mbuf_alloc(&ctx);
+	assert_ptr_equal(again, m);
+	assert_null(again->next);
+	assert_int_equal(again->nb_segs, 1);
+	assert_int_equal(rte_mbuf_refcnt_read(again), 1);
+	assert_int_equal(again->pkt_len, 0);
+	assert_int_equal(again->data_len, 0);
+	assert_int_equal(again->data_off,
+			 RTE_MIN(RTE_PKTMBUF_HEADROOM, again->buf_len));
+	assert_int_equal(again->tx_offload, 0);
+	assert_int_equal(again->vlan_tci, 0);
+	assert_int_equal(again->vlan_tci_outer, 0);
+	assert_int_equal(again->port, RTE_MBUF_PORT_INVALID);
+	assert_int_equal(again->ol_flags, 0);
+	assert_int_equal(again->packet_type, 0);
+	rte_pktmbuf_free(again);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_MBUFS);
+}
+
+static void
+test_empty_pool_counted(void **state)
+{
+	struct rte_mbuf *all[POOL_MBUFS];
+
+	(void)state;
+	ctx_reset();
+	assert_int_equal(rte_pktmbuf_alloc_bulk(pool, all, POOL_MBUFS), 0);
+	assert_null(tern_mbuf_alloc(&ctx));
+	assert_int_equal(ctx.stats.c[TERN_STAT_MBUF_ALLOC_FAIL], 1);
+	assert_null(tern_mbuf_get(&ctx)); /* its caller counts */
+	assert_int_equal(ctx.stats.c[TERN_STAT_MBUF_ALLOC_FAIL], 1);
+	rte_pktmbuf_free_bulk(all, POOL_MBUFS);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_MBUFS);
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cache_of_the_calling_lcore),
+		cmocka_unit_test(test_alloc_resets_what_the_last_user_left),
+		cmocka_unit_test(test_empty_pool_counted),
+	};
+	int rc;
+
+	(void)argc;
+	if (tern_test_eal_init(argv[0], NULL) != 0)
+		return 1;
+	pool = rte_pktmbuf_pool_create("mbuf_test", POOL_MBUFS, POOL_CACHE, 0,
+				       RTE_MBUF_DEFAULT_BUF_SIZE,
+				       (int)rte_socket_id());
+	if (pool == NULL)
+		return 1;
+	rc = cmocka_run_group_tests(tests, NULL, NULL);
+	rte_mempool_free(pool);
+	rte_eal_cleanup();
+	return rc;
+}
