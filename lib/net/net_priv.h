@@ -629,6 +629,13 @@ net_arp_last_fresh(const struct tern_ctx *ctx, rte_be32_t dst)
 	return e;
 }
 
+/**
+ * The entry of @p nexthop while resolved and fresh, else NULL: one
+ * net_neigh_output() would send through as it is, without a request.
+ */
+const struct tern_arp_entry *net_arp_fresh(const struct tern_ctx *ctx,
+					   rte_be32_t nexthop);
+
 /** Frame @p m out to resolved entry @p e's MAC. Takes ownership. */
 static inline void
 net_arp_xmit(struct tern_ctx *ctx, const struct tern_arp_entry *e,
