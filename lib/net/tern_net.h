@@ -284,8 +284,9 @@ int tern_ipv4_tmpl_build(const struct tern_ctx *ctx, rte_be32_t src,
 
 /**
  * The same for IPv6 (TERN_L2L3_HDR_LEN6 bytes), with traffic class and
- * flow label @p tc_flow, when the last datagram to @p dst went through
- * a neighbour entry that needs no state change to send through
+ * flow label @p tc_flow, when the neighbour entry of @p dst's next hop
+ * (the one the last datagram to @p dst went through, or found by the
+ * next hop) needs no state change to send through
  * (tern_nd_entry_sendable()).
  * @return 0; -EAGAIN: no such entry (send through tern_ipv6_output()).
  */

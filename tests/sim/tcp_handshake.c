@@ -754,7 +754,7 @@ test_synack_template_follows_neighbour(void)
  * When C's second SYN comes, B last sent to A, yet C's ARP entry is
  * resolved and fresh: the SYN+ACK goes from the header template built
  * from that entry, not through the IP output (which before waited for
- * the last datagram to have gone to C). IPv4 only (ARP). */
+ * the last datagram to have gone to C). ARP's entry or ND's. */
 static void
 test_synack_template_by_neighbour_entry(void)
 {
@@ -852,7 +852,7 @@ const struct sim_test tcp_tests_handshake[] = {
 	SIM_TEST(test_s52_syn_cookies),
 	SIM_TEST(test_table_full_refusal),
 	SIM_TEST_V4(test_synack_template_follows_neighbour),
-	SIM_TEST_V4(test_synack_template_by_neighbour_entry),
+	SIM_TEST(test_synack_template_by_neighbour_entry),
 	SIM_TEST(test_syn_template_peer_refuses_timestamps),
 };
 const unsigned int tcp_tests_handshake_n = RTE_DIM(tcp_tests_handshake);
