@@ -518,6 +518,13 @@ void net_nd_output_entry(struct tern_ctx *ctx, struct rte_mbuf *m,
 			 struct tern_nd_entry *e);
 
 /**
+ * The entry of on-link neighbour @p nexthop when a datagram may go to
+ * its MAC without a state change (tern_nd_entry_sendable()), else NULL.
+ */
+const struct tern_nd_entry *net_nd_sendable(const struct tern_ctx *ctx,
+					    const struct tern_ip6 *nexthop);
+
+/**
  * The entry (resolved: its MAC is known) the last output to @p dst went
  * through, while no entry has been freed since; else NULL (take the full
  * path: next hop, then net_nd_output()). The next hop depends only on
@@ -628,6 +635,13 @@ net_arp_last_fresh(const struct tern_ctx *ctx, rte_be32_t dst)
 		return NULL;
 	return e;
 }
+
+/**
+ * The entry of @p nexthop while resolved and fresh, else NULL: one
+ * net_neigh_output() would send through as it is, without a request.
+ */
+const struct tern_arp_entry *net_arp_fresh(const struct tern_ctx *ctx,
+					   rte_be32_t nexthop);
 
 /** Frame @p m out to resolved entry @p e's MAC. Takes ownership. */
 static inline void

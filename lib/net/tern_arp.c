@@ -31,16 +31,37 @@ arp_bucket(rte_be32_t ip)
 	       (32 - rte_log2_u32(TERN_ARP_ENTRIES));
 }
 
-static struct tern_arp_entry *
-arp_lookup(struct tern_arp_table *tbl, rte_be32_t ip)
+/* The place of @p ip's entry, or TERN_ARP_NIL. */
+static uint8_t
+arp_find(const struct tern_arp_table *tbl, rte_be32_t ip)
 {
 	uint8_t i;
 
 	for (i = tbl->bucket[arp_bucket(ip)]; i != TERN_ARP_NIL;
 	     i = tbl->e[i].next)
 		if (tbl->e[i].ip == ip)
-			return &tbl->e[i];
-	return NULL;
+			return i;
+	return TERN_ARP_NIL;
+}
+
+static struct tern_arp_entry *
+arp_lookup(struct tern_arp_table *tbl, rte_be32_t ip)
+{
+	uint8_t i = arp_find(tbl, ip);
+
+	return i != TERN_ARP_NIL ? &tbl->e[i] : NULL;
+}
+
+const struct tern_arp_entry *
+net_arp_fresh(const struct tern_ctx *ctx, rte_be32_t nexthop)
+{
+	const struct tern_arp_table *tbl = ctx->arp;
+	uint8_t i = arp_find(tbl, nexthop);
+
+	if (i == TERN_ARP_NIL || tbl->e[i].state != TERN_ARP_RESOLVED ||
+	    ctx->now_ns - tbl->e[i].confirmed_ns >= tbl->timeout_ns)
+		return NULL;
+	return &tbl->e[i];
 }
 
 static void

@@ -510,8 +510,15 @@ tern_ipv4_tmpl_build(const struct tern_ctx *ctx, rte_be32_t src,
 	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)hdr;
 	struct rte_ipv4_hdr *ih = (struct rte_ipv4_hdr *)(eh + 1);
 
-	if (e == NULL)
-		return -EAGAIN;
+	if (e == NULL) {
+		/* The last datagram went elsewhere (a server answering
+		 * many peers, before its SYN+ACK): dst's next hop's own
+		 * entry, if resolved and fresh. */
+		rte_be32_t nexthop = ipv4_next_hop(&ctx->ifc, dst);
+
+		if (nexthop == 0 || (e = net_arp_fresh(ctx, nexthop)) == NULL)
+			return -EAGAIN;
+	}
 	rte_ether_addr_copy(&e->mac, &eh->dst_addr);
 	rte_ether_addr_copy(&ctx->ifc.mac, &eh->src_addr);
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV4);
@@ -519,7 +526,7 @@ tern_ipv4_tmpl_build(const struct tern_ctx *ctx, rte_be32_t src,
 	ipv4_fill_header(ih, src, dst, proto, 0);
 	ih->total_length = 0;
 	t->gen = ctx->arp->gen;
-	t->idx = ctx->arp->last.idx;
+	t->idx = (uint8_t)(e - ctx->arp->e);
 	t->is6 = 0;
 	t->hdr_len = TERN_L2L3_HDR_LEN;
 	t->proto = proto;

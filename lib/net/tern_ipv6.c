@@ -409,8 +409,17 @@ tern_ipv6_tmpl_build(const struct tern_ctx *ctx, const struct tern_ip6 *src,
 	struct rte_ether_hdr *eh = (struct rte_ether_hdr *)hdr;
 	struct rte_ipv6_hdr *ih = (struct rte_ipv6_hdr *)(eh + 1);
 
-	if (e == NULL || !tern_nd_entry_sendable(ctx, e))
+	if (e == NULL) {
+		/* The last datagram went elsewhere (a server answering
+		 * many peers): dst's next hop's own entry. */
+		const struct tern_ip6 *nexthop = ipv6_next_hop(ctx, dst);
+
+		if (nexthop == NULL ||
+		    (e = net_nd_sendable(ctx, nexthop)) == NULL)
+			return -EAGAIN;
+	} else if (!tern_nd_entry_sendable(ctx, e)) {
 		return -EAGAIN;
+	}
 	rte_ether_addr_copy(&e->mac, &eh->dst_addr);
 	rte_ether_addr_copy(&ctx->ifc.mac, &eh->src_addr);
 	eh->ether_type = RTE_BE16(RTE_ETHER_TYPE_IPV6);
@@ -418,7 +427,7 @@ tern_ipv6_tmpl_build(const struct tern_ctx *ctx, const struct tern_ip6 *src,
 	ipv6_fill_header(ih, src, dst, proto, IPV6_HOP_LIMIT_DEFAULT, tc_flow,
 			 0);
 	t->gen = ctx->nd->gen;
-	t->idx = ctx->nd->last.idx;
+	t->idx = (uint8_t)(e - ctx->nd->e);
 	t->is6 = 1;
 	t->hdr_len = TERN_L2L3_HDR_LEN6;
 	t->proto = proto;

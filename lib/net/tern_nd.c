@@ -61,16 +61,36 @@ nd_bucket(const struct tern_ip6 *ip)
 	return (low * ND_HASH_MULT) >> (32 - rte_log2_u32(TERN_ND_ENTRIES));
 }
 
-static struct tern_nd_entry *
-nd_lookup(struct tern_nd_table *tbl, const struct tern_ip6 *ip)
+/* The place of @p ip's entry, or TERN_ND_NIL. */
+static uint8_t
+nd_find(const struct tern_nd_table *tbl, const struct tern_ip6 *ip)
 {
 	uint8_t i;
 
 	for (i = tbl->bucket[nd_bucket(ip)]; i != TERN_ND_NIL;
 	     i = tbl->e[i].next)
 		if (tern_ip6_eq(&tbl->e[i].ip, ip))
-			return &tbl->e[i];
-	return NULL;
+			return i;
+	return TERN_ND_NIL;
+}
+
+static struct tern_nd_entry *
+nd_lookup(struct tern_nd_table *tbl, const struct tern_ip6 *ip)
+{
+	uint8_t i = nd_find(tbl, ip);
+
+	return i != TERN_ND_NIL ? &tbl->e[i] : NULL;
+}
+
+const struct tern_nd_entry *
+net_nd_sendable(const struct tern_ctx *ctx, const struct tern_ip6 *nexthop)
+{
+	const struct tern_nd_table *tbl = ctx->nd;
+	uint8_t i = nd_find(tbl, nexthop);
+
+	if (i == TERN_ND_NIL || !tern_nd_entry_sendable(ctx, &tbl->e[i]))
+		return NULL;
+	return &tbl->e[i];
 }
 
 static bool

@@ -271,10 +271,12 @@ struct tern_ip_tmpl {
 /**
  * Build the Ethernet and IPv4 headers from @p src to @p dst (protocol
  * @p proto) into @p hdr (TERN_L2L3_HDR_LEN bytes; the lengths and the
- * checksum are left to tern_ip_tmpl_send()) and @p t, when the last
- * datagram to @p dst went through a fresh ARP entry.
- * @return 0; -EAGAIN: no such entry (send through tern_ipv4_output_from(),
- *   which resolves or refreshes it, and build again after).
+ * checksum are left to tern_ip_tmpl_send()) and @p t, when the ARP
+ * entry of @p dst's next hop is resolved and fresh (the one the last
+ * datagram to @p dst went through, or found by the next hop).
+ * @return 0; -EAGAIN: no such entry, or no route (send through
+ *   tern_ipv4_output_from(), which resolves or refreshes it or counts
+ *   the drop, and build again after).
  */
 int tern_ipv4_tmpl_build(const struct tern_ctx *ctx, rte_be32_t src,
 			 rte_be32_t dst, uint8_t proto, uint8_t *hdr,
@@ -282,8 +284,9 @@ int tern_ipv4_tmpl_build(const struct tern_ctx *ctx, rte_be32_t src,
 
 /**
  * The same for IPv6 (TERN_L2L3_HDR_LEN6 bytes), with traffic class and
- * flow label @p tc_flow, when the last datagram to @p dst went through
- * a neighbour entry that needs no state change to send through
+ * flow label @p tc_flow, when the neighbour entry of @p dst's next hop
+ * (the one the last datagram to @p dst went through, or found by the
+ * next hop) needs no state change to send through
  * (tern_nd_entry_sendable()).
  * @return 0; -EAGAIN: no such entry (send through tern_ipv6_output()).
  */

@@ -4,7 +4,6 @@
 
 #include "tcp_cc.h"
 
-#define TCP_INIT_WINDOW_SEGS 10  /* RFC 6928 */
 #define CUBIC_C 0.4              /* RFC 9438 4.1, segments / s^3 */
 #define CUBIC_BETA 0.7           /* RFC 9438 4.6 */
 
@@ -26,16 +25,6 @@ tcp_cc_by_name(const char *name)
 		if (strcmp(cc_names[i], name) == 0)
 			return i;
 	return -1;
-}
-
-void
-tcp_cc_init(struct tcp_cc *cc, enum tcp_cc_algo algo, uint16_t mss)
-{
-	memset(cc, 0, sizeof(*cc));
-	cc->algo = (uint8_t)algo;
-	cc->mss = mss;
-	cc->cwnd = TCP_INIT_WINDOW_SEGS * (uint32_t)mss;
-	cc->ssthresh = UINT32_MAX;
 }
 
 void

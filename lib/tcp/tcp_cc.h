@@ -13,6 +13,7 @@
  */
 
 #include <stdint.h>
+#include <string.h>
 
 enum tcp_cc_algo {
 	TCP_CC_NEWRENO,
@@ -33,8 +34,23 @@ struct tcp_cc {
 	uint64_t epoch_ns;      /**< start of this epoch; 0 = none yet */
 };
 
-/** Start with 10 segments of @p mss bytes and no ssthresh. */
-void tcp_cc_init(struct tcp_cc *cc, enum tcp_cc_algo algo, uint16_t mss);
+/** The initial window in segments (RFC 6928). */
+#define TCP_INIT_WINDOW_SEGS 10
+
+/**
+ * Start with 10 segments of @p mss bytes and no ssthresh. Inline: it
+ * runs twice per connection (the record's birth, then the handshake's
+ * MSS), a few stores each.
+ */
+static inline void
+tcp_cc_init(struct tcp_cc *cc, enum tcp_cc_algo algo, uint16_t mss)
+{
+	memset(cc, 0, sizeof(*cc));
+	cc->algo = (uint8_t)algo;
+	cc->mss = mss;
+	cc->cwnd = TCP_INIT_WINDOW_SEGS * (uint32_t)mss;
+	cc->ssthresh = UINT32_MAX;
+}
 
 /** The MSS became known (SYN+ACK): rescale the initial window. */
 void tcp_cc_set_mss(struct tcp_cc *cc, uint16_t mss);

@@ -224,7 +224,10 @@ tcp_ack_take(struct tern_ctx *ctx, struct tern_conn *c,
 	tcp_rtt_from_ack(ctx, c, seg);
 	if (unlikely(c->prior_cwnd != 0))
 		tcp_check_spurious_rto(ctx, c, seg);
-	tcp_recovery_on_new_ack(ctx, c, seg, acked);
+	if (acked > 0 || (c->flags & (CF_RECOVERY | CF_AFTER_RTO)))
+		tcp_recovery_on_new_ack(ctx, c, seg, acked);
+	else
+		c->dupacks = 0; /* no data acknowledged: cwnd stays */
 	c->retries = 0;
 	c->backoff = 0;
 	c->flags &= ~CF_TLP_SENT;
@@ -264,7 +267,13 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 		fin_acked = true;
 		c->flags |= CF_FIN_ACKED;
 	}
-	tcp_ack_take(ctx, c, seg, acked);
+	/* Only our SYN or FIN (the handshake's last ACK, the ACK of a
+	 * FIN): the take with nothing to free, no window to grow and no
+	 * writer to wake, folded at compile time. */
+	if (acked == 0)
+		tcp_ack_take(ctx, c, seg, 0);
+	else
+		tcp_ack_take(ctx, c, seg, acked);
 	return fin_acked;
 }
 

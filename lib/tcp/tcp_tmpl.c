@@ -173,6 +173,7 @@ tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
 					  IPPROTO_TCP, t->frame, &t->ip);
 	}
 	if (rc != 0) {
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TMPL_NO_NEIGH);
 		t->tcp_hdr_len = 0;
 		return;
 	}

@@ -750,6 +750,49 @@ test_synack_template_follows_neighbour(void)
 	peer_destroy(p);
 }
 
+/* Passive, a server with two peers: C connects, then A, then C again.
+ * When C's second SYN comes, B last sent to A, yet C's ARP entry is
+ * resolved and fresh: the SYN+ACK goes from the header template built
+ * from that entry, not through the IP output (which before waited for
+ * the last datagram to have gone to C). ARP's entry or ND's. */
+static void
+test_synack_template_by_neighbour_entry(void)
+{
+	struct sim_conn *c1, *c2, *a1, *s1, *s2, *sa;
+	struct sim_node *cn;
+	uint64_t no_neigh, out_segs;
+	struct duo d;
+
+	duo_create(&d, NULL);
+	cn = sim_add_stack(d.sim, "C", NULL);
+	c1 = sim_connect_to(cn, d.b, DUO_PORT);
+	SIM_WAIT(d.sim, c1->connected == 1 && d.l->naccepted == 1, 5 * SIM_S);
+	s1 = d.l->last;
+	a1 = duo_connect(&d, &sa);
+	SIM_ASSERT(sa != s1, "A's connection is a record of its own");
+	no_neigh = sim_stat(d.b, TERN_STAT_TCP_TMPL_NO_NEIGH);
+	out_segs = sim_stat(d.b, TERN_STAT_TCP_OUT_SEGS);
+	c2 = sim_connect_to(cn, d.b, DUO_PORT);
+	SIM_WAIT(d.sim, c2->connected == 1 && d.l->naccepted == 3, 5 * SIM_S);
+	s2 = d.l->last;
+	SIM_ASSERT_STATE(sim_conn_state(c2), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_STATE(sim_conn_state(s2), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_OUT_SEGS), out_segs + 1);
+	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_TMPL_NO_NEIGH), no_neigh);
+	/* The data after it goes to C from the same template. */
+	SIM_ASSERT_EQ(sim_conn_send_pattern(s2, 3000), 3000);
+	SIM_WAIT(d.sim, c2->rx_bytes == 3000, 5 * SIM_S);
+	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_TMPL_NO_NEIGH), no_neigh);
+	SIM_ASSERT_STATE(sim_conn_state(c1), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_STATE(sim_conn_state(a1), TERN_TCP_ESTABLISHED);
+	tern_tcp_abort(c1->c);
+	tern_tcp_abort(c2->c);
+	tern_tcp_abort(a1->c);
+	SIM_WAIT(d.sim, s1->closed == 1 && s2->closed == 1 && sa->closed == 1,
+		 5 * SIM_S);
+	duo_finish(&d);
+}
+
 /* Active: the template is built with the timestamps our SYN offers
  * (T knows P's MAC from an earlier connection, so the SYN goes from
  * it); P agrees none of the options, so the segments after the
@@ -809,6 +852,7 @@ const struct sim_test tcp_tests_handshake[] = {
 	SIM_TEST(test_s52_syn_cookies),
 	SIM_TEST(test_table_full_refusal),
 	SIM_TEST_V4(test_synack_template_follows_neighbour),
+	SIM_TEST(test_synack_template_by_neighbour_entry),
 	SIM_TEST(test_syn_template_peer_refuses_timestamps),
 };
 const unsigned int tcp_tests_handshake_n = RTE_DIM(tcp_tests_handshake);
