@@ -30,6 +30,11 @@
 # unit over IPv4's, per side.
 #
 #   bench/callgrind.sh BUILD_DIR OUT.json [WORK_DIR]
+#
+# CG_KINDS="cps rps" (any of cps rps cps6 rps6) runs only those pairs,
+# about a minute each, for measuring one change: OUT.json then holds
+# just their srv_per_unit and cli_per_unit, and WORK_DIR keeps the
+# callgrind files (callgrind_annotate KIND-N2.SIDE.cg for the functions).
 set -uo pipefail
 
 build=${1:?build dir}
@@ -156,6 +161,31 @@ for line in sys.stdin:
 print(json.dumps(rows[:15]))
 ' "$2"
 }
+
+# cg_kind KIND: the cg_pair of one of the four usual loads.
+cg_kind() {
+	case $1 in
+	cps) cg_pair cps 1000 3000 --mode cps --conns 16 ;;
+	rps) cg_pair rps 4000 12000 --mode rps --conns 16 --pipeline 1 ;;
+	cps6) cg_pair cps6 1000 3000 --mode cps --conns 16 --ip6 ;;
+	rps6) cg_pair rps6 4000 12000 --mode rps --conns 16 --pipeline 1 \
+		--ip6 ;;
+	*) echo "callgrind: CG_KINDS: no load $1" >&2; return 1 ;;
+	esac
+}
+
+if [ -n "${CG_KINDS:-}" ]; then
+	{
+		sep='{'
+		for kind in $CG_KINDS; do
+			printf '%s' "$sep"
+			cg_kind "$kind" || exit 1
+			sep=','
+		done
+		printf '}\n'
+	} >"$out"
+	exit 0
+fi
 
 {
 	printf '{'
