@@ -674,7 +674,6 @@ on_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
 {
 	struct load_conn *lc = user;
 	struct load *L = lc->L;
-	struct tern_ctx *ctx = tern_tcp_ctx(c);   /* c may go in the loop */
 	struct rte_mbuf *seg;
 	bool alive = true;
 
@@ -690,10 +689,12 @@ on_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
 			alive = echo_input(lc, rte_pktmbuf_mtod(seg,
 					   const uint8_t *), seg->data_len);
 	}
-	/* Freed with the step's other received mbufs, in one mempool call
-	 * (the stack flushes them as the step's input ends), as tern-httpd
-	 * frees its requests; a chain or a shared mbuf is freed at once. */
-	tern_rx_free(ctx, data);
+	/* The usual payload is one segment: freed as such, without
+	 * rte_pktmbuf_free()'s walk of a chain. */
+	if (data->next == NULL)
+		rte_pktmbuf_free_seg(data);
+	else
+		rte_pktmbuf_free(data);
 }
 
 static void
