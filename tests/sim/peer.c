@@ -322,15 +322,23 @@ peer_open_passive(struct peer *p, struct sim_listener *l)
 }
 
 struct sim_conn *
+peer_connect_syn(struct peer *p, struct sim_pkt *seg)
+{
+	struct sim_conn *r = sim_connect_to(p->t, p->p, p->port);
+
+	PEER_EXPECT(p, 0, seg);
+	PEER_ASSERT_SEG(seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
+	return r;
+}
+
+struct sim_conn *
 peer_open_active(struct peer *p)
 {
 	struct sim_pkt *seg = sim_alloc(p->sim, sizeof(*seg), NULL);
 	struct sim_conn *r;
 
 	p->tport = 0;
-	r = sim_connect_to(p->t, p->p, p->port);
-	PEER_EXPECT(p, 0, seg);
-	PEER_ASSERT_SEG(seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
+	r = peer_connect_syn(p, seg);
 	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_SYN_SENT);
 	p->tport = seg->h.sport;
 	p->snd_nxt = p->iss;

@@ -136,6 +136,9 @@ __rte_noreturn void peer_unexpected(struct peer *p, const char *file,
  */
 struct sim_conn *peer_open_passive(struct peer *p, struct sim_listener *l);
 
+/** T connects to P's port; P expects its SYN, checked as one, in @p seg. */
+struct sim_conn *peer_connect_syn(struct peer *p, struct sim_pkt *seg);
+
 /**
  * Active open of T: T connects to P's port; P expects the SYN, answers
  * SYN+ACK (syn_opts), expects nothing more than the ACK and returns the

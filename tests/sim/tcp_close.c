@@ -950,9 +950,7 @@ test_close_in_syn_sent(void)
 	struct sim_pkt seg;
 	uint32_t iss;
 
-	r = sim_connect_to(p->t, p->p, p->port);
-	PEER_EXPECT(p, 0, &seg);
-	PEER_ASSERT_SEG(&seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
+	r = peer_connect_syn(p, &seg);
 	iss = seg.h.seq;
 	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
 	sim_settle(p->sim);

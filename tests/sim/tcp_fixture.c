@@ -112,9 +112,7 @@ fx_simultaneous_syn_rcvd(struct peer *p, uint32_t *iss)
 	struct sim_pkt seg;
 
 	p->tport = 0;
-	r = sim_connect_to(p->t, p->p, p->port);
-	PEER_EXPECT(p, 0, &seg);
-	PEER_ASSERT_SEG(&seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
+	r = peer_connect_syn(p, &seg);
 	*iss = seg.h.seq;
 	/* a bare SYN crosses T's: T answers SYN+ACK with its own ISS */
 	p->snd_nxt = p->iss;

@@ -411,9 +411,7 @@ test_s09_syn_sent_bad_ack_and_rst(void)
 	struct sim_pkt seg;
 	uint32_t iss;
 
-	r = sim_connect_to(p->t, p->p, p->port);
-	PEER_EXPECT(p, 0, &seg);
-	PEER_ASSERT_SEG(&seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
+	r = peer_connect_syn(p, &seg);
 	iss = seg.h.seq;
 	/* SYN+ACK acking what was never sent: RST seq = SEG.ACK */
 	peer_send_flags(p, SIM_SYN | SIM_ACK, p->iss, iss + 1000, NULL, 0);
@@ -455,9 +453,7 @@ test_s09_syn_sent_ack_without_syn(void)
 	struct sim_pkt seg;
 	uint32_t iss;
 
-	r = sim_connect_to(p->t, p->p, p->port);
-	PEER_EXPECT(p, 0, &seg);
-	PEER_ASSERT_SEG(&seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
+	r = peer_connect_syn(p, &seg);
 	iss = seg.h.seq;
 	peer_send_flags(p, SIM_ACK, p->iss + 1, iss + 1, NULL, 0);
 	PEER_EXPECT_NONE(p, 0);
