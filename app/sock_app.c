@@ -115,6 +115,12 @@ sock_app_drive(void *arg, uint64_t deadline_ns)
 	return tern_rt_drive(arg, deadline_ns);
 }
 
+static uint64_t
+sock_app_clock(void *arg)
+{
+	return tern_rt_clock_ns(arg);
+}
+
 static int
 sock_app_lcore_init(struct tern_ctx *ctx, void *arg)
 {
@@ -126,6 +132,7 @@ sock_app_lcore_init(struct tern_ctx *ctx, void *arg)
 		.max_fds = 1 << 16,
 		.drive = sock_app_drive,
 		.drive_arg = ctx,
+		.clock = sock_app_clock,
 	};
 	int rc;
 

@@ -163,6 +163,14 @@ worker_loop(struct tern_rt *rt, struct rt_worker *w)
 	rt_ctl_worker_stop(w);
 }
 
+uint64_t
+tern_rt_clock_ns(const struct tern_ctx *ctx)
+{
+	const struct rt_worker *w = (const struct rt_worker *)ctx;
+
+	return tern_clock_now_ns(&w->rt->clock);
+}
+
 int
 tern_rt_drive(struct tern_ctx *ctx, uint64_t deadline_ns)
 {

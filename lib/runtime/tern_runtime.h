@@ -135,6 +135,13 @@ bool tern_rt_stopping(const struct tern_rt *rt);
  */
 int tern_rt_drive(struct tern_ctx *ctx, uint64_t deadline_ns);
 
+/**
+ * The runtime's clock read now, in the ns of ctx->now_ns (which holds
+ * the time the worker's current iteration started): what a blocking
+ * call's timeout runs from (lib/socket's tern_sock_worker_conf.clock).
+ */
+uint64_t tern_rt_clock_ns(const struct tern_ctx *ctx);
+
 /** The runtime that drives @p ctx (only for a ctx made by the runtime). */
 struct tern_rt *tern_rt_of_ctx(const struct tern_ctx *ctx);
 

@@ -39,6 +39,7 @@ tern_sock_worker_create(const struct tern_sock_worker_conf *conf,
 	w->max_fds = conf->max_fds;
 	w->drive = conf->drive;
 	w->drive_arg = conf->drive_arg;
+	w->clock = conf->clock;
 	sock_thread_set(w->id, w);
 	sock_thread_set_current(w);
 	*out = w;
@@ -156,9 +157,12 @@ int
 sock_block(struct tern_sock_worker *w, uint64_t timeout_ns,
 	   sock_ready_fn ready, void *arg)
 {
+	uint64_t start = w->clock != NULL ? w->clock(w->drive_arg) :
+					    w->ctx->now_ns;
+	/* From the call, as Linux times a blocking call (see
+	 * tern_sock_clock_fn): never earlier than the timeout asked. */
 	uint64_t deadline = timeout_ns == UINT64_MAX ? UINT64_MAX :
-		w->ctx->now_ns + timeout_ns;
-
+		start + timeout_ns;
 	int rc;
 
 	while (!ready(arg)) {

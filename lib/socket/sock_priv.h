@@ -153,6 +153,7 @@ struct tern_sock_worker {
 	uint32_t next_free;     /* lowest index that may be free */
 	tern_sock_drive_fn drive;
 	void *drive_arg;
+	tern_sock_clock_fn clock;
 	struct sock_file **files;
 };
 

@@ -54,6 +54,15 @@ struct tern_sock_worker;
  */
 typedef int (*tern_sock_drive_fn)(void *arg, uint64_t deadline_ns);
 
+/**
+ * The ctx's clock read now (ns, the clock ctx->now_ns comes from):
+ * a blocking call's timeout runs from the call, while ctx->now_ns is
+ * the time its step started, which may be well behind (an lcore
+ * descheduled in the app's poll). NULL: ctx->now_ns is taken (a
+ * simulator's virtual clock, exact at any point of its step).
+ */
+typedef uint64_t (*tern_sock_clock_fn)(void *arg);
+
 struct tern_sock_worker_conf {
 	struct tern_ctx *ctx;       /**< the worker's stack */
 	unsigned int id;            /**< descriptor range, < MAX_WORKERS */
@@ -62,6 +71,8 @@ struct tern_sock_worker_conf {
 					 once; under lib/runtime, a wrapper
 					 of tern_rt_drive() */
 	void *drive_arg;
+	tern_sock_clock_fn clock;   /**< under lib/runtime, a wrapper of
+					 tern_rt_clock_ns(); NULL: now_ns */
 };
 
 /**
