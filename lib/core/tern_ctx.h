@@ -113,9 +113,8 @@ struct tern_tx_batch {
 	struct rte_mbuf *pkts[TERN_TX_BATCH_MAX];
 };
 
-/** Mbufs freed later, with one mempool call per step: received ones
- *  (tern_rx_free()), acknowledged send-queue ones
- *  (tern_free_chain_later()). */
+/** Received mbufs freed later, with one mempool call per step
+ *  (tern_rx_free()). */
 #define TERN_RX_FREE_MAX 64
 
 struct tern_rx_free {
@@ -129,9 +128,6 @@ struct tern_ctx {
 	uint32_t now_ms;             /**< now_ns in ms, mod 2^32 */
 	struct tern_tx_batch tx;
 	struct tern_rx_free rx_free;  /**< emptied by the stack per step */
-	/** Acknowledged send-queue mbufs, likewise; a list of their own
-	 *  since they may come from another pool than received ones. */
-	struct tern_rx_free acked_free;
 	tern_tx_flush_fn tx_flush;
 	void *tx_flush_arg;          /**< for the driver of tx_flush */
 	struct rte_mempool *pool;    /**< NUMA-local mbufs of this lcore */
@@ -226,13 +222,11 @@ tern_free_batch_put(struct tern_rx_free *f)
 	f->count = 0;
 }
 
-/** Return the mbufs tern_rx_free() and tern_free_chain_later() held to
- *  their pools. */
+/** Return the mbufs tern_rx_free() held to their pools. */
 static inline void
 tern_rx_free_flush(struct tern_ctx *ctx)
 {
 	tern_free_batch_put(&ctx->rx_free);
-	tern_free_batch_put(&ctx->acked_free);
 }
 
 /**
@@ -258,38 +252,6 @@ tern_rx_free(struct tern_ctx *ctx, struct rte_mbuf *m)
 		f->pool = m->pool;
 	}
 	f->m[f->count++] = m;
-}
-
-/**
- * Free chain @p m (acknowledged send-queue data), segment by segment,
- * as tern_rx_free() frees a received mbuf: a direct segment that is its
- * only reference is unlinked as rte_pktmbuf_free_seg() would unlink it
- * and waits for the step's bulk put; any other loses this reference at
- * once. Inline: the ACK of every response takes it.
- */
-static __rte_always_inline void
-tern_free_chain_later(struct tern_ctx *ctx, struct rte_mbuf *m)
-{
-	struct tern_rx_free *f = &ctx->acked_free;
-	struct rte_mbuf *next;
-
-	do {
-		next = m->next;
-		if (unlikely(m->pool != f->pool ||
-			     f->count == TERN_RX_FREE_MAX)) {
-			tern_free_batch_put(f);
-			f->pool = m->pool;
-		}
-		if (likely(RTE_MBUF_DIRECT(m) &&
-			   rte_mbuf_refcnt_read(m) == 1)) {
-			m->next = NULL;
-			m->nb_segs = 1;
-			f->m[f->count++] = m;
-		} else {
-			rte_pktmbuf_free_seg(m);
-		}
-		m = next;
-	} while (m != NULL);
 }
 
 /**

@@ -13,10 +13,19 @@ static __rte_always_inline void
 tcp_sq_trim(struct tern_ctx *ctx, struct tern_conn *c, uint32_t n)
 {
 	if (n == c->sq_bytes && n > 0) {
-		/* All of it (a request-response exchange, every time): the
-		 * chain goes whole, with the step's received mbufs in one
-		 * bulk put (cheaper than a free each). */
-		tern_free_chain_later(ctx, c->sq_head);
+		/* All of it (a request-response exchange, every time):
+		 * the chain goes whole, segment by segment, each back to
+		 * the lcore's cache at once -- the next send takes it
+		 * there, still in the CPU's cache (a bulk put at the
+		 * step's end, tried, saved 10 instructions and lost a
+		 * third of the timed rps: every send took a cold mbuf). */
+		struct rte_mbuf *m = c->sq_head, *next;
+
+		do {
+			next = m->next;
+			rte_pktmbuf_free_seg(m);
+			m = next;
+		} while (m != NULL);
 		c->sq_head = NULL;
 		c->sq_tail = NULL;
 		c->sq_bytes = 0;
