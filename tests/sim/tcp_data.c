@@ -7,8 +7,6 @@
 #include <string.h>
 #include <netinet/in.h>
 
-#include <rte_arp.h>
-
 #include "tcp_fixture.h"
 #include "tcp_fsm.h"
 #include "tern_net.h"
@@ -653,25 +651,15 @@ tmpl_send_expect(struct peer *p, struct sim_conn *r,
 static void
 test_data_template_follows_neighbour(void)
 {
-	static const struct rte_ether_addr bcast = {
-		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-	static const struct rte_ether_addr none;
 	struct sim_listener *l;
 	struct peer *p = fx_peer(NULL, &l);
 	struct sim_conn *r = peer_open_passive(p, l);
-	struct rte_ether_addr moved = p->p->mac;
-	struct rte_mbuf *m;
+	struct rte_ether_addr moved;
 	uint64_t requests;
 
 	tmpl_send_expect(p, r, &p->p->mac);
 	tmpl_send_expect(p, r, &p->p->mac);
-	moved.addr_bytes[5] ^= 0x5a;
-	p->p->mac = moved;
-	m = sim_build_arp(p->p->pool, RTE_ARP_OP_REQUEST, &bcast, &moved,
-			  p->p->ip, &none, p->t->ip);
-	SIM_CHECK(m != NULL);
-	sim_wire_send(p->p, m);
-	sim_settle(p->sim);
+	moved = fx_peer_moves_mac(p);
 	tmpl_send_expect(p, r, &moved);
 	requests = sim_stat(p->t, TERN_STAT_ARP_REQUESTS_SENT);
 	sim_run_for(p->sim, p->t->ctx->arp->timeout_ns + SIM_S);

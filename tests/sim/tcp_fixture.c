@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <string.h>
 
+#include <rte_arp.h>
+
 #include "tcp_fixture.h"
 
 /* Longest a test waits for every timer to run out: 2MSL (60 s), the
@@ -22,6 +24,25 @@ fx_peer(const struct tern_tcp_conf *conf, struct sim_listener **l)
 	*l = sim_listen(p->t, FX_PORT);
 	(*l)->keep_rx = true;
 	return p;
+}
+
+struct rte_ether_addr
+fx_peer_moves_mac(struct peer *p)
+{
+	static const struct rte_ether_addr bcast = {
+		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
+	static const struct rte_ether_addr none;
+	struct rte_ether_addr moved = p->p->mac;
+	struct rte_mbuf *m;
+
+	moved.addr_bytes[5] ^= 0x5a;
+	p->p->mac = moved;
+	m = sim_build_arp(p->p->pool, RTE_ARP_OP_REQUEST, &bcast, &moved,
+			  p->p->ip, &none, p->t->ip);
+	SIM_CHECK(m != NULL);
+	sim_wire_send(p->p, m);
+	sim_settle(p->sim);
+	return moved;
 }
 
 static void

@@ -39,6 +39,13 @@ struct peer *fx_peer(const struct tern_tcp_conf *conf,
 		     struct sim_listener **l);
 
 /**
+ * P moves to another MAC and says so with an ARP request from the new
+ * one (T updates its entry in place); the sim runs until T has taken it.
+ * IPv4 only. @return P's new MAC.
+ */
+struct rte_ether_addr fx_peer_moves_mac(struct peer *p);
+
+/**
  * Open a connection (passive, from P) and drive T's end into @p state:
  * ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSING, TIME_WAIT, CLOSE_WAIT or
  * LAST_ACK. P has read everything T sent. For TIME_WAIT the record is

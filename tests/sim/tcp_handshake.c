@@ -6,8 +6,6 @@
  */
 #include <string.h>
 
-#include <rte_arp.h>
-
 #include "tcp_fixture.h"
 
 #define TS0 7000u
@@ -710,13 +708,9 @@ tmpl_data_expect(struct peer *p, struct sim_conn *r, bool ts,
 static void
 test_synack_template_follows_neighbour(void)
 {
-	static const struct rte_ether_addr bcast = {
-		.addr_bytes = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
-	static const struct rte_ether_addr none;
 	struct sim_listener *l;
 	struct peer *p = fx_peer(NULL, &l);
-	struct rte_ether_addr moved = p->p->mac;
-	struct rte_mbuf *m;
+	struct rte_ether_addr moved;
 	uint32_t iss;
 
 	p->syn_opts = (struct sim_tcp_opts){
@@ -726,13 +720,7 @@ test_synack_template_follows_neighbour(void)
 	p->tport = FX_PORT;
 	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
 	iss = syn_expect(p, SIM_SYN | SIM_ACK, &p->p->mac, 0).seq;
-	moved.addr_bytes[5] ^= 0x5a;
-	p->p->mac = moved;
-	m = sim_build_arp(p->p->pool, RTE_ARP_OP_REQUEST, &bcast, &moved,
-			  p->p->ip, &none, p->t->ip);
-	SIM_CHECK(m != NULL);
-	sim_wire_send(p->p, m);
-	sim_settle(p->sim);
+	moved = fx_peer_moves_mac(p);
 	/* P's ACK was lost: the RTO sends the SYN+ACK again. */
 	SIM_ASSERT_EQ(syn_expect(p, SIM_SYN | SIM_ACK, &moved,
 				 4 * SIM_S).seq, iss);
