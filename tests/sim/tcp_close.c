@@ -1162,6 +1162,55 @@ test_fsm_log_traces_every_change(void)
 	free(text);
 }
 
+/*
+ * The ACK of our FIN ends our sending: it is no RTT sample (nothing of
+ * ours is timed again), the retransmission timer is off, and nothing
+ * is sent in FIN_WAIT_2 until the peer's FIN, which is acknowledged.
+ */
+static void
+test_ack_of_fin_ends_sending(void)
+{
+	struct tern_tcp_info before, after;
+	struct sim_listener *l;
+	struct sim_pkt seg;
+	struct sim_conn *r;
+	struct peer *p;
+	uint32_t fin;
+
+	p = fx_peer(NULL, &l);
+	p->syn_opts.ts_ok = true;
+	r = peer_open_passive(p, l);
+	SIM_CHECK(r->info.ts_ok);
+	fin = p->rcv_nxt;
+	SIM_ASSERT_EQ(tern_tcp_shutdown(r->c), 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, fin, p->snd_nxt);
+	tern_tcp_get_info(r->c, &before);
+	SIM_ASSERT(before.srtt_us != 0, "no sample from the handshake");
+	/* 50 ms later, echoing the FIN's TSval: a 50 ms round trip, were
+	 * it taken. */
+	sim_run_for(p->sim, 50 * SIM_MS);
+	peer_send_ack(p);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_2);
+	tern_tcp_get_info(r->c, &after);
+	SIM_ASSERT_EQ(after.snd_una, fin + 1);
+	SIM_ASSERT_EQ(after.snd_nxt, fin + 1);
+	SIM_ASSERT_EQ(after.unacked_bytes, 0);
+	SIM_ASSERT_EQ(after.srtt_us, before.srtt_us);
+	SIM_ASSERT_EQ(after.rttvar_us, before.rttvar_us);
+	SIM_ASSERT_EQ(after.rto_ms, before.rto_ms);
+	/* Nothing resent, nothing probed. */
+	PEER_EXPECT_NONE(p, 10 * SIM_S);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	peer_send_fin(p);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, fin + 1, p->snd_nxt);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+	peer_destroy(p);
+}
+
 const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_s18_active_close),
 	SIM_TEST(test_s18_fin_wait_1_fin_ack_to_time_wait),
@@ -1195,5 +1244,6 @@ const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_shutdown_in_syn_rcvd_no_data_before_connected),
 	SIM_TEST(test_abort_resets_peer),
 	SIM_TEST(test_fsm_log_traces_every_change),
+	SIM_TEST(test_ack_of_fin_ends_sending),
 };
 const unsigned int tcp_tests_close_n = RTE_DIM(tcp_tests_close);
