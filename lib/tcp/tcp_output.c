@@ -272,8 +272,10 @@ tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	struct tcp_emit e;
 
+	/* The template emit inline: the ACK of a FIN in TIME_WAIT, a
+	 * delayed ACK, an ACK owed after a pass that sent nothing. */
 	if (tcp_plain_ok(c, 0)) {
-		tcp_emit_plain(ctx, c, TCP_ACK, c->snd_nxt, 0);
+		tcp_emit_plain_inline(ctx, c, TCP_ACK, c->snd_nxt, 0);
 		return;
 	}
 	tcp_emit_from_conn(ctx, c, &e, TCP_ACK, c->snd_nxt);
@@ -475,7 +477,9 @@ tcp_send_segment_as(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
 		c->snd_max = c->snd_nxt;
 	if (c->rtx_deadline_ns == 0)
 		tcp_rtx_arm(ctx, c);
-	if (c->tlp_deadline_ns == 0)
+	/* A FIN with nothing queued takes no loss probe (tcp_tlp_allowed()
+	 * wants queued bytes): no call to learn it. */
+	if (c->tlp_deadline_ns == 0 && (!fin || c->sq_bytes > 0))
 		tcp_tlp_arm(ctx, c);
 	return 0;
 }
