@@ -509,7 +509,12 @@ tcp_user_close(struct tern_conn *c)
 	/* Without a row our FIN is already on its way. */
 	if (tcp_fsm_has(c->state, TCP_EV_USER_CLOSE)) {
 		tcp_fsm_step(ctx, c, TCP_EV_USER_CLOSE, NULL);
-		tcp_conn_settle(ctx, c);
+		/* Inside a callback of c (the usual close(): on a response,
+		 * on the peer's FIN) the outermost settle comes after, and
+		 * a nested one only tells closed() of an end: no call for
+		 * the rows that do not end it. */
+		if (!c->busy || c->state == TERN_TCP_CLOSED)
+			tcp_conn_settle(ctx, c);
 	}
 	return 0;
 }

@@ -256,6 +256,39 @@ tcp_ack_take(struct tern_ctx *ctx, struct tern_conn *c,
 }
 
 /*
+ * The ACK covers our FIN and no data: our sending is over (the FIN is
+ * the last of our sequence space, so SND.UNA reaches SND.MAX) and
+ * nothing of ours will be timed or sent again, so neither an RTT sample
+ * (RFC 6298 and RFC 7323 4 time what may be retransmitted) nor the
+ * retransmission and probe timers, nor an output pass (an ACK we owe
+ * asks for its own) are of use. Recovery, if any, still ends as
+ * tcp_ack_take() ends it, and Eifel still judges a resent FIN.
+ */
+static __rte_always_inline void
+tcp_ack_of_fin(struct tern_ctx *ctx, struct tern_conn *c,
+	       const struct tcp_seg *seg)
+{
+	/* SND.NXT and the resend point lie at or below SND.MAX, which
+	 * is SEG.ACK now. */
+	c->snd_una = seg->ack;
+	c->snd_nxt = seg->ack;
+	c->rxt_next = seg->ack;
+	if (c->sb.n > 0)
+		tcp_sb_advance(&c->sb, c->snd_una);
+	if (unlikely(c->prior_cwnd != 0))
+		tcp_check_spurious_rto(ctx, c, seg);
+	if (unlikely(c->flags & (CF_RECOVERY | CF_AFTER_RTO)))
+		tcp_recovery_on_ack(ctx, c, seg, 0, false);
+	else
+		c->dupacks = 0;
+	c->retries = 0;
+	c->backoff = 0;
+	c->flags &= ~CF_TLP_SENT;
+	c->rtx_deadline_ns = 0;
+	c->tlp_deadline_ns = 0;
+}
+
+/*
  * SND.UNA < SEG.ACK <= SND.MAX: what it acknowledges of our SYN, our
  * data and our FIN (tcp_ack_take()). Returns true when this ACK covers
  * our FIN for the first time.
@@ -278,8 +311,11 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 	}
 	/* Only our SYN or FIN (the handshake's last ACK, the ACK of a
 	 * FIN): the take with nothing to free, no window to grow and no
-	 * writer to wake, folded at compile time. */
-	if (acked == 0)
+	 * writer to wake, folded at compile time; the FIN's ends our
+	 * sending. */
+	if (acked == 0 && fin_acked)
+		tcp_ack_of_fin(ctx, c, seg);
+	else if (acked == 0)
 		tcp_ack_take(ctx, c, seg, 0);
 	else
 		tcp_ack_take(ctx, c, seg, acked);

@@ -272,8 +272,10 @@ tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	struct tcp_emit e;
 
+	/* The template emit inline: the ACK of a FIN in TIME_WAIT, a
+	 * delayed ACK, an ACK owed after a pass that sent nothing. */
 	if (tcp_plain_ok(c, 0)) {
-		tcp_emit_plain(ctx, c, TCP_ACK, c->snd_nxt, 0);
+		tcp_emit_plain_inline(ctx, c, TCP_ACK, c->snd_nxt, 0);
 		return;
 	}
 	tcp_emit_from_conn(ctx, c, &e, TCP_ACK, c->snd_nxt);
@@ -475,7 +477,9 @@ tcp_send_segment_as(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
 		c->snd_max = c->snd_nxt;
 	if (c->rtx_deadline_ns == 0)
 		tcp_rtx_arm(ctx, c);
-	if (c->tlp_deadline_ns == 0)
+	/* A FIN with nothing queued takes no loss probe (tcp_tlp_allowed()
+	 * wants queued bytes): no call to learn it. */
+	if (c->tlp_deadline_ns == 0 && (!fin || c->sq_bytes > 0))
 		tcp_tlp_arm(ctx, c);
 	return 0;
 }
@@ -575,6 +579,49 @@ tcp_output_usual(struct tern_ctx *ctx, struct tern_conn *c)
 }
 
 /*
+ * The pass of a close() in one test: our SYN acknowledged, none of a
+ * SYN, a loss probe or a window probe owed, our FIN queued and not sent
+ * (nothing in flight: a FIN sent and not acknowledged would be), no
+ * recovery, and the whole queue -- empty, or at most one segment the
+ * windows take whole -- goes with the FIN. tcp_output_data() would send
+ * that one segment: no window cuts it, so SWS avoidance and Nagle hold
+ * nothing back, and a window that took all the data leaves no persist
+ * timer to start.
+ */
+static __rte_always_inline bool
+tcp_output_fin_ok(const struct tern_ctx *ctx, const struct tern_conn *c)
+{
+	uint32_t len = c->sq_bytes;
+
+	return (c->flags & (CF_SYN_OWED | CF_TLP_OWED | CF_PROBE_OWED |
+			    CF_FIN_QUEUED | CF_FIN_ACKED | CF_RECOVERY |
+			    CF_SYN_ACKED)) == (CF_FIN_QUEUED | CF_SYN_ACKED) &&
+	       c->snd_nxt == c->snd_una && c->snd_max == c->snd_una &&
+	       tcp_state_has(c->state, SP_SENDS) &&
+	       (len == 0 || (len <= tcp_mss_now(c) && len <= c->snd_wnd &&
+			     len <= c->cc.cwnd)) &&
+	       tern_ctx_tx_room(ctx) > TCP_TX_RESERVE;
+}
+
+/*
+ * The pass of a close() (tcp_output_fin_ok()): our FIN, behind what is
+ * queued, from the header template inline, in a frame of its own as
+ * tcp_output_usual() does it: once per connection on each side.
+ */
+static __rte_noinline void
+tcp_output_fin(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (unlikely(tcp_send_segment_as(ctx, c, c->sq_bytes, true,
+					 true) != 0) &&
+	    (c->flags & CF_ACK_NOW))
+		tcp_send_ack(ctx, c);
+	if (c->flags & CF_TIMER_MOVE) {
+		c->flags &= ~CF_TIMER_MOVE;
+		tcp_timer_update(ctx, c);
+	}
+}
+
+/*
  * Send what the windows allow: holes first during SACK recovery, then
  * queued data in MSS-sized segments (each at most @p mss, or a TSO
  * frame of several), then our FIN once all data has gone.
@@ -652,8 +699,15 @@ tcp_output_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t mss)
 static void
 tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 {
-	uint32_t snd_max = c->snd_max;
+	uint32_t snd_max;
 
+	/* Tested here rather than in tcp_flush_work(): any test there
+	 * costs the usual pass's loop an instruction per request. */
+	if (tcp_output_fin_ok(ctx, c)) {
+		tcp_output_fin(ctx, c);
+		return;
+	}
+	snd_max = c->snd_max;
 	if (c->flags & CF_SYN_OWED)
 		tcp_emit_syn(ctx, c);
 	/* No data before our SYN is acknowledged. */

@@ -1162,6 +1162,128 @@ test_fsm_log_traces_every_change(void)
 	free(text);
 }
 
+/*
+ * The ACK of our FIN ends our sending: it is no RTT sample (nothing of
+ * ours is timed again), the retransmission timer is off, and nothing
+ * is sent in FIN_WAIT_2 until the peer's FIN, which is acknowledged.
+ */
+static void
+test_ack_of_fin_ends_sending(void)
+{
+	struct tern_tcp_info before, after;
+	struct sim_listener *l;
+	struct sim_pkt seg;
+	struct sim_conn *r;
+	struct peer *p;
+	uint32_t fin;
+
+	p = fx_peer(NULL, &l);
+	p->syn_opts.ts_ok = true;
+	r = peer_open_passive(p, l);
+	SIM_CHECK(r->info.ts_ok);
+	fin = p->rcv_nxt;
+	SIM_ASSERT_EQ(tern_tcp_shutdown(r->c), 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, fin, p->snd_nxt);
+	tern_tcp_get_info(r->c, &before);
+	SIM_ASSERT(before.srtt_us != 0, "no sample from the handshake");
+	/* 50 ms later, echoing the FIN's TSval: a 50 ms round trip, were
+	 * it taken. */
+	sim_run_for(p->sim, 50 * SIM_MS);
+	peer_send_ack(p);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_2);
+	tern_tcp_get_info(r->c, &after);
+	SIM_ASSERT_EQ(after.snd_una, fin + 1);
+	SIM_ASSERT_EQ(after.snd_nxt, fin + 1);
+	SIM_ASSERT_EQ(after.unacked_bytes, 0);
+	SIM_ASSERT_EQ(after.srtt_us, before.srtt_us);
+	SIM_ASSERT_EQ(after.rttvar_us, before.rttvar_us);
+	SIM_ASSERT_EQ(after.rto_ms, before.rto_ms);
+	/* Nothing resent, nothing probed. */
+	PEER_EXPECT_NONE(p, 10 * SIM_S);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	peer_send_fin(p);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, fin + 1, p->snd_nxt);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+	peer_destroy(p);
+}
+
+/*
+ * close() right behind a send(), nothing in flight: the bytes and the
+ * FIN leave in one segment; the peer's ACK of both moves us to
+ * FIN_WAIT_2.
+ */
+static void
+test_close_fin_rides_queued_data(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_conn *r = peer_open_passive(p, l);
+	uint32_t start = p->rcv_nxt;
+	struct sim_pkt seg;
+
+	SIM_ASSERT_EQ(sim_conn_send_pattern(r, 300), 300);
+	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, start, p->snd_nxt);
+	SIM_ASSERT_EQ(seg.h.payload_len, 300);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_EQ(p->rcv_nxt, start + 301);
+	peer_send_ack(p);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_2);
+	peer_send_fin(p);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, start + 301, p->snd_nxt);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	peer_destroy(p);
+}
+
+/*
+ * close() behind more bytes than the peer's window takes: the FIN
+ * waits for the last of them, and goes with it once the window opens.
+ */
+static void
+test_close_fin_waits_for_the_window(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	uint32_t start;
+
+	p->win = 100;
+	r = peer_open_passive(p, l);
+	start = p->rcv_nxt;
+	SIM_ASSERT_EQ(sim_conn_send_pattern(r, 250), 250);
+	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, start, p->snd_nxt);
+	SIM_ASSERT_EQ(seg.h.payload_len, 100);
+	PEER_EXPECT_NONE(p, 0);
+	peer_send_ack(p);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, start + 100, p->snd_nxt);
+	SIM_ASSERT_EQ(seg.h.payload_len, 100);
+	PEER_EXPECT_NONE(p, 0);
+	peer_send_ack(p);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, start + 200, p->snd_nxt);
+	SIM_ASSERT_EQ(seg.h.payload_len, 50);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_1);
+	peer_send_ack(p);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_2);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	peer_send_fin(p);
+	PEER_EXPECT(p, 0, &seg);
+	SIM_ASSERT_EQ(r->closed, 1);
+	peer_destroy(p);
+}
+
 const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_s18_active_close),
 	SIM_TEST(test_s18_fin_wait_1_fin_ack_to_time_wait),
@@ -1195,5 +1317,8 @@ const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_shutdown_in_syn_rcvd_no_data_before_connected),
 	SIM_TEST(test_abort_resets_peer),
 	SIM_TEST(test_fsm_log_traces_every_change),
+	SIM_TEST(test_ack_of_fin_ends_sending),
+	SIM_TEST(test_close_fin_rides_queued_data),
+	SIM_TEST(test_close_fin_waits_for_the_window),
 };
 const unsigned int tcp_tests_close_n = RTE_DIM(tcp_tests_close);
