@@ -494,12 +494,11 @@ http_reader_take_request(struct http_reader *r, const char *p, uint32_t len,
 {
 	uint32_t n;
 
-	/* The prefix parser needs the piece to end with a line feed; a
-	 * piece starting with an empty line, or holding more than a head's
-	 * bound, is left to the general feed. */
-	if (r->phase != PH_HEAD || r->carry_len != 0 || len == 0 ||
-	    len > r->max_head || p[len - 1] != '\n' || p[0] == '\r' ||
-	    p[0] == '\n')
+	/* A piece holding more than a head's bound (or none) is left to
+	 * the general feed, and so is one the prefix parser declines: one
+	 * not ending with a line feed, or starting with an empty line (no
+	 * request line starts with CR or LF). */
+	if (r->phase != PH_HEAD || r->carry_len != 0 || len - 1 >= r->max_head)
 		return 0;
 	if (http_request_head(p, len, req, &n) != 0)
 		return 0;
