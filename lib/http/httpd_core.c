@@ -435,33 +435,101 @@ input_process(struct httpd_conn *hc)
 }
 
 /*
- * The usual piece -- one segment, nothing held, no response waiting --
- * is parsed where it lies, and held (its rest) only when a response
- * blocks on send space.
+ * The rest of a piece parsed where it lies (input_direct()): @p off
+ * bytes taken by http_reader_take_request() into @p req (none when 0),
+ * a request with a body or more requests after it. What is left is held
+ * only when a response blocks on send space.
  */
-static void
-input_direct(struct httpd_conn *hc, struct rte_mbuf *data)
+static __attribute__((noinline)) void
+input_direct_rest(struct httpd_conn *hc, struct rte_mbuf *data, uint32_t off,
+		  const struct http_request *req)
 {
 	struct tern_ctx *ctx = hc->h->ctx;
-	int state;
-	uint32_t n = parse_piece(hc, rte_pktmbuf_mtod(data, const char *),
-				 data->data_len, &state);
+	int state = 1;
 
+	if (off != 0) {
+		hc->h->st.requests++;
+		state = on_request(hc, req);
+		if (state == 1 && (hc->flags & HC_CLOSING))
+			state = -1;
+	}
+	if (state == 1 && off < data->data_len)
+		off += parse_piece(hc, rte_pktmbuf_mtod_offset(data,
+				   const char *, off), data->data_len - off,
+				   &state);
 	/* Parsed whole: freed with the step's other received mbufs, in one
 	 * mempool call (the stack flushes them as the step's input ends). */
 	if (state < 0) {
 		tern_rx_free(ctx, data);   /* hc may be gone */
 		return;
 	}
-	if (n < data->data_len) {
+	if (off < data->data_len) {
 		input_append(hc, data);
-		hc->in_off = n;
-		hc->in_bytes -= n;
+		hc->in_off = off;
+		hc->in_bytes -= off;
 		return;
 	}
 	tern_rx_free(ctx, data);
 	if (state == 1 && (hc->flags & HC_PEER_CLOSED) && hc->out == NULL)
 		conn_close(hc);
+}
+
+/*
+ * The usual piece -- one segment, nothing held, no response waiting --
+ * is parsed where it lies. The usual request, the whole piece and
+ * without a body, is answered here; anything else goes on in
+ * input_direct_rest().
+ */
+static inline void
+input_direct(struct httpd_conn *hc, struct rte_mbuf *data)
+{
+	struct tern_ctx *ctx = hc->h->ctx;
+	struct http_request req;
+	uint32_t len = data->data_len;
+	uint32_t n = http_reader_take_request(&hc->rd,
+		rte_pktmbuf_mtod(data, const char *), len, &req);
+	int state;
+
+	if (unlikely(n != len || n == 0 || req.body != HTTP_BODY_NONE)) {
+		input_direct_rest(hc, data, n, &req);
+		return;
+	}
+	hc->h->st.requests++;
+	state = respond(hc, http_resp_for_request(&req), req.is_head);
+	tern_rx_free(ctx, data);   /* hc may be gone when state < 0 */
+	/* A response taken whole leaves nothing waiting: with the peer
+	 * done sending, the server is done too. */
+	if (state == 1 && (hc->flags & (HC_CLOSING | HC_PEER_CLOSED)) ==
+			  HC_PEER_CLOSED)
+		conn_close(hc);
+}
+
+/*
+ * Input while a response waits or input is held, or after the server
+ * is done with the connection (lingering: discarded and counted).
+ */
+static __attribute__((noinline)) void
+input_other(struct tern_conn *c, struct httpd_conn *hc, struct rte_mbuf *data)
+{
+	if (hc->flags & HC_CLOSING) {
+		hc->lingered_bytes += rte_pktmbuf_pkt_len(data);
+		rte_pktmbuf_free(data);
+		if (hc->lingered_bytes > HTTPD_LINGER_MAX_BYTES) {
+			hc->h->st.linger_aborts++;
+			tern_tcp_abort(c);
+		}
+		return;
+	}
+	input_append(hc, data);
+	if (hc->out != NULL) {
+		/* Blocked on output: keep it, within bounds. */
+		if (hc->in_bytes > hc->h->conf.max_held) {
+			hc->h->st.held_overflow++;
+			tern_tcp_abort(c);
+		}
+		return;
+	}
+	input_process(hc);
 }
 
 /* ---- callbacks ---- */
@@ -497,29 +565,12 @@ on_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
 	struct httpd_conn *hc = user;
 
 	hc->h->st.bytes_in += rte_pktmbuf_pkt_len(data);
-	if (hc->flags & HC_CLOSING) {
-		hc->lingered_bytes += rte_pktmbuf_pkt_len(data);
-		rte_pktmbuf_free(data);
-		if (hc->lingered_bytes > HTTPD_LINGER_MAX_BYTES) {
-			hc->h->st.linger_aborts++;
-			tern_tcp_abort(c);
-		}
-		return;
-	}
-	if (hc->in == NULL && hc->out == NULL && data->nb_segs == 1) {
+	if (likely(hc->in == NULL && hc->out == NULL &&
+		   !(hc->flags & HC_CLOSING) && data->nb_segs == 1)) {
 		input_direct(hc, data);
 		return;
 	}
-	input_append(hc, data);
-	if (hc->out != NULL) {
-		/* Blocked on output: keep it, within bounds. */
-		if (hc->in_bytes > hc->h->conf.max_held) {
-			hc->h->st.held_overflow++;
-			tern_tcp_abort(c);
-		}
-		return;
-	}
-	input_process(hc);
+	input_other(c, hc, data);
 }
 
 static void
