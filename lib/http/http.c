@@ -244,7 +244,7 @@ known_name_at(const unsigned char *p, size_t left, const char *lit,
 /* The length of the name at @p p when it is one tern acts on, followed
  * at once by its colon: told by its first letter and word comparisons,
  * no byte-class scan. @return 0 when not: the caller scans the name. */
-static inline uint32_t
+static inline __attribute__((always_inline)) uint32_t
 known_name_len(const unsigned char *p, const unsigned char *end)
 {
 	size_t left = (size_t)(end - p);
@@ -404,7 +404,7 @@ parse_fields(struct scan *s, struct fields *f)
 }
 
 /* request-line = method SP request-target SP HTTP-version */
-static int
+static inline __attribute__((always_inline)) int
 parse_request_line(struct scan *s, struct http_request *req)
 {
 	const unsigned char *method = s->p;
@@ -449,7 +449,7 @@ parse_request_line(struct scan *s, struct http_request *req)
 }
 
 /* The request head at s; @return 0 or the status it deserves. */
-static int
+static inline __attribute__((always_inline)) int
 parse_request(struct scan *s, struct http_request *req)
 {
 	struct fields f;
@@ -484,11 +484,12 @@ parse_request(struct scan *s, struct http_request *req)
 	return 0;
 }
 
-/* The one function every entry calls, so that the parse is inlined
- * once (see http_prefix.h). */
-int
-http_request_head(const char *p, uint32_t len, struct http_request *req,
-		  uint32_t *head_len)
+/* The request head at @p p, as http_request_head() gives it: inlined
+ * into it and into the usual request's take (one call fewer a request
+ * than the reader calling the parser). */
+static inline __attribute__((always_inline)) int
+request_head(const char *p, uint32_t len, struct http_request *req,
+	     uint32_t *head_len)
 {
 	struct scan s;
 	int status;
@@ -499,6 +500,32 @@ http_request_head(const char *p, uint32_t len, struct http_request *req,
 	status = parse_request(&s, req);
 	*head_len = (uint32_t)(s.p - (const unsigned char *)p);
 	return status;
+}
+
+int
+http_request_head(const char *p, uint32_t len, struct http_request *req,
+		  uint32_t *head_len)
+{
+	return request_head(p, len, req, head_len);
+}
+
+uint32_t
+http_reader_take_request(struct http_reader *r, const char *p, uint32_t len,
+			 struct http_request *req)
+{
+	uint32_t n;
+
+	/* A piece holding more than a head's bound (or none) is left to
+	 * the general feed, and so is one the prefix parser declines: one
+	 * not ending with a line feed, or starting with an empty line (no
+	 * request line starts with CR or LF). */
+	if (r->phase != PH_HEAD || r->carry_len != 0 || len - 1 >= r->max_head)
+		return 0;
+	if (request_head(p, len, req, &n) != 0)
+		return 0;
+	if (req->body != HTTP_BODY_NONE)
+		http_reader_set_body(r, req->body, req->content_length);
+	return n;
 }
 
 int

@@ -13,26 +13,6 @@
 #include "http.h"
 #include "http_prefix.h"
 
-enum http_phase {
-	PH_HEAD,             /* collecting a head */
-	PH_HEAD_TAKEN,       /* head reported; waiting for set_body() */
-	PH_DONE_PENDING,     /* message complete; report it on next feed */
-	PH_BODY_LENGTH,      /* skipping body_left bytes */
-	PH_BODY_EOF,         /* everything until the end is body */
-	PH_CHUNK_SIZE_FIRST, /* first hex digit of a chunk size */
-	PH_CHUNK_SIZE,       /* more hex digits, or the end of the size */
-	PH_CHUNK_EXT,        /* chunk extension: skipped up to LF */
-	PH_CHUNK_SIZE_LF,    /* CR seen after the size: LF must follow */
-	PH_CHUNK_DATA,       /* skipping body_left chunk bytes */
-	PH_CHUNK_DATA_CR,    /* CRLF after chunk data */
-	PH_CHUNK_DATA_LF,
-	PH_TRAILER_START,    /* start of a trailer line (or the final CRLF) */
-	PH_TRAILER_LINE,     /* inside a trailer field line */
-	PH_TRAILER_LINE_LF,  /* CR inside a trailer line: LF must follow */
-	PH_TRAILER_END_LF,   /* CR of the final empty line seen */
-	PH_ERROR,
-};
-
 /* A chunk larger than this is an attack, not a benchmark (2^60). */
 #define HTTP_CHUNK_SIZE_MAX (UINT64_C(1) << 60)
 
@@ -486,25 +466,6 @@ http_reader_feed_request(struct http_reader *r, const char *p, uint32_t len,
 	if (ev == HTTP_EV_HEAD)
 		*status = http_parse_request(r->head, r->head_len, req);
 	return ev;
-}
-
-uint32_t
-http_reader_take_request(struct http_reader *r, const char *p, uint32_t len,
-			 struct http_request *req)
-{
-	uint32_t n;
-
-	/* A piece holding more than a head's bound (or none) is left to
-	 * the general feed, and so is one the prefix parser declines: one
-	 * not ending with a line feed, or starting with an empty line (no
-	 * request line starts with CR or LF). */
-	if (r->phase != PH_HEAD || r->carry_len != 0 || len - 1 >= r->max_head)
-		return 0;
-	if (http_request_head(p, len, req, &n) != 0)
-		return 0;
-	if (req->body != HTTP_BODY_NONE)
-		http_reader_set_body(r, req->body, req->content_length);
-	return n;
 }
 
 enum http_ev
