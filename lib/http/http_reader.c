@@ -16,20 +16,12 @@
 /* A chunk larger than this is an attack, not a benchmark (2^60). */
 #define HTTP_CHUNK_SIZE_MAX (UINT64_C(1) << 60)
 
-void
-http_reader_init(struct http_reader *r, uint32_t max_head)
-{
-	memset(r, 0, sizeof(*r));
-	r->max_head = max_head != 0 ? max_head : HTTP_DEFAULT_MAX_HEAD;
-	r->phase = PH_HEAD;
-}
+/* http_reader_init() (http.h) zeroes the phase. */
+_Static_assert(PH_HEAD == 0, "a zeroed reader collects a head");
 
 void
-http_reader_fini(struct http_reader *r)
+http_reader_free_carry(struct http_reader *r)
 {
-	/* Most readers never held a split head: no free() call for them. */
-	if (r->carry == NULL)
-		return;
 	free(r->carry);
 	r->carry = NULL;
 	r->carry_len = 0;

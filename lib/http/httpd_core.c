@@ -534,6 +534,28 @@ input_other(struct tern_conn *c, struct httpd_conn *hc, struct rte_mbuf *data)
 
 /* ---- callbacks ---- */
 
+/* A record from the pool once the stash is empty. Out of line: the
+ * pool's ops kept on_accepted() saving registers for every connection. */
+static __attribute__((noinline)) void *
+conn_record_get(struct httpd *h)
+{
+	void *obj;
+
+	if (rte_mempool_get(h->pool, &obj) != 0) {
+		h->st.nomem++;
+		return NULL;
+	}
+	return obj;
+}
+
+/* A record back to the pool once the stash is full (out of line, as
+ * conn_record_get()). */
+static __attribute__((noinline)) void
+conn_record_put(struct httpd *h, struct httpd_conn *hc)
+{
+	rte_mempool_put(h->pool, hc);
+}
+
 static int
 on_accepted(struct tern_conn *c, void *listen_user)
 {
@@ -541,11 +563,12 @@ on_accepted(struct tern_conn *c, void *listen_user)
 	struct httpd_conn *hc;
 	void *obj;
 
-	if (h->stash_n > 0) {
+	if (likely(h->stash_n > 0)) {
 		obj = h->stash[--h->stash_n];
-	} else if (rte_mempool_get(h->pool, &obj) != 0) {
-		h->st.nomem++;
-		return -ENOMEM;
+	} else {
+		obj = conn_record_get(h);
+		if (obj == NULL)
+			return -ENOMEM;
 	}
 	hc = obj;
 	memset(hc, 0, offsetof(struct httpd_conn, c));
@@ -588,11 +611,30 @@ on_peer_closed(struct tern_conn *c, void *user)
 {
 	struct httpd_conn *hc = user;
 
+	/* The usual end: no flag yet, nothing held or waiting. Closed at
+	 * once, as conn_close() would (nothing to free or unlink). */
+	if (likely(hc->flags == 0 && hc->out == NULL && hc->in == NULL)) {
+		hc->flags = HC_PEER_CLOSED | HC_CLOSING;
+		tern_tcp_close(c);
+		return;
+	}
 	hc->flags |= HC_PEER_CLOSED;
 	if (hc->flags & HC_LINGER)
 		linger_end(hc);
 	else if (hc->out == NULL && hc->in == NULL)
 		conn_close(hc);
+}
+
+/* What a closing connection may still hold: on a list, input, or the
+ * rest of a response header. */
+static __attribute__((noinline)) void
+conn_release(struct httpd_conn *hc)
+{
+	retry_del(hc);
+	linger_del(hc);
+	input_free(hc);
+	if (hc->out_hdr != NULL)   /* only after a partial send */
+		free(hc->out_hdr);
 }
 
 static void
@@ -601,21 +643,20 @@ on_closed(struct tern_conn *c, void *user, enum tern_tcp_close_reason why)
 	struct httpd_conn *hc = user;
 	struct httpd *h = hc->h;
 
-	retry_del(hc);
-	linger_del(hc);
-	input_free(hc);
+	/* The usual connection holds nothing by now: one test. */
+	if (unlikely((hc->flags & (HC_ON_RETRY | HC_LINGER)) != 0 ||
+		     hc->in != NULL || hc->out_hdr != NULL))
+		conn_release(hc);
 	http_reader_fini(&hc->rd);
-	if (hc->out_hdr != NULL)   /* only after a partial send */
-		free(hc->out_hdr);
 	TAILQ_REMOVE(&h->conns, hc, link);
 	h->nb_conns--;
 	h->st.closed++;
 	if (why != TERN_TCP_CLOSE_NORMAL)
 		h->st.closed_abnormal++;
-	if (h->stash_n < HTTPD_STASH)
+	if (likely(h->stash_n < HTTPD_STASH))
 		h->stash[h->stash_n++] = hc;
 	else
-		rte_mempool_put(h->pool, hc);
+		conn_record_put(h, hc);
 }
 
 static const struct tern_tcp_ops httpd_ops = {
