@@ -220,12 +220,17 @@ name_is(const unsigned char *p, uint32_t n, const char *lit)
 /* What the fields of a head say about framing and persistence. */
 struct fields {
 	uint32_t hosts;
-	bool has_length;
-	bool has_te;
-	bool te_chunked;
-	bool conn_close;
-	bool conn_keep_alive;
-	bool expect_continue;
+	union {
+		struct {
+			bool has_length;
+			bool has_te;
+			bool te_chunked;
+			bool conn_close;
+			bool conn_keep_alive;
+			bool expect_continue;
+		};
+		uint64_t acted;   /* any of them set: one test */
+	};
 	uint64_t length;
 };
 
@@ -408,7 +413,7 @@ static inline __attribute__((always_inline)) int
 parse_request_line(struct scan *s, struct http_request *req)
 {
 	const unsigned char *method = s->p;
-	uint32_t mlen, got, get;
+	uint32_t got, get;
 	int minor;
 
 	/* The commonest method and target ("GET / ") compared whole: a
@@ -418,12 +423,13 @@ parse_request_line(struct scan *s, struct http_request *req)
 		memcpy(&got, method, sizeof(got));
 	memcpy(&get, "GET ", sizeof(get));
 	if (got == get) {
-		mlen = 3;
-		s->p += 4;
+		s->p += 4;       /* not HEAD: *req is zeroed */
 	} else {
-		mlen = skip(s, C_TCHAR);
+		uint32_t mlen = skip(s, C_TCHAR);
+
 		if (mlen == 0 || *s->p++ != ' ')
 			return 400;
+		req->is_head = mlen == 4 && memcmp(method, "HEAD", 4) == 0;
 	}
 	if (s->p[0] == '/' && s->p[1] == ' ')
 		s->p += 2;
@@ -443,7 +449,6 @@ parse_request_line(struct scan *s, struct http_request *req)
 		if (!eol(s))
 			return 400;
 	}
-	req->is_head = mlen == 4 && memcmp(method, "HEAD", 4) == 0;
 	req->version_minor = minor > 0 ? 1 : 0;
 	return 0;
 }
@@ -460,6 +465,13 @@ parse_request(struct scan *s, struct http_request *req)
 		return rc;
 	if (parse_request_fields(s, &f) != 0)
 		return 400;
+	/* The usual request: HTTP/1.1, one Host, no other field acted on
+	 * (*req is zeroed: no body, no Expect). */
+	if (__builtin_expect(f.hosts == 1 && f.acted == 0 &&
+			     req->version_minor == 1, 1)) {
+		req->keep_alive = true;
+		return 0;
+	}
 	/* RFC 9112 3.2: exactly one Host in HTTP/1.1; at most one in 1.0. */
 	if ((req->version_minor == 1 && f.hosts != 1) || f.hosts > 1)
 		return 400;
