@@ -273,12 +273,125 @@ test_take_request(void **state)
 	http_reader_fini(&r);
 }
 
+/*
+ * The usual request's take on the edges of its scans: the Host line's
+ * CRLF at every offset of the sixteen-byte blocks (the head alone, and
+ * with a second request, whole or cut, after it), a NUL or another CTL
+ * at each byte of the value, and names that start as the ones acted on
+ * do but are others (the take acts only on those it tells by their
+ * first bytes: a look-alike must count as nothing).
+ */
+static void
+test_take_edges(void **state)
+{
+	static const unsigned char ctl[] = { 0x00, 0x01, 0x08, 0x0b, 0x1f,
+					     0x7f, '\r' };
+	static const char *const decoys[] = {
+		"Hos: a", "Hosts: a", "Host-: a", "Expectx: 100-continue",
+		"Connections: close", "Connectio: close",
+		"Content-Lengths: 5", "Content_Length: 5", "Content-Lengt: 5",
+		"Transfer-Encodings: chunked", "Transfer_Encoding: chunked",
+	};
+	struct http_request req;
+	struct http_reader r;
+	char head[160], piece[200];
+	uint32_t used;
+	int len, st;
+
+	(void)state;
+	http_reader_init(&r, 256);
+	assert_int_equal(http_reader_take_request(&r, "", 0, &req), 0);
+	assert_int_equal(http_reader_take_request(&r,
+		"\nGET / HTTP/1.1\r\nHost: a\r\n\r\n", 27, &req), 0);
+	assert_true(http_reader_idle(&r));
+	for (int vlen = 0; vlen < 48; vlen++) {
+		len = snprintf(head, sizeof(head),
+			       "GET / HTTP/1.1\r\nHost: %.*s\r\n\r\n", vlen,
+			       "0123456789abcdef0123456789abcdef0123456789abcdef");
+		assert_int_equal(http_reader_take_request(&r, head,
+			(uint32_t)len, &req), len);
+		assert_true(req.keep_alive && req.body == HTTP_BODY_NONE);
+		/* A second request after it: taken alone; cut: declined. */
+		memcpy(piece, head, (size_t)len);
+		memcpy(piece + len, head, (size_t)len);
+		assert_int_equal(http_reader_take_request(&r, piece,
+			(uint32_t)(2 * len), &req), len);
+		assert_int_equal(http_reader_take_request(&r, piece,
+			(uint32_t)(2 * len - 3), &req), 0);
+		assert_true(http_reader_idle(&r));
+		for (int at = 0; at < vlen; at++) {
+			for (size_t k = 0; k < sizeof(ctl); k++) {
+				char was = head[22 + at];
+
+				head[22 + at] = (char)ctl[k];
+				if (http_reader_take_request(&r, head,
+					(uint32_t)len, &req) != 0 ||
+				    http_parse_request(head, (uint32_t)len,
+						       &req) != 400)
+					fail_msg("byte %#x at %d of %d taken",
+						 ctl[k], at, vlen);
+				head[22 + at] = was;
+			}
+		}
+	}
+	for (size_t i = 0; i < sizeof(decoys) / sizeof(decoys[0]); i++) {
+		/* Beside Host, acted on as nothing. */
+		len = snprintf(head, sizeof(head),
+			       "POST / HTTP/1.1\r\nHost: a\r\n%s\r\n\r\n",
+			       decoys[i]);
+		assert_int_equal(http_reader_take_request(&r, head,
+			(uint32_t)len, &req), len);
+		if (!req.keep_alive || req.body != HTTP_BODY_NONE ||
+		    req.expect_continue)
+			fail_msg("%s acted on", decoys[i]);
+		/* Instead of Host: no Host, 400 (and no take). */
+		len = snprintf(head, sizeof(head),
+			       "GET / HTTP/1.1\r\n%s\r\n\r\n", decoys[i]);
+		assert_int_equal(http_reader_take_request(&r, head,
+			(uint32_t)len, &req), 0);
+		assert_int_equal(http_reader_feed_request(&r, head,
+			(uint32_t)len, &used, &req, &st), HTTP_EV_HEAD);
+		assert_int_equal(st, 400);
+		http_reader_fini(&r);
+		http_reader_init(&r, 256);
+	}
+	http_reader_fini(&r);
+}
+
+/*
+ * http_reader_take_request() on exactly @p p[0..len), whose status
+ * alone is @p st and request @p want: the take has its own copy of the
+ * parse, so it must take the head iff the status is 0 (the same request
+ * then), and otherwise leave the reader as it was.
+ */
+static void
+take_agrees(const char *p, size_t len, int st, const struct http_request *want)
+{
+	struct http_request req;
+	struct http_reader r;
+	uint32_t n;
+
+	http_reader_init(&r, 512);
+	n = http_reader_take_request(&r, p, (uint32_t)len, &req);
+	if ((n != 0) != (st == 0))
+		fail_msg("status %d, taken %u: %.*s", st, n, (int)len, p);
+	if (n != 0 && memcmp(&req, want, sizeof(req)) != 0)
+		fail_msg("taken otherwise than parsed: %.*s", (int)len, p);
+	if (n == 0)
+		assert_true(http_reader_idle(&r));
+	http_reader_fini(&r);
+}
+
 static int
 status_of(const char *head)
 {
 	struct http_request req;
+	uint32_t len = (uint32_t)strlen(head);
+	int st = http_parse_request(head, len, &req);
 
-	return http_parse_request(head, (uint32_t)strlen(head), &req);
+	if (len <= 512)
+		take_agrees(head, len, st, &req);
+	return st;
 }
 
 /*
@@ -1001,6 +1114,8 @@ status_of_bytes(const char *p, size_t len)
 
 	assert_true(len + sizeof(next) <= sizeof(buf));
 	st = http_parse_request(p, (uint32_t)len, &req);
+	if (len <= 512)
+		take_agrees(p, len, st, &req);
 	memcpy(buf, p, len);
 	memcpy(buf + len, next, sizeof(next) - 1);
 	http_reader_init(&r, 512);
@@ -1341,6 +1456,7 @@ main(void)
 		cmocka_unit_test(test_pipeline_bytewise),
 		cmocka_unit_test(test_pipeline_every_split),
 		cmocka_unit_test(test_take_request),
+		cmocka_unit_test(test_take_edges),
 		cmocka_unit_test(test_request_errors),
 		cmocka_unit_test(test_scan_positions),
 		cmocka_unit_test(test_line_end_offsets),

@@ -11,9 +11,7 @@
 #include "http.h"
 #include "http_class.h"
 #include "http_prefix.h"
-
-/* Digits of a Content-Length we accept: 10^18 fits in 63 bits. */
-#define HTTP_CONTENT_LENGTH_DIGITS_MAX 18
+#include "http_value.h"
 
 /* ---- heads ----
  *
@@ -179,27 +177,6 @@ parse_version(const unsigned char *p, const unsigned char *end)
 	return p[7] - '0';
 }
 
-/* Case-insensitive equality with a lower-case literal of @p n bytes:
- * each byte ORed with 0x20, four at a time while four are left. */
-static inline bool
-name_eq(const unsigned char *p, const char *lit, uint32_t n)
-{
-	uint32_t i = 0;
-
-	for (; i + 4 <= n; i += 4) {
-		uint32_t a, b;
-
-		memcpy(&a, p + i, sizeof(a));
-		memcpy(&b, lit + i, sizeof(b));
-		if ((a | 0x20202020u) != b)
-			return false;
-	}
-	for (; i < n; i++)
-		if ((p[i] | 0x20) != (unsigned char)lit[i])
-			return false;
-	return true;
-}
-
 /* Eight name bytes from @p p, letters folded to lower case (a tchar
  * ORed with 0x20 is a lower-case letter only when it was that letter in
  * either case, and '-' stays '-'), against the first eight of @p lit. */
@@ -240,87 +217,22 @@ name_is(const unsigned char *p, uint32_t n, const char *lit)
 	}
 }
 
-/* Does the comma-separated token list @p v contain @p tok (any case)? */
-static bool
-list_has(const unsigned char *v, uint32_t len, const char *tok)
-{
-	uint32_t tlen = (uint32_t)strlen(tok);
-	uint32_t i = 0;
-
-	while (i < len) {
-		uint32_t start, stop;
-
-		while (i < len && (v[i] == ' ' || v[i] == '\t' || v[i] == ','))
-			i++;
-		start = i;
-		while (i < len && v[i] != ',')
-			i++;
-		stop = i;
-		while (stop > start && (v[stop - 1] == ' ' ||
-					v[stop - 1] == '\t'))
-			stop--;
-		if (stop - start == tlen && name_eq(v + start, tok, tlen))
-			return true;
-	}
-	return false;
-}
-
-/* Is the last coding of a Transfer-Encoding list "chunked"? */
-static bool
-list_ends_chunked(const unsigned char *v, uint32_t len)
-{
-	uint32_t start = len;
-
-	while (start > 0 && v[start - 1] != ',')
-		start--;
-	while (start < len && (v[start] == ' ' || v[start] == '\t'))
-		start++;
-	return len - start == 7 && name_eq(v + start, "chunked", 7);
-}
-
-/* Content-Length = 1*DIGIT (RFC 9110 8.6). @return 0 or -1. */
-static int
-parse_length(const unsigned char *v, uint32_t len, uint64_t *out)
-{
-	uint64_t n = 0;
-
-	if (len == 0 || len > HTTP_CONTENT_LENGTH_DIGITS_MAX)
-		return -1;
-	for (uint32_t i = 0; i < len; i++) {
-		if (!is(v[i], C_DIGIT))
-			return -1;
-		n = n * 10 + (uint64_t)(v[i] - '0');
-	}
-	*out = n;
-	return 0;
-}
-
 /* What the fields of a head say about framing and persistence. */
 struct fields {
 	uint32_t hosts;
-	bool has_length;
-	bool has_te;
-	bool te_chunked;
-	bool conn_close;
-	bool conn_keep_alive;
-	bool expect_continue;
+	union {
+		struct {
+			bool has_length;
+			bool has_te;
+			bool te_chunked;
+			bool conn_close;
+			bool conn_keep_alive;
+			bool expect_continue;
+		};
+		uint64_t acted;   /* any of them set: one test */
+	};
 	uint64_t length;
 };
-
-/* The value of a field line, @p v up to @p vend (the line end), without
- * the optional whitespace around it. @return its length. */
-static inline uint32_t
-trim_ows(const unsigned char **v, const unsigned char *vend)
-{
-	const unsigned char *p = *v;
-
-	while (p < vend && (*p == ' ' || *p == '\t'))
-		p++;
-	while (vend > p && (vend[-1] == ' ' || vend[-1] == '\t'))
-		vend--;
-	*v = p;
-	return (uint32_t)(vend - p);
-}
 
 /* Is @p p the lower-case @p lit (@p n bytes) and a colon, within the
  * @p left bytes to the head's end? The bytes are no known tchars: ORed
@@ -337,7 +249,7 @@ known_name_at(const unsigned char *p, size_t left, const char *lit,
 /* The length of the name at @p p when it is one tern acts on, followed
  * at once by its colon: told by its first letter and word comparisons,
  * no byte-class scan. @return 0 when not: the caller scans the name. */
-static inline uint32_t
+static inline __attribute__((always_inline)) uint32_t
 known_name_len(const unsigned char *p, const unsigned char *end)
 {
 	size_t left = (size_t)(end - p);
@@ -361,37 +273,43 @@ known_name_len(const unsigned char *p, const unsigned char *end)
 
 /*
  * Act on one field line: name, and the raw value from after the colon
- * up to the line end (@p vend). Names are told apart by length first;
- * only a field tern acts on has its value trimmed and read.
+ * up to the line end (@p vend). Names are told apart by length first
+ * (and compared, unless @p named: known_name_len() did); only a field
+ * tern acts on has its value trimmed and read.
  */
 static inline __attribute__((always_inline)) int
 field(struct fields *f, const unsigned char *name, uint32_t name_len,
-      const unsigned char *v, const unsigned char *vend)
+      const unsigned char *v, const unsigned char *vend, bool named)
 {
 	uint64_t length;
 	uint32_t vlen;
 
+	/* Host, in every request: one compare, no switch. */
+	if (named && name_len == 4) {
+		f->hosts++;
+		return 0;
+	}
 	switch (name_len) {
 	case 4:
-		if (name_is(name, 4, "host"))
+		if (named || name_is(name, 4, "host"))
 			f->hosts++;
 		break;
 	case 6:
-		if (!name_is(name, 6, "expect"))
+		if (!named && !name_is(name, 6, "expect"))
 			break;
 		vlen = trim_ows(&v, vend);
 		if (vlen == 12 && name_eq(v, "100-continue", 12))
 			f->expect_continue = true;
 		break;
 	case 10:
-		if (!name_is(name, 10, "connection"))
+		if (!named && !name_is(name, 10, "connection"))
 			break;
 		vlen = trim_ows(&v, vend);
 		f->conn_close |= list_has(v, vlen, "close");
 		f->conn_keep_alive |= list_has(v, vlen, "keep-alive");
 		break;
 	case 14:
-		if (!name_is(name, 14, "content-length"))
+		if (!named && !name_is(name, 14, "content-length"))
 			break;
 		vlen = trim_ows(&v, vend);
 		if (parse_length(v, vlen, &length) != 0)
@@ -403,8 +321,8 @@ field(struct fields *f, const unsigned char *name, uint32_t name_len,
 		f->length = length;
 		break;
 	case 17:
-		if (!(word_is(name, "transfer") &&
-		      name_is(name + 8, 9, "-encoding")))
+		if (!named && !(word_is(name, "transfer") &&
+				name_is(name + 8, 9, "-encoding")))
 			break;
 		vlen = trim_ows(&v, vend);
 		f->has_te = true;
@@ -436,6 +354,7 @@ fields_parse(struct scan *s, struct fields *f, bool known_first)
 	for (;;) {
 		const unsigned char *name = p, *v;
 		uint32_t name_len;
+		bool known;
 
 		if (p == end)
 			return -1;      /* no empty line */
@@ -449,7 +368,8 @@ fields_parse(struct scan *s, struct fields *f, bool known_first)
 			return 0;
 		}
 		name_len = known_first ? known_name_len(p, end) : 0;
-		if (name_len != 0) {
+		known = name_len != 0;
+		if (known) {
 			p += name_len;
 		} else {
 			p = class_end(s, p, C_TCHAR);
@@ -459,7 +379,10 @@ fields_parse(struct scan *s, struct fields *f, bool known_first)
 		}
 		v = p + 1;
 		p = class_end(s, v, C_FIELD);
-		if (field(f, name, name_len, v, p) != 0)
+		/* Tried first, a name not known is none acted on: the scan
+		 * found the same bytes known_name_len() compared. */
+		if ((!known_first || known) &&
+		    field(f, name, name_len, v, p, known_first) != 0)
 			return -1;
 		p = line_end(p);
 		if (p == NULL)
@@ -470,8 +393,10 @@ fields_parse(struct scan *s, struct fields *f, bool known_first)
 /* A request's fields: Host is in every HTTP/1.1 request, and the others
  * acted on are common, so their names are tried first. A response's are
  * mostly ones tern does not act on (Server, Date, Content-Type): there
- * trying them first cost more than it saved. Each its own copy. */
-static __attribute__((noinline)) int
+ * trying them first cost more than it saved. Each its own copy; the
+ * request's inlined into its one caller, the head parser (a call, and
+ * the fields in memory, cost some 20 instructions a request). */
+static inline __attribute__((always_inline)) int
 parse_request_fields(struct scan *s, struct fields *f)
 {
 	return fields_parse(s, f, true);
@@ -484,11 +409,11 @@ parse_fields(struct scan *s, struct fields *f)
 }
 
 /* request-line = method SP request-target SP HTTP-version */
-static int
+static inline __attribute__((always_inline)) int
 parse_request_line(struct scan *s, struct http_request *req)
 {
 	const unsigned char *method = s->p;
-	uint32_t mlen, got, get;
+	uint32_t got, get;
 	int minor;
 
 	/* The commonest method and target ("GET / ") compared whole: a
@@ -498,12 +423,13 @@ parse_request_line(struct scan *s, struct http_request *req)
 		memcpy(&got, method, sizeof(got));
 	memcpy(&get, "GET ", sizeof(get));
 	if (got == get) {
-		mlen = 3;
-		s->p += 4;
+		s->p += 4;       /* not HEAD: *req is zeroed */
 	} else {
-		mlen = skip(s, C_TCHAR);
+		uint32_t mlen = skip(s, C_TCHAR);
+
 		if (mlen == 0 || *s->p++ != ' ')
 			return 400;
+		req->is_head = mlen == 4 && memcmp(method, "HEAD", 4) == 0;
 	}
 	if (s->p[0] == '/' && s->p[1] == ' ')
 		s->p += 2;
@@ -523,13 +449,12 @@ parse_request_line(struct scan *s, struct http_request *req)
 		if (!eol(s))
 			return 400;
 	}
-	req->is_head = mlen == 4 && memcmp(method, "HEAD", 4) == 0;
 	req->version_minor = minor > 0 ? 1 : 0;
 	return 0;
 }
 
 /* The request head at s; @return 0 or the status it deserves. */
-static int
+static inline __attribute__((always_inline)) int
 parse_request(struct scan *s, struct http_request *req)
 {
 	struct fields f;
@@ -540,6 +465,13 @@ parse_request(struct scan *s, struct http_request *req)
 		return rc;
 	if (parse_request_fields(s, &f) != 0)
 		return 400;
+	/* The usual request: HTTP/1.1, one Host, no other field acted on
+	 * (*req is zeroed: no body, no Expect). */
+	if (__builtin_expect(f.hosts == 1 && f.acted == 0 &&
+			     req->version_minor == 1, 1)) {
+		req->keep_alive = true;
+		return 0;
+	}
 	/* RFC 9112 3.2: exactly one Host in HTTP/1.1; at most one in 1.0. */
 	if ((req->version_minor == 1 && f.hosts != 1) || f.hosts > 1)
 		return 400;
@@ -564,11 +496,12 @@ parse_request(struct scan *s, struct http_request *req)
 	return 0;
 }
 
-/* The one function every entry calls, so that the parse is inlined
- * once (see http_prefix.h). */
-int
-http_request_head(const char *p, uint32_t len, struct http_request *req,
-		  uint32_t *head_len)
+/* The request head at @p p, as http_request_head() gives it: inlined
+ * into it and into the usual request's take (one call fewer a request
+ * than the reader calling the parser). */
+static inline __attribute__((always_inline)) int
+request_head(const char *p, uint32_t len, struct http_request *req,
+	     uint32_t *head_len)
 {
 	struct scan s;
 	int status;
@@ -579,6 +512,32 @@ http_request_head(const char *p, uint32_t len, struct http_request *req,
 	status = parse_request(&s, req);
 	*head_len = (uint32_t)(s.p - (const unsigned char *)p);
 	return status;
+}
+
+int
+http_request_head(const char *p, uint32_t len, struct http_request *req,
+		  uint32_t *head_len)
+{
+	return request_head(p, len, req, head_len);
+}
+
+uint32_t
+http_reader_take_request(struct http_reader *r, const char *p, uint32_t len,
+			 struct http_request *req)
+{
+	uint32_t n;
+
+	/* A piece holding more than a head's bound (or none) is left to
+	 * the general feed, and so is one the prefix parser declines: one
+	 * not ending with a line feed, or starting with an empty line (no
+	 * request line starts with CR or LF). */
+	if (r->phase != PH_HEAD || r->carry_len != 0 || len - 1 >= r->max_head)
+		return 0;
+	if (request_head(p, len, req, &n) != 0)
+		return 0;
+	if (req->body != HTTP_BODY_NONE)
+		http_reader_set_body(r, req->body, req->content_length);
+	return n;
 }
 
 int

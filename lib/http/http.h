@@ -30,6 +30,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /** Default bound of a message head (request line or status line plus
@@ -58,7 +59,7 @@ struct http_reader {
 	char *carry;          /**< head bytes spanning pieces (lazy) */
 	uint32_t carry_len;
 	uint32_t max_head;    /**< bound of a head; also of a chunk trailer */
-	uint8_t phase;        /**< enum http_phase (http.c) */
+	uint8_t phase;        /**< enum http_phase (http_prefix.h) */
 	bool carry_is_head;   /**< the last HEAD event pointed into carry */
 	uint32_t trailer_bytes;
 	uint64_t body_left;   /**< LENGTH / chunk data bytes still to skip */
@@ -67,11 +68,27 @@ struct http_reader {
 	uint32_t head_len;
 };
 
-/** Prepare @p r; @p max_head bounds a head (0: HTTP_DEFAULT_MAX_HEAD). */
-void http_reader_init(struct http_reader *r, uint32_t max_head);
+/** Prepare @p r; @p max_head bounds a head (0: HTTP_DEFAULT_MAX_HEAD).
+ * Inline, as once per connection: zeroed, the reader collects a head. */
+static inline void
+http_reader_init(struct http_reader *r, uint32_t max_head)
+{
+	*r = (struct http_reader){
+		.max_head = max_head != 0 ? max_head : HTTP_DEFAULT_MAX_HEAD,
+	};
+}
 
-/** Free the carry buffer, if any. */
-void http_reader_fini(struct http_reader *r);
+/** Free the carry buffer (http_reader_fini() when there is one). */
+void http_reader_free_carry(struct http_reader *r);
+
+/** Free the carry buffer, if any. Inline: most readers never held a
+ * split head, and need no call. */
+static inline void
+http_reader_fini(struct http_reader *r)
+{
+	if (r->carry != NULL)
+		http_reader_free_carry(r);
+}
 
 /**
  * Consume bytes from @p p (@p len may be 0: reports a completed

@@ -20,6 +20,28 @@
 
 #include "http.h"
 
+/* Where a reader stands (struct http_reader's phase): http_reader.c's,
+ * and http.c's http_reader_take_request() tests for PH_HEAD. */
+enum http_phase {
+	PH_HEAD,             /* collecting a head */
+	PH_HEAD_TAKEN,       /* head reported; waiting for set_body() */
+	PH_DONE_PENDING,     /* message complete; report it on next feed */
+	PH_BODY_LENGTH,      /* skipping body_left bytes */
+	PH_BODY_EOF,         /* everything until the end is body */
+	PH_CHUNK_SIZE_FIRST, /* first hex digit of a chunk size */
+	PH_CHUNK_SIZE,       /* more hex digits, or the end of the size */
+	PH_CHUNK_EXT,        /* chunk extension: skipped up to LF */
+	PH_CHUNK_SIZE_LF,    /* CR seen after the size: LF must follow */
+	PH_CHUNK_DATA,       /* skipping body_left chunk bytes */
+	PH_CHUNK_DATA_CR,    /* CRLF after chunk data */
+	PH_CHUNK_DATA_LF,
+	PH_TRAILER_START,    /* start of a trailer line (or the final CRLF) */
+	PH_TRAILER_LINE,     /* inside a trailer field line */
+	PH_TRAILER_LINE_LF,  /* CR inside a trailer line: LF must follow */
+	PH_TRAILER_END_LF,   /* CR of the final empty line seen */
+	PH_ERROR,
+};
+
 /* The request head at @p p, its bytes up to the last line feed of
  * p[0..len): @return 0 or the status it deserves, as
  * http_parse_request(); *head_len its length, up to and including the

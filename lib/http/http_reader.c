@@ -13,43 +13,15 @@
 #include "http.h"
 #include "http_prefix.h"
 
-enum http_phase {
-	PH_HEAD,             /* collecting a head */
-	PH_HEAD_TAKEN,       /* head reported; waiting for set_body() */
-	PH_DONE_PENDING,     /* message complete; report it on next feed */
-	PH_BODY_LENGTH,      /* skipping body_left bytes */
-	PH_BODY_EOF,         /* everything until the end is body */
-	PH_CHUNK_SIZE_FIRST, /* first hex digit of a chunk size */
-	PH_CHUNK_SIZE,       /* more hex digits, or the end of the size */
-	PH_CHUNK_EXT,        /* chunk extension: skipped up to LF */
-	PH_CHUNK_SIZE_LF,    /* CR seen after the size: LF must follow */
-	PH_CHUNK_DATA,       /* skipping body_left chunk bytes */
-	PH_CHUNK_DATA_CR,    /* CRLF after chunk data */
-	PH_CHUNK_DATA_LF,
-	PH_TRAILER_START,    /* start of a trailer line (or the final CRLF) */
-	PH_TRAILER_LINE,     /* inside a trailer field line */
-	PH_TRAILER_LINE_LF,  /* CR inside a trailer line: LF must follow */
-	PH_TRAILER_END_LF,   /* CR of the final empty line seen */
-	PH_ERROR,
-};
-
 /* A chunk larger than this is an attack, not a benchmark (2^60). */
 #define HTTP_CHUNK_SIZE_MAX (UINT64_C(1) << 60)
 
-void
-http_reader_init(struct http_reader *r, uint32_t max_head)
-{
-	memset(r, 0, sizeof(*r));
-	r->max_head = max_head != 0 ? max_head : HTTP_DEFAULT_MAX_HEAD;
-	r->phase = PH_HEAD;
-}
+/* http_reader_init() (http.h) zeroes the phase. */
+_Static_assert(PH_HEAD == 0, "a zeroed reader collects a head");
 
 void
-http_reader_fini(struct http_reader *r)
+http_reader_free_carry(struct http_reader *r)
 {
-	/* Most readers never held a split head: no free() call for them. */
-	if (r->carry == NULL)
-		return;
 	free(r->carry);
 	r->carry = NULL;
 	r->carry_len = 0;
@@ -486,26 +458,6 @@ http_reader_feed_request(struct http_reader *r, const char *p, uint32_t len,
 	if (ev == HTTP_EV_HEAD)
 		*status = http_parse_request(r->head, r->head_len, req);
 	return ev;
-}
-
-uint32_t
-http_reader_take_request(struct http_reader *r, const char *p, uint32_t len,
-			 struct http_request *req)
-{
-	uint32_t n;
-
-	/* The prefix parser needs the piece to end with a line feed; a
-	 * piece starting with an empty line, or holding more than a head's
-	 * bound, is left to the general feed. */
-	if (r->phase != PH_HEAD || r->carry_len != 0 || len == 0 ||
-	    len > r->max_head || p[len - 1] != '\n' || p[0] == '\r' ||
-	    p[0] == '\n')
-		return 0;
-	if (http_request_head(p, len, req, &n) != 0)
-		return 0;
-	if (req->body != HTTP_BODY_NONE)
-		http_reader_set_body(r, req->body, req->content_length);
-	return n;
 }
 
 enum http_ev

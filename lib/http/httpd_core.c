@@ -23,86 +23,7 @@
 
 #include "tern_tcp.h"
 #include "httpd_core.h"
-
-#define HTTPD_NS_PER_S 1000000000ull
-/*
- * Lingering close (RFC 9112 9.6): when the server ends a connection the
- * client may still be sending (pipelined requests after an error, the
- * rest of an oversized head). Closing at once would answer that data
- * with a reset, which can destroy our response in the client's receive
- * queue before it is read. So the server half-closes, discards input
- * until the client closes, and only then closes -- or after this long,
- * or this much discarded input (nginx: lingering_time, 30 s).
- */
-#define HTTPD_LINGER_NS (5ull * HTTPD_NS_PER_S)
-#define HTTPD_LINGER_MAX_BYTES (1u << 20)
-
-enum httpd_conn_flag {
-	HC_PEER_CLOSED = 1u << 0,   /* FIN received */
-	HC_CLOSING = 1u << 1,       /* no more responses: lingering or
-				       closed */
-	HC_ON_RETRY = 1u << 2,
-	HC_LINGER = 1u << 3,        /* half-closed, on the linger list */
-};
-
-struct httpd_conn {
-	/* Up to c: zeroed when the record is taken. Input not parsed yet
-	 * because a response waits for send space. */
-	struct rte_mbuf *in;
-	struct rte_mbuf *in_tail;
-	uint32_t in_off;            /* bytes of the first segment consumed */
-	uint32_t in_bytes;
-	/* The response in progress: out->buf[out_off .. out_len). */
-	const struct http_resp *out;
-	uint32_t out_off;
-	uint32_t out_len;
-	/* Unsent header bytes copied, since Date may be rewritten. */
-	char *out_hdr;
-	uint32_t out_hdr_len;
-	uint8_t flags;
-	uint8_t pending;            /* enum http_resp_kind for the request
-				       whose body is being skipped */
-	bool pending_head;          /* ... and it was a HEAD */
-	uint32_t lingered_bytes;    /* input discarded while lingering */
-	/* From here on: each set by its own rule, not zeroed (the reader
-	 * zeroes itself; the rest is valid once on its list or flagged). */
-	struct tern_conn *c;
-	struct httpd *h;
-	struct http_reader rd;
-	uint64_t linger_end_ns;     /* with HC_LINGER */
-	TAILQ_ENTRY(httpd_conn) link;
-	/* The retry list, or the linger list: never both at once (a
-	 * lingering connection sends nothing more). */
-	TAILQ_ENTRY(httpd_conn) retry_link;
-};
-
-TAILQ_HEAD(httpd_conn_list, httpd_conn);
-
-/* Free httpd_conn records kept out of the pool. */
-#define HTTPD_STASH 16
-
-struct httpd {
-	struct tern_ctx *ctx;
-	struct httpd_conf conf;
-	struct http_resp_set resp;
-	struct rte_mempool *pool;   /* struct httpd_conn records */
-	/* Records freed last, taken first: a get or put through the
-	 * pool's ring ops costs some 50 instructions per connection. */
-	uint32_t stash_n;
-	struct httpd_conn *stash[HTTPD_STASH];
-	struct tern_listener *listeners[HTTPD_MAX_PORTS];
-	uint16_t nb_listeners;
-	uint32_t nb_conns;
-	uint32_t nb_retry;
-	uint64_t next_date_ns;      /* when the Date field changes */
-	struct httpd_conn_list conns;
-	/* Connections whose send failed for want of mbufs: no writable()
-	 * comes for them, so httpd_poll() retries. */
-	struct httpd_conn_list retry;
-	/* Half-closed connections, in order of linger_end_ns. */
-	struct httpd_conn_list linger;
-	struct httpd_stats st;
-};
+#include "httpd_priv.h"
 
 size_t
 httpd_conn_size(void)
@@ -514,28 +435,38 @@ input_process(struct httpd_conn *hc)
 }
 
 /*
- * The usual piece -- one segment, nothing held, no response waiting --
- * is parsed where it lies, and held (its rest) only when a response
- * blocks on send space.
+ * The rest of a piece parsed where it lies (input_direct()): @p off
+ * bytes taken by http_reader_take_request() into @p req (none when 0),
+ * a request with a body or more requests after it. What is left is held
+ * only when a response blocks on send space.
  */
-static void
-input_direct(struct httpd_conn *hc, struct rte_mbuf *data)
+static __attribute__((noinline)) void
+input_direct_rest(struct httpd_conn *hc, struct rte_mbuf *data, uint32_t off,
+		  const struct http_request *req)
 {
 	struct tern_ctx *ctx = hc->h->ctx;
-	int state;
-	uint32_t n = parse_piece(hc, rte_pktmbuf_mtod(data, const char *),
-				 data->data_len, &state);
+	int state = 1;
 
+	if (off != 0) {
+		hc->h->st.requests++;
+		state = on_request(hc, req);
+		if (state == 1 && (hc->flags & HC_CLOSING))
+			state = -1;
+	}
+	if (state == 1 && off < data->data_len)
+		off += parse_piece(hc, rte_pktmbuf_mtod_offset(data,
+				   const char *, off), data->data_len - off,
+				   &state);
 	/* Parsed whole: freed with the step's other received mbufs, in one
 	 * mempool call (the stack flushes them as the step's input ends). */
 	if (state < 0) {
 		tern_rx_free(ctx, data);   /* hc may be gone */
 		return;
 	}
-	if (n < data->data_len) {
+	if (off < data->data_len) {
 		input_append(hc, data);
-		hc->in_off = n;
-		hc->in_bytes -= n;
+		hc->in_off = off;
+		hc->in_bytes -= off;
 		return;
 	}
 	tern_rx_free(ctx, data);
@@ -543,7 +474,87 @@ input_direct(struct httpd_conn *hc, struct rte_mbuf *data)
 		conn_close(hc);
 }
 
+/*
+ * The usual piece -- one segment, nothing held, no response waiting --
+ * is parsed where it lies. The usual request, the whole piece and
+ * without a body, is answered here; anything else goes on in
+ * input_direct_rest().
+ */
+static inline void
+input_direct(struct httpd_conn *hc, struct rte_mbuf *data)
+{
+	struct tern_ctx *ctx = hc->h->ctx;
+	struct http_request req;
+	uint32_t len = data->data_len;
+	uint32_t n = http_reader_take_request(&hc->rd,
+		rte_pktmbuf_mtod(data, const char *), len, &req);
+	int state;
+
+	if (unlikely(n != len || n == 0 || req.body != HTTP_BODY_NONE)) {
+		input_direct_rest(hc, data, n, &req);
+		return;
+	}
+	hc->h->st.requests++;
+	state = respond(hc, http_resp_for_request(&req), req.is_head);
+	tern_rx_free(ctx, data);   /* hc may be gone when state < 0 */
+	/* A response taken whole leaves nothing waiting: with the peer
+	 * done sending, the server is done too. */
+	if (state == 1 && (hc->flags & (HC_CLOSING | HC_PEER_CLOSED)) ==
+			  HC_PEER_CLOSED)
+		conn_close(hc);
+}
+
+/*
+ * Input while a response waits or input is held, or after the server
+ * is done with the connection (lingering: discarded and counted).
+ */
+static __attribute__((noinline)) void
+input_other(struct tern_conn *c, struct httpd_conn *hc, struct rte_mbuf *data)
+{
+	if (hc->flags & HC_CLOSING) {
+		hc->lingered_bytes += rte_pktmbuf_pkt_len(data);
+		rte_pktmbuf_free(data);
+		if (hc->lingered_bytes > HTTPD_LINGER_MAX_BYTES) {
+			hc->h->st.linger_aborts++;
+			tern_tcp_abort(c);
+		}
+		return;
+	}
+	input_append(hc, data);
+	if (hc->out != NULL) {
+		/* Blocked on output: keep it, within bounds. */
+		if (hc->in_bytes > hc->h->conf.max_held) {
+			hc->h->st.held_overflow++;
+			tern_tcp_abort(c);
+		}
+		return;
+	}
+	input_process(hc);
+}
+
 /* ---- callbacks ---- */
+
+/* A record from the pool once the stash is empty. Out of line: the
+ * pool's ops kept on_accepted() saving registers for every connection. */
+static __attribute__((noinline)) void *
+conn_record_get(struct httpd *h)
+{
+	void *obj;
+
+	if (rte_mempool_get(h->pool, &obj) != 0) {
+		h->st.nomem++;
+		return NULL;
+	}
+	return obj;
+}
+
+/* A record back to the pool once the stash is full (out of line, as
+ * conn_record_get()). */
+static __attribute__((noinline)) void
+conn_record_put(struct httpd *h, struct httpd_conn *hc)
+{
+	rte_mempool_put(h->pool, hc);
+}
 
 static int
 on_accepted(struct tern_conn *c, void *listen_user)
@@ -552,11 +563,12 @@ on_accepted(struct tern_conn *c, void *listen_user)
 	struct httpd_conn *hc;
 	void *obj;
 
-	if (h->stash_n > 0) {
+	if (likely(h->stash_n > 0)) {
 		obj = h->stash[--h->stash_n];
-	} else if (rte_mempool_get(h->pool, &obj) != 0) {
-		h->st.nomem++;
-		return -ENOMEM;
+	} else {
+		obj = conn_record_get(h);
+		if (obj == NULL)
+			return -ENOMEM;
 	}
 	hc = obj;
 	memset(hc, 0, offsetof(struct httpd_conn, c));
@@ -576,29 +588,12 @@ on_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
 	struct httpd_conn *hc = user;
 
 	hc->h->st.bytes_in += rte_pktmbuf_pkt_len(data);
-	if (hc->flags & HC_CLOSING) {
-		hc->lingered_bytes += rte_pktmbuf_pkt_len(data);
-		rte_pktmbuf_free(data);
-		if (hc->lingered_bytes > HTTPD_LINGER_MAX_BYTES) {
-			hc->h->st.linger_aborts++;
-			tern_tcp_abort(c);
-		}
-		return;
-	}
-	if (hc->in == NULL && hc->out == NULL && data->nb_segs == 1) {
+	if (likely(hc->in == NULL && hc->out == NULL &&
+		   !(hc->flags & HC_CLOSING) && data->nb_segs == 1)) {
 		input_direct(hc, data);
 		return;
 	}
-	input_append(hc, data);
-	if (hc->out != NULL) {
-		/* Blocked on output: keep it, within bounds. */
-		if (hc->in_bytes > hc->h->conf.max_held) {
-			hc->h->st.held_overflow++;
-			tern_tcp_abort(c);
-		}
-		return;
-	}
-	input_process(hc);
+	input_other(c, hc, data);
 }
 
 static void
@@ -616,11 +611,30 @@ on_peer_closed(struct tern_conn *c, void *user)
 {
 	struct httpd_conn *hc = user;
 
+	/* The usual end: no flag yet, nothing held or waiting. Closed at
+	 * once, as conn_close() would (nothing to free or unlink). */
+	if (likely(hc->flags == 0 && hc->out == NULL && hc->in == NULL)) {
+		hc->flags = HC_PEER_CLOSED | HC_CLOSING;
+		tern_tcp_close(c);
+		return;
+	}
 	hc->flags |= HC_PEER_CLOSED;
 	if (hc->flags & HC_LINGER)
 		linger_end(hc);
 	else if (hc->out == NULL && hc->in == NULL)
 		conn_close(hc);
+}
+
+/* What a closing connection may still hold: on a list, input, or the
+ * rest of a response header. */
+static __attribute__((noinline)) void
+conn_release(struct httpd_conn *hc)
+{
+	retry_del(hc);
+	linger_del(hc);
+	input_free(hc);
+	if (hc->out_hdr != NULL)   /* only after a partial send */
+		free(hc->out_hdr);
 }
 
 static void
@@ -629,21 +643,20 @@ on_closed(struct tern_conn *c, void *user, enum tern_tcp_close_reason why)
 	struct httpd_conn *hc = user;
 	struct httpd *h = hc->h;
 
-	retry_del(hc);
-	linger_del(hc);
-	input_free(hc);
+	/* The usual connection holds nothing by now: one test. */
+	if (unlikely((hc->flags & (HC_ON_RETRY | HC_LINGER)) != 0 ||
+		     hc->in != NULL || hc->out_hdr != NULL))
+		conn_release(hc);
 	http_reader_fini(&hc->rd);
-	if (hc->out_hdr != NULL)   /* only after a partial send */
-		free(hc->out_hdr);
 	TAILQ_REMOVE(&h->conns, hc, link);
 	h->nb_conns--;
 	h->st.closed++;
 	if (why != TERN_TCP_CLOSE_NORMAL)
 		h->st.closed_abnormal++;
-	if (h->stash_n < HTTPD_STASH)
+	if (likely(h->stash_n < HTTPD_STASH))
 		h->stash[h->stash_n++] = hc;
 	else
-		rte_mempool_put(h->pool, hc);
+		conn_record_put(h, hc);
 }
 
 static const struct tern_tcp_ops httpd_ops = {
