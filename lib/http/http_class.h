@@ -68,6 +68,19 @@ load_le64(const unsigned char *p)
 	return x;
 }
 
+/* Four bytes from @p p, the first in the least significant byte. */
+static inline uint32_t
+load_le32(const unsigned char *p)
+{
+	uint32_t x;
+
+	memcpy(&x, p, sizeof(x));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap32(x);
+#endif
+	return x;
+}
+
 /*
  * The digits at @p v when fewer than eight of them are followed by a
  * non-digit within the eight bytes from @p v (which the caller has),
