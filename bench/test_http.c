@@ -923,10 +923,11 @@ test_response_fields_as_requests(void **state)
  * after a field line's CRLF (no empty line: refused, nothing read past
  * the bound, which the ASan build checks), a body-less head whose last
  * lines start in its last sixteen bytes, an empty line of a bare LF,
- * a NUL at every place of a value, and a folded line -- each after a
- * Server line of every length from 1 to 40 (every alignment of the
- * sixteen-byte loads and of each line's CR), parsed alone and fed to
- * the reader with a body behind it.
+ * HTAB, obs-text and DEL in a value (the usual value scan stops at
+ * each), a NUL at every place of a value, and a folded line -- each
+ * after a Server line of every length from 1 to 40 (every alignment of
+ * the sixteen-byte loads and of each line's CR), parsed alone and fed
+ * to the reader with a body behind it.
  */
 static void
 test_response_line_ends(void **state)
@@ -948,6 +949,13 @@ test_response_line_ends(void **state)
 		{ "A: b\r\n\r", -1, HTTP_BODY_NONE },
 		{ "Content-Length: 0\r\n\r\n", 0, HTTP_BODY_NONE },
 		{ "Content-Length: 12\r\nA: b\r\n\r\n", 0, HTTP_BODY_LENGTH },
+		/* HTAB and obs-text: legal in a value, DEL not. */
+		{ "A: b\tc\r\n\r\n", 0, HTTP_BODY_NONE },
+		{ "A: caf\xc3\xa9\r\n\r\n", 0, HTTP_BODY_NONE },
+		{ "Content-Length:\t12 \t\r\n\r\n", 0, HTTP_BODY_LENGTH },
+		{ "Content-Length: 1\t2\r\n\r\n", -1, HTTP_BODY_NONE },
+		{ "Content-Length: 12\xb0\r\n\r\n", -1, HTTP_BODY_NONE },
+		{ "A: b\x7f\r\n\r\n", -1, HTTP_BODY_NONE },
 	};
 	char head[128], buf[160];
 
@@ -972,7 +980,8 @@ test_response_line_ends(void **state)
 						 &resp);
 			if (rc != cases[i].rc ||
 			    (rc == 0 && resp.body != cases[i].body))
-				fail_msg("case %zu, Server %d: %d", i, slen, rc);
+				fail_msg("case %zu, Server %d: %d", i, slen,
+					 rc);
 			memcpy(buf, head, (size_t)len);
 			memcpy(buf + len, "body\nof twelve\n", 15);
 			http_reader_init(&r, 256);

@@ -591,9 +591,9 @@ http_parse_request(const char *p, uint32_t len, struct http_request *req)
 
 #ifdef HTTP_SIMD
 /* Content-Length as field() takes it (OWS, 1 to 18 digits, OWS, a
- * repeat the same), in one pass: @p vend is a non-field byte, so
- * neither OWS nor a digit. The usual short value in one word. @return
- * 0 or -1. */
+ * repeat the same), in one pass: @p vend, the value's first stop, is
+ * neither SP nor a digit (an HTAB there fails the caller's CRLF test).
+ * The usual short value in one word. @return 0 or -1. */
 static inline int
 resp_content_length(struct fields *f, const unsigned char *v,
 		    const unsigned char *vend, const unsigned char *end)
@@ -623,12 +623,12 @@ resp_content_length(struct fields *f, const unsigned char *v,
 /*
  * The field lines of a response, as parse_fields() takes them, in a
  * loop of its own: a load for the name's tchars, one per sixteen bytes
- * of value from the colon on, only Content-Length read. A line ending
- * in CRLF goes on; one starting less than sixteen bytes before the
- * bound's end, a name of sixteen bytes or more, a Connection or
- * Transfer-Encoding field (lists), a bare LF or anything malformed:
- * parse_fields() takes the fields over from their start and gives every
- * verdict. A set bit n: a name of n bytes may be one acted on.
+ * of value (visible ASCII and SP) from the colon on, only Content-Length
+ * read. A line starting less than sixteen bytes before the bound's end,
+ * a name of sixteen bytes or more, Connection or Transfer-Encoding
+ * (lists), an HTAB, obs-text or bare LF, anything malformed: parse_fields()
+ * takes the fields over from their start and gives every verdict.
+ * A set bit n: a name of n bytes may be one acted on.
  */
 #define RESP_NAME_LENS_ACTED_ON ((1u << 10) | (1u << 14))
 
@@ -650,7 +650,7 @@ parse_resp_fields(struct scan *s, struct fields *f)
 		if (name_len - 1 >= 15 || v[-1] != ':')
 			break;   /* the empty line, or for parse_fields() */
 		while (v <= last16 &&
-		       (stop = stop_bits(load16(v), C_FIELD)) == 0)
+		       (stop = ascii_value_stop_bits(load16(v))) == 0)
 			v += 16;
 		v = v <= last16 ? v + __builtin_ctz(stop) :
 				  class_end(s, v, C_FIELD);

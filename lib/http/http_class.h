@@ -164,6 +164,21 @@ load16(const unsigned char *p)
 {
 	return _mm_loadu_si128((const __m128i *)(const void *)p);
 }
+
+/*
+ * The stop bytes of a field value of visible ASCII and SP among
+ * sixteen: bit i set when byte i is a CTL (HTAB too), DEL or obs-text.
+ * One signed comparison: x + 1 is above 0x20 exactly for 0x20 to 0x7e
+ * (DEL becomes -128, obs-text -127 to 0). HTAB and obs-text, legal but
+ * rare in a value, stop a caller that then hands the line to the full
+ * class scans.
+ */
+static inline uint32_t
+ascii_value_stop_bits(__m128i x)
+{
+	return (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(0x21),
+				_mm_add_epi8(x, _mm_set1_epi8(1))));
+}
 #endif
 
 #endif /* TERN_HTTP_CLASS_H */
