@@ -1031,6 +1031,107 @@ test_response_fields_as_requests(void **state)
 	}
 }
 
+/*
+ * A response head's lines at the ends of its bound: a head that stops
+ * after a field line's CRLF (no empty line: refused, nothing read past
+ * the bound, which the ASan build checks), a body-less head whose last
+ * lines start in its last sixteen bytes, an empty line of a bare LF,
+ * HTAB, obs-text and DEL in a value (the usual value scan stops at
+ * each), a NUL at every place of a value, and a folded line -- each
+ * after a Server line of every length from 1 to 40 (every alignment of
+ * the sixteen-byte loads and of each line's CR), parsed alone and fed
+ * to the reader with a body behind it.
+ */
+static void
+test_response_line_ends(void **state)
+{
+	static const struct {
+		const char *tail;    /* after "Server: sss...\r\n" */
+		int rc;
+		enum http_body body;
+	} cases[] = {
+		{ "Content-Length: 3\r\n", -1, HTTP_BODY_NONE },
+		{ "ETag: \"x\"\r\n\r\n", 0, HTTP_BODY_NONE },
+		{ "A: b\r\n\r\n", 0, HTTP_BODY_NONE },
+		{ "\r\n", 0, HTTP_BODY_NONE },
+		{ "\n", 0, HTTP_BODY_NONE },
+		{ "A: b\r\n\n", 0, HTTP_BODY_NONE },
+		{ "A: b\n\r\n", 0, HTTP_BODY_NONE },
+		{ "A: b\r\n c\r\n\r\n", -1, HTTP_BODY_NONE },
+		{ "A: b\r\r\n\r\n", -1, HTTP_BODY_NONE },
+		{ "A: b\r\n\r", -1, HTTP_BODY_NONE },
+		{ "Content-Length: 0\r\n\r\n", 0, HTTP_BODY_NONE },
+		{ "Content-Length: 12\r\nA: b\r\n\r\n", 0, HTTP_BODY_LENGTH },
+		/* HTAB and obs-text: legal in a value, DEL not. */
+		{ "A: b\tc\r\n\r\n", 0, HTTP_BODY_NONE },
+		{ "A: caf\xc3\xa9\r\n\r\n", 0, HTTP_BODY_NONE },
+		{ "Content-Length:\t12 \t\r\n\r\n", 0, HTTP_BODY_LENGTH },
+		{ "Content-Length: 1\t2\r\n\r\n", -1, HTTP_BODY_NONE },
+		{ "Content-Length: 12\xb0\r\n\r\n", -1, HTTP_BODY_NONE },
+		{ "A: b\x7f\r\n\r\n", -1, HTTP_BODY_NONE },
+	};
+	char head[128], buf[160];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		for (int slen = 1; slen <= 40; slen++) {
+			/* 304: no body, whatever the fields say; 200 for
+			 * the one with a body. */
+			const char *status = cases[i].body == HTTP_BODY_NONE ?
+					     "304 Not Modified" : "200 OK";
+			struct http_response resp, fresp;
+			struct http_reader r;
+			uint32_t used = 0;
+			int len, rc, frc = -2;
+			enum http_ev ev;
+
+			len = snprintf(head, sizeof(head), "HTTP/1.1 %s\r\n"
+				       "Server: %.*s\r\n%s", status, slen,
+				       "ssssssssssssssssssssssssssssssssssssssss",
+				       cases[i].tail);
+			rc = http_parse_response(head, (uint32_t)len, false,
+						 &resp);
+			if (rc != cases[i].rc ||
+			    (rc == 0 && resp.body != cases[i].body))
+				fail_msg("case %zu, Server %d: %d", i, slen,
+					 rc);
+			memcpy(buf, head, (size_t)len);
+			memcpy(buf + len, "body\nof twelve\n", 15);
+			http_reader_init(&r, 256);
+			ev = http_reader_feed_response(&r, buf,
+						       (uint32_t)len + 15,
+						       &used, false, &fresp,
+						       &frc);
+			http_reader_fini(&r);
+			if (rc == 0 && (ev != HTTP_EV_HEAD || frc != 0 ||
+					used != (uint32_t)len ||
+					fresp.body != resp.body))
+				fail_msg("case %zu, Server %d: fed %d/%d/%u",
+					 i, slen, ev, frc, used);
+			if (rc != 0 && ev == HTTP_EV_HEAD && frc == 0)
+				fail_msg("case %zu, Server %d: fed, taken",
+					 i, slen);
+		}
+	}
+	/* A NUL at every place of a value and of a name: refused. */
+	for (int slen = 1; slen <= 40; slen++) {
+		for (int at = 0; at < slen + 8; at++) {
+			struct http_response resp;
+			int len;
+
+			len = snprintf(head, sizeof(head), "HTTP/1.1 200 OK\r\n"
+				       "Server: %.*s\r\nContent-Length: 0\r\n"
+				       "\r\n", slen,
+				       "ssssssssssssssssssssssssssssssssssssssss");
+			head[17 + at] = '\0';
+			if (http_parse_response(head, (uint32_t)len, false,
+						&resp) != -1)
+				fail_msg("NUL at %d, Server %d: taken", at,
+					 slen);
+		}
+	}
+}
+
 /* Every pre-rendered response parses back with its own body length. */
 static void
 test_resp_set(void **state)
@@ -1468,6 +1569,7 @@ main(void)
 		cmocka_unit_test(test_chunk_errors),
 		cmocka_unit_test(test_responses),
 		cmocka_unit_test(test_response_fields_as_requests),
+		cmocka_unit_test(test_response_line_ends),
 		cmocka_unit_test(test_status_code_bytes),
 		cmocka_unit_test(test_body_at_hand),
 		cmocka_unit_test(test_resp_set),

@@ -550,9 +550,9 @@ http_parse_request(const char *p, uint32_t len, struct http_request *req)
 
 #ifdef HTTP_SIMD
 /* Content-Length as field() takes it (OWS, 1 to 18 digits, OWS, a
- * repeat the same), in one pass: @p vend is a non-field byte, so
- * neither OWS nor a digit. The usual short value in one word. @return
- * 0 or -1. */
+ * repeat the same), in one pass: @p vend, the value's first stop, is
+ * neither SP nor a digit (an HTAB there fails the caller's CRLF test).
+ * The usual short value in one word. @return 0 or -1. */
 static inline int
 resp_content_length(struct fields *f, const unsigned char *v,
 		    const unsigned char *vend, const unsigned char *end)
@@ -567,8 +567,9 @@ resp_content_length(struct fields *f, const unsigned char *v,
 	if (digits == 0)
 		for (; (unsigned int)(v[digits] - '0') <= 9; digits++)
 			length = length * 10 + (uint64_t)(v[digits] - '0');
-	for (v += digits; *v == ' ' || *v == '\t'; v++)
-		;
+	v += digits;
+	while (v != vend && (*v == ' ' || *v == '\t'))
+		v++;
 	if (digits == 0 || digits > HTTP_CONTENT_LENGTH_DIGITS_MAX ||
 	    v != vend || (f->has_length && f->length != length))
 		return -1;
@@ -581,37 +582,37 @@ resp_content_length(struct fields *f, const unsigned char *v,
 /*
  * The field lines of a response, as parse_fields() takes them, in a
  * loop of its own: a load for the name's tchars, one per sixteen bytes
- * of value from the colon on, and of the fields a client acts on only
- * Content-Length read here. A name of sixteen bytes or more, a
- * Connection or Transfer-Encoding field (lists), or anything malformed:
- * parse_fields() takes the fields over from their start and gives every
- * verdict.
+ * of value (visible ASCII and SP) from the colon on, only Content-Length
+ * read. A line starting less than sixteen bytes before the bound's end,
+ * a name of sixteen bytes or more, Connection or Transfer-Encoding
+ * (lists), an HTAB, obs-text or bare LF, anything malformed: parse_fields()
+ * takes the fields over from their start and gives every verdict.
+ * A set bit n: a name of n bytes may be one acted on.
  */
-/* Bit n set: a name of n bytes may be one parse_resp_fields() acts on
- * (Connection, Content-Length). */
 #define RESP_NAME_LENS_ACTED_ON ((1u << 10) | (1u << 14))
 
 static int
 parse_resp_fields(struct scan *s, struct fields *f)
 {
 #ifdef HTTP_SIMD
-	const unsigned char *p = s->p, *v, *end = s->end;
-	uint32_t name_len, stop = 0;
+	const unsigned char *p = s->p, *v, *end = s->end, *last16;
+	uint64_t name_len;
+	uint32_t stop;
 
 	memset(f, 0, sizeof(*f));
-	while (p != end && *p > '\r') {
-		if (end - p >= 16)
-			stop = stop_bits(load16(p), C_TCHAR) | 0x10000;
-		name_len = end - p >= 16 ? (uint32_t)__builtin_ctz(stop) :
-			(uint32_t)(class_end(s, p, C_TCHAR) - p);
+	/* Lines starting at or before last16: names in one load. */
+	last16 = end - p >= 16 ? end - 16 : p - 1;
+	while (p <= last16) {
+		name_len = (uint64_t)__builtin_ctz(stop_bits(load16(p),
+						   C_TCHAR) | 0x10000);
 		v = p + name_len + 1;
-		if (name_len == 0 || name_len == 16 || v[-1] != ':')
-			break;
-		while (end - v >= 16 &&
-		       (stop = stop_bits(load16(v), C_FIELD)) == 0)
+		if (name_len - 1 >= 15 || v[-1] != ':')
+			break;   /* the empty line, or for parse_fields() */
+		while (v <= last16 &&
+		       (stop = ascii_value_stop_bits(load16(v))) == 0)
 			v += 16;
-		v = end - v >= 16 ? v + __builtin_ctz(stop) :
-				    class_end(s, v, C_FIELD);
+		v = v <= last16 ? v + __builtin_ctz(stop) :
+				  class_end(s, v, C_FIELD);
 		/* Most names are of neither length acted on: one test. (A
 		 * Transfer-Encoding, 17 bytes, left at name_len == 16.) */
 		if (((1u << name_len) & RESP_NAME_LENS_ACTED_ON) != 0) {
@@ -625,12 +626,18 @@ parse_resp_fields(struct scan *s, struct fields *f)
 				break;   /* a list: parse_fields() reads it */
 			}
 		}
-		p = line_end(v);
-		if (p == NULL)
+		/* The last field line and the empty line in one word. */
+		if (end - v >= 4 && load_le32(v) == 0x0a0d0a0du) {
+			s->p = v + 4;
+			return 0;
+		}
+		/* (A CR is never the bound's last byte: the LF is.) */
+		if (v[0] != '\r' || v[1] != '\n')
 			break;
+		p = v + 2;
 	}
-	if (p != NULL && p != end && line_end(p) != NULL) {
-		s->p = line_end(p);   /* the empty line */
+	if (end - p >= 2 && p[0] == '\r' && p[1] == '\n') {
+		s->p = p + 2;   /* the empty line */
 		return 0;
 	}
 #endif

@@ -68,6 +68,19 @@ load_le64(const unsigned char *p)
 	return x;
 }
 
+/* Four bytes from @p p, the first in the least significant byte. */
+static inline uint32_t
+load_le32(const unsigned char *p)
+{
+	uint32_t x;
+
+	memcpy(&x, p, sizeof(x));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	x = __builtin_bswap32(x);
+#endif
+	return x;
+}
+
 /*
  * The digits at @p v when fewer than eight of them are followed by a
  * non-digit within the eight bytes from @p v (which the caller has),
@@ -150,6 +163,21 @@ static inline __m128i
 load16(const unsigned char *p)
 {
 	return _mm_loadu_si128((const __m128i *)(const void *)p);
+}
+
+/*
+ * The stop bytes of a field value of visible ASCII and SP among
+ * sixteen: bit i set when byte i is a CTL (HTAB too), DEL or obs-text.
+ * One signed comparison: x + 1 is above 0x20 exactly for 0x20 to 0x7e
+ * (DEL becomes -128, obs-text -127 to 0). HTAB and obs-text, legal but
+ * rare in a value, stop a caller that then hands the line to the full
+ * class scans.
+ */
+static inline uint32_t
+ascii_value_stop_bits(__m128i x)
+{
+	return (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(0x21),
+				_mm_add_epi8(x, _mm_set1_epi8(1))));
 }
 #endif
 
