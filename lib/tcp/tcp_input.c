@@ -282,12 +282,25 @@ tcp_ack_completes_open(const struct tern_conn *c, const struct tcp_seg *seg)
 	return seq_lt(c->snd_una, seg->ack) && seq_leq(seg->ack, c->snd_max);
 }
 
-/* The handshake's final ACK: the SYN is acknowledged. */
+/*
+ * The handshake's final ACK: the SYN is acknowledged. Usually it acks
+ * our SYN and nothing else was sent: tcp_ack_of_syn(), with the output
+ * pass asked for only if the app queued data (a simultaneous open).
+ */
 static void
 tcp_synrcvd_acked(struct tern_ctx *ctx, struct tern_conn *c,
 		  const struct tcp_seg *seg)
 {
-	tcp_ack_advance(ctx, c, seg);
+	if (seg->ack == c->iss + 1 && c->snd_max == seg->ack) {
+		tcp_ack_of_syn(ctx, c, seg);
+		/* Neither lies past SND.MAX, now SND.UNA. */
+		c->snd_nxt = seg->ack;
+		c->rxt_next = seg->ack;
+		if (c->sq_bytes > 0)
+			tcp_conn_work(ctx, c);
+	} else {
+		tcp_ack_advance(ctx, c, seg);
+	}
 	c->snd_wnd = seg->wnd << c->snd_wscale;
 	c->max_sndwnd = c->snd_wnd;
 	c->snd_wl1 = seg->seq;
