@@ -50,6 +50,27 @@ tcp_conn_stash_drain(struct tern_tcp *tcp)
 				tcp->conn_stash[--tcp->conn_stash_n]);
 }
 
+/*
+ * Zero a record with 16-byte stores. gcc inlines memset() of the 512
+ * bytes as a `rep stosq`, which callgrind counts as 64 instructions
+ * (one per word) and which pays the string instructions' start-up on
+ * the CPU; 32 vector stores do the same. The loop is unrolled by hand
+ * in effect: its count is a constant and it has no other work.
+ */
+static __rte_always_inline void
+tcp_conn_zero(struct tern_conn *c)
+{
+	typedef uint64_t tcp_zero16
+		__attribute__((vector_size(16), aligned(1), may_alias));
+	tcp_zero16 *v = (tcp_zero16 *)(void *)c;
+	unsigned int i;
+
+	RTE_BUILD_BUG_ON(sizeof(*c) % sizeof(*v) != 0);
+#pragma GCC unroll 32
+	for (i = 0; i < sizeof(*c) / sizeof(*v); i++)
+		v[i] = (tcp_zero16){ 0, 0 };
+}
+
 struct tern_conn *
 tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	       uint32_t hash, uint8_t state)
@@ -62,7 +83,7 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_TABLE_FULL);
 		return NULL;
 	}
-	memset(c, 0, sizeof(*c));
+	tcp_conn_zero(c);
 	tcp_tmpl_of(c)->tcp_hdr_len = 0; /* no header template (tcp_tmpl.c) */
 	c->node.key = *key;
 	c->node.hash = hash;

@@ -282,12 +282,25 @@ tcp_ack_completes_open(const struct tern_conn *c, const struct tcp_seg *seg)
 	return seq_lt(c->snd_una, seg->ack) && seq_leq(seg->ack, c->snd_max);
 }
 
-/* The handshake's final ACK: the SYN is acknowledged. */
+/*
+ * The handshake's final ACK: the SYN is acknowledged. Usually it acks
+ * our SYN and nothing else was sent: tcp_ack_of_syn(), with the output
+ * pass asked for only if the app queued data (a simultaneous open).
+ */
 static void
 tcp_synrcvd_acked(struct tern_ctx *ctx, struct tern_conn *c,
 		  const struct tcp_seg *seg)
 {
-	tcp_ack_advance(ctx, c, seg);
+	if (seg->ack == c->iss + 1 && c->snd_max == seg->ack) {
+		tcp_ack_of_syn(ctx, c, seg);
+		/* Neither lies past SND.MAX, now SND.UNA. */
+		c->snd_nxt = seg->ack;
+		c->rxt_next = seg->ack;
+		if (c->sq_bytes > 0)
+			tcp_conn_work(ctx, c);
+	} else {
+		tcp_ack_advance(ctx, c, seg);
+	}
 	c->snd_wnd = seg->wnd << c->snd_wscale;
 	c->max_sndwnd = c->snd_wnd;
 	c->snd_wl1 = seg->seq;
@@ -540,18 +553,66 @@ tcp_fast_path(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 	return true;
 }
 
+/* What keeps the handshake's last ACK off its prediction path: the
+ * app shut its receiving side, a FIN came or waits above a hole, or an
+ * open completed by close() (none of them usual in SYN_RCVD). */
+#define TCP_SYNRCVD_PREDICT_BLOCKERS \
+	(CF_RCV_CLOSED | CF_PEER_FIN | CF_OOO_FIN | CF_OPEN_PENDING)
+
+/*
+ * Header prediction for the handshake's last ACK (SYN_RCVD): just ACK
+ * (and PSH) at RCV.NXT, acknowledging our SYN with nothing else sent
+ * (SEG.ACK = ISS + 1 = SND.MAX), an acceptable timestamp, nothing held
+ * above RCV.NXT, and no data or in-order data inside the window (a
+ * request sent with the ACK). Such a segment passes every ordered check
+ * of tcp_input_synchronized() -- PAWS, the window, no RST or SYN, the
+ * ACK in SND.UNA < SEG.ACK =< SND.NXT -- and this takes the same steps
+ * without the tests it cannot fail; the state table still makes the
+ * move (SYN_RCVD --SEG_ACK-->). Returns false, with nothing changed,
+ * for any other segment; else sets @p taken (seg->m kept).
+ */
+static __rte_always_inline bool
+tcp_synrcvd_predicted(struct tern_ctx *ctx, struct tern_conn *c,
+		      struct tcp_seg *seg, bool *taken)
+{
+	bool ts = (c->flags & CF_TS_OK) && seg->opts.ts_ok;
+
+	if ((seg->flags & ~TCP_PSH) != TCP_ACK || seg->seq != c->rcv_nxt ||
+	    seg->ack != c->iss + 1 || c->snd_max != seg->ack ||
+	    (c->flags & TCP_SYNRCVD_PREDICT_BLOCKERS) || c->reass != NULL)
+		return false;
+	/* RFC 7323 5.3 PAWS (tcp_paws_reject(): no RST here). */
+	if (ts && seq_lt(seg->opts.tsval, c->ts_recent))
+		return false;
+	/* Queued first, as tcp_fast_path() does: a chain that cannot take
+	 * it leaves everything to the full path. */
+	if (seg->len > 0 &&
+	    (!tcp_rcv_wnd_fits(c, seg->len) || !tcp_rx_queue(c, seg->m)))
+		return false;
+	tcp_synrcvd_acked(ctx, c, seg);
+	/* RFC 7323 4.3, as on the full path; PAWS passed above. */
+	if (ts && seq_leq(seg->seq, c->last_ack_sent))
+		c->ts_recent = seg->opts.tsval;
+	*taken = seg->len > 0;
+	if (*taken) {
+		c->rcv_nxt += seg->len;
+		tcp_schedule_ack(ctx, c);
+	}
+	tcp_fsm_step(ctx, c, TCP_EV_SEG_ACK, seg);
+	return true;
+}
+
 /* Everything but the fast path: the ordered checks of each state. */
 static __rte_noinline void
 tcp_input_full(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 {
-	bool taken;
+	bool taken = false;
 
-	if (c->state == TERN_TCP_SYN_SENT) {
+	if (c->state == TERN_TCP_SYN_SENT)
 		tcp_input_syn_sent(ctx, c, seg);
-		taken = false;
-	} else {
+	else if (c->state != TERN_TCP_SYN_RCVD ||
+		 !tcp_synrcvd_predicted(ctx, c, seg, &taken))
 		taken = tcp_input_synchronized(ctx, c, seg);
-	}
 	if (!taken)
 		tern_rx_free(ctx, seg->m);
 	tcp_conn_settle(ctx, c);

@@ -322,7 +322,13 @@ tcp_ack_advance(struct tern_ctx *ctx, struct tern_conn *c,
 	return fin_acked;
 }
 
-/* SYN_SENT: the SYN+ACK acknowledges our SYN (RFC 9293 3.10.7.3). */
+/*
+ * An ACK of our SYN and of nothing else, when nothing else was sent:
+ * the SYN+ACK in SYN_SENT (RFC 9293 3.10.7.3), the handshake's last
+ * ACK in SYN_RCVD when it acks SND.MAX = ISS + 1. What tcp_ack_take()
+ * does for it, without what cannot apply before the SYN is acked (no
+ * data to free, SACK blocks, recovery, loss probe, writer to wake).
+ */
 void
 tcp_ack_of_syn(struct tern_ctx *ctx, struct tern_conn *c,
 	       const struct tcp_seg *seg)

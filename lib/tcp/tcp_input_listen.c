@@ -151,5 +151,9 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 	c->segs_in = 1;                /* the SYN, as Linux's child counts */
 	tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN, seg);
 	tern_rx_free(ctx, seg->m);
-	tcp_conn_settle(ctx, c);
+	/* The usual step (to SYN_RCVD, the SYN+ACK owed) leaves the app
+	 * nothing to hear and the record nothing to release. */
+	if (c->notify != 0 || (c->flags & CF_FREE) ||
+	    tcp_state_has(c->state, SP_ENDED))
+		tcp_conn_settle(ctx, c);
 }

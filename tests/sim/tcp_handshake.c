@@ -501,6 +501,71 @@ test_s10_data_on_syn(void)
 	peer_destroy(p);
 }
 
+/*
+ * The handshake's last ACK, usually taken by a prediction path
+ * (tcp_input.c): each check it must keep still holds in SYN_RCVD. An
+ * old TSval (PAWS) is dropped and ACKed, an ACK of more than T sent is
+ * answered with a RST; the record stays half-open, nothing accepted or
+ * delivered, until the usual ACK, whose data reaches the app once and
+ * whose TSval T echoes.
+ */
+static void
+test_synrcvd_final_ack_checks(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_pkt seg;
+	struct sim_conn *r;
+	uint32_t tsval;
+
+	p->syn_opts.ts_ok = true;
+	p->tsval = TS0;
+	p->tport = FX_PORT;
+	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, p->iss + 1);
+	SIM_CHECK(p->ts);
+	tsval = p->tsval;
+
+	/* PAWS (RFC 7323 5.3): a TSval older than the SYN's */
+	p->tsval = TS0 - 100;
+	peer_send_flags(p, SIM_ACK | SIM_PSH, p->iss + 1, p->rcv_nxt, "stale",
+			5);
+	p->snd_nxt = p->iss + 1;
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->irs + 1, p->iss + 1);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_PAWS_DROPS), 1);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_SYN_RCVD), 1);
+	SIM_ASSERT_EQ(l->naccepted, 0);
+
+	/* RFC 9293 3.10.7.4: SEG.ACK past SND.NXT gets <SEQ=SEG.ACK><RST> */
+	p->tsval = tsval;
+	peer_send_flags(p, SIM_ACK | SIM_PSH, p->iss + 1, p->rcv_nxt + 1,
+			"wrong", 5);
+	p->snd_nxt = p->iss + 1;
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, p->rcv_nxt + 1, SEQ_ANY);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_SYN_RCVD), 1);
+	SIM_ASSERT_EQ(l->naccepted, 0);
+
+	/* the usual one */
+	peer_send_flags(p, SIM_ACK | SIM_PSH, p->iss + 1, p->rcv_nxt, "hello",
+			5);
+	SIM_ASSERT_EQ(l->naccepted, 1);
+	r = l->last;
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_SYN_RCVD), 0);
+	SIM_ASSERT_EQ(r->rx_bytes, 5);
+	SIM_CHECK(memcmp(r->rx, "hello", 5) == 0);
+	SIM_ASSERT_EQ(sim_conn_send(r, "world", 5), 5);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->irs + 1, p->iss + 6);
+	SIM_ASSERT_EQ(seg.h.payload_len, 5);
+	SIM_ASSERT_EQ(seg.h.opts.tsecr, p->last.opts.tsval);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_PAWS_DROPS), 1);
+	peer_destroy(p);
+}
+
 /* The listen backlog bounds half-open connections; overflow is counted
  * and the listener recovers once the half-open entries time out
  * (SYN cookies off: the overflowing SYNs get no answer). */
@@ -832,6 +897,7 @@ const struct sim_test tcp_tests_handshake[] = {
 	SIM_TEST(test_s09_syn_sent_bad_ack_and_rst),
 	SIM_TEST(test_s09_syn_sent_ack_without_syn),
 	SIM_TEST(test_s10_data_on_syn),
+	SIM_TEST(test_synrcvd_final_ack_checks),
 	SIM_TEST(test_s52_listen_backlog_overflow),
 	SIM_TEST(test_s52_syn_cookies),
 	SIM_TEST(test_table_full_refusal),
