@@ -702,12 +702,14 @@ on_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
 	struct load_conn *lc = user;
 	struct rte_mbuf *seg;
 
+	struct tern_ctx *ctx = lc->L->ctx;   /* lc may be gone below */
+
 	lc->L->n.rx_bytes += rte_pktmbuf_pkt_len(data);
-	/* The usual payload is one segment: freed as such, without
-	 * rte_pktmbuf_free()'s walk of a chain. */
+	/* The usual payload is one segment: it waits for the step's bulk
+	 * free, as tern-httpd's do. */
 	if (likely(data->next == NULL)) {
 		recv_seg(lc, data);
-		rte_pktmbuf_free_seg(data);
+		tern_rx_free(ctx, data);
 		return;
 	}
 	for (seg = data; seg != NULL; seg = seg->next)
