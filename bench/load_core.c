@@ -269,7 +269,9 @@ slot_close(struct load_conn *lc)
 	tern_tcp_close(lc->c);
 }
 
-static void
+/* @return false when the stack refused at once (no port, no record):
+ * the slot is idle again. */
+static bool
 slot_open(struct load *L, struct load_conn *lc)
 {
 	const struct load_conf *conf = L->conf;
@@ -319,7 +321,9 @@ slot_open(struct load *L, struct load_conn *lc)
 		lc->state = SLOT_IDLE;
 		lc->c = NULL;
 		TAILQ_INSERT_HEAD(&L->idle, lc, link);
+		return false;
 	}
+	return true;
 }
 
 /* ---- output ---- */
@@ -751,12 +755,13 @@ on_closed(struct tern_conn *c, void *user, enum tern_tcp_close_reason why)
 	struct load_conn *lc = user;
 	struct load *L = lc->L;
 
-	if (lc->state == SLOT_OPENING)
+	/* Most connections end after our close: CLOSING first. */
+	if (lc->state == SLOT_CLOSING)
+		L->nb_closing--;
+	else if (lc->state == SLOT_OPENING)
 		L->nb_opening--;
 	else if (lc->state == SLOT_OPEN)
 		L->nb_established--;
-	else if (lc->state == SLOT_CLOSING)
-		L->nb_closing--;
 	if (why != TERN_TCP_CLOSE_NORMAL)
 		L->n.failed++;
 	else if (L->conf->mode == LOAD_CPS && lc->exchange_done)
@@ -807,11 +812,8 @@ open_slots(struct load *L)
 	       L->nb_opening < first_opening_limit(L) &&
 	       started < OPEN_PER_POLL &&
 	       (lc = TAILQ_FIRST(&L->idle)) != NULL) {
-		uint64_t failed = L->n.failed + L->n.no_port;
-
-		slot_open(L, lc);
 		started++;
-		if (L->n.failed + L->n.no_port != failed)
+		if (!slot_open(L, lc))
 			break;    /* no port or no record: try next poll */
 	}
 }
