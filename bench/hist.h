@@ -31,17 +31,21 @@ struct hist {
 
 void hist_init(struct hist *h);
 
-/** Bucket index of @p v. */
+/**
+ * Bucket index of @p v: e * HIST_SUB + (v >> e), e the shift that leaves
+ * HIST_SUB_BITS + 1 significant bits. Below 2 * HIST_SUB e is 0 (the
+ * exact buckets): OR-ing in 2 * HIST_SUB - 1 gives every value at least
+ * that many bits, so one count of leading zeros serves both ranges.
+ */
 static inline uint32_t
 hist_index(uint64_t v)
 {
 	uint32_t e;
 
-	if (v < 2 * HIST_SUB)
-		return (uint32_t)v;
 	if (v >= (UINT64_C(1) << HIST_MAX_BITS))
 		return HIST_BUCKETS - 1;
-	e = (uint32_t)(63 - __builtin_clzll(v)) - HIST_SUB_BITS;
+	e = (uint32_t)(63 - HIST_SUB_BITS) -
+	    (uint32_t)__builtin_clzll(v | (2 * HIST_SUB - 1));
 	return e * HIST_SUB + (uint32_t)(v >> e);
 }
 

@@ -97,6 +97,7 @@ struct load {
 	uint64_t pace_t0_ns;
 	uint64_t paced;             /* latency: requests issued so far */
 	uint32_t req_len;           /* HTTP request text / echo request */
+	bool req_whole;             /* HTTP, no body: issue() sends it */
 	uint64_t body_len;          /* HTTP bulk up: POST body bytes */
 	struct load_counters n;
 	struct load_counters at_start;
@@ -268,7 +269,9 @@ slot_close(struct load_conn *lc)
 	tern_tcp_close(lc->c);
 }
 
-static void
+/* @return false when the stack refused at once (no port, no record):
+ * the slot is idle again. */
+static bool
 slot_open(struct load *L, struct load_conn *lc)
 {
 	const struct load_conf *conf = L->conf;
@@ -318,7 +321,9 @@ slot_open(struct load *L, struct load_conn *lc)
 		lc->state = SLOT_IDLE;
 		lc->c = NULL;
 		TAILQ_INSERT_HEAD(&L->idle, lc, link);
+		return false;
 	}
+	return true;
 }
 
 /* ---- output ---- */
@@ -408,7 +413,7 @@ pump(struct load_conn *lc)
 }
 
 /* Issue one request, intended at @p at_ns. */
-static bool
+static inline bool
 issue(struct load_conn *lc, uint64_t at_ns)
 {
 	struct load *L = lc->L;
@@ -422,10 +427,8 @@ issue(struct load_conn *lc, uint64_t at_ns)
 		lc->issued_ns[slot] = at_ns;
 	}
 	lc->in_flight++;
-	lc->unsent++;
 	L->n.requests++;
-	if (lc->unsent == 1 && L->conf->proto == LOAD_HTTP &&
-	    L->body_len == 0) {
+	if (lc->unsent == 0 && L->req_whole) {
 		/* The usual request: nothing before it unsent, its text
 		 * taken whole (or in part: writable() resumes). Anything
 		 * else (no room, no mbufs, an error) goes pump()'s way. */
@@ -434,23 +437,27 @@ issue(struct load_conn *lc, uint64_t at_ns)
 		if (n > 0) {
 			L->n.tx_bytes += (uint32_t)n;
 			lc->tx_stream += (uint32_t)n;
-			if ((uint32_t)n == L->req_len)
-				lc->unsent = 0;
-			else
+			if ((uint32_t)n != L->req_len) {
+				lc->unsent = 1;
 				lc->req_off = (uint32_t)n;
+			}
 			return true;
 		}
 	}
+	lc->unsent++;
 	return pump(lc);
 }
 
-/* Fill the pipeline of a keep-alive slot. */
-static bool
+/* Fill the pipeline of a keep-alive slot. Nothing issue() does changes
+ * the phase or no_more: they are asked once. */
+static inline bool
 refill(struct load_conn *lc)
 {
 	struct load *L = lc->L;
 
-	while (issuing(L) && !lc->no_more && lc->in_flight < L->conf->pipeline)
+	if (!issuing(L) || lc->no_more)
+		return true;
+	while (lc->in_flight < L->conf->pipeline)
 		if (!issue(lc, L->ctx->now_ns))
 			return false;
 	return true;
@@ -527,7 +534,7 @@ enum head_next {
 
 /* A response head, parsed and well formed, with @p avail bytes of the
  * piece after it; *used is what of them its body took. */
-static enum head_next
+static __rte_always_inline enum head_next
 on_http_head(struct load_conn *lc, const struct http_response *resp,
 	     uint32_t avail, uint32_t *used)
 {
@@ -548,7 +555,7 @@ on_http_head(struct load_conn *lc, const struct http_response *resp,
 }
 
 /* Parse HTTP from @p p. @return false when @p lc may be gone. */
-static bool
+static __rte_always_inline bool
 http_input(struct load_conn *lc, const char *p, uint32_t len)
 {
 	uint32_t off = 0, used;
@@ -669,32 +676,50 @@ on_connected(struct tern_conn *c, void *user)
 		refill(lc);
 }
 
+/*
+ * One segment of received payload. @return false when @p lc may be
+ * gone, or when nothing more is wanted (our side closing, no response
+ * under way): the rest is dropped unread.
+ */
+static __rte_always_inline bool
+recv_seg(struct load_conn *lc, const struct rte_mbuf *seg)
+{
+	if (lc->L->conf->proto != LOAD_HTTP)
+		return echo_input(lc, rte_pktmbuf_mtod(seg, const uint8_t *),
+				  seg->data_len);
+	if (lc->state == SLOT_CLOSING && http_reader_idle(&lc->rd))
+		return false;
+	return http_input(lc, rte_pktmbuf_mtod(seg, const char *),
+			  seg->data_len);
+}
+
+/* recv_seg() for a chain's segments, the unusual case: a call. */
+static bool __rte_noinline
+recv_seg_chained(struct load_conn *lc, const struct rte_mbuf *seg)
+{
+	return recv_seg(lc, seg);
+}
+
 static void
 on_recv(struct tern_conn *c, void *user, struct rte_mbuf *data)
 {
 	struct load_conn *lc = user;
-	struct load *L = lc->L;
 	struct rte_mbuf *seg;
-	bool alive = true;
 
-	L->n.rx_bytes += rte_pktmbuf_pkt_len(data);
-	for (seg = data; seg != NULL && alive; seg = seg->next) {
-		if (lc->state == SLOT_CLOSING && L->conf->proto == LOAD_HTTP &&
-		    http_reader_idle(&lc->rd))
-			break;
-		if (L->conf->proto == LOAD_HTTP)
-			alive = http_input(lc, rte_pktmbuf_mtod(seg,
-					   const char *), seg->data_len);
-		else
-			alive = echo_input(lc, rte_pktmbuf_mtod(seg,
-					   const uint8_t *), seg->data_len);
+	struct tern_ctx *ctx = lc->L->ctx;   /* lc may be gone below */
+
+	lc->L->n.rx_bytes += rte_pktmbuf_pkt_len(data);
+	/* The usual payload is one segment: it waits for the step's bulk
+	 * free, as tern-httpd's do. */
+	if (likely(data->next == NULL)) {
+		recv_seg(lc, data);
+		tern_rx_free(ctx, data);
+		return;
 	}
-	/* The usual payload is one segment: freed as such, without
-	 * rte_pktmbuf_free()'s walk of a chain. */
-	if (data->next == NULL)
-		rte_pktmbuf_free_seg(data);
-	else
-		rte_pktmbuf_free(data);
+	for (seg = data; seg != NULL; seg = seg->next)
+		if (!recv_seg_chained(lc, seg))
+			break;
+	rte_pktmbuf_free(data);
 }
 
 static void
@@ -730,12 +755,13 @@ on_closed(struct tern_conn *c, void *user, enum tern_tcp_close_reason why)
 	struct load_conn *lc = user;
 	struct load *L = lc->L;
 
-	if (lc->state == SLOT_OPENING)
+	/* Most connections end after our close: CLOSING first. */
+	if (lc->state == SLOT_CLOSING)
+		L->nb_closing--;
+	else if (lc->state == SLOT_OPENING)
 		L->nb_opening--;
 	else if (lc->state == SLOT_OPEN)
 		L->nb_established--;
-	else if (lc->state == SLOT_CLOSING)
-		L->nb_closing--;
 	if (why != TERN_TCP_CLOSE_NORMAL)
 		L->n.failed++;
 	else if (L->conf->mode == LOAD_CPS && lc->exchange_done)
@@ -786,11 +812,8 @@ open_slots(struct load *L)
 	       L->nb_opening < first_opening_limit(L) &&
 	       started < OPEN_PER_POLL &&
 	       (lc = TAILQ_FIRST(&L->idle)) != NULL) {
-		uint64_t failed = L->n.failed + L->n.no_port;
-
-		slot_open(L, lc);
 		started++;
-		if (L->n.failed + L->n.no_port != failed)
+		if (!slot_open(L, lc))
 			break;    /* no port or no record: try next poll */
 	}
 }
@@ -1008,6 +1031,7 @@ load_create(struct tern_ctx *ctx, const struct load_conf *conf,
 		}
 		if (conf->mode == LOAD_BULK && conf->upload)
 			L->body_len = conf->bulk_bytes;
+		L->req_whole = L->body_len == 0;
 	} else {
 		L->req_len = conf->req_size;
 	}

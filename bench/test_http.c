@@ -1195,6 +1195,23 @@ test_hist(void **state)
 		assert_true(q >= v && q <= v + v / 128 + 1);
 		assert_true(hist_bucket_high(hist_index(v)) >= v);
 	}
+	/* Exact below 2 * HIST_SUB; above, every value in the one bucket
+	 * whose range holds it, at each power of two and either side. */
+	for (uint64_t v = 0; v < 2 * HIST_SUB; v++)
+		assert_int_equal(hist_index(v), v);
+	for (uint32_t k = HIST_SUB_BITS + 1; k < HIST_MAX_BITS; k++) {
+		for (uint64_t v = (UINT64_C(1) << k) - 2;
+		     v <= (UINT64_C(1) << k) + 2; v++) {
+			uint32_t i = hist_index(v);
+
+			assert_true(i > 0 && i < HIST_BUCKETS - 1);
+			assert_true(hist_bucket_high(i) >= v);
+			assert_true(hist_bucket_high(i - 1) < v);
+		}
+	}
+	assert_int_equal(hist_index(UINT64_C(1) << HIST_MAX_BITS),
+			 HIST_BUCKETS - 1);
+	assert_int_equal(hist_index(UINT64_MAX), HIST_BUCKETS - 1);
 	free(h);
 }
 

@@ -381,6 +381,22 @@ tcp_unicast_peer(const struct tern_ctx *ctx, rte_be32_t daddr)
 	return true;
 }
 
+/* tcp_connect_start(), inline in the IPv4 open (no call of its own). */
+static __rte_always_inline void
+tcp_connect_begin(struct tern_ctx *ctx, struct tern_conn *c,
+		  const struct tern_tcp_ops *ops, void *user,
+		  uint32_t iss_floor, struct tern_conn **out)
+{
+	c->ops = ops;
+	c->user = user;
+	c->flags |= CF_APP_OWNED;
+	tcp_conn_init_seq(ctx, c, iss_floor);
+	/* Until the SYN+ACK says otherwise (RFC 9293 3.7.1). */
+	c->mss = TCP_DEFAULT_MSS;
+	*out = c;
+	tcp_fsm_step(ctx, c, TCP_EV_USER_CONNECT, NULL);
+}
+
 int
 tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 		 const struct tern_tcp_ops *ops, void *user,
@@ -408,7 +424,7 @@ tern_tcp_connect(struct tern_ctx *ctx, rte_be32_t daddr, uint16_t dport,
 			tcp_port_freed(tcp, &key); /* a taken TIME_WAIT */
 		return -ENOMEM;
 	}
-	tcp_connect_start(ctx, c, ops, user, iss_floor, out);
+	tcp_connect_begin(ctx, c, ops, user, iss_floor, out);
 	return 0;
 }
 
@@ -417,14 +433,7 @@ tcp_connect_start(struct tern_ctx *ctx, struct tern_conn *c,
 		  const struct tern_tcp_ops *ops, void *user,
 		  uint32_t iss_floor, struct tern_conn **out)
 {
-	c->ops = ops;
-	c->user = user;
-	c->flags |= CF_APP_OWNED;
-	tcp_conn_init_seq(ctx, c, iss_floor);
-	/* Until the SYN+ACK says otherwise (RFC 9293 3.7.1). */
-	c->mss = TCP_DEFAULT_MSS;
-	*out = c;
-	tcp_fsm_step(ctx, c, TCP_EV_USER_CONNECT, NULL);
+	tcp_connect_begin(ctx, c, ops, user, iss_floor, out);
 }
 
 /* ---- data and closing ---- */

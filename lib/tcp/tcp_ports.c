@@ -10,6 +10,7 @@
 
 #include "tcp_input6.h"
 #include "tcp_priv.h"
+#include "tern_flow_hash.h"
 #include "tern_owner.h"
 
 /*
@@ -168,17 +169,49 @@ tcp_src_addr(const struct tern_ctx *ctx, unsigned int src)
 }
 
 /*
- * A local address and port for an active open to key->faddr:fport: the
- * source addresses take turns (ifc.ip, then each of ifc.extra_ip), and
- * one whose tuples to this destination are all taken passes its turn.
+ * The usual active open: the rotor of source @p src is on a port whose
+ * 4-tuple is free (no record, no TIME_WAIT), and nothing about this
+ * source is remembered full. Takes that port, as tcp_pick_port()'s
+ * first turn would, and returns true; anything else (a port taken, a
+ * TIME_WAIT to judge, a memory of no port, a flow hash that decides
+ * which worker the replies reach) returns false with the rotor
+ * unmoved: tcp_pick_port() then starts again from the same port.
  */
-int
-tcp_pick_src(struct tern_ctx *ctx, struct tern_flow_key *key,
-	     uint32_t *hash, uint32_t *iss_floor)
+static __rte_always_inline bool
+tcp_pick_port_free(struct tern_ctx *ctx, unsigned int src,
+		   struct tern_flow_key *key, uint32_t *hash, bool v6)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
-	unsigned int nb_src = 1u + RTE_MIN(ctx->ifc.nb_extra_ip,
-					   TERN_IFC_EXTRA_MAX);
+
+	if ((tcp->no_port_valid & (1u << src)) != 0)
+		return false;
+	key->lport = rte_cpu_to_be_16(tcp->next_eph_port[src]);
+	if (v6) {
+		*hash = tcp_flow_hash_key6(ctx, key);
+		if (!tcp_key6_comes_back(ctx, key))
+			return false;
+	} else {
+		/* With the NIC's Toeplitz hash (workers), about one port
+		 * in nb_workers comes back to us: the general way. */
+		if (ctx->ifc.rx_rss_hash)
+			return false;
+		*hash = tern_flow_hash_sw_inline(key, ctx->hash_seed);
+	}
+	/* tcp_tw_lookup() inline: a call here costs its registers' saves. */
+	if (tern_ctable_lookup(&tcp->conns, key, *hash) != NULL ||
+	    (tcp->tws.count != 0 &&
+	     tern_ctable_lookup(&tcp->tws, key, *hash) != NULL))
+		return false;
+	tcp_port_rotor_next(tcp, src);
+	return true;
+}
+
+/* Each source address in turn from tcp->src_next, the general way. */
+static int __rte_noinline
+tcp_pick_src_turns(struct tern_ctx *ctx, struct tern_flow_key *key,
+		   uint32_t *hash, uint32_t *iss_floor, unsigned int nb_src)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
 
 	for (unsigned int k = 0; k < nb_src; k++) {
 		unsigned int src = (tcp->src_next + k) % nb_src;
@@ -194,15 +227,45 @@ tcp_pick_src(struct tern_ctx *ctx, struct tern_flow_key *key,
 	return -EADDRNOTAVAIL;
 }
 
+/*
+ * A local address and port for an active open to key->faddr:fport: the
+ * source addresses take turns (ifc.ip, then each of ifc.extra_ip), and
+ * one whose tuples to this destination are all taken passes its turn.
+ * The source whose turn it is, its rotor on a free port, is tried
+ * first without the turns' loop.
+ */
+int
+tcp_pick_src(struct tern_ctx *ctx, struct tern_flow_key *key,
+	     uint32_t *hash, uint32_t *iss_floor)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+	unsigned int nb_src = 1u + RTE_MIN(ctx->ifc.nb_extra_ip,
+					   TERN_IFC_EXTRA_MAX);
+	unsigned int src = tcp->src_next;
+
+	if (likely(src < nb_src)) {
+		key->laddr = tcp_src_addr(ctx, src);
+		if (tcp_pick_port_free(ctx, src, key, hash, false)) {
+			tcp->src_next = (uint8_t)(src + 1 < nb_src ? src + 1
+								   : 0);
+			return 0;
+		}
+	}
+	return tcp_pick_src_turns(ctx, key, hash, iss_floor, nb_src);
+}
+
 /* The IPv6 active open: key->laddr names our address; its rotor and
  * memory follow the IPv4 sources'. */
 int
 tcp_pick_port6(struct tern_ctx *ctx, struct tern_flow_key *key,
 	       uint32_t *hash, uint32_t *iss_floor)
 {
-	int rc = tcp_pick_port(ctx, TCP_NB_SRC_MAX + tcp_key6_slot(key), key,
-			       hash, iss_floor, true);
+	unsigned int src = TCP_NB_SRC_MAX + tcp_key6_slot(key);
+	int rc;
 
+	if (tcp_pick_port_free(ctx, src, key, hash, true))
+		return 0;
+	rc = tcp_pick_port(ctx, src, key, hash, iss_floor, true);
 	if (rc != 0)
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_CONNECT_NO_PORT);
 	return rc;

@@ -858,6 +858,64 @@ test_src_addrs_multiply_tuple_space(void)
 	duo_finish(&d);
 }
 
+/* Abort @p c (an RST to its peer @p s) and wait until both are gone. */
+static void
+duo_abort(struct duo *d, struct sim_conn *c, struct sim_conn *s)
+{
+	tern_tcp_abort(c->c);
+	SIM_WAIT(d->sim, c->closed == 1 && s->closed == 1, SIM_S);
+	SIM_ASSERT_EQ(s->why, TERN_TCP_CLOSE_RESET);
+}
+
+/* The @p i th port of the three from ONE_PORT after @p first. */
+static uint16_t
+third_port(uint16_t first, uint16_t i)
+{
+	return (uint16_t)(ONE_PORT + (first - ONE_PORT + i) % 3);
+}
+
+/*
+ * Three ephemeral ports, the rotor back on the first one taken: a free
+ * port is taken where the rotor stands; one held by a live connection
+ * is passed over for the next free one; with all three held, connect
+ * fails at once (EADDRNOTAVAIL, counted).
+ */
+static void
+test_connect_rotor_passes_live_tuple(void)
+{
+	struct sim_conn *c[3], *s[3], *n, *ns, *m, *ms;
+	struct tern_tcp_conf conf;
+	struct tern_conn *h;
+	uint16_t first;
+	struct duo d;
+
+	sim_tcp_conf_defaults(&conf);
+	conf.port_min = ONE_PORT;
+	conf.port_max = ONE_PORT + 2;
+	duo_create(&d, &conf);
+	for (uint16_t i = 0; i < 3; i++)
+		c[i] = duo_connect(&d, &s[i]);
+	first = c[0]->info.lport;    /* the rotor starts anywhere */
+	SIM_ASSERT_EQ(c[1]->info.lport, third_port(first, 1));
+	SIM_ASSERT_EQ(c[2]->info.lport, third_port(first, 2));
+	duo_abort(&d, c[0], s[0]);
+	duo_abort(&d, c[2], s[2]);
+	n = duo_connect(&d, &ns);
+	SIM_ASSERT_EQ(n->info.lport, first);
+	/* the rotor stands on c[1]'s port */
+	m = duo_connect(&d, &ms);
+	SIM_ASSERT_EQ(m->info.lport, third_port(first, 2));
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_CONNECT_NO_PORT), 0);
+	SIM_ASSERT_EQ(duo_try_connect(&d, &h), -EADDRNOTAVAIL);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_CONNECT_NO_PORT), 1);
+	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_ESTABLISHED), 3);
+	duo_abort(&d, c[1], s[1]);
+	duo_abort(&d, n, ns);
+	duo_abort(&d, m, ms);
+	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 0);
+	duo_finish(&d);
+}
+
 /* T's active close against P, both with timestamps: T ends in TIME_WAIT. */
 static void
 peer_active_close(struct peer *p, struct sim_conn *r)
@@ -1311,6 +1369,7 @@ const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_tw_reuse_off),
 	SIM_TEST(test_tw_reuse_needs_newer_timestamp),
 	SIM_TEST_V4(test_src_addrs_multiply_tuple_space),
+	SIM_TEST(test_connect_rotor_passes_live_tuple),
 	SIM_TEST(test_tw_reuse_active_paws),
 	SIM_TEST(test_close_in_syn_sent),
 	SIM_TEST(test_close_in_syn_rcvd),
