@@ -308,6 +308,39 @@ tern_mbuf_get(struct tern_ctx *ctx)
 	return m;
 }
 
+/**
+ * Free @p m, one segment of a chain freed whole (the caller took its
+ * next link), as rte_pktmbuf_free_seg() frees it. A plain mbuf of this
+ * lcore's pool (direct, its only reference) goes on top of the pool's
+ * cache for this lcore, where tern_mbuf_get() takes the next one while
+ * it is still in the CPU's cache -- the cache rte_pktmbuf_free_seg()
+ * would put it in, without its pool's cache lookup per mbuf; any other
+ * mbuf, or one that would fill the cache to its flush threshold, goes
+ * through rte_pktmbuf_free_seg(). Always inline: the ACK of every
+ * response or request frees its send queue through it.
+ */
+static __rte_always_inline void
+tern_mbuf_put_seg(struct tern_ctx *ctx, struct rte_mbuf *m)
+{
+	struct rte_mempool_cache *cache;
+
+	if (likely(m->pool == ctx->pool && RTE_MBUF_DIRECT(m) &&
+		   rte_mbuf_refcnt_read(m) == 1)) {
+		cache = tern_mbuf_cache(ctx);
+		/* rte_mempool_do_generic_put()'s test for one object. */
+		if (likely(cache != NULL &&
+			   cache->len < cache->flushthresh)) {
+			/* rte_pktmbuf_prefree_seg()'s reset: a pool's mbufs
+			 * have no next and one segment. */
+			m->next = NULL;
+			m->nb_segs = 1;
+			cache->objs[cache->len++] = m;
+			return;
+		}
+	}
+	rte_pktmbuf_free_seg(m);
+}
+
 /** Allocate an mbuf from this lcore's pool, counting failures. */
 static inline struct rte_mbuf *
 tern_mbuf_alloc(struct tern_ctx *ctx)

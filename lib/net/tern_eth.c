@@ -42,9 +42,14 @@ struct net_rx_sorted {
  * checks -- takes the general path, which judges and counts it afresh.
  */
 struct net_rx_quick {
-	uint32_t mac_lo;          /**< our MAC's bytes 0-3, as loaded */
-	uint16_t mac_hi;          /**< its bytes 4-5 */
-	uint32_t frame_max;       /**< MTU + Ethernet */
+	uint64_t mac;             /**< our MAC, as its 6 bytes load in 8 */
+	uint64_t mac_mask;        /**< the bits of those 6 bytes */
+	uint32_t frame_span;      /**< MTU + Ethernet - NET_RX_QUICK_MIN */
+	/** the RX flags of a frame the quick path takes without a look at
+	 *  its header checksum (no VLAN tag stripped, checksum GOOD), under
+	 *  NET_RX_QUICK_OL; all ones (never) when the port does not check
+	 *  checksums */
+	uint64_t ol_usual;
 	rte_be32_t type4;         /**< EtherType, version and IHL as loaded;
 				       all ones (never): no address */
 	rte_be32_t ip;
@@ -62,14 +67,27 @@ struct net_rx_quick {
 	uint32_t n6;              /**< IPv6 datagrams delivered */
 };
 
+/* The shortest frame the quick path reads: Ethernet, an option-less
+ * IPv4 header, a TCP header without options. */
+#define NET_RX_QUICK_MIN (NET_ETH_HLEN + NET_IPV4_HLEN_MIN + 20)
+
+/* The RX flags the quick path looks at: VLAN tags stripped, the IPv4
+ * header checksum's state. */
+#define NET_RX_QUICK_OL (RTE_MBUF_F_RX_VLAN_STRIPPED | \
+			 RTE_MBUF_F_RX_QINQ_STRIPPED | \
+			 RTE_MBUF_F_RX_IP_CKSUM_MASK)
+
 static void
 net_rx_quick_init(const struct tern_ctx *ctx, struct net_rx_quick *q)
 {
 	const struct tern_if_conf *ifc = &ctx->ifc;
 
-	memcpy(&q->mac_lo, &ifc->mac.addr_bytes[0], sizeof(q->mac_lo));
-	memcpy(&q->mac_hi, &ifc->mac.addr_bytes[4], sizeof(q->mac_hi));
-	q->frame_max = (uint32_t)ifc->mtu + NET_ETH_HLEN;
+	q->mac = 0;
+	memcpy(&q->mac, &ifc->mac.addr_bytes[0], RTE_ETHER_ADDR_LEN);
+	q->mac_mask = 0;
+	memset(&q->mac_mask, 0xff, RTE_ETHER_ADDR_LEN);
+	q->frame_span = (uint32_t)ifc->mtu + NET_ETH_HLEN - NET_RX_QUICK_MIN;
+	q->ol_usual = ifc->rx_cksum ? RTE_MBUF_F_RX_IP_CKSUM_GOOD : UINT64_MAX;
 	/* Without an address no datagram is ours: the general path says
 	 * why. */
 	q->type4 = ifc->ip != 0 ? RTE_BE32(0x08004500) : UINT32_MAX;
@@ -183,25 +201,26 @@ net_rx_quick(const struct tern_ctx *ctx, struct net_rx_quick *q,
 	uint32_t frame_len = rte_pktmbuf_pkt_len(m);
 	uint64_t flags = m->ol_flags;
 	uint32_t w, ip_len;
+	uint64_t dst;
 	rte_be32_t src;
 	uint16_t h;
 
 	/* Nothing is read past the frame: a runt, even one shorter than
-	 * the Ethernet header, is the general path's to count. */
-	if (frame_len != rte_pktmbuf_data_len(m) || frame_len > q->frame_max ||
-	    frame_len < NET_ETH_HLEN + NET_IPV4_HLEN_MIN + 20)
+	 * the Ethernet header, is the general path's to count (it wraps
+	 * the span's unsigned compare), and so is one over the MTU. */
+	if (frame_len != rte_pktmbuf_data_len(m) ||
+	    frame_len - NET_RX_QUICK_MIN > q->frame_span)
 		return NET_RX_GENERAL;
-	memcpy(&w, eh, sizeof(w));
-	memcpy(&h, eh + 4, sizeof(h));
-	if (w != q->mac_lo || h != q->mac_hi)
-		return NET_RX_GENERAL;
-	if ((flags & (RTE_MBUF_F_RX_VLAN_STRIPPED |
-		      RTE_MBUF_F_RX_QINQ_STRIPPED)) != 0)
+	/* The destination MAC and the source's first two bytes. */
+	memcpy(&dst, eh, sizeof(dst));
+	if ((dst & q->mac_mask) != q->mac)
 		return NET_RX_GENERAL;
 	/* EtherType IPv4, version 4, IHL 5 (no options), in one word. */
 	memcpy(&w, eh + 12, sizeof(w));
 	if ((w & RTE_BE32(0xffffff00)) != q->type4) {
 		if ((w & RTE_BE32(0xfffff000)) == q->type6 &&
+		    (flags & (RTE_MBUF_F_RX_VLAN_STRIPPED |
+			      RTE_MBUF_F_RX_QINQ_STRIPPED)) == 0 &&
 		    net_rx_ipv6_quick(ctx, q, m, frame_len))
 			return NET_RX_TCP6;
 		return NET_RX_GENERAL;
@@ -212,11 +231,12 @@ net_rx_quick(const struct tern_ctx *ctx, struct net_rx_quick *q,
 	if ((w & RTE_BE32(0x3fff00ff)) != RTE_BE32(IPPROTO_TCP) ||
 	    (w & RTE_BE32(0x0000ff00)) == 0)
 		return NET_RX_GENERAL;
-	/* Room for a minimal TCP header: a shorter datagram is TCP's to
-	 * count, through the general path. */
+	/* Room for a minimal TCP header (a shorter datagram is TCP's to
+	 * count, through the general path), within the frame: one unsigned
+	 * compare, as frame_len is at least NET_RX_QUICK_MIN. */
 	memcpy(&h, ih + 2, sizeof(h));
 	ip_len = rte_be_to_cpu_16(h);
-	if (ip_len < NET_IPV4_HLEN_MIN + 20 || NET_ETH_HLEN + ip_len > frame_len)
+	if (ip_len - (NET_IPV4_HLEN_MIN + 20) > frame_len - NET_RX_QUICK_MIN)
 		return NET_RX_GENERAL;
 	memcpy(&w, ih + 16, sizeof(w));
 	if (w != q->ip)
@@ -229,8 +249,13 @@ net_rx_quick(const struct tern_ctx *ctx, struct net_rx_quick *q,
 		q->src_ok = src;
 		q->src_known = true;
 	}
-	if ((flags & q->cksum_trusted) == 0 &&
-	    ((flags & q->cksum_bad) != 0 || !net_ipv4_hdr20_cksum_ok(ih)))
+	/* No VLAN tag stripped, and the header checksum right: GOOD in
+	 * one test; else as ipv4_rx_cksum_mode() judges it. */
+	if (unlikely((flags & NET_RX_QUICK_OL) != q->ol_usual) &&
+	    ((flags & (RTE_MBUF_F_RX_VLAN_STRIPPED |
+		       RTE_MBUF_F_RX_QINQ_STRIPPED)) != 0 ||
+	     ((flags & q->cksum_trusted) == 0 &&
+	      ((flags & q->cksum_bad) != 0 || !net_ipv4_hdr20_cksum_ok(ih)))))
 		return NET_RX_GENERAL;
 	/* Ethernet padding after the datagram. */
 	if (unlikely(frame_len > NET_ETH_HLEN + ip_len)) {

@@ -23,7 +23,7 @@ tcp_sq_trim(struct tern_ctx *ctx, struct tern_conn *c, uint32_t n)
 
 		do {
 			next = m->next;
-			rte_pktmbuf_free_seg(m);
+			tern_mbuf_put_seg(ctx, m);
 			m = next;
 		} while (m != NULL);
 		c->sq_head = NULL;

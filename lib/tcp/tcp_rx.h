@@ -55,9 +55,11 @@ tcp_conn_settle_data(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	struct rte_mbuf *m = c->rx_pending;
 
+	/* ESTABLISHED: the fast path admits no other state and moves
+	 * none (asserted, not tested). */
+	RTE_ASSERT(c->state == TERN_TCP_ESTABLISHED);
 	if (unlikely(c->busy != 0 || c->notify != N_DATA || m == NULL ||
 		     (c->flags & (CF_RCV_MANUAL | CF_CLOSED_CB)) != 0 ||
-		     c->state != TERN_TCP_ESTABLISHED ||
 		     c->ops->recv == NULL)) {
 		tcp_conn_settle(ctx, c);
 		return;

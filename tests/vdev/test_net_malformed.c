@@ -560,6 +560,74 @@ test_whole_corpus_in_bursts(void **state)
 	assert_int_equal(nh_in_use(), in_use);
 }
 
+/*
+ * The frame of a TCP segment takes the quick IPv4 input (tern_eth.c),
+ * which reads the RX flags in one test for the usual frame: a VLAN tag
+ * the port stripped, a header checksum the port calls bad, and one it
+ * did not check that is wrong must still get the general path's
+ * verdicts, with the port's checksum offload on and off.
+ */
+static void
+test_tcp_frame_rx_flags(void **state)
+{
+	static const uint64_t vlan = RTE_MBUF_F_RX_VLAN |
+				     RTE_MBUF_F_RX_VLAN_STRIPPED;
+	uint8_t good[NH_FRAME_MAX], bad[NH_FRAME_MAX];
+	size_t len = syn_frame(good);
+	const struct {
+		bool offload;
+		bool cksum_right;
+		uint64_t ol_flags;
+		tern_stat_t expect;
+	} cases[] = {
+		{ false, true, 0, TERN_STAT_IP_IN_DELIVERS },
+		/* Port off: its flags are meaningless and ignored. */
+		{ false, false, RTE_MBUF_F_RX_IP_CKSUM_GOOD,
+		  TERN_STAT_IP_IN_CSUM_ERRORS },
+		{ false, true, vlan, TERN_STAT_ETH_DROP_VLAN },
+		{ false, true, RTE_MBUF_F_RX_QINQ_STRIPPED,
+		  TERN_STAT_ETH_DROP_VLAN },
+		/* Port on: GOOD and NONE vouch for the header. */
+		{ true, false, RTE_MBUF_F_RX_IP_CKSUM_GOOD,
+		  TERN_STAT_IP_IN_DELIVERS },
+		{ true, false, RTE_MBUF_F_RX_IP_CKSUM_NONE,
+		  TERN_STAT_IP_IN_DELIVERS },
+		{ true, true, RTE_MBUF_F_RX_IP_CKSUM_BAD,
+		  TERN_STAT_IP_IN_CSUM_ERRORS },
+		{ true, false, RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN,
+		  TERN_STAT_IP_IN_CSUM_ERRORS },
+		{ true, true, RTE_MBUF_F_RX_IP_CKSUM_UNKNOWN,
+		  TERN_STAT_IP_IN_DELIVERS },
+		{ true, true, RTE_MBUF_F_RX_IP_CKSUM_GOOD | vlan,
+		  TERN_STAT_ETH_DROP_VLAN },
+		{ true, true, RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+		  RTE_MBUF_F_RX_QINQ_STRIPPED, TERN_STAT_ETH_DROP_VLAN },
+	};
+	unsigned int in_use = nh_in_use();
+
+	memcpy(bad, good, sizeof(bad));
+	bad[14 + 10] ^= 0x5a;   /* IP checksum */
+	for (unsigned int i = 0; i < RTE_DIM(cases); i++) {
+		struct tern_stats before = nh_env.ctx.stats;
+		struct rte_mbuf *m;
+		bool drop = nh_is_drop_stat(cases[i].expect);
+
+		nh_env.ctx.ifc.rx_cksum = cases[i].offload;
+		m = nh_mbuf(cases[i].cksum_right ? good : bad, len);
+		m->ol_flags = cases[i].ol_flags;
+		nh_input(m);
+		if (nh_delta(&before, cases[i].expect) != 1 ||
+		    nh_drop_sum(&nh_env.ctx.stats) - nh_drop_sum(&before) !=
+		    (drop ? 1u : 0u))
+			fail_msg("case %u: %s not counted alone", i,
+				 tern_stat_name(cases[i].expect));
+		/* Delivered, the SYN to no listener is answered (RST). */
+		assert_int_equal(nh_env.nsent, drop ? 0 : 1);
+		nh_clear_sent();
+		assert_int_equal(nh_in_use(), in_use);
+	}
+}
+
 /* Every lib/net counter is either a drop reason (nh_drop_stats) or one
  * of these, so that the sums above mean what they say when someone adds
  * a counter. */
@@ -617,6 +685,7 @@ main(int argc, char **argv)
 		T(test_each_frame_alone),
 		T(test_whole_corpus_in_bursts),
 		T(test_every_net_counter_is_classified),
+		T(test_tcp_frame_rx_flags),
 #undef T
 	};
 	int rc;

@@ -4,7 +4,8 @@
  * tern_mbuf_cache() gives the pool's cache of the calling lcore only,
  * NULL on a thread of no lcore, and the lcore's again after;
  * tern_mbuf_alloc() hands back an mbuf reset as rte_pktmbuf_alloc()
- * resets it, whatever its last user left, and counts a failure.
+ * resets it, whatever its last user left, and counts a failure;
+ * tern_mbuf_put_seg() frees as rte_pktmbuf_free_seg() does.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -138,6 +139,75 @@ test_empty_pool_counted(void **state)
 	assert_int_equal(rte_mempool_avail_count(pool), POOL_MBUFS);
 }
 
+/*
+ * tern_mbuf_put_seg() frees as rte_pktmbuf_free_seg() does: a plain mbuf
+ * of the context's pool on top of the lcore's cache, reset for its next
+ * user; a shared, indirect or foreign one, or one past the cache's flush
+ * threshold, the way DPDK frees it.
+ */
+static void
+test_put_seg_frees_as_dpdk_does(void **state)
+{
+	struct rte_mempool *other;
+	struct rte_mbuf *a, *b, *clone, *m[POOL_MBUFS];
+	unsigned int i, n;
+
+	(void)state;
+	ctx_reset();
+	/* A chain's head, its next link taken by the caller first. */
+	a = tern_mbuf_alloc(&ctx);
+	b = tern_mbuf_alloc(&ctx);
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(rte_pktmbuf_chain(a, b), 0);
+	tern_mbuf_put_seg(&ctx, a);
+	tern_mbuf_put_seg(&ctx, b);
+	assert_ptr_equal(tern_mbuf_get(&ctx), b);
+	assert_ptr_equal(tern_mbuf_get(&ctx), a);
+	assert_null(a->next);
+	assert_int_equal(a->nb_segs, 1);
+
+	/* Shared: only the reference goes. */
+	rte_mbuf_refcnt_update(a, 1);
+	tern_mbuf_put_seg(&ctx, a);
+	assert_int_equal(rte_mbuf_refcnt_read(a), 1);
+	assert_int_equal(rte_mempool_in_use_count(pool), 2);
+	/* Indirect: detached, its buffer's owner let go. */
+	clone = rte_pktmbuf_clone(a, pool);
+	assert_non_null(clone);
+	assert_int_equal(rte_mbuf_refcnt_read(a), 2);
+	tern_mbuf_put_seg(&ctx, clone);
+	assert_int_equal(rte_mbuf_refcnt_read(a), 1);
+	tern_mbuf_put_seg(&ctx, a);
+	tern_mbuf_put_seg(&ctx, b);
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+
+	/* Another pool's mbuf goes back to that pool. */
+	other = rte_pktmbuf_pool_create("mbuf_other", 63, 0, 0,
+					RTE_MBUF_DEFAULT_BUF_SIZE,
+					(int)rte_socket_id());
+	assert_non_null(other);
+	a = rte_pktmbuf_alloc(other);
+	assert_non_null(a);
+	tern_mbuf_put_seg(&ctx, a);
+	assert_int_equal(rte_mempool_avail_count(other), 63);
+	rte_mempool_free(other);
+
+	/* More than the cache holds: flushed past its threshold. */
+	n = POOL_MBUFS;
+	for (i = 0; i < n; i++) {
+		m[i] = tern_mbuf_alloc(&ctx);
+		assert_non_null(m[i]);
+	}
+	for (i = 0; i < n; i++)
+		tern_mbuf_put_seg(&ctx, m[i]);
+	assert_true(tern_mbuf_cache(&ctx)->len <=
+		    tern_mbuf_cache(&ctx)->flushthresh);
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+	rte_mempool_cache_flush(tern_mbuf_cache(&ctx), pool);
+	assert_int_equal(rte_mempool_avail_count(pool), POOL_MBUFS);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -145,6 +215,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_cache_of_the_calling_lcore),
 		cmocka_unit_test(test_alloc_resets_what_the_last_user_left),
 		cmocka_unit_test(test_empty_pool_counted),
+		cmocka_unit_test(test_put_seg_frees_as_dpdk_does),
 	};
 	int rc;
 
