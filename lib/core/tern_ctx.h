@@ -23,7 +23,6 @@
 
 #include <rte_common.h>
 #include <rte_ether.h>
-#include <rte_lcore.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
@@ -255,25 +254,6 @@ tern_rx_free(struct tern_ctx *ctx, struct rte_mbuf *m)
 	f->m[f->count++] = m;
 }
 
-/*
- * rte_lcore_id() in the initial-exec TLS model. Compiled -fPIC (meson's
- * default for static libraries), the DPDK variable is read through the
- * general-dynamic model: a call to __tls_get_addr, which the linker of
- * an executable relaxes to two loads, but around which the compiler has
- * already saved and reloaded the caller-saved registers live there (six
- * instructions per mbuf allocation on the send path). tern's libraries
- * are static and linked into executables, whose TLS block the
- * initial-exec model always reaches.
- */
-static inline unsigned int
-tern_lcore_id(void)
-{
-	extern __thread unsigned int per_lcore__lcore_id
-		__attribute__((tls_model("initial-exec")));
-
-	return per_lcore__lcore_id;
-}
-
 /**
  * The cache of ctx->pool for the calling thread's lcore. Resolved once
  * and kept: rte_mempool_default_cache() per mbuf costs a dozen
@@ -285,7 +265,7 @@ tern_lcore_id(void)
 static inline struct rte_mempool_cache *
 tern_mbuf_cache(struct tern_ctx *ctx)
 {
-	unsigned int lcore = tern_lcore_id();
+	unsigned int lcore = rte_lcore_id();
 
 	if (unlikely(lcore != ctx->mcache_lcore)) {
 		ctx->mcache = rte_mempool_default_cache(ctx->pool, lcore);
