@@ -274,6 +274,39 @@ tern_mbuf_cache(struct tern_ctx *ctx)
 	return ctx->mcache;
 }
 
+/*
+ * tern_mbuf_get() from an empty cache (rte_mempool_generic_get() refills
+ * it) or from the ring without one, or NULL. Out of line: inline, its
+ * calls made every caller of the usual get save registers it does not
+ * need.
+ */
+static __rte_noinline __rte_unused struct rte_mbuf *
+tern_mbuf_get_refill(struct tern_ctx *ctx, struct rte_mempool_cache *cache)
+{
+	struct rte_mbuf *m;
+
+	if (rte_mempool_generic_get(ctx->pool, (void **)&m, 1, cache) != 0)
+		return NULL;
+	return m;
+}
+
+/*
+ * An mbuf from the top of this lcore's cache, as it lies there (next
+ * NULL and nb_segs 1, rte_mbuf_raw_alloc()'s contract, kept by every
+ * free), or NULL when the cache is empty or there is none: what
+ * rte_mempool_generic_get() does for one object, whose loops are not
+ * folded away for n == 1.
+ */
+static __rte_always_inline struct rte_mbuf *
+tern_mbuf_take_cached(struct tern_ctx *ctx)
+{
+	struct rte_mempool_cache *cache = tern_mbuf_cache(ctx);
+
+	if (likely(cache != NULL && cache->len != 0))
+		return cache->objs[--cache->len];
+	return NULL;
+}
+
 /**
  * An mbuf from this lcore's pool, reset as rte_pktmbuf_alloc() resets
  * it, or NULL (not counted: see tern_mbuf_alloc()). Always inline: the
@@ -282,20 +315,12 @@ tern_mbuf_cache(struct tern_ctx *ctx)
 static __rte_always_inline struct rte_mbuf *
 tern_mbuf_get(struct tern_ctx *ctx)
 {
-	struct rte_mempool_cache *cache = tern_mbuf_cache(ctx);
-	struct rte_mbuf *m;
+	struct rte_mbuf *m = tern_mbuf_take_cached(ctx);
 
-	/* One from the cache's top, what rte_mempool_generic_get() does
-	 * for one object (its loops are not folded away for n == 1);
-	 * it refills an empty cache or takes the ring without one. */
-	if (likely(cache != NULL && cache->len != 0))
-		m = cache->objs[--cache->len];
-	else if (unlikely(rte_mempool_generic_get(ctx->pool, (void **)&m, 1,
-						  cache) != 0))
+	if (unlikely(m == NULL) &&
+	    (m = tern_mbuf_get_refill(ctx, tern_mbuf_cache(ctx))) == NULL)
 		return NULL;
-	/* rte_pktmbuf_reset(), less next and nb_segs: every mbuf in a
-	 * pool has NULL and 1 there (rte_mbuf_raw_alloc()'s contract, kept
-	 * by every free). */
+	/* rte_pktmbuf_reset(), less next and nb_segs (see above). */
 	m->pkt_len = 0;
 	m->data_len = 0;
 	m->tx_offload = 0;
@@ -339,6 +364,27 @@ tern_mbuf_put_seg(struct tern_ctx *ctx, struct rte_mbuf *m)
 		}
 	}
 	rte_pktmbuf_free_seg(m);
+}
+
+/*
+ * An mbuf for bytes the stack keeps (a send queue's), from the top of
+ * this lcore's cache, or NULL when the cache is empty (the caller's
+ * general way allocates with a refill, and counts). Only the lengths
+ * and the data offset are reset: nothing reads the offload, VLAN, port
+ * or packet-type fields of an mbuf that is never sent or received (a
+ * segment is a copy: tcp_fill_payload()).
+ */
+static __rte_always_inline struct rte_mbuf *
+tern_mbuf_get_kept(struct tern_ctx *ctx)
+{
+	struct rte_mbuf *m = tern_mbuf_take_cached(ctx);
+
+	if (likely(m != NULL)) {
+		m->pkt_len = 0;
+		m->data_len = 0;
+		rte_pktmbuf_reset_headroom(m);
+	}
+	return m;
 }
 
 /** Allocate an mbuf from this lcore's pool, counting failures. */

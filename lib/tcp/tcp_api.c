@@ -450,7 +450,9 @@ tern_tcp_send_space(const struct tern_conn *c)
  * tern_tcp_send() of @p len bytes the send buffer takes whole and that
  * fit in the queue's first mbuf, the usual case of a request or a
  * response (every ACK that empties the queue frees its mbufs): one
- * copy into a fresh mbuf. False when the general way must go on.
+ * copy into a fresh mbuf, the connection queued for output. False when
+ * the general way must go on. The copy comes last, so that only the
+ * length is kept across its call.
  */
 static __rte_always_inline bool
 tcp_sq_put_first(struct tern_ctx *ctx, struct tern_conn *c, const void *buf,
@@ -460,40 +462,37 @@ tcp_sq_put_first(struct tern_ctx *ctx, struct tern_conn *c, const void *buf,
 
 	if (c->sq_head != NULL || len - 1 >= tcp_of(ctx)->conf.snd_buf)
 		return false;
-	m = tern_mbuf_get(ctx);
+	m = tern_mbuf_get_kept(ctx);
 	if (unlikely(m == NULL))
-		return false; /* tcp_sq_append() tries again, and counts */
+		return false; /* tcp_sq_append() refills, and counts */
 	c->sq_head = m;
 	c->sq_tail = m;
 	/* More than one mbuf holds: tcp_sq_append() fills this one on. */
 	if (unlikely(len > rte_pktmbuf_tailroom(m)))
 		return false;
-	memcpy(rte_pktmbuf_mtod(m, uint8_t *), buf, len);
 	m->data_len = (uint16_t)len;
 	m->pkt_len = len;
 	c->sq_bytes = len;
+	tcp_conn_work(ctx, c);
+	memcpy(rte_pktmbuf_mtod(m, uint8_t *), buf, len);
 	return true;
 }
 
-int32_t
-tern_tcp_send(struct tern_conn *c, const void *buf, uint32_t len)
+/*
+ * tern_tcp_send() past the usual case: as much as the send buffer takes
+ * appended to the queue. Out of line, so that the usual case keeps a
+ * small frame.
+ */
+static __rte_noinline int32_t
+tcp_send_append(struct tern_ctx *ctx, struct tern_conn *c, const void *buf,
+		uint32_t len)
 {
-	struct tern_ctx *ctx = c->ctx;
-	uint32_t max, space, want, done;
-
-	if (c->flags & (CF_FIN_QUEUED | CF_CLOSED_CB))
-		return -EPIPE;
-	if (!tcp_state_has(c->state, SP_APP_SENDS))
-		return -ENOTCONN;
-	if (likely(tcp_sq_put_first(ctx, c, buf, len))) {
-		tcp_conn_work(ctx, c);
-		return (int32_t)len;
-	}
-	max = tcp_of(ctx)->conf.snd_buf;
-	space = c->sq_bytes >= max ? 0 : max - c->sq_bytes;
-	want = RTE_MIN(len, space);
+	uint32_t max = tcp_of(ctx)->conf.snd_buf;
+	uint32_t space = c->sq_bytes >= max ? 0 : max - c->sq_bytes;
+	uint32_t want = RTE_MIN(len, space);
 	/* snd_buf is at most 2^30 (tern_tcp.h): done fits the int32_t. */
-	done = tcp_sq_append(ctx, c, buf, want);
+	uint32_t done = tcp_sq_append(ctx, c, buf, want);
+
 	if (done < len)
 		c->flags |= CF_WANT_WRITABLE;
 	if (done == 0 && want > 0)
@@ -501,6 +500,20 @@ tern_tcp_send(struct tern_conn *c, const void *buf, uint32_t len)
 	if (done > 0)
 		tcp_conn_work(ctx, c);
 	return (int32_t)done;
+}
+
+int32_t
+tern_tcp_send(struct tern_conn *c, const void *buf, uint32_t len)
+{
+	struct tern_ctx *ctx = c->ctx;
+
+	if (c->flags & (CF_FIN_QUEUED | CF_CLOSED_CB))
+		return -EPIPE;
+	if (!tcp_state_has(c->state, SP_APP_SENDS))
+		return -ENOTCONN;
+	if (likely(tcp_sq_put_first(ctx, c, buf, len)))
+		return (int32_t)len;
+	return tcp_send_append(ctx, c, buf, len);
 }
 
 /* USER_CLOSE: FIN after the queued data, where the state allows it. */

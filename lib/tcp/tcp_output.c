@@ -509,19 +509,26 @@ tcp_usable_window(const struct tern_conn *c)
 /*
  * The usual pass in one test: nothing in flight (so nothing to resend
  * and an empty pipe), no FIN queued, and queued data of at most one MSS
- * that both windows take whole, with room in the batch. Then the loop of
- * tcp_output_data() would send it as one segment: the windows cut
- * nothing, so sender SWS avoidance and Nagle hold nothing back.
+ * that both windows take whole. Then, with room in the batch
+ * (tcp_output_one()), the loop of tcp_output_data() would send it as one
+ * segment: the windows cut nothing, so sender SWS avoidance and Nagle
+ * hold nothing back.
  */
 static __rte_always_inline bool
-tcp_output_one(const struct tern_ctx *ctx, const struct tern_conn *c,
-	       uint32_t mss)
+tcp_output_one_fits(const struct tern_conn *c, uint32_t mss)
 {
 	uint32_t len = c->sq_bytes;
 
 	return !(c->flags & (CF_RECOVERY | CF_FIN_QUEUED)) &&
 	       c->snd_nxt == c->snd_una && c->snd_max == c->snd_una &&
-	       len - 1 < mss && len <= c->snd_wnd && len <= c->cc.cwnd &&
+	       len - 1 < mss && len <= c->snd_wnd && len <= c->cc.cwnd;
+}
+
+static __rte_always_inline bool
+tcp_output_one(const struct tern_ctx *ctx, const struct tern_conn *c,
+	       uint32_t mss)
+{
+	return tcp_output_one_fits(c, mss) &&
 	       tern_ctx_tx_room(ctx) > TCP_TX_RESERVE;
 }
 
@@ -543,18 +550,19 @@ tcp_output_fin_alone(const struct tern_ctx *ctx, const struct tern_conn *c)
 /*
  * The usual pass of an open connection in one test: none of our SYN, a
  * loss probe or a window probe owed, our SYN acknowledged, and
- * tcp_output_one(): the whole queue goes as one segment. The other
+ * tcp_output_one_fits(): the whole queue goes as one segment. The other
  * passes (SYNs, FINs, ACKs with nothing queued) fail the first two
- * tests, the cheapest: tcp_mss_now() is at most c->mss.
+ * tests, the cheapest: tcp_mss_now() is at most c->mss. The batch's
+ * room is tcp_flush_work()'s loop test, the only caller's.
  */
 static __rte_always_inline bool
-tcp_output_usual_ok(const struct tern_ctx *ctx, const struct tern_conn *c)
+tcp_output_usual_ok(const struct tern_conn *c)
 {
 	return (c->flags & (CF_SYN_OWED | CF_TLP_OWED | CF_PROBE_OWED |
 			    CF_FIN_QUEUED | CF_SYN_ACKED)) == CF_SYN_ACKED &&
 	       c->sq_bytes - 1 < c->mss &&
 	       tcp_state_has(c->state, SP_SENDS) &&
-	       tcp_output_one(ctx, c, tcp_mss_now(c));
+	       tcp_output_one_fits(c, tcp_mss_now(c));
 }
 
 /*
@@ -767,7 +775,7 @@ tcp_flush_work(struct tern_ctx *ctx)
 		TAILQ_REMOVE(&tcp->work, c, work);
 		c->flags &= ~CF_ON_WORK;
 		tcp->in_output = c;
-		if (likely(tcp_output_usual_ok(ctx, c)))
+		if (likely(tcp_output_usual_ok(c)))
 			tcp_output_usual(ctx, c);
 		else
 			tcp_output(ctx, c);
