@@ -360,7 +360,7 @@ struct tcp_port_memo {
 /* Free connection records an lcore keeps out of its pool. */
 #define TCP_CONN_STASH 16
 /* Free TIME_WAIT records kept out of their pool (tcp_timewait.c). */
-#define TCP_TW_STASH 16
+#define TCP_TW_STASH 32
 
 /* Per-lcore TCP state, hung off ctx->tcp. */
 struct tern_tcp {
