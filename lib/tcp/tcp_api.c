@@ -256,8 +256,10 @@ tern_tcp_fini(struct tern_ctx *ctx)
 			tcp_conn_abort(ctx, batch[i]);
 	while (tcp->listeners != NULL)
 		tern_tcp_unlisten(tcp->listeners);
-	if (tcp->tw_pool != NULL)
+	if (tcp->tw_pool != NULL) {
 		tcp_tw_free_all(ctx);
+		tcp_tw_stash_drain(tcp);
+	}
 	rte_mempool_free(tcp->tw_pool);
 	rte_mempool_free(tcp->reass_pool);
 	if (tcp->conn_pool != NULL)

@@ -359,6 +359,8 @@ struct tcp_port_memo {
 
 /* Free connection records an lcore keeps out of its pool. */
 #define TCP_CONN_STASH 16
+/* Free TIME_WAIT records kept out of their pool (tcp_timewait.c). */
+#define TCP_TW_STASH 32
 
 /* Per-lcore TCP state, hung off ctx->tcp. */
 struct tern_tcp {
@@ -372,6 +374,8 @@ struct tern_tcp {
 	 * or put through the pool's ring ops costs some 50 instructions. */
 	uint32_t conn_stash_n;
 	struct tern_conn *conn_stash[TCP_CONN_STASH];
+	uint32_t tw_stash_n;
+	struct tcp_tw *tw_stash[TCP_TW_STASH];
 	struct tern_wheel wheel;
 	struct tern_timer tw_timer;    /* head of tw_fifo */
 	struct tcp_tw_list tw_fifo;
@@ -674,6 +678,7 @@ void tcp_tw_input(struct tern_ctx *ctx, struct tcp_tw *tw,
 		  struct tcp_seg *seg);
 void tcp_tw_expire(struct tern_ctx *ctx);
 void tcp_tw_free_all(struct tern_ctx *ctx);
+void tcp_tw_stash_drain(struct tern_tcp *tcp);
 void tcp_tw_rearm(struct tern_ctx *ctx);
 void tcp_tw_release(struct tern_ctx *ctx, struct tcp_tw *tw);
 void tcp_tw_restart(struct tern_ctx *ctx, struct tcp_tw *tw);

@@ -591,6 +591,43 @@ test_s27_time_wait_cap(void)
 }
 
 /*
+ * Line 27, max_tw 20: more than a bulk refill of the free records' stash
+ * leaves in the pool. Every record is still used before the oldest is
+ * recycled (20 TIME_WAITs, then TWRecycled 4 of 24 closes); once 2 MSL
+ * pass all come back, and a second round uses all 20 again.
+ */
+static void
+test_s27_time_wait_cap_past_a_refill(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_conn *c, *s;
+	struct duo d;
+
+	sim_tcp_conf_defaults(&conf);
+	conf.max_tw = 20;
+	conf.msl_ms = 1000;
+	duo_create(&d, &conf);
+	d.l->close_on_peer_closed = true;
+	for (int round = 1; round <= 2; round++) {
+		for (int i = 0; i < 24; i++) {
+			c = duo_connect(&d, &s);
+			SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+			SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1,
+				 5 * SIM_S);
+			SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT),
+				      (uint32_t)RTE_MIN(i + 1, 20));
+		}
+		SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TW_RECYCLED),
+			      4 * round);
+		SIM_WAIT(d.sim, sim_state_count(d.a, TERN_TCP_TIME_WAIT) == 0,
+			 5 * SIM_S);
+		SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TW_EXPIRED),
+			      20 * round);
+	}
+	duo_finish(&d);
+}
+
+/*
  * Line 27 with max_tw 0: TIME_WAIT is not kept. A segment for no
  * connection is answered (the TIME_WAIT table it would be looked up in
  * does not exist); the active closer goes straight to CLOSED, counted
@@ -1363,6 +1400,7 @@ const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_s26_syn_in_time_wait_old_seq),
 	SIM_TEST(test_s26_syn_in_time_wait_timestamps),
 	SIM_TEST(test_s27_time_wait_cap),
+	SIM_TEST(test_s27_time_wait_cap_past_a_refill),
 	SIM_TEST(test_s27_max_tw_zero),
 	SIM_TEST(test_tw_reuse_active),
 	SIM_TEST(test_tw_reuse_refused_without_timestamps),
