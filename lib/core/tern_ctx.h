@@ -18,6 +18,7 @@
  * source (docs/architecture.md, "Layers").
  */
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -25,6 +26,7 @@
 #include <rte_ether.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
+#include <rte_version.h>
 
 #include "tern_ip6.h"
 #include "tern_stats.h"
@@ -254,6 +256,12 @@ tern_rx_free(struct tern_ctx *ctx, struct rte_mbuf *m)
 	f->m[f->count++] = m;
 }
 
+/* tern_mbuf_take_cached(), tern_mbuf_put_seg() and tern_mbuf_get_kept()
+ * use struct rte_mempool_cache as DPDK 22.11 lays it out and flushes it
+ * (objs[], len, flushthresh); a newer DPDK must be checked first. */
+static_assert(RTE_VERSION < RTE_VERSION_NUM(23, 3, 0, 0),
+	      "check the mempool cache helpers against this DPDK");
+
 /**
  * The cache of ctx->pool for the calling thread's lcore. Resolved once
  * and kept: rte_mempool_default_cache() per mbuf costs a dozen
@@ -349,6 +357,8 @@ tern_mbuf_put_seg(struct tern_ctx *ctx, struct rte_mbuf *m)
 {
 	struct rte_mempool_cache *cache;
 
+	__rte_mbuf_sanity_check(m, 0);  /* RTE_LIBRTE_MBUF_DEBUG builds */
+#ifndef RTE_LIBRTE_MEMPOOL_DEBUG  /* else the pool's cookies: DPDK's put */
 	if (likely(m->pool == ctx->pool && RTE_MBUF_DIRECT(m) &&
 		   rte_mbuf_refcnt_read(m) == 1)) {
 		cache = tern_mbuf_cache(ctx);
@@ -363,6 +373,7 @@ tern_mbuf_put_seg(struct tern_ctx *ctx, struct rte_mbuf *m)
 			return;
 		}
 	}
+#endif
 	rte_pktmbuf_free_seg(m);
 }
 

@@ -40,7 +40,7 @@ name_eq(const unsigned char *p, const char *lit, uint32_t n)
 }
 
 /* Does the comma-separated token list @p v contain @p tok (any case)? */
-static bool
+static inline bool
 list_has(const unsigned char *v, uint32_t len, const char *tok)
 {
 	uint32_t tlen = (uint32_t)strlen(tok);
@@ -65,7 +65,7 @@ list_has(const unsigned char *v, uint32_t len, const char *tok)
 }
 
 /* Is the last coding of a Transfer-Encoding list "chunked"? */
-static bool
+static inline bool
 list_ends_chunked(const unsigned char *v, uint32_t len)
 {
 	uint32_t start = len;
@@ -78,7 +78,7 @@ list_ends_chunked(const unsigned char *v, uint32_t len)
 }
 
 /* Content-Length = 1*DIGIT (RFC 9110 8.6). @return 0 or -1. */
-static int
+static inline int
 parse_length(const unsigned char *v, uint32_t len, uint64_t *out)
 {
 	uint64_t n = 0;

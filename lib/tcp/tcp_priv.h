@@ -255,7 +255,9 @@ struct tern_conn {
 	};
 
 	/* the send queue: bytes from snd_una on, in one mbuf chain whose
-	 * head keeps nb_segs and pkt_len (rte_mbuf_check() holds) */
+	 * head keeps nb_segs and pkt_len (rte_mbuf_check() holds); never
+	 * sent, attached or cloned (segments copy from it), so its mbufs'
+	 * offload fields are never reset (tern_mbuf_get_kept()) */
 	struct rte_mbuf *sq_head, *sq_tail;
 	uint32_t sq_bytes;             /* bytes in the queue (= pkt_len) */
 	uint32_t retrans_total;
