@@ -1369,6 +1369,51 @@ test_response_offsets(void **state)
 }
 
 /*
+ * The last field line's value in the sixteen bytes ending a head that
+ * has nothing after it (the response scan's overlapping tail load):
+ * each byte of it replaced by one a value may hold (HTAB, obs-text, a
+ * letter) keeps the head and its Content-Length; by one it may not
+ * (NUL, DEL, a bare CR or LF) fails it. Heap copies of exactly the
+ * head's size: ASan sees any read past it.
+ */
+static void
+test_response_value_tail(void **state)
+{
+	static const unsigned char ok[] = { '\t', 0x80, 0xff, 'a', ' ' };
+	static const unsigned char bad[] = { 0x00, 0x7f, '\r', 0x1f };
+	char head[160];
+
+	(void)state;
+	for (int pad = 0; pad < 40; pad++) {
+		int len = snprintf(head, sizeof(head),
+				   "HTTP/1.1 200 OK\r\nContent-Length: 7\r\n"
+				   "X-Tail: v%.*s\r\n\r\n", pad,
+				   "0123456789012345678901234567890123456789");
+		size_t vat = (size_t)len - 4 - (size_t)pad;
+
+		for (size_t i = vat; i < (size_t)len - 4; i++) {
+			for (size_t k = 0; k < sizeof(ok) + sizeof(bad); k++) {
+				bool good = k < sizeof(ok);
+				struct http_response resp;
+				char *h = malloc((size_t)len);
+				int rc;
+
+				assert_non_null(h);
+				memcpy(h, head, (size_t)len);
+				h[i] = (char)(good ? ok[k] : bad[k - sizeof(ok)]);
+				rc = http_parse_response(h, (uint32_t)len, false,
+							 &resp);
+				if (rc != (good ? 0 : -1) ||
+				    (good && resp.content_length != 7))
+					fail_msg("pad %d byte %zu = %#x: rc %d",
+						 pad, i, (unsigned char)h[i], rc);
+				free(h);
+			}
+		}
+	}
+}
+
+/*
  * The names acted on are compared a word at a time, folded to lower
  * case: each in any case is that field, and each with any one byte
  * changed (to another letter, or '-' to '_') is some other field.
@@ -1589,6 +1634,7 @@ main(void)
 		cmocka_unit_test(test_response_line_ends),
 		cmocka_unit_test(test_status_code_bytes),
 		cmocka_unit_test(test_body_at_hand),
+		cmocka_unit_test(test_response_value_tail),
 		cmocka_unit_test(test_resp_set),
 		cmocka_unit_test(test_hist),
 	};

@@ -549,12 +549,15 @@ http_parse_request(const char *p, uint32_t len, struct http_request *req)
 }
 
 #ifdef HTTP_SIMD
+/* No Content-Length yet: above any of 18 digits. */
+#define RESP_NO_LENGTH UINT64_MAX
+
 /* Content-Length as field() takes it (OWS, 1 to 18 digits, OWS, a
- * repeat the same), in one pass: @p vend, the value's first stop, is
+ * repeat the same, *seen the one before), in one pass: @p vend, the value's first stop, is
  * neither SP nor a digit (an HTAB there fails the caller's CRLF test).
  * The usual short value in one word. @return 0 or -1. */
 static inline int
-resp_content_length(struct fields *f, const unsigned char *v,
+resp_content_length(uint64_t *seen, const unsigned char *v,
 		    const unsigned char *vend, const unsigned char *end)
 {
 	uint64_t length = 0;
@@ -571,35 +574,37 @@ resp_content_length(struct fields *f, const unsigned char *v,
 	while (v != vend && (*v == ' ' || *v == '\t'))
 		v++;
 	if (digits == 0 || digits > HTTP_CONTENT_LENGTH_DIGITS_MAX ||
-	    v != vend || (f->has_length && f->length != length))
+	    v != vend || (*seen != RESP_NO_LENGTH && *seen != length))
 		return -1;
-	f->has_length = true;
-	f->length = length;
+	*seen = length;
 	return 0;
 }
 #endif
 
 /*
- * The field lines of a response, as parse_fields() takes them, in a
- * loop of its own: a load for the name's tchars, one per sixteen bytes
- * of value (visible ASCII and SP) from the colon on, only Content-Length
- * read. A line starting less than sixteen bytes before the bound's end,
- * a name of sixteen bytes or more, Connection or Transfer-Encoding
- * (lists), an HTAB, obs-text or bare LF, anything malformed: parse_fields()
- * takes the fields over from their start and gives every verdict.
+ * The field lines of a response from *at, as parse_fields() takes them,
+ * in a loop of its own: a load for the name's tchars, one per sixteen
+ * bytes of value (visible ASCII and SP) from the colon on, only
+ * Content-Length read. A line starting less than sixteen bytes before
+ * the bound's end, a name of sixteen bytes or more, Connection or
+ * Transfer-Encoding (lists), an HTAB, obs-text or bare LF, anything
+ * malformed: @return false, and parse_fields() takes the fields over
+ * from their start and gives every verdict. @return true with *at past
+ * the empty line and *length the Content-Length (RESP_NO_LENGTH: none;
+ * the fields' one fact: all others acted on are handed over).
  * A set bit n: a name of n bytes may be one acted on.
  */
 #define RESP_NAME_LENS_ACTED_ON ((1u << 10) | (1u << 14))
 
-static int
-parse_resp_fields(struct scan *s, struct fields *f)
+static inline __attribute__((always_inline)) bool
+usual_resp_fields(const unsigned char **at, const unsigned char *end,
+		  uint64_t *length)
 {
 #ifdef HTTP_SIMD
-	const unsigned char *p = s->p, *v, *end = s->end, *last16;
+	const unsigned char *p = *at, *v, *last16, *last4 = end - 4;
 	uint64_t name_len;
-	uint32_t stop;
+	uint32_t stop, line_end4;
 
-	memset(f, 0, sizeof(*f));
 	/* Lines starting at or before last16: names in one load. */
 	last16 = end - p >= 16 ? end - 16 : p - 1;
 	while (p <= last16) {
@@ -611,37 +616,50 @@ parse_resp_fields(struct scan *s, struct fields *f)
 		while (v <= last16 &&
 		       (stop = ascii_value_stop_bits(load16(v))) == 0)
 			v += 16;
-		v = v <= last16 ? v + __builtin_ctz(stop) :
-				  class_end(s, v, C_FIELD);
+		/* Past last16, the sixteen bytes ending the bound: the
+		 * final LF stops the scan there. */
+		if (v > last16)
+			stop = ascii_value_stop_bits(load16(end - 16)) >>
+			       (16 - (end - v));
+		v += __builtin_ctz(stop);
 		/* Most names are of neither length acted on: one test. (A
 		 * Transfer-Encoding, 17 bytes, left at name_len == 16.) */
 		if (((1u << name_len) & RESP_NAME_LENS_ACTED_ON) != 0) {
 			if (name_len == 14 &&
 			    name_is(p, 14, "content-length")) {
-				if (resp_content_length(f, p + 15, v,
+				if (resp_content_length(length, p + 15, v,
 							end) != 0)
-					break;
+					return false;
 			} else if (name_len == 10 &&
 				   name_is(p, 10, "connection")) {
-				break;   /* a list: parse_fields() reads it */
+				return false;   /* a list: parse_fields() */
 			}
 		}
-		/* The last field line and the empty line in one word. */
-		if (end - v >= 4 && load_le32(v) == 0x0a0d0a0du) {
-			s->p = v + 4;
-			return 0;
+		/* The line's CRLF, and the empty line after it, in one word
+		 * (a CR is never the bound's last byte: the LF is). */
+		if (v <= last4) {
+			line_end4 = load_le32(v);
+			if (line_end4 == 0x0a0d0a0du) {
+				*at = v + 4;
+				return true;
+			}
+			if ((uint16_t)line_end4 != 0x0a0du)
+				return false;
+		} else if (v[0] != '\r' || v[1] != '\n') {
+			return false;
 		}
-		/* (A CR is never the bound's last byte: the LF is.) */
-		if (v[0] != '\r' || v[1] != '\n')
-			break;
 		p = v + 2;
 	}
 	if (end - p >= 2 && p[0] == '\r' && p[1] == '\n') {
-		s->p = p + 2;   /* the empty line */
-		return 0;
+		*at = p + 2;   /* the empty line */
+		return true;
 	}
+#else
+	(void)at;
+	(void)end;
+	(void)length;
 #endif
-	return parse_fields(s, f);
+	return false;
 }
 
 /* status-line = HTTP-version SP status-code SP [ reason-phrase ] */
@@ -686,34 +704,31 @@ parse_status_line(struct scan *s, struct http_response *resp)
 	return eol(s) ? 0 : -1;
 }
 
-/* The response head at s; @return 0 or -1 malformed. */
-static int
-parse_response(struct scan *s, bool head_request, struct http_response *resp)
+/* What a response's status and fields say of its framing and
+ * persistence (RFC 9112 6.3, 9.3): @return 0 or -1 malformed. */
+static inline int
+response_framing(const struct fields *f, bool head_request,
+		 struct http_response *resp)
 {
-	struct fields f;
-
-	if (parse_status_line(s, resp) != 0 ||
-	    parse_resp_fields(s, &f) != 0)
+	if (f->has_te && f->has_length)
 		return -1;
-	if (f.has_te && f.has_length)
-		return -1;
-	resp->keep_alive = resp->version_minor == 1 ? !f.conn_close
-						    : f.conn_keep_alive &&
-						      !f.conn_close;
+	resp->keep_alive = resp->version_minor == 1 ? !f->conn_close
+						    : f->conn_keep_alive &&
+						      !f->conn_close;
 	/* RFC 9112 6.3, in its order. */
 	if (head_request || resp->status < 200 || resp->status == 204 ||
 	    resp->status == 304) {
 		resp->body = HTTP_BODY_NONE;
-	} else if (f.has_te) {
-		if (!f.te_chunked) {
+	} else if (f->has_te) {
+		if (!f->te_chunked) {
 			resp->body = HTTP_BODY_TO_EOF;
 			resp->keep_alive = false;
 		} else {
 			resp->body = HTTP_BODY_CHUNKED;
 		}
-	} else if (f.has_length) {
+	} else if (f->has_length) {
 		resp->body = HTTP_BODY_LENGTH;
-		resp->content_length = f.length;
+		resp->content_length = f->length;
 	} else {
 		resp->body = HTTP_BODY_TO_EOF;
 		resp->keep_alive = false;
@@ -721,35 +736,49 @@ parse_response(struct scan *s, bool head_request, struct http_response *resp)
 	return 0;
 }
 
-/* The response head at @p p, as http_request_head() for requests. */
-static int
-response_head(const char *p, uint32_t len, bool head_request,
-	      struct http_response *resp, uint32_t *head_len)
+/* The fields at @p fields of the head at @p begin, by parse_fields(),
+ * and the framing: out of line, so that the usual response's scan
+ * keeps its cursor in registers (the cursor of parse_fields() lives in
+ * memory). @return the head's length, 0 when malformed. */
+static __attribute__((noinline)) uint32_t
+response_fields_general(const unsigned char *begin,
+			const unsigned char *fields, const unsigned char *end,
+			bool head_request, struct http_response *resp)
 {
-	struct scan s;
-	int rc;
+	struct scan s = { .p = fields, .begin = begin, .end = end };
+	struct fields f;
 
-	memset(resp, 0, sizeof(*resp));
-	if (!scan_init(&s, p, len))
-		return -1;
-	rc = parse_response(&s, head_request, resp);
-	*head_len = (uint32_t)(s.p - (const unsigned char *)p);
-	return rc;
+	if (parse_fields(&s, &f) != 0 ||
+	    response_framing(&f, head_request, resp) != 0)
+		return 0;
+	return (uint32_t)(s.p - begin);
 }
 
 uint32_t
 http_response_prefix(const char *p, uint32_t len, bool head_request,
 		     struct http_response *resp)
 {
-	uint32_t head_len;
+	const unsigned char *fields;
+	uint64_t length = UINT64_MAX;   /* RESP_NO_LENGTH */
+	struct fields f;
+	struct scan s;
 
-	return response_head(p, len, head_request, resp, &head_len) == 0 ?
-		head_len : 0;
+	memset(resp, 0, sizeof(*resp));
+	if (!scan_init(&s, p, len) || parse_status_line(&s, resp) != 0)
+		return 0;
+	fields = s.p;
+	if (!usual_resp_fields(&s.p, s.end, &length))
+		return response_fields_general(s.begin, fields, s.end,
+					       head_request, resp);
+	memset(&f, 0, sizeof(f));
+	f.has_length = length != UINT64_MAX;
+	f.length = length;
+	return response_framing(&f, head_request, resp) == 0 ?
+		(uint32_t)(s.p - s.begin) : 0;
 }
 
 /* A well-formed head has a status line, so its length is never 0: the
- * prefix's verdict, and response_head() inlined in one caller alone
- * (the reader's, per response) instead of called from two. */
+ * prefix's verdict, the one parse of a response head. */
 int
 http_parse_response(const char *p, uint32_t len, bool head_request,
 		    struct http_response *resp)
