@@ -40,16 +40,24 @@ struct tcp_cc {
 /**
  * Start with 10 segments of @p mss bytes and no ssthresh. Inline: it
  * runs twice per connection (the record's birth, then the handshake's
- * MSS), a few stores each.
+ * MSS), a few stores each. tcp_cc_init_zeroed() is the same for a
+ * state already all zero (a new record, zeroed whole at its birth):
+ * the other fields stay as they are.
  */
 static inline void
-tcp_cc_init(struct tcp_cc *cc, enum tcp_cc_algo algo, uint16_t mss)
+tcp_cc_init_zeroed(struct tcp_cc *cc, enum tcp_cc_algo algo, uint16_t mss)
 {
-	memset(cc, 0, sizeof(*cc));
 	cc->algo = (uint8_t)algo;
 	cc->mss = mss;
 	cc->cwnd = TCP_INIT_WINDOW_SEGS * (uint32_t)mss;
 	cc->ssthresh = UINT32_MAX;
+}
+
+static inline void
+tcp_cc_init(struct tcp_cc *cc, enum tcp_cc_algo algo, uint16_t mss)
+{
+	memset(cc, 0, sizeof(*cc));
+	tcp_cc_init_zeroed(cc, algo, mss);
 }
 
 /** The MSS became known (SYN+ACK): rescale the initial window. */

@@ -94,7 +94,9 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	tcp_fsm_conn_born(ctx, c, state);
 	tern_timer_init(&c->timer);
 	c->rto_ms = tcp->conf.rto_initial_ms;
-	tcp_cc_init(&c->cc, (enum tcp_cc_algo)tcp->conf.cc, TCP_DEFAULT_MSS);
+	/* tcp_conn_zero() above cleared the congestion state. */
+	tcp_cc_init_zeroed(&c->cc, (enum tcp_cc_algo)tcp->conf.cc,
+			   TCP_DEFAULT_MSS);
 	if (tcp->conf.nagle)
 		c->flags |= CF_NAGLE;
 	if (tcp->conf.keepalive_idle_ms != 0) {
