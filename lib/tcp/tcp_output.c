@@ -566,16 +566,17 @@ tcp_output_usual_ok(const struct tern_conn *c)
 }
 
 /*
- * The usual pass (tcp_output_usual_ok()), what tcp_output() does for it
- * in a frame of its own, with the segment's template emit inline: a
- * request or a response, once per request on each side.
+ * The whole send queue in one segment, @p fin with our FIN, from the
+ * header template inline, and the pass's end as tcp_output() ends it.
+ * tcp_output_usual() and tcp_output_fin() each keep it in a frame of
+ * their own.
  */
-static __rte_noinline void
-tcp_output_usual(struct tern_ctx *ctx, struct tern_conn *c)
+static __rte_always_inline void
+tcp_output_whole_queue(struct tern_ctx *ctx, struct tern_conn *c, bool fin)
 {
 	/* Without a segment (no mbuf) the RTO armed tries again and the
 	 * ACK stays owed: the full pass would send it on its own. */
-	if (unlikely(tcp_send_segment_as(ctx, c, c->sq_bytes, false,
+	if (unlikely(tcp_send_segment_as(ctx, c, c->sq_bytes, fin,
 					 true) != 0) &&
 	    (c->flags & CF_ACK_NOW))
 		tcp_send_ack(ctx, c);
@@ -584,6 +585,17 @@ tcp_output_usual(struct tern_ctx *ctx, struct tern_conn *c)
 		c->flags &= ~CF_TIMER_MOVE;
 		tcp_timer_update(ctx, c);
 	}
+}
+
+/*
+ * The usual pass (tcp_output_usual_ok()), what tcp_output() does for it
+ * in a frame of its own: a request or a response, once per request on
+ * each side.
+ */
+static __rte_noinline void
+tcp_output_usual(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	tcp_output_whole_queue(ctx, c, false);
 }
 
 /*
@@ -619,14 +631,7 @@ tcp_output_fin_ok(const struct tern_ctx *ctx, const struct tern_conn *c)
 static __rte_noinline void
 tcp_output_fin(struct tern_ctx *ctx, struct tern_conn *c)
 {
-	if (unlikely(tcp_send_segment_as(ctx, c, c->sq_bytes, true,
-					 true) != 0) &&
-	    (c->flags & CF_ACK_NOW))
-		tcp_send_ack(ctx, c);
-	if (c->flags & CF_TIMER_MOVE) {
-		c->flags &= ~CF_TIMER_MOVE;
-		tcp_timer_update(ctx, c);
-	}
+	tcp_output_whole_queue(ctx, c, true);
 }
 
 /*
