@@ -87,6 +87,7 @@ struct load {
 	uint32_t drain_next;        /* DRAIN: next slot to look at */
 	uint8_t phase;
 	bool started;
+	bool aborting;              /* load_abort_all(): not failures */
 	bool pace_started;
 	uint64_t t0_ns;             /* first poll */
 	uint64_t measure_ns;        /* window start */
@@ -762,7 +763,10 @@ on_closed(struct tern_conn *c, void *user, enum tern_tcp_close_reason why)
 		L->nb_opening--;
 	else if (lc->state == SLOT_OPEN)
 		L->nb_established--;
-	if (why != TERN_TCP_CLOSE_NORMAL)
+	/* Our own aborts (the drain's deadline, the end) are no failure
+	 * of the connection. */
+	if (why != TERN_TCP_CLOSE_NORMAL &&
+	    !(why == TERN_TCP_CLOSE_ABORTED && L->aborting))
 		L->n.failed++;
 	else if (L->conf->mode == LOAD_CPS && lc->exchange_done)
 		L->n.completed++;
@@ -982,9 +986,11 @@ load_busy(const struct load *L)
 void
 load_abort_all(struct load *L)
 {
+	L->aborting = true;
 	for (uint32_t i = 0; i < L->share.conns; i++)
 		if (L->slots[i].state != SLOT_IDLE)
 			tern_tcp_abort(L->slots[i].c);
+	L->aborting = false;
 }
 
 /* ---- instance ---- */

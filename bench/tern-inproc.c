@@ -158,6 +158,8 @@ struct inproc {
 	bool reflect;
 	bool lockstep;
 	bool sock_server;
+	bool stop_server_open;      /* --stop-server-open */
+	uint32_t stopped_open;      /* ...connections httpd_stop() ended */
 	bool offload;
 	bool ip6;                   /* --ip6: both stacks and the load */
 	int64_t body_size;          /* -1: the hello page */
@@ -216,6 +218,7 @@ enum own_opt {
 	OPT_SND_BUF, OPT_NO_TW_REUSE, OPT_TW_REUSE_DELAY_MS, OPT_PORT_MIN,
 	OPT_PORT_MAX, OPT_SRC_ADDRS, OPT_FLOOD, OPT_FLOOD_BURST,
 	OPT_SOCK_SERVER, OPT_WORKERS, OPT_NO_RSS, OPT_IP6,
+	OPT_STOP_SERVER_OPEN,
 };
 
 struct own_opt_desc {
@@ -288,6 +291,10 @@ static const struct own_opt_desc own_opts[] = {
 			 "software", 0, 0 },
 	[OPT_IP6] = { "ip6", NULL, "the load over IPv6: server 2001:2::1, "
 		      "client 2001:2::2 (DAD done before it starts)", 0, 0 },
+	[OPT_STOP_SERVER_OPEN] = { "stop-server-open", NULL, "lockstep: "
+				   "stop tern-httpd (httpd_stop) as the load "
+				   "ends, its connections open: each must end "
+				   "by RST on both sides", 0, 0 },
 };
 
 static int
@@ -320,6 +327,7 @@ own_opt_set(struct inproc *ip, enum own_opt o, uint64_t v)
 	case OPT_WORKERS: ip->workers = (uint16_t)v; break;
 	case OPT_NO_RSS: ip->no_rss = true; break;
 	case OPT_IP6: ip->ip6 = true; break;
+	case OPT_STOP_SERVER_OPEN: ip->stop_server_open = true; break;
 	}
 	return 0;
 }
@@ -493,6 +501,12 @@ parse_args(struct inproc *ip, int argc, char **argv)
 	}
 	if (ip->lockstep && ip->seed == 0)
 		ip->seed = 1;
+	if (ip->stop_server_open && (!ip->lockstep || ip->sock_server ||
+				     ip->flood.kind != BENCH_FLOOD_NONE)) {
+		fprintf(stderr, "tern-inproc: --stop-server-open needs "
+			"--lockstep, and neither --sock-server nor --flood\n");
+		return -EINVAL;
+	}
 	if (ip6_check(ip) != 0)
 		return -EINVAL;
 	return workers_check(ip);
@@ -981,6 +995,55 @@ srv_open_all(const struct inproc *ip)
 	return n;
 }
 
+/* Connections on a server worker's stack (TIME_WAIT records are not
+ * connections, listeners neither). */
+static uint32_t
+srv_stack_conns(const struct side *s)
+{
+	uint32_t counts[TERN_TCP_NSTATES];
+	uint32_t open = 0;
+
+	tern_tcp_state_counts(&s->ctx, counts);
+	for (int st = 0; st < TERN_TCP_NSTATES; st++)
+		if (st != TERN_TCP_TIME_WAIT && st != TERN_TCP_CLOSED &&
+		    st != TERN_TCP_LISTEN)
+			open += counts[st];
+	return open;
+}
+
+/* Connections httpd_stop() left on a server worker: none may stay
+ * open (it unlistens, which ends what was not yet accepted, and
+ * aborts each it holds). */
+static uint32_t
+httpd_left_open(const struct side *s)
+{
+	return srv_stack_conns(s) + httpd_open_conns(s->httpd);
+}
+
+/* --stop-server-open: every server's httpd stopped with connections
+ * open; each must end at once, by RST (with keep-alive connections the
+ * client's load then sees exactly that many resets). A stop with
+ * nothing open would test nothing: it fails too. */
+static int
+servers_stop_open(struct inproc *ip)
+{
+	uint32_t left_open = 0;
+
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		ip->stopped_open += srv_stack_conns(ip->srvs[w]);
+		httpd_stop(ip->srvs[w]->httpd);
+		left_open += httpd_left_open(ip->srvs[w]);
+	}
+	if (ip->stopped_open == 0 || left_open > 0) {
+		fprintf(stderr, "tern-inproc: FAILED: --stop-server-open: %"
+			PRIu32 " connections open at the stop, %" PRIu32
+			" still open after it\n", ip->stopped_open,
+			left_open);
+		return -EPROTO;
+	}
+	return 0;
+}
+
 /* The client's phase: its slowest worker's. */
 static enum load_phase
 cli_phase(const struct inproc *ip)
@@ -1420,6 +1483,10 @@ run_lockstep(struct inproc *ip)
 			worked = true;
 		}
 		watch_phase(ip, ip->vnow_ns);
+		if (ip->stop_server_open && ip->stopped_open == 0 &&
+		    ip->client_phase >= LOAD_PH_DRAIN &&
+		    servers_stop_open(ip) != 0)
+			return -EPROTO;
 		if (!ip->conf.quiet && ip->vnow_ns >= ip->next_line_ns) {
 			ip->next_line_ns += BENCH_NS_PER_S;
 			live_line(ip, ip->vnow_ns);
@@ -1845,7 +1912,20 @@ loads_window(const struct inproc *ip, struct load_counters *sum,
 	}
 }
 
-/* @return 0 when the run did what it was asked, cleanly. */
+/* Counters of every client worker's whole run (warm-up and drain
+ * included: a failure there is one too). */
+static void
+loads_total(const struct inproc *ip, struct load_counters *sum)
+{
+	struct load_counters n;
+
+	load_counters_now(ip->cli->load, sum);
+	for (uint16_t w = 1; w < ip->workers; w++) {
+		load_counters_now(ip->clis[w]->load, &n);
+		load_counters_add(sum, &n);
+	}
+}
+
 /* Datagrams of family @p ip6 both sides' workers took, or 0 when any
  * of the other family reached a side's TCP. */
 static uint64_t
@@ -1902,6 +1982,19 @@ report_load(struct inproc *ip, uint64_t leaked)
 		fprintf(stderr, "tern-inproc: FAILED: the load did not go "
 			"over IPv%d alone\n", ip->ip6 ? 6 : 4);
 		return -EPROTO;
+	}
+	/* Failures anywhere in the run count, not only the window's;
+	 * --stop-server-open: each connection the stop ended, reset. */
+	loads_total(ip, &n);
+	if (ip->stop_server_open) {
+		if (n.failed != ip->stopped_open) {
+			fprintf(stderr, "tern-inproc: FAILED: --stop-server-"
+				"open: %" PRIu64 " connections reset, %" PRIu32
+				" open at the stop\n", n.failed,
+				ip->stopped_open);
+			return -EPROTO;
+		}
+		n.failed = 0;
 	}
 	if (n.failed + n.bad_status + n.proto_errors > 0 || leaked > 0) {
 		fprintf(stderr, "tern-inproc: FAILED: %" PRIu64 " failed, %"
@@ -2011,14 +2104,20 @@ stacks_setup(struct inproc *ip, unsigned int srv_lcore, uint64_t now)
 }
 
 /* Apps first (they abort what is open), then the stacks, then the
- * steering rings (with what is still on them). */
-static void
+ * steering rings (with what is still on them). @return connections
+ * httpd_stop() failed to end (0 unless that is broken). */
+static uint32_t
 stacks_fini(struct inproc *ip)
 {
+	uint32_t left_open = 0;
+
 	sock_server_fini(ip->srv);
-	for (uint16_t w = 0; w < ip->workers; w++)
-		if (ip->srvs[w]->httpd != NULL)
-			httpd_stop(ip->srvs[w]->httpd);
+	for (uint16_t w = 0; w < ip->workers; w++) {
+		if (ip->srvs[w]->httpd == NULL)
+			continue;
+		httpd_stop(ip->srvs[w]->httpd);
+		left_open += httpd_left_open(ip->srvs[w]);
+	}
 	for (uint16_t w = 0; w < ip->workers; w++)
 		if (ip->clis[w]->load != NULL)
 			load_abort_all(ip->clis[w]->load);
@@ -2030,6 +2129,7 @@ stacks_fini(struct inproc *ip)
 	tern_steer_free(ip->cli_steer);
 	ip->srv_steer = NULL;
 	ip->cli_steer = NULL;
+	return left_open;
 }
 
 static void
@@ -2128,6 +2228,7 @@ run(struct inproc *ip, unsigned int srv_lcore)
 	uint64_t now = ip->lockstep ? BENCH_NS_PER_S
 				    : tern_clock_now_ns(&ip->clock);
 	char *page = NULL;
+	uint32_t left_open;
 	uint64_t leaked;
 	int rc;
 
@@ -2164,7 +2265,12 @@ run(struct inproc *ip, unsigned int srv_lcore)
 	}
 	/* one heap for both sides: since the client's setup, the later */
 	ip->srv->heap_run_growth = (int64_t)(heap_now() - ip->cli->heap_after);
-	stacks_fini(ip);
+	left_open = stacks_fini(ip);
+	if (left_open > 0 && rc == 0) {
+		fprintf(stderr, "httpd_stop() left %" PRIu32
+			" connections open\n", left_open);
+		rc = -EPROTO;
+	}
 	/* What is still on the wire is no one's leak. */
 	rte_eth_dev_stop(ip->srv->port);
 	rte_eth_dev_stop(ip->cli->port);

@@ -42,8 +42,9 @@ tcp_listen_cookie_ack(struct tern_ctx *ctx, struct tern_listener *l,
 	struct tern_conn *c;
 	uint16_t mss;
 
-	if (!tcp->conf.syn_cookies ||
-	    (seg->flags & (TCP_SYN | TCP_RST | TCP_FIN)))
+	/* A FIN may ride on it (a client that sends and closes at once):
+	 * the cookie proves the handshake all the same. */
+	if (!tcp->conf.syn_cookies || (seg->flags & (TCP_SYN | TCP_RST)))
 		return false;
 	if (unlikely(tcp_key_is6(&seg->key)))
 		mss = tcp_cookie_check_key6(ctx, &seg->key, seg->seq - 1,

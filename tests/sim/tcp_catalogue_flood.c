@@ -291,6 +291,72 @@ flood_run(bool cookies)
 	peer_destroy(p);
 }
 
+/*
+ * RFC 4987 3.6 and RFC 9293 3.10.7.4: the ACK that completes a cookie
+ * handshake may carry data and a FIN too (a client that sends its
+ * request and closes at once). The cookie makes the connection, the
+ * data is delivered, the FIN acknowledged and reported, and the close
+ * ends normally. @p data_len 0: a bare FIN|ACK.
+ */
+static void
+cookie_ack_carries_fin(uint32_t data_len)
+{
+	static const char req[] = "GET / HTTP/1.0\r\n\r\n";
+	struct tern_tcp_conf conf;
+	struct sim_listener *l;
+	struct sim_pkt seg;
+	struct sim_conn *r;
+	struct peer *p;
+	unsigned int idle;
+
+	sim_tcp_conf_defaults(&conf);
+	conf.backlog = 1;
+	p = fx_peer(&conf, &l);
+	l->close_on_peer_closed = true;
+	idle = rte_mempool_in_use_count(p->t->pool);
+	/* the backlog's one place taken by a half-open entry */
+	fx_wire_segment(p, FLOOD_PORT0, SIM_SYN, flood_isn(0), 0);
+	sim_settle(p->sim);
+	SIM_ASSERT_EQ(fx_drain(p), 1);
+	p->tport = l->port;
+	p->snd_nxt = p->iss;
+	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, p->iss + 1);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_SYNCOOKIES_SENT), 1);
+
+	peer_send_flags(p, SIM_FIN | SIM_ACK | (data_len ? SIM_PSH : 0),
+			p->snd_nxt, p->rcv_nxt, req, data_len);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_SYNCOOKIES_RECV), 1);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_DROP_LISTEN), 0);
+	SIM_ASSERT_EQ(l->naccepted, 1);
+	r = l->last;
+	SIM_ASSERT_EQ(r->info.fport, p->port);
+	SIM_ASSERT_EQ(r->rx_bytes, data_len);
+	SIM_ASSERT_EQ(r->peer_closed, 1);
+	/* the app closed in peer_closed(): one FIN|ACK acks data and FIN */
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_LAST_ACK);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, p->irs + 1, p->snd_nxt);
+	peer_send_ack(p);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(rte_mempool_in_use_count(p->t->pool), idle);
+	peer_destroy(p);
+}
+
+static void
+test_s52_cookie_ack_with_data_and_fin(void)
+{
+	cookie_ack_carries_fin(sizeof("GET / HTTP/1.0\r\n\r\n") - 1);
+}
+
+static void
+test_s52_cookie_ack_with_fin(void)
+{
+	cookie_ack_carries_fin(0);
+}
+
 static void
 test_s52_syn_flood_with_cookies(void)
 {
@@ -306,6 +372,8 @@ test_s52_syn_flood_without_cookies(void)
 const struct sim_test tcp_tests_catalogue_flood[] = {
 	SIM_TEST(test_s52_syn_flood_with_cookies),
 	SIM_TEST(test_s52_syn_flood_without_cookies),
+	SIM_TEST(test_s52_cookie_ack_with_data_and_fin),
+	SIM_TEST(test_s52_cookie_ack_with_fin),
 };
 const unsigned int tcp_tests_catalogue_flood_n =
 	RTE_DIM(tcp_tests_catalogue_flood);
