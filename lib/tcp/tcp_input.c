@@ -604,7 +604,7 @@ tcp_synrcvd_predicted(struct tern_ctx *ctx, struct tern_conn *c,
 }
 
 /* Everything but the fast path: the ordered checks of each state (the
- * handshake's last ACK and the peer's FIN by their predictions). */
+ * handshake's last ACK and the close's segments by their predictions). */
 static __rte_noinline void
 tcp_input_full(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 {
@@ -614,7 +614,7 @@ tcp_input_full(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 		tcp_input_syn_sent(ctx, c, seg);
 	else if (c->state == TERN_TCP_SYN_RCVD ?
 		 !tcp_synrcvd_predicted(ctx, c, seg, &taken) :
-		 !tcp_fin_predicted(ctx, c, seg))
+		 !tcp_close_predicted(ctx, c, seg))
 		taken = tcp_input_synchronized(ctx, c, seg);
 	if (!taken)
 		tern_rx_free(ctx, seg->m);

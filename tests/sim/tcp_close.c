@@ -1311,7 +1311,8 @@ test_ack_of_fin_ends_sending(void)
  * a request): the ordered checks of RFC 9293 3.10.7.4 still apply to
  * it. A stale timestamp (PAWS) and an ACK of bytes never sent each get
  * the segment dropped and an ACK back, the FIN not taken; the good one
- * takes the FIN and the ACK together (CLOSE_WAIT, peer_closed()). Then
+ * takes the FIN and the ACK together (CLOSE_WAIT, peer_closed()); in
+ * LAST_ACK an ACK of our FIN with a stale timestamp ends nothing. Then
  * the FIN+ACK in FIN_WAIT_1 that covers our FIN moves straight to
  * TIME_WAIT.
  */
@@ -1368,6 +1369,15 @@ test_fin_ack_checked_in_order(void)
 	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
 	PEER_EXPECT(p, 0, &seg);
 	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, data_at + 100, seq + 1);
+	/* LAST_ACK: the ACK of our FIN with a stale TSval is no ACK. */
+	fin = peer_seg(p, SIM_ACK, seq + 1, p->rcv_nxt);
+	fin.opts.tsval -= 1000;
+	peer_send(p, &fin);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, data_at + 101, seq + 1);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_PAWS_DROPS), 2);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_LAST_ACK);
+	SIM_ASSERT_EQ(r->closed, 0);
 	peer_send_ack(p);
 	SIM_ASSERT_EQ(r->closed, 1);
 	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
