@@ -530,16 +530,13 @@ tcp_user_close(struct tern_conn *c)
 	 * connected() comes with the ACK of our SYN, if ever. */
 	if (c->state == TERN_TCP_SYN_RCVD)
 		c->flags |= CF_OPEN_PENDING;
-	/* Without a row our FIN is already on its way. */
-	if (tcp_fsm_has(c->state, TCP_EV_USER_CLOSE)) {
-		tcp_fsm_step(ctx, c, TCP_EV_USER_CLOSE, NULL);
-		/* Inside a callback of c (the usual close(): on a response,
-		 * on the peer's FIN) the outermost settle comes after, and
-		 * a nested one only tells closed() of an end: no call for
-		 * the rows that do not end it. */
-		if (!c->busy || c->state == TERN_TCP_CLOSED)
-			tcp_conn_settle(ctx, c);
-	}
+	/* Without a row our FIN is already on its way. Inside a callback
+	 * of c (the usual close(): on a response, on the peer's FIN) the
+	 * outermost settle comes after, and a nested one only tells
+	 * closed() of an end: no call for the rows that do not end it. */
+	if (tcp_fsm_step_user(ctx, c, TCP_EV_USER_CLOSE) == 0 &&
+	    (!c->busy || c->state == TERN_TCP_CLOSED))
+		tcp_conn_settle(ctx, c);
 	return 0;
 }
 

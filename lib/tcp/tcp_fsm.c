@@ -203,7 +203,7 @@ tcp_fsm_count_fast(struct tern_ctx *ctx, uint32_t n)
 }
 
 /* Does the table have a transition for (state, ev)? Nothing is counted. */
-bool
+static bool
 tcp_fsm_has(uint8_t state, enum tcp_event ev)
 {
 	return tcp_fsm[state][ev].valid != 0;
@@ -473,13 +473,14 @@ tcp_fsm_step_slow(struct tern_ctx *ctx, struct tern_conn *c,
  * tcp_fsm_step_slow(), so that this way calls nothing but its last
  * action and needs no frame. Returns -1 when the table has no such cell
  * (counted as a drop; the caller drops the segment), 0 otherwise. App
- * callbacks are only recorded; tcp_conn_settle() makes them.
+ * callbacks are only recorded; tcp_conn_settle() makes them. Inlined
+ * into the two entry points below.
  */
-int
-tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
-	     const struct tcp_seg *seg)
+static __rte_always_inline int
+tcp_fsm_step_cell(struct tern_ctx *ctx, struct tern_conn *c,
+		  const struct tcp_fsm_cell *cell, enum tcp_event ev,
+		  const struct tcp_seg *seg)
 {
-	const struct tcp_fsm_cell *cell = &tcp_fsm[c->state][ev];
 	uint32_t a;
 	uint8_t row;
 
@@ -507,6 +508,30 @@ tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
 	else if (a & A_ARM_FW2)
 		tcp_fsm_arm_fw2(ctx, c);
 	return 0;
+}
+
+int
+tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
+	     const struct tcp_seg *seg)
+{
+	return tcp_fsm_step_cell(ctx, c, &tcp_fsm[c->state][ev], ev, seg);
+}
+
+/*
+ * A user call's step (close(), shutdown()): the transition as
+ * tcp_fsm_step() takes it, with the cell looked up once. A state
+ * without a row for @p ev is no drop here: -1, nothing counted (for
+ * USER_CLOSE, our FIN is already on its way).
+ */
+int
+tcp_fsm_step_user(struct tern_ctx *ctx, struct tern_conn *c,
+		  enum tcp_event ev)
+{
+	const struct tcp_fsm_cell *cell = &tcp_fsm[c->state][ev];
+
+	if (!cell->valid)
+		return -1;
+	return tcp_fsm_step_cell(ctx, c, cell, ev, NULL);
 }
 
 /*

@@ -15,6 +15,7 @@
 #include <rte_tcp.h>
 
 #include "tcp_input6.h"
+#include "tcp_input_fin.h"
 #include "tcp_priv.h"
 #include "tcp_rx.h"
 #include "tern_flow_hash.h"
@@ -602,7 +603,8 @@ tcp_synrcvd_predicted(struct tern_ctx *ctx, struct tern_conn *c,
 	return true;
 }
 
-/* Everything but the fast path: the ordered checks of each state. */
+/* Everything but the fast path: the ordered checks of each state (the
+ * handshake's last ACK and the close's segments by their predictions). */
 static __rte_noinline void
 tcp_input_full(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 {
@@ -610,8 +612,9 @@ tcp_input_full(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_seg *seg)
 
 	if (c->state == TERN_TCP_SYN_SENT)
 		tcp_input_syn_sent(ctx, c, seg);
-	else if (c->state != TERN_TCP_SYN_RCVD ||
-		 !tcp_synrcvd_predicted(ctx, c, seg, &taken))
+	else if (c->state == TERN_TCP_SYN_RCVD ?
+		 !tcp_synrcvd_predicted(ctx, c, seg, &taken) :
+		 !tcp_close_predicted(ctx, c, seg))
 		taken = tcp_input_synchronized(ctx, c, seg);
 	if (!taken)
 		tern_rx_free(ctx, seg->m);

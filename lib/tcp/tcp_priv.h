@@ -577,9 +577,10 @@ int tcp_pick_src(struct tern_ctx *ctx, struct tern_flow_key *key,
 		 uint32_t *hash, uint32_t *iss_floor);
 
 /* tcp_fsm.c: the only writer of states, state counts and row counts */
-bool tcp_fsm_has(uint8_t state, enum tcp_event ev);
 int tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c,
 		 enum tcp_event ev, const struct tcp_seg *seg);
+int tcp_fsm_step_user(struct tern_ctx *ctx, struct tern_conn *c,
+		      enum tcp_event ev);
 /* @p n segments took the fast path: its row counted once per burst. */
 void tcp_fsm_count_fast(struct tern_ctx *ctx, uint32_t n);
 int tcp_fsm_step_listener(struct tern_ctx *ctx, struct tern_listener *l,

@@ -1307,6 +1307,107 @@ test_ack_of_fin_ends_sending(void)
 }
 
 /*
+ * The peer's FIN+ACK in ESTABLISHED, acking our data (the usual end of
+ * a request): the ordered checks of RFC 9293 3.10.7.4 still apply to
+ * it. A stale timestamp (PAWS) and an ACK of bytes never sent each get
+ * the segment dropped and an ACK back, the FIN not taken; the good one
+ * takes the FIN and the ACK together (CLOSE_WAIT, peer_closed()); in
+ * LAST_ACK an ACK of our FIN with a stale timestamp ends nothing. Then
+ * the FIN+ACK in FIN_WAIT_1 that covers our FIN moves straight to
+ * TIME_WAIT.
+ */
+static void
+test_fin_ack_checked_in_order(void)
+{
+	struct tern_tcp_info info;
+	struct sim_tcp_spec fin;
+	struct sim_listener *l;
+	struct sim_pkt seg;
+	struct sim_conn *r;
+	struct peer *p;
+	uint32_t data_at, seq;
+
+	p = fx_peer(NULL, &l);
+	p->syn_opts.ts_ok = true;
+	r = peer_open_passive(p, l);
+	SIM_CHECK(r->info.ts_ok);
+	data_at = p->rcv_nxt;
+	SIM_ASSERT_EQ(sim_conn_send_pattern(r, 100), 100);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, data_at, p->snd_nxt);
+	SIM_ASSERT_EQ(seg.h.payload_len, 100);
+	seq = p->snd_nxt;
+	/* PAWS: a TSval older than the last one taken. */
+	fin = peer_seg(p, SIM_FIN | SIM_ACK, seq, p->rcv_nxt);
+	fin.opts.tsval -= 1000;
+	peer_send(p, &fin);
+	p->snd_nxt = seq;
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, data_at + 100, seq);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_PAWS_DROPS), 1);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_EQ(r->peer_closed, 0);
+	tern_tcp_get_info(r->c, &info);
+	SIM_ASSERT_EQ(info.unacked_bytes, 100);
+	/* An ACK of bytes we never sent (RFC 9293, RFC 5961 5.2). */
+	peer_send_flags(p, SIM_FIN | SIM_ACK, seq, p->rcv_nxt + 10, NULL, 0);
+	p->snd_nxt = seq;
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, data_at + 100, seq);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_DROP_ACK_UNSENT), 1);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_EQ(r->peer_closed, 0);
+	/* The good one: the data acknowledged, the FIN taken. */
+	peer_send_fin(p);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, data_at + 100, seq + 1);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_CLOSE_WAIT);
+	SIM_ASSERT_EQ(r->peer_closed, 1);
+	tern_tcp_get_info(r->c, &info);
+	SIM_ASSERT_EQ(info.unacked_bytes, 0);
+	SIM_ASSERT_EQ(info.snd_una, data_at + 100);
+	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, data_at + 100, seq + 1);
+	/* LAST_ACK: the ACK of our FIN with a stale TSval is no ACK. */
+	fin = peer_seg(p, SIM_ACK, seq + 1, p->rcv_nxt);
+	fin.opts.tsval -= 1000;
+	peer_send(p, &fin);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, data_at + 101, seq + 1);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_PAWS_DROPS), 2);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_LAST_ACK);
+	SIM_ASSERT_EQ(r->closed, 0);
+	peer_send_ack(p);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	peer_destroy(p);
+
+	/* Active close: our FIN, then the peer's FIN+ACK covering it. */
+	p = fx_peer(NULL, &l);
+	p->syn_opts.ts_ok = true;
+	r = peer_open_passive(p, l);
+	data_at = p->rcv_nxt;
+	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, data_at, p->snd_nxt);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_FIN_WAIT_1);
+	seq = p->snd_nxt;
+	peer_send_fin(p);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, data_at + 1, seq + 1);
+	SIM_ASSERT_EQ(r->peer_closed, 1);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	/* The TIME_WAIT record alone is left. */
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_TIME_WAIT), 1);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 1);
+	peer_destroy(p);
+}
+
+/*
  * close() right behind a send(), nothing in flight: the bytes and the
  * FIN leave in one segment; the peer's ACK of both moves us to
  * FIN_WAIT_2.
@@ -1415,6 +1516,7 @@ const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_abort_resets_peer),
 	SIM_TEST(test_fsm_log_traces_every_change),
 	SIM_TEST(test_ack_of_fin_ends_sending),
+	SIM_TEST(test_fin_ack_checked_in_order),
 	SIM_TEST(test_close_fin_rides_queued_data),
 	SIM_TEST(test_close_fin_waits_for_the_window),
 };
