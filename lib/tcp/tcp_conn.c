@@ -7,6 +7,7 @@
 
 #include "tcp_input6.h"
 #include "tcp_priv.h"
+#include "tcp_siphash.h"
 #include "tern_owner.h"
 
 _Static_assert(TERN_TCP_CLOSED == 0, "a zeroed record must be CLOSED");
@@ -131,8 +132,9 @@ tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c,
 	if (unlikely(tcp_key_is6(&c->node.key)))
 		isn = tcp_isn_ts_offset_key6(ctx, &c->node.key, &c->ts_offset);
 	else
-		isn = tcp_isn_ts_offset(&tcp->isn_secret, &c->node.key,
-					ctx->now_ns, &c->ts_offset);
+		isn = tcp_isn_ts_offset_inline(&tcp->isn_secret,
+					       &c->node.key, ctx->now_ns,
+					       &c->ts_offset);
 
 	/* After a TIME_WAIT reuse, stay above the old sequence space. */
 	if (iss_floor != 0 && seq_lt(isn, iss_floor))
