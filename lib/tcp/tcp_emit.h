@@ -111,9 +111,11 @@ int tcp_emit_plain_slow(struct tern_ctx *ctx, struct tern_conn *c,
 
 /*
  * Build c's header template for segments with a @p hdr_len-byte TCP
- * header, right after a segment of c went through the IP output.
+ * header, right after a segment of c went through the IP output (or
+ * before its SYN or SYN+ACK). Returns the MAC a segment from it goes
+ * to now, NULL when it could not be built.
  */
-void tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
+const struct rte_ether_addr *tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
 		    struct tcp_tmpl *t, unsigned int hdr_len);
 
 /*

@@ -247,11 +247,14 @@ tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 	c->rcv_adv = c->rcv_nxt + wnd;
 	c->flags &= ~CF_SYN_OWED;
 	plain_len = TCP_HDR_LEN + (o.ts_ok ? TCP_OPTS_TS_LEN : 0);
+	/* A template just built (or copied) says where it goes: its
+	 * neighbour entry is asked once. */
 	if (t->tcp_hdr_len != plain_len)
-		tcp_tmpl_build(ctx, c, t, plain_len);
+		mac = tcp_tmpl_build(ctx, c, t, plain_len);
+	else
+		mac = tern_ip_tmpl_mac(ctx, &t->ip);
 	/* Without an mbuf the SYN is as good as lost: the RTO resends it. */
-	if (likely(t->tcp_hdr_len == plain_len) &&
-	    (mac = tern_ip_tmpl_mac(ctx, &t->ip)) != NULL) {
+	if (likely(mac != NULL)) {
 		tcp_emit_syn_tmpl(ctx, c, t, mac, synack, wnd, &o);
 		return;
 	}
