@@ -218,16 +218,17 @@ tcp_emit_plain_slow(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
 /*
  * Our SYN (or SYN+ACK if @p synack) from c's template @p t to @p mac:
  * the template's Ethernet, IP and fixed TCP headers, then the fields
- * of the SYN and its options @p o (the usual four in five stores),
- * which make its header longer than the template's; tern_ip_tmpl_send()
- * adds the lengths and checksums. Returns -ENOBUFS when no mbuf could
- * be had.
+ * of the SYN and its options (the usual four in five stores, straight
+ * from the record), which make its header longer than the template's;
+ * tern_ip_tmpl_send() adds the lengths and checksums. Returns -ENOBUFS
+ * when no mbuf could be had.
  */
 int
 tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 		  const struct tcp_tmpl *t, const struct rte_ether_addr *mac,
-		  bool synack, uint16_t wnd, const struct tcp_opts_out *o)
+		  bool synack, uint16_t wnd)
 {
+	const struct tern_tcp *tcp = tcp_of(ctx);
 	unsigned int hdr_len = TCP_HDR_LEN;
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
@@ -246,11 +247,18 @@ tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 	p = rte_pktmbuf_mtod(m, uint8_t *);
 	memcpy(p, t->frame, sizeof(t->frame));
 	th = (struct rte_tcp_hdr *)(p + t->ip.hdr_len);
-	if (likely(tcp_opts_syn_usual(o))) {
-		tcp_opts_write_syn_usual((uint8_t *)(th + 1), o);
+	if (likely(tcp_syn_usual(tcp, c, synack))) {
+		tcp_opts_write_syn_words((uint8_t *)(th + 1),
+					 tcp_our_mss(tcp, &c->node.key),
+					 c->rcv_wscale,
+					 tcp_now_ms(ctx) + c->ts_offset,
+					 synack ? c->ts_recent : 0);
 		hdr_len += TCP_OPTS_SYN_USUAL_LEN;
 	} else {
-		hdr_len += tcp_opts_write((uint8_t *)(th + 1), o);
+		struct tcp_opts_out o;
+
+		tcp_syn_opts(ctx, c, synack, &o);
+		hdr_len += tcp_opts_write((uint8_t *)(th + 1), &o);
 	}
 	th->sent_seq = rte_cpu_to_be_32(c->iss);
 	th->recv_ack = synack ? rte_cpu_to_be_32(c->rcv_nxt) : 0;
