@@ -171,13 +171,13 @@ tcp_syn_opts(const struct tern_ctx *ctx, const struct tern_conn *c,
 
 /*
  * Our SYN (SYN+ACK if @p synack) with the unscaled window @p wnd, from
- * c's header template @p t to @p mac (tern_ip_tmpl_mac()): the usual
- * four options written from the record, any others through
- * tcp_syn_opts(). Returns -ENOBUFS when no mbuf could be had.
+ * c's header template for a @p plain_len-byte header, built (or copied)
+ * first if it has none: the usual four options written from the record,
+ * any others through tcp_syn_opts(). Returns -ENOBUFS when no mbuf
+ * could be had, -EAGAIN when no template could be had (lib/net's part:
+ * send through the IP output).
  */
-int tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
-		      const struct tcp_tmpl *t,
-		      const struct rte_ether_addr *mac, bool synack,
-		      uint16_t wnd);
+int tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c, bool synack,
+		      uint16_t wnd, unsigned int plain_len);
 
 #endif /* TCP_EMIT_H */

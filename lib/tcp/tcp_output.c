@@ -224,25 +224,16 @@ tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 					 (uint32_t)UINT16_MAX);
 	unsigned int plain_len = TCP_HDR_LEN +
 		(tcp_syn_ts(tcp, c, synack) ? TCP_OPTS_TS_LEN : 0);
-	struct tcp_tmpl *t = tcp_tmpl_of(c);
-	const struct rte_ether_addr *mac;
 	struct tcp_emit e;
 
 	if (synack)
 		c->last_ack_sent = c->rcv_nxt;
 	c->rcv_adv = c->rcv_nxt + wnd;
 	c->flags &= ~CF_SYN_OWED;
-	/* A template just built (or copied) says where it goes: its
-	 * neighbour entry is asked once. */
-	if (t->tcp_hdr_len != plain_len)
-		mac = tcp_tmpl_build(ctx, c, t, plain_len);
-	else
-		mac = tern_ip_tmpl_mac(ctx, &t->ip);
 	/* Without an mbuf the SYN is as good as lost: the RTO resends it. */
-	if (likely(mac != NULL)) {
-		tcp_emit_syn_tmpl(ctx, c, t, mac, synack, wnd);
+	if (likely(tcp_emit_syn_tmpl(ctx, c, synack, wnd, plain_len) !=
+		   -EAGAIN))
 		return;
-	}
 	memset(&e, 0, sizeof(e));
 	e.key = &c->node.key;
 	e.owner = c;
@@ -252,7 +243,7 @@ tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 	e.wnd = wnd;
 	tcp_syn_opts(ctx, c, synack, &e.opts);
 	if (tcp_emit(ctx, &e) == 0)
-		tcp_tmpl_build(ctx, c, t, plain_len);
+		tcp_tmpl_build(ctx, c, tcp_tmpl_of(c), plain_len);
 }
 
 void

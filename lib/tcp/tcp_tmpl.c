@@ -144,29 +144,16 @@ tcp_tmpl_copy_last(struct tern_ctx *ctx, const struct tern_conn *c,
 	return mac;
 }
 
-/*
- * Build c's header template (struct tcp_tmpl) for segments with a
- * @p hdr_len-byte TCP header, after a segment went to the peer through
- * the IP output: lib/net's part needs the neighbour entry that output
- * remembered. Without one (not resolved, or not fresh: the output
- * refreshes it) the template stays unbuilt and the next segment takes
- * the IP output again. Returns the MAC a segment from it goes to now
- * (tern_ip_tmpl_mac()), NULL when it is unbuilt or does not hold.
- */
-const struct rte_ether_addr *
-tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
-	       struct tcp_tmpl *t, unsigned int hdr_len)
+/* tcp_tmpl_build() without a last template to copy: from lib/net's
+ * part, built for c's addresses. */
+static __rte_noinline const struct rte_ether_addr *
+tcp_tmpl_build_new(struct tern_ctx *ctx, struct tern_conn *c,
+		   struct tcp_tmpl *t, unsigned int hdr_len)
 {
 	const struct tern_flow_key *key = &c->node.key;
-	const struct rte_ether_addr *mac;
 	bool is6 = tcp_key_is6(key);
 	int rc;
 
-	if (likely(!is6)) {
-		mac = tcp_tmpl_copy_last(ctx, c, t, hdr_len);
-		if (mac != NULL)
-			return mac;
-	}
 	memset(t->frame, 0, sizeof(t->frame));
 	if (unlikely(is6)) {
 		struct tern_ip6 l, f;
@@ -197,6 +184,52 @@ tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
 	return tern_ip_tmpl_mac(ctx, &t->ip);
 }
 
+/* A copy of the last template if it serves, else one built anew. */
+static __rte_always_inline const struct rte_ether_addr *
+tcp_tmpl_copy_or_build(struct tern_ctx *ctx, struct tern_conn *c,
+		       struct tcp_tmpl *t, unsigned int hdr_len)
+{
+	const struct rte_ether_addr *mac;
+
+	if (likely(!tcp_key_is6(&c->node.key))) {
+		mac = tcp_tmpl_copy_last(ctx, c, t, hdr_len);
+		if (mac != NULL)
+			return mac;
+	}
+	return tcp_tmpl_build_new(ctx, c, t, hdr_len);
+}
+
+/*
+ * Build c's header template (struct tcp_tmpl) for segments with a
+ * @p hdr_len-byte TCP header, after a segment went to the peer through
+ * the IP output: lib/net's part needs the neighbour entry that output
+ * remembered. Without one (not resolved, or not fresh: the output
+ * refreshes it) the template stays unbuilt and the next segment takes
+ * the IP output again. Returns the MAC a segment from it goes to now
+ * (tern_ip_tmpl_mac()), NULL when it is unbuilt or does not hold.
+ */
+const struct rte_ether_addr *
+tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
+	       struct tcp_tmpl *t, unsigned int hdr_len)
+{
+	return tcp_tmpl_copy_or_build(ctx, c, t, hdr_len);
+}
+
+/*
+ * c's template for a @p hdr_len-byte TCP header, ready for a SYN or
+ * SYN+ACK: the one it has if it holds, else tcp_tmpl_build()'s, inline
+ * (a new record's SYN+ACK copies the last template). Returns the MAC a
+ * segment from it goes to, NULL when there is no such template.
+ */
+static __rte_always_inline const struct rte_ether_addr *
+tcp_tmpl_ready(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_tmpl *t,
+	       unsigned int hdr_len)
+{
+	if (t->tcp_hdr_len == hdr_len)
+		return tern_ip_tmpl_mac(ctx, &t->ip);
+	return tcp_tmpl_copy_or_build(ctx, c, t, hdr_len);
+}
+
 /*
  * tcp_emit_plain() when the template does not hold: through the IP
  * output, after which the template is built again.
@@ -216,24 +249,29 @@ tcp_emit_plain_slow(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
 }
 
 /*
- * Our SYN (or SYN+ACK if @p synack) from c's template @p t to @p mac:
- * the template's Ethernet, IP and fixed TCP headers, then the fields
- * of the SYN and its options (the usual four in five stores, straight
- * from the record), which make its header longer than the template's;
- * tern_ip_tmpl_send() adds the lengths and checksums. Returns -ENOBUFS
- * when no mbuf could be had.
+ * Our SYN (or SYN+ACK if @p synack) from c's template, ready for a
+ * @p plain_len-byte header (tcp_tmpl_ready()): the template's Ethernet,
+ * IP and fixed TCP headers, then the fields of the SYN and its options
+ * (the usual four in five stores, straight from the record), which
+ * make its header longer than the template's; tern_ip_tmpl_send() adds
+ * the lengths and checksums. Returns -ENOBUFS when no mbuf could be
+ * had, -EAGAIN when there is no template (nothing sent).
  */
 int
-tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
-		  const struct tcp_tmpl *t, const struct rte_ether_addr *mac,
-		  bool synack, uint16_t wnd)
+tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c, bool synack,
+		  uint16_t wnd, unsigned int plain_len)
 {
 	const struct tern_tcp *tcp = tcp_of(ctx);
+	struct tcp_tmpl *t = tcp_tmpl_of(c);
 	unsigned int hdr_len = TCP_HDR_LEN;
+	const struct rte_ether_addr *mac;
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 	uint8_t *p;
 
+	mac = tcp_tmpl_ready(ctx, c, t, plain_len);
+	if (unlikely(mac == NULL))
+		return -EAGAIN;
 	m = tern_mbuf_alloc(ctx);
 	if (m == NULL)
 		return -ENOBUFS;
