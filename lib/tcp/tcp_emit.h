@@ -117,8 +117,10 @@ int tcp_emit_plain_slow(struct tern_ctx *ctx, struct tern_conn *c,
  * before its SYN or SYN+ACK). Returns the MAC a segment from it goes
  * to now, NULL when it could not be built.
  */
-const struct rte_ether_addr *tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
-		    struct tcp_tmpl *t, unsigned int hdr_len);
+const struct rte_ether_addr *tcp_tmpl_build(struct tern_ctx *ctx,
+					    struct tern_conn *c,
+					    struct tcp_tmpl *t,
+					    unsigned int hdr_len);
 
 /*
  * Does our SYN (SYN+ACK if @p synack) carry timestamps? A SYN offers
