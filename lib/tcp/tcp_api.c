@@ -12,6 +12,7 @@
 #include <rte_malloc.h>
 
 #include "tcp_input6.h"
+#include "tcp_open.h"
 #include "tcp_priv.h"
 #include "tern_splitmix.h"
 #include "tcp_fsm.h"

@@ -120,32 +120,6 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	return c;
 }
 
-/* ISS (RFC 6528) and the RFC 7323 timestamp offset of a new connection. */
-void
-tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c,
-		  uint32_t iss_floor)
-{
-	struct tern_tcp *tcp = tcp_of(ctx);
-	uint32_t isn;
-
-	if (unlikely(tcp_key_is6(&c->node.key)))
-		isn = tcp_isn_ts_offset_key6(ctx, &c->node.key, &c->ts_offset);
-	else
-		isn = tcp_isn_ts_offset(&tcp->isn_secret, &c->node.key,
-					ctx->now_ns, &c->ts_offset);
-
-	/* After a TIME_WAIT reuse, stay above the old sequence space. */
-	if (iss_floor != 0 && seq_lt(isn, iss_floor))
-		isn = iss_floor;
-	c->iss = isn;
-	c->snd_una = isn;
-	c->snd_nxt = isn;
-	c->snd_max = isn;
-	c->rxt_next = isn;
-	/* c->ts_offset, set above, keeps TSval from leaking our uptime. */
-	c->rcv_wscale = tcp->rcv_wscale;
-}
-
 /*
  * Adopt what the peer's SYN or SYN+ACK offered. Options we offered
  * count only when the peer offered them too (RFC 7323, RFC 2018); a

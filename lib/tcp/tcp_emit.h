@@ -7,6 +7,8 @@
 #ifndef TCP_EMIT_H
 #define TCP_EMIT_H
 
+#include <string.h>
+
 #include <rte_tcp.h>
 
 #include "tcp_priv.h"
@@ -111,19 +113,73 @@ int tcp_emit_plain_slow(struct tern_ctx *ctx, struct tern_conn *c,
 
 /*
  * Build c's header template for segments with a @p hdr_len-byte TCP
- * header, right after a segment of c went through the IP output.
+ * header, right after a segment of c went through the IP output (or
+ * before its SYN or SYN+ACK). Returns the MAC a segment from it goes
+ * to now, NULL when it could not be built.
  */
-void tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
-		    struct tcp_tmpl *t, unsigned int hdr_len);
+const struct rte_ether_addr *tcp_tmpl_build(struct tern_ctx *ctx,
+					    struct tern_conn *c,
+					    struct tcp_tmpl *t,
+					    unsigned int hdr_len);
 
 /*
- * Our SYN (SYN+ACK if @p synack) with the unscaled window @p wnd and
- * options @p o, from c's header template @p t to @p mac
- * (tern_ip_tmpl_mac()). Returns -ENOBUFS when no mbuf could be had.
+ * Does our SYN (SYN+ACK if @p synack) carry timestamps? A SYN offers
+ * what we are configured for; a SYN+ACK echoes what the SYN offered
+ * of it (RFC 7323, RFC 2018: tcp_conn_learn_opts()).
  */
-int tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
-		      const struct tcp_tmpl *t,
-		      const struct rte_ether_addr *mac, bool synack,
-		      uint16_t wnd, const struct tcp_opts_out *o);
+static inline bool
+tcp_syn_ts(const struct tern_tcp *tcp, const struct tern_conn *c,
+	   bool synack)
+{
+	return synack ? (c->flags & CF_TS_OK) != 0 : tcp->conf.timestamps;
+}
+
+/* Does it carry the usual four options (tcp_opts_syn_usual())? */
+static inline bool
+tcp_syn_usual(const struct tern_tcp *tcp, const struct tern_conn *c,
+	      bool synack)
+{
+	const uint32_t all = CF_TS_OK | CF_SACK_OK | CF_WS_OK;
+
+	if (synack)
+		return (c->flags & all) == all;
+	return tcp->conf.timestamps && tcp->conf.sack &&
+	       tcp->conf.window_scale;
+}
+
+/* The options of our SYN (SYN+ACK if @p synack) into @p o. */
+static inline void
+tcp_syn_opts(const struct tern_ctx *ctx, const struct tern_conn *c,
+	     bool synack, struct tcp_opts_out *o)
+{
+	const struct tern_tcp *tcp = tcp_of(ctx);
+
+	memset(o, 0, sizeof(*o));
+	o->mss_ok = true;
+	o->mss = tcp_our_mss(tcp, &c->node.key);
+	o->ws = c->rcv_wscale;
+	o->tsval = tcp_now_ms(ctx) + c->ts_offset;
+	if (synack) {
+		o->ws_ok = (c->flags & CF_WS_OK) != 0;
+		o->sack_perm = (c->flags & CF_SACK_OK) != 0;
+		o->ts_ok = (c->flags & CF_TS_OK) != 0;
+		o->tsecr = c->ts_recent;
+	} else {
+		o->ws_ok = tcp->conf.window_scale;
+		o->sack_perm = tcp->conf.sack;
+		o->ts_ok = tcp->conf.timestamps;
+	}
+}
+
+/*
+ * Our SYN (SYN+ACK if @p synack) with the unscaled window @p wnd, from
+ * c's header template for a @p plain_len-byte header, built (or copied)
+ * first if it has none: the usual four options written from the record,
+ * any others through tcp_syn_opts(). Returns -ENOBUFS when no mbuf
+ * could be had, -EAGAIN when no template could be had (lib/net's part:
+ * send through the IP output).
+ */
+int tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c, bool synack,
+		      uint16_t wnd, unsigned int plain_len);
 
 #endif /* TCP_EMIT_H */

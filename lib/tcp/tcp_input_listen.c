@@ -7,10 +7,12 @@
  * what the cookie proves.
  */
 #include "tcp_input6.h"
+#include "tcp_open.h"
 #include "tcp_priv.h"
 
-/* A new record for a handshake on @p l, in LISTEN until its first step. */
-static struct tern_conn *
+/* A new record for a handshake on @p l, in LISTEN until its first step
+ * (inline: the SYN's path makes one call fewer). */
+static __rte_always_inline struct tern_conn *
 tcp_spawn(struct tern_ctx *ctx, struct tern_listener *l,
 	  const struct tcp_seg *seg, uint32_t iss_floor)
 {

@@ -177,22 +177,30 @@ tcp_opts_syn_usual(const struct tcp_opts_out *o)
 }
 
 /* Its 20 bytes (MSS, SACK-permitted + TS, NOP WS: the layout of
- * tcp_opts_write()) as five words, where a SYN's emit inlines it. */
+ * tcp_opts_write()) as five words, where a SYN's emit inlines it, from
+ * the values themselves (no struct tcp_opts_out to fill first). */
 static inline void
-tcp_opts_write_syn_usual(uint8_t *buf, const struct tcp_opts_out *o)
+tcp_opts_write_syn_words(uint8_t *buf, uint16_t mss, uint8_t wscale,
+			 uint32_t tsval, uint32_t tsecr)
 {
-	uint32_t ws = o->ws > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : o->ws;
+	uint32_t ws = wscale > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : wscale;
 	uint32_t w[5] = {
-		tcp_opts_be32((uint32_t)TCP_OPT_MSS << 24 | 4u << 16 | o->mss),
+		tcp_opts_be32((uint32_t)TCP_OPT_MSS << 24 | 4u << 16 | mss),
 		tcp_opts_be32((uint32_t)TCP_OPT_SACK_PERM << 24 | 2u << 16 |
 			      (uint32_t)TCP_OPT_TS << 8 | 10u),
-		tcp_opts_be32(o->tsval),
-		tcp_opts_be32(o->tsecr),
+		tcp_opts_be32(tsval),
+		tcp_opts_be32(tsecr),
 		tcp_opts_be32((uint32_t)TCP_OPT_NOP << 24 |
 			      (uint32_t)TCP_OPT_WS << 16 | 3u << 8 | ws),
 	};
 
 	memcpy(buf, w, sizeof(w));
+}
+
+static inline void
+tcp_opts_write_syn_usual(uint8_t *buf, const struct tcp_opts_out *o)
+{
+	tcp_opts_write_syn_words(buf, o->mss, o->ws, o->tsval, o->tsecr);
 }
 
 static inline unsigned int

@@ -222,39 +222,18 @@ tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 	/* RFC 7323 2.2: the window of a SYN is never scaled. */
 	uint16_t wnd = (uint16_t)RTE_MIN(tcp->conf.rcv_buf,
 					 (uint32_t)UINT16_MAX);
-	struct tcp_opts_out o = {
-		.mss_ok = true,
-		.mss = tcp_our_mss(tcp, &c->node.key),
-		.ws = c->rcv_wscale,
-		.tsval = tcp_now_ms(ctx) + c->ts_offset,
-	};
-	struct tcp_tmpl *t = tcp_tmpl_of(c);
-	const struct rte_ether_addr *mac;
-	unsigned int plain_len;
+	unsigned int plain_len = TCP_HDR_LEN +
+		(tcp_syn_ts(tcp, c, synack) ? TCP_OPTS_TS_LEN : 0);
 	struct tcp_emit e;
 
-	if (synack) {
-		o.ws_ok = (c->flags & CF_WS_OK) != 0;
-		o.sack_perm = (c->flags & CF_SACK_OK) != 0;
-		o.ts_ok = (c->flags & CF_TS_OK) != 0;
-		o.tsecr = c->ts_recent;
+	if (synack)
 		c->last_ack_sent = c->rcv_nxt;
-	} else {
-		o.ws_ok = tcp->conf.window_scale;
-		o.sack_perm = tcp->conf.sack;
-		o.ts_ok = tcp->conf.timestamps;
-	}
 	c->rcv_adv = c->rcv_nxt + wnd;
 	c->flags &= ~CF_SYN_OWED;
-	plain_len = TCP_HDR_LEN + (o.ts_ok ? TCP_OPTS_TS_LEN : 0);
-	if (t->tcp_hdr_len != plain_len)
-		tcp_tmpl_build(ctx, c, t, plain_len);
 	/* Without an mbuf the SYN is as good as lost: the RTO resends it. */
-	if (likely(t->tcp_hdr_len == plain_len) &&
-	    (mac = tern_ip_tmpl_mac(ctx, &t->ip)) != NULL) {
-		tcp_emit_syn_tmpl(ctx, c, t, mac, synack, wnd, &o);
+	if (likely(tcp_emit_syn_tmpl(ctx, c, synack, wnd, plain_len) !=
+		   -EAGAIN))
 		return;
-	}
 	memset(&e, 0, sizeof(e));
 	e.key = &c->node.key;
 	e.owner = c;
@@ -262,9 +241,9 @@ tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 	e.flags = synack ? TCP_SYN | TCP_ACK : TCP_SYN;
 	e.ack = synack ? c->rcv_nxt : 0;
 	e.wnd = wnd;
-	e.opts = o;
+	tcp_syn_opts(ctx, c, synack, &e.opts);
 	if (tcp_emit(ctx, &e) == 0)
-		tcp_tmpl_build(ctx, c, t, plain_len);
+		tcp_tmpl_build(ctx, c, tcp_tmpl_of(c), plain_len);
 }
 
 void

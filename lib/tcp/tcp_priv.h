@@ -603,8 +603,6 @@ struct tern_conn *tcp_conn_alloc(struct tern_ctx *ctx,
 				 const struct tern_flow_key *key,
 				 uint32_t hash, uint8_t state);
 void tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c,
-		       uint32_t iss_floor);
 void tcp_conn_abort(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_conn_learn_opts(struct tern_ctx *ctx, struct tern_conn *c,
 			 const struct tcp_seg *seg);

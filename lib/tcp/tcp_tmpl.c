@@ -119,47 +119,41 @@ nobufs:
 /*
  * Copy to @p t the IPv4 template built last (tcp->tmpl_last) if it is
  * one between c's addresses, with @p hdr_len, and still holds; only the
- * ports differ. Returns false when there is none such.
+ * ports differ. Returns the MAC it goes to (tern_ip_tmpl_mac()), NULL
+ * when there is none such.
  */
-static bool
+static const struct rte_ether_addr *
 tcp_tmpl_copy_last(struct tern_ctx *ctx, const struct tern_conn *c,
 		   struct tcp_tmpl *t, unsigned int hdr_len)
 {
 	const struct tcp_tmpl *last = &tcp_of(ctx)->tmpl_last;
 	const struct rte_ipv4_hdr *ih = (const struct rte_ipv4_hdr *)
 		(last->frame + RTE_ETHER_HDR_LEN);
+	const struct rte_ether_addr *mac;
 	struct rte_tcp_hdr *th;
 
 	if (last->tcp_hdr_len != hdr_len ||
 	    ih->src_addr != c->node.key.laddr ||
 	    ih->dst_addr != c->node.key.faddr ||
-	    tern_ip_tmpl_mac(ctx, &last->ip) == NULL)
-		return false;
+	    (mac = tern_ip_tmpl_mac(ctx, &last->ip)) == NULL)
+		return NULL;
 	*t = *last;
 	th = (struct rte_tcp_hdr *)(t->frame + TERN_L2L3_HDR_LEN);
 	th->src_port = c->node.key.lport;
 	th->dst_port = c->node.key.fport;
-	return true;
+	return mac;
 }
 
-/*
- * Build c's header template (struct tcp_tmpl) for segments with a
- * @p hdr_len-byte TCP header, after a segment went to the peer through
- * the IP output: lib/net's part needs the neighbour entry that output
- * remembered. Without one (not resolved, or not fresh: the output
- * refreshes it) the template stays unbuilt and the next segment takes
- * the IP output again.
- */
-void
-tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
-	       struct tcp_tmpl *t, unsigned int hdr_len)
+/* tcp_tmpl_build() without a last template to copy: from lib/net's
+ * part, built for c's addresses. */
+static __rte_noinline const struct rte_ether_addr *
+tcp_tmpl_build_new(struct tern_ctx *ctx, struct tern_conn *c,
+		   struct tcp_tmpl *t, unsigned int hdr_len)
 {
 	const struct tern_flow_key *key = &c->node.key;
 	bool is6 = tcp_key_is6(key);
 	int rc;
 
-	if (likely(!is6) && tcp_tmpl_copy_last(ctx, c, t, hdr_len))
-		return;
 	memset(t->frame, 0, sizeof(t->frame));
 	if (unlikely(is6)) {
 		struct tern_ip6 l, f;
@@ -175,7 +169,7 @@ tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
 	if (rc != 0) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TMPL_NO_NEIGH);
 		t->tcp_hdr_len = 0;
-		return;
+		return NULL;
 	}
 	tcp_hdr_write((struct rte_tcp_hdr *)(t->frame + t->ip.hdr_len), key,
 		      0, 0, hdr_len, 0, 0);
@@ -187,6 +181,53 @@ tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
 				       (int)hdr_len, 0);
 	if (!is6)
 		tcp_of(ctx)->tmpl_last = *t;
+	return tern_ip_tmpl_mac(ctx, &t->ip);
+}
+
+/* A copy of the last template if it serves, else one built anew. */
+static __rte_always_inline const struct rte_ether_addr *
+tcp_tmpl_copy_or_build(struct tern_ctx *ctx, struct tern_conn *c,
+		       struct tcp_tmpl *t, unsigned int hdr_len)
+{
+	const struct rte_ether_addr *mac;
+
+	if (likely(!tcp_key_is6(&c->node.key))) {
+		mac = tcp_tmpl_copy_last(ctx, c, t, hdr_len);
+		if (mac != NULL)
+			return mac;
+	}
+	return tcp_tmpl_build_new(ctx, c, t, hdr_len);
+}
+
+/*
+ * Build c's header template (struct tcp_tmpl) for segments with a
+ * @p hdr_len-byte TCP header, after a segment went to the peer through
+ * the IP output: lib/net's part needs the neighbour entry that output
+ * remembered. Without one (not resolved, or not fresh: the output
+ * refreshes it) the template stays unbuilt and the next segment takes
+ * the IP output again. Returns the MAC a segment from it goes to now
+ * (tern_ip_tmpl_mac()), NULL when it is unbuilt or does not hold.
+ */
+const struct rte_ether_addr *
+tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
+	       struct tcp_tmpl *t, unsigned int hdr_len)
+{
+	return tcp_tmpl_copy_or_build(ctx, c, t, hdr_len);
+}
+
+/*
+ * c's template for a @p hdr_len-byte TCP header, ready for a SYN or
+ * SYN+ACK: the one it has if it holds, else tcp_tmpl_build()'s, inline
+ * (a new record's SYN+ACK copies the last template). Returns the MAC a
+ * segment from it goes to, NULL when there is no such template.
+ */
+static __rte_always_inline const struct rte_ether_addr *
+tcp_tmpl_ready(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_tmpl *t,
+	       unsigned int hdr_len)
+{
+	if (t->tcp_hdr_len == hdr_len)
+		return tern_ip_tmpl_mac(ctx, &t->ip);
+	return tcp_tmpl_copy_or_build(ctx, c, t, hdr_len);
 }
 
 /*
@@ -208,23 +249,29 @@ tcp_emit_plain_slow(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
 }
 
 /*
- * Our SYN (or SYN+ACK if @p synack) from c's template @p t to @p mac:
- * the template's Ethernet, IP and fixed TCP headers, then the fields
- * of the SYN and its options @p o (the usual four in five stores),
- * which make its header longer than the template's; tern_ip_tmpl_send()
- * adds the lengths and checksums. Returns -ENOBUFS when no mbuf could
- * be had.
+ * Our SYN (or SYN+ACK if @p synack) from c's template, ready for a
+ * @p plain_len-byte header (tcp_tmpl_ready()): the template's Ethernet,
+ * IP and fixed TCP headers, then the fields of the SYN and its options
+ * (the usual four in five stores, straight from the record), which
+ * make its header longer than the template's; tern_ip_tmpl_send() adds
+ * the lengths and checksums. Returns -ENOBUFS when no mbuf could be
+ * had, -EAGAIN when there is no template (nothing sent).
  */
 int
-tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
-		  const struct tcp_tmpl *t, const struct rte_ether_addr *mac,
-		  bool synack, uint16_t wnd, const struct tcp_opts_out *o)
+tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c, bool synack,
+		  uint16_t wnd, unsigned int plain_len)
 {
+	const struct tern_tcp *tcp = tcp_of(ctx);
+	struct tcp_tmpl *t = tcp_tmpl_of(c);
 	unsigned int hdr_len = TCP_HDR_LEN;
+	const struct rte_ether_addr *mac;
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 	uint8_t *p;
 
+	mac = tcp_tmpl_ready(ctx, c, t, plain_len);
+	if (unlikely(mac == NULL))
+		return -EAGAIN;
 	m = tern_mbuf_alloc(ctx);
 	if (m == NULL)
 		return -ENOBUFS;
@@ -238,11 +285,18 @@ tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 	p = rte_pktmbuf_mtod(m, uint8_t *);
 	memcpy(p, t->frame, sizeof(t->frame));
 	th = (struct rte_tcp_hdr *)(p + t->ip.hdr_len);
-	if (likely(tcp_opts_syn_usual(o))) {
-		tcp_opts_write_syn_usual((uint8_t *)(th + 1), o);
+	if (likely(tcp_syn_usual(tcp, c, synack))) {
+		tcp_opts_write_syn_words((uint8_t *)(th + 1),
+					 tcp_our_mss(tcp, &c->node.key),
+					 c->rcv_wscale,
+					 tcp_now_ms(ctx) + c->ts_offset,
+					 synack ? c->ts_recent : 0);
 		hdr_len += TCP_OPTS_SYN_USUAL_LEN;
 	} else {
-		hdr_len += tcp_opts_write((uint8_t *)(th + 1), o);
+		struct tcp_opts_out o;
+
+		tcp_syn_opts(ctx, c, synack, &o);
+		hdr_len += tcp_opts_write((uint8_t *)(th + 1), &o);
 	}
 	th->sent_seq = rte_cpu_to_be_32(c->iss);
 	th->recv_ack = synack ? rte_cpu_to_be_32(c->rcv_nxt) : 0;
