@@ -175,6 +175,7 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	TAILQ_INIT(&tcp->tw_fifo);
 	TAILQ_INIT(&tcp->work);
 	tern_timer_init(&tcp->tw_timer);
+	tern_timer_queue_init(&tcp->syn_rtx);
 	tern_wheel_init(&tcp->wheel, ctx->now_ns, NS_PER_MS);
 	tcp->isn_secret.k0 = secret->isn_k0;
 	tcp->isn_secret.k1 = secret->isn_k1;
