@@ -112,9 +112,12 @@ int tcp_emit_plain_slow(struct tern_ctx *ctx, struct tern_conn *c,
 /*
  * Build c's header template for segments with a @p hdr_len-byte TCP
  * header, right after a segment of c went through the IP output.
+ * Returns the MAC a segment from it goes to now (tern_ip_tmpl_mac()),
+ * NULL when it could not be built or does not hold.
  */
-void tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
-		    struct tcp_tmpl *t, unsigned int hdr_len);
+const struct rte_ether_addr *
+tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_tmpl *t,
+	       unsigned int hdr_len);
 
 /*
  * Our SYN (SYN+ACK if @p synack) with the unscaled window @p wnd and

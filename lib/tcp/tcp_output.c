@@ -247,11 +247,10 @@ tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 	c->rcv_adv = c->rcv_nxt + wnd;
 	c->flags &= ~CF_SYN_OWED;
 	plain_len = TCP_HDR_LEN + (o.ts_ok ? TCP_OPTS_TS_LEN : 0);
-	if (t->tcp_hdr_len != plain_len)
+	mac = t->tcp_hdr_len == plain_len ? tern_ip_tmpl_mac(ctx, &t->ip) :
 		tcp_tmpl_build(ctx, c, t, plain_len);
 	/* Without an mbuf the SYN is as good as lost: the RTO resends it. */
-	if (likely(t->tcp_hdr_len == plain_len) &&
-	    (mac = tern_ip_tmpl_mac(ctx, &t->ip)) != NULL) {
+	if (likely(mac != NULL)) {
 		tcp_emit_syn_tmpl(ctx, c, t, mac, synack, wnd, &o);
 		return;
 	}

@@ -119,27 +119,29 @@ nobufs:
 /*
  * Copy to @p t the IPv4 template built last (tcp->tmpl_last) if it is
  * one between c's addresses, with @p hdr_len, and still holds; only the
- * ports differ. Returns false when there is none such.
+ * ports differ. Returns the MAC it goes to now, NULL when there is none
+ * such.
  */
-static bool
+static const struct rte_ether_addr *
 tcp_tmpl_copy_last(struct tern_ctx *ctx, const struct tern_conn *c,
 		   struct tcp_tmpl *t, unsigned int hdr_len)
 {
 	const struct tcp_tmpl *last = &tcp_of(ctx)->tmpl_last;
 	const struct rte_ipv4_hdr *ih = (const struct rte_ipv4_hdr *)
 		(last->frame + RTE_ETHER_HDR_LEN);
+	const struct rte_ether_addr *mac;
 	struct rte_tcp_hdr *th;
 
 	if (last->tcp_hdr_len != hdr_len ||
 	    ih->src_addr != c->node.key.laddr ||
 	    ih->dst_addr != c->node.key.faddr ||
-	    tern_ip_tmpl_mac(ctx, &last->ip) == NULL)
-		return false;
+	    (mac = tern_ip_tmpl_mac(ctx, &last->ip)) == NULL)
+		return NULL;
 	*t = *last;
 	th = (struct rte_tcp_hdr *)(t->frame + TERN_L2L3_HDR_LEN);
 	th->src_port = c->node.key.lport;
 	th->dst_port = c->node.key.fport;
-	return true;
+	return mac;
 }
 
 /*
@@ -148,18 +150,22 @@ tcp_tmpl_copy_last(struct tern_ctx *ctx, const struct tern_conn *c,
  * the IP output: lib/net's part needs the neighbour entry that output
  * remembered. Without one (not resolved, or not fresh: the output
  * refreshes it) the template stays unbuilt and the next segment takes
- * the IP output again.
+ * the IP output again. Returns the MAC a segment from the template goes
+ * to now; NULL without one. A copy of the last template has just
+ * looked its neighbour entry up: the caller need not again.
  */
-void
-tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
-	       struct tcp_tmpl *t, unsigned int hdr_len)
+const struct rte_ether_addr *
+tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c, struct tcp_tmpl *t,
+	       unsigned int hdr_len)
 {
 	const struct tern_flow_key *key = &c->node.key;
+	const struct rte_ether_addr *mac;
 	bool is6 = tcp_key_is6(key);
 	int rc;
 
-	if (likely(!is6) && tcp_tmpl_copy_last(ctx, c, t, hdr_len))
-		return;
+	if (likely(!is6) &&
+	    (mac = tcp_tmpl_copy_last(ctx, c, t, hdr_len)) != NULL)
+		return mac;
 	memset(t->frame, 0, sizeof(t->frame));
 	if (unlikely(is6)) {
 		struct tern_ip6 l, f;
@@ -175,7 +181,7 @@ tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
 	if (rc != 0) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TMPL_NO_NEIGH);
 		t->tcp_hdr_len = 0;
-		return;
+		return NULL;
 	}
 	tcp_hdr_write((struct rte_tcp_hdr *)(t->frame + t->ip.hdr_len), key,
 		      0, 0, hdr_len, 0, 0);
@@ -187,6 +193,7 @@ tcp_tmpl_build(struct tern_ctx *ctx, struct tern_conn *c,
 				       (int)hdr_len, 0);
 	if (!is6)
 		tcp_of(ctx)->tmpl_last = *t;
+	return tern_ip_tmpl_mac(ctx, &t->ip);
 }
 
 /*
