@@ -257,6 +257,7 @@ tern_tcp_fini(struct tern_ctx *ctx)
 			tcp_conn_abort(ctx, batch[i]);
 	while (tcp->listeners != NULL)
 		tern_tcp_unlisten(tcp->listeners);
+	tern_timer_cancel(&tcp->wheel, &tcp->syn_rtx.watch);
 	if (tcp->tw_pool != NULL) {
 		tcp_tw_free_all(ctx);
 		tcp_tw_stash_drain(tcp);

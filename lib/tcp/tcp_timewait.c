@@ -345,5 +345,4 @@ tcp_tw_free_all(struct tern_ctx *ctx)
 		tcp_tw_release(ctx, tw);
 	}
 	tern_timer_cancel(&tcp->wheel, &tcp->tw_timer);
-	tern_timer_cancel(&tcp->wheel, &tcp->syn_rtx.watch);
 }
