@@ -94,7 +94,8 @@ wheel_place(struct tern_wheel *w, struct tern_timer *t)
 	w->occupied[level] |= UINT64_C(1) << slot;
 }
 
-/* Take armed @p t out of whichever slot or list holds it. */
+/* Take armed @p t out of whichever slot or list holds it (a timer
+ * queue's ring too: its next is never NULL, its pprev not a slot's). */
 static void
 wheel_remove(struct tern_wheel *w, struct tern_timer *t)
 {
@@ -286,4 +287,35 @@ tern_wheel_next_deadline_ns(const struct tern_wheel *w)
 	if (start > UINT64_MAX / w->tick_ns)
 		return UINT64_MAX;
 	return start * w->tick_ns;
+}
+
+/* ---- timer queues (tern_timer.h) ---- */
+
+void
+tern_timer_queue_init(struct tern_timer_queue *q)
+{
+	tern_timer_init(&q->watch);
+	q->end.next = &q->end;
+	q->end.pprev = &q->end.next;
+	q->end.expire_tick = 0;
+}
+
+void
+tern_timer_queue_watch(struct tern_wheel *w, struct tern_timer_queue *q,
+		       uint64_t expire_tick)
+{
+	tern_timer_arm(w, &q->watch, expire_tick * w->tick_ns);
+}
+
+void
+tern_timer_queue_expired(struct tern_wheel *w, struct tern_timer_queue *q)
+{
+	struct tern_timer *t;
+
+	while ((t = q->end.next) != &q->end && t->expire_tick <= w->now_tick) {
+		timer_unlink(t);
+		list_append(&w->expired_tail, t);
+	}
+	if (t != &q->end)
+		tern_timer_arm(w, &q->watch, t->expire_tick * w->tick_ns);
 }

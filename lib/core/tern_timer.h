@@ -146,6 +146,72 @@ struct tern_timer *tern_wheel_pop_expired(struct tern_wheel *w);
  */
 uint64_t tern_wheel_next_deadline_ns(const struct tern_wheel *w);
 
+/**
+ * A queue of timers armed in the order of their deadlines (each no
+ * earlier than the one armed before it: say, every first SYN's
+ * retransmission timer, now plus the same initial RTO), watched by one
+ * wheel timer of its own that is never later than the queue's head.
+ * Arming one is a few stores at the queue's tail instead of the wheel's
+ * placement. Its timers are armed timers like the wheel's
+ * (tern_timer_armed(), tern_timer_due_by(), tern_timer_cancel(), and
+ * tern_timer_arm() moves one to the wheel); each one expires, through
+ * tern_wheel_pop_expired(), at its own tick, behind the timers already
+ * on the expired list when the watch pops. The queue is a ring
+ * through @p end, whose expire_tick stays 0, so that the wheel's unlink
+ * of any of its timers keeps the ring whole.
+ */
+struct tern_timer_queue {
+	struct tern_timer watch; /**< on the wheel, due by the head */
+	struct tern_timer end;   /**< next: the head; pprev: &last->next */
+};
+
+/** Initialise @p q empty; its watch timer not armed. */
+void tern_timer_queue_init(struct tern_timer_queue *q);
+
+/** Arm @p q's watch for @p expire_tick (tern_timer_queue_arm()). */
+void tern_timer_queue_watch(struct tern_wheel *w, struct tern_timer_queue *q,
+			    uint64_t expire_tick);
+
+/**
+ * Arm idle @p t for @p deadline_ns at the tail of @p q. @return false,
+ * with nothing done, when @p t is armed or the deadline is due now, lies
+ * before the tail's or beyond the wheel's range: arm it on the wheel.
+ */
+static inline bool
+tern_timer_queue_arm(struct tern_wheel *w, struct tern_timer_queue *q,
+		     struct tern_timer *t, uint64_t deadline_ns)
+{
+	uint64_t expire = deadline_ns / w->tick_ns +
+			  (deadline_ns % w->tick_ns != 0);
+	/* The last timer (next is the node's first field), or the end. */
+	const struct tern_timer *last =
+		(const struct tern_timer *)(const void *)q->end.pprev;
+
+	if (tern_timer_armed(t) || expire <= w->now_tick ||
+	    expire >= w->last_tick || expire < last->expire_tick)
+		return false;
+	t->expire_tick = expire;
+	/* At the tail, before the end. */
+	t->next = &q->end;
+	t->pprev = q->end.pprev;
+	*q->end.pprev = t;
+	q->end.pprev = &t->next;
+	w->count++;
+	/* The watch may be earlier (a head that went): it then fires
+	 * early and is armed again for the head of that time. */
+	if (!tern_timer_armed(&q->watch) || q->watch.expire_tick > expire)
+		tern_timer_queue_watch(w, q, expire);
+	return true;
+}
+
+/**
+ * @p q's watch timer was popped: move the queue's timers due by the
+ * wheel's time to the expired list (popped next, in their order) and
+ * arm the watch for the new head, if any.
+ */
+void tern_timer_queue_expired(struct tern_wheel *w,
+			      struct tern_timer_queue *q);
+
 /** Number of armed timers. */
 static inline uint32_t
 tern_wheel_count(const struct tern_wheel *w)

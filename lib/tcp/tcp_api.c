@@ -176,6 +176,7 @@ tern_tcp_init(struct tern_ctx *ctx, const struct tern_tcp_conf *conf,
 	TAILQ_INIT(&tcp->tw_fifo);
 	TAILQ_INIT(&tcp->work);
 	tern_timer_init(&tcp->tw_timer);
+	tern_timer_queue_init(&tcp->syn_rtx);
 	tern_wheel_init(&tcp->wheel, ctx->now_ns, NS_PER_MS);
 	tcp->isn_secret.k0 = secret->isn_k0;
 	tcp->isn_secret.k1 = secret->isn_k1;
@@ -257,6 +258,7 @@ tern_tcp_fini(struct tern_ctx *ctx)
 			tcp_conn_abort(ctx, batch[i]);
 	while (tcp->listeners != NULL)
 		tern_tcp_unlisten(tcp->listeners);
+	tern_timer_cancel(&tcp->wheel, &tcp->syn_rtx.watch);
 	if (tcp->tw_pool != NULL) {
 		tcp_tw_free_all(ctx);
 		tcp_tw_stash_drain(tcp);

@@ -201,7 +201,7 @@ tcp_owe_syn(struct tern_ctx *ctx, struct tern_conn *c)
 		c->snd_max = c->snd_nxt;
 	c->flags |= CF_SYN_OWED;
 	if (c->rtx_deadline_ns == 0)
-		tcp_rtx_arm(ctx, c);
+		tcp_syn_rtx_arm(ctx, c);
 	tcp_conn_work(ctx, c);
 }
 

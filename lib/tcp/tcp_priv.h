@@ -380,6 +380,7 @@ struct tern_tcp {
 	struct tcp_tw *tw_stash[TCP_TW_STASH];
 	struct tern_wheel wheel;
 	struct tern_timer tw_timer;    /* head of tw_fifo */
+	struct tern_timer_queue syn_rtx; /* first SYNs' RTOs (tcp_timers.c) */
 	struct tcp_tw_list tw_fifo;
 	struct tcp_conn_list work;     /* conns with output pending */
 	/* the conn tcp_output() serves; NULL outside tcp_flush_work() */
@@ -666,6 +667,7 @@ tcp_timer_deadline_set(struct tern_ctx *ctx, struct tern_conn *c,
 		tcp_conn_work(ctx, c);
 }
 void tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c);
+void tcp_syn_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_retransmit(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_timers_run(struct tern_ctx *ctx);
 void tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c);

@@ -48,9 +48,9 @@ tcp_timer_update(struct tern_ctx *ctx, struct tern_conn *c)
 	tern_timer_arm(w, &c->timer, d);
 }
 
-/* (Re)start the retransmission timer: RTO with exponential backoff. */
-void
-tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c)
+/* The retransmission deadline: RTO with exponential backoff. */
+static inline void
+tcp_rtx_deadline(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	const struct tern_tcp_conf *conf = &tcp_of(ctx)->conf;
 	uint64_t rto = (uint64_t)c->rto_ms << RTE_MIN(c->backoff, 30);
@@ -58,6 +58,36 @@ tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c)
 	if (rto > conf->rto_max_ms)
 		rto = conf->rto_max_ms;
 	c->rtx_deadline_ns = ctx->now_ns + rto * NS_PER_MS;
+}
+
+/* (Re)start the retransmission timer. */
+void
+tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	tcp_rtx_deadline(ctx, c);
+	tcp_timer_deadline_set(ctx, c, c->rtx_deadline_ns);
+}
+
+/*
+ * The retransmission timer of our SYN or SYN+ACK. A record off the
+ * wheel whose earliest deadline this is (a new connection's, nearly
+ * always) joins the lcore's queue of them instead (struct
+ * tern_timer_queue): their deadlines come in order, now plus the same
+ * initial RTO, so the queue's tail is its place. The move that
+ * follows when the handshake completes -- to the earlier deadlines of
+ * the first data -- takes it out of the queue as it would out of a
+ * slot; what it saves is the wheel's placement at the SYN.
+ */
+void
+tcp_syn_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct tern_tcp *tcp = tcp_of(ctx);
+
+	tcp_rtx_deadline(ctx, c);
+	if (tcp_earliest_deadline(c) == c->rtx_deadline_ns &&
+	    tern_timer_queue_arm(&tcp->wheel, &tcp->syn_rtx, &c->timer,
+				 c->rtx_deadline_ns))
+		return;
 	tcp_timer_deadline_set(ctx, c, c->rtx_deadline_ns);
 }
 
@@ -263,6 +293,10 @@ tcp_timers_run(struct tern_ctx *ctx)
 	while ((t = tern_wheel_pop_expired(&tcp->wheel)) != NULL) {
 		if (t == &tcp->tw_timer) {
 			tcp_tw_expire(ctx);
+			continue;
+		}
+		if (t == &tcp->syn_rtx.watch) {
+			tern_timer_queue_expired(&tcp->wheel, &tcp->syn_rtx);
 			continue;
 		}
 		tcp_conn_timer_expired(ctx,

@@ -357,6 +357,53 @@ test_s07_syn_retransmission_timeout(void)
 	peer_destroy(p);
 }
 
+/*
+ * First SYNs wait on the lcore's queue of their RTOs (tcp_syn_rtx_arm()):
+ * A's is answered at once, so the queue's watch fires at A's old
+ * deadline for nothing; B's SYN, sent 100 ms after A's, still goes again
+ * one initial RTO after it went (not at A's deadline, not later), then
+ * with the backoff, from the wheel.
+ */
+static void
+test_syn_rto_queued_behind_answered_head(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_conn *a, *b;
+	struct sim_pkt seg;
+	struct peer *p;
+	uint64_t t_b, want = 0;
+	uint32_t iss_b;
+
+	sim_tcp_conf_defaults(&conf);
+	p = peer_create(sim_test_seed(), &conf);
+	a = peer_open_active(p);
+	sim_run_for(p->sim, 100 * SIM_MS);
+	b = sim_connect_to(p->t, p->p, p->port);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN, SEQ_ANY, SEQ_ANY);
+	SIM_CHECK(seg.h.sport != p->tport);
+	iss_b = seg.h.seq;
+	t_b = p->last_rx_ns;
+	for (unsigned int i = 0; i < 2; i++) {
+		want += (uint64_t)conf.rto_initial_ms * SIM_MS << i;
+		PEER_EXPECT(p, 5 * SIM_S, &seg);
+		PEER_ASSERT_SEG(&seg, SIM_SYN, iss_b, SEQ_ANY);
+		SIM_ASSERT(p->last_rx_ns - t_b >= want &&
+			   p->last_rx_ns - t_b <= want + 10 * SIM_MS,
+			   "SYN %u after %.3f s, want %.3f s", i + 1,
+			   (p->last_rx_ns - t_b) / 1e9, want / 1e9);
+	}
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_SYN_RETRANS), 2);
+	SIM_ASSERT_STATE(sim_conn_state(a), TERN_TCP_ESTABLISHED);
+	SIM_ASSERT_STATE(sim_conn_state(b), TERN_TCP_SYN_SENT);
+	tern_tcp_abort(b->c);
+	tern_tcp_abort(a->c);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_RST, SEQ_ANY, SEQ_ANY);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	peer_destroy(p);
+}
+
 /* Line 8: simultaneous open; P's SYN+ACK completes it. */
 static void
 test_s08_simultaneous_open(void)
@@ -892,6 +939,7 @@ const struct sim_test tcp_tests_handshake[] = {
 	SIM_TEST(test_s05_isn),
 	SIM_TEST(test_s06_synack_retransmission),
 	SIM_TEST(test_s07_syn_retransmission_timeout),
+	SIM_TEST(test_syn_rto_queued_behind_answered_head),
 	SIM_TEST(test_s08_simultaneous_open),
 	SIM_TEST(test_s08_simultaneous_open_ack),
 	SIM_TEST(test_s09_syn_sent_bad_ack_and_rst),

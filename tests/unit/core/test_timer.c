@@ -900,6 +900,82 @@ run_model(uint64_t seed)
 	free(m);
 }
 
+/* ---- timer queues ----------------------------------------------------- */
+
+/* Pop the next expired timer, running @p q's watch as its owner does. */
+static struct tern_timer *
+pop_queued(struct tern_wheel *w, struct tern_timer_queue *q)
+{
+	struct tern_timer *t;
+
+	while ((t = tern_wheel_pop_expired(w)) == &q->watch)
+		tern_timer_queue_expired(w, q);
+	return t;
+}
+
+/*
+ * Timers armed in deadline order on a queue fire each at its own tick,
+ * also after the head left (moved to the wheel) or one in the middle
+ * was cancelled; a deadline before the tail's, an armed timer or one
+ * due now are refused; the ring and the count stay whole throughout.
+ */
+static void
+test_queue_fires_each_at_its_tick(void **state)
+{
+	struct tern_wheel w;
+	struct tern_timer_queue q;
+	struct tern_timer a, b, c, d;
+
+	(void)state;
+	tern_wheel_init(&w, 0, MS);
+	tern_timer_queue_init(&q);
+	tern_timer_init(&a);
+	tern_timer_init(&b);
+	tern_timer_init(&c);
+	tern_timer_init(&d);
+	assert_true(tern_timer_queue_arm(&w, &q, &a, 10 * MS));
+	assert_true(tern_timer_queue_arm(&w, &q, &b, 10 * MS));
+	assert_true(tern_timer_queue_arm(&w, &q, &c, 12 * MS + 1));
+	assert_false(tern_timer_queue_arm(&w, &q, &d, 5 * MS));
+	assert_false(tern_timer_queue_arm(&w, &q, &c, 20 * MS));
+	assert_false(tern_timer_queue_arm(&w, &q, &d, 0));
+	assert_false(tern_timer_armed(&d));
+	assert_true(tern_timer_due_by(&w, &c, 13 * MS));
+	assert_false(tern_timer_due_by(&w, &c, 12 * MS));
+	/* a, b, c and the watch. */
+	assert_int_equal(tern_wheel_count(&w), 4);
+
+	tern_timer_cancel(&w, &b);
+	tern_timer_arm(&w, &a, 20 * MS);
+	assert_ptr_equal(q.end.next, &c);
+	assert_ptr_equal(q.end.pprev, &c.next);
+	assert_int_equal(tern_wheel_count(&w), 3);
+	assert_int_equal(tern_wheel_next_deadline_ns(&w), 10 * MS);
+
+	/* The watch fires for the head that left, finds c not due and
+	 * waits for it. */
+	tern_wheel_advance(&w, 10 * MS);
+	assert_null(pop_queued(&w, &q));
+	assert_int_equal(tern_wheel_next_deadline_ns(&w), 13 * MS);
+	tern_wheel_advance(&w, 13 * MS - 1);
+	assert_null(pop_queued(&w, &q));
+	tern_wheel_advance(&w, 13 * MS);
+	assert_ptr_equal(pop_queued(&w, &q), &c);
+	assert_null(pop_queued(&w, &q));
+	assert_false(tern_timer_armed(&c));
+	assert_ptr_equal(q.end.next, &q.end);
+
+	/* Empty again: a later deadline starts it over. Its timers join
+	 * the expired list when the watch pops: after a, here. */
+	assert_true(tern_timer_queue_arm(&w, &q, &d, 15 * MS));
+	tern_wheel_advance(&w, 20 * MS);
+	assert_ptr_equal(pop_queued(&w, &q), &a);
+	assert_ptr_equal(pop_queued(&w, &q), &d);
+	assert_null(pop_queued(&w, &q));
+	assert_int_equal(tern_wheel_count(&w), 0);
+	check_wheel_invariants(&w);
+}
+
 static void
 test_random_against_model(void **state)
 {
@@ -938,6 +1014,7 @@ main(void)
 		cmocka_unit_test(test_top_level_wrap),
 		cmocka_unit_test(test_long_gap_single_advance),
 		cmocka_unit_test(test_random_against_model),
+		cmocka_unit_test(test_queue_fires_each_at_its_tick),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
