@@ -135,17 +135,20 @@ static inline const unsigned char *
 usual_fields(const unsigned char *p, const unsigned char *end,
 	     const unsigned char *last16, uint64_t *length)
 {
-	const unsigned char *v;
+	const unsigned char *v, *last4 = end - 4;
 	uint32_t name_len, stop, crlf2;
 	__m128i x;
 
 	while (p <= last16) {
 		x = load16(p);
+		/* A stop at byte 15 at the latest: a name of fifteen
+		 * tchars is followed there by its colon, a longer one
+		 * fails the colon test (the general path's). */
 		name_len = (uint32_t)__builtin_ctz(stop_bits(x, C_TCHAR) |
-						   0x10000);
-		v = p + name_len + 1;
-		if (name_len - 1 >= 15 || v[-1] != ':')
+						   0x8000);
+		if (p[name_len] != ':' || name_len == 0)
 			break;   /* the empty line, or the general path's */
+		v = p + name_len + 1;
 		while (v <= last16 &&
 		       (stop = ascii_value_stop_bits(load16(v))) == 0)
 			v += 16;
@@ -164,7 +167,7 @@ usual_fields(const unsigned char *p, const unsigned char *end,
 		}
 		/* The CRLF, and the empty line after it (a CR is never the
 		 * head's last byte: its LF is). */
-		if (end - v >= 4) {
+		if (v <= last4) {
 			crlf2 = load_le32(v);
 			if (crlf2 == 0x0a0d0a0du)
 				return v + 4;
