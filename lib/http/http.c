@@ -548,120 +548,6 @@ http_parse_request(const char *p, uint32_t len, struct http_request *req)
 	return http_request_head(p, len, req, &head_len);
 }
 
-#ifdef HTTP_SIMD
-/* No Content-Length yet: above any of 18 digits. */
-#define RESP_NO_LENGTH UINT64_MAX
-
-/* Content-Length as field() takes it (OWS, 1 to 18 digits, OWS, a
- * repeat the same, *seen the one before), in one pass: @p vend, the value's first stop, is
- * neither SP nor a digit (an HTAB there fails the caller's CRLF test).
- * The usual short value in one word. @return 0 or -1. */
-static inline int
-resp_content_length(uint64_t *seen, const unsigned char *v,
-		    const unsigned char *vend, const unsigned char *end)
-{
-	uint64_t length = 0;
-	uint32_t digits = 0;
-
-	while (*v == ' ' || *v == '\t')
-		v++;
-	if (end - v >= 8)
-		digits = short_decimal(v, &length);
-	if (digits == 0)
-		for (; (unsigned int)(v[digits] - '0') <= 9; digits++)
-			length = length * 10 + (uint64_t)(v[digits] - '0');
-	v += digits;
-	while (v != vend && (*v == ' ' || *v == '\t'))
-		v++;
-	if (digits == 0 || digits > HTTP_CONTENT_LENGTH_DIGITS_MAX ||
-	    v != vend || (*seen != RESP_NO_LENGTH && *seen != length))
-		return -1;
-	*seen = length;
-	return 0;
-}
-#endif
-
-/*
- * The field lines of a response from *at, as parse_fields() takes them,
- * in a loop of its own: a load for the name's tchars, one per sixteen
- * bytes of value (visible ASCII and SP) from the colon on, only
- * Content-Length read. A line starting less than sixteen bytes before
- * the bound's end, a name of sixteen bytes or more, Connection or
- * Transfer-Encoding (lists), an HTAB, obs-text or bare LF, anything
- * malformed: @return false, and parse_fields() takes the fields over
- * from their start and gives every verdict. @return true with *at past
- * the empty line and *length the Content-Length (RESP_NO_LENGTH: none;
- * the fields' one fact: all others acted on are handed over).
- * A set bit n: a name of n bytes may be one acted on.
- */
-#define RESP_NAME_LENS_ACTED_ON ((1u << 10) | (1u << 14))
-
-static inline __attribute__((always_inline)) bool
-usual_resp_fields(const unsigned char **at, const unsigned char *end,
-		  uint64_t *length)
-{
-#ifdef HTTP_SIMD
-	const unsigned char *p = *at, *v, *last16, *last4 = end - 4;
-	uint64_t name_len;
-	uint32_t stop, line_end4;
-
-	/* Lines starting at or before last16: names in one load. */
-	last16 = end - p >= 16 ? end - 16 : p - 1;
-	while (p <= last16) {
-		name_len = (uint64_t)__builtin_ctz(stop_bits(load16(p),
-						   C_TCHAR) | 0x10000);
-		v = p + name_len + 1;
-		if (name_len - 1 >= 15 || v[-1] != ':')
-			break;   /* the empty line, or for parse_fields() */
-		while (v <= last16 &&
-		       (stop = ascii_value_stop_bits(load16(v))) == 0)
-			v += 16;
-		/* Past last16, the sixteen bytes ending the bound: the
-		 * final LF stops the scan there. */
-		if (v > last16)
-			stop = ascii_value_stop_bits(load16(end - 16)) >>
-			       (16 - (end - v));
-		v += __builtin_ctz(stop);
-		/* Most names are of neither length acted on: one test. (A
-		 * Transfer-Encoding, 17 bytes, left at name_len == 16.) */
-		if (((1u << name_len) & RESP_NAME_LENS_ACTED_ON) != 0) {
-			if (name_len == 14 &&
-			    name_is(p, 14, "content-length")) {
-				if (resp_content_length(length, p + 15, v,
-							end) != 0)
-					return false;
-			} else if (name_len == 10 &&
-				   name_is(p, 10, "connection")) {
-				return false;   /* a list: parse_fields() */
-			}
-		}
-		/* The line's CRLF, and the empty line after it, in one word
-		 * (a CR is never the bound's last byte: the LF is). */
-		if (v <= last4) {
-			line_end4 = load_le32(v);
-			if (line_end4 == 0x0a0d0a0du) {
-				*at = v + 4;
-				return true;
-			}
-			if ((uint16_t)line_end4 != 0x0a0du)
-				return false;
-		} else if (v[0] != '\r' || v[1] != '\n') {
-			return false;
-		}
-		p = v + 2;
-	}
-	if (end - p >= 2 && p[0] == '\r' && p[1] == '\n') {
-		*at = p + 2;   /* the empty line */
-		return true;
-	}
-#else
-	(void)at;
-	(void)end;
-	(void)length;
-#endif
-	return false;
-}
-
 /* status-line = HTTP-version SP status-code SP [ reason-phrase ] */
 static int
 parse_status_line(struct scan *s, struct http_response *resp)
@@ -736,45 +622,21 @@ response_framing(const struct fields *f, bool head_request,
 	return 0;
 }
 
-/* The fields at @p fields of the head at @p begin, by parse_fields(),
- * and the framing: out of line, so that the usual response's scan
- * keeps its cursor in registers (the cursor of parse_fields() lives in
- * memory). @return the head's length, 0 when malformed. */
-static __attribute__((noinline)) uint32_t
-response_fields_general(const unsigned char *begin,
-			const unsigned char *fields, const unsigned char *end,
-			bool head_request, struct http_response *resp)
-{
-	struct scan s = { .p = fields, .begin = begin, .end = end };
-	struct fields f;
-
-	if (parse_fields(&s, &f) != 0 ||
-	    response_framing(&f, head_request, resp) != 0)
-		return 0;
-	return (uint32_t)(s.p - begin);
-}
-
+/* The response head at @p p by the general scans, every verdict given:
+ * what http_response_prefix() (http_resp_head.c) hands over. */
 uint32_t
-http_response_prefix(const char *p, uint32_t len, bool head_request,
-		     struct http_response *resp)
+http_response_head_general(const char *p, uint32_t len, bool head_request,
+			   struct http_response *resp)
 {
-	const unsigned char *fields;
-	uint64_t length = UINT64_MAX;   /* RESP_NO_LENGTH */
 	struct fields f;
 	struct scan s;
 
 	memset(resp, 0, sizeof(*resp));
-	if (!scan_init(&s, p, len) || parse_status_line(&s, resp) != 0)
+	if (!scan_init(&s, p, len) || parse_status_line(&s, resp) != 0 ||
+	    parse_fields(&s, &f) != 0 ||
+	    response_framing(&f, head_request, resp) != 0)
 		return 0;
-	fields = s.p;
-	if (!usual_resp_fields(&s.p, s.end, &length))
-		return response_fields_general(s.begin, fields, s.end,
-					       head_request, resp);
-	memset(&f, 0, sizeof(f));
-	f.has_length = length != UINT64_MAX;
-	f.length = length;
-	return response_framing(&f, head_request, resp) == 0 ?
-		(uint32_t)(s.p - s.begin) : 0;
+	return (uint32_t)(s.p - s.begin);
 }
 
 /* A well-formed head has a status line, so its length is never 0: the

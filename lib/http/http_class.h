@@ -139,8 +139,9 @@ stop_bits(__m128i x, enum char_class k)
 			1, 2, 4, 8, 16, 32, 64, (char)0x80, 0, 0, 0, 0, 0, 0,
 			0, 0);
 		const __m128i nib = _mm_set1_epi8(0x0f);
-		__m128i lo = _mm_shuffle_epi8(tchar_of_low,
-					      _mm_and_si128(x, nib));
+		/* x itself the index: a byte with its high bit set
+		 * (obs-text) looks up 0, no tchar. */
+		__m128i lo = _mm_shuffle_epi8(tchar_of_low, x);
 		__m128i hi = _mm_shuffle_epi8(bit_of_high,
 			_mm_and_si128(_mm_srli_epi16(x, 4), nib));
 
@@ -168,16 +169,17 @@ load16(const unsigned char *p)
 /*
  * The stop bytes of a field value of visible ASCII and SP among
  * sixteen: bit i set when byte i is a CTL (HTAB too), DEL or obs-text.
- * One signed comparison: x + 1 is above 0x20 exactly for 0x20 to 0x7e
- * (DEL becomes -128, obs-text -127 to 0). HTAB and obs-text, legal but
- * rare in a value, stop a caller that then hands the line to the full
- * class scans.
+ * The sign of a signed subtraction that saturates: x + 1 is 33 or more
+ * exactly for 0x20 to 0x7e (DEL becomes -128, obs-text -127 to 0), and
+ * less than 33 less 33 is negative, -128 at least. HTAB and obs-text,
+ * legal but rare in a value, stop a caller that then hands the line to
+ * the full class scans.
  */
 static inline uint32_t
 ascii_value_stop_bits(__m128i x)
 {
-	return (uint32_t)_mm_movemask_epi8(_mm_cmpgt_epi8(_mm_set1_epi8(0x21),
-				_mm_add_epi8(x, _mm_set1_epi8(1))));
+	return (uint32_t)_mm_movemask_epi8(_mm_subs_epi8(
+		_mm_add_epi8(x, _mm_set1_epi8(1)), _mm_set1_epi8(33)));
 }
 #endif
 

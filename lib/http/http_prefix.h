@@ -50,7 +50,15 @@ enum http_phase {
 int http_request_head(const char *p, uint32_t len, struct http_request *req,
 		      uint32_t *head_len);
 
+/* The response head at @p p, as above: the usual head read in
+ * registers (http_resp_head.c), any other by
+ * http_response_head_general(). */
 uint32_t http_response_prefix(const char *p, uint32_t len, bool head_request,
 			      struct http_response *resp);
+
+/* The same by the general scans alone (http.c), every verdict given. */
+uint32_t http_response_head_general(const char *p, uint32_t len,
+				    bool head_request,
+				    struct http_response *resp);
 
 #endif /* TERN_HTTP_PREFIX_H */
