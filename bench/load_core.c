@@ -525,33 +525,85 @@ on_response(struct load_conn *lc, bool ok)
 	}
 }
 
-/* What a response head says to do next. */
-enum head_next {
-	HEAD_NEXT_HEAD,      /* an interim response: another head follows */
-	HEAD_NEXT_BODY,      /* its body follows, fed piece by piece */
-	HEAD_NEXT_DONE,      /* the response is complete (body at hand) */
-};
-
-/* A response head, parsed and well formed, with @p avail bytes of the
- * piece after it; *used is what of them its body took. */
-static __rte_always_inline enum head_next
-on_http_head(struct load_conn *lc, const struct http_response *resp,
-	     uint32_t avail, uint32_t *used)
+/* A response head, parsed and well formed: what it says of the
+ * connection and of the exchange. @return false for an interim one
+ * (100 Continue), after which the real response's head follows. */
+static __rte_always_inline bool
+on_http_head(struct load_conn *lc, const struct http_response *resp)
 {
-	*used = 0;
-	if (resp->status >= 100 && resp->status < 200) {
-		/* Interim (100 Continue): the real response follows. */
-		http_reader_next_head(&lc->rd);
-		return HEAD_NEXT_HEAD;
-	}
+	if (resp->status < 200)
+		return false;
 	if (!resp->keep_alive)
 		lc->no_more = true;
-	lc->exchange_done = resp->status >= 200 && resp->status < 300;
-	/* The usual response lies whole in its piece: no second feed. */
-	return http_reader_set_body_at_hand(&lc->rd, resp->body,
-					    resp->content_length, avail,
-					    used) ? HEAD_NEXT_DONE
-						  : HEAD_NEXT_BODY;
+	lc->exchange_done = resp->status < 300;
+	return true;
+}
+
+/* A complete response. @return false when @p lc may be gone. */
+static __rte_always_inline bool
+http_response_done(struct load_conn *lc)
+{
+	if (lc->in_flight == 0) {
+		/* A response nobody asked for. */
+		lc->L->n.proto_errors++;
+		tern_tcp_abort(lc->c);
+		return false;
+	}
+	return on_response(lc, lc->exchange_done);
+}
+
+/*
+ * The piece's next message the general way: a head split over pieces
+ * (or malformed), or a body its head's piece did not hold whole.
+ * @return HTTP_EV_DONE (a complete response), HTTP_EV_HEAD (a head
+ *   whose body follows, or an interim one), HTTP_EV_NEED_MORE, or an
+ *   error; *used the bytes taken.
+ */
+static enum http_ev
+http_feed_general(struct load_conn *lc, const char *p, uint32_t len,
+		  uint32_t *used)
+{
+	enum http_ev ev = http_reader_feed(&lc->rd, p, len, used);
+	struct http_response resp;
+	uint32_t head_len, body;
+	const char *head;
+
+	if (ev != HTTP_EV_HEAD)
+		return ev;
+	head = http_reader_head(&lc->rd, &head_len);
+	if (http_parse_response(head, head_len, false, &resp) != 0)
+		return HTTP_EV_BAD_LINE;
+	if (!on_http_head(lc, &resp)) {
+		http_reader_next_head(&lc->rd);
+		return HTTP_EV_HEAD;
+	}
+	/* The body lies whole in the piece: no second feed. */
+	if (!http_reader_set_body_at_hand(&lc->rd, resp.body,
+					  resp.content_length, len - *used,
+					  &body))
+		return HTTP_EV_HEAD;
+	*used += body;
+	return HTTP_EV_DONE;
+}
+
+/* The piece's next message: the usual one (a whole head, its body by
+ * length whole in the piece) in one step, anything else the general
+ * way. @return and *used as http_feed_general(). */
+static __rte_always_inline enum http_ev
+http_next(struct load_conn *lc, const char *p, uint32_t len, uint32_t *used)
+{
+	struct http_response resp;
+	bool complete;
+	uint32_t n = http_reader_take_response(&lc->rd, p, len, false, &resp,
+					       &complete);
+
+	if (n == 0)
+		return http_feed_general(lc, p, len, used);
+	*used = n;
+	/* An interim response is complete: the real one follows. */
+	if (!on_http_head(lc, &resp) || !complete)
+		return HTTP_EV_HEAD;
+	return HTTP_EV_DONE;
 }
 
 /* Parse HTTP from @p p. @return false when @p lc may be gone. */
@@ -559,48 +611,25 @@ static __rte_always_inline bool
 http_input(struct load_conn *lc, const char *p, uint32_t len)
 {
 	uint32_t off = 0, used;
-	bool body = false;
 
 	for (;;) {
-		struct http_response resp;
-		int rc = -1;
-		/* After a head, its body: no head to look for. */
-		enum http_ev ev = body ?
-			http_reader_feed(&lc->rd, p + off, len - off, &used) :
-			http_reader_feed_response(&lc->rd, p + off, len - off,
-						  &used, false, &resp, &rc);
+		enum http_ev ev = http_next(lc, p + off, len - off, &used);
 
 		off += used;
-		body = false;
 		if (ev == HTTP_EV_NEED_MORE)
 			return true;
-		if (ev == HTTP_EV_HEAD && rc == 0) {
-			enum head_next next = on_http_head(lc, &resp,
-							   len - off, &used);
-
-			off += used;
-			body = next == HEAD_NEXT_BODY;
-			if (next != HEAD_NEXT_DONE)
-				continue;
-			ev = HTTP_EV_DONE;
-		}
-		if (ev == HTTP_EV_DONE) {
-			if (lc->in_flight == 0) {
-				/* A response nobody asked for. */
-				lc->L->n.proto_errors++;
-				tern_tcp_abort(lc->c);
-				return false;
-			}
-			if (!on_response(lc, lc->exchange_done))
-				return false;
-			/* Nothing left: the reader would only ask for more. */
-			if (off == len)
-				return true;
+		if (ev == HTTP_EV_HEAD)
 			continue;
+		if (ev != HTTP_EV_DONE) {
+			lc->L->n.proto_errors++;
+			tern_tcp_abort(lc->c);
+			return false;
 		}
-		lc->L->n.proto_errors++;
-		tern_tcp_abort(lc->c);
-		return false;
+		if (!http_response_done(lc))
+			return false;
+		/* Nothing left: the reader would only ask for more. */
+		if (off == len)
+			return true;
 	}
 }
 

@@ -482,3 +482,33 @@ http_reader_feed_response(struct http_reader *r, const char *p, uint32_t len,
 					  resp);
 	return ev;
 }
+
+uint32_t
+http_reader_take_response(struct http_reader *r, const char *p, uint32_t len,
+			  bool head_request, struct http_response *resp,
+			  bool *complete)
+{
+	uint32_t i, n, whole = len;
+
+	if (!head_may_be_whole(r, p, &whole, &i))
+		return 0;
+	n = http_response_prefix(p + i, whole - i, head_request, resp);
+	if (n == 0 || n > r->max_head)
+		return 0;
+	n += i;
+	/* A body by length that the piece holds whole, or none: the
+	 * message ends here and the reader collects the next head. */
+	if (resp->body == HTTP_BODY_NONE ||
+	    (resp->body == HTTP_BODY_LENGTH &&
+	     resp->content_length <= len - n)) {
+		uint32_t body = resp->body == HTTP_BODY_NONE ?
+				0 : (uint32_t)resp->content_length;
+
+		r->body_bytes = body;
+		*complete = true;
+		return n + body;
+	}
+	http_reader_set_body(r, resp->body, resp->content_length);
+	*complete = false;
+	return n;
+}
