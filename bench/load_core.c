@@ -465,7 +465,7 @@ refill(struct load_conn *lc)
 
 /* ---- input ---- */
 
-static void
+static __rte_always_inline void
 record_latency(struct load_conn *lc)
 {
 	struct load *L = lc->L;
@@ -482,10 +482,11 @@ record_latency(struct load_conn *lc)
 
 /*
  * One complete response. @return false when @p lc may be gone (it was
- * closed or aborted inside).
+ * closed or aborted inside). Inline in the usual response's path,
+ * on_response() elsewhere.
  */
-static bool
-on_response(struct load_conn *lc, bool ok)
+static __rte_always_inline bool
+response_done(struct load_conn *lc, bool ok)
 {
 	struct load *L = lc->L;
 
@@ -525,6 +526,12 @@ on_response(struct load_conn *lc, bool ok)
 	}
 }
 
+static bool
+on_response(struct load_conn *lc, bool ok)
+{
+	return response_done(lc, ok);
+}
+
 /* A response head, parsed and well formed: what it says of the
  * connection and of the exchange. @return false for an interim one
  * (100 Continue), after which the real response's head follows. */
@@ -549,7 +556,7 @@ http_response_done(struct load_conn *lc)
 		tern_tcp_abort(lc->c);
 		return false;
 	}
-	return on_response(lc, lc->exchange_done);
+	return response_done(lc, lc->exchange_done);
 }
 
 /*
@@ -589,7 +596,7 @@ http_feed_general(struct load_conn *lc, const char *p, uint32_t len,
 /* The piece's next message: the usual one (a whole head, its body by
  * length whole in the piece) in one step, anything else the general
  * way. @return and *used as http_feed_general(). */
-static __rte_always_inline enum http_ev
+static inline enum http_ev
 http_next(struct load_conn *lc, const char *p, uint32_t len, uint32_t *used)
 {
 	struct http_response resp;
@@ -606,9 +613,10 @@ http_next(struct load_conn *lc, const char *p, uint32_t len, uint32_t *used)
 	return HTTP_EV_DONE;
 }
 
-/* Parse HTTP from @p p. @return false when @p lc may be gone. */
-static __rte_always_inline bool
-http_input(struct load_conn *lc, const char *p, uint32_t len)
+/* Parse the HTTP of p[0..len) message by message (the part of a piece
+ * after its first message). @return false when @p lc may be gone. */
+static bool __rte_noinline
+http_input_rest(struct load_conn *lc, const char *p, uint32_t len)
 {
 	uint32_t off = 0, used;
 
@@ -631,6 +639,26 @@ http_input(struct load_conn *lc, const char *p, uint32_t len)
 		if (off == len)
 			return true;
 	}
+}
+
+/*
+ * Parse HTTP from @p p: the usual piece, one whole response, inline;
+ * the rest of any other through http_input_rest(). @return false when
+ * @p lc may be gone.
+ */
+static __rte_always_inline bool
+http_input(struct load_conn *lc, const char *p, uint32_t len)
+{
+	struct http_response resp;
+	bool complete;
+	uint32_t n = http_reader_take_response(&lc->rd, p, len, false, &resp,
+					       &complete);
+
+	/* Taken: a head (interim, or its body to come) or a response. */
+	if (n != 0 && on_http_head(lc, &resp) && complete &&
+	    !http_response_done(lc))
+		return false;
+	return n == len || http_input_rest(lc, p + n, len - n);
 }
 
 /* Check echoed bytes against the stream; count whole echoes. */
