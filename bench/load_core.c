@@ -417,15 +417,14 @@ static inline bool
 issue(struct load_conn *lc, uint64_t at_ns)
 {
 	struct load *L = lc->L;
+	uint32_t slot = lc->ring_head + lc->in_flight;
 
-	if (lc->issued_ns != NULL) {
-		uint32_t slot = lc->ring_head + lc->in_flight;
-
-		/* Both below P: a compare, not a division. */
-		if (slot >= L->conf->pipeline)
-			slot -= L->conf->pipeline;
-		lc->issued_ns[slot] = at_ns;
-	}
+	/* Only hold issues nothing, and has no rings. */
+	RTE_ASSERT(lc->issued_ns != NULL);
+	/* Both below P: a compare, not a division. */
+	if (slot >= L->conf->pipeline)
+		slot -= L->conf->pipeline;
+	lc->issued_ns[slot] = at_ns;
 	lc->in_flight++;
 	L->n.requests++;
 	if (lc->unsent == 0 && L->req_whole) {
@@ -471,7 +470,9 @@ record_latency(struct load_conn *lc)
 	struct load *L = lc->L;
 	uint64_t at = lc->start_ns;
 
-	if (lc->issued_ns != NULL && lc->in_flight > 0) {
+	/* A request in flight was issued: the ring is there (hold, which
+	 * has none, issues nothing). */
+	if (lc->in_flight > 0) {
 		at = lc->issued_ns[lc->ring_head];
 		if (++lc->ring_head == L->conf->pipeline)
 			lc->ring_head = 0;

@@ -1180,6 +1180,7 @@ test_hist(void **state)
 	hist_init(h);
 	for (uint64_t v = 1; v <= 100; v++)
 		hist_record(h, v);
+	assert_int_equal(hist_count(h), 100);
 	assert_int_equal(hist_quantile(h, 0.5), 50);
 	assert_int_equal(hist_quantile(h, 0.99), 99);
 	assert_int_equal(hist_quantile(h, 1.0), 100);
@@ -1212,6 +1213,20 @@ test_hist(void **state)
 	assert_int_equal(hist_index(UINT64_C(1) << HIST_MAX_BITS),
 			 HIST_BUCKETS - 1);
 	assert_int_equal(hist_index(UINT64_MAX), HIST_BUCKETS - 1);
+	assert_int_equal(hist_index((UINT64_C(1) << HIST_MAX_BITS) - 1),
+			 HIST_BUCKETS - 1);
+	assert_true(hist_index((UINT64_C(1) << HIST_MAX_BITS) - 1 -
+			       (UINT64_C(1) << (HIST_MAX_BITS - 1 -
+						HIST_SUB_BITS))) <
+		    HIST_BUCKETS - 1);
+	/* Above the range: counted, in the last bucket, the max exact. */
+	hist_init(h);
+	hist_record(h, 7);
+	hist_record(h, UINT64_MAX / 2);
+	assert_int_equal(hist_count(h), 2);
+	assert_int_equal(h->b[HIST_BUCKETS - 1], 1);
+	assert_int_equal(h->min, 7);
+	assert_true(h->max == UINT64_MAX / 2);
 	free(h);
 }
 
