@@ -21,6 +21,7 @@
 
 #include "tern_tcp.h"
 #include "http.h"
+#include "http_take.h"
 #include "load_core.h"
 
 #define BENCH_NS_PER_S 1000000000ull

@@ -17,6 +17,7 @@
 
 #include "hist.h"
 #include "http.h"
+#include "http_take.h"
 #include "http_resp.h"
 
 /* What a stream of requests produced, event by event. */

@@ -217,25 +217,4 @@ enum http_ev http_reader_feed_response(struct http_reader *r, const char *p,
 				       bool head_request,
 				       struct http_response *resp, int *rc);
 
-/**
- * The usual response in one step, as http_reader_take_request() takes
- * the usual request: when @p r is collecting a head, none of it held,
- * and p[0..len) starts with a whole valid response head (within the
- * head bound; a piece not ending with a line feed is cut to its last
- * one), parse the head into @p resp as http_parse_response() would. A
- * message without a body, or with a Content-Length body that lies
- * whole in the piece, is then complete (*complete true, no event
- * reports it, @p r collects the next head); any other body is set up
- * as http_reader_set_body() does (*complete false) for the next feeds,
- * which report HTTP_EV_DONE. An interim (1xx) response is complete.
- * @return the bytes taken (head, and body when complete); 0 when not
- *   so (a split, malformed or oversized head, or @p r not collecting a
- *   head): nothing taken, @p r unchanged, and http_reader_feed() with
- *   http_parse_response() on HTTP_EV_HEAD handles the piece (the whole
- *   head's one-pass parse was already tried).
- */
-uint32_t http_reader_take_response(struct http_reader *r, const char *p,
-				   uint32_t len, bool head_request,
-				   struct http_response *resp, bool *complete);
-
 #endif /* TERN_HTTP_H */
