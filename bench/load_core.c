@@ -99,6 +99,10 @@ struct load {
 	uint64_t paced;             /* latency: requests issued so far */
 	uint32_t req_len;           /* HTTP request text / echo request */
 	bool req_whole;             /* HTTP, no body: issue() sends it */
+	/* conf's, read per response: one load each, not two. */
+	bool http;                  /* proto HTTP */
+	uint8_t mode;               /* enum load_mode */
+	uint32_t pipeline;
 	uint64_t body_len;          /* HTTP bulk up: POST body bytes */
 	struct load_counters n;
 	struct load_counters at_start;
@@ -423,8 +427,8 @@ issue(struct load_conn *lc, uint64_t at_ns)
 	/* Only hold issues nothing, and has no rings. */
 	RTE_ASSERT(lc->issued_ns != NULL);
 	/* Both below P: a compare, not a division. */
-	if (slot >= L->conf->pipeline)
-		slot -= L->conf->pipeline;
+	if (slot >= L->pipeline)
+		slot -= L->pipeline;
 	lc->issued_ns[slot] = at_ns;
 	lc->in_flight++;
 	L->n.requests++;
@@ -457,7 +461,7 @@ refill(struct load_conn *lc)
 
 	if (!issuing(L) || lc->no_more)
 		return true;
-	while (lc->in_flight < L->conf->pipeline)
+	while (lc->in_flight < L->pipeline)
 		if (!issue(lc, L->ctx->now_ns))
 			return false;
 	return true;
@@ -475,7 +479,7 @@ record_latency(struct load_conn *lc)
 	 * has none, issues nothing). */
 	if (lc->in_flight > 0) {
 		at = lc->issued_ns[lc->ring_head];
-		if (++lc->ring_head == L->conf->pipeline)
+		if (++lc->ring_head == L->pipeline)
 			lc->ring_head = 0;
 	}
 	if (L->phase == LOAD_PH_MEASURE)
@@ -499,7 +503,7 @@ response_done(struct load_conn *lc, bool ok)
 		L->n.responses++;
 	else
 		L->n.bad_status++;
-	switch (L->conf->mode) {
+	switch (L->mode) {
 	case LOAD_CPS:
 		lc->exchange_done = true;
 		/* Client closes first, unless the server said it will. */
@@ -743,7 +747,7 @@ on_connected(struct tern_conn *c, void *user)
 static __rte_always_inline bool
 recv_seg(struct load_conn *lc, const struct rte_mbuf *seg)
 {
-	if (lc->L->conf->proto != LOAD_HTTP)
+	if (!lc->L->http)
 		return echo_input(lc, rte_pktmbuf_mtod(seg, const uint8_t *),
 				  seg->data_len);
 	if (lc->state == SLOT_CLOSING && http_reader_idle(&lc->rd))
@@ -1078,6 +1082,9 @@ load_create(struct tern_ctx *ctx, const struct load_conf *conf,
 	L->conf = conf;
 	L->share = *share;
 	L->phase = LOAD_PH_WARMUP;
+	L->http = conf->proto == LOAD_HTTP;
+	L->mode = (uint8_t)conf->mode;
+	L->pipeline = conf->pipeline;
 	TAILQ_INIT(&L->idle);
 	TAILQ_INIT(&L->retry);
 	hist_init(&L->lat);
