@@ -12,6 +12,16 @@ hist_init(struct hist *h)
 }
 
 uint64_t
+hist_count(const struct hist *h)
+{
+	uint64_t n = 0;
+
+	for (uint32_t i = 0; i < HIST_BUCKETS; i++)
+		n += h->b[i];
+	return n;
+}
+
+uint64_t
 hist_bucket_high(uint32_t idx)
 {
 	uint32_t e;
@@ -27,7 +37,6 @@ hist_merge(struct hist *dst, const struct hist *src)
 {
 	for (uint32_t i = 0; i < HIST_BUCKETS; i++)
 		dst->b[i] += src->b[i];
-	dst->count += src->count;
 	dst->sum += src->sum;
 	if (src->min < dst->min)
 		dst->min = src->min;
@@ -38,12 +47,12 @@ hist_merge(struct hist *dst, const struct hist *src)
 uint64_t
 hist_quantile(const struct hist *h, double q)
 {
-	uint64_t rank, seen = 0;
+	uint64_t rank, seen = 0, count = hist_count(h);
 
-	if (h->count == 0)
+	if (count == 0)
 		return 0;
 	/* The smallest value with at least q of the samples at or below. */
-	rank = (uint64_t)(q * (double)h->count + 0.999999);
+	rank = (uint64_t)(q * (double)count + 0.999999);
 	if (rank == 0)
 		rank = 1;
 	for (uint32_t i = 0; i < HIST_BUCKETS; i++) {
@@ -60,11 +69,13 @@ hist_quantile(const struct hist *h, double q)
 void
 hist_write_json(const struct hist *h, FILE *f)
 {
+	uint64_t count = hist_count(h);
+
 	fprintf(f, "{\"count\":%" PRIu64 ",\"min\":%" PRIu64
 		",\"mean\":%" PRIu64 ",\"p50\":%" PRIu64 ",\"p90\":%" PRIu64
 		",\"p99\":%" PRIu64 ",\"p999\":%" PRIu64 ",\"max\":%" PRIu64
-		"}", h->count, h->count > 0 ? h->min : 0,
-		h->count > 0 ? h->sum / h->count : 0, hist_quantile(h, 0.5),
+		"}", count, count > 0 ? h->min : 0,
+		count > 0 ? h->sum / count : 0, hist_quantile(h, 0.5),
 		hist_quantile(h, 0.9), hist_quantile(h, 0.99),
 		hist_quantile(h, 0.999), h->max);
 }

@@ -21,8 +21,9 @@
 #define HIST_MAX_BITS 44
 #define HIST_BUCKETS ((HIST_MAX_BITS - HIST_SUB_BITS + 1) * HIST_SUB)
 
+/* No count: the buckets' sum is one (hist_count()), a store fewer per
+ * sample. */
 struct hist {
-	uint64_t count;
 	uint64_t sum;
 	uint64_t min;
 	uint64_t max;
@@ -42,8 +43,10 @@ hist_index(uint64_t v)
 {
 	uint32_t e;
 
-	if (v >= (UINT64_C(1) << HIST_MAX_BITS))
-		return HIST_BUCKETS - 1;
+	/* Above the range: the largest value kept apart, the last bucket
+	 * (a conditional move, not a branch). */
+	if (v > (UINT64_C(1) << HIST_MAX_BITS) - 1)
+		v = (UINT64_C(1) << HIST_MAX_BITS) - 1;
 	e = (uint32_t)(63 - HIST_SUB_BITS) -
 	    (uint32_t)__builtin_clzll(v | (2 * HIST_SUB - 1));
 	return e * HIST_SUB + (uint32_t)(v >> e);
@@ -53,13 +56,15 @@ static inline void
 hist_record(struct hist *h, uint64_t v)
 {
 	h->b[hist_index(v)]++;
-	h->count++;
 	h->sum += v;
 	if (v < h->min)
 		h->min = v;
 	if (v > h->max)
 		h->max = v;
 }
+
+/** Samples recorded (the sum of the buckets). */
+uint64_t hist_count(const struct hist *h);
 
 /** Highest value that falls in bucket @p idx. */
 uint64_t hist_bucket_high(uint32_t idx);

@@ -21,6 +21,7 @@
 
 #include "tern_tcp.h"
 #include "http.h"
+#include "http_take.h"
 #include "load_core.h"
 
 #define BENCH_NS_PER_S 1000000000ull
@@ -99,6 +100,10 @@ struct load {
 	uint64_t paced;             /* latency: requests issued so far */
 	uint32_t req_len;           /* HTTP request text / echo request */
 	bool req_whole;             /* HTTP, no body: issue() sends it */
+	/* conf's, read per response: one load each, not two. */
+	bool http;                  /* proto HTTP */
+	uint8_t mode;               /* enum load_mode */
+	uint32_t pipeline;
 	uint64_t body_len;          /* HTTP bulk up: POST body bytes */
 	struct load_counters n;
 	struct load_counters at_start;
@@ -418,15 +423,14 @@ static inline bool
 issue(struct load_conn *lc, uint64_t at_ns)
 {
 	struct load *L = lc->L;
+	uint32_t slot = lc->ring_head + lc->in_flight;
 
-	if (lc->issued_ns != NULL) {
-		uint32_t slot = lc->ring_head + lc->in_flight;
-
-		/* Both below P: a compare, not a division. */
-		if (slot >= L->conf->pipeline)
-			slot -= L->conf->pipeline;
-		lc->issued_ns[slot] = at_ns;
-	}
+	/* Only hold issues nothing, and has no rings. */
+	RTE_ASSERT(lc->issued_ns != NULL);
+	/* Both below P: a compare, not a division. */
+	if (slot >= L->pipeline)
+		slot -= L->pipeline;
+	lc->issued_ns[slot] = at_ns;
 	lc->in_flight++;
 	L->n.requests++;
 	if (lc->unsent == 0 && L->req_whole) {
@@ -458,7 +462,7 @@ refill(struct load_conn *lc)
 
 	if (!issuing(L) || lc->no_more)
 		return true;
-	while (lc->in_flight < L->conf->pipeline)
+	while (lc->in_flight < L->pipeline)
 		if (!issue(lc, L->ctx->now_ns))
 			return false;
 	return true;
@@ -466,15 +470,17 @@ refill(struct load_conn *lc)
 
 /* ---- input ---- */
 
-static void
+static __rte_always_inline void
 record_latency(struct load_conn *lc)
 {
 	struct load *L = lc->L;
 	uint64_t at = lc->start_ns;
 
-	if (lc->issued_ns != NULL && lc->in_flight > 0) {
+	/* A request in flight was issued: the ring is there (hold, which
+	 * has none, issues nothing). */
+	if (lc->in_flight > 0) {
 		at = lc->issued_ns[lc->ring_head];
-		if (++lc->ring_head == L->conf->pipeline)
+		if (++lc->ring_head == L->pipeline)
 			lc->ring_head = 0;
 	}
 	if (L->phase == LOAD_PH_MEASURE)
@@ -483,10 +489,11 @@ record_latency(struct load_conn *lc)
 
 /*
  * One complete response. @return false when @p lc may be gone (it was
- * closed or aborted inside).
+ * closed or aborted inside). Inline in the usual response's path,
+ * on_response() elsewhere.
  */
-static bool
-on_response(struct load_conn *lc, bool ok)
+static __rte_always_inline bool
+response_done(struct load_conn *lc, bool ok)
 {
 	struct load *L = lc->L;
 
@@ -497,7 +504,7 @@ on_response(struct load_conn *lc, bool ok)
 		L->n.responses++;
 	else
 		L->n.bad_status++;
-	switch (L->conf->mode) {
+	switch (L->mode) {
 	case LOAD_CPS:
 		lc->exchange_done = true;
 		/* Client closes first, unless the server said it will. */
@@ -526,83 +533,139 @@ on_response(struct load_conn *lc, bool ok)
 	}
 }
 
-/* What a response head says to do next. */
-enum head_next {
-	HEAD_NEXT_HEAD,      /* an interim response: another head follows */
-	HEAD_NEXT_BODY,      /* its body follows, fed piece by piece */
-	HEAD_NEXT_DONE,      /* the response is complete (body at hand) */
-};
-
-/* A response head, parsed and well formed, with @p avail bytes of the
- * piece after it; *used is what of them its body took. */
-static __rte_always_inline enum head_next
-on_http_head(struct load_conn *lc, const struct http_response *resp,
-	     uint32_t avail, uint32_t *used)
+static bool
+on_response(struct load_conn *lc, bool ok)
 {
-	*used = 0;
-	if (resp->status >= 100 && resp->status < 200) {
-		/* Interim (100 Continue): the real response follows. */
-		http_reader_next_head(&lc->rd);
-		return HEAD_NEXT_HEAD;
-	}
-	if (!resp->keep_alive)
-		lc->no_more = true;
-	lc->exchange_done = resp->status >= 200 && resp->status < 300;
-	/* The usual response lies whole in its piece: no second feed. */
-	return http_reader_set_body_at_hand(&lc->rd, resp->body,
-					    resp->content_length, avail,
-					    used) ? HEAD_NEXT_DONE
-						  : HEAD_NEXT_BODY;
+	return response_done(lc, ok);
 }
 
-/* Parse HTTP from @p p. @return false when @p lc may be gone. */
+/* A response head, parsed and well formed: what it says of the
+ * connection and of the exchange. @return false for an interim one
+ * (100 Continue), after which the real response's head follows. */
 static __rte_always_inline bool
-http_input(struct load_conn *lc, const char *p, uint32_t len)
+on_http_head(struct load_conn *lc, const struct http_response *resp)
 {
-	uint32_t off = 0, used;
-	bool body = false;
+	if (resp->status < 200)
+		return false;
+	if (!resp->keep_alive)
+		lc->no_more = true;
+	lc->exchange_done = resp->status < 300;
+	return true;
+}
 
-	for (;;) {
-		struct http_response resp;
-		int rc = -1;
-		/* After a head, its body: no head to look for. */
-		enum http_ev ev = body ?
-			http_reader_feed(&lc->rd, p + off, len - off, &used) :
-			http_reader_feed_response(&lc->rd, p + off, len - off,
-						  &used, false, &resp, &rc);
-
-		off += used;
-		body = false;
-		if (ev == HTTP_EV_NEED_MORE)
-			return true;
-		if (ev == HTTP_EV_HEAD && rc == 0) {
-			enum head_next next = on_http_head(lc, &resp,
-							   len - off, &used);
-
-			off += used;
-			body = next == HEAD_NEXT_BODY;
-			if (next != HEAD_NEXT_DONE)
-				continue;
-			ev = HTTP_EV_DONE;
-		}
-		if (ev == HTTP_EV_DONE) {
-			if (lc->in_flight == 0) {
-				/* A response nobody asked for. */
-				lc->L->n.proto_errors++;
-				tern_tcp_abort(lc->c);
-				return false;
-			}
-			if (!on_response(lc, lc->exchange_done))
-				return false;
-			/* Nothing left: the reader would only ask for more. */
-			if (off == len)
-				return true;
-			continue;
-		}
+/* A complete response. @return false when @p lc may be gone. */
+static __rte_always_inline bool
+http_response_done(struct load_conn *lc)
+{
+	if (lc->in_flight == 0) {
+		/* A response nobody asked for. */
 		lc->L->n.proto_errors++;
 		tern_tcp_abort(lc->c);
 		return false;
 	}
+	return response_done(lc, lc->exchange_done);
+}
+
+/*
+ * The piece's next message the general way: a head split over pieces
+ * (or malformed), or a body its head's piece did not hold whole.
+ * @return HTTP_EV_DONE (a complete response), HTTP_EV_HEAD (a head
+ *   whose body follows, or an interim one), HTTP_EV_NEED_MORE, or an
+ *   error; *used the bytes taken.
+ */
+static enum http_ev
+http_feed_general(struct load_conn *lc, const char *p, uint32_t len,
+		  uint32_t *used)
+{
+	enum http_ev ev = http_reader_feed(&lc->rd, p, len, used);
+	struct http_response resp;
+	uint32_t head_len, body;
+	const char *head;
+
+	if (ev != HTTP_EV_HEAD)
+		return ev;
+	head = http_reader_head(&lc->rd, &head_len);
+	if (http_parse_response(head, head_len, false, &resp) != 0)
+		return HTTP_EV_BAD_LINE;
+	if (!on_http_head(lc, &resp)) {
+		http_reader_next_head(&lc->rd);
+		return HTTP_EV_HEAD;
+	}
+	/* The body lies whole in the piece: no second feed. */
+	if (!http_reader_set_body_at_hand(&lc->rd, resp.body,
+					  resp.content_length, len - *used,
+					  &body))
+		return HTTP_EV_HEAD;
+	*used += body;
+	return HTTP_EV_DONE;
+}
+
+/* The piece's next message: the usual one (a whole head, its body by
+ * length whole in the piece) in one step, anything else the general
+ * way. @return and *used as http_feed_general(). */
+static inline enum http_ev
+http_next(struct load_conn *lc, const char *p, uint32_t len, uint32_t *used)
+{
+	struct http_response resp;
+	bool complete;
+	uint32_t n = http_reader_take_response(&lc->rd, p, len, false, &resp,
+					       &complete);
+
+	if (n == 0)
+		return http_feed_general(lc, p, len, used);
+	*used = n;
+	/* An interim response is complete: the real one follows. */
+	if (!on_http_head(lc, &resp) || !complete)
+		return HTTP_EV_HEAD;
+	return HTTP_EV_DONE;
+}
+
+/* Parse the HTTP of p[0..len) message by message (the part of a piece
+ * after its first message). @return false when @p lc may be gone. */
+static bool __rte_noinline
+http_input_rest(struct load_conn *lc, const char *p, uint32_t len)
+{
+	uint32_t off = 0, used;
+
+	for (;;) {
+		enum http_ev ev = http_next(lc, p + off, len - off, &used);
+
+		off += used;
+		if (ev == HTTP_EV_NEED_MORE)
+			return true;
+		if (ev == HTTP_EV_HEAD)
+			continue;
+		if (ev != HTTP_EV_DONE) {
+			lc->L->n.proto_errors++;
+			tern_tcp_abort(lc->c);
+			return false;
+		}
+		if (!http_response_done(lc))
+			return false;
+		/* Nothing left: the reader would only ask for more. */
+		if (off == len)
+			return true;
+	}
+}
+
+/*
+ * Parse HTTP from @p p: the usual piece, one whole response, inline;
+ * the rest of any other through http_input_rest(). @return false when
+ * @p lc may be gone.
+ */
+static __rte_always_inline bool
+http_input(struct load_conn *lc, const char *p, uint32_t len)
+{
+	struct http_response resp;
+	bool complete;
+	uint32_t n = http_reader_take_response(&lc->rd, p, len, false, &resp,
+					       &complete);
+
+	/* Taken: a head (interim, or its body to come) or a response. */
+	if (n != 0 && on_http_head(lc, &resp) && complete &&
+	    !http_response_done(lc))
+		return false;
+	return n == len || http_input_rest(lc, p + n, len - n);
 }
 
 /* Check echoed bytes against the stream; count whole echoes. */
@@ -685,7 +748,7 @@ on_connected(struct tern_conn *c, void *user)
 static __rte_always_inline bool
 recv_seg(struct load_conn *lc, const struct rte_mbuf *seg)
 {
-	if (lc->L->conf->proto != LOAD_HTTP)
+	if (!lc->L->http)
 		return echo_input(lc, rte_pktmbuf_mtod(seg, const uint8_t *),
 				  seg->data_len);
 	if (lc->state == SLOT_CLOSING && http_reader_idle(&lc->rd))
@@ -1025,6 +1088,9 @@ load_create(struct tern_ctx *ctx, const struct load_conf *conf,
 	L->conf = conf;
 	L->share = *share;
 	L->phase = LOAD_PH_WARMUP;
+	L->http = conf->proto == LOAD_HTTP;
+	L->mode = (uint8_t)conf->mode;
+	L->pipeline = conf->pipeline;
 	TAILQ_INIT(&L->idle);
 	TAILQ_INIT(&L->retry);
 	hist_init(&L->lat);

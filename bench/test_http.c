@@ -17,6 +17,7 @@
 
 #include "hist.h"
 #include "http.h"
+#include "http_take.h"
 #include "http_resp.h"
 
 /* What a stream of requests produced, event by event. */
@@ -1180,6 +1181,7 @@ test_hist(void **state)
 	hist_init(h);
 	for (uint64_t v = 1; v <= 100; v++)
 		hist_record(h, v);
+	assert_int_equal(hist_count(h), 100);
 	assert_int_equal(hist_quantile(h, 0.5), 50);
 	assert_int_equal(hist_quantile(h, 0.99), 99);
 	assert_int_equal(hist_quantile(h, 1.0), 100);
@@ -1212,6 +1214,20 @@ test_hist(void **state)
 	assert_int_equal(hist_index(UINT64_C(1) << HIST_MAX_BITS),
 			 HIST_BUCKETS - 1);
 	assert_int_equal(hist_index(UINT64_MAX), HIST_BUCKETS - 1);
+	assert_int_equal(hist_index((UINT64_C(1) << HIST_MAX_BITS) - 1),
+			 HIST_BUCKETS - 1);
+	assert_true(hist_index((UINT64_C(1) << HIST_MAX_BITS) - 1 -
+			       (UINT64_C(1) << (HIST_MAX_BITS - 1 -
+						HIST_SUB_BITS))) <
+		    HIST_BUCKETS - 1);
+	/* Above the range: counted, in the last bucket, the max exact. */
+	hist_init(h);
+	hist_record(h, 7);
+	hist_record(h, UINT64_MAX / 2);
+	assert_int_equal(hist_count(h), 2);
+	assert_int_equal(h->b[HIST_BUCKETS - 1], 1);
+	assert_int_equal(h->min, 7);
+	assert_true(h->max == UINT64_MAX / 2);
 	free(h);
 }
 
@@ -1563,6 +1579,134 @@ test_body_at_hand(void **state)
 	}
 }
 
+/*
+ * tern-load's way: the usual response taken in one step
+ * (http_reader_take_response()), anything else by http_reader_feed()
+ * and http_parse_response(). Five responses, an interim one among them,
+ * the first split anywhere and the rest in the second piece: each
+ * complete once (the interim one never counts), every body byte once,
+ * the reader idle at the end; whole, the four without a chunked body
+ * are taken in one step each, and a piece cut inside a head is left
+ * untaken with the reader unchanged.
+ */
+static void
+test_take_response(void **state)
+{
+	static const char all[] =
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
+		"HTTP/1.1 100 Continue\r\n\r\n"
+		"HTTP/1.1 204 No Content\r\n\r\n"
+		"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+		"3\r\nabc\r\n0\r\n\r\n";
+	const uint32_t len = sizeof(all) - 1;
+
+	(void)state;
+	for (uint32_t split = 0; split <= len; split++) {
+		const char *piece[2] = { all, all + split };
+		uint32_t plen[2] = { split, len - split };
+		uint32_t done = 0, taken = 0, interim = 0, body_bytes = 0;
+		struct http_reader r;
+
+		http_reader_init(&r, 256);
+		for (int k = 0; k < 2; k++) {
+			uint32_t off = 0, used;
+
+			for (;;) {
+				const char *p = piece[k] + off;
+				struct http_response resp;
+				uint32_t hlen = 0;
+				bool complete = false;
+				enum http_ev ev;
+
+				used = http_reader_take_response(&r, p,
+					plen[k] - off, false, &resp,
+					&complete);
+				if (used != 0) {
+					off += used;
+					taken++;
+					if (resp.status < 200) {
+						assert_true(complete);
+						interim++;
+					} else if (complete) {
+						body_bytes +=
+							(uint32_t)r.body_bytes;
+						done++;
+					}
+					continue;
+				}
+				ev = http_reader_feed(&r, p, plen[k] - off,
+						      &used);
+				off += used;
+				if (ev == HTTP_EV_NEED_MORE)
+					break;
+				if (ev == HTTP_EV_DONE) {
+					body_bytes += (uint32_t)r.body_bytes;
+					done++;
+					continue;
+				}
+				assert_int_equal(ev, HTTP_EV_HEAD);
+				p = http_reader_head(&r, &hlen);
+				assert_int_equal(http_parse_response(p, hlen,
+					false, &resp), 0);
+				if (resp.status < 200) {
+					http_reader_next_head(&r);
+					interim++;
+					continue;
+				}
+				http_reader_set_body(&r, resp.body,
+						     resp.content_length);
+			}
+			assert_int_equal(off, plen[k]);
+		}
+		if (done != 4 || interim != 1 || body_bytes != 5 + 3 ||
+		    !http_reader_idle(&r))
+			fail_msg("split %u: %u done, %u interim, %u body bytes",
+				 split, done, interim, body_bytes);
+		/* Whole: all but the chunked one in one step each. */
+		if (split == 0 && taken != 5)
+			fail_msg("whole: %u taken", taken);
+		http_reader_fini(&r);
+	}
+}
+
+/* A head cut short, or not collecting a head: nothing taken. */
+static void
+test_take_response_declines(void **state)
+{
+	static const char resp[] =
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+	struct http_response out;
+	struct http_reader r;
+	bool complete = false;
+	uint32_t used;
+
+	(void)state;
+	http_reader_init(&r, 256);
+	/* Cut after the status line: no empty line yet. */
+	assert_int_equal(http_reader_take_response(&r, resp, 17, false, &out,
+						   &complete), 0);
+	assert_true(http_reader_idle(&r));
+	/* A body longer than the piece: the head taken, the body to come. */
+	assert_int_equal(http_reader_take_response(&r, resp, sizeof(resp) - 3,
+						   false, &out, &complete),
+			 sizeof(resp) - 1 - 5);
+	assert_false(complete);
+	assert_false(http_reader_idle(&r));
+	/* Collecting a body: not taken as a head. */
+	assert_int_equal(http_reader_take_response(&r, "hello", 5, false, &out,
+						   &complete), 0);
+	assert_int_equal(http_reader_feed(&r, "hello", 5, &used),
+			 HTTP_EV_DONE);
+	assert_int_equal(used, 5);
+	/* Too long for the head bound. */
+	http_reader_init(&r, 16);
+	assert_int_equal(http_reader_take_response(&r, resp, sizeof(resp) - 1,
+						   false, &out, &complete), 0);
+	assert_true(http_reader_idle(&r));
+	http_reader_fini(&r);
+}
+
 /* The names of the fields acted on are recognised by word comparisons
  * before any byte-class scan: a byte that is no tchar (a CR where the
  * '-' is, a space before the colon, a control) anywhere in one still
@@ -1634,6 +1778,8 @@ main(void)
 		cmocka_unit_test(test_response_line_ends),
 		cmocka_unit_test(test_status_code_bytes),
 		cmocka_unit_test(test_body_at_hand),
+		cmocka_unit_test(test_take_response),
+		cmocka_unit_test(test_take_response_declines),
 		cmocka_unit_test(test_response_value_tail),
 		cmocka_unit_test(test_resp_set),
 		cmocka_unit_test(test_hist),

@@ -12,6 +12,7 @@
 
 #include "http.h"
 #include "http_prefix.h"
+#include "http_take.h"
 
 /* A chunk larger than this is an attack, not a benchmark (2^60). */
 #define HTTP_CHUNK_SIZE_MAX (UINT64_C(1) << 60)
@@ -109,17 +110,6 @@ feed_head_carry(struct http_reader *r, const char *p, uint32_t len,
 	return HTTP_EV_NEED_MORE;
 }
 
-/* Empty lines before a message are ignored (RFC 9112 2.2). */
-static uint32_t
-skip_empty_lines(const char *p, uint32_t len)
-{
-	uint32_t i = 0;
-
-	while (i < len && (p[i] == '\r' || p[i] == '\n'))
-		i++;
-	return i;
-}
-
 static enum http_ev
 feed_head(struct http_reader *r, const char *p, uint32_t len, uint32_t *used)
 {
@@ -127,7 +117,7 @@ feed_head(struct http_reader *r, const char *p, uint32_t len, uint32_t *used)
 
 	if (r->carry_len > 0)
 		return feed_head_carry(r, p, len, used);
-	i = skip_empty_lines(p, len);
+	i = http_skip_empty_lines(p, len);
 	if (i == len) {
 		*used = len;
 		return HTTP_EV_NEED_MORE;
@@ -397,47 +387,6 @@ http_reader_feed(struct http_reader *r, const char *p, uint32_t len,
 	}
 }
 
-/* The end of the last line in p[from .. lim), 0 when there is none:
- * the bound of a one-pass parse when a body follows the head. */
-static uint32_t
-last_line_end(const char *p, uint32_t from, uint32_t lim)
-{
-	const char *lf = memrchr(p + from, '\n', lim - from);
-
-	return lf != NULL ? (uint32_t)(lf - p) + 1 : 0;
-}
-
-/*
- * Whether a head may start at p + *start and lie whole in the piece (no
- * part of one is held); *len is cut to the last line feed within a
- * head's bound from there, the bound the prefix parsers need (and a
- * piece of body after a head is not searched beyond it). The usual
- * piece starts with the head and ends with a line feed: two tests.
- */
-static inline bool
-head_may_be_whole(const struct http_reader *r, const char *p, uint32_t *len,
-		  uint32_t *start)
-{
-	uint32_t i = 0, lim;
-
-	if (r->phase != PH_HEAD || r->carry_len != 0 || *len == 0)
-		return false;
-	if (p[0] == '\r' || p[0] == '\n') {
-		i = skip_empty_lines(p, *len);
-		if (i == *len)
-			return false;
-	}
-	lim = *len - i < r->max_head ? *len : i + r->max_head;
-	if (p[lim - 1] != '\n') {
-		lim = last_line_end(p, i, lim);
-		if (lim == 0)
-			return false;
-	}
-	*start = i;
-	*len = lim;
-	return true;
-}
-
 enum http_ev
 http_reader_feed_request(struct http_reader *r, const char *p, uint32_t len,
 			 uint32_t *used, struct http_request *req,
@@ -446,7 +395,7 @@ http_reader_feed_request(struct http_reader *r, const char *p, uint32_t len,
 	uint32_t i, n, whole = len;
 	enum http_ev ev;
 
-	if (head_may_be_whole(r, p, &whole, &i)) {
+	if (http_head_may_be_whole(r, p, &whole, &i)) {
 		if (http_request_head(p + i, whole - i, req, &n) == 0 &&
 		    n <= r->max_head) {
 			*used = i + n;
@@ -468,7 +417,7 @@ http_reader_feed_response(struct http_reader *r, const char *p, uint32_t len,
 	uint32_t i, n, whole = len;
 	enum http_ev ev;
 
-	if (head_may_be_whole(r, p, &whole, &i)) {
+	if (http_head_may_be_whole(r, p, &whole, &i)) {
 		n = http_response_prefix(p + i, whole - i, head_request, resp);
 		if (n != 0 && n <= r->max_head) {
 			*used = i + n;
