@@ -144,6 +144,46 @@ test_s34_malformed_options(void)
 	peer_destroy(p);
 }
 
+/*
+ * A SYN+ACK from the header template (T knows P's MAC from a first
+ * connection) echoes only what its SYN offered: timestamps alone, then
+ * nothing at all (RFC 7323, RFC 2018; the template's usual four
+ * options are for a SYN that offered all four).
+ */
+static void
+test_synack_template_echoes_only_offered(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	struct sim_conn *r = peer_open_passive(p, l);
+	uint64_t no_neigh = sim_stat(p->t, TERN_STAT_TCP_TMPL_NO_NEIGH);
+	struct sim_pkt seg;
+
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	p->port = 40001;
+	p->tport = FX_PORT;
+	p->syn_opts = (struct sim_tcp_opts){ .ts_ok = true };
+	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, p->iss + 1);
+	SIM_CHECK(seg.h.ip_csum_ok && seg.h.tcp_csum_ok);
+	SIM_CHECK(seg.h.opts.mss_ok && seg.h.opts.ts_ok);
+	SIM_CHECK(!seg.h.opts.sack_perm && !seg.h.opts.ws_ok);
+	SIM_ASSERT_EQ(seg.h.opts.tsecr, p->last.opts.tsval);
+	p->port = 40002;
+	p->syn_opts = (struct sim_tcp_opts){ 0 };
+	peer_send_flags(p, SIM_SYN, p->iss, 0, NULL, 0);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_SYN | SIM_ACK, SEQ_ANY, p->iss + 1);
+	SIM_CHECK(seg.h.ip_csum_ok && seg.h.tcp_csum_ok);
+	SIM_CHECK(seg.h.opts.mss_ok && !seg.h.opts.ts_ok);
+	SIM_CHECK(!seg.h.opts.sack_perm && !seg.h.opts.ws_ok);
+	SIM_ASSERT_EQ(sim_state_count(p->t, TERN_TCP_SYN_RCVD), 2);
+	/* Both from the template: none wanted a neighbour entry. */
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_TMPL_NO_NEIGH), no_neigh);
+	peer_destroy(p);
+}
+
 /* Line 35: options at odd offsets parse; bytes after EOL are ignored. */
 static void
 test_s35_unaligned_options_and_eol(void)
@@ -529,5 +569,6 @@ const struct sim_test tcp_tests_options[] = {
 	SIM_TEST(test_s39_tiny_peer_mss),
 	SIM_TEST(test_s57_malformed_headers),
 	SIM_TEST(test_s59_syn_bad_addresses),
+	SIM_TEST(test_synack_template_echoes_only_offered),
 };
 const unsigned int tcp_tests_options_n = RTE_DIM(tcp_tests_options);
