@@ -289,8 +289,9 @@ struct tern_conn {
  * more goes into a hole (pahole, gdb's ptype /o) or costs a line. */
 _Static_assert(sizeof(struct tern_conn) <= 512,
 	       "struct tern_conn outgrew its 512 bytes");
-_Static_assert(offsetof(struct tern_conn, sb.r) <= 5 * 64,
-	       "a fast-path field of struct tern_conn left its first 5 lines");
+#define TCP_CONN_HOT_LINES 5      /* the fast path's part of the record */
+_Static_assert(offsetof(struct tern_conn, sb.r) <= TCP_CONN_HOT_LINES * 64,
+	       "a fast-path field of struct tern_conn left its first lines");
 
 /* The record pool's element: a record and its template. */
 #define TCP_CONN_ELT_SIZE (sizeof(struct tern_conn) + sizeof(struct tcp_tmpl))
