@@ -108,6 +108,13 @@ tern_ctable_prefetch(const struct tern_ctable *t, uint32_t hash)
 	rte_prefetch0(&t->buckets[hash & t->mask]);
 }
 
+/** The first entry of @p hash's bucket (for a prefetch), or NULL. */
+static inline const struct tern_hnode *
+tern_ctable_first(const struct tern_ctable *t, uint32_t hash)
+{
+	return t->buckets[hash & t->mask];
+}
+
 /** Find the entry for @p key (hash @p hash) or NULL. */
 static inline struct tern_hnode *
 tern_ctable_lookup(const struct tern_ctable *t,

@@ -186,6 +186,9 @@ enum tcp_notify {
 	N_WRITABLE = 1u << 3,
 };
 
+/* The first five cache lines hold every field an established segment's
+ * fast path reads or writes, either way (with many connections each line
+ * it touches is a miss); the rest serves handshakes, losses and timers. */
 struct tern_conn {
 	struct tern_hnode node;        /* key: 4-tuple; in tcp->conns */
 	uint8_t state;                 /* only tcp_fsm.c writes it */
@@ -193,66 +196,26 @@ struct tern_conn {
 	uint8_t notify;                /* enum tcp_notify bits */
 	uint8_t busy;                  /* inside a callback of this conn */
 	uint32_t flags;                /* enum tcp_conn_flag */
-	uint32_t id;                   /* per lcore, from 1, for shells */
-	uint32_t rack_xmit_us;         /* RACK: the latest retransmission
-					  left (tcp_rack.h) ... */
 	struct tern_ctx *ctx;
 	const struct tern_tcp_ops *ops;
 	void *user;
-	struct tern_listener *listener; /* until accepted */
+	/* data received in order, handed to the app after the step */
+	struct rte_mbuf *rx_pending;
 
-	/* send sequence space (RFC 9293 3.3.1) */
-	uint32_t iss, snd_una, snd_nxt, snd_max;
-	uint32_t snd_wnd, snd_wl1, snd_wl2, max_sndwnd;
+	/* send sequence space (RFC 9293 3.3.1; iss below) */
+	uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
+	uint32_t max_sndwnd;
 	uint16_t mss;                  /* payload per segment we send */
 	uint8_t snd_wscale, rcv_wscale;
 	uint8_t dupacks;               /* duplicate ACKs in a row */
 	uint8_t icmp_type, icmp_code;  /* last soft ICMP error (tcp_icmp.c) */
-	uint32_t recover;              /* RFC 6582: snd_max at loss */
 	uint32_t rxt_next;             /* SACK recovery: holes resent below */
-	struct tcp_cc cc;
-	struct tcp_scoreboard sb;      /* what the peer SACKed */
-	uint32_t prior_cwnd, prior_ssthresh; /* undone by a spurious RTO */
-	uint32_t rto_tsval;            /* our TSval when the RTO fired */
-	/* Undo of a loss episode proved needless by D-SACK (RFC 2883,
-	 * RFC 3708): the window before it (undo_cwnd 0: none to undo),
-	 * the bytes it resent that no D-SACK reported duplicate yet, and
-	 * the range they lie in. */
-	uint32_t undo_cwnd, undo_ssthresh;
-	uint32_t undo_bytes, undo_marker, undo_high;
-	uint32_t dsack_start, dsack_end; /* D-SACK block owed; equal: none */
-
-	/* receive sequence space */
-	uint32_t irs, rcv_nxt, rcv_adv; /* rcv_adv: right edge advertised */
-	uint32_t rcv_held;             /* delivered, not yet released
-					  (CF_RCV_MANUAL) */
-	uint32_t ooo_fin_seq;          /* sequence of a queued FIN */
-	uint32_t segs_in;              /* segments received (TCP_INFO) */
-	struct tcp_reass *reass;       /* out-of-order queue, when used */
+	/* receive sequence space (irs below) */
+	uint32_t rcv_nxt, rcv_adv;     /* rcv_adv: right edge advertised */
 	uint32_t last_ack_sent;        /* RFC 7323 Last.ACK.sent */
 	uint32_t ts_recent, ts_offset;
-	uint8_t segs_unacked;          /* full-sized segments not yet ACKed */
-	uint8_t backoff;               /* RTO doublings in a row */
-	uint8_t retries;               /* retransmissions of the same data */
-	uint8_t chal_count;            /* challenge ACKs in this second */
-	uint32_t chal_second;          /* now in s when chal_count started */
-
-	/* round-trip time (RFC 6298) */
-	uint32_t srtt_us, rttvar_us, rto_ms;
-	uint32_t rtt_seq;              /* timed segment (no timestamps) */
-	uint32_t rack_snd_max;         /* ... with SND.MAX at this */
-	union {
-		/* Without timestamps: when rtt_seq left (CF_RTT_TIMING;
-		 * only a connection without them times segments). */
-		uint64_t rtt_start_ns;
-		/* With them: the TSecr and our TS clock of the last RTT
-		 * sample -- the same pair again is the same sample
-		 * (tcp_rtt_from_ack()). */
-		struct {
-			uint32_t rtt_tsecr;
-			uint32_t rtt_ts_now;
-		};
-	};
+	uint32_t segs_in;              /* segments received (TCP_INFO) */
+	struct tcp_reass *reass;       /* out-of-order queue, when used */
 
 	/* the send queue: bytes from snd_una on, in one mbuf chain whose
 	 * head keeps nb_segs and pkt_len (rte_mbuf_check() holds); never
@@ -260,37 +223,75 @@ struct tern_conn {
 	 * offload fields are never reset (tern_mbuf_get_kept()) */
 	struct rte_mbuf *sq_head, *sq_tail;
 	uint32_t sq_bytes;             /* bytes in the queue (= pkt_len) */
-	uint32_t retrans_total;
+	uint32_t rcv_held;             /* delivered, held (CF_RCV_MANUAL) */
+	uint32_t dsack_start, dsack_end; /* D-SACK block owed; equal: none */
+	uint8_t segs_unacked;          /* full-sized segments not yet ACKed */
+	uint8_t backoff;               /* RTO doublings in a row */
+	uint8_t retries;               /* retransmissions of the same data */
+	uint8_t chal_count;            /* challenge ACKs in this second */
+	/* round-trip time (RFC 6298; rttvar_us below) */
+	uint32_t srtt_us, rto_ms;
+	uint32_t prior_cwnd;           /* undone by a spurious RTO */
+	uint32_t segs_out;             /* segments sent (TCP_INFO; TSO: each) */
+	uint8_t ka_cnt, ka_probes;
+	uint16_t pmtu;                 /* RFC 1191 path MTU; 0: none learned */
 
-	/* data received in order, handed to the app after the step */
-	struct rte_mbuf *rx_pending;
-
-	/* one wheel timer at the earliest of these deadlines (0: unset) */
+	/* one wheel timer at the earliest deadline set (0: unset; more below) */
 	struct tern_timer timer;
 	uint64_t rtx_deadline_ns;      /* SYN, SYN+ACK, data, FIN, probe */
 	uint64_t delack_deadline_ns;
-	uint64_t fw2_deadline_ns;
-	uint64_t ka_deadline_ns;       /* next keepalive check */
 	uint64_t tlp_deadline_ns;      /* tail loss probe (RFC 8985 7); in
 					  SACK recovery RACK's reordering
 					  timer (RFC 8985 6.2): one slot, as
 					  Linux's loss-probe/REO timer */
 	uint64_t last_rx_ns;           /* for keepalive idleness */
-	uint64_t persist_start_ns;     /* first zero-window probe */
-	uint32_t ka_idle_ms, ka_intvl_ms;
-	uint8_t ka_cnt, ka_probes;
-	uint16_t pmtu;                 /* RFC 1191 path MTU; 0: none learned */
-	uint32_t segs_out;             /* segments sent, a TSO frame's each
-					  counted (TCP_INFO) */
+	union {
+		/* Without timestamps: when rtt_seq left (CF_RTT_TIMING). */
+		uint64_t rtt_start_ns;
+		/* With them: the TSecr and our TS clock of the last RTT
+		 * sample; the same pair again is the same sample. */
+		struct {
+			uint32_t rtt_tsecr;
+			uint32_t rtt_ts_now;
+		};
+	};
 
 	TAILQ_ENTRY(tern_conn) work;   /* output / ACK / writable pending */
+	struct tcp_cc cc;
+	struct tcp_scoreboard sb;      /* what the peer SACKed: n per ACK */
+	/* cold from sb.r on */
+	struct tern_listener *listener; /* until accepted */
+	uint64_t fw2_deadline_ns;
+	uint64_t ka_deadline_ns;       /* next keepalive check */
+	uint64_t persist_start_ns;     /* first zero-window probe */
 	TAILQ_ENTRY(tern_conn) sibling;/* listener's half-open children */
+	uint32_t id;                   /* per lcore, from 1, for shells */
+	uint32_t rack_xmit_us;         /* RACK: the latest retransmission
+					  left (tcp_rack.h) ... */
+	uint32_t rack_snd_max;         /* ... with SND.MAX at this */
+	uint32_t iss, irs, recover;    /* recover: RFC 6582 snd_max at loss */
+	uint32_t ooo_fin_seq;          /* sequence of a queued FIN */
+	uint32_t rttvar_us;
+	uint32_t rtt_seq;              /* timed segment (no timestamps) */
+	uint32_t prior_ssthresh;
+	uint32_t rto_tsval;            /* our TSval when the RTO fired */
+	/* Undo of a loss episode proved needless by D-SACK (RFC 2883,
+	 * RFC 3708): the window before it (undo_cwnd 0: none to undo),
+	 * the bytes it resent that no D-SACK reported duplicate yet, and
+	 * the range they lie in. */
+	uint32_t undo_cwnd, undo_ssthresh, undo_bytes, undo_marker, undo_high;
+	uint32_t chal_second;          /* now in s when chal_count started */
+	uint32_t retrans_total;
+	uint32_t ka_idle_ms, ka_intvl_ms;
 };
 
 /* Eight cache lines: the record pool's element (tcp_api.c); a field
  * more goes into a hole (pahole, gdb's ptype /o) or costs a line. */
 _Static_assert(sizeof(struct tern_conn) <= 512,
 	       "struct tern_conn outgrew its 512 bytes");
+#define TCP_CONN_HOT_LINES 5      /* the fast path's part of the record */
+_Static_assert(offsetof(struct tern_conn, sb.r) <= TCP_CONN_HOT_LINES * 64,
+	       "a fast-path field of struct tern_conn left its first lines");
 
 /* The record pool's element: a record and its template. */
 #define TCP_CONN_ELT_SIZE (sizeof(struct tern_conn) + sizeof(struct tcp_tmpl))
