@@ -229,17 +229,19 @@ tcp_cksum6_ok(const struct tern_ctx *ctx, const struct rte_mbuf *m)
 	return sum == 0xffff;
 }
 
-/* Which of our addresses @p dst is: its slot, or -1 (a group). */
+/* Which of our addresses @p dst is: its slot, or -1 (a group). The
+ * global address first: a server's connections are addressed to it,
+ * and the link-local one would be tested in vain for each segment. */
 static int
 tcp_dst_slot(const struct tern_ctx *ctx, const struct tern_ip6 *dst)
 {
 	struct tern_ip6 a;
 
-	for (unsigned int s = 0; s < TERN_ND_ADDR_MAX; s++)
+	for (int s = TERN_ND_ADDR_MAX - 1; s >= 0; s--)
 		if (tern_ipv6_addr(ctx, (enum tern_nd_addr_slot)s, &a) ==
 			    TERN_ND_ADDR_PREFERRED &&
 		    tern_ip6_eq(&a, dst))
-			return (int)s;
+			return s;
 	return -1;
 }
 
