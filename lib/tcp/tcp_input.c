@@ -22,6 +22,16 @@
 
 /* ---- parsing: bytes to struct tcp_seg, once, at the edge ---- */
 
+/* The port checked the TCP checksum and found it right. */
+static __rte_always_inline bool
+tcp_cksum_offloaded_good(const struct tern_ctx *ctx,
+			 const struct rte_mbuf *m)
+{
+	return ctx->ifc.rx_cksum &&
+	       (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
+		       RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+}
+
 static bool
 tcp_cksum_ok(const struct tern_ctx *ctx, struct rte_mbuf *m,
 	     const struct rte_ipv4_hdr *ip)
@@ -155,7 +165,9 @@ tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
 		return TERN_STAT_TCP_DROP_BAD_HDR;
 	if (th->src_port == 0 || th->dst_port == 0)
 		return TERN_STAT_TCP_DROP_BAD_HDR;
-	if (v6 ? !tcp_cksum6_ok(ctx, m) : !tcp_cksum_ok(ctx, m, ip))
+	/* The port's verdict inline: IPv6's own test is out of line. */
+	if (!tcp_cksum_offloaded_good(ctx, m) &&
+	    (v6 ? !tcp_cksum6_ok(ctx, m) : !tcp_cksum_ok(ctx, m, ip)))
 		return TERN_STAT_TCP_IN_CSUM_ERRORS;
 
 	f = th->tcp_flags & (TCP_FIN | TCP_SYN | TCP_RST | TCP_PSH | TCP_ACK |
