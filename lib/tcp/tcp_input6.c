@@ -13,12 +13,12 @@
 #include <errno.h>
 #include <netinet/in.h>
 
-#include <rte_hash_crc.h>
 #include <rte_malloc.h>
 #include <rte_thash.h>
 
 #include "tcp_input6.h"
 #include "tcp_priv.h"
+#include "tern_flow_hash.h"
 #include "tern_net.h"
 #include "tern_owner.h"
 
@@ -135,11 +135,11 @@ tcp_flow_hash6(const struct tern_ctx *ctx, const struct tern_ip6 *laddr,
 {
 	uint32_t h = ctx->hash_seed;
 
-	h = rte_hash_crc_8byte(laddr->w64[0], h);
-	h = rte_hash_crc_8byte(laddr->w64[1], h);
-	h = rte_hash_crc_8byte(faddr->w64[0], h);
-	h = rte_hash_crc_8byte(faddr->w64[1], h);
-	return rte_hash_crc_4byte((uint32_t)lport << 16 | fport, h);
+	h = tern_crc32c_8byte(laddr->w64[0], h);
+	h = tern_crc32c_8byte(laddr->w64[1], h);
+	h = tern_crc32c_8byte(faddr->w64[0], h);
+	h = tern_crc32c_8byte(faddr->w64[1], h);
+	return tern_crc32c_4byte((uint32_t)lport << 16 | fport, h);
 }
 
 uint32_t
@@ -229,17 +229,19 @@ tcp_cksum6_ok(const struct tern_ctx *ctx, const struct rte_mbuf *m)
 	return sum == 0xffff;
 }
 
-/* Which of our addresses @p dst is: its slot, or -1 (a group). */
+/* Which of our addresses @p dst is: its slot, or -1 (a group). The
+ * global address first: a server's connections are addressed to it,
+ * and the link-local one would be tested in vain for each segment. */
 static int
 tcp_dst_slot(const struct tern_ctx *ctx, const struct tern_ip6 *dst)
 {
 	struct tern_ip6 a;
 
-	for (unsigned int s = 0; s < TERN_ND_ADDR_MAX; s++)
+	for (int s = TERN_ND_ADDR_MAX - 1; s >= 0; s--)
 		if (tern_ipv6_addr(ctx, (enum tern_nd_addr_slot)s, &a) ==
 			    TERN_ND_ADDR_PREFERRED &&
 		    tern_ip6_eq(&a, dst))
-			return (int)s;
+			return s;
 	return -1;
 }
 

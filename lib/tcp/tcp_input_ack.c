@@ -376,8 +376,14 @@ void
 tcp_ack_fast(struct tern_ctx *ctx, struct tern_conn *c,
 	     const struct tcp_seg *seg)
 {
-	if (seg->ack != c->snd_una)
+	if (seg->ack != c->snd_una) {
+		/* tcp_ack_take() put the connection on the work list: the
+		 * window's test below has nothing to add (a window that
+		 * reopens after a probe never takes the fast path). */
 		tcp_ack_take(ctx, c, seg, seg->ack - c->snd_una);
+		tcp_update_window(ctx, c, seg);
+		return;
+	}
 	tcp_update_window(ctx, c, seg);
 	if (c->snd_wnd > 0 && c->sq_bytes > 0)
 		tcp_conn_work(ctx, c);
