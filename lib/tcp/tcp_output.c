@@ -25,6 +25,7 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
+#include "tcp_arm.h"
 #include "tcp_emit.h"
 #include "tcp_emit_tmpl.h"
 #include "tcp_input6.h"
@@ -460,6 +461,8 @@ tcp_emit_tlp(struct tern_ctx *ctx, struct tern_conn *c, bool sent_new)
  * Returns -ENOBUFS when no mbuf could be had: snd_nxt stays, and the
  * segment waits for the next ACK or the retransmission timer (armed
  * here), which finds nothing in flight and simply tries again.
+ * @p usual without @p fin: tcp_output_usual()'s segment, whose timers
+ * tcp_flight_arm_usual() arms.
  */
 static __rte_always_inline int
 tcp_send_segment_as(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
@@ -475,6 +478,10 @@ tcp_send_segment_as(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
 		c->flags |= CF_FIN_SENT;
 	if (seq_lt(c->snd_max, c->snd_nxt))
 		c->snd_max = c->snd_nxt;
+	if (usual && !fin) {
+		tcp_flight_arm_usual(ctx, c);
+		return 0;
+	}
 	if (c->rtx_deadline_ns == 0)
 		tcp_rtx_arm(ctx, c);
 	/* A FIN with nothing queued takes no loss probe (tcp_tlp_allowed()
