@@ -353,7 +353,8 @@ tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 	uint8_t flags = TCP_ACK | (fin ? TCP_FIN : 0) | (len > 0 ? TCP_PSH : 0);
 	struct tcp_emit e;
 
-	if (tcp_plain_ok(c, len)) {
+	/* tcp_output_usual_ok() tested tcp_plain_ok() for its segment. */
+	if ((usual && !fin) || tcp_plain_ok(c, len)) {
 		if ((usual ? tcp_emit_plain_inline(ctx, c, flags, seq, len) :
 			     tcp_emit_plain(ctx, c, flags, seq, len)) != 0)
 			return -ENOBUFS;
@@ -557,10 +558,11 @@ tcp_output_fin_alone(const struct tern_ctx *ctx, const struct tern_conn *c)
 /*
  * The usual pass of an open connection in one test: none of our SYN, a
  * loss probe or a window probe owed, our SYN acknowledged, and
- * tcp_output_one_fits(): the whole queue goes as one segment. The other
- * passes (SYNs, FINs, ACKs with nothing queued) fail the first two
- * tests, the cheapest: tcp_mss_now() is at most c->mss. The batch's
- * room is tcp_flush_work()'s loop test, the only caller's.
+ * tcp_output_one_fits(): the whole queue goes as one segment, with no
+ * SACK block to report (tcp_plain_ok(), so tcp_mss_now() is c->mss).
+ * The other passes (SYNs, FINs, ACKs with nothing queued) fail the
+ * first two tests, the cheapest. The batch's room is tcp_flush_work()'s
+ * loop test, the only caller's.
  */
 static __rte_always_inline bool
 tcp_output_usual_ok(const struct tern_conn *c)
@@ -568,8 +570,8 @@ tcp_output_usual_ok(const struct tern_conn *c)
 	return (c->flags & (CF_SYN_OWED | CF_TLP_OWED | CF_PROBE_OWED |
 			    CF_FIN_QUEUED | CF_SYN_ACKED)) == CF_SYN_ACKED &&
 	       c->sq_bytes - 1 < c->mss &&
-	       tcp_state_has(c->state, SP_SENDS) &&
-	       tcp_output_one_fits(c, tcp_mss_now(c));
+	       tcp_state_has(c->state, SP_SENDS) && tcp_plain_opts_ok(c) &&
+	       tcp_output_one_fits(c, c->mss);
 }
 
 /*
