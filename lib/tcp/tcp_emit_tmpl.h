@@ -3,8 +3,8 @@
  * The usual segment of an open connection from its header template,
  * inline, shared by tcp_emit_plain() (tcp_tmpl.c, out of line, for every
  * caller) and the output pass's usual segment (tcp_output_usual() in
- * tcp_output.c, which takes it into its own frame: one call and one
- * register save less per request or response).
+ * tcp_output.c, inline in the pass's loop: no call and no register save
+ * per request or response).
  */
 #ifndef TCP_EMIT_TMPL_H
 #define TCP_EMIT_TMPL_H

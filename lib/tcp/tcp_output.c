@@ -577,8 +577,8 @@ tcp_output_usual_ok(const struct tern_conn *c)
 /*
  * The whole send queue in one segment, @p fin with our FIN, from the
  * header template inline, and the pass's end as tcp_output() ends it.
- * tcp_output_usual() and tcp_output_fin() each keep it in a frame of
- * their own.
+ * tcp_output_usual() takes it into tcp_flush_work()'s loop,
+ * tcp_output_fin() keeps it in a frame of its own.
  */
 static __rte_always_inline void
 tcp_output_whole_queue(struct tern_ctx *ctx, struct tern_conn *c, bool fin)
@@ -597,11 +597,11 @@ tcp_output_whole_queue(struct tern_ctx *ctx, struct tern_conn *c, bool fin)
 }
 
 /*
- * The usual pass (tcp_output_usual_ok()), what tcp_output() does for it
- * in a frame of its own: a request or a response, once per request on
- * each side.
+ * The usual pass (tcp_output_usual_ok()), what tcp_output() does for it,
+ * in tcp_flush_work()'s loop: its registers are saved once per pass, not
+ * once per request or response.
  */
-static __rte_noinline void
+static __rte_always_inline void
 tcp_output_usual(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	tcp_output_whole_queue(ctx, c, false);
@@ -634,8 +634,8 @@ tcp_output_fin_ok(const struct tern_ctx *ctx, const struct tern_conn *c)
 
 /*
  * The pass of a close() (tcp_output_fin_ok()): our FIN, behind what is
- * queued, from the header template inline, in a frame of its own as
- * tcp_output_usual() does it: once per connection on each side.
+ * queued, from the header template inline, in a frame of its own:
+ * once per connection on each side.
  */
 static __rte_noinline void
 tcp_output_fin(struct tern_ctx *ctx, struct tern_conn *c)
