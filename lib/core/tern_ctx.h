@@ -323,10 +323,14 @@ tern_mbuf_take_cached(struct tern_ctx *ctx)
 static __rte_always_inline struct rte_mbuf *
 tern_mbuf_get(struct tern_ctx *ctx)
 {
-	struct rte_mbuf *m = tern_mbuf_take_cached(ctx);
+	struct rte_mempool_cache *cache = tern_mbuf_cache(ctx);
+	struct rte_mbuf *m;
 
-	if (unlikely(m == NULL) &&
-	    (m = tern_mbuf_get_refill(ctx, tern_mbuf_cache(ctx))) == NULL)
+	/* tern_mbuf_take_cached()'s test, with the refill on its other
+	 * way: an mbuf taken from the cache is not tested for NULL. */
+	if (likely(cache != NULL && cache->len != 0))
+		m = cache->objs[--cache->len];
+	else if ((m = tern_mbuf_get_refill(ctx, cache)) == NULL)
 		return NULL;
 	/* rte_pktmbuf_reset(), less next and nb_segs (see above). */
 	m->pkt_len = 0;

@@ -60,6 +60,16 @@ tcp_ack_sent(struct tern_conn *c, uint32_t ack, uint32_t rcv_wnd)
 	c->delack_deadline_ns = 0;
 }
 
+/* No SACK or D-SACK block for a segment of @p c to report: its options
+ * are NOP NOP TS or none, and tcp_mss_now() is c->mss. */
+static inline bool
+tcp_plain_opts_ok(const struct tern_conn *c)
+{
+	return !(c->flags & CF_SACK_OK) ||
+	       ((c->reass == NULL || c->reass->n == 0) &&
+		c->dsack_start == c->dsack_end);
+}
+
 /*
  * Can a segment of @p c with the ACK and @p len bytes take
  * tcp_emit_plain()? No SACK or D-SACK block to report (so NOP NOP TS or
@@ -68,10 +78,7 @@ tcp_ack_sent(struct tern_conn *c, uint32_t ack, uint32_t rcv_wnd)
 static inline bool
 tcp_plain_ok(const struct tern_conn *c, uint32_t len)
 {
-	return len <= c->mss &&
-	       (!(c->flags & CF_SACK_OK) ||
-		((c->reass == NULL || c->reass->n == 0) &&
-		 c->dsack_start == c->dsack_end));
+	return len <= c->mss && tcp_plain_opts_ok(c);
 }
 
 /*

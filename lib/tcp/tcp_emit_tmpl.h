@@ -3,8 +3,8 @@
  * The usual segment of an open connection from its header template,
  * inline, shared by tcp_emit_plain() (tcp_tmpl.c, out of line, for every
  * caller) and the output pass's usual segment (tcp_output_usual() in
- * tcp_output.c, which takes it into its own frame: one call and one
- * register save less per request or response).
+ * tcp_output.c, inline in the pass's loop: no call and no register save
+ * per request or response).
  */
 #ifndef TCP_EMIT_TMPL_H
 #define TCP_EMIT_TMPL_H
@@ -45,6 +45,21 @@ tcp_tmpl_payload(struct tern_ctx *ctx, const struct tern_conn *c,
 	m->data_len = (uint16_t)hdr_bytes;
 	m->pkt_len = hdr_bytes;
 	return tcp_fill_payload(ctx, c, m, off, len);
+}
+
+/*
+ * The timestamp option's values, @p tsval and @p tsecr, into the NOP NOP
+ * TS option at @p opt that the template's copy put there with its kind
+ * and length (tcp_tmpl_build()): two stores, not the whole option.
+ */
+static __rte_always_inline void
+tcp_tmpl_write_ts(uint8_t *opt, uint32_t tsval, uint32_t tsecr)
+{
+	rte_be32_t val_be = rte_cpu_to_be_32(tsval);
+	rte_be32_t ecr_be = rte_cpu_to_be_32(tsecr);
+
+	memcpy(opt + 4, &val_be, sizeof(val_be));
+	memcpy(opt + 8, &ecr_be, sizeof(ecr_be));
 }
 
 /*
@@ -89,7 +104,7 @@ tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 	th->tcp_flags = flags;
 	th->rx_win = rte_cpu_to_be_16(field);
 	if (hdr_len > TCP_HDR_LEN)
-		tcp_opts_write_ts((uint8_t *)(th + 1),
+		tcp_tmpl_write_ts((uint8_t *)(th + 1),
 				  tcp_now_ms(ctx) + c->ts_offset,
 				  c->ts_recent);
 	if (unlikely(tcp_tmpl_payload(ctx, c, m, hdr_bytes, room,

@@ -25,6 +25,7 @@
 #include <rte_ip.h>
 #include <rte_tcp.h>
 
+#include "tcp_arm.h"
 #include "tcp_emit.h"
 #include "tcp_emit_tmpl.h"
 #include "tcp_input6.h"
@@ -331,7 +332,8 @@ tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 	uint8_t flags = TCP_ACK | (fin ? TCP_FIN : 0) | (len > 0 ? TCP_PSH : 0);
 	struct tcp_emit e;
 
-	if (tcp_plain_ok(c, len)) {
+	/* tcp_output_usual_ok() tested tcp_plain_ok() for its segment. */
+	if ((usual && !fin) || tcp_plain_ok(c, len)) {
 		if ((usual ? tcp_emit_plain_inline(ctx, c, flags, seq, len) :
 			     tcp_emit_plain(ctx, c, flags, seq, len)) != 0)
 			return -ENOBUFS;
@@ -439,6 +441,8 @@ tcp_emit_tlp(struct tern_ctx *ctx, struct tern_conn *c, bool sent_new)
  * Returns -ENOBUFS when no mbuf could be had: snd_nxt stays, and the
  * segment waits for the next ACK or the retransmission timer (armed
  * here), which finds nothing in flight and simply tries again.
+ * @p usual without @p fin: tcp_output_usual()'s segment, whose timers
+ * tcp_flight_arm_usual() arms.
  */
 static __rte_always_inline int
 tcp_send_segment_as(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
@@ -454,6 +458,10 @@ tcp_send_segment_as(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
 		c->flags |= CF_FIN_SENT;
 	if (seq_lt(c->snd_max, c->snd_nxt))
 		c->snd_max = c->snd_nxt;
+	if (usual && !fin) {
+		tcp_flight_arm_usual(ctx, c);
+		return 0;
+	}
 	if (c->rtx_deadline_ns == 0)
 		tcp_rtx_arm(ctx, c);
 	/* A FIN with nothing queued takes no loss probe (tcp_tlp_allowed()
@@ -529,10 +537,11 @@ tcp_output_fin_alone(const struct tern_ctx *ctx, const struct tern_conn *c)
 /*
  * The usual pass of an open connection in one test: none of our SYN, a
  * loss probe or a window probe owed, our SYN acknowledged, and
- * tcp_output_one_fits(): the whole queue goes as one segment. The other
- * passes (SYNs, FINs, ACKs with nothing queued) fail the first two
- * tests, the cheapest: tcp_mss_now() is at most c->mss. The batch's
- * room is tcp_flush_work()'s loop test, the only caller's.
+ * tcp_output_one_fits(): the whole queue goes as one segment, with no
+ * SACK block to report (tcp_plain_ok(), so tcp_mss_now() is c->mss).
+ * The other passes (SYNs, FINs, ACKs with nothing queued) fail the
+ * first two tests, the cheapest. The batch's room is tcp_flush_work()'s
+ * loop test, the only caller's.
  */
 static __rte_always_inline bool
 tcp_output_usual_ok(const struct tern_conn *c)
@@ -540,15 +549,15 @@ tcp_output_usual_ok(const struct tern_conn *c)
 	return (c->flags & (CF_SYN_OWED | CF_TLP_OWED | CF_PROBE_OWED |
 			    CF_FIN_QUEUED | CF_SYN_ACKED)) == CF_SYN_ACKED &&
 	       c->sq_bytes - 1 < c->mss &&
-	       tcp_state_has(c->state, SP_SENDS) &&
-	       tcp_output_one_fits(c, tcp_mss_now(c));
+	       tcp_state_has(c->state, SP_SENDS) && tcp_plain_opts_ok(c) &&
+	       tcp_output_one_fits(c, c->mss);
 }
 
 /*
  * The whole send queue in one segment, @p fin with our FIN, from the
  * header template inline, and the pass's end as tcp_output() ends it.
- * tcp_output_usual() and tcp_output_fin() each keep it in a frame of
- * their own.
+ * tcp_output_usual() takes it into tcp_flush_work()'s loop,
+ * tcp_output_fin() keeps it in a frame of its own.
  */
 static __rte_always_inline void
 tcp_output_whole_queue(struct tern_ctx *ctx, struct tern_conn *c, bool fin)
@@ -567,11 +576,11 @@ tcp_output_whole_queue(struct tern_ctx *ctx, struct tern_conn *c, bool fin)
 }
 
 /*
- * The usual pass (tcp_output_usual_ok()), what tcp_output() does for it
- * in a frame of its own: a request or a response, once per request on
- * each side.
+ * The usual pass (tcp_output_usual_ok()), what tcp_output() does for it,
+ * in tcp_flush_work()'s loop: its registers are saved once per pass, not
+ * once per request or response.
  */
-static __rte_noinline void
+static __rte_always_inline void
 tcp_output_usual(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	tcp_output_whole_queue(ctx, c, false);
@@ -604,8 +613,8 @@ tcp_output_fin_ok(const struct tern_ctx *ctx, const struct tern_conn *c)
 
 /*
  * The pass of a close() (tcp_output_fin_ok()): our FIN, behind what is
- * queued, from the header template inline, in a frame of its own as
- * tcp_output_usual() does it: once per connection on each side.
+ * queued, from the header template inline, in a frame of its own:
+ * once per connection on each side.
  */
 static __rte_noinline void
 tcp_output_fin(struct tern_ctx *ctx, struct tern_conn *c)

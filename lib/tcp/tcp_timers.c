@@ -7,6 +7,7 @@
  */
 #include <stddef.h>
 
+#include "tcp_arm.h"
 #include "tcp_priv.h"
 
 /*
@@ -52,12 +53,7 @@ tcp_timer_update(struct tern_ctx *ctx, struct tern_conn *c)
 static inline void
 tcp_rtx_deadline(struct tern_ctx *ctx, struct tern_conn *c)
 {
-	const struct tern_tcp_conf *conf = &tcp_of(ctx)->conf;
-	uint64_t rto = (uint64_t)c->rto_ms << RTE_MIN(c->backoff, 30);
-
-	if (rto > conf->rto_max_ms)
-		rto = conf->rto_max_ms;
-	c->rtx_deadline_ns = ctx->now_ns + rto * NS_PER_MS;
+	c->rtx_deadline_ns = ctx->now_ns + tcp_rto_ns(ctx, c);
 }
 
 /* (Re)start the retransmission timer. */
@@ -91,20 +87,6 @@ tcp_syn_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c)
 	tcp_timer_deadline_set(ctx, c, c->rtx_deadline_ns);
 }
 
-/* Floor of the probe timeout: Linux's TCP_TIMEOUT_MIN_US-like 10 ms. */
-#define TCP_TLP_MIN_NS (10 * NS_PER_MS)
-
-static bool
-tcp_tlp_allowed(const struct tern_conn *c)
-{
-	return tcp_of(c->ctx)->conf.tlp &&
-	       tcp_state_has(c->state, SP_TLP) &&
-	       c->srtt_us != 0 && c->snd_max != c->snd_una &&
-	       c->snd_wnd != 0 && c->sq_bytes > 0 &&
-	       !(c->flags & (CF_RECOVERY | CF_TLP_SENT | CF_PERSIST |
-			     CF_AFTER_RTO));
-}
-
 /*
  * RFC 8985 7.2: with data in flight and no recovery going on, a probe
  * timeout of 2 SRTT (at least 10 ms), earlier than the RTO, so that a
@@ -114,17 +96,13 @@ tcp_tlp_allowed(const struct tern_conn *c)
 void
 tcp_tlp_arm(struct tern_ctx *ctx, struct tern_conn *c)
 {
-	uint64_t pto = 2ull * c->srtt_us * NS_PER_US;
-
-	if (!tcp_tlp_allowed(c)) {
+	if (!tcp_tlp_allowed(ctx, c)) {
 		/* In recovery the slot is RACK's (tcp_rack_timer). */
 		if (!(c->flags & CF_RECOVERY))
 			c->tlp_deadline_ns = 0;
 		return;
 	}
-	if (pto < TCP_TLP_MIN_NS)
-		pto = TCP_TLP_MIN_NS;
-	c->tlp_deadline_ns = ctx->now_ns + pto;
+	c->tlp_deadline_ns = ctx->now_ns + tcp_pto_ns(c);
 	if (c->rtx_deadline_ns != 0 && c->tlp_deadline_ns >= c->rtx_deadline_ns)
 		c->tlp_deadline_ns = 0;
 	else
@@ -141,7 +119,7 @@ tcp_tlp_expired(struct tern_ctx *ctx, struct tern_conn *c)
 		tcp_rack_timer(ctx, c);
 		return;
 	}
-	if (!tcp_tlp_allowed(c))
+	if (!tcp_tlp_allowed(ctx, c))
 		return;
 	c->flags |= CF_TLP_SENT;
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_LOSS_PROBES);
