@@ -128,8 +128,10 @@ void tern_timer_cancel(struct tern_wheel *w, struct tern_timer *t);
 /**
  * Move every timer due at @p now_ns to the expired list: first those
  * armed overdue (in arming order), then the others in order of expiry
- * tick. A @p now_ns earlier than the wheel's time moves only the
- * overdue timers (time never goes backwards in the wheel).
+ * tick -- except a queue's (struct tern_timer_queue): those due follow
+ * what is on the expired list when the queue's watch fires. A @p now_ns
+ * earlier than the wheel's time moves only the overdue timers (time
+ * never goes backwards in the wheel).
  */
 void tern_wheel_advance(struct tern_wheel *w, uint64_t now_ns);
 

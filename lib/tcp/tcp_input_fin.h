@@ -21,8 +21,8 @@
  * peer's FIN: no payload, at RCV.NXT, an ACK within SND.UNA..SND.MAX,
  * no SACK blocks, nothing held above RCV.NXT. It passes every ordered
  * check of RFC 9293 3.10.7.4 that tcp_input_synchronized() makes --
- * PAWS; the sequence number (a zero-length segment at RCV.NXT is
- * acceptable whatever the window); no RST, no SYN; the ACK bit on and
+ * PAWS; the sequence number (at RCV.NXT, with the window open for a
+ * FIN's one sequence number); no RST, no SYN; the ACK bit on and
  * its field in range; no payload; a FIN in sequence -- and this takes
  * the same steps without the tests it cannot fail: the ACK field
  * (tcp_ack_input(), which tells an ACK of our FIN), RFC 7323 4.3's
@@ -60,16 +60,18 @@ tcp_close_seg_take(struct tern_ctx *ctx, struct tern_conn *c,
 /*
  * The peer's FIN+ACK (and PSH) without data at RCV.NXT while its FIN is
  * still to come (ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2; the other
- * synchronized states have it), our SYN acknowledged, as
- * tcp_close_seg_take() describes. Returns false, with nothing changed,
- * for any other segment; seg->m stays the caller's.
+ * synchronized states have it), our SYN acknowledged, the window we
+ * advertised open (RFC 9293 3.10.7.4: a FIN takes a sequence number,
+ * so at window 0 it is not acceptable: the ordered path ACKs and drops
+ * it), as tcp_close_seg_take() describes. Returns false, with nothing
+ * changed, for any other segment; seg->m stays the caller's.
  */
 static __rte_always_inline bool
 tcp_fin_predicted(struct tern_ctx *ctx, struct tern_conn *c,
 		  struct tcp_seg *seg)
 {
 	if ((seg->flags & ~TCP_PSH) != (TCP_ACK | TCP_FIN) || seg->len != 0 ||
-	    seg->seq != c->rcv_nxt ||
+	    seg->seq != c->rcv_nxt || !seq_gt(c->rcv_adv, c->rcv_nxt) ||
 	    (c->flags & (TCP_CLOSE_PREDICT_BLOCKERS | CF_PEER_FIN |
 			 CF_SYN_ACKED)) != CF_SYN_ACKED ||
 	    seg->opts.nsack > 0 || c->reass != NULL ||

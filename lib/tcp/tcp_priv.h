@@ -188,7 +188,9 @@ enum tcp_notify {
 
 /* The first five cache lines hold every field an established segment's
  * fast path reads or writes, either way (with many connections each line
- * it touches is a miss); the rest serves handshakes, losses and timers. */
+ * it touches is a miss); the rest serves handshakes, losses and timers
+ * (a timer's move, tcp_earliest_deadline(), also reads the cold
+ * deadlines: a move is rarer than a segment). */
 struct tern_conn {
 	struct tern_hnode node;        /* key: 4-tuple; in tcp->conns */
 	uint8_t state;                 /* only tcp_fsm.c writes it */
@@ -229,9 +231,8 @@ struct tern_conn {
 	uint8_t backoff;               /* RTO doublings in a row */
 	uint8_t retries;               /* retransmissions of the same data */
 	uint8_t chal_count;            /* challenge ACKs in this second */
-	/* round-trip time (RFC 6298; rttvar_us below) */
-	uint32_t srtt_us, rto_ms;
-	uint32_t prior_cwnd;           /* undone by a spurious RTO */
+	/* round-trip time (RFC 6298): every RTT sample updates all three */
+	uint32_t srtt_us, rttvar_us, rto_ms;
 	uint32_t segs_out;             /* segments sent (TCP_INFO; TSO: each) */
 	uint8_t ka_cnt, ka_probes;
 	uint16_t pmtu;                 /* RFC 1191 path MTU; 0: none learned */
@@ -271,7 +272,7 @@ struct tern_conn {
 	uint32_t rack_snd_max;         /* ... with SND.MAX at this */
 	uint32_t iss, irs, recover;    /* recover: RFC 6582 snd_max at loss */
 	uint32_t ooo_fin_seq;          /* sequence of a queued FIN */
-	uint32_t rttvar_us;
+	uint32_t prior_cwnd;           /* undone by a spurious RTO */
 	uint32_t rtt_seq;              /* timed segment (no timestamps) */
 	uint32_t prior_ssthresh;
 	uint32_t rto_tsval;            /* our TSval when the RTO fired */

@@ -100,7 +100,6 @@ sip_result(const struct sip_state *s)
 	return s->v0 ^ s->v1 ^ s->v2 ^ s->v3;
 }
 
-
 /*
  * SipHash-1-3 of the 4-tuple's 12 wire bytes, laddr | lport | faddr |
  * fport -- tern_siphash13() of them, with the two message words built

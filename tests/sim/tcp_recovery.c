@@ -193,6 +193,40 @@ test_s41_zero_receive_window(void)
 	peer_destroy(p);
 }
 
+/* Line 41: at receive window 0 a FIN is not acceptable either (it
+ * takes a sequence number, RFC 9293 3.10.7.4): ACKed with window 0 and
+ * dropped; once the window reopens, the peer's resent FIN is taken. */
+static void
+test_s41_fin_at_zero_window(void)
+{
+	struct sim_listener *l;
+	struct peer *p;
+	struct sim_conn *r = fill_receive_window(&p, &l, 8192);
+	struct sim_pkt seg;
+	uint32_t rcv_nxt = p->snd_nxt;
+	uint64_t drops = sim_stat(p->t, TERN_STAT_TCP_DROP_OUT_OF_WINDOW);
+
+	peer_send_fin(p);
+	p->snd_nxt = rcv_nxt;
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, rcv_nxt);
+	SIM_ASSERT_EQ(seg.h.win, 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_DROP_OUT_OF_WINDOW),
+		      drops + 1);
+	SIM_ASSERT_EQ(r->peer_closed, 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_ESTABLISHED);
+	tern_tcp_recv_done(r->c, 8192);
+	PEER_EXPECT(p, SIM_S, &seg);
+	SIM_ASSERT(seg.h.win > 0, "window still 0");
+	peer_send_fin(p);
+	PEER_EXPECT(p, SIM_S, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, p->rcv_nxt, rcv_nxt + 1);
+	SIM_ASSERT_EQ(r->peer_closed, 1);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_CLOSE_WAIT);
+	SIM_ASSERT_EQ(r->rx_bytes, 8192);
+	peer_destroy(p);
+}
+
 /* Line 32: an exact RST is honoured at receive window 0. */
 static void
 test_s32_exact_rst_at_zero_window(void)
@@ -554,6 +588,7 @@ const struct sim_test tcp_tests_recovery[] = {
 	SIM_TEST(test_s16_nagle_off),
 	SIM_TEST(test_s41_zero_receive_window),
 	SIM_TEST(test_s32_exact_rst_at_zero_window),
+	SIM_TEST(test_s41_fin_at_zero_window),
 	SIM_TEST(test_s44_fast_retransmit),
 	SIM_TEST(test_s45_newreno_partial_ack),
 	SIM_TEST(test_s46_sack_only_holes_resent),
