@@ -347,7 +347,9 @@ tern_ip_tmpl_sum_add(uint32_t sum, uint16_t v16)
 }
 
 /**
- * The headers of frame @p m, which starts with @p t's headers followed
+ * The headers of frame @p m, whose data, at @p p (given: the caller
+ * has it, and the compiler would load it again after the caller's
+ * stores into the frame), starts with @p t's headers followed
  * by an @p l4_len-byte TCP segment (its checksum field zero), all in the
  * first segment of @p m, to @p mac (tern_ip_tmpl_mac()): the MAC, the
  * lengths, the IP checksum (offloaded where the port offers it) and, when
@@ -357,11 +359,10 @@ tern_ip_tmpl_sum_add(uint32_t sum, uint16_t v16)
  * tern_ip_tmpl_queue() sums them when the port does not.
  */
 static inline void
-tern_ip_tmpl_head(struct tern_ctx *ctx, struct rte_mbuf *m,
+tern_ip_tmpl_head(struct tern_ctx *ctx, struct rte_mbuf *m, uint8_t *p,
 		  const struct tern_ip_tmpl *t,
 		  const struct rte_ether_addr *mac, uint32_t l4_len)
 {
-	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(p + t->hdr_len);
 	uint16_t len_be = rte_cpu_to_be_16((uint16_t)l4_len);
 	uint64_t ol = 0;
@@ -435,7 +436,8 @@ tern_ip_tmpl_send(struct tern_ctx *ctx, struct rte_mbuf *m,
 		  const struct tern_ip_tmpl *t,
 		  const struct rte_ether_addr *mac, uint32_t l4_len)
 {
-	tern_ip_tmpl_head(ctx, m, t, mac, l4_len);
+	tern_ip_tmpl_head(ctx, m, rte_pktmbuf_mtod(m, uint8_t *), t, mac,
+			  l4_len);
 	tern_ip_tmpl_queue(ctx, m, t, l4_len);
 }
 

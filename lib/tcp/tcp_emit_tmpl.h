@@ -126,7 +126,7 @@ tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 	}
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
 	c->segs_out++;
-	tern_ip_tmpl_head(ctx, m, &t->ip, mac, hdr_len + len);
+	tern_ip_tmpl_head(ctx, m, p, &t->ip, mac, hdr_len + len);
 	tcp_ack_sent(c, ack, wnd);
 	if (src != NULL)
 		memcpy(p + hdr_bytes, src, len);
