@@ -347,19 +347,22 @@ tern_ip_tmpl_sum_add(uint32_t sum, uint16_t v16)
 }
 
 /**
- * Send frame @p m, which starts with @p t's headers followed by an
- * @p l4_len-byte TCP segment (its checksum field zero), all in the
- * first segment of @p m, to @p mac (tern_ip_tmpl_mac()): the lengths
- * and checksums (offloaded where the port offers it), counted as the
- * full output counts, into the TX batch. Sets all of m's tx_offload
- * (not a TSO frame: one MTU at most). Takes ownership.
+ * The headers of frame @p m, whose data, at @p p (given: the caller
+ * has it, and the compiler would load it again after the caller's
+ * stores into the frame), starts with @p t's headers followed
+ * by an @p l4_len-byte TCP segment (its checksum field zero), all in the
+ * first segment of @p m, to @p mac (tern_ip_tmpl_mac()): the MAC, the
+ * lengths, the IP checksum (offloaded where the port offers it) and, when
+ * the port adds the segment's sum, the TCP checksum field; counted as the
+ * full output counts. Sets all of m's tx_offload (not a TSO frame: one
+ * MTU at most). The segment's bytes may still be written after:
+ * tern_ip_tmpl_queue() sums them when the port does not.
  */
 static inline void
-tern_ip_tmpl_send(struct tern_ctx *ctx, struct rte_mbuf *m,
+tern_ip_tmpl_head(struct tern_ctx *ctx, struct rte_mbuf *m, uint8_t *p,
 		  const struct tern_ip_tmpl *t,
 		  const struct rte_ether_addr *mac, uint32_t l4_len)
 {
-	uint8_t *p = rte_pktmbuf_mtod(m, uint8_t *);
 	struct rte_tcp_hdr *th = (struct rte_tcp_hdr *)(p + t->hdr_len);
 	uint16_t len_be = rte_cpu_to_be_16((uint16_t)l4_len);
 	uint64_t ol = 0;
@@ -398,15 +401,44 @@ tern_ip_tmpl_send(struct tern_ctx *ctx, struct rte_mbuf *m,
 		ol |= (t->is6 ? RTE_MBUF_F_TX_IPV6 : RTE_MBUF_F_TX_IPV4) |
 		      RTE_MBUF_F_TX_TCP_CKSUM;
 		th->cksum = tern_ip_tmpl_sum_add(t->phdr_sum, len_be);
-	} else {
+	}
+	m->ol_flags |= ol;
+}
+
+/**
+ * Frame @p m, its headers written by tern_ip_tmpl_head() with the same
+ * @p t and @p l4_len and its segment complete, into the TX batch, with
+ * the TCP checksum when the port does not add it. Takes ownership.
+ */
+static inline void
+tern_ip_tmpl_queue(struct tern_ctx *ctx, struct rte_mbuf *m,
+		   const struct tern_ip_tmpl *t, uint32_t l4_len)
+{
+	if (!ctx->ifc.tx_tcp_cksum) {
+		struct rte_tcp_hdr *th = rte_pktmbuf_mtod_offset(m,
+				struct rte_tcp_hdr *, t->hdr_len);
+		uint16_t len_be = rte_cpu_to_be_16((uint16_t)l4_len);
 		uint16_t sum = tern_ip_tmpl_sum_add(
 			tern_net_cksum_mbuf(m, t->hdr_len, l4_len),
 			tern_ip_tmpl_sum_add(t->phdr_sum, len_be));
 
 		th->cksum = (uint16_t)~sum;
 	}
-	m->ol_flags |= ol;
 	tern_ctx_tx(ctx, m);
+}
+
+/**
+ * Send frame @p m as tern_ip_tmpl_head() and tern_ip_tmpl_queue() do,
+ * its segment already complete. Takes ownership.
+ */
+static inline void
+tern_ip_tmpl_send(struct tern_ctx *ctx, struct rte_mbuf *m,
+		  const struct tern_ip_tmpl *t,
+		  const struct rte_ether_addr *mac, uint32_t l4_len)
+{
+	tern_ip_tmpl_head(ctx, m, rte_pktmbuf_mtod(m, uint8_t *), t, mac,
+			  l4_len);
+	tern_ip_tmpl_queue(ctx, m, t, l4_len);
 }
 
 #endif /* TERN_NET_H */

@@ -18,33 +18,18 @@
 #include "tern_net.h"
 
 /*
- * The payload of the usual segment, @p len bytes of the send queue from
- * @p off, behind the @p hdr_bytes of headers in fresh mbuf @p m with
- * @p room bytes of tailroom: usually the bytes lie in the queue's first
- * mbuf and fit, one copy and the lengths written once; anything else
- * takes tcp_fill_payload(). Returns -ENOBUFS when an mbuf it needed
- * could not be had.
+ * Does the usual segment's payload, @p len bytes of the send queue from
+ * @p off, lie in the queue's first mbuf, and fit behind the @p hdr_bytes
+ * of headers in a fresh mbuf with @p room bytes of tailroom? Then one
+ * copy takes it (tcp_emit_tmpl()); anything else takes
+ * tcp_fill_payload().
  */
-static __rte_always_inline int
-tcp_tmpl_payload(struct tern_ctx *ctx, const struct tern_conn *c,
-		 struct rte_mbuf *m, uint32_t hdr_bytes, uint32_t room,
-		 uint32_t off, uint32_t len)
+static __rte_always_inline bool
+tcp_tmpl_payload_simple(const struct tern_conn *c, uint32_t hdr_bytes,
+			uint32_t room, uint32_t off, uint32_t len)
 {
-	const struct rte_mbuf *q = c->sq_head;
-
-	if (likely(len == 0 ||
-		   (off + len <= q->data_len && hdr_bytes + len <= room))) {
-		if (len > 0)
-			memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, hdr_bytes),
-			       rte_pktmbuf_mtod_offset(q, const uint8_t *, off),
-			       len);
-		m->data_len = (uint16_t)(hdr_bytes + len);
-		m->pkt_len = hdr_bytes + len;
-		return 0;
-	}
-	m->data_len = (uint16_t)hdr_bytes;
-	m->pkt_len = hdr_bytes;
-	return tcp_fill_payload(ctx, c, m, off, len);
+	return len == 0 ||
+	       (off + len <= c->sq_head->data_len && hdr_bytes + len <= room);
 }
 
 /*
@@ -63,10 +48,29 @@ tcp_tmpl_write_ts(uint8_t *opt, uint32_t tsval, uint32_t tsecr)
 }
 
 /*
+ * The segment's @p len payload bytes from @p off in the send queue
+ * into @p m behind its @p hdr_bytes of headers, when
+ * tcp_tmpl_payload_simple() does not hold: tcp_fill_payload(). Returns
+ * -ENOBUFS when an mbuf it needed could not be had.
+ */
+static __rte_always_inline int
+tcp_tmpl_payload_fill(struct tern_ctx *ctx, const struct tern_conn *c,
+		      struct rte_mbuf *m, uint32_t hdr_bytes, uint32_t off,
+		      uint32_t len)
+{
+	m->data_len = (uint16_t)hdr_bytes;
+	m->pkt_len = hdr_bytes;
+	return tcp_fill_payload(ctx, c, m, off, len);
+}
+
+/*
  * tcp_emit_plain() from c's template @p t to @p mac: one copy of the
  * headers, then the fields that change (sequence numbers, flags,
- * window, timestamps) and the payload; tern_ip_tmpl_send() adds the
- * lengths and checksums.
+ * window, timestamps), tern_ip_tmpl_head()'s lengths and checksums, and
+ * the payload. The usual payload (tcp_tmpl_payload_simple()) is copied
+ * last, after the connection's books are written: across memcpy() the
+ * compiler then keeps only the mbuf and the context, not the window,
+ * the MAC and the lengths it would save and load again.
  */
 static __rte_always_inline int
 tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
@@ -78,6 +82,8 @@ tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 	uint32_t wnd = tcp_rcv_wnd(c);
 	uint16_t field = tcp_wnd_field(ctx, c, wnd);
 	uint32_t ack = c->rcv_nxt;
+	uint32_t off = seq - c->snd_una;
+	const uint8_t *src = NULL;
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 	uint32_t room;
@@ -107,15 +113,24 @@ tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 		tcp_tmpl_write_ts((uint8_t *)(th + 1),
 				  tcp_now_ms(ctx) + c->ts_offset,
 				  c->ts_recent);
-	if (unlikely(tcp_tmpl_payload(ctx, c, m, hdr_bytes, room,
-				      seq - c->snd_una, len) != 0)) {
+	if (likely(tcp_tmpl_payload_simple(c, hdr_bytes, room, off, len))) {
+		if (len > 0)
+			src = rte_pktmbuf_mtod_offset(c->sq_head,
+						      const uint8_t *, off);
+		m->data_len = (uint16_t)(hdr_bytes + len);
+		m->pkt_len = hdr_bytes + len;
+	} else if (tcp_tmpl_payload_fill(ctx, c, m, hdr_bytes, off,
+					 len) != 0) {
 		rte_pktmbuf_free(m);
 		goto nobufs;
 	}
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
 	c->segs_out++;
-	tern_ip_tmpl_send(ctx, m, &t->ip, mac, hdr_len + len);
+	tern_ip_tmpl_head(ctx, m, p, &t->ip, mac, hdr_len + len);
 	tcp_ack_sent(c, ack, wnd);
+	if (src != NULL)
+		memcpy(p + hdr_bytes, src, len);
+	tern_ip_tmpl_queue(ctx, m, &t->ip, hdr_len + len);
 	return 0;
 nobufs:
 	tcp_ack_deferred(ctx, c);
