@@ -162,7 +162,8 @@ tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c)
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_SKIPPED);
 		return -ENOMEM;
 	}
-	memset(tw, 0, sizeof(*tw));
+	/* Every field is written here or by the two inserts below: no
+	 * memset first. */
 	tw->node.key = c->node.key;
 	tw->node.hash = c->node.hash;
 	tw->snd_nxt = c->snd_nxt;
@@ -171,8 +172,12 @@ tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c)
 	tw->ts_offset = c->ts_offset;
 	tw->ts_ok = (c->flags & CF_TS_OK) != 0;
 	tw->rcv_wscale = c->rcv_wscale;
+	tw->pad = 0;
 	tw->expire_ms = tcp_now_ms(ctx) + tcp_tw_lifetime_ms(tcp);
-	if (tern_ctable_insert(&tcp->tws, &tw->node) != 0) {
+	/* No TIME_WAIT record has c's 4-tuple: c holds it in the
+	 * connection table, and a record is released before its tuple
+	 * goes to a new connection (tcp_tw_take(), A_TW_REUSE). */
+	if (tern_ctable_insert_new(&tcp->tws, &tw->node) != 0) {
 		tcp_tw_put(tcp, tw);
 		return -ENOMEM;
 	}
