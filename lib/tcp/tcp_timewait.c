@@ -155,8 +155,8 @@ int
 tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
-	bool was_empty = TAILQ_EMPTY(&tcp->tw_fifo);
 	struct tcp_tw *tw = tcp->tw_pool != NULL ? tcp_tw_get(ctx) : NULL;
+	bool was_empty;
 
 	if (tw == NULL) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_SKIPPED);
@@ -181,11 +181,14 @@ tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c)
 		tcp_tw_put(tcp, tw);
 		return -ENOMEM;
 	}
+	/* After tcp_tw_get(), which may have recycled the oldest: the new
+	 * record is the first to expire only in an empty FIFO. */
+	was_empty = TAILQ_EMPTY(&tcp->tw_fifo);
 	TAILQ_INSERT_TAIL(&tcp->tw_fifo, tw, fifo);
 	if (unlikely(tcp_key_is6(&tw->node.key)))
 		tcp_key6_hold(tcp, &tw->node.key);
 	tcp_fsm_tw_born(ctx);
-	if (was_empty || TAILQ_FIRST(&tcp->tw_fifo) == tw)
+	if (was_empty)
 		tcp_tw_rearm(ctx);
 	return 0;
 }
