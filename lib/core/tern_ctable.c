@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include <rte_common.h>
+#include <rte_debug.h>
 #include <rte_malloc.h>
 
 #include "tern_ctable.h"
@@ -86,6 +87,21 @@ tern_ctable_insert(struct tern_ctable *t, struct tern_hnode *n)
 		return -ENOSPC;
 	if (tern_ctable_lookup(t, &n->key, n->hash) != NULL)
 		return -EEXIST;
+	head = &t->buckets[n->hash & t->mask];
+	n->next = *head;
+	*head = n;
+	t->count++;
+	return 0;
+}
+
+int
+tern_ctable_insert_new(struct tern_ctable *t, struct tern_hnode *n)
+{
+	struct tern_hnode **head;
+
+	if (t->count >= t->capacity)
+		return -ENOSPC;
+	RTE_ASSERT(tern_ctable_lookup(t, &n->key, n->hash) == NULL);
 	head = &t->buckets[n->hash & t->mask];
 	n->next = *head;
 	*head = n;

@@ -138,6 +138,13 @@ tern_ctable_lookup(const struct tern_ctable *t,
 int tern_ctable_insert(struct tern_ctable *t, struct tern_hnode *n);
 
 /**
+ * tern_ctable_insert() for a key the caller knows is absent (an
+ * invariant of its own, not a peer's input): no duplicate search.
+ * @return 0, or -ENOSPC when the table holds capacity entries.
+ */
+int tern_ctable_insert_new(struct tern_ctable *t, struct tern_hnode *n);
+
+/**
  * Remove @p n, which must be in @p t (O(length of its chain)).
  * @return 0, -ENOENT when @p n is not in @p t (nothing changed).
  */

@@ -155,14 +155,15 @@ int
 tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
-	bool was_empty = TAILQ_EMPTY(&tcp->tw_fifo);
 	struct tcp_tw *tw = tcp->tw_pool != NULL ? tcp_tw_get(ctx) : NULL;
+	bool was_empty;
 
 	if (tw == NULL) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TW_SKIPPED);
 		return -ENOMEM;
 	}
-	memset(tw, 0, sizeof(*tw));
+	/* Every field is written here or by the two inserts below: no
+	 * memset first. */
 	tw->node.key = c->node.key;
 	tw->node.hash = c->node.hash;
 	tw->snd_nxt = c->snd_nxt;
@@ -171,16 +172,23 @@ tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c)
 	tw->ts_offset = c->ts_offset;
 	tw->ts_ok = (c->flags & CF_TS_OK) != 0;
 	tw->rcv_wscale = c->rcv_wscale;
+	tw->pad = 0;
 	tw->expire_ms = tcp_now_ms(ctx) + tcp_tw_lifetime_ms(tcp);
-	if (tern_ctable_insert(&tcp->tws, &tw->node) != 0) {
+	/* No TIME_WAIT record has c's 4-tuple: c holds it in the
+	 * connection table, and a record is released before its tuple
+	 * goes to a new connection (tcp_tw_take(), A_TW_REUSE). */
+	if (tern_ctable_insert_new(&tcp->tws, &tw->node) != 0) {
 		tcp_tw_put(tcp, tw);
 		return -ENOMEM;
 	}
+	/* After tcp_tw_get(), which may have recycled the oldest: the new
+	 * record is the first to expire only in an empty FIFO. */
+	was_empty = TAILQ_EMPTY(&tcp->tw_fifo);
 	TAILQ_INSERT_TAIL(&tcp->tw_fifo, tw, fifo);
 	if (unlikely(tcp_key_is6(&tw->node.key)))
 		tcp_key6_hold(tcp, &tw->node.key);
 	tcp_fsm_tw_born(ctx);
-	if (was_empty || TAILQ_FIRST(&tcp->tw_fifo) == tw)
+	if (was_empty)
 		tcp_tw_rearm(ctx);
 	return 0;
 }

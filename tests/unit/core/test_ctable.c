@@ -255,6 +255,44 @@ crc32c_ref(const void *data, size_t len, uint32_t crc)
 	return crc;
 }
 
+/* insert_new (a key the caller knows is absent): found like an insert's,
+ * removable, and still refused at capacity. */
+static void
+test_insert_new(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct tern_flow_key k;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(setup_table(f, 4), 0);
+	for (uint32_t i = 0; i < 4; i++) {
+		k = make_key(i);
+		/* One hash for all: a chain, the newest first. */
+		node_set(&f->nodes[i], i, 7);
+		assert_int_equal(tern_ctable_insert_new(&f->t, &f->nodes[i]),
+				 0);
+		assert_int_equal(f->t.count, i + 1);
+	}
+	node_set(&f->nodes[4], 4, 7);
+	assert_int_equal(tern_ctable_insert_new(&f->t, &f->nodes[4]),
+			 -ENOSPC);
+	assert_int_equal(f->t.count, 4);
+	for (uint32_t i = 0; i < 4; i++) {
+		k = make_key(i);
+		assert_ptr_equal(tern_ctable_lookup(&f->t, &k, 7),
+				 &f->nodes[i]);
+	}
+	assert_int_equal(tern_ctable_remove(&f->t, &f->nodes[2]), 0);
+	k = make_key(2);
+	assert_null(tern_ctable_lookup(&f->t, &k, 7));
+	assert_int_equal(tern_ctable_insert_new(&f->t, &f->nodes[4]), 0);
+	k = make_key(4);
+	assert_ptr_equal(tern_ctable_lookup(&f->t, &k, 7), &f->nodes[4]);
+	tern_ctable_fini(&f->t);
+	free(f);
+}
+
 static void
 test_hash_sw_is_crc32c_of_key(void **state)
 {
@@ -294,6 +332,7 @@ main(void)
 		cmocka_unit_test(test_insert_lookup_remove),
 		cmocka_unit_test(test_collisions_and_remove_mid_chain),
 		cmocka_unit_test(test_full_table_and_duplicate),
+		cmocka_unit_test(test_insert_new),
 		cmocka_unit_test(test_hash_sw_is_crc32c_of_key),
 	};
 
