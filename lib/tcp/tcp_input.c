@@ -16,6 +16,7 @@
 
 #include "tcp_input6.h"
 #include "tcp_input_fin.h"
+#include "tcp_learn_opts.h"
 #include "tcp_parse.h"
 #include "tcp_priv.h"
 #include "tcp_rx.h"

@@ -7,6 +7,7 @@
  * what the cookie proves.
  */
 #include "tcp_input6.h"
+#include "tcp_learn_opts.h"
 #include "tcp_open.h"
 #include "tcp_priv.h"
 
