@@ -14,7 +14,9 @@
 /*
  * Adopt what the peer's SYN or SYN+ACK offered. Options we offered
  * count only when the peer offered them too (RFC 7323, RFC 2018); a
- * passive open echoes only what the SYN offered.
+ * passive open echoes only what the SYN offered. The caller sets the
+ * initial window from the MSS learnt (RFC 6928): a passive open's record
+ * still holds the congestion state of its birth, nothing else does.
  */
 static __rte_always_inline void
 tcp_conn_learn_opts(struct tern_ctx *ctx, struct tern_conn *c,
@@ -42,8 +44,6 @@ tcp_conn_learn_opts(struct tern_ctx *ctx, struct tern_conn *c,
 	if (c->flags & CF_TS_OK)
 		mss -= 12; /* every segment carries NOP NOP TS */
 	c->mss = (uint16_t)mss;
-	/* RFC 6928 initial window: 10 segments of the real MSS. */
-	tcp_cc_init(&c->cc, (enum tcp_cc_algo)c->cc.algo, c->mss);
 }
 
 #endif /* TCP_LEARN_OPTS_H */
