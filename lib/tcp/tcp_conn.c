@@ -120,42 +120,6 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	return c;
 }
 
-/*
- * Adopt what the peer's SYN or SYN+ACK offered. Options we offered
- * count only when the peer offered them too (RFC 7323, RFC 2018); a
- * passive open echoes only what the SYN offered.
- */
-void
-tcp_conn_learn_opts(struct tern_ctx *ctx, struct tern_conn *c,
-		    const struct tcp_seg *seg)
-{
-	const struct tern_tcp_conf *conf = &tcp_of(ctx)->conf;
-	uint32_t peer_mss = seg->opts.mss_ok ? seg->opts.mss : TCP_DEFAULT_MSS;
-	uint32_t mss;
-
-	if (conf->timestamps && seg->opts.ts_ok) {
-		c->flags |= CF_TS_OK;
-		c->ts_recent = seg->opts.tsval;
-	}
-	if (conf->sack && seg->opts.sack_perm)
-		c->flags |= CF_SACK_OK;
-	if (conf->window_scale && seg->opts.ws_ok) {
-		c->flags |= CF_WS_OK;
-		c->snd_wscale = seg->opts.ws;
-	} else {
-		c->snd_wscale = 0;
-		c->rcv_wscale = 0;
-	}
-	mss = RTE_MIN(peer_mss,
-		      (uint32_t)tcp_our_mss(tcp_of(ctx), &c->node.key));
-	mss = RTE_MAX(mss, (uint32_t)TCP_MIN_MSS);
-	if (c->flags & CF_TS_OK)
-		mss -= 12; /* every segment carries NOP NOP TS */
-	c->mss = (uint16_t)mss;
-	/* RFC 6928 initial window: 10 segments of the real MSS. */
-	tcp_cc_init(&c->cc, (enum tcp_cc_algo)c->cc.algo, c->mss);
-}
-
 void
 tcp_sq_free(struct tern_conn *c)
 {

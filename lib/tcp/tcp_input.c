@@ -16,6 +16,7 @@
 
 #include "tcp_input6.h"
 #include "tcp_input_fin.h"
+#include "tcp_learn_opts.h"
 #include "tcp_parse.h"
 #include "tcp_priv.h"
 #include "tcp_rx.h"
@@ -292,6 +293,9 @@ tcp_input_syn_sent(struct tern_ctx *ctx, struct tern_conn *c,
 	c->rcv_nxt = seg->seq + 1;
 	c->rcv_adv = c->rcv_nxt;
 	tcp_conn_learn_opts(ctx, c, seg);
+	/* RFC 6928: 10 segments of the real MSS, whatever a resent SYN's
+	 * RTO did to the state. */
+	tcp_cc_init(&c->cc, (enum tcp_cc_algo)c->cc.algo, c->mss);
 	/* RFC 7323 2.2: the window of a SYN is not scaled. */
 	c->snd_wnd = seg->wnd;
 	c->max_sndwnd = c->snd_wnd;

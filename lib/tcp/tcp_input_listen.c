@@ -7,6 +7,7 @@
  * what the cookie proves.
  */
 #include "tcp_input6.h"
+#include "tcp_learn_opts.h"
 #include "tcp_open.h"
 #include "tcp_priv.h"
 
@@ -148,6 +149,9 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 	c->irs = seg->seq;
 	c->rcv_nxt = seg->seq + 1;
 	tcp_conn_learn_opts(ctx, c, seg);
+	/* RFC 6928: 10 segments of the real MSS; the state is as
+	 * tcp_conn_alloc() left it, so no clearing again. */
+	tcp_cc_init_zeroed(&c->cc, (enum tcp_cc_algo)c->cc.algo, c->mss);
 	c->snd_wnd = seg->wnd;
 	c->max_sndwnd = seg->wnd;
 	c->snd_wl1 = seg->seq;

@@ -607,8 +607,6 @@ struct tern_conn *tcp_conn_alloc(struct tern_ctx *ctx,
 				 uint32_t hash, uint8_t state);
 void tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_conn_abort(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_conn_learn_opts(struct tern_ctx *ctx, struct tern_conn *c,
-			 const struct tcp_seg *seg);
 uint32_t tcp_flow_hash(const struct tern_ctx *ctx,
 		       const struct tern_flow_key *key);
 void tcp_sq_free(struct tern_conn *c);
