@@ -372,10 +372,56 @@ tcp_ack_input(struct tern_ctx *ctx, struct tern_conn *c,
  * What tcp_ack_input() does for such a segment, without the cases it
  * cannot meet.
  */
+/*
+ * The fast path's ACK of everything in flight (SEG.ACK = SND.MAX, new
+ * data acknowledged: a request's ACK of the last response, a response's
+ * of its request). What tcp_ack_take() does for it, without the tests
+ * the fast path's admission has settled: no SYN or FIN in the range
+ * (tcp_ack_fast()), no recovery and no RTO's aftermath (slow start or
+ * avoidance straight away), and nothing left in flight to time (both
+ * deadlines cleared, no re-arm).
+ */
+static __rte_always_inline void
+tcp_ack_fast_all(struct tern_ctx *ctx, struct tern_conn *c,
+		 const struct tcp_seg *seg)
+{
+	uint32_t acked = seg->ack - c->snd_una;
+
+	tcp_sq_trim(ctx, c, acked);
+	/* SND.NXT and the resend point lie at or below SND.MAX. */
+	c->snd_una = seg->ack;
+	c->snd_nxt = seg->ack;
+	c->rxt_next = seg->ack;
+	if (c->sb.n > 0)
+		tcp_sb_advance(&c->sb, c->snd_una);
+	tcp_rtt_from_ack(ctx, c, seg);
+	if (unlikely(c->prior_cwnd != 0))
+		tcp_check_spurious_rto(ctx, c, seg);
+	c->dupacks = 0;
+	tcp_cc_on_ack(&c->cc, acked, ctx->now_ns, c->srtt_us);
+	c->retries = 0;
+	c->backoff = 0;
+	c->flags &= ~CF_TLP_SENT;
+	/* Nothing in flight: the wheel entry finds nothing due (lazy). */
+	c->rtx_deadline_ns = 0;
+	c->tlp_deadline_ns = 0;
+	if (c->flags & CF_WANT_WRITABLE) {
+		c->flags &= ~CF_WANT_WRITABLE;
+		c->notify |= N_WRITABLE;
+	}
+	tcp_conn_work(ctx, c);
+}
+
 void
 tcp_ack_fast(struct tern_ctx *ctx, struct tern_conn *c,
 	     const struct tcp_seg *seg)
 {
+	if (seg->ack == c->snd_max && seg->ack != c->snd_una) {
+		/* Queued the connection: as below. */
+		tcp_ack_fast_all(ctx, c, seg);
+		tcp_update_window(ctx, c, seg);
+		return;
+	}
 	if (seg->ack != c->snd_una) {
 		/* tcp_ack_take() put the connection on the work list: the
 		 * window's test below has nothing to add (a window that
