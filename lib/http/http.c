@@ -384,6 +384,13 @@ fields_parse(struct scan *s, struct fields *f, bool known_first)
 		if ((!known_first || known) &&
 		    field(f, name, name_len, v, p, known_first) != 0)
 			return -1;
+		/* The last line's CRLF and the empty line in one compare:
+		 * every head that uses CRLF ends so. */
+		if (end - p >= 4 && load_le32(p) ==
+				    load_le32((const unsigned char *)"\r\n\r\n")) {
+			s->p = p + 4;
+			return 0;
+		}
 		p = line_end(p);
 		if (p == NULL)
 			return -1;   /* a CTL, a bare CR, or no line end */
