@@ -6,10 +6,10 @@
  * Inside lib/http: the values of the fields the head parsers of http.c
  * act on (Content-Length, Connection and Transfer-Encoding lists,
  * Expect), read once the field is told by its name; the name compare
- * that ignores case. Only http.c includes it: the readers are plain
- * static (static inline changed gcc's inlining there, +17 instructions
- * per request on the server), so a second includer would need them
- * inline or moved.
+ * that ignores case. Included through http_req_head.h by http.c and
+ * httpd_core.c: the readers are plain static (static inline changed
+ * gcc's inlining in http.c, +17 instructions per request on the
+ * server), so each includer that parses a request head has its copy.
  */
 
 #include <stdbool.h>

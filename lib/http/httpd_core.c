@@ -24,6 +24,7 @@
 #include "tern_tcp.h"
 #include "httpd_core.h"
 #include "httpd_priv.h"
+#include "http_req_head.h"
 
 size_t
 httpd_conn_size(void)
@@ -486,7 +487,7 @@ input_direct(struct httpd_conn *hc, struct rte_mbuf *data)
 	struct tern_ctx *ctx = hc->h->ctx;
 	struct http_request req;
 	uint32_t len = data->data_len;
-	uint32_t n = http_reader_take_request(&hc->rd,
+	uint32_t n = http_take_request(&hc->rd,
 		rte_pktmbuf_mtod(data, const char *), len, &req);
 	int state;
 
