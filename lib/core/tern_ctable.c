@@ -97,15 +97,10 @@ tern_ctable_insert(struct tern_ctable *t, struct tern_hnode *n)
 int
 tern_ctable_insert_new(struct tern_ctable *t, struct tern_hnode *n)
 {
-	struct tern_hnode **head;
-
 	if (t->count >= t->capacity)
 		return -ENOSPC;
 	RTE_ASSERT(tern_ctable_lookup(t, &n->key, n->hash) == NULL);
-	head = &t->buckets[n->hash & t->mask];
-	n->next = *head;
-	*head = n;
-	t->count++;
+	tern_ctable_link_new(t, n);
 	return 0;
 }
 

@@ -145,6 +145,23 @@ int tern_ctable_insert(struct tern_ctable *t, struct tern_hnode *n);
 int tern_ctable_insert_new(struct tern_ctable *t, struct tern_hnode *n);
 
 /**
+ * Link @p n (key and hash set) at the head of its chain, with neither
+ * of tern_ctable_insert_new()'s refusals: the caller has checked that
+ * @p t holds fewer than capacity entries and knows that @p n's key is
+ * absent (a lookup it has just made). Inline: a connection's record
+ * joins its table this way.
+ */
+static inline void
+tern_ctable_link_new(struct tern_ctable *t, struct tern_hnode *n)
+{
+	struct tern_hnode **head = &t->buckets[n->hash & t->mask];
+
+	n->next = *head;
+	*head = n;
+	t->count++;
+}
+
+/**
  * Remove @p n, which must be in @p t (O(length of its chain)).
  * @return 0, -ENOENT when @p n is not in @p t (nothing changed).
  */

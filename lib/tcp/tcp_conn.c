@@ -108,12 +108,12 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	}
 	c->last_rx_ns = ctx->now_ns;
 	c->chal_second = UINT32_MAX;
-	if (tern_ctable_insert(&tcp->conns, &c->node) != 0) {
-		tcp_fsm_conn_gone(ctx, c);
-		tcp_conn_put(tcp, c);
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_TABLE_FULL);
-		return NULL;
-	}
+	/* Room was checked above, and every caller has just looked the
+	 * tuple up and not found it (the listener's SYN or cookie ACK
+	 * after the table's miss, connect() after its port choice): no
+	 * second search. */
+	RTE_ASSERT(tern_ctable_lookup(&tcp->conns, key, hash) == NULL);
+	tern_ctable_link_new(&tcp->conns, &c->node);
 	c->flags |= CF_IN_TABLE;
 	if (unlikely(tcp_key_is6(key)))
 		tcp_key6_hold(tcp, key);

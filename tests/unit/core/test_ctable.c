@@ -255,6 +255,36 @@ crc32c_ref(const void *data, size_t len, uint32_t crc)
 	return crc;
 }
 
+/* link_new (room and absence checked by the caller): each node heads
+ * its chain, is found, and comes out again; the count follows. */
+static void
+test_link_new(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct tern_flow_key k;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(setup_table(f, 4), 0);
+	for (uint32_t i = 0; i < 3; i++) {
+		node_set(&f->nodes[i], i, 5);
+		tern_ctable_link_new(&f->t, &f->nodes[i]);
+		assert_int_equal(f->t.count, i + 1);
+		assert_ptr_equal(tern_ctable_first(&f->t, 5), &f->nodes[i]);
+	}
+	for (uint32_t i = 0; i < 3; i++) {
+		k = make_key(i);
+		assert_ptr_equal(tern_ctable_lookup(&f->t, &k, 5),
+				 &f->nodes[i]);
+	}
+	assert_int_equal(tern_ctable_remove(&f->t, &f->nodes[1]), 0);
+	assert_int_equal(f->t.count, 2);
+	k = make_key(1);
+	assert_null(tern_ctable_lookup(&f->t, &k, 5));
+	tern_ctable_fini(&f->t);
+	free(f);
+}
+
 /* insert_new (a key the caller knows is absent): found like an insert's,
  * removable, and still refused at capacity. */
 static void
@@ -333,6 +363,7 @@ main(void)
 		cmocka_unit_test(test_collisions_and_remove_mid_chain),
 		cmocka_unit_test(test_full_table_and_duplicate),
 		cmocka_unit_test(test_insert_new),
+		cmocka_unit_test(test_link_new),
 		cmocka_unit_test(test_hash_sw_is_crc32c_of_key),
 	};
 
