@@ -6,10 +6,9 @@
 #include <string.h>
 
 #include "tcp_input6.h"
+#include "tcp_open.h"
 #include "tcp_priv.h"
 #include "tern_owner.h"
-
-_Static_assert(TERN_TCP_CLOSED == 0, "a zeroed record must be CLOSED");
 
 uint32_t
 tcp_flow_hash(const struct tern_ctx *ctx, const struct tern_flow_key *key)
@@ -19,17 +18,6 @@ tcp_flow_hash(const struct tern_ctx *ctx, const struct tern_flow_key *key)
 	/* The hash the NIC computes over the segment as it arrives. */
 	return tern_flow_toeplitz(ctx, key->faddr, key->laddr, key->fport,
 				  key->lport);
-}
-
-/* A free record: the one freed last if any (warm), else the pool's. */
-static struct tern_conn *
-tcp_conn_get(struct tern_tcp *tcp)
-{
-	void *obj;
-
-	if (tcp->conn_stash_n > 0)
-		return tcp->conn_stash[--tcp->conn_stash_n];
-	return rte_mempool_get(tcp->conn_pool, &obj) == 0 ? obj : NULL;
 }
 
 static void
@@ -50,73 +38,18 @@ tcp_conn_stash_drain(struct tern_tcp *tcp)
 				tcp->conn_stash[--tcp->conn_stash_n]);
 }
 
-/*
- * Zero a record with 16-byte stores. gcc inlines memset() of the 512
- * bytes as a `rep stosq`, which callgrind counts as 64 instructions
- * (one per word) and which pays the string instructions' start-up on
- * the CPU; 32 vector stores do the same. The loop is unrolled by hand
- * in effect: its count is a constant and it has no other work.
- */
-static __rte_always_inline void
-tcp_conn_zero(struct tern_conn *c)
-{
-	typedef uint64_t tcp_zero16
-		__attribute__((vector_size(16), aligned(1), may_alias));
-	tcp_zero16 *v = (tcp_zero16 *)(void *)c;
-	unsigned int i;
-
-	RTE_BUILD_BUG_ON(sizeof(*c) % sizeof(*v) != 0);
-#pragma GCC unroll 32
-	for (i = 0; i < sizeof(*c) / sizeof(*v); i++)
-		v[i] = (tcp_zero16){ 0, 0 };
-}
-
+/* tcp_conn_new() for connect(): the initial window of the default MSS
+ * until the SYN+ACK brings the peer's (RFC 9293 3.7.1). */
 struct tern_conn *
 tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	       uint32_t hash, uint8_t state)
 {
-	struct tern_tcp *tcp = tcp_of(ctx);
-	struct tern_conn *c;
+	struct tern_conn *c = tcp_conn_new(ctx, key, hash, state);
 
-	if (tcp->conns.count >= tcp->conns.capacity ||
-	    (c = tcp_conn_get(tcp)) == NULL) {
-		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_DROP_TABLE_FULL);
-		return NULL;
-	}
-	tcp_conn_zero(c);
-	tcp_tmpl_of(c)->tcp_hdr_len = 0; /* no header template (tcp_tmpl.c) */
-	c->node.key = *key;
-	c->node.hash = hash;
-	c->ctx = ctx;
-	/* 0 is "none" (TIME_WAIT records in tern_tcp_view.h). */
-	c->id = ++tcp->next_conn_id != 0 ? tcp->next_conn_id :
-		++tcp->next_conn_id;
-	tcp_fsm_conn_born(ctx, c, state);
-	tern_timer_init(&c->timer);
-	c->rto_ms = tcp->conf.rto_initial_ms;
-	/* tcp_conn_zero() above cleared the congestion state. */
-	tcp_cc_init_zeroed(&c->cc, (enum tcp_cc_algo)tcp->conf.cc,
-			   TCP_DEFAULT_MSS);
-	if (tcp->conf.nagle)
-		c->flags |= CF_NAGLE;
-	if (tcp->conf.keepalive_idle_ms != 0) {
-		c->ka_idle_ms = tcp->conf.keepalive_idle_ms;
-		c->ka_intvl_ms = tcp->conf.keepalive_intvl_ms;
-		c->ka_cnt = (uint8_t)RTE_MIN(tcp->conf.keepalive_cnt, 255u);
-		c->ka_deadline_ns = ctx->now_ns +
-				    (uint64_t)c->ka_idle_ms * NS_PER_MS;
-	}
-	c->last_rx_ns = ctx->now_ns;
-	c->chal_second = UINT32_MAX;
-	/* Room was checked above, and every caller has just looked the
-	 * tuple up and not found it (the listener's SYN or cookie ACK
-	 * after the table's miss, connect() after its port choice): no
-	 * second search. */
-	RTE_ASSERT(tern_ctable_lookup(&tcp->conns, key, hash) == NULL);
-	tern_ctable_link_new(&tcp->conns, &c->node);
-	c->flags |= CF_IN_TABLE;
-	if (unlikely(tcp_key_is6(key)))
-		tcp_key6_hold(tcp, key);
+	if (c != NULL)
+		tcp_cc_init_zeroed(&c->cc,
+				   (enum tcp_cc_algo)tcp_of(ctx)->conf.cc,
+				   TCP_DEFAULT_MSS);
 	return c;
 }
 
@@ -184,7 +117,7 @@ tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c)
 	}
 	/* Both are empty at the end of the usual connection: no calls
 	 * that free nothing (the record is zeroed again at its next
-	 * tcp_conn_alloc()). */
+	 * tcp_conn_new()). */
 	if (unlikely(c->sq_head != NULL))
 		tcp_sq_free(c);
 	if (unlikely(c->rx_pending != NULL || c->reass != NULL))

@@ -17,8 +17,8 @@ static __rte_always_inline struct tern_conn *
 tcp_spawn(struct tern_ctx *ctx, struct tern_listener *l,
 	  const struct tcp_seg *seg, uint32_t iss_floor)
 {
-	struct tern_conn *c = tcp_conn_alloc(ctx, &seg->key, seg->hash,
-					     TERN_TCP_LISTEN);
+	struct tern_conn *c = tcp_conn_new(ctx, &seg->key, seg->hash,
+					   TERN_TCP_LISTEN);
 
 	if (c == NULL)
 		return NULL;
@@ -77,7 +77,7 @@ tcp_listen_cookie_ack(struct tern_ctx *ctx, struct tern_listener *l,
 	if (mss > tcp_our_mss(tcp, &seg->key))
 		mss = tcp_our_mss(tcp, &seg->key);
 	c->mss = RTE_MAX(mss, (uint16_t)TCP_MIN_MSS);
-	tcp_cc_init(&c->cc, (enum tcp_cc_algo)c->cc.algo, c->mss);
+	tcp_cc_init_zeroed(&c->cc, (enum tcp_cc_algo)tcp->conf.cc, c->mss);
 	c->snd_wnd = seg->wnd;
 	c->max_sndwnd = seg->wnd;
 	c->snd_wl1 = seg->seq;
@@ -132,7 +132,7 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 	c = tcp_spawn(ctx, l, seg, iss_floor);
 	if (c == NULL) {
 		/*
-		 * The connection table is full (counted by tcp_conn_alloc).
+		 * The connection table is full (counted by tcp_conn_new()).
 		 * A cookie keeps nothing, so answer with one as for a full
 		 * backlog: the handshake completes if a record is free when
 		 * the ACK comes. Without cookies, refuse rather than stay
@@ -149,9 +149,9 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 	c->irs = seg->seq;
 	c->rcv_nxt = seg->seq + 1;
 	tcp_conn_learn_opts(ctx, c, seg);
-	/* RFC 6928: 10 segments of the real MSS; the state is as
-	 * tcp_conn_alloc() left it, so no clearing again. */
-	tcp_cc_init_zeroed(&c->cc, (enum tcp_cc_algo)c->cc.algo, c->mss);
+	/* RFC 6928: 10 segments of the real MSS, set once: the state is
+	 * as tcp_conn_new() left it, zero. */
+	tcp_cc_init_zeroed(&c->cc, (enum tcp_cc_algo)tcp->conf.cc, c->mss);
 	c->snd_wnd = seg->wnd;
 	c->max_sndwnd = seg->wnd;
 	c->snd_wl1 = seg->seq;
