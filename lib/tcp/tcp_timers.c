@@ -65,6 +65,22 @@ tcp_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c)
 }
 
 /*
+ * Is the SYN's retransmission deadline, just set, @p c's earliest? A
+ * new record has no other deadline but keepalive's, if configured (set
+ * at its birth, and hours away): that is tested first, before the
+ * minimum of all five.
+ */
+static inline bool
+tcp_syn_rtx_earliest(const struct tern_conn *c)
+{
+	if ((c->delack_deadline_ns | c->fw2_deadline_ns |
+	     c->tlp_deadline_ns) == 0 &&
+	    (c->ka_deadline_ns == 0 || c->ka_deadline_ns >= c->rtx_deadline_ns))
+		return true;
+	return tcp_earliest_deadline(c) == c->rtx_deadline_ns;
+}
+
+/*
  * The retransmission timer of our SYN or SYN+ACK. A record off the
  * wheel whose earliest deadline this is (a new connection's, nearly
  * always) joins the lcore's queue of them instead (struct
@@ -80,7 +96,7 @@ tcp_syn_rtx_arm(struct tern_ctx *ctx, struct tern_conn *c)
 	struct tern_tcp *tcp = tcp_of(ctx);
 
 	tcp_rtx_deadline(ctx, c);
-	if (tcp_earliest_deadline(c) == c->rtx_deadline_ns &&
+	if (tcp_syn_rtx_earliest(c) &&
 	    tern_timer_queue_arm(&tcp->wheel, &tcp->syn_rtx, &c->timer,
 				 c->rtx_deadline_ns))
 		return;
