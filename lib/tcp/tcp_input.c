@@ -96,29 +96,46 @@ tcp_ack_completes_open(const struct tern_conn *c, const struct tcp_seg *seg)
 	return seq_lt(c->snd_una, seg->ack) && seq_leq(seg->ack, c->snd_max);
 }
 
+/* The final ACK's window: the first scaled one (RFC 7323 2.2). */
+static __rte_always_inline void
+tcp_synrcvd_window(struct tern_conn *c, const struct tcp_seg *seg)
+{
+	c->snd_wnd = seg->wnd << c->snd_wscale;
+	c->max_sndwnd = c->snd_wnd;
+	c->snd_wl1 = seg->seq;
+	c->snd_wl2 = seg->ack;
+}
+
 /*
- * The handshake's final ACK: the SYN is acknowledged. Usually it acks
- * our SYN and nothing else was sent: tcp_ack_of_syn(), with the output
- * pass asked for only if the app queued data (a simultaneous open).
+ * The usual final ACK: it acks our SYN and nothing else was sent
+ * (SEG.ACK = ISS + 1 = SND.MAX): tcp_ack_of_syn(), with the output pass
+ * asked for only if the app queued data (a simultaneous open). Inline
+ * in the prediction, which has tested that ACK value already.
  */
+static __rte_always_inline void
+tcp_synrcvd_acked_syn(struct tern_ctx *ctx, struct tern_conn *c,
+		      const struct tcp_seg *seg)
+{
+	tcp_ack_of_syn(ctx, c, seg);
+	/* Neither lies past SND.MAX, now SND.UNA. */
+	c->snd_nxt = seg->ack;
+	c->rxt_next = seg->ack;
+	if (c->sq_bytes > 0)
+		tcp_conn_work(ctx, c);
+	tcp_synrcvd_window(c, seg);
+}
+
+/* The handshake's final ACK: the SYN is acknowledged. */
 static void
 tcp_synrcvd_acked(struct tern_ctx *ctx, struct tern_conn *c,
 		  const struct tcp_seg *seg)
 {
 	if (seg->ack == c->iss + 1 && c->snd_max == seg->ack) {
-		tcp_ack_of_syn(ctx, c, seg);
-		/* Neither lies past SND.MAX, now SND.UNA. */
-		c->snd_nxt = seg->ack;
-		c->rxt_next = seg->ack;
-		if (c->sq_bytes > 0)
-			tcp_conn_work(ctx, c);
-	} else {
-		tcp_ack_advance(ctx, c, seg);
+		tcp_synrcvd_acked_syn(ctx, c, seg);
+		return;
 	}
-	c->snd_wnd = seg->wnd << c->snd_wscale;
-	c->max_sndwnd = c->snd_wnd;
-	c->snd_wl1 = seg->seq;
-	c->snd_wl2 = seg->ack;
+	tcp_ack_advance(ctx, c, seg);
+	tcp_synrcvd_window(c, seg);
 }
 
 /*
@@ -418,7 +435,7 @@ tcp_synrcvd_predicted(struct tern_ctx *ctx, struct tern_conn *c,
 	if (seg->len > 0 &&
 	    (!tcp_rcv_wnd_fits(c, seg->len) || !tcp_rx_queue(c, seg->m)))
 		return false;
-	tcp_synrcvd_acked(ctx, c, seg);
+	tcp_synrcvd_acked_syn(ctx, c, seg);
 	/* RFC 7323 4.3, as on the full path; PAWS passed above. */
 	if (ts && seq_leq(seg->seq, c->last_ack_sent))
 		c->ts_recent = seg->opts.tsval;
