@@ -44,7 +44,7 @@ struct tern_conn *
 tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	       uint32_t hash, uint8_t state)
 {
-	struct tern_conn *c = tcp_conn_new(ctx, key, hash, state);
+	struct tern_conn *c = tcp_conn_new(ctx, key, hash, state, 0);
 
 	if (c != NULL)
 		tcp_cc_init_zeroed(&c->cc,

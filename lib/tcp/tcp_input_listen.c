@@ -18,14 +18,13 @@ tcp_spawn(struct tern_ctx *ctx, struct tern_listener *l,
 	  const struct tcp_seg *seg, uint32_t iss_floor)
 {
 	struct tern_conn *c = tcp_conn_new(ctx, &seg->key, seg->hash,
-					   TERN_TCP_LISTEN);
+					   TERN_TCP_LISTEN, CF_PASSIVE);
 
 	if (c == NULL)
 		return NULL;
 	c->ops = l->ops;
 	c->user = l->user;
 	c->listener = l;
-	c->flags |= CF_PASSIVE;
 	TAILQ_INSERT_TAIL(&l->children, c, sibling);
 	l->n_synrcvd++;
 	tcp_conn_init_seq(ctx, c, iss_floor);

@@ -24,24 +24,26 @@ tcp_conn_learn_opts(struct tern_ctx *ctx, struct tern_conn *c,
 {
 	const struct tern_tcp *tcp = tcp_of(ctx);
 	uint32_t peer_mss = seg->opts.mss_ok ? seg->opts.mss : TCP_DEFAULT_MSS;
+	uint32_t agreed = 0;	/* the flags, ORed into the record once */
 	uint32_t mss;
 
 	if (tcp->conf.timestamps && seg->opts.ts_ok) {
-		c->flags |= CF_TS_OK;
+		agreed |= CF_TS_OK;
 		c->ts_recent = seg->opts.tsval;
 	}
 	if (tcp->conf.sack && seg->opts.sack_perm)
-		c->flags |= CF_SACK_OK;
+		agreed |= CF_SACK_OK;
 	if (tcp->conf.window_scale && seg->opts.ws_ok) {
-		c->flags |= CF_WS_OK;
+		agreed |= CF_WS_OK;
 		c->snd_wscale = seg->opts.ws;
 	} else {
 		c->snd_wscale = 0;
 		c->rcv_wscale = 0;
 	}
+	c->flags |= agreed;
 	mss = RTE_MIN(peer_mss, (uint32_t)tcp_our_mss(tcp, &c->node.key));
 	mss = RTE_MAX(mss, (uint32_t)TCP_MIN_MSS);
-	if (c->flags & CF_TS_OK)
+	if (agreed & CF_TS_OK)
 		mss -= 12; /* every segment carries NOP NOP TS */
 	c->mss = (uint16_t)mss;
 }

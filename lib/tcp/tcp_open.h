@@ -49,7 +49,8 @@ tcp_conn_zero(struct tern_conn *c)
 
 /*
  * A new record for @p key (hash @p hash), in @p state and in the
- * connection table, or NULL (counted) when the table is full. Every
+ * connection table, with @p flags (and the configured ones) set, or
+ * NULL (counted) when the table is full. Every
  * caller has just looked the tuple up and not found it (the listener's
  * SYN or cookie ACK after the table's miss, connect() after its port
  * choice). The congestion state is left zero: the caller sets it once
@@ -58,7 +59,7 @@ tcp_conn_zero(struct tern_conn *c)
  */
 static __rte_always_inline struct tern_conn *
 tcp_conn_new(struct tern_ctx *ctx, const struct tern_flow_key *key,
-	     uint32_t hash, uint8_t state)
+	     uint32_t hash, uint8_t state, uint32_t flags)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 	struct tern_conn *c;
@@ -79,8 +80,6 @@ tcp_conn_new(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	tcp_fsm_conn_born(ctx, c, state);
 	tern_timer_init(&c->timer);
 	c->rto_ms = tcp->conf.rto_initial_ms;
-	if (tcp->conf.nagle)
-		c->flags |= CF_NAGLE;
 	if (tcp->conf.keepalive_idle_ms != 0) {
 		c->ka_idle_ms = tcp->conf.keepalive_idle_ms;
 		c->ka_intvl_ms = tcp->conf.keepalive_intvl_ms;
@@ -94,7 +93,8 @@ tcp_conn_new(struct tern_ctx *ctx, const struct tern_flow_key *key,
 	 * second search. */
 	RTE_ASSERT(tern_ctable_lookup(&tcp->conns, key, hash) == NULL);
 	tern_ctable_link_new(&tcp->conns, &c->node);
-	c->flags |= CF_IN_TABLE;
+	/* One store: the zeroing left none set. */
+	c->flags = flags | CF_IN_TABLE | (tcp->conf.nagle ? CF_NAGLE : 0);
 	if (unlikely(tcp_key_is6(key)))
 		tcp_key6_hold(tcp, key);
 	return c;
