@@ -132,14 +132,16 @@ tcp_update_window(struct tern_ctx *ctx, struct tern_conn *c,
 	}
 }
 
-/* RFC 6298 2.2-2.3 with alpha 1/8, beta 1/4, K 4, G 1 ms. */
+/* RFC 6298 2.2-2.3 with alpha 1/8, beta 1/4, K 4, G 1 ms; @p first:
+ * the caller knows no sample came before (2.2, srtt_us 0). */
 static __rte_always_inline void
 tcp_rtt_sample(struct tern_conn *c, uint32_t rtt_us,
-	       const struct tern_tcp_conf *conf)
+	       const struct tern_tcp_conf *conf, bool first)
 {
 	uint32_t rto_us, rto_ms;
 
-	if (c->srtt_us == 0) {
+	RTE_ASSERT(!first || c->srtt_us == 0);
+	if (first || c->srtt_us == 0) {
 		c->srtt_us = rtt_us;
 		c->rttvar_us = rtt_us / 2;
 	} else {
@@ -154,9 +156,15 @@ tcp_rtt_sample(struct tern_conn *c, uint32_t rtt_us,
 	c->rto_ms = RTE_MIN(rto_ms, conf->rto_max_ms);
 }
 
+/*
+ * The RTT sample an ACK gives, if any. @p first: the ACK of our SYN,
+ * before which no sample was taken (constant where inlined): then no
+ * echo can repeat the last sample's (rtt_tsecr is still 0, TSecr is
+ * not) and the estimator starts afresh.
+ */
 static __rte_always_inline void
 tcp_rtt_from_ack(struct tern_ctx *ctx, struct tern_conn *c,
-		 const struct tcp_seg *seg)
+		 const struct tcp_seg *seg, bool first)
 {
 	const struct tern_tcp_conf *conf = &tcp_of(ctx)->conf;
 
@@ -173,7 +181,8 @@ tcp_rtt_from_ack(struct tern_ctx *ctx, struct tern_conn *c,
 		uint32_t ts_now = tcp_now_ms(ctx) + c->ts_offset;
 		uint32_t ms = ts_now - tsecr;
 
-		if (tsecr == c->rtt_tsecr && ts_now == c->rtt_ts_now)
+		if (!first && tsecr == c->rtt_tsecr &&
+		    ts_now == c->rtt_ts_now)
 			return;
 		c->rtt_tsecr = tsecr;
 		c->rtt_ts_now = ts_now;
@@ -182,14 +191,15 @@ tcp_rtt_from_ack(struct tern_ctx *ctx, struct tern_conn *c,
 		 * which would keep TLP off on a LAN (RFC 8985 7.2 wants
 		 * an SRTT). */
 		if (ms < 60 * 1000)
-			tcp_rtt_sample(c, (ms != 0 ? ms : 1) * 1000, conf);
+			tcp_rtt_sample(c, (ms != 0 ? ms : 1) * 1000, conf,
+				       first);
 	} else if ((c->flags & CF_RTT_TIMING) && seq_gt(seg->ack, c->rtt_seq)) {
 		uint32_t us = (uint32_t)((ctx->now_ns - c->rtt_start_ns) /
 					 NS_PER_US);
 
 		c->flags &= ~CF_RTT_TIMING;
 		/* Under a microsecond still counts (srtt_us 0: no sample). */
-		tcp_rtt_sample(c, us != 0 ? us : 1, conf);
+		tcp_rtt_sample(c, us != 0 ? us : 1, conf, first);
 	}
 }
 
@@ -230,7 +240,7 @@ tcp_ack_take(struct tern_ctx *ctx, struct tern_conn *c,
 	/* An empty scoreboard (no SACK blocks) has nothing to move. */
 	if (c->sb.n > 0)
 		tcp_sb_advance(&c->sb, c->snd_una);
-	tcp_rtt_from_ack(ctx, c, seg);
+	tcp_rtt_from_ack(ctx, c, seg, false);
 	if (unlikely(c->prior_cwnd != 0))
 		tcp_check_spurious_rto(ctx, c, seg);
 	if (acked > 0 || (c->flags & (CF_RECOVERY | CF_AFTER_RTO)))
@@ -335,7 +345,7 @@ tcp_ack_of_syn(struct tern_ctx *ctx, struct tern_conn *c,
 {
 	c->snd_una = seg->ack;
 	c->flags |= CF_SYN_ACKED;
-	tcp_rtt_from_ack(ctx, c, seg);
+	tcp_rtt_from_ack(ctx, c, seg, true);
 	c->retries = 0;
 	c->backoff = 0;
 	c->rtx_deadline_ns = 0;
@@ -394,7 +404,7 @@ tcp_ack_fast_all(struct tern_ctx *ctx, struct tern_conn *c,
 	c->rxt_next = seg->ack;
 	if (c->sb.n > 0)
 		tcp_sb_advance(&c->sb, c->snd_una);
-	tcp_rtt_from_ack(ctx, c, seg);
+	tcp_rtt_from_ack(ctx, c, seg, false);
 	if (unlikely(c->prior_cwnd != 0))
 		tcp_check_spurious_rto(ctx, c, seg);
 	c->dupacks = 0;
