@@ -4,8 +4,8 @@
 
 /*
  * A new record's sequence numbers, inline where records are opened (a
- * passive open's SYN, connect()): the ISN's SipHash-1-3 without a call.
- * Private to lib/tcp.
+ * passive open's SYN, connect()): the ISN's SipHash-1-3 without a call;
+ * connect()'s step and SYN. Private to lib/tcp.
  */
 
 #include "tcp_input6.h"
@@ -39,5 +39,12 @@ tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c,
 	/* c->ts_offset, set above, keeps TSval from leaking our uptime. */
 	c->rcv_wscale = tcp->rcv_wscale;
 }
+
+/* connect()'s state-table step, its SYN sent at once (tcp_fsm.c). */
+int tcp_fsm_step_connect(struct tern_ctx *ctx, struct tern_conn *c);
+/* connect()'s SYN from the call, not the output pass (tcp_syn_out.c). */
+void tcp_send_syn(struct tern_ctx *ctx, struct tern_conn *c);
+/* Our SYN or SYN+ACK, built and sent now (tcp_output.c). */
+void tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c);
 
 #endif /* TCP_OPEN_H */
