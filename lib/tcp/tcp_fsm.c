@@ -554,6 +554,18 @@ tcp_fsm_step_connect(struct tern_ctx *ctx, struct tern_conn *c)
 				 TCP_EV_USER_CONNECT, NULL, true);
 }
 
+/* The SYN+ACK that completes an active open, SYN_SENT --SEG_SYN_ACK-->
+ * ESTABLISHED, its cell known at build time as connect()'s is. */
+int
+tcp_fsm_step_syn_ack(struct tern_ctx *ctx, struct tern_conn *c,
+		     const struct tcp_seg *seg)
+{
+	RTE_ASSERT(c->state == TERN_TCP_SYN_SENT);
+	return tcp_fsm_step_cell(ctx, c,
+				 &tcp_fsm[TERN_TCP_SYN_SENT][TCP_EV_SEG_SYN_ACK],
+				 TCP_EV_SEG_SYN_ACK, seg, false);
+}
+
 /*
  * A listener: listen(), a stray ACK (reset), a SYN past the backlog (a
  * cookie), unlisten(). Its SYNs and cookie ACKs are stepped on the
