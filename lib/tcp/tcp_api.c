@@ -399,7 +399,7 @@ tcp_connect_begin(struct tern_ctx *ctx, struct tern_conn *c,
 	/* Until the SYN+ACK says otherwise (RFC 9293 3.7.1). */
 	c->mss = TCP_DEFAULT_MSS;
 	*out = c;
-	tcp_fsm_step(ctx, c, TCP_EV_USER_CONNECT, NULL);
+	tcp_fsm_step_connect(ctx, c);
 }
 
 int

@@ -13,6 +13,13 @@
 
 #include "tcp_priv.h"
 
+/*
+ * Room the output pass leaves in the TX batch for what the steps of the
+ * next RX burst answer at once (a RST or an ACK, and a resent segment,
+ * per segment).
+ */
+#define TCP_TX_RESERVE (2 * TERN_RX_BURST)
+
 /* The fixed TCP header (the checksum is the port's or IPv4 output's). */
 static inline void
 tcp_hdr_write(struct rte_tcp_hdr *th, const struct tern_flow_key *key,

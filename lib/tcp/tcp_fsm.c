@@ -7,6 +7,7 @@
 
 #include <rte_log.h>
 
+#include "tcp_open.h"
 #include "tcp_priv.h"
 #include "tcp_fsm.h"
 
@@ -479,7 +480,7 @@ tcp_fsm_step_slow(struct tern_ctx *ctx, struct tern_conn *c,
 static __rte_always_inline int
 tcp_fsm_step_cell(struct tern_ctx *ctx, struct tern_conn *c,
 		  const struct tcp_fsm_cell *cell, enum tcp_event ev,
-		  const struct tcp_seg *seg)
+		  const struct tcp_seg *seg, bool syn_now)
 {
 	uint32_t a;
 	uint8_t row;
@@ -503,9 +504,12 @@ tcp_fsm_step_cell(struct tern_ctx *ctx, struct tern_conn *c,
 		tcp_conn_work(ctx, c);
 	tcp_of(ctx)->fsm_hits[row]++;
 	/* Last: the row has nothing else to do (see the assertion above). */
-	if (a & (A_SEND_SYN | A_SEND_SYNACK))
-		tcp_owe_syn(ctx, c);
-	else if (a & A_ARM_FW2)
+	if (a & (A_SEND_SYN | A_SEND_SYNACK)) {
+		if (syn_now)
+			tcp_send_syn(ctx, c);
+		else
+			tcp_owe_syn(ctx, c);
+	} else if (a & A_ARM_FW2)
 		tcp_fsm_arm_fw2(ctx, c);
 	return 0;
 }
@@ -514,7 +518,8 @@ int
 tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
 	     const struct tcp_seg *seg)
 {
-	return tcp_fsm_step_cell(ctx, c, &tcp_fsm[c->state][ev], ev, seg);
+	return tcp_fsm_step_cell(ctx, c, &tcp_fsm[c->state][ev], ev, seg,
+				 false);
 }
 
 /*
@@ -531,7 +536,34 @@ tcp_fsm_step_user(struct tern_ctx *ctx, struct tern_conn *c,
 
 	if (!cell->valid)
 		return -1;
-	return tcp_fsm_step_cell(ctx, c, cell, ev, NULL);
+	return tcp_fsm_step_cell(ctx, c, cell, ev, NULL, false);
+}
+
+/*
+ * connect()'s step, CLOSED --USER_CONNECT--> SYN_SENT, on a record just
+ * allocated: the cell is known at build time, so its tests fold away,
+ * and the SYN the row owes goes out at once (tcp_send_syn()) instead of
+ * from the output pass, which has nothing else to do for a new record.
+ */
+int
+tcp_fsm_step_connect(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	RTE_ASSERT(c->state == TERN_TCP_CLOSED);
+	return tcp_fsm_step_cell(ctx, c,
+				 &tcp_fsm[TERN_TCP_CLOSED][TCP_EV_USER_CONNECT],
+				 TCP_EV_USER_CONNECT, NULL, true);
+}
+
+/* The SYN+ACK that completes an active open, SYN_SENT --SEG_SYN_ACK-->
+ * ESTABLISHED, its cell known at build time as connect()'s is. */
+int
+tcp_fsm_step_syn_ack(struct tern_ctx *ctx, struct tern_conn *c,
+		     const struct tcp_seg *seg)
+{
+	RTE_ASSERT(c->state == TERN_TCP_SYN_SENT);
+	return tcp_fsm_step_cell(ctx, c,
+				 &tcp_fsm[TERN_TCP_SYN_SENT][TCP_EV_SEG_SYN_ACK],
+				 TCP_EV_SEG_SYN_ACK, seg, false);
 }
 
 /*

@@ -17,6 +17,7 @@
 #include "tcp_input6.h"
 #include "tcp_input_fin.h"
 #include "tcp_learn_opts.h"
+#include "tcp_open.h"
 #include "tcp_parse.h"
 #include "tcp_priv.h"
 #include "tcp_rx.h"
@@ -324,7 +325,7 @@ tcp_input_syn_sent(struct tern_ctx *ctx, struct tern_conn *c,
 		return;
 	}
 	tcp_ack_of_syn(ctx, c, seg);
-	tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN_ACK, seg);
+	tcp_fsm_step_syn_ack(ctx, c, seg);
 	if (c->sq_bytes > 0)
 		tcp_conn_work(ctx, c);
 }

@@ -6,7 +6,8 @@
  * A new record and its sequence numbers, inline where records are
  * opened: the passive open's SYN takes the record (tcp_conn_new())
  * and the ISN's SipHash-1-3 without a call; connect() the record
- * through tcp_conn_alloc() and the ISN inline. Private to lib/tcp.
+ * through tcp_conn_alloc(), the ISN inline, its step and its SYN.
+ * Private to lib/tcp.
  */
 
 #include "tcp_input6.h"
@@ -127,5 +128,15 @@ tcp_conn_init_seq(struct tern_ctx *ctx, struct tern_conn *c,
 	/* c->ts_offset, set above, keeps TSval from leaking our uptime. */
 	c->rcv_wscale = tcp->rcv_wscale;
 }
+
+/* connect()'s state-table step, its SYN sent at once (tcp_fsm.c). */
+int tcp_fsm_step_connect(struct tern_ctx *ctx, struct tern_conn *c);
+/* The SYN+ACK's step in SYN_SENT, its row known (tcp_fsm.c). */
+int tcp_fsm_step_syn_ack(struct tern_ctx *ctx, struct tern_conn *c,
+			 const struct tcp_seg *seg);
+/* connect()'s SYN from the call, not the output pass (tcp_syn_out.c). */
+void tcp_send_syn(struct tern_ctx *ctx, struct tern_conn *c);
+/* Our SYN or SYN+ACK, built and sent now (tcp_output.c). */
+void tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c);
 
 #endif /* TCP_OPEN_H */

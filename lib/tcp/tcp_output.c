@@ -16,7 +16,8 @@
  * (the work list, CF_*_OWED, CF_ACK_NOW) and built by the output pass,
  * tcp_flush_work(), once per step after the app's poll and the timers
  * (tern_tcp_poll(); tern_tcp_output() outside a step): data, FINs,
- * SYNs, delayed ACKs, timer-driven retransmissions and probes. The pass
+ * SYNs (connect()'s first one leaves from the call, tcp_syn_out.c),
+ * delayed ACKs, timer-driven retransmissions and probes. The pass
  * stops TCP_TX_RESERVE frames short of a full batch; the connections left
  * wait on the work list for the next pass, after the driver's flush.
  */
@@ -29,15 +30,9 @@
 #include "tcp_emit.h"
 #include "tcp_emit_tmpl.h"
 #include "tcp_input6.h"
+#include "tcp_open.h"
 #include "tcp_priv.h"
 #include "tern_net.h"
-
-/*
- * Room the output pass leaves in the TX batch for what the steps of the
- * next RX burst answer at once (a RST or an ACK, and a resent segment,
- * per segment).
- */
-#define TCP_TX_RESERVE (2 * TERN_RX_BURST)
 
 /* IPv4 total length limit less the largest IPv4 and TCP headers. */
 #define TCP_TSO_MAX_PAYLOAD (UINT16_MAX - 20 - 60)
@@ -190,31 +185,14 @@ tcp_emit_conn(struct tern_ctx *ctx, struct tern_conn *c,
 }
 
 /*
- * Owe our SYN (SYN_SENT) or SYN+ACK (SYN_RCVD), first time or again: the
- * sequence space is taken and the retransmission timer runs now; the
- * output pass builds the segment.
- */
-void
-tcp_owe_syn(struct tern_ctx *ctx, struct tern_conn *c)
-{
-	c->snd_nxt = c->iss + 1;
-	if (seq_lt(c->snd_max, c->snd_nxt))
-		c->snd_max = c->snd_nxt;
-	c->flags |= CF_SYN_OWED;
-	if (c->rtx_deadline_ns == 0)
-		tcp_syn_rtx_arm(ctx, c);
-	tcp_conn_work(ctx, c);
-}
-
-/*
  * Our SYN (SYN_SENT) or SYN+ACK: from c's header template, built now
  * for the segments to come (with timestamps if this SYN offers or
  * agrees them: a SYN+ACK without them makes the first segment build it
  * again), while lib/net's part holds; otherwise through the IP output
  * (ARP's or ND's state machine), after which the template is built.
  */
-static void
-tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
+static __rte_always_inline void
+tcp_emit_syn_inline(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	const struct tern_tcp *tcp = tcp_of(ctx);
 	/* Past SYN_SENT we know the peer's ISN: SYN+ACK (also after close()
@@ -245,6 +223,14 @@ tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
 	tcp_syn_opts(ctx, c, synack, &e.opts);
 	if (tcp_emit(ctx, &e) == 0)
 		tcp_tmpl_build(ctx, c, tcp_tmpl_of(c), plain_len);
+}
+
+/* tcp_emit_syn_inline() for connect()'s SYN (tcp_send_syn()); the
+ * output pass keeps it inline. */
+void
+tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	tcp_emit_syn_inline(ctx, c);
 }
 
 void
@@ -710,7 +696,7 @@ tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 	}
 	snd_max = c->snd_max;
 	if (c->flags & CF_SYN_OWED)
-		tcp_emit_syn(ctx, c);
+		tcp_emit_syn_inline(ctx, c);
 	/* No data before our SYN is acknowledged. */
 	if (tcp_state_has(c->state, SP_SENDS) && tcp_syn_acked(c)) {
 		/* The receive side does not change during the pass. */
