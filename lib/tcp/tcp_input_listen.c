@@ -25,7 +25,7 @@ tcp_spawn(struct tern_ctx *ctx, struct tern_listener *l,
 	c->ops = l->ops;
 	c->user = l->user;
 	c->listener = l;
-	c->flags |= CF_PASSIVE;
+	c->flags |= CF_PASSIVE | l->child_flags;
 	TAILQ_INSERT_TAIL(&l->children, c, sibling);
 	l->n_synrcvd++;
 	tcp_conn_init_seq(ctx, c, iss_floor);
