@@ -44,8 +44,9 @@ tcp_fin_event(const struct tern_conn *c, bool fin_acked)
  * the same steps without the tests it cannot fail: the ACK field
  * (tcp_ack_input(), which tells an ACK of our FIN), RFC 7323 4.3's
  * TS.Recent, the FIN if any (RCV.NXT past it, an ACK owed), then the
- * state table's move (for a FIN, tcp_fin_event()'s). Returns false, with nothing changed, when PAWS
- * rejects the segment (the ordered path drops it).
+ * state table's move (for a FIN, tcp_fin_event()'s). Returns false,
+ * with nothing changed, when PAWS rejects the segment (the ordered path
+ * drops it).
  */
 static __rte_always_inline bool
 tcp_close_seg_take(struct tern_ctx *ctx, struct tern_conn *c,
