@@ -24,6 +24,7 @@
 #include "tern_tcp.h"
 #include "httpd_core.h"
 #include "httpd_priv.h"
+#include "httpd_hold.h"
 #include "http_req_head.h"
 
 size_t
@@ -59,76 +60,7 @@ httpd_busy(const struct httpd *h)
 	       linger_due(h);
 }
 
-/* ---- connection bookkeeping ---- */
-
-static void
-retry_add(struct httpd_conn *hc)
-{
-	if (hc->flags & HC_ON_RETRY)
-		return;
-	hc->flags |= HC_ON_RETRY;
-	TAILQ_INSERT_TAIL(&hc->h->retry, hc, retry_link);
-	hc->h->nb_retry++;
-	hc->h->st.send_retries++;
-}
-
-static void
-retry_del(struct httpd_conn *hc)
-{
-	if (!(hc->flags & HC_ON_RETRY))
-		return;
-	hc->flags &= ~HC_ON_RETRY;
-	TAILQ_REMOVE(&hc->h->retry, hc, retry_link);
-	hc->h->nb_retry--;
-}
-
-static void
-input_free(struct httpd_conn *hc)
-{
-	/* The usual connection holds nothing when it closes: no call. */
-	if (hc->in == NULL)
-		return;
-	rte_pktmbuf_free(hc->in);
-	hc->in = NULL;
-	hc->in_tail = NULL;
-	hc->in_off = 0;
-	hc->in_bytes = 0;
-}
-
-static void
-input_append(struct httpd_conn *hc, struct rte_mbuf *m)
-{
-	hc->in_bytes += rte_pktmbuf_pkt_len(m);
-	if (hc->in == NULL)
-		hc->in = m;
-	else
-		hc->in_tail->next = m;
-	hc->in_tail = rte_pktmbuf_lastseg(m);
-}
-
-/* Unlink and free the first held segment, fully consumed. */
-static void
-input_pop(struct httpd_conn *hc)
-{
-	struct rte_mbuf *seg = hc->in;
-
-	hc->in = seg->next;
-	if (hc->in == NULL)
-		hc->in_tail = NULL;
-	seg->next = NULL;
-	seg->nb_segs = 1;
-	rte_pktmbuf_free_seg(seg);
-	hc->in_off = 0;
-}
-
-static void
-linger_del(struct httpd_conn *hc)
-{
-	if (!(hc->flags & HC_LINGER))
-		return;
-	hc->flags &= ~HC_LINGER;
-	TAILQ_REMOVE(&hc->h->linger, hc, retry_link);
-}
+/* ---- connection bookkeeping: httpd_hold.h ---- */
 
 /*
  * The server is done with @p hc: close at once when the peer has
@@ -248,6 +180,7 @@ output_flush(struct httpd_conn *hc)
 		conn_close(hc);     /* may free hc */
 		return -1;
 	}
+	close_on_fin_renew(hc);
 	return 1;
 }
 
@@ -267,6 +200,7 @@ respond_rest(struct httpd_conn *hc, const struct http_resp *r, uint32_t len,
 	hc->out = r;
 	hc->out_off = 0;
 	hc->out_len = len;
+	close_on_fin_withdraw(hc);
 	if (n < 0)
 		return output_refused(hc, n);
 	hc->out_off = (uint32_t)n;
@@ -613,7 +547,9 @@ on_peer_closed(struct tern_conn *c, void *user)
 	struct httpd_conn *hc = user;
 
 	/* The usual end: no flag yet, nothing held or waiting. Closed at
-	 * once, as conn_close() would (nothing to free or unlink). */
+	 * once, as conn_close() would (nothing to free or unlink); a bare
+	 * FIN found the promise (httpd_hold.h) and the stack closed in its
+	 * step (LAST_ACK): close() is then a no-op. */
 	if (likely(hc->flags == 0 && hc->out == NULL && hc->in == NULL)) {
 		hc->flags = HC_PEER_CLOSED | HC_CLOSING;
 		tern_tcp_close(c);
@@ -762,6 +698,10 @@ httpd_create(struct tern_ctx *ctx, const struct httpd_conf *conf,
 				     &h->listeners[h->nb_listeners]);
 		if (rc != 0)
 			goto fail;
+		/* A new connection holds nothing: the peer's FIN alone
+		 * would close it (httpd_hold.h). */
+		tern_tcp_listen_close_on_fin(h->listeners[h->nb_listeners],
+					     true);
 		h->nb_listeners++;
 	}
 	*out = h;

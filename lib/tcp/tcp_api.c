@@ -558,6 +558,9 @@ tern_tcp_close(struct tern_conn *c)
 
 	if (c->flags & CF_CLOSED_CB)
 		return -ENOTCONN;
+	/* Closed before (or in the FIN's step, as promised): no more. */
+	if (c->flags & CF_RCV_CLOSED)
+		return 0;
 	c->flags |= CF_RCV_CLOSED;
 	if (c->state == TERN_TCP_FIN_WAIT_2 && c->fw2_deadline_ns == 0) {
 		/* Now an orphan: reap it if the peer never closes. */

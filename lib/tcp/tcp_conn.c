@@ -232,3 +232,24 @@ tcp_conn_abort(struct tern_ctx *ctx, struct tern_conn *c)
 			     TCP_EV_USER_CLOSE : TCP_EV_USER_ABORT, NULL);
 	tcp_conn_settle(ctx, c);
 }
+
+/*
+ * The app's promise (tern_tcp.h): its flag, which the FIN's prediction
+ * reads (tcp_fin_event(), tcp_input_fin.h).
+ */
+int
+tern_tcp_set_close_on_fin(struct tern_conn *c, bool on)
+{
+	if (on)
+		c->flags |= CF_CLOSE_ON_FIN;
+	else
+		c->flags &= ~CF_CLOSE_ON_FIN;
+	return 0;
+}
+
+/* The promise every connection of @p l starts with (tern_tcp.h). */
+void
+tern_tcp_listen_close_on_fin(struct tern_listener *l, bool on)
+{
+	l->child_flags = on ? CF_CLOSE_ON_FIN : 0;
+}

@@ -16,6 +16,23 @@
 #define TCP_CLOSE_PREDICT_BLOCKERS (CF_OOO_FIN | CF_OPEN_PENDING)
 
 /*
+ * The event of the peer's bare FIN in order: SEG_FIN_ACK_OF_FIN when it
+ * also acknowledges ours; SEG_FIN_CLOSE when the app promised close()
+ * on it (tern_tcp_set_close_on_fin()) and has not closed yet (no FIN of
+ * ours queued: ESTABLISHED, where the table takes the promise; in
+ * FIN_WAIT_1 and FIN_WAIT_2 the close is done); SEG_FIN otherwise.
+ */
+static __rte_always_inline enum tcp_event
+tcp_fin_event(const struct tern_conn *c, bool fin_acked)
+{
+	if (fin_acked)
+		return TCP_EV_SEG_FIN_ACK_OF_FIN;
+	if ((c->flags & (CF_CLOSE_ON_FIN | CF_FIN_QUEUED)) == CF_CLOSE_ON_FIN)
+		return TCP_EV_SEG_FIN_CLOSE;
+	return TCP_EV_SEG_FIN;
+}
+
+/*
  * A usual segment of the close (tcp_fin_predicted(),
  * tcp_ack_of_fin_predicted()) in a synchronized state, @p fin with the
  * peer's FIN: no payload, at RCV.NXT, an ACK within SND.UNA..SND.MAX,
@@ -27,8 +44,9 @@
  * the same steps without the tests it cannot fail: the ACK field
  * (tcp_ack_input(), which tells an ACK of our FIN), RFC 7323 4.3's
  * TS.Recent, the FIN if any (RCV.NXT past it, an ACK owed), then the
- * state table's move. Returns false, with nothing changed, when PAWS
- * rejects the segment (the ordered path drops it).
+ * state table's move (for a FIN, tcp_fin_event()'s). Returns false,
+ * with nothing changed, when PAWS rejects the segment (the ordered path
+ * drops it).
  */
 static __rte_always_inline bool
 tcp_close_seg_take(struct tern_ctx *ctx, struct tern_conn *c,
@@ -48,8 +66,7 @@ tcp_close_seg_take(struct tern_ctx *ctx, struct tern_conn *c,
 		c->rcv_nxt++;
 		c->flags |= CF_PEER_FIN;
 		tcp_ack_soon(ctx, c);
-		tcp_fsm_step(ctx, c, fin_acked ? TCP_EV_SEG_FIN_ACK_OF_FIN :
-						 TCP_EV_SEG_FIN, seg);
+		tcp_fsm_step(ctx, c, tcp_fin_event(c, fin_acked), seg);
 	} else {
 		tcp_fsm_step(ctx, c, fin_acked ? TCP_EV_SEG_ACK_OF_FIN :
 						 TCP_EV_SEG_ACK, seg);

@@ -18,7 +18,8 @@ tcp_spawn(struct tern_ctx *ctx, struct tern_listener *l,
 	  const struct tcp_seg *seg, uint32_t iss_floor)
 {
 	struct tern_conn *c = tcp_conn_new(ctx, &seg->key, seg->hash,
-					   TERN_TCP_LISTEN, CF_PASSIVE);
+					   TERN_TCP_LISTEN,
+					   CF_PASSIVE | l->child_flags);
 
 	if (c == NULL)
 		return NULL;

@@ -91,6 +91,7 @@ enum tcp_action {
 	A_FREE = 1u << 17,
 	A_SEND_COOKIE = 1u << 18,
 	A_CLOSE_UNREACH = 1u << 19,
+	A_RCV_CLOSED = 1u << 20,
 };
 
 /* One index per table row, for the hit counters. */
@@ -176,6 +177,7 @@ enum tcp_conn_flag {
 	CF_TIMER_MOVE = 1u << 30, /* a deadline came before the wheel entry:
 				     it moves at the end of the output pass
 				     (tcp_timer_deadline_set) */
+	CF_CLOSE_ON_FIN = 1u << 31, /* tern_tcp_set_close_on_fin() */
 };
 
 /* What the app is told after the state-machine step (habit 9). */
@@ -314,6 +316,7 @@ struct tern_listener {
 	uint32_t n_synrcvd;
 	bool syn_paused;             /* tern_tcp_listen_pause(): drop SYNs */
 	bool no_v4, no_v6;           /* tern_tcp_listen_families(): refused */
+	uint32_t child_flags;        /* CF_CLOSE_ON_FIN: a child's promise */
 	const struct tern_tcp_ops *ops;
 	void *user;
 	struct tcp_conn_list children; /* not yet accepted */

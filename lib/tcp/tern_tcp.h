@@ -300,6 +300,31 @@ int tern_tcp_close(struct tern_conn *c);
 /** Reset the connection; closed(ABORTED) is called before this returns. */
 void tern_tcp_abort(struct tern_conn *c);
 
+/**
+ * Promise to call tern_tcp_close() as soon as the peer's FIN arrives
+ * (@p on true), or withdraw the promise (false; the default). While it
+ * stands and the connection is ESTABLISHED, a FIN without data in
+ * sequence is taken with the close in one step: ESTABLISHED -> LAST_ACK,
+ * our FIN queued behind the data queued (it goes with the ACK of the
+ * peer's FIN when nothing else waits), and receiving ended as close()
+ * ends it. peer_closed() is still called, in LAST_ACK: tern_tcp_close()
+ * there is a no-op that returns 0, tern_tcp_send() returns -EPIPE. A FIN
+ * that carries data, or that the stack does not take in its prediction
+ * (out of order, with SACK blocks), goes as without the promise: recv(),
+ * then peer_closed() in CLOSE_WAIT, and the app closes (or answers
+ * first). An app that may still have to send after the peer's FIN (a
+ * partial request, a response not yet queued) withdraws the promise
+ * until it has not. @return 0.
+ */
+int tern_tcp_set_close_on_fin(struct tern_conn *c, bool on);
+
+/**
+ * The promise of tern_tcp_set_close_on_fin() for every connection
+ * @p l accepts from now on, from its birth (off after
+ * tern_tcp_listen()); each may withdraw or renew its own.
+ */
+void tern_tcp_listen_close_on_fin(struct tern_listener *l, bool on);
+
 /** Turn Nagle's algorithm (RFC 1122 4.2.3.4) on or off. @return 0. */
 int tern_tcp_set_nagle(struct tern_conn *c, bool on);
 

@@ -12,6 +12,7 @@
 #include <rte_log.h>
 
 #include "tcp_fixture.h"
+#include "tcp_fsm.h"
 
 /* 2MSL of the default configuration, and slack for the timer tick. */
 #define TWO_MSL(conf) (2ull * (conf)->msl_ms * SIM_MS)
@@ -1480,6 +1481,215 @@ test_close_fin_waits_for_the_window(void)
 	peer_destroy(p);
 }
 
+/* The hits of the state table's row called @p name on @p n. */
+static uint64_t
+close_row_hits(const struct sim_node *n, const char *name)
+{
+	unsigned int rows = tern_tcp_fsm_entries();
+
+	for (unsigned int i = 0; i < rows; i++)
+		if (strcmp(tern_tcp_fsm_entry_name(i), name) == 0)
+			return tern_tcp_fsm_hits(n->ctx, i);
+	SIM_ASSERT(false, "no row %s", name);
+	return 0;
+}
+
+#define ROW_FIN_CLOSE "ESTABLISHED --SEG_FIN_CLOSE--> LAST_ACK"
+#define ROW_FIN "ESTABLISHED --SEG_FIN--> CLOSE_WAIT"
+#define ROW_USER_CLOSE "CLOSE_WAIT --USER_CLOSE--> LAST_ACK"
+
+/*
+ * The app's promise to close on the peer's FIN (tern_tcp_set_close_on_fin()):
+ * the peer's bare FIN+ACK, acknowledging the response, takes one step,
+ * ESTABLISHED -> LAST_ACK, our FIN leaves with the ACK of the peer's in
+ * one segment, and peer_closed() is called in LAST_ACK, where close() is
+ * a no-op and send() refused. The last ACK ends it; no mbuf is kept.
+ */
+static void
+test_close_on_fin_one_step(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	uint64_t fin_close, fin, user_close;
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	uint32_t data_at, seq;
+
+	p->syn_opts.ts_ok = true;
+	r = peer_open_passive(p, l);
+	SIM_ASSERT_EQ(tern_tcp_set_close_on_fin(r->c, true), 0);
+	data_at = p->rcv_nxt;
+	SIM_ASSERT_EQ(sim_conn_send_pattern(r, 226), 226);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, data_at, p->snd_nxt);
+	SIM_ASSERT_EQ(seg.h.payload_len, 226);
+	fin_close = close_row_hits(p->t, ROW_FIN_CLOSE);
+	fin = close_row_hits(p->t, ROW_FIN);
+	user_close = close_row_hits(p->t, ROW_USER_CLOSE);
+	seq = p->snd_nxt;
+	peer_send_fin(p);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_LAST_ACK);
+	SIM_ASSERT_EQ(r->peer_closed, 1);
+	SIM_ASSERT_EQ(r->closed, 0);
+	SIM_ASSERT_EQ(close_row_hits(p->t, ROW_FIN_CLOSE), fin_close + 1);
+	SIM_ASSERT_EQ(close_row_hits(p->t, ROW_FIN), fin);
+	SIM_ASSERT_EQ(close_row_hits(p->t, ROW_USER_CLOSE), user_close);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, data_at + 226, seq + 1);
+	SIM_ASSERT_EQ(seg.h.payload_len, 0);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
+	SIM_ASSERT_EQ(sim_conn_send(r, "x", 1), -EPIPE);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_LAST_ACK);
+	peer_send_ack(p);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(r->rx_bytes, 0);
+	SIM_ASSERT_EQ(p->rcv_nxt, data_at + 227);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	SIM_ASSERT_EQ(fx_tcp_drops(p->t), 0);
+	sim_assert_quiescent(p->sim);
+	peer_destroy(p);
+}
+
+/*
+ * Under the promise, a FIN that carries data (a request and its FIN in
+ * one segment) goes the ordered way: the data is delivered, CLOSE_WAIT,
+ * peer_closed(), the ACK; the app answers and closes, and the response
+ * goes out before our FIN, in one segment.
+ */
+static void
+test_close_on_fin_with_data_answered(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	uint64_t fin_close, fin;
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	uint32_t data_at, seq;
+
+	p->syn_opts.ts_ok = true;
+	r = peer_open_passive(p, l);
+	r->keep_rx = true;
+	SIM_ASSERT_EQ(tern_tcp_set_close_on_fin(r->c, true), 0);
+	data_at = p->rcv_nxt;
+	fin_close = close_row_hits(p->t, ROW_FIN_CLOSE);
+	fin = close_row_hits(p->t, ROW_FIN);
+	seq = p->snd_nxt;
+	peer_send_flags(p, SIM_FIN | SIM_ACK | SIM_PSH, seq, p->rcv_nxt,
+			"ping", 4);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_CLOSE_WAIT);
+	SIM_ASSERT_EQ(r->rx_bytes, 4);
+	SIM_CHECK(memcmp(r->rx, "ping", 4) == 0);
+	SIM_ASSERT_EQ(r->peer_closed, 1);
+	SIM_ASSERT_EQ(close_row_hits(p->t, ROW_FIN_CLOSE), fin_close);
+	SIM_ASSERT_EQ(close_row_hits(p->t, ROW_FIN), fin + 1);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, data_at, seq + 5);
+	SIM_ASSERT_EQ(sim_conn_send_pattern(r, 226), 226);
+	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_LAST_ACK);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, data_at, seq + 5);
+	SIM_ASSERT_EQ(seg.h.payload_len, 226);
+	PEER_EXPECT_NONE(p, 0);
+	peer_send_ack(p);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(p->rcv_nxt, data_at + 227);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	sim_assert_quiescent(p->sim);
+	peer_destroy(p);
+}
+
+/*
+ * The promise withdrawn: the bare FIN is taken as without it --
+ * CLOSE_WAIT, an ACK alone, peer_closed() -- and close() sends our FIN.
+ */
+static void
+test_close_on_fin_withdrawn(void)
+{
+	struct sim_listener *l;
+	struct peer *p = fx_peer(NULL, &l);
+	uint64_t fin_close, fin;
+	struct sim_conn *r;
+	struct sim_pkt seg;
+	uint32_t data_at, seq;
+
+	r = peer_open_passive(p, l);
+	SIM_ASSERT_EQ(tern_tcp_set_close_on_fin(r->c, true), 0);
+	SIM_ASSERT_EQ(tern_tcp_set_close_on_fin(r->c, false), 0);
+	data_at = p->rcv_nxt;
+	fin_close = close_row_hits(p->t, ROW_FIN_CLOSE);
+	fin = close_row_hits(p->t, ROW_FIN);
+	seq = p->snd_nxt;
+	peer_send_fin(p);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_CLOSE_WAIT);
+	SIM_ASSERT_EQ(r->peer_closed, 1);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_ACK, data_at, seq + 1);
+	PEER_EXPECT_NONE(p, 0);
+	SIM_ASSERT_EQ(close_row_hits(p->t, ROW_FIN_CLOSE), fin_close);
+	SIM_ASSERT_EQ(close_row_hits(p->t, ROW_FIN), fin + 1);
+	SIM_ASSERT_EQ(tern_tcp_close(r->c), 0);
+	SIM_ASSERT_STATE(sim_conn_state(r), TERN_TCP_LAST_ACK);
+	PEER_EXPECT(p, 0, &seg);
+	PEER_ASSERT_SEG(&seg, SIM_FIN | SIM_ACK, data_at, seq + 1);
+	peer_send_ack(p);
+	SIM_ASSERT_EQ(r->closed, 1);
+	SIM_ASSERT_EQ(r->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(sim_conn_count(p->t), 0);
+	sim_assert_quiescent(p->sim);
+	peer_destroy(p);
+}
+
+/*
+ * Between two stacks, the promise given by B's listener
+ * (tern_tcp_listen_close_on_fin()) to each connection it accepts: bytes
+ * both ways, A closes, B goes from ESTABLISHED to LAST_ACK in one step
+ * and its FIN+ACK takes A to TIME_WAIT; both ends closed NORMAL, no
+ * retransmission, pools back at baseline.
+ */
+static void
+test_close_on_fin_by_listener(void)
+{
+	struct tern_tcp_conf conf;
+	struct sim_conn *c, *s;
+	uint64_t fin_close, user_close;
+	struct duo d;
+
+	sim_tcp_conf_defaults(&conf);
+	duo_create(&d, &conf);
+	tern_tcp_listen_close_on_fin(d.l->l, true);
+	c = duo_connect(&d, &s);
+	SIM_ASSERT_EQ(sim_conn_send_pattern(c, 10000), 10000);
+	SIM_ASSERT_EQ(sim_conn_send_pattern(s, 10000), 10000);
+	SIM_WAIT(d.sim, c->rx_bytes == 10000 && s->rx_bytes == 10000,
+		 5 * SIM_S);
+	fin_close = close_row_hits(d.b, ROW_FIN_CLOSE);
+	user_close = close_row_hits(d.b, ROW_USER_CLOSE);
+	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+	SIM_WAIT(d.sim, s->peer_closed == 1, SIM_S);
+	SIM_ASSERT_STATE(sim_conn_state(s), TERN_TCP_LAST_ACK);
+	SIM_ASSERT_EQ(close_row_hits(d.b, ROW_FIN_CLOSE), fin_close + 1);
+	SIM_ASSERT_EQ(close_row_hits(d.b, ROW_USER_CLOSE), user_close);
+	SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1, SIM_S);
+	SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(s->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(c->peer_closed, 1);
+	SIM_ASSERT_EQ(c->rx_bad_at, 0);
+	SIM_ASSERT_EQ(s->rx_bad_at, 0);
+	SIM_ASSERT_EQ(sim_state_count(d.a, TERN_TCP_TIME_WAIT), 1);
+	SIM_ASSERT_EQ(sim_conn_count(d.b), 0);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	duo_finish(&d);
+}
+
 const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_s18_active_close),
 	SIM_TEST(test_s18_fin_wait_1_fin_ack_to_time_wait),
@@ -1519,5 +1729,9 @@ const struct sim_test tcp_tests_close[] = {
 	SIM_TEST(test_fin_ack_checked_in_order),
 	SIM_TEST(test_close_fin_rides_queued_data),
 	SIM_TEST(test_close_fin_waits_for_the_window),
+	SIM_TEST(test_close_on_fin_one_step),
+	SIM_TEST(test_close_on_fin_with_data_answered),
+	SIM_TEST(test_close_on_fin_withdrawn),
+	SIM_TEST(test_close_on_fin_by_listener),
 };
 const unsigned int tcp_tests_close_n = RTE_DIM(tcp_tests_close);
