@@ -452,7 +452,7 @@ tcp_fsm_step_slow(struct tern_ctx *ctx, struct tern_conn *c,
 	if (cell->next != c->state)
 		tcp_set_state(ctx, c, cell, false);
 	if (a & (A_SEND_SYN | A_SEND_SYNACK))
-		tcp_owe_syn(ctx, c);
+		tcp_send_syn(ctx, c);
 	c->flags |= cell->conn_flags;
 	c->notify |= cell->notify;
 	if (a & A_ARM_FW2)
@@ -504,7 +504,7 @@ tcp_fsm_step_cell(struct tern_ctx *ctx, struct tern_conn *c,
 	tcp_of(ctx)->fsm_hits[row]++;
 	/* Last: the row has nothing else to do (see the assertion above). */
 	if (a & (A_SEND_SYN | A_SEND_SYNACK))
-		tcp_owe_syn(ctx, c);
+		tcp_send_syn(ctx, c);
 	else if (a & A_ARM_FW2)
 		tcp_fsm_arm_fw2(ctx, c);
 	return 0;

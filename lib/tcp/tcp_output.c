@@ -207,44 +207,27 @@ tcp_owe_syn(struct tern_ctx *ctx, struct tern_conn *c)
 }
 
 /*
- * Our SYN (SYN_SENT) or SYN+ACK: from c's header template, built now
- * for the segments to come (with timestamps if this SYN offers or
- * agrees them: a SYN+ACK without them makes the first segment build it
- * again), while lib/net's part holds; otherwise through the IP output
- * (ARP's or ND's state machine), after which the template is built.
+ * The SYN or SYN+ACK of a state-table step (a connect(), a SYN that
+ * opens or repeats). The first one (no retransmission timer yet) goes
+ * at once while the TX batch has room beyond the reserve, as an answer
+ * to input does: no trip through the work list and the output pass's
+ * decision, for a connection that owes nothing else yet (a row with
+ * A_SEND_SYN or A_SEND_SYNACK sets no other flag). Otherwise, and again
+ * (a repeated SYN, a simultaneous open), it is owed (tcp_owe_syn()).
  */
-static void
-tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
+void
+tcp_send_syn(struct tern_ctx *ctx, struct tern_conn *c)
 {
-	const struct tern_tcp *tcp = tcp_of(ctx);
-	/* Past SYN_SENT we know the peer's ISN: SYN+ACK (also after close()
-	 * moved a SYN_RCVD connection to FIN_WAIT_1). */
-	bool synack = c->state != TERN_TCP_SYN_SENT;
-	/* RFC 7323 2.2: the window of a SYN is never scaled. */
-	uint16_t wnd = (uint16_t)RTE_MIN(tcp->conf.rcv_buf,
-					 (uint32_t)UINT16_MAX);
-	unsigned int plain_len = TCP_HDR_LEN +
-		(tcp_syn_ts(tcp, c, synack) ? TCP_OPTS_TS_LEN : 0);
-	struct tcp_emit e;
-
-	if (synack)
-		c->last_ack_sent = c->rcv_nxt;
-	c->rcv_adv = c->rcv_nxt + wnd;
-	c->flags &= ~CF_SYN_OWED;
-	/* Without an mbuf the SYN is as good as lost: the RTO resends it. */
-	if (likely(tcp_emit_syn_tmpl(ctx, c, synack, wnd, plain_len) !=
-		   -EAGAIN))
+	if (c->rtx_deadline_ns != 0 ||
+	    tern_ctx_tx_room(ctx) <= TCP_TX_RESERVE) {
+		tcp_owe_syn(ctx, c);
 		return;
-	memset(&e, 0, sizeof(e));
-	e.key = &c->node.key;
-	e.owner = c;
-	e.seq = c->iss;
-	e.flags = synack ? TCP_SYN | TCP_ACK : TCP_SYN;
-	e.ack = synack ? c->rcv_nxt : 0;
-	e.wnd = wnd;
-	tcp_syn_opts(ctx, c, synack, &e.opts);
-	if (tcp_emit(ctx, &e) == 0)
-		tcp_tmpl_build(ctx, c, tcp_tmpl_of(c), plain_len);
+	}
+	c->snd_nxt = c->iss + 1;
+	if (seq_lt(c->snd_max, c->snd_nxt))
+		c->snd_max = c->snd_nxt;
+	tcp_syn_rtx_arm(ctx, c);
+	tcp_emit_syn(ctx, c);
 }
 
 void
