@@ -597,7 +597,9 @@ tcp_output_fin_ok(const struct tern_ctx *ctx, const struct tern_conn *c)
 /*
  * The pass of a close() (tcp_output_fin_ok()): our FIN, behind what is
  * queued, from the header template inline, in a frame of its own:
- * once per connection on each side.
+ * once per connection on each side. tcp_flush_work() tests for it
+ * after the usual pass (which pays nothing for it) and calls it
+ * straight, without tcp_output()'s frame and tests.
  */
 static __rte_noinline void
 tcp_output_fin(struct tern_ctx *ctx, struct tern_conn *c)
@@ -678,20 +680,14 @@ tcp_output_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t mss)
  * windows allow (tcp_output_data(), or the usual single segment at
  * once); an ACK if one is owed and nothing else carried it.
  * tcp_flush_work() takes the usual pass of an open connection to
- * tcp_output_usual() before it comes here.
+ * tcp_output_usual() and the pass of a close() to tcp_output_fin()
+ * before it comes here.
  */
 static void
 tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 {
-	uint32_t snd_max;
+	uint32_t snd_max = c->snd_max;
 
-	/* Tested here rather than in tcp_flush_work(): any test there
-	 * costs the usual pass's loop an instruction per request. */
-	if (tcp_output_fin_ok(ctx, c)) {
-		tcp_output_fin(ctx, c);
-		return;
-	}
-	snd_max = c->snd_max;
 	if (c->flags & CF_SYN_OWED)
 		tcp_emit_syn(ctx, c);
 	/* No data before our SYN is acknowledged. */
@@ -753,6 +749,8 @@ tcp_flush_work(struct tern_ctx *ctx)
 		tcp->in_output = c;
 		if (likely(tcp_output_usual_ok(c)))
 			tcp_output_usual(ctx, c);
+		else if (tcp_output_fin_ok(ctx, c))
+			tcp_output_fin(ctx, c);
 		else
 			tcp_output(ctx, c);
 	}
