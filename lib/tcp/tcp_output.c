@@ -331,7 +331,9 @@ tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 		if (tcp_emit_conn(ctx, c, &e) != 0)
 			return -ENOBUFS;
 	}
-	if (seq_lt(seq, c->snd_max)) {
+	/* A whole queue's pass (@p usual) starts with nothing in flight
+	 * (snd_max is snd_una): its segment is never a retransmission. */
+	if (!usual && seq_lt(seq, c->snd_max)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
 		c->retrans_total++;
 		tcp_recovery_on_retransmit(ctx, c, seq, len);
@@ -439,7 +441,8 @@ tcp_send_segment_as(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
 	c->snd_nxt += len + (fin ? 1 : 0);
 	if (fin)
 		c->flags |= CF_FIN_SENT;
-	if (seq_lt(c->snd_max, c->snd_nxt))
+	/* ... and its segment (data, a FIN) takes snd_nxt past snd_max. */
+	if (usual || seq_lt(c->snd_max, c->snd_nxt))
 		c->snd_max = c->snd_nxt;
 	if (usual && !fin) {
 		tcp_flight_arm_usual(ctx, c);
