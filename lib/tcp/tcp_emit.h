@@ -186,14 +186,9 @@ tcp_syn_opts(const struct tern_ctx *ctx, const struct tern_conn *c,
 }
 
 /*
- * Our SYN (SYN+ACK if @p synack) with the unscaled window @p wnd, from
- * c's header template for a @p plain_len-byte header, built (or copied)
- * first if it has none: the usual four options written from the record,
- * any others through tcp_syn_opts(). Returns -ENOBUFS when no mbuf
- * could be had, -EAGAIN when no template could be had (lib/net's part:
- * send through the IP output).
+ * Our SYN (SYN_SENT) or SYN+ACK, first time or again, from c's header
+ * template, or through the IP output when none holds (tcp_tmpl.c).
  */
-int tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c, bool synack,
-		      uint16_t wnd, unsigned int plain_len);
+void tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c);
 
 #endif /* TCP_EMIT_H */

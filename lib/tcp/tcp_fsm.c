@@ -462,7 +462,7 @@ tcp_fsm_step_slow(struct tern_ctx *ctx, struct tern_conn *c,
 	if (cell->next != c->state)
 		tcp_set_state(ctx, c, cell, false);
 	if (a & (A_SEND_SYN | A_SEND_SYNACK))
-		tcp_owe_syn(ctx, c);
+		tcp_send_syn(ctx, c);
 	c->flags |= cell->conn_flags;
 	c->notify |= cell->notify;
 	if (a & A_ARM_FW2)
@@ -489,7 +489,7 @@ tcp_fsm_step_slow(struct tern_ctx *ctx, struct tern_conn *c,
 static __rte_always_inline int
 tcp_fsm_step_cell(struct tern_ctx *ctx, struct tern_conn *c,
 		  const struct tcp_fsm_cell *cell, enum tcp_event ev,
-		  const struct tcp_seg *seg, bool syn_now)
+		  const struct tcp_seg *seg)
 {
 	uint32_t a;
 	uint8_t row;
@@ -513,12 +513,9 @@ tcp_fsm_step_cell(struct tern_ctx *ctx, struct tern_conn *c,
 		tcp_conn_work(ctx, c);
 	tcp_of(ctx)->fsm_hits[row]++;
 	/* Last: the row has nothing else to do (see the assertion above). */
-	if (a & (A_SEND_SYN | A_SEND_SYNACK)) {
-		if (syn_now)
-			tcp_send_syn(ctx, c);
-		else
-			tcp_owe_syn(ctx, c);
-	} else if (a & A_ARM_FW2)
+	if (a & (A_SEND_SYN | A_SEND_SYNACK))
+		tcp_send_syn(ctx, c);
+	else if (a & A_ARM_FW2)
 		tcp_fsm_arm_fw2(ctx, c);
 	return 0;
 }
@@ -527,8 +524,7 @@ int
 tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
 	     const struct tcp_seg *seg)
 {
-	return tcp_fsm_step_cell(ctx, c, &tcp_fsm[c->state][ev], ev, seg,
-				 false);
+	return tcp_fsm_step_cell(ctx, c, &tcp_fsm[c->state][ev], ev, seg);
 }
 
 /*
@@ -545,7 +541,7 @@ tcp_fsm_step_user(struct tern_ctx *ctx, struct tern_conn *c,
 
 	if (!cell->valid)
 		return -1;
-	return tcp_fsm_step_cell(ctx, c, cell, ev, NULL, false);
+	return tcp_fsm_step_cell(ctx, c, cell, ev, NULL);
 }
 
 /*
@@ -560,7 +556,7 @@ tcp_fsm_step_connect(struct tern_ctx *ctx, struct tern_conn *c)
 	RTE_ASSERT(c->state == TERN_TCP_CLOSED);
 	return tcp_fsm_step_cell(ctx, c,
 				 &tcp_fsm[TERN_TCP_CLOSED][TCP_EV_USER_CONNECT],
-				 TCP_EV_USER_CONNECT, NULL, true);
+				 TCP_EV_USER_CONNECT, NULL);
 }
 
 /* The SYN+ACK that completes an active open, SYN_SENT --SEG_SYN_ACK-->
@@ -572,7 +568,7 @@ tcp_fsm_step_syn_ack(struct tern_ctx *ctx, struct tern_conn *c,
 	RTE_ASSERT(c->state == TERN_TCP_SYN_SENT);
 	return tcp_fsm_step_cell(ctx, c,
 				 &tcp_fsm[TERN_TCP_SYN_SENT][TCP_EV_SEG_SYN_ACK],
-				 TCP_EV_SEG_SYN_ACK, seg, false);
+				 TCP_EV_SEG_SYN_ACK, seg);
 }
 
 /*

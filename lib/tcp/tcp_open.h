@@ -134,9 +134,5 @@ int tcp_fsm_step_connect(struct tern_ctx *ctx, struct tern_conn *c);
 /* The SYN+ACK's step in SYN_SENT, its row known (tcp_fsm.c). */
 int tcp_fsm_step_syn_ack(struct tern_ctx *ctx, struct tern_conn *c,
 			 const struct tcp_seg *seg);
-/* connect()'s SYN from the call, not the output pass (tcp_syn_out.c). */
-void tcp_send_syn(struct tern_ctx *ctx, struct tern_conn *c);
-/* Our SYN or SYN+ACK, built and sent now (tcp_output.c). */
-void tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c);
 
 #endif /* TCP_OPEN_H */

@@ -176,25 +176,33 @@ tcp_opts_syn_usual(const struct tcp_opts_out *o)
 	       o->nsack == 0;
 }
 
+/* One 32-bit word of options, @p v in host order, at @p buf. */
+static inline void
+tcp_opts_put32(uint8_t *buf, uint32_t v)
+{
+	uint32_t be = tcp_opts_be32(v);
+
+	memcpy(buf, &be, sizeof(be));
+}
+
 /* Its 20 bytes (MSS, SACK-permitted + TS, NOP WS: the layout of
  * tcp_opts_write()) as five words, where a SYN's emit inlines it, from
- * the values themselves (no struct tcp_opts_out to fill first). */
+ * the values themselves (no struct tcp_opts_out to fill first): each
+ * stored straight into the header (an array of the five would be built
+ * on the stack and copied from there). */
 static inline void
 tcp_opts_write_syn_words(uint8_t *buf, uint16_t mss, uint8_t wscale,
 			 uint32_t tsval, uint32_t tsecr)
 {
 	uint32_t ws = wscale > TCP_MAX_WSCALE ? TCP_MAX_WSCALE : wscale;
-	uint32_t w[5] = {
-		tcp_opts_be32((uint32_t)TCP_OPT_MSS << 24 | 4u << 16 | mss),
-		tcp_opts_be32((uint32_t)TCP_OPT_SACK_PERM << 24 | 2u << 16 |
-			      (uint32_t)TCP_OPT_TS << 8 | 10u),
-		tcp_opts_be32(tsval),
-		tcp_opts_be32(tsecr),
-		tcp_opts_be32((uint32_t)TCP_OPT_NOP << 24 |
-			      (uint32_t)TCP_OPT_WS << 16 | 3u << 8 | ws),
-	};
 
-	memcpy(buf, w, sizeof(w));
+	tcp_opts_put32(buf, (uint32_t)TCP_OPT_MSS << 24 | 4u << 16 | mss);
+	tcp_opts_put32(buf + 4, (uint32_t)TCP_OPT_SACK_PERM << 24 |
+		       2u << 16 | (uint32_t)TCP_OPT_TS << 8 | 10u);
+	tcp_opts_put32(buf + 8, tsval);
+	tcp_opts_put32(buf + 12, tsecr);
+	tcp_opts_put32(buf + 16, (uint32_t)TCP_OPT_NOP << 24 |
+		       (uint32_t)TCP_OPT_WS << 16 | 3u << 8 | ws);
 }
 
 static inline void

@@ -184,55 +184,6 @@ tcp_emit_conn(struct tern_ctx *ctx, struct tern_conn *c,
 	return rc;
 }
 
-/*
- * Our SYN (SYN_SENT) or SYN+ACK: from c's header template, built now
- * for the segments to come (with timestamps if this SYN offers or
- * agrees them: a SYN+ACK without them makes the first segment build it
- * again), while lib/net's part holds; otherwise through the IP output
- * (ARP's or ND's state machine), after which the template is built.
- */
-static __rte_always_inline void
-tcp_emit_syn_inline(struct tern_ctx *ctx, struct tern_conn *c)
-{
-	const struct tern_tcp *tcp = tcp_of(ctx);
-	/* Past SYN_SENT we know the peer's ISN: SYN+ACK (also after close()
-	 * moved a SYN_RCVD connection to FIN_WAIT_1). */
-	bool synack = c->state != TERN_TCP_SYN_SENT;
-	/* RFC 7323 2.2: the window of a SYN is never scaled. */
-	uint16_t wnd = (uint16_t)RTE_MIN(tcp->conf.rcv_buf,
-					 (uint32_t)UINT16_MAX);
-	unsigned int plain_len = TCP_HDR_LEN +
-		(tcp_syn_ts(tcp, c, synack) ? TCP_OPTS_TS_LEN : 0);
-	struct tcp_emit e;
-
-	if (synack)
-		c->last_ack_sent = c->rcv_nxt;
-	c->rcv_adv = c->rcv_nxt + wnd;
-	c->flags &= ~CF_SYN_OWED;
-	/* Without an mbuf the SYN is as good as lost: the RTO resends it. */
-	if (likely(tcp_emit_syn_tmpl(ctx, c, synack, wnd, plain_len) !=
-		   -EAGAIN))
-		return;
-	memset(&e, 0, sizeof(e));
-	e.key = &c->node.key;
-	e.owner = c;
-	e.seq = c->iss;
-	e.flags = synack ? TCP_SYN | TCP_ACK : TCP_SYN;
-	e.ack = synack ? c->rcv_nxt : 0;
-	e.wnd = wnd;
-	tcp_syn_opts(ctx, c, synack, &e.opts);
-	if (tcp_emit(ctx, &e) == 0)
-		tcp_tmpl_build(ctx, c, tcp_tmpl_of(c), plain_len);
-}
-
-/* tcp_emit_syn_inline() for connect()'s SYN (tcp_send_syn()); the
- * output pass keeps it inline. */
-void
-tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
-{
-	tcp_emit_syn_inline(ctx, c);
-}
-
 void
 tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c)
 {
@@ -334,7 +285,9 @@ tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 		if (tcp_emit_conn(ctx, c, &e) != 0)
 			return -ENOBUFS;
 	}
-	if (seq_lt(seq, c->snd_max)) {
+	/* A whole queue's pass (@p usual) starts with nothing in flight
+	 * (snd_max is snd_una): its segment is never a retransmission. */
+	if (!usual && seq_lt(seq, c->snd_max)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_RETRANS_SEGS);
 		c->retrans_total++;
 		tcp_recovery_on_retransmit(ctx, c, seq, len);
@@ -442,7 +395,8 @@ tcp_send_segment_as(struct tern_ctx *ctx, struct tern_conn *c, uint32_t len,
 	c->snd_nxt += len + (fin ? 1 : 0);
 	if (fin)
 		c->flags |= CF_FIN_SENT;
-	if (seq_lt(c->snd_max, c->snd_nxt))
+	/* ... and its segment (data, a FIN) takes snd_nxt past snd_max. */
+	if (usual || seq_lt(c->snd_max, c->snd_nxt))
 		c->snd_max = c->snd_nxt;
 	if (usual && !fin) {
 		tcp_flight_arm_usual(ctx, c);
@@ -600,7 +554,9 @@ tcp_output_fin_ok(const struct tern_ctx *ctx, const struct tern_conn *c)
 /*
  * The pass of a close() (tcp_output_fin_ok()): our FIN, behind what is
  * queued, from the header template inline, in a frame of its own:
- * once per connection on each side.
+ * once per connection on each side. tcp_flush_work() tests for it
+ * after the usual pass (which pays nothing for it) and calls it
+ * straight, without tcp_output()'s frame and tests.
  */
 static __rte_noinline void
 tcp_output_fin(struct tern_ctx *ctx, struct tern_conn *c)
@@ -681,22 +637,16 @@ tcp_output_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t mss)
  * windows allow (tcp_output_data(), or the usual single segment at
  * once); an ACK if one is owed and nothing else carried it.
  * tcp_flush_work() takes the usual pass of an open connection to
- * tcp_output_usual() before it comes here.
+ * tcp_output_usual() and the pass of a close() to tcp_output_fin()
+ * before it comes here.
  */
 static void
 tcp_output(struct tern_ctx *ctx, struct tern_conn *c)
 {
-	uint32_t snd_max;
+	uint32_t snd_max = c->snd_max;
 
-	/* Tested here rather than in tcp_flush_work(): any test there
-	 * costs the usual pass's loop an instruction per request. */
-	if (tcp_output_fin_ok(ctx, c)) {
-		tcp_output_fin(ctx, c);
-		return;
-	}
-	snd_max = c->snd_max;
 	if (c->flags & CF_SYN_OWED)
-		tcp_emit_syn_inline(ctx, c);
+		tcp_emit_syn(ctx, c);
 	/* No data before our SYN is acknowledged. */
 	if (tcp_state_has(c->state, SP_SENDS) && tcp_syn_acked(c)) {
 		/* The receive side does not change during the pass. */
@@ -756,6 +706,8 @@ tcp_flush_work(struct tern_ctx *ctx)
 		tcp->in_output = c;
 		if (likely(tcp_output_usual_ok(c)))
 			tcp_output_usual(ctx, c);
+		else if (tcp_output_fin_ok(ctx, c))
+			tcp_output_fin(ctx, c);
 		else
 			tcp_output(ctx, c);
 	}

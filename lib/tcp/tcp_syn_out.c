@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Our SYN or SYN+ACK owed to the output pass (tcp_owe_syn(), the state
- * table's A_SEND_SYN and A_SEND_SYNACK, and the RTO's resend), or, for
- * connect(), sent from the call (tcp_send_syn()).
+ * table's A_SEND_SYN and A_SEND_SYNACK, and the RTO's resend), or sent
+ * from the state-table step (tcp_send_syn()) when it is the first.
  */
 #include "tcp_emit.h"
 #include "tcp_open.h"
@@ -33,17 +33,20 @@ tcp_owe_syn(struct tern_ctx *ctx, struct tern_conn *c)
 }
 
 /*
- * connect()'s SYN, sent from the call rather than owed to the output
- * pass: the same sequence space, timer and segment as tcp_owe_syn() and
- * the pass's tcp_emit_syn(), without the work list's round and the
- * pass's tests (a new record owes nothing else). With the TX batch down
- * to the pass's reserve, it is owed as usual and waits for the pass
- * after the driver's flush.
+ * The SYN or SYN+ACK of a state-table step (a connect(), a SYN that
+ * opens or repeats). The first one (no retransmission timer yet) goes
+ * at once while the TX batch has room beyond the reserve, as an answer
+ * to input does: no trip through the work list and the output pass's
+ * decision, for a connection that owes nothing else yet (a row with
+ * A_SEND_SYN or A_SEND_SYNACK sets no other flag). Otherwise, and again
+ * (a repeated SYN, a simultaneous open), it is owed (tcp_owe_syn()) and
+ * waits for the pass after the driver's flush.
  */
 void
 tcp_send_syn(struct tern_ctx *ctx, struct tern_conn *c)
 {
-	if (unlikely(tern_ctx_tx_room(ctx) <= TCP_TX_RESERVE)) {
+	if (c->rtx_deadline_ns != 0 ||
+	    tern_ctx_tx_room(ctx) <= TCP_TX_RESERVE) {
 		tcp_owe_syn(ctx, c);
 		return;
 	}

@@ -249,38 +249,33 @@ tcp_emit_plain_slow(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
 }
 
 /*
- * Our SYN (or SYN+ACK if @p synack) from c's template, ready for a
- * @p plain_len-byte header (tcp_tmpl_ready()): the template's Ethernet,
- * IP and fixed TCP headers, then the fields of the SYN and its options
- * (the usual four in five stores, straight from the record), which
- * make its header longer than the template's; tern_ip_tmpl_send() adds
- * the lengths and checksums. Returns -ENOBUFS when no mbuf could be
- * had, -EAGAIN when there is no template (nothing sent).
+ * Our SYN (or SYN+ACK if @p synack) from c's template @p t, ready for
+ * it (tcp_tmpl_ready()), to @p mac: the template's Ethernet, IP and
+ * fixed TCP headers, then the fields of the SYN and its options (the
+ * usual four in five stores, straight from the record), which make its
+ * header longer than the template's; tern_ip_tmpl_send() adds the
+ * lengths and checksums. Without an mbuf nothing is sent.
  */
-int
-tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c, bool synack,
-		  uint16_t wnd, unsigned int plain_len)
+static __rte_always_inline void
+tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
+		  const struct tcp_tmpl *t, const struct rte_ether_addr *mac,
+		  bool synack, uint16_t wnd)
 {
 	const struct tern_tcp *tcp = tcp_of(ctx);
-	struct tcp_tmpl *t = tcp_tmpl_of(c);
 	unsigned int hdr_len = TCP_HDR_LEN;
-	const struct rte_ether_addr *mac;
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
 	uint8_t *p;
 
-	mac = tcp_tmpl_ready(ctx, c, t, plain_len);
-	if (unlikely(mac == NULL))
-		return -EAGAIN;
 	m = tern_mbuf_alloc(ctx);
 	if (m == NULL)
-		return -ENOBUFS;
+		return;
 	if (unlikely(rte_pktmbuf_tailroom(m) <
 		     sizeof(t->frame) + TCP_MAX_OPT_LEN)) {
 		/* A data room smaller than the headers: too small to use. */
 		rte_pktmbuf_free(m);
 		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
-		return -ENOBUFS;
+		return;
 	}
 	p = rte_pktmbuf_mtod(m, uint8_t *);
 	memcpy(p, t->frame, sizeof(t->frame));
@@ -308,7 +303,62 @@ tcp_emit_syn_tmpl(struct tern_ctx *ctx, struct tern_conn *c, bool synack,
 	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_OUT_SEGS);
 	c->segs_out++;
 	tern_ip_tmpl_send(ctx, m, &t->ip, mac, hdr_len);
-	return 0;
+}
+
+/*
+ * Our SYN or SYN+ACK with the unscaled window @p wnd through the IP
+ * output (ARP's or ND's state machine: no template holds), after which
+ * c's template for a @p plain_len-byte header is built.
+ */
+static __rte_noinline void
+tcp_emit_syn_full(struct tern_ctx *ctx, struct tern_conn *c, bool synack,
+		  uint16_t wnd, unsigned int plain_len)
+{
+	struct tcp_emit e;
+
+	memset(&e, 0, sizeof(e));
+	e.key = &c->node.key;
+	e.owner = c;
+	e.seq = c->iss;
+	e.flags = synack ? TCP_SYN | TCP_ACK : TCP_SYN;
+	e.ack = synack ? c->rcv_nxt : 0;
+	e.wnd = wnd;
+	tcp_syn_opts(ctx, c, synack, &e.opts);
+	if (tcp_emit(ctx, &e) == 0)
+		tcp_tmpl_build(ctx, c, tcp_tmpl_of(c), plain_len);
+}
+
+/*
+ * Our SYN (SYN_SENT) or SYN+ACK: from c's header template, made ready
+ * now for the segments to come (with timestamps if this SYN offers or
+ * agrees them: a SYN+ACK without them makes the first segment build it
+ * again), while lib/net's part holds; otherwise through the IP output.
+ * Without an mbuf the SYN is as good as lost: the RTO resends it.
+ */
+void
+tcp_emit_syn(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	const struct tern_tcp *tcp = tcp_of(ctx);
+	/* Past SYN_SENT we know the peer's ISN: SYN+ACK (also after close()
+	 * moved a SYN_RCVD connection to FIN_WAIT_1). */
+	bool synack = c->state != TERN_TCP_SYN_SENT;
+	/* RFC 7323 2.2: the window of a SYN is never scaled. */
+	uint16_t wnd = (uint16_t)RTE_MIN(tcp->conf.rcv_buf,
+					 (uint32_t)UINT16_MAX);
+	unsigned int plain_len = TCP_HDR_LEN +
+		(tcp_syn_ts(tcp, c, synack) ? TCP_OPTS_TS_LEN : 0);
+	struct tcp_tmpl *t = tcp_tmpl_of(c);
+	const struct rte_ether_addr *mac;
+
+	if (synack)
+		c->last_ack_sent = c->rcv_nxt;
+	c->rcv_adv = c->rcv_nxt + wnd;
+	c->flags &= ~CF_SYN_OWED;
+	mac = tcp_tmpl_ready(ctx, c, t, plain_len);
+	if (likely(mac != NULL))
+		tcp_emit_syn_tmpl(ctx, c, t, mac, synack, wnd);
+	else
+		tcp_emit_syn_full(ctx, c, synack, wnd, plain_len);
 }
 
 /*
