@@ -3,8 +3,11 @@
  * The usual response head's path (lib/http/http_resp_head.c) against
  * the general parse (http_response_head_general()): the heads it takes
  * give what the general parse gives, byte for byte, and the rest are
- * handed over. Every head in a heap buffer of exactly its size, so that
- * ASan sees a load past it.
+ * handed over. Each scan of the path is run by name, whichever one
+ * http_response_prefix() chooses on this CPU: the sixteen-byte one
+ * (SSSE3) everywhere, the 64-byte windows (AVX2) where the CPU has
+ * them (skipped elsewhere), and the choice itself. Every head in a heap
+ * buffer of exactly its size, so that ASan sees a load past it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,10 +22,42 @@
 #include "http.h"
 #include "http_prefix.h"
 
+typedef uint32_t (*prefix_fn)(const char *p, uint32_t len,
+			      bool head_request, struct http_response *resp);
+
+/* The scan a test runs (its cmocka state). */
+struct scan_under_test {
+	const char *name;
+	prefix_fn prefix;
+	bool avx2;   /* runs only where the CPU has AVX2, BMI1, BMI2 */
+};
+
+static struct scan_under_test scan_sse = {
+	"sse", http_response_prefix_sse, false };
+static struct scan_under_test scan_avx2 = {
+	"avx2", http_response_prefix_avx2, true };
+static struct scan_under_test scan_chosen = {
+	"chosen", http_response_prefix, false };
+
+/* The scan of the test's @p state; skips the test where it cannot
+ * run. */
+static prefix_fn
+scan_of(void **state)
+{
+	const struct scan_under_test *t = *state;
+
+	if (t->avx2 && !http_response_prefix_avx2_runs()) {
+		print_message("no AVX2 on this CPU: %s scan skipped\n",
+			      t->name);
+		skip();
+	}
+	return t->prefix;
+}
+
 /* Both parses of p[0..len) in an exactly sized copy; fails the test
  * when they differ. @return the head's length (0: refused). */
 static uint32_t
-both_agree(const char *p, size_t len, bool head_request,
+both_agree(prefix_fn prefix, const char *p, size_t len, bool head_request,
 	   struct http_response *out)
 {
 	struct http_response fast, general;
@@ -33,7 +68,7 @@ both_agree(const char *p, size_t len, bool head_request,
 	memcpy(h, p, len);
 	memset(&fast, 0x55, sizeof(fast));
 	memset(&general, 0x66, sizeof(general));
-	nf = http_response_prefix(h, (uint32_t)len, head_request, &fast);
+	nf = prefix(h, (uint32_t)len, head_request, &fast);
 	ng = http_response_head_general(h, (uint32_t)len, head_request,
 					&general);
 	free(h);
@@ -50,6 +85,12 @@ both_agree(const char *p, size_t len, bool head_request,
 }
 
 #define PAD "0123456789abcdef0123456789abcdef"
+/* tern-httpd's page head, as tern-load reads it in the benchmark. */
+#define BENCH_HEAD "HTTP/1.1 200 OK\r\nServer: tern-httpd\r\n" \
+	"Date: Sun, 06 Dec 2026 21:59:32 GMT\r\n" \
+	"Content-Type: text/html\r\nContent-Length: 104\r\n\r\n"
+#define LONG70 "0123456789012345678901234567890123456789" \
+	"012345678901234567890123456789"
 /* A case both parses refuse. */
 #define REFUSED 0, 0, false, HTTP_BODY_NONE, 0
 
@@ -97,6 +138,43 @@ test_resp_head_cases(void **state)
 		  false, 39, 200, false, HTTP_BODY_TO_EOF, 0 },
 		{ "HTTP/1.1 200 OK\r\nAbcdefghijklmnop: v\r\n\r\n" PAD "\n",
 		  false, 40, 200, false, HTTP_BODY_TO_EOF, 0 },
+		/* Heads of 64 bytes or more (the AVX2 scan's): the
+		 * benchmark's with and without its body behind, names the
+		 * usual path reads or hands over (Transfer-Encoding and
+		 * Connection of any case; names of their lengths that are
+		 * neither), names and values longer than a window. */
+		{ BENCH_HEAD PAD PAD PAD "01234567\n", false, 122, 200, true,
+		  HTTP_BODY_LENGTH, 104 },
+		{ BENCH_HEAD, false, 122, 200, true, HTTP_BODY_LENGTH, 104 },
+		{ BENCH_HEAD, true, 122, 200, true, HTTP_BODY_NONE, 0 },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+		  PAD "\n", false, 47, 200, true, HTTP_BODY_CHUNKED, 0 },
+		{ "HTTP/1.1 200 OK\r\ntransfer-ENCODING: gzip, chunked\r\n"
+		  "\r\n" PAD "\n", false, 53, 200, true, HTTP_BODY_CHUNKED,
+		  0 },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n" PAD
+		  "\n", false, 44, 200, false, HTTP_BODY_TO_EOF, 0 },
+		{ "HTTP/1.1 200 OK\r\nTransfer-Encodinx: chunked\r\n"
+		  "Content-Length: 3\r\n\r\n" PAD "\n", false, 66, 200,
+		  true, HTTP_BODY_LENGTH, 3 },
+		{ "HTTP/1.1 200 OK\r\nSet-Cookie: a=b; Path=/\r\n"
+		  "Content-Length: 3\r\n\r\n" PAD "\n", false, 63, 200,
+		  true, HTTP_BODY_LENGTH, 3 },
+		{ "HTTP/1.1 200 OK\r\nConnection: keep-alive\r\n"
+		  "Content-Length: 3\r\n\r\n" PAD "\n", false, 62, 200,
+		  true, HTTP_BODY_LENGTH, 3 },
+		{ "HTTP/1.1 200 OK\r\nCONNECTION: close\r\n"
+		  "Content-Length: 3\r\n\r\n" PAD "\n", false, 57, 200,
+		  false, HTTP_BODY_LENGTH, 3 },
+		{ "HTTP/1.1 200 OK\r\nAccess-Control-Allow-Origin: *\r\n"
+		  "Content-Length: 3\r\n\r\n" PAD "\n", false, 70, 200,
+		  true, HTTP_BODY_LENGTH, 3 },
+		{ "HTTP/1.1 200 OK\r\nX-Long: " LONG70 "\r\n"
+		  "Content-Length: 3\r\n\r\n" PAD "\n", false, 118, 200,
+		  true, HTTP_BODY_LENGTH, 3 },
+		{ "HTTP/1.1 200 OK\r\nX" LONG70 ": v\r\n"
+		  "Content-Length: 3\r\n\r\n" PAD "\n", false, 114, 200,
+		  true, HTTP_BODY_LENGTH, 3 },
 		/* Refused: repeats that differ, an empty name, whitespace
 		 * before the colon, obs-fold, a bare CR, a CTL in a value,
 		 * an empty or signed length, TE with CL. */
@@ -119,12 +197,26 @@ test_resp_head_cases(void **state)
 		  "Content-Length: 5\r\n\r\n" PAD "\n", false, REFUSED },
 		{ "HTTP/1.1 2x0 OK\r\nContent-Length: 5\r\n\r\n" PAD "\n",
 		  false, REFUSED },
+		{ "HTTP/1.1 200 OK\r\nServer: tern-httpd\r\n"
+		  "Content-Length: 5\r\nContent-Length: 6\r\n\r\n" PAD "\n",
+		  false, REFUSED },
+		{ "HTTP/1.1 200 OK\r\nX-Long: " LONG70 "\x01\r\n"
+		  "Content-Length: 3\r\n\r\n" PAD "\n", false, REFUSED },
+		{ "HTTP/1.1 200 OK\r\nServer: tern-httpd\r\n"
+		  "Date: Sun, 06 Dec 2026 21:59:32 GMT\r\n"
+		  "Content-Type: text/html\r\n\r\n", false, 101, 200, false,
+		  HTTP_BODY_TO_EOF, 0 },
+		{ "HTTP/1.1 200 OK\r\nServer: tern-httpd\r\n"
+		  "Date: Sun, 06 Dec 2026 21:59:32 GMT\r\n"
+		  "Content-Type: text/html\r\n", false, REFUSED },
 	};
 
-	(void)state;
+	prefix_fn prefix = scan_of(state);
+
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct http_response resp;
-		uint32_t n = both_agree(cases[i].head, strlen(cases[i].head),
+		uint32_t n = both_agree(prefix, cases[i].head,
+					strlen(cases[i].head),
 					cases[i].head_request, &resp);
 
 		if (n != cases[i].len)
@@ -172,19 +264,22 @@ test_resp_head_mutations(void **state)
 		"X-A-Long-Field-Name-Here: v\r\n", "X: \r\n",
 		"Connection: keep-alive\r\n", "CONTENT-LENGTH:0\r\n",
 		"Content-Lengtx: 5\r\n", "Conn-ection: x\r\n",
+		"Transfer-Encodinx: y\r\n", "Set-Cookie: a=b; Path=/\r\n",
+		"Access-Control-Allow-Origin: *\r\n",
+		"X-Long: " LONG70 "\r\n", "transfer-encoding: gzip, chunked\r\n",
 	};
 	static const char bytes[] = { '\t', '\r', '\n', ' ', ':', 0, 0x7f,
 				      (char)0x80, 'a', 'Z', '"', '(', '-',
 				      '5' };
 	const size_t nstatus = sizeof(status) / sizeof(status[0]);
 	const size_t nlines = sizeof(lines) / sizeof(lines[0]);
+	prefix_fn prefix = scan_of(state);
 	uint64_t seed = 1;
 	uint32_t taken = 0;
 
-	(void)state;
 	for (int it = 0; it < 200000; it++) {
 		struct http_response resp;
-		char buf[512];
+		char buf[1024];
 		size_t len = 0, lim;
 		int nl = (int)(next_rand(&seed) % 7);
 		int muts = (int)(next_rand(&seed) % 4);
@@ -220,18 +315,72 @@ test_resp_head_mutations(void **state)
 			;
 		if (lim == 0)
 			continue;
-		taken += both_agree(buf, lim, it % 5 == 0, &resp) != 0;
+		taken += both_agree(prefix, buf, lim, it % 5 == 0, &resp) != 0;
 	}
 	/* Enough of them valid for the comparison to mean something. */
 	assert_true(taken > 20000);
 }
 
+/*
+ * Where a window ends: a filler line of every length from 0 to 150
+ * bytes before the benchmark's lines moves each line end across the
+ * 64-byte windows' bounds, with and without a body behind (the last
+ * window then the piece's last 64 bytes); each such head taken, and
+ * with any byte of it replaced by a CTL, a colon or a SP the same
+ * verdict as the general parse's.
+ */
+static void
+test_resp_head_window_bounds(void **state)
+{
+	static const char bad[] = { '\x01', '\t', '\n', '\r', ':', ' ',
+				    (char)0x80 };
+	prefix_fn prefix = scan_of(state);
+
+	for (uint32_t fill = 0; fill <= 150; fill++) {
+		for (int body = 0; body < 2; body++) {
+			struct http_response resp;
+			char buf[512];
+			int head, len;
+
+			head = sprintf(buf, "HTTP/1.1 200 OK\r\nX-Fill: "
+				       "%.*s\r\nServer: tern-httpd\r\n"
+				       "Content-Length: 5\r\n\r\n", (int)fill,
+				       LONG70 LONG70 LONG70);
+			len = head + (body ? sprintf(buf + head,
+						     "hello" PAD "\n") : 0);
+			assert_int_equal(both_agree(prefix, buf, (size_t)len,
+						    false, &resp),
+					 (uint32_t)head);
+			assert_int_equal(resp.content_length, 5);
+			for (int at = 0; at < head; at++) {
+				char keep = buf[at];
+
+				for (size_t b = 0; b < sizeof(bad); b++) {
+					buf[at] = bad[b];
+					both_agree(prefix, buf, (size_t)len,
+						   false, &resp);
+				}
+				buf[at] = keep;
+			}
+		}
+	}
+}
+
+/* A test of one scan, named after both. */
+#define SCAN_TEST(f, scan) \
+	{ #f " (" #scan ")", f, NULL, NULL, &scan }
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_resp_head_cases),
-		cmocka_unit_test(test_resp_head_mutations),
+		SCAN_TEST(test_resp_head_cases, scan_sse),
+		SCAN_TEST(test_resp_head_mutations, scan_sse),
+		SCAN_TEST(test_resp_head_window_bounds, scan_sse),
+		SCAN_TEST(test_resp_head_cases, scan_avx2),
+		SCAN_TEST(test_resp_head_mutations, scan_avx2),
+		SCAN_TEST(test_resp_head_window_bounds, scan_avx2),
+		SCAN_TEST(test_resp_head_cases, scan_chosen),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

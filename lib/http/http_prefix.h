@@ -56,6 +56,20 @@ int http_request_head(const char *p, uint32_t len, struct http_request *req,
 uint32_t http_response_prefix(const char *p, uint32_t len, bool head_request,
 			      struct http_response *resp);
 
+/* The usual head's path by one scan, for the tests (bench-http-resp-head
+ * runs each): sixteen-byte loads (SSSE3), and 64-byte windows (AVX2,
+ * with BMI1 and BMI2), the one http_response_prefix() takes when
+ * http_response_prefix_avx2_runs(); a build without either scan gives
+ * the general parse's result from both. Call the AVX2 one only when
+ * http_response_prefix_avx2_runs(). */
+uint32_t http_response_prefix_sse(const char *p, uint32_t len,
+				  bool head_request,
+				  struct http_response *resp);
+uint32_t http_response_prefix_avx2(const char *p, uint32_t len,
+				   bool head_request,
+				   struct http_response *resp);
+bool http_response_prefix_avx2_runs(void);
+
 /* The same by the general scans alone (http.c), every verdict given. */
 uint32_t http_response_head_general(const char *p, uint32_t len,
 				    bool head_request,

@@ -51,7 +51,9 @@ http_head_may_be_whole(const struct http_reader *r, const char *p,
 
 	if (r->phase != PH_HEAD || r->carry_len != 0 || *len == 0)
 		return false;
-	if (p[0] == '\r' || p[0] == '\n') {
+	/* One compare for the usual first byte (a letter): CR and LF
+	 * are both at or below '\r'. */
+	if ((unsigned char)p[0] <= '\r') {
 		i = http_skip_empty_lines(p, *len);
 		if (i == *len)
 			return false;
