@@ -7,6 +7,7 @@
 
 #include "tcp_input6.h"
 #include "tcp_priv.h"
+#include "tcp_rx.h"
 #include "tern_owner.h"
 
 _Static_assert(TERN_TCP_CLOSED == 0, "a zeroed record must be CLOSED");
@@ -284,6 +285,21 @@ tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c)
 		tcp_notify_closed(c);
 		tcp_conn_destroy(ctx, c);
 	}
+}
+
+/*
+ * tcp_conn_settle() after a callback outside it (tcp_conn_settle_data())
+ * that left something to tell or moved the state. A close() there
+ * (tern-load's, on a response) moves the connection on without ending
+ * it: then nothing is left to settle, and no call is made.
+ */
+void
+tcp_conn_settle_moved(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (c->notify == 0 && (c->flags & CF_FREE) == 0 &&
+	    !tcp_state_has(c->state, SP_LEAVES))
+		return;
+	tcp_conn_settle(ctx, c);
 }
 
 /*

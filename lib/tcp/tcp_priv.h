@@ -110,6 +110,7 @@ enum tcp_state_prop {
 	SP_TLP = 1u << 4,
 	SP_HALF_OPEN = 1u << 5,
 	SP_ENDED = 1u << 6,
+	SP_LEAVES = 1u << 7,
 };
 
 extern const uint8_t tcp_state_props[TERN_TCP_NSTATES];
