@@ -250,12 +250,10 @@ tcp_fsm_conn_gone(struct tern_ctx *ctx, const struct tern_conn *c)
 	tcp_of(ctx)->state_count[c->state]--;
 }
 
-/* A compact TIME_WAIT record takes over a connection in TIME_WAIT. */
-void
-tcp_fsm_tw_born(struct tern_ctx *ctx)
-{
-	tcp_of(ctx)->state_count[TERN_TCP_TIME_WAIT]++;
-}
+/* A compact TIME_WAIT record that takes over a connection in TIME_WAIT
+ * (tcp_tw_enter()) takes its count with it: the record's release and
+ * the TIME_WAIT record's birth leave the count as it is, and neither
+ * is counted. */
 
 /* A TIME_WAIT record ends outside the table: recycled at the cap, or
  * freed with the context. */
