@@ -29,9 +29,24 @@ struct tcp_fsm_cell {
 	uint8_t row;        /* enum tcp_fsm_row */
 	uint8_t notify;     /* enum tcp_notify bits the actions set */
 	uint8_t close_reason; /* of the A_CLOSE_* bits, if any */
-	uint8_t fast;       /* a connection's step takes the fast way (a
-			       valid cell; an empty one is 0 here too) */
+	uint8_t todo;       /* enum tcp_fsm_todo: what a connection's step
+			       does (an empty cell is 0: not T_FAST) */
 	uint16_t mib;       /* tern_stat_t the move bumps, or TCP_FSM_NO_MIB */
+};
+
+/*
+ * What a connection's step has to do for a cell, one bit per branch of
+ * tcp_fsm_step_cell(), derived from the row (below), so that the step
+ * tests bits of one byte it has already loaded instead of the actions
+ * and the states.
+ */
+enum tcp_fsm_todo {
+	T_FAST = 1u << 0,   /* a valid cell the fast way takes */
+	T_MOVES = 1u << 1,  /* TO is not FROM: a state change */
+	T_REASON = 1u << 2, /* an A_CLOSE_* bit: the close reason */
+	T_WORK = 1u << 3,   /* A_SEND_ACK or A_SEND_FIN: the output pass */
+	T_SYN = 1u << 4,    /* A_SEND_SYN or A_SEND_SYNACK */
+	T_FW2 = 1u << 5,    /* A_ARM_FW2 */
 };
 
 /*
@@ -92,6 +107,14 @@ struct tcp_fsm_cell {
 	   TCP_FSM_CLOSE_REASON(act) == TERN_TCP_CLOSE_TIMEOUT ||           \
 	   TCP_FSM_CLOSE_REASON(act) == TERN_TCP_CLOSE_RESET)))
 
+#define TCP_FSM_TODO(from, to, act)                                         \
+	((TCP_FSM_SLOW(to, act) ? 0u : T_FAST) |                            \
+	 (TERN_TCP_##from != TERN_TCP_##to ? T_MOVES : 0u) |                \
+	 (((act) & A_CLOSE_ANY) ? T_REASON : 0u) |                          \
+	 (((act) & (A_SEND_ACK | A_SEND_FIN)) ? T_WORK : 0u) |              \
+	 (((act) & (A_SEND_SYN | A_SEND_SYNACK)) ? T_SYN : 0u) |            \
+	 (((act) & A_ARM_FW2) ? T_FW2 : 0u))
+
 _Static_assert(TCP_FSM_NROWS <= UINT8_MAX + 1, "a row index is a byte");
 
 static const struct tcp_fsm_cell tcp_fsm[TERN_TCP_NSTATES][TCP_EV_MAX] = {
@@ -104,7 +127,7 @@ static const struct tcp_fsm_cell tcp_fsm[TERN_TCP_NSTATES][TCP_EV_MAX] = {
 		.row = TCP_ROW_##from##__##ev,                              \
 		.notify = TCP_FSM_NOTIFY(act),                              \
 		.close_reason = TCP_FSM_CLOSE_REASON(act),                  \
-		.fast = !TCP_FSM_SLOW(to, act),                             \
+		.todo = TCP_FSM_TODO(from, to, act),                        \
 		.mib = TCP_FSM_MIB(from, to, act),                          \
 	},
 #include "tcp_fsm.def"
@@ -479,31 +502,35 @@ tcp_fsm_step_cell(struct tern_ctx *ctx, struct tern_conn *c,
 		  const struct tcp_fsm_cell *cell, enum tcp_event ev,
 		  const struct tcp_seg *seg)
 {
-	uint32_t a;
-	uint8_t row;
+	struct tern_tcp *tcp = tcp_of(ctx);
+	uint8_t todo;
+
+	/* The cell's address kept in a register: gcc otherwise works it
+	 * out again from the state and the event for each field it reads
+	 * (four instructions each time, callgrind). */
+	__asm__("" : "+r"(cell));
+	todo = cell->todo;
 
 	/* One test for the usual cell: valid, and not a slow one. */
-	if (unlikely(!cell->fast ||
-		     (cell->next != c->state && tcp_of(ctx)->log_fsm))) {
+	if (unlikely(!(todo & T_FAST) ||
+		     ((todo & T_MOVES) && tcp->log_fsm))) {
 		if (tcp_fsm_lookup(ctx, c->state, ev) == NULL)
 			return -1;
 		return tcp_fsm_step_slow(ctx, c, cell, seg);
 	}
-	a = cell->actions;
-	row = cell->row;
-	if (a & A_CLOSE_ANY)
+	if (todo & T_REASON)
 		c->close_reason = cell->close_reason;
-	if (cell->next != c->state)
+	if (todo & T_MOVES)
 		tcp_set_state(ctx, c, cell, true);
 	c->flags |= cell->conn_flags;
 	c->notify |= cell->notify;
-	if (a & (A_SEND_ACK | A_SEND_FIN))
+	if (todo & T_WORK)
 		tcp_conn_work(ctx, c);
-	tcp_of(ctx)->fsm_hits[row]++;
+	tcp->fsm_hits[cell->row]++;
 	/* Last: the row has nothing else to do (see the assertion above). */
-	if (a & (A_SEND_SYN | A_SEND_SYNACK))
+	if (todo & T_SYN)
 		tcp_owe_syn(ctx, c);
-	else if (a & A_ARM_FW2)
+	else if (todo & T_FW2)
 		tcp_fsm_arm_fw2(ctx, c);
 	return 0;
 }
