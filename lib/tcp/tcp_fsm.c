@@ -489,18 +489,20 @@ tcp_fsm_step_slow(struct tern_ctx *ctx, struct tern_conn *c,
  * (state, ev) -- the close reason, the move, then what the actions owe:
  * the ACK or FIN (a flag and the output pass), the app notifications,
  * the SYN or SYN+ACK, the FIN_WAIT_2 reaper -- and count the row. The
- * flags and notifications are the cell's derived columns, ORed in. The
- * rows that answer before the move or end the connection logged take
+ * flags and notifications are the cell's derived columns, ORed in, and
+ * each branch tests a bit of its todo column. The rows that answer
+ * before the move or end the connection logged take
  * tcp_fsm_step_slow(), so that this way calls nothing but its last
  * action and needs no frame. Returns -1 when the table has no such cell
- * (counted as a drop; the caller drops the segment), 0 otherwise. App
+ * (counted as a drop, unless @p user; the caller drops the segment),
+ * 0 otherwise. App
  * callbacks are only recorded; tcp_conn_settle() makes them. Inlined
  * into the two entry points below.
  */
 static __rte_always_inline int
 tcp_fsm_step_cell(struct tern_ctx *ctx, struct tern_conn *c,
 		  const struct tcp_fsm_cell *cell, enum tcp_event ev,
-		  const struct tcp_seg *seg)
+		  const struct tcp_seg *seg, bool user)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 	uint8_t todo;
@@ -514,6 +516,9 @@ tcp_fsm_step_cell(struct tern_ctx *ctx, struct tern_conn *c,
 	/* One test for the usual cell: valid, and not a slow one. */
 	if (unlikely(!(todo & T_FAST) ||
 		     ((todo & T_MOVES) && tcp->log_fsm))) {
+		/* A user call without a row is no drop (@p user). */
+		if (user && !cell->valid)
+			return -1;
 		if (tcp_fsm_lookup(ctx, c->state, ev) == NULL)
 			return -1;
 		return tcp_fsm_step_slow(ctx, c, cell, seg);
@@ -539,24 +544,23 @@ int
 tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
 	     const struct tcp_seg *seg)
 {
-	return tcp_fsm_step_cell(ctx, c, &tcp_fsm[c->state][ev], ev, seg);
+	return tcp_fsm_step_cell(ctx, c, &tcp_fsm[c->state][ev], ev, seg,
+				 false);
 }
 
 /*
  * A user call's step (close(), shutdown()): the transition as
- * tcp_fsm_step() takes it, with the cell looked up once. A state
- * without a row for @p ev is no drop here: -1, nothing counted (for
- * USER_CLOSE, our FIN is already on its way).
+ * tcp_fsm_step() takes it. A state without a row for @p ev is no drop
+ * here: -1, nothing counted (for USER_CLOSE, our FIN is already on its
+ * way); an empty cell is not a fast one, so the usual close() tests
+ * that only past the fast way's test.
  */
 int
 tcp_fsm_step_user(struct tern_ctx *ctx, struct tern_conn *c,
 		  enum tcp_event ev)
 {
-	const struct tcp_fsm_cell *cell = &tcp_fsm[c->state][ev];
-
-	if (!cell->valid)
-		return -1;
-	return tcp_fsm_step_cell(ctx, c, cell, ev, NULL);
+	return tcp_fsm_step_cell(ctx, c, &tcp_fsm[c->state][ev], ev, NULL,
+				 true);
 }
 
 /*
