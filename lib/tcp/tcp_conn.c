@@ -267,23 +267,11 @@ tcp_deliver_data(struct tern_conn *c)
 		rte_pktmbuf_free(m);
 }
 
-/*
- * Make the app callbacks the last step asked for, in the order of the
- * stream (established, data, end of stream, writable), then release the
- * record if the connection ended. Callbacks may call any API on any
- * connection; one that ends this connection stops the remaining
- * notifications. Nested calls (from inside a callback of @p c) only
- * notify closed(); the outermost call releases the record.
- */
-void
-tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c)
+/* tcp_conn_settle()'s callbacks, until none is owed or the connection
+ * ended. */
+static __rte_always_inline void
+tcp_conn_notify(struct tern_conn *c)
 {
-	if (c->busy) {
-		if (c->state == TERN_TCP_CLOSED)
-			tcp_notify_closed(c);
-		return;
-	}
-	c->busy++;
 	while (c->notify != 0 && !(c->flags & CF_CLOSED_CB) &&
 	       c->state != TERN_TCP_CLOSED && c->state != TERN_TCP_LISTEN) {
 		uint8_t n = c->notify;
@@ -302,7 +290,32 @@ tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c)
 		    c->ops->writable != NULL)
 			c->ops->writable(c, c->user);
 	}
-	c->busy--;
+}
+
+/*
+ * Make the app callbacks the last step asked for, in the order of the
+ * stream (established, data, end of stream, writable), then release the
+ * record if the connection ended. Callbacks may call any API on any
+ * connection; one that ends this connection stops the remaining
+ * notifications. Nested calls (from inside a callback of @p c) only
+ * notify closed(); the outermost call releases the record.
+ */
+void
+tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (c->busy) {
+		if (c->state == TERN_TCP_CLOSED)
+			tcp_notify_closed(c);
+		return;
+	}
+	/* Nothing to tell (the usual last step: the ACK of our FIN, a
+	 * close()'s move): straight to the end. Not busy here, so the
+	 * callbacks' mark is set and cleared, not counted. */
+	if (c->notify != 0) {
+		c->busy = 1;
+		tcp_conn_notify(c);
+		c->busy = 0;
+	}
 	if (tcp_state_has(c->state, SP_LEAVES) || (c->flags & CF_FREE))
 		tcp_conn_leave(ctx, c);
 }
