@@ -8,6 +8,7 @@
 #include "tcp_input6.h"
 #include "tcp_open.h"
 #include "tcp_priv.h"
+#include "tcp_rx.h"
 #include "tern_owner.h"
 
 uint32_t
@@ -20,7 +21,8 @@ tcp_flow_hash(const struct tern_ctx *ctx, const struct tern_flow_key *key)
 				  key->lport);
 }
 
-static void
+/* Inline: the teardown's last step (tcp_conn_destroy()). */
+static __rte_always_inline void
 tcp_conn_put(struct tern_tcp *tcp, struct tern_conn *c)
 {
 	if (tcp->conn_stash_n < TCP_CONN_STASH)
@@ -80,7 +82,9 @@ tcp_rx_free(struct tern_ctx *ctx, struct tern_conn *c)
 	}
 }
 
-void
+/* closed(), once, to an app that holds the connection. Inline in
+ * tcp_conn_settle(), which alone calls it. */
+static __rte_always_inline void
 tcp_notify_closed(struct tern_conn *c)
 {
 	if (!(c->flags & CF_APP_OWNED) || (c->flags & CF_CLOSED_CB))
@@ -94,9 +98,14 @@ tcp_notify_closed(struct tern_conn *c)
 	}
 }
 
-/* Release the record (state CLOSED or LISTEN, or TIME_WAIT handed over). */
-void
-tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c)
+/*
+ * Release the record (state CLOSED or LISTEN, or TIME_WAIT). @p tw_holds:
+ * a TIME_WAIT record took the connection over, and with it the 4-tuple
+ * and the state's count (tcp_tw_enter()): neither is given up here.
+ * Inline in tcp_conn_leave(), its one caller.
+ */
+static __rte_always_inline void
+tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c, bool tw_holds)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
 
@@ -105,9 +114,7 @@ tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c)
 		TAILQ_REMOVE(&tcp->work, c, work);
 	if (c->flags & CF_IN_TABLE) {
 		tern_ctable_remove(&tcp->conns, &c->node);
-		/* In TIME_WAIT the tuple lives on in a record (or
-		 * tcp_conn_settle() says it does not). */
-		if (c->state != TERN_TCP_TIME_WAIT)
+		if (!tw_holds)
 			tcp_port_freed(tcp, &c->node.key);
 	}
 	if (c->listener != NULL) {
@@ -122,11 +129,40 @@ tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c)
 		tcp_sq_free(c);
 	if (unlikely(c->rx_pending != NULL || c->reass != NULL))
 		tcp_rx_free(ctx, c);
-	tcp_fsm_conn_gone(ctx, c);
+	if (!tw_holds)
+		tcp_fsm_conn_gone(ctx, c);
 	/* After the TIME_WAIT record, if any, took its own reference. */
 	if (unlikely(tcp_key_is6(&c->node.key)))
 		tcp_key6_put(tcp, &c->node.key);
 	tcp_conn_put(tcp, c);
+}
+
+/*
+ * The end of tcp_conn_settle() for a record that goes: closed() to the
+ * app, then the record released -- in TIME_WAIT, after the ACK it owes
+ * and its hand-over to a compact record. Out of line: once per
+ * connection, and the settle of every other step keeps a small frame.
+ */
+static __rte_noinline void
+tcp_conn_leave(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (c->state != TERN_TCP_TIME_WAIT) {
+		tcp_notify_closed(c);
+		tcp_conn_destroy(ctx, c, false);
+		return;
+	}
+	/* The ACK of the peer's FIN is owed now: the record that would
+	 * have sent it at the end of the burst is going. */
+	if (c->flags & CF_ACK_NOW)
+		tcp_send_ack(ctx, c);
+	c->close_reason = TERN_TCP_CLOSE_NORMAL;
+	tcp_notify_closed(c);
+	if (tcp_tw_enter(ctx, c) == 0) {
+		tcp_conn_destroy(ctx, c, true);
+		return;
+	}
+	/* No record: the 4-tuple is forgotten at once. */
+	tcp_conn_destroy(ctx, c, false);
 }
 
 /* accepted() or connected(); a refusal by accepted() resets. */
@@ -164,25 +200,11 @@ tcp_deliver_data(struct tern_conn *c)
 		rte_pktmbuf_free(m);
 }
 
-/*
- * Make the app callbacks the last step asked for, in the order of the
- * stream (established, data, end of stream, writable), then release the
- * record if the connection ended. Callbacks may call any API on any
- * connection; one that ends this connection stops the remaining
- * notifications. Nested calls (from inside a callback of @p c) only
- * notify closed(); the outermost call releases the record.
- */
-void
-tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c)
+/* tcp_conn_settle()'s callbacks, until none is owed or the connection
+ * ended. */
+static __rte_always_inline void
+tcp_conn_notify(struct tern_conn *c)
 {
-	uint8_t state;
-
-	if (c->busy) {
-		if (c->state == TERN_TCP_CLOSED)
-			tcp_notify_closed(c);
-		return;
-	}
-	c->busy++;
 	while (c->notify != 0 && !(c->flags & CF_CLOSED_CB) &&
 	       c->state != TERN_TCP_CLOSED && c->state != TERN_TCP_LISTEN) {
 		uint8_t n = c->notify;
@@ -201,22 +223,49 @@ tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c)
 		    c->ops->writable != NULL)
 			c->ops->writable(c, c->user);
 	}
-	c->busy--;
-	state = c->state;
-	if (state == TERN_TCP_TIME_WAIT) {
-		/* The ACK of the peer's FIN is owed now: the record that
-		 * would have sent it at the end of the burst is going. */
-		if (c->flags & CF_ACK_NOW)
-			tcp_send_ack(ctx, c);
-		c->close_reason = TERN_TCP_CLOSE_NORMAL;
-		tcp_notify_closed(c);
-		if (tcp_tw_enter(ctx, c) != 0)
-			tcp_port_freed(tcp_of(ctx), &c->node.key);
-		tcp_conn_destroy(ctx, c);
-	} else if (tcp_state_has(state, SP_ENDED) || (c->flags & CF_FREE)) {
-		tcp_notify_closed(c);
-		tcp_conn_destroy(ctx, c);
+}
+
+/*
+ * Make the app callbacks the last step asked for, in the order of the
+ * stream (established, data, end of stream, writable), then release the
+ * record if the connection ended. Callbacks may call any API on any
+ * connection; one that ends this connection stops the remaining
+ * notifications. Nested calls (from inside a callback of @p c) only
+ * notify closed(); the outermost call releases the record.
+ */
+void
+tcp_conn_settle(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (c->busy) {
+		if (c->state == TERN_TCP_CLOSED)
+			tcp_notify_closed(c);
+		return;
 	}
+	/* Nothing to tell (the usual last step: the ACK of our FIN, a
+	 * close()'s move): straight to the end. Not busy here, so the
+	 * callbacks' mark is set and cleared, not counted. */
+	if (c->notify != 0) {
+		c->busy = 1;
+		tcp_conn_notify(c);
+		c->busy = 0;
+	}
+	if (tcp_state_has(c->state, SP_LEAVES) || (c->flags & CF_FREE))
+		tcp_conn_leave(ctx, c);
+}
+
+/*
+ * tcp_conn_settle() after a callback outside it (tcp_conn_settle_data())
+ * that left something to tell or moved the state. A close() there
+ * (tern-load's, on a response) moves the connection on without ending
+ * it: then nothing is left to settle, and no call is made.
+ */
+void
+tcp_conn_settle_moved(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (c->notify == 0 && (c->flags & CF_FREE) == 0 &&
+	    !tcp_state_has(c->state, SP_LEAVES))
+		return;
+	tcp_conn_settle(ctx, c);
 }
 
 /*

@@ -30,9 +30,24 @@ struct tcp_fsm_cell {
 	uint8_t row;        /* enum tcp_fsm_row */
 	uint8_t notify;     /* enum tcp_notify bits the actions set */
 	uint8_t close_reason; /* of the A_CLOSE_* bits, if any */
-	uint8_t fast;       /* a connection's step takes the fast way (a
-			       valid cell; an empty one is 0 here too) */
+	uint8_t todo;       /* enum tcp_fsm_todo: what a connection's step
+			       does (an empty cell is 0: not T_FAST) */
 	uint16_t mib;       /* tern_stat_t the move bumps, or TCP_FSM_NO_MIB */
+};
+
+/*
+ * What a connection's step has to do for a cell, one bit per branch of
+ * tcp_fsm_step_cell(), derived from the row (below), so that the step
+ * tests bits of one byte it has already loaded instead of the actions
+ * and the states.
+ */
+enum tcp_fsm_todo {
+	T_FAST = 1u << 0,   /* a valid cell the fast way takes */
+	T_MOVES = 1u << 1,  /* TO is not FROM: a state change */
+	T_REASON = 1u << 2, /* an A_CLOSE_* bit: the close reason */
+	T_WORK = 1u << 3,   /* A_SEND_ACK or A_SEND_FIN: the output pass */
+	T_SYN = 1u << 4,    /* A_SEND_SYN or A_SEND_SYNACK */
+	T_FW2 = 1u << 5,    /* A_ARM_FW2 */
 };
 
 /*
@@ -94,6 +109,14 @@ struct tcp_fsm_cell {
 	   TCP_FSM_CLOSE_REASON(act) == TERN_TCP_CLOSE_TIMEOUT ||           \
 	   TCP_FSM_CLOSE_REASON(act) == TERN_TCP_CLOSE_RESET)))
 
+#define TCP_FSM_TODO(from, to, act)                                         \
+	((TCP_FSM_SLOW(to, act) ? 0u : T_FAST) |                            \
+	 (TERN_TCP_##from != TERN_TCP_##to ? T_MOVES : 0u) |                \
+	 (((act) & A_CLOSE_ANY) ? T_REASON : 0u) |                          \
+	 (((act) & (A_SEND_ACK | A_SEND_FIN)) ? T_WORK : 0u) |              \
+	 (((act) & (A_SEND_SYN | A_SEND_SYNACK)) ? T_SYN : 0u) |            \
+	 (((act) & A_ARM_FW2) ? T_FW2 : 0u))
+
 _Static_assert(TCP_FSM_NROWS <= UINT8_MAX + 1, "a row index is a byte");
 
 /*
@@ -114,7 +137,7 @@ static const struct tcp_fsm_cell tcp_fsm[TERN_TCP_NSTATES][TCP_FSM_STRIDE] = {
 		.row = TCP_ROW_##from##__##ev,                              \
 		.notify = TCP_FSM_NOTIFY(act),                              \
 		.close_reason = TCP_FSM_CLOSE_REASON(act),                  \
-		.fast = !TCP_FSM_SLOW(to, act),                             \
+		.todo = TCP_FSM_TODO(from, to, act),                        \
 		.mib = TCP_FSM_MIB(from, to, act),                          \
 	},
 #include "tcp_fsm.def"
@@ -260,12 +283,10 @@ tcp_fsm_conn_gone(struct tern_ctx *ctx, const struct tern_conn *c)
 	tcp_of(ctx)->state_count[c->state]--;
 }
 
-/* A compact TIME_WAIT record takes over a connection in TIME_WAIT. */
-void
-tcp_fsm_tw_born(struct tern_ctx *ctx)
-{
-	tcp_of(ctx)->state_count[TERN_TCP_TIME_WAIT]++;
-}
+/* A compact TIME_WAIT record that takes over a connection in TIME_WAIT
+ * (tcp_tw_enter()) takes its count with it: the record's release and
+ * the TIME_WAIT record's birth leave the count as it is, and neither
+ * is counted. */
 
 /* A TIME_WAIT record ends outside the table: recycled at the cap, or
  * freed with the context. */
@@ -478,44 +499,55 @@ tcp_fsm_step_slow(struct tern_ctx *ctx, struct tern_conn *c,
  * (state, ev) -- the close reason, the move, then what the actions owe:
  * the ACK or FIN (a flag and the output pass), the app notifications,
  * the SYN or SYN+ACK, the FIN_WAIT_2 reaper -- and count the row. The
- * flags and notifications are the cell's derived columns, ORed in. The
- * rows that answer before the move or end the connection logged take
+ * flags and notifications are the cell's derived columns, ORed in, and
+ * each branch tests a bit of its todo column. The rows that answer
+ * before the move or end the connection logged take
  * tcp_fsm_step_slow(), so that this way calls nothing but its last
  * action and needs no frame. Returns -1 when the table has no such cell
- * (counted as a drop; the caller drops the segment), 0 otherwise. App
+ * (counted as a drop, unless @p user; the caller drops the segment),
+ * 0 otherwise. App
  * callbacks are only recorded; tcp_conn_settle() makes them. Inlined
  * into the two entry points below.
  */
 static __rte_always_inline int
 tcp_fsm_step_cell(struct tern_ctx *ctx, struct tern_conn *c,
 		  const struct tcp_fsm_cell *cell, enum tcp_event ev,
-		  const struct tcp_seg *seg)
+		  const struct tcp_seg *seg, bool user)
 {
-	uint32_t a;
-	uint8_t row;
+	struct tern_tcp *tcp = tcp_of(ctx);
+	uint8_t todo;
+
+	/* The cell's address kept in a register: gcc otherwise works it
+	 * out again from the state and the event for each field it reads
+	 * (four instructions each time, callgrind). Not for a cell known at
+	 * build time (tcp_fsm_step_connect()): its tests fold away. */
+	if (!__builtin_constant_p(cell))
+		__asm__("" : "+r"(cell));
+	todo = cell->todo;
 
 	/* One test for the usual cell: valid, and not a slow one. */
-	if (unlikely(!cell->fast ||
-		     (cell->next != c->state && tcp_of(ctx)->log_fsm))) {
+	if (unlikely(!(todo & T_FAST) ||
+		     ((todo & T_MOVES) && tcp->log_fsm))) {
+		/* A user call without a row is no drop (@p user). */
+		if (user && !cell->valid)
+			return -1;
 		if (tcp_fsm_lookup(ctx, c->state, ev) == NULL)
 			return -1;
 		return tcp_fsm_step_slow(ctx, c, cell, seg);
 	}
-	a = cell->actions;
-	row = cell->row;
-	if (a & A_CLOSE_ANY)
+	if (todo & T_REASON)
 		c->close_reason = cell->close_reason;
-	if (cell->next != c->state)
+	if (todo & T_MOVES)
 		tcp_set_state(ctx, c, cell, true);
 	c->flags |= cell->conn_flags;
 	c->notify |= cell->notify;
-	if (a & (A_SEND_ACK | A_SEND_FIN))
+	if (todo & T_WORK)
 		tcp_conn_work(ctx, c);
-	tcp_of(ctx)->fsm_hits[row]++;
+	tcp->fsm_hits[cell->row]++;
 	/* Last: the row has nothing else to do (see the assertion above). */
-	if (a & (A_SEND_SYN | A_SEND_SYNACK))
+	if (todo & T_SYN)
 		tcp_send_syn(ctx, c);
-	else if (a & A_ARM_FW2)
+	else if (todo & T_FW2)
 		tcp_fsm_arm_fw2(ctx, c);
 	return 0;
 }
@@ -524,24 +556,23 @@ int
 tcp_fsm_step(struct tern_ctx *ctx, struct tern_conn *c, enum tcp_event ev,
 	     const struct tcp_seg *seg)
 {
-	return tcp_fsm_step_cell(ctx, c, &tcp_fsm[c->state][ev], ev, seg);
+	return tcp_fsm_step_cell(ctx, c, &tcp_fsm[c->state][ev], ev, seg,
+				 false);
 }
 
 /*
  * A user call's step (close(), shutdown()): the transition as
- * tcp_fsm_step() takes it, with the cell looked up once. A state
- * without a row for @p ev is no drop here: -1, nothing counted (for
- * USER_CLOSE, our FIN is already on its way).
+ * tcp_fsm_step() takes it. A state without a row for @p ev is no drop
+ * here: -1, nothing counted (for USER_CLOSE, our FIN is already on its
+ * way); an empty cell is not a fast one, so the usual close() tests
+ * that only past the fast way's test.
  */
 int
 tcp_fsm_step_user(struct tern_ctx *ctx, struct tern_conn *c,
 		  enum tcp_event ev)
 {
-	const struct tcp_fsm_cell *cell = &tcp_fsm[c->state][ev];
-
-	if (!cell->valid)
-		return -1;
-	return tcp_fsm_step_cell(ctx, c, cell, ev, NULL);
+	return tcp_fsm_step_cell(ctx, c, &tcp_fsm[c->state][ev], ev, NULL,
+				 true);
 }
 
 /*
@@ -556,7 +587,7 @@ tcp_fsm_step_connect(struct tern_ctx *ctx, struct tern_conn *c)
 	RTE_ASSERT(c->state == TERN_TCP_CLOSED);
 	return tcp_fsm_step_cell(ctx, c,
 				 &tcp_fsm[TERN_TCP_CLOSED][TCP_EV_USER_CONNECT],
-				 TCP_EV_USER_CONNECT, NULL);
+				 TCP_EV_USER_CONNECT, NULL, false);
 }
 
 /* The SYN+ACK that completes an active open, SYN_SENT --SEG_SYN_ACK-->
@@ -568,7 +599,7 @@ tcp_fsm_step_syn_ack(struct tern_ctx *ctx, struct tern_conn *c,
 	RTE_ASSERT(c->state == TERN_TCP_SYN_SENT);
 	return tcp_fsm_step_cell(ctx, c,
 				 &tcp_fsm[TERN_TCP_SYN_SENT][TCP_EV_SEG_SYN_ACK],
-				 TCP_EV_SEG_SYN_ACK, seg);
+				 TCP_EV_SEG_SYN_ACK, seg, false);
 }
 
 /*

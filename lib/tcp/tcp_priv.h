@@ -111,6 +111,7 @@ enum tcp_state_prop {
 	SP_TLP = 1u << 4,
 	SP_HALF_OPEN = 1u << 5,
 	SP_ENDED = 1u << 6,
+	SP_LEAVES = 1u << 7,
 };
 
 extern const uint8_t tcp_state_props[TERN_TCP_NSTATES];
@@ -599,7 +600,6 @@ void tcp_fsm_log_refresh(struct tern_ctx *ctx);
 void tcp_fsm_conn_born(struct tern_ctx *ctx, struct tern_conn *c,
 		       uint8_t state);
 void tcp_fsm_conn_gone(struct tern_ctx *ctx, const struct tern_conn *c);
-void tcp_fsm_tw_born(struct tern_ctx *ctx);
 void tcp_fsm_tw_gone(struct tern_ctx *ctx);
 const char *tcp_event_name(enum tcp_event ev);
 
@@ -614,8 +614,6 @@ uint32_t tcp_flow_hash(const struct tern_ctx *ctx,
 		       const struct tern_flow_key *key);
 void tcp_sq_free(struct tern_conn *c);
 void tcp_rx_free(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_notify_closed(struct tern_conn *c);
-void tcp_conn_destroy(struct tern_ctx *ctx, struct tern_conn *c);
 
 /* tcp_sq.c: the send queue's bytes from @p off, @p len of them, appended
  * to segment @p m (chained as needed); -ENOBUFS without an mbuf */

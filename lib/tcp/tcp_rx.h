@@ -9,6 +9,9 @@
  */
 #include "tcp_priv.h"
 
+/* tcp_conn.c: tcp_conn_settle() when it has something to do. */
+void tcp_conn_settle_moved(struct tern_ctx *ctx, struct tern_conn *c);
+
 /*
  * Hold in-order payload for the app until the step is complete. Each
  * segment is settled before the next, so at most one is normally
@@ -71,7 +74,7 @@ tcp_conn_settle_data(struct tern_ctx *ctx, struct tern_conn *c)
 	c->busy = 0;
 	if (unlikely(c->notify != 0 || c->state != TERN_TCP_ESTABLISHED ||
 		     (c->flags & CF_FREE) != 0))
-		tcp_conn_settle(ctx, c);
+		tcp_conn_settle_moved(ctx, c);
 }
 
 #endif /* TCP_RX_H */

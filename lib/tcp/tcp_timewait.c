@@ -187,7 +187,8 @@ tcp_tw_enter(struct tern_ctx *ctx, struct tern_conn *c)
 	TAILQ_INSERT_TAIL(&tcp->tw_fifo, tw, fifo);
 	if (unlikely(tcp_key_is6(&tw->node.key)))
 		tcp_key6_hold(tcp, &tw->node.key);
-	tcp_fsm_tw_born(ctx);
+	/* The TIME_WAIT count stays as it is: @p c's passes to the record
+	 * (tcp_conn_settle() releases c without giving it up). */
 	if (was_empty)
 		tcp_tw_rearm(ctx);
 	return 0;
