@@ -507,23 +507,16 @@ tcp_fsm_step_slow(struct tern_ctx *ctx, struct tern_conn *c,
  * (counted as a drop, unless @p user; the caller drops the segment),
  * 0 otherwise. App
  * callbacks are only recorded; tcp_conn_settle() makes them. Inlined
- * into the two entry points below.
+ * into the entry points below (through tcp_fsm_step_cell() where the
+ * cell is found at run time).
  */
 static __rte_always_inline int
-tcp_fsm_step_cell(struct tern_ctx *ctx, struct tern_conn *c,
+tcp_fsm_take_cell(struct tern_ctx *ctx, struct tern_conn *c,
 		  const struct tcp_fsm_cell *cell, enum tcp_event ev,
 		  const struct tcp_seg *seg, bool user)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
-	uint8_t todo;
-
-	/* The cell's address kept in a register: gcc otherwise works it
-	 * out again from the state and the event for each field it reads
-	 * (four instructions each time, callgrind). Not for a cell known at
-	 * build time (tcp_fsm_step_connect()): its tests fold away. */
-	if (!__builtin_constant_p(cell))
-		__asm__("" : "+r"(cell));
-	todo = cell->todo;
+	uint8_t todo = cell->todo;
 
 	/* One test for the usual cell: valid, and not a slow one. */
 	if (unlikely(!(todo & T_FAST) ||
@@ -550,6 +543,22 @@ tcp_fsm_step_cell(struct tern_ctx *ctx, struct tern_conn *c,
 	else if (todo & T_FW2)
 		tcp_fsm_arm_fw2(ctx, c);
 	return 0;
+}
+
+/*
+ * tcp_fsm_take_cell() for a cell found at run time, its address kept in
+ * a register: gcc otherwise works it out again from the state and the
+ * event for each field it reads (four instructions each time,
+ * callgrind). A cell known at build time (tcp_fsm_step_connect()) is
+ * taken without it, so that its tests fold away.
+ */
+static __rte_always_inline int
+tcp_fsm_step_cell(struct tern_ctx *ctx, struct tern_conn *c,
+		  const struct tcp_fsm_cell *cell, enum tcp_event ev,
+		  const struct tcp_seg *seg, bool user)
+{
+	__asm__("" : "+r"(cell));
+	return tcp_fsm_take_cell(ctx, c, cell, ev, seg, user);
 }
 
 int
@@ -585,7 +594,7 @@ int
 tcp_fsm_step_connect(struct tern_ctx *ctx, struct tern_conn *c)
 {
 	RTE_ASSERT(c->state == TERN_TCP_CLOSED);
-	return tcp_fsm_step_cell(ctx, c,
+	return tcp_fsm_take_cell(ctx, c,
 				 &tcp_fsm[TERN_TCP_CLOSED][TCP_EV_USER_CONNECT],
 				 TCP_EV_USER_CONNECT, NULL, false);
 }
@@ -597,7 +606,7 @@ tcp_fsm_step_syn_ack(struct tern_ctx *ctx, struct tern_conn *c,
 		     const struct tcp_seg *seg)
 {
 	RTE_ASSERT(c->state == TERN_TCP_SYN_SENT);
-	return tcp_fsm_step_cell(ctx, c,
+	return tcp_fsm_take_cell(ctx, c,
 				 &tcp_fsm[TERN_TCP_SYN_SENT][TCP_EV_SEG_SYN_ACK],
 				 TCP_EV_SEG_SYN_ACK, seg, false);
 }
