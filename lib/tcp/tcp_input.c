@@ -486,7 +486,7 @@ tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 	struct tern_listener *l;
 	struct tcp_tw *tw;
 
-	n = tern_ctable_lookup(&tcp->conns, &seg->key, seg->hash);
+	n = tern_ctable_lookup_kh(&tcp->conns, &seg->kh);
 	if (n != NULL)
 		return tcp_input_conn_inline(ctx, (struct tern_conn *)n, seg);
 	tw = tcp_tw_lookup(tcp, &seg->key, seg->hash);
