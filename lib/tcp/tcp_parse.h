@@ -198,7 +198,6 @@ tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
 
 	seg->m = m;
 	seg->flags = f;
-	seg->hdr_len = (uint16_t)hdr_len;
 	seg->seq = rte_be_to_cpu_32(th->sent_seq);
 	seg->ack = rte_be_to_cpu_32(th->recv_ack);
 	seg->wnd = rte_be_to_cpu_16(th->rx_win);

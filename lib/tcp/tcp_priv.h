@@ -131,7 +131,6 @@ struct tcp_seg {
 	uint32_t seq, ack;
 	uint32_t len;              /* payload bytes */
 	uint32_t wnd;              /* raw 16-bit window */
-	uint16_t hdr_len;
 	uint8_t flags;
 	struct tcp_opts opts;
 };
