@@ -26,10 +26,22 @@ struct tern_flow_key {
 	rte_be16_t fport;
 };
 
-struct tern_hnode {
-	struct tern_hnode *next;
+/** A flow's key and its hash side by side (16 bytes), as a node holds
+ *  them: tern_ctable_lookup_kh() compares both in two 64-bit words. */
+struct tern_flow_kh {
 	struct tern_flow_key key;
 	uint32_t hash;
+};
+
+struct tern_hnode {
+	struct tern_hnode *next;
+	union {
+		struct tern_flow_kh kh;
+		struct {
+			struct tern_flow_key key;
+			uint32_t hash;
+		};
+	};
 };
 
 struct tern_ctable {
@@ -86,6 +98,10 @@ uint32_t tern_flow_hash_sw(const struct tern_flow_key *k, uint32_t seed);
 _Static_assert(sizeof(struct tern_flow_key) == 12 &&
 	       offsetof(struct tern_flow_key, lport) == sizeof(uint64_t),
 	       "a flow key is two addresses, then two ports, unpadded");
+_Static_assert(sizeof(struct tern_flow_kh) == 16 &&
+	       offsetof(struct tern_flow_kh, hash) ==
+	       sizeof(struct tern_flow_key),
+	       "a keyed hash is the key, then its hash, unpadded");
 
 /* Equal keys: the addresses as one 64-bit word, the ports as one 32-bit
  * word, without a branch (every segment's lookup compares one). */
@@ -125,6 +141,29 @@ tern_ctable_lookup(const struct tern_ctable *t,
 	for (n = t->buckets[hash & t->mask]; n != NULL; n = n->next)
 		if (n->hash == hash && tern_flow_key_eq(&n->key, key))
 			return n;
+	return NULL;
+}
+
+/**
+ * tern_ctable_lookup() of a key held with its hash (@p kh): the key
+ * and the hash are compared as two 64-bit words together, one test per
+ * entry (every received segment's lookup takes it).
+ */
+static inline struct tern_hnode *
+tern_ctable_lookup_kh(const struct tern_ctable *t,
+		      const struct tern_flow_kh *kh)
+{
+	struct tern_hnode *n;
+	uint64_t w0, w1, n0, n1;
+
+	memcpy(&w0, kh, sizeof(w0));
+	memcpy(&w1, (const uint8_t *)kh + sizeof(w0), sizeof(w1));
+	for (n = t->buckets[kh->hash & t->mask]; n != NULL; n = n->next) {
+		memcpy(&n0, &n->kh, sizeof(n0));
+		memcpy(&n1, (const uint8_t *)&n->kh + sizeof(n0), sizeof(n1));
+		if (((n0 ^ w0) | (n1 ^ w1)) == 0)
+			return n;
+	}
 	return NULL;
 }
 

@@ -504,7 +504,7 @@ tcp_input_one(struct tern_ctx *ctx, struct tcp_seg *seg)
 	struct tern_listener *l;
 	struct tcp_tw *tw;
 
-	n = tern_ctable_lookup(&tcp->conns, &seg->key, seg->hash);
+	n = tern_ctable_lookup_kh(&tcp->conns, &seg->kh);
 	if (n != NULL)
 		return tcp_input_conn_inline(ctx, (struct tern_conn *)n, seg);
 	tw = tcp_tw_lookup(tcp, &seg->key, seg->hash);
@@ -559,6 +559,7 @@ tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 {
 	struct tcp_seg seg[TERN_RX_BURST];
 	struct tern_tcp *tcp = tcp_of(ctx);
+	uint64_t verdict = tcp_cksum_verdict_mask(ctx);
 	uint32_t nfast = 0;
 	uint16_t done = 0;
 
@@ -575,7 +576,7 @@ tern_tcp_input_burst(struct tern_ctx *ctx, struct rte_mbuf **segs, uint16_t n)
 			struct rte_mbuf *m = segs[done + i];
 			tern_stat_t why;
 
-			why = tcp_parse(ctx, m, next);
+			why = tcp_parse(ctx, m, next, verdict);
 			if (why != TERN_STAT_MAX) {
 				tern_stat_inc(&ctx->stats,
 					      TERN_STAT_TCP_IN_ERRS);
@@ -615,6 +616,7 @@ tern_tcp_input_burst6(struct tern_ctx *ctx, struct rte_mbuf **segs,
 		      uint16_t n)
 {
 	struct tern_tcp *tcp = tcp_of(ctx);
+	uint64_t verdict = tcp_cksum_verdict_mask(ctx);
 	uint32_t nfast = 0;
 
 	tern_stat_add(&ctx->stats, TERN_STAT_TCP_IN_SEGS, n);
@@ -628,7 +630,8 @@ tern_tcp_input_burst6(struct tern_ctx *ctx, struct rte_mbuf **segs,
 			/* IPv6 came on after TCP was set up: no table. */
 			why = TERN_STAT_TCP_IN6_PEERS_FULL;
 		} else {
-			why = tcp_parse_family(ctx, m, &seg, true);
+			why = tcp_parse_family(ctx, m, &seg, verdict,
+					       true);
 		}
 		if (why != TERN_STAT_MAX) {
 			tern_stat_inc(&ctx->stats, TERN_STAT_TCP_IN_ERRS);

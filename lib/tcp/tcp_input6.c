@@ -254,9 +254,10 @@ tern_stat_t
 tcp_key6_from_ip(struct tern_ctx *ctx, const struct rte_mbuf *m,
 		 struct tcp_seg *seg)
 {
-	const struct rte_ipv6_hdr *ip =
-		rte_pktmbuf_mtod_offset(m, const struct rte_ipv6_hdr *,
-					-(int)m->l3_len);
+	/* Back from the TCP header by the unsigned l3_len, not by
+	 * mtod_offset()'s negated int (callgrind). */
+	const struct rte_ipv6_hdr *ip = (const struct rte_ipv6_hdr *)
+		(rte_pktmbuf_mtod(m, const uint8_t *) - m->l3_len);
 	struct tern_ip6 src, dst;
 	uint32_t peer;
 	int slot;

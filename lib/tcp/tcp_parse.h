@@ -20,14 +20,25 @@
 
 /* ---- parsing: bytes to struct tcp_seg, once, at the edge ---- */
 
-/* The port checked the TCP checksum and found it right. */
-static __rte_always_inline bool
-tcp_cksum_offloaded_good(const struct tern_ctx *ctx,
-			 const struct rte_mbuf *m)
+/*
+ * The RX flags of the TCP checksum's verdict that a burst's parse reads:
+ * all of them when the port checks checksums, else none (a verdict it
+ * did not make is not trusted). Worked out once per burst: the parse's
+ * stores to the segments could alias the context, so gcc reloaded the
+ * port's setting for each segment (callgrind).
+ */
+static __rte_always_inline uint64_t
+tcp_cksum_verdict_mask(const struct tern_ctx *ctx)
 {
-	return ctx->ifc.rx_cksum &&
-	       (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) ==
-		       RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+	return ctx->ifc.rx_cksum ? RTE_MBUF_F_RX_L4_CKSUM_MASK : 0;
+}
+
+/* The port checked the TCP checksum and found it right (@p verdict:
+ * tcp_cksum_verdict_mask()). */
+static __rte_always_inline bool
+tcp_cksum_offloaded_good(const struct rte_mbuf *m, uint64_t verdict)
+{
+	return (m->ol_flags & verdict) == RTE_MBUF_F_RX_L4_CKSUM_GOOD;
 }
 
 static bool
@@ -143,11 +154,9 @@ tcp_opts_parse_seg(const uint8_t *opts, unsigned int len, bool syn,
  */
 static __rte_always_inline tern_stat_t
 tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
-		 struct tcp_seg *seg, bool v6)
+		 struct tcp_seg *seg, uint64_t verdict, bool v6)
 {
-	const struct rte_ipv4_hdr *ip =
-		rte_pktmbuf_mtod_offset(m, const struct rte_ipv4_hdr *,
-					-(int)m->l3_len);
+	const struct rte_ipv4_hdr *ip;
 	const struct rte_tcp_hdr *th;
 	unsigned int hdr_len;
 	uint8_t f;
@@ -157,6 +166,9 @@ tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
 	if (m->data_len < TCP_HDR_LEN)
 		return TERN_STAT_TCP_DROP_BAD_HDR;
 	th = rte_pktmbuf_mtod(m, const struct rte_tcp_hdr *);
+	/* From the TCP header back: an unsigned length off a pointer
+	 * already at hand, not mtod_offset()'s negated int (callgrind). */
+	ip = (const struct rte_ipv4_hdr *)((const uint8_t *)th - m->l3_len);
 	hdr_len = (th->data_off >> 4) * 4u;
 	/* Options must sit in the first segment of an LRO chain too. */
 	if (hdr_len < TCP_HDR_LEN || hdr_len > m->data_len)
@@ -164,7 +176,7 @@ tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
 	if (th->src_port == 0 || th->dst_port == 0)
 		return TERN_STAT_TCP_DROP_BAD_HDR;
 	/* The port's verdict inline: IPv6's own test is out of line. */
-	if (!tcp_cksum_offloaded_good(ctx, m) &&
+	if (!tcp_cksum_offloaded_good(m, verdict) &&
 	    (v6 ? !tcp_cksum6_ok(ctx, m) : !tcp_cksum_ok(ctx, m, ip)))
 		return TERN_STAT_TCP_IN_CSUM_ERRORS;
 
@@ -186,7 +198,6 @@ tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
 
 	seg->m = m;
 	seg->flags = f;
-	seg->hdr_len = (uint16_t)hdr_len;
 	seg->seq = rte_be_to_cpu_32(th->sent_seq);
 	seg->ack = rte_be_to_cpu_32(th->recv_ack);
 	seg->wnd = rte_be_to_cpu_16(th->rx_win);
@@ -218,9 +229,10 @@ tcp_parse_family(struct tern_ctx *ctx, struct rte_mbuf *m,
 }
 
 static tern_stat_t
-tcp_parse(struct tern_ctx *ctx, struct rte_mbuf *m, struct tcp_seg *seg)
+tcp_parse(struct tern_ctx *ctx, struct rte_mbuf *m, struct tcp_seg *seg,
+	  uint64_t verdict)
 {
-	return tcp_parse_family(ctx, m, seg, false);
+	return tcp_parse_family(ctx, m, seg, verdict, false);
 }
 
 #endif /* TCP_PARSE_H */

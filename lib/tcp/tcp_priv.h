@@ -126,12 +126,13 @@ tcp_state_has(uint8_t state, enum tcp_state_prop prop)
 
 struct tcp_seg {
 	struct rte_mbuf *m;        /* data at the TCP header */
-	struct tern_flow_key key;  /* from our side */
-	uint32_t hash;
+	union {   /* key from our side; kh: the lookup's (tern_ctable.h) */
+		struct tern_flow_kh kh;
+		struct { struct tern_flow_key key; uint32_t hash; };
+	};
 	uint32_t seq, ack;
 	uint32_t len;              /* payload bytes */
 	uint32_t wnd;              /* raw 16-bit window */
-	uint16_t hdr_len;
 	uint8_t flags;
 	struct tcp_opts opts;
 };

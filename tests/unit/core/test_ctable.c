@@ -205,6 +205,69 @@ test_collisions_and_remove_mid_chain(void **state)
 	free(f);
 }
 
+static struct tern_flow_kh
+make_kh(uint32_t i, uint32_t hash)
+{
+	struct tern_flow_kh kh;
+
+	memset(&kh, 0, sizeof(kh));
+	kh.key = make_key(i);
+	kh.hash = hash;
+	return kh;
+}
+
+/*
+ * The two-word lookup finds what tern_ctable_lookup() finds: in one
+ * chain, each entry by its key and hash; a key differing in any field
+ * (either address, either port) or a hash differing in the bucket's
+ * bits or above them is not found.
+ */
+static void
+test_lookup_kh(void **state)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	const uint32_t n = 8;
+	struct tern_flow_kh kh;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(setup_table(f, 32), 0);
+	for (uint32_t i = 0; i < n; i++) {
+		node_set(&f->nodes[i], i, 42);
+		assert_int_equal(tern_ctable_insert(&f->t, &f->nodes[i]), 0);
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		kh = make_kh(i, 42);
+		assert_ptr_equal(tern_ctable_lookup_kh(&f->t, &kh),
+				 &f->nodes[i]);
+		assert_ptr_equal(tern_ctable_lookup_kh(&f->t, &kh),
+				 tern_ctable_lookup(&f->t, &kh.key, 42));
+	}
+	kh = make_kh(3, 42);
+	kh.key.laddr ^= rte_cpu_to_be_32(1);
+	assert_null(tern_ctable_lookup_kh(&f->t, &kh));
+	kh = make_kh(3, 42);
+	kh.key.faddr ^= rte_cpu_to_be_32(0x100);
+	assert_null(tern_ctable_lookup_kh(&f->t, &kh));
+	kh = make_kh(3, 42);
+	kh.key.lport ^= rte_cpu_to_be_16(1);
+	assert_null(tern_ctable_lookup_kh(&f->t, &kh));
+	kh = make_kh(3, 42);
+	kh.key.fport ^= rte_cpu_to_be_16(0x8000);
+	assert_null(tern_ctable_lookup_kh(&f->t, &kh));
+	/* Same bucket, another hash; another bucket. */
+	kh = make_kh(3, 42 + 32);
+	assert_null(tern_ctable_lookup_kh(&f->t, &kh));
+	kh = make_kh(3, 43);
+	assert_null(tern_ctable_lookup_kh(&f->t, &kh));
+	/* Removed: gone. */
+	assert_int_equal(tern_ctable_remove(&f->t, &f->nodes[3]), 0);
+	kh = make_kh(3, 42);
+	assert_null(tern_ctable_lookup_kh(&f->t, &kh));
+	tern_ctable_fini(&f->t);
+	free(f);
+}
+
 static void
 test_full_table_and_duplicate(void **state)
 {
@@ -361,6 +424,7 @@ main(void)
 		cmocka_unit_test(test_init_mem_rejects_bad_args),
 		cmocka_unit_test(test_insert_lookup_remove),
 		cmocka_unit_test(test_collisions_and_remove_mid_chain),
+		cmocka_unit_test(test_lookup_kh),
 		cmocka_unit_test(test_full_table_and_duplicate),
 		cmocka_unit_test(test_insert_new),
 		cmocka_unit_test(test_link_new),
