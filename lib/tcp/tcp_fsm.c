@@ -7,6 +7,7 @@
 
 #include <rte_log.h>
 
+#include "tcp_fsm_row.h"
 #include "tcp_open.h"
 #include "tcp_priv.h"
 #include "tcp_fsm.h"
@@ -569,6 +570,35 @@ tcp_fsm_step_syn_ack(struct tern_ctx *ctx, struct tern_conn *c,
 	return tcp_fsm_step_cell(ctx, c,
 				 &tcp_fsm[TERN_TCP_SYN_SENT][TCP_EV_SEG_SYN_ACK],
 				 TCP_EV_SEG_SYN_ACK, seg);
+}
+
+/*
+ * The step of the row (@p state, @p ev) on @p c, in @p state: constants
+ * at each call below, so the cell read from the table is one too.
+ */
+static __rte_always_inline int
+tcp_fsm_step_row(struct tern_ctx *ctx, struct tern_conn *c, uint8_t state,
+		 enum tcp_event ev, const struct tcp_seg *seg)
+{
+	RTE_ASSERT(c->state == state);
+	return tcp_fsm_step_cell(ctx, c, &tcp_fsm[state][ev], ev, seg);
+}
+
+/* A listener's child is born in LISTEN: its SYN's row is known. */
+int
+tcp_fsm_step_listen_syn(struct tern_ctx *ctx, struct tern_conn *c,
+			const struct tcp_seg *seg)
+{
+	return tcp_fsm_step_row(ctx, c, TERN_TCP_LISTEN, TCP_EV_SEG_SYN, seg);
+}
+
+/* The handshake's last ACK (tcp_synrcvd_predicted(): in SYN_RCVD). */
+int
+tcp_fsm_step_synrcvd_ack(struct tern_ctx *ctx, struct tern_conn *c,
+			 const struct tcp_seg *seg)
+{
+	return tcp_fsm_step_row(ctx, c, TERN_TCP_SYN_RCVD, TCP_EV_SEG_ACK,
+				seg);
 }
 
 /*
