@@ -601,6 +601,17 @@ tcp_fsm_step_synrcvd_ack(struct tern_ctx *ctx, struct tern_conn *c,
 				seg);
 }
 
+/* close() in ESTABLISHED, the usual one, by its row; else as any user
+ * step (tcp_fsm_step_user(): -1 without a row). */
+int
+tcp_fsm_step_user_close(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (c->state == TERN_TCP_ESTABLISHED)
+		return tcp_fsm_step_row(ctx, c, TERN_TCP_ESTABLISHED,
+					TCP_EV_USER_CLOSE, NULL);
+	return tcp_fsm_step_user(ctx, c, TCP_EV_USER_CLOSE);
+}
+
 /*
  * A listener: listen(), a stray ACK (reset), a SYN past the backlog (a
  * cookie), unlisten(). Its SYNs and cookie ACKs are stepped on the
