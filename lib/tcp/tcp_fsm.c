@@ -613,6 +613,48 @@ tcp_fsm_step_user_close(struct tern_ctx *ctx, struct tern_conn *c)
 }
 
 /*
+ * The peer's FIN or the ACK of ours, predicted (tcp_close_seg_take()),
+ * with @p ev as it chose: the usual rows by a constant cell each -- the
+ * promised close in ESTABLISHED, the FIN after ours in FIN_WAIT_1 (with
+ * its ACK) or FIN_WAIT_2, the last ACK in LAST_ACK or FIN_WAIT_1 --
+ * any other pair as tcp_fsm_step().
+ */
+int
+tcp_fsm_step_close_seg(struct tern_ctx *ctx, struct tern_conn *c,
+		       enum tcp_event ev, const struct tcp_seg *seg)
+{
+	switch (c->state) {
+	case TERN_TCP_ESTABLISHED:
+		if (ev == TCP_EV_SEG_FIN_CLOSE)
+			return tcp_fsm_step_row(ctx, c, TERN_TCP_ESTABLISHED,
+						TCP_EV_SEG_FIN_CLOSE, seg);
+		break;
+	case TERN_TCP_FIN_WAIT_1:
+		if (ev == TCP_EV_SEG_FIN_ACK_OF_FIN)
+			return tcp_fsm_step_row(ctx, c, TERN_TCP_FIN_WAIT_1,
+						TCP_EV_SEG_FIN_ACK_OF_FIN,
+						seg);
+		if (ev == TCP_EV_SEG_ACK_OF_FIN)
+			return tcp_fsm_step_row(ctx, c, TERN_TCP_FIN_WAIT_1,
+						TCP_EV_SEG_ACK_OF_FIN, seg);
+		break;
+	case TERN_TCP_FIN_WAIT_2:
+		if (ev == TCP_EV_SEG_FIN)
+			return tcp_fsm_step_row(ctx, c, TERN_TCP_FIN_WAIT_2,
+						TCP_EV_SEG_FIN, seg);
+		break;
+	case TERN_TCP_LAST_ACK:
+		if (ev == TCP_EV_SEG_ACK_OF_FIN)
+			return tcp_fsm_step_row(ctx, c, TERN_TCP_LAST_ACK,
+						TCP_EV_SEG_ACK_OF_FIN, seg);
+		break;
+	default:
+		break;
+	}
+	return tcp_fsm_step(ctx, c, ev, seg);
+}
+
+/*
  * A listener: listen(), a stray ACK (reset), a SYN past the backlog (a
  * cookie), unlisten(). Its SYNs and cookie ACKs are stepped on the
  * child record, born in LISTEN.

@@ -20,5 +20,8 @@ int tcp_fsm_step_synrcvd_ack(struct tern_ctx *ctx, struct tern_conn *c,
 			     const struct tcp_seg *seg);
 /* close()'s step (tcp_fsm_step_user() of USER_CLOSE). */
 int tcp_fsm_step_user_close(struct tern_ctx *ctx, struct tern_conn *c);
+/* The step of a segment of the close (tcp_input_fin.h), event @p ev. */
+int tcp_fsm_step_close_seg(struct tern_ctx *ctx, struct tern_conn *c,
+			   enum tcp_event ev, const struct tcp_seg *seg);
 
 #endif /* TCP_FSM_ROW_H */
