@@ -11,6 +11,7 @@
 
 #include <rte_malloc.h>
 
+#include "tcp_fsm_row.h"
 #include "tcp_input6.h"
 #include "tcp_open.h"
 #include "tcp_priv.h"
@@ -537,7 +538,7 @@ tcp_user_close(struct tern_conn *c)
 	 * of c (the usual close(): on a response, on the peer's FIN) the
 	 * outermost settle comes after, and a nested one only tells
 	 * closed() of an end: no call for the rows that do not end it. */
-	if (tcp_fsm_step_user(ctx, c, TCP_EV_USER_CLOSE) == 0 &&
+	if (tcp_fsm_step_user_close(ctx, c) == 0 &&
 	    (!c->busy || c->state == TERN_TCP_CLOSED))
 		tcp_conn_settle(ctx, c);
 	return 0;

@@ -7,6 +7,7 @@
 
 #include <rte_log.h>
 
+#include "tcp_fsm_row.h"
 #include "tcp_open.h"
 #include "tcp_priv.h"
 #include "tcp_fsm.h"
@@ -609,6 +610,88 @@ tcp_fsm_step_syn_ack(struct tern_ctx *ctx, struct tern_conn *c,
 	return tcp_fsm_take_cell(ctx, c,
 				 &tcp_fsm[TERN_TCP_SYN_SENT][TCP_EV_SEG_SYN_ACK],
 				 TCP_EV_SEG_SYN_ACK, seg, false);
+}
+
+/*
+ * The step of the row (@p state, @p ev) on @p c, in @p state: constants
+ * at each call below, so the cell read from the table is one too.
+ */
+static __rte_always_inline int
+tcp_fsm_step_row(struct tern_ctx *ctx, struct tern_conn *c, uint8_t state,
+		 enum tcp_event ev, const struct tcp_seg *seg)
+{
+	RTE_ASSERT(c->state == state);
+	return tcp_fsm_take_cell(ctx, c, &tcp_fsm[state][ev], ev, seg, false);
+}
+
+/* A listener's child is born in LISTEN: its SYN's row is known. */
+int
+tcp_fsm_step_listen_syn(struct tern_ctx *ctx, struct tern_conn *c,
+			const struct tcp_seg *seg)
+{
+	return tcp_fsm_step_row(ctx, c, TERN_TCP_LISTEN, TCP_EV_SEG_SYN, seg);
+}
+
+/* The handshake's last ACK (tcp_synrcvd_predicted(): in SYN_RCVD). */
+int
+tcp_fsm_step_synrcvd_ack(struct tern_ctx *ctx, struct tern_conn *c,
+			 const struct tcp_seg *seg)
+{
+	return tcp_fsm_step_row(ctx, c, TERN_TCP_SYN_RCVD, TCP_EV_SEG_ACK,
+				seg);
+}
+
+/* close() in ESTABLISHED, the usual one, by its row; else as any user
+ * step (tcp_fsm_step_user(): -1 without a row). */
+int
+tcp_fsm_step_user_close(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	if (c->state == TERN_TCP_ESTABLISHED)
+		return tcp_fsm_step_row(ctx, c, TERN_TCP_ESTABLISHED,
+					TCP_EV_USER_CLOSE, NULL);
+	return tcp_fsm_step_user(ctx, c, TCP_EV_USER_CLOSE);
+}
+
+/*
+ * The peer's FIN or the ACK of ours, predicted (tcp_close_seg_take()),
+ * with @p ev as it chose: the usual rows by a constant cell each -- the
+ * promised close in ESTABLISHED, the FIN after ours in FIN_WAIT_1 (with
+ * its ACK) or FIN_WAIT_2, the last ACK in LAST_ACK or FIN_WAIT_1 --
+ * any other pair as tcp_fsm_step().
+ */
+int
+tcp_fsm_step_close_seg(struct tern_ctx *ctx, struct tern_conn *c,
+		       enum tcp_event ev, const struct tcp_seg *seg)
+{
+	switch (c->state) {
+	case TERN_TCP_ESTABLISHED:
+		if (ev == TCP_EV_SEG_FIN_CLOSE)
+			return tcp_fsm_step_row(ctx, c, TERN_TCP_ESTABLISHED,
+						TCP_EV_SEG_FIN_CLOSE, seg);
+		break;
+	case TERN_TCP_FIN_WAIT_1:
+		if (ev == TCP_EV_SEG_FIN_ACK_OF_FIN)
+			return tcp_fsm_step_row(ctx, c, TERN_TCP_FIN_WAIT_1,
+						TCP_EV_SEG_FIN_ACK_OF_FIN,
+						seg);
+		if (ev == TCP_EV_SEG_ACK_OF_FIN)
+			return tcp_fsm_step_row(ctx, c, TERN_TCP_FIN_WAIT_1,
+						TCP_EV_SEG_ACK_OF_FIN, seg);
+		break;
+	case TERN_TCP_FIN_WAIT_2:
+		if (ev == TCP_EV_SEG_FIN)
+			return tcp_fsm_step_row(ctx, c, TERN_TCP_FIN_WAIT_2,
+						TCP_EV_SEG_FIN, seg);
+		break;
+	case TERN_TCP_LAST_ACK:
+		if (ev == TCP_EV_SEG_ACK_OF_FIN)
+			return tcp_fsm_step_row(ctx, c, TERN_TCP_LAST_ACK,
+						TCP_EV_SEG_ACK_OF_FIN, seg);
+		break;
+	default:
+		break;
+	}
+	return tcp_fsm_step(ctx, c, ev, seg);
 }
 
 /*

@@ -15,6 +15,7 @@
 #include <rte_tcp.h>
 
 #include "tcp_input6.h"
+#include "tcp_fsm_row.h"
 #include "tcp_input_fin.h"
 #include "tcp_learn_opts.h"
 #include "tcp_open.h"
@@ -445,7 +446,7 @@ tcp_synrcvd_predicted(struct tern_ctx *ctx, struct tern_conn *c,
 		c->rcv_nxt += seg->len;
 		tcp_schedule_ack(ctx, c);
 	}
-	tcp_fsm_step(ctx, c, TCP_EV_SEG_ACK, seg);
+	tcp_fsm_step_synrcvd_ack(ctx, c, seg);
 	return true;
 }
 

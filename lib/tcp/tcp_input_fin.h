@@ -7,6 +7,7 @@
  * tcp_input_full() (tcp_input.c): the peer's FIN and the ACK of ours,
  * each once per connection on one side or the other.
  */
+#include "tcp_fsm_row.h"
 #include "tcp_priv.h"
 #include "tcp_seq.h"
 
@@ -66,10 +67,12 @@ tcp_close_seg_take(struct tern_ctx *ctx, struct tern_conn *c,
 		c->rcv_nxt++;
 		c->flags |= CF_PEER_FIN;
 		tcp_ack_soon(ctx, c);
-		tcp_fsm_step(ctx, c, tcp_fin_event(c, fin_acked), seg);
+		tcp_fsm_step_close_seg(ctx, c, tcp_fin_event(c, fin_acked),
+				       seg);
 	} else {
-		tcp_fsm_step(ctx, c, fin_acked ? TCP_EV_SEG_ACK_OF_FIN :
-						 TCP_EV_SEG_ACK, seg);
+		tcp_fsm_step_close_seg(ctx, c, fin_acked ?
+				       TCP_EV_SEG_ACK_OF_FIN : TCP_EV_SEG_ACK,
+				       seg);
 	}
 	return true;
 }

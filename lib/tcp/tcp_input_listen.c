@@ -6,6 +6,7 @@
  * nothing; the final ACK of a cookie handshake makes a connection from
  * what the cookie proves.
  */
+#include "tcp_fsm_row.h"
 #include "tcp_input6.h"
 #include "tcp_learn_opts.h"
 #include "tcp_open.h"
@@ -156,7 +157,7 @@ tcp_input_listen(struct tern_ctx *ctx, struct tern_listener *l,
 	c->max_sndwnd = seg->wnd;
 	c->snd_wl1 = seg->seq;
 	c->segs_in = 1;                /* the SYN, as Linux's child counts */
-	tcp_fsm_step(ctx, c, TCP_EV_SEG_SYN, seg);
+	tcp_fsm_step_listen_syn(ctx, c, seg);
 	tern_rx_free(ctx, seg->m);
 	/* The usual step (to SYN_RCVD, the SYN+ACK owed) leaves the app
 	 * nothing to hear and the record nothing to release. */
