@@ -268,8 +268,10 @@ block_fields(const unsigned char *p, const unsigned char *end,
 		name_len = _tzcnt_u32(name_stop);
 		if (p[name_len] != ':')
 			break;   /* the empty line, or the general path's */
-		/* The value's stops from the colon on (name_len is 30 at
-		 * most: the shift is within the word); a value running on
+		/* The value's stops from the colon on (name_len is 31 at
+		 * most: two shifts, each within the word; a colon at byte
+		 * 31 leaves no stop, and the value is looked for past the
+		 * load); a value running on
 		 * past the load started at p (not near the end: there the
 		 * head's last LF stops it). */
 		value_stop = value_stop >> name_len >> 1;
