@@ -357,7 +357,7 @@ tcp_ack_of_syn(struct tern_ctx *ctx, struct tern_conn *c,
  * to lie within SND.UNA - MAX.SND.WND .. SND.MAX: SACK blocks, new
  * bytes or a duplicate, then the window. Returns true when it covers
  * our FIN for the first time. Out of line, also for
- * tcp_ack_input_fin(), which ends in a jump to it.
+ * tcp_ack_input_close(), which ends in a jump to it.
  */
 __rte_noinline bool
 tcp_ack_input(struct tern_ctx *ctx, struct tern_conn *c,
@@ -447,7 +447,7 @@ tcp_ack_fast(struct tern_ctx *ctx, struct tern_conn *c,
 		tcp_conn_work(ctx, c);
 }
 
-/* tcp_ack_input_fin()'s ACK of everything, out of line: the test before
+/* tcp_ack_input_close()'s ACK of everything, out of line: the test before
  * it then needs no frame (a jump to either). */
 static __rte_noinline void
 tcp_ack_fin_of_all(struct tern_ctx *ctx, struct tern_conn *c,
@@ -459,21 +459,44 @@ tcp_ack_fin_of_all(struct tern_ctx *ctx, struct tern_conn *c,
 	tcp_update_window(ctx, c, seg);
 }
 
-/*
- * The ACK field of the peer's FIN without data or SACK blocks
- * (tcp_fin_predicted()). An ACK of all we sent that holds new data and
- * none of our SYN or FIN -- the FIN+ACK of our last response, before
- * our FIN -- outside recovery and an RTO's aftermath takes the fast
- * path's ACK of everything (tcp_ack_fin_of_all()), which does what
- * tcp_ack_input() does for it; any other takes tcp_ack_input(). One
- * call from the caller either way. Returns true when the ACK covers our
- * FIN for the first time.
- */
-bool
-tcp_ack_input_fin(struct tern_ctx *ctx, struct tern_conn *c,
+/* tcp_ack_input_close()'s ACK of our FIN alone, out of line as above:
+ * what tcp_ack_advance() does for it (no SYN, no data: tcp_ack_of_fin())
+ * and tcp_ack_input()'s window update. */
+static __rte_noinline bool
+tcp_ack_fin_alone(struct tern_ctx *ctx, struct tern_conn *c,
 		  const struct tcp_seg *seg)
 {
-	if (!(c->flags & (CF_FIN_SENT | CF_RECOVERY | CF_AFTER_RTO)) &&
+	c->flags |= CF_FIN_ACKED;
+	tcp_ack_of_fin(ctx, c, seg);
+	/* Nothing queued: tcp_ack_input()'s work test cannot hold. */
+	tcp_update_window(ctx, c, seg);
+	return true;
+}
+
+/*
+ * The ACK field of a segment of the close without data or SACK blocks
+ * (tcp_fin_predicted(), tcp_ack_of_fin_predicted(): our SYN acked,
+ * SEG.ACK within SND.UNA..SND.MAX). An ACK of our FIN alone (nothing
+ * queued, one sequence number acknowledged: the final ACK, the peer's
+ * FIN+ACK of our FIN) takes tcp_ack_fin_alone(); an ACK of all we sent
+ * that holds new data and none of our SYN or FIN -- the FIN+ACK of our
+ * last response, before our FIN -- outside recovery and an RTO's
+ * aftermath takes the fast path's ACK of everything
+ * (tcp_ack_fin_of_all()); each does what tcp_ack_input() does for it,
+ * and any other ACK takes tcp_ack_input(). One call from the caller
+ * either way. Returns true when the ACK covers our FIN for the first
+ * time.
+ */
+bool
+tcp_ack_input_close(struct tern_ctx *ctx, struct tern_conn *c,
+		    const struct tcp_seg *seg)
+{
+	uint32_t cf = c->flags;
+
+	if ((cf & (CF_FIN_SENT | CF_FIN_ACKED)) == CF_FIN_SENT &&
+	    seg->ack - c->snd_una == 1 && c->sq_bytes == 0)
+		return tcp_ack_fin_alone(ctx, c, seg);
+	if (!(cf & (CF_FIN_SENT | CF_RECOVERY | CF_AFTER_RTO)) &&
 	    seg->ack == c->snd_max && seg->ack != c->snd_una) {
 		tcp_ack_fin_of_all(ctx, c, seg);
 		return false;
