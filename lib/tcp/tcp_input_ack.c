@@ -6,6 +6,7 @@
  * SACK blocks (RFC 2018) and D-SACK blocks (RFC 2883), duplicate ACKs
  * for recovery (RFC 5681), and the send window with its WL1/WL2 rule.
  */
+#include "tcp_input_fin.h"
 #include "tcp_priv.h"
 
 /* Drop @p n acknowledged bytes from the head of the send queue. */
@@ -355,9 +356,10 @@ tcp_ack_of_syn(struct tern_ctx *ctx, struct tern_conn *c,
  * The ACK of a synchronized connection past SYN_RCVD, already checked
  * to lie within SND.UNA - MAX.SND.WND .. SND.MAX: SACK blocks, new
  * bytes or a duplicate, then the window. Returns true when it covers
- * our FIN for the first time.
+ * our FIN for the first time. Out of line, also for
+ * tcp_ack_input_close(), which ends in a jump to it.
  */
-bool
+__rte_noinline bool
 tcp_ack_input(struct tern_ctx *ctx, struct tern_conn *c,
 	      const struct tcp_seg *seg)
 {
@@ -443,4 +445,61 @@ tcp_ack_fast(struct tern_ctx *ctx, struct tern_conn *c,
 	tcp_update_window(ctx, c, seg);
 	if (c->snd_wnd > 0 && c->sq_bytes > 0)
 		tcp_conn_work(ctx, c);
+}
+
+/* tcp_ack_input_close()'s ACK of everything, out of line: the test before
+ * it then needs no frame (a jump to either). */
+static __rte_noinline void
+tcp_ack_fin_of_all(struct tern_ctx *ctx, struct tern_conn *c,
+		   const struct tcp_seg *seg)
+{
+	/* Queued the connection: tcp_ack_input()'s window test has
+	 * nothing to add. */
+	tcp_ack_fast_all(ctx, c, seg);
+	tcp_update_window(ctx, c, seg);
+}
+
+/* tcp_ack_input_close()'s ACK of our FIN alone, out of line as above:
+ * what tcp_ack_advance() does for it (no SYN, no data: tcp_ack_of_fin())
+ * and tcp_ack_input()'s window update. */
+static __rte_noinline bool
+tcp_ack_fin_alone(struct tern_ctx *ctx, struct tern_conn *c,
+		  const struct tcp_seg *seg)
+{
+	c->flags |= CF_FIN_ACKED;
+	tcp_ack_of_fin(ctx, c, seg);
+	/* Nothing queued: tcp_ack_input()'s work test cannot hold. */
+	tcp_update_window(ctx, c, seg);
+	return true;
+}
+
+/*
+ * The ACK field of a segment of the close without data or SACK blocks
+ * (tcp_fin_predicted(), tcp_ack_of_fin_predicted(): our SYN acked,
+ * SEG.ACK within SND.UNA..SND.MAX). An ACK of our FIN alone (nothing
+ * queued, one sequence number acknowledged: the final ACK, the peer's
+ * FIN+ACK of our FIN) takes tcp_ack_fin_alone(); an ACK of all we sent
+ * that holds new data and none of our SYN or FIN -- the FIN+ACK of our
+ * last response, before our FIN -- outside recovery and an RTO's
+ * aftermath takes the fast path's ACK of everything
+ * (tcp_ack_fin_of_all()); each does what tcp_ack_input() does for it,
+ * and any other ACK takes tcp_ack_input(). One call from the caller
+ * either way. Returns true when the ACK covers our FIN for the first
+ * time.
+ */
+bool
+tcp_ack_input_close(struct tern_ctx *ctx, struct tern_conn *c,
+		    const struct tcp_seg *seg)
+{
+	uint32_t cf = c->flags;
+
+	if ((cf & (CF_FIN_SENT | CF_FIN_ACKED)) == CF_FIN_SENT &&
+	    seg->ack - c->snd_una == 1 && c->sq_bytes == 0)
+		return tcp_ack_fin_alone(ctx, c, seg);
+	if (!(cf & (CF_FIN_SENT | CF_RECOVERY | CF_AFTER_RTO)) &&
+	    seg->ack == c->snd_max && seg->ack != c->snd_una) {
+		tcp_ack_fin_of_all(ctx, c, seg);
+		return false;
+	}
+	return tcp_ack_input(ctx, c, seg);
 }

@@ -16,6 +16,10 @@
  * complete the open first). */
 #define TCP_CLOSE_PREDICT_BLOCKERS (CF_OOO_FIN | CF_OPEN_PENDING)
 
+/* tcp_input_ack.c: the ACK field of the segments predicted here. */
+bool tcp_ack_input_close(struct tern_ctx *ctx, struct tern_conn *c,
+			 const struct tcp_seg *seg);
+
 /*
  * The event of the peer's bare FIN in order: SEG_FIN_ACK_OF_FIN when it
  * also acknowledges ours; SEG_FIN_CLOSE when the app promised close()
@@ -43,7 +47,7 @@ tcp_fin_event(const struct tern_conn *c, bool fin_acked)
  * FIN's one sequence number); no RST, no SYN; the ACK bit on and
  * its field in range; no payload; a FIN in sequence -- and this takes
  * the same steps without the tests it cannot fail: the ACK field
- * (tcp_ack_input(), which tells an ACK of our FIN), RFC 7323 4.3's
+ * (tcp_ack_input_close(), which tells an ACK of our FIN), RFC 7323 4.3's
  * TS.Recent, the FIN if any (RCV.NXT past it, an ACK owed), then the
  * state table's move (for a FIN, tcp_fin_event()'s). Returns false,
  * with nothing changed, when PAWS rejects the segment (the ordered path
@@ -59,7 +63,7 @@ tcp_close_seg_take(struct tern_ctx *ctx, struct tern_conn *c,
 	/* RFC 7323 5.3 PAWS (tcp_paws_reject(): no RST here). */
 	if (ts && seq_lt(seg->opts.tsval, c->ts_recent))
 		return false;
-	fin_acked = tcp_ack_input(ctx, c, seg);
+	fin_acked = tcp_ack_input_close(ctx, c, seg);
 	/* RFC 7323 4.3, as on the full path; PAWS passed above. */
 	if (ts && seq_leq(seg->seq, c->last_ack_sent))
 		c->ts_recent = seg->opts.tsval;
