@@ -484,7 +484,7 @@ tcp_fsm_step_slow(struct tern_ctx *ctx, struct tern_conn *c,
 	if (cell->next != c->state)
 		tcp_set_state(ctx, c, cell, false);
 	if (a & (A_SEND_SYN | A_SEND_SYNACK))
-		tcp_send_syn(ctx, c);
+		tcp_owe_syn(ctx, c);
 	c->flags |= cell->conn_flags;
 	c->notify |= cell->notify;
 	if (a & A_ARM_FW2)
@@ -540,7 +540,7 @@ tcp_fsm_take_cell(struct tern_ctx *ctx, struct tern_conn *c,
 	tcp->fsm_hits[cell->row]++;
 	/* Last: the row has nothing else to do (see the assertion above). */
 	if (todo & T_SYN)
-		tcp_send_syn(ctx, c);
+		tcp_owe_syn(ctx, c);
 	else if (todo & T_FW2)
 		tcp_fsm_arm_fw2(ctx, c);
 	return 0;
@@ -588,8 +588,7 @@ tcp_fsm_step_user(struct tern_ctx *ctx, struct tern_conn *c,
 /*
  * connect()'s step, CLOSED --USER_CONNECT--> SYN_SENT, on a record just
  * allocated: the cell is known at build time, so its tests fold away,
- * and the SYN the row owes goes out at once (tcp_send_syn()) instead of
- * from the output pass, which has nothing else to do for a new record.
+ * and the SYN the row owes goes to the output pass (tcp_owe_syn()).
  */
 int
 tcp_fsm_step_connect(struct tern_ctx *ctx, struct tern_conn *c)

@@ -627,7 +627,6 @@ uint32_t tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c,
 
 /* tcp_output.c */
 void tcp_owe_syn(struct tern_ctx *ctx, struct tern_conn *c);
-void tcp_send_syn(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_send_rst(struct tern_ctx *ctx, struct tern_conn *c);
 void tcp_reply_rst(struct tern_ctx *ctx, const struct tcp_seg *seg);

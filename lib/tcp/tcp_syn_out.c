@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Our SYN or SYN+ACK owed to the output pass (tcp_owe_syn(), the state
- * table's A_SEND_SYN and A_SEND_SYNACK, and the RTO's resend), or sent
- * from the state-table step (tcp_send_syn()) when it is the first.
+ * table's A_SEND_SYN and A_SEND_SYNACK, and the RTO's resend): sent by
+ * the output pass after the burst. Sending the first one from the step
+ * itself (tcp_send_syn(), session 25) saved about 90 instructions per
+ * connection on each side but cost 15-20 % of timed cps (tern-inproc,
+ * two lcores), so it was taken out; see docs/benchmarks.md.
  */
 #include "tcp_emit.h"
 #include "tcp_open.h"
@@ -30,26 +33,4 @@ tcp_owe_syn(struct tern_ctx *ctx, struct tern_conn *c)
 	tcp_syn_take_space(ctx, c);
 	c->flags |= CF_SYN_OWED;
 	tcp_conn_work(ctx, c);
-}
-
-/*
- * The SYN or SYN+ACK of a state-table step (a connect(), a SYN that
- * opens or repeats). The first one (no retransmission timer yet) goes
- * at once while the TX batch has room beyond the reserve, as an answer
- * to input does: no trip through the work list and the output pass's
- * decision, for a connection that owes nothing else yet (a row with
- * A_SEND_SYN or A_SEND_SYNACK sets no other flag). Otherwise, and again
- * (a repeated SYN, a simultaneous open), it is owed (tcp_owe_syn()) and
- * waits for the pass after the driver's flush.
- */
-void
-tcp_send_syn(struct tern_ctx *ctx, struct tern_conn *c)
-{
-	if (c->rtx_deadline_ns != 0 ||
-	    tern_ctx_tx_room(ctx) <= TCP_TX_RESERVE) {
-		tcp_owe_syn(ctx, c);
-		return;
-	}
-	tcp_syn_take_space(ctx, c);
-	tcp_emit_syn(ctx, c);
 }

@@ -108,68 +108,7 @@ test_tx_batch_flushed_only_by_driver(void)
 	peer_destroy(p);
 }
 
-/*
- * connect()'s SYN leaves from the call (tcp_send_syn()): it is in A's TX
- * batch when tern_tcp_connect() returns, counted, with nothing owed to
- * the output pass. With the batch down to the pass's reserve (room for
- * 2 * TERN_RX_BURST answers), it is owed instead, and the pass after the
- * driver's flush sends it. Either way B sees one SYN and both ends reach
- * ESTABLISHED.
- */
-static void
-test_connect_syn_from_the_call(void)
-{
-	const uint16_t full = TERN_TX_BATCH_MAX - 2 * TERN_RX_BURST;
-	struct sim_conn *first, *first_s, *c, *owed;
-	struct tern_ctx *ctx;
-	uint64_t segs0, syns0;
-	uint16_t tx0;
-	struct duo d;
-
-	duo_create(&d, NULL);
-	/* A first connection, so that A knows B's address (ARP). */
-	first = duo_connect(&d, &first_s);
-	ctx = d.a->ctx;
-	tx0 = ctx->tx.count;
-	segs0 = sim_stat(d.a, TERN_STAT_TCP_OUT_SEGS);
-	syns0 = sim_stat(d.b, TERN_STAT_TCP_PASSIVE_OPENS);
-	c = sim_connect_to(d.a, d.b, DUO_PORT);
-	SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_SYN_SENT);
-	SIM_ASSERT_EQ(ctx->tx.count, tx0 + 1);
-	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_OUT_SEGS), segs0 + 1);
-	SIM_WAIT(d.sim, c->connected == 1, 5 * SIM_S);
-	SIM_ASSERT_STATE(sim_conn_state(c), TERN_TCP_ESTABLISHED);
-	SIM_ASSERT_STATE(sim_conn_state(d.l->last), TERN_TCP_ESTABLISHED);
-	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_PASSIVE_OPENS), syns0 + 1);
-
-	/* The batch as the output pass leaves it when it stops: the
-	 * count alone says so (the slots are never read, and the count
-	 * is put back before the driver flushes). */
-	tx0 = ctx->tx.count;
-	SIM_CHECK(tx0 < full);
-	ctx->tx.count = full;
-	segs0 = sim_stat(d.a, TERN_STAT_TCP_OUT_SEGS);
-	owed = sim_connect_to(d.a, d.b, DUO_PORT);
-	SIM_ASSERT_STATE(sim_conn_state(owed), TERN_TCP_SYN_SENT);
-	SIM_ASSERT_EQ(ctx->tx.count, full);
-	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_OUT_SEGS), segs0);
-	ctx->tx.count = tx0;
-	SIM_WAIT(d.sim, owed->connected == 1, 5 * SIM_S);
-	SIM_ASSERT_STATE(sim_conn_state(owed), TERN_TCP_ESTABLISHED);
-	SIM_ASSERT_STATE(sim_conn_state(d.l->last), TERN_TCP_ESTABLISHED);
-	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_OUT_SEGS), segs0 + 2);
-	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_PASSIVE_OPENS), syns0 + 2);
-	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_SYN_RETRANS), 0);
-	SIM_ASSERT_EQ(d.a->flushes_in_step, 0);
-
-	tern_tcp_abort(first->c);
-	tern_tcp_abort(c->c);
-	tern_tcp_abort(owed->c);
-	duo_finish(&d);
-}
-
 const struct sim_test tcp_tests_tx_batch[] = {
 	SIM_TEST(test_tx_batch_flushed_only_by_driver),
-	SIM_TEST(test_connect_syn_from_the_call),
 };
 const unsigned int tcp_tests_tx_batch_n = RTE_DIM(tcp_tests_tx_batch);
