@@ -151,6 +151,18 @@ test_insert_lookup_remove(void **state)
 	free(f);
 }
 
+/* A 32-bucket table holding @p n keys (0 .. n-1), all under @p hash:
+ * one chain. */
+static void
+fill_one_chain(struct fixture *f, uint32_t n, uint32_t hash)
+{
+	assert_int_equal(setup_table(f, 32), 0);
+	for (uint32_t i = 0; i < n; i++) {
+		node_set(&f->nodes[i], i, hash);
+		assert_int_equal(tern_ctable_insert(&f->t, &f->nodes[i]), 0);
+	}
+}
+
 /* Every key under one hash: one chain; remove head, middle and tail. */
 static void
 test_collisions_and_remove_mid_chain(void **state)
@@ -161,11 +173,7 @@ test_collisions_and_remove_mid_chain(void **state)
 
 	(void)state;
 	assert_non_null(f);
-	assert_int_equal(setup_table(f, 32), 0);
-	for (uint32_t i = 0; i < n; i++) {
-		node_set(&f->nodes[i], i, 42);
-		assert_int_equal(tern_ctable_insert(&f->t, &f->nodes[i]), 0);
-	}
+	fill_one_chain(f, n, 42);
 	/* Same bucket, different hash: must not match either. */
 	node_set(&f->nodes[n], n, 42 + 32);
 	assert_int_equal(tern_ctable_insert(&f->t, &f->nodes[n]), 0);
@@ -231,11 +239,7 @@ test_lookup_kh(void **state)
 
 	(void)state;
 	assert_non_null(f);
-	assert_int_equal(setup_table(f, 32), 0);
-	for (uint32_t i = 0; i < n; i++) {
-		node_set(&f->nodes[i], i, 42);
-		assert_int_equal(tern_ctable_insert(&f->t, &f->nodes[i]), 0);
-	}
+	fill_one_chain(f, n, 42);
 	for (uint32_t i = 0; i < n; i++) {
 		kh = make_kh(i, 42);
 		assert_ptr_equal(tern_ctable_lookup_kh(&f->t, &kh),
