@@ -63,7 +63,7 @@ tern_stack_init(struct tern_ctx *ctx, const struct tern_stack_conf *conf)
 		return -EINVAL;
 	memset(ctx, 0, sizeof(*ctx));
 	tern_ctx_set_now(ctx, conf->now_ns);
-	ctx->pool = conf->pool;
+	tern_ctx_set_pool(ctx, conf->pool);
 	ctx->mcache_lcore = LCORE_ID_ANY; /* and mcache NULL: its cache */
 	ctx->tx_flush = conf->tx_flush;
 	ctx->tx_flush_arg = conf->tx_flush_arg;

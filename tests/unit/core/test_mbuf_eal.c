@@ -34,7 +34,7 @@ static void
 ctx_reset(void)
 {
 	memset(&ctx, 0, sizeof(ctx));
-	ctx.pool = pool;
+	tern_ctx_set_pool(&ctx, pool);
 	ctx.mcache_lcore = LCORE_ID_ANY; /* as tern_stack_init() sets it */
 }
 
@@ -208,6 +208,53 @@ test_put_seg_frees_as_dpdk_does(void **state)
 	assert_int_equal(rte_mempool_avail_count(pool), POOL_MBUFS);
 }
 
+/*
+ * tern_ctx_set_pool()'s offset, where tern_mbuf_prefetch_next() prefetches
+ * an mbuf's headers without reading it, is where a reset mbuf's data
+ * starts, with or without a private area; and the allocations that
+ * prefetch still hand the cache's mbufs back last in, first out.
+ */
+static void
+test_data_offset_of_the_pool(void **state)
+{
+	struct rte_mempool *priv;
+	struct rte_mbuf *a, *b, *c;
+
+	(void)state;
+	ctx_reset();
+	a = tern_mbuf_alloc(&ctx);
+	assert_non_null(a);
+	assert_ptr_equal((char *)a + ctx.mbuf_data_at,
+			 rte_pktmbuf_mtod(a, char *));
+	b = tern_mbuf_alloc(&ctx);
+	assert_non_null(b);
+	tern_mbuf_put_seg(&ctx, a);
+	tern_mbuf_put_seg(&ctx, b);
+	c = tern_mbuf_get_kept(&ctx);
+	assert_ptr_equal(c, b);
+	assert_ptr_equal(tern_mbuf_get(&ctx), a);
+	tern_mbuf_put_seg(&ctx, a);
+	tern_mbuf_put_seg(&ctx, c);
+	assert_int_equal(rte_mempool_in_use_count(pool), 0);
+
+	priv = rte_pktmbuf_pool_create("mbuf_priv", 63, 8, 64,
+				       RTE_MBUF_DEFAULT_BUF_SIZE,
+				       (int)rte_socket_id());
+	assert_non_null(priv);
+	ctx_reset();
+	tern_ctx_set_pool(&ctx, priv);
+	a = tern_mbuf_alloc(&ctx);
+	assert_non_null(a);
+	assert_ptr_equal((char *)a + ctx.mbuf_data_at,
+			 rte_pktmbuf_mtod(a, char *));
+	assert_int_not_equal(ctx.mbuf_data_at,
+			     sizeof(struct rte_mbuf) + RTE_PKTMBUF_HEADROOM);
+	rte_pktmbuf_free(a);
+	rte_mempool_cache_flush(tern_mbuf_cache(&ctx), priv);
+	assert_int_equal(rte_mempool_avail_count(priv), 63);
+	rte_mempool_free(priv);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -216,6 +263,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(test_alloc_resets_what_the_last_user_left),
 		cmocka_unit_test(test_empty_pool_counted),
 		cmocka_unit_test(test_put_seg_frees_as_dpdk_does),
+		cmocka_unit_test(test_data_offset_of_the_pool),
 	};
 	int rc;
 
