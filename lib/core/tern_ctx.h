@@ -290,26 +290,32 @@ tern_mbuf_cache(struct tern_ctx *ctx)
 /**
  * Use @p pool for @p ctx's mbufs. Its mbufs' layout is fixed by the pool
  * (rte_pktmbuf_init()): the buffer follows the mbuf and its private
- * area, the data the headroom.
+ * area, the data the headroom. The lcore's cache is looked up again
+ * (tern_mbuf_cache()): one of another pool must not take these mbufs.
  */
 static inline void
 tern_ctx_set_pool(struct tern_ctx *ctx, struct rte_mempool *pool)
 {
 	ctx->pool = pool;
+	ctx->mcache = NULL;
+	ctx->mcache_lcore = LCORE_ID_ANY;
 	ctx->mbuf_data_at = (uint32_t)(sizeof(struct rte_mbuf) +
 				       rte_pktmbuf_priv_size(pool) +
 				       RTE_PKTMBUF_HEADROOM);
 }
 
 /*
- * Prefetch, for writing, what the allocation after this one writes first
- * in @p m, the mbuf now on top of the cache: its two lines (the reset)
- * and the first two of its data (the headers). An mbuf that was sent
- * comes back to this cache from the core at the other end of the wire,
- * which last touched it: each such line costs a transfer between the
- * cores, and this one allocation ahead overlaps that with the current
- * segment's work (timed side by side in docs/benchmarks.md: callgrind,
- * which sees no cache, counts only its few instructions).
+ * Prefetch what the allocation after this one writes first in @p m, the
+ * mbuf now on top of the cache: its two lines (the reset) and the first
+ * two of its data (a template segment's headers; a send queue's bytes).
+ * An mbuf that was sent comes back to this cache cold, by a refill from
+ * the pool's ring: freed on another core (the other end of a software
+ * wire) and, in a large pool, long out of every cache. Fetched one
+ * allocation ahead, its misses overlap the current segment's work
+ * (timed side by side in docs/benchmarks.md; callgrind, which sees no
+ * cache, counts only its few instructions). rte_prefetch0_write() is
+ * PREFETCHW where the build's -march has it, PREFETCHT0 otherwise
+ * (DPDK's corei7): both measured the same.
  */
 static __rte_always_inline void
 tern_mbuf_prefetch_next(const struct tern_ctx *ctx, const struct rte_mbuf *m)
@@ -336,7 +342,8 @@ tern_mbuf_pop(const struct tern_ctx *ctx, struct rte_mempool_cache *cache)
 
 /*
  * tern_mbuf_get() from an empty cache (rte_mempool_generic_get() refills
- * it) or from the ring without one, or NULL. Out of line: inline, its
+ * it, and the new top is prefetched) or from the ring without one, or
+ * NULL. Out of line: inline, its
  * calls made every caller of the usual get save registers it does not
  * need.
  */

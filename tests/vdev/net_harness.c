@@ -147,6 +147,11 @@ nh_setup(const struct tern_if_conf *ifc)
 	nh_env.nsent = 0;
 	nh_env.in_use_baseline = rte_mempool_in_use_count(pool);
 	assert_int_equal(tern_stack_init(&nh_env.ctx, &conf), 0);
+	/* The stack took the pool with its data offset
+	 * (tern_ctx_set_pool(): the allocations' prefetch). */
+	assert_int_equal(nh_env.ctx.mbuf_data_at,
+			 sizeof(struct rte_mbuf) +
+			 rte_pktmbuf_priv_size(pool) + RTE_PKTMBUF_HEADROOM);
 	nh_env.pool = pool;
 }
 
