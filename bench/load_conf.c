@@ -374,7 +374,7 @@ load_http_request(const struct load_conf *c, char *buf, uint32_t size)
 	X(connects) X(established) X(completed) X(failed) X(no_port) \
 	X(requests) \
 	X(responses) X(bad_status) X(proto_errors) X(tx_bytes) X(rx_bytes) \
-	X(retransmits)
+	X(retransmits) X(heads_compared)
 
 void
 load_counters_sub(struct load_counters *out, const struct load_counters *a,
@@ -473,7 +473,8 @@ load_write_json(const struct load_conf *c, const char *tool,
 		",\"no_port\":%" PRIu64 ",\"requests\":%" PRIu64 ",\"responses\":%" PRIu64
 		",\"bad_status\":%" PRIu64 ",\"proto_errors\":%" PRIu64
 		",\"tx_bytes\":%" PRIu64 ",\"rx_bytes\":%" PRIu64
-		",\"retransmits\":%" PRIu64 ",\"latency_ns\":",
+		",\"retransmits\":%" PRIu64 ",\"heads_compared\":%" PRIu64
+		",\"latency_ns\":",
 		tool, c->label, load_mode_name(c->mode),
 		c->proto == LOAD_HTTP ? "http" : "echo", addr, c->dport,
 		c->nb_ports, c->conns, c->pipeline,
@@ -484,7 +485,8 @@ load_write_json(const struct load_conf *c, const char *tool,
 		load_rate_unit(c), n->connects, n->established, n->completed,
 		n->failed, n->no_port, n->requests, n->responses,
 		n->bad_status,
-		n->proto_errors, n->tx_bytes, n->rx_bytes, n->retransmits);
+		n->proto_errors, n->tx_bytes, n->rx_bytes, n->retransmits,
+		n->heads_compared);
 	if (lat != NULL)
 		hist_write_json(lat, f);
 	else

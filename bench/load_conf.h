@@ -90,6 +90,9 @@ struct load_counters {
 	uint64_t tx_bytes;        /**< payload handed to the stack */
 	uint64_t rx_bytes;        /**< payload received */
 	uint64_t retransmits;     /**< segments, from the stack */
+	uint64_t heads_compared;  /**< response heads taken by comparing
+				       them with the last one parsed, not
+				       parsed (tern-load's memo) */
 };
 
 /** One option: --name VALUE (same shape as tern's struct tern_rt_opt). */

@@ -109,6 +109,9 @@ struct load {
 	struct load_counters at_start;
 	struct load_counters at_end;
 	struct hist lat;
+	/* The last response head parsed: the next, the same bytes, is
+	 * compared, not parsed (http_reader_take_response_memo()). */
+	struct http_resp_memo memo;
 	char req[REQ_MAX];
 	uint8_t block[ECHO_BLOCK];  /* echo stream / POST body bytes */
 };
@@ -130,6 +133,7 @@ load_counters_now(const struct load *L, struct load_counters *out)
 {
 	*out = L->n;
 	out->retransmits = L->ctx->stats.c[TERN_STAT_TCP_RETRANS_SEGS];
+	out->heads_compared = L->memo.hits;
 }
 
 static void
@@ -608,8 +612,9 @@ http_next(struct load_conn *lc, const char *p, uint32_t len, uint32_t *used)
 {
 	struct http_response resp;
 	bool complete;
-	uint32_t n = http_reader_take_response(&lc->rd, p, len, false, &resp,
-					       &complete);
+	uint32_t n = http_reader_take_response_memo(&lc->rd, &lc->L->memo, p,
+						    len, false, &resp,
+						    &complete);
 
 	if (n == 0)
 		return http_feed_general(lc, p, len, used);
@@ -658,8 +663,9 @@ http_input(struct load_conn *lc, const char *p, uint32_t len)
 {
 	struct http_response resp;
 	bool complete;
-	uint32_t n = http_reader_take_response(&lc->rd, p, len, false, &resp,
-					       &complete);
+	uint32_t n = http_reader_take_response_memo(&lc->rd, &lc->L->memo, p,
+						    len, false, &resp,
+						    &complete);
 
 	/* Taken: a head (interim, or its body to come) or a response. */
 	if (n != 0 && on_http_head(lc, &resp) && complete &&

@@ -1589,8 +1589,20 @@ test_body_at_hand(void **state)
  * are taken in one step each, and a piece cut inside a head is left
  * untaken with the reader unchanged.
  */
+/* http_reader_take_response(), or with @p memo its memo's variant. */
+static uint32_t
+take_response(struct http_reader *r, struct http_resp_memo *memo,
+	      const char *p, uint32_t len, struct http_response *resp,
+	      bool *complete)
+{
+	if (memo != NULL)
+		return http_reader_take_response_memo(r, memo, p, len, false,
+						      resp, complete);
+	return http_reader_take_response(r, p, len, false, resp, complete);
+}
+
 static void
-test_take_response(void **state)
+take_response_stream(struct http_resp_memo *memo)
 {
 	static const char all[] =
 		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"
@@ -1601,7 +1613,6 @@ test_take_response(void **state)
 		"3\r\nabc\r\n0\r\n\r\n";
 	const uint32_t len = sizeof(all) - 1;
 
-	(void)state;
 	for (uint32_t split = 0; split <= len; split++) {
 		const char *piece[2] = { all, all + split };
 		uint32_t plen[2] = { split, len - split };
@@ -1619,9 +1630,8 @@ test_take_response(void **state)
 				bool complete = false;
 				enum http_ev ev;
 
-				used = http_reader_take_response(&r, p,
-					plen[k] - off, false, &resp,
-					&complete);
+				used = take_response(&r, memo, p,
+					plen[k] - off, &resp, &complete);
 				if (used != 0) {
 					off += used;
 					taken++;
@@ -1668,6 +1678,123 @@ test_take_response(void **state)
 			fail_msg("whole: %u taken", taken);
 		http_reader_fini(&r);
 	}
+}
+
+static void
+test_take_response(void **state)
+{
+	(void)state;
+	take_response_stream(NULL);
+}
+
+/*
+ * tern-load's way with the memo: the same stream split everywhere, one
+ * memo kept across all the splits (whatever head it holds, the events
+ * are the same), and the repeated head taken by its compare. A head
+ * that differs from the memo's in one byte gets its own verdict: another
+ * length, or malformed (declined); the memo's bytes at the start of a
+ * body, of a piece too short, or of a reader whose bound they exceed,
+ * are not taken as the memo's head.
+ */
+static void
+test_take_response_memo(void **state)
+{
+	static const char ok5[] =
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello";
+	static const char ok6[] =
+		"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nhello!";
+	static const char bad[] =
+		"HTTP/1.1 200 OK\r\nContent-Length  5\r\n\r\nhello";
+	static const char close5[] =
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
+		"Connection: close\r\n\r\nhello";
+	const uint32_t head5 = sizeof(ok5) - 1 - 5;
+	struct http_resp_memo memo = { 0 };
+	struct http_reader r, other;
+	struct http_response out;
+	char body_head[64];
+	bool complete = false;
+	uint64_t hits;
+	uint32_t used;
+
+	(void)state;
+	take_response_stream(&memo);
+	assert_true(memo.len > 0);
+
+	memset(&memo, 0, sizeof(memo));
+	http_reader_init(&r, 256);
+	/* Parsed, then kept; the same head again is compared. */
+	assert_int_equal(take_response(&r, &memo, ok5, sizeof(ok5) - 1, &out,
+				       &complete), sizeof(ok5) - 1);
+	assert_int_equal(memo.len, head5);
+	assert_int_equal(memo.hits, 0);
+	for (int i = 0; i < 3; i++) {
+		out = (struct http_response){ 0 };
+		complete = false;
+		assert_int_equal(take_response(&r, &memo, ok5, sizeof(ok5) - 1,
+					       &out, &complete),
+				 sizeof(ok5) - 1);
+		assert_true(complete);
+		assert_int_equal(out.status, 200);
+		assert_true(out.keep_alive);
+		assert_int_equal(out.content_length, 5);
+		assert_int_equal(r.body_bytes, 5);
+	}
+	assert_int_equal(memo.hits, 3);
+	/* One byte else: its own length, and then the memo. */
+	assert_int_equal(take_response(&r, &memo, ok6, sizeof(ok6) - 1, &out,
+				       &complete), sizeof(ok6) - 1);
+	assert_int_equal(out.content_length, 6);
+	assert_int_equal(memo.hits, 3);
+	assert_int_equal(take_response(&r, &memo, ok5, sizeof(ok5) - 1, &out,
+				       &complete), sizeof(ok5) - 1);
+	assert_int_equal(out.content_length, 5);
+	assert_int_equal(memo.hits, 3);
+	/* The memo's head with a field more: its own verdict. */
+	assert_int_equal(take_response(&r, &memo, close5, sizeof(close5) - 1,
+				       &out, &complete), sizeof(close5) - 1);
+	assert_false(out.keep_alive);
+	assert_int_equal(memo.hits, 3);
+	/* One byte else, malformed: declined, the memo unchanged. */
+	assert_int_equal(take_response(&r, &memo, ok5, sizeof(ok5) - 1, &out,
+				       &complete), sizeof(ok5) - 1);
+	hits = memo.hits;
+	assert_int_equal(take_response(&r, &memo, bad, sizeof(bad) - 1, &out,
+				       &complete), 0);
+	assert_int_equal(memo.len, head5);
+	assert_int_equal(memo.hits, hits);
+	assert_true(http_reader_idle(&r));
+	/* Cut inside the head: nothing taken. */
+	assert_int_equal(take_response(&r, &memo, ok5, head5 - 1, &out,
+				       &complete), 0);
+	assert_true(http_reader_idle(&r));
+	/* The memo's bytes as the body of another reader (one memo is
+	 * shared by a load's readers): a body, not a head. */
+	snprintf(body_head, sizeof(body_head),
+		 "HTTP/1.1 200 OK\r\nContent-Length: %u\r\n\r\n", head5);
+	http_reader_init(&other, 256);
+	assert_int_equal(take_response(&other, &memo, body_head,
+				       (uint32_t)strlen(body_head), &out,
+				       &complete), strlen(body_head));
+	assert_false(complete);
+	assert_int_equal(take_response(&r, &memo, ok5, sizeof(ok5) - 1, &out,
+				       &complete), sizeof(ok5) - 1);
+	assert_int_equal(memo.len, head5);
+	hits = memo.hits;
+	assert_int_equal(take_response(&other, &memo, ok5, sizeof(ok5) - 1,
+				       &out, &complete), 0);
+	assert_int_equal(http_reader_feed(&other, ok5, sizeof(ok5) - 1,
+					  &used), HTTP_EV_DONE);
+	assert_int_equal(used, head5);
+	assert_int_equal(memo.hits, hits);
+	http_reader_fini(&other);
+	http_reader_fini(&r);
+	/* Beyond a reader's bound: not taken. */
+	http_reader_init(&r, 16);
+	assert_int_equal(take_response(&r, &memo, ok5, sizeof(ok5) - 1, &out,
+				       &complete), 0);
+	assert_int_equal(memo.hits, hits);
+	http_reader_fini(&r);
 }
 
 /* A head cut short, or not collecting a head: nothing taken. */
@@ -1780,6 +1907,7 @@ main(void)
 		cmocka_unit_test(test_body_at_hand),
 		cmocka_unit_test(test_take_response),
 		cmocka_unit_test(test_take_response_declines),
+		cmocka_unit_test(test_take_response_memo),
 		cmocka_unit_test(test_response_value_tail),
 		cmocka_unit_test(test_resp_set),
 		cmocka_unit_test(test_hist),

@@ -69,6 +69,31 @@ http_head_may_be_whole(const struct http_reader *r, const char *p,
 	return true;
 }
 
+/*
+ * A response head that ends @p n bytes into a piece of @p len, parsed
+ * into @p resp: a body by length that the piece holds whole, or none,
+ * ends the message there (*complete, the reader collects the next head,
+ * @return n and the body); any other body is set up for the next feeds
+ * (@return n).
+ */
+static inline __attribute__((always_inline)) uint32_t
+http_reader_took_head(struct http_reader *r, uint32_t n, uint32_t len,
+		      const struct http_response *resp, bool *complete)
+{
+	if (resp->body == HTTP_BODY_LENGTH ? resp->content_length <= len - n
+					   : resp->body == HTTP_BODY_NONE) {
+		uint32_t body = resp->body == HTTP_BODY_NONE ?
+				0 : (uint32_t)resp->content_length;
+
+		r->body_bytes = body;
+		*complete = true;
+		return n + body;
+	}
+	http_reader_set_body(r, resp->body, resp->content_length);
+	*complete = false;
+	return n;
+}
+
 /**
  * The usual response in one step, as http_reader_take_request() takes
  * the usual request: when @p r is collecting a head, none of it held,
@@ -99,20 +124,80 @@ http_reader_take_response(struct http_reader *r, const char *p, uint32_t len,
 	n = http_response_prefix(p + i, whole - i, head_request, resp);
 	if (n == 0)
 		return 0;
-	n += i;
-	/* A body by length that the piece holds whole, or none: the
-	 * message ends here and the reader collects the next head. */
-	if (resp->body == HTTP_BODY_LENGTH ? resp->content_length <= len - n
-					   : resp->body == HTTP_BODY_NONE) {
-		uint32_t body = resp->body == HTTP_BODY_NONE ?
-				0 : (uint32_t)resp->content_length;
+	return http_reader_took_head(r, n + i, len, resp, complete);
+}
 
-		r->body_bytes = body;
-		*complete = true;
-		return n + body;
+/**
+ * The last response head that http_reader_take_response_memo() took by
+ * parsing it: its bytes and what they parsed to. A load generator gets
+ * the same head, byte for byte, response after response; the parse is a
+ * function of the head's bytes (and of head_request), so an equal head
+ * has the same verdict, and a compare of its bytes replaces the parse.
+ * One per thread of readers (tern-load's: one per load), not shared.
+ */
+#define HTTP_RESP_MEMO_MAX 256
+
+struct http_resp_memo {
+	uint32_t len;                /**< the head's bytes; 0: none yet */
+	bool head_request;           /**< the parse's head_request */
+	uint64_t hits;               /**< heads taken by the compare */
+	struct http_response resp;   /**< what the head parsed to */
+	char head[HTTP_RESP_MEMO_MAX];
+};
+
+/*
+ * Make the head that http_reader_take_response() took from @p p (@p n
+ * bytes: the head, and its body when @p complete) @p memo's, when it
+ * starts at the piece's first byte (no empty line skipped before it) and
+ * fits. Out of line: once per head that differs from the last.
+ */
+static __attribute__((noinline, cold, unused)) void
+http_resp_memo_keep(struct http_resp_memo *memo, const char *p, uint32_t n,
+		    bool head_request, const struct http_response *resp,
+		    bool complete)
+{
+	uint64_t body = complete && resp->body == HTTP_BODY_LENGTH ?
+			resp->content_length : 0;
+	uint32_t head_len = n - (uint32_t)body;
+
+	if (p[0] == '\r' || p[0] == '\n' || head_len > HTTP_RESP_MEMO_MAX)
+		return;
+	memcpy(memo->head, p, head_len);
+	memo->len = head_len;
+	memo->head_request = head_request;
+	memo->resp = *resp;
+}
+
+/**
+ * http_reader_take_response() with @p memo: a piece that starts with the
+ * memo's head (the reader collecting a head, none of it held, the head
+ * within the reader's bound) is taken with the memo's verdict, unparsed
+ * (memo->hits counts these); any other is parsed, and a head so taken
+ * from the piece's first byte becomes the memo. @return and *resp,
+ * *complete as http_reader_take_response().
+ */
+static inline __attribute__((always_inline)) uint32_t
+http_reader_take_response_memo(struct http_reader *r,
+			       struct http_resp_memo *memo, const char *p,
+			       uint32_t len, bool head_request,
+			       struct http_response *resp, bool *complete)
+{
+	uint32_t n;
+
+	if (memo->len != 0 && len >= memo->len && r->phase == PH_HEAD &&
+	    r->carry_len == 0 && memo->len <= r->max_head &&
+	    memo->head_request == head_request &&
+	    memcmp(p, memo->head, memo->len) == 0) {
+		memo->hits++;
+		*resp = memo->resp;
+		return http_reader_took_head(r, memo->len, len, resp,
+					     complete);
 	}
-	http_reader_set_body(r, resp->body, resp->content_length);
-	*complete = false;
+	n = http_reader_take_response(r, p, len, head_request, resp,
+				      complete);
+	if (n != 0)
+		http_resp_memo_keep(memo, p, n, head_request, resp,
+				    *complete);
 	return n;
 }
 
