@@ -305,9 +305,14 @@ tern_ctx_set_pool(struct tern_ctx *ctx, struct rte_mempool *pool)
 }
 
 /*
- * Prefetch what the allocation after this one writes first in @p m, the
- * mbuf now on top of the cache: its two lines (the reset) and the first
- * two of its data (a template segment's headers; a send queue's bytes).
+ * Prefetch what the allocation after this one writes in @p m, the mbuf
+ * now on top of the cache: its two lines (the reset), the first two of
+ * its data (a template segment's headers; a send queue's bytes), and,
+ * when the allocation now under way is for a frame of @p bytes, as many
+ * more as such a frame fills, up to six (384 bytes): the next frame of a
+ * keep-alive exchange, a bulk flow, is likely as long (its copy of more
+ * runs ahead of the CPU's own prefetcher). @p bytes is 0 where the
+ * length is not known.
  * An mbuf that was sent comes back to this cache cold, by a refill from
  * the pool's ring: freed on another core (the other end of a software
  * wire) and, in a large pool, long out of every cache. Fetched one
@@ -318,25 +323,43 @@ tern_ctx_set_pool(struct tern_ctx *ctx, struct rte_mempool *pool)
  * (DPDK's corei7): both measured the same.
  */
 static __rte_always_inline void
-tern_mbuf_prefetch_next(const struct tern_ctx *ctx, const struct rte_mbuf *m)
+tern_mbuf_prefetch_next(const struct tern_ctx *ctx, const struct rte_mbuf *m,
+			uint32_t bytes)
 {
 	const char *p = (const char *)m;
+	const char *data = p + ctx->mbuf_data_at;
 
 	rte_prefetch0_write(p);
 	rte_prefetch0_write(p + RTE_CACHE_LINE_SIZE);
-	rte_prefetch0_write(p + ctx->mbuf_data_at);
-	rte_prefetch0_write(p + ctx->mbuf_data_at + RTE_CACHE_LINE_SIZE);
+	rte_prefetch0_write(data);
+	rte_prefetch0_write(data + RTE_CACHE_LINE_SIZE);
+	/* Nested: a frame of two lines or less costs one compare. */
+	if (bytes > 2 * RTE_CACHE_LINE_SIZE) {
+		rte_prefetch0_write(data + 2 * RTE_CACHE_LINE_SIZE);
+		if (bytes > 3 * RTE_CACHE_LINE_SIZE) {
+			rte_prefetch0_write(data + 3 * RTE_CACHE_LINE_SIZE);
+			if (bytes > 4 * RTE_CACHE_LINE_SIZE) {
+				rte_prefetch0_write(data +
+						    4 * RTE_CACHE_LINE_SIZE);
+				if (bytes > 5 * RTE_CACHE_LINE_SIZE)
+					rte_prefetch0_write(data + 5 *
+							RTE_CACHE_LINE_SIZE);
+			}
+		}
+	}
 }
 
 /* The cache's top mbuf, taken off it (it holds one at least), the next
- * one prefetched (tern_mbuf_prefetch_next()). */
+ * one prefetched for a frame of @p bytes (tern_mbuf_prefetch_next()). */
 static __rte_always_inline struct rte_mbuf *
-tern_mbuf_pop(const struct tern_ctx *ctx, struct rte_mempool_cache *cache)
+tern_mbuf_pop(const struct tern_ctx *ctx, struct rte_mempool_cache *cache,
+	      uint32_t bytes)
 {
 	struct rte_mbuf *m = cache->objs[--cache->len];
 
 	if (likely(cache->len != 0))
-		tern_mbuf_prefetch_next(ctx, cache->objs[cache->len - 1]);
+		tern_mbuf_prefetch_next(ctx, cache->objs[cache->len - 1],
+					bytes);
 	return m;
 }
 
@@ -355,7 +378,7 @@ tern_mbuf_get_refill(struct tern_ctx *ctx, struct rte_mempool_cache *cache)
 	if (rte_mempool_generic_get(ctx->pool, (void **)&m, 1, cache) != 0)
 		return NULL;
 	if (cache != NULL && cache->len != 0)
-		tern_mbuf_prefetch_next(ctx, cache->objs[cache->len - 1]);
+		tern_mbuf_prefetch_next(ctx, cache->objs[cache->len - 1], 0);
 	return m;
 }
 
@@ -372,17 +395,19 @@ tern_mbuf_take_cached(struct tern_ctx *ctx)
 	struct rte_mempool_cache *cache = tern_mbuf_cache(ctx);
 
 	if (likely(cache != NULL && cache->len != 0))
-		return tern_mbuf_pop(ctx, cache);
+		return tern_mbuf_pop(ctx, cache, 0);
 	return NULL;
 }
 
 /**
- * An mbuf from this lcore's pool, reset as rte_pktmbuf_alloc() resets
- * it, or NULL (not counted: see tern_mbuf_alloc()). Always inline: the
- * send path's two allocations per segment take it.
+ * An mbuf from this lcore's pool for a frame of @p bytes (0: not known),
+ * reset as rte_pktmbuf_alloc() resets it, or NULL (not counted: see
+ * tern_mbuf_alloc()). The next mbuf is prefetched for a frame as long
+ * (tern_mbuf_prefetch_next()). Always inline: the send path's two
+ * allocations per segment take it.
  */
 static __rte_always_inline struct rte_mbuf *
-tern_mbuf_get(struct tern_ctx *ctx)
+tern_mbuf_get_for(struct tern_ctx *ctx, uint32_t bytes)
 {
 	struct rte_mempool_cache *cache = tern_mbuf_cache(ctx);
 	struct rte_mbuf *m;
@@ -390,7 +415,7 @@ tern_mbuf_get(struct tern_ctx *ctx)
 	/* tern_mbuf_take_cached()'s test, with the refill on its other
 	 * way: an mbuf taken from the cache is not tested for NULL. */
 	if (likely(cache != NULL && cache->len != 0))
-		m = tern_mbuf_pop(ctx, cache);
+		m = tern_mbuf_pop(ctx, cache, bytes);
 	else if ((m = tern_mbuf_get_refill(ctx, cache)) == NULL)
 		return NULL;
 	/* rte_pktmbuf_reset(), less next and nb_segs (see above). */
@@ -404,6 +429,13 @@ tern_mbuf_get(struct tern_ctx *ctx)
 	m->packet_type = 0;
 	rte_pktmbuf_reset_headroom(m);
 	return m;
+}
+
+/** tern_mbuf_get_for() a frame of a length not known. */
+static __rte_always_inline struct rte_mbuf *
+tern_mbuf_get(struct tern_ctx *ctx)
+{
+	return tern_mbuf_get_for(ctx, 0);
 }
 
 /**
