@@ -213,7 +213,8 @@ test_put_seg_frees_as_dpdk_does(void **state)
  * tern_ctx_set_pool()'s offset, where tern_mbuf_prefetch_next() prefetches
  * an mbuf's headers without reading it, is where a reset mbuf's data
  * starts, with or without a private area; and the allocations that
- * prefetch still hand the cache's mbufs back last in, first out.
+ * prefetch, for a frame's length or not, still hand the cache's mbufs
+ * back last in, first out.
  */
 static void
 test_data_offset_of_the_pool(void **state)
@@ -234,6 +235,15 @@ test_data_offset_of_the_pool(void **state)
 	c = tern_mbuf_get_kept(&ctx);
 	assert_ptr_equal(c, b);
 	assert_ptr_equal(tern_mbuf_get(&ctx), a);
+	/* For a frame of a known length (the next one prefetched as for
+	 * a full segment's first lines): the same mbuf, as reset. */
+	a->data_len = 60;
+	a->pkt_len = 60;
+	tern_mbuf_put_seg(&ctx, a);
+	assert_ptr_equal(tern_mbuf_get_for(&ctx, 1514), a);
+	assert_int_equal(a->data_len, 0);
+	assert_int_equal(a->pkt_len, 0);
+	assert_int_equal(a->data_off, RTE_PKTMBUF_HEADROOM);
 	tern_mbuf_put_seg(&ctx, a);
 	tern_mbuf_put_seg(&ctx, c);
 	assert_int_equal(rte_mempool_in_use_count(pool), 0);
