@@ -53,7 +53,9 @@ ok = (r4["family"] == 4 and r6["family"] == 6 and
       r6["mbufs_leaked"] == 0 and all(r6[k] == r4[k] for k in same) and
       r6["tx_bytes"] == r4["tx_bytes"] + host_extra * r6["requests"])
 # One response per segment (rps, P=1): tern-load parsed the first head
-# and compared every later one with it (the same bytes each time).
+# and compared every later one with it. The same bytes each time: the
+# run's virtual time stays within one second of tern-httpd's Date (a
+# longer run would parse once more per second, at each new Date).
 if name == "rps":
     print(f"inproc-ip6: rps: heads compared {r6['heads_compared']} "
           f"(IPv4 {r4['heads_compared']})")

@@ -397,10 +397,14 @@ def keys_for(run, tgt):
                       si(r.get("server_pps"), " frames/s"),
                       "%.3f" % (r["server_pps"] / refl["pps"])
                       if r.get("server_pps") and refl.get("pps") else "n/a",
-                      "%.0f%% / %.0f%%" % (r.get("server_busy_pct") or 0,
-                                           r.get("client_busy_pct") or 0),
+                      "%s / %s" % tuple(
+                          "n/a" if r.get(k) is None else "%.0f%%" % r[k]
+                          for k in ("server_busy_pct", "client_busy_pct")),
                       probe_ns(r.get("vcpu_round_trip_ns_before")),
                       probe_ns(r.get("vcpu_round_trip_ns_after"))])
+    k["share_runs_phrase"] = (
+        "the median of %d runs (below)" % len(srows) if len(srows) > 1
+        else "one run")
     k["share_runs_table"] = table(
         ["run", "requests/s", "server frames/s", "share",
          "busy server / client", "vCPU round trip before (ns)",

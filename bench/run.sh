@@ -220,7 +220,8 @@ both rps-c64-p16 "" --mode rps --conns 64 --pipeline 16 $LOADW
 # from one second to the next (docs/benchmarks.md).
 probe() {
 	"$VPROBE" --cpus 0,1 --samples 5 --json "$RAW/vcpu-$1.json" \
-		>/dev/null 2>&1 || bench_log "vcpu-probe $1 FAILED"
+		>"$RAW/vcpu-$1.log" 2>&1 ||
+		bench_log "vcpu-probe $1 FAILED (see $RAW/vcpu-$1.log)"
 }
 for rep in "" -r2 -r3; do
 	probe "rps-c1000-p1$rep.before"

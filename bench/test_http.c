@@ -1579,16 +1579,6 @@ test_body_at_hand(void **state)
 	}
 }
 
-/*
- * tern-load's way: the usual response taken in one step
- * (http_reader_take_response()), anything else by http_reader_feed()
- * and http_parse_response(). Five responses, an interim one among them,
- * the first split anywhere and the rest in the second piece: each
- * complete once (the interim one never counts), every body byte once,
- * the reader idle at the end; whole, the four without a chunked body
- * are taken in one step each, and a piece cut inside a head is left
- * untaken with the reader unchanged.
- */
 /* http_reader_take_response(), or with @p memo its memo's variant. */
 static uint32_t
 take_response(struct http_reader *r, struct http_resp_memo *memo,
@@ -1601,6 +1591,17 @@ take_response(struct http_reader *r, struct http_resp_memo *memo,
 	return http_reader_take_response(r, p, len, false, resp, complete);
 }
 
+/*
+ * tern-load's way: the usual response taken in one step
+ * (http_reader_take_response(), or its memo's variant with @p memo),
+ * anything else by http_reader_feed() and http_parse_response(). Five
+ * responses, an interim one among them, the first split anywhere and
+ * the rest in the second piece: each complete once (the interim one
+ * never counts), every body byte once, the reader idle at the end;
+ * whole, the four without a chunked body are taken in one step each,
+ * and a piece cut inside a head is left untaken with the reader
+ * unchanged.
+ */
 static void
 take_response_stream(struct http_resp_memo *memo)
 {
@@ -1797,6 +1798,94 @@ test_take_response_memo(void **state)
 	http_reader_fini(&r);
 }
 
+/* Two readers given the same piece, one parsing, one with the memo:
+ * the same bytes taken, verdict, completeness and reader state. */
+static void
+twin_take(struct http_reader *plain, struct http_reader *memod,
+	  struct http_resp_memo *memo, const char *p, uint32_t len,
+	  bool head_request)
+{
+	struct http_response a = { 0 }, b = { 0 };
+	bool ca = false, cb = false;
+	uint32_t na = http_reader_take_response(plain, p, len, head_request,
+						&a, &ca);
+	uint32_t nb = http_reader_take_response_memo(memod, memo, p, len,
+						     head_request, &b, &cb);
+
+	assert_int_equal(na, nb);
+	if (na != 0) {
+		assert_int_equal(ca, cb);
+		assert_memory_equal(&a, &b, sizeof(a));
+	}
+	assert_int_equal(plain->phase, memod->phase);
+	assert_int_equal(plain->body_left, memod->body_left);
+	assert_int_equal(plain->body_bytes, memod->body_bytes);
+	assert_int_equal(plain->carry_len, memod->carry_len);
+}
+
+/*
+ * The memo beside the parse on pieces that test its conditions, each
+ * given twice (the second time the memo holds the first's head): empty
+ * lines before a head, a HEAD request's response after a GET's, a head
+ * longer than the memo keeps, a head exactly as long as the reader's
+ * bound and one byte longer, a body that is not in the piece, and
+ * 1xx, chunked, Connection: close, HTTP/1.0. Every take must agree.
+ */
+static void
+test_take_response_memo_twin(void **state)
+{
+	char longhead[400];
+	const char *const pieces[] = {
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+		"\r\nHTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+		"HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\nhello",
+		"HTTP/1.1 100 Continue\r\n\r\n",
+		"HTTP/1.1 204 No Content\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n"
+		"Connection: close\r\n\r\nhello",
+		"HTTP/1.0 200 OK\r\nContent-Length: 5\r\n\r\nhello",
+		"HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhel",
+		longhead,
+	};
+	const uint32_t ok5_head = 38;   /* the first piece's head */
+
+	(void)state;
+	snprintf(longhead, sizeof(longhead),
+		 "HTTP/1.1 200 OK\r\nX-Pad: %0300d\r\n"
+		 "Content-Length: 0\r\n\r\n", 0);
+	for (int bound = 0; bound < 3; bound++) {
+		/* The default bound, the first head's length exactly, and
+		 * one byte short of it. */
+		uint32_t max_head = bound == 0 ? 0 : ok5_head + 1 - (uint32_t)bound;
+		struct http_resp_memo memo = { 0 };
+		struct http_reader plain, memod;
+
+		for (size_t i = 0; i < sizeof(pieces) / sizeof(pieces[0]);
+		     i++) {
+			for (int twice = 0; twice < 2; twice++) {
+				for (int head = 0; head < 2; head++) {
+					http_reader_init(&plain, max_head);
+					http_reader_init(&memod, max_head);
+					twin_take(&plain, &memod, &memo, pieces[i],
+						  (uint32_t)strlen(pieces[i]),
+						  head == 1);
+					http_reader_fini(&plain);
+					http_reader_fini(&memod);
+				}
+			}
+		}
+		/* The bound's cases: taken whole with the default bound and
+		 * at its length exactly, never above it. */
+		http_reader_init(&memod, max_head);
+		assert_int_equal(http_reader_take_response_memo(&memod, &memo,
+			pieces[0], (uint32_t)strlen(pieces[0]), false,
+			&(struct http_response){ 0 }, &(bool){ false }),
+			bound < 2 ? strlen(pieces[0]) : 0);
+		http_reader_fini(&memod);
+	}
+}
+
 /* A head cut short, or not collecting a head: nothing taken. */
 static void
 test_take_response_declines(void **state)
@@ -1908,6 +1997,7 @@ main(void)
 		cmocka_unit_test(test_take_response),
 		cmocka_unit_test(test_take_response_declines),
 		cmocka_unit_test(test_take_response_memo),
+		cmocka_unit_test(test_take_response_memo_twin),
 		cmocka_unit_test(test_response_value_tail),
 		cmocka_unit_test(test_resp_set),
 		cmocka_unit_test(test_hist),

@@ -2,9 +2,9 @@
 /*
  * How far apart two CPUs are right now: one thread on each passes a
  * cache line back and forth, and each sample is the mean round trip of
- * many passes, in nanoseconds. bench/run.sh runs it beside the runs
- * whose every frame crosses from one lcore to the other (tern-inproc's
- * ring pair): on a virtual machine the host places the two vCPUs, and
+ * many passes, in nanoseconds. bench/run.sh runs it before and after
+ * each run whose every frame crosses from one lcore to the other
+ * (tern-inproc's ring pair): on a virtual machine the host places the two vCPUs, and
  * moves them, so that the same pair of CPUs is sometimes one core's
  * neighbours and sometimes far apart (docs/benchmarks.md). Samples are
  * spaced so that a move between them shows.
@@ -39,10 +39,11 @@ struct probe {
 
 /* The line the two threads pass: odd when the far thread's turn, even
  * when the near one's. A line of its own, so that nothing else moves
- * with it. */
+ * with it; the far thread's stop flag and ready flag on another. */
 static struct {
 	_Alignas(64) atomic_uint_fast64_t turn;
-	atomic_bool stop;
+	_Alignas(64) atomic_bool stop;
+	atomic_bool ready;
 	char pad[64];
 } shared;
 
@@ -76,6 +77,7 @@ far_side(void *arg)
 			p->cpu[1]);
 		exit(1);
 	}
+	atomic_store(&shared.ready, true);
 	while (!atomic_load_explicit(&shared.stop, memory_order_relaxed)) {
 		uint_fast64_t t = atomic_load_explicit(&shared.turn,
 						       memory_order_acquire);
@@ -114,30 +116,53 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+/* A decimal number from @p lo to @p hi, all of @p v, into *out. */
+static int
+parse_uint(const char *v, unsigned long lo, unsigned long hi,
+	   unsigned int *out)
+{
+	unsigned long n;
+	char *end;
+
+	if (v == NULL || *v < '0' || *v > '9')
+		return -1;
+	errno = 0;
+	n = strtoul(v, &end, 10);
+	if (errno != 0 || *end != '\0' || n < lo || n > hi)
+		return -1;
+	*out = (unsigned int)n;
+	return 0;
+}
+
 static int
 parse_args(struct probe *p, int argc, char **argv)
 {
-	for (int i = 1; i < argc; i++) {
+	for (int i = 1; i < argc; i += 2) {
 		const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+		unsigned int a, b;
+		int used = 0;
 
 		if (strcmp(argv[i], "--json") == 0 && v != NULL)
 			p->json = v;
 		else if (strcmp(argv[i], "--cpus") == 0 && v != NULL &&
-			 sscanf(v, "%d,%d", &p->cpu[0], &p->cpu[1]) == 2)
-			;
-		else if (strcmp(argv[i], "--samples") == 0 && v != NULL)
-			p->samples = (unsigned int)strtoul(v, NULL, 10);
-		else if (strcmp(argv[i], "--passes") == 0 && v != NULL)
-			p->passes = (unsigned int)strtoul(v, NULL, 10);
-		else if (strcmp(argv[i], "--gap-ms") == 0 && v != NULL)
-			p->gap_ms = (unsigned int)strtoul(v, NULL, 10);
-		else
+			 sscanf(v, "%u,%u%n", &a, &b, &used) == 2 &&
+			 v[used] == '\0' && a != b && a < CPU_SETSIZE &&
+			 b < CPU_SETSIZE) {
+			p->cpu[0] = (int)a;
+			p->cpu[1] = (int)b;
+		} else if (strcmp(argv[i], "--samples") == 0) {
+			if (parse_uint(v, 1, SAMPLES_MAX, &p->samples) != 0)
+				return -1;
+		} else if (strcmp(argv[i], "--passes") == 0) {
+			if (parse_uint(v, 1, 10000000, &p->passes) != 0)
+				return -1;
+		} else if (strcmp(argv[i], "--gap-ms") == 0) {
+			if (parse_uint(v, 0, 60000, &p->gap_ms) != 0)
+				return -1;
+		} else {
 			return -1;
-		i++;
+		}
 	}
-	if (p->samples == 0 || p->samples > SAMPLES_MAX || p->passes == 0 ||
-	    p->cpu[0] == p->cpu[1] || p->cpu[0] < 0 || p->cpu[1] < 0)
-		return -1;
 	return 0;
 }
 
@@ -153,8 +178,11 @@ report(const struct probe *p, FILE *f)
 		p->passes);
 	for (unsigned int i = 0; i < p->samples; i++)
 		fprintf(f, "%s%.1f", i ? "," : "", p->ns[i]);
+	/* The lower middle of an even count, as bench/report.py takes a
+	 * median. */
 	fprintf(f, "],\"min_ns\":%.1f,\"median_ns\":%.1f,\"max_ns\":%.1f}\n",
-		sorted[0], sorted[p->samples / 2], sorted[p->samples - 1]);
+		sorted[0], sorted[(p->samples - 1) / 2],
+		sorted[p->samples - 1]);
 }
 
 int
@@ -179,6 +207,11 @@ main(int argc, char **argv)
 	}
 	if (pthread_create(&far, NULL, far_side, &p) != 0)
 		return 1;
+	/* The far thread on its CPU, and one sample thrown away: the first
+	 * passes would time its start. */
+	while (!atomic_load(&shared.ready))
+		;
+	(void)sample(&p);
 	gap.tv_sec = p.gap_ms / 1000;
 	gap.tv_nsec = (long)(p.gap_ms % 1000) * 1000000L;
 	for (unsigned int i = 0; i < p.samples; i++) {
@@ -194,7 +227,10 @@ main(int argc, char **argv)
 		return 1;
 	}
 	report(&p, f);
-	if (f != stdout)
-		fclose(f);
+	if ((f != stdout ? fclose(f) : fflush(f)) != 0) {
+		fprintf(stderr, "vcpu-probe: %s: %s\n",
+			p.json != NULL ? p.json : "stdout", strerror(errno));
+		return 1;
+	}
 	return 0;
 }

@@ -308,11 +308,11 @@ tern_ctx_set_pool(struct tern_ctx *ctx, struct rte_mempool *pool)
  * Prefetch what the allocation after this one writes in @p m, the mbuf
  * now on top of the cache: its two lines (the reset), the first two of
  * its data (a template segment's headers; a send queue's bytes), and,
- * when the allocation now under way is for a frame of @p bytes, as many
- * more as such a frame fills, up to six (384 bytes): the next frame of a
- * keep-alive exchange, a bulk flow, is likely as long (its copy of more
- * runs ahead of the CPU's own prefetcher). @p bytes is 0 where the
- * length is not known.
+ * when the allocation now under way is for a frame of @p bytes, the
+ * data lines such a frame fills, six in all at most (384 bytes): the
+ * next frame of a keep-alive exchange, of a bulk flow, is likely as
+ * long (a longer one's copy streams, and the CPU's own prefetcher
+ * follows it). @p bytes is 0 where the length is not known.
  * An mbuf that was sent comes back to this cache cold, by a refill from
  * the pool's ring: freed on another core (the other end of a software
  * wire) and, in a large pool, long out of every cache. Fetched one
@@ -371,14 +371,16 @@ tern_mbuf_pop(const struct tern_ctx *ctx, struct rte_mempool_cache *cache,
  * need.
  */
 static __rte_noinline __rte_unused struct rte_mbuf *
-tern_mbuf_get_refill(struct tern_ctx *ctx, struct rte_mempool_cache *cache)
+tern_mbuf_get_refill(struct tern_ctx *ctx, struct rte_mempool_cache *cache,
+		     uint32_t bytes)
 {
 	struct rte_mbuf *m;
 
 	if (rte_mempool_generic_get(ctx->pool, (void **)&m, 1, cache) != 0)
 		return NULL;
 	if (cache != NULL && cache->len != 0)
-		tern_mbuf_prefetch_next(ctx, cache->objs[cache->len - 1], 0);
+		tern_mbuf_prefetch_next(ctx, cache->objs[cache->len - 1],
+					bytes);
 	return m;
 }
 
@@ -416,7 +418,7 @@ tern_mbuf_get_for(struct tern_ctx *ctx, uint32_t bytes)
 	 * way: an mbuf taken from the cache is not tested for NULL. */
 	if (likely(cache != NULL && cache->len != 0))
 		m = tern_mbuf_pop(ctx, cache, bytes);
-	else if ((m = tern_mbuf_get_refill(ctx, cache)) == NULL)
+	else if ((m = tern_mbuf_get_refill(ctx, cache, bytes)) == NULL)
 		return NULL;
 	/* rte_pktmbuf_reset(), less next and nb_segs (see above). */
 	m->pkt_len = 0;

@@ -127,16 +127,18 @@ http_reader_take_response(struct http_reader *r, const char *p, uint32_t len,
 	return http_reader_took_head(r, n + i, len, resp, complete);
 }
 
+/* The longest head a memo keeps; a longer one is parsed each time. */
+#define HTTP_RESP_MEMO_MAX 256
+
 /**
  * The last response head that http_reader_take_response_memo() took by
  * parsing it: its bytes and what they parsed to. A load generator gets
  * the same head, byte for byte, response after response; the parse is a
  * function of the head's bytes (and of head_request), so an equal head
  * has the same verdict, and a compare of its bytes replaces the parse.
- * One per thread of readers (tern-load's: one per load), not shared.
+ * One serves all the readers of a thread (tern-load's: one per load,
+ * for all its connections); it is not shared between threads.
  */
-#define HTTP_RESP_MEMO_MAX 256
-
 struct http_resp_memo {
 	uint32_t len;                /**< the head's bytes; 0: none yet */
 	bool head_request;           /**< the parse's head_request */
@@ -149,7 +151,8 @@ struct http_resp_memo {
  * Make the head that http_reader_take_response() took from @p p (@p n
  * bytes: the head, and its body when @p complete) @p memo's, when it
  * starts at the piece's first byte (no empty line skipped before it) and
- * fits. Out of line: once per head that differs from the last.
+ * fits. Out of line: once per head that the compare did not take (each
+ * time for a head longer than HTTP_RESP_MEMO_MAX, which is not kept).
  */
 static __attribute__((noinline, cold, unused)) void
 http_resp_memo_keep(struct http_resp_memo *memo, const char *p, uint32_t n,
