@@ -305,8 +305,8 @@ tern_ctx_set_pool(struct tern_ctx *ctx, struct rte_mempool *pool)
 }
 
 /*
- * Prefetch what the allocation after this one writes in @p m, the mbuf
- * now on top of the cache: its two lines (the reset), the first two of
+ * Prefetch what a coming allocation writes in @p m, an mbuf near the
+ * top of the cache (tern_mbuf_pop() says which): its two lines (the reset), the first two of
  * its data (a template segment's headers; a send queue's bytes), and,
  * when the allocation now under way is for a frame of @p bytes, the
  * data lines such a frame fills, six in all at most (384 bytes): the
@@ -315,9 +315,9 @@ tern_ctx_set_pool(struct tern_ctx *ctx, struct rte_mempool *pool)
  * follows it). @p bytes is 0 where the length is not known.
  * An mbuf that was sent comes back to this cache cold, by a refill from
  * the pool's ring: freed on another core (the other end of a software
- * wire) and, in a large pool, long out of every cache. Fetched one
- * allocation ahead, its misses overlap the current segment's work
- * (timed side by side in docs/benchmarks.md; callgrind, which sees no
+ * wire) and, in a large pool, long out of every cache. Fetched a few
+ * allocations ahead, its misses overlap the work of the segments before
+ * it (timed side by side in docs/benchmarks.md; callgrind, which sees no
  * cache, counts only its few instructions). rte_prefetch0_write() is
  * PREFETCHW where the build's -march has it, PREFETCHT0 otherwise
  * (DPDK's corei7): both measured the same.
@@ -349,15 +349,35 @@ tern_mbuf_prefetch_next(const struct tern_ctx *ctx, const struct rte_mbuf *m,
 	}
 }
 
-/* The cache's top mbuf, taken off it (it holds one at least), the next
- * one prefetched for a frame of @p bytes (tern_mbuf_prefetch_next()). */
+/*
+ * How far down the cache tern_mbuf_pop() prefetches: the mbuf that the
+ * third allocation from now takes. One allocation ahead left most of a
+ * cold mbuf's misses in the next emit (a segment's work is a few hundred
+ * cycles; a line last held by the other core of a software wire takes
+ * as long, or far longer when the host places the vCPUs apart). Three
+ * ahead cut the cycles per frame by 3-8 % on both sides of tern-inproc's
+ * rps and cps (interleaved, docs/benchmarks.md); five ahead timed the
+ * same as three. An mbuf freed on top between pops (an acknowledged send
+ * queue's, hot) takes the top and shifts the others down: nothing is
+ * lost but a prefetch repeated.
+ */
+#define TERN_MBUF_PREFETCH_DEPTH 3
+
+/* The cache's top mbuf, taken off it (it holds one at least), the one
+ * TERN_MBUF_PREFETCH_DEPTH allocations ahead (or, near the cache's
+ * bottom, the next) prefetched for a frame of @p bytes
+ * (tern_mbuf_prefetch_next()). */
 static __rte_always_inline struct rte_mbuf *
 tern_mbuf_pop(const struct tern_ctx *ctx, struct rte_mempool_cache *cache,
 	      uint32_t bytes)
 {
 	struct rte_mbuf *m = cache->objs[--cache->len];
 
-	if (likely(cache->len != 0))
+	/* The usual case costs the one compare the next's prefetch did. */
+	if (likely(cache->len >= TERN_MBUF_PREFETCH_DEPTH))
+		tern_mbuf_prefetch_next(ctx, cache->objs[cache->len -
+						TERN_MBUF_PREFETCH_DEPTH], bytes);
+	else if (cache->len != 0)
 		tern_mbuf_prefetch_next(ctx, cache->objs[cache->len - 1],
 					bytes);
 	return m;
@@ -365,10 +385,9 @@ tern_mbuf_pop(const struct tern_ctx *ctx, struct rte_mempool_cache *cache,
 
 /*
  * tern_mbuf_get() from an empty cache (rte_mempool_generic_get() refills
- * it, and the new top is prefetched) or from the ring without one, or
- * NULL. Out of line: inline, its
- * calls made every caller of the usual get save registers it does not
- * need.
+ * it, and its top TERN_MBUF_PREFETCH_DEPTH are prefetched) or from the
+ * ring without one, or NULL. Out of line: inline, its calls made every
+ * caller of the usual get save registers it does not need.
  */
 static __rte_noinline __rte_unused struct rte_mbuf *
 tern_mbuf_get_refill(struct tern_ctx *ctx, struct rte_mempool_cache *cache,
@@ -378,8 +397,11 @@ tern_mbuf_get_refill(struct tern_ctx *ctx, struct rte_mempool_cache *cache,
 
 	if (rte_mempool_generic_get(ctx->pool, (void **)&m, 1, cache) != 0)
 		return NULL;
-	if (cache != NULL && cache->len != 0)
-		tern_mbuf_prefetch_next(ctx, cache->objs[cache->len - 1],
+	/* Each of those the pops' prefetch will not reach, cold from the
+	 * ring: one refill in a cache's worth of allocations. */
+	for (unsigned int i = 1; cache != NULL && i <= cache->len &&
+	     i <= TERN_MBUF_PREFETCH_DEPTH; i++)
+		tern_mbuf_prefetch_next(ctx, cache->objs[cache->len - i],
 					bytes);
 	return m;
 }
