@@ -119,7 +119,9 @@ SHARE_REPS = ("", "-r2", "-r3")
 
 
 def share_runs(raw):
-    """Each share run's figures, with the vCPU probes taken around it."""
+    """Each share run's figures, with the vCPU probes taken around it and
+    the reflector run made right before it (none in a record made before
+    session 28, which has one reflector run, at the start)."""
     out = []
     for rep in SHARE_REPS:
         name = "rps-c1000-p1" + rep
@@ -139,15 +141,31 @@ def share_runs(raw):
     return out
 
 
+def reflect_runs(raw):
+    """The reflector runs: reflect.json, and reflect-r2.json and
+    reflect-r3.json where bench/run.sh made one before each share run."""
+    out = []
+    for rep in SHARE_REPS:
+        r = load(os.path.join(raw, "reflect%s.json" % rep))
+        if r and r.get("pps"):
+            r["name"] = "reflect" + rep
+            out.append(r)
+    return out
+
+
+def median_of(runs, key):
+    """The run at the median of @key (the lower middle of an even
+    count), or None."""
+    runs = sorted((r for r in runs if r.get(key)), key=lambda r: r[key])
+    return runs[(len(runs) - 1) // 2] if runs else None
+
+
 def share_run(run):
     """The run the server core's share is taken from: the median of the
     share runs by server frames/s (the lower middle of an even count),
     or, in a record made before there were three, the one C=1000 run."""
-    runs = [r for r in run.get("share_runs") or [] if r.get("server_pps")]
-    if runs:
-        runs.sort(key=lambda r: r["server_pps"])
-        return runs[(len(runs) - 1) // 2]
-    return run["workloads"]["rps-c1000-p1"]["tern"]
+    median = median_of(run.get("share_runs") or [], "server_pps")
+    return median or run["workloads"]["rps-c1000-p1"]["tern"]
 
 
 def collect(raw):
@@ -180,7 +198,9 @@ def collect(raw):
             run["loadavg_per_run"][who] = float(v)
     except OSError:
         pass
-    run["reflect"] = load(os.path.join(raw, "reflect.json"))
+    # The ceiling: the median reflector run (older records have one).
+    run["reflect_runs"] = reflect_runs(raw)
+    run["reflect"] = median_of(run["reflect_runs"], "pps")
     run["share_runs"] = share_runs(raw)
     run["hold"] = {
         "tern": summary(load(os.path.join(raw, "tern-hold.json"))),
@@ -390,8 +410,12 @@ def keys_for(run, tgt):
     t1000 = share_run(run)
     k["server_pps_1000"] = si(t1000 and t1000.get("server_pps"),
                               " frames/s")
+    # Each share run's reflector run, by its suffix (-r2 with -r2).
+    refl_by_rep = {r["name"][len("reflect"):]: r
+                   for r in run.get("reflect_runs") or []}
     srows = []
     for r in run.get("share_runs") or []:
+        before = refl_by_rep.get(r["name"][len("rps-c1000-p1"):]) or {}
         srows.append(["**%s**" % r["name"] if r is t1000 else r["name"],
                       si(r.get("rate"), " req/s"),
                       si(r.get("server_pps"), " frames/s"),
@@ -400,14 +424,21 @@ def keys_for(run, tgt):
                       "%s / %s" % tuple(
                           "n/a" if r.get(k) is None else "%.0f%%" % r[k]
                           for k in ("server_busy_pct", "client_busy_pct")),
+                      si(before.get("pps"), " frames/s")
+                      if before.get("pps") else "n/a",
                       probe_ns(r.get("vcpu_round_trip_ns_before")),
                       probe_ns(r.get("vcpu_round_trip_ns_after"))])
     k["share_runs_phrase"] = (
         "the median of %d runs (below)" % len(srows) if len(srows) > 1
         else "one run")
+    nrefl = len(run.get("reflect_runs") or [])
+    k["reflect_runs_phrase"] = (
+        "the median of %d reflector runs, one right before each share "
+        "run" % nrefl if nrefl > 1 else "one reflector run")
     k["share_runs_table"] = table(
-        ["run", "requests/s", "server frames/s", "share",
-         "busy server / client", "vCPU round trip before (ns)",
+        ["run", "requests/s", "server frames/s",
+         "share (of the median ceiling)", "busy server / client",
+         "reflector right before", "vCPU round trip before (ns)",
          "after (ns)"], srows) if srows else (
         "(this record has one C=1000 run and no vCPU probes)")
     busy = (t1000 or {}).get("server_busy_pct") or 0

@@ -198,13 +198,16 @@ bench_in_ns sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
 bench_in_ns sysctl -qw net.core.somaxconn=65535
 bench_in_ns sysctl -qw net.ipv4.tcp_max_syn_backlog=65535
 
-if ! skip reflect; then
-	bench_log "reflect ceiling"
+# reflect NAME: the wire's ceiling, the reflector's frames/s (report.py
+# takes the median of the three runs, one before each share run below).
+reflect() {
+	skip reflect && return 0
+	bench_log "reflect ceiling ($1)"
 	# shellcheck disable=SC2086
 	"$INPROC" $INPROC_EAL -- --ring-size 4096 --reflect --time "$T" \
-		--quiet --json "$RAW/reflect.json" >"$RAW/reflect.log" 2>&1 ||
-		bench_log "reflect FAILED"
-fi
+		--quiet --json "$RAW/$1.json" >"$RAW/$1.log" 2>&1 ||
+		bench_log "$1 FAILED"
+}
 
 LOADW="--warmup $W --time $T"
 both cps "--ports 8" --mode cps --conns 64 --ports 8 $LOADW
@@ -214,16 +217,18 @@ both rps-c64-p1 "" --mode rps --conns 64 --pipeline 1 $LOADW
 both rps-c64-p16 "" --mode rps --conns 64 --pipeline 16 $LOADW
 # The server core's share of the ceiling at 1,000 connections: three
 # tern runs (report.py takes the median; the first is also the ratio's),
-# each between two probes of how far apart the host has placed the two
-# vCPUs right then (bench/vcpu-probe.c): every frame of these runs
-# crosses from one to the other, and on a VM that distance changes
-# from one second to the next (docs/benchmarks.md).
+# each after a reflector run (the ceiling, its median likewise) and
+# between two probes of how far apart the host has placed the two
+# vCPUs right then (bench/vcpu-probe.c): every frame of these runs, the
+# reflector's too, crosses from one to the other, and on a VM that
+# distance changes from one second to the next (docs/benchmarks.md).
 probe() {
 	"$VPROBE" --cpus 0,1 --samples 5 --json "$RAW/vcpu-$1.json" \
 		>"$RAW/vcpu-$1.log" 2>&1 ||
 		bench_log "vcpu-probe $1 FAILED (see $RAW/vcpu-$1.log)"
 }
 for rep in "" -r2 -r3; do
+	reflect "reflect$rep"
 	probe "rps-c1000-p1$rep.before"
 	inproc "rps-c1000-p1$rep" --mode rps --conns 1000 --pipeline 1 $LOADW
 	probe "rps-c1000-p1$rep.after"
