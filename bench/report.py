@@ -120,9 +120,13 @@ SHARE_REPS = ("", "-r2", "-r3")
 
 def share_runs(raw):
     """Each share run's figures, with the vCPU probes taken around it and
-    the reflector run made right before it (none in a record made before
-    session 28, which has one reflector run, at the start)."""
+    the frames/s of the reflector run made right before it (None in a
+    record made before session 28, which has one reflector run, at the
+    start)."""
     out = []
+    # reflect.json came right before the first share run only where
+    # the others have theirs.
+    paired = load(os.path.join(raw, "reflect-r2.json")) is not None
     for rep in SHARE_REPS:
         name = "rps-c1000-p1" + rep
         t = load(os.path.join(raw, "tern-%s.json" % name))
@@ -132,10 +136,13 @@ def share_runs(raw):
         for when in ("before", "after"):
             p = load(os.path.join(raw, "vcpu-%s.%s.json" % (name, when)))
             probes[when] = p.get("round_trip_ns") if p else None
+        before = load(os.path.join(raw, "reflect%s.json" % rep)) or {}
         out.append({"name": name, "rate": t.get("rate"),
                     "server_pps": t.get("server_pps"),
                     "server_busy_pct": t.get("server_busy_pct"),
                     "client_busy_pct": t.get("client_busy_pct"),
+                    "reflect_pps_before": (before.get("pps") if paired
+                                           else None),
                     "vcpu_round_trip_ns_before": probes["before"],
                     "vcpu_round_trip_ns_after": probes["after"]})
     return out
@@ -410,44 +417,53 @@ def keys_for(run, tgt):
     t1000 = share_run(run)
     k["server_pps_1000"] = si(t1000 and t1000.get("server_pps"),
                               " frames/s")
-    # Each share run's reflector run, by its suffix (-r2 with -r2).
-    refl_by_rep = {r["name"][len("reflect"):]: r
+    # Each share run's reflector run: saved with it, or (a record of
+    # session 28's first run) found by its suffix, -r2 with -r2.
+    refl_by_rep = {r["name"][len("reflect"):]: r.get("pps")
                    for r in run.get("reflect_runs") or []}
     srows = []
     for r in run.get("share_runs") or []:
-        before = refl_by_rep.get(r["name"][len("rps-c1000-p1"):]) or {}
+        before = r.get("reflect_pps_before") or refl_by_rep.get(
+            r["name"][len("rps-c1000-p1"):])
+        pps = r.get("server_pps")
         srows.append(["**%s**" % r["name"] if r is t1000 else r["name"],
                       si(r.get("rate"), " req/s"),
-                      si(r.get("server_pps"), " frames/s"),
-                      "%.3f" % (r["server_pps"] / refl["pps"])
-                      if r.get("server_pps") and refl.get("pps") else "n/a",
+                      si(pps, " frames/s"),
+                      "%.3f" % (pps / refl["pps"])
+                      if pps and refl.get("pps") else "n/a",
                       "%s / %s" % tuple(
                           "n/a" if r.get(k) is None else "%.0f%%" % r[k]
                           for k in ("server_busy_pct", "client_busy_pct")),
-                      si(before.get("pps"), " frames/s")
-                      if before.get("pps") else "n/a",
+                      si(before, " frames/s") if before else "n/a",
+                      "%.3f" % (pps / before) if pps and before else "n/a",
                       probe_ns(r.get("vcpu_round_trip_ns_before")),
                       probe_ns(r.get("vcpu_round_trip_ns_after"))])
     k["share_runs_phrase"] = (
         "the median of %d runs (below)" % len(srows) if len(srows) > 1
         else "one run")
     nrefl = len(run.get("reflect_runs") or [])
-    k["reflect_runs_phrase"] = (
-        "the median of %d reflector runs, one right before each share "
-        "run" % nrefl if nrefl > 1 else "one reflector run")
+    if nrefl > 1:
+        k["reflect_runs_phrase"] = "the median of %d reflector runs" % nrefl
+    else:
+        k["reflect_runs_phrase"] = ("one reflector run" if refl.get("pps")
+                                    else "no reflector run")
     k["share_runs_table"] = table(
         ["run", "requests/s", "server frames/s",
          "share (of the median ceiling)", "busy server / client",
-         "reflector right before", "vCPU round trip before (ns)",
-         "after (ns)"], srows) if srows else (
+         "reflector right before", "share of that run",
+         "vCPU round trip before (ns)", "after (ns)"], srows) if srows else (
         "(this record has one C=1000 run and no vCPU probes)")
     busy = (t1000 or {}).get("server_busy_pct") or 0
     cap = t1000["server_pps"] * 100.0 / busy if t1000 and busy else None
     k["server_busy_1000"] = "%.0f%%" % busy if busy else "n/a"
     cbusy = (t1000 or {}).get("client_busy_pct") or 0
-    if busy >= 90:
+    if busy >= 90 and busy >= cbusy:
         k["server_limit_phrase"] = ("its core was saturated, so this is "
                                     "its capacity at 1,000 connections")
+    elif busy >= 90:
+        k["server_limit_phrase"] = (
+            "near saturation, with the client busier still (%.0f%%): "
+            "either core may have limited the run" % cbusy)
     else:
         k["server_limit_phrase"] = (
             "the client (busy %.0f%%) is what limited the run" % cbusy)

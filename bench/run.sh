@@ -5,12 +5,12 @@
 #   bench/results/<date>-<host>-<commit>.json   one record for the run
 #   docs/bench/*.svg, *.png                     the plots
 #   docs/benchmarks.md                          tables and analysis
-# Needs root (network namespaces), 2 CPUs; about 6 minutes.
+# Needs root (network namespaces), 2 CPUs; about 10 minutes.
 #
 #   bench/run.sh                 everything
 #   BENCH_QUICK=1 bench/run.sh   shorter windows (a smoke test, ~3 min)
 #   BENCH_BUILD=DIR              build directory (default build-bench)
-#   BENCH_SKIP="tap memif callgrind hold"   leave parts out
+#   BENCH_SKIP="tap memif callgrind hold reflect"   leave parts out
 #   BENCH_WAIT_QUIET=SEC         first wait up to SEC seconds for the
 #                                1-minute load average to drop below 0.3
 #

@@ -306,13 +306,14 @@ tern_ctx_set_pool(struct tern_ctx *ctx, struct rte_mempool *pool)
 
 /*
  * Prefetch what a coming allocation writes in @p m, an mbuf near the
- * top of the cache (tern_mbuf_pop() says which): its two lines (the reset), the first two of
- * its data (a template segment's headers; a send queue's bytes), and,
- * when the allocation now under way is for a frame of @p bytes, the
- * data lines such a frame fills, six in all at most (384 bytes): the
- * next frame of a keep-alive exchange, of a bulk flow, is likely as
- * long (a longer one's copy streams, and the CPU's own prefetcher
- * follows it). @p bytes is 0 where the length is not known.
+ * top of the cache (tern_mbuf_pop() says which): its two lines (the
+ * reset), the first two of its data (a template segment's headers; a
+ * send queue's bytes), and, when the allocation now under way is for a
+ * frame of @p bytes, the data lines such a frame fills, six in all at
+ * most (384 bytes): the frames that follow in a keep-alive exchange, in
+ * a bulk flow, are likely as long (a longer one's copy streams, and the
+ * CPU's own prefetcher follows it). @p bytes is 0 where the length is
+ * not known.
  * An mbuf that was sent comes back to this cache cold, by a refill from
  * the pool's ring: freed on another core (the other end of a software
  * wire) and, in a large pool, long out of every cache. Fetched a few
@@ -355,11 +356,11 @@ tern_mbuf_prefetch_next(const struct tern_ctx *ctx, const struct rte_mbuf *m,
  * cold mbuf's misses in the next emit (a segment's work is a few hundred
  * cycles; a line last held by the other core of a software wire takes
  * as long, or far longer when the host places the vCPUs apart). Three
- * ahead cut the cycles per frame by 3-8 % on both sides of tern-inproc's
+ * ahead cut the cycles per frame by 2-8 % on both sides of tern-inproc's
  * rps and cps (interleaved, docs/benchmarks.md); five ahead timed the
  * same as three. An mbuf freed on top between pops (an acknowledged send
- * queue's, hot) takes the top and shifts the others down: nothing is
- * lost but a prefetch repeated.
+ * queue's, hot) takes the top, and the others stay where they are, one
+ * allocation further away: nothing is lost but a prefetch repeated.
  */
 #define TERN_MBUF_PREFETCH_DEPTH 3
 
@@ -397,8 +398,9 @@ tern_mbuf_get_refill(struct tern_ctx *ctx, struct rte_mempool_cache *cache,
 
 	if (rte_mempool_generic_get(ctx->pool, (void **)&m, 1, cache) != 0)
 		return NULL;
-	/* Each of those the pops' prefetch will not reach, cold from the
-	 * ring: one refill in a cache's worth of allocations. */
+	/* The new top three, cold from the ring, which the next pops'
+	 * prefetch (three ahead) will not reach. Once per cache's worth
+	 * of allocations. */
 	for (unsigned int i = 1; cache != NULL && i <= cache->len &&
 	     i <= TERN_MBUF_PREFETCH_DEPTH; i++)
 		tern_mbuf_prefetch_next(ctx, cache->objs[cache->len - i],
@@ -426,9 +428,9 @@ tern_mbuf_take_cached(struct tern_ctx *ctx)
 /**
  * An mbuf from this lcore's pool for a frame of @p bytes (0: not known),
  * reset as rte_pktmbuf_alloc() resets it, or NULL (not counted: see
- * tern_mbuf_alloc()). The next mbuf is prefetched for a frame as long
- * (tern_mbuf_prefetch_next()). Always inline: the send path's two
- * allocations per segment take it.
+ * tern_mbuf_alloc()). The mbuf TERN_MBUF_PREFETCH_DEPTH allocations
+ * ahead is prefetched for a frame as long (tern_mbuf_pop()). Always
+ * inline: the send path's two allocations per segment take it.
  */
 static __rte_always_inline struct rte_mbuf *
 tern_mbuf_get_for(struct tern_ctx *ctx, uint32_t bytes)

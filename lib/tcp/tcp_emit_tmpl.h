@@ -90,7 +90,8 @@ tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 	uint8_t *p;
 
 	/* tern_mbuf_alloc(), which the compiler keeps out of line here;
-	 * the next mbuf prefetched for a frame as long as this one. */
+	 * the mbuf TERN_MBUF_PREFETCH_DEPTH allocations ahead prefetched
+	 * for a frame as long as this one. */
 	m = tern_mbuf_get_for(ctx, hdr_bytes + len);
 	if (unlikely(m == NULL)) {
 		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);

@@ -235,8 +235,8 @@ test_data_offset_of_the_pool(void **state)
 	c = tern_mbuf_get_kept(&ctx);
 	assert_ptr_equal(c, b);
 	assert_ptr_equal(tern_mbuf_get(&ctx), a);
-	/* For a frame of a known length (the next one prefetched as for
-	 * a full segment's first lines): the same mbuf, as reset. */
+	/* For a frame of a known length (the one a few allocations ahead
+	 * prefetched as for such a frame): the same mbuf, as reset. */
 	a->data_len = 60;
 	a->pkt_len = 60;
 	tern_mbuf_put_seg(&ctx, a);
