@@ -241,8 +241,8 @@ tern_rx_free_flush(struct tern_ctx *ctx)
  * (direct, one segment, its only reference) waits, with others of its
  * pool, for one rte_mempool_put_bulk() (tern_rx_free_flush(), called by
  * the stack once a step's input is done and again at its end), cheaper
- * than a free each; any
- * other mbuf is freed at once.
+ * than a free each; a plain one still referenced elsewhere loses our
+ * reference; any other mbuf is freed at once.
  */
 static inline void
 tern_rx_free(struct tern_ctx *ctx, struct rte_mbuf *m)
@@ -250,9 +250,17 @@ tern_rx_free(struct tern_ctx *ctx, struct rte_mbuf *m)
 	struct tern_rx_free *f = &ctx->rx_free;
 
 	if (unlikely(!RTE_MBUF_DIRECT(m) || m->next != NULL ||
-		     m->nb_segs != 1 || rte_mbuf_refcnt_read(m) != 1)) {
+		     m->nb_segs != 1)) {
 		rte_pktmbuf_free(m);
 		return;
+	}
+	if (unlikely(rte_mbuf_refcnt_read(m) != 1)) {
+		/* Its sender holds it too (lib/tcp's zero-copy send over a
+		 * software wire): our reference goes, and whoever lets go
+		 * last frees it (rte_pktmbuf_prefree_seg()'s way). */
+		if (rte_mbuf_refcnt_update(m, -1) != 0)
+			return;
+		rte_mbuf_refcnt_set(m, 1);
 	}
 	if (unlikely(m->pool != f->pool || f->count == TERN_RX_FREE_MAX)) {
 		tern_free_batch_put(f);
@@ -505,8 +513,8 @@ tern_mbuf_put_seg(struct tern_ctx *ctx, struct rte_mbuf *m)
  * this lcore's cache, or NULL when the cache is empty (the caller's
  * general way allocates with a refill, and counts). Only the lengths
  * and the data offset are reset: nothing reads the offload, VLAN, port
- * or packet-type fields of an mbuf that is never sent or received (a
- * segment is a copy: tcp_fill_payload()).
+ * or packet-type fields of a kept mbuf, and the one way it is sent
+ * itself (lib/tcp's tcp_sq_lend()) resets them first.
  */
 static __rte_always_inline struct rte_mbuf *
 tern_mbuf_get_kept(struct tern_ctx *ctx)

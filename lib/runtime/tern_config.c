@@ -138,6 +138,7 @@ static const struct cfg_key config_keys[] = {
 	NUM_KEY("tcp", "port_max", CFG_U16, struct tern_config, tcp.port_max,
 		1, UINT16_MAX, false),
 	TCP_BOOL(tw_reuse),
+	TCP_BOOL(tx_zero_copy),
 };
 
 static const struct cfg_key profile_keys[] = {

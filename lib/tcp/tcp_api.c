@@ -56,6 +56,7 @@ tern_tcp_conf_defaults(struct tern_tcp_conf *conf)
 		.port_max = TCP_EPH_PORT_MAX,
 		.tw_reuse = true,
 		.tw_reuse_delay_ms = 1000,
+		.tx_zero_copy = true,
 	};
 }
 
@@ -744,6 +745,16 @@ tcp_sq_check(const struct tern_conn *c, const char **reason)
 			return 0;
 		*reason = "send queue: no mbuf but bytes or a tail";
 		return -EINVAL;
+	}
+	if (c->sq_lent_at != 0) {
+		/* The head's fields are the frame's (tcp_sq_lend()). */
+		if (c->sq_tail != c->sq_head || c->sq_bytes == 0 ||
+		    c->sq_lent_at + c->sq_bytes > c->sq_head->buf_len) {
+			*reason = "send queue: a lent head that is not one "
+				  "mbuf holding the queue";
+			return -EINVAL;
+		}
+		return 0;
 	}
 	if (rte_mbuf_check(c->sq_head, 1, reason) != 0)
 		return -EINVAL;

@@ -58,7 +58,13 @@ tcp_conn_alloc(struct tern_ctx *ctx, const struct tern_flow_key *key,
 void
 tcp_sq_free(struct tern_conn *c)
 {
-	rte_pktmbuf_free(c->sq_head);
+	/* A lent head's link is the frame holder's: free our one segment. */
+	if (c->sq_lent_at != 0) {
+		c->sq_lent_at = 0;
+		rte_pktmbuf_free_seg(c->sq_head);
+	} else {
+		rte_pktmbuf_free(c->sq_head);
+	}
 	c->sq_head = NULL;
 	c->sq_tail = NULL;
 	c->sq_bytes = 0;

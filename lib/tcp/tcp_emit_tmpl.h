@@ -33,6 +33,74 @@ tcp_tmpl_payload_simple(const struct tern_conn *c, uint32_t hdr_bytes,
 }
 
 /*
+ * May the segment of @p len bytes go as the send queue's own mbuf
+ * (tcp_sq_lend())? When it is the output pass's usual segment, @p whole
+ * (a constant: the whole queue with nothing in flight, so nothing lent
+ * either), carries data, the queue is one mbuf whose headroom takes the
+ * @p hdr_bytes of headers, and the stack lends (tx_zero_copy). Other
+ * segments -- retransmissions, a queue's parts -- are copies.
+ */
+static __rte_always_inline bool
+tcp_tmpl_lendable(const struct tern_ctx *ctx, const struct tern_conn *c,
+		  bool whole, uint32_t hdr_bytes, uint32_t len)
+{
+	RTE_ASSERT(!whole || (len == c->sq_bytes && c->sq_lent_at == 0 &&
+			      c->snd_nxt == c->snd_una));
+	return whole && len > 0 && c->sq_head == c->sq_tail &&
+	       rte_pktmbuf_headroom(c->sq_head) >= hdr_bytes &&
+	       tcp_of(ctx)->conf.tx_zero_copy;
+}
+
+/*
+ * Lend c's send-queue head to the segment of @p hdr_bytes of headers
+ * that carries all of it (tcp_tmpl_lendable()): its bytes stay where
+ * they are, the headers go into the headroom in front of them, and the
+ * frame takes a second reference. Whoever sends the frame frees it
+ * once (the PMD, the wire's other end); the ACK of its bytes frees the
+ * queue's reference (tcp_sq_trim()); what comes first does not matter.
+ * No alloc and no copy of the bytes: what a response or a request
+ * costs the most after its headers. The fields tern_mbuf_get_for()
+ * resets for a frame are reset too: a kept mbuf's are stale
+ * (tern_mbuf_get_kept()). Returns the frame, its data at the headers.
+ */
+static __rte_always_inline struct rte_mbuf *
+tcp_sq_lend(struct tern_ctx *ctx, struct tern_conn *c, uint32_t hdr_bytes)
+{
+	struct rte_mbuf *m = c->sq_head;
+
+	c->sq_lent_at = m->data_off;  /* not 0: the headers precede it */
+	m->data_off = (uint16_t)(m->data_off - hdr_bytes);
+	m->vlan_tci = 0;
+	m->vlan_tci_outer = 0;
+	m->port = RTE_MBUF_PORT_INVALID;
+	m->ol_flags &= RTE_MBUF_F_EXTERNAL;
+	m->packet_type = 0;
+	/* Ours alone until now: no atomic update. */
+	rte_mbuf_refcnt_set(m, 2);
+	tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TX_ZC);
+	return m;
+}
+
+/*
+ * The template's first @p n header bytes to @p p, 32 <= n <= 96 (54 to
+ * 86: IPv4 without options to IPv6 with timestamps): two fixed-size
+ * copies that overlap, not a call. A lent frame's bytes follow its
+ * headers at once (tcp_sq_lend()): nothing past @p n may be written.
+ */
+static __rte_always_inline void
+tcp_tmpl_copy_headers(uint8_t *p, const uint8_t *frame, uint32_t n)
+{
+	RTE_ASSERT(n >= 32 && n <= 96);
+	if (n > 64) {
+		memcpy(p, frame, 64);
+		memcpy(p + n - 32, frame + n - 32, 32);
+	} else {
+		memcpy(p, frame, 32);
+		memcpy(p + n - 32, frame + n - 32, 32);
+	}
+}
+
+/*
  * The timestamp option's values, @p tsval and @p tsecr, into the NOP NOP
  * TS option at @p opt that the template's copy put there with its kind
  * and length (tcp_tmpl_build()): two stores, not the whole option.
@@ -67,15 +135,17 @@ tcp_tmpl_payload_fill(struct tern_ctx *ctx, const struct tern_conn *c,
  * tcp_emit_plain() from c's template @p t to @p mac: one copy of the
  * headers, then the fields that change (sequence numbers, flags,
  * window, timestamps), tern_ip_tmpl_head()'s lengths and checksums, and
- * the payload. The usual payload (tcp_tmpl_payload_simple()) is copied
- * last, after the connection's books are written: across memcpy() the
- * compiler then keeps only the mbuf and the context, not the window,
- * the MAC and the lengths it would save and load again.
+ * the payload. A segment of the whole queue in one mbuf is that mbuf,
+ * lent (tcp_sq_lend()): the headers go in front of its bytes. Else the
+ * usual payload (tcp_tmpl_payload_simple()) is copied last, after the
+ * connection's books are written: across memcpy() the compiler then
+ * keeps only the mbuf and the context, not the window, the MAC and the
+ * lengths it would save and load again.
  */
 static __rte_always_inline int
 tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 	      const struct tcp_tmpl *t, const struct rte_ether_addr *mac,
-	      uint8_t flags, uint32_t seq, uint32_t len)
+	      uint8_t flags, uint32_t seq, uint32_t len, bool whole)
 {
 	unsigned int hdr_len = t->tcp_hdr_len;
 	uint32_t hdr_bytes = t->ip.hdr_len + hdr_len;
@@ -86,26 +156,39 @@ tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 	const uint8_t *src = NULL;
 	struct rte_tcp_hdr *th;
 	struct rte_mbuf *m;
+	bool lent = false;
 	uint32_t room;
 	uint8_t *p;
 
-	/* tern_mbuf_alloc(), which the compiler keeps out of line here;
-	 * the mbuf TERN_MBUF_PREFETCH_DEPTH allocations ahead prefetched
-	 * for a frame as long as this one. */
-	m = tern_mbuf_get_for(ctx, hdr_bytes + len);
-	if (unlikely(m == NULL)) {
-		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
-		goto nobufs;
+	/* tcp_xmit_data() took a lent head back (its fields are its
+	 * frame's) before any segment of data got here. */
+	RTE_ASSERT(c->sq_lent_at == 0 || len == 0);
+	if (tcp_tmpl_lendable(ctx, c, whole, hdr_bytes, len)) {
+		lent = true;
+		room = 0;  /* not read: the bytes are in place */
+		m = tcp_sq_lend(ctx, c, hdr_bytes);
+		p = rte_pktmbuf_mtod(m, uint8_t *);
+		tcp_tmpl_copy_headers(p, t->frame, hdr_bytes);
+	} else {
+		/* tern_mbuf_alloc(), which the compiler keeps out of line
+		 * here; the mbuf TERN_MBUF_PREFETCH_DEPTH allocations
+		 * ahead prefetched for a frame as long as this one. */
+		m = tern_mbuf_get_for(ctx, hdr_bytes + len);
+		if (unlikely(m == NULL)) {
+			tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
+			goto nobufs;
+		}
+		room = rte_pktmbuf_tailroom(m);
+		if (unlikely(room < sizeof(t->frame))) {
+			/* A data room smaller than the headers: too small
+			 * to use. */
+			rte_pktmbuf_free(m);
+			tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
+			goto nobufs;
+		}
+		p = rte_pktmbuf_mtod(m, uint8_t *);
+		memcpy(p, t->frame, sizeof(t->frame));
 	}
-	room = rte_pktmbuf_tailroom(m);
-	if (unlikely(room < sizeof(t->frame))) {
-		/* A data room smaller than the headers: too small to use. */
-		rte_pktmbuf_free(m);
-		tern_stat_inc(&ctx->stats, TERN_STAT_MBUF_ALLOC_FAIL);
-		goto nobufs;
-	}
-	p = rte_pktmbuf_mtod(m, uint8_t *);
-	memcpy(p, t->frame, sizeof(t->frame));
 	th = (struct rte_tcp_hdr *)(p + t->ip.hdr_len);
 	th->sent_seq = rte_cpu_to_be_32(seq);
 	th->recv_ack = rte_cpu_to_be_32(ack);
@@ -115,7 +198,11 @@ tcp_emit_tmpl(struct tern_ctx *ctx, struct tern_conn *c,
 		tcp_tmpl_write_ts((uint8_t *)(th + 1),
 				  tcp_now_ms(ctx) + c->ts_offset,
 				  c->ts_recent);
-	if (likely(tcp_tmpl_payload_simple(c, hdr_bytes, room, off, len))) {
+	if (lent) {
+		m->data_len = (uint16_t)(hdr_bytes + len);
+		m->pkt_len = hdr_bytes + len;
+	} else if (likely(tcp_tmpl_payload_simple(c, hdr_bytes, room, off,
+						  len))) {
 		if (len > 0)
 			src = rte_pktmbuf_mtod_offset(c->sq_head,
 						      const uint8_t *, off);
@@ -141,11 +228,13 @@ nobufs:
 
 /*
  * tcp_emit_plain(), inline: from the connection's header template
- * while it holds (tcp_emit_tmpl()), else tcp_emit_plain_slow().
+ * while it holds (tcp_emit_tmpl()), else tcp_emit_plain_slow(). @p whole
+ * (a constant): the output pass's usual segment, the whole queue with
+ * nothing in flight, which may go as the queue's own mbuf.
  */
 static __rte_always_inline int
 tcp_emit_plain_inline(struct tern_ctx *ctx, struct tern_conn *c,
-		      uint8_t flags, uint32_t seq, uint32_t len)
+		      uint8_t flags, uint32_t seq, uint32_t len, bool whole)
 {
 	unsigned int hdr_len = TCP_HDR_LEN +
 			       ((c->flags & CF_TS_OK) ? TCP_OPTS_TS_LEN : 0);
@@ -157,7 +246,7 @@ tcp_emit_plain_inline(struct tern_ctx *ctx, struct tern_conn *c,
 	 * drops it (IpOutTooBig). */
 	if (likely(t->tcp_hdr_len == hdr_len && len <= t->max_len) &&
 	    (mac = tern_ip_tmpl_mac(ctx, &t->ip)) != NULL)
-		return tcp_emit_tmpl(ctx, c, t, mac, flags, seq, len);
+		return tcp_emit_tmpl(ctx, c, t, mac, flags, seq, len, whole);
 	return tcp_emit_plain_slow(ctx, c, flags, seq, len);
 }
 

@@ -9,7 +9,9 @@
 #include "tcp_input_fin.h"
 #include "tcp_priv.h"
 
-/* Drop @p n acknowledged bytes from the head of the send queue. */
+/* Drop @p n acknowledged bytes from the head of the send queue. A lent
+ * head (tcp_sq_lend()) is freed as one segment, our reference: its link
+ * is the frame's; part of it is dropped in our books alone. */
 static __rte_always_inline void
 tcp_sq_trim(struct tern_ctx *ctx, struct tern_conn *c, uint32_t n)
 {
@@ -22,17 +24,26 @@ tcp_sq_trim(struct tern_ctx *ctx, struct tern_conn *c, uint32_t n)
 		 * third of the timed rps: every send took a cold mbuf). */
 		struct rte_mbuf *m = c->sq_head, *next;
 
-		do {
-			next = m->next;
+		if (c->sq_lent_at != 0) {
+			c->sq_lent_at = 0;
 			tern_mbuf_put_seg(ctx, m);
-			m = next;
-		} while (m != NULL);
+		} else {
+			do {
+				next = m->next;
+				tern_mbuf_put_seg(ctx, m);
+				m = next;
+			} while (m != NULL);
+		}
 		c->sq_head = NULL;
 		c->sq_tail = NULL;
 		c->sq_bytes = 0;
 		return;
 	}
 	c->sq_bytes -= n;
+	if (unlikely(c->sq_lent_at != 0)) {
+		c->sq_lent_at = (uint16_t)(c->sq_lent_at + n);
+		return;
+	}
 	while (n > 0) {
 		struct rte_mbuf *m = c->sq_head;
 

@@ -192,7 +192,7 @@ tcp_send_ack(struct tern_ctx *ctx, struct tern_conn *c)
 	/* The template emit inline: the ACK of a FIN in TIME_WAIT, a
 	 * delayed ACK, an ACK owed after a pass that sent nothing. */
 	if (tcp_plain_ok(c, 0)) {
-		tcp_emit_plain_inline(ctx, c, TCP_ACK, c->snd_nxt, 0);
+		tcp_emit_plain_inline(ctx, c, TCP_ACK, c->snd_nxt, 0, false);
 		return;
 	}
 	tcp_emit_from_conn(ctx, c, &e, TCP_ACK, c->snd_nxt);
@@ -269,9 +269,17 @@ tcp_xmit_data(struct tern_ctx *ctx, struct tern_conn *c, uint32_t seq,
 	uint8_t flags = TCP_ACK | (fin ? TCP_FIN : 0) | (len > 0 ? TCP_PSH : 0);
 	struct tcp_emit e;
 
+	/* Every segment of data leaves through here: a lent head comes
+	 * back before its bytes are read (tcp_sq_unlend()). */
+	if (unlikely(c->sq_lent_at != 0) && len > 0 &&
+	    tcp_sq_unlend(ctx, c) != 0) {
+		tcp_ack_deferred(ctx, c);
+		return -ENOBUFS;
+	}
 	/* tcp_output_usual_ok() tested tcp_plain_ok() for its segment. */
 	if ((usual && !fin) || tcp_plain_ok(c, len)) {
-		if ((usual ? tcp_emit_plain_inline(ctx, c, flags, seq, len) :
+		if ((usual ? tcp_emit_plain_inline(ctx, c, flags, seq, len,
+						   true) :
 			     tcp_emit_plain(ctx, c, flags, seq, len)) != 0)
 			return -ENOBUFS;
 	} else {

@@ -212,9 +212,14 @@ struct tern_conn {
 	uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
 	uint32_t max_sndwnd;
 	uint16_t mss;                  /* payload per segment we send */
-	uint8_t snd_wscale, rcv_wscale;
+	/* RFC 7323 shifts, at most 14 (TCP_MAX_WSCALE): a nibble each,
+	 * so that sq_lent_at fits the record's hot lines */
+	uint8_t snd_wscale : 4, rcv_wscale : 4;
 	uint8_t dupacks;               /* duplicate ACKs in a row */
 	uint8_t icmp_type, icmp_code;  /* last soft ICMP error (tcp_icmp.c) */
+	uint16_t sq_lent_at;           /* 0, or the send queue's head is lent:
+					  its bytes start this far into its
+					  buffer (see below) */
 	uint32_t rxt_next;             /* SACK recovery: holes resent below */
 	/* receive sequence space (irs below) */
 	uint32_t rcv_nxt, rcv_adv;     /* rcv_adv: right edge advertised */
@@ -224,9 +229,15 @@ struct tern_conn {
 	struct tcp_reass *reass;       /* out-of-order queue, when used */
 
 	/* the send queue: bytes from snd_una on, in one mbuf chain whose
-	 * head keeps nb_segs and pkt_len (rte_mbuf_check() holds); never
-	 * sent, attached or cloned (segments copy from it), so its mbufs'
-	 * offload fields are never reset (tern_mbuf_get_kept()) */
+	 * head keeps nb_segs and pkt_len (rte_mbuf_check() holds), never
+	 * attached or cloned. Segments copy from it, but for one: a queue
+	 * of one mbuf that leaves whole, in a segment of the header
+	 * template, is sent as that mbuf itself, its headers written into
+	 * its headroom and a second reference taken (tcp_sq_lend()). The
+	 * head is then "lent" (sq_lent_at): its fields are the frame's,
+	 * and whoever holds the frame may change them, but its bytes are
+	 * still ours, read only; tcp_sq_unlend() takes it back before the
+	 * queue is read or grows, and an ACK frees it as any other. */
 	struct rte_mbuf *sq_head, *sq_tail;
 	uint32_t sq_bytes;             /* bytes in the queue (= pkt_len) */
 	uint32_t rcv_held;             /* delivered, held (CF_RCV_MANUAL) */
@@ -616,6 +627,9 @@ uint32_t tcp_flow_hash(const struct tern_ctx *ctx,
 void tcp_sq_free(struct tern_conn *c);
 void tcp_rx_free(struct tern_ctx *ctx, struct tern_conn *c);
 
+/* tcp_sq.c: c's lent send-queue head back in the queue (or a copy of
+ * its bytes); -ENOBUFS without an mbuf for the copy */
+int tcp_sq_unlend(struct tern_ctx *ctx, struct tern_conn *c);
 /* tcp_sq.c: the send queue's bytes from @p off, @p len of them, appended
  * to segment @p m (chained as needed); -ENOBUFS without an mbuf */
 int tcp_fill_payload(struct tern_ctx *ctx, const struct tern_conn *c,

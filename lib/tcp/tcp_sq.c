@@ -4,11 +4,57 @@
  * layer (tcp_output.c) appends @p len bytes from an offset of the queue
  * to a segment's mbuf. The app appends to the queue (tern_tcp_send(),
  * tcp_api.c, which puts the usual send into an empty queue itself, else
- * tcp_sq_append() here) and ACKs trim it (tcp_input_ack.c).
+ * tcp_sq_append() here) and ACKs trim it (tcp_input_ack.c). A head lent
+ * to a frame (tcp_sq_lend(), tcp_emit_tmpl.h) comes back here
+ * (tcp_sq_unlend()) before its bytes are read or the queue grows.
  */
 #include <string.h>
 
 #include "tcp_priv.h"
+
+/*
+ * Take c's lent send-queue head back (tcp_sq_lend()): its bytes are to
+ * be read (a retransmission) or the queue is to grow behind them. When
+ * the frame is gone (its holder let its reference go: ours is the
+ * only one), the mbuf is the queue's again where it lies, its fields
+ * set back. While the frame is still held (a PMD frees what it sent
+ * when its ring needs room; the other end of a software wire when it
+ * is done reading), the bytes are copied into a fresh mbuf and our
+ * reference let go: nothing writes into a frame another still holds.
+ * Returns -ENOBUFS (counted) when that mbuf could not be had: the head
+ * stays lent, and the caller's work waits as for any missing mbuf.
+ */
+int
+tcp_sq_unlend(struct tern_ctx *ctx, struct tern_conn *c)
+{
+	struct rte_mbuf *m = c->sq_head, *own;
+	uint32_t len = c->sq_bytes;
+
+	RTE_ASSERT(c->sq_lent_at != 0 && m == c->sq_tail);
+	if (rte_mbuf_refcnt_read(m) == 1) {
+		/* The holder's decrement released its writes to the
+		 * fields: ours come after them. */
+		rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
+		m->data_off = c->sq_lent_at;
+		m->next = NULL;
+		m->nb_segs = 1;
+		own = m;
+	} else {
+		own = tern_mbuf_alloc(ctx);
+		if (own == NULL)
+			return -ENOBUFS;
+		memcpy(rte_pktmbuf_mtod(own, uint8_t *),
+		       (const uint8_t *)m->buf_addr + c->sq_lent_at, len);
+		tern_stat_inc(&ctx->stats, TERN_STAT_TCP_TX_ZC_COPIES);
+		rte_pktmbuf_free_seg(m);
+		c->sq_head = own;
+		c->sq_tail = own;
+	}
+	own->data_len = (uint16_t)len;
+	own->pkt_len = len;
+	c->sq_lent_at = 0;
+	return 0;
+}
 
 /* Copy @p len bytes starting @p off bytes into c's send queue to @p dst. */
 static void
@@ -45,6 +91,7 @@ tcp_fill_payload(struct tern_ctx *ctx, const struct tern_conn *c,
 	const struct rte_mbuf *q = c->sq_head;
 	struct rte_mbuf *last = m;
 
+	RTE_ASSERT(c->sq_lent_at == 0);  /* tcp_xmit_data() took it back */
 	/* Usually the bytes lie in the queue's first mbuf and fit behind
 	 * the header of @p m, still one segment: one copy. */
 	if (likely(m->next == NULL && off + len <= q->data_len &&
@@ -116,9 +163,13 @@ uint32_t
 tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c, const uint8_t *buf,
 	      uint32_t len)
 {
-	struct rte_mbuf *m = c->sq_tail;
+	struct rte_mbuf *m;
 	uint32_t done = 0;
 
+	/* Nothing is linked behind a lent head (the frame's link). */
+	if (unlikely(c->sq_lent_at != 0) && tcp_sq_unlend(ctx, c) != 0)
+		return 0;
+	m = c->sq_tail;
 	while (done < len) {
 		uint32_t room = m != NULL ? rte_pktmbuf_tailroom(m) : 0;
 		uint32_t n;

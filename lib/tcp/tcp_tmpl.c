@@ -371,5 +371,5 @@ int
 tcp_emit_plain(struct tern_ctx *ctx, struct tern_conn *c, uint8_t flags,
 	       uint32_t seq, uint32_t len)
 {
-	return tcp_emit_plain_inline(ctx, c, flags, seq, len);
+	return tcp_emit_plain_inline(ctx, c, flags, seq, len, false);
 }

@@ -25,4 +25,8 @@ struct tcp_tmpl {
 	struct tern_ip_tmpl ip;
 };
 
+/* tcp_tmpl_copy_headers() copies at most 96 bytes in two moves. */
+_Static_assert(sizeof(((struct tcp_tmpl *)0)->frame) <= 96,
+	       "a template's headers outgrew tcp_tmpl_copy_headers()");
+
 #endif /* TCP_TMPL_H */

@@ -141,6 +141,11 @@ struct tern_tcp_conf {
 	uint32_t tw_reuse_delay_ms; /**< TIME_WAIT age before such reuse;
 					 the peer's timestamp clock must
 					 tick in between; 1000 */
+	bool tx_zero_copy;        /**< a send queue of one mbuf that leaves
+				       whole in one segment goes as that
+				       mbuf, a second reference taken,
+				       instead of a copy (docs/tcp.md);
+				       true */
 };
 
 /** Fill @p conf with the defaults documented above. */

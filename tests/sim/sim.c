@@ -108,6 +108,9 @@ struct sim {
 	struct sim_recorder *rec;
 	bool ipv6;              /**< sim_use_ipv6() */
 	uint8_t family;         /**< of the scenario (sim_family()) */
+	/* sim_set_tx_hold(): frames sent, each freed txh_cap sends later */
+	struct rte_mbuf **txh;
+	unsigned int txh_cap, txh_head, txh_n;
 };
 
 /*
@@ -539,6 +542,32 @@ nic_queue(struct sim *sim, struct sim_node *host, const struct sim_hdr *h,
 	return &sim->nodes[host->idx + q];
 }
 
+/*
+ * A sent frame's end on the sending side: freed now (the frames on the
+ * wire are copies), or, under sim_set_tx_hold(), when the oldest of the
+ * held once their number is full -- a PMD that frees what it sent only
+ * when its ring needs room.
+ */
+static void
+tx_complete_later(struct sim *sim, struct rte_mbuf *m)
+{
+	unsigned int tail;
+
+	if (sim->txh_cap == 0) {
+		rte_pktmbuf_free(m);
+		return;
+	}
+	if (sim->txh_n == sim->txh_cap) {
+		rte_pktmbuf_free(sim->txh[sim->txh_head]);
+		sim->txh[sim->txh_head] = m;
+		sim->txh_head = (sim->txh_head + 1) % sim->txh_cap;
+		return;
+	}
+	tail = (sim->txh_head + sim->txh_n) % sim->txh_cap;
+	sim->txh[tail] = m;
+	sim->txh_n++;
+}
+
 static void
 wire_to(struct sim *sim, struct sim_node *from, struct sim_node *to,
 	struct rte_mbuf *m, const struct sim_hdr *h)
@@ -648,7 +677,29 @@ sim_wire_send(struct sim_node *from, struct rte_mbuf *m)
 		trace_add(sim, (uint8_t)from->idx, SIM_NO_NODE,
 			  SIM_TR_NO_RECEIVER, 0, &h);
 	}
-	rte_pktmbuf_free(m);
+	tx_complete_later(sim, m);
+}
+
+void
+sim_set_tx_hold(struct sim *sim, unsigned int frames)
+{
+	sim_tx_complete(sim);
+	sim->txh_cap = 0;
+	if (frames == 0)
+		return;
+	sim->txh = sim_alloc(sim, frames * sizeof(*sim->txh), NULL);
+	sim->txh_cap = frames;
+}
+
+void
+sim_tx_complete(struct sim *sim)
+{
+	while (sim->txh_n > 0) {
+		rte_pktmbuf_free(sim->txh[sim->txh_head]);
+		sim->txh_head = (sim->txh_head + 1) % sim->txh_cap;
+		sim->txh_n--;
+	}
+	sim->txh_head = 0;
 }
 
 /* A frame tern hands to the port must be a valid chain (a PMD trusts
@@ -1171,6 +1222,7 @@ sim_create(uint64_t seed)
 static void
 drain(struct sim *sim)
 {
+	sim_tx_complete(sim);
 	while (sim->nheap > 0)
 		rte_pktmbuf_free(heap_pop(sim).m);
 	for (unsigned int i = 0; i < sim->nnodes; i++) {
@@ -1545,6 +1597,8 @@ sim_stat(const struct sim_node *n, tern_stat_t id)
 void
 sim_assert_quiescent(struct sim *sim)
 {
+	/* An idle NIC has freed everything it sent. */
+	sim_tx_complete(sim);
 	SIM_ASSERT(sim->nheap == 0, "%u frames still in flight", sim->nheap);
 	for (unsigned int i = 0; i < sim->nnodes; i++) {
 		const struct sim_node *n = &sim->nodes[i];

@@ -284,6 +284,20 @@ const struct sim_wire_stats *sim_wire_stats(const struct sim *sim);
 void sim_set_faults(struct sim *sim, const struct sim_node *from,
 		    const struct sim_node *to, const struct sim_faults *f);
 
+/**
+ * Free each frame a node sends only @p frames sends (of any node) later,
+ * as a PMD frees what it sent when its TX ring needs room; 0 (the
+ * default) frees it at once. A frame on the wire is a copy either way:
+ * what the hold shows is the sender's mbuf kept referenced -- a
+ * zero-copy send's frame still held when its bytes are wanted again
+ * (docs/tcp.md, tx_zero_copy). sim_assert_quiescent(), sim_destroy()
+ * and sim_tx_complete() free what is held.
+ */
+void sim_set_tx_hold(struct sim *sim, unsigned int frames);
+
+/** Free every frame sim_set_tx_hold() holds (a NIC gone idle). */
+void sim_tx_complete(struct sim *sim);
+
 /** The same faults on every direction between every pair of nodes. */
 void sim_set_faults_all(struct sim *sim, const struct sim_faults *f);
 

@@ -137,6 +137,8 @@ extern const struct sim_test tcp_tests_catalogue_flood[];
 extern const unsigned int tcp_tests_catalogue_flood_n;
 extern const struct sim_test tcp_tests_mbuf_pressure[];
 extern const unsigned int tcp_tests_mbuf_pressure_n;
+extern const struct sim_test tcp_tests_zero_copy[];
+extern const unsigned int tcp_tests_zero_copy_n;
 extern const struct sim_test tcp_tests_tx_batch[];
 extern const unsigned int tcp_tests_tx_batch_n;
 extern const struct sim_test tcp_tests_workers[];

@@ -51,6 +51,7 @@ static const struct tcp_group tcp_groups[] = {
 	{ tcp_tests_catalogue_sack, &tcp_tests_catalogue_sack_n },
 	{ tcp_tests_catalogue_flood, &tcp_tests_catalogue_flood_n },
 	{ tcp_tests_mbuf_pressure, &tcp_tests_mbuf_pressure_n },
+	{ tcp_tests_zero_copy, &tcp_tests_zero_copy_n },
 	{ tcp_tests_tx_batch, &tcp_tests_tx_batch_n },
 	{ tcp_tests_view, &tcp_tests_view_n },
 	{ tcp_tests_workers, &tcp_tests_workers_n },
