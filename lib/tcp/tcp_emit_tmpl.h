@@ -38,7 +38,12 @@ tcp_tmpl_payload_simple(const struct tern_conn *c, uint32_t hdr_bytes,
  * (a constant: the whole queue with nothing in flight, so nothing lent
  * either), carries data, the queue is one mbuf whose headroom takes the
  * @p hdr_bytes of headers, and the stack lends (tx_zero_copy). Other
- * segments -- retransmissions, a queue's parts -- are copies.
+ * segments -- retransmissions, a queue's parts -- are copies. The bytes
+ * must start 4-byte aligned, as a fresh mbuf's do (the default headroom;
+ * a partial ACK moves them by any count): every template is an even
+ * number of bytes with 14 of Ethernet, so the frame then starts 2-byte
+ * aligned (the MAC addresses' alignment) and its IP header 4-byte
+ * aligned, and a NIC gets no odd DMA address.
  */
 static __rte_always_inline bool
 tcp_tmpl_lendable(const struct tern_ctx *ctx, const struct tern_conn *c,
@@ -47,6 +52,7 @@ tcp_tmpl_lendable(const struct tern_ctx *ctx, const struct tern_conn *c,
 	RTE_ASSERT(!whole || (len == c->sq_bytes && c->sq_lent_at == 0 &&
 			      c->snd_nxt == c->snd_una));
 	return whole && len > 0 && c->sq_head == c->sq_tail &&
+	       (c->sq_head->data_off & 3) == 0 &&
 	       rte_pktmbuf_headroom(c->sq_head) >= hdr_bytes &&
 	       tcp_of(ctx)->conf.tx_zero_copy;
 }

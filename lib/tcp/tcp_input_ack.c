@@ -26,7 +26,14 @@ tcp_sq_trim(struct tern_ctx *ctx, struct tern_conn *c, uint32_t n)
 
 		if (c->sq_lent_at != 0) {
 			c->sq_lent_at = 0;
-			tern_mbuf_put_seg(ctx, m);
+			/* The reference count first: the other fields are the
+			 * holder's until it has let go. */
+			if (rte_mbuf_refcnt_read(m) != 1) {
+				rte_pktmbuf_free_seg(m);
+			} else {
+				rte_atomic_thread_fence(__ATOMIC_ACQUIRE);
+				tern_mbuf_put_seg(ctx, m);
+			}
 		} else {
 			do {
 				next = m->next;

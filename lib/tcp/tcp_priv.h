@@ -237,7 +237,8 @@ struct tern_conn {
 	 * head is then "lent" (sq_lent_at): its fields are the frame's,
 	 * and whoever holds the frame may change them, but its bytes are
 	 * still ours, read only; tcp_sq_unlend() takes it back before the
-	 * queue is read or grows, and an ACK frees it as any other. */
+	 * queue is read or grows, and the ACK of its bytes frees our
+	 * reference, one segment (tcp_sq_trim()). */
 	struct rte_mbuf *sq_head, *sq_tail;
 	uint32_t sq_bytes;             /* bytes in the queue (= pkt_len) */
 	uint32_t rcv_held;             /* delivered, held (CF_RCV_MANUAL) */

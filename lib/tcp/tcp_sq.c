@@ -166,6 +166,8 @@ tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c, const uint8_t *buf,
 	struct rte_mbuf *m;
 	uint32_t done = 0;
 
+	if (len == 0)
+		return 0;
 	/* Nothing is linked behind a lent head (the frame's link). */
 	if (unlikely(c->sq_lent_at != 0) && tcp_sq_unlend(ctx, c) != 0)
 		return 0;

@@ -109,8 +109,13 @@ struct sim {
 	bool ipv6;              /**< sim_use_ipv6() */
 	uint8_t family;         /**< of the scenario (sim_family()) */
 	/* sim_set_tx_hold(): frames sent, each freed txh_cap sends later */
-	struct rte_mbuf **txh;
+	struct sim_txh {
+		struct rte_mbuf *m;
+		uint16_t off, len;      /* its first segment's bytes, */
+		uint64_t sum;           /* which must not change */
+	} *txh;
 	unsigned int txh_cap, txh_head, txh_n;
+	bool by_ref;            /**< sim_set_wire_by_reference() */
 };
 
 /*
@@ -542,30 +547,76 @@ nic_queue(struct sim *sim, struct sim_node *host, const struct sim_hdr *h,
 	return &sim->nodes[host->idx + q];
 }
 
+/* FNV-1a of @p len bytes at @p p. */
+static uint64_t
+txh_sum(const uint8_t *p, uint32_t len)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (uint32_t i = 0; i < len; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+/* Free a frame the NIC held, failing the test if its bytes changed
+ * meanwhile: nobody may write into a frame another holds. */
+static void
+tx_free_held(struct sim *sim, const struct sim_txh *e)
+{
+	const uint8_t *p = (const uint8_t *)e->m->buf_addr + e->off;
+
+	if (txh_sum(p, e->len) != e->sum)
+		sim_note_error(sim, "the bytes of a sent frame changed while "
+			       "the sender's NIC held it");
+	rte_pktmbuf_free(e->m);
+}
+
 /*
  * A sent frame's end on the sending side: freed now (the frames on the
  * wire are copies), or, under sim_set_tx_hold(), when the oldest of the
  * held once their number is full -- a PMD that frees what it sent only
- * when its ring needs room.
+ * when its ring needs room. A held frame's bytes are summed, and,
+ * unless the wire passes frames by reference (whose receivers still
+ * read them), its fields changed as a receiver's RX path changes its
+ * own (the Ethernet header stripped, RX flags set): the sender must
+ * trust neither while it holds the frame too (a zero-copy send).
  */
 static void
 tx_complete_later(struct sim *sim, struct rte_mbuf *m)
 {
+	struct sim_txh e = { .m = m, .off = m->data_off, .len = m->data_len };
 	unsigned int tail;
 
 	if (sim->txh_cap == 0) {
 		rte_pktmbuf_free(m);
 		return;
 	}
+	e.sum = txh_sum(rte_pktmbuf_mtod(m, const uint8_t *), e.len);
+	if (!sim->by_ref && m->data_len > RTE_ETHER_HDR_LEN) {
+		rte_pktmbuf_adj(m, RTE_ETHER_HDR_LEN);
+		m->ol_flags |= RTE_MBUF_F_RX_IP_CKSUM_GOOD |
+			       RTE_MBUF_F_RX_L4_CKSUM_GOOD;
+		m->packet_type = RTE_PTYPE_L2_ETHER | RTE_PTYPE_L3_IPV4;
+	}
 	if (sim->txh_n == sim->txh_cap) {
-		rte_pktmbuf_free(sim->txh[sim->txh_head]);
-		sim->txh[sim->txh_head] = m;
+		tx_free_held(sim, &sim->txh[sim->txh_head]);
+		sim->txh[sim->txh_head] = e;
 		sim->txh_head = (sim->txh_head + 1) % sim->txh_cap;
 		return;
 	}
 	tail = (sim->txh_head + sim->txh_n) % sim->txh_cap;
-	sim->txh[tail] = m;
+	sim->txh[tail] = e;
 	sim->txh_n++;
+}
+
+/* Any tamper hook set (it may write into the frame it sees)? */
+static bool
+tamper_any(const struct sim *sim)
+{
+	for (unsigned int i = 0; i < SIM_MAX_TAMPERS; i++)
+		if (sim->tamper[i].used)
+			return true;
+	return false;
 }
 
 static void
@@ -584,7 +635,13 @@ wire_to(struct sim *sim, struct sim_node *from, struct sim_node *to,
 
 	sim->stats.sent++;
 	to = nic_queue(sim, to, h, &has_rss, &rss);
-	copy = rte_pktmbuf_copy(m, to->pool, 0, UINT32_MAX);
+	if (sim->by_ref && f->corrupt_ppm == 0 && !tamper_any(sim)) {
+		/* The sender's own mbuf, a reference more: net_ring. */
+		rte_mbuf_refcnt_update(m, 1);
+		copy = m;
+	} else {
+		copy = rte_pktmbuf_copy(m, to->pool, 0, UINT32_MAX);
+	}
 	if (copy == NULL && to->pool_held.n > 0) {
 		/* A NIC with no mbuf to refill its RX ring drops the frame. */
 		sim->stats.rx_nombuf++;
@@ -692,10 +749,16 @@ sim_set_tx_hold(struct sim *sim, unsigned int frames)
 }
 
 void
+sim_set_wire_by_reference(struct sim *sim, bool on)
+{
+	sim->by_ref = on;
+}
+
+void
 sim_tx_complete(struct sim *sim)
 {
 	while (sim->txh_n > 0) {
-		rte_pktmbuf_free(sim->txh[sim->txh_head]);
+		tx_free_held(sim, &sim->txh[sim->txh_head]);
 		sim->txh_head = (sim->txh_head + 1) % sim->txh_cap;
 		sim->txh_n--;
 	}

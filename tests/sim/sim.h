@@ -295,6 +295,15 @@ void sim_set_faults(struct sim *sim, const struct sim_node *from,
  */
 void sim_set_tx_hold(struct sim *sim, unsigned int frames);
 
+/**
+ * Deliver the sender's own mbuf, a reference taken, instead of a copy,
+ * as net_ring does between two lcores (the receiver then reads and frees
+ * the very frame a zero-copy sender still holds); not with corruption
+ * faults or tamper hooks, which write into what they see: those frames
+ * are still copied.
+ */
+void sim_set_wire_by_reference(struct sim *sim, bool on);
+
 /** Free every frame sim_set_tx_hold() holds (a NIC gone idle). */
 void sim_tx_complete(struct sim *sim);
 

@@ -6,9 +6,13 @@
  * sent frames the way a PMD does (sim_set_tx_hold(): freed only when
  * later sends need the room) so that the head is wanted again while
  * its frame is still held: for a retransmission, for a send behind it,
- * after a partial ACK. Every byte is checked where it lands; the sim
- * audits every chain a stack holds after every step and checks every
- * frame it sends (rte_mbuf_check()), and the pools end at baseline.
+ * after a partial ACK. A held frame's fields are changed as a
+ * receiver changes its own, and its bytes must not change. Others pass
+ * frames by reference (sim_set_wire_by_reference(), as net_ring does):
+ * the receiving stack reads and frees the very mbuf the sender still
+ * holds. Every byte is checked where it lands; the sim audits every
+ * chain a stack holds after every step and checks every frame it sends
+ * (rte_mbuf_check()), and the pools end at baseline.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,6 +185,92 @@ test_zc_frames_held_by_the_nic(void)
 }
 
 /*
+ * A wire that hands the receiver the sender's own mbuf (net_ring): the
+ * receiving stack drops its reference while the sender's queue still
+ * holds one (tern_rx_free()), the sender's ACK drops the queue's while
+ * the receiver may still hold its own, and, with the NIC holding its
+ * frames too (@p hold), a request's second part copies the head back.
+ */
+static void
+zc_by_reference(unsigned int hold)
+{
+	struct sim_conn *c, *s;
+	struct duo d;
+
+	duo_create(&d, NULL);
+	c = duo_connect(&d, &s);
+	sim_set_wire_by_reference(d.sim, true);
+	sim_set_tx_hold(d.sim, hold);
+	zc_exchange(&d, c, s, ZC_ROUNDS, true);
+	SIM_ASSERT(sim_stat(d.a, TERN_STAT_TCP_TX_ZC) >= ZC_ROUNDS,
+		   "A lent %" PRIu64, sim_stat(d.a, TERN_STAT_TCP_TX_ZC));
+	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_TX_ZC), ZC_ROUNDS);
+	/* the second part leaves before the first is read: held */
+	SIM_ASSERT(sim_stat(d.a, TERN_STAT_TCP_TX_ZC_COPIES) >= ZC_ROUNDS / 2,
+		   "A copied back %" PRIu64 " heads",
+		   sim_stat(d.a, TERN_STAT_TCP_TX_ZC_COPIES));
+	zc_close_and_finish(&d, c, s);
+}
+
+static void
+test_zc_wire_by_reference(void)
+{
+	zc_by_reference(0);
+}
+
+static void
+test_zc_wire_by_reference_nic_holds(void)
+{
+	zc_by_reference(ZC_HOLD);
+}
+
+/* A close() right behind the data: the close pass sends the bytes and
+ * the FIN in one segment, lent. */
+static void
+test_zc_data_and_fin_lent(void)
+{
+	struct sim_conn *c, *s;
+	struct duo d;
+
+	duo_create(&d, NULL);
+	c = duo_connect(&d, &s);
+	sim_set_tx_hold(d.sim, ZC_HOLD);
+	SIM_ASSERT_EQ(sim_conn_send_pattern(c, ZC_REQ_BYTES), ZC_REQ_BYTES);
+	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
+	SIM_WAIT(d.sim, s->peer_closed == 1, 5 * SIM_S);
+	SIM_ASSERT_EQ(s->rx_bytes, ZC_REQ_BYTES);
+	SIM_ASSERT_EQ(s->rx_bad_at, 0);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TX_ZC), 1);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_RETRANS_SEGS), 0);
+	SIM_ASSERT_EQ(tern_tcp_close(s->c), 0);
+	SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1, 5 * SIM_S);
+	SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_NORMAL);
+	SIM_ASSERT_EQ(s->why, TERN_TCP_CLOSE_NORMAL);
+	duo_finish(&d);
+}
+
+/* An abort while the head is lent and its frame still held: the queue
+ * lets its reference go, the NIC frees the frame later, nothing leaks. */
+static void
+test_zc_abort_while_lent(void)
+{
+	struct sim_conn *c, *s;
+	struct duo d;
+
+	duo_create(&d, NULL);
+	c = duo_connect(&d, &s);
+	sim_set_tx_hold(d.sim, ZC_HOLD);
+	SIM_ASSERT_EQ(sim_conn_send_pattern(c, ZC_REQ_BYTES), ZC_REQ_BYTES);
+	sim_run_for(d.sim, d.latency_ns / 4);
+	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TX_ZC), 1);
+	tern_tcp_abort(c->c);
+	SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1, 5 * SIM_S);
+	SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_ABORTED);
+	SIM_ASSERT_EQ(s->why, TERN_TCP_CLOSE_RESET);
+	duo_finish(&d);
+}
+
+/*
  * A partial ACK of a lent head moves the queue's start in the books
  * only (the mbuf's fields are the frame's); the retransmission of the
  * rest reads its bytes from there: through a copy while the frame is
@@ -250,5 +340,9 @@ const struct sim_test tcp_tests_zero_copy[] = {
 	SIM_TEST(test_zc_frames_held_by_the_nic),
 	SIM_TEST(test_zc_partial_ack_frame_held),
 	SIM_TEST(test_zc_partial_ack_frame_freed),
+	SIM_TEST(test_zc_wire_by_reference),
+	SIM_TEST(test_zc_wire_by_reference_nic_holds),
+	SIM_TEST(test_zc_data_and_fin_lent),
+	SIM_TEST(test_zc_abort_while_lent),
 };
 const unsigned int tcp_tests_zero_copy_n = RTE_DIM(tcp_tests_zero_copy);
