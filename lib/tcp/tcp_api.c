@@ -15,6 +15,7 @@
 #include "tcp_input6.h"
 #include "tcp_open.h"
 #include "tcp_priv.h"
+#include "tcp_sq.h"
 #include "tern_splitmix.h"
 #include "tcp_fsm.h"
 
@@ -735,36 +736,6 @@ tern_tcp_peers6_count(const struct tern_ctx *ctx)
 }
 
 /* ---- mbuf chain audit (tests, debugging) ---- */
-
-/* rte_mbuf_check() of the send queue, plus its length against sq_bytes. */
-static int
-tcp_sq_check(const struct tern_conn *c, const char **reason)
-{
-	if (c->sq_head == NULL) {
-		if (c->sq_bytes == 0 && c->sq_tail == NULL)
-			return 0;
-		*reason = "send queue: no mbuf but bytes or a tail";
-		return -EINVAL;
-	}
-	if (c->sq_lent_at != 0) {
-		/* The head's fields are the frame's (tcp_sq_lend()). */
-		if (c->sq_tail != c->sq_head || c->sq_bytes == 0 ||
-		    c->sq_lent_at + c->sq_bytes > c->sq_head->buf_len) {
-			*reason = "send queue: a lent head that is not one "
-				  "mbuf holding the queue";
-			return -EINVAL;
-		}
-		return 0;
-	}
-	if (rte_mbuf_check(c->sq_head, 1, reason) != 0)
-		return -EINVAL;
-	if (c->sq_head->pkt_len != c->sq_bytes ||
-	    rte_pktmbuf_lastseg(c->sq_head) != c->sq_tail) {
-		*reason = "send queue: pkt_len or tail disagrees with the record";
-		return -EINVAL;
-	}
-	return 0;
-}
 
 static int
 tcp_conn_mbuf_check(const struct tern_conn *c, const char **reason)

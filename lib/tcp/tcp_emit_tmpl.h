@@ -15,6 +15,7 @@
 
 #include "tcp_emit.h"
 #include "tcp_priv.h"
+#include "tcp_sq.h"
 #include "tern_net.h"
 
 /*

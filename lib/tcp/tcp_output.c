@@ -32,6 +32,7 @@
 #include "tcp_input6.h"
 #include "tcp_open.h"
 #include "tcp_priv.h"
+#include "tcp_sq.h"
 #include "tern_net.h"
 
 /* IPv4 total length limit less the largest IPv4 and TCP headers. */

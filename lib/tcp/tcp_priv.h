@@ -212,8 +212,7 @@ struct tern_conn {
 	uint32_t snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2;
 	uint32_t max_sndwnd;
 	uint16_t mss;                  /* payload per segment we send */
-	/* RFC 7323 shifts, at most 14 (TCP_MAX_WSCALE): a nibble each,
-	 * so that sq_lent_at fits the record's hot lines */
+	/* RFC 7323 shifts (<= 14): nibbles, room for sq_lent_at */
 	uint8_t snd_wscale : 4, rcv_wscale : 4;
 	uint8_t dupacks;               /* duplicate ACKs in a row */
 	uint8_t icmp_type, icmp_code;  /* last soft ICMP error (tcp_icmp.c) */
@@ -229,16 +228,12 @@ struct tern_conn {
 	struct tcp_reass *reass;       /* out-of-order queue, when used */
 
 	/* the send queue: bytes from snd_una on, in one mbuf chain whose
-	 * head keeps nb_segs and pkt_len (rte_mbuf_check() holds), never
-	 * attached or cloned. Segments copy from it, but for one: a queue
-	 * of one mbuf that leaves whole, in a segment of the header
-	 * template, is sent as that mbuf itself, its headers written into
-	 * its headroom and a second reference taken (tcp_sq_lend()). The
-	 * head is then "lent" (sq_lent_at): its fields are the frame's,
-	 * and whoever holds the frame may change them, but its bytes are
-	 * still ours, read only; tcp_sq_unlend() takes it back before the
-	 * queue is read or grows, and the ACK of its bytes frees our
-	 * reference, one segment (tcp_sq_trim()). */
+	 * head keeps nb_segs and pkt_len (rte_mbuf_check() holds). Segments
+	 * copy from it but one: the output pass's usual segment sends a
+	 * queue of one mbuf as that mbuf, a second reference taken
+	 * (tcp_sq_lend()). Until the ACK frees our reference the head is
+	 * lent (sq_lent_at): its fields are the frame's holder's, its bytes
+	 * ours, read only; tcp_sq_unlend() takes it back (tcp_sq.h). */
 	struct rte_mbuf *sq_head, *sq_tail;
 	uint32_t sq_bytes;             /* bytes in the queue (= pkt_len) */
 	uint32_t rcv_held;             /* delivered, held (CF_RCV_MANUAL) */
@@ -628,17 +623,7 @@ uint32_t tcp_flow_hash(const struct tern_ctx *ctx,
 void tcp_sq_free(struct tern_conn *c);
 void tcp_rx_free(struct tern_ctx *ctx, struct tern_conn *c);
 
-/* tcp_sq.c: c's lent send-queue head back in the queue (or a copy of
- * its bytes); -ENOBUFS without an mbuf for the copy */
-int tcp_sq_unlend(struct tern_ctx *ctx, struct tern_conn *c);
-/* tcp_sq.c: the send queue's bytes from @p off, @p len of them, appended
- * to segment @p m (chained as needed); -ENOBUFS without an mbuf */
-int tcp_fill_payload(struct tern_ctx *ctx, const struct tern_conn *c,
-		     struct rte_mbuf *m, uint32_t off, uint32_t len);
-/* tcp_sq.c: append @p len bytes from @p buf to c's send queue, chaining
- * fresh mbufs; returns how many fitted */
-uint32_t tcp_sq_append(struct tern_ctx *ctx, struct tern_conn *c,
-		       const uint8_t *buf, uint32_t len);
+/* tcp_sq.c: tcp_sq.h */
 
 /* tcp_output.c */
 void tcp_owe_syn(struct tern_ctx *ctx, struct tern_conn *c);

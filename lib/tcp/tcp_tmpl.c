@@ -21,6 +21,7 @@
 #include "tcp_emit_tmpl.h"
 #include "tcp_input6.h"
 #include "tcp_priv.h"
+#include "tcp_sq.h"
 #include "tern_net.h"
 
 /*

@@ -184,6 +184,29 @@ fx_collect(struct peer *p, uint64_t ns, struct sim_pkt *out, unsigned int max)
 	return n;
 }
 
+uint32_t
+fx_take_data(const struct peer *p, const struct sim_conn *r,
+	     const struct sim_pkt *seg)
+{
+	uint32_t off = seg->h.seq - (p->irs + 1);
+
+	for (uint32_t i = 0; i < seg->h.payload_len; i++)
+		SIM_ASSERT(seg->payload[i] == sim_pattern_byte(r->tx_key,
+							       off + i),
+			   "byte %u of the stream differs", off + i);
+	return seg->h.payload_len;
+}
+
+void
+fx_assert_chains_valid(const struct sim_node *n)
+{
+	const char *reason = NULL;
+	uint16_t lport = 0;
+
+	SIM_ASSERT(tern_tcp_mbuf_audit(n->ctx, &lport, &reason) == 0,
+		   "%s port %u: %s", n->name, lport, reason);
+}
+
 unsigned int
 fx_drain(struct peer *p)
 {

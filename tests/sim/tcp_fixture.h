@@ -71,6 +71,15 @@ uint64_t fx_tcp_drops(const struct sim_node *n);
 unsigned int fx_collect(struct peer *p, uint64_t ns, struct sim_pkt *out,
 			unsigned int max);
 
+/** Check data segment @p seg from T against r's stream (sim_pattern_byte
+ *  at each offset from T's ISN); @return its payload length. */
+uint32_t fx_take_data(const struct peer *p, const struct sim_conn *r,
+		      const struct sim_pkt *seg);
+
+/** Fail unless every mbuf chain @p n holds passes rte_mbuf_check()
+ *  (tern_tcp_mbuf_audit()). */
+void fx_assert_chains_valid(const struct sim_node *n);
+
 /** Read and discard every frame T sent P so far. @return how many. */
 unsigned int fx_drain(struct peer *p);
 

@@ -28,30 +28,6 @@
 #define CROWD_FREE_MBUFS 16
 #define CROWD_PRESSURE_NS (30 * SIM_S)
 
-/* Fail unless every chain T holds passes rte_mbuf_check(). */
-static void
-assert_chains_valid(const struct sim_node *t)
-{
-	const char *reason = NULL;
-	uint16_t lport = 0;
-
-	SIM_ASSERT(tern_tcp_mbuf_audit(t->ctx, &lport, &reason) == 0,
-		   "%s port %u: %s", t->name, lport, reason);
-}
-
-/* Check a data segment from T against r's stream; @return its length. */
-static uint32_t
-take_data(struct peer *p, const struct sim_conn *r, const struct sim_pkt *seg)
-{
-	uint32_t off = seg->h.seq - (p->irs + 1);
-
-	for (uint32_t i = 0; i < seg->h.payload_len; i++)
-		SIM_ASSERT(seg->payload[i] == sim_pattern_byte(r->tx_key,
-							       off + i),
-			   "byte %u of the stream differs", off + i);
-	return seg->h.payload_len;
-}
-
 /*
  * Defect 5: the send queue links its mbufs through m->next. Every chain
  * keeps nb_segs and pkt_len on its head (rte_mbuf_check() holds) while
@@ -71,30 +47,30 @@ test_sq_chain_valid_across_partial_acks(void)
 	r->tx_key = 5;
 	/* four mbufs of 2 KiB data room: a chain of four */
 	SIM_ASSERT_EQ(sim_conn_send_pattern(r, total), total);
-	assert_chains_valid(p->t);
+	fx_assert_chains_valid(p->t);
 	while (got < total) {
 		PEER_EXPECT(p, SIM_S, &seg);
 		PEER_ASSERT_SEG(&seg, SIM_ACK, una + got, p->snd_nxt);
-		got += take_data(p, r, &seg);
+		got += fx_take_data(p, r, &seg);
 	}
 	/* into the first mbuf, to its end, across two, then the rest */
 	static const uint32_t acks[] = { 1000, 2048, 5000, 6143, 8000 };
 	for (unsigned int i = 0; i < RTE_DIM(acks); i++) {
 		peer_send_flags(p, SIM_ACK, p->snd_nxt, una + acks[i], NULL, 0);
-		assert_chains_valid(p->t);
+		fx_assert_chains_valid(p->t);
 		tern_tcp_get_info(r->c, &info);
 		SIM_ASSERT_EQ(info.snd_una, una + acks[i]);
 		SIM_ASSERT_EQ(info.queued_bytes, total - acks[i]);
 	}
 	/* and a queue that grows again after emptying */
 	SIM_ASSERT_EQ(sim_conn_send_pattern(r, 3000), 3000);
-	assert_chains_valid(p->t);
+	fx_assert_chains_valid(p->t);
 	for (got = 0; got < 3000;) {
 		PEER_EXPECT(p, SIM_S, &seg);
-		got += take_data(p, r, &seg);
+		got += fx_take_data(p, r, &seg);
 	}
 	peer_send_ack(p);
-	assert_chains_valid(p->t);
+	fx_assert_chains_valid(p->t);
 	PEER_EXPECT_NONE(p, SIM_S);
 	peer_destroy(p);
 }
@@ -144,7 +120,7 @@ test_pool_empty_send_waits_and_completes(void)
 	while (got < LIVELOCK_BYTES) {
 		PEER_EXPECT(p, 60 * SIM_S, &seg);
 		PEER_ASSERT_SEG(&seg, SIM_ACK, una + got, SEQ_ANY);
-		got += take_data(p, r, &seg);
+		got += fx_take_data(p, r, &seg);
 		peer_send_ack(p);
 		if (r->tx_bytes < LIVELOCK_BYTES)
 			sim_conn_send_pattern(r, (uint32_t)(LIVELOCK_BYTES -
@@ -229,7 +205,7 @@ test_pool_empty_usual_segment_waits(void)
 	sim_pool_release(p->t);
 	PEER_EXPECT(p, 5 * SIM_S, &seg);
 	PEER_ASSERT_SEG(&seg, SIM_ACK, una, p->snd_nxt);
-	SIM_ASSERT_EQ(take_data(p, r, &seg), 226);
+	SIM_ASSERT_EQ(fx_take_data(p, r, &seg), 226);
 	peer_send_ack(p);
 	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_RETRANS_SEGS), 0);
 	tern_tcp_get_info(r->c, &info);

@@ -28,29 +28,18 @@
 /* Frames a held NIC keeps before freeing the oldest. */
 #define ZC_HOLD 64
 
-/* Check a data segment from T against r's stream; @return its length. */
-static uint32_t
-zc_take_data(struct peer *p, const struct sim_conn *r,
-	     const struct sim_pkt *seg)
+/* A duo (A connects to B, *s is B's end) whose NIC frees its sent
+ * frames @p hold sends late (sim_set_tx_hold(); 0: at once). */
+static struct sim_conn *
+zc_open(struct duo *d, const struct tern_tcp_conf *conf, unsigned int hold,
+	struct sim_conn **s)
 {
-	uint32_t off = seg->h.seq - (p->irs + 1);
+	struct sim_conn *c;
 
-	for (uint32_t i = 0; i < seg->h.payload_len; i++)
-		SIM_ASSERT(seg->payload[i] == sim_pattern_byte(r->tx_key,
-							       off + i),
-			   "byte %u of the stream differs", off + i);
-	return seg->h.payload_len;
-}
-
-/* Fail unless every chain @p n holds passes rte_mbuf_check(). */
-static void
-zc_assert_chains_valid(const struct sim_node *n)
-{
-	const char *reason = NULL;
-	uint16_t lport = 0;
-
-	SIM_ASSERT(tern_tcp_mbuf_audit(n->ctx, &lport, &reason) == 0,
-		   "%s port %u: %s", n->name, lport, reason);
+	duo_create(d, conf);
+	c = duo_connect(d, s);
+	sim_set_tx_hold(d->sim, hold);
+	return c;
 }
 
 /*
@@ -91,9 +80,9 @@ zc_exchange(struct duo *d, struct sim_conn *c, struct sim_conn *s,
 	SIM_ASSERT_EQ(s->rx_bytes, (uint64_t)rounds * ZC_REQ_BYTES);
 }
 
-/* Close both ends of c and s and finish the duo (pools at baseline). */
+/* Close c, then s once c's FIN is in, both normally. */
 static void
-zc_close_and_finish(struct duo *d, struct sim_conn *c, struct sim_conn *s)
+zc_close_both(struct duo *d, struct sim_conn *c, struct sim_conn *s)
 {
 	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
 	SIM_WAIT(d->sim, s->peer_closed == 1, 60 * SIM_S);
@@ -101,6 +90,13 @@ zc_close_and_finish(struct duo *d, struct sim_conn *c, struct sim_conn *s)
 	SIM_WAIT(d->sim, c->closed == 1 && s->closed == 1, 60 * SIM_S);
 	SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_NORMAL);
 	SIM_ASSERT_EQ(s->why, TERN_TCP_CLOSE_NORMAL);
+}
+
+/* zc_close_both(), then finish the duo (pools at baseline). */
+static void
+zc_close_and_finish(struct duo *d, struct sim_conn *c, struct sim_conn *s)
+{
+	zc_close_both(d, c, s);
 	duo_finish(d);
 }
 
@@ -115,8 +111,7 @@ test_zc_request_response(void)
 	struct sim_conn *c, *s;
 	struct duo d;
 
-	duo_create(&d, NULL);
-	c = duo_connect(&d, &s);
+	c = zc_open(&d, NULL, 0, &s);
 	zc_exchange(&d, c, s, ZC_ROUNDS, false);
 	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TX_ZC), ZC_ROUNDS);
 	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_TX_ZC), ZC_ROUNDS);
@@ -136,8 +131,7 @@ test_zc_off_copies_every_segment(void)
 
 	sim_tcp_conf_defaults(&conf);
 	conf.tx_zero_copy = false;
-	duo_create(&d, &conf);
-	c = duo_connect(&d, &s);
+	c = zc_open(&d, &conf, 0, &s);
 	zc_exchange(&d, c, s, ZC_ROUNDS / 4, false);
 	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TX_ZC), 0);
 	SIM_ASSERT_EQ(sim_stat(d.b, TERN_STAT_TCP_TX_ZC), 0);
@@ -158,9 +152,7 @@ test_zc_frames_held_by_the_nic(void)
 	struct duo d;
 	uint64_t copies;
 
-	duo_create(&d, NULL);
-	c = duo_connect(&d, &s);
-	sim_set_tx_hold(d.sim, ZC_HOLD);
+	c = zc_open(&d, NULL, ZC_HOLD, &s);
 	sim_set_faults_all(d.sim, &(struct sim_faults){
 		.latency_ns = DUO_LATENCY, .drop_ppm = 30000,
 	});
@@ -197,10 +189,8 @@ zc_by_reference(unsigned int hold)
 	struct sim_conn *c, *s;
 	struct duo d;
 
-	duo_create(&d, NULL);
-	c = duo_connect(&d, &s);
+	c = zc_open(&d, NULL, hold, &s);
 	sim_set_wire_by_reference(d.sim, true);
-	sim_set_tx_hold(d.sim, hold);
 	zc_exchange(&d, c, s, ZC_ROUNDS, true);
 	SIM_ASSERT(sim_stat(d.a, TERN_STAT_TCP_TX_ZC) >= ZC_ROUNDS,
 		   "A lent %" PRIu64, sim_stat(d.a, TERN_STAT_TCP_TX_ZC));
@@ -232,20 +222,14 @@ test_zc_data_and_fin_lent(void)
 	struct sim_conn *c, *s;
 	struct duo d;
 
-	duo_create(&d, NULL);
-	c = duo_connect(&d, &s);
-	sim_set_tx_hold(d.sim, ZC_HOLD);
+	c = zc_open(&d, NULL, ZC_HOLD, &s);
 	SIM_ASSERT_EQ(sim_conn_send_pattern(c, ZC_REQ_BYTES), ZC_REQ_BYTES);
-	SIM_ASSERT_EQ(tern_tcp_close(c->c), 0);
-	SIM_WAIT(d.sim, s->peer_closed == 1, 5 * SIM_S);
+	/* the close() in the same step: the FIN rides on the data */
+	zc_close_both(&d, c, s);
 	SIM_ASSERT_EQ(s->rx_bytes, ZC_REQ_BYTES);
 	SIM_ASSERT_EQ(s->rx_bad_at, 0);
 	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TX_ZC), 1);
 	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_RETRANS_SEGS), 0);
-	SIM_ASSERT_EQ(tern_tcp_close(s->c), 0);
-	SIM_WAIT(d.sim, c->closed == 1 && s->closed == 1, 5 * SIM_S);
-	SIM_ASSERT_EQ(c->why, TERN_TCP_CLOSE_NORMAL);
-	SIM_ASSERT_EQ(s->why, TERN_TCP_CLOSE_NORMAL);
 	duo_finish(&d);
 }
 
@@ -257,9 +241,7 @@ test_zc_abort_while_lent(void)
 	struct sim_conn *c, *s;
 	struct duo d;
 
-	duo_create(&d, NULL);
-	c = duo_connect(&d, &s);
-	sim_set_tx_hold(d.sim, ZC_HOLD);
+	c = zc_open(&d, NULL, ZC_HOLD, &s);
 	SIM_ASSERT_EQ(sim_conn_send_pattern(c, ZC_REQ_BYTES), ZC_REQ_BYTES);
 	sim_run_for(d.sim, d.latency_ns / 4);
 	SIM_ASSERT_EQ(sim_stat(d.a, TERN_STAT_TCP_TX_ZC), 1);
@@ -292,18 +274,18 @@ zc_partial_ack(unsigned int hold)
 	 * waited for ARP) and builds the header template behind it. */
 	SIM_ASSERT_EQ(sim_conn_send_pattern(r, warm), warm);
 	PEER_EXPECT(p, SIM_S, &seg);
-	SIM_ASSERT_EQ(zc_take_data(p, r, &seg), warm);
+	SIM_ASSERT_EQ(fx_take_data(p, r, &seg), warm);
 	peer_send_ack(p);
 	una = p->rcv_nxt;
 
 	SIM_ASSERT_EQ(sim_conn_send_pattern(r, total), total);
 	PEER_EXPECT(p, SIM_S, &seg);
 	PEER_ASSERT_SEG(&seg, SIM_ACK | SIM_PSH, una, p->snd_nxt);
-	SIM_ASSERT_EQ(zc_take_data(p, r, &seg), total);
+	SIM_ASSERT_EQ(fx_take_data(p, r, &seg), total);
 	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_TX_ZC), 1);
 
 	peer_send_flags(p, SIM_ACK, p->snd_nxt, una + part, NULL, 0);
-	zc_assert_chains_valid(p->t);
+	fx_assert_chains_valid(p->t);
 	tern_tcp_get_info(r->c, &info);
 	SIM_ASSERT_EQ(info.snd_una, una + part);
 	SIM_ASSERT_EQ(info.queued_bytes, total - part);
@@ -311,11 +293,11 @@ zc_partial_ack(unsigned int hold)
 	/* the rest again, from where the ACK left it (TLP or RTO) */
 	PEER_EXPECT(p, 5 * SIM_S, &seg);
 	SIM_ASSERT_EQ(seg.h.seq, una + part);
-	SIM_ASSERT_EQ(zc_take_data(p, r, &seg), total - part);
+	SIM_ASSERT_EQ(fx_take_data(p, r, &seg), total - part);
 	SIM_ASSERT_EQ(sim_stat(p->t, TERN_STAT_TCP_TX_ZC_COPIES),
 		      hold > 0 ? 1 : 0);
 	peer_send_ack(p);
-	zc_assert_chains_valid(p->t);
+	fx_assert_chains_valid(p->t);
 	tern_tcp_get_info(r->c, &info);
 	SIM_ASSERT_EQ(info.queued_bytes, 0);
 	PEER_EXPECT_NONE(p, SIM_S);
